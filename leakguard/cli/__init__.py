@@ -1,0 +1,37 @@
+"""The ``leakguard`` command: a thin click shell over the library (parse, call, print, exit code).
+
+Exit codes (a contract): 0 nothing found, 1 findings, 2 a usage error or a file that could not be read.
+"""
+
+from __future__ import annotations
+
+import click
+
+from leakguard import __version__
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leakguard")
+def cli() -> None:
+    """Find and pseudonymise French health-insurance personal data in datasets and logs."""
+
+
+def main() -> None:
+    """Console-script entry point. Usage errors exit 2 (click's own convention matches the contract)."""
+    _register_commands()
+    cli(prog_name="leakguard")
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module in ("scan", "pseudonymise", "baseline", "hook"):
+        try:
+            importlib.import_module(f"leakguard.cli.{module}")
+        except ModuleNotFoundError as error:  # a command module not written yet
+            if error.name != f"leakguard.cli.{module}":
+                raise

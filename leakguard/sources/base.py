@@ -1,0 +1,83 @@
+"""What every reader yields: chunks of cells with the record index of each, and the problems met.
+
+A reader turns one file into a stream of :class:`Chunk` (bounded in size, so memory stays bounded on files
+larger than RAM) interleaved with :class:`Problem` (a recoverable fault inside the file, such as one malformed
+JSON line: the rest is still read). A fault that stops the whole file raises :class:`SourceError`, whose
+message is one line naming the file, the problem and what to do.
+
+Cells are grouped in :class:`CellColumn`: one logical column (a dotted path for nested data,
+``beneficiary.nir``; ``ayants_droit.0.nir`` for the first element of a list) with its values and, for each
+value, the record it belongs to. Text and log files have one column, ``line``, and set ``Chunk.text``: their
+findings carry a null column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+
+Format = Literal["parquet", "csv", "jsonl", "text"]
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all. ``str(error)`` is one line for the user, without a traceback."""
+
+    def __init__(self, path: str, problem: str, hint: str = ""):
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{path}: {problem}" + (f"; {hint}" if hint else ""))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A recoverable fault inside a file: ``row`` is the 0-based record (line) index where known."""
+
+    path: str
+    message: str
+    row: int | None = None
+
+
+@dataclass
+class CellColumn:
+    """Cells of one logical column: ``values[i]`` belongs to record ``rows[i]``.
+
+    ``values`` is any Arrow array of a primitive type (string, large string, dictionary of strings, integers,
+    floats, booleans, dates, timestamps); ``rows`` is an int64 array of the same length.
+    """
+
+    name: str
+    values: pa.Array
+    rows: pa.Array
+
+
+@dataclass
+class Chunk:
+    """A bounded group of consecutive records of one file."""
+
+    columns: list[CellColumn]
+    #: record indices of every record in the chunk (also those whose cells are all null), int64
+    rows: pa.Array
+    #: lines of a text/log file (one column, ``line``): findings get a null column
+    text: bool = False
+    #: the original line of each record, for JSON lines and text (writers keep untouched lines byte-identical)
+    raw: pa.Array | None = None
+    #: the original, unflattened batch, for Parquet and CSV (writers rebuild it)
+    batch: pa.RecordBatch | None = None
+
+
+@dataclass
+class SourceInfo:
+    """What a reader found out about a file, for writers that must produce the same format."""
+
+    path: str
+    format: Format
+    compressed: bool = False  # gzip
+    encoding: str = "utf-8"  # "utf-8", "utf-8-sig" (BOM) or "cp1252"
+    delimiter: str | None = None  # CSV
+    newline: str = "\n"  # text, JSON lines and CSV
+    final_newline: bool = True  # whether the last line ends with a newline
+    schema: pa.Schema | None = None  # Parquet: the file's schema (with its key-value metadata)
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,285 @@
+"""NIR and NIA (French social-security numbers, "numéro de sécurité sociale").
+
+The NIR (Numéro d'Inscription au Répertoire national d'identification des personnes physiques) is assigned by
+INSEE to everyone born in France and is the number of the Carte Vitale; the NIA (Numéro d'Identification
+d'Attente) and the temporary numbers (NNT) issued by the Assurance Maladie to people born abroad while their
+file is checked have the same layout. Since 2021 the NIR is also the INS, the national health identifier
+(OIDs 1.2.250.1.213.1.4.8 for an NIR, 1.2.250.1.213.1.4.9 for an NIA).
+
+Layout, 13 digits and a 2-digit key::
+
+    S  YY  MM  DD CCC  OOO  KK      written 1 85 05 78 006 084 91
+    |  |   |   |  |    |    +-- key: 97 - (first 13 digits mod 97), 2A and 2B counting as 19 and 18
+    |  |   |   |  |    +------- order number of the birth in the commune and month, 001-999
+    |  |   |   |  +------------ commune (INSEE COG code), 001-999; country code when born abroad
+    |  |   |   +--------------- département 01-95, 2A/2B (Corsica since 1976), 20 before;
+    |  |   |                    97x/98x overseas (3 digits, leaving 2 for the commune); 99 born abroad
+    |  |   +------------------- month 01-12; 20-42 or 50-99 when the month is unknown (pseudo-months)
+    |  +----------------------- last two digits of the year of birth
+    +-------------------------- 1 man, 2 woman; 3/4 NIA, 7/8 temporary number (NNT)
+
+Written forms met in files: compact ``185057800608491``, grouped ``1 85 05 78 006 084 91``, "13 digits and
+key" ``1850578006084 91``, dotted or dashed groups, no-break spaces, and integers in numeric columns.
+
+Sources:
+
+* INSEE, "Numéro d'inscription au répertoire (NIR)": https://www.insee.fr/fr/metadonnees/definition/c1409
+* Assurance Maladie / ANS, "Référentiel INS" (INS = NIR or NIA, OIDs):
+  https://esante.gouv.fr/produits-services/referentiel-ins
+* Décret n° 82-103 du 22 janvier 1982 relatif au répertoire national d'identification des personnes physiques
+* python-stdnum ``stdnum.fr.nir``: the reference for the key (used below).
+
+>>> validate('2 95 10 99 126 111 93')
+'295109912611193'
+>>> validate('295109912611199')  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+    ...
+stdnum.exceptions.InvalidChecksum: ...
+>>> validate('253072B07300470')
+'253072B07300470'
+>>> is_valid('585057800608491')  # 5 is no sex digit
+False
+>>> format('185057800608491')
+'1 85 05 78 006 084 91'
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.fr import nir as stdnum_nir
+
+from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, SpecRecognizer
+
+ENTITY = "FR_NIR"
+
+#: Sex digits of a NIR proper, and of NIA/temporary numbers.
+NIR_SEX_DIGITS = "12"
+TEMPORARY_SEX_DIGITS = "3478"
+
+_SEPARATORS_RE = re.compile(f"{SEP_CLASS_PY}+")
+
+
+def compact(number: str) -> str:
+    """Strip the separators (spaces, no-break spaces, dots, dashes) and upper-case 2a/2b."""
+    return _SEPARATORS_RE.sub("", number).strip().upper()
+
+
+def calc_check_digits(number: str) -> str:
+    """The 2-digit key of the first 13 characters of a compact NIR (2A/2B count as 19/18)."""
+    return stdnum_nir.calc_check_digits(compact(number))
+
+
+def _check_structure(number: str) -> None:
+    """Raise ``InvalidComponent`` when a field of the compact ``number`` is out of its range."""
+    sex, month, dept = number[0], int(number[3:5]), number[5:7]
+    if sex not in NIR_SEX_DIGITS + TEMPORARY_SEX_DIGITS:
+        raise InvalidComponent("the first digit (sex) must be 1 or 2, or 3, 4, 7, 8 for a NIA")
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        raise InvalidComponent("the month must be 01-12, 20-42 or 50-99")
+    if dept in ("2A", "2B"):
+        commune = number[7:10]
+    elif dept in ("97", "98"):
+        if number[7] == "0":
+            raise InvalidComponent("an overseas département is 971-978 or 984-989")
+        commune = number[8:10]
+    elif dept == "00" or dept == "96" and sex in NIR_SEX_DIGITS and int(number[1:3]) < 68:
+        raise InvalidComponent("the département must be 01-95, 2A, 2B, 97x, 98x or 99")
+    else:
+        commune = number[7:10]
+    if int(commune) == 0:
+        raise InvalidComponent("the commune (or country) code cannot be 000")
+    if number[10:13] == "000":
+        raise InvalidComponent("the order number must be 001-999")
+
+
+def validate(number: str) -> str:
+    """Check the written ``number`` and return its compact form.
+
+    Raises ``InvalidFormat`` (not digits, or a letter outside 2A/2B), ``InvalidLength`` (not 15 characters),
+    ``InvalidComponent`` (a field out of range: sex, month, département, commune, order) or
+    ``InvalidChecksum`` (the key).
+    """
+    number = compact(number)
+    if len(number) != 15:
+        raise InvalidLength()
+    if not (number[:5].isdigit() and number[7:].isdigit()):
+        raise InvalidFormat()
+    if not number[5:7].isdigit() and number[5:7] not in ("2A", "2B"):
+        raise InvalidFormat()
+    if not number.isascii():
+        raise InvalidFormat()
+    _check_structure(number)
+    if stdnum_nir.calc_check_digits(number) != number[13:]:
+        raise InvalidChecksum()
+    return number
+
+
+def is_valid(number: str) -> bool:
+    """Whether ``number`` is a NIR or NIA with a plausible structure and the right key."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False
+
+
+def is_temporary(number: str) -> bool:
+    """Whether the (valid) ``number`` is a NIA or a temporary number rather than a NIR."""
+    return compact(number)[:1] in TEMPORARY_SEX_DIGITS
+
+
+def format(number: str, separator: str = " ") -> str:
+    """The standard grouped presentation: ``1 85 05 78 006 084 91``."""
+    number = compact(number)
+    if number[5:7] in ("97", "98"):
+        groups = (number[:1], number[1:3], number[3:5], number[5:8], number[8:10], number[10:13], number[13:])
+    else:
+        groups = (number[:1], number[1:3], number[3:5], number[5:7], number[7:10], number[10:13], number[13:])
+    return separator.join(groups)
+
+
+def _pattern(sep: str) -> str:
+    """The written forms: the seven groups, each boundary with at most one separator."""
+    s = f"{sep}?"
+    return (
+        rf"[1-478]{s}\d{{2}}{s}\d{{2}}{s}"
+        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|9[78]\d{s}\d{{2}})"
+        rf"{s}\d{{3}}{s}\d{{2}}"
+    )
+
+
+#: RE2 (pyarrow.compute) pattern of the written forms, without boundaries.
+RE2_FORMS = _pattern(SEP_CLASS)
+#: Python pattern of the written forms inside text, never inside a longer run of digits or letters.
+SPAN_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)"
+)
+
+CONTEXT = (
+    "nir",
+    "nia",
+    "ins",
+    "insee",
+    "numero de securite sociale",
+    "n° de securite sociale",
+    "n° securite sociale",
+    "num secu",
+    "numero secu",
+    "n° secu",
+    "no secu",
+    "securite sociale",
+    "secu",
+    "n° ss",
+    "no ss",
+    "num ss",
+    "nss",
+    "matricule",
+    "carte vitale",
+    "vitale",
+    "assure",
+    "assuree",
+    "immatriculation",
+    "social security",
+    "ssn",
+    "1.2.250.1.213.1.4.8",
+    "1.2.250.1.213.1.4.9",
+)
+
+SCORE = 0.85
+TEMPORARY_SCORE = 0.6
+CONTEXT_SCORE = 1.0
+
+
+def _score_of(value: str) -> float:
+    return TEMPORARY_SCORE if is_temporary(value) else SCORE
+
+
+SPEC = EntitySpec(
+    entity=ENTITY,
+    name="NIR/NIA, any written form",
+    span_regex=SPAN_REGEX,
+    prefilter=RE2_FORMS,
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=is_valid,
+    score_of=_score_of,
+)
+
+
+class FrNirRecognizer(SpecRecognizer):
+    """Presidio recognizer of French NIR/NIA numbers in every written form, key and structure checked.
+
+    Scores: 0.85 for a valid NIR, 0.6 for a valid NIA/temporary number, 1.0 with a context word
+    (``NIR``, ``n° SS``, ``sécurité sociale``, ``carte vitale``, the INS OIDs, ...) just before it.
+    """
+
+    def __init__(self, supported_language: str = "fr"):
+        super().__init__([SPEC], supported_language=supported_language, name="FrNirRecognizer")
+
+
+# --- Vectorised forms, for whole Arrow arrays -------------------------------------------------------------
+
+_MONTH_OK = pa.array(
+    [f"{m:02d}" for m in [*range(1, 13), *range(20, 43), *range(50, 100)]], pa.string()
+)
+_WHOLE_CELL_RE2 = rf"^\s*{RE2_FORMS}\s*$"
+
+
+def compact_array(values: pa.Array) -> pa.Array:
+    """Vectorised :func:`compact` of a string array (nulls stay null)."""
+    stripped = pc.replace_substring_regex(values, SEP_CLASS + "+", "")
+    return pc.utf8_upper(pc.utf8_trim_whitespace(stripped))
+
+
+def is_valid_array(values: pa.Array) -> pa.BooleanArray:
+    """Vectorised :func:`is_valid` for cells that hold one written NIR and nothing else.
+
+    ``values`` is a string array; the result is true where the whole cell (surrounding white space aside) is
+    a NIR or NIA with a plausible structure and the right key, false elsewhere (nulls included). It agrees
+    with :func:`is_valid` on every whole-cell string; cells that merely contain a NIR are false here and are
+    left to :data:`SPAN_REGEX`.
+    """
+    values = values.cast(pa.string()) if values.type != pa.string() else values
+    shaped = pc.fill_null(pc.match_substring_regex(values, _WHOLE_CELL_RE2), False)
+    number = compact_array(values)
+    number = pc.if_else(shaped, number, pa.scalar("000000000000000"))
+    sex = pc.utf8_slice_codeunits(number, 0, 1)
+    month = pc.utf8_slice_codeunits(number, 3, 5)
+    dept = pc.utf8_slice_codeunits(number, 5, 7)
+    overseas = pc.is_in(dept, pa.array(["97", "98"]))
+    commune = pc.if_else(
+        overseas, pc.utf8_slice_codeunits(number, 8, 10), pc.utf8_slice_codeunits(number, 7, 10)
+    )
+    order = pc.utf8_slice_codeunits(number, 10, 13)
+    structure = pc.and_(
+        pc.and_(
+            pc.is_in(sex, pa.array(list(NIR_SEX_DIGITS + TEMPORARY_SEX_DIGITS))),
+            pc.is_in(month, _MONTH_OK),
+        ),
+        pc.and_(
+            pc.and_(pc.not_equal(dept, "00"), pc.not_equal(pc.cast(commune, pa.int32(), safe=False), 0)),
+            pc.and_(
+                pc.not_equal(order, "000"),
+                pc.invert(pc.and_(overseas, pc.equal(pc.utf8_slice_codeunits(number, 7, 8), "0"))),
+            ),
+        ),
+    )
+    dept96_old = pc.and_(
+        pc.equal(dept, "96"),
+        pc.and_(
+            pc.is_in(sex, pa.array(list(NIR_SEX_DIGITS))),
+            pc.less(pc.cast(pc.utf8_slice_codeunits(number, 1, 3), pa.int32()), 68),
+        ),
+    )
+    structure = pc.and_(structure, pc.invert(dept96_old))
+    body_text = pc.replace_substring(
+        pc.replace_substring(pc.utf8_slice_codeunits(number, 0, 13), "2A", "19"), "2B", "18"
+    )
+    body = pc.cast(body_text, pa.int64(), safe=False)
+    key = pc.cast(pc.utf8_slice_codeunits(number, 13, 15), pa.int64(), safe=False)
+    expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
+    return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)

@@ -1,0 +1,178 @@
+"""What one entity looks like in text, stated once for two consumers.
+
+Every recognizer module of this package describes its entity with an :class:`EntitySpec`: the Python
+regular expression that finds a written form inside a string, a cheaper RE2 pattern that every string holding
+such a form also matches (``pyarrow.compute`` speaks RE2, not Python ``re``), the validation that decides
+whether a matched form really is the entity (a check digit, a structure rule), the context words that raise
+confidence, and the scores.
+
+Two consumers read the same spec, so they cannot disagree:
+
+* :class:`SpecRecognizer`, a Presidio ``EntityRecognizer`` that any ``AnalyzerEngine`` can register;
+* ``leakguard.detect``, which runs the RE2 pre-filter over whole Arrow arrays and the Python expression and
+  validation only on the few strings that survive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+#: Separators people put inside written identifiers: space, no-break space, narrow no-break space, dot, dash.
+SEPARATORS = " \u00a0\u202f.-"
+#: The same separators as a regex character class (valid in Python ``re`` and in RE2).
+SEP_CLASS = r"[ \x{00a0}\x{202f}.\-]"
+SEP_CLASS_PY = r"[ \u00a0\u202f.\-]"
+
+#: How far (in characters) before a match context words are looked for by ``leakguard.detect``.
+CONTEXT_WINDOW = 48
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its accents: ``"N° Sécurité"`` -> ``"n° securite"``.
+
+    Context words are compared in this folded form; folding keeps the string's length for the Latin-1 range
+    and most of Latin Extended, so offsets found in the folded text hold in the original.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = stripped.lower()
+    if len(folded) != len(text):  # ligatures and the like: fall back to a length-preserving fold
+        return "".join(
+            (unicodedata.normalize("NFD", c)[0] if unicodedata.normalize("NFD", c) else c).lower()
+            for c in text
+        )
+    return folded
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """How one entity is found and checked in text.
+
+    ``span_regex`` finds candidates in any string; group 0 is the span reported (use lookarounds for
+    boundaries). ``prefilter`` is an RE2 pattern matched (unanchored) by every string that holds a match of
+    ``span_regex``: it may match more, never less. ``validate`` takes the matched text and says whether it is
+    the entity. A match with one of ``context`` (folded, see :func:`fold`) in the ``CONTEXT_WINDOW``
+    characters before it scores ``context_score``, else ``score``; entities with ``needs_context`` are not
+    reported without context (a column name hint counts as context in ``leakguard.detect``).
+    """
+
+    entity: str
+    name: str
+    span_regex: re.Pattern[str]
+    prefilter: str
+    score: float
+    context_score: float
+    context: tuple[str, ...] = ()
+    validate: Callable[[str], bool] | None = None
+    needs_context: bool = False
+    #: optional: a score for a valid match that depends on the value (e.g. NIA/temporary NIRs score lower)
+    score_of: Callable[[str], float] | None = None
+    #: folded context words compiled into one regex, built on first use
+    _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+
+    def context_regex(self) -> re.Pattern[str] | None:
+        """One regex matching any folded context word on word boundaries, or ``None`` without context."""
+        if not self.context:
+            return None
+        if not self._context_re:
+            words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
+            alternation = "|".join(re.escape(w) for w in words)
+            self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
+        return self._context_re[0]
+
+    def has_context(self, folded_text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
+        """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``."""
+        regex = self.context_regex()
+        if regex is None:
+            return False
+        return regex.search(folded_text, max(0, start - window), start) is not None
+
+    def base_score(self, value: str) -> float:
+        return self.score_of(value) if self.score_of is not None else self.score
+
+    def find(self, text: str, *, context: bool = False) -> Iterator[tuple[int, int, float]]:
+        """Yield ``(start, end, score)`` for every valid match in ``text``.
+
+        ``context=True`` says the caller already knows the text is about this entity (a column hint): every
+        valid match scores ``context_score`` and ``needs_context`` entities are reported.
+        """
+        folded: str | None = None
+        for match in self.span_regex.finditer(text):
+            value = match.group(0)
+            if self.validate is not None and not self.validate(value):
+                continue
+            start, end = match.span()
+            near = context
+            if not near and self.context:
+                if folded is None:
+                    folded = fold(text)
+                near = self.has_context(folded, start)
+            if self.needs_context and not near:
+                continue
+            base = self.base_score(value)
+            yield start, end, max(base, self.context_score) if near else base
+
+
+class SpecRecognizer(EntityRecognizer):
+    """A Presidio recognizer driven by one or more :class:`EntitySpec` of the same entity.
+
+    Context words are applied by the recognizer itself (within ``CONTEXT_WINDOW`` characters before the
+    match, accents and case folded), so the scores are the same whether or not the ``AnalyzerEngine`` runs a
+    context enhancer; the enhancer may still raise them further.
+    """
+
+    def __init__(self, specs: list[EntitySpec], *, supported_language: str = "fr", name: str | None = None):
+        self.specs = specs
+        entity = specs[0].entity
+        if any(s.entity != entity for s in specs):
+            raise ValueError("a SpecRecognizer serves one entity")
+        context = sorted({w for s in specs for w in s.context})
+        super().__init__(
+            supported_entities=[entity],
+            name=name or type(self).__name__,
+            supported_language=supported_language,
+            context=context,
+        )
+
+    def load(self) -> None:  # nothing to load: the specs are compiled at import
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and not set(entities) & set(self.supported_entities):
+            return []
+        results: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for spec in self.specs:
+            for start, end, score in spec.find(text):
+                if (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                explanation = AnalysisExplanation(
+                    recognizer=self.name,
+                    original_score=score,
+                    pattern_name=spec.name,
+                    pattern=spec.span_regex.pattern,
+                    validation_result=True if spec.validate is not None else None,
+                )
+                results.append(
+                    RecognizerResult(
+                        entity_type=spec.entity,
+                        start=start,
+                        end=end,
+                        score=score,
+                        analysis_explanation=explanation,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
+        return results
