@@ -8,6 +8,8 @@ messages show; raw values appear only when the user asks for them (``--show-valu
 
 from __future__ import annotations
 
+import re
+
 MASK = "•"
 
 #: How many leading letters/digits a preview keeps, per entity (others: ``DEFAULT_KEEP``).
@@ -28,6 +30,10 @@ DEFAULT_KEEP = 1
 MAX_LENGTH = 40
 
 
+_HEADS = {keep: re.compile(rf"(?:[\W_]*[^\W_]){{0,{keep}}}") for keep in {*KEEP.values(), DEFAULT_KEEP} if keep}
+_ASCII_MASK = str.maketrans(dict.fromkeys("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", MASK))
+
+
 def mask(entity: str, value: str) -> str:
     """The masked preview of ``value``, a span found as ``entity``.
 
@@ -35,16 +41,15 @@ def mask(entity: str, value: str) -> str:
     '1 85 05 •• ••• ••• ••'
     >>> mask("EMAIL_ADDRESS", "jean.dupont@example.fr")
     'j•••.••••••@•••••••.••'
+    >>> mask("PERSON", "Élodie")
+    'É•••••'
     """
-    keep = KEEP.get(entity, DEFAULT_KEEP)
-    out = []
-    seen = 0
-    for char in value[:MAX_LENGTH]:
-        if char.isalnum():
-            out.append(char if seen < keep else MASK)
-            seen += 1
-        else:
-            out.append(char)
-    if len(value) > MAX_LENGTH:
-        out.append("…")
-    return "".join(out)
+    cut = value[:MAX_LENGTH]
+    head = _HEADS.get(KEEP.get(entity, DEFAULT_KEEP))
+    split = head.match(cut).end() if head is not None else 0
+    rest = cut[split:]
+    if rest.isascii():
+        tail = rest.translate(_ASCII_MASK)
+    else:
+        tail = "".join(MASK if char.isalnum() else char for char in rest)
+    return cut[:split] + tail + ("…" if len(value) > MAX_LENGTH else "")

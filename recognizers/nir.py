@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
-from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, SpecRecognizer
+from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, SpecRecognizer
 
 ENTITY = "FR_NIR"
 
@@ -86,7 +86,7 @@ def _check_structure(number: str) -> None:
         if number[7] == "0":
             raise InvalidComponent("an overseas département is 971-978 or 984-989")
         commune = number[8:10]
-    elif dept == "00" or dept == "96" and sex in NIR_SEX_DIGITS and int(number[1:3]) < 68:
+    elif dept == "00" or (dept == "96" and sex in NIR_SEX_DIGITS and int(number[1:3]) < 68):
         raise InvalidComponent("the département must be 01-95, 2A, 2B, 97x, 98x or 99")
     else:
         commune = number[7:10]
@@ -153,6 +153,9 @@ def _pattern(sep: str) -> str:
 
 #: RE2 (pyarrow.compute) pattern of the written forms, without boundaries.
 RE2_FORMS = _pattern(SEP_CLASS)
+#: RE2 pre-filter: 13 or more digits (or 2A/2B letters), each maybe after one separator. Cheaper than
+#: RE2_FORMS, whose optional groups make RE2 fall back to slow matching on long digit runs.
+RE2_PREFILTER = rf"\d(?:{SEP_CLASS}?[\dABab]){{12}}"
 #: Python pattern of the written forms inside text, never inside a longer run of digits or letters.
 SPAN_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)"
@@ -201,7 +204,7 @@ SPEC = EntitySpec(
     entity=ENTITY,
     name="NIR/NIA, any written form",
     span_regex=SPAN_REGEX,
-    prefilter=RE2_FORMS,
+    prefilter=RE2_PREFILTER,
     score=SCORE,
     context_score=CONTEXT_SCORE,
     context=CONTEXT,

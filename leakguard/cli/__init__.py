@@ -21,17 +21,9 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Console-script entry point. Usage errors exit 2 (click's own convention matches the contract)."""
-    _register_commands()
+    """Console-script entry point."""
     cli(prog_name="leakguard")
 
 
-def _register_commands() -> None:
-    import importlib
-
-    for module in ("scan", "pseudonymise", "baseline", "hook"):
-        try:
-            importlib.import_module(f"leakguard.cli.{module}")
-        except ModuleNotFoundError as error:  # a command module not written yet
-            if error.name != f"leakguard.cli.{module}":
-                raise
+# Each command module registers itself on ``cli`` when imported.
+from leakguard.cli import scan  # noqa: E402, F401

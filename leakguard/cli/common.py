@@ -1,0 +1,89 @@
+"""Pieces every command shares: atomic output files, entity lists, stderr errors, progress."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+import click
+
+from leakguard.findings import ENTITIES
+
+
+def entity_list(values: tuple[str, ...], option: str) -> list[str]:
+    """Entities named in a repeatable, comma-separated option; a usage error (exit 2) for unknown names."""
+    names = [name.strip().upper() for value in values for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ENTITIES]
+    if unknown:
+        raise click.BadParameter(f"unknown entity {', '.join(unknown)}; known: {', '.join(ENTITIES)}",
+                                 param_hint=option)
+    return names
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a file that appears complete or not at all (temporary file, then rename)."""
+    if path is None:
+        yield sys.stdout
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".leakguard-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+class _StderrErrors:
+    """Wraps a reporter: every file error is also one line on standard error."""
+
+    def __init__(self, inner: Any):
+        self._inner = inner
+
+    def problem(self, path: str, message: str, row: int | None = None, fatal: bool = False) -> None:
+        where = f"{path}" if row is None else f"{path}: record {row}"
+        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {where}: {message}", err=True)
+        self._inner.problem(path, message, row, fatal=fatal)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def report_errors_on_stderr(reporter: Any) -> Any:
+    return _StderrErrors(reporter)
+
+
+@contextlib.contextmanager
+def progress_reporter() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress display on standard error when it is a terminal; nothing on pipes and files."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:,} records"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("scanning", total=None, records=0)
+        current = {"path": None, "base": 0, "records": 0}
+
+        def update(path: str, records: int, size: int) -> None:
+            if path != current["path"]:
+                current["base"] += current["records"]
+                current["path"] = path
+            current["records"] = records
+            progress.update(task, description=f"scanning {os.path.basename(path)}",
+                            records=current["base"] + records)
+
+        yield update

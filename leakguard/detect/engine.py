@@ -1,0 +1,447 @@
+"""The detector: a chunk of cells in, findings out, without a Python loop over every cell.
+
+For each column of a chunk:
+
+1. **Cell text.** Strings are used as they are; integers become their decimal string (a NIR stored as int64);
+   dates become ISO ``YYYY-MM-DD`` and are only looked at in a column whose name says "birth date".
+2. **Dictionary dedup.** The column is dictionary-encoded: each distinct value is examined once, and
+   findings are mapped back to every row that holds it (``numpy`` index arithmetic, no Python per row).
+3. **Vectorised whole-cell NIR check.** Distinct values that are one written NIR and nothing else are
+   checked in Arrow (structure and key, :func:`recognizers.nir.is_valid_array`).
+4. **RE2 pre-filter.** For every other entity, one ``pyarrow.compute`` regex pass over the distinct values
+   keeps the few that may hold it (:attr:`recognizers.spec.EntitySpec.prefilter`).
+5. **Recognizers on candidates only.** The entity's Python expression and validation run on those
+   candidates; context words and the column-name hint (:mod:`leakguard.detect.hints`) set the score.
+6. **Column profiling.** NIR findings without context are kept only in columns that hold NIRs rather than
+   numbers passing the key by chance (:mod:`leakguard.detect.profile`).
+7. **NER** (French spaCy, :mod:`leakguard.detect.ner`) on free-text columns and text lines only, on the
+   distinct texts with a capitalised word; names in ``nom``/``prenom`` columns come from the hint instead.
+
+Overlapping findings in one cell are resolved by score, then by entity priority (checkable identifiers
+first). Raw values never leave this module unless ``show_values`` is set: findings carry masked previews.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import recognizers
+from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
+from leakguard.detect.ner import PERSON_SCORE
+from leakguard.detect.ner import PREFILTER as NER_PREFILTER
+from leakguard.detect.profile import NirProfile
+from leakguard.findings import TABLE_SCHEMA
+from leakguard.preview import mask
+from leakguard.sources.base import CellColumn, Chunk
+from recognizers import nir
+from recognizers.spec import EntitySpec, fold
+
+#: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
+PRIORITY = (
+    "FR_NIR",
+    "IBAN_CODE",
+    "EMAIL_ADDRESS",
+    "FR_AMC",
+    "FR_MUTUELLE_MEMBER_ID",
+    "PHONE_NUMBER",
+    "DATE_OF_BIRTH",
+    "FR_HEALTH_GUARANTEE",
+    "FR_HEALTH_INSURER",
+    "PERSON",
+)
+_RANK = {entity: i for i, entity in enumerate(PRIORITY)}
+
+#: Score of a whole cell reported only because of its column name (a ``nom`` column, a ``mutuelle`` column).
+HINTED_CELL_SCORE = 0.8
+HINTED_DATE_SCORE = 0.9
+#: Identifier-like hints under which a digit run is not also reported as a phone number.
+_NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
+#: Free text by content: share of distinct values with a space, and mean length.
+_FREE_TEXT_SPACE_SHARE = 0.5
+_FREE_TEXT_MEAN_LENGTH = 25
+
+# "nom": "Dupont", prenom=Jean, "last_name":"DUPONT" inside text lines and JSON payloads
+_KV_PERSON = re.compile(
+    r"""(?i)(?<![0-9a-z_])["']?(?:nom(?:_?(?:naissance|usage|famille))?|pr[eé]noms?|first_?name|last_?name|"""
+    r"""surname|given_?name|birth_?name|full_?name)["']?\s*[:=]\s*["']?"""
+    r"""([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{0,48}[A-Za-zÀ-ÖØ-öø-ÿ])"""
+)
+_KV_PERSON_RE2 = r"(?i)(?:nom|pr[eé]nom|name)[\"']?\s*[:=]"
+_KV_PERSON_SCORE = 0.8
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    """What to look for and how to report it."""
+
+    ner: bool = True
+    entities: frozenset[str] | None = None  # None: every entity
+    exclude_entities: frozenset[str] = frozenset()
+    min_score: float = 0.0
+    column_hints: dict[str, str] | None = None  # column -> entity (or "FREE_TEXT", or "" for no hint)
+    show_values: bool = False
+
+    def wants(self, entity: str) -> bool:
+        return (self.entities is None or entity in self.entities) and entity not in self.exclude_entities
+
+
+@dataclass
+class _Block:
+    """Findings on distinct values of one column: ``u`` indexes the distinct values; numpy arrays."""
+
+    u: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    entity: list[str]
+    score: np.ndarray
+    value: list[str]
+
+
+def _block(rows: list[tuple[int, int, int, str, float, str]]) -> _Block:
+    u, start, end, entity, score, value = zip(*rows)
+    return _Block(np.array(u, np.int64), np.array(start, np.int32), np.array(end, np.int32), list(entity),
+                  np.array(score, np.float64), list(value))
+
+
+def _strings(values: pa.Array, hint: Hint | None) -> tuple[pa.Array, str] | None:
+    """The cell text of ``values`` and its kind ("string", "integer", "date"), or ``None`` to skip it."""
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        if not (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)):
+            return None
+        return values, "string"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return values, "string"
+    if pa.types.is_integer(kind):
+        return pc.cast(values, pa.string()), "integer"
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        if hint is None or hint.entity != "DATE_OF_BIRTH":
+            return None
+        if pa.types.is_timestamp(kind):
+            return pc.strftime(values, format="%Y-%m-%d"), "date"
+        return pc.cast(values, pa.string()), "date"
+    return None
+
+
+def _dictionary(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Distinct values (as a plain string array) and, per cell, the index of its value (-1 for null)."""
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)
+    distinct = values.dictionary
+    if not pa.types.is_string(distinct.type):
+        distinct = distinct.cast(pa.string())
+    indices = values.indices
+    index = indices.to_numpy(zero_copy_only=False) if indices.null_count == 0 else pc.fill_null(
+        indices, -1
+    ).to_numpy(zero_copy_only=False)
+    return distinct, index.astype(np.int64, copy=False)
+
+
+def _true_positions(mask: pa.Array) -> np.ndarray:
+    """Positions where a boolean array is true (nulls are false)."""
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+
+
+class Detector:
+    """Finds entities in chunks of cells. One detector per stream: its NIR profile spans the stream.
+
+    >>> import pyarrow as pa
+    >>> from leakguard.sources.base import CellColumn, Chunk
+    >>> rows = pa.array([0, 1], pa.int64())
+    >>> column = CellColumn("c0", pa.array(["1 85 05 78 006 084 91", "rien"]), rows)
+    >>> Detector(options=DetectOptions(ner=False)).detect(Chunk([column], rows)).column("preview").to_pylist()
+    ['1 85 05 •• ••• ••• ••']
+    """
+
+    def __init__(self, options: DetectOptions | None = None, *, profile: NirProfile | None = None,
+                 frozen_profile: bool = False):
+        self.options = options or DetectOptions()
+        #: NIR counts per column, accumulated over every chunk seen (or given, for Spark's second pass)
+        self.profile = profile if profile is not None else NirProfile()
+        self.frozen_profile = frozen_profile
+        self.specs = [s for s in recognizers.all_specs() if self.options.wants(s.entity)]
+        self._names = None
+        self._insurer_spec = next((s for s in recognizers.all_specs() if s.entity == "FR_HEALTH_INSURER"), None)
+
+    # -- public --------------------------------------------------------------------------------------------
+
+    def detect(self, chunk: Chunk) -> pa.Table:
+        """Findings of one chunk (``leakguard.findings.TABLE_SCHEMA``, plus ``value`` with ``show_values``)."""
+        tables = [self._column(column, text=chunk.text) for column in chunk.columns]
+        tables = [t for t in tables if t is not None and t.num_rows]
+        if not tables:
+            return self._empty()
+        table = pa.concat_tables(tables)
+        if self.options.min_score > 0:
+            table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
+        return table.sort_by([("row", "ascending"), ("start", "ascending")])
+
+    # -- one column ----------------------------------------------------------------------------------------
+
+    def _column(self, column: CellColumn, *, text: bool) -> pa.Table | None:
+        hint = hint_for(None if text else column.name, self.options.column_hints)
+        converted = _strings(column.values, hint)
+        if converted is None or len(column.values) == 0:
+            return None
+        values, kind = converted
+        distinct, index = _dictionary(values)
+        if len(distinct) == 0:
+            return None
+        if kind == "date":
+            blocks = self._hinted_dates(distinct)
+        else:
+            blocks = self._scan_distinct(distinct, hint, kind, text=text, column=column.name)
+        blocks = [b for b in blocks if len(b.u)]
+        if not blocks:
+            return None
+        return self._expand(blocks, index, column.rows, None if text else column.name)
+
+    def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, *, text: bool,
+                       column: str) -> list[_Block]:
+        hinted = hint.entity if hint is not None else None
+        key = None if text else column
+        blocks: list[_Block] = []
+        # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
+        whole: _Block | None = None
+        shaped = valid = 0
+        done = np.zeros(len(distinct), dtype=bool)
+        if self.options.wants("FR_NIR"):
+            whole_shaped = _true_positions(pc.match_substring_regex(distinct, nir._WHOLE_CELL_RE2))
+            if len(whole_shaped):
+                done[whole_shaped] = True
+                shaped += len(whole_shaped)
+                whole_nir = whole_shaped[_true_positions(nir.is_valid_array(distinct.take(pa.array(whole_shaped))))]
+                valid += len(whole_nir)
+                if len(whole_nir):
+                    whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
+        if kind == "integer":
+            # integers hold a NIR, or (with a hint) an AMC / member number; nothing else is written as one
+            specs = [s for s in self.specs if s.entity == hinted and s.entity != "FR_NIR"]
+        else:
+            specs = [s for s in self.specs if self._spec_applies(s, hinted)]
+        # 4-5. pre-filter, then recognizers on candidates only
+        nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
+        per_value: dict[int, list[tuple[int, int, str, float]]] = {}
+        for spec in specs:
+            candidates = _true_positions(pc.match_substring_regex(distinct, spec.prefilter))
+            candidates = candidates[~done[candidates]]
+            if spec.entity == "FR_NIR" and len(candidates):
+                # a cell of digits alone holds a NIR only as the whole cell, settled above
+                digits_only = pc.match_substring_regex(distinct.take(pa.array(candidates)), r"^\s*\d+\s*$")
+                candidates = candidates[~pc.fill_null(digits_only, False).to_numpy(zero_copy_only=False)]
+            if len(candidates) == 0:
+                continue
+            texts = distinct.take(pa.array(candidates)).to_pylist()
+            in_context = hinted == spec.entity
+            if spec.entity == "FR_NIR":
+                for u, value in zip(candidates.tolist(), texts):
+                    s_count, v_count = self._find_nirs(spec, value, u, in_context, nir_spans)
+                    shaped += s_count
+                    valid += v_count
+                continue
+            for u, value in zip(candidates.tolist(), texts):
+                for start, end, score in spec.find(value, context=in_context):
+                    per_value.setdefault(u, []).append((start, end, spec.entity, score))
+        # 6. profiling: NIRs without context only in columns that hold NIRs
+        if not self.frozen_profile:
+            self.profile.add(key, shaped, valid)
+        keep_unproven = self.profile.holds_nirs(key)
+        if whole is not None and (hinted == "FR_NIR" or keep_unproven):
+            blocks.append(whole)
+        for u, start, end, score, _value, context in nir_spans:
+            if context or keep_unproven:
+                per_value.setdefault(u, []).append((start, end, "FR_NIR", score))
+        # hint-only whole cells: names, insurers not in the list
+        if hinted in ("PERSON", "FR_HEALTH_INSURER") and self.options.wants(hinted) and kind == "string":
+            self._hinted_names(distinct, per_value, hinted, done)
+        # 7. names in free text
+        free_text = text or hinted == FREE_TEXT or (
+            hinted is None and kind == "string" and _looks_like_free_text(distinct)
+        )
+        if free_text and kind == "string" and self.options.wants("PERSON"):
+            self._key_value_names(distinct, per_value)
+            if self.options.ner:
+                self._ner(distinct, per_value)
+        rows: list[tuple[int, int, int, str, float, str]] = []
+        if per_value:
+            texts = distinct.take(pa.array(sorted(per_value))).to_pylist()
+            for u, value in zip(sorted(per_value), texts):
+                for start, end, entity, score in _resolve(per_value[u]):
+                    rows.append((u, start, end, entity, score, value[start:end]))
+        if rows:
+            blocks.append(_block(rows))
+        return blocks
+
+    def _spec_applies(self, spec: EntitySpec, hinted: str | None) -> bool:
+        if spec.entity == "PHONE_NUMBER" and hinted in _NO_PHONE_UNDER:
+            return False
+        if spec.entity == "FR_HEALTH_INSURER" and hinted == "PERSON":
+            return False  # first names such as "Alan" or "April" are insurers' names too
+        return True
+
+    def _whole_cell_nirs(self, distinct: pa.Array, positions: np.ndarray, hinted: bool) -> _Block:
+        values = distinct.take(pa.array(positions))
+        stripped = pc.utf8_ltrim_whitespace(values)
+        starts = pc.subtract(pc.utf8_length(values), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
+        trimmed = pc.utf8_rtrim_whitespace(stripped)
+        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+        if hinted:
+            scores = np.full(len(positions), nir.CONTEXT_SCORE)
+        else:
+            temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
+            scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
+        return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+                      ["FR_NIR"] * len(positions), scores.astype(np.float64), trimmed.to_pylist())
+
+    def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
+                   out: list[tuple[int, int, int, float, str, bool]]) -> tuple[int, int]:
+        shaped = valid = 0
+        folded = None
+        for match in spec.span_regex.finditer(text):
+            shaped += 1
+            value = match.group(0)
+            if not nir.is_valid(value):
+                continue
+            valid += 1
+            start, end = match.span()
+            context = hinted
+            if not context:
+                if folded is None:
+                    folded = fold(text)
+                context = spec.has_context(folded, start)
+            score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
+            out.append((u, start, end, score, value, context))
+        return shaped, valid
+
+    def _hinted_dates(self, distinct: pa.Array) -> list[_Block]:
+        """Every date of a column named for birth dates (date32/timestamp cells, as ISO text)."""
+        if not self.options.wants("DATE_OF_BIRTH"):
+            return []
+        lengths = pc.utf8_length(distinct).to_numpy(zero_copy_only=False)
+        positions = np.flatnonzero(lengths > 0)
+        return [_Block(positions.astype(np.int64), np.zeros(len(positions), np.int32),
+                       lengths[positions].astype(np.int32), ["DATE_OF_BIRTH"] * len(positions),
+                       np.full(len(positions), HINTED_DATE_SCORE), distinct.take(pa.array(positions)).to_pylist())]
+
+    def _hinted_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]],
+                      entity: str, done: np.ndarray) -> None:
+        """Whole cells of a column named for people (or insurers) that hold letters and no finding yet."""
+        letters = _true_positions(pc.match_substring_regex(distinct, r"\p{L}.*\p{L}"))
+        if len(letters) == 0:
+            return
+        letters = letters[~done[letters]]
+        texts = distinct.take(pa.array(letters)).to_pylist()
+        for u, value in zip(letters.tolist(), texts):
+            if u in per_value:
+                continue
+            if entity == "PERSON" and any(ch.isdigit() for ch in value):
+                continue
+            start = len(value) - len(value.lstrip())
+            end = len(value.rstrip())
+            if end > start:
+                per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
+
+    def _key_value_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
+        candidates = _true_positions(pc.match_substring_regex(distinct, _KV_PERSON_RE2))
+        if len(candidates) == 0:
+            return
+        for u, value in zip(candidates.tolist(), distinct.take(pa.array(candidates)).to_pylist()):
+            for match in _KV_PERSON.finditer(value):
+                start, end = match.span(1)
+                per_value.setdefault(u, []).append((start, end, "PERSON", _KV_PERSON_SCORE))
+
+    def _ner(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
+        candidates = _true_positions(pc.match_substring_regex(distinct, NER_PREFILTER))
+        if len(candidates) == 0:
+            return
+        if self._names is None:
+            from leakguard.detect.ner import NameFinder
+
+            self._names = NameFinder()
+        texts = distinct.take(pa.array(candidates)).to_pylist()
+        for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
+            existing = per_value.get(u, [])
+            for start, end in spans:
+                if any(s < end and start < e for s, e, _, _ in existing):
+                    continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
+                if self._is_insurer(text[start:end]):
+                    continue
+                per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
+
+    def _is_insurer(self, value: str) -> bool:
+        return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
+
+    # -- back to rows --------------------------------------------------------------------------------------
+
+    def _expand(self, blocks: list[_Block], index: np.ndarray, rows: pa.Array, column: str | None) -> pa.Table:
+        """Map findings on distinct values to every cell holding the value (numpy index arithmetic)."""
+        u = np.concatenate([b.u for b in blocks])
+        entities = [e for b in blocks for e in b.entity]
+        values = [v for b in blocks for v in b.value]
+        previews = [mask(e, v) for e, v in zip(entities, values)]
+        n_distinct = int(u.max()) + 1
+        counts = np.bincount(u, minlength=n_distinct)
+        order = np.argsort(u, kind="stable")
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        valid = (index >= 0) & (index < n_distinct)
+        per_cell = np.where(valid, counts[np.where(valid, index, 0)], 0)
+        cells = np.flatnonzero(per_cell)
+        repeat = per_cell[cells]
+        total = int(repeat.sum())
+        first = np.repeat(offsets[index[cells]], repeat)
+        within = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        pick = pa.array(order[first + within])
+        arrays = {
+            "row": pc.take(rows, pa.array(np.repeat(cells, repeat))).cast(pa.int64()),
+            "column": pa.array([column] * total, pa.string()) if column is not None else pa.nulls(total, pa.string()),
+            "start": pa.array(np.concatenate([b.start for b in blocks])).take(pick),
+            "end": pa.array(np.concatenate([b.end for b in blocks])).take(pick),
+            "entity": pa.array(entities, pa.string()).take(pick),
+            "score": pa.array(np.concatenate([b.score for b in blocks])).take(pick),
+            "preview": pa.array(previews, pa.string()).take(pick),
+        }
+        table = pa.Table.from_pydict(arrays, schema=TABLE_SCHEMA)
+        if self.options.show_values:
+            table = table.append_column("value", pa.array(values, pa.string()).take(pick))
+        return table
+
+    def _empty(self) -> pa.Table:
+        table = TABLE_SCHEMA.empty_table()
+        if self.options.show_values:
+            table = table.append_column("value", pa.array([], pa.string()))
+        return table
+
+
+def _looks_like_free_text(distinct: pa.Array) -> bool:
+    """Prose rather than codes: most distinct values have a space, and they are long on average."""
+    sample = distinct.slice(0, 2_000)
+    if len(sample) == 0:
+        return False
+    spaced = pc.mean(pc.cast(pc.match_substring(sample, " "), pa.float64())).as_py() or 0.0
+    mean_length = pc.mean(pc.utf8_length(sample)).as_py() or 0.0
+    return spaced >= _FREE_TEXT_SPACE_SHARE and mean_length >= _FREE_TEXT_MEAN_LENGTH
+
+
+def _resolve(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Drop findings that overlap a better one (higher score, then entity priority, then longer)."""
+    if len(spans) == 1:
+        return spans
+    ranked = sorted(set(spans), key=lambda s: (-s[3], _RANK.get(s[2], len(_RANK)), -(s[1] - s[0]), s[0]))
+    kept: list[tuple[int, int, str, float]] = []
+    for span in ranked:
+        if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s[0])
+
+
+def scan_chunks(chunks: Iterable[Chunk], options: DetectOptions | None = None) -> Iterable[pa.Table]:
+    """Findings of each chunk of one stream, in order (the NIR profile spans the stream)."""
+    detector = Detector(options)
+    for chunk in chunks:
+        yield detector.detect(chunk)

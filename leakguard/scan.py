@@ -1,0 +1,161 @@
+"""Scanning: in-memory tables, streams of record batches, and files.
+
+* :func:`scan_table` — one ``pyarrow.Table`` or ``RecordBatch`` -> a findings table (``TABLE_SCHEMA``);
+* :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
+  ``row`` counted across the stream, memory bounded by one batch;
+* :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
+* :func:`scan_files` — the driver of ``leakguard scan``: files and directories, events to a reporter.
+
+Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
+NIRs from invoice numbers passing the key by chance sees the whole table or file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.sources import iter_files, open_source, table_to_columns
+from leakguard.sources.base import Chunk, Problem, SourceError
+
+__all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
+
+
+def _options(ner: bool, options: DetectOptions | None, overrides: dict[str, object]) -> DetectOptions:
+    if options is not None:
+        return options
+    return DetectOptions(ner=ner, **overrides)  # type: ignore[arg-type]
+
+
+def _chunk(batch: pa.Table | pa.RecordBatch, offset: int) -> Chunk:
+    rows = pa.array(range(offset, offset + batch.num_rows), pa.int64())
+    return Chunk(columns=table_to_columns(batch, row_offset=offset), rows=rows)
+
+
+def scan_table(table_or_batch: pa.Table | pa.RecordBatch, *, ner: bool = True,
+               options: DetectOptions | None = None, **overrides: object) -> pa.Table:
+    """Findings of one in-memory table or record batch (``leakguard.findings.TABLE_SCHEMA``).
+
+    ``ner=False`` skips the NER model (like ``--no-ner``). Other keyword arguments are fields of
+    :class:`DetectOptions` (``entities``, ``exclude_entities``, ``min_score``, ``column_hints``,
+    ``show_values``), or pass ``options`` whole.
+    """
+    detector = Detector(_options(ner, options, overrides))
+    return detector.detect(_chunk(table_or_batch, 0))
+
+
+def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table], *, ner: bool = True,
+                 options: DetectOptions | None = None, **overrides: object) -> Iterator[pa.Table]:
+    """Findings of each batch of a stream, in order; ``row`` counts records across the stream."""
+    detector = Detector(_options(ner, options, overrides))
+    offset = 0
+    for batch in batches:
+        yield detector.detect(_chunk(batch, offset))
+        offset += batch.num_rows
+
+
+@dataclass
+class ScanOutcome:
+    """What :func:`scan_files` found, for the exit code."""
+
+    files: int = 0
+    findings: int = 0
+    errors: int = 0
+    records: int = 0
+    by_entity: dict[str, int] = field(default_factory=dict)
+
+
+def _cells_by_column(chunk: Chunk, counts: dict[str | None, int]) -> None:
+    for column in chunk.columns:
+        key = None if chunk.text else column.name
+        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count
+
+
+def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
+              batch_rows: int = 65_536) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
+    """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
+
+    Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
+    """
+    detector = detector or Detector(options)
+    with open_source(path, batch_rows=batch_rows) as source:
+        for item in source.chunks():
+            if isinstance(item, Problem):
+                yield item
+            else:
+                yield item, detector.detect(item)
+
+
+def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,
+               batch_rows: int = 65_536, on_progress: Callable[[str, int, int], None] | None = None,
+               debug: bool = False) -> ScanOutcome:
+    """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
+
+    A file that cannot be read is reported as an error and the others are still scanned. ``on_progress``
+    is called with ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected
+    exceptions propagate (with their traceback) instead of being reported as one-line errors.
+    """
+    from leakguard.report import FileStats
+
+    options = options or DetectOptions()
+    outcome = ScanOutcome()
+    for entry in iter_files(paths):
+        if isinstance(entry, SourceError):
+            outcome.errors += 1
+            reporter.problem(entry.path, _message(entry), None, fatal=True)
+            continue
+        path = entry
+        outcome.files += 1
+        started = time.perf_counter()
+        records = 0
+        cells: dict[str | None, int] = {}
+        reporter.file_started(path)
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        try:
+            for item in scan_path(path, options=options, batch_rows=batch_rows):
+                if isinstance(item, Problem):
+                    outcome.errors += 1
+                    reporter.problem(path, item.message, item.row, fatal=False)
+                    continue
+                chunk, findings = item
+                records += len(chunk.rows)
+                _cells_by_column(chunk, cells)
+                if findings.num_rows:
+                    outcome.findings += findings.num_rows
+                    for entity, count in zip(*_count_entities(findings)):
+                        outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
+                    reporter.findings(path, findings)
+                if on_progress is not None:
+                    on_progress(path, records, size)
+        except SourceError as error:
+            outcome.errors += 1
+            reporter.problem(path, _message(error), None, fatal=True)
+        except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
+            if debug:
+                raise
+            outcome.errors += 1
+            # the exception's text may quote file content: name its type only
+            reporter.problem(path, f"internal error ({type(error).__name__}); rerun with --debug for details",
+                             None, fatal=True)
+        outcome.records += records
+        reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
+                                           seconds=time.perf_counter() - started))
+    return outcome
+
+
+def _message(error: SourceError) -> str:
+    """The one-line message of ``error`` without the path (reporters print the path beside it)."""
+    return error.problem + (f"; {error.hint}" if error.hint else "")
+
+
+def _count_entities(findings: pa.Table) -> tuple[list[str], list[int]]:
+    counts = findings.group_by("entity").aggregate([("entity", "count")])
+    return counts["entity"].to_pylist(), counts["entity_count"].to_pylist()

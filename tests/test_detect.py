@@ -1,0 +1,166 @@
+"""The detector on chunks of cells: spans, dedup, hints, column profiling, types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.profile import binomial_tail, holds_nirs
+from leakguard.sources.base import CellColumn, Chunk
+from recognizers import nir
+from tests.strategies import nirs, written_forms
+
+NO_NER = DetectOptions(ner=False)
+MEANINGLESS = st.sampled_from(["c0", "c7", "col_12", "x", "field_3", "valeur", "data"])
+
+
+def chunk_of(**columns: pa.Array) -> Chunk:
+    n = len(next(iter(columns.values())))
+    rows = pa.array(range(n), pa.int64())
+    return Chunk([CellColumn(name, values, rows) for name, values in columns.items()], rows)
+
+
+def detect(options: DetectOptions = NO_NER, **columns: pa.Array) -> pa.Table:
+    return Detector(options).detect(chunk_of(**columns))
+
+
+def random_nirs(rng: random.Random, n: int) -> list[str]:
+    out = []
+    while len(out) < n:
+        body = f"{rng.choice('12')}{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}"
+        body += f"{rng.randint(1, 999):03d}{rng.randint(1, 999):03d}"
+        number = body + nir.calc_check_digits(body)
+        if nir.is_valid(number):
+            out.append(number)
+    return out
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=MEANINGLESS)
+def test_every_nir_of_a_column_is_found_with_its_exact_span_whatever_the_column_name(data, name):
+    values = data.draw(st.lists(nirs().flatmap(written_forms), min_size=1, max_size=30))
+    padded = [f" {v} " if i % 5 == 0 else v for i, v in enumerate(values)]
+    findings = detect(**{name: pa.array(padded)})
+    assert findings["entity"].to_pylist() == ["FR_NIR"] * len(values)
+    assert findings["row"].to_pylist() == list(range(len(values)))
+    for row, start, end in zip(*(findings[c].to_pylist() for c in ("row", "start", "end"))):
+        assert padded[row][start:end] == values[row]
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(50, 3000), name=MEANINGLESS)
+def test_a_column_of_random_invoice_numbers_yields_no_nir(seed, n, name):
+    rng = random.Random(seed)
+    invoices = [str(rng.randrange(10**14, 10**15)) for _ in range(n)]
+    findings = detect(**{name: pa.array(invoices)})
+    assert findings.num_rows == 0
+
+
+def test_some_invoice_numbers_do_pass_the_key_so_profiling_is_what_removes_them():
+    rng = random.Random(7)
+    invoices = [str(rng.randrange(10**14, 10**15)) for _ in range(5000)]
+    assert sum(nir.is_valid(v) for v in invoices) > 10
+
+
+def test_a_nir_column_with_a_few_typos_is_still_a_nir_column():
+    rng = random.Random(3)
+    values = random_nirs(rng, 400)
+    typos = {i: values[i][:-1] + str((int(values[i][-1]) + 1) % 10) for i in range(0, 400, 10)}
+    written = [typos.get(i, v) for i, v in enumerate(values)]
+    findings = detect(c4=pa.array(written))
+    assert sorted(findings["row"].to_pylist()) == [i for i in range(400) if i not in typos]
+
+
+def test_nirs_stored_as_int64_are_found_as_their_decimal_text():
+    values = random_nirs(random.Random(5), 50)
+    findings = detect(col_12=pa.array([int(v) for v in values] + [None, 12345], pa.int64()))
+    assert findings.num_rows == 50
+    assert findings["end"].to_pylist() == [15] * 50
+
+
+def test_a_value_repeated_on_many_rows_is_reported_on_every_row_and_examined_once():
+    (value,) = random_nirs(random.Random(11), 1)
+    written = pa.array([value, None, "rien", value, value], pa.string()).dictionary_encode()
+    findings = detect(nir=written)
+    assert findings["row"].to_pylist() == [0, 3, 4]
+    assert set(findings["score"].to_pylist()) == {1.0}  # the column name is context
+
+
+def test_previews_mask_everything_but_sex_year_and_month():
+    values = random_nirs(random.Random(13), 20)
+    findings = detect(c0=pa.array([nir.format(v) for v in values]))
+    for value, preview in zip(values, findings["preview"].to_pylist()):
+        assert preview.startswith(nir.format(value)[:7])
+        assert value[5:] not in preview.replace(" ", "")
+        assert set(preview[7:]) <= {"•", " "}
+
+
+def test_values_are_absent_unless_asked_for():
+    values = random_nirs(random.Random(17), 3)
+    assert "value" not in detect(c0=pa.array(values)).column_names
+    shown = detect(DetectOptions(ner=False, show_values=True), c0=pa.array(values))
+    assert shown["value"].to_pylist() == values
+
+
+def test_birth_dates_come_from_a_column_named_for_them_and_care_dates_do_not():
+    dates = pa.array([dt.date(1985, 5, 12), None, dt.date(2001, 1, 30)], pa.date32())
+    findings = detect(date_naissance=dates, date_soin=dates)
+    assert findings["column"].to_pylist() == ["date_naissance", "date_naissance"]
+    assert findings["entity"].to_pylist() == ["DATE_OF_BIRTH"] * 2
+    assert findings["end"].to_pylist() == [10, 10]
+
+
+def test_names_in_a_name_column_are_whole_cell_findings():
+    findings = detect(prenom=pa.array(["  Élodie ", "Jean-Pierre", None, "", "42"]))
+    assert findings["row"].to_pylist() == [0, 1]
+    assert [(s, e) for s, e in zip(findings["start"].to_pylist(), findings["end"].to_pylist())] == [(2, 8), (0, 11)]
+
+
+def test_a_nir_with_context_in_a_log_of_order_numbers_is_kept():
+    rng = random.Random(21)
+    (value,) = random_nirs(rng, 1)
+    lines = [f"2026-02-01T10:00:{i % 60:02d}Z INFO order={rng.randrange(10**14, 10**15)} ok" for i in range(500)]
+    lines.append(f"2026-02-01T10:01:00Z WARN rejet PEC nir={nir.format(value)} motif=droits")
+    rows = pa.array(range(len(lines)), pa.int64())
+    chunk = Chunk([CellColumn("line", pa.array(lines), rows)], rows, text=True)
+    findings = Detector(NO_NER).detect(chunk)
+    nir_rows = findings.filter(pc.equal(findings["entity"], "FR_NIR"))["row"].to_pylist()
+    assert nir_rows == [500]
+    assert findings["column"].null_count == findings.num_rows
+
+
+def test_the_profile_spans_chunks_so_a_split_invoice_column_stays_silent():
+    rng = random.Random(23)
+    detector = Detector(NO_NER)
+    total = 0
+    for start in range(0, 4000, 100):
+        invoices = [str(rng.randrange(10**14, 10**15)) for _ in range(100)]
+        rows = pa.array(range(start, start + 100), pa.int64())
+        total += detector.detect(Chunk([CellColumn("ref", pa.array(invoices), rows)], rows)).num_rows
+    # the first chunk decides on its own evidence; afterwards the stream's counts decide
+    assert total <= 2
+
+
+def test_column_decision_rule():
+    assert holds_nirs(1, 1)
+    assert holds_nirs(1000, 900)
+    assert not holds_nirs(1000, 12)
+    assert not holds_nirs(10, 1)
+    assert holds_nirs(10_000, 400)  # a log mixing NIRs and order numbers
+    assert binomial_tail(0, 10, 0.1) == 1.0
+    assert abs(binomial_tail(1, 1, 0.25) - 0.25) < 1e-12
+
+
+def test_entity_filters_and_min_score():
+    (value,) = random_nirs(random.Random(29), 1)
+    temporary = "7" + value[1:13]
+    temporary += nir.calc_check_digits(temporary)
+    column = pa.array([value, temporary])
+    assert detect(DetectOptions(ner=False, exclude_entities=frozenset({"FR_NIR"})), c0=column).num_rows == 0
+    assert detect(DetectOptions(ner=False, min_score=0.7), c0=column)["row"].to_pylist() == [0]
