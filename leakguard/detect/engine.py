@@ -56,6 +56,9 @@ PRIORITY = (
     "PERSON",
 )
 _RANK = {entity: i for i, entity in enumerate(PRIORITY)}
+#: Internal entity of a NIR found without context, until the column profile says whether to keep it.
+UNPROVEN_NIR = "FR_NIR?"
+_RANK[UNPROVEN_NIR] = _RANK["FR_NIR"]
 
 #: Score of a whole cell reported only because of its column name (a ``nom`` column, a ``mutuelle`` column).
 HINTED_CELL_SCORE = 0.8
@@ -172,19 +175,50 @@ class Detector:
     # -- public --------------------------------------------------------------------------------------------
 
     def detect(self, chunk: Chunk) -> pa.Table:
-        """Findings of one chunk (``leakguard.findings.TABLE_SCHEMA``, plus ``value`` with ``show_values``)."""
-        tables = [self._column(column, text=chunk.text) for column in chunk.columns]
+        """Findings of one chunk (``leakguard.findings.TABLE_SCHEMA``, plus ``value`` with ``show_values``).
+
+        The chunk's NIR counts are added to :attr:`profile` (unless it is frozen) before deciding.
+        """
+        raw, counts = self.detect_raw(chunk)
+        if not self.frozen_profile:
+            self.profile.merge(counts)
+        return self.resolve(raw, self.profile)
+
+    def detect_raw(self, chunk: Chunk) -> tuple[pa.Table, NirProfile]:
+        """Findings before the column decision, and the chunk's NIR counts.
+
+        NIRs found without context carry the entity ``UNPROVEN_NIR``; :meth:`resolve` keeps them (as
+        ``FR_NIR``) in columns that the merged profile says hold NIRs. Workers and Spark partitions run this
+        part; the merge and the decision happen once, where all the counts are.
+        """
+        counts = NirProfile()
+        tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
         tables = [t for t in tables if t is not None and t.num_rows]
         if not tables:
-            return self._empty()
+            return self._empty(), counts
         table = pa.concat_tables(tables)
         if self.options.min_score > 0:
             table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
-        return table.sort_by([("row", "ascending"), ("start", "ascending")])
+        return table, counts
+
+    def resolve(self, raw: pa.Table, profile: NirProfile) -> pa.Table:
+        """Keep unproven NIRs only in columns that hold NIRs; sort by row and offset."""
+        unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
+        if pc.any(unproven).as_py():
+            columns = pc.unique(raw.filter(unproven)["column"]).to_pylist()
+            proven = [c for c in columns if profile.holds_nirs(c)]
+            keep_column = pc.is_in(raw["column"], pa.array([c for c in proven if c is not None], pa.string()))
+            if None in proven:
+                keep_column = pc.or_(keep_column, pc.is_null(raw["column"]))
+            keep = pc.or_(pc.invert(unproven), pc.fill_null(keep_column, False))
+            raw = raw.filter(keep)
+            entity = pc.if_else(pc.equal(raw["entity"], UNPROVEN_NIR), "FR_NIR", raw["entity"])
+            raw = raw.set_column(raw.schema.get_field_index("entity"), "entity", entity)
+        return raw.sort_by([("row", "ascending"), ("start", "ascending")])
 
     # -- one column ----------------------------------------------------------------------------------------
 
-    def _column(self, column: CellColumn, *, text: bool) -> pa.Table | None:
+    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
         hint = hint_for(None if text else column.name, self.options.column_hints)
         converted = _strings(column.values, hint)
         if converted is None or len(column.values) == 0:
@@ -196,14 +230,14 @@ class Detector:
         if kind == "date":
             blocks = self._hinted_dates(distinct)
         else:
-            blocks = self._scan_distinct(distinct, hint, kind, text=text, column=column.name)
+            blocks = self._scan_distinct(distinct, hint, kind, counts, text=text, column=column.name)
         blocks = [b for b in blocks if len(b.u)]
         if not blocks:
             return None
         return self._expand(blocks, index, column.rows, None if text else column.name)
 
-    def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, *, text: bool,
-                       column: str) -> list[_Block]:
+    def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, counts: NirProfile, *,
+                       text: bool, column: str) -> list[_Block]:
         hinted = hint.entity if hint is not None else None
         key = None if text else column
         blocks: list[_Block] = []
@@ -248,15 +282,12 @@ class Detector:
             for u, value in zip(candidates.tolist(), texts):
                 for start, end, score in spec.find(value, context=in_context):
                     per_value.setdefault(u, []).append((start, end, spec.entity, score))
-        # 6. profiling: NIRs without context only in columns that hold NIRs
-        if not self.frozen_profile:
-            self.profile.add(key, shaped, valid)
-        keep_unproven = self.profile.holds_nirs(key)
-        if whole is not None and (hinted == "FR_NIR" or keep_unproven):
+        # 6. profiling: NIRs without context are decided per column, once the counts are merged (resolve)
+        counts.add(key, shaped, valid)
+        if whole is not None:
             blocks.append(whole)
         for u, start, end, score, _value, context in nir_spans:
-            if context or keep_unproven:
-                per_value.setdefault(u, []).append((start, end, "FR_NIR", score))
+            per_value.setdefault(u, []).append((start, end, "FR_NIR" if context else UNPROVEN_NIR, score))
         # hint-only whole cells: names, insurers not in the list
         if hinted in ("PERSON", "FR_HEALTH_INSURER") and self.options.wants(hinted) and kind == "string":
             self._hinted_names(distinct, per_value, hinted, done)
@@ -297,7 +328,8 @@ class Detector:
             temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
             scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
         return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
-                      ["FR_NIR"] * len(positions), scores.astype(np.float64), trimmed.to_pylist())
+                      [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
+                      trimmed.to_pylist())
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
                    out: list[tuple[int, int, int, float, str, bool]]) -> tuple[int, int]:
@@ -384,7 +416,7 @@ class Detector:
         u = np.concatenate([b.u for b in blocks])
         entities = [e for b in blocks for e in b.entity]
         values = [v for b in blocks for v in b.value]
-        previews = [mask(e, v) for e, v in zip(entities, values)]
+        previews = [mask("FR_NIR" if e == UNPROVEN_NIR else e, v) for e, v in zip(entities, values)]
         n_distinct = int(u.max()) + 1
         counts = np.bincount(u, minlength=n_distinct)
         order = np.argsort(u, kind="stable")
