@@ -51,8 +51,8 @@ class _StderrErrors:
         self._inner = inner
 
     def problem(self, path: str, message: str, row: int | None = None, fatal: bool = False) -> None:
-        where = f"{path}" if row is None else f"{path}: record {row}"
-        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {where}: {message}", err=True)
+        # readers' messages already say where in the file ("line 12: invalid JSON")
+        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {path}: {message}", err=True)
         self._inner.problem(path, message, row, fatal=fatal)
 
     def __getattr__(self, name: str) -> Any:

@@ -1,0 +1,5 @@
+"""``python -m leakguard``: the same as the ``leakguard`` command."""
+
+from leakguard.cli import main
+
+main()
