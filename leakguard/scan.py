@@ -12,6 +12,7 @@ NIRs from invoice numbers passing the key by chance sees the whole table or file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
 
@@ -77,13 +79,18 @@ def _cells_by_column(chunk: Chunk, counts: dict[str | None, int]) -> None:
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
-              batch_rows: int = 65_536) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
+              batch_rows: int = 65_536, parallel: ParallelDetector | None = None,
+              ) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
     """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
 
+    With ``parallel``, chunks are detected in its worker processes (same results, more cores).
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
-    detector = detector or Detector(options)
     with open_source(path, batch_rows=batch_rows) as source:
+        if parallel is not None:
+            yield from parallel.detect(source.chunks())
+            return
+        detector = detector or Detector(options)
         for item in source.chunks():
             if isinstance(item, Problem):
                 yield item
@@ -92,62 +99,70 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
 
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,
-               batch_rows: int = 65_536, on_progress: Callable[[str, int, int], None] | None = None,
-               debug: bool = False) -> ScanOutcome:
+               batch_rows: int = 65_536, jobs: int = 1,
+               on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
-    A file that cannot be read is reported as an error and the others are still scanned. ``on_progress``
-    is called with ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected
-    exceptions propagate (with their traceback) instead of being reported as one-line errors.
+    A file that cannot be read is reported as an error and the others are still scanned. ``jobs`` > 1 uses
+    that many worker processes for files of at least ``MIN_PARALLEL_BYTES``. ``on_progress`` is called with
+    ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected exceptions
+    propagate (with their traceback) instead of being reported as one-line errors.
     """
     from leakguard.report import FileStats
 
     options = options or DetectOptions()
     outcome = ScanOutcome()
-    for entry in iter_files(paths):
-        if isinstance(entry, SourceError):
-            outcome.errors += 1
-            reporter.problem(entry.path, _message(entry), None, fatal=True)
-            continue
-        path = entry
-        outcome.files += 1
-        started = time.perf_counter()
-        records = 0
-        cells: dict[str | None, int] = {}
-        reporter.file_started(path)
-        try:
-            size = os.path.getsize(path)
-        except OSError:
-            size = 0
-        try:
-            for item in scan_path(path, options=options, batch_rows=batch_rows):
-                if isinstance(item, Problem):
-                    outcome.errors += 1
-                    reporter.problem(path, item.message, item.row, fatal=False)
-                    continue
-                chunk, findings = item
-                records += len(chunk.rows)
-                _cells_by_column(chunk, cells)
-                if findings.num_rows:
-                    outcome.findings += findings.num_rows
-                    for entity, count in zip(*_count_entities(findings)):
-                        outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
-                    reporter.findings(path, findings)
-                if on_progress is not None:
-                    on_progress(path, records, size)
-        except SourceError as error:
-            outcome.errors += 1
-            reporter.problem(path, _message(error), None, fatal=True)
-        except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
-            if debug:
-                raise
-            outcome.errors += 1
-            # the exception's text may quote file content: name its type only
-            reporter.problem(path, f"internal error ({type(error).__name__}); rerun with --debug for details",
-                             None, fatal=True)
-        outcome.records += records
-        reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                           seconds=time.perf_counter() - started))
+    with contextlib.ExitStack() as stack:
+        pool: ParallelDetector | None = None
+        for entry in iter_files(paths):
+            if isinstance(entry, SourceError):
+                outcome.errors += 1
+                reporter.problem(entry.path, _message(entry), None, fatal=True)
+                continue
+            path = entry
+            outcome.files += 1
+            started = time.perf_counter()
+            records = 0
+            cells: dict[str | None, int] = {}
+            reporter.file_started(path)
+            try:
+                size = os.path.getsize(path)
+            except OSError:
+                size = 0
+            parallel = None
+            if jobs > 1 and size >= MIN_PARALLEL_BYTES:
+                if pool is None:
+                    pool = stack.enter_context(ParallelDetector(options, jobs))
+                parallel = pool
+            try:
+                for item in scan_path(path, options=options, batch_rows=batch_rows, parallel=parallel):
+                    if isinstance(item, Problem):
+                        outcome.errors += 1
+                        reporter.problem(path, item.message, item.row, fatal=False)
+                        continue
+                    chunk, findings = item
+                    records += len(chunk.rows)
+                    _cells_by_column(chunk, cells)
+                    if findings.num_rows:
+                        outcome.findings += findings.num_rows
+                        for entity, count in zip(*_count_entities(findings)):
+                            outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
+                        reporter.findings(path, findings)
+                    if on_progress is not None:
+                        on_progress(path, records, size)
+            except SourceError as error:
+                outcome.errors += 1
+                reporter.problem(path, _message(error), None, fatal=True)
+            except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
+                if debug:
+                    raise
+                outcome.errors += 1
+                # the exception's text may quote file content: name its type only
+                reporter.problem(path, f"internal error ({type(error).__name__}); rerun with --debug for details",
+                                 None, fatal=True)
+            outcome.records += records
+            reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
+                                               seconds=time.perf_counter() - started))
     return outcome
 
 

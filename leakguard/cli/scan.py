@@ -15,6 +15,7 @@ from leakguard.cli.common import (
 )
 from leakguard.detect.engine import DetectOptions
 from leakguard.findings import ENTITIES
+from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
 from leakguard.scan import scan_files
 
@@ -36,10 +37,12 @@ from leakguard.scan import scan_files
 @click.option("--show-values", is_flag=True, help="Show raw values in the report. Never the default.")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for large files (default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
-                 batch_rows: int, debug: bool) -> None:
+                 batch_rows: int, jobs: int | None, debug: bool) -> None:
     """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
@@ -58,7 +61,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
         reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values))
         with progress_reporter() as on_progress:
             outcome = scan_files(paths, reporter, options=options, batch_rows=batch_rows,
-                                 on_progress=on_progress, debug=debug)
+                                 jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug)
         reporter.close()
     if outcome.errors:
         sys.exit(EXIT_ERROR)
