@@ -1,0 +1,82 @@
+"""The ``json`` format: one JSON document for the whole scan, written when the scan is done.
+
+::
+
+    {
+      "version": 1,
+      "tool": "leakguard",
+      "tool_version": "0.1.0",
+      "files": [
+        {
+          "path": "dump.parquet", "records": 120000, "bytes": 12400000, "seconds": 3.1, "unreadable": false,
+          "findings": [ {"path", "row", "column", "start", "end", "entity", "score", "preview"}, ... ],
+          "columns": [ {"column", "entity", "findings", "records", "cells", "share", "top_score", "example",
+                        "first_rows"}, ... ],
+          "errors": [ {"row", "message", "fatal"}, ... ],
+          "errors_omitted": 0
+        }
+      ],
+      "summary": { same fields as the jsonl summary line, without "type" }
+    }
+
+``findings`` hold exactly the fields of the findings contract (the same objects as the ``jsonl`` finding lines,
+without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only with ``--show-values``.
+``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
+column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
+counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``version`` changes only
+when a field changes meaning or disappears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TextIO
+
+import pyarrow as pa
+
+from leakguard import __version__
+from leakguard.report.base import BaseReporter, Stream, write_json
+from leakguard.report.summary import FileSummary, aggregate_dict, finding_dicts
+from leakguard.report.text import clean
+
+DOCUMENT_VERSION = 1
+
+
+class JsonReporter(BaseReporter):
+    """Keeps the findings tables of each file, writes the document at ``close``."""
+
+    def __init__(self, out: TextIO, *, show_values: bool = False):
+        super().__init__(out, show_values=show_values)
+        self._tables: dict[str, list[pa.Table]] = {}
+
+    def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
+        self._tables.setdefault(file.path, []).append(findings)
+
+    def on_close(self) -> None:
+        document = {
+            "version": DOCUMENT_VERSION,
+            "tool": "leakguard",
+            "tool_version": __version__,
+            "files": [self._file(file) for file in self.summary.files.values()],
+            "summary": self.summary.totals(),
+        }
+        write_json(self.out, document)
+        self.out.write("\n")
+
+    def _file(self, file: FileSummary) -> dict[str, object]:
+        stats = file.stats
+        return {
+            "path": clean(file.path),
+            "records": file.records,
+            "bytes": stats.bytes if stats else None,
+            "seconds": round(stats.seconds, 3) if stats else None,
+            "unreadable": file.fatal,
+            "findings": Stream(self._findings(file.path)),
+            "columns": [aggregate_dict(a, with_values=self.show_values) for a in file.sorted_aggregates()],
+            "errors": [{"row": p.row, "message": clean(p.message), "fatal": p.fatal} for p in file.problems],
+            "errors_omitted": file.problem_count - len(file.problems),
+        }
+
+    def _findings(self, path: str) -> Iterator[dict[str, object]]:
+        for table in self._tables.pop(path, []):
+            yield from finding_dicts(path, table, with_values=self.show_values)

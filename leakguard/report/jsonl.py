@@ -1,0 +1,45 @@
+"""The ``jsonl`` format: one JSON object a line, written as the scan goes (the CLI contract, ``DESIGN.md``).
+
+Three record types, told apart by ``type``:
+
+``finding``
+    ``{"type": "finding", "path", "row", "column", "start", "end", "entity", "score", "preview"}``: exactly the
+    fields of the findings contract (``leakguard.findings``), in that order; ``"value"`` (the raw span) is
+    added only with ``--show-values``.
+``error``
+    ``{"type": "error", "path", "row", "message", "fatal"}``: ``row`` is the 0-based record of a recoverable
+    fault (a malformed JSON line) or null; ``fatal`` is true for a file that could not be read (exit code 2).
+``summary``
+    the last line: ``{"type": "summary", "files", "files_with_findings", "files_unreadable", "findings",
+    "records_with_findings", "errors", "records", "bytes", "seconds", "by_entity"}``, ``by_entity`` mapping
+    each entity found to ``{"findings": n, "records": n}`` (distinct records, counted per file).
+
+Lines are flushed after each event, so that ``leakguard scan --format jsonl dump/ | jq`` shows findings while
+the scan runs; memory holds aggregates only.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from leakguard.report.base import BaseReporter, dumps
+from leakguard.report.summary import FileSummary, finding_dicts
+from leakguard.report.text import clean
+
+
+class JsonlReporter(BaseReporter):
+    """Streams findings and errors as JSON lines, then a summary line."""
+
+    def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
+        write = self.out.write
+        for item in finding_dicts(file.path, findings, with_values=self.show_values):
+            write(dumps({"type": "finding", **item}) + "\n")
+        self.out.flush()
+
+    def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:
+        record = {"type": "error", "path": clean(file.path), "row": row, "message": clean(message), "fatal": fatal}
+        self.out.write(dumps(record) + "\n")
+        self.out.flush()
+
+    def on_close(self) -> None:
+        self.out.write(dumps({"type": "summary", **self.summary.totals()}) + "\n")

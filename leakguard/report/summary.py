@@ -1,0 +1,330 @@
+"""Aggregates of a scan: per file, per column, per entity, how many distinct records hold a finding.
+
+The reporters receive findings as a stream of Arrow tables (``leakguard.findings.TABLE_SCHEMA``) and the
+statistics of each file when it is done (:class:`FileStats`). What a reader of a report wants first is not the
+list of spans but, for each column, *which* entity it holds and *how much of the column* that is:
+
+==============  ======================================================================================
+records         distinct records (table rows, JSON lines, text lines) with at least one finding of the
+                entity in the column; two NIRs on one log line count once
+cells           non-null cells of the column (``FileStats.cells_by_column``; the ``None`` key for text)
+share           records / cells: 1.0 is a column of NIRs, 0.001 a comment column that leaks a few
+top score       the highest score of the entity in the column
+example         the masked preview of the best-scored finding (its raw value only with ``--show-values``)
+first rows      the smallest record indices, so that a reader can go and look
+==============  ======================================================================================
+
+Distinct records are counted exactly, whatever the order and grouping of the findings events, with a bitmap
+of record indices per (column, entity) while the file is being scanned (one bit per record up to the largest
+index met: 125 kB per million records), dropped when the file is done. Nothing here holds a raw value unless
+the caller asked for values.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.findings import ENTITIES
+from leakguard.report.text import clean
+
+#: How many of the first record indices each aggregate keeps (table: line numbers of text files).
+FIRST_ROWS = 5
+#: How many problems each file keeps for the final document (all are counted; ``jsonl`` streams them all).
+MAX_PROBLEMS_KEPT = 1000
+
+
+@dataclass
+class FileStats:
+    """What the scan driver measured on one file.
+
+    ``cells_by_column`` counts the non-null cells of each logical column (dotted paths for nested data); a
+    text or log file has the single key ``None`` (its lines).
+    """
+
+    records: int = 0
+    cells_by_column: dict[str | None, int] = field(default_factory=dict)
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ProblemRecord:
+    """A fault met in a file: recoverable (one bad record, ``row`` set) or ``fatal`` (the file is unread)."""
+
+    message: str
+    row: int | None = None
+    fatal: bool = False
+
+
+class RowSet:
+    """Distinct non-negative record indices: an exact count and the smallest few, from a growable bitmap."""
+
+    def __init__(self, keep_first: int = FIRST_ROWS):
+        self._bits = np.zeros(0, dtype=np.uint8)
+        self.count = 0
+        self.first: list[int] = []
+        self._keep = keep_first
+
+    def add(self, rows: np.ndarray) -> None:
+        """Add the record indices ``rows`` (any order, repeats allowed)."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        if rows.size == 0:
+            return
+        if rows[0] < 0:
+            raise ValueError("record indices are 0-based and non-negative")
+        needed = int(rows[-1] >> 3) + 1
+        if needed > self._bits.size:
+            grown = np.zeros(max(needed, 2 * self._bits.size), dtype=np.uint8)
+            grown[: self._bits.size] = self._bits
+            self._bits = grown
+        index = rows >> 3
+        bit = (np.uint8(1) << (rows & 7).astype(np.uint8)).astype(np.uint8)
+        new = (self._bits[index] & bit) == 0
+        self.count += int(new.sum())
+        np.bitwise_or.at(self._bits, index, bit)
+        if len(self.first) < self._keep or rows[0] < self.first[-1]:
+            self.first = sorted(set(self.first).union(rows[: self._keep].tolist()))[: self._keep]
+
+    def freeze(self) -> None:
+        """Drop the bitmap (the file is done): the count and the first rows stay.
+
+        Rows added afterwards (a path reported twice) are counted against an empty bitmap again.
+        """
+        self._bits = np.zeros(0, dtype=np.uint8)
+
+
+@dataclass
+class Aggregate:
+    """The findings of one entity in one column of one file (``column`` None: the lines of a text file)."""
+
+    column: str | None
+    entity: str
+    findings: int = 0
+    rows: RowSet = field(default_factory=RowSet)
+    top_score: float = 0.0
+    example: str = ""
+    #: raw value of the example: set only when the reporter was asked for values
+    example_value: str | None = None
+    #: non-null cells of the column, from ``FileStats`` when the file is done
+    cells: int | None = None
+
+    @property
+    def records(self) -> int:
+        return self.rows.count
+
+    @property
+    def share(self) -> float | None:
+        """records / non-null cells of the column; None when the cell count is unknown or zero."""
+        if not self.cells:
+            return None
+        return self.records / self.cells
+
+
+@dataclass
+class FileSummary:
+    """Everything a report says about one file."""
+
+    path: str
+    stats: FileStats | None = None
+    done: bool = False
+    findings: int = 0
+    aggregates: dict[tuple[str | None, str], Aggregate] = field(default_factory=dict)
+    #: distinct records per entity, all columns together
+    entity_rows: dict[str, RowSet] = field(default_factory=dict)
+    #: distinct records with any finding
+    any_rows: RowSet = field(default_factory=RowSet)
+    problems: list[ProblemRecord] = field(default_factory=list)
+    problem_count: int = 0
+    fatal: bool = False
+
+    @property
+    def records(self) -> int:
+        return self.stats.records if self.stats else 0
+
+    @property
+    def text(self) -> bool:
+        """Whether the findings are of text lines (null column) rather than of cells."""
+        if self.stats is not None and self.stats.cells_by_column:
+            return list(self.stats.cells_by_column) == [None]
+        return bool(self.aggregates) and all(column is None for column, _ in self.aggregates)
+
+    def sorted_aggregates(self) -> list[Aggregate]:
+        """Aggregates grouped by column in the order the columns were met, then by entity name order."""
+        order: dict[str | None, int] = {}
+        for column, _ in self.aggregates:
+            order.setdefault(column, len(order))
+        return sorted(self.aggregates.values(), key=lambda a: (order[a.column], entity_order(a.entity)))
+
+    def add(self, findings: pa.Table, *, with_values: bool) -> None:
+        """Fold one findings table (one call of ``Reporter.findings``) into the aggregates."""
+        if findings.num_rows == 0:
+            return
+        self.findings += findings.num_rows
+        all_rows = findings.column("row").to_numpy()
+        self.any_rows.add(all_rows)
+        columns = findings.column("column")
+        entities = findings.column("entity")
+        keys = findings.select(["column", "entity"]).group_by(["column", "entity"], use_threads=False)
+        keys = keys.aggregate([])
+        for column, entity in zip(keys["column"].to_pylist(), keys["entity"].to_pylist(), strict=True):
+            in_column = pc.is_null(columns) if column is None else pc.fill_null(pc.equal(columns, column), False)
+            part = findings.filter(pc.and_(in_column, pc.equal(entities, entity)))
+            aggregate = self.aggregates.get((column, entity))
+            if aggregate is None:
+                aggregate = self.aggregates[column, entity] = Aggregate(column, entity)
+            rows = part.column("row").to_numpy()
+            aggregate.findings += part.num_rows
+            aggregate.rows.add(rows)
+            self.entity_rows.setdefault(entity, RowSet()).add(rows)
+            top = pc.max(part.column("score")).as_py()
+            if not aggregate.example or top > aggregate.top_score:
+                best = pc.index(part.column("score"), top).as_py()
+                aggregate.top_score = top
+                aggregate.example = part.column("preview")[best].as_py()
+                if with_values and "value" in part.column_names:
+                    aggregate.example_value = part.column("value")[best].as_py()
+
+    def finish(self, stats: FileStats) -> None:
+        """The file is done: record its statistics, give each aggregate its cell count, drop the bitmaps."""
+        self.stats = stats
+        self.done = True
+        for aggregate in self.aggregates.values():
+            aggregate.cells = stats.cells_by_column.get(aggregate.column)
+        self.release()
+
+    def release(self) -> None:
+        """Drop the bitmaps of distinct records (counts and first rows stay)."""
+        for aggregate in self.aggregates.values():
+            aggregate.rows.freeze()
+        for rows in self.entity_rows.values():
+            rows.freeze()
+        self.any_rows.freeze()
+
+    def add_problem(self, problem: ProblemRecord) -> None:
+        self.problem_count += 1
+        self.fatal = self.fatal or problem.fatal
+        if len(self.problems) < MAX_PROBLEMS_KEPT or problem.fatal:
+            self.problems.append(problem)
+
+
+def entity_order(entity: str) -> tuple[int, str]:
+    """Contract entities first, in the contract's order, then any newer entity by name."""
+    try:
+        return (ENTITIES.index(entity), entity)
+    except ValueError:
+        return (len(ENTITIES), entity)
+
+
+class ScanSummary:
+    """Per-file summaries of a whole scan, fed by the reporter events, and the scan-wide totals.
+
+    ``with_values`` keeps the raw value of each aggregate's example (only for ``--show-values``).
+    """
+
+    def __init__(self, *, with_values: bool = False):
+        self.files: dict[str, FileSummary] = {}
+        self.with_values = with_values
+        self._started = time.perf_counter()
+        self.wall_seconds: float | None = None
+
+    def file(self, path: str) -> FileSummary:
+        summary = self.files.get(path)
+        if summary is None:
+            summary = self.files[path] = FileSummary(path)
+        return summary
+
+    def file_started(self, path: str) -> FileSummary:
+        return self.file(path)
+
+    def findings(self, path: str, findings: pa.Table) -> FileSummary:
+        summary = self.file(path)
+        summary.add(findings, with_values=self.with_values)
+        return summary
+
+    def problem(self, path: str, message: str, row: int | None, fatal: bool) -> FileSummary:
+        summary = self.file(path)
+        summary.add_problem(ProblemRecord(message, row, fatal))
+        return summary
+
+    def file_done(self, path: str, stats: FileStats) -> FileSummary:
+        summary = self.file(path)
+        summary.finish(stats)
+        return summary
+
+    def close(self) -> None:
+        """Stop the clock and drop the bitmaps of files that never reported being done."""
+        self.wall_seconds = time.perf_counter() - self._started
+        for summary in self.files.values():
+            if not summary.done:
+                summary.release()
+
+    # --- totals ---------------------------------------------------------------------------------------
+
+    def totals(self) -> dict[str, object]:
+        """The scan-wide summary shared by every machine format (``jsonl`` adds ``"type": "summary"``).
+
+        ``by_entity`` maps each entity found to its number of findings and of distinct records (records are
+        counted per file, each record once whatever the number of its columns holding the entity).
+        """
+        files = self.files.values()
+        by_entity: dict[str, dict[str, int]] = {}
+        for summary in files:
+            for aggregate in summary.aggregates.values():
+                entry = by_entity.setdefault(aggregate.entity, {"findings": 0, "records": 0})
+                entry["findings"] += aggregate.findings
+            for entity, rows in summary.entity_rows.items():
+                by_entity[entity]["records"] += rows.count
+        return {
+            "files": len(self.files),
+            "files_with_findings": sum(1 for s in files if s.findings),
+            "files_unreadable": sum(1 for s in files if s.fatal),
+            "findings": sum(s.findings for s in files),
+            "records_with_findings": sum(s.any_rows.count for s in files),
+            "errors": sum(s.problem_count for s in files),
+            "records": sum(s.records for s in files),
+            "bytes": sum(s.stats.bytes for s in files if s.stats),
+            "seconds": round(self.elapsed(), 3),
+            "by_entity": {entity: by_entity[entity] for entity in sorted(by_entity, key=entity_order)},
+        }
+
+    def elapsed(self) -> float:
+        """Wall-clock seconds from the reporter's creation to its close (or to now, before close)."""
+        if self.wall_seconds is not None:
+            return self.wall_seconds
+        return time.perf_counter() - self._started
+
+
+def aggregate_dict(aggregate: Aggregate, *, with_values: bool) -> dict[str, object]:
+    """The JSON form of an aggregate (``json`` format, ``columns`` of each file)."""
+    share = aggregate.share
+    out: dict[str, object] = {
+        "column": aggregate.column,
+        "entity": aggregate.entity,
+        "findings": aggregate.findings,
+        "records": aggregate.records,
+        "cells": aggregate.cells,
+        "share": None if share is None else round(share, 6),
+        "top_score": aggregate.top_score,
+        "example": aggregate.example,
+        "first_rows": list(aggregate.rows.first),
+    }
+    if with_values:
+        out["example_value"] = aggregate.example_value
+    return out
+
+
+def finding_dicts(path: str, findings: pa.Table, *, with_values: bool) -> Iterable[dict[str, object]]:
+    """The contract fields of each finding as a dict (``path`` first), ``value`` only when asked for."""
+    names = ["row", "column", "start", "end", "entity", "score", "preview"]
+    if with_values and "value" in findings.column_names:
+        names.append("value")
+    path = clean(path)
+    for batch in findings.select(names).to_batches(max_chunksize=4096):
+        for item in batch.to_pylist():
+            yield {"path": path, **item}

@@ -1,0 +1,202 @@
+"""The ``table`` format (the default): what a person reads at the end of ``leakguard scan``.
+
+One block per file that has findings or errors, printed when the file is done, then a summary line::
+
+    exports/beneficiaires_2024.parquet  1,200 records · 184.0 kB · 0.4 s
+     column              entity          records    share   score   example
+    ──────────────────────────────────────────────────────────────────────────────────────
+     nir                 FR_NIR            1,198    99.8%    0.85   2 49 07 •• ••• ••• ••
+     beneficiary.email   EMAIL_ADDRESS       600    52.2%    1.00   u••••@•••••••.•••
+     commentaire         FR_NIR                3     0.7%    1.00   15410••••••••••
+     commentaire         PERSON               13     3.2%    0.85   M••••••••• ••••••••-••••••••
+
+    logs/gateway-2024-05-02.log.gz  52,310 lines · 8.1 MB · 0.9 s
+     column             entity   lines    share   score   example
+    ──────────────────────────────────────────────────────────────────────
+     (lines)            FR_NIR       3    <0.1%    1.00   29909••••••••••
+     l. 17, 204, 9012
+      error: line 12: invalid UTF-8, decoded as cp1252
+
+    errors
+      exports/locked.csv: cannot read exports/locked.csv: permission denied
+
+    4 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
+
+``records`` counts distinct records (rows, lines) holding the entity in the column; ``share`` divides it by
+the non-null cells of the column; ``score`` is the highest score; ``example`` the masked preview of the
+best-scored finding (the raw value only with ``--show-values``). Text and log files show ``(lines)`` as
+their column and the first line numbers, 1-based as in an editor (``row`` is 0-based in the machine formats).
+Files without findings or errors are only counted. Unreadable files are listed under "errors" at the end.
+
+Written with rich: colours only when ``out`` is a terminal, 100 columns wide otherwise; every name taken
+from the data or the file system is printed as plain text with control characters escaped.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from leakguard.report.base import BaseReporter
+from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary
+from leakguard.report.text import printable
+
+#: Width of the table when ``out`` is not a terminal.
+DEFAULT_WIDTH = 100
+#: Recoverable errors listed per file (the others are counted).
+MAX_ERRORS_SHOWN = 5
+
+
+def format_share(share: float | None) -> str:
+    """``99.9%``, ``<0.1%`` for a few records in a big column, ``>99.9%`` for all but a few, ``?`` unknown."""
+    if share is None:
+        return "?"
+    percent = share * 100
+    if 0 < percent < 0.1:
+        return "<0.1%"
+    if 99.9 < percent < 100:
+        return ">99.9%"
+    return f"{percent:.1f}%"
+
+
+def format_bytes(size: int) -> str:
+    """Decimal units, as file managers show them."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+class TableReporter(BaseReporter):
+    """Prints a block per file as it is done, the errors of unreadable files and a summary at ``close``."""
+
+    def __init__(self, out: TextIO, *, show_values: bool = False, console_width: int | None = None):
+        super().__init__(out, show_values=show_values)
+        terminal = _is_terminal(out)
+        self.console = Console(
+            file=out,
+            width=console_width or (None if terminal else DEFAULT_WIDTH),
+            force_terminal=terminal,
+            color_system="auto" if terminal else None,
+            no_color=not terminal,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            legacy_windows=False,
+        )
+        self._printed: set[str] = set()
+
+    def on_file_done(self, file: FileSummary) -> None:
+        if file.findings or file.problem_count:
+            self._print_file(file)
+            self._printed.add(file.path)
+
+    def on_close(self) -> None:
+        pending = [f for f in self.summary.files.values() if f.path not in self._printed]
+        for file in pending:
+            if file.findings or (file.problem_count and not file.fatal):
+                self._print_file(file)
+        unreadable = [f for f in pending if f.fatal and not f.findings]
+        if unreadable:
+            self.console.print(Text("errors", style="bold red"))
+            for file in unreadable:
+                for problem in file.problems:
+                    line = Text("  ")
+                    line.append(printable(file.path), style="bold")
+                    line.append(": " + printable(problem.message))
+                    self.console.print(line)
+            self.console.print()
+        totals = self.summary.totals()
+        if not totals["findings"]:
+            self.console.print(Text("No personal data found.", style="green"))
+        parts = [
+            _plural(totals["files"], "file") + " scanned",
+            f"{totals['files_with_findings']:,} with findings",
+            _plural(totals["errors"], "error"),
+            _plural(totals["records"], "record"),
+            f"{totals['seconds']:.1f} s",
+        ]
+        if totals["files_unreadable"]:
+            parts.insert(3, f"{totals['files_unreadable']:,} unreadable")
+        self.console.print(Text(", ".join(parts), style="bold"))
+
+    # --- one file ---------------------------------------------------------------------------------------
+
+    def _print_file(self, file: FileSummary) -> None:
+        text = file.text
+        unit = "line" if text else "record"
+        header = Text(printable(file.path), style="bold")
+        if file.stats is not None:
+            stats = file.stats
+            header.append(
+                f"  {_plural(stats.records, unit)} · {format_bytes(stats.bytes)} · {stats.seconds:.1f} s",
+                style="dim",
+            )
+        self.console.print(header)
+        if file.aggregates:
+            self.console.print(self._table(file.sorted_aggregates(), unit + "s"))
+        self._print_problems(file)
+        self.console.print()
+
+    def _table(self, aggregates: list[Aggregate], unit: str) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=True, show_edge=False, header_style="bold")
+        table.add_column("column", overflow="fold", min_width=12, max_width=30)
+        table.add_column("entity", no_wrap=True)
+        table.add_column(unit, justify="right", no_wrap=True, min_width=len(unit))
+        table.add_column("share", justify="right", no_wrap=True, min_width=6)
+        table.add_column("score", justify="right", no_wrap=True, min_width=5)
+        # wrapable for rich (it shrinks this column first), but each cell stays on one line (ellipsis)
+        table.add_column("example", overflow="ellipsis", min_width=10, max_width=42)
+        for aggregate in aggregates:
+            table.add_row(
+                self._column_cell(aggregate),
+                Text(printable(aggregate.entity), style="cyan"),
+                f"{aggregate.records:,}",
+                format_share(aggregate.share),
+                f"{aggregate.top_score:.2f}",
+                Text(printable(self._example(aggregate)), overflow="ellipsis", no_wrap=True),
+            )
+        return table
+
+    def _column_cell(self, aggregate: Aggregate) -> Text:
+        if aggregate.column is not None:
+            return Text(printable(aggregate.column))
+        cell = Text("(lines)")
+        lines = ", ".join(str(row + 1) for row in aggregate.rows.first)
+        more = "…" if aggregate.records > FIRST_ROWS else ""
+        cell.append(f"\nl. {lines}{more}", style="dim")
+        return cell
+
+    def _example(self, aggregate: Aggregate) -> str:
+        if self.show_values and aggregate.example_value is not None:
+            return aggregate.example_value
+        return aggregate.example
+
+    def _print_problems(self, file: FileSummary) -> None:
+        shown = 0
+        for problem in file.problems:
+            if shown == MAX_ERRORS_SHOWN and not problem.fatal:
+                continue
+            # the readers' messages say where ("line 12: invalid JSON ..."): the row is not repeated
+            style = "red" if problem.fatal else "yellow"
+            self.console.print(Text(f"  error: {printable(problem.message)}", style=style))
+            shown += 1
+        if file.problem_count > shown:
+            self.console.print(Text(f"  … and {file.problem_count - shown:,} more errors", style="yellow"))
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
