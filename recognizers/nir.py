@@ -158,7 +158,8 @@ RE2_FORMS = _pattern(SEP_CLASS)
 RE2_PREFILTER = rf"\d(?:{SEP_CLASS}?[\dABab]){{12}}"
 #: Python pattern of the written forms inside text, never inside a longer run of digits or letters.
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)"
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)",
+    re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
 CONTEXT = (

@@ -60,6 +60,10 @@ class EntitySpec:
     the entity. A match with one of ``context`` (folded, see :func:`fold`) in the ``CONTEXT_WINDOW``
     characters before it scores ``context_score``, else ``score``; entities with ``needs_context`` are not
     reported without context (a column name hint counts as context in ``leakguard.detect``).
+
+    ``context_window`` narrows (or widens) that window for one entity; ``context_gap``, when given, is a
+    regex the folded text between the end of the context word and the match must match entirely (e.g.
+    only separators: the context word must be *right before* the value, as for a date of birth).
     """
 
     entity: str
@@ -73,6 +77,10 @@ class EntitySpec:
     needs_context: bool = False
     #: optional: a score for a valid match that depends on the value (e.g. NIA/temporary NIRs score lower)
     score_of: Callable[[str], float] | None = None
+    #: how far before a match context words are looked for (characters)
+    context_window: int = CONTEXT_WINDOW
+    #: optional: what may stand between a context word and the match (folded text, ``fullmatch``)
+    context_gap: re.Pattern[str] | None = None
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
@@ -86,12 +94,20 @@ class EntitySpec:
             self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
         return self._context_re[0]
 
-    def has_context(self, folded_text: str, start: int, window: int = CONTEXT_WINDOW) -> bool:
-        """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``."""
+    def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
+        """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.
+
+        ``window`` defaults to the spec's ``context_window``; with a ``context_gap`` the text between the
+        context word and ``start`` must match it.
+        """
         regex = self.context_regex()
         if regex is None:
             return False
-        return regex.search(folded_text, max(0, start - window), start) is not None
+        lo = max(0, start - (self.context_window if window is None else window))
+        if self.context_gap is None:
+            return regex.search(folded_text, lo, start) is not None
+        gap = self.context_gap
+        return any(gap.fullmatch(folded_text, m.end(), start) for m in regex.finditer(folded_text, lo, start))
 
     def base_score(self, value: str) -> float:
         return self.score_of(value) if self.score_of is not None else self.score

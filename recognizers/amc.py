@@ -1,0 +1,142 @@
+"""AMC number: the number of the complementary insurer (organisme complémentaire) on a tiers-payant card.
+
+In the French tiers-payant flows a complementary insurer (mutuelle, institution de prévoyance or insurance
+company, *AMC* for "Assurance Maladie Complémentaire" as opposed to *AMO*, the compulsory scheme) is known by
+a number printed on the beneficiary's tiers-payant card ("carte de tiers payant", "attestation de droits")
+and carried in the SESAM-Vitale invoices (FSE) and the electronic claims sent to the AMC or to its operator
+(Viamedis, Almerys, SP santé, iSanté...). It tells the pharmacist or the practitioner whom to bill.
+
+Format: 8 to 10 digits, written compact; the usual forms are the 8-digit "numéro AMC" of the SESAM-Vitale
+tables and the 9-digit registration number of the organism (a mutuelle's number at the Registre national des
+mutuelles, a SIREN for an insurance company), sometimes followed by a routing suffix. There is no check
+digit, so a number of this shape is an AMC number only when something says so: a context word just before it
+(``N° AMC``, ``code AMC``, ``organisme complémentaire``, ``n° d'organisme``, ``numéro de mutuelle``...) or a
+column named so. Without context this recognizer reports nothing (``needs_context``).
+
+Sources:
+
+* GIE SESAM-Vitale, "Cahier des charges SESAM-Vitale" and "Tiers payant AMC" documentation (numéro AMC, type
+  de convention, domaines): https://www.sesam-vitale.fr
+* Assurance Maladie, "Le tiers payant": https://www.ameli.fr/assure/remboursements/etre-bien-rembourse/tiers-payant
+* Association Inter-AMC, "Cahier des charges de la carte de tiers payant" (the card layout):
+  https://www.interamc.org
+
+>>> validate('12345678')
+'12345678'
+>>> is_valid('1234567')   # too short
+False
+>>> is_valid('00000000')  # a placeholder, not a number
+False
+>>> text = 'Carte TP - N° AMC : 31203478 - type conv. RO'
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+['31203478']
+>>> list(SPEC.find('Commande 31203478 expédiée'))  # no context: nothing
+[]
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from recognizers.spec import EntitySpec, SpecRecognizer
+
+ENTITY = "FR_AMC"
+
+MIN_LENGTH = 8
+MAX_LENGTH = 10
+
+_SEPARATORS_RE = re.compile(r"[ \u00a0\u202f]+")
+
+
+def compact(number: str) -> str:
+    """Strip the spaces (plain, no-break, narrow no-break) of a written AMC number."""
+    return _SEPARATORS_RE.sub("", number).strip()
+
+
+def validate(number: str) -> str:
+    """Check the shape of an AMC number and return its compact form.
+
+    Raises ``InvalidFormat`` (not digits), ``InvalidLength`` (not 8-10 digits) or ``InvalidComponent`` (one
+    digit repeated, a placeholder such as ``00000000``).
+    """
+    number = compact(number)
+    if not (number.isascii() and number.isdigit()):
+        raise InvalidFormat()
+    if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
+        raise InvalidLength()
+    if len(set(number)) == 1:
+        raise InvalidComponent("a repeated digit is a placeholder, not an AMC number")
+    return number
+
+
+def is_valid(number: str) -> bool:
+    """Whether ``number`` has the shape of an AMC number (there is no check digit to verify)."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False
+
+
+#: Python pattern: 8-10 digits, never inside a longer run of digits or letters, nor a decimal or dotted number.
+SPAN_REGEX = re.compile(r"(?<![0-9A-Za-z])(?<![0-9][.,\-])[0-9]{8,10}(?![0-9A-Za-z])(?![.,\-][0-9])")
+#: RE2 pre-filter: 8 digits in a row (every match above holds some).
+PREFILTER = r"[0-9]{8}"
+
+CONTEXT = (
+    "amc",
+    "n° amc",
+    "no amc",
+    "num amc",
+    "numero amc",
+    "code amc",
+    "id amc",
+    "numero d'amc",
+    "organisme complementaire",
+    "organisme complementaire sante",
+    "complementaire sante",
+    "n° d'organisme",
+    "numero d'organisme",
+    "no organisme",
+    "code organisme",
+    "organisme",
+    "numero de mutuelle",
+    "n° de mutuelle",
+    "n° mutuelle",
+    "code mutuelle",
+    "ocam",
+    "operateur tiers payant",
+    "numero de l'organisme",
+)
+#: What may stand between the context word and the number: words and punctuation, not another number.
+CONTEXT_GAP = re.compile(r"[^0-9]*")
+CONTEXT_WINDOW = 40
+
+SCORE = 0.4
+CONTEXT_SCORE = 0.85
+
+SPEC = EntitySpec(
+    entity=ENTITY,
+    name="AMC number (8-10 digits) after an AMC context word",
+    span_regex=SPAN_REGEX,
+    prefilter=PREFILTER,
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=is_valid,
+    needs_context=True,
+    context_window=CONTEXT_WINDOW,
+    context_gap=CONTEXT_GAP,
+)
+
+
+class FrAmcRecognizer(SpecRecognizer):
+    """Presidio recognizer of AMC numbers (complementary insurer numbers on tiers-payant cards).
+
+    Reported only after a context word (``N° AMC``, ``organisme complémentaire``, ``n° d'organisme``...) in
+    the 40 characters before the number with no other number between them; score 0.85.
+    """
+
+    def __init__(self, supported_language: str = "fr"):
+        super().__init__([SPEC], supported_language=supported_language, name="FrAmcRecognizer")

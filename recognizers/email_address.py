@@ -1,0 +1,108 @@
+"""E-mail addresses.
+
+An address is a local part, ``@`` and a domain (RFC 5322, section 3.4.1; domain names per RFC 1035). The
+recognizer takes the forms people and systems actually write (the "dot-atom" subset): letters, digits and
+``. _ % + -`` in the local part, dot-separated labels of letters, digits and inner hyphens in the domain,
+ending with an alphabetic top-level domain of 2 to 24 letters. Quoted local parts and IP-literal domains are
+left out: they do not occur in the data this tool scans. No public-suffix lookup is made (Presidio's own
+e-mail recognizer uses ``tldextract``, which may download the suffix list at run time).
+
+Sources:
+
+* RFC 5322, "Internet Message Format", section 3.4.1: https://www.rfc-editor.org/rfc/rfc5322#section-3.4.1
+* RFC 5321, section 4.5.3.1 (lengths: 64 for the local part, 254 for the path)
+
+>>> is_valid('camille.martin42@orange.fr'), is_valid('a..b@x.fr'), is_valid('x@localhost')
+(True, False, False)
+>>> text = 'contact <camille.martin42@orange.fr>, merci.'
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+['camille.martin42@orange.fr']
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+
+from recognizers.spec import EntitySpec, SpecRecognizer
+
+ENTITY = "EMAIL_ADDRESS"
+
+_LOCAL = "[A-Za-z0-9._%+\\-]+"
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = f"(?:{_LABEL}\\.)+[A-Za-z]{{2,24}}"
+
+#: Python pattern: local part, @, domain; not inside a longer address-like token.
+SPAN_REGEX = re.compile(rf"(?<![A-Za-z0-9._%+\-]){_LOCAL}@{_DOMAIN}(?![A-Za-z0-9\-])(?!\.[A-Za-z0-9])")
+#: RE2 pre-filter: a local-part character, ``@``, a domain character.
+PREFILTER = "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"
+
+_WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
+
+
+def compact(address: str) -> str:
+    """Strip surrounding white space and lower-case the domain (the local part is case-sensitive)."""
+    local, _, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def validate(address: str) -> str:
+    """Check an address and return it (domain lower-cased).
+
+    Raises ``InvalidFormat`` (not ``local@domain.tld``, a dot at either end of the local part or two dots
+    in a row) or ``InvalidLength`` (local part over 64, address over 254 characters).
+    """
+    address = compact(address)
+    if not _WHOLE.fullmatch(address):
+        raise InvalidFormat()
+    local = address.rpartition("@")[0]
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        raise InvalidFormat("the local part cannot start or end with a dot, or hold two in a row")
+    if len(local) > 64 or len(address) > 254:
+        raise InvalidLength()
+    return address
+
+
+def is_valid(address: str) -> bool:
+    """Whether ``address`` is an e-mail address of the usual form."""
+    try:
+        return bool(validate(address))
+    except ValidationError:
+        return False
+
+
+CONTEXT = (
+    "mail",
+    "e-mail",
+    "email",
+    "courriel",
+    "adresse electronique",
+    "adresse mail",
+    "mel",
+    "contact",
+    "ecrire",
+    "ecrivez",
+)
+
+SCORE = 0.9
+CONTEXT_SCORE = 1.0
+
+SPEC = EntitySpec(
+    entity=ENTITY,
+    name="e-mail address",
+    span_regex=SPAN_REGEX,
+    prefilter=PREFILTER,
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=is_valid,
+)
+
+
+class EmailRecognizer(SpecRecognizer):
+    """Presidio recognizer of e-mail addresses (no network, no suffix list): 0.9, 1.0 after ``mail``,
+    ``courriel``, ``contact``..."""
+
+    def __init__(self, supported_language: str = "fr"):
+        super().__init__([SPEC], supported_language=supported_language, name="EmailRecognizer")

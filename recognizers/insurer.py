@@ -1,0 +1,253 @@
+"""Names of French complementary health insurers and tiers-payant operators.
+
+Beside the compulsory scheme (Assurance Maladie), about 400 complementary organisms (OCAM) cover health
+costs in France. They come in three legal families: *mutuelles* (Code de la mutualité: MGEN, Harmonie
+Mutuelle, Aésio...), *institutions de prévoyance* run by employers and unions (Code de la sécurité sociale:
+Malakoff Humanis, AG2R La Mondiale, Klesia, Pro BTP...) and *insurance companies* (Code des assurances:
+AXA, Allianz, Generali, Swiss Life, Alan...). Claims are often processed by a *tiers-payant operator* or a
+care network (Viamedis, Almerys, iSanté, SP santé, Santéclair, Kalixia, Itelis...), whose name is printed on
+the card too. Knowing a person's insurer is personal data about them (and, for some mutuelles, about their
+profession: teachers, hospital staff, civil servants, soldiers).
+
+The names live in ``recognizers/data/insurers.txt``: one name or variant per line, ``#`` comments, and a
+leading ``!`` for names that are also ordinary words or first names (``April``, ``Alan``, ``Entrain``,
+``MNT``, ``Carte Blanche``...): those are reported only after a context word. Matching ignores case and
+accents, treats spaces and hyphens alike, and is word-bounded: ``MMA`` is found in ``MMA IARD`` and
+``assureur MMA``, never inside ``GAMMA`` or ``dilemma``.
+
+Sources:
+
+* ACPR, "Liste des organismes d'assurance" (supervised insurers, mutuelles and institutions de prévoyance):
+  https://acpr.banque-france.fr
+* DREES, "La situation financière des organismes complémentaires assurant une couverture santé" (annual
+  report, market shares by family): https://drees.solidarites-sante.gouv.fr
+* Fonds de la Complémentaire santé solidaire, "Liste des organismes gestionnaires de la C2S":
+  https://www.complementaire-sante-solidaire.gouv.fr
+
+>>> is_known('harmonie mutuelle')
+True
+>>> is_known('Mutuelle Bidon')
+False
+>>> text = 'Tiers payant : VIAMEDIS, mutuelle Aesio (ex-Adréa)'
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+['VIAMEDIS', 'Aesio', 'Adréa']
+>>> list(SPEC.find('dilemma GAMMA taxable'))
+[]
+>>> [(s, e) for s, e, _ in AMBIGUOUS_SPEC.find('Mutuelle : April')]
+[(11, 16)]
+>>> list(AMBIGUOUS_SPEC.find('London, 3 April 2024'))
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
+from recognizers.spec import EntitySpec, SpecRecognizer, fold
+
+ENTITY = "FR_HEALTH_INSURER"
+
+#: The data file, one name per line (see the module docstring).
+DATA_FILE = "data/insurers.txt"
+#: Marks a name that is also an ordinary word: reported only with context.
+AMBIGUOUS_MARK = "!"
+
+#: Letters and the accented forms people write for them (case is handled by the regex flags).
+_ACCENTS = {
+    "a": "aàâäáã",
+    "e": "eéèêë",
+    "i": "iîïí",
+    "o": "oôöó",
+    "u": "uùûüú",
+    "c": "cç",
+    "y": "yÿ",
+    "n": "nñ",
+}
+#: Between the words of a name: spaces (plain, no-break, narrow no-break), tabs, hyphens.
+_WORD_SEP = "[ \t\u00a0\u202f\\-]+"
+_APOSTROPHE = "['’][ ]?"
+_NAME_SPLIT = re.compile(r"[ \t\u00a0\u202f\-]+")
+
+
+def parse_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Parse the data file's ``text`` into ``(names, ambiguous_names)``, duplicates (folded) removed."""
+    names: list[str] = []
+    ambiguous: list[str] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        is_ambiguous = line.startswith(AMBIGUOUS_MARK)
+        name = line.lstrip(AMBIGUOUS_MARK).strip()
+        key = normalise(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        (ambiguous if is_ambiguous else names).append(name)
+    return tuple(names), tuple(ambiguous)
+
+
+@cache
+def load_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of ``recognizers/data/insurers.txt``: ``(names, ambiguous_names)``."""
+    text = resources.files("recognizers").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return parse_names(text)
+
+
+def normalise(name: str) -> str:
+    """Folded (lower case, no accents) name with single spaces for separators: the comparison key."""
+    return " ".join(_NAME_SPLIT.split(fold(name).replace("’", "'").strip()))
+
+
+def is_known(name: str) -> bool:
+    """Whether ``name`` (a whole string) is one of the listed insurers, ambiguous names included."""
+    names, ambiguous = load_names()
+    return normalise(name) in {normalise(n) for n in (*names, *ambiguous)}
+
+
+def name_tokens(name: str) -> list[str]:
+    """The pattern of one name as a list of tokens (one per character or separator), each valid in Python
+    ``re`` and in RE2: accented letters become classes, ASCII letters are lower-cased (the regexes ignore
+    ASCII case), separators and apostrophes become classes of their variants."""
+    tokens: list[str] = []
+    for i, word in enumerate(_NAME_SPLIT.split(name.strip())):
+        if i:
+            tokens.append(_WORD_SEP)
+        for char in word:
+            base = fold(char)
+            if char in "'’":
+                tokens.append(_APOSTROPHE)
+            elif base in _ACCENTS:
+                tokens.append(both_cases(f"[{_ACCENTS[base]}]"))
+            else:
+                tokens.append(re.escape(char.lower() if char.isascii() else char))
+    return tokens
+
+
+def name_pattern(name: str) -> str:
+    """The accent-insensitive pattern of one name, valid in Python ``re`` and in RE2 (no lookarounds).
+
+    >>> name_pattern("Aésio")
+    '[aàÀâÂäÄáÁãÃ][eéÉèÈêÊëË]s[iîÎïÏíÍ][oôÔöÖóÓ]'
+    """
+    return "".join(name_tokens(name))
+
+
+def _trie_pattern(node: dict) -> str:
+    """Serialise a token trie: shared prefixes are matched once, longer names are tried before shorter ones
+    (an optional group is greedy), so ``MMA IARD`` wins over ``MMA`` at the same position."""
+    terminal = "" in node
+    branches = [token + _trie_pattern(child) for token, child in sorted(node.items()) if token != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if terminal else body
+
+
+def _alternation(names: tuple[str, ...]) -> str:
+    """One regex of all ``names`` as a trie: fast in Python ``re`` (no 200-way alternation at each word)."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for token in name_tokens(name):
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def span_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Python regex of ``names``, case- and accent-insensitive, not inside a word, a number or an identifier
+    (``MGEN-0123456`` is a member number, not the insurer's name)."""
+    return re.compile(
+        rf"(?<![{WORD_CHARS}])(?<![0-9][\-_/])(?:{_alternation(names)})(?![{WORD_CHARS}])(?![\-_/][0-9])", FLAGS
+    )
+
+
+def prefilter(names: tuple[str, ...]) -> str:
+    """RE2 pre-filter of ``names``: the same alternation without word boundaries (it may match more)."""
+    return rf"(?i)(?:{_alternation(names)})"
+
+
+CONTEXT = (
+    "mutuelle",
+    "complementaire",
+    "complementaire sante",
+    "organisme",
+    "organisme complementaire",
+    "assureur",
+    "assurance",
+    "assure chez",
+    "tiers payant",
+    "tiers-payant",
+    "operateur",
+    "operateur tp",
+    "gestionnaire",
+    "reseau de soins",
+    "ocam",
+    "amc",
+    "prevoyance",
+    "couverture",
+    "insurer",
+    "insurance",
+    "carrier",
+)
+
+SCORE = 0.6
+CONTEXT_SCORE = 0.85
+AMBIGUOUS_SCORE = 0.3
+AMBIGUOUS_CONTEXT_SCORE = 0.75
+
+_NAMES, _AMBIGUOUS = load_names()
+
+#: Names that are only insurers' names: reported alone.
+SPEC = EntitySpec(
+    entity=ENTITY,
+    name="complementary insurer name (list)",
+    span_regex=span_regex(_NAMES),
+    prefilter=prefilter(_NAMES),
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+)
+#: Names that are also ordinary words or first names: reported only after a context word.
+AMBIGUOUS_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="complementary insurer name that is also a word (list, context needed)",
+    span_regex=span_regex(_AMBIGUOUS),
+    prefilter=prefilter(_AMBIGUOUS),
+    score=AMBIGUOUS_SCORE,
+    context_score=AMBIGUOUS_CONTEXT_SCORE,
+    context=CONTEXT,
+    needs_context=True,
+)
+SPECS = [SPEC, AMBIGUOUS_SPEC]
+
+
+class FrHealthInsurerRecognizer(SpecRecognizer):
+    """Presidio recognizer of French complementary insurers' and tiers-payant operators' names.
+
+    Scores: 0.6 for a listed name, 0.85 after a context word (``mutuelle``, ``complémentaire``,
+    ``organisme``, ``assureur``, ``tiers payant``...); names that are also ordinary words (``April``,
+    ``Alan``, ``MNT``...) only after a context word, 0.75.
+    """
+
+    def __init__(self, supported_language: str = "fr"):
+        super().__init__(SPECS, supported_language=supported_language, name="FrHealthInsurerRecognizer")
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        # "La Mondiale" (a word, with context) inside "AG2R La Mondiale" (a name): keep the whole name only
+        results = super().analyze(text, entities, nlp_artifacts)
+        return [
+            r
+            for r in results
+            if not any(o is not r and o.start <= r.start and r.end <= o.end for o in results)
+        ]

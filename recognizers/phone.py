@@ -1,0 +1,164 @@
+"""French telephone numbers.
+
+French numbers have ten digits, the first a ``0`` (the trunk prefix), the second the zone or the kind of
+line: 01 Île-de-France, 02 North-West (and 0262/0269 Réunion and Mayotte), 03 North-East, 04 South-East,
+05 South-West (0590/0594/0596 Antilles and Guyane), 06 and 07 mobiles, 08 special rates, 09 VoIP lines.
+Internationally the ``0`` is replaced by ``+33`` (or ``0033``). Written forms met in files::
+
+    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678
+    +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78
+
+The span is never taken out of a longer run of digits (a 10-digit id inside a 15-digit number, two groups of
+a grouped NIR or IBAN): it must not touch a digit, nor a separator that continues a digit group. A match is
+reported only if the ``phonenumbers`` library (Google's libphonenumber metadata, which Presidio already
+depends on) says it is a valid number of France or of an overseas département.
+
+Sources:
+
+* ARCEP, "Plan national de numérotation téléphonique":
+  https://www.arcep.fr/la-regulation/grands-dossiers-telecoms-mobile/la-numerotation.html
+* libphonenumber metadata for FR, RE, GP, MQ, GF, YT: https://github.com/google/libphonenumber
+
+>>> format('0612345678')
+'06 12 34 56 78'
+>>> is_valid('+33 6 12 34 56 78'), is_valid('0012345678')
+(True, False)
+>>> text = 'Tél : 06.12.34.56.78 ; commande 30612345678901'
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+['06.12.34.56.78']
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from recognizers.spec import EntitySpec, SpecRecognizer
+
+ENTITY = "PHONE_NUMBER"
+
+#: Regions whose numbers are dialled with a 0 from France: metropolitan France and the overseas départements.
+REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
+
+_SEP = "[ \u00a0\u202f.\\-]"
+_NATIONAL = f"0[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_INTERNATIONAL = f"(?:\\+|00)33{_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_FORMS = f"(?:{_INTERNATIONAL}|{_NATIONAL})"
+
+#: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
+#: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
+SPAN_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
+)
+#: RE2 pre-filter: the same forms without the boundaries.
+PREFILTER = _FORMS
+
+_DIGITS = re.compile(r"[0-9]")
+
+
+def compact(number: str) -> str:
+    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``."""
+    digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
+    if number.strip().startswith("+33"):
+        digits = "0" + digits[2:]
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    return digits
+
+
+def validate(number: str) -> str:
+    """Check a French number and return its national 10-digit form.
+
+    Raises ``InvalidFormat`` (not a French number shape), ``InvalidLength`` (not 10 digits) or
+    ``InvalidComponent`` (no valid number of France or an overseas département, per libphonenumber).
+    """
+    national = compact(number)
+    if not national.startswith("0") or national[1:2] in ("", "0"):
+        raise InvalidFormat()
+    if len(national) != 10:
+        raise InvalidLength()
+    for region in REGIONS:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(national, region)):
+                return national
+        except NumberParseException:  # pragma: no cover - ten digits always parse
+            continue
+    raise InvalidComponent("not an allocated French number range")
+
+
+def is_valid(number: str) -> bool:
+    """Whether ``number`` is a valid French (or overseas) phone number in one of the written forms."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False
+
+
+def format(number: str, separator: str = " ") -> str:
+    """The usual grouped presentation ``06 12 34 56 78``."""
+    national = compact(number)
+    return separator.join(national[i : i + 2] for i in range(0, 10, 2))
+
+
+CONTEXT = (
+    "tel",
+    "tel.",
+    "telephone",
+    "numero de telephone",
+    "n° de telephone",
+    "n° tel",
+    "portable",
+    "mobile",
+    "fixe",
+    "gsm",
+    "fax",
+    "phone",
+    "telephone_number",
+    "phone_number",
+    "mobile_phone",
+    "cell",
+    "contact",
+    "joignable",
+    "joindre",
+    "appeler",
+    "rappeler",
+    "appelez",
+    "rappelez",
+    "sms",
+)
+
+#: A bare 10-digit run without separators is also how ids are written: lower score without context.
+COMPACT_SCORE = 0.4
+SCORE = 0.7
+CONTEXT_SCORE = 0.9
+
+
+def _score_of(value: str) -> float:
+    return COMPACT_SCORE if value.isdigit() else SCORE
+
+
+SPEC = EntitySpec(
+    entity=ENTITY,
+    name="French phone number (national or +33), libphonenumber-valid",
+    span_regex=SPAN_REGEX,
+    prefilter=PREFILTER,
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=is_valid,
+    score_of=_score_of,
+)
+
+
+class FrPhoneRecognizer(SpecRecognizer):
+    """Presidio recognizer of French phone numbers, checked with libphonenumber.
+
+    Scores: 0.7 for a grouped or international number, 0.4 for a bare run of ten digits, 0.9 after a context
+    word (``tél``, ``portable``, ``mobile``, ``fixe``, ``contact``...). Never inside a longer digit run.
+    """
+
+    def __init__(self, supported_language: str = "fr"):
+        super().__init__([SPEC], supported_language=supported_language, name="FrPhoneRecognizer")

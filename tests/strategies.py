@@ -1,0 +1,662 @@
+"""Hypothesis strategies named after the world leakguard scans.
+
+Every identifier here is generated, never typed: small pure functions build a value from its parts and
+compute its check digits (:func:`make_nir`, :func:`make_siret`, :func:`make_french_iban`, ...), and the
+strategies only draw the parts. Import what you need::
+
+    from tests.strategies import nirs, written_forms, french_sentence_with
+
+    @given(st.data())
+    def test_something(data):
+        nir = data.draw(nirs(kind="overseas"))
+        text = data.draw(french_sentence_with(data.draw(written_forms(nir)), entity="FR_NIR"))
+        text.start, text.end   # where the value sits in the text (``text`` is a ``str``)
+
+``french_sentence_with`` and ``log_line_with`` return :class:`Placed` strings: plain ``str`` that also know
+the offsets of the value they carry, so a test can assert the exact span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from functools import cache
+from pathlib import Path
+
+import phonenumbers
+from hypothesis import strategies as st
+from stdnum import ean, iban, luhn
+from stdnum.fr import siren, siret
+
+from recognizers.nir import calc_check_digits
+
+# --- NIR ---------------------------------------------------------------------------------------------------
+
+#: kinds accepted by :func:`nirs`
+NIR_KINDS = (
+    "any",  # any of the below
+    "nir",  # sex 1/2, any place, any month
+    "nia",  # sex 3/4
+    "temporary",  # sex 7/8 (NNT)
+    "metropolitan",  # département 01-95, any sex
+    "corsica",  # 2A/2B
+    "overseas",  # 97x/98x with a 2-digit commune
+    "abroad",  # 99 + country code
+    "unknown_month",  # pseudo-months 20-42 and 50-99
+)
+
+SEX_DIGITS = "123478"
+REAL_MONTHS = tuple(range(1, 13))
+PSEUDO_MONTHS = (*range(20, 43), *range(50, 100))
+METROPOLITAN_DEPTS = tuple(f"{d:02d}" for d in range(1, 96))
+OVERSEAS_DEPTS = ("971", "972", "973", "974", "975", "976", "977", "978", "984", "986", "987", "988", "989")
+
+
+def make_nir(sex: str, year: int, month: int, place: str, order: int) -> str:
+    """A compact NIR from its fields; ``place`` is département + commune (5 characters), the key computed.
+
+    >>> make_nir("1", 85, 5, "78006", 84)
+    '185057800608491'
+    """
+    body = f"{sex}{year:02d}{month:02d}{place}{order:03d}"
+    assert len(body) == 13, body
+    return body + calc_check_digits(body)
+
+
+def _places(kind: str) -> st.SearchStrategy[str]:
+    metropolitan = st.builds(
+        lambda d, c: f"{d}{c:03d}",
+        st.sampled_from([d for d in METROPOLITAN_DEPTS if d != "96"]),
+        st.integers(1, 999),
+    )
+    corsica = st.builds(lambda d, c: f"{d}{c:03d}", st.sampled_from(["2A", "2B"]), st.integers(1, 999))
+    overseas = st.builds(lambda d, c: f"{d}{c:02d}", st.sampled_from(OVERSEAS_DEPTS), st.integers(1, 99))
+    abroad = st.builds(lambda c: f"99{c:03d}", st.integers(100, 990))  # INSEE country codes 99100-99990
+    return {
+        "metropolitan": metropolitan,
+        "corsica": corsica,
+        "overseas": overseas,
+        "abroad": abroad,
+    }.get(kind, st.one_of(metropolitan, corsica, overseas, abroad))
+
+
+def nirs(kind: str = "any") -> st.SearchStrategy[str]:
+    """Compact, valid NIR/NIA numbers (key computed) of one structural ``kind`` (see :data:`NIR_KINDS`)."""
+    if kind not in NIR_KINDS:
+        raise ValueError(f"kind must be one of {NIR_KINDS}")
+    if kind == "any":
+        return st.one_of([nirs(k) for k in NIR_KINDS[1:]])
+    sexes = {"nir": "12", "nia": "34", "temporary": "78"}.get(kind, SEX_DIGITS)
+    months = PSEUDO_MONTHS if kind == "unknown_month" else (*REAL_MONTHS, *PSEUDO_MONTHS)
+    if kind in ("nir", "nia", "temporary", "unknown_month"):
+        months = (
+            st.sampled_from(months)
+            if kind == "unknown_month"
+            else st.one_of(st.sampled_from(REAL_MONTHS), st.sampled_from(PSEUDO_MONTHS))
+        )
+    else:
+        months = st.sampled_from(REAL_MONTHS)
+    return st.builds(
+        make_nir,
+        st.sampled_from(sexes),
+        st.integers(0, 99),
+        months,
+        _places(kind),
+        st.integers(1, 999),
+    )
+
+
+def nir_groups(nir: str) -> tuple[str, ...]:
+    """The seven groups of a compact NIR (overseas: 3-digit département, 2-digit commune)."""
+    cuts = (1, 3, 5, 8, 10, 13) if nir[5:7] in ("97", "98") else (1, 3, 5, 7, 10, 13)
+    bounds = (0, *cuts, 15)
+    return tuple(nir[a:b] for a, b in itertools.pairwise(bounds))
+
+
+def nir_written_forms(nir: str) -> list[str]:
+    """Every written form of ``nir`` met in files (compact first).
+
+    >>> nir_written_forms("185057800608491")[:3]
+    ['185057800608491', '1 85 05 78 006 084 91', '1\\xa085\\xa005\\xa078\\xa0006\\xa0084\\xa091']
+    """
+    groups = nir_groups(nir)
+    forms = [nir]
+    forms += [sep.join(groups) for sep in (" ", "\u00a0", "\u202f", ".", "-")]
+    forms.append(f"{nir[:13]} {nir[13:]}")
+    if not nir[5:7].isdigit():  # Corsica written in lower case
+        forms.append(nir.lower())
+    return forms
+
+
+def written_forms(nir: str) -> st.SearchStrategy[str]:
+    """One written form of ``nir``: compact, grouped (space, NBSP, narrow NBSP, dot, dash), 13 + key."""
+    return st.sampled_from(nir_written_forms(nir))
+
+
+# --- Decoys: numbers that look like a NIR and are not ------------------------------------------------------
+
+
+def digits(n: int, first: str = "0123456789") -> st.SearchStrategy[str]:
+    """``n`` random digits, the first one from ``first``."""
+    return st.builds(
+        lambda a, b: a + b,
+        st.sampled_from(first),
+        st.text("0123456789", min_size=n - 1, max_size=n - 1),
+    )
+
+
+def invoice_numbers() -> st.SearchStrategy[str]:
+    """15 random digits: invoice and order numbers (about 1 in 97 passes the NIR key by chance)."""
+    return digits(15)
+
+
+def make_siret(siren_body: str, nic_body: str) -> str:
+    """A SIRET from 8 SIREN digits and 4 NIC digits, both Luhn keys computed.
+
+    >>> siret.is_valid(make_siret("73282932", "0001"))
+    True
+    """
+    s = siren_body + luhn.calc_check_digit(siren_body)
+    body = s + nic_body
+    for d in "0123456789":  # the one digit (Luhn) that makes the 14 digits valid
+        if luhn.is_valid(body + d):
+            return body + d
+    raise AssertionError("unreachable: one Luhn digit always exists")
+
+
+def sirets() -> st.SearchStrategy[str]:
+    """Valid 14-digit SIRET numbers (SIREN and SIRET Luhn keys computed)."""
+    return st.builds(make_siret, digits(8, "123456789"), digits(4)).filter(
+        lambda s: siret.is_valid(s) and siren.is_valid(s[:9])  # La Poste's SIRET follow another rule
+    )
+
+
+def make_ean13(body: str) -> str:
+    """An EAN-13 from 12 digits, check digit computed."""
+    return body + ean.calc_check_digit(body)
+
+
+def ean13s() -> st.SearchStrategy[str]:
+    """Valid EAN-13 bar codes."""
+    return st.builds(make_ean13, digits(12, "123456789"))
+
+
+def make_card_number(body: str) -> str:
+    """A 16-digit card-like number from 15 digits, Luhn digit computed."""
+    return body + luhn.calc_check_digit(body)
+
+
+def card_like_numbers() -> st.SearchStrategy[str]:
+    """16-digit card-like numbers (Luhn-valid), compact or in groups of four."""
+    return st.builds(make_card_number, digits(15, "3456")).flatmap(
+        lambda n: st.sampled_from([n, " ".join(n[i : i + 4] for i in range(0, 16, 4))])
+    )
+
+
+def long_digit_runs() -> st.SearchStrategy[str]:
+    """Runs of 16 to 40 digits (trace ids, hashes in decimal, concatenated fields)."""
+    return st.integers(16, 40).flatmap(digits)
+
+
+def timestamps() -> st.SearchStrategy[str]:
+    """Timestamps as written in logs and exports (ISO, French, epoch seconds and milliseconds)."""
+    moments = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2030, 12, 31))
+    return moments.flatmap(
+        lambda m: st.sampled_from(
+            [
+                m.isoformat(timespec="seconds"),
+                m.isoformat(timespec="milliseconds") + "Z",
+                m.strftime("%d/%m/%Y %H:%M:%S"),
+                m.strftime("%Y%m%d%H%M%S"),
+                str(int(m.replace(tzinfo=dt.UTC).timestamp())),
+                str(int(m.replace(tzinfo=dt.UTC).timestamp() * 1000)),
+            ]
+        )
+    )
+
+
+def amounts() -> st.SearchStrategy[str]:
+    """Money amounts as written in French (``1 234,56 €``, ``12.50 EUR``, ``€ 30``)."""
+    return st.builds(
+        lambda euros, cents, fmt: fmt.format(e=euros, c=cents, es=f"{euros:,}".replace(",", " ")),
+        st.integers(0, 99999),
+        st.integers(0, 99),
+        st.sampled_from(["{es},{c:02d} €", "{e}.{c:02d} EUR", "€ {e}", "{e},{c:02d}€", "{e} euros"]),
+    )
+
+
+def postcodes() -> st.SearchStrategy[str]:
+    """French postcodes (5 digits)."""
+    return st.builds(lambda d, r: f"{d:02d}{r:03d}", st.integers(1, 95), st.integers(0, 999))
+
+
+# --- IBAN, phone, e-mail -----------------------------------------------------------------------------------
+
+
+def make_rib_key(bank: str, branch: str, account: str) -> str:
+    """The French RIB key: 97 - (89 bank + 15 branch + 3 account) mod 97 (digits-only account)."""
+    return f"{97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97:02d}"
+
+
+def make_french_iban(bank: str, branch: str, account: str) -> str:
+    """A compact French IBAN from bank (5), branch (5) and account (11) digits, RIB and IBAN keys computed.
+
+    >>> iban.is_valid(make_french_iban("30006", "00001", "12345678901"))
+    True
+    """
+    bban = bank + branch + account + make_rib_key(bank, branch, account)
+    return "FR" + iban.calc_check_digits("FR00" + bban) + bban
+
+
+def iban_written_forms(number: str) -> list[str]:
+    """Compact and grouped (4 by 4, as printed on a RIB) forms."""
+    grouped = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    return [number, grouped, grouped.replace(" ", "\u00a0")]
+
+
+def ibans() -> st.SearchStrategy[str]:
+    """Valid French IBANs, compact or grouped by four (``FR76 3000 ...``)."""
+    return st.builds(make_french_iban, digits(5, "123456789"), digits(5), digits(11)).flatmap(
+        lambda n: st.sampled_from(iban_written_forms(n))
+    )
+
+
+def is_valid_french_phone(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "FR"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def phone_written_forms(national: str) -> list[str]:
+    """Written forms of a 10-digit national number ``0XXXXXXXXX``.
+
+    >>> phone_written_forms("0612345678")[:3]
+    ['06 12 34 56 78', '06.12.34.56.78', '06-12-34-56-78']
+    """
+    pairs = [national[i : i + 2] for i in range(0, 10, 2)]
+    rest = national[1:]
+    intl_pairs = " ".join([rest[0], *[rest[i : i + 2] for i in range(1, 9, 2)]])
+    return [
+        " ".join(pairs),
+        ".".join(pairs),
+        "-".join(pairs),
+        national,
+        f"+33 {intl_pairs}",
+        f"+33{rest}",
+        f"+33 (0){rest[0]} {intl_pairs[2:]}",
+        f"0033 {intl_pairs}",
+    ]
+
+
+def phones() -> st.SearchStrategy[str]:
+    """French phone numbers that ``phonenumbers`` deems valid, in the written forms people use."""
+    national = st.builds(
+        lambda p, rest: "0" + p + rest,
+        st.sampled_from("12345679"),
+        st.text("0123456789", min_size=8, max_size=8),
+    ).filter(is_valid_french_phone)
+    return national.flatmap(lambda n: st.sampled_from(phone_written_forms(n)))
+
+
+FIRST_NAMES = (
+    "camille",
+    "lea",
+    "lucas",
+    "nathalie",
+    "jean-pierre",
+    "sophie",
+    "mohamed",
+    "ines",
+    "thomas",
+    "zoe",
+)
+LAST_NAMES = (
+    "martin",
+    "bernard",
+    "dubois",
+    "petit",
+    "durand",
+    "leroy",
+    "moreau",
+    "nguyen",
+    "fontaine",
+    "roux",
+)
+MAIL_DOMAINS = (
+    "gmail.com",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "wanadoo.fr",
+    "yahoo.fr",
+    "outlook.fr",
+    "sfr.fr",
+    "hotmail.com",
+    "example-mutuelle.fr",
+    "assure.example.org",
+)
+
+
+def emails() -> st.SearchStrategy[str]:
+    """E-mail addresses as people and systems write them (``prenom.nom42@domaine.fr``)."""
+    return st.builds(
+        lambda f, sep, last, n, d: f"{f}{sep}{last}{n}@{d}",
+        st.sampled_from(FIRST_NAMES),
+        st.sampled_from([".", "_", "-", ""]),
+        st.sampled_from(LAST_NAMES),
+        st.one_of(st.just(""), st.integers(1, 99).map(str)),
+        st.sampled_from(MAIL_DOMAINS),
+    )
+
+
+# --- Health insurance --------------------------------------------------------------------------------------
+
+
+def amc_numbers() -> st.SearchStrategy[str]:
+    """Numbers of complementary insurers (AMC) on tiers-payant cards: 8 to 10 digits, first one non-zero."""
+    return st.integers(8, 10).flatmap(lambda n: digits(n, "123456789"))
+
+
+MEMBER_PREFIXES = ("MGEN", "HM", "MH", "AG2R", "ADH", "MBR", "MUT", "AXA", "CTR", "SL")
+
+
+def member_ids() -> st.SearchStrategy[str]:
+    """Adherent numbers at a mutuelle: 6-12 digits, an insurer prefix and digits, or digits-suffix."""
+    plain = st.integers(6, 12).flatmap(lambda n: digits(n, "123456789"))
+    prefixed = st.builds(
+        lambda p, sep, d: f"{p}{sep}{d}",
+        st.sampled_from(MEMBER_PREFIXES),
+        st.sampled_from(["", "-", " "]),
+        st.integers(5, 10).flatmap(digits),
+    )
+    suffixed = st.builds(
+        lambda d, s: f"{d}-{s}", st.integers(6, 10).flatmap(lambda n: digits(n, "123456789")), digits(2)
+    )
+    return st.one_of(plain, prefixed, suffixed)
+
+
+@cache
+def insurer_list() -> tuple[str, ...]:
+    """The insurer names of ``recognizers/data/insurers.txt`` (``!`` markers removed)."""
+    path = Path(__file__).resolve().parent.parent / "recognizers" / "data" / "insurers.txt"
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line.lstrip("!").strip())
+    return tuple(names)
+
+
+@cache
+def unambiguous_insurer_list() -> tuple[str, ...]:
+    """Names reported without context (the list's lines not marked ``!``)."""
+    path = Path(__file__).resolve().parent.parent / "recognizers" / "data" / "insurers.txt"
+    return tuple(
+        line.split("#", 1)[0].strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.split("#", 1)[0].strip() and not line.startswith("!")
+    )
+
+
+def insurer_names(*, ambiguous: bool = True) -> st.SearchStrategy[str]:
+    """Names of French complementary insurers and tiers-payant operators, in the list's case or not."""
+    names = insurer_list() if ambiguous else unambiguous_insurer_list()
+    return st.sampled_from(names).flatmap(lambda n: st.sampled_from([n, n.upper(), n.lower()]))
+
+
+#: Domain codes printed on tiers-payant cards (Assurance Maladie / SESAM-Vitale "codes prestation" families).
+GUARANTEE_CODES = (
+    "PHAR",
+    "MED",
+    "LABO",
+    "RLAX",
+    "SAGE",
+    "AUXM",
+    "DENT",
+    "OPTI",
+    "HOSP",
+    "CSTE",
+    "SVIL",
+    "EXTE",
+    "TRAN",
+    "AUDI",
+)
+GUARANTEE_DOMAINS = (
+    "Optique",
+    "Dentaire",
+    "Hospitalisation",
+    "Pharmacie",
+    "Soins courants",
+    "Audiologie",
+    "Médecine douce",
+    "Prothèses dentaires",
+    "Lunettes",
+)
+FORMULAS = (
+    "Confort",
+    "Essentielle",
+    "Essentiel",
+    "Sérénité",
+    "Équilibre",
+    "Premium",
+    "Intégrale",
+    "Initiale",
+)
+
+
+def guarantee_pairs() -> st.SearchStrategy[str]:
+    """One domain-level pair as printed on a card: ``PHAR 100%``, ``OPTI: 300% BR``, ``DENT 150 % BRSS``."""
+    return st.builds(
+        lambda code, sep, level, pct, base: f"{code}{sep}{level}{pct}{base}",
+        st.sampled_from(GUARANTEE_CODES),
+        st.sampled_from([" ", ": ", ":", " : "]),
+        st.sampled_from([100, 125, 150, 200, 250, 300, 400, 500]),
+        st.sampled_from(["%", " %"]),
+        st.sampled_from(["", " BR", " BRSS", " TM", " FR"]),
+    )
+
+
+def guarantees() -> st.SearchStrategy[str]:
+    """Guarantee strings: pairs, runs of pairs, domain amounts, formulas, levels, ``100% Santé``."""
+    run = st.lists(guarantee_pairs(), min_size=2, max_size=5).map(" ".join)
+    amount = st.builds(
+        lambda d, a, per: f"{d} {a} €{per}",
+        st.sampled_from(GUARANTEE_DOMAINS),
+        st.integers(50, 800).map(lambda a: a - a % 10),
+        st.sampled_from([" / 2 ans", " par an", "/an", " / an / bénéficiaire"]),  # the period makes it one
+    )
+    domain_pct = st.builds(
+        lambda d, p: f"{d} {p}%", st.sampled_from(GUARANTEE_DOMAINS), st.sampled_from([100, 150, 200, 300])
+    )
+    formula = st.builds(lambda f: f"Formule {f}", st.sampled_from(FORMULAS))
+    level = st.builds(lambda n: f"Niveau {n}", st.integers(1, 6))
+    return st.one_of(guarantee_pairs(), run, amount, domain_pct, formula, level, st.just("100% Santé"))
+
+
+# --- Dates -------------------------------------------------------------------------------------------------
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def birth_dates() -> st.SearchStrategy[dt.date]:
+    """Dates of birth of living people."""
+    return st.dates(dt.date(1915, 1, 1), dt.date(2024, 12, 31))
+
+
+def date_written_forms(d: dt.date) -> list[str]:
+    """Day-first (``/ - .``), French long form (``1er janvier 1990``) and ISO forms of ``d``.
+
+    >>> date_written_forms(dt.date(1990, 1, 1))
+    ['01/01/1990', '01-01-1990', '01.01.1990', '1er janvier 1990', '1990-01-01']
+    """
+    day = "1er" if d.day == 1 else str(d.day)
+    return [
+        d.strftime("%d/%m/%Y"),
+        d.strftime("%d-%m-%Y"),
+        d.strftime("%d.%m.%Y"),
+        f"{day} {MONTHS_FR[d.month - 1]} {d.year}",
+        d.isoformat(),
+    ]
+
+
+def written_dates(d: dt.date) -> st.SearchStrategy[str]:
+    return st.sampled_from(date_written_forms(d))
+
+
+def birth_date_texts() -> st.SearchStrategy[str]:
+    """A date of birth in one of its written forms."""
+    return birth_dates().flatmap(written_dates)
+
+
+# --- Values placed in text ---------------------------------------------------------------------------------
+
+
+class Placed(str):
+    """A ``str`` (the text) that remembers where the placed value sits: ``start``, ``end``, ``value``.
+
+    Python code takes it as the ``str`` it is; C extensions that insist on an exact ``str`` (spaCy, hence a
+    Presidio ``AnalyzerEngine`` with an NLP engine) take ``placed.text``.
+    """
+
+    start: int
+    end: int
+    value: str
+    text: str
+
+    def __new__(cls, before: str, value: str, after: str) -> Placed:
+        self = super().__new__(cls, before + value + after)
+        self.start, self.end, self.value = len(before), len(before) + len(value), value
+        self.text = before + value + after
+        return self
+
+
+#: Phrases that introduce a value of each entity, as written in mails, comments and call-centre notes.
+CONTEXT_PHRASES: dict[str | None, tuple[str, ...]] = {
+    None: (
+        "Voici la valeur {} à vérifier.",
+        "Référence transmise : {}",
+        "{}",
+        "Merci de traiter ({}) rapidement.",
+        "Suite à notre échange, {} ; cordialement.",
+    ),
+    "FR_NIR": (
+        "Mon numéro de sécurité sociale est le {}.",
+        "N° SS : {}",
+        "NIR {} (assuré principal)",
+        "carte vitale n°{}, merci",
+        "Bonjour, voici mon numéro de sécu {} pour le dossier.",
+    ),
+    "FR_AMC": (
+        "N° AMC : {}",
+        "numéro AMC {} sur la carte de tiers payant",
+        "Organisme complémentaire : {}",
+        "code AMC={}",
+        "n° d'organisme {} (mutuelle)",
+    ),
+    "FR_MUTUELLE_MEMBER_ID": (
+        "N° adhérent : {}",
+        "numéro d'adhérent {} à rappeler",
+        "Matricule adhérent {}",
+        "n° de contrat {}",
+        "Member ID: {}",
+    ),
+    "FR_HEALTH_INSURER": (
+        "Ma mutuelle est {} depuis 2019.",
+        "Organisme complémentaire : {}",
+        "tiers payant géré par {}",
+        "assureur {} ; contrat collectif",
+        "Complémentaire santé {}",
+    ),
+    "FR_HEALTH_GUARANTEE": (
+        "Garanties : {}",
+        "Niveau de couverture {} selon le tableau.",
+        "Votre contrat : {}",
+        "droits ouverts {}",
+    ),
+    "DATE_OF_BIRTH": (
+        "né le {} à Lyon",
+        "Née le {}, mariée.",
+        "Date de naissance : {}",
+        "DDN {}",
+        "né(e) le {}",
+        "date_naissance={}",
+    ),
+    "EMAIL_ADDRESS": ("Écrivez-moi à {} merci.", "mail : {}", "contact <{}>", "adresse électronique {}."),
+    "PHONE_NUMBER": ("Rappelez-moi au {} svp.", "Tél. : {}", "portable {}, fixe inconnu", "tel={}"),
+    "IBAN_CODE": ("IBAN : {}", "Remboursement sur le compte {} svp.", "RIB {} (joint)", "iban={}"),
+}
+
+LOG_KEYS: dict[str | None, tuple[str, ...]] = {
+    None: ("value", "ref", "field_3", "c0"),
+    "FR_NIR": ("nir", "numero_secu", "ins"),
+    "FR_AMC": ("amc", "numero_amc", "code_amc"),
+    "FR_MUTUELLE_MEMBER_ID": ("adherent", "numero_adherent", "member_id"),
+    "FR_HEALTH_INSURER": ("mutuelle", "organisme", "assureur"),
+    "FR_HEALTH_GUARANTEE": ("garanties", "guarantees", "formule"),
+    "DATE_OF_BIRTH": ("date_naissance", "dob", "birth_date"),
+    "EMAIL_ADDRESS": ("email", "mail", "contact"),
+    "PHONE_NUMBER": ("telephone", "phone", "tel"),
+    "IBAN_CODE": ("iban", "rib", "account"),
+}
+
+
+def french_sentence_with(value: str, entity: str | None = None) -> st.SearchStrategy[Placed]:
+    """A French sentence holding ``value``; with ``entity``, introduced by that entity's context words."""
+
+    def place(template: str) -> Placed:
+        before, after = template.split("{}")
+        return Placed(before, value, after)
+
+    return st.sampled_from(CONTEXT_PHRASES[entity]).map(place)
+
+
+def _json_inline(value: str) -> bool:
+    return json.dumps(value, ensure_ascii=False)[1:-1] == value
+
+
+def log_line_with(value: str, entity: str | None = None) -> st.SearchStrategy[Placed]:
+    """A gateway log line holding ``value``: ``key=value`` text, or a nested JSON payload (string or int)."""
+    keys = LOG_KEYS[entity]
+
+    def build(moment: dt.datetime, level: str, req: int, key: str, shape: int) -> Placed:
+        head = f"{moment.isoformat(timespec='milliseconds')}Z {level} [tp-gateway] req={req:08x} "
+        if shape == 0 or not _json_inline(value):
+            return Placed(head + f"POST /v2/droits status=200 {key}=", value, " latency_ms=42")
+        marker = "\x00VALUE\x00"
+        as_int = shape == 2 and value.isdigit() and not value.startswith("0") and len(value) <= 18
+        payload = {"event": "droits.verifies", "beneficiary": {key: marker, "rang": 1}, "status": "OK"}
+        text = json.dumps(payload, ensure_ascii=False)
+        quoted = json.dumps(marker, ensure_ascii=False)
+        before, after = text.split(quoted)
+        if as_int:
+            return Placed(head + "payload=" + before, value, after)
+        return Placed(head + "payload=" + before + '"', value, '"' + after)
+
+    return st.builds(
+        build,
+        st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1)),
+        st.sampled_from(["INFO", "WARN", "DEBUG", "ERROR"]),
+        st.integers(0, 2**32 - 1),
+        st.sampled_from(keys),
+        st.integers(0, 2),
+    )
+
+
+def texts_with(value: str, entity: str | None = None) -> st.SearchStrategy[Placed]:
+    """A French sentence or a log line holding ``value``."""
+    return st.one_of(french_sentence_with(value, entity), log_line_with(value, entity))

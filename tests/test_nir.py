@@ -1,0 +1,179 @@
+"""FR_NIR: what is a NIR, what is not, and how sure the recognizer is.
+
+Every number is generated with its key computed (:mod:`tests.strategies`); the recognizer is run as Presidio
+would run it (``FrNirRecognizer.analyze``), on the value alone, in French sentences and in gateway log lines.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recognizers import nir
+from tests.strategies import (
+    NIR_KINDS,
+    card_like_numbers,
+    ean13s,
+    french_sentence_with,
+    invoice_numbers,
+    log_line_with,
+    long_digit_runs,
+    nir_written_forms,
+    nirs,
+    sirets,
+    texts_with,
+    written_forms,
+)
+
+RECOGNIZER = nir.FrNirRecognizer()
+
+
+def nir_spans(text: str) -> list[tuple[int, int, float]]:
+    return [(r.start, r.end, r.score) for r in RECOGNIZER.analyze(text, ["FR_NIR"]) if r.entity_type == "FR_NIR"]
+
+
+def any_kind() -> st.SearchStrategy[str]:
+    return st.sampled_from(NIR_KINDS).flatmap(nirs)
+
+
+# --- the generators themselves ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", NIR_KINDS)
+@given(data=st.data())
+@settings(max_examples=30, deadline=None)
+def test_every_generated_nir_of_every_kind_is_valid_in_every_written_form(kind, data):
+    number = data.draw(nirs(kind))
+    assert nir.validate(number) == number
+    for form in nir_written_forms(number):
+        assert nir.validate(form) == number.upper(), form
+
+
+@given(number=nirs("overseas"))
+@settings(max_examples=30, deadline=None)
+def test_overseas_nirs_have_a_three_digit_departement_and_a_two_digit_commune(number):
+    assert number[5:7] in ("97", "98") and number[7] != "0"
+    assert nir.format(number).split(" ")[3] == number[5:8]
+
+
+# --- found, with its exact span -----------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=120, deadline=None)
+def test_every_nir_in_every_written_form_is_found_alone_with_its_exact_span(data):
+    form = data.draw(any_kind().flatmap(written_forms))
+    assert [(s, e) for s, e, _ in nir_spans(form)] == [(0, len(form))]
+
+
+@given(data=st.data())
+@settings(max_examples=120, deadline=None)
+def test_every_nir_in_every_written_form_is_found_in_french_sentences_and_log_lines(data):
+    form = data.draw(any_kind().flatmap(written_forms))
+    text = data.draw(texts_with(form, entity=data.draw(st.sampled_from([None, "FR_NIR"]))))
+    assert [(s, e) for s, e, _ in nir_spans(text)] == [(text.start, text.end)], text
+
+
+@given(number=nirs("corsica"))
+@settings(max_examples=30, deadline=None)
+def test_corsican_nirs_count_2a_as_19_and_2b_as_18(number):
+    digits = number[:5] + ("19" if number[5:7] == "2A" else "18") + number[7:13]
+    assert number[13:] == f"{97 - int(digits) % 97:02d}"
+
+
+# --- never reported ------------------------------------------------------------------------------------------
+
+
+def test_changing_one_digit_of_a_number_always_changes_it_modulo_97():
+    """The lemma the next test relies on, checked exhaustively rather than assumed.
+
+    Changing the digit of weight 10**k by d (1 <= |d| <= 9) changes the number by d * 10**k; 97 is prime and
+    divides neither d (< 97) nor 10**k, so it never divides the change: the residue, hence the key, moves.
+    """
+    assert all((d * 10**k) % 97 != 0 for k in range(15) for d in range(1, 10))
+
+
+@given(data=st.data())
+@settings(max_examples=120, deadline=None)
+def test_any_single_digit_change_of_the_body_or_the_key_is_never_reported(data):
+    number = data.draw(any_kind())
+    position = data.draw(st.sampled_from([i for i, c in enumerate(number) if c.isdigit()]))
+    digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    changed = number[:position] + digit + number[position + 1 :]
+    assert not nir.is_valid(changed)
+    for form in nir_written_forms(changed):
+        assert nir_spans(form) == []
+    text = data.draw(texts_with(data.draw(written_forms(changed)), entity="FR_NIR"))
+    assert nir_spans(text) == []
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_siret_ean13_card_like_numbers_and_digit_runs_longer_than_15_are_never_nir(data):
+    value = data.draw(st.one_of(sirets(), ean13s(), card_like_numbers(), long_digit_runs()))
+    text = data.draw(texts_with(value, entity=data.draw(st.sampled_from([None, "FR_NIR"]))))
+    assert nir_spans(value) == []
+    assert nir_spans(text) == []
+
+
+@given(number=invoice_numbers())
+@settings(max_examples=120, deadline=None)
+def test_a_15_digit_invoice_number_is_reported_exactly_when_it_passes_structure_and_key(number):
+    assert bool(nir_spans(number)) == nir.is_valid(number)
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_nir_glued_to_letters_or_other_digits_is_not_reported(data):
+    number = data.draw(any_kind())
+    glue = data.draw(st.sampled_from(["0", "7", "A", "x", "1.", "-3"]))
+    assert nir_spans(glue + number) == []
+    assert nir_spans(number + glue[::-1]) == []
+
+
+# --- scores -------------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_nia_and_temporary_numbers_score_lower_than_nirs_without_context(data):
+    proper = data.draw(nirs("nir"))
+    temporary = data.draw(st.sampled_from(["nia", "temporary"]).flatmap(nirs))
+    template = data.draw(french_sentence_with("{}"))
+    [(_, _, proper_score)] = nir_spans(template.replace("{}", proper))
+    [(_, _, temporary_score)] = nir_spans(template.replace("{}", temporary))
+    assert temporary_score == nir.TEMPORARY_SCORE < proper_score == nir.SCORE
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_context_words_raise_the_score(data):
+    number = data.draw(any_kind())
+    form = data.draw(written_forms(number))
+    [(_, _, plain)] = nir_spans(data.draw(french_sentence_with(form)))
+    [(_, _, sure)] = nir_spans(
+        data.draw(st.one_of(french_sentence_with(form, "FR_NIR"), log_line_with(form, "FR_NIR")))
+    )
+    assert plain < sure == nir.CONTEXT_SCORE
+
+
+# --- the vectorised check agrees with the scalar one --------------------------------------------------------
+
+
+@given(
+    values=st.lists(
+        st.one_of(
+            any_kind().flatmap(written_forms),
+            invoice_numbers(),
+            sirets(),
+            any_kind().map(lambda n: n[:-1] + str((int(n[-1]) + 1) % 10)),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_is_valid_array_agrees_with_is_valid_on_whole_cells(values):
+    assert nir.is_valid_array(pa.array(values)).to_pylist() == [nir.is_valid(v) for v in values]

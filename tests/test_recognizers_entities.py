@@ -1,0 +1,416 @@
+"""Each pattern entity: found where the world writes it, with its exact span; not found where it is not.
+
+The recognizers are run as Presidio runs them (``analyze``), without an NLP engine: they need none. Values
+are generated (:mod:`tests.strategies`) and placed in French sentences and gateway log lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
+
+from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, phone
+from tests.strategies import (
+    GUARANTEE_CODES,
+    amc_numbers,
+    amounts,
+    birth_date_texts,
+    birth_dates,
+    date_written_forms,
+    digits,
+    emails,
+    french_sentence_with,
+    guarantee_pairs,
+    guarantees,
+    ibans,
+    insurer_list,
+    insurer_names,
+    invoice_numbers,
+    member_ids,
+    phones,
+    postcodes,
+    texts_with,
+    timestamps,
+    unambiguous_insurer_list,
+    written_dates,
+)
+
+RECOGNIZERS = {
+    "FR_AMC": amc.FrAmcRecognizer(),
+    "FR_MUTUELLE_MEMBER_ID": member_id.FrMutuelleMemberIdRecognizer(),
+    "FR_HEALTH_INSURER": insurer.FrHealthInsurerRecognizer(),
+    "FR_HEALTH_GUARANTEE": guarantee.FrHealthGuaranteeRecognizer(),
+    "DATE_OF_BIRTH": date_of_birth.DateOfBirthRecognizer(),
+    "PHONE_NUMBER": phone.FrPhoneRecognizer(),
+    "EMAIL_ADDRESS": email_address.EmailRecognizer(),
+    "IBAN_CODE": iban.IbanRecognizer(),
+}
+
+
+def spans(entity: str, text: str) -> list[tuple[int, int]]:
+    return sorted((r.start, r.end) for r in RECOGNIZERS[entity].analyze(text, [entity]))
+
+
+def scores(entity: str, text: str) -> list[float]:
+    return [r.score for r in sorted(RECOGNIZERS[entity].analyze(text, [entity]), key=lambda r: r.start)]
+
+
+def found_exactly(entity: str, text) -> bool:
+    """``text`` is a :class:`tests.strategies.Placed`: the one finding is the placed value."""
+    return spans(entity, text) == [(text.start, text.end)]
+
+
+# --- FR_AMC -------------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_an_amc_number_after_an_amc_context_word_is_found_with_its_exact_span(data):
+    text = data.draw(amc_numbers().flatmap(lambda v: texts_with(v, "FR_AMC")))
+    assert found_exactly("FR_AMC", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_an_amc_number_is_never_reported_without_context(data):
+    text = data.draw(amc_numbers().flatmap(lambda v: texts_with(v, None)))
+    assert spans("FR_AMC", text) == []
+
+
+@given(first=amc_numbers(), second=amc_numbers())
+@settings(max_examples=50, deadline=None)
+def test_only_the_number_right_after_the_amc_context_is_an_amc_number(first, second):
+    text = f"N° AMC : {first} ; commande {second}"
+    start = text.index(first)
+    assert spans("FR_AMC", text) == [(start, start + len(first))]
+
+
+# --- FR_MUTUELLE_MEMBER_ID ----------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_member_number_after_a_member_context_word_is_found_with_its_exact_span(data):
+    text = data.draw(member_ids().flatmap(lambda v: texts_with(v, "FR_MUTUELLE_MEMBER_ID")))
+    assert found_exactly("FR_MUTUELLE_MEMBER_ID", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_member_number_is_never_reported_without_context(data):
+    text = data.draw(member_ids().flatmap(lambda v: texts_with(v, None)))
+    assert spans("FR_MUTUELLE_MEMBER_ID", text) == []
+
+
+# --- FR_HEALTH_INSURER --------------------------------------------------------------------------------------
+
+
+def test_the_insurer_list_holds_more_than_a_hundred_names_and_the_ones_everybody_knows():
+    folded = {insurer.normalise(n) for n in insurer_list()}
+    assert len(folded) > 100
+    for name in (
+        "MGEN",
+        "Harmonie Mutuelle",
+        "Malakoff Humanis",
+        "AG2R La Mondiale",
+        "Viamedis",
+        "Almerys",
+        "Swiss Life",
+        "AXA",
+        "Allianz",
+        "Groupama",
+        "MAAF",
+        "MACIF",
+        "MAIF",
+        "Matmut",
+        "MMA",
+        "Apivia",
+        "Aésio",
+        "Mutuelle Générale",
+        "MNT",
+        "MNH",
+        "Intériale",
+        "Klesia",
+        "Pro BTP",
+        "Humanis",
+        "Alan",
+        "April",
+        "Generali",
+        "Uniprévoyance",
+        "Mutualia",
+        "Mutuelle Bleue",
+        "SMI",
+        "Eovi",
+        "Adréa",
+        "Ociane",
+        "Henner",
+        "Santéclair",
+        "Kalixia",
+        "Carte Blanche",
+        "iSanté",
+        "Seveane",
+        "Itelis",
+        "Sp santé",
+    ):
+        assert insurer.is_known(name), name
+
+
+@given(data=st.data())
+@settings(max_examples=120, deadline=None)
+def test_every_listed_name_is_found_alone_in_any_case_with_its_exact_span(data):
+    text = data.draw(insurer_names(ambiguous=False).flatmap(lambda v: texts_with(v, None)))
+    assert found_exactly("FR_HEALTH_INSURER", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_every_listed_name_is_found_after_an_insurer_context_word_with_a_higher_score(data):
+    name = data.draw(insurer_names())
+    text = data.draw(french_sentence_with(name, "FR_HEALTH_INSURER"))
+    assert found_exactly("FR_HEALTH_INSURER", text), text
+    assert scores("FR_HEALTH_INSURER", text)[0] >= insurer.AMBIGUOUS_CONTEXT_SCORE
+
+
+@given(data=st.data())
+@settings(max_examples=50, deadline=None)
+def test_names_that_are_also_words_are_not_reported_without_context(data):
+    ambiguous = sorted(set(insurer_list()) - set(unambiguous_insurer_list()))
+    name = data.draw(st.sampled_from(ambiguous))
+    text = data.draw(french_sentence_with(name, None))
+    assert spans("FR_HEALTH_INSURER", text) == []
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_name_glued_to_a_letter_or_a_number_is_never_found(data):
+    name = data.draw(st.sampled_from(unambiguous_insurer_list()))
+    glue = data.draw(st.sampled_from(["x{}", "{}s", "G{}", "{}42", "{}-12345", "12/{}", "{}_2"]))
+    head = "Ma mutuelle est " + glue.split("{}")[0]
+    text = head + name + glue.split("{}")[1] + " depuis 2019."
+    start, end = len(head), len(head) + len(name)
+    found = spans("FR_HEALTH_INSURER", text)
+    if glue.startswith("{}"):  # glued after: no name may end where the glued name ends
+        assert all(e != end for _, e in found), (text, found)
+    else:  # glued before: no name may start where the glued name starts
+        assert all(s != start for s, _ in found), (text, found)
+
+
+def test_short_abbreviations_do_not_fire_inside_ordinary_words():
+    text = "Le dilemme du GAMMA : maxima, taxable, SMIC, dossmia, AXAL, mmanuel, lmnt, MNTX, aprilia"
+    assert spans("FR_HEALTH_INSURER", text) == []
+
+
+# --- FR_HEALTH_GUARANTEE ------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_run_of_card_guarantees_gives_one_finding_per_domain_level_pair(data):
+    pairs = data.draw(st.lists(guarantee_pairs(), min_size=1, max_size=5))
+    run = " ".join(pairs)
+    text = data.draw(texts_with(run, data.draw(st.sampled_from([None, "FR_HEALTH_GUARANTEE"]))))
+    expected, at = [], text.start
+    for pair in pairs:
+        expected.append((at, at + len(pair)))
+        at += len(pair) + 1
+    assert spans("FR_HEALTH_GUARANTEE", text) == expected, text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_every_generated_guarantee_is_covered_by_findings_after_a_guarantee_context(data):
+    value = data.draw(guarantees())
+    text = data.draw(french_sentence_with(value, "FR_HEALTH_GUARANTEE"))
+    found = spans("FR_HEALTH_GUARANTEE", text)
+    assert found, text
+    assert found[0][0] == text.start and found[-1][1] == text.end, (text, found)
+    covered = set().union(*(range(s, e) for s, e in found))
+    assert all(i in covered for i in range(text.start, text.end) if not text[i].isspace()), (text, found)
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_percentage_or_an_amount_alone_is_never_a_guarantee_even_after_a_context_word(data):
+    decoy = data.draw(
+        st.one_of(
+            st.builds(
+                lambda w, p, sp: f"{w} {p}{sp}%",
+                st.sampled_from(["TVA", "remise", "taux", "promo", "soit"]),
+                st.sampled_from(["5,5", "10", "20", "3,5", "100", "150"]),
+                st.sampled_from(["", " "]),
+            ),
+            st.sampled_from(["100%", "100 %", "300% BR"]),
+            amounts(),
+            st.builds(lambda d, a: f"{d} {a}", st.sampled_from(["Optique", "Pharmacie", "Dentaire"]), amounts()),
+        )
+    )
+    text = data.draw(st.one_of(texts_with(decoy, None), texts_with(decoy, "FR_HEALTH_GUARANTEE")))
+    assert spans("FR_HEALTH_GUARANTEE", text) == [], text
+
+
+def test_level_numbers_need_a_context_word():
+    assert spans("FR_HEALTH_GUARANTEE", "Rendez-vous au Niveau 3 du parking") == []
+    assert spans("FR_HEALTH_GUARANTEE", "Garanties : Niveau 3") == [(12, 20)]
+
+
+def test_card_codes_are_known_to_the_recognizer():
+    assert set(GUARANTEE_CODES) <= set(guarantee.CODES)
+
+
+# --- DATE_OF_BIRTH ------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_date_right_after_a_birth_context_word_is_found_with_its_exact_span(data):
+    text = data.draw(birth_date_texts().flatmap(lambda v: texts_with(v, "DATE_OF_BIRTH")))
+    assert found_exactly("DATE_OF_BIRTH", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_date_without_birth_context_is_never_a_date_of_birth(data):
+    text = data.draw(birth_date_texts().flatmap(lambda v: texts_with(v, None)))
+    assert spans("DATE_OF_BIRTH", text) == []
+
+
+CARE_CONTEXTS = ("date de soin", "date_soin", "soins du", "payé le", "facture du", "remboursé le", "acte du")
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_care_date_is_not_a_birth_date_even_when_naissance_appears_earlier_in_the_sentence(data):
+    birth = data.draw(birth_date_texts())
+    care = data.draw(birth_dates().flatmap(written_dates))
+    care_word = data.draw(st.sampled_from(CARE_CONTEXTS))
+    before = data.draw(
+        st.sampled_from(["Date de naissance : {b}, ", "né le {b} ; ", "DDN {b} - ", "naissance enregistrée, "])
+    )
+    head = before.format(b=birth)
+    text = f"{head}{care_word} {care}"
+    care_start = len(head) + len(care_word) + 1
+    found = spans("DATE_OF_BIRTH", text)
+    assert (care_start, len(text)) not in found
+    if "{b}" in before:
+        assert found == [(before.index("{b}"), before.index("{b}") + len(birth))]
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_dates_that_do_not_exist_or_lie_in_the_future_are_never_dates_of_birth(data):
+    year = data.draw(st.integers(1901, 2020))
+    month = data.draw(st.integers(1, 12))
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    day = data.draw(st.integers(last + 1, 31)) if last < 31 else None
+    if day is not None:
+        for form in (f"{day:02d}/{month:02d}/{year}", f"{year}-{month:02d}-{day:02d}"):
+            assert not date_of_birth.is_valid(form)
+            assert spans("DATE_OF_BIRTH", f"né le {form}") == []
+    future = dt.date.today() + dt.timedelta(days=data.draw(st.integers(1, 3000)))
+    for form in date_written_forms(future):
+        assert spans("DATE_OF_BIRTH", f"Date de naissance : {form}") == []
+
+
+@given(d=birth_dates())
+@settings(max_examples=100, deadline=None)
+def test_every_written_form_of_a_date_reads_back_as_that_date(d):
+    for form in date_written_forms(d):
+        assert date_of_birth.to_date(form) == d, form
+
+
+# --- PHONE_NUMBER -------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_french_phone_number_is_found_with_its_exact_span_in_every_written_form(data):
+    text = data.draw(phones().flatmap(lambda v: texts_with(v, data.draw(st.sampled_from([None, "PHONE_NUMBER"])))))
+    assert found_exactly("PHONE_NUMBER", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_phone_context_words_raise_the_score(data):
+    number = data.draw(phones())
+    [plain] = scores("PHONE_NUMBER", data.draw(french_sentence_with(number, None)))
+    [sure] = scores("PHONE_NUMBER", data.draw(texts_with(number, "PHONE_NUMBER")))
+    assert plain < sure == phone.CONTEXT_SCORE
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_ten_digit_number_inside_a_longer_run_of_digits_is_never_a_phone_number(data):
+    number = phone.compact(data.draw(phones()))
+    before = data.draw(st.integers(0, 6).flatmap(lambda n: digits(n) if n else st.just("")))
+    after = data.draw(st.integers(0, 6).flatmap(lambda n: digits(n) if n else st.just("")))
+    if not before and not after:
+        after = "0"
+    assert spans("PHONE_NUMBER", before + number + after) == []
+
+
+# --- EMAIL_ADDRESS ------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_an_email_address_is_found_with_its_exact_span(data):
+    text = data.draw(emails().flatmap(lambda v: texts_with(v, data.draw(st.sampled_from([None, "EMAIL_ADDRESS"])))))
+    assert found_exactly("EMAIL_ADDRESS", text), text
+
+
+# --- IBAN_CODE ----------------------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_valid_iban_compact_or_grouped_is_found_with_its_exact_span(data):
+    text = data.draw(ibans().flatmap(lambda v: texts_with(v, data.draw(st.sampled_from([None, "IBAN_CODE"])))))
+    assert found_exactly("IBAN_CODE", text), text
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_an_iban_with_one_digit_changed_is_never_reported(data):
+    number = iban.compact(data.draw(ibans()))
+    position = data.draw(st.sampled_from([i for i, c in enumerate(number) if c.isdigit()]))
+    digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    changed = number[:position] + digit + number[position + 1 :]
+    assert not stdnum_iban.is_valid(changed)
+    assert spans("IBAN_CODE", f"IBAN : {iban.format(changed)}") == []
+    assert spans("IBAN_CODE", f"iban={changed}") == []
+
+
+# --- what none of them reports ------------------------------------------------------------------------------
+
+PATTERN_ENTITIES = tuple(RECOGNIZERS)
+
+
+@given(data=st.data())
+@settings(max_examples=100, deadline=None)
+def test_invoices_order_ids_timestamps_care_dates_amounts_and_postcodes_produce_no_finding(data):
+    care = data.draw(birth_dates().flatmap(written_dates))
+    invoice = data.draw(invoice_numbers())
+    line = data.draw(
+        st.sampled_from(
+            [
+                "Facture n° {invoice} du {care} : montant {amount} TTC (TVA 20%)",
+                "Commande CMD-{year}-{short} expédiée le {timestamp} vers {postcode} Lyon",
+                "Soins du {care}, payé le {care}, remboursé le {care} : {amount}",
+                "{timestamp} INFO order_id={invoice} amount={amount} trace={timestamp}",
+                "date_soin={care};montant={amount};cp={postcode};remise 10 %;taux 3,5%",
+            ]
+        )
+    ).format(
+        invoice=invoice,
+        care=care,
+        amount=data.draw(amounts()),
+        year=data.draw(st.integers(2015, 2030)),
+        short=data.draw(digits(6)),
+        timestamp=data.draw(timestamps()),
+        postcode=data.draw(postcodes()),
+    )
+    for entity in PATTERN_ENTITIES:
+        assert spans(entity, line) == [], (entity, line)
