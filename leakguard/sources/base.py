@@ -3,7 +3,8 @@
 A reader turns one file into a stream of :class:`Chunk` (bounded in size, so memory stays bounded on files
 larger than RAM) interleaved with :class:`Problem` (a recoverable fault inside the file, such as one malformed
 JSON line: the rest is still read). A fault that stops the whole file raises :class:`SourceError`, whose
-message is one line naming the file, the problem and what to do.
+message is one line naming the file, the problem and what to do. :class:`Source` is what
+:func:`leakguard.sources.open_source` returns: the :class:`SourceInfo` of a file and its chunks.
 
 Cells are grouped in :class:`CellColumn`: one logical column (a dotted path for nested data,
 ``beneficiary.nir``; ``ayants_droit.0.nir`` for the first element of a list) with its values and, for each
@@ -13,7 +14,9 @@ findings carry a null column.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Literal
 
 import pyarrow as pa
@@ -81,3 +84,40 @@ class SourceInfo:
     final_newline: bool = True  # whether the last line ends with a newline
     schema: pa.Schema | None = None  # Parquet: the file's schema (with its key-value metadata)
     extra: dict[str, object] = field(default_factory=dict)
+
+
+class Source:
+    """One opened file: what it is (``info``) and its records as a stream of chunks.
+
+    ``chunks()`` may be called more than once; each call reads the file again from its start. Use it as a
+    context manager (or call ``close()``) to release the file handles and temporary files.
+    """
+
+    def __init__(self, path: str, info: SourceInfo, batch_rows: int = 65_536):
+        if batch_rows < 1:
+            raise ValueError("batch_rows must be at least 1")
+        #: the file system path (``info.path`` is the path shown to the user)
+        self.path = path
+        self.info = info
+        self.batch_rows = batch_rows
+
+    def chunks(self) -> Iterator[Chunk | Problem]:
+        """Chunks of at most ``batch_rows`` records, and the recoverable problems met, in file order."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the source holds open (idempotent)."""
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.info.path!r} {self.info.format}>"

@@ -1,0 +1,70 @@
+"""Files as streams of cells: Parquet, CSV/TSV, JSON lines, text and logs, gzip-compressed or not.
+
+:func:`open_source` looks at a file's first bytes (:mod:`~leakguard.sources.sniff`: magic bytes, encoding,
+delimiter; the extension only breaks ties) and returns a :class:`Source` whose ``chunks()`` stream
+:class:`Chunk` objects of bounded size and the :class:`Problem` met inside the file; a file that cannot be
+read at all raises :class:`SourceError`, one line for the user::
+
+    from leakguard.sources import iter_files, open_source, SourceError
+
+    for path in iter_files(["dumps/", "export.csv.gz"]):
+        if isinstance(path, SourceError):
+            print(path)                      # "missing.csv: no such file or directory"
+            continue
+        try:
+            with open_source(path) as source:
+                print(source.info.format, source.info.encoding, source.info.delimiter)
+                for item in source.chunks():
+                    ...                      # Chunk: item.columns is a list of CellColumn
+        except SourceError as error:
+            print(error)                     # "photo.png: binary file, ...; skipped"
+
+In-memory tables use the same flattening: :func:`table_to_columns`, :func:`flatten_batch`, and
+:func:`rebuild_batch` to put replaced leaves back into a (nested) batch.
+"""
+
+from __future__ import annotations
+
+import os
+
+from leakguard.sources.base import CellColumn, Chunk, Problem, Source, SourceError, SourceInfo
+from leakguard.sources.delimited import CsvSource
+from leakguard.sources.files import iter_files
+from leakguard.sources.flatten import flatten_batch, rebuild_batch, record_indices, table_to_columns
+from leakguard.sources.lines import JsonLinesSource, TextSource
+from leakguard.sources.parquet import ParquetSource
+from leakguard.sources.sniff import sniff_file
+
+__all__ = [
+    "CellColumn",
+    "Chunk",
+    "Problem",
+    "Source",
+    "SourceError",
+    "SourceInfo",
+    "flatten_batch",
+    "iter_files",
+    "open_source",
+    "rebuild_batch",
+    "record_indices",
+    "table_to_columns",
+]
+
+_READERS: dict[str, type[Source]] = {
+    "parquet": ParquetSource,
+    "csv": CsvSource,
+    "jsonl": JsonLinesSource,
+    "text": TextSource,
+}
+
+
+def open_source(path: str | os.PathLike[str], *, batch_rows: int = 65_536, display_path: str | None = None) -> Source:
+    """Open ``path``, detecting its format; ``display_path`` is the name used in info and messages.
+
+    Raises :class:`SourceError` for a file that cannot be read: missing, a directory, unreadable, empty,
+    binary, corrupt or truncated.
+    """
+    fs_path = os.fspath(path)
+    display = display_path if display_path is not None else fs_path
+    info = sniff_file(fs_path, display)
+    return _READERS[info.format](fs_path, info, batch_rows)

@@ -1,0 +1,182 @@
+"""Line-oriented files: JSON lines (NDJSON) and text or logs.
+
+Both are read in blocks of whole lines (:func:`~leakguard.sources.streams.line_blocks`); record *i* is line
+*i* (0-based, blank lines counted, so a record's row is its line number minus one). Lines are kept without
+their terminator; ``info.newline`` says which terminator the file uses (``\\n`` or ``\\r\\n``, from its first
+line: in a ``\\r\\n`` file a line's trailing ``\\r`` is removed) and ``info.final_newline`` whether the last
+line has one. ``Chunk.raw`` holds every line of the chunk, in order, so that a writer can copy untouched lines
+byte for byte; a line longer than :data:`~leakguard.sources.streams.MAX_LINE_BYTES` is skipped with a
+:class:`Problem` and appears in no chunk.
+
+JSON lines (https://jsonlines.org/, https://github.com/ndjson/ndjson-spec): each non-blank line is one JSON
+value, parsed with the standard library. Nested objects are flattened to dotted paths (``beneficiary.nir``),
+arrays to positions (``phones.0``); a top-level scalar is the column ``$``. Every leaf is text, as written:
+numbers keep their JSON text (``185057800608491``, ``1.50``), ``true``/``false`` stay words, ``null`` is a
+null. A column holds only the records where its path exists. A malformed line gives a
+``Problem(path, "line N: invalid JSON (...)", N - 1)`` and the rest of the file is read. (pyarrow's JSON
+reader was not used: it types numbers, so ``0612...`` or ``1.50`` would not stay as written, and one bad line
+fails a whole block.)
+
+Text and logs: one column, ``line``, and ``Chunk.text`` set (findings on text lines have a null column).
+Lines are split by pyarrow (``split_pattern`` on each block), without a Python loop per line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.sources.base import CellColumn, Chunk, Problem, Source
+from leakguard.sources.flatten import record_indices
+from leakguard.sources.streams import LineBlock, LineEnd, Utf8Stream, fallback_problem, line_blocks, open_bytes
+
+#: JSON numbers (and NaN/Infinity) are kept as their text
+_DECODER = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+_WORDS: dict[object, str | None] = {True: "true", False: "false", None: None}
+#: column of a top-level JSON value that is neither an object nor an array
+SCALAR_COLUMN = "$"
+#: the one column of text files
+LINE_COLUMN = "line"
+#: cells of JSON lines being gathered: path -> (record indices, texts)
+_Columns = dict[str, tuple[list[int], list[str | None]]]
+
+
+class _LineSource(Source):
+    """Shared by JSON lines and text: blocks of lines in, chunks out."""
+
+    def _chunks_of(self, lines: pa.Array | list[str], first_line: int) -> Iterator[Chunk | Problem]:
+        raise NotImplementedError
+
+    def _lines(self, block: LineBlock) -> pa.Array | list[str]:
+        raise NotImplementedError
+
+    def chunks(self) -> Iterator[Chunk | Problem]:
+        raw, _ = open_bytes(self.path, self.info.path)
+        stream = Utf8Stream(raw, self.info.encoding)
+        try:
+            for item in line_blocks(stream, self.info.path):
+                if isinstance(item, LineBlock):
+                    lines = self._lines(item)
+                    for start in range(0, item.count, self.batch_rows):
+                        yield from self._chunks_of(lines[start : start + self.batch_rows], item.first_line + start)
+                elif isinstance(item, LineEnd):
+                    self.info.final_newline = item.final_newline
+                    self.info.extra.pop("final_newline_known", None)
+                else:
+                    yield item
+            problem = fallback_problem(stream, self.info.path)
+            if problem is not None:
+                self.info.extra["cp1252_fallback"] = True
+                yield problem
+        finally:
+            stream.close()
+
+
+class TextSource(_LineSource):
+    """Text and log files: one record per line, in the column ``line``."""
+
+    def _lines(self, block: LineBlock) -> pa.Array:
+        return split_lines(block.data, strip_cr=self.info.newline == "\r\n")
+
+    def _chunks_of(self, lines: pa.Array, first_line: int) -> Iterator[Chunk]:
+        rows = record_indices(first_line, len(lines))
+        yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines)
+
+
+def split_lines(data: bytes, strip_cr: bool) -> pa.Array:
+    """The lines of ``data`` (valid UTF-8, every line ending with ``\\n``) as a string array, vectorised."""
+    whole = pa.StringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, len(data) - 1], dtype=np.int32)), pa.py_buffer(data)
+    )
+    lines = pc.split_pattern(whole, "\n").flatten()
+    if strip_cr:
+        ends = pc.ends_with(lines, "\r")
+        if pc.any(ends).as_py():
+            lines = pc.if_else(ends, pc.utf8_slice_codeunits(lines, 0, -1), lines)
+    return lines
+
+
+class JsonLinesSource(_LineSource):
+    """JSON lines: one record per line, leaves flattened to dotted paths, all as text."""
+
+    def _lines(self, block: LineBlock) -> list[str]:
+        lines = block.data.decode("utf-8").split("\n")
+        lines.pop()  # after the last "\n"
+        if self.info.newline == "\r\n":
+            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        return lines
+
+    def _chunks_of(self, lines: list[str], first_line: int) -> Iterator[Chunk | Problem]:
+        columns: _Columns = {}
+        problems: list[Problem] = []
+        decode = _DECODER.decode
+        for row, line in enumerate(lines, start=first_line):
+            if not line or line.isspace():
+                continue
+            try:
+                value = decode(line)
+            except json.JSONDecodeError as error:
+                problems.append(
+                    Problem(self.info.path, f"line {row + 1}: invalid JSON ({error.msg}, column {error.colno})", row)
+                )
+                continue
+            except RecursionError:
+                problems.append(Problem(self.info.path, f"line {row + 1}: invalid JSON (nested too deeply)", row))
+                continue
+            if type(value) is dict or type(value) is list:
+                _leaves(value, "", row, columns)
+            else:
+                _add(columns, SCALAR_COLUMN, row, value if isinstance(value, str) else _WORDS[value])
+        yield from problems
+        rows = record_indices(first_line, len(lines))
+        yield Chunk(
+            columns=[
+                CellColumn(path, _strings(values), pa.array(indices, type=pa.int64()))
+                for path, (indices, values) in columns.items()
+            ],
+            rows=rows,
+            raw=_strings(lines),
+        )
+
+
+def _add(columns: _Columns, path: str, row: int, value: str | None) -> None:
+    entry = columns.get(path)
+    if entry is None:
+        entry = columns[path] = ([], [])
+    entry[0].append(row)
+    entry[1].append(value)
+
+
+def _leaves(value: dict | list, prefix: str, row: int, columns: _Columns) -> None:
+    """Add every leaf of a parsed JSON object or array under ``prefix`` (``""`` or ending with ``.``)."""
+    # the hot loop of JSON lines: type() checks, one dict lookup and two appends per leaf
+    items = value.items() if type(value) is dict else enumerate(value)
+    for key, item in items:
+        kind = type(item)
+        if kind is str:
+            leaf: str | None = item
+        elif kind is dict or kind is list:
+            _leaves(item, f"{prefix}{key}.", row, columns)
+            continue
+        else:
+            leaf = _WORDS[item]
+        path = f"{prefix}{key}"
+        entry = columns.get(path)
+        if entry is None:
+            entry = columns[path] = ([], [])
+        entry[0].append(row)
+        entry[1].append(leaf)
+
+
+def _strings(values: Sequence[str | None]) -> pa.Array:
+    """A string array; lone surrogates (``"\\ud800"`` in JSON) become ``?`` instead of failing."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowException, UnicodeEncodeError):
+        return pa.array(
+            [v if v is None else v.encode("utf-8", "replace").decode("utf-8") for v in values], type=pa.string()
+        )

@@ -1,0 +1,301 @@
+"""Bytes of a file as the readers need them: opened safely, gunzipped, decoded to UTF-8, cut into lines.
+
+Everything here streams: a file is read in blocks of :data:`BLOCK_BYTES`, never whole, so memory stays bounded
+on files larger than RAM.
+
+* :func:`open_bytes` opens a file for reading, plain or gzip (magic bytes ``1f 8b``, not the extension), and
+  turns the usual faults into one-line :class:`SourceError`: missing file, directory, permission denied,
+  truncated or corrupt gzip stream.
+* :class:`Utf8Stream` is a file-like object that yields valid UTF-8 whatever the file's encoding: UTF-8 (checked
+  block by block), UTF-8 with a byte-order mark (the mark is dropped), or cp1252 (Windows-1252, what Excel
+  writes on a French Windows). Bytes that are not valid UTF-8 in a file detected as UTF-8 are read as cp1252
+  rather than failing: exports concatenated from two systems do that. It feeds ``pyarrow.csv`` directly.
+* :func:`line_blocks` cuts that stream into blocks of whole lines, numbering them, and skips a line longer than
+  :data:`MAX_LINE_BYTES` with a :class:`Problem` (its content is never held whole in memory).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from leakguard.sources.base import Problem, SourceError
+
+#: Size of one read from the file.
+BLOCK_BYTES = 4 * 1024 * 1024
+#: Lines (text, JSON lines) and CSV records longer than this are not read (a Problem, or SourceError for CSV).
+MAX_LINE_BYTES = 16 * 1024 * 1024
+#: How much of the start of a file the sniffer looks at (encoding, delimiter, format).
+SAMPLE_BYTES = 1024 * 1024
+
+GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = codecs.BOM_UTF8
+
+# cp1252 leaves five bytes undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D): read them as their Latin-1 control
+# characters, like every browser does, so that decoding never fails.
+_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252[b] for b in bad), error.end
+
+
+#: Codec error handler: undecodable bytes are read as cp1252.
+CP1252_FALLBACK = "leakguard-cp1252"
+codecs.register_error(CP1252_FALLBACK, _cp1252_fallback)
+
+
+def complete_utf8_length(data: bytes) -> int:
+    """Length of the longest prefix of ``data`` that does not end inside a UTF-8 multi-byte sequence."""
+    n = len(data)
+    for back in range(1, min(4, n) + 1):
+        byte = data[n - back]
+        if byte < 0x80:  # ASCII: whatever follows is not a sequence in progress
+            return n
+        if byte >= 0xC0:  # lead byte of a sequence of `need` bytes
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return n - back if need > back else n
+    return n
+
+
+def decode_text(data: bytes, encoding: str) -> str:
+    """Decode ``data`` like :class:`Utf8Stream` does (never fails)."""
+    if encoding == "cp1252":
+        return data.decode("cp1252", errors=CP1252_FALLBACK)
+    if encoding == "utf-8-sig" and data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    return data.decode("utf-8", errors=CP1252_FALLBACK)
+
+
+def open_bytes(path: str, display: str) -> tuple[BinaryIO, bool]:
+    """Open ``path`` for reading; return the (decompressed) byte stream and whether it is gzip."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except FileNotFoundError:
+        raise SourceError(display, "no such file or directory") from None
+    except IsADirectoryError:
+        raise SourceError(display, "is a directory, not a file") from None
+    except PermissionError:
+        raise SourceError(display, "permission denied", "check the file's read permission") from None
+    except OSError as error:
+        raise SourceError(display, f"cannot open ({error.strerror or type(error).__name__})") from None
+    try:
+        magic = raw.read(2)
+        raw.seek(0)
+    except OSError as error:
+        raw.close()
+        raise SourceError(display, f"read error ({error.strerror or type(error).__name__})") from None
+    if magic == GZIP_MAGIC:
+        return GuardedReader(gzip.GzipFile(fileobj=raw, mode="rb"), display, raw), True
+    return GuardedReader(raw, display), False
+
+
+class GuardedReader(io.RawIOBase):
+    """A byte stream whose read faults become :class:`SourceError` (truncated gzip, corrupt gzip, I/O)."""
+
+    def __init__(self, inner: BinaryIO, display: str, underlying: BinaryIO | None = None):
+        super().__init__()
+        self._inner = inner
+        self._underlying = underlying
+        self.display = display
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._inner.read(size)
+        except EOFError:
+            raise SourceError(self.display, "truncated gzip stream", "the file is incomplete") from None
+        except (gzip.BadGzipFile, zlib.error):
+            raise SourceError(self.display, "corrupt gzip stream") from None
+        except OSError as error:
+            raise SourceError(self.display, f"read error ({error.strerror or type(error).__name__})") from None
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read_full(self, size: int) -> bytes:
+        """Read ``size`` bytes, fewer only at the end of the stream."""
+        parts, got = [], 0
+        while got < size:
+            part = self.read(size - got)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
+
+    def seekable(self) -> bool:
+        return self._underlying is None and self._inner.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._inner.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._inner.tell()
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+            if self._underlying is not None:
+                self._underlying.close()
+        finally:
+            super().close()
+
+
+class Utf8Stream(io.RawIOBase):
+    """Read-only file-like view of a byte stream in ``encoding``, as valid UTF-8 bytes.
+
+    ``fallback_offset`` is the offset (in the decoded stream's input) of the first byte that was not valid
+    UTF-8 and was read as cp1252, or None.
+    """
+
+    def __init__(self, raw: GuardedReader, encoding: str):
+        super().__init__()
+        self._raw = raw
+        self._encoding = encoding
+        self._carry = b""
+        self._buffer = bytearray()
+        self._eof = False
+        self._first = True
+        self._consumed = 0
+        self.fallback_offset: int | None = None
+        #: whether the last byte read so far is a newline (the file's final newline, once at the end)
+        self.ended_with_newline = True
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_block(self) -> bytes:
+        data = self._raw.read_full(max(BLOCK_BYTES, 4))  # at least a whole byte-order mark
+        if data:
+            self.ended_with_newline = data.endswith(b"\n")
+        else:
+            self._eof = True
+        if self._first:
+            self._first = False
+            if self._encoding == "utf-8-sig" and data.startswith(UTF8_BOM):
+                data = data[len(UTF8_BOM) :]
+                self._consumed += len(UTF8_BOM)
+        if self._encoding == "cp1252":
+            self._consumed += len(data)
+            return data.decode("cp1252", errors=CP1252_FALLBACK).encode("utf-8")
+        data = self._carry + data
+        cut = len(data) if self._eof else complete_utf8_length(data)
+        data, self._carry = data[:cut], data[cut:]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if self.fallback_offset is None:
+                self.fallback_offset = self._consumed + error.start
+            data = data.decode("utf-8", errors=CP1252_FALLBACK).encode("utf-8")
+        self._consumed += cut
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = BLOCK_BYTES
+        while len(self._buffer) < size and not self._eof:
+            self._buffer += self._next_block()
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return out
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+@dataclass
+class LineBlock:
+    """Whole lines ``first_line``, ``first_line + 1``, ...: ``data`` is UTF-8 and every line ends with ``\\n``."""
+
+    data: bytes
+    first_line: int
+    count: int
+
+
+@dataclass
+class LineEnd:
+    """Sent last by :func:`line_blocks`: whether the file's last line ended with a newline."""
+
+    final_newline: bool
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count} bytes"
+
+
+def line_blocks(stream: Utf8Stream, display: str) -> Iterator[LineBlock | Problem | LineEnd]:
+    """Cut ``stream`` into blocks of whole lines; a line over :data:`MAX_LINE_BYTES` is skipped with a Problem.
+
+    Line numbers are 0-based and count every line (blank ones too, and the skipped ones). The last line gets
+    a ``\\n`` added when the file has none; the final :class:`LineEnd` says which.
+    """
+    carry = b""
+    line = 0
+    skipping = False
+    ended_with_newline = True
+    while True:
+        block = stream.read(BLOCK_BYTES)
+        if not block:
+            break
+        ended_with_newline = block.endswith(b"\n")
+        if skipping:
+            cut = block.find(b"\n")
+            if cut < 0:
+                continue
+            block, skipping = block[cut + 1 :], False
+        data = carry + block if carry else block
+        last = data.rfind(b"\n")
+        if last < 0:
+            if len(data) > MAX_LINE_BYTES:
+                yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
+                line, carry, skipping = line + 1, b"", True
+            else:
+                carry = data
+            continue
+        first = data.find(b"\n")
+        if first > MAX_LINE_BYTES:  # the line begun in the carry ends too far
+            yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
+            line += 1
+            data, last = data[first + 1 :], last - first - 1
+        carry = data[last + 1 :]
+        if last >= 0:
+            count = data.count(b"\n", 0, last + 1)
+            yield LineBlock(data if not carry else data[: last + 1], line, count)
+            line += count
+        if len(carry) > MAX_LINE_BYTES:
+            yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
+            line, carry, skipping = line + 1, b"", True
+    if carry:
+        yield LineBlock(carry + b"\n", line, 1)
+    yield LineEnd(final_newline=ended_with_newline and not carry and not skipping)
+
+
+def fallback_problem(stream: Utf8Stream, display: str) -> Problem | None:
+    """The Problem telling that some bytes of a UTF-8 file were read as cp1252, if any were."""
+    if stream.fallback_offset is None:
+        return None
+    return Problem(
+        display, f"bytes that are not valid UTF-8 (first at byte {stream.fallback_offset}) were read as cp1252"
+    )
