@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 MASK = "•"
 
 #: How many leading letters/digits a preview keeps, per entity (others: ``DEFAULT_KEEP``).
@@ -53,3 +57,64 @@ def mask(entity: str, value: str) -> str:
     else:
         tail = "".join(MASK if char.isalnum() else char for char in rest)
     return cut[:split] + tail + ("…" if len(value) > MAX_LENGTH else "")
+
+
+_ASCII_ALNUM = np.zeros(256, dtype=bool)
+for _char in b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+    _ASCII_ALNUM[_char] = True
+_MASK_BYTES = np.frombuffer(MASK.encode(), dtype=np.uint8)
+_ELLIPSIS_BYTES = np.frombuffer("…".encode(), dtype=np.uint8)
+
+
+def mask_array(entity: str, values: pa.Array) -> pa.Array:
+    """Vectorised :func:`mask` of a string array of one entity (same result, string for string).
+
+    ASCII strings are masked in numpy on Arrow's UTF-8 buffer; others (accents, no-break spaces) go through
+    :func:`mask`. Nulls stay null.
+    """
+    values = values.cast(pa.string()) if values.type != pa.string() else values
+    n = len(values)
+    if n == 0:
+        return pa.array([], pa.string())
+    keep = KEEP.get(entity, DEFAULT_KEEP)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset : values.offset + n + 1]
+    data_buffer = values.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    start, stop = int(offsets[0]), int(offsets[-1])
+    data = data[start:stop]
+    offsets = offsets - start
+    lengths = np.diff(offsets)
+    non_ascii = np.concatenate([[0], np.cumsum(data >= 0x80)])
+    ascii_string = (non_ascii[offsets[1:]] - non_ascii[offsets[:-1]]) == 0
+    # bytes of ASCII strings: byte index == character index
+    owner = np.repeat(np.arange(n), lengths)
+    position = np.arange(len(data)) - offsets[:-1][owner]
+    alnum = _ASCII_ALNUM[data]
+    seen = np.cumsum(alnum)
+    before = np.concatenate([[0], seen])[offsets[:-1]]
+    rank = seen - before[owner]  # alnum characters up to and including this one
+    within = position < MAX_LENGTH
+    masked = alnum & (rank > keep) & within
+    out_length = np.where(within, np.where(masked, len(_MASK_BYTES), 1), 0)
+    cut = lengths > MAX_LENGTH
+    last = offsets[:-1][cut] + MAX_LENGTH - 1  # the last kept byte of each cut string
+    out_length[last] += len(_ELLIPSIS_BYTES)
+    ends = np.cumsum(out_length)
+    begins = ends - out_length
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    plain = within & ~masked
+    out[begins[plain]] = data[plain]
+    for i, byte in enumerate(_MASK_BYTES):
+        out[begins[masked] + i] = byte
+    tail = begins[last] + np.where(masked[last], len(_MASK_BYTES), 1)
+    for i, byte in enumerate(_ELLIPSIS_BYTES):
+        out[tail + i] = byte
+    new_offsets = np.concatenate([[0], ends])[offsets].astype(np.int32)
+    fast = pa.StringArray.from_buffers(n, pa.py_buffer(new_offsets), pa.py_buffer(out))
+    if values.null_count:
+        fast = pc.if_else(pc.is_null(values), pa.scalar(None, pa.string()), fast)
+    if ascii_string.all():
+        return fast
+    slow = values.to_pylist()
+    patched = [None if ok or text is None else mask(entity, text) for ok, text in zip(ascii_string, slow)]
+    return pc.coalesce(pa.array(patched, pa.string()), fast)

@@ -40,7 +40,7 @@ import re
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, SpecRecognizer, not_one_repeated_digit
 
 ENTITY = "FR_AMC"
 
@@ -125,6 +125,8 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
+    whole_re2=r"[0-9]{8,10}",
+    validate_array=not_one_repeated_digit,
     needs_context=True,
     context_window=CONTEXT_WINDOW,
     context_gap=CONTEXT_GAP,

@@ -45,7 +45,7 @@ import re
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, SpecRecognizer, fold
+from recognizers.spec import EntitySpec, SpecRecognizer, fold, validate_each
 
 ENTITY = "DATE_OF_BIRTH"
 
@@ -85,6 +85,11 @@ SPAN_REGEX = re.compile(
     rf"(?![0-9A-SU-Za-su-z])(?![/.\-:][0-9])",
     FLAGS,
 )
+#: RE2 form of a cell holding one date: the day-first forms spelled out per separator (RE2 has no
+#: back-references), then the same long, ISO and compact forms as the span regex.
+WHOLE_RE2 = "(?i)(?:" + "|".join(
+    [f"{_DAY}{sep}{_MONTH}{sep}(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-")] + [_LONG, _ISO, _COMPACT]
+) + ")"
 #: RE2 pre-filter: two numbers and a separator, a month name after a number, or 8 digits (no back-references).
 PREFILTER = (
     f"(?i)(?:[0-9]{{1,2}}[/.\\-][0-9]{{1,2}}[/.\\-][0-9]{{2}}|[0-9]{{1,2}}(?:er)?{_SP}+{_MONTH_WORD}"
@@ -207,6 +212,8 @@ SPEC = EntitySpec(
     context=CONTEXT,
     validate=is_valid,
     needs_context=True,
+    whole_re2=WHOLE_RE2,
+    validate_array=validate_each(is_valid),
     context_window=CONTEXT_WINDOW,
     context_gap=CONTEXT_GAP,
 )

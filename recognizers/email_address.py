@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 
-from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+import pyarrow as pa
+import pyarrow.compute as pc
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from recognizers.spec import EntitySpec, SpecRecognizer
 
@@ -61,7 +63,21 @@ def validate(address: str) -> str:
         raise InvalidFormat("the local part cannot start or end with a dot, or hold two in a row")
     if len(local) > 64 or len(address) > 254:
         raise InvalidLength()
+    if address.endswith(RESERVED_TLD):
+        raise InvalidComponent("the .invalid top-level domain is reserved (RFC 2606): a placeholder or a pseudonym")
     return address
+
+
+#: RFC 2606 reserves ``.invalid`` for addresses that cannot exist: leakguard's own e-mail pseudonyms use it.
+RESERVED_TLD = ".invalid"
+
+
+def is_valid_array(values: pa.Array) -> pa.Array:
+    """Vectorised :func:`validate` for cells that match the whole-cell form (``WHOLE_RE2``)."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    bad = pc.match_substring_regex(trimmed, r"(?i)^\.|\.@|\.\.|^[^@]{65,}@|\.invalid$")
+    too_long = pc.greater(pc.utf8_length(trimmed), 254)
+    return pc.fill_null(pc.invert(pc.or_(bad, too_long)), False)
 
 
 def is_valid(address: str) -> bool:
@@ -97,6 +113,8 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
+    whole_re2=f"{_LOCAL}@{_DOMAIN}",
+    validate_array=is_valid_array,
 )
 
 

@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, SpecRecognizer, not_one_repeated_digit
 
 ENTITY = "FR_MUTUELLE_MEMBER_ID"
 
@@ -82,6 +84,13 @@ def is_valid(number: str) -> bool:
         return bool(validate(number))
     except ValidationError:
         return False
+
+
+def is_valid_array(values: pa.Array) -> pa.Array:
+    """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
+    length = pc.utf8_length(pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[ \x{00a0}\x{202f}/\-]+", ""))
+    sized = pc.and_(pc.greater_equal(length, MIN_LENGTH), pc.less_equal(length, MAX_LENGTH))
+    return pc.fill_null(pc.and_(sized, not_one_repeated_digit(values)), False)
 
 
 _FORMS = (
@@ -145,6 +154,8 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
+    whole_re2=_FORMS,
+    validate_array=is_valid_array,
     needs_context=True,
     context_window=CONTEXT_WINDOW,
     context_gap=CONTEXT_GAP,

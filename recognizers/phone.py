@@ -33,7 +33,8 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import NumberParseException
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from recognizers.spec import EntitySpec, SpecRecognizer
@@ -80,13 +81,47 @@ def validate(number: str) -> str:
         raise InvalidFormat()
     if len(national) != 10:
         raise InvalidLength()
+    if not _ALLOCATED.fullmatch(national[1:]):
+        raise InvalidComponent("not an allocated French number range")
+    return national
+
+
+def _allocated_pattern() -> str:
+    """The national numbers libphonenumber knows as valid in France and the overseas départements.
+
+    ``is_valid_number`` accepts a number that matches one of its region's type patterns (fixed line,
+    mobile, toll free, ...); the same patterns, joined, check a number without parsing it — in Python and,
+    over whole columns, in RE2 (they use no syntax RE2 lacks).
+    """
+    kinds = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number",
+             "pager", "uan", "voicemail")
+    patterns = []
     for region in REGIONS:
-        try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(national, region)):
-                return national
-        except NumberParseException:  # pragma: no cover - ten digits always parse
-            continue
-    raise InvalidComponent("not an allocated French number range")
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        for kind in kinds:
+            description = getattr(metadata, kind, None)
+            if description is not None and description.national_number_pattern:
+                patterns.append(description.national_number_pattern)
+    return "(?:" + "|".join(dict.fromkeys(patterns)) + ")"
+
+
+#: Valid national significant numbers (the nine digits after the leading 0).
+ALLOCATED_RE2 = _allocated_pattern()
+_ALLOCATED = re.compile(ALLOCATED_RE2, re.ASCII)
+
+
+def is_valid_array(values: pa.Array) -> pa.Array:
+    """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
+    digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
+    international = pc.fill_null(pc.match_substring_regex(values, r"^\s*(?:\+|00)33"), False)
+    after_0033 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 4), "")
+    after_33 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 2), "")
+    national = pc.if_else(
+        international, pc.if_else(pc.starts_with(digits, "0033"), after_0033, after_33), digits
+    )
+    shaped = pc.fill_null(pc.match_substring_regex(national, "^0[1-9][0-9]{8}$"), False)
+    allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(national, 1), f"^{ALLOCATED_RE2}$")
+    return pc.fill_null(pc.and_(shaped, allocated), False)
 
 
 def is_valid(number: str) -> bool:
@@ -150,6 +185,8 @@ SPEC = EntitySpec(
     context=CONTEXT,
     validate=is_valid,
     score_of=_score_of,
+    whole_re2=_FORMS,
+    validate_array=is_valid_array,
 )
 
 

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -33,21 +34,47 @@ SEP_CLASS_PY = r"[ \u00a0\u202f.\-]"
 CONTEXT_WINDOW = 48
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: ``"N° Sécurité"`` -> ``"n° securite"``.
+def _fold_table() -> dict[int, str]:
+    """Accented letters of Latin-1 and Latin Extended-A/B -> their base letter (one character each)."""
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if len(base) == 1 and base != chr(code):
+            table[code] = base
+    return table
 
-    Context words are compared in this folded form; folding keeps the string's length for the Latin-1 range
-    and most of Latin Extended, so offsets found in the folded text hold in the original.
+
+_FOLD = str.maketrans(_fold_table())
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip the accents of Latin letters: ``"N° Sécurité"`` -> ``"n° securite"``.
+
+    Context words are compared in this folded form. Folding keeps the string's length (one character for
+    one), so offsets found in the folded text hold in the original.
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = stripped.lower()
-    if len(folded) != len(text):  # ligatures and the like: fall back to a length-preserving fold
-        return "".join(
-            (unicodedata.normalize("NFD", c)[0] if unicodedata.normalize("NFD", c) else c).lower()
-            for c in text
-        )
+    if text.isascii():
+        return text.lower()
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text):  # "İ".lower() is two characters: fold those one by one
+        return "".join(c.translate(_FOLD).lower()[:1] or c for c in text)
     return folded
+
+
+_ACCENTED = {
+    "a": "aàâäáãå", "c": "cç", "e": "eéèêë", "i": "iîïíì", "n": "nñ", "o": "oôöóòõ", "u": "uùûüú", "y": "yÿý",
+}
+
+
+def _accent_insensitive(word: str) -> str:
+    """An RE2 pattern of a folded word that also matches its accented spellings (with ``(?i)``)."""
+    out = []
+    for char in word:
+        if char in _ACCENTED:
+            out.append("[" + _ACCENTED[char] + _ACCENTED[char].upper() + "]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,11 @@ class EntitySpec:
     context_window: int = CONTEXT_WINDOW
     #: optional: what may stand between a context word and the match (folded text, ``fullmatch``)
     context_gap: re.Pattern[str] | None = None
+    #: optional: an RE2 pattern (no anchors, no lookarounds) of a cell that is one value and nothing else,
+    #: for entities met as whole columns; ``leakguard.detect`` settles such cells in Arrow, without Python
+    whole_re2: str | None = None
+    #: optional: vectorised ``validate`` of cells matching ``whole_re2`` (string array -> boolean array)
+    validate_array: Callable[[pa.Array], pa.Array] | None = None
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
@@ -93,6 +125,17 @@ class EntitySpec:
             alternation = "|".join(re.escape(w) for w in words)
             self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
         return self._context_re[0]
+
+    def context_re2(self) -> str | None:
+        """An RE2 pattern that every text holding one of the context words matches (accents and case aside).
+
+        ``leakguard.detect`` uses it to skip, in one vectorised pass, the texts where an entity that needs
+        context cannot be reported.
+        """
+        if not self.context:
+            return None
+        words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
+        return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in words) + ")"
 
     def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
         """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.
@@ -192,3 +235,23 @@ class SpecRecognizer(EntityRecognizer):
                     )
                 )
         return results
+
+
+def validate_each(validate: Callable[[str], bool]) -> Callable[[pa.Array], pa.Array]:
+    """A ``validate_array`` that calls ``validate`` on each (distinct) cell, for entities whose columns hold
+    few distinct values (dates of birth) or whose rules do not vectorise."""
+
+    def validate_array(values: pa.Array) -> pa.Array:
+        return pa.array([value is not None and validate(value) for value in values.to_pylist()], pa.bool_())
+
+    return validate_array
+
+
+def not_one_repeated_digit(values: pa.Array) -> pa.Array:
+    """Vectorised: false for placeholders made of one repeated digit (``00000000``), true otherwise."""
+    import pyarrow.compute as pc
+
+    repeated = pa.array([False] * len(values), pa.bool_())
+    for digit in "0123456789":
+        repeated = pc.or_(repeated, pc.fill_null(pc.match_substring_regex(values, rf"^\s*{digit}+\s*$"), False))
+    return pc.invert(repeated)

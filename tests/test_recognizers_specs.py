@@ -195,3 +195,18 @@ def test_importing_recognizers_does_not_import_leakguard():
     )
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+_VARIANTS = {"a": "aàâ", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oô", "u": "uùû"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_every_text_with_a_context_word_matches_the_context_prefilter(data):
+    spec = data.draw(st.sampled_from([s for s in recognizers.all_specs() if s.context]))
+    word = data.draw(st.sampled_from(sorted(spec.context)))
+    spelled = "".join(data.draw(st.sampled_from(_VARIANTS.get(c, c))) for c in word)
+    spelled = data.draw(st.sampled_from([spelled, spelled.upper(), spelled.title()]))
+    text = data.draw(st.text(max_size=20)) + spelled + data.draw(st.text(max_size=20))
+    assert recognizers.spec.fold(spelled) == recognizers.spec.fold(word)
+    assert pc.match_substring_regex(pa.array([text]), spec.context_re2())[0].as_py(), (word, text)

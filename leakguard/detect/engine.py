@@ -37,7 +37,7 @@ from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
-from leakguard.preview import mask
+from leakguard.preview import mask, mask_array
 from leakguard.sources.base import CellColumn, Chunk
 from recognizers import nir
 from recognizers.spec import EntitySpec, fold
@@ -103,7 +103,7 @@ class _Block:
     end: np.ndarray
     entity: list[str]
     score: np.ndarray
-    value: list[str]
+    value: list[str] | pa.Array  # raw spans: an Arrow string array for whole-cell blocks
 
 
 def _block(rows: list[tuple[int, int, int, str, float, str]]) -> _Block:
@@ -259,12 +259,25 @@ class Detector:
             specs = [s for s in self.specs if s.entity == hinted and s.entity != "FR_NIR"]
         else:
             specs = [s for s in self.specs if self._spec_applies(s, hinted)]
-        # 4-5. pre-filter, then recognizers on candidates only
+        # 4a. cells that are one value of an entity with a whole-cell form, vectorised (e-mail, phone, IBAN...)
+        for spec in specs:
+            if spec.entity != "FR_NIR" and spec.whole_re2 is not None:
+                block = self._whole_cells(spec, distinct, done, hinted == spec.entity)
+                if block is not None:
+                    blocks.append(block)
+        # 4b-5. pre-filter, then recognizers on candidates only
         nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
-            candidates = _true_positions(pc.match_substring_regex(distinct, spec.prefilter))
-            candidates = candidates[~done[candidates]]
+            open_positions = np.flatnonzero(~done)
+            if len(open_positions) == 0:
+                break
+            subset = distinct if len(open_positions) == len(distinct) else distinct.take(pa.array(open_positions))
+            matches = pc.match_substring_regex(subset, spec.prefilter)
+            if spec.needs_context and hinted != spec.entity:
+                # without a column hint, only texts with one of its context words can hold this entity
+                matches = pc.and_(matches, pc.match_substring_regex(subset, spec.context_re2()))
+            candidates = open_positions[_true_positions(matches)]
             if spec.entity == "FR_NIR" and len(candidates):
                 # a cell of digits alone holds a NIR only as the whole cell, settled above
                 digits_only = pc.match_substring_regex(distinct.take(pa.array(candidates)), r"^\s*\d+\s*$")
@@ -329,7 +342,42 @@ class Detector:
             scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
         return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
                       [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
-                      trimmed.to_pylist())
+                      trimmed)
+
+    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool) -> _Block | None:
+        """Distinct values that are exactly one ``spec`` value (surrounding spaces aside), in Arrow.
+
+        Values matching the whole-cell form are settled here, valid or not (they are marked ``done`` for every
+        later recognizer); only entities that need context are skipped unless the column name gives it.
+        """
+        if spec.needs_context and not hinted:
+            return None
+        open_positions = np.flatnonzero(~done)
+        if len(open_positions) == 0:
+            return None
+        values = distinct.take(pa.array(open_positions)) if len(open_positions) < len(distinct) else distinct
+        matched = _true_positions(pc.match_substring_regex(values, rf"^\s*(?:{spec.whole_re2})\s*$"))
+        if len(matched) == 0:
+            return None
+        done[open_positions[matched]] = True
+        cells = values.take(pa.array(matched))
+        if spec.validate_array is not None:
+            ok = _true_positions(spec.validate_array(cells))
+            matched, cells = matched[ok], cells.take(pa.array(ok))
+            if len(matched) == 0:
+                return None
+        stripped = pc.utf8_ltrim_whitespace(cells)
+        starts = pc.subtract(pc.utf8_length(cells), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
+        trimmed = pc.utf8_rtrim_whitespace(stripped)
+        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+        if hinted:
+            scores = np.full(len(matched), max(spec.score, spec.context_score))
+        elif spec.score_of is not None:
+            scores = np.array([spec.score_of(text) for text in trimmed.to_pylist()], np.float64)
+        else:
+            scores = np.full(len(matched), spec.score)
+        return _Block(open_positions[matched].astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+                      [spec.entity] * len(matched), scores, trimmed)
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
                    out: list[tuple[int, int, int, float, str, bool]]) -> tuple[int, int]:
@@ -359,7 +407,7 @@ class Detector:
         positions = np.flatnonzero(lengths > 0)
         return [_Block(positions.astype(np.int64), np.zeros(len(positions), np.int32),
                        lengths[positions].astype(np.int32), ["DATE_OF_BIRTH"] * len(positions),
-                       np.full(len(positions), HINTED_DATE_SCORE), distinct.take(pa.array(positions)).to_pylist())]
+                       np.full(len(positions), HINTED_DATE_SCORE), distinct.take(pa.array(positions)))]
 
     def _hinted_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]],
                       entity: str, done: np.ndarray) -> None:
@@ -415,8 +463,9 @@ class Detector:
         """Map findings on distinct values to every cell holding the value (numpy index arithmetic)."""
         u = np.concatenate([b.u for b in blocks])
         entities = [e for b in blocks for e in b.entity]
-        values = [v for b in blocks for v in b.value]
-        previews = [mask("FR_NIR" if e == UNPROVEN_NIR else e, v) for e, v in zip(entities, values)]
+        values = pa.concat_arrays([b.value if isinstance(b.value, pa.Array) else pa.array(b.value, pa.string())
+                                   for b in blocks])
+        previews = pa.concat_arrays([_previews(b) for b in blocks])
         n_distinct = int(u.max()) + 1
         counts = np.bincount(u, minlength=n_distinct)
         order = np.argsort(u, kind="stable")
@@ -436,11 +485,11 @@ class Detector:
             "end": pa.array(np.concatenate([b.end for b in blocks])).take(pick),
             "entity": pa.array(entities, pa.string()).take(pick),
             "score": pa.array(np.concatenate([b.score for b in blocks])).take(pick),
-            "preview": pa.array(previews, pa.string()).take(pick),
+            "preview": previews.take(pick),
         }
         table = pa.Table.from_pydict(arrays, schema=TABLE_SCHEMA)
         if self.options.show_values:
-            table = table.append_column("value", pa.array(values, pa.string()).take(pick))
+            table = table.append_column("value", values.take(pick))
         return table
 
     def _empty(self) -> pa.Table:
@@ -448,6 +497,16 @@ class Detector:
         if self.options.show_values:
             table = table.append_column("value", pa.array([], pa.string()))
         return table
+
+
+def _previews(block: _Block) -> pa.Array:
+    """Masked previews of a block's values: vectorised when the block is one entity (whole cells)."""
+    entities = {("FR_NIR" if e == UNPROVEN_NIR else e) for e in block.entity}
+    if len(entities) == 1:
+        values = block.value if isinstance(block.value, pa.Array) else pa.array(block.value, pa.string())
+        return mask_array(entities.pop(), values)
+    return pa.array([mask("FR_NIR" if e == UNPROVEN_NIR else e, v) for e, v in zip(block.entity, block.value)],
+                    pa.string())
 
 
 def _looks_like_free_text(distinct: pa.Array) -> bool:

@@ -1,0 +1,38 @@
+"""Masked previews: the vectorised form equals the scalar one, and nothing past the kept head survives."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leakguard.preview import KEEP, MASK, mask, mask_array
+
+ENTITIES = st.sampled_from([*KEEP, "OTHER"])
+TEXT = st.one_of(
+    st.text(alphabet="0123456789 .-", max_size=30),
+    st.text(alphabet=st.characters(codec="ascii"), max_size=60),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=300)
+@given(entity=ENTITIES, values=st.lists(st.one_of(st.none(), TEXT), max_size=40))
+def test_the_vectorised_mask_equals_the_scalar_mask(entity, values):
+    expected = [None if v is None else mask(entity, v) for v in values]
+    assert mask_array(entity, pa.array(values, pa.string())).to_pylist() == expected
+
+
+@settings(max_examples=100)
+@given(entity=ENTITIES, values=st.lists(TEXT, min_size=2, max_size=20), start=st.integers(0, 5))
+def test_slices_of_arrays_are_masked_like_whole_ones(entity, values, start):
+    array = pa.array(values, pa.string()).slice(min(start, len(values) - 1))
+    assert mask_array(entity, array).to_pylist() == [mask(entity, v) for v in array.to_pylist()]
+
+
+@given(entity=ENTITIES, value=st.text(alphabet="0123456789ABCDEFabcdef", min_size=1, max_size=40))
+def test_only_the_head_of_a_value_is_kept(entity, value):
+    keep = KEEP.get(entity, 1)
+    preview = mask(entity, value)
+    assert preview[:keep] == value[:keep]
+    assert set(preview[keep:]) <= {MASK}

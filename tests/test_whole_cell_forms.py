@@ -1,0 +1,109 @@
+"""Whole-cell forms: what the detector settles in Arrow agrees with what the recognizers say one by one.
+
+For every spec with a ``whole_re2``, a cell that is one written value (spaces around allowed) must be judged
+the same way by the vectorised path (``whole_re2`` + ``validate_array``) as by the span regex + ``validate``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import recognizers
+from recognizers import amc, date_of_birth, email_address, iban, member_id, phone
+from tests.strategies import amc_numbers, emails, ibans, member_ids, phones, written_dates
+
+SPECS = {s.entity: s for s in recognizers.all_specs() if s.whole_re2 is not None}
+
+
+def vectorised(spec, cells: list[str]) -> list[bool]:
+    values = pa.array(cells, pa.string())
+    shaped = pc.match_substring_regex(values, rf"^\s*(?:{spec.whole_re2})\s*$").to_pylist()
+    valid = spec.validate_array(values).to_pylist() if spec.validate_array else [True] * len(cells)
+    return [s and v for s, v in zip(shaped, valid)]
+
+
+def one_by_one(spec, cells: list[str]) -> list[bool]:
+    out = []
+    for cell in cells:
+        match = spec.span_regex.fullmatch(cell.strip())
+        out.append(bool(match) and (spec.validate is None or spec.validate(match.group(0))))
+    return out
+
+
+def test_every_high_volume_entity_has_a_whole_cell_form():
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "DATE_OF_BIRTH"} <= set(
+        SPECS
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(phones(), st.from_regex(r"0[0-9]{9}", fullmatch=True)), min_size=1, max_size=30))
+def test_phone_cells_are_judged_alike(cells):
+    assert vectorised(phone.SPEC, cells) == one_by_one(phone.SPEC, cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(ibans(), st.from_regex(r"FR76[0-9]{23}", fullmatch=True)), min_size=1, max_size=20))
+def test_iban_check_digits_are_judged_alike(cells):
+    fast = vectorised(iban.SPEC, cells)
+    slow = [bool(iban.SPAN_REGEX.fullmatch(c.strip())) and iban.is_valid(c) for c in cells]
+    # the vectorised path checks length and MOD 97-10 only; stdnum also checks the French RIB key
+    assert all(f or not s for f, s in zip(fast, slow))
+    assert fast == [
+        bool(iban.SPAN_REGEX.fullmatch(c.strip())) and _mod97(c) for c in cells
+    ]
+
+
+def _mod97(text: str) -> bool:
+    number = iban.compact(text)
+    moved = number[4:] + number[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(emails(), min_size=1, max_size=20))
+def test_email_cells_are_judged_alike(cells):
+    assert vectorised(email_address.SPEC, cells) == one_by_one(email_address.SPEC, cells)
+
+
+def test_pseudonym_addresses_under_the_reserved_invalid_domain_are_not_emails():
+    cells = ["EMAIL_abcdefghijklmnop@example.invalid", "jean@exemple.fr", " a..b@x.fr", ".a@x.fr"]
+    assert vectorised(email_address.SPEC, cells) == one_by_one(email_address.SPEC, cells) == [
+        False, True, False, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(amc_numbers(), st.sampled_from(["00000000", "1111111111", "1234567"])),
+                min_size=1, max_size=20))
+def test_amc_cells_are_judged_alike(cells):
+    assert vectorised(amc.SPEC, cells) == one_by_one(amc.SPEC, cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(member_ids(), min_size=1, max_size=20))
+def test_member_id_cells_are_judged_alike(cells):
+    assert vectorised(member_id.SPEC, cells) == one_by_one(member_id.SPEC, cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.dates().flatmap(written_dates), st.sampled_from(["31/02/1985", "12/13/1990"])),
+                min_size=1, max_size=20))
+def test_date_cells_are_judged_alike(cells):
+    assert vectorised(date_of_birth.SPEC, cells) == one_by_one(date_of_birth.SPEC, cells)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_phone_validity_is_libphonenumbers_for_random_numbers(seed):
+    import phonenumbers
+
+    rng = random.Random(seed)
+    for _ in range(300):
+        number = "0" + str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(8))
+        direct = any(phonenumbers.is_valid_number(phonenumbers.parse(number, region)) for region in phone.REGIONS)
+        assert phone.is_valid(number) == direct, number
