@@ -11,3 +11,16 @@ Library entry points (the CLI is a thin shell over them):
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+# The library entry points (after __version__: the modules below read it).
+from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
+from leakguard.scan import scan_batches, scan_table
+
+__all__ = [
+    "__version__",
+    "pseudonymise_batches",
+    "pseudonymise_file",
+    "pseudonymise_table",
+    "scan_batches",
+    "scan_table",
+]

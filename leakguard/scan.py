@@ -100,13 +100,19 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,
                batch_rows: int = 65_536, jobs: int = 1,
-               on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False) -> ScanOutcome:
+               on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
+               finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
+               problem_filter: Callable[[str, int | None], bool] | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     A file that cannot be read is reported as an error and the others are still scanned. ``jobs`` > 1 uses
     that many worker processes for files of at least ``MIN_PARALLEL_BYTES``. ``on_progress`` is called with
     ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected exceptions
     propagate (with their traceback) instead of being reported as one-line errors.
+    ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
+    reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
+    inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
+    ``leakguard: allow`` comment line).
     """
     from leakguard.report import FileStats
 
@@ -137,10 +143,14 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             try:
                 for item in scan_path(path, options=options, batch_rows=batch_rows, parallel=parallel):
                     if isinstance(item, Problem):
+                        if problem_filter is not None and not problem_filter(path, item.row):
+                            continue
                         outcome.errors += 1
                         reporter.problem(path, item.message, item.row, fatal=False)
                         continue
                     chunk, findings = item
+                    if finding_filter is not None and findings.num_rows:
+                        findings = finding_filter(path, findings)
                     records += len(chunk.rows)
                     _cells_by_column(chunk, cells)
                     if findings.num_rows:

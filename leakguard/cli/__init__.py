@@ -26,4 +26,9 @@ def main() -> None:
 
 
 # Each command module registers itself on ``cli`` when imported.
-from leakguard.cli import scan  # noqa: E402, F401
+from leakguard.cli import (  # noqa: E402, F401
+    baseline,
+    hook,
+    pseudonymise,
+    scan,
+)

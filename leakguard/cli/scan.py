@@ -13,11 +13,12 @@ from leakguard.cli.common import (
     progress_reporter,
     report_errors_on_stderr,
 )
-from leakguard.detect.engine import DetectOptions
+from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
 from leakguard.scan import scan_files
+from leakguard.suppress import FindingFilter
 
 
 @cli.command("scan")
@@ -26,8 +27,8 @@ from leakguard.scan import scan_files
               help="Report format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report to FILE (atomically) instead of standard output.")
-@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True,
-              help="Report findings with at least this score.")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Report findings with at least this score  [default: the configuration's, else 0.5].")
 @click.option("--entities", "entities", multiple=True, metavar="LIST",
               help=f"Only these entities (comma-separated, repeatable): {', '.join(ENTITIES)}.")
 @click.option("--exclude-entities", "exclude", multiple=True, metavar="LIST",
@@ -40,9 +41,16 @@ from leakguard.scan import scan_files
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float,
+@config_options
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
+              help="Report only findings this baseline does not list (see `leakguard baseline`).")
+@click.option("--baseline-key-file", type=click.Path(dir_okay=False, path_type=str),
+              help="The baseline key (default: $LEAKGUARD_BASELINE_KEY, else .leakguard.key beside the "
+                   "baseline).")
+def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
-                 batch_rows: int, jobs: int | None, debug: bool) -> None:
+                 batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
+                 baseline_file: str | None, baseline_key_file: str | None) -> None:
     """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
@@ -50,19 +58,31 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     """
     wanted = entity_list(entities, "--entities")
     unwanted = entity_list(exclude, "--exclude-entities")
-    options = DetectOptions(
-        ner=not no_ner,
+    config = load_config(config_file, no_config)
+    baseline, fingerprinter, _ = (open_baseline(baseline_file, baseline_key_file, required=True)
+                                  if baseline_file else (None, None, None))
+    # the raw values reach the filter (allowlist, baseline), which drops them unless --show-values
+    options = config.detect_options(
+        ner=False if no_ner else None,
         entities=frozenset(wanted) if wanted else None,
         exclude_entities=frozenset(unwanted),
         min_score=min_score,
-        show_values=show_values,
+        show_values=True,
     )
+    finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
+                                   inline=not no_config, keep_values=show_values)
     with atomic_output(output) as out:
         reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values))
         with progress_reporter() as on_progress:
-            outcome = scan_files(paths, reporter, options=options, batch_rows=batch_rows,
-                                 jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug)
+            outcome = scan_files(expand(paths, config), reporter, options=options, batch_rows=batch_rows,
+                                 jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
+                                 finding_filter=finding_filter,
+                                 problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
+                                 is not None)
         reporter.close()
+    if baseline is not None and finding_filter.unchecked:
+        click.echo(f"leakguard: error: {key_missing_message(baseline)}", err=True)
+        sys.exit(EXIT_ERROR)
     if outcome.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)

@@ -214,7 +214,8 @@ class Detector:
             keep = pc.or_(pc.invert(unproven), pc.fill_null(keep_column, False))
             raw = raw.filter(keep)
             entity = pc.if_else(pc.equal(raw["entity"], UNPROVEN_NIR), "FR_NIR", raw["entity"])
-            raw = raw.set_column(raw.schema.get_field_index("entity"), "entity", entity)
+            index = raw.schema.get_field_index("entity")
+            raw = raw.set_column(index, raw.schema.field(index), entity)
         return raw.sort_by([("row", "ascending"), ("start", "ascending")])
 
     # -- one column ----------------------------------------------------------------------------------------

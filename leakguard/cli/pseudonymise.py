@@ -1,0 +1,217 @@
+"""``leakguard pseudonymise``, ``leakguard keygen`` and ``leakguard reidentify``: thin shells over the library.
+
+* ``leakguard pseudonymise IN OUT`` — :func:`leakguard.pseudonymise_file`: same format out as in, written
+  atomically; ``--in-place`` replaces IN itself (then OUT is omitted, or equal to IN). Exit status: 0 done,
+  1 ``--verify`` found identifiers left (nothing written), 2 a usage, key or read error (nothing written).
+* ``leakguard keygen`` — a new 32-byte key as hex, on standard output or into a new file of mode 0600.
+* ``leakguard reidentify IN OUT`` — :func:`leakguard.pseudonymise.reidentify_file`: decrypts ``fpe`` NIRs.
+
+The key comes from ``--key-file FILE`` or the ``LEAKGUARD_KEY`` environment variable; it is checked before
+any file is opened and never printed: messages name where it came from, and outputs record its fingerprint.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+import click
+
+from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
+from leakguard.cli.common import progress_reporter
+from leakguard.pseudonymise import keys
+from leakguard.pseudonymise.files import (
+    PseudonymiseError,
+    Report,
+    VerificationFailed,
+    pseudonymise_file,
+    reidentify_file,
+)
+from leakguard.pseudonymise.keys import KeyProblem
+from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
+from leakguard.sources.base import SourceError
+
+#: Exit status after Ctrl-C (128 + SIGINT), nothing written.
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str, status: int = EXIT_ERROR) -> None:
+    click.echo(f"leakguard: error: {message}", err=True)
+    sys.exit(status)
+
+
+def _key(key_file: str | None) -> bytes:
+    try:
+        return keys.load_key(key_file)
+    except KeyProblem as problem:
+        _fail(str(problem))
+        raise AssertionError("unreachable") from None
+
+
+def _operators(values: tuple[str, ...]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for value in values:
+        try:
+            entity, spec = parse_operator_option(value)
+        except OperatorProblem as problem:
+            raise click.BadParameter(str(problem), param_hint="--operator") from None
+        chosen[entity] = spec
+    return chosen
+
+
+def _destination(destination: str | None, in_place: bool) -> str | None:
+    if in_place:
+        return destination
+    if destination is None:
+        raise click.UsageError("missing OUT: give an output file, or --in-place to replace IN")
+    return destination
+
+
+@contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    """One line on standard error and exit status 2 (130 after Ctrl-C) for anything that stops the work."""
+    try:
+        yield
+    except (SourceError, PseudonymiseError, OperatorProblem, KeyProblem) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+    except VerificationFailed:
+        raise
+    except Exception as error:  # a bug or an unexpected fault: its text may quote data, name its type only
+        if debug:
+            raise
+        _fail(f"internal error ({type(error).__name__}); nothing was written; rerun with --debug for details")
+
+
+def _count_list(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{entity} {count:,}" for entity, count in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _summary(verb: str, report: Report) -> str:
+    parts = [f"{report.records:,} records"]
+    parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
+    if report.kept:
+        parts.append(f"kept {_count_list(report.kept)}")
+    parts.append(f"{report.seconds:.1f} s, {report.rows_per_second:,.0f} rows/s")
+    return f"leakguard: {verb} {report.source} -> {report.output}: " + "; ".join(parts)
+
+
+def _problems(report: Report) -> None:
+    for problem in report.problems:
+        click.echo(f"leakguard: warning: {problem.path}: {problem.message}", err=True)
+
+
+KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: the LEAKGUARD_KEY variable."
+
+
+@cli.command("pseudonymise")
+@click.argument("source", metavar="IN", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("destination", metavar="[OUT]", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
+@click.option("--operator", "operator_options", multiple=True, metavar="ENTITY=OP",
+              help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
+              "characters, generalise:year|month. ENTITY: " + ", ".join(KNOWN_ENTITIES) + ".")
+@click.option("--verify", is_flag=True, help="Scan the output before it is written; exit 1 and write nothing "
+              "if an entity to pseudonymise is still found (keep and fpe entities are not checked).")
+@click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found in "
+              "name columns and key=value pairs).")
+@click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
+              help="Records per batch (memory is bounded by one batch).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
+                         operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
+                         batch_rows: int, debug: bool) -> None:
+    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
+
+    Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
+    value in every file pseudonymised with the same key, so joins still work. The policy and the key's
+    fingerprint are printed first, on standard error.
+
+    Exit status: 0 done, 1 --verify found identifiers left (nothing written), 2 a usage, key or read error
+    (nothing written).
+    """
+    destination = _destination(destination, in_place)
+    operators = _operators(operator_options)
+    key = _key(key_file)
+    with _errors(debug):
+        policy = Policy(key, operators)
+    click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
+    for line in policy.describe():
+        click.echo(f"  {line}", err=True)
+    if verify:
+        skipped = [e for e, spec in policy.choices.items() if spec.split(":")[0] in ("keep", "fpe")]
+        if skipped:
+            click.echo(f"  --verify does not check {', '.join(skipped)} (kept, or fpe: valid NIRs by design)",
+                       err=True)
+    try:
+        with _errors(debug), progress_reporter() as on_progress:
+            report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
+                                       verify=verify, on_progress=on_progress, batch_rows=batch_rows)
+    except VerificationFailed as failed:
+        _problems(failed.report)
+        click.echo(f"leakguard: {failed}", err=True)
+        for example in failed.report.examples:
+            where = f"row {example.row}" + (f", column {example.column}" if example.column else "")
+            click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    _problems(report)
+    click.echo(_summary("pseudonymised", report), err=True)
+    if verify:
+        click.echo("leakguard: verified: no pseudonymised entity is detectable in the output", err=True)
+    sys.exit(EXIT_CLEAN)
+
+
+@cli.command("keygen")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the key to FILE, created with mode 0600 (an existing file is never overwritten).")
+def keygen_command(output: str | None) -> None:
+    """Make a new random pseudonymisation key (32 bytes, hex) on standard output or into a new file."""
+    key = keys.generate_key()
+    text = keys.format_key(key) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _fail(f"{output} already exists; a key file is never overwritten")
+    except OSError as error:
+        _fail(f"cannot create {output}: {error.strerror or type(error).__name__}")
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    click.echo(f"leakguard: key written to {output} (mode 0600), fingerprint {keys.fingerprint(key)}", err=True)
+
+
+@cli.command("reidentify")
+@click.argument("source", metavar="IN", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("destination", metavar="[OUT]", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
+@click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
+@click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
+              help="Records per batch (memory is bounded by one batch).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool,
+                       batch_rows: int, debug: bool) -> None:
+    """Turn the NIRs of a file pseudonymised with --operator FR_NIR=fpe back into the original NIRs.
+
+    Needs the key used to pseudonymise. The output holds real identifiers again: keep it where the input
+    came from. Exit status: 0 done, 2 a usage, key or read error (nothing written).
+    """
+    destination = _destination(destination, in_place)
+    key = _key(key_file)
+    click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
+    on_progress: Callable[[str, int, int], None] | None
+    with _errors(debug), progress_reporter() as on_progress:
+        report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
+                                 batch_rows=batch_rows)
+    _problems(report)
+    click.echo(_summary("reidentified", report), err=True)
+    sys.exit(EXIT_CLEAN)

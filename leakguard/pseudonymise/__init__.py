@@ -1,0 +1,57 @@
+"""Keyed pseudonymisation: keys, normal forms, operators, policies, and their use on tables, streams and files.
+
+* :mod:`~leakguard.pseudonymise.keys` — the master key: made, read (``--key-file`` / ``LEAKGUARD_KEY``),
+  checked, fingerprinted, and split into one sub-key per purpose (HKDF);
+* :mod:`~leakguard.pseudonymise.normalise` — the normal form of each entity, hashed so that one value written
+  differently gets one token;
+* :mod:`~leakguard.pseudonymise.operators` — ``hmac``, ``fpe``, ``mask``, ``redact``, ``generalise``,
+  ``keep``, on one value, a list, or an Arrow array, and the :class:`Policy` that picks one per entity;
+* :mod:`~leakguard.pseudonymise.fpe` — FF1 format-preserving encryption of NIRs onto valid NIRs;
+* :mod:`~leakguard.pseudonymise.dates` — written dates of birth, parsed with their style;
+* :mod:`~leakguard.pseudonymise.rewrite` — findings of a chunk -> replacement arrays (whole cells, spans);
+* :mod:`~leakguard.pseudonymise.tables` — :func:`pseudonymise_table` and the streaming
+  :func:`pseudonymise_batches`, the ETL entry points;
+* :mod:`~leakguard.pseudonymise.files` — :func:`pseudonymise_file` and :func:`reidentify_file`, same format
+  out as in (:mod:`~leakguard.pseudonymise.writers`, :mod:`~leakguard.pseudonymise.jsonlines`), written
+  atomically (:mod:`~leakguard.pseudonymise.atomic`).
+"""
+
+from __future__ import annotations
+
+from leakguard.pseudonymise.files import (
+    PseudonymiseError,
+    Report,
+    VerificationFailed,
+    pseudonymise_file,
+    reidentify_file,
+)
+from leakguard.pseudonymise.keys import KeyProblem, fingerprint, generate_key, load_key
+from leakguard.pseudonymise.operators import (
+    DEFAULT_POLICY,
+    OPERATORS,
+    Operator,
+    OperatorProblem,
+    Policy,
+    parse_operator_option,
+)
+from leakguard.pseudonymise.tables import pseudonymise_batches, pseudonymise_table
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "OPERATORS",
+    "KeyProblem",
+    "Operator",
+    "OperatorProblem",
+    "Policy",
+    "PseudonymiseError",
+    "Report",
+    "VerificationFailed",
+    "fingerprint",
+    "generate_key",
+    "load_key",
+    "parse_operator_option",
+    "pseudonymise_batches",
+    "pseudonymise_file",
+    "pseudonymise_table",
+    "reidentify_file",
+]

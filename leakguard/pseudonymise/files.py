@@ -1,0 +1,270 @@
+"""Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
+
+:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file (gzip-compressed or not) chunk
+by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the operators of a
+:class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+(:mod:`leakguard.pseudonymise.writers`). The output appears atomically (:mod:`leakguard.pseudonymise.atomic`):
+after an error, an interruption or a failed verification there is no output at all, and the input is only
+replaced when ``in_place=True``, itself atomically.
+
+``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
+place, and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
+found. Entities left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs,
+whose outputs are valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised
+(day 01, and month 01 for ``generalise:year``) rather than absent.
+
+:func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
+decrypts each with the key, everything else left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.pseudonymise import writers
+from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.pseudonymise.dates import parse_date
+from leakguard.pseudonymise.keys import fingerprint
+from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
+from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, Rewriter, detect_options
+from leakguard.sources import open_source
+from leakguard.sources.base import Problem
+
+__all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
+
+#: ``on_progress(path, records_so_far, bytes_of_input)``, as for :func:`leakguard.scan.scan_files`.
+OnProgress = Callable[[str, int, int], None]
+#: Operators whose outputs are not checked by ``verify``: the value is kept, or is a valid NIR on purpose.
+UNVERIFIED_OPERATORS = ("keep", "fpe")
+#: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
+EXAMPLES = 10
+
+
+class PseudonymiseError(ValueError):
+    """A usage problem: no destination, the destination is the input without ``in_place``, ..."""
+
+
+@dataclass
+class Remaining:
+    """One finding left in an output by a failed verification (masked preview, never the value)."""
+
+    row: int
+    column: str | None
+    entity: str
+    preview: str
+
+
+@dataclass
+class Report:
+    """What one file's pseudonymisation did."""
+
+    source: str
+    output: str
+    format: str = ""
+    compressed: bool = False
+    records: int = 0
+    #: spans (whole cells included) replaced, per entity
+    replaced: Counter[str] = field(default_factory=Counter)
+    #: spans found and kept (``keep`` operator), per entity
+    kept: Counter[str] = field(default_factory=Counter)
+    #: values that already were pseudonyms, left alone
+    tokens: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    key_fingerprint: str = ""
+    #: None: not verified; True: verified clean; False: verification failed (no output written)
+    verified: bool | None = None
+    #: entities verify does not check (``keep`` and ``fpe``)
+    unverified: tuple[str, ...] = ()
+    remaining: Counter[str] = field(default_factory=Counter)
+    examples: list[Remaining] = field(default_factory=list)
+
+    def collect(self, item: ChunkEdits | Problem, records: int) -> None:
+        if isinstance(item, Problem):
+            self.problems.append(item)
+            return
+        self.records += records
+        self.replaced.update(item.replaced)
+        self.kept.update(item.kept)
+        self.tokens += item.tokens
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+
+class VerificationFailed(Exception):
+    """``verify=True`` found identifiers left in the output; the output was not written."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        counts = ", ".join(f"{entity} {count}" for entity, count in sorted(report.remaining.items()))
+        super().__init__(f"{report.output}: verification failed, still detectable: {counts}; output not written")
+
+
+def _target(src: str, dst: str | None, in_place: bool) -> str:
+    if not os.path.isfile(src):
+        # let the reader say what is wrong (missing, a directory, ...): open_source raises SourceError
+        return dst if dst is not None else src
+    if in_place:
+        if dst is not None and not _same_file(src, dst):
+            raise PseudonymiseError(f"--in-place rewrites {src} itself: give no OUT, or OUT equal to IN")
+        return src
+    if dst is None:
+        raise PseudonymiseError("no output file: give OUT, or --in-place to replace the input")
+    if _same_file(src, dst):
+        raise PseudonymiseError(f"{dst} is the input file: use --in-place to replace it")
+    if os.path.isdir(dst):
+        raise PseudonymiseError(f"{dst} is a directory: give an output file name")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(dst))):
+        raise PseudonymiseError(f"{dst}: the output directory does not exist")
+    return dst
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _metadata(policy: Policy) -> dict[str, Any]:
+    from leakguard import __version__
+
+    return {"version": __version__, "operation": "pseudonymise", "policy": dict(policy.choices),
+            "key_fingerprint": policy.fingerprint}
+
+
+def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
+                      operators: Mapping[str, str] | None = None, ner: bool = True, in_place: bool = False,
+                      verify: bool = False, on_progress: OnProgress | None = None,
+                      batch_rows: int = 65_536) -> Report:
+    """Pseudonymise the file ``src`` into ``dst``, in the same format; return what was done.
+
+    ``key`` is the master key or a ready :class:`Policy`; ``operators`` overrides the default operator per
+    entity. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to ``src``). Raises
+    :class:`~leakguard.sources.SourceError` when ``src`` cannot be read, :class:`PseudonymiseError` for a
+    bad destination, :class:`VerificationFailed` when ``verify`` finds identifiers left (no output then).
+    """
+    policy = key if isinstance(key, Policy) else Policy(key, operators)
+    if isinstance(key, Policy) and operators:
+        raise PseudonymiseError("give either a Policy or a key with operators, not both")
+    return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,
+                      rewriter=lambda: Rewriter(policy, ner=ner), metadata=_metadata(policy), ner=ner,
+                      in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows)
+
+
+class _Reidentify:
+    """The policy of ``reidentify``: FR_NIR decrypted (fpe inverse), everything else kept."""
+
+    def __init__(self, key: bytes):
+        self.fingerprint = fingerprint(key)
+        self._decrypt = _Inverse(FpeOperator("FR_NIR", key))
+        self._keep: dict[str, Operator] = {}
+
+    def operator(self, entity: str) -> Operator:
+        if entity == "FR_NIR":
+            return self._decrypt
+        return self._keep.setdefault(entity, KeepOperator(entity))
+
+
+def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes, *,
+                    in_place: bool = False, on_progress: OnProgress | None = None,
+                    batch_rows: int = 65_536) -> Report:
+    """The inverse of ``fpe``: every NIR found in ``src`` decrypted with ``key``; same format out; atomic.
+
+    Only NIRs are looked for (no NER). A valid NIR that ``fpe`` never produced also "decrypts" to some other
+    valid NIR: run this on ``fpe`` outputs only.
+    """
+    policy = _Reidentify(key)
+    options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True)
+    metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}
+    from leakguard import __version__
+
+    metadata["version"] = __version__
+    return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,  # type: ignore[arg-type]
+                      rewriter=lambda: Rewriter(policy, detector=Detector(options)), metadata=metadata,
+                      ner=False, in_place=in_place, verify=False, on_progress=on_progress,
+                      batch_rows=batch_rows)
+
+
+def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
+               metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
+               on_progress: OnProgress | None, batch_rows: int) -> Report:
+    target = _target(src, dst, in_place)
+    started = time.perf_counter()
+    report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
+    try:
+        size = os.path.getsize(src)
+    except OSError:
+        size = 0
+    progress = None if on_progress is None else (lambda records: on_progress(src, records, size))
+    with open_source(src, batch_rows=batch_rows) as source:
+        info = source.info
+        report.format, report.compressed = info.format, info.compressed
+        with atomic_path(target, mode_from=src) as temporary:
+            if info.format == "parquet":
+                writers.write_parquet(source, temporary, rewriter(), report.collect, metadata, progress)
+            elif info.format == "csv":
+                writers.write_csv(source, temporary, rewriter(), report.collect, progress)
+            elif info.format == "jsonl":
+                # lines that are not JSON are scanned as text, by a detector of their own
+                writers.write_jsonl(source, temporary, rewriter(), rewriter(), report.collect, progress)
+            else:
+                writers.write_text(source, temporary, rewriter(), report.collect, progress)
+            if verify:
+                _verify(temporary, target, policy, ner, batch_rows, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report) -> None:
+    """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
+    unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
+    report.unverified = tuple(unverified)
+    detector = Detector(detect_options(ner))
+    generalised: dict[str, bool] = {}
+    with open_source(path, batch_rows=batch_rows, display_path=display) as source:
+        for item in source.chunks():
+            if isinstance(item, Problem):
+                continue
+            findings = detector.detect(item)
+            if not findings.num_rows:
+                continue
+            if unverified:
+                findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+            findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+            for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
+                entity = row["entity"]
+                op = policy.operator(entity)
+                if op.name == "generalise":
+                    value = row["value"]
+                    ok = generalised.get(value)
+                    if ok is None:
+                        ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
+                    if ok:
+                        continue
+                report.remaining[entity] += 1
+                if len(report.examples) < EXAMPLES:
+                    report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
+    report.verified = not report.remaining
+    if report.remaining:
+        raise VerificationFailed(report)
+
+
+def _is_generalised(value: str, granularity: str) -> bool:
+    written = parse_date(value)
+    if written is None:
+        return value.strip().isdigit()  # a year alone
+    return written.date.day == 1 and (granularity == "month" or written.date.month == 1)

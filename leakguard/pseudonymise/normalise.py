@@ -1,0 +1,150 @@
+"""The normal form of each entity, computed before a value is hashed.
+
+A keyed token must be the same for one person however the value was typed, or joins across files break: the
+NIR ``1 85 05 78 006 084 91`` in a CSV export and ``185057800608491`` in a Parquet table are one person. Each
+entity therefore has a *normaliser* that maps every written form of one value to one string, and only that
+string is hashed. Normalisers never fail: a value that does not parse as its entity falls back to a
+conservative form (white space trimmed), so the worst case is a token that differs between two spellings,
+never a crash or a leak.
+
+=========================  ================================================================================
+entity                     normal form
+=========================  ================================================================================
+``FR_NIR``                 :func:`recognizers.nir.compact`: separators (spaces, no-break spaces, dots,
+                           dashes) removed, ``2a``/``2b`` upper-cased: ``185057800608491``
+``EMAIL_ADDRESS``          white space trimmed, lower-cased (local parts are case-insensitive in practice,
+                           although RFC 5321 lets a server tell them apart)
+``PHONE_NUMBER``           E.164 (``+33612345678``) by ``phonenumbers`` with France as the default region, so
+                           ``06 12 34 56 78``, ``+33 (0)6 12 34 56 78`` and ``0033612345678`` are one number;
+                           a string that is no possible number keeps its digits (and a leading ``+``).
+                           Overseas numbers written nationally (``0590 …``) get ``+33``: the same number
+                           written ``+590 590 …`` normalises differently (phonenumbers' FR metadata)
+``IBAN_CODE``              ``stdnum.iban.compact``: no spaces, upper case
+``FR_AMC``,                separators and white space removed, upper case (``12 345 678`` ->
+``FR_MUTUELLE_MEMBER_ID``  ``12345678``; ``ab-1234`` -> ``AB1234``)
+``PERSON``                 :func:`recognizers.spec.fold` (lower case, accents stripped), typographic
+                           apostrophes made ASCII, runs of white space collapsed to one space, trimmed:
+                           ``Hélène  DUPONT`` -> ``helene dupont``; hyphens are kept (``Jean-Pierre`` and
+                           ``Jean Pierre`` stay distinct)
+``DATE_OF_BIRTH``          ISO ``YYYY-MM-DD`` from any form :mod:`leakguard.pseudonymise.dates` parses
+                           (``12/05/1985``, ``12 mai 1985`` -> ``1985-05-12``); else trimmed
+``FR_HEALTH_INSURER``,     folded like ``PERSON``
+``FR_HEALTH_GUARANTEE``
+any other entity           Unicode NFKC, white space collapsed and trimmed
+=========================  ================================================================================
+
+Normalisation is part of the pseudonym: changing a normaliser changes tokens and breaks joins with files
+pseudonymised before. These forms belong to version 1 of the tokens, like the HMAC sub-key label (HKDF info
+``leakguard v1 hmac``, :func:`leakguard.pseudonymise.keys.derive`); a change needs a new version.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import phonenumbers
+from stdnum import iban
+
+from leakguard.pseudonymise.dates import parse_date
+from recognizers.spec import SEPARATORS, fold
+
+_NIR_SEPARATORS = str.maketrans("", "", SEPARATORS)
+_SPACES_RE = re.compile(r"\s+")
+_ID_SEPARATORS_RE = re.compile(rf"[\s{re.escape(SEPARATORS)}/_]+")
+_NOT_DIGIT_RE = re.compile(r"\D+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_PHONE_SEPARATORS = str.maketrans("", "", " .-\u00a0\u202f")
+_FR_NATIONAL_RE = re.compile(r"0([1-9]\d{8})")
+_FR_INTERNATIONAL_RE = re.compile(r"(?:\+|00)33(?:\(0\))?([1-9]\d{8})")
+_IBAN_SEPARATORS = str.maketrans("", "", " -")
+
+
+def nir_form(value: str) -> str:
+    """``FR_NIR``: the compact NIR, as :func:`recognizers.nir.compact` (``str.translate`` is 3x faster)."""
+    return value.translate(_NIR_SEPARATORS).strip().upper()
+
+
+def email_form(value: str) -> str:
+    """``EMAIL_ADDRESS``: trimmed, lower case."""
+    return value.strip().lower()
+
+
+def phone_form(value: str) -> str:
+    """``PHONE_NUMBER``: E.164 with region FR, else the digits (and a leading ``+``).
+
+    French numbers in their usual forms (``06 12 34 56 78``, ``+33 6 12...``, ``+33 (0)6 ...``, ``0033 6 ...``)
+    take a fast path that gives what ``phonenumbers`` gives (a test checks it) at a tenth of its cost.
+    """
+    compact = value.translate(_PHONE_SEPARATORS)
+    match = _FR_NATIONAL_RE.fullmatch(compact) or _FR_INTERNATIONAL_RE.fullmatch(compact)
+    if match:
+        return "+33" + match.group(1)
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    stripped = value.strip()
+    return ("+" if stripped.startswith("+") else "") + _NOT_DIGIT_RE.sub("", stripped)
+
+
+def iban_form(value: str) -> str:
+    """``IBAN_CODE``: no spaces, upper case (``stdnum.iban.compact``; ASCII text without its Unicode pass)."""
+    if value.isascii():
+        return value.translate(_IBAN_SEPARATORS).strip().upper()
+    return iban.compact(value)
+
+
+def member_id_form(value: str) -> str:
+    """``FR_AMC``, ``FR_MUTUELLE_MEMBER_ID``: separators removed, upper case."""
+    return _ID_SEPARATORS_RE.sub("", value).upper()
+
+
+def name_form(value: str) -> str:
+    """``PERSON`` and other names: folded, apostrophes unified, white space collapsed."""
+    return _SPACES_RE.sub(" ", fold(value.translate(_APOSTROPHES))).strip()
+
+
+def date_form(value: str) -> str:
+    """``DATE_OF_BIRTH``: ISO ``YYYY-MM-DD`` when the date parses, else trimmed."""
+    written = parse_date(value)
+    return written.date.isoformat() if written is not None else value.strip()
+
+
+def default_form(value: str) -> str:
+    """Any other entity: NFKC, white space collapsed and trimmed."""
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+
+
+#: The normaliser of each entity; :func:`normaliser` falls back to :func:`default_form`.
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    "FR_NIR": nir_form,
+    "EMAIL_ADDRESS": email_form,
+    "PHONE_NUMBER": phone_form,
+    "IBAN_CODE": iban_form,
+    "FR_AMC": member_id_form,
+    "FR_MUTUELLE_MEMBER_ID": member_id_form,
+    "PERSON": name_form,
+    "DATE_OF_BIRTH": date_form,
+    "FR_HEALTH_INSURER": name_form,
+    "FR_HEALTH_GUARANTEE": name_form,
+}
+
+
+def normaliser(entity: str) -> Callable[[str], str]:
+    """The normalising function of ``entity``."""
+    return NORMALISERS.get(entity, default_form)
+
+
+def normalise(entity: str, value: str) -> str:
+    """The normal form of ``value``, a written ``entity``.
+
+    >>> normalise("PHONE_NUMBER", "+33 (0)6 12 34 56 78"), normalise("PERSON", " Hélène  DUPONT")
+    ('+33612345678', 'helene dupont')
+    >>> normalise("DATE_OF_BIRTH", "1er mai 1985"), normalise("FR_NIR", "2 95 10 99 126 111 93")
+    ('1985-05-01', '295109912611193')
+    """
+    return normaliser(entity)(value)

@@ -1,0 +1,227 @@
+"""From findings to replaced cells: the step between the detector and every writer.
+
+The detector (:mod:`leakguard.detect.engine`) says *where* personal data sits in a chunk of cells: one finding
+per span, ``(row, column, start, end, entity)``, with the raw span (``show_values``). This module decides
+*what* goes there, with the operator the :class:`~leakguard.pseudonymise.operators.Policy` gives each entity,
+and returns, for each cell column that changes, a replacement array of the same type and length
+(:class:`ColumnEdit`). Writers put those arrays back: :func:`leakguard.sources.rebuild_batch` for Arrow
+batches (Parquet, CSV, in-memory tables), the raw line for JSON lines and text.
+
+Rules:
+
+* **Whole cells** (a finding from offset 0 to the cell's length) are replaced with ``Operator.apply_array``
+  on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
+  int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``.
+* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
+  entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
+  outside the spans is kept.
+* Entities whose operator is ``keep`` are counted and left alone.
+* Values that are already pseudonyms (:data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE`: ``NIR_…``,
+  ``EMAIL_…@example.invalid``) are left alone, so pseudonymising a pseudonymised file changes nothing.
+
+Nothing here loops over every cell in Python: cells with findings are picked with numpy and Arrow ``take``;
+only cells holding spans inside free text are rebuilt one by one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
+from leakguard.sources.base import CellColumn, Chunk
+
+#: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
+TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
+
+
+class OperatorSource(Protocol):
+    """What the rewriter needs of a policy: the operator of each entity."""
+
+    def operator(self, entity: str) -> Operator: ...
+
+
+@dataclass
+class ColumnEdit:
+    """The new values of one cell column: ``values`` has the column's type and length."""
+
+    path: str
+    values: pa.Array
+    #: positions (in the cell column) whose value was replaced
+    changed: np.ndarray
+    #: for each entity replaced as whole cells, the positions of those cells (JSON numbers need them)
+    whole: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class ChunkEdits:
+    """Everything that changes in one chunk, and the counts for the report."""
+
+    columns: dict[str, ColumnEdit] = field(default_factory=dict)
+    #: spans (whole cells included) replaced, per entity
+    replaced: Counter[str] = field(default_factory=Counter)
+    #: spans left as they are because the entity's operator is ``keep``, per entity
+    kept: Counter[str] = field(default_factory=Counter)
+    #: spans that already were pseudonyms
+    tokens: int = 0
+
+    def replacements(self) -> dict[str, pa.Array]:
+        """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
+        return {path: edit.values for path, edit in self.columns.items()}
+
+
+def detect_options(ner: bool) -> DetectOptions:
+    """The detector options of pseudonymisation: every entity, raw spans included (they are replaced)."""
+    return DetectOptions(ner=ner, show_values=True)
+
+
+class Rewriter:
+    """Detects and replaces, chunk after chunk of one stream (one detector: its NIR profile spans the stream)."""
+
+    def __init__(self, policy: OperatorSource, *, ner: bool = True, detector: Detector | None = None):
+        self.policy = policy
+        self.detector = detector or Detector(detect_options(ner))
+        if not self.detector.options.show_values:
+            raise ValueError("the rewriter's detector must report values (DetectOptions(show_values=True))")
+
+    def edits(self, chunk: Chunk) -> ChunkEdits:
+        """Detect the entities of ``chunk`` and compute their replacements."""
+        return self.apply(chunk, self.detector.detect(chunk))
+
+    def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
+        """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
+        out = ChunkEdits()
+        if findings.num_rows == 0:
+            return out
+        entities = pc.unique(findings["entity"]).to_pylist()
+        kept = [e for e in entities if self.policy.operator(e).name == "keep"]
+        if kept:
+            is_kept = pc.is_in(findings["entity"], pa.array(kept, pa.string()))
+            for entity, count in _counts(findings.filter(is_kept)):
+                out.kept[entity] += count
+            findings = findings.filter(pc.invert(is_kept))
+        is_token = pc.match_substring_regex(findings["value"], TOKEN_RE2)
+        out.tokens = pc.sum(pc.cast(is_token, pa.int64())).as_py() or 0
+        if out.tokens:
+            findings = findings.filter(pc.invert(is_token))
+        if findings.num_rows == 0:
+            return out
+        by_name = {column.name: column for column in chunk.columns}
+        for name in pc.unique(findings["column"]).to_pylist():
+            if name is None:  # text lines: the one column of the chunk
+                column = chunk.columns[0]
+                part = findings.filter(pc.is_null(findings["column"]))
+            else:
+                column = by_name[name]
+                part = findings.filter(pc.equal(findings["column"], name))
+            edit = self._column(column, part, out.replaced)
+            out.columns[column.name] = edit
+        return out
+
+    def _column(self, column: CellColumn, findings: pa.Table, counts: Counter[str]) -> ColumnEdit:
+        positions = _positions(column.rows, findings["row"])
+        starts = findings["start"].to_numpy()
+        ends = findings["end"].to_numpy()
+        entities = findings["entity"].combine_chunks()
+        for entity, count in _counts(findings):
+            counts[entity] += count
+        values = column.values
+        kind = values.type
+        if pa.types.is_dictionary(kind):
+            new, whole = self._values(values.dictionary_decode(), positions, starts, ends, entities, findings)
+            new = new.dictionary_encode().cast(kind)
+        elif pa.types.is_string_view(kind):
+            new, whole = self._values(values.cast(pa.string()), positions, starts, ends, entities, findings)
+            new = new.cast(kind)
+        else:
+            new, whole = self._values(values, positions, starts, ends, entities, findings)
+        return ColumnEdit(column.name, new, np.unique(positions), whole)
+
+    def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                entities: pa.Array, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
+        text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+        if text:
+            lengths = pc.utf8_length(values.take(pa.array(positions))).to_numpy(zero_copy_only=False)
+            is_whole = (starts == 0) & (ends == lengths)
+        else:  # integers and dates: the detector reports whole cells only
+            is_whole = np.ones(len(positions), dtype=bool)
+        new = values
+        whole: dict[str, np.ndarray] = {}
+        entity_list = entities.to_pylist()
+        if is_whole.any():
+            picked = np.flatnonzero(is_whole)
+            by_entity: dict[str, list[int]] = {}
+            for i in picked.tolist():
+                by_entity.setdefault(entity_list[i], []).append(i)
+            for entity, items in by_entity.items():
+                cells = np.unique(positions[items])
+                whole[entity] = cells
+                new = self._replace_whole(new, values, cells, self.policy.operator(entity))
+        if not is_whole.all():
+            picked = np.flatnonzero(~is_whole)
+            span_values = findings["value"].take(pa.array(picked)).to_pylist()
+            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked],
+                                      [entity_list[i] for i in picked.tolist()], span_values)
+        return new, whole
+
+    @staticmethod
+    def _replace_whole(new: pa.Array, values: pa.Array, cells: np.ndarray, op: Operator) -> pa.Array:
+        """``new`` with the cells at ``cells`` (sorted, distinct) replaced by ``op`` applied to ``values``."""
+        if len(cells) == len(values) - values.null_count and new is values:
+            # every non-null cell: the whole column at once (nulls stay null)
+            live = values.is_valid().to_numpy(zero_copy_only=False)
+            if live[cells].all():
+                return _same_type(op.apply_array(values), values.type)
+        replacement = _same_type(op.apply_array(values.take(pa.array(cells))), values.type)
+        mask = np.zeros(len(values), dtype=bool)
+        mask[cells] = True
+        return pc.replace_with_mask(new, pa.array(mask), replacement)
+
+    def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                       entities: list[str], span_values: list[str]) -> pa.Array:
+        """Spans replaced inside their cells, right to left; the text around them kept as it is."""
+        replacement: dict[tuple[str, str], str] = {}
+        for entity in set(entities):
+            distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
+            replacement.update(zip(((entity, v) for v in distinct),
+                                   self.policy.operator(entity).apply_span(distinct), strict=True))
+        order = np.lexsort((-starts, positions))  # by cell, then right to left
+        cells = np.unique(positions)
+        texts = new.take(pa.array(cells)).to_pylist()
+        index = {int(p): i for i, p in enumerate(cells.tolist())}
+        for i in order.tolist():
+            j = index[int(positions[i])]
+            cell = texts[j]
+            start, end = int(starts[i]), int(ends[i])
+            texts[j] = cell[:start] + replacement[(entities[i], span_values[i])] + cell[end:]
+        mask = np.zeros(len(new), dtype=bool)
+        mask[cells] = True
+        return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
+
+
+def _same_type(array: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == kind else array.cast(kind)
+
+
+def _positions(rows: pa.Array, finding_rows: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Positions in a cell column of the records ``finding_rows`` (``rows`` ascending, one cell per record)."""
+    wanted = np.asarray(finding_rows.to_numpy(), dtype=np.int64)
+    if len(rows) == 0:
+        return wanted[:0]
+    first = rows[0].as_py()
+    if rows[len(rows) - 1].as_py() - first == len(rows) - 1:  # contiguous: a table or a flat file
+        return wanted - first
+    return np.searchsorted(np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64), wanted)
+
+
+def _counts(findings: pa.Table) -> list[tuple[str, int]]:
+    grouped = findings.group_by("entity").aggregate([("entity", "count")])
+    return list(zip(grouped["entity"].to_pylist(), grouped["entity_count"].to_pylist()))

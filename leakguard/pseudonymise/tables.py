@@ -1,0 +1,108 @@
+"""Pseudonymisation of Arrow data in memory: one table, or a stream of record batches (the ETL entry point).
+
+* :func:`pseudonymise_table` — a ``pyarrow.Table`` or ``RecordBatch`` in, a ``pyarrow.Table`` out;
+* :func:`pseudonymise_batches` — an iterable of record batches in, an iterator of record batches out, one
+  batch at a time, so memory stays bounded by a batch on data larger than RAM.
+
+What comes out has the input's schema (names, order, types, nullability, field and schema metadata) and row
+count; a column without findings is the very same Arrow array. Whole cells are replaced (an int64 NIR column
+gets int64 tokens, a ``date32`` birth date stays a ``date32``), spans inside free text are replaced with the
+rest of the text kept, nested struct and list leaves are rebuilt in place (``beneficiary.nir``,
+``ayants_droit.0.nir``). See :mod:`leakguard.pseudonymise.rewrite` for the rules and
+:mod:`leakguard.pseudonymise.operators` for what each operator writes.
+
+The detector decides which NIR-shaped numbers are NIRs per column, from the counts it has seen
+(:mod:`leakguard.detect.profile`): :func:`pseudonymise_table` sees the whole table before deciding; the
+streaming form decides each batch with the counts of the stream so far, as :func:`leakguard.scan_batches` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+import pyarrow as pa
+
+from leakguard.pseudonymise.operators import Policy
+from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
+from leakguard.sources import flatten_batch, rebuild_batch, record_indices, table_to_columns
+from leakguard.sources.base import Chunk
+
+__all__ = ["pseudonymise_batches", "pseudonymise_table"]
+
+
+def _policy(key: bytes | Policy, operators: Mapping[str, str] | None) -> Policy:
+    if isinstance(key, Policy):
+        if operators:
+            raise ValueError("give either a Policy or a key with operators, not both")
+        return key
+    return Policy(key, operators)
+
+
+def pseudonymise_table(table_or_batch: pa.Table | pa.RecordBatch, key: bytes | Policy, *,
+                       operators: Mapping[str, str] | None = None, ner: bool = True) -> pa.Table:
+    """``table_or_batch`` with every entity found replaced by its operator's output; same schema and rows.
+
+    ``key`` is the master key (at least 32 bytes; :func:`leakguard.pseudonymise.load_key`), or a ready
+    :class:`~leakguard.pseudonymise.Policy`. ``operators`` overrides the default policy per entity
+    (``{"FR_NIR": "fpe", "DATE_OF_BIRTH": "generalise:month"}``). ``ner=False`` skips the NER model (names in
+    free text are then found only in name columns and ``nom=...`` pairs).
+    """
+    policy = _policy(key, operators)
+    table = pa.Table.from_batches([table_or_batch]) if isinstance(table_or_batch, pa.RecordBatch) else table_or_batch
+    if table.num_rows == 0:
+        return table
+    rows = record_indices(0, table.num_rows)
+    edits = Rewriter(policy, ner=ner).edits(Chunk(columns=table_to_columns(table), rows=rows))
+    return apply_to_table(table, edits)
+
+
+def apply_to_table(table: pa.Table, edits: ChunkEdits) -> pa.Table:
+    """``table`` with the edits of its flattened columns put back; untouched columns kept as they are."""
+    if not edits.columns:
+        return table
+    names = table.schema.names
+    touched: dict[int, dict[str, pa.Array]] = {}
+    for path, values in edits.replacements().items():
+        touched.setdefault(_top_level(path, names), {})[path] = values
+    for i, replacements in sorted(touched.items()):
+        field = table.schema.field(i)
+        column = table.column(i).combine_chunks()
+        single = pa.RecordBatch.from_arrays([column], schema=pa.schema([field]))
+        rebuilt = rebuild_batch(single, replacements).column(0)
+        if rebuilt.type != field.type:
+            rebuilt = rebuilt.cast(field.type)
+        table = table.set_column(i, field, rebuilt)
+    return table
+
+
+def _top_level(path: str, names: list[str]) -> int:
+    """Index of the top-level column a flattened ``path`` belongs to (the longest name that prefixes it)."""
+    best = -1
+    for i, name in enumerate(names):
+        if (path == name or path.startswith(name + ".")) and (best < 0 or len(name) > len(names[best])):
+            best = i
+    if best < 0:
+        raise KeyError(f"no column for the path {path!r}")
+    return best
+
+
+def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table], key: bytes | Policy, *,
+                         operators: Mapping[str, str] | None = None, ner: bool = True,
+                         rewriter: Rewriter | None = None) -> Iterator[pa.RecordBatch]:
+    """Each batch of a stream pseudonymised, in order, with one detector for the whole stream.
+
+    Same arguments as :func:`pseudonymise_table`; tables in the stream are taken batch by batch. Each output
+    batch has the schema and length of its input batch, and untouched columns are the same arrays. Pass a
+    ``rewriter`` to read its counts (``rewriter.detector``) or share it between calls.
+    """
+    rewriter = rewriter or Rewriter(_policy(key, operators), ner=ner)
+    offset = 0
+    for item in batches:
+        for batch in item.to_batches() if isinstance(item, pa.Table) else (item,):
+            rows = record_indices(offset, batch.num_rows)
+            offset += batch.num_rows
+            if batch.num_rows == 0:
+                yield batch
+                continue
+            edits = rewriter.edits(Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch))
+            yield rebuild_batch(batch, edits.replacements())

@@ -1,0 +1,188 @@
+"""``leakguard pseudonymise``, ``keygen`` and ``reidentify`` through click's CliRunner: options, keys, exit codes.
+
+The key is never printed: every test that passes a key checks that neither its hex nor its base64 text
+appears in what the command wrote.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from click.testing import CliRunner, Result
+
+from leakguard.cli import cli
+from leakguard.pseudonymise import atomic
+from leakguard.pseudonymise.keys import fingerprint, generate_key
+from leakguard.pseudonymise.operators import HmacOperator
+from recognizers import nir
+from synthetic import beneficiary_table
+from synthetic import files as synthetic_files
+
+KEY = generate_key()
+
+
+@pytest.fixture(scope="module")
+def table() -> pa.Table:
+    return beneficiary_table(60, seed=33)[0]
+
+
+@pytest.fixture
+def files(tmp_path: Path, table: pa.Table) -> dict[str, Path]:
+    view, _ = synthetic_files.csv_view(table)
+    csv_path = tmp_path / "export.csv"
+    synthetic_files.write_csv(view, csv_path)
+    log_path = tmp_path / "app.log"
+    synthetic_files.write_lines([f"INFO appel nir={v} ok" for v in table.column("nir").to_pylist()], log_path)
+    key_file = tmp_path / "lg.key"
+    key_file.write_text(KEY.hex() + "\n")
+    return {"csv": csv_path, "log": log_path, "key": key_file, "dir": tmp_path}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(cli, list(args), env={"LEAKGUARD_KEY": "", **(env or {})}, catch_exceptions=False)
+    for secret in (KEY.hex(), base64.b64encode(KEY).decode()):
+        assert secret not in result.output and secret not in result.stderr
+    return result
+
+
+def no_temporaries(directory: Path) -> bool:
+    return not [n for n in os.listdir(directory) if n.startswith(atomic.TEMP_PREFIX)]
+
+
+def test_pseudonymise_with_a_key_file_prints_the_policy_and_a_summary(files, table):
+    out = files["dir"] / "out.csv"
+    result = run("pseudonymise", str(files["csv"]), str(out), "--key-file", str(files["key"]), "--no-ner")
+    assert result.exit_code == 0, result.stderr
+    assert "FR_HEALTH_INSURER: keep (not pseudonymised)" in result.stderr
+    assert "FR_HEALTH_GUARANTEE: keep (not pseudonymised)" in result.stderr
+    assert f"key fingerprint {fingerprint(KEY)}" in result.stderr
+    assert "60 records" in result.stderr and "rows/s" in result.stderr and "FR_NIR" in result.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert HmacOperator("FR_NIR", KEY).apply_one(table.column("nir")[0].as_py()) in text
+    assert result.stdout == ""
+
+
+def test_the_key_can_come_from_the_environment_in_base64(files):
+    out = files["dir"] / "out.log"
+    result = run("pseudonymise", str(files["log"]), str(out), "--no-ner",
+                 env={"LEAKGUARD_KEY": base64.b64encode(KEY).decode()})
+    assert result.exit_code == 0, result.stderr
+    assert "NIR_" in out.read_text()
+
+
+@pytest.mark.parametrize("env_key", ["", "00" * 16, "not a key at all!"])
+def test_a_missing_short_or_garbled_key_is_one_line_and_exit_2_before_any_work(files, env_key):
+    out = files["dir"] / "out.csv"
+    result = run("pseudonymise", str(files["csv"]), str(out), env={"LEAKGUARD_KEY": env_key})
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "leakguard: error:" in result.stderr
+    assert "policy" not in result.stderr and not out.exists()
+    if env_key:
+        assert env_key not in result.stderr
+
+
+def test_a_short_key_file_names_the_file_not_the_key(files):
+    short = files["dir"] / "short.key"
+    short.write_text("ab" * 20)
+    result = run("pseudonymise", str(files["csv"]), str(files["dir"] / "o.csv"), "--key-file", str(short))
+    assert result.exit_code == 2 and "short.key" in result.stderr and "20 bytes" in result.stderr
+    assert "ab" * 20 not in result.stderr
+
+
+def test_operators_are_chosen_per_entity_and_bad_ones_are_usage_errors(files):
+    out = files["dir"] / "out.log"
+    result = run("pseudonymise", str(files["log"]), str(out), "--key-file", str(files["key"]), "--no-ner",
+                 "--operator", "fr_nir=FPE")
+    assert result.exit_code == 0, result.stderr
+    assert "FR_NIR: fpe" in result.stderr
+    values = [line.split("nir=")[1].removesuffix(" ok") for line in out.read_text().splitlines()]
+    assert all(nir.is_valid(v) for v in values)
+    for bad, message in (("FR_NIR", "ENTITY=OP"), ("FR_NIR=shuffle", "unknown operator"),
+                         ("NIRR=hmac", "unknown entity"), ("PERSON=fpe", "FR_NIR only"),
+                         ("DATE_OF_BIRTH=generalise:day", "year or month")):
+        result = run("pseudonymise", str(files["log"]), str(out), "--key-file", str(files["key"]), "--operator", bad)
+        assert result.exit_code == 2 and message in result.stderr, bad
+
+
+def test_verify_passes_says_what_it_does_not_check_and_fails_with_exit_1(files):
+    out = files["dir"] / "out.csv"
+    ok = run("pseudonymise", str(files["csv"]), str(out), "--key-file", str(files["key"]), "--no-ner", "--verify",
+             "--operator", "FR_NIR=fpe")
+    assert ok.exit_code == 0, ok.stderr
+    assert "does not check" in ok.stderr and "FR_NIR" in ok.stderr.split("does not check")[1]
+    assert "verified" in ok.stderr
+    out.unlink()
+    bad = run("pseudonymise", str(files["csv"]), str(out), "--key-file", str(files["key"]), "--no-ner", "--verify",
+              "--operator", "PHONE_NUMBER=mask:64")
+    assert bad.exit_code == 1 and "verification failed" in bad.stderr and "PHONE_NUMBER" in bad.stderr
+    assert not out.exists() and no_temporaries(files["dir"])
+
+
+def test_in_place_replaces_the_input_and_out_is_then_optional(files):
+    before = files["log"].read_bytes()
+    result = run("pseudonymise", str(files["log"]), "--in-place", "--key-file", str(files["key"]), "--no-ner")
+    assert result.exit_code == 0, result.stderr
+    after = files["log"].read_bytes()
+    assert after != before and b"NIR_" in after and no_temporaries(files["dir"])
+    same = run("pseudonymise", str(files["log"]), str(files["log"]), "--in-place", "--key-file", str(files["key"]),
+               "--no-ner")
+    assert same.exit_code == 0 and files["log"].read_bytes() == after  # tokens are left alone
+
+
+@pytest.mark.parametrize("args, message", [
+    (["{log}"], "missing OUT"),
+    (["{log}", "{log}"], "is the input file"),
+    (["{log}", "{dir}/other.log", "--in-place"], "--in-place rewrites"),
+    (["{dir}/missing.log", "{dir}/out.log"], "no such file"),
+    (["{log}", "{dir}/nowhere/out.log"], "does not exist"),
+])
+def test_usage_and_read_errors_exit_2_and_write_nothing(files, args, message):
+    before = files["log"].read_bytes()
+    filled = [a.format(log=files["log"], dir=files["dir"]) for a in args]
+    result = run("pseudonymise", *filled, "--key-file", str(files["key"]), "--no-ner")
+    assert result.exit_code == 2 and message in result.stderr
+    assert files["log"].read_bytes() == before and not (files["dir"] / "out.log").exists()
+
+
+def test_keygen_prints_a_hex_key_or_writes_a_0600_file_it_never_overwrites(tmp_path):
+    printed = CliRunner().invoke(cli, ["keygen"])
+    assert printed.exit_code == 0 and len(printed.stdout.strip()) == 64
+    bytes.fromhex(printed.stdout.strip())
+    assert CliRunner().invoke(cli, ["keygen"]).stdout != printed.stdout
+    path = tmp_path / "secrets.key"
+    written = CliRunner().invoke(cli, ["keygen", "--output", str(path)])
+    assert written.exit_code == 0 and written.stdout == ""
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    key = bytes.fromhex(path.read_text().strip())
+    assert len(key) == 32 and fingerprint(key) in written.stderr and path.read_text().strip() not in written.stderr
+    again = CliRunner().invoke(cli, ["keygen", "--output", str(path)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert bytes.fromhex(path.read_text().strip()) == key
+
+
+def test_a_generated_key_file_drives_pseudonymise_and_reidentify_round_trips(files):
+    key_file = files["dir"] / "fresh.key"
+    assert CliRunner().invoke(cli, ["keygen", "-o", str(key_file)]).exit_code == 0
+    encrypted, restored = files["dir"] / "enc.log", files["dir"] / "dec.log"
+    done = run("pseudonymise", str(files["log"]), str(encrypted), "--key-file", str(key_file), "--no-ner",
+               "--operator", "FR_NIR=fpe")
+    assert done.exit_code == 0, done.stderr
+    assert encrypted.read_bytes() != files["log"].read_bytes()
+    back = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file))
+    assert back.exit_code == 0, back.stderr
+    assert restored.read_bytes() == files["log"].read_bytes()
+    assert "reidentified" in back.stderr
+    missing = run("reidentify", str(encrypted), str(restored))
+    assert missing.exit_code == 2 and "no key" in missing.stderr
+
+
+def test_help_documents_the_exit_codes_and_operators():
+    result = CliRunner().invoke(cli, ["pseudonymise", "--help"])
+    assert result.exit_code == 0
+    for word in ("--key-file", "--operator", "--verify", "--in-place", "--no-ner", "Exit status", "generalise"):
+        assert word in result.output

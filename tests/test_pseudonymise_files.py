@@ -1,0 +1,429 @@
+"""Pseudonymisation of files: same format out as in, nothing left to find in the bytes, atomic writes.
+
+Files are made by :mod:`synthetic.files` from generated beneficiaries (and their ground truth): Parquet, CSV
+the French way (``;``, BOM; cp1252 + CRLF + gzip), nested JSON lines, gateway-style logs. Parquet inputs are
+written uncompressed here so that the output's bytes can be searched for the original values.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import struct
+from functools import cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tests.test_pseudonymise_tables as shared
+from leakguard import pseudonymise_file
+from leakguard.pseudonymise import atomic
+from leakguard.pseudonymise.files import PseudonymiseError, VerificationFailed, reidentify_file
+from leakguard.pseudonymise.jsonlines import Style, detect_style, dump, parse
+from leakguard.pseudonymise.keys import fingerprint, generate_key
+from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.sources import SourceError
+from recognizers import nir
+from synthetic import beneficiary_table
+from synthetic import files as synthetic_files
+from tests.strategies import log_line_with, nirs, written_forms
+
+KEY = shared.KEY
+OTHER_KEY = shared.OTHER_KEY
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                        HealthCheck.function_scoped_fixture])
+
+
+@cache
+def people(n: int = 160, seed: int = 21) -> tuple[pa.Table, pa.Table]:
+    return beneficiary_table(n, seed)
+
+
+def originals() -> dict[str, set[str]]:
+    table, truth = people()
+    return shared.truth_values(table, truth, shared.IDENTIFIERS)
+
+
+def nested_records(table: pa.Table) -> list[dict]:
+    """JSON records as a gateway sends them: nested beneficiary, a NIR as a JSON number, a list of dependants."""
+    rows = table.to_pylist()
+    out = []
+    for i, row in enumerate(rows):
+        record = {
+            "event": "droits.verifies",
+            "beneficiary": {"nom": row["nom"], "nir": row["nir"], "nir_num": row["c_12"], "rang": 1},
+            "contact": {"email": row["email"], "telephone": row["telephone"]},
+            "ayants_droit": [{"nir": rows[(i + 1) % len(rows)]["nir"], "rang": 2}],
+            "montant": 12.50,
+            "commentaire": row["commentaire"],
+        }
+        out.append(record)
+    return out
+
+
+def log_lines(table: pa.Table) -> list[str]:
+    lines = []
+    for row in table.to_pylist():
+        lines.append(f"2025-03-01T10:00:00.000Z INFO [tp-gateway] POST /v2/droits nir={row['nir']} "
+                     f"iban={row['iban']} mail={row['email']} latency_ms=42")
+        lines.append("2025-03-01T10:00:00.001Z DEBUG [tp-gateway] heartbeat ok")
+    return lines
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("inputs")
+    table, _ = people()
+    paths = {
+        "parquet": directory / "beneficiaires.parquet",
+        "csv": directory / "export.csv",
+        "csv1252": directory / "export_windows.csv.gz",
+        "jsonl": directory / "events.jsonl",
+        "log": directory / "gateway.log",
+    }
+    pq.write_table(table.replace_schema_metadata({b"origin": b"synthetic test"}), paths["parquet"],
+                   compression="none", use_dictionary=False, row_group_size=50)
+    view, _ = synthetic_files.csv_view(table)
+    synthetic_files.write_csv(view, paths["csv"])
+    synthetic_files.write_csv(view, paths["csv1252"], encoding="cp1252")
+    synthetic_files.write_jsonl(nested_records(table), paths["jsonl"])
+    synthetic_files.write_lines(log_lines(table), paths["log"])
+    return paths
+
+
+def output_text(path: Path, encoding: str = "utf-8") -> str:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode(encoding, errors="replace")
+
+
+def int64_bytes(values: set[str]) -> bytes:
+    return b"".join(struct.pack("<q", int(v)) for v in values if v.isdigit() and len(v) <= 18)
+
+
+@cache
+def pseudonymised(kind: str, directory: str, key: bytes = KEY, batch_rows: int = 1000) -> tuple[Path, object]:
+    source = Path(directory) / {"parquet": "beneficiaires.parquet", "csv": "export.csv",
+                                "csv1252": "export_windows.csv.gz", "jsonl": "events.jsonl",
+                                "log": "gateway.log"}[kind]
+    out = Path(directory) / f"out-{key.hex()[:6]}-{source.name}"
+    report = pseudonymise_file(source, out, key, ner=False, batch_rows=batch_rows)
+    return out, report
+
+
+FORMATS = ("parquet", "csv", "csv1252", "jsonl", "log")
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_no_identifier_survives_in_the_output_bytes_in_any_written_form(inputs, kind):
+    out, report = pseudonymised(kind, str(inputs[kind].parent))
+    encoding = "cp1252" if kind == "csv1252" else "utf-8"
+    text = output_text(out, encoding)
+    found = originals()
+    if kind == "log":  # the log holds NIRs, IBANs and e-mails only
+        found = {k: v for k, v in found.items() if k in ("FR_NIR", "IBAN_CODE", "EMAIL_ADDRESS")}
+    if kind == "jsonl":
+        table, _ = people()
+        found = {"FR_NIR": set(table.column("nir").to_pylist()),
+                 "EMAIL_ADDRESS": set(table.column("email").to_pylist()),
+                 "PHONE_NUMBER": set(table.column("telephone").to_pylist())}
+    assert shared.survivors(found, text) == []
+    if kind == "parquet":  # int64 NIRs are stored as 8 little-endian bytes
+        table, _ = people()
+        stored = {str(v) for v in table.column("c_12").drop_null().to_pylist()}
+        assert int64_bytes(stored) and not any(int64_bytes({v}) in out.read_bytes() for v in stored)
+    assert report.records == (2 * people()[0].num_rows if kind == "log" else people()[0].num_rows)
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_the_same_key_and_input_give_the_same_bytes(inputs, kind, tmp_path):
+    first, _ = pseudonymised(kind, str(inputs[kind].parent))
+    again = tmp_path / first.name
+    pseudonymise_file(inputs[kind], again, KEY, ner=False, batch_rows=1000)
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_another_key_gives_other_pseudonyms(inputs):
+    mine, _ = pseudonymised("csv", str(inputs["csv"].parent))
+    theirs, _ = pseudonymised("csv", str(inputs["csv"].parent), OTHER_KEY)
+    tokens = set(re.findall(r"NIR_[a-z2-7]{16}", output_text(mine)))
+    assert tokens and not tokens & set(re.findall(r"NIR_[a-z2-7]{16}", output_text(theirs)))
+
+
+def test_one_person_gets_one_token_across_parquet_csv_jsonl_and_logs(inputs):
+    table, _ = people()
+    directory = str(inputs["csv"].parent)
+    parquet = pq.read_table(pseudonymised("parquet", directory)[0])
+    csv_text = output_text(pseudonymised("csv", directory)[0]).lstrip("\ufeff").splitlines()
+    header = csv_text[0].split(";")
+    column = header.index("N° Sécurité Sociale")
+    csv_tokens = [line.split(";")[column] for line in csv_text[1:]]
+    events = [json.loads(line) for line in output_text(pseudonymised("jsonl", directory)[0]).splitlines()]
+    logs = re.findall(r"nir=(\S+)", output_text(pseudonymised("log", directory)[0]))
+    expected = HmacOperator("FR_NIR", KEY).apply(table.column("nir").to_pylist())
+    assert parquet.column("nir").to_pylist() == expected
+    assert csv_tokens == expected
+    assert [e["beneficiary"]["nir"] for e in events] == expected
+    assert logs == expected
+
+
+def test_parquet_keeps_schema_metadata_and_untouched_columns_and_records_the_policy(inputs, tmp_path):
+    out, _ = pseudonymised("parquet", str(inputs["parquet"].parent))
+    before, after = pq.read_table(inputs["parquet"]), pq.read_table(out)
+    assert after.schema.equals(before.schema)  # names, order, types, nullability
+    metadata = dict(after.schema.metadata)
+    recorded = json.loads(metadata.pop(b"leakguard"))
+    assert metadata == dict(before.schema.metadata)
+    assert recorded["policy"]["FR_HEALTH_INSURER"] == "keep" and recorded["policy"]["FR_NIR"] == "hmac"
+    assert recorded["key_fingerprint"] == fingerprint(KEY)
+    secret = generate_key()  # a random key (the fixed test key 00 01 02 ... is a run Parquet may hold)
+    pseudonymise_file(inputs["parquet"], tmp_path / "secret.parquet", secret, ner=False)
+    written = (tmp_path / "secret.parquet").read_bytes()
+    assert secret not in written and secret.hex().encode() not in written
+    assert fingerprint(secret).encode() in written
+    for name in ("organisme", "garanties", "num_facture", "date_soin", "montant", "code_postal"):
+        assert after.column(name).equals(before.column(name)), name
+    assert pq.ParquetFile(out).metadata.num_row_groups == pq.ParquetFile(inputs["parquet"]).metadata.num_row_groups
+
+
+def test_csv_keeps_its_bom_header_delimiter_newlines_and_untouched_cells(inputs):
+    out, _ = pseudonymised("csv", str(inputs["csv"].parent))
+    before, after = inputs["csv"].read_bytes(), out.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf")
+    assert after.split(b"\n", 1)[0] == before.split(b"\n", 1)[0]  # the header line, byte for byte
+    assert after.endswith(b"\n") and after.count(b"\n") == before.count(b"\n")
+    rows_before = [line.split(";") for line in before.decode("utf-8-sig").splitlines()]
+    rows_after = [line.split(";") for line in after.decode("utf-8-sig").splitlines()]
+    header = rows_before[0]
+    for name in ("N° facture", "Date des soins", "Montant (€)", "Code postal", "Organisme complémentaire"):
+        i = header.index(name)
+        assert [r[i] for r in rows_after] == [r[i] for r in rows_before], name
+
+
+def test_a_cp1252_crlf_gzip_csv_stays_cp1252_crlf_gzip(inputs):
+    out, _ = pseudonymised("csv1252", str(inputs["csv1252"].parent))
+    raw = out.read_bytes()
+    assert raw[:2] == b"\x1f\x8b"
+    data = gzip.decompress(raw)
+    before = gzip.decompress(inputs["csv1252"].read_bytes())
+    assert data.split(b"\r\n", 1)[0] == before.split(b"\r\n", 1)[0]
+    assert data.count(b"\r\n") == before.count(b"\r\n") and data.count(b"\n") == data.count(b"\r\n")
+    data.decode("cp1252")  # no UTF-8 slipped in: é is one byte
+    assert "é".encode("cp1252") in data
+
+
+def test_json_lines_keep_order_style_numbers_and_untouched_lines(inputs):
+    out, _ = pseudonymised("jsonl", str(inputs["jsonl"].parent))
+    before = inputs["jsonl"].read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    table, _ = people()
+    for old, new, row in zip(before, after, table.to_pylist()):
+        a, b = json.loads(old), json.loads(new)
+        assert list(a) == list(b) and list(a["beneficiary"]) == list(b["beneficiary"])
+        assert '"montant": 12.5' in new and ", " in new  # the spaced style of json.dumps kept
+        assert b["beneficiary"]["nir"].startswith("NIR_")
+        if row["c_12"] is None:
+            assert b["beneficiary"]["nir_num"] is None
+        else:  # a NIR stored as a JSON number stays a number: an 18-digit numeric token
+            assert isinstance(b["beneficiary"]["nir_num"], int) and len(str(b["beneficiary"]["nir_num"])) == 18
+        assert b["ayants_droit"][0]["nir"].startswith("NIR_") and b["ayants_droit"][0]["rang"] == 2
+
+
+def test_json_lines_without_findings_and_lines_that_are_not_json(tmp_path):
+    table, _ = people()
+    number = nir.compact(table.column("nir")[0].as_py())
+    lines = ['{"event":"ping","n":1.50}', '{"a": 1,  "b": [1, 2]}', f"garbage nir={number} here",
+             f'{{"nir":"{number}","x":"é"}}', '  {"mail":"lea.martin@orange.fr"}  ', ""]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")  # no final newline
+    report = pseudonymise_file(path, tmp_path / "out.jsonl", KEY, ner=False)
+    out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").split("\n")
+    token = HmacOperator("FR_NIR", KEY).apply_one(number)
+    mail = HmacOperator("EMAIL_ADDRESS", KEY).apply_one("lea.martin@orange.fr")
+    assert out[0] == lines[0] and out[1] == lines[1] and out[5] == ""
+    assert out[2] == f"garbage nir={token} here"
+    assert out[3] == f'{{"nir":"{token}","x":"é"}}'
+    assert out[4] == f'  {{"mail":"{mail}"}}  '
+    assert not (tmp_path / "out.jsonl").read_bytes().endswith(b"\n\n")
+    assert any("pseudonymised as a text line" in p.message for p in report.problems)
+
+
+@given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                       st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(),
+                                                                            max_size=3)),
+       ascii_only=st.booleans(), compact=st.booleans())
+@FAST
+def test_json_serialisation_reproduces_json_dumps_in_its_detected_style(value, ascii_only, compact):
+    separators = (",", ":") if compact else (", ", ": ")
+    line = json.dumps({"k": value, "é": [value]}, ensure_ascii=ascii_only, separators=separators)
+    parsed = parse(line)
+    style = detect_style(line, parsed)
+    assert dump(parsed, style) == line
+    assert style in (Style(*separators, ascii_only), Style(*separators, False))
+
+
+def test_text_logs_keep_every_character_outside_the_spans(inputs):
+    out, _ = pseudonymised("log", str(inputs["log"].parent))
+    before = inputs["log"].read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    for old, new in zip(before, after):
+        if "heartbeat" in old:
+            assert new == old
+        else:
+            pattern = re.escape(re.sub(r"nir=.* iban=.* mail=\S+", "\0", old)).replace("\0", "(.*)")
+            assert re.fullmatch(pattern, new)
+            assert re.search(r"nir=NIR_\w{16} iban=IBAN_\w{16} mail=EMAIL_\w{16}@example\.invalid", new)
+
+
+@given(data=st.data())
+@FAST
+def test_a_nir_in_any_log_line_is_replaced_and_the_rest_kept_byte_for_byte(data, tmp_path_factory):
+    number = data.draw(nirs())
+    line = data.draw(log_line_with(data.draw(written_forms(number)), "FR_NIR"))
+    directory = tmp_path_factory.mktemp("log")
+    source = directory / "app.log"
+    source.write_bytes(line.text.encode("utf-8") + b"\r\n" + b"second line\r\n")
+    pseudonymise_file(source, directory / "out.log", KEY, ner=False)
+    out = (directory / "out.log").read_bytes().decode("utf-8")
+    token = HmacOperator("FR_NIR", KEY).apply_one(number)
+    # a text line is text, even where it holds a JSON payload: the token replaces the span, quoted or not
+    assert out == line.text[: line.start] + token + line.text[line.end :] + "\r\nsecond line\r\n"
+
+
+# --- fpe and reidentify -----------------------------------------------------------------------------------
+
+
+ONLY_NIR_FPE = {"FR_NIR": "fpe", **{e: "keep" for e in ("FR_AMC", "FR_MUTUELLE_MEMBER_ID", "EMAIL_ADDRESS",
+                                                         "PHONE_NUMBER", "IBAN_CODE", "PERSON", "DATE_OF_BIRTH")}}
+
+
+@pytest.mark.parametrize("kind", ("csv", "csv1252", "jsonl", "log", "parquet"))
+def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tmp_path):
+    source = inputs[kind]
+    encrypted = tmp_path / ("enc-" + source.name)
+    restored = tmp_path / ("dec-" + source.name)
+    pseudonymise_file(source, encrypted, KEY, operators=ONLY_NIR_FPE, ner=False)
+    encoding = "cp1252" if kind == "csv1252" else "utf-8"
+    table, _ = people()
+    if kind != "parquet":
+        text = output_text(encrypted, encoding)
+        assert shared.survivors({"FR_NIR": set(table.column("nir").to_pylist())}, text) == []
+    report = reidentify_file(encrypted, restored, KEY)
+    assert report.replaced["FR_NIR"] > 0
+    if kind == "parquet":
+        assert pq.read_table(restored).equals(pq.read_table(source))
+        encrypted_nirs = pq.read_table(encrypted).column("nir").to_pylist()
+        assert all(nir.is_valid(v) for v in encrypted_nirs)
+        assert pq.read_table(encrypted).column("c_12").type == pa.int64()
+    else:
+        assert output_text(restored, encoding) == output_text(source, encoding)
+
+
+# --- destinations, atomicity, verify ----------------------------------------------------------------------
+
+
+def leftovers(directory: Path) -> list[str]:
+    return [name for name in os.listdir(directory) if name.startswith(atomic.TEMP_PREFIX)]
+
+
+class Boom(RuntimeError):
+    pass
+
+
+@pytest.mark.parametrize("failure", (Boom, KeyboardInterrupt))
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_failure_midway_leaves_no_output_and_the_input_untouched(inputs, kind, failure, tmp_path):
+    source = inputs[kind]
+    before = source.read_bytes()
+    out = tmp_path / ("out-" + source.name)
+
+    def progress(path: str, records: int, size: int) -> None:
+        if records >= 50:
+            raise failure()
+
+    with pytest.raises(failure):
+        pseudonymise_file(source, out, KEY, ner=False, on_progress=progress, batch_rows=10)
+    assert not out.exists() and leftovers(tmp_path) == []
+    assert source.read_bytes() == before
+
+
+def test_a_failing_output_replaces_nothing_already_there(inputs, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"previous content")
+
+    def progress(path: str, records: int, size: int) -> None:
+        raise Boom()
+
+    with pytest.raises(Boom):
+        pseudonymise_file(inputs["csv"], out, KEY, ner=False, on_progress=progress, batch_rows=10)
+    assert out.read_bytes() == b"previous content" and leftovers(tmp_path) == []
+
+
+def test_in_place_replaces_the_input_atomically_and_keeps_its_mode(inputs, tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(inputs["csv"].read_bytes())
+    os.chmod(copy, 0o640)
+    report = pseudonymise_file(copy, None, KEY, ner=False, in_place=True)
+    assert report.output == str(copy)
+    assert copy.read_bytes() == pseudonymised("csv", str(inputs["csv"].parent))[0].read_bytes()
+    assert os.stat(copy).st_mode & 0o777 == 0o640 and leftovers(tmp_path) == []
+    pseudonymise_file(copy, copy, KEY, ner=False, in_place=True)  # OUT equal to IN is accepted too
+
+
+def test_the_input_is_never_the_output_unless_in_place(inputs, tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(inputs["csv"].read_bytes())
+    with pytest.raises(PseudonymiseError, match="in-place"):
+        pseudonymise_file(copy, copy, KEY, ner=False)
+    with pytest.raises(PseudonymiseError, match="in-place"):
+        pseudonymise_file(copy, tmp_path / "." / "copy.csv", KEY, ner=False)
+    with pytest.raises(PseudonymiseError, match="no output"):
+        pseudonymise_file(copy, None, KEY, ner=False)
+    with pytest.raises(PseudonymiseError, match="--in-place rewrites"):
+        pseudonymise_file(copy, tmp_path / "other.csv", KEY, ner=False, in_place=True)
+    with pytest.raises(SourceError):
+        pseudonymise_file(tmp_path / "missing.csv", tmp_path / "out.csv", KEY, ner=False)
+    assert copy.read_bytes() == inputs["csv"].read_bytes() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_verify_passes_on_a_clean_output(inputs, kind, tmp_path):
+    report = pseudonymise_file(inputs[kind], tmp_path / inputs[kind].name, KEY, ner=False, verify=True)
+    assert report.verified is True
+    assert set(report.unverified) == {"FR_HEALTH_INSURER", "FR_HEALTH_GUARANTEE"}
+
+
+def test_verify_fails_and_writes_nothing_when_identifiers_are_left(inputs, tmp_path):
+    out = tmp_path / "out.csv"
+    with pytest.raises(VerificationFailed) as failed:
+        pseudonymise_file(inputs["csv"], out, KEY, operators={"PHONE_NUMBER": "mask:64"}, ner=False, verify=True)
+    report = failed.value.report
+    assert report.verified is False and set(report.remaining) == {"PHONE_NUMBER"}
+    assert all("•" in e.preview for e in report.examples)
+    assert not out.exists() and leftovers(tmp_path) == []
+    table, _ = people()
+    assert not any(phone in str(failed.value) for phone in table.column("telephone").to_pylist())
+
+
+def test_verify_does_not_check_fpe_nirs_and_says_so(inputs, tmp_path):
+    report = pseudonymise_file(inputs["log"], tmp_path / "out.log", KEY, operators={"FR_NIR": "fpe"}, ner=False,
+                               verify=True)
+    assert report.verified is True and "FR_NIR" in report.unverified
+
+
+def test_a_birth_date_column_under_generalise_month_verifies(inputs, tmp_path):
+    report = pseudonymise_file(inputs["parquet"], tmp_path / "out.parquet", KEY,
+                               operators={"DATE_OF_BIRTH": "generalise:month"}, ner=False, verify=True)
+    assert report.verified is True
+    births = pq.read_table(tmp_path / "out.parquet").column("date_naissance").drop_null()
+    assert pc.all(pc.equal(pc.day(births), 1)).as_py()
