@@ -17,10 +17,15 @@ over Arrow arrays. Names of people (``PERSON``) come from the French spaCy model
 
 from __future__ import annotations
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from typing import TYPE_CHECKING
 
 from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, nir, phone
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec
+
+if TYPE_CHECKING:  # Presidio (and spaCy with it) is imported only when a recognizer is built
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer
+
+    from recognizers.adapter import SpecRecognizer
 
 __all__ = [
     "NLP_CONFIGURATION",
@@ -91,6 +96,7 @@ def build_analyzer(language: str = "fr") -> AnalyzerEngine:
     The registry holds only this package's recognizers (none of Presidio's English defaults); the model is
     loaded by name from the installed package, never downloaded.
     """
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     provider = NlpEngineProvider(nlp_configuration=nlp_configuration(language))
@@ -100,3 +106,12 @@ def build_analyzer(language: str = "fr") -> AnalyzerEngine:
     return AnalyzerEngine(
         registry=registry, nlp_engine=provider.create_engine(), supported_languages=[language]
     )
+
+
+def __getattr__(name: str) -> object:
+    """``recognizers.SpecRecognizer``, imported on first use (it imports Presidio)."""
+    if name == "SpecRecognizer":
+        from recognizers.adapter import SpecRecognizer
+
+        return SpecRecognizer
+    raise AttributeError(f"module 'recognizers' has no attribute {name!r}")

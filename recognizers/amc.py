@@ -40,7 +40,7 @@ import re
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer, not_one_repeated_digit
+from recognizers.spec import EntitySpec, lazy_attribute, not_one_repeated_digit
 
 ENTITY = "FR_AMC"
 
@@ -133,12 +133,22 @@ SPEC = EntitySpec(
 )
 
 
-class FrAmcRecognizer(SpecRecognizer):
-    """Presidio recognizer of AMC numbers (complementary insurer numbers on tiers-payant cards).
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    Reported only after a context word (``N° AMC``, ``organisme complémentaire``, ``n° d'organisme``...) in
-    the 40 characters before the number with no other number between them; score 0.85.
-    """
+    class FrAmcRecognizer(SpecRecognizer):
+        """Presidio recognizer of AMC numbers (complementary insurer numbers on tiers-payant cards).
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="FrAmcRecognizer")
+        Reported only after a context word (``N° AMC``, ``organisme complémentaire``, ``n° d'organisme``...) in
+        the 40 characters before the number with no other number between them; score 0.85.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="FrAmcRecognizer")
+
+    return FrAmcRecognizer
+
+
+#: ``FrAmcRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrAmcRecognizer", _recognizer_class)

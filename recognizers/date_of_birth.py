@@ -45,7 +45,7 @@ import re
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, SpecRecognizer, fold, validate_each
+from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each
 
 ENTITY = "DATE_OF_BIRTH"
 
@@ -219,9 +219,19 @@ SPEC = EntitySpec(
 )
 
 
-class DateOfBirthRecognizer(SpecRecognizer):
-    """Presidio recognizer of dates of birth: a real date right after ``né le``, ``date de naissance``, ``DDN``,
-    ``dob``... (nothing but separators between them); score 0.9. Other dates are not reported."""
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="DateOfBirthRecognizer")
+    class DateOfBirthRecognizer(SpecRecognizer):
+        """Presidio recognizer of dates of birth: a real date right after ``né le``, ``date de naissance``, ``DDN``,
+        ``dob``... (nothing but separators between them); score 0.9. Other dates are not reported."""
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="DateOfBirthRecognizer")
+
+    return DateOfBirthRecognizer
+
+
+#: ``DateOfBirthRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "DateOfBirthRecognizer", _recognizer_class)

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "EMAIL_ADDRESS"
 
@@ -118,9 +118,19 @@ SPEC = EntitySpec(
 )
 
 
-class EmailRecognizer(SpecRecognizer):
-    """Presidio recognizer of e-mail addresses (no network, no suffix list): 0.9, 1.0 after ``mail``,
-    ``courriel``, ``contact``..."""
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="EmailRecognizer")
+    class EmailRecognizer(SpecRecognizer):
+        """Presidio recognizer of e-mail addresses (no network, no suffix list): 0.9, 1.0 after ``mail``,
+        ``courriel``, ``contact``..."""
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="EmailRecognizer")
+
+    return EmailRecognizer
+
+
+#: ``EmailRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "EmailRecognizer", _recognizer_class)

@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "FR_HEALTH_GUARANTEE"
 
@@ -206,14 +206,24 @@ SPECS = [
 SPEC = SPECS[0]
 
 
-class FrHealthGuaranteeRecognizer(SpecRecognizer):
-    """Presidio recognizer of guarantee levels (``PHAR 100%``, ``Optique 200 € / 2 ans``, ``Formule Confort``).
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    One result per domain-level pair. Scores: 0.7 for a card code and level, 0.55 for a domain in words and
-    its level, 0.5 for a named formula or ``100% Santé``, each raised to 0.8-0.9 after a context word
-    (``garanties``, ``formule``, ``contrat``, ``couverture``...); ``Niveau 3``-like levels only after a
-    context word, 0.7.
-    """
+    class FrHealthGuaranteeRecognizer(SpecRecognizer):
+        """Presidio recognizer of guarantee levels (``PHAR 100%``, ``Optique 200 € / 2 ans``, ``Formule Confort``).
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__(SPECS, supported_language=supported_language, name="FrHealthGuaranteeRecognizer")
+        One result per domain-level pair. Scores: 0.7 for a card code and level, 0.55 for a domain in words and
+        its level, 0.5 for a named formula or ``100% Santé``, each raised to 0.8-0.9 after a context word
+        (``garanties``, ``formule``, ``contrat``, ``couverture``...); ``Niveau 3``-like levels only after a
+        context word, 0.7.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__(SPECS, supported_language=supported_language, name="FrHealthGuaranteeRecognizer")
+
+    return FrHealthGuaranteeRecognizer
+
+
+#: ``FrHealthGuaranteeRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrHealthGuaranteeRecognizer", _recognizer_class)

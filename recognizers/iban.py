@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "IBAN_CODE"
 
@@ -159,11 +159,21 @@ SPEC = EntitySpec(
 )
 
 
-class IbanRecognizer(SpecRecognizer):
-    """Presidio recognizer of IBANs (every country, compact or grouped), check digits and structure validated.
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    Scores: 0.9 for a valid IBAN, 1.0 after a context word (``IBAN``, ``RIB``, ``compte``, ``virement``...).
-    """
+    class IbanRecognizer(SpecRecognizer):
+        """Presidio recognizer of IBANs (every country, compact or grouped), check digits and structure validated.
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="IbanRecognizer")
+        Scores: 0.9 for a valid IBAN, 1.0 after a context word (``IBAN``, ``RIB``, ``compte``, ``virement``...).
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="IbanRecognizer")
+
+    return IbanRecognizer
+
+
+#: ``IbanRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "IbanRecognizer", _recognizer_class)

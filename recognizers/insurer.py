@@ -45,11 +45,8 @@ import re
 from functools import cache
 from importlib import resources
 
-from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
-
 from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
-from recognizers.spec import EntitySpec, SpecRecognizer, fold
+from recognizers.spec import EntitySpec, fold, lazy_attribute
 
 ENTITY = "FR_HEALTH_INSURER"
 
@@ -230,24 +227,37 @@ AMBIGUOUS_SPEC = EntitySpec(
 SPECS = [SPEC, AMBIGUOUS_SPEC]
 
 
-class FrHealthInsurerRecognizer(SpecRecognizer):
-    """Presidio recognizer of French complementary insurers' and tiers-payant operators' names.
+def _recognizer_class() -> type:
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
-    Scores: 0.6 for a listed name, 0.85 after a context word (``mutuelle``, ``complémentaire``,
-    ``organisme``, ``assureur``, ``tiers payant``...); names that are also ordinary words (``April``,
-    ``Alan``, ``MNT``...) only after a context word, 0.75.
-    """
+    from recognizers.adapter import SpecRecognizer
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__(SPECS, supported_language=supported_language, name="FrHealthInsurerRecognizer")
+    class FrHealthInsurerRecognizer(SpecRecognizer):
+        """Presidio recognizer of French complementary insurers' and tiers-payant operators' names.
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        # "La Mondiale" (a word, with context) inside "AG2R La Mondiale" (a name): keep the whole name only
-        results = super().analyze(text, entities, nlp_artifacts)
-        return [
-            r
-            for r in results
-            if not any(o is not r and o.start <= r.start and r.end <= o.end for o in results)
-        ]
+        Scores: 0.6 for a listed name, 0.85 after a context word (``mutuelle``, ``complémentaire``,
+        ``organisme``, ``assureur``, ``tiers payant``...); names that are also ordinary words (``April``,
+        ``Alan``, ``MNT``...) only after a context word, 0.75.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__(SPECS, supported_language=supported_language, name="FrHealthInsurerRecognizer")
+
+        def analyze(
+            self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+        ) -> list[RecognizerResult]:
+            # "La Mondiale" (a word, with context) inside "AG2R La Mondiale" (a name): keep the whole name only
+            results = super().analyze(text, entities, nlp_artifacts)
+            return [
+                r
+                for r in results
+                if not any(o is not r and o.start <= r.start and r.end <= o.end for o in results)
+            ]
+
+    return FrHealthInsurerRecognizer
+
+
+#: ``FrHealthInsurerRecognizer``, the Presidio recognizer, is built on first use: importing this module for
+#: its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrHealthInsurerRecognizer", _recognizer_class)

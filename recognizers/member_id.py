@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer, not_one_repeated_digit
+from recognizers.spec import EntitySpec, lazy_attribute, not_one_repeated_digit
 
 ENTITY = "FR_MUTUELLE_MEMBER_ID"
 
@@ -162,12 +162,22 @@ SPEC = EntitySpec(
 )
 
 
-class FrMutuelleMemberIdRecognizer(SpecRecognizer):
-    """Presidio recognizer of member / adherent numbers at a mutuelle or complementary insurer.
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    Reported only after a context word (``n° adhérent``, ``matricule adhérent``, ``n° de contrat``,
-    ``member id``...) in the 40 characters before it with no other number between them; score 0.8.
-    """
+    class FrMutuelleMemberIdRecognizer(SpecRecognizer):
+        """Presidio recognizer of member / adherent numbers at a mutuelle or complementary insurer.
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="FrMutuelleMemberIdRecognizer")
+        Reported only after a context word (``n° adhérent``, ``matricule adhérent``, ``n° de contrat``,
+        ``member id``...) in the 40 characters before it with no other number between them; score 0.8.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="FrMutuelleMemberIdRecognizer")
+
+    return FrMutuelleMemberIdRecognizer
+
+
+#: ``FrMutuelleMemberIdRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrMutuelleMemberIdRecognizer", _recognizer_class)

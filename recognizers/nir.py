@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
-from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, SpecRecognizer
+from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, lazy_attribute
 
 ENTITY = "FR_NIR"
 
@@ -214,15 +214,25 @@ SPEC = EntitySpec(
 )
 
 
-class FrNirRecognizer(SpecRecognizer):
-    """Presidio recognizer of French NIR/NIA numbers in every written form, key and structure checked.
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    Scores: 0.85 for a valid NIR, 0.6 for a valid NIA/temporary number, 1.0 with a context word
-    (``NIR``, ``n° SS``, ``sécurité sociale``, ``carte vitale``, the INS OIDs, ...) just before it.
-    """
+    class FrNirRecognizer(SpecRecognizer):
+        """Presidio recognizer of French NIR/NIA numbers in every written form, key and structure checked.
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="FrNirRecognizer")
+        Scores: 0.85 for a valid NIR, 0.6 for a valid NIA/temporary number, 1.0 with a context word
+        (``NIR``, ``n° SS``, ``sécurité sociale``, ``carte vitale``, the INS OIDs, ...) just before it.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="FrNirRecognizer")
+
+    return FrNirRecognizer
+
+
+#: ``FrNirRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrNirRecognizer", _recognizer_class)
 
 
 # --- Vectorised forms, for whole Arrow arrays -------------------------------------------------------------

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from recognizers.spec import EntitySpec, SpecRecognizer
+from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "PHONE_NUMBER"
 
@@ -190,12 +190,22 @@ SPEC = EntitySpec(
 )
 
 
-class FrPhoneRecognizer(SpecRecognizer):
-    """Presidio recognizer of French phone numbers, checked with libphonenumber.
+def _recognizer_class() -> type:
+    from recognizers.adapter import SpecRecognizer
 
-    Scores: 0.7 for a grouped or international number, 0.4 for a bare run of ten digits, 0.9 after a context
-    word (``tél``, ``portable``, ``mobile``, ``fixe``, ``contact``...). Never inside a longer digit run.
-    """
+    class FrPhoneRecognizer(SpecRecognizer):
+        """Presidio recognizer of French phone numbers, checked with libphonenumber.
 
-    def __init__(self, supported_language: str = "fr"):
-        super().__init__([SPEC], supported_language=supported_language, name="FrPhoneRecognizer")
+        Scores: 0.7 for a grouped or international number, 0.4 for a bare run of ten digits, 0.9 after a context
+        word (``tél``, ``portable``, ``mobile``, ``fixe``, ``contact``...). Never inside a longer digit run.
+        """
+
+        def __init__(self, supported_language: str = "fr"):
+            super().__init__([SPEC], supported_language=supported_language, name="FrPhoneRecognizer")
+
+    return FrPhoneRecognizer
+
+
+#: ``FrPhoneRecognizer``, the Presidio recognizer, is built on first use: importing this module
+#: for its spec does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrPhoneRecognizer", _recognizer_class)

@@ -8,7 +8,8 @@ confidence, and the scores.
 
 Two consumers read the same spec, so they cannot disagree:
 
-* :class:`SpecRecognizer`, a Presidio ``EntityRecognizer`` that any ``AnalyzerEngine`` can register;
+* :class:`recognizers.adapter.SpecRecognizer`, a Presidio ``EntityRecognizer`` that any ``AnalyzerEngine``
+  can register;
 * ``leakguard.detect``, which runs the RE2 pre-filter over whole Arrow arrays and the Python expression and
   validation only on the few strings that survive.
 """
@@ -21,8 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 #: Separators people put inside written identifiers: space, no-break space, narrow no-break space, dot, dash.
 SEPARATORS = " \u00a0\u202f.-"
@@ -178,65 +177,6 @@ class EntitySpec:
             yield start, end, max(base, self.context_score) if near else base
 
 
-class SpecRecognizer(EntityRecognizer):
-    """A Presidio recognizer driven by one or more :class:`EntitySpec` of the same entity.
-
-    Context words are applied by the recognizer itself (within ``CONTEXT_WINDOW`` characters before the
-    match, accents and case folded), so the scores are the same whether or not the ``AnalyzerEngine`` runs a
-    context enhancer; the enhancer may still raise them further.
-    """
-
-    def __init__(self, specs: list[EntitySpec], *, supported_language: str = "fr", name: str | None = None):
-        self.specs = specs
-        entity = specs[0].entity
-        if any(s.entity != entity for s in specs):
-            raise ValueError("a SpecRecognizer serves one entity")
-        context = sorted({w for s in specs for w in s.context})
-        super().__init__(
-            supported_entities=[entity],
-            name=name or type(self).__name__,
-            supported_language=supported_language,
-            context=context,
-        )
-
-    def load(self) -> None:  # nothing to load: the specs are compiled at import
-        pass
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        if entities and not set(entities) & set(self.supported_entities):
-            return []
-        results: list[RecognizerResult] = []
-        seen: set[tuple[int, int]] = set()
-        for spec in self.specs:
-            for start, end, score in spec.find(text):
-                if (start, end) in seen:
-                    continue
-                seen.add((start, end))
-                explanation = AnalysisExplanation(
-                    recognizer=self.name,
-                    original_score=score,
-                    pattern_name=spec.name,
-                    pattern=spec.span_regex.pattern,
-                    validation_result=True if spec.validate is not None else None,
-                )
-                results.append(
-                    RecognizerResult(
-                        entity_type=spec.entity,
-                        start=start,
-                        end=end,
-                        score=score,
-                        analysis_explanation=explanation,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
-        return results
-
-
 def validate_each(validate: Callable[[str], bool]) -> Callable[[pa.Array], pa.Array]:
     """A ``validate_array`` that calls ``validate`` on each (distinct) cell, for entities whose columns hold
     few distinct values (dates of birth) or whose rules do not vectorise."""
@@ -255,3 +195,24 @@ def not_one_repeated_digit(values: pa.Array) -> pa.Array:
     for digit in "0123456789":
         repeated = pc.or_(repeated, pc.fill_null(pc.match_substring_regex(values, rf"^\s*{digit}+\s*$"), False))
     return pc.invert(repeated)
+
+
+def lazy_attribute(namespace: dict[str, object], name: str, factory: Callable[[], object]) -> Callable[[str], object]:
+    """A module ``__getattr__`` that builds ``name`` with ``factory`` on first access and keeps it.
+
+    Each recognizer module defines its Presidio class inside a factory, so that importing the module (as
+    ``leakguard.detect`` does, for the specs alone) does not import Presidio and spaCy, which costs seconds
+    on every run of a pre-commit hook. ``from recognizers.nir import FrNirRecognizer`` works as usual.
+    """
+
+    def __getattr__(attribute: str) -> object:
+        if attribute != name:
+            raise AttributeError(f"module {namespace['__name__']!r} has no attribute {attribute!r}")
+        value = factory()
+        if isinstance(value, type):
+            value.__module__ = str(namespace["__name__"])
+            value.__qualname__ = name
+        namespace[name] = value
+        return value
+
+    return __getattr__
