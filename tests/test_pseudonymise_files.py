@@ -7,7 +7,9 @@ written uncompressed here so that the output's bytes can be searched for the ori
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -135,6 +137,7 @@ def test_no_identifier_survives_in_the_output_bytes_in_any_written_form(inputs, 
         found = {"FR_NIR": set(table.column("nir").to_pylist()),
                  "EMAIL_ADDRESS": set(table.column("email").to_pylist()),
                  "PHONE_NUMBER": set(table.column("telephone").to_pylist())}
+    assert shared.survivors(found, output_text(inputs[kind], encoding))  # the search finds them in the input
     assert shared.survivors(found, text) == []
     if kind == "parquet":  # int64 NIRs are stored as 8 little-endian bytes
         table, _ = people()
@@ -427,3 +430,24 @@ def test_a_birth_date_column_under_generalise_month_verifies(inputs, tmp_path):
     assert report.verified is True
     births = pq.read_table(tmp_path / "out.parquet").column("date_naissance").drop_null()
     assert pc.all(pc.equal(pc.day(births), 1)).as_py()
+
+
+cells = st.text(alphabet=st.sampled_from(list("abcXYZ éà;,\"'\n\t-")), max_size=12)
+
+
+@given(rows=st.lists(st.tuples(cells, cells), min_size=1, max_size=6), crlf=st.booleans(), bom=st.booleans(),
+       final_newline=st.booleans())
+@FAST
+def test_a_csv_without_findings_comes_out_byte_for_byte(rows, crlf, bom, final_newline, tmp_path_factory):
+    newline = "\r\n" if crlf else "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator=newline).writerows([("libellé", "note"), *rows])
+    text = buffer.getvalue()
+    if not final_newline:
+        text = text[: -len(newline)]
+    directory = tmp_path_factory.mktemp("csv")
+    source = directory / "plain.csv"
+    source.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    report = pseudonymise_file(source, directory / "out.csv", KEY, ner=False)
+    assert not report.replaced and not report.problems
+    assert (directory / "out.csv").read_bytes() == source.read_bytes()

@@ -66,6 +66,9 @@ HINTED_CELL_SCORE = 0.8
 HINTED_DATE_SCORE = 0.9
 #: Identifier-like hints under which a digit run is not also reported as a phone number.
 _NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
+#: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
+#: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
+PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
@@ -246,9 +249,12 @@ class Detector:
         # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
         whole: _Block | None = None
         shaped = valid = 0
-        done = np.zeros(len(distinct), dtype=bool)
+        done = pc.fill_null(pc.match_substring_regex(distinct, PSEUDONYM_CELL_RE2), False).to_numpy(
+            zero_copy_only=False
+        ).copy()
         if self.options.wants("FR_NIR"):
             whole_shaped = _true_positions(pc.match_substring_regex(distinct, nir._WHOLE_CELL_RE2))
+            whole_shaped = whole_shaped[~done[whole_shaped]]
             if len(whole_shaped):
                 done[whole_shaped] = True
                 shaped += len(whole_shaped)

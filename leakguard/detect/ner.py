@@ -66,6 +66,8 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     value_stripped = value.strip(" .,;:'\"-")
     if len(value_stripped) < 2 or _HAS_DIGIT.search(value) or _CODE.match(value_stripped):
         return None
+    if "_" in value or _TITLE.match(value_stripped + " "):  # a pseudonym token, or a title alone ("Mme")
+        return None
     if not any(c.isalpha() for c in value_stripped):
         return None
     lead = len(value) - len(value.lstrip(" .,;:'\"-"))

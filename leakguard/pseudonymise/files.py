@@ -11,7 +11,9 @@ replaced when ``in_place=True``, itself atomically.
 place, and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
 found. Entities left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs,
 whose outputs are valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised
-(day 01, and month 01 for ``generalise:year``) rather than absent.
+(day 01, and month 01 for ``generalise:year``) rather than absent. Pseudonyms found again (the e-mail
+recognizer reports ``EMAIL_…@example.invalid``) and a civility left alone (``Mme`` before a name token, which
+the NER model may tag) are not identifiers.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
 decrypts each with the key, everything else left as it is.
@@ -45,6 +47,8 @@ __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_fi
 OnProgress = Callable[[str, int, int], None]
 #: Operators whose outputs are not checked by ``verify``: the value is kept, or is a valid NIR on purpose.
 UNVERIFIED_OPERATORS = ("keep", "fpe")
+#: A civility or title alone, which is no name (``Mme``, ``M.``, ``Dr``).
+CIVILITY_RE2 = r"^(?i:m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|mademoiselle|docteur|professeur)\.?$"
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
 
@@ -245,6 +249,10 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
             if unverified:
                 findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
             findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+            # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
+            title = pc.and_(pc.equal(findings["entity"], "PERSON"),
+                            pc.match_substring_regex(findings["value"], CIVILITY_RE2))
+            findings = findings.filter(pc.invert(title))
             for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
                 entity = row["entity"]
                 op = policy.operator(entity)

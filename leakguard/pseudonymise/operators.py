@@ -231,7 +231,8 @@ class Operator(ABC):
             return pa.DictionaryArray.from_arrays(array.indices, dictionary, ordered=array.type.ordered)
         if _is_text(array.type):
             encoded = array.dictionary_encode()
-            dictionary = pa.array(self.apply(encoded.dictionary.to_pylist()), array.type)
+            # a dictionary made by dictionary_encode holds distinct, non-null values: no dedup needed
+            dictionary = pa.array(self._apply_distinct(encoded.dictionary.to_pylist()), array.type)
             return dictionary.take(encoded.indices)
         return self._apply_typed(array)
 

@@ -53,10 +53,15 @@ class ColumnEdit:
 
     path: str
     values: pa.Array
-    #: positions (in the cell column) whose value was replaced
-    changed: np.ndarray
+    #: positions (in the cell column) of the findings replaced, one per finding
+    positions: np.ndarray
     #: for each entity replaced as whole cells, the positions of those cells (JSON numbers need them)
     whole: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> np.ndarray:
+        """Positions (in the cell column) whose value was replaced, ascending, each once."""
+        return np.unique(self.positions)
 
 
 @dataclass
@@ -128,7 +133,7 @@ class Rewriter:
         positions = _positions(column.rows, findings["row"])
         starts = findings["start"].to_numpy()
         ends = findings["end"].to_numpy()
-        entities = findings["entity"].combine_chunks()
+        entities = findings["entity"].combine_chunks().dictionary_encode()
         for entity, count in _counts(findings):
             counts[entity] += count
         values = column.values
@@ -141,10 +146,10 @@ class Rewriter:
             new = new.cast(kind)
         else:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
-        return ColumnEdit(column.name, new, np.unique(positions), whole)
+        return ColumnEdit(column.name, new, positions, whole)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                entities: pa.Array, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
+                entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         if text:
             lengths = pc.utf8_length(values.take(pa.array(positions))).to_numpy(zero_copy_only=False)
@@ -153,21 +158,24 @@ class Rewriter:
             is_whole = np.ones(len(positions), dtype=bool)
         new = values
         whole: dict[str, np.ndarray] = {}
-        entity_list = entities.to_pylist()
+        codes = entities.indices.to_numpy(zero_copy_only=False)
+        names = entities.dictionary.to_pylist()
         if is_whole.any():
-            picked = np.flatnonzero(is_whole)
-            by_entity: dict[str, list[int]] = {}
-            for i in picked.tolist():
-                by_entity.setdefault(entity_list[i], []).append(i)
-            for entity, items in by_entity.items():
-                cells = np.unique(positions[items])
+            for code, entity in enumerate(names):
+                cells = positions[is_whole & (codes == code)]
+                if not len(cells):
+                    continue
+                if len(cells) > 1 and not (np.diff(cells) > 0).all():
+                    cells = np.unique(cells)
                 whole[entity] = cells
                 new = self._replace_whole(new, values, cells, self.policy.operator(entity))
         if not is_whole.all():
             picked = np.flatnonzero(~is_whole)
-            span_values = findings["value"].take(pa.array(picked)).to_pylist()
-            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked],
-                                      [entity_list[i] for i in picked.tolist()], span_values)
+            index = pa.array(picked)
+            span_values = findings["value"].take(index).to_pylist()
+            span_entities = [names[c] for c in codes[picked].tolist()]
+            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_entities,
+                                      span_values)
         return new, whole
 
     @staticmethod
