@@ -93,6 +93,8 @@ class DetectOptions:
     min_score: float = 0.0
     column_hints: dict[str, str] | None = None  # column -> entity (or "FREE_TEXT", or "" for no hint)
     show_values: bool = False
+    #: masked previews of the findings; a pseudonymiser, which never shows them, turns them off (empty strings)
+    previews: bool = True
 
     def wants(self, entity: str) -> bool:
         return (self.entities is None or entity in self.entities) and entity not in self.exclude_entities
@@ -473,7 +475,10 @@ class Detector:
         entities = [e for b in blocks for e in b.entity]
         values = pa.concat_arrays([b.value if isinstance(b.value, pa.Array) else pa.array(b.value, pa.string())
                                    for b in blocks])
-        previews = pa.concat_arrays([_previews(b) for b in blocks])
+        if self.options.previews:
+            previews = pa.concat_arrays([_previews(b) for b in blocks])
+        else:
+            previews = pa.array([""] * len(u), pa.string())
         n_distinct = int(u.max()) + 1
         counts = np.bincount(u, minlength=n_distinct)
         order = np.argsort(u, kind="stable")

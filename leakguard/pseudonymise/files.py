@@ -192,7 +192,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
     valid NIR: run this on ``fpe`` outputs only.
     """
     policy = _Reidentify(key)
-    options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True)
+    options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True, previews=False)
     metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}
     from leakguard import __version__
 

@@ -83,7 +83,7 @@ class ChunkEdits:
 
 def detect_options(ner: bool) -> DetectOptions:
     """The detector options of pseudonymisation: every entity, raw spans included (they are replaced)."""
-    return DetectOptions(ner=ner, show_values=True)
+    return DetectOptions(ner=ner, show_values=True, previews=False)
 
 
 class Rewriter:
