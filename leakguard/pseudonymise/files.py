@@ -21,6 +21,7 @@ decrypts each with the key, everything else left as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections import Counter
@@ -237,7 +238,7 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
     """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
-    detector = Detector(detect_options(ner))
+    detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples are shown masked
     generalised: dict[str, bool] = {}
     with open_source(path, batch_rows=batch_rows, display_path=display) as source:
         for item in source.chunks():
