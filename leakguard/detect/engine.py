@@ -205,10 +205,10 @@ class Detector:
         table = pa.concat_tables(tables)
         if self.options.min_score > 0:
             table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
-        return table, counts
+        return table.sort_by([("row", "ascending"), ("start", "ascending")]), counts
 
     def resolve(self, raw: pa.Table, profile: NirProfile) -> pa.Table:
-        """Keep unproven NIRs only in columns that hold NIRs; sort by row and offset."""
+        """Keep unproven NIRs only in columns that hold NIRs (the order, by row and offset, is kept)."""
         unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
         if pc.any(unproven).as_py():
             columns = pc.unique(raw.filter(unproven)["column"]).to_pylist()
@@ -221,7 +221,7 @@ class Detector:
             entity = pc.if_else(pc.equal(raw["entity"], UNPROVEN_NIR), "FR_NIR", raw["entity"])
             index = raw.schema.get_field_index("entity")
             raw = raw.set_column(index, raw.schema.field(index), entity)
-        return raw.sort_by([("row", "ascending"), ("start", "ascending")])
+        return raw
 
     # -- one column ----------------------------------------------------------------------------------------
 
@@ -472,7 +472,7 @@ class Detector:
     def _expand(self, blocks: list[_Block], index: np.ndarray, rows: pa.Array, column: str | None) -> pa.Table:
         """Map findings on distinct values to every cell holding the value (numpy index arithmetic)."""
         u = np.concatenate([b.u for b in blocks])
-        entities = [e for b in blocks for e in b.entity]
+        entities = pa.concat_arrays([_entities(b) for b in blocks])
         values = pa.concat_arrays([b.value if isinstance(b.value, pa.Array) else pa.array(b.value, pa.string())
                                    for b in blocks])
         if self.options.previews:
@@ -493,10 +493,10 @@ class Detector:
         pick = pa.array(order[first + within])
         arrays = {
             "row": pc.take(rows, pa.array(np.repeat(cells, repeat))).cast(pa.int64()),
-            "column": pa.array([column] * total, pa.string()) if column is not None else pa.nulls(total, pa.string()),
+            "column": pa.repeat(pa.scalar(column, pa.string()), total),
             "start": pa.array(np.concatenate([b.start for b in blocks])).take(pick),
             "end": pa.array(np.concatenate([b.end for b in blocks])).take(pick),
-            "entity": pa.array(entities, pa.string()).take(pick),
+            "entity": entities.take(pick),
             "score": pa.array(np.concatenate([b.score for b in blocks])).take(pick),
             "preview": previews.take(pick),
         }
@@ -510,6 +510,14 @@ class Detector:
         if self.options.show_values:
             table = table.append_column("value", pa.array([], pa.string()))
         return table
+
+
+def _entities(block: _Block) -> pa.Array:
+    """The entity of each finding of a block (one repeated value for whole-cell blocks)."""
+    first = block.entity[0]
+    if block.entity.count(first) == len(block.entity):
+        return pa.repeat(pa.scalar(first, pa.string()), len(block.entity))
+    return pa.array(block.entity, pa.string())
 
 
 def _previews(block: _Block) -> pa.Array:
