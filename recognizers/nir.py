@@ -192,6 +192,26 @@ CONTEXT = (
     "1.2.250.1.213.1.4.9",
 )
 
+#: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
+#: they say it is an invoice, order or claim number that passes the key by chance (one in 97).
+NEGATIVE_CONTEXT = (
+    "facture",
+    "factures",
+    "invoice",
+    "commande",
+    "order",
+    "n° de commande",
+    "bon de commande",
+    "transaction",
+    "ticket",
+    "bordereau",
+    "colis",
+    "tracking",
+    "siret",
+    "siren",
+    "ean",
+)
+
 SCORE = 0.85
 TEMPORARY_SCORE = 0.6
 CONTEXT_SCORE = 1.0
@@ -211,6 +231,7 @@ SPEC = EntitySpec(
     context=CONTEXT,
     validate=is_valid,
     score_of=_score_of,
+    negative_context=NEGATIVE_CONTEXT,
 )
 
 

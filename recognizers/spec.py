@@ -112,8 +112,12 @@ class EntitySpec:
     whole_re2: str | None = None
     #: optional: vectorised ``validate`` of cells matching ``whole_re2`` (string array -> boolean array)
     validate_array: Callable[[pa.Array], pa.Array] | None = None
+    #: optional: words that, right before a match and without a context word, say it is something else
+    #: (``facture n°``, ``commande``: a 15-digit invoice number that passes the NIR key by chance)
+    negative_context: tuple[str, ...] = ()
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     def context_regex(self) -> re.Pattern[str] | None:
         """One regex matching any folded context word on word boundaries, or ``None`` without context."""
@@ -124,6 +128,16 @@ class EntitySpec:
             alternation = "|".join(re.escape(w) for w in words)
             self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
         return self._context_re[0]
+
+    def has_negative_context(self, folded_text: str, start: int) -> bool:
+        """Whether a negative context word ends in the ``context_window`` characters before ``start``."""
+        if not self.negative_context:
+            return False
+        if not self._negative_re:
+            words = sorted({fold(w) for w in self.negative_context}, key=len, reverse=True)
+            alternation = "|".join(re.escape(w) for w in words)
+            self._negative_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
+        return self._negative_re[0].search(folded_text, max(0, start - self.context_window), start) is not None
 
     def context_re2(self) -> str | None:
         """An RE2 pattern that every text holding one of the context words matches (accents and case aside).
@@ -167,10 +181,12 @@ class EntitySpec:
                 continue
             start, end = match.span()
             near = context
-            if not near and self.context:
+            if not near and (self.context or self.negative_context):
                 if folded is None:
                     folded = fold(text)
                 near = self.has_context(folded, start)
+                if not near and self.has_negative_context(folded, start):
+                    continue
             if self.needs_context and not near:
                 continue
             base = self.base_score(value)

@@ -164,3 +164,16 @@ def test_entity_filters_and_min_score():
     column = pa.array([value, temporary])
     assert detect(DetectOptions(ner=False, exclude_entities=frozenset({"FR_NIR"})), c0=column).num_rows == 0
     assert detect(DetectOptions(ner=False, min_score=0.7), c0=column)["row"].to_pylist() == [0]
+
+
+def test_an_invoice_number_passing_the_key_in_a_comment_is_not_a_nir_but_a_named_nir_beside_it_is():
+    rng = random.Random(31)
+    people = random_nirs(rng, 40)
+    lucky = []  # 15-digit invoice numbers that pass the NIR key by chance
+    while len(lucky) < 20:
+        candidate = str(rng.randrange(10**14, 10**15))
+        if nir.is_valid(candidate):
+            lucky.append(candidate)
+    comments = [f"Appel de l'assuré, NIR {p}." for p in people] + [f"Rejet facture n° {n} (doublon)." for n in lucky]
+    findings = detect(commentaire=pa.array(comments))
+    assert sorted(findings.filter(pc.equal(findings["entity"], "FR_NIR"))["row"].to_pylist()) == list(range(40))

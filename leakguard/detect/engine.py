@@ -405,6 +405,8 @@ class Detector:
                 if folded is None:
                     folded = fold(text)
                 context = spec.has_context(folded, start)
+                if not context and spec.has_negative_context(folded, start):
+                    continue  # "facture n° 2850…": an invoice number passing the key by chance
             score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
             out.append((u, start, end, score, value, context))
         return shaped, valid
