@@ -4,8 +4,10 @@ Library entry points (the CLI is a thin shell over them):
 
 * :func:`scan_table` — findings of one in-memory table or record batch;
 * :func:`scan_batches` — the streaming form over an iterable of record batches;
-* :func:`scan_paths` — files and directories (Parquet, CSV, JSON lines, text/logs, ``.gz``);
-* :func:`pseudonymise_table` and :func:`pseudonymise_batches` — keyed, join-preserving rewriting.
+* :func:`scan_path` — one file (Parquet, CSV, JSON lines, text/logs, ``.gz``), chunk by chunk, and
+  :func:`scan_files` — files and directories, with a reporter (what ``leakguard scan`` runs);
+* :func:`pseudonymise_table`, :func:`pseudonymise_batches` and :func:`pseudonymise_file` — keyed,
+  join-preserving, format-preserving rewriting.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ __version__ = "0.1.0"
 
 # The library entry points (after __version__: the modules below read it).
 from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
-from leakguard.scan import scan_batches, scan_table
+from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
 
 __all__ = [
     "__version__",
@@ -22,5 +24,7 @@ __all__ = [
     "pseudonymise_file",
     "pseudonymise_table",
     "scan_batches",
+    "scan_files",
+    "scan_path",
     "scan_table",
 ]

@@ -59,7 +59,6 @@ from leakguard.report.text import clean
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/leakguard/leakguard"
 FINGERPRINT = "leakguardLocation/v1"
 
 #: Stable SARIF rule ids, one per entity. Never change or reuse an id: code-scanning tools key alerts on them.
@@ -223,7 +222,6 @@ class SarifReporter(BaseReporter):
                     "name": "leakguard",
                     "version": __version__,
                     "semanticVersion": __version__,
-                    "informationUri": INFORMATION_URI,
                     "rules": [rule(entity) for entity in ordered],
                     "notifications": [{"id": id_, "shortDescription": {"text": text}} for id_, text in NOTIFICATIONS],
                 }
