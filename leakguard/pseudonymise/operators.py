@@ -68,24 +68,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.findings import ENTITIES
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.fpe import NirCipher, NotANir
 from leakguard.pseudonymise.normalise import normaliser
 
 #: The entity names of the contract (DESIGN.md); ``--operator`` accepts these.
-KNOWN_ENTITIES = (
-    "FR_NIR",
-    "FR_AMC",
-    "FR_MUTUELLE_MEMBER_ID",
-    "FR_HEALTH_INSURER",
-    "FR_HEALTH_GUARANTEE",
-    "DATE_OF_BIRTH",
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "IBAN_CODE",
-)
+KNOWN_ENTITIES = ENTITIES
 
 #: Token prefixes; an entity not listed here uses its own name and ``_``.
 TOKEN_PREFIXES = {
