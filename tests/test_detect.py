@@ -177,3 +177,23 @@ def test_an_invoice_number_passing_the_key_in_a_comment_is_not_a_nir_but_a_named
     comments = [f"Appel de l'assuré, NIR {p}." for p in people] + [f"Rejet facture n° {n} (doublon)." for n in lucky]
     findings = detect(commentaire=pa.array(comments))
     assert sorted(findings.filter(pc.equal(findings["entity"], "FR_NIR"))["row"].to_pylist()) == list(range(40))
+
+
+def test_a_nir_exported_without_its_key_is_found_in_a_column_named_for_nirs_only():
+    people = random_nirs(random.Random(37), 30)
+    bodies = [p[:13] if i % 2 else nir.format(p)[:-3] for i, p in enumerate(people)]  # compact or grouped
+    wrong = ["5" + p[1:13] for p in people[:5]]  # no such sex digit
+    findings = detect(**{"N° SS": pa.array(bodies + wrong), "Clé": pa.array([p[13:] for p in people] + ["00"] * 5)})
+    assert findings["column"].to_pylist() == ["N° SS"] * 30
+    assert set(findings["score"].to_pylist()) == {0.8}
+    assert detect(c3=pa.array(bodies)).num_rows == 0  # 13 digits alone prove nothing
+
+
+def test_the_same_nir_with_or_without_its_key_gets_the_same_pseudonym():
+    import leakguard
+
+    (person,) = random_nirs(random.Random(41), 1)
+    key = bytes(range(32))
+    whole = leakguard.pseudonymise_table(pa.table({"nir": [person]}), key, ner=False)["nir"][0].as_py()
+    split = leakguard.pseudonymise_table(pa.table({"nir": [person[:13]]}), key, ner=False)["nir"][0].as_py()
+    assert whole == split and whole.startswith("NIR_")

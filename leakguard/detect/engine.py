@@ -64,6 +64,8 @@ _RANK[UNPROVEN_NIR] = _RANK["FR_NIR"]
 #: Score of a whole cell reported only because of its column name (a ``nom`` column, a ``mutuelle`` column).
 HINTED_CELL_SCORE = 0.8
 HINTED_DATE_SCORE = 0.9
+#: Score of the 13 characters of a NIR without its key, in a column named for NIRs (structure checked, no key).
+NIR_BODY_SCORE = 0.8
 #: Identifier-like hints under which a digit run is not also reported as a phone number.
 _NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
@@ -264,6 +266,10 @@ class Detector:
                 valid += len(whole_nir)
                 if len(whole_nir):
                     whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
+        if hinted == "FR_NIR" and self.options.wants("FR_NIR"):
+            bodies = self._nir_bodies(distinct, done)
+            if bodies is not None:
+                blocks.append(bodies)
         if kind == "integer":
             # integers hold a NIR, or (with a hint) an AMC / member number; nothing else is written as one
             specs = [s for s in self.specs if s.entity == hinted and s.entity != "FR_NIR"]
@@ -353,6 +359,25 @@ class Detector:
         return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
                       [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
                       trimmed)
+
+    def _nir_bodies(self, distinct: pa.Array, done: np.ndarray) -> _Block | None:
+        """In a column named for NIRs, cells that are a NIR without its key (the key in a column of its own)."""
+        open_positions = np.flatnonzero(~done)
+        if len(open_positions) == 0:
+            return None
+        values = distinct.take(pa.array(open_positions))
+        found = _true_positions(nir.is_valid_body_array(values))
+        if len(found) == 0:
+            return None
+        positions = open_positions[found]
+        done[positions] = True
+        cells = values.take(pa.array(found))
+        stripped = pc.utf8_ltrim_whitespace(cells)
+        starts = pc.subtract(pc.utf8_length(cells), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
+        trimmed = pc.utf8_rtrim_whitespace(stripped)
+        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+        return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+                      ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed)
 
     def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool) -> _Block | None:
         """Distinct values that are exactly one ``spec`` value (surrounding spaces aside), in Arrow.
