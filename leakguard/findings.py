@@ -15,7 +15,8 @@ score       float64    0..1
 preview     string     masked value (``1 85 05 •• ••• ••• ••``), never the raw value
 ==========  =========  =================================================================================
 
-The cell text of a non-string value is its decimal string for integers and ``YYYY-MM-DD`` for dates.
+The cell text of a non-string value is its decimal string for integers and ``YYYY-MM-DD`` for dates; a float
+column of whole numbers (a NIR column gone through pandas, with missing values) is read as integers.
 """
 
 from __future__ import annotations

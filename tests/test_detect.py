@@ -197,3 +197,16 @@ def test_the_same_nir_with_or_without_its_key_gets_the_same_pseudonym():
     whole = leakguard.pseudonymise_table(pa.table({"nir": [person]}), key, ner=False)["nir"][0].as_py()
     split = leakguard.pseudonymise_table(pa.table({"nir": [person[:13]]}), key, ner=False)["nir"][0].as_py()
     assert whole == split and whole.startswith("NIR_")
+
+
+def test_a_nir_column_gone_through_pandas_as_float64_is_read_and_pseudonymised_as_integers():
+    import leakguard
+
+    people = random_nirs(random.Random(43), 5)
+    column = pa.array([float(p) for p in people] + [None], pa.float64())
+    assert detect(c0=column)["row"].to_pylist() == [0, 1, 2, 3, 4]
+    assert detect(montant=pa.array([12.5, 3.0])).num_rows == 0
+    out = leakguard.pseudonymise_table(pa.table({"c0": column}), bytes(range(32)), ner=False)
+    assert out.schema == pa.schema([("c0", pa.float64())]) and out["c0"].null_count == 1
+    assert not set(out["c0"].to_pylist()) & {float(p) for p in people}
+    assert detect(c0=out["c0"].combine_chunks()).num_rows == 0

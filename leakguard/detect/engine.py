@@ -131,6 +131,15 @@ def _strings(values: pa.Array, hint: Hint | None) -> tuple[pa.Array, str] | None
         return values, "string"
     if pa.types.is_integer(kind):
         return pc.cast(values, pa.string()), "integer"
+    if pa.types.is_floating(kind):
+        # a NIR column with missing values, gone through pandas, comes back as float64: whole numbers are
+        # read as the integers they are (exact below 2**53, which every NIR is)
+        present = values.drop_null()
+        if len(present) == 0 or not pc.all(pc.equal(pc.floor(present), present)).as_py():
+            return None
+        if pc.max(pc.abs(present)).as_py() >= 2**53:
+            return None
+        return pc.cast(pc.cast(values, pa.int64()), pa.string()), "integer"
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         if hint is None or hint.entity != "DATE_OF_BIRTH":
             return None

@@ -233,7 +233,9 @@ class Operator(ABC):
         )
 
     def _apply_via_text(self, array: pa.Array) -> pa.Array:
-        """Integers as their decimal text through :meth:`apply`, then back to the array's type."""
+        """Integers (and whole floats) as their decimal text through :meth:`apply`, back to the array's type."""
+        if pa.types.is_floating(array.type):
+            return self._apply_via_text(_whole_floats(array, self)).cast(array.type)
         if not pa.types.is_integer(array.type):
             return Operator._apply_typed(self, array)
         text = self.apply_array(array.cast(pa.string()))
@@ -425,6 +427,11 @@ class HmacOperator(Operator):
         return out
 
     def _apply_typed(self, array: pa.Array) -> pa.Array:
+        if pa.types.is_floating(array.type):
+            # float64 holds integers exactly up to 2**53: 15-digit tokens (collisions: see the module docstring)
+            encoded = _whole_floats(array, self).cast(pa.string()).dictionary_encode()
+            numbers = pa.array([float(t) for t in self.apply_numeric(encoded.dictionary.to_pylist(), 15)])
+            return numbers.take(encoded.indices).cast(array.type)
         if not pa.types.is_integer(array.type):
             return super()._apply_typed(array)
         if array.type.bit_width < 64:
@@ -442,6 +449,18 @@ class HmacOperator(Operator):
     def describe(self) -> str:
         shape = f"{self.prefix}<{TOKEN_CHARS} base32>{self.suffix}"
         return f"hmac (keyed token {shape}, same value -> same token, not reversible)"
+
+
+def _whole_floats(array: pa.Array, operator: Operator) -> pa.Array:
+    """A float column of whole numbers (a NIR column gone through pandas) as int64; an error otherwise."""
+    present = array.drop_null()
+    if len(present) and not (pc.all(pc.equal(pc.floor(present), present)).as_py()
+                             and pc.max(pc.abs(present)).as_py() < 2**53):
+        raise OperatorProblem(
+            f"{operator.name} cannot fill a {array.type} column of {operator.entity} holding fractions; "
+            "cast the column to string or choose another operator"
+        )
+    return array.cast(pa.int64())
 
 
 class FpeOperator(Operator):
