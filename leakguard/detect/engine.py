@@ -356,16 +356,13 @@ class Detector:
 
     def _whole_cell_nirs(self, distinct: pa.Array, positions: np.ndarray, hinted: bool) -> _Block:
         values = distinct.take(pa.array(positions))
-        stripped = pc.utf8_ltrim_whitespace(values)
-        starts = pc.subtract(pc.utf8_length(values), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
-        trimmed = pc.utf8_rtrim_whitespace(stripped)
-        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+        starts, ends, trimmed = _trimmed(values)
         if hinted:
             scores = np.full(len(positions), nir.CONTEXT_SCORE)
         else:
             temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
             scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
-        return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+        return _Block(positions.astype(np.int64), starts, ends,
                       [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
                       trimmed)
 
@@ -381,11 +378,8 @@ class Detector:
         positions = open_positions[found]
         done[positions] = True
         cells = values.take(pa.array(found))
-        stripped = pc.utf8_ltrim_whitespace(cells)
-        starts = pc.subtract(pc.utf8_length(cells), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
-        trimmed = pc.utf8_rtrim_whitespace(stripped)
-        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
-        return _Block(positions.astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+        starts, ends, trimmed = _trimmed(cells)
+        return _Block(positions.astype(np.int64), starts, ends,
                       ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed)
 
     def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool) -> _Block | None:
@@ -410,17 +404,14 @@ class Detector:
             matched, cells = matched[ok], cells.take(pa.array(ok))
             if len(matched) == 0:
                 return None
-        stripped = pc.utf8_ltrim_whitespace(cells)
-        starts = pc.subtract(pc.utf8_length(cells), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
-        trimmed = pc.utf8_rtrim_whitespace(stripped)
-        ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+        starts, ends, trimmed = _trimmed(cells)
         if hinted:
             scores = np.full(len(matched), max(spec.score, spec.context_score))
         elif spec.score_of is not None:
             scores = np.array([spec.score_of(text) for text in trimmed.to_pylist()], np.float64)
         else:
             scores = np.full(len(matched), spec.score)
-        return _Block(open_positions[matched].astype(np.int64), starts.astype(np.int32), ends.astype(np.int32),
+        return _Block(open_positions[matched].astype(np.int64), starts, ends,
                       [spec.entity] * len(matched), scores, trimmed)
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
@@ -546,6 +537,15 @@ class Detector:
         if self.options.show_values:
             table = table.append_column("value", pa.array([], pa.string()))
         return table
+
+
+def _trimmed(cells: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Each cell without its surrounding white space, and where that text starts and ends in the cell."""
+    stripped = pc.utf8_ltrim_whitespace(cells)
+    starts = pc.subtract(pc.utf8_length(cells), pc.utf8_length(stripped)).to_numpy(zero_copy_only=False)
+    trimmed = pc.utf8_rtrim_whitespace(stripped)
+    ends = starts + pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)
+    return starts.astype(np.int32), ends.astype(np.int32), trimmed
 
 
 def _entities(block: _Block) -> pa.Array:
