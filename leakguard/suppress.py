@@ -116,6 +116,9 @@ class _FileLines:
                 reader = csv.reader(text, delimiter=info.delimiter or ",", quotechar='"', doublequote=True)
                 previous = 0
                 header = True
+                if info.extra.get("excel_sep_line"):  # Excel's "sep=;" line comes before the header
+                    next(reader, None)
+                    previous = reader.line_num
                 try:
                     for record in reader:
                         if record:

@@ -243,3 +243,21 @@ def test_progress_is_shown_on_a_terminal_and_nothing_on_a_pipe(files):
     assert process.wait(timeout=120) == 1
     drawn = b"".join(chunks).decode(errors="replace")
     assert "scanning" in drawn or "\x1b[" in drawn
+
+
+def test_an_excel_csv_with_a_sep_line_is_read_with_its_real_header(tmp_path):
+    people = generated_nirs(2, seed=12)
+    path = tmp_path / "export_excel.csv"
+    path.write_bytes(("sep=;\r\nN° SS;Nom\r\n" + "".join(f"{nir.format(p)};Durand\r\n" for p in people))
+                     .encode("cp1252"))
+    code, out, _ = run(str(path), "--format", "jsonl", "--no-ner")
+    findings = [r for r in map(json.loads, out.splitlines()) if r["type"] == "finding"]
+    assert code == 1
+    assert {(f["row"], f["column"], f["entity"]) for f in findings} == {
+        (0, "N° SS", "FR_NIR"), (1, "N° SS", "FR_NIR"), (0, "Nom", "PERSON"), (1, "Nom", "PERSON")}
+    target = tmp_path / "pseudo.csv"
+    result = CliRunner().invoke(cli, ["pseudonymise", str(path), str(target), "--no-ner"],
+                                env={"LEAKGUARD_KEY": "ab" * 32}, catch_exceptions=False)
+    assert result.exit_code == 0
+    written = target.read_bytes().decode("cp1252").split("\r\n")
+    assert written[:2] == ["sep=;", "N° SS;Nom"] and written[2].startswith("NIR_")

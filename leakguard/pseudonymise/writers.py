@@ -170,9 +170,13 @@ def raw_header(source: Source) -> str:
             block = stream.read(1 << 16)
             data += block
             text = data[: complete_utf8_length(data)].decode("utf-8", "replace")
-            end = _record_end(text.lstrip("\r\n"))
+            text = text.lstrip("\r\n")
+            end = _record_end(text)
+            if end is not None and source.info.extra.get("excel_sep_line"):
+                # Excel's "sep=;" line, then the header record: both are kept as written
+                second = _record_end(text[end + 1 :])
+                end = None if second is None else end + 1 + second
             if end is not None or not block:
-                text = text.lstrip("\r\n")
                 header = text if end is None else text[:end]
                 return header[:-1] if header.endswith("\r") else header
     finally:

@@ -62,15 +62,18 @@ class CsvSource(Source):
         info.extra["columns"] = unique_names(header)
 
     def _reader(self, stream: Utf8Stream, names: Sequence[str], skipped: list[tuple[int, int, int]]):
+        lines_before_header = 1 if self.info.extra.get("excel_sep_line") else 0
+
         def on_invalid_row(row: pacsv.InvalidRow) -> str:
             # row.number is the 1-based row number in the file, the header being row 1 (None if unknown)
-            data_row = row.number - 2 if row.number is not None else -1
+            data_row = row.number - 2 - lines_before_header if row.number is not None else -1
             skipped.append((data_row, row.expected_columns, row.actual_columns))
             return "skip"
 
         return pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False,
+                                           skip_rows=lines_before_header),
             parse_options=pacsv.ParseOptions(
                 delimiter=self.info.delimiter or ",",
                 quote_char='"',

@@ -128,6 +128,10 @@ def sample_records(text: str, delimiter: str, complete: bool) -> list[list[str]]
     return records
 
 
+#: The first line Excel writes (and reads) to name a CSV file's delimiter: ``sep=;``.
+EXCEL_SEP_LINE = re.compile(r"\A\ufeff?sep=([;,\t|])\r?\n", re.IGNORECASE)
+
+
 def sniff_delimiter(text: str, complete: bool, csv_extension: bool) -> tuple[str, list[str]] | None:
     """The best delimiter and the header it gives, or None when no delimiter makes a table.
 
@@ -197,6 +201,15 @@ def sniff_file(path: str, display: str) -> SourceInfo:
         info.format = "jsonl"
         return info
     if extension in _TEXT_EXTENSIONS:
+        return info
+    excel = EXCEL_SEP_LINE.match(text)
+    if excel is not None:
+        # Excel's "sep=;" first line names the delimiter; the header is the next record
+        records = sample_records(text[excel.end():], excel.group(1), complete)
+        info.format = "csv"
+        info.delimiter = excel.group(1)
+        info.extra["header"] = records[0] if records else []
+        info.extra["excel_sep_line"] = True
         return info
     is_csv_extension = extension in _CSV_EXTENSIONS
     found = sniff_delimiter(text, complete, csv_extension=is_csv_extension)
