@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import random
 import re
 import struct
 from functools import cache
@@ -451,3 +452,23 @@ def test_a_csv_without_findings_comes_out_byte_for_byte(rows, crlf, bom, final_n
     report = pseudonymise_file(source, directory / "out.csv", KEY, ner=False)
     assert not report.replaced and not report.problems
     assert (directory / "out.csv").read_bytes() == source.read_bytes()
+
+
+def test_a_nir_written_as_a_bare_json_number_in_a_text_file_leaves_valid_json(tmp_path):
+    from tests.strategies import make_nir
+
+    rng = random.Random(5)
+    numbers = []
+    while len(numbers) < 3:
+        number = make_nir("1", rng.randint(0, 99), rng.randint(1, 12), f"{rng.randint(1, 95):02d}001", 7)
+        if number.isdigit():
+            numbers.append(number)
+    document = tmp_path / "export.json"
+    document.write_text(json.dumps(
+        [{"beneficiaire": {"nom": "Durand", "nir": int(n)}, "commentaire": f"NIR {n}"} for n in numbers], indent=2))
+    out = tmp_path / "export.pseudo.json"
+    pseudonymise_file(document, out, KEY, ner=False)
+    written = out.read_text()
+    parsed = json.loads(written)
+    assert [p["beneficiaire"]["nir"][:4] for p in parsed] == ["NIR_"] * 3
+    assert not any(n in written for n in numbers)

@@ -25,6 +25,7 @@ only cells holding spans inside free text are rebuilt one by one.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -207,10 +208,19 @@ class Rewriter:
             j = index[int(positions[i])]
             cell = texts[j]
             start, end = int(starts[i]), int(ends[i])
-            texts[j] = cell[:start] + replacement[(entities[i], span_values[i])] + cell[end:]
+            token = replacement[(entities[i], span_values[i])]
+            if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+                token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
+            texts[j] = cell[:start] + token + cell[end:]
         mask = np.zeros(len(new), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
+
+
+def _bare_json_number(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a JSON number value (``"nir": 185…,``) in a payload or document."""
+    after = text[end:].lstrip()[:1]
+    return text[:start].rstrip().endswith(":") and after in ("", ",", "}", "]")
 
 
 def _same_type(array: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
