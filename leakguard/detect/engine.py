@@ -25,7 +25,6 @@ first). Raw values never leave this module unless ``show_values`` is set: findin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -294,10 +293,9 @@ class Detector:
         nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
-            open_positions = np.flatnonzero(~done)
+            open_positions, subset = _unsettled(distinct, done)
             if len(open_positions) == 0:
                 break
-            subset = distinct if len(open_positions) == len(distinct) else distinct.take(pa.array(open_positions))
             matches = pc.match_substring_regex(subset, spec.prefilter)
             if spec.needs_context and hinted != spec.entity:
                 # without a column hint, only texts with one of its context words can hold this entity
@@ -368,10 +366,9 @@ class Detector:
 
     def _nir_bodies(self, distinct: pa.Array, done: np.ndarray) -> _Block | None:
         """In a column named for NIRs, cells that are a NIR without its key (the key in a column of its own)."""
-        open_positions = np.flatnonzero(~done)
+        open_positions, values = _unsettled(distinct, done)
         if len(open_positions) == 0:
             return None
-        values = distinct.take(pa.array(open_positions))
         found = _true_positions(nir.is_valid_body_array(values))
         if len(found) == 0:
             return None
@@ -390,10 +387,9 @@ class Detector:
         """
         if spec.needs_context and not hinted:
             return None
-        open_positions = np.flatnonzero(~done)
+        open_positions, values = _unsettled(distinct, done)
         if len(open_positions) == 0:
             return None
-        values = distinct.take(pa.array(open_positions)) if len(open_positions) < len(distinct) else distinct
         matched = _true_positions(pc.match_substring_regex(values, rf"^\s*(?:{spec.whole_re2})\s*$"))
         if len(matched) == 0:
             return None
@@ -539,6 +535,12 @@ class Detector:
         return table
 
 
+def _unsettled(distinct: pa.Array, done: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Positions of the distinct values no recognizer has settled yet, and those values."""
+    positions = np.flatnonzero(~done)
+    return positions, distinct if len(positions) == len(distinct) else distinct.take(pa.array(positions))
+
+
 def _trimmed(cells: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """Each cell without its surrounding white space, and where that text starts and ends in the cell."""
     stripped = pc.utf8_ltrim_whitespace(cells)
@@ -587,9 +589,3 @@ def _resolve(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, s
             kept.append(span)
     return sorted(kept, key=lambda s: s[0])
 
-
-def scan_chunks(chunks: Iterable[Chunk], options: DetectOptions | None = None) -> Iterable[pa.Table]:
-    """Findings of each chunk of one stream, in order (the NIR profile spans the stream)."""
-    detector = Detector(options)
-    for chunk in chunks:
-        yield detector.detect(chunk)
