@@ -102,6 +102,8 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised check of cells in one of the written forms (``SPEC.whole_re2``): the length of the
     country's IBAN and the ISO 7064 MOD 97-10 check digits (the national checks of :func:`validate` are
     left out: the check digits already make a random string pass one time in 97).
+
+    The check digits are computed in numpy over a matrix of the compact numbers, one row per cell.
     """
     number = pc.utf8_upper(pc.replace_substring_regex(values, r"[ \x{00a0}\x{202f}.\-]+", ""))
     length_key = pc.binary_join_element_wise(
@@ -110,17 +112,44 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     known = pa.array([f"{country}:{4 + length}" for country, length in bban_lengths().items()], pa.string())
     shaped = pc.fill_null(pc.and_(pc.is_in(length_key, known),
                                   pc.match_substring_regex(number, "^[A-Z]{2}[0-9]{2}[0-9A-Z]+$")), False)
-    number = pc.if_else(shaped, number, pa.scalar("AA00"))
-    digits = pc.binary_join_element_wise(pc.utf8_slice_codeunits(number, 4), pc.utf8_slice_codeunits(number, 0, 4), "")
-    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        digits = pc.replace_substring(digits, letter, str(ord(letter) - 55))
-    width = 8 * 9  # 34 characters, each letter two digits: at most 68 digits
-    padded = pc.utf8_lpad(digits, width, "0")
-    remainder = np.zeros(len(values), dtype=np.int64)
-    for start in range(0, width, 8):
-        block = pc.cast(pc.utf8_slice_codeunits(padded, start, start + 8), pa.int64()).to_numpy(zero_copy_only=False)
-        remainder = (remainder * 100_000_000 + block) % 97
-    return pc.and_(shaped, pa.array(remainder == 1))
+    shaped_np = shaped.to_numpy(zero_copy_only=False)
+    positions = np.flatnonzero(shaped_np)
+    valid = np.zeros(len(values), dtype=bool)
+    if len(positions):
+        valid[positions] = _mod97_is_one(number.take(pa.array(positions)))
+    return pa.array(valid)
+
+
+#: The longest IBAN (characters).
+_MAX_LENGTH = 34
+#: Per byte: its MOD 97-10 value (digits 0-9, letters A=10...Z=35) and how far it shifts the remainder.
+_VALUE = np.zeros(256, np.int64)
+_SHIFT = np.full(256, 10, np.int64)
+for _code in range(ord("A"), ord("Z") + 1):
+    _VALUE[_code], _SHIFT[_code] = _code - ord("A") + 10, 100
+for _code in range(ord("0"), ord("9") + 1):
+    _VALUE[_code] = _code - ord("0")
+
+
+def _mod97_is_one(numbers: pa.Array) -> np.ndarray:
+    """ISO 7064 MOD 97-10 of compact upper-case IBANs (ASCII letters and digits): remainder 1 or not.
+
+    Each number is rearranged (the first four characters moved to the end) and right-aligned in a column of
+    a ``(34, n)`` matrix of bytes, left-padded with ``0`` (leading zeros leave the remainder as it is); the
+    remainder is then carried along the 34 rows, for every number at once.
+    """
+    numbers = numbers.cast(pa.string())
+    n = len(numbers)
+    offsets = np.frombuffer(numbers.buffers()[1], dtype=np.int32)[numbers.offset : numbers.offset + n + 1]
+    data = np.append(np.frombuffer(numbers.buffers()[2], dtype=np.uint8)[: int(offsets[-1])], np.uint8(ord("0")))
+    lengths = np.diff(offsets).astype(np.int64)
+    place = np.arange(_MAX_LENGTH)[:, None] - (_MAX_LENGTH - lengths)[None, :]  # in the rearranged number
+    source = np.where(place < lengths - 4, place + 4, place - (lengths - 4)) + offsets[:-1]
+    chars = data[np.where(place >= 0, source, len(data) - 1)]
+    remainder = np.zeros(n, dtype=np.int64)
+    for row in chars:
+        remainder = (remainder * _SHIFT[row] + _VALUE[row]) % 97
+    return remainder == 1
 
 
 #: RE2 pre-filter: every country's IBAN, compact or grouped by four.
