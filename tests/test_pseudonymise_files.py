@@ -472,3 +472,16 @@ def test_a_nir_written_as_a_bare_json_number_in_a_text_file_leaves_valid_json(tm
     parsed = json.loads(written)
     assert [p["beneficiaire"]["nir"][:4] for p in parsed] == ["NIR_"] * 3
     assert not any(n in written for n in numbers)
+
+
+def test_a_nir_after_a_colon_in_plain_text_is_not_quoted_as_json(tmp_path):
+    from tests.strategies import make_nir
+
+    number = make_nir("2", 85, 5, "78006", 84)
+    log = tmp_path / "app.log"
+    log.write_text(f'N° SS : {number}\npayload {{"nir": {number}}}\n', encoding="utf-8")
+    out = tmp_path / "app.pseudo.log"
+    pseudonymise_file(log, out, KEY, ner=False)
+    plain, payload = out.read_text(encoding="utf-8").splitlines()
+    assert plain.startswith("N° SS : NIR_") and '"' not in plain
+    assert json.loads(payload.removeprefix("payload "))["nir"].startswith("NIR_")

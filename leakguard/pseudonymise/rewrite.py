@@ -26,6 +26,7 @@ only cells holding spans inside free text are rebuilt one by one.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -218,9 +219,17 @@ class Rewriter:
 
 
 def _bare_json_number(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` stands as a JSON number value (``"nir": 185…,``) in a payload or document."""
+    """Whether ``text[start:end]`` stands as a JSON number value (``"nir": 185…,``) in a payload or document.
+
+    The value must follow a quoted key and its colon (``N° SS : 185…`` in plain text is not JSON) and be
+    followed by what may follow a value (a comma, a closing bracket, or the end of a pretty-printed line).
+    """
     after = text[end:].lstrip()[:1]
-    return text[:start].rstrip().endswith(":") and after in ("", ",", "}", "]")
+    return after in ("", ",", "}", "]") and _JSON_KEY_BEFORE.search(text, 0, start) is not None
+
+
+#: A quoted key and its colon right before a value: ``"nir": ``.
+_JSON_KEY_BEFORE = re.compile(r'"\s*:\s*$')
 
 
 def _same_type(array: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
