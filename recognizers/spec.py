@@ -168,13 +168,13 @@ class EntitySpec:
     def base_score(self, value: str) -> float:
         return self.score_of(value) if self.score_of is not None else self.score
 
-    def find(self, text: str, *, context: bool = False) -> Iterator[tuple[int, int, float]]:
+    def find(self, text: str, *, context: bool = False, folded: str | None = None) -> Iterator[tuple[int, int, float]]:
         """Yield ``(start, end, score)`` for every valid match in ``text``.
 
         ``context=True`` says the caller already knows the text is about this entity (a column hint): every
-        valid match scores ``context_score`` and ``needs_context`` entities are reported.
+        valid match scores ``context_score`` and ``needs_context`` entities are reported. ``folded`` is
+        ``fold(text)`` when the caller has it already (it is computed here otherwise, when needed).
         """
-        folded: str | None = None
         for match in self.span_regex.finditer(text):
             value = match.group(0)
             if self.validate is not None and not self.validate(value):

@@ -37,7 +37,7 @@ from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
-from leakguard.preview import mask, mask_array
+from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
 from recognizers import nir
 from recognizers.spec import EntitySpec, fold
@@ -291,6 +291,7 @@ class Detector:
                     blocks.append(block)
         # 4b-5. pre-filter, then recognizers on candidates only
         nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
+        texts = _Texts(distinct)
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
             open_positions, subset = _unsettled(distinct, done)
@@ -307,16 +308,18 @@ class Detector:
                 candidates = candidates[~pc.fill_null(digits_only, False).to_numpy(zero_copy_only=False)]
             if len(candidates) == 0:
                 continue
-            texts = distinct.take(pa.array(candidates)).to_pylist()
             in_context = hinted == spec.entity
+            texts.fetch(candidates)
             if spec.entity == "FR_NIR":
-                for u, value in zip(candidates.tolist(), texts):
-                    s_count, v_count = self._find_nirs(spec, value, u, in_context, nir_spans)
+                for u in candidates.tolist():
+                    s_count, v_count = self._find_nirs(spec, texts.text(u), u, in_context, nir_spans, texts)
                     shaped += s_count
                     valid += v_count
                 continue
-            for u, value in zip(candidates.tolist(), texts):
-                for start, end, score in spec.find(value, context=in_context):
+            for u in candidates.tolist():
+                value = texts.text(u)
+                folded = texts.folded(u) if not in_context and (spec.context or spec.negative_context) else None
+                for start, end, score in spec.find(value, context=in_context, folded=folded):
                     per_value.setdefault(u, []).append((start, end, spec.entity, score))
         # 6. profiling: NIRs without context are decided per column, once the counts are merged (resolve)
         counts.add(key, shaped, valid)
@@ -411,7 +414,7 @@ class Detector:
                       [spec.entity] * len(matched), scores, trimmed)
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
-                   out: list[tuple[int, int, int, float, str, bool]]) -> tuple[int, int]:
+                   out: list[tuple[int, int, int, float, str, bool]], texts: _Texts) -> tuple[int, int]:
         shaped = valid = 0
         folded = None
         for match in spec.span_regex.finditer(text):
@@ -424,7 +427,7 @@ class Detector:
             context = hinted
             if not context:
                 if folded is None:
-                    folded = fold(text)
+                    folded = texts.folded(u)
                 context = spec.has_context(folded, start)
                 if not context and spec.has_negative_context(folded, start):
                     continue  # "facture n° 2850…": an invoice number passing the key by chance
@@ -535,6 +538,32 @@ class Detector:
         return table
 
 
+class _Texts:
+    """Distinct values as Python strings, and their folded forms, each made once for all the recognizers."""
+
+    def __init__(self, distinct: pa.Array):
+        self._distinct = distinct
+        self._text: dict[int, str] = {}
+        self._folded: dict[int, str] = {}
+
+    def fetch(self, positions: np.ndarray) -> None:
+        """Convert the values at ``positions`` not converted yet, in one Arrow call."""
+        missing = [u for u in positions.tolist() if u not in self._text]
+        if missing:
+            self._text.update(zip(missing, self._distinct.take(pa.array(missing, pa.int64())).to_pylist()))
+
+    def text(self, u: int) -> str:
+        if u not in self._text:
+            self._text[u] = self._distinct[u].as_py()
+        return self._text[u]
+
+    def folded(self, u: int) -> str:
+        folded = self._folded.get(u)
+        if folded is None:
+            folded = self._folded[u] = fold(self.text(u))
+        return folded
+
+
 def _unsettled(distinct: pa.Array, done: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     """Positions of the distinct values no recognizer has settled yet, and those values."""
     positions = np.flatnonzero(~done)
@@ -559,13 +588,20 @@ def _entities(block: _Block) -> pa.Array:
 
 
 def _previews(block: _Block) -> pa.Array:
-    """Masked previews of a block's values: vectorised when the block is one entity (whole cells)."""
-    entities = {("FR_NIR" if e == UNPROVEN_NIR else e) for e in block.entity}
-    if len(entities) == 1:
-        values = block.value if isinstance(block.value, pa.Array) else pa.array(block.value, pa.string())
-        return mask_array(entities.pop(), values)
-    return pa.array([mask("FR_NIR" if e == UNPROVEN_NIR else e, v) for e, v in zip(block.entity, block.value)],
-                    pa.string())
+    """Masked previews of a block's values, vectorised per entity (:func:`leakguard.preview.mask_array`)."""
+    values = block.value if isinstance(block.value, pa.Array) else pa.array(block.value, pa.string())
+    entities = _entities(block).dictionary_encode()
+    names = ["FR_NIR" if e == UNPROVEN_NIR else e for e in entities.dictionary.to_pylist()]
+    if len(names) == 1:
+        return mask_array(names[0], values)
+    codes = entities.indices.to_numpy(zero_copy_only=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    parts = [mask_array(name, values.take(pa.array(order[bounds[i] : bounds[i + 1]])))
+             for i, name in enumerate(names)]
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return pa.concat_arrays(parts).take(pa.array(inverse))
 
 
 def _looks_like_free_text(distinct: pa.Array) -> bool:
