@@ -21,6 +21,7 @@ import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import progress_reporter
+from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
     PseudonymiseError,
@@ -121,10 +122,12 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
               "name columns and key=value pairs).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for large files (default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
-                         batch_rows: int, debug: bool) -> None:
+                         batch_rows: int, jobs: int | None, debug: bool) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
@@ -150,7 +153,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     try:
         with _errors(debug), progress_reporter() as on_progress:
             report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
-                                       verify=verify, on_progress=on_progress, batch_rows=batch_rows)
+                                       verify=verify, on_progress=on_progress, batch_rows=batch_rows,
+                                       jobs=jobs or default_jobs())
     except VerificationFailed as failed:
         _problems(failed.report)
         click.echo(f"leakguard: {failed}", err=True)

@@ -21,6 +21,7 @@ decrypts each with the key, everything else left as it is.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -33,12 +34,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
-from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, Rewriter, detect_options
+from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem
 
@@ -154,11 +157,13 @@ def _metadata(policy: Policy) -> dict[str, Any]:
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
                       operators: Mapping[str, str] | None = None, ner: bool = True, in_place: bool = False,
                       verify: bool = False, on_progress: OnProgress | None = None,
-                      batch_rows: int = 65_536) -> Report:
+                      batch_rows: int = 65_536, jobs: int = 1) -> Report:
     """Pseudonymise the file ``src`` into ``dst``, in the same format; return what was done.
 
     ``key`` is the master key or a ready :class:`Policy`; ``operators`` overrides the default operator per
-    entity. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to ``src``). Raises
+    entity. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to ``src``). ``jobs`` > 1 runs
+    detection and operators in that many worker processes for Parquet, CSV and text files of at least
+    ``MIN_PARALLEL_BYTES`` (:mod:`leakguard.pseudonymise.parallel`; same output as one process). Raises
     :class:`~leakguard.sources.SourceError` when ``src`` cannot be read, :class:`PseudonymiseError` for a
     bad destination, :class:`VerificationFailed` when ``verify`` finds identifiers left (no output then).
     """
@@ -167,7 +172,8 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
         raise PseudonymiseError("give either a Policy or a key with operators, not both")
     return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,
                       rewriter=lambda: Rewriter(policy, ner=ner), metadata=_metadata(policy), ner=ner,
-                      in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows)
+                      in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows,
+                      jobs=jobs)
 
 
 class _Reidentify:
@@ -206,7 +212,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 
 def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
-               on_progress: OnProgress | None, batch_rows: int) -> Report:
+               on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
     target = _target(src, dst, in_place)
     started = time.perf_counter()
     report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
@@ -218,16 +224,21 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     with open_source(src, batch_rows=batch_rows) as source:
         info = source.info
         report.format, report.compressed = info.format, info.compressed
-        with atomic_path(target, mode_from=src) as temporary:
+        with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
+            if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
+                chunk_rewriter: ChunkRewriter = stack.enter_context(ParallelRewriter(policy, ner=ner, jobs=jobs))
+            else:
+                chunk_rewriter = rewriter()
             if info.format == "parquet":
-                writers.write_parquet(source, temporary, rewriter(), report.collect, metadata, progress)
+                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress)
             elif info.format == "csv":
-                writers.write_csv(source, temporary, rewriter(), report.collect, progress)
+                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress)
             elif info.format == "jsonl":
                 # lines that are not JSON are scanned as text, by a detector of their own
                 writers.write_jsonl(source, temporary, rewriter(), rewriter(), report.collect, progress)
             else:
-                writers.write_text(source, temporary, rewriter(), report.collect, progress)
+                writers.write_text(source, temporary, chunk_rewriter, report.collect, progress)
+            stack.close()  # workers stopped before the output is verified and moved in place
             if verify:
                 _verify(temporary, target, policy, ner, batch_rows, report)
     report.seconds = time.perf_counter() - started

@@ -647,6 +647,14 @@ class Policy:
 
     __getitem__ = operator
 
+    def __reduce__(self) -> tuple[type[Policy], tuple[bytes, dict[str, str]]]:
+        """Rebuilt from the key and the choices (worker processes of :mod:`leakguard.pseudonymise.parallel`);
+        the operators' keyed states are derived again on the other side."""
+        return Policy, (self._key, dict(self.choices))
+
+    def __repr__(self) -> str:
+        return f"Policy(key fingerprint {self.fingerprint}, {self.choices!r})"
+
     def describe(self) -> list[str]:
         """One line per entity: ``"FR_HEALTH_INSURER: keep (not pseudonymised)"``."""
         return [f"{entity}: {self.operator(entity).describe()}" for entity in self.choices]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -41,6 +42,12 @@ from leakguard.sources.base import CellColumn, Chunk
 
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
 TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
+
+
+class ChunkRewriter(Protocol):
+    """What a writer needs: the edits of each chunk of a stream, in order (one process or several)."""
+
+    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]: ...
 
 
 class OperatorSource(Protocol):
@@ -100,6 +107,12 @@ class Rewriter:
     def edits(self, chunk: Chunk) -> ChunkEdits:
         """Detect the entities of ``chunk`` and compute their replacements."""
         return self.apply(chunk, self.detector.detect(chunk))
+
+    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """``(chunk, edits)`` for each chunk of a stream, in order (the interface of
+        :class:`~leakguard.pseudonymise.parallel.ParallelRewriter`)."""
+        for chunk in chunks:
+            yield chunk, self.edits(chunk)
 
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""

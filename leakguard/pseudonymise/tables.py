@@ -23,7 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping
 import pyarrow as pa
 
 from leakguard.pseudonymise.operators import Policy
-from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
+from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, Rewriter
 from leakguard.sources import flatten_batch, rebuild_batch, record_indices, table_to_columns
 from leakguard.sources.base import Chunk
 
@@ -88,21 +89,32 @@ def _top_level(path: str, names: list[str]) -> int:
 
 def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table], key: bytes | Policy, *,
                          operators: Mapping[str, str] | None = None, ner: bool = True,
-                         rewriter: Rewriter | None = None) -> Iterator[pa.RecordBatch]:
+                         rewriter: Rewriter | None = None, jobs: int = 1) -> Iterator[pa.RecordBatch]:
     """Each batch of a stream pseudonymised, in order, with one detector for the whole stream.
 
     Same arguments as :func:`pseudonymise_table`; tables in the stream are taken batch by batch. Each output
     batch has the schema and length of its input batch, and untouched columns are the same arrays. Pass a
-    ``rewriter`` to read its counts (``rewriter.detector``) or share it between calls.
+    ``rewriter`` to read its counts (``rewriter.detector``) or share it between calls. ``jobs`` > 1 runs
+    detection and operators in that many worker processes (:mod:`leakguard.pseudonymise.parallel`), with the
+    same output; worth it for streams of several batches of tens of thousands of rows.
     """
-    rewriter = rewriter or Rewriter(_policy(key, operators), ner=ner)
-    offset = 0
-    for item in batches:
-        for batch in item.to_batches() if isinstance(item, pa.Table) else (item,):
-            rows = record_indices(offset, batch.num_rows)
-            offset += batch.num_rows
-            if batch.num_rows == 0:
-                yield batch
-                continue
-            edits = rewriter.edits(Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch))
-            yield rebuild_batch(batch, edits.replacements())
+    if jobs > 1 and rewriter is None:
+        with ParallelRewriter(_policy(key, operators), ner=ner, jobs=jobs) as parallel:
+            yield from _rebuilt(parallel, batches)
+        return
+    yield from _rebuilt(rewriter or Rewriter(_policy(key, operators), ner=ner), batches)
+
+
+def _rebuilt(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | pa.Table]) -> Iterator[pa.RecordBatch]:
+    def chunks() -> Iterator[Chunk]:
+        offset = 0
+        for item in batches:
+            for batch in item.to_batches() if isinstance(item, pa.Table) else (item,):
+                rows = record_indices(offset, batch.num_rows)
+                offset += batch.num_rows
+                # an empty batch goes through as a chunk without columns (nothing to detect)
+                yield Chunk(columns=flatten_batch(batch, rows) if batch.num_rows else [], rows=rows, batch=batch)
+
+    for chunk, edits in rewriter.edits_each(chunks()):
+        assert chunk.batch is not None
+        yield rebuild_batch(chunk.batch, edits.replacements()) if edits.columns else chunk.batch

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 
 from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
-from leakguard.pseudonymise.rewrite import ChunkEdits, ColumnEdit, Rewriter
+from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
 from leakguard.sources import rebuild_batch
 from leakguard.sources.base import CellColumn, Chunk, Problem, Source
 from leakguard.sources.lines import LINE_COLUMN
@@ -118,7 +118,7 @@ def _parquet_layout(source: Source) -> tuple[str, int | None]:
     return "snappy", None
 
 
-def write_parquet(source: Source, out_path: str, rewriter: Rewriter, collect: Collector,
+def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
                   metadata: dict[str, Any], progress: Progress | None = None) -> None:
     """A Parquet file of the pseudonymised batches, with the input's schema and metadata (plus ``leakguard``)."""
     schema = source.info.schema
@@ -136,9 +136,8 @@ def write_parquet(source: Source, out_path: str, rewriter: Rewriter, collect: Co
         writer = pq.ParquetWriter(sink, schema, compression=compression)
         records = 0
         try:
-            for chunk in _chunks(source, collect):
+            for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
                 assert chunk.batch is not None
-                edits = rewriter.edits(chunk)
                 batch = rebuild_batch(chunk.batch, edits.replacements())
                 # row groups of the input's size (within each chunk of ``batch_rows`` records)
                 writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema), row_group_size=group_rows)
@@ -203,7 +202,7 @@ def csv_rows(batch: pa.RecordBatch, delimiter: str, newline: str) -> str:
     return out.getvalue()
 
 
-def write_csv(source: Source, out_path: str, rewriter: Rewriter, collect: Collector,
+def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
               progress: Progress | None = None) -> None:
     """A CSV file like the input (delimiter, encoding, header, newlines) with pseudonymised cells."""
     info = source.info
@@ -213,9 +212,8 @@ def write_csv(source: Source, out_path: str, rewriter: Rewriter, collect: Collec
     with open_output(out_path, gz=info.compressed) as out:
         out.write(encoder.bom + encoder.encode(header))
         records = 0
-        for chunk in _chunks(source, collect):
+        for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
             assert chunk.batch is not None
-            edits = rewriter.edits(chunk)
             batch = rebuild_batch(chunk.batch, edits.replacements())
             text = csv_rows(batch, info.delimiter or ",", newline)
             if text:
@@ -254,15 +252,14 @@ class _LineWriter:
             self.out.write(self.encoder.encode(self.newline))
 
 
-def write_text(source: Source, out_path: str, rewriter: Rewriter, collect: Collector,
+def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
                progress: Progress | None = None) -> None:
     """Text and log lines with their spans replaced, every other character kept."""
     info = source.info
     records = 0
     with open_output(out_path, gz=info.compressed) as out:
         lines = _LineWriter(out, info.encoding, info.newline)
-        for chunk in _chunks(source, collect):
-            edits = rewriter.edits(chunk)
+        for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
             edit = edits.columns.get(LINE_COLUMN)
             new = edit.values if edit is not None else chunk.raw
             assert new is not None

@@ -1,0 +1,113 @@
+"""Pseudonymisation in worker processes writes exactly what one process writes."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from leakguard import pseudonymise_batches
+from leakguard.pseudonymise import files as pseudonymise_files
+from leakguard.pseudonymise import pseudonymise_file
+from leakguard.pseudonymise.operators import OperatorProblem, Policy
+from leakguard.pseudonymise.parallel import ParallelRewriter
+from recognizers import nir
+from synthetic import beneficiary_table
+from synthetic import files as synthetic_files
+from tests.strategies import make_nir
+
+KEY = bytes(range(32))
+
+
+def _stream_table(n: int, seed: int) -> pa.Table:
+    """NIRs under a meaningless name (kept only once the column profile says it holds NIRs), random 15-digit
+    references (one in 97 passes the key: never a NIR column), and NIRs inside notes."""
+    rng = random.Random(seed)
+    people = []
+    while len(people) < 300:
+        number = make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
+                          f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
+        if nir.is_valid(number):
+            people.append(number)
+    return pa.table({
+        "c0": [nir.format(people[i % 300]) if i % 3 else people[i % 300] for i in range(n)],
+        "ref": [str(rng.randrange(10**14, 10**15)) for _ in range(n)],
+        "note": [f"rappel {rng.randrange(10**14, 10**15)} pour {people[i % 300]}" if i % 5 == 0 else "ras"
+                 for i in range(n)],
+    })
+
+
+def _batches(table: pa.Table, rows: int) -> list[pa.RecordBatch]:
+    return table.to_batches(max_chunksize=rows)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_workers_write_exactly_what_one_process_writes(jobs):
+    table = _stream_table(3_000, 2)
+    batches = _batches(table, 700) + _batches(beneficiary_table(3_000, 5)[0], 700)
+    one = list(pseudonymise_batches(batches, KEY, ner=False))
+    several = list(pseudonymise_batches(batches, KEY, ner=False, jobs=jobs))
+    assert len(one) == len(several) == len(batches)
+    for a, b in zip(one, several):
+        assert a.equals(b)
+    replaced = pa.Table.from_batches(several[:5])
+    # the meaningless NIR column was decided a NIR column, the references were left alone
+    assert all(v.startswith("NIR_") for v in replaced["c0"].drop_null().to_pylist())
+    assert replaced["ref"].drop_null().to_pylist() == table["ref"].drop_null().to_pylist()
+
+
+def test_an_empty_batch_and_an_empty_stream_pass_through():
+    table = _stream_table(50, 3)
+    batches = [pa.RecordBatch.from_pylist([], schema=table.schema), *_batches(table, 25)]
+    out = list(pseudonymise_batches(batches, KEY, ner=False, jobs=2))
+    assert [b.num_rows for b in out] == [0, 25, 25]
+    assert list(pseudonymise_batches([], KEY, ner=False, jobs=2)) == []
+
+
+def test_an_operator_error_in_a_worker_is_raised_in_the_caller_with_its_type():
+    # hmac writes 18-digit numbers: an int32 column of AMC numbers cannot hold them
+    table = pa.table({"num_amc": pa.array([31203478, 41203479] * 50, pa.int32())})
+    with pytest.raises(OperatorProblem, match="int32"):
+        list(pseudonymise_batches(_batches(table, 30), KEY, ner=False, jobs=2))
+
+
+def test_the_workers_stop_when_the_caller_stops_early():
+    table = _stream_table(2_000, 4)
+    with ParallelRewriter(Policy(KEY), ner=False, jobs=2) as parallel:
+        workers = [w.process for w in parallel._workers]
+        stream = parallel.edits_each(_chunks(table))
+        next(stream)
+        stream.close()
+    for process in workers:
+        assert not process.is_alive()
+
+
+def _chunks(table: pa.Table):
+    from leakguard.sources import flatten_batch, record_indices
+    from leakguard.sources.base import Chunk
+
+    offset = 0
+    for batch in _batches(table, 400):
+        rows = record_indices(offset, batch.num_rows)
+        offset += batch.num_rows
+        yield Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch)
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv", "log"])
+def test_files_pseudonymised_by_workers_are_the_same_bytes(tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(pseudonymise_files, "MIN_PARALLEL_BYTES", 0)
+    table, _ = beneficiary_table(2_500, 9)
+    source = tmp_path / {"parquet": "in.parquet", "csv": "in.csv", "log": "in.log"}[kind]
+    if kind == "parquet":
+        pq.write_table(table, source, row_group_size=500)
+    elif kind == "csv":
+        synthetic_files.write_csv(synthetic_files.csv_view(table)[0], source)
+    else:
+        synthetic_files.write_lines([f"INFO droits nir={r['nir']} mail={r['email']} note={r['commentaire']}"
+                                     for r in table.to_pylist()], source)
+    one = pseudonymise_file(source, tmp_path / f"one-{source.name}", KEY, ner=False, batch_rows=1_000)
+    two = pseudonymise_file(source, tmp_path / f"two-{source.name}", KEY, ner=False, batch_rows=1_000, jobs=2)
+    assert (tmp_path / f"one-{source.name}").read_bytes() == (tmp_path / f"two-{source.name}").read_bytes()
+    assert one.replaced == two.replaced and sum(two.replaced.values()) > 2_500
