@@ -56,7 +56,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     elif kind == "pseudonymise":
         from benchmarks.pseudonymisation import run as run_pseudonymise
 
-        result = run_pseudonymise(task["path"], repeat=task.get("repeat", 1))
+        result = run_pseudonymise(task["path"], repeat=task.get("repeat", 1), jobs=task.get("jobs", 1))
     else:
         raise ValueError(f"unknown task kind {kind!r}")
     kept = result.pop("kept", None)

@@ -142,18 +142,19 @@ def plan(
                     )
                 )
         if config.pseudonymise:
-            out.append(
-                Measurement(
-                    f"pseudonymise@{rows}",
-                    "pseudonymise",
-                    "leakguard pseudonymise, default policy, no NER",
-                    rows,
-                    {"kind": "pseudonymise", **base},
-                    dataset=data.to_json(),
-                    ner=False,
-                    jobs=1,
+            for jobs in config.jobs:
+                out.append(
+                    Measurement(
+                        f"pseudonymise:j{jobs}@{rows}",
+                        "pseudonymise",
+                        f"leakguard pseudonymise, default policy, no NER, {jobs} job{'s' if jobs > 1 else ''}",
+                        rows,
+                        {"kind": "pseudonymise", **base, "jobs": jobs},
+                        dataset=data.to_json(),
+                        ner=False,
+                        jobs=jobs,
+                    )
                 )
-            )
     if log is not None:
         for ner in [False, True] if config.ner else [False]:
             out.append(

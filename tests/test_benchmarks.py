@@ -27,7 +27,8 @@ QUICK_MEASUREMENTS = {
     "scan:noner:j1@2000",
     "scan:noner:j2@2000",
     "scan:ner:j1@2000",
-    "pseudonymise@2000",
+    "pseudonymise:j1@2000",
+    "pseudonymise:j2@2000",
     "log:noner@2000",
     "log:ner@2000",
 }
@@ -123,7 +124,7 @@ def test_quick_run_scores_quality_and_checks_targets(quick_results: dict) -> Non
             assert s["correct"] + s["wrong_entity"] + s["no_pii"] == s["findings"]
     statuses = {(t["target"], t["measurement"]): t["status"] for t in quick_results["targets"]}
     assert {status for status in statuses.values()} <= {"PASS", "MISS"}
-    assert any(m == "pseudonymise@2000" for _, m in statuses)
+    assert any(m == "pseudonymise:j2@2000" for _, m in statuses)
     assert any(m == "scan:ner:j1@2000" for _, m in statuses)
     machine = quick_results["machine"]
     assert machine["cores"] >= 1 and machine["python"] and machine["versions"]["pyarrow"]

@@ -100,12 +100,14 @@ def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table], key: byte
     """
     if jobs > 1 and rewriter is None:
         with ParallelRewriter(_policy(key, operators), ner=ner, jobs=jobs) as parallel:
-            yield from _rebuilt(parallel, batches)
+            yield from rewrite_batches(parallel, batches)
         return
-    yield from _rebuilt(rewriter or Rewriter(_policy(key, operators), ner=ner), batches)
+    yield from rewrite_batches(rewriter or Rewriter(_policy(key, operators), ner=ner), batches)
 
 
-def _rebuilt(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | pa.Table]) -> Iterator[pa.RecordBatch]:
+def rewrite_batches(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | pa.Table]) -> Iterator[pa.RecordBatch]:
+    """The batches of a stream rewritten by ``rewriter`` (a :class:`Rewriter`, or a running
+    :class:`~leakguard.pseudonymise.parallel.ParallelRewriter` kept for several streams), in order."""
     def chunks() -> Iterator[Chunk]:
         offset = 0
         for item in batches:
