@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 import phonenumbers
+import pyarrow as pa
 from hypothesis import strategies as st
 from stdnum import ean, iban, luhn
 from stdnum.fr import siren, siret
@@ -660,3 +661,26 @@ def log_line_with(value: str, entity: str | None = None) -> st.SearchStrategy[Pl
 def texts_with(value: str, entity: str | None = None) -> st.SearchStrategy[Placed]:
     """A French sentence or a log line holding ``value``."""
     return st.one_of(french_sentence_with(value, entity), log_line_with(value, entity))
+
+
+def nir_stream_table(rows: int, seed: int, *, people: int = 500, note_every: int = 7) -> pa.Table:
+    """A table whose NIR decisions need the column profile: NIRs of ``people`` persons under a meaningless name
+    (``c0``, compact or formatted), random 15-digit references (one in 97 passes the key: never a NIR column),
+    and notes holding a reference and a NIR every ``note_every`` rows."""
+    import random
+
+    from recognizers import nir
+
+    rng = random.Random(seed)
+    numbers: list[str] = []
+    while len(numbers) < people:
+        number = make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
+                          f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
+        if nir.is_valid(number):
+            numbers.append(number)
+    return pa.table({
+        "c0": [nir.format(numbers[i % people]) if i % 2 else numbers[i % people] for i in range(rows)],
+        "ref": [str(rng.randrange(10**14, 10**15)) for _ in range(rows)],
+        "note": [f"rappel {rng.randrange(10**14, 10**15)} pour {numbers[i % people]}" if i % note_every == 0
+                 else "ras" for i in range(rows)],
+    })

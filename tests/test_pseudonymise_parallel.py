@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -13,30 +11,11 @@ from leakguard.pseudonymise import files as pseudonymise_files
 from leakguard.pseudonymise import pseudonymise_file
 from leakguard.pseudonymise.operators import OperatorProblem, Policy
 from leakguard.pseudonymise.parallel import ParallelRewriter
-from recognizers import nir
 from synthetic import beneficiary_table
 from synthetic import files as synthetic_files
-from tests.strategies import make_nir
+from tests.strategies import nir_stream_table
 
 KEY = bytes(range(32))
-
-
-def _stream_table(n: int, seed: int) -> pa.Table:
-    """NIRs under a meaningless name (kept only once the column profile says it holds NIRs), random 15-digit
-    references (one in 97 passes the key: never a NIR column), and NIRs inside notes."""
-    rng = random.Random(seed)
-    people = []
-    while len(people) < 300:
-        number = make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
-                          f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
-        if nir.is_valid(number):
-            people.append(number)
-    return pa.table({
-        "c0": [nir.format(people[i % 300]) if i % 3 else people[i % 300] for i in range(n)],
-        "ref": [str(rng.randrange(10**14, 10**15)) for _ in range(n)],
-        "note": [f"rappel {rng.randrange(10**14, 10**15)} pour {people[i % 300]}" if i % 5 == 0 else "ras"
-                 for i in range(n)],
-    })
 
 
 def _batches(table: pa.Table, rows: int) -> list[pa.RecordBatch]:
@@ -45,7 +24,7 @@ def _batches(table: pa.Table, rows: int) -> list[pa.RecordBatch]:
 
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_workers_write_exactly_what_one_process_writes(jobs):
-    table = _stream_table(3_000, 2)
+    table = nir_stream_table(3_000, 2, people=300, note_every=5)
     batches = _batches(table, 700) + _batches(beneficiary_table(3_000, 5)[0], 700)
     one = list(pseudonymise_batches(batches, KEY, ner=False))
     several = list(pseudonymise_batches(batches, KEY, ner=False, jobs=jobs))
@@ -59,7 +38,7 @@ def test_workers_write_exactly_what_one_process_writes(jobs):
 
 
 def test_an_empty_batch_and_an_empty_stream_pass_through():
-    table = _stream_table(50, 3)
+    table = nir_stream_table(50, 3)
     batches = [pa.RecordBatch.from_pylist([], schema=table.schema), *_batches(table, 25)]
     out = list(pseudonymise_batches(batches, KEY, ner=False, jobs=2))
     assert [b.num_rows for b in out] == [0, 25, 25]
@@ -74,7 +53,7 @@ def test_an_operator_error_in_a_worker_is_raised_in_the_caller_with_its_type():
 
 
 def test_the_workers_stop_when_the_caller_stops_early():
-    table = _stream_table(2_000, 4)
+    table = nir_stream_table(2_000, 4)
     with ParallelRewriter(Policy(KEY), ner=False, jobs=2) as parallel:
         workers = [w.process for w in parallel._workers]
         stream = parallel.edits_each(_chunks(table))
