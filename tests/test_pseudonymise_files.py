@@ -300,8 +300,12 @@ def test_a_nir_in_any_log_line_is_replaced_and_the_rest_kept_byte_for_byte(data,
     pseudonymise_file(source, directory / "out.log", KEY, ner=False)
     out = (directory / "out.log").read_bytes().decode("utf-8")
     token = HmacOperator("FR_NIR", KEY).apply_one(number)
-    # a text line is text, even where it holds a JSON payload: the token replaces the span, quoted or not
-    assert out == line.text[: line.start] + token + line.text[line.end :] + "\r\nsecond line\r\n"
+    before, after = line.text[: line.start], line.text[line.end :]
+    bare_number = line.text[line.start : line.end].isdigit() and re.search(r'"\s*:\s*$', before)
+    if bare_number and after.lstrip()[:1] in ("", ",", "}", "]"):
+        token = f'"{token}"'  # a bare JSON number in a payload: the token is quoted, the JSON stays valid
+    # everything else of the line is kept byte for byte
+    assert out == before + token + after + "\r\nsecond line\r\n"
 
 
 # --- fpe and reidentify -----------------------------------------------------------------------------------
