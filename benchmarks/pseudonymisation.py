@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -53,16 +53,20 @@ def run(path: str, *, repeat: int = 1, jobs: int = 1) -> dict[str, Any]:
         if jobs > 1:
             from leakguard.pseudonymise.operators import Policy
             from leakguard.pseudonymise.parallel import ParallelRewriter
+            from leakguard.pseudonymise.tables import rewrite_batches
 
             rewriter = stack.enter_context(ParallelRewriter(Policy(KEY), ner=False, jobs=jobs))
             warm_chunks = pq.ParquetFile(path).iter_batches(batch_size=500)
-            for _ in _edits(rewriter, [next(warm_chunks) for _ in range(jobs)]):
+            for _ in rewrite_batches(rewriter, [next(warm_chunks) for _ in range(jobs)]):
                 pass
         for _ in range(repeat):
             rows = 0
             started = time.perf_counter()
             batches = pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, use_threads=True)
-            stream = pseudonymise_batches(batches, KEY, ner=False) if rewriter is None else _edits(rewriter, batches)
+            if rewriter is None:
+                stream = pseudonymise_batches(batches, KEY, ner=False)
+            else:  # the running workers, not new ones per call
+                stream = rewrite_batches(rewriter, batches)
             for batch in stream:
                 rows += batch.num_rows
             seconds.append(time.perf_counter() - started)
@@ -76,10 +80,3 @@ def run(path: str, *, repeat: int = 1, jobs: int = 1) -> dict[str, Any]:
         "workers_rss_mib": workers,
     }
 
-
-def _edits(rewriter: Any, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The batches pseudonymised by an already started :class:`~leakguard.pseudonymise.parallel.ParallelRewriter`
-    (what ``pseudonymise_batches(..., jobs=N)`` does, without starting workers for each call)."""
-    from leakguard.pseudonymise.tables import rewrite_batches
-
-    return rewrite_batches(rewriter, batches)

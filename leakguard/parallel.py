@@ -51,7 +51,7 @@ def _detect_raw(chunk: Chunk) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
     return table, counts.as_dict()
 
 
-def _cells_only(chunk: Chunk) -> Chunk:
+def cells_only(chunk: Chunk) -> Chunk:
     """The part of a chunk a worker needs (not the original batch or lines)."""
     return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text)
 
@@ -83,7 +83,7 @@ class ParallelDetector:
             if isinstance(item, Problem):
                 window.append((item, None))
             else:
-                window.append((item, self._pool.submit(_detect_raw, _cells_only(item))))
+                window.append((item, self._pool.submit(_detect_raw, cells_only(item))))
             while len(window) > 2 * self.jobs:
                 yield self._collect(window.popleft(), profile)
         while window:

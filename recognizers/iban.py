@@ -112,8 +112,7 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     known = pa.array([f"{country}:{4 + length}" for country, length in bban_lengths().items()], pa.string())
     shaped = pc.fill_null(pc.and_(pc.is_in(length_key, known),
                                   pc.match_substring_regex(number, "^[A-Z]{2}[0-9]{2}[0-9A-Z]+$")), False)
-    shaped_np = shaped.to_numpy(zero_copy_only=False)
-    positions = np.flatnonzero(shaped_np)
+    positions = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
     valid = np.zeros(len(values), dtype=bool)
     if len(positions):
         valid[positions] = _mod97_is_one(number.take(pa.array(positions)))

@@ -11,6 +11,7 @@ from leakguard.pseudonymise import files as pseudonymise_files
 from leakguard.pseudonymise import pseudonymise_file
 from leakguard.pseudonymise.operators import OperatorProblem, Policy
 from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.tables import rewrite_batches
 from synthetic import beneficiary_table
 from synthetic import files as synthetic_files
 from tests.strategies import nir_stream_table
@@ -56,22 +57,11 @@ def test_the_workers_stop_when_the_caller_stops_early():
     table = nir_stream_table(2_000, 4)
     with ParallelRewriter(Policy(KEY), ner=False, jobs=2) as parallel:
         workers = [w.process for w in parallel._workers]
-        stream = parallel.edits_each(_chunks(table))
+        stream = rewrite_batches(parallel, _batches(table, 400))
         next(stream)
         stream.close()
     for process in workers:
         assert not process.is_alive()
-
-
-def _chunks(table: pa.Table):
-    from leakguard.sources import flatten_batch, record_indices
-    from leakguard.sources.base import Chunk
-
-    offset = 0
-    for batch in _batches(table, 400):
-        rows = record_indices(offset, batch.num_rows)
-        offset += batch.num_rows
-        yield Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch)
 
 
 @pytest.mark.parametrize("kind", ["parquet", "csv", "log"])

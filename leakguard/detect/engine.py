@@ -553,8 +553,7 @@ class _Texts:
             self._text.update(zip(missing, self._distinct.take(pa.array(missing, pa.int64())).to_pylist()))
 
     def text(self, u: int) -> str:
-        if u not in self._text:
-            self._text[u] = self._distinct[u].as_py()
+        """The value at ``u`` (fetched before)."""
         return self._text[u]
 
     def folded(self, u: int) -> str:

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from leakguard.detect.profile import NirProfile
+from leakguard.parallel import cells_only
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
@@ -116,7 +117,7 @@ class ParallelRewriter:
             if not idle:
                 yield self._finish(busy, waiting, idle)
             worker = idle.popleft()
-            worker.connection.send(Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text))
+            worker.connection.send(cells_only(chunk))
             busy.append((chunk, worker))
         while busy or waiting:
             yield self._finish(busy, waiting, idle)

@@ -119,4 +119,4 @@ def rewrite_batches(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | 
 
     for chunk, edits in rewriter.edits_each(chunks()):
         assert chunk.batch is not None
-        yield rebuild_batch(chunk.batch, edits.replacements()) if edits.columns else chunk.batch
+        yield rebuild_batch(chunk.batch, edits.replacements())
