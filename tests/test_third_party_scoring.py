@@ -13,6 +13,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.third_party import markup
 from benchmarks.third_party.__main__ import main
 from benchmarks.third_party.dataset import Dataset, DatasetError, Span, Text, parse_text
 from benchmarks.third_party.scan import text_offsets
@@ -139,6 +140,17 @@ def test_line_offsets_map_back_to_text_offsets(text, row, start, end, expected):
 def test_inconsistent_records_are_refused_with_the_reason(record, message):
     with pytest.raises(DatasetError, match=message):
         parse_text(record, "f.jsonl:1")
+
+
+def test_markup_gives_plain_text_and_offsets():
+    text, spans = markup.unmark("Mme [[Sophie|P]] [[LEROY|P]], mail [[s.l [at] example [dot] org|MAIL]].", "t")
+    assert text == "Mme Sophie LEROY, mail s.l [at] example [dot] org."
+    assert [(text[s.start : s.end], s.entity) for s in spans] == [
+        ("Sophie", "PERSON"), ("LEROY", "PERSON"), ("s.l [at] example [dot] org", "EMAIL_ADDRESS")]
+
+
+def test_the_committed_development_set_is_built_from_its_annotated_sources():
+    assert markup.OUTPUT.read_text(encoding="utf-8") == markup.build()
 
 
 @pytest.mark.slow
