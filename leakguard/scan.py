@@ -24,6 +24,7 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
+from leakguard.sources.celltext import undecodable_cells
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
@@ -72,10 +73,15 @@ class ScanOutcome:
     by_entity: dict[str, int] = field(default_factory=dict)
 
 
-def _cells_by_column(chunk: Chunk, counts: dict[str | None, int]) -> None:
+def _cells_by_column(chunk: Chunk, counts: dict[str | None, int], not_text: dict[str, int]) -> None:
+    """Add the chunk's scanned (non-null) cells per column to ``counts``, and to ``not_text`` its binary cells
+    that are not UTF-8 text (not scanned)."""
     for column in chunk.columns:
         key = None if chunk.text else column.name
-        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count
+        skipped = undecodable_cells(column.values)
+        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped
+        if skipped:
+            not_text[column.name] = not_text.get(column.name, 0) + skipped
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
@@ -130,6 +136,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             started = time.perf_counter()
             records = 0
             cells: dict[str | None, int] = {}
+            not_text: dict[str, int] = {}
             reporter.file_started(path)
             try:
                 size = os.path.getsize(path)
@@ -152,7 +159,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                     if finding_filter is not None and findings.num_rows:
                         findings = finding_filter(path, findings)
                     records += len(chunk.rows)
-                    _cells_by_column(chunk, cells)
+                    _cells_by_column(chunk, cells, not_text)
                     if findings.num_rows:
                         outcome.findings += findings.num_rows
                         for entity, count in zip(*_count_entities(findings)):
@@ -172,7 +179,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                                  None, fatal=True)
             outcome.records += records
             reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                               seconds=time.perf_counter() - started))
+                                               seconds=time.perf_counter() - started, cells_not_text=not_text))
     return outcome
 
 

@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import hmac
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -30,23 +29,10 @@ import pytest
 import yaml
 
 import leakguard
-from tests.strategies import make_nir
+from tests.strategies import generated_nirs
 
 SOURCE_ROOT = Path(leakguard.__file__).resolve().parents[1]
 HOOKS_FILE = SOURCE_ROOT / ".pre-commit-hooks.yaml"
-
-
-def generated_nirs(seed: int, n: int) -> list[str]:
-    """``n`` distinct generated NIRs (metropolitan, real months, key computed)."""
-    rng = random.Random(seed)
-    out: list[str] = []
-    while len(out) < n:
-        dept = rng.choice([d for d in range(1, 96) if d != 20])
-        place = f"{dept:02d}{rng.randint(1, 999):03d}"
-        nir = make_nir(rng.choice("12"), rng.randrange(100), rng.randint(1, 12), place, rng.randint(1, 999))
-        if nir not in out:
-            out.append(nir)
-    return out
 
 
 def pseudonym(nir: str) -> str:

@@ -96,6 +96,9 @@ def _summary(verb: str, report: Report) -> str:
     parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
     if report.kept:
         parts.append(f"kept {_count_list(report.kept)}")
+    if report.not_text:
+        parts.append(f"{sum(report.not_text.values()):,} binary cells not UTF-8 text, not scanned, kept as they "
+                     f"were (columns {', '.join(sorted(report.not_text))})")
     parts.append(f"{report.seconds:.1f} s, {report.rows_per_second:,.0f} rows/s")
     return f"leakguard: {verb} {report.source} -> {report.output}: " + "; ".join(parts)
 

@@ -86,6 +86,8 @@ class Report:
     kept: Counter[str] = field(default_factory=Counter)
     #: values that already were pseudonyms, left alone
     tokens: int = 0
+    #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
+    not_text: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -104,6 +106,7 @@ class Report:
         self.replaced.update(item.replaced)
         self.kept.update(item.kept)
         self.tokens += item.tokens
+        self.not_text.update(item.not_text)
 
     @property
     def rows_per_second(self) -> float:

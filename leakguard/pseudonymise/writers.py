@@ -8,8 +8,10 @@ memory is bounded by one chunk whatever the file size. What each keeps of the in
 format     kept
 =========  ======================================================================================================
 Parquet    the Arrow schema (names, order, types, nullability, field metadata) and the file's key-value
-           metadata, plus a ``leakguard`` key (version, policy, key fingerprint); the compression codec of
-           the input's first column; row groups of the input's row-group size
+           metadata, plus a ``leakguard`` key (version, policy, key fingerprint); binary, fixed-size binary
+           and decimal columns in their own type (:mod:`leakguard.pseudonymise.stored`); the compression
+           codec of the input's first column; row groups of the input's row-group size; column statistics
+           computed from the values written (never the input's min/max)
 CSV        the delimiter, the encoding (UTF-8, UTF-8 with BOM, cp1252), the header line exactly as written,
            the newline style and the final newline; cells are quoted only when they must be (the delimiter,
            a quote or a line break inside), and cells without findings keep their text

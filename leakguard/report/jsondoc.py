@@ -13,7 +13,8 @@
           "columns": [ {"column", "entity", "findings", "records", "cells", "share", "top_score", "example",
                         "first_rows"}, ... ],
           "errors": [ {"row", "message", "fatal"}, ... ],
-          "errors_omitted": 0
+          "errors_omitted": 0,
+          "cells_not_text": {"photo": 120}
         }
       ],
       "summary": { same fields as the jsonl summary line, without "type" }
@@ -23,7 +24,8 @@
 without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only with ``--show-values``.
 ``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
 column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
-counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``version`` changes only
+counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``cells_not_text`` counts, per
+column, the binary cells that are not UTF-8 text and were not scanned. ``version`` changes only
 when a field changes meaning or disappears.
 """
 
@@ -75,6 +77,8 @@ class JsonReporter(BaseReporter):
             "columns": [aggregate_dict(a, with_values=self.show_values) for a in file.sorted_aggregates()],
             "errors": [{"row": p.row, "message": clean(p.message), "fatal": p.fatal} for p in file.problems],
             "errors_omitted": file.problem_count - len(file.problems),
+            "cells_not_text": {clean(column): count for column, count in (stats.cells_not_text.items() if stats
+                                                                          else ())},
         }
 
     def _findings(self, path: str) -> Iterator[dict[str, object]]:

@@ -32,7 +32,8 @@ How leakguard maps its findings:
 * ``artifactLocation.uri``: the path as given, ``/``-separated and percent-escaped (a relative reference);
   an absolute path becomes a ``file://`` URI;
 * ``invocations[0]``: ``executionSuccessful`` false when a file could not be read; each error is a
-  ``toolExecutionNotification`` (``LG-UNREADABLE-FILE`` level error, ``LG-MALFORMED-RECORD`` level warning).
+  ``toolExecutionNotification`` (``LG-UNREADABLE-FILE`` level error, ``LG-MALFORMED-RECORD`` level warning);
+  binary cells that are not UTF-8 text, and so not scanned, are a ``LG-CELLS-NOT-TEXT`` note per column.
 
 Every finding is one result (GitHub code scanning keeps the first 25,000 results of a run: for a column of
 NIRs, the ``json`` format and its per-column aggregates say more). GitHub places a result without a
@@ -54,7 +55,7 @@ import pyarrow as pa
 
 from leakguard import __version__
 from leakguard.report.base import BaseReporter, Stream, write_json
-from leakguard.report.summary import FileSummary, entity_order, finding_dicts
+from leakguard.report.summary import FileSummary, entity_order, finding_dicts, not_text_message
 from leakguard.report.text import clean
 
 SARIF_VERSION = "2.1.0"
@@ -152,6 +153,7 @@ HELP_TEXT = (
 NOTIFICATIONS = (
     ("LG-UNREADABLE-FILE", "A file could not be read; it was not scanned."),
     ("LG-MALFORMED-RECORD", "A record could not be parsed; the rest of the file was scanned."),
+    ("LG-CELLS-NOT-TEXT", "Binary cells that are not UTF-8 text were not scanned."),
 )
 
 
@@ -261,6 +263,15 @@ class SarifReporter(BaseReporter):
                         "message": {"text": clean(problem.message)},
                         "descriptor": {"id": NOTIFICATIONS[index][0], "index": index},
                         "locations": [location],
+                    }
+                )
+            for column, count in (file.stats.cells_not_text.items() if file.stats else ()):
+                notifications.append(
+                    {
+                        "level": "note",
+                        "message": {"text": not_text_message(column, count)},
+                        "descriptor": {"id": NOTIFICATIONS[2][0], "index": 2},
+                        "locations": [{"physicalLocation": {"artifactLocation": self._location(file.path)}}],
                     }
                 )
         successful = not any(file.fatal for file in self.summary.files.values())

@@ -43,14 +43,16 @@ MAX_PROBLEMS_KEPT = 1000
 class FileStats:
     """What the scan driver measured on one file.
 
-    ``cells_by_column`` counts the non-null cells of each logical column (dotted paths for nested data); a
-    text or log file has the single key ``None`` (its lines).
+    ``cells_by_column`` counts the non-null cells scanned in each logical column (dotted paths for nested
+    data); a text or log file has the single key ``None`` (its lines). ``cells_not_text`` counts, per column,
+    the binary cells that are not UTF-8 text and were not scanned (:mod:`leakguard.sources.celltext`).
     """
 
     records: int = 0
     cells_by_column: dict[str | None, int] = field(default_factory=dict)
     bytes: int = 0
     seconds: float = 0.0
+    cells_not_text: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,7 @@ class ScanSummary:
             "errors": sum(s.problem_count for s in files),
             "records": sum(s.records for s in files),
             "bytes": sum(s.stats.bytes for s in files if s.stats),
+            "cells_not_text": sum(sum(s.stats.cells_not_text.values()) for s in files if s.stats),
             "seconds": round(self.elapsed(), 3),
             "by_entity": {entity: by_entity[entity] for entity in sorted(by_entity, key=entity_order)},
         }
@@ -298,6 +301,11 @@ class ScanSummary:
         if self.wall_seconds is not None:
             return self.wall_seconds
         return time.perf_counter() - self._started
+
+
+def not_text_message(column: str, count: int) -> str:
+    """What the reports say about the binary cells of a column that are not UTF-8 text."""
+    return f"column {clean(column)}: {count:,} binary cell{'' if count == 1 else 's'} not UTF-8 text, not scanned"
 
 
 def aggregate_dict(aggregate: Aggregate, *, with_values: bool) -> dict[str, object]:

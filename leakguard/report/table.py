@@ -26,7 +26,8 @@ One block per file that has findings or errors, printed when the file is done, t
 the non-null cells of the column; ``score`` is the highest score; ``example`` the masked preview of the
 best-scored finding (the raw value only with ``--show-values``). Text and log files show ``(lines)`` as
 their column and the first line numbers, 1-based as in an editor (``row`` is 0-based in the machine formats).
-Files without findings or errors are only counted. Unreadable files are listed under "errors" at the end.
+Files without findings, errors or notes (binary cells that are not UTF-8 text, not scanned) are only counted.
+Unreadable files are listed under "errors" at the end.
 
 Written with rich: colours only when ``out`` is a terminal, 100 columns wide otherwise; every name taken
 from the data or the file system is printed as plain text with control characters escaped.
@@ -42,7 +43,7 @@ from rich.table import Table
 from rich.text import Text
 
 from leakguard.report.base import BaseReporter
-from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary
+from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary, not_text_message
 from leakguard.report.text import printable
 
 #: Width of the table when ``out`` is not a terminal.
@@ -97,14 +98,14 @@ class TableReporter(BaseReporter):
         self._printed: set[str] = set()
 
     def on_file_done(self, file: FileSummary) -> None:
-        if file.findings or file.problem_count:
+        if file.findings or file.problem_count or _not_text(file):
             self._print_file(file)
             self._printed.add(file.path)
 
     def on_close(self) -> None:
         pending = [f for f in self.summary.files.values() if f.path not in self._printed]
         for file in pending:
-            if file.findings or (file.problem_count and not file.fatal):
+            if file.findings or (file.problem_count and not file.fatal) or _not_text(file):
                 self._print_file(file)
         unreadable = [f for f in pending if f.fatal and not f.findings]
         if unreadable:
@@ -146,6 +147,8 @@ class TableReporter(BaseReporter):
         if file.aggregates:
             self.console.print(self._table(file.sorted_aggregates(), unit + "s"))
         self._print_problems(file)
+        for column, count in _not_text(file).items():
+            self.console.print(Text(f"  note: {printable(not_text_message(column, count))}", style="dim"))
         self.console.print()
 
     def _table(self, aggregates: list[Aggregate], unit: str) -> Table:
@@ -193,6 +196,10 @@ class TableReporter(BaseReporter):
             shown += 1
         if file.problem_count > shown:
             self.console.print(Text(f"  … and {file.problem_count - shown:,} more errors", style="yellow"))
+
+
+def _not_text(file: FileSummary) -> dict[str, int]:
+    return file.stats.cells_not_text if file.stats is not None else {}
 
 
 def _is_terminal(out: TextIO) -> bool:
