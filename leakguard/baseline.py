@@ -8,6 +8,8 @@ What an entry holds, and why
     "1 85 05 •• ••• ••• ••"}``. There is no row or line number, so a finding stays known when rows or lines
     move; the fingerprint depends on the value, so a new identifier written where an old one was is new.
     A moved or renamed file, or a renamed column, makes its findings new (run ``leakguard baseline`` again).
+    A file or column name that holds an identifier is written masked (``data/18505••••••••••.csv``), like
+    everywhere else leakguard shows a name.
 
 Why a *keyed* fingerprint
     The file is committed, so it must not let anyone recover an identifier. A plain or salted hash of a NIR
@@ -50,7 +52,9 @@ import numpy as np
 import pyarrow as pa
 
 from leakguard.allowlist import distinct_pairs
+from leakguard.preview import MASK
 from leakguard.pseudonymise import keys
+from leakguard.report.text import masked
 
 #: The environment variable holding the baseline key (hex or base64).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
@@ -190,8 +194,13 @@ class Fingerprinter:
 
 
 def entry_path(path: str, baseline_dir: str) -> str:
-    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``."""
-    return os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/")
+    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``, and the
+    identifiers a name may hold masked (the baseline is committed)."""
+    return masked(os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/"), path=True)
+
+
+def _entry_column(column: str | None) -> str | None:
+    return None if column is None else masked(column)
 
 
 class Baseline:
@@ -245,7 +254,8 @@ class Baseline:
     def keys_of(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> list[Key]:
         """The match keys of ``findings`` of file ``path`` (a table with the raw ``value`` column)."""
         name = entry_path(path, self.directory)
-        return list(zip([name] * findings.num_rows, findings["column"].to_pylist(),
+        columns = {c: _entry_column(c) for c in set(findings["column"].to_pylist())}
+        return list(zip([name] * findings.num_rows, [columns[c] for c in findings["column"].to_pylist()],
                         findings["entity"].to_pylist(), fingerprinter.column(findings)))
 
     def known(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> np.ndarray:
@@ -270,7 +280,8 @@ class Baseline:
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
-                exists[name] = os.path.isfile(os.path.join(self.directory, name))
+                # a name with a masked identifier cannot be looked up: kept (rewritten when its file is scanned)
+                exists[name] = MASK in name or os.path.isfile(os.path.join(self.directory, name))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:

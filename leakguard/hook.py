@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from leakguard.detect.engine import DetectOptions
-from leakguard.report.text import printable
+from leakguard.detect.names import describe
+from leakguard.report.text import printable, shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter, InlineIgnores
 
@@ -115,7 +116,7 @@ class _Collector:
 
     def file_done(self, path: str, stats: object) -> None:
         for hits in self._file(path).hits.values():
-            hits.locations = [_location(self.inline.line_of(path, row), row, column, preview)
+            hits.locations = [_location(self.inline.line_of(path, row) if row >= 0 else None, row, column, preview)
                               for row, column, preview in hits.first]
 
     def close(self) -> None:
@@ -123,9 +124,11 @@ class _Collector:
 
 
 def _location(line: int | None, row: int, column: str | None, preview: str) -> str:
+    if row < 0:  # in a name: the path, a column's name, metadata
+        return f"{describe(shown(column or ''))} ({printable(preview)})"
     where = f"row {row}" if line is None else f"line {line}"
     if column is not None:
-        where += f", column {printable(column)}"
+        where += f", column {shown(column)}"
     return f"{where} ({printable(preview)})"
 
 
@@ -144,7 +147,7 @@ def format_report(result: HookResult) -> tuple[list[str], list[str]]:
     err: list[str] = []
     for path in sorted(result.files):
         file = result.files[path]
-        name = printable(path)
+        name = shown(path, path=True)
         for entity in sorted(file.hits):
             hits = file.hits[entity]
             more = f"; +{hits.count - len(hits.locations)} more" if hits.count > len(hits.locations) else ""

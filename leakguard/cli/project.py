@@ -18,14 +18,14 @@ import click
 from leakguard.baseline import Baseline, BaselineError, BaselineKey, Fingerprinter, find_key
 from leakguard.cli import EXIT_ERROR
 from leakguard.config import Config, ConfigError, discover
-from leakguard.report.text import printable
+from leakguard.report.text import shown
 from leakguard.sources import iter_files
 from leakguard.sources.base import SourceError
 
 
 def fail(message: str) -> NoReturn:
-    """One ``leakguard: error: ...`` line on standard error, exit status 2."""
-    click.echo(f"leakguard: error: {printable(message)}", err=True)
+    """One ``leakguard: error: ...`` line on standard error, exit status 2 (identifiers in names masked)."""
+    click.echo(f"leakguard: error: {shown(message, path=True)}", err=True)
     sys.exit(EXIT_ERROR)
 
 

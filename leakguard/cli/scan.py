@@ -72,7 +72,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
                                    inline=not no_config, keep_values=show_values)
     with atomic_output(output) as out:
-        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values))
+        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
         with progress_reporter() as on_progress:
             outcome = scan_files(expand(paths, config), reporter, options=options, batch_rows=batch_rows,
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,

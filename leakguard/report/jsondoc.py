@@ -39,7 +39,7 @@ import pyarrow as pa
 from leakguard import __version__
 from leakguard.report.base import BaseReporter, Stream, write_json
 from leakguard.report.summary import FileSummary, aggregate_dict, finding_dicts
-from leakguard.report.text import clean
+from leakguard.report.text import clean, shown_in_json
 
 DOCUMENT_VERSION = 1
 
@@ -68,7 +68,7 @@ class JsonReporter(BaseReporter):
     def _file(self, file: FileSummary) -> dict[str, object]:
         stats = file.stats
         return {
-            "path": clean(file.path),
+            "path": shown_in_json(file.path, path=True, show_values=self.show_values),
             "records": file.records,
             "bytes": stats.bytes if stats else None,
             "seconds": round(stats.seconds, 3) if stats else None,
@@ -77,8 +77,8 @@ class JsonReporter(BaseReporter):
             "columns": [aggregate_dict(a, with_values=self.show_values) for a in file.sorted_aggregates()],
             "errors": [{"row": p.row, "message": clean(p.message), "fatal": p.fatal} for p in file.problems],
             "errors_omitted": file.problem_count - len(file.problems),
-            "cells_not_text": {clean(column): count for column, count in (stats.cells_not_text.items() if stats
-                                                                          else ())},
+            "cells_not_text": {shown_in_json(column, show_values=self.show_values): count
+                               for column, count in (stats.cells_not_text.items() if stats else ())},
         }
 
     def _findings(self, path: str) -> Iterator[dict[str, object]]:

@@ -22,6 +22,9 @@ One block per file that has findings or errors, printed when the file is done, t
 
     4 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
 
+A name that holds an identifier (the file's path, a column's name, Parquet metadata) is a row of its own,
+``(the file name)``, ``(the name of column …)``, with ``name`` for records.
+
 ``records`` counts distinct records (rows, lines) holding the entity in the column; ``share`` divides it by
 the non-null cells of the column; ``score`` is the highest score; ``example`` the masked preview of the
 best-scored finding (the raw value only with ``--show-values``). Text and log files show ``(lines)`` as
@@ -42,9 +45,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter
 from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary, not_text_message
-from leakguard.report.text import printable
+from leakguard.report.text import printable, shown
 
 #: Width of the table when ``out`` is not a terminal.
 DEFAULT_WIDTH = 100
@@ -113,7 +117,7 @@ class TableReporter(BaseReporter):
             for file in unreadable:
                 for problem in file.problems:
                     line = Text("  ")
-                    line.append(printable(file.path), style="bold")
+                    line.append(self._path(file.path), style="bold")
                     line.append(": " + printable(problem.message))
                     self.console.print(line)
             self.console.print()
@@ -136,7 +140,7 @@ class TableReporter(BaseReporter):
     def _print_file(self, file: FileSummary) -> None:
         text = file.text
         unit = "line" if text else "record"
-        header = Text(printable(file.path), style="bold")
+        header = Text(self._path(file.path), style="bold")
         if file.stats is not None:
             stats = file.stats
             header.append(
@@ -148,7 +152,8 @@ class TableReporter(BaseReporter):
             self.console.print(self._table(file.sorted_aggregates(), unit + "s"))
         self._print_problems(file)
         for column, count in _not_text(file).items():
-            self.console.print(Text(f"  note: {printable(not_text_message(column, count))}", style="dim"))
+            message = not_text_message(column, count, show_values=self.show_values)
+            self.console.print(Text(f"  note: {printable(message)}", style="dim"))
         self.console.print()
 
     def _table(self, aggregates: list[Aggregate], unit: str) -> Table:
@@ -164,16 +169,21 @@ class TableReporter(BaseReporter):
             table.add_row(
                 self._column_cell(aggregate),
                 Text(printable(aggregate.entity), style="cyan"),
-                f"{aggregate.records:,}",
-                format_share(aggregate.share),
+                "name" if aggregate.in_name else f"{aggregate.records:,}",
+                "-" if aggregate.in_name else format_share(aggregate.share),
                 f"{aggregate.top_score:.2f}",
                 Text(printable(self._example(aggregate)), overflow="ellipsis", no_wrap=True),
             )
         return table
 
+    def _path(self, path: str) -> str:
+        return shown(path, path=True, show_values=self.show_values)
+
     def _column_cell(self, aggregate: Aggregate) -> Text:
+        if aggregate.in_name:
+            return Text(f"({describe(shown(aggregate.column or '', show_values=self.show_values))})")
         if aggregate.column is not None:
-            return Text(printable(aggregate.column))
+            return Text(shown(aggregate.column, show_values=self.show_values))
         cell = Text("(lines)")
         lines = ", ".join(str(row + 1) for row in aggregate.rows.first)
         more = "…" if aggregate.records > FIRST_ROWS else ""
