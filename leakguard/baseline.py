@@ -60,6 +60,8 @@ from leakguard.report.text import masked
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
 #: The repository-local key file, beside the baseline.
 KEY_FILE = ".leakguard.key"
+#: The pre-commit hook that writes the baseline (``.pre-commit-hooks.yaml``, stage ``manual``).
+BASELINE_HOOK_ID = "leakguard-baseline"
 #: Version of the file format (and of the fingerprint: label, normalisation, truncation).
 VERSION = 1
 #: Hex characters kept of each fingerprint (128 bits).
@@ -166,6 +168,18 @@ def git_exclude(path: str) -> bool:
     return True
 
 
+def baseline_command(paths: str = "FILE...") -> str:
+    """The command that writes the baseline, as the user can run it where they are.
+
+    Under pre-commit (which sets ``PRE_COMMIT``), leakguard lives in pre-commit's own environment and is not on
+    the PATH of a data repository: the baseline is written by the ``leakguard-baseline`` hook, run by hand.
+    """
+    if os.environ.get("PRE_COMMIT"):
+        return (f"`pre-commit run {BASELINE_HOOK_ID} --hook-stage manual --all-files` (hook id "
+                f"{BASELINE_HOOK_ID} in .pre-commit-config.yaml)")
+    return f"`leakguard baseline {paths}`"
+
+
 # -- fingerprints --------------------------------------------------------------------------------------------
 
 
@@ -227,7 +241,7 @@ class Baseline:
             raise BaselineError(f"{path}: not a leakguard baseline (invalid JSON: {error})") from None
         if not isinstance(document, dict) or document.get("version") != VERSION:
             raise BaselineError(f"{path}: not a leakguard baseline of version {VERSION}; "
-                                "run `leakguard baseline`")
+                                f"write it again with {baseline_command()}")
         entries: dict[Key, str] = {}
         try:
             for entry in document["findings"]:
@@ -248,7 +262,7 @@ class Baseline:
             raise BaselineError(
                 f"baseline made with another key: {self.path} expects key {self.key_fingerprint}, "
                 f"{key.source} is key {key.fingerprint}; use the team's key (--key-file or {ENV_VAR}) "
-                "or rewrite the baseline with `leakguard baseline`"
+                f"or rewrite the baseline with {baseline_command()}"
             )
 
     def keys_of(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> list[Key]:
@@ -320,12 +334,14 @@ class Baseline:
 
 
 __all__ = [
+    "BASELINE_HOOK_ID",
     "ENV_VAR",
     "KEY_FILE",
     "Baseline",
     "BaselineError",
     "BaselineKey",
     "Fingerprinter",
+    "baseline_command",
     "create_key",
     "entry_path",
     "find_key",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from leakguard.baseline import baseline_command
 from leakguard.detect.engine import DetectOptions
 from leakguard.detect.names import describe
 from leakguard.report.text import printable, shown
@@ -38,11 +39,13 @@ from leakguard.suppress import FindingFilter, InlineIgnores
 #: Locations shown per file and entity.
 FIRST_LOCATIONS = 3
 
-HOW_TO_ALLOW = (
-    "leakguard: if a finding is known and safe (synthetic, pseudonymised), add a `leakguard: allow` comment "
-    "on its line or the line before (text formats), list the value under `allow` in [tool.leakguard], or "
-    "accept today's findings with `leakguard baseline FILE...`"
-)
+def how_to_allow() -> str:
+    """The last line of a stopped commit: the ways to let a known, safe finding through."""
+    return (
+        "leakguard: if a finding is known and safe (synthetic, pseudonymised), add a `leakguard: allow` comment "
+        "on its line or the line before (text formats), list the value under `allow` in [tool.leakguard], or "
+        f"accept today's findings with {baseline_command()}, then commit .leakguard-baseline.json"
+    )
 
 
 @dataclass
@@ -155,8 +158,8 @@ def format_report(result: HookResult) -> tuple[list[str], list[str]]:
         err.extend(f"leakguard: error: {name}: {printable(message)}" for message in file.errors)
         err.extend(f"leakguard: warning: {name}: {printable(message)}" for message in file.warnings)
     if out:
-        out.append(HOW_TO_ALLOW)
+        out.append(how_to_allow())
     return out, err
 
 
-__all__ = ["FIRST_LOCATIONS", "HOW_TO_ALLOW", "HookResult", "format_report", "run_hook"]
+__all__ = ["FIRST_LOCATIONS", "HookResult", "format_report", "how_to_allow", "run_hook"]

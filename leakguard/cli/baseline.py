@@ -112,7 +112,8 @@ def baseline_command(paths: tuple[str, ...], config_file: str | None, no_config:
     options = config.detect_options(ner=False if no_ner else None, show_values=True)
     finding_filter = FindingFilter(config, inline=not no_config, keep_values=True)
     recorder = _Recorder(baseline, Fingerprinter(key.key), finding_filter)
-    scan_files(expand(paths, config), recorder, options=options, jobs=1, finding_filter=finding_filter)
+    files = expand(paths, config, own_files_given=False).files  # never its own baseline, configuration, key
+    scan_files(files, recorder, options=options, jobs=1, finding_filter=finding_filter)
     name = shown(os.path.relpath(path), path=True)
     if recorder.errors:
         click.echo(f"leakguard: error: {name} not written: some files could not be read", err=True)

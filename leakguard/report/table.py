@@ -20,7 +20,7 @@ One block per file that has findings or errors, printed when the file is done, t
     errors
       exports/locked.csv: cannot read exports/locked.csv: permission denied
 
-    4 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
+    3 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
 
 A name that holds an identifier (the file's path, a column's name, Parquet metadata) is a row of its own,
 ``(the file name)``, ``(the name of column …)``, with ``name`` for records.
@@ -122,10 +122,18 @@ class TableReporter(BaseReporter):
                     self.console.print(line)
             self.console.print()
         totals = self.summary.totals()
+        read = totals["files"] - totals["files_unreadable"]
         if not totals["findings"]:
-            self.console.print(Text("No personal data found.", style="green"))
+            # "No personal data found" only about what was read: a missing or unreadable path is no all-clear
+            if read == 0:
+                self.console.print(Text("Nothing scanned.", style="yellow"))
+            elif totals["errors"]:
+                self.console.print(Text("No personal data found in what could be read; see the errors above.",
+                                        style="yellow"))
+            else:
+                self.console.print(Text("No personal data found.", style="green"))
         parts = [
-            _plural(totals["files"], "file") + " scanned",
+            _plural(read, "file") + " scanned",
             f"{totals['files_with_findings']:,} with findings",
             _plural(totals["errors"], "error"),
             _plural(totals["records"], "record"),
