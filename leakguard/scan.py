@@ -22,7 +22,6 @@ import pyarrow as pa
 
 from leakguard.detect import names
 from leakguard.detect.engine import DetectOptions, Detector
-from leakguard.detect.names import name_findings
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
@@ -99,6 +98,7 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     """
     with open_source(path, batch_rows=batch_rows) as source:
         columns: dict[str, None] = {}
+        names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
         if parallel is not None:
             for item in parallel.detect(source.chunks()):
                 if not isinstance(item, Problem):
@@ -114,15 +114,18 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
                     yield item, detector.detect(item)
         # column names and metadata: findings with row -1, after the records
         used = parallel.options if parallel is not None else detector.options  # type: ignore[union-attr]
-        named = name_findings(named_texts(source.info, columns), used)
+        named = names.name_findings(named_texts(source.info, columns), used)
         if named.num_rows:
             yield Chunk(columns=[], rows=pa.array([], pa.int64())), named
 
 
 def _remember_columns(chunk: Chunk, columns: dict[str, None]) -> None:
+    """Add the chunk's column names to ``columns``; new ones are looked at at once, in one pass."""
     if not chunk.text:
-        for column in chunk.columns:
-            columns.setdefault(column.name)
+        new = [column.name for column in chunk.columns if column.name not in columns]
+        if new:
+            columns.update(dict.fromkeys(new))
+            names.learn(new)
 
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,

@@ -20,6 +20,8 @@ and ``column`` saying which name, offsets being those inside that name:
 ``COLUMN<metadata key>``    a key of a column's field metadata
 ==========================  ===================================================================
 
+Only names holding a digit or an ``@`` are looked at: every identifier that can be told by its form (NIR,
+IBAN, phone, e-mail, AMC and member numbers, dates) has one; an insurer's name in a column name is no leak.
 Since names appear in every report, the same detection masks them there: :func:`masked_name` replaces what
 it finds with the masked preview (``exports/18505••••••••••.csv``). Results are cached per name (per path
 component for paths), and :func:`learn` detects many names in one vectorised pass.
@@ -49,6 +51,9 @@ MASK_SCORE = 0.5
 #: Cached names (paths components, column names); the cache is emptied when it grows beyond this.
 CACHE_SIZE = 200_000
 
+#: What a name needs to hold a checkable identifier (NIR, IBAN, phone, AMC and member numbers, dates: digits;
+#: e-mail: an @). Other names are not sent to the detector, which costs tens of milliseconds a call.
+_CHECKABLE = re.compile(r"[0-9@]")
 _SEPARATORS = re.compile(r"[/\\]" if os.sep == "\\" else "/")
 _METADATA = re.compile(r"<metadata(?::.*| key)>$", re.S)
 
@@ -101,10 +106,14 @@ class NameIndex:
         """
         new = list(dict.fromkeys(clean(n) for n in names))
         new = [n for n in new if n not in self._spans]
-        if not new:
-            return
         if len(self._spans) + len(new) > CACHE_SIZE:
             self._spans.clear()
+        for name in new:
+            if _CHECKABLE.search(name) is None:
+                self._spans[name] = ()
+        new = [n for n in new if _CHECKABLE.search(n) is not None]
+        if not new:
+            return
         rows = pa.array(np.arange(len(new), dtype=np.int64))
         chunk = Chunk([CellColumn("\x00names", pa.array(new, pa.string()), rows)], rows)
         raw, _ = self._detector.detect_raw(chunk)  # no column decision: each name is judged alone
