@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 
 from leakguard import pseudonymise_file
 from leakguard.config import Config
+from leakguard.detect import names
 from leakguard.detect.names import NAME_ROW, PATH_COLUMN, describe, metadata_location
 from leakguard.hook import format_report, run_hook
 from leakguard.preview import mask
@@ -28,6 +30,7 @@ from leakguard.pseudonymise.operators import HmacOperator
 from leakguard.scan import DetectOptions, scan_path
 from leakguard.sources.base import Problem
 from leakguard.suppress import FindingFilter
+from recognizers import nir
 from tests.strategies import generated_nirs
 
 NIRS = generated_nirs(47, 12)
@@ -230,3 +233,18 @@ def test_an_undecodable_file_name_is_shown_with_escapes(tmp_path):
     done = subprocess.run(command, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     text = done.stdout.decode("utf-8")
     assert done.returncode == 1 and "\\xff.csv" in text and not raw_in(text)
+
+
+def test_names_met_together_are_profiled_like_a_column():
+    """A directory of invoices named after their 15-digit numbers is not a directory of NIRs (about 1 in 97
+    passes the key by chance); one file named after a NIR is one."""
+    rng = random.Random(61)
+    numbers = [str(rng.randint(10**14, 10**15 - 1)) for _ in range(3000)]
+    passing = [n for n in numbers if nir.is_valid(n)]
+    assert passing  # the decoys this test is about
+    paths = [f"factures/{n}.csv" for n in numbers]
+    names.learn(paths, paths=True)
+    assert not [p for p in paths if names.path_findings(p).num_rows]
+    alone = f"exports/{NIRS[7]}.csv"
+    names.learn([alone], paths=True)
+    assert names.path_findings(alone).column("entity").to_pylist() == ["FR_NIR"]
