@@ -256,11 +256,11 @@ def test_try_repo_installs_and_runs_the_hook_from_this_repository(repo: Repo) ->
 def test_the_baseline_is_written_by_its_own_hook_and_committing_it_passes(repo: Repo) -> None:
     """In a data repository leakguard is not on the PATH: the messages give the pre-commit command, which
     writes the baseline; the baseline, committed as the README says, is never scanned as data."""
-    old, new = generated_nirs(10, 2)
-    repo.write("fixtures/claims.log", log_text([old]))
+    *known, new = generated_nirs(10, 13)
+    repo.write("fixtures/claims.log", log_text(known))  # 12 entries: the baseline looks like JSON lines
     repo.write(".leakguard.toml", 'exclude = ["scratch/**"]\n')
     done = repo.commit("fixtures/claims.log", ".leakguard.toml")
-    assert_blocked(done, "fixtures/claims.log", [old])
+    assert_blocked(done, "fixtures/claims.log", known)
     command = "pre-commit run leakguard-baseline --hook-stage manual --all-files"
     assert command in done.stdout and "`leakguard baseline" not in done.stdout
     done = repo.pre_commit("run", "leakguard-baseline", "--hook-stage", "manual", "--all-files")
@@ -270,10 +270,10 @@ def test_the_baseline_is_written_by_its_own_hook_and_committing_it_passes(repo: 
     assert done.returncode == 0, done.stdout
     assert "invalid JSON" not in done.stdout
     # a new finding is still stopped, with the baseline in the commit
-    repo.write("fixtures/claims.log", log_text([old, new]))
+    repo.write("fixtures/claims.log", log_text([*known, new]))
     done = repo.commit("fixtures/claims.log")
-    assert_blocked(done, "fixtures/claims.log", [old, new])
-    assert "FR_NIR ×1 at line 2 (" in done.stdout
+    assert_blocked(done, "fixtures/claims.log", [*known, new])
+    assert "FR_NIR ×1 at line 13 (" in done.stdout
     # and the baseline hook run again records it: the next commit passes
     repo.pre_commit("run", "leakguard-baseline", "--hook-stage", "manual", "--all-files")
     done = repo.commit("fixtures/claims.log", ".leakguard-baseline.json")
@@ -281,9 +281,9 @@ def test_the_baseline_is_written_by_its_own_hook_and_committing_it_passes(repo: 
 
 
 def test_the_hook_never_scans_leakguards_own_files(repo: Repo) -> None:
-    allowed, known = generated_nirs(11, 2)
+    allowed, *known = generated_nirs(11, 13)
     repo.write(".leakguard.toml", f'allow = ["{allowed}"]\nbaseline = "ci/known.json"\n')  # raw, by design
-    repo.write("fixtures/claims.log", log_text([known]))
+    repo.write("fixtures/claims.log", log_text(known))  # 12 entries: the baseline looks like JSON lines
     (repo.root / "ci").mkdir()
     repo.baseline("fixtures/claims.log")
     own = ["ci/known.json", "ci/.leakguard.key", ".leakguard.toml"]
