@@ -3,9 +3,9 @@
 A column named ``col_185057800608491`` or a metadata entry ``"export": "patient 1850…"`` leaks like a cell.
 :func:`rewrite_schema` finds the identifiers in every field name (nested struct fields included), in every
 key and value of the file's key-value metadata and of each field's metadata (:mod:`leakguard.detect.names`:
-each name judged alone), and replaces them with the policy's operators, spans inside a name as spans inside
-a text. One value gets one replacement everywhere: the column ``col_1850…`` and the mention of that name in
-the ``pandas`` metadata both become ``col_NIR_…``, so pandas still finds its columns.
+the names of the file profiled together), and replaces them with the policy's operators, spans inside a
+name as spans inside a text. One value gets one replacement everywhere: the column ``col_1850…`` and the
+mention of that name in the ``pandas`` metadata both become ``col_NIR_…``, so pandas still finds its columns.
 
 A name must stay a name: a whole name replaced by nothing (``redact``) becomes ``[REDACTED]``, and two
 columns that would end with the same name stop the run (:class:`DuplicateNames`). ``ARROW:schema``, the
