@@ -341,7 +341,7 @@ def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tm
 
 
 def leftovers(directory: Path) -> list[str]:
-    return [name for name in os.listdir(directory) if name.startswith(atomic.TEMP_PREFIX)]
+    return [name for name in os.listdir(directory) if atomic.is_temporary(name)]
 
 
 class Boom(RuntimeError):

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
-from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
@@ -213,7 +213,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
-    target = _target(src, dst, in_place)
+    target = destination(_target(src, dst, in_place))  # a symbolic link: the file it points to is rewritten
     started = time.perf_counter()
     report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
     try:
