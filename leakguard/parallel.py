@@ -9,13 +9,16 @@ The parent merges the counts in file order and makes the column decisions
 to a sequential scan. At most ``2 × jobs`` chunks are in flight, so memory stays bounded.
 
 Workers are forked from a ``forkserver`` that has already imported the detector, so starting them costs
-little; each worker loads the NER model itself, only if it meets free text.
+little; each worker loads the NER model itself, only if it meets free text. Workers ignore Ctrl-C
+(:func:`ignore_interrupts`): the parent stops them and says so in one line.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,8 +43,39 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers and says so in one line.
+
+    A terminal sends SIGINT to every process of the foreground group, workers included; each would print a
+    ``KeyboardInterrupt`` traceback of its own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def forkserver_context(preload: list[str]) -> multiprocessing.context.BaseContext:
+    """The ``forkserver`` context, its server started now with Ctrl-C ignored.
+
+    The server inherits that disposition (it is kept across ``exec``) and gives it to every worker it forks,
+    so no process but the parent ever sees SIGINT: not the server while it imports ``preload`` (seconds), nor
+    a worker before its first line runs. Outside the main thread the disposition cannot be changed: workers
+    then ignore Ctrl-C from their first line (:func:`ignore_interrupts`).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(preload)
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        return context
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return context
+
+
 def _init_worker(options: DetectOptions) -> None:
     global _worker_detector
+    ignore_interrupts()
     _worker_detector = Detector(options)
 
 
@@ -63,8 +97,7 @@ class ParallelDetector:
         self.options = options
         self.jobs = jobs
         self._resolver = Detector(options)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["leakguard.detect.engine", "leakguard.sources"])
+        context = forkserver_context(["leakguard.detect.engine", "leakguard.sources"])
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(options,))
 

@@ -12,7 +12,6 @@ any file is opened and never printed: messages name where it came from, and outp
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import progress_reporter
+from leakguard.cli.errors import debug_option, set_note
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
@@ -33,9 +33,6 @@ from leakguard.pseudonymise.files import (
 from leakguard.pseudonymise.keys import KeyProblem
 from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
 from leakguard.sources.base import SourceError
-
-#: Exit status after Ctrl-C (128 + SIGINT), nothing written.
-EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, status: int = EXIT_ERROR) -> None:
@@ -71,20 +68,14 @@ def _destination(destination: str | None, in_place: bool) -> str | None:
 
 
 @contextmanager
-def _errors(debug: bool) -> Iterator[None]:
-    """One line on standard error and exit status 2 (130 after Ctrl-C) for anything that stops the work."""
+def _errors() -> Iterator[None]:
+    """One line on standard error and exit status 2 for the library's own refusals; anything else that
+    stops the work ends in :func:`leakguard.cli.errors.guard`, with the note that nothing was written."""
+    set_note("nothing was written")
     try:
         yield
     except (SourceError, PseudonymiseError, OperatorProblem, KeyProblem) as error:
         _fail(str(error))
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
-    except VerificationFailed:
-        raise
-    except Exception as error:  # a bug or an unexpected fault: its text may quote data, name its type only
-        if debug:
-            raise
-        _fail(f"internal error ({type(error).__name__}); nothing was written; rerun with --debug for details")
 
 
 def _count_list(counts: Mapping[str, int]) -> str:
@@ -124,7 +115,7 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
                          batch_rows: int, jobs: int | None, debug: bool) -> None:
@@ -140,7 +131,7 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     destination = _destination(destination, in_place)
     operators = _operators(operator_options)
     key = _key(key_file)
-    with _errors(debug):
+    with _errors():
         policy = Policy(key, operators)
     click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
     for line in policy.describe():
@@ -151,7 +142,7 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
             click.echo(f"  --verify does not check {', '.join(skipped)} (kept, or fpe: valid NIRs by design)",
                        err=True)
     try:
-        with _errors(debug), progress_reporter() as on_progress:
+        with _errors(), progress_reporter() as on_progress:
             report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                                        jobs=jobs or default_jobs())
@@ -180,17 +171,9 @@ def keygen_command(output: str | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        keys.write_key_file(output, key)
     except FileExistsError:
         _fail(f"{output} already exists; a key file is never overwritten")
-    except OSError as error:
-        _fail(f"cannot create {output}: {error.strerror or type(error).__name__}")
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
     click.echo(f"leakguard: key written to {output} (mode 0600), fingerprint {keys.fingerprint(key)}", err=True)
 
 
@@ -201,7 +184,7 @@ def keygen_command(output: str | None) -> None:
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool,
                        batch_rows: int, debug: bool) -> None:
     """Turn the NIRs of a file pseudonymised with --operator FR_NIR=fpe back into the original NIRs.
@@ -213,7 +196,7 @@ def reidentify_command(source: str, destination: str | None, key_file: str | Non
     key = _key(key_file)
     click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
     on_progress: Callable[[str, int, int], None] | None
-    with _errors(debug), progress_reporter() as on_progress:
+    with _errors(), progress_reporter() as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
                                  batch_rows=batch_rows)
     _problems(report)

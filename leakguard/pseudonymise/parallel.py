@@ -22,14 +22,13 @@ stays bounded by ``jobs`` chunks in flight plus the one being written.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import cells_only
+from leakguard.parallel import cells_only, forkserver_context, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
@@ -38,7 +37,9 @@ _STOP = None
 
 
 def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
-    """A worker: chunks in, counts out, merged profile in, edits out; until told to stop."""
+    """A worker: chunks in, counts out, merged profile in, edits out; until told to stop (Ctrl-C is the
+    parent's to handle)."""
+    ignore_interrupts()
     rewriter = Rewriter(policy, ner=ner)
     while True:
         chunk = connection.recv()
@@ -92,8 +93,7 @@ class ParallelRewriter:
     def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
+        context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         self.profile = NirProfile()
         self._workers = [_Worker(context, policy, ner) for _ in range(jobs)]
 
