@@ -142,11 +142,16 @@ def format(number: str, separator: str = " ") -> str:
 
 
 def _pattern(sep: str) -> str:
-    """The written forms: the seven groups, each boundary with at most one separator."""
+    """The written forms: the seven groups, each boundary with at most one separator.
+
+    The département and commune are cut after 2 + 3 characters, or 3 + 2 (overseas); either cut is accepted
+    for any number, since exports group every NIR one way (``1 47 01 97 642 707 06``, an overseas NIR in
+    metropolitan groups) and format-preserving pseudonyms keep the cut of the number they replace.
+    """
     s = f"{sep}?"
     return (
         rf"[1-478]{s}\d{{2}}{s}\d{{2}}{s}"
-        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|9[78]\d{s}\d{{2}})"
+        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|\d{{3}}{s}\d{{2}})"
         rf"{s}\d{{3}}{s}\d{{2}}"
     )
 
@@ -268,7 +273,7 @@ _WHOLE_CELL_RE2 = rf"^\s*{RE2_FORMS}\s*$"
 #: column of its own, "Clé").
 BODY_RE2 = (
     rf"^\s*[1-478]{SEP_CLASS}?\d{{2}}{SEP_CLASS}?\d{{2}}{SEP_CLASS}?"
-    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|9[78]\d{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
+    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|\d{{3}}{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
 )
 
 
