@@ -173,7 +173,9 @@ def test_a_generated_key_file_drives_pseudonymise_and_reidentify_round_trips(fil
                "--operator", "FR_NIR=fpe")
     assert done.exit_code == 0, done.stderr
     assert encrypted.read_bytes() != files["log"].read_bytes()
-    back = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file))
+    refused = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file))
+    assert refused.exit_code == 2 and "pass --force if you are sure" in refused.stderr and not restored.exists()
+    back = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file), "--force")
     assert back.exit_code == 0, back.stderr
     assert restored.read_bytes() == files["log"].read_bytes()
     assert "reidentified" in back.stderr

@@ -4,7 +4,8 @@
   atomically; ``--in-place`` replaces IN itself (then OUT is omitted, or equal to IN). Exit status: 0 done,
   1 ``--verify`` found identifiers left (nothing written), 2 a usage, key or read error (nothing written).
 * ``leakguard keygen`` — a new 32-byte key as hex, on standard output or into a new file of mode 0600.
-* ``leakguard reidentify IN OUT`` — :func:`leakguard.pseudonymise.reidentify_file`: decrypts ``fpe`` NIRs.
+* ``leakguard reidentify IN OUT`` — :func:`leakguard.pseudonymise.reidentify_file`: decrypts ``fpe`` NIRs,
+  after checking the key fingerprint and operator the file records (``--force`` for files that record none).
 
 The key comes from ``--key-file FILE`` or the ``LEAKGUARD_KEY`` environment variable; it is checked before
 any file is opened and never printed: messages name where it came from, and outputs record its fingerprint.
@@ -25,6 +26,7 @@ from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
     PseudonymiseError,
+    ReidentifyRefused,
     Report,
     VerificationFailed,
     pseudonymise_file,
@@ -74,7 +76,7 @@ def _errors() -> Iterator[None]:
     set_note("nothing was written")
     try:
         yield
-    except (SourceError, PseudonymiseError, OperatorProblem, KeyProblem) as error:
+    except (SourceError, PseudonymiseError, ReidentifyRefused, OperatorProblem, KeyProblem) as error:
         _fail(str(error))
 
 
@@ -182,23 +184,34 @@ def keygen_command(output: str | None) -> None:
 @click.argument("destination", metavar="[OUT]", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
+@click.option("--force", is_flag=True, help="Decrypt a file that does not record how it was pseudonymised "
+              "(CSV, JSON lines, text): nothing then checks that its NIRs are fpe pseudonyms of this key.")
+@click.option("--operator", "operator_option", metavar="FR_NIR=fpe[:sex=random]",
+              help="The fpe choice the file was pseudonymised with, for files that do not record it.")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @debug_option
-def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool,
-                       batch_rows: int, debug: bool) -> None:
+def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool, force: bool,
+                       operator_option: str | None, batch_rows: int, debug: bool) -> None:
     """Turn the NIRs of a file pseudonymised with --operator FR_NIR=fpe back into the original NIRs.
 
-    Needs the key used to pseudonymise. The output holds real identifiers again: keep it where the input
-    came from. Exit status: 0 done, 2 a usage, key or read error (nothing written).
+    Needs the key used to pseudonymise. A Parquet output of leakguard records the key's fingerprint and the
+    operator: another key, or NIRs not pseudonymised with fpe, are refused. Other formats cannot record them:
+    they are refused unless --force. The output holds real identifiers again: keep it where the input came
+    from. Exit status: 0 done, 2 a usage, key or read error, or a refusal (nothing written).
     """
     destination = _destination(destination, in_place)
+    spec = None
+    if operator_option is not None:
+        entity, spec = _operators((operator_option,)).popitem()
+        if entity != "FR_NIR" or not spec.startswith("fpe"):
+            raise click.BadParameter("reidentify reverses FR_NIR=fpe only", param_hint="--operator")
     key = _key(key_file)
     click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
     on_progress: Callable[[str, int, int], None] | None
     with _errors(), progress_reporter() as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
-                                 batch_rows=batch_rows)
+                                 batch_rows=batch_rows, force=force, operator=spec)
     _problems(report)
     click.echo(_summary("reidentified", report), err=True)
     sys.exit(EXIT_CLEAN)
