@@ -15,6 +15,7 @@ little; each worker loads the NER model itself, only if it meets free text. Work
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -52,13 +53,36 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C held back while worker processes start, and raised once they have.
+
+    A worker whose start is cut short dies on its first read from the parent, with a traceback of its own;
+    so inside this block SIGINT only sets a flag (a Python handler always runs in the main thread), and
+    ``KeyboardInterrupt`` is raised on the way out. Outside the main thread nothing changes.
+    """
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def forkserver_context(preload: list[str]) -> multiprocessing.context.BaseContext:
     """The ``forkserver`` context, its server started now with Ctrl-C ignored.
 
     The server inherits that disposition (it is kept across ``exec``) and gives it to every worker it forks,
     so no process but the parent ever sees SIGINT: not the server while it imports ``preload`` (seconds), nor
-    a worker before its first line runs. Outside the main thread the disposition cannot be changed: workers
-    then ignore Ctrl-C from their first line (:func:`ignore_interrupts`).
+    a worker before its first line runs. The price: a Ctrl-C in the few milliseconds the server takes to start
+    is lost (press it again). Outside the main thread the disposition cannot be changed: workers then ignore
+    Ctrl-C from their first line (:func:`ignore_interrupts`).
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preload)
@@ -116,7 +140,9 @@ class ParallelDetector:
             if isinstance(item, Problem):
                 window.append((item, None))
             else:
-                window.append((item, self._pool.submit(_detect_raw, cells_only(item))))
+                with deferred_interrupts():  # submit may start a worker: never leave one half-started
+                    future = self._pool.submit(_detect_raw, cells_only(item))
+                window.append((item, future))
             while len(window) > 2 * self.jobs:
                 yield self._collect(window.popleft(), profile)
         while window:

@@ -269,27 +269,34 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run_and_a_live_ones
 # --- Ctrl-C with workers, and a reader that leaves -------------------------------------------------------
 
 
-def test_ctrl_c_with_two_jobs_prints_one_line_and_no_worker_traceback(tmp_path):
+@pytest.mark.parametrize("delay", [0.3, 1.0, 4.0])  # while the workers start, and while they work
+@pytest.mark.parametrize("command", ["pseudonymise", "scan"])
+def test_ctrl_c_with_two_jobs_prints_one_line_and_no_worker_traceback(tmp_path, command, delay):
     source = tmp_path / "big.log"
     write_log(source, 30_000, seed=8)
     (tmp_path / "lg.key").write_text(keys.format_key(KEY) + "\n")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     prelude = """
-        import leakguard.pseudonymise.files as files
-        files.MIN_PARALLEL_BYTES = 0  # workers for this small file
+        import leakguard.pseudonymise.files, leakguard.scan
+        leakguard.pseudonymise.files.MIN_PARALLEL_BYTES = leakguard.scan.MIN_PARALLEL_BYTES = 0  # workers here
     """
-    process = leakguard_process("pseudonymise", str(source), str(out_dir / "big.log"), "--key-file",
-                                str(tmp_path / "lg.key"), "--no-ner", "--jobs", "2", "--batch-rows", "1000",
-                                cwd=tmp_path, prelude=prelude)
-    wait_for_temporary(out_dir, process)
-    time.sleep(3)  # the workers are up and busy
+    args = {
+        "pseudonymise": ["pseudonymise", str(source), str(out_dir / "big.log"), "--key-file",
+                         str(tmp_path / "lg.key")],
+        "scan": ["scan", str(source), "--no-config", "-o", str(out_dir / "report.txt")],
+    }[command]
+    process = leakguard_process(*args, "--no-ner", "--jobs", "2", "--batch-rows", "1000", cwd=tmp_path,
+                                prelude=prelude)
+    wait_for_temporary(out_dir, process)  # the command has started: its output is being written
+    time.sleep(delay)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole foreground group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     errors = [line for line in err.splitlines() if not line.startswith(("leakguard: policy", "  "))]
-    assert errors == ["leakguard: error: interrupted; nothing was written"]
+    note = "; nothing was written" if command == "pseudonymise" else ""
+    assert errors == [f"leakguard: error: interrupted{note}"]
     assert os.listdir(out_dir) == []
 
 

@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import cells_only, forkserver_context, ignore_interrupts
+from leakguard.parallel import cells_only, deferred_interrupts, forkserver_context, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
@@ -41,20 +41,23 @@ def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
     parent's to handle)."""
     ignore_interrupts()
     rewriter = Rewriter(policy, ner=ner)
-    while True:
-        chunk = connection.recv()
-        if chunk is _STOP:
-            return
-        try:
-            raw, counts = rewriter.detector.detect_raw(chunk)
-            connection.send(("counts", counts.as_dict()))
-            merged = connection.recv()
-            if merged is _STOP:
+    with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the parent has gone: stop
+        while True:
+            chunk = connection.recv()
+            if chunk is _STOP:
                 return
-            profile = NirProfile.from_dict(merged)
-            connection.send(("edits", rewriter.apply(chunk, rewriter.detector.resolve(raw, profile))))
-        except Exception as error:
-            connection.send(("error", error))
+            try:
+                raw, counts = rewriter.detector.detect_raw(chunk)
+                connection.send(("counts", counts.as_dict()))
+                merged = connection.recv()
+                if merged is _STOP:
+                    return
+                profile = NirProfile.from_dict(merged)
+                connection.send(("edits", rewriter.apply(chunk, rewriter.detector.resolve(raw, profile))))
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as error:
+                connection.send(("error", error))
 
 
 class _Worker:
@@ -95,7 +98,14 @@ class ParallelRewriter:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
         context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         self.profile = NirProfile()
-        self._workers = [_Worker(context, policy, ner) for _ in range(jobs)]
+        self._workers: list[_Worker] = []
+        try:
+            with deferred_interrupts():  # a worker cut short in its start would print a traceback
+                for _ in range(jobs):
+                    self._workers.append(_Worker(context, policy, ner))
+        except BaseException:  # Ctrl-C while the workers started: stop them
+            self.close()
+            raise
 
     def __enter__(self) -> ParallelRewriter:
         return self

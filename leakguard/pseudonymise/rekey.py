@@ -49,13 +49,14 @@ def shift(key: int, old: int, new: int) -> int:
     return (key - old + new - 1) % 97 + 1
 
 
-def rekey(keys: pa.Array, cells: np.ndarray, old: list[str | None], new: list[str | None]) -> pa.Array | None:
+def rekey(keys: pa.Array, cells: np.ndarray, old: list[str | None],
+          new: list[str | None]) -> tuple[pa.Array, np.ndarray] | None:
     """``keys`` (a key column) with the cells at ``cells`` moved from the keys of the ``old`` bodies to the keys
-    of the ``new`` ones; ``None`` when no cell changes."""
+    of the ``new`` ones, and the positions changed; ``None`` when no cell changes."""
     kind = keys.type
     if pa.types.is_dictionary(kind):
         out = rekey(keys.dictionary_decode(), cells, old, new)
-        return None if out is None else out.dictionary_encode().cast(kind)
+        return None if out is None else (out[0].dictionary_encode().cast(kind), out[1])
     integers = pa.types.is_integer(kind)
     current = keys.take(pa.array(cells)).to_pylist()
     two_digits = integers or _two_digit_style(keys)
@@ -78,7 +79,8 @@ def rekey(keys: pa.Array, cells: np.ndarray, old: list[str | None], new: list[st
     order = sorted(replaced)
     mask = np.zeros(len(keys), dtype=bool)
     mask[order] = True
-    return pc.replace_with_mask(keys, pa.array(mask), pa.array([replaced[cell] for cell in order], kind))
+    values = pc.replace_with_mask(keys, pa.array(mask), pa.array([replaced[cell] for cell in order], kind))
+    return values, np.array(order, dtype=np.int64)
 
 
 def _two_digit_style(keys: pa.Array) -> bool:

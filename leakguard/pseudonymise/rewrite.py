@@ -169,11 +169,9 @@ class Rewriter:
             index = pa.array(cells)
             old = _as_text(by_name[body].values.take(index))
             new = _as_text(out.columns[body].values.take(index))
-            values = rekey(by_name[key].values, cells, old, new)
-            if values is not None:
-                changed = np.flatnonzero(pc.invert(pc.equal(values, by_name[key].values)).fill_null(False)
-                                         .to_numpy(zero_copy_only=False))
-                out.columns[key] = ColumnEdit(key, values, changed)
+            rekeyed = rekey(by_name[key].values, cells, old, new)
+            if rekeyed is not None:
+                out.columns[key] = ColumnEdit(key, *rekeyed)
 
     def _column(self, column: CellColumn, findings: pa.Table, counts: Counter[str]) -> ColumnEdit:
         positions = _positions(column.rows, findings["row"])
