@@ -98,7 +98,8 @@ def _problems(report: Report) -> None:
         click.echo(f"leakguard: warning: {problem.path}: {problem.message}", err=True)
 
 
-KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: the LEAKGUARD_KEY variable."
+KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base64 characters (32 bytes). "
+            "Default: the LEAKGUARD_KEY variable.")
 
 
 @cli.command("pseudonymise")
@@ -107,7 +108,8 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
 @click.option("--operator", "operator_options", multiple=True, metavar="ENTITY=OP",
               help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
-              "characters, generalise:year|month. ENTITY: " + ", ".join(KNOWN_ENTITIES) + ".")
+              "characters, generalise:year|month, fpe:sex=random hides the sex digit. ENTITY: "
+              + ", ".join(KNOWN_ENTITIES) + ".")
 @click.option("--verify", is_flag=True, help="Scan the output before it is written; exit 1 and write nothing "
               "if an entity to pseudonymise is still found (keep and fpe entities are not checked).")
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
