@@ -4,7 +4,8 @@ Directories are walked recursively in sorted order (names compared as strings, e
 turn), skipping hidden directories (``.git``, ``.venv``, ...) and not following symbolic links to
 directories, so that a link loop cannot hang a scan. Hidden files are kept: ``.env`` files leak too. A path
 that does not exist, or a directory that cannot be listed, is reported as a :class:`SourceError` in the
-stream, and the other paths are still given.
+stream, and the other paths are still given. Database URIs (``postgresql://…``, ``sqlite:…``, ``duckdb:…``)
+are given as they are (:mod:`leakguard.sources.containers` reads them).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import os
 from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
+from leakguard.sources.containers import uri_kind
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | SourceError]:
     """Every file under ``paths`` (files and directories), or a SourceError for a path that cannot be walked."""
     for given in paths:
         path = os.fspath(given)
-        if os.path.isdir(path):
+        if uri_kind(path) is not None:
+            yield path
+        elif os.path.isdir(path):
             yield from _walk(path)
         elif os.path.lexists(path):
             yield path
