@@ -4,7 +4,8 @@
 * :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
   ``row`` counted across the stream, memory bounded by one batch;
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
-* :func:`scan_files` — the driver of ``leakguard scan``: files and directories, events to a reporter.
+* :func:`scan_files` — the driver of ``leakguard scan``: files, directories and containers of tables
+  (databases, SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``), events to a reporter.
 
 Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
 NIRs from invoice numbers passing the key by chance sees the whole table or file.
@@ -15,14 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
-from leakguard.sources import iter_files, open_source, table_to_columns
+from leakguard.sources import Container, iter_files, iter_tables, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
@@ -87,6 +88,9 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
     with open_source(path, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables",
+                              "scan it with scan_files() or leakguard.databases.scan_database()")
         if parallel is not None:
             yield from parallel.detect(source.chunks())
             return
@@ -102,7 +106,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                batch_rows: int = 65_536, jobs: int = 1,
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
-               problem_filter: Callable[[str, int | None], bool] | None = None) -> ScanOutcome:
+               problem_filter: Callable[[str, int | None], bool] | None = None,
+               tables: Sequence[str] = ()) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     A file that cannot be read is reported as an error and the others are still scanned. ``jobs`` > 1 uses
@@ -112,7 +117,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line).
+    ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
     """
     from leakguard.report import FileStats
 
@@ -120,7 +125,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     outcome = ScanOutcome()
     with contextlib.ExitStack() as stack:
         pool: ParallelDetector | None = None
-        for entry in iter_files(paths):
+        for entry in iter_tables(iter_files(paths), tables=tables, batch_rows=batch_rows):
             if isinstance(entry, SourceError):
                 outcome.errors += 1
                 reporter.problem(entry.path, _message(entry), None, fatal=True)
