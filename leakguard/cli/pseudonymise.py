@@ -128,7 +128,7 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
                          batch_rows: int, jobs: int | None, debug: bool) -> None:
-    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
+    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
     value in every file pseudonymised with the same key, so joins still work. The policy and the key's
@@ -159,7 +159,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
         _problems(failed.report)
         click.echo(f"leakguard: {failed}", err=True)
         for example in failed.report.examples:
-            where = f"row {example.row}" + (f", column {example.column}" if example.column else "")
+            where = (f"table {example.table}, " if example.table else "") + f"row {example.row}" + (
+                f", column {example.column}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
         sys.exit(EXIT_FINDINGS)
     _problems(report)
