@@ -51,6 +51,7 @@ import pyarrow as pa
 
 from leakguard.allowlist import distinct_pairs
 from leakguard.pseudonymise import keys
+from leakguard.sources.containers import uri_kind
 
 #: The environment variable holding the baseline key (hex or base64).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
@@ -190,7 +191,10 @@ class Fingerprinter:
 
 
 def entry_path(path: str, baseline_dir: str) -> str:
-    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``."""
+    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``; a
+    database table as it is named in reports (``postgresql://HOST:PORT/DB#TABLE``)."""
+    if uri_kind(path) is not None:
+        return path
     return os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/")
 
 
@@ -266,11 +270,14 @@ class Baseline:
         self.entries = {key: preview for key, preview in self.entries.items() if key[0] not in gone}
 
     def prune_missing(self) -> None:
-        """Drop the entries of files that no longer exist."""
+        """Drop the entries of files that no longer exist (a table ``FILE#TABLE``: when FILE does not; the
+        tables of a database are kept)."""
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
-                exists[name] = os.path.isfile(os.path.join(self.directory, name))
+                container, mark, _ = name.rpartition("#")
+                exists[name] = (uri_kind(name) is not None or os.path.isfile(os.path.join(self.directory, name))
+                                or (bool(mark) and os.path.isfile(os.path.join(self.directory, container))))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:

@@ -525,3 +525,23 @@ def test_decimals_of_scale_0_are_integers_and_json_is_text(tmp_path):
     assert {c.name: c.values.type for c in chunk.columns} == {"nir": pa.int64(), "m": pa.string(), "doc": pa.string()}
     findings = pa.concat_tables(leakguard.scan_database(str(path), ner=False))
     assert sorted(pc.unique(findings["column"]).to_pylist()) == ["doc", "nir"]
+
+
+def test_a_baseline_of_a_database_and_a_dump_knows_their_findings_from_another_directory(
+        postgres, pg_database, table, tmp_path, monkeypatch):
+    dump = pg_dump_file(postgres, pg_database, tmp_path / "crm.sql")
+    uri = postgres.uri(pg_database)
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(env={"LEAKGUARD_BASELINE_KEY": None})
+    recorded = runner.invoke(cli, ["baseline", "--no-ner", "--no-config", uri, "crm.sql"])
+    assert recorded.exit_code == 0, recorded.stderr
+    document = json.loads((tmp_path / ".leakguard-baseline.json").read_text())
+    assert {e["path"] for e in document["findings"]} == {
+        f"postgresql://127.0.0.1:{postgres.port}/{pg_database}#public.{TABLE}", f"crm.sql#public.{TABLE}"}
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    code, out, err = run_scan(uri, str(dump), "--no-config", "--baseline", str(tmp_path / ".leakguard-baseline.json"),
+                              "--format", "jsonl")
+    assert code == 0, err
+    assert not [line for line in out.splitlines() if json.loads(line)["type"] == "finding"]
