@@ -365,8 +365,9 @@ class DumpParser:
         self.dialect: Dialect = "postgres"
         self.escapes = False
         self.group_rows = group_rows
-        #: the text not given out yet; ``self.text[:pos]`` of the loops is verbatim still to give
+        #: a window on the dump: ``self.text[:self.given]`` was given out, the rest is read but not given yet
         self.text = ""
+        self.given = 0
         self.eof = False
         #: lines before ``self.text`` (for messages)
         self.lines_before = 0
@@ -389,11 +390,21 @@ class DumpParser:
         self.text += block
         return True
 
-    def _drop(self, pos: int) -> None:
-        """Forget the text before ``pos`` (already given out)."""
-        if pos:
-            self.lines_before += self.text.count("\n", 0, pos)
-            self.text = self.text[pos:]
+    def _compact(self, pos: int) -> int:
+        """Forget the text given out once there is much of it; ``pos`` in the shortened window."""
+        if self.given < BLOCK_CHARS:
+            return pos
+        shift = self.given
+        self.lines_before += self.text.count("\n", 0, shift)
+        self.text = self.text[shift:]
+        self.given = 0
+        return pos - shift
+
+    def _give(self, end: int) -> Iterator[Verbatim]:
+        """The text from what was given out to ``end``, verbatim."""
+        if end > self.given:
+            yield Verbatim(self.text[self.given : end])
+            self.given = end
 
     def _line(self, pos: int) -> int:
         return self.lines_before + self.text.count("\n", 0, pos) + 1
@@ -425,7 +436,7 @@ class DumpParser:
         self._sniff_dialect()
         pos = 0
         while True:
-            pos = self._skip_trivia(pos)
+            pos = self._skip_trivia(self._compact(pos))
             if pos >= len(self.text):
                 break
             head = self._head(pos)
@@ -438,17 +449,14 @@ class DumpParser:
                         pass
                     end += len(_LINE_END.match(self.text, end).group(0))
                     line = self._line(pos)
-                    yield Verbatim(self.text[:end])
-                    self._drop(end)
-                    yield from self._copy_rows(match, line)
-                    pos = 0
+                    yield from self._give(end)
+                    pos = yield from self._copy_rows(match, line, end)
                     continue
             elif head in ("INSERT", "REPLACE"):
                 match = self._insert_header(pos)
                 if match is not None:
-                    yield Verbatim(self.text[: match.end()])
-                    self._drop(match.end())
-                    pos = yield from self._insert_rows(match)
+                    yield from self._give(match.end())
+                    pos = yield from self._insert_rows(match, match.end())
                     continue
             if end is None:
                 end = self._statement_end(pos, "a statement")
@@ -461,13 +469,9 @@ class DumpParser:
                 if scs is not None:
                     self.escapes = scs.group(1).lower() in ("off", "false")
             pos = end
-            if pos > BLOCK_CHARS:
-                yield Verbatim(self.text[:pos])
-                self._drop(pos)
-                pos = 0
-        if self.text:
-            yield Verbatim(self.text)
-            self._drop(len(self.text))
+            if pos - self.given > BLOCK_CHARS:
+                yield from self._give(pos)
+        yield from self._give(len(self.text))
 
     def _sniff_dialect(self) -> None:
         while len(self.text) < 65536 and self._more():
@@ -583,62 +587,60 @@ class DumpParser:
             self._data[key] = table
         return table
 
-    def _copy_rows(self, header: re.Match[str], line: int) -> Iterator[Rows | Verbatim]:
-        """Rows of a COPY block whose header (at ``line``) was just given out, up to (not including) its ``\\.``
-        line."""
+    def _copy_rows(self, header: re.Match[str], line: int, pos: int) -> Iterator[Rows | Verbatim]:
+        """Rows of a COPY block whose header (at ``line``) was given out up to ``pos``; returns the offset of its
+        ``\\.`` line."""
         name = unquote_name(header.group("name"))
         table = self._table(name, _column_names(header.group("columns")), "copy")
         options = header.group("options").strip()
         readable = options == "" or re.fullmatch(r"(?i)(?:WITH\s*)?\(\s*FORMAT\s+text\s*\)", options) is not None
-        if not readable:
-            yield Rows(table, [], [], problems=[Problem(self.display, f"line {line}: COPY of {name} with "
-                                                        f"options {options!r} is not read (only the text format is)")])
+        problems = [] if readable else [Problem(self.display, f"line {line}: COPY of {name} with options "
+                                                f"{options!r} is not read (only the text format is)")]
         width = len(table.columns)
         raw: list[str] = []
         values: list[list[str | None]] = []
-        pos = 0
-        given = False
+        given_rows = False
+
+        def rows() -> Iterator[Rows]:
+            nonlocal raw, values, problems, given_rows
+            yield Rows(table, raw, values, problems=problems)
+            self.given = pos
+            raw, values, problems, given_rows = [], [], [], True
+
         while True:
             end = self.text.find("\n", pos)
             if end < 0:
                 if raw:
-                    yield Rows(table, raw, values)
-                    raw, values, given = [], [], True
-                self._drop(pos)
-                pos = 0
+                    yield from rows()
+                pos = self._compact(pos)
                 if not self._more():
-                    if not given:
-                        yield Rows(table, raw, values)
+                    if not given_rows:
+                        yield from rows()
                     raise self._truncated(len(self.text), f"the COPY data of {name} (no end marker \\.)")
                 continue
-            line = self.text[pos : end + 1]
-            body = line[:-2] if line.endswith("\r\n") else line[:-1]
+            text = self.text[pos : end + 1]
+            body = text[:-2] if text.endswith("\r\n") else text[:-1]
             if body == "\\.":
-                if raw or not given:
-                    yield Rows(table, raw, values)
-                self._drop(pos)
-                return
+                if raw or not given_rows:
+                    yield from rows()
+                return pos
             fields = body.split("\t")
             if not readable or (width and len(fields) != width):
-                if raw:
-                    yield Rows(table, raw, values)
-                    raw, values, given = [], [], True
+                if raw or problems:
+                    yield from rows()
                 if readable:
-                    message = f"line {self._line(pos)}: a row has {len(fields)} fields instead of {width}; not read"
-                    yield Rows(table, [], [], problems=[Problem(self.display, message)])
-                self._drop(pos)
-                yield Verbatim(line)
-                self._drop(len(line))
-                pos = 0
+                    problems.append(Problem(self.display, f"line {self._line(pos)}: a row has {len(fields)} fields "
+                                            f"instead of {width}; not read"))
+                    yield from rows()
+                yield from self._give(end + 1)
+                pos = end + 1
                 continue
             pos = end + 1
-            raw.append(line)
+            raw.append(text)
             values.append([copy_decode(f) for f in fields])
             if len(raw) >= self.group_rows:
-                yield Rows(table, raw, values)
-                raw, values, given = [], [], True
-                self._drop(pos)
-                pos = 0
+                yield from rows()
+                pos = self._compact(pos)
 
     # -- INSERT --------------------------------------------------------------------------------------------
 
@@ -651,15 +653,15 @@ class DumpParser:
             if ";" in window or len(window) >= 65536 or not self._more():
                 return None
 
-    def _insert_rows(self, header: re.Match[str]) -> Iterator[Rows]:
-        """Rows of an INSERT statement whose header was just given out; returns the offset after the statement."""
+    def _insert_rows(self, header: re.Match[str], pos: int) -> Iterator[Rows]:
+        """Rows of an INSERT statement whose header was given out up to ``pos``; returns the offset after the
+        statement (its ``;`` and what follows the last row stay to give)."""
         name = unquote_name(header.group("name"))
         table = self._table(name, _column_names(header.group("columns")), "insert")
         lexer = RowLexer(self.dialect, self.escapes)
         raw: list[str] = []
         values: list[list[str | None]] = []
         kinds: list[str] = []
-        pos = 0
         while True:
             try:
                 found = lexer.row(self.text, pos, final=self.eof)
@@ -691,11 +693,11 @@ class DumpParser:
             separator = after.group(1)
             if len(raw) >= self.group_rows or separator != ",":
                 yield Rows(table, raw, values, kinds)
+                self.given = pos
                 raw, values, kinds = [], [], []
-                self._drop(pos)
-                pos = 0
             if separator == ",":
+                pos = self._compact(pos)
                 continue
-            if separator == ";" or not self.text.strip(" \t\r\n"):
-                return 0
-            return self._statement_end(0, f"INSERT INTO {name}")
+            if separator == ";" or not self.text[pos:].strip(" \t\r\n"):
+                return pos
+            return self._statement_end(pos, f"INSERT INTO {name}")
