@@ -341,3 +341,22 @@ def test_a_dump_with_a_nir_in_an_integer_column_gets_an_integer_token(tmp_path):
     pseudonymise(path, tmp_path / "o.sql")
     line = (tmp_path / "o.sql").read_text().splitlines()[1]
     assert re.fullmatch(r"INSERT INTO t VALUES \(1, 9\d{17}, '1985-01-01'\);", line), line
+
+
+def test_the_hook_blocks_a_dump_and_a_workbook_holding_a_nir_and_names_their_tables(tmp_path, monkeypatch):
+    openpyxl = pytest.importorskip("openpyxl")
+    (tmp_path / "seed.sql").write_text(f"CREATE TABLE patients (nom text, nir text);\n"
+                                       f"INSERT INTO patients VALUES ('x', '{NIRS[0]}'), ('y', '{NIRS[1]}');\n")
+    book = openpyxl.Workbook()
+    book.active.title = "Export"
+    book.active.append(["nir"])
+    book.active.append([NIRS[1]])
+    book.save(tmp_path / "export.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["hook", "--no-ner", "--no-config", "--no-baseline", "seed.sql", "export.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "seed.sql#patients: FR_NIR ×2" in result.stdout and "export.xlsx#Export: FR_NIR ×1" in result.stdout
+    assert not any(n in result.output for n in NIRS)
+    hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    pattern = re.search(r"files: (.*)", hooks).group(1)
+    assert all(re.search(pattern, name) for name in ("seed.sql", "dump.SQL.gz", "export.xlsx", "app.sqlite"))
