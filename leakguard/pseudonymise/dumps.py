@@ -61,10 +61,7 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
         for column, text in texts.items():
             fields[column] = copy_encode(text)
         return "\t".join(fields) + ending
-    found = RowLexer(table.dialect, table.escapes).row(raw, 0)
-    if found is None:  # cannot happen: the parser read this very row
-        raise ValueError("a row of the dump could not be read again")
-    literals = found[1]
+    literals = RowLexer(table.dialect, table.escapes).literals(raw)
     for column in sorted(texts, key=lambda c: literals[c].start, reverse=True):
         literal = literals[column]
         new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table)

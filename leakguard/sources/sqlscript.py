@@ -291,39 +291,63 @@ class RowLexer:
         self.escapes = escapes or dialect == "mysql"
         self.regex = _VALUES[(dialect, self.escapes)]
 
-    def row(self, text: str, pos: int, final: bool = True) -> tuple[list[str | None], list[Literal_], int] | None:
-        """Values of the row whose ``(`` is at or after ``pos`` (blanks and a comma first), their literals, and
-        the offset after its ``)``; ``None`` when ``text`` may end before the row does (``final``: ``text`` is
-        all there is). Raises ValueError on bad syntax."""
+    def row(self, text: str, pos: int, final: bool = True) -> tuple[list[str | None], str, int] | None:
+        """Values of the row whose ``(`` is at or after ``pos`` (blanks and a comma first), their kinds (one
+        letter each, :func:`literal_kind`; ``x`` for an expression), and the offset after its ``)``; ``None``
+        when ``text`` may end before the row does (``final``: ``text`` is all there is). Raises ValueError on
+        bad syntax."""
+        return self._row(text, pos, final, None)
+
+    def literals(self, raw: str) -> list[Literal_]:
+        """Where each value of a row's raw text is (the text of one row, as :class:`Rows` gives it)."""
+        spans: list[Literal_] = []
+        if self._row(raw, 0, True, spans) is None:
+            raise ValueError("not a whole row")
+        return spans
+
+    def _row(self, text: str, pos: int, final: bool,
+             spans: list[Literal_] | None) -> tuple[list[str | None], str, int] | None:
         opening = _OPEN_ROW.match(text, pos)
         if opening is None:
-            if text[pos:].strip(" \t\r\n") == "":
+            if text[pos : pos + 4096].strip(" \t\r\n,") == "" and not final:
                 return None
             raise ValueError("expected '(' to open a row")
         pos = opening.end()
         values: list[str | None] = []
-        literals: list[Literal_] = []
-        regex, dialect = self.regex, self.dialect
+        kinds: list[str] = []
+        match, dialect, escapes, n = self.regex.match, self.dialect, self.escapes, len(text)
+        plain = dialect == "postgres" and not escapes
         while True:
-            match = regex.match(text, pos)
-            if match is not None and match.end() == len(text) and not final:
-                return None
-            if match is not None:
-                literal = match.group("lit")
-                kind = literal_kind(match.group("pre"), literal, dialect, self.escapes)
-                values.append(literal_value(kind, literal, dialect))
-                literals.append(Literal_(kind, match.start("lit"), match.end("lit")))
-                pos = match.end()
-                end = match.group("end")
-            else:
-                found = self._expression(text, pos)
-                if found is None:
+            found = match(text, pos)
+            if found is not None:
+                stop = found.end()
+                if stop == n and not final:
                     return None
-                start, stop, pos, end = found
-                values.append(text[start:stop])
-                literals.append(Literal_("x", start, stop))
+                prefix, literal, end = found.group("pre", "lit", "end")
+                first = literal[0]
+                if prefix is None and first == "'" and plain:  # the common cases first, without calls
+                    kind, body = "s", literal[1:-1]
+                    value: str | None = body.replace("''", "'") if "''" in body else body
+                elif prefix is None and (first in "123456789-+." or (first == "0" and literal[1:2] not in ("x", "X"))):
+                    kind, value = "n", literal
+                else:
+                    kind = literal_kind(prefix, literal, dialect, escapes)
+                    value = literal_value(kind, literal, dialect)
+                if spans is not None:
+                    spans.append(Literal_(kind, found.start("lit"), found.end("lit")))
+                pos = stop
+            else:
+                expression = self._expression(text, pos)
+                if expression is None:
+                    return None
+                start, stop, pos, end = expression
+                kind, value = "x", text[start:stop]
+                if spans is not None:
+                    spans.append(Literal_(kind, start, stop))
+            values.append(value)
+            kinds.append(kind)
             if end == ")":
-                return values, literals, pos
+                return values, "".join(kinds), pos
 
     def _expression(self, text: str, pos: int) -> tuple[int, int, int, str] | None:
         """An SQL expression up to a ``,`` or ``)`` outside parentheses: (start, stop, after, terminator)."""
@@ -675,7 +699,7 @@ class DumpParser:
                     self._need(pos, f"a row of INSERT INTO {name}")  # raises: too long
                 self._more()
                 continue
-            row, literals, end = found
+            row, letters, end = found
             if not table.columns:
                 table.columns = [f"column_{i + 1}" for i in range(len(row))]
                 table.types = [""] * len(row)
@@ -684,7 +708,7 @@ class DumpParser:
                                   f"{len(row)} values for {len(table.columns)} columns")
             raw.append(self.text[pos:end])
             values.append(row)
-            kinds.append("".join(literal.kind for literal in literals))
+            kinds.append(letters)
             pos = end
             while True:
                 after = _AFTER_ROW.match(self.text, pos)
@@ -698,6 +722,6 @@ class DumpParser:
             if separator == ",":
                 pos = self._compact(pos)
                 continue
-            if separator == ";" or not self.text[pos:].strip(" \t\r\n"):
+            if separator == ";" or after.end() >= len(self.text):
                 return pos
             return self._statement_end(pos, f"INSERT INTO {name}")
