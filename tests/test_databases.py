@@ -235,12 +235,14 @@ def test_table_globs_match_schema_and_table_or_the_table_alone(tmp_path, pattern
     assert sorted(names) == sorted(expected)
 
 
-def test_tables_stream_in_batches_of_batch_rows(tmp_path, table):
-    write_duckdb(table, tmp_path / "lake.duckdb")
-    with open_source(str(tmp_path / "lake.duckdb"), batch_rows=400) as container:
-        (source,) = container.tables()
-        sizes = [len(chunk.rows) for chunk in source.chunks()]
-    assert sizes == [400, 400, 400, 300]
+@pytest.mark.parametrize("store", ["duckdb", "postgresql", "pg_dump COPY", "sqlite", "workbook"])
+def test_tables_stream_in_batches_of_batch_rows(store, table, tmp_path, request):
+    source, _ = STORES[store][1](request, table, tmp_path)
+    with open_source(source, batch_rows=400) as container:
+        (found,) = container.tables(["Feuil1" if store == "workbook" else f"*{TABLE}"])
+        chunks = list(found.chunks())
+    assert [len(chunk.rows) for chunk in chunks] == [400, 400, 400, 300]
+    assert [chunk.rows[0].as_py() for chunk in chunks] == [0, 400, 800, 1200]
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------------
