@@ -90,11 +90,11 @@ class TableSelector:
     def __init__(self, patterns: Sequence[str] = ()):
         self.patterns = list(patterns)
         self.matched: set[str] = set()
-        self.seen: list[str] = []
+        self.seen: dict[str, None] = {}  # the tables met, in order
 
     def wants(self, name: str) -> bool:
         """Whether the table ``name`` is kept (every table when there is no pattern)."""
-        self.seen.append(name)
+        self.seen[name] = None
         if not self.patterns:
             return True
         short = name.rsplit(".", 1)[-1]
@@ -107,7 +107,8 @@ class TableSelector:
         """One error per pattern that matched no table of ``container``."""
         for pattern in self.patterns:
             if pattern not in self.matched:
-                names = ", ".join(self.seen[:8]) + (", ..." if len(self.seen) > 8 else "")
+                seen = list(self.seen)
+                names = ", ".join(seen[:8]) + (", ..." if len(seen) > 8 else "")
                 yield SourceError(container, f"no table matches --table {pattern!r}",
                                   f"its tables: {names}" if names else "it holds no table")
 

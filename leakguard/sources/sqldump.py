@@ -122,24 +122,22 @@ def cell_text(value: Any) -> str | None:
 # --- the container ------------------------------------------------------------------------------------------
 
 
-def dump_text(path: str, display: str) -> tuple[TextIO, SourceInfo]:
-    """The dump's text (decoded, gunzipped) and what :class:`SourceInfo` says of its bytes."""
+def dump_info(path: str, display: str) -> SourceInfo:
+    """What the dump's first bytes say: gzip or not, and the encoding (:func:`detect_encoding`)."""
     raw, compressed = open_bytes(path, display)
-    try:
+    with raw:
         sample = raw.read_full(SAMPLE_BYTES + 1)
-    except BaseException:
-        raw.close()
-        raise
-    raw.close()
     if not sample:
         raise SourceError(display, "empty file")
     complete = len(sample) <= SAMPLE_BYTES
-    encoding = detect_encoding(sample[:SAMPLE_BYTES] if complete else sample[: complete_utf8_length(sample[:-1])],
-                               complete)
+    sample = sample if complete else sample[: complete_utf8_length(sample[:SAMPLE_BYTES])]
+    return SourceInfo(path=display, format="sql", compressed=compressed, encoding=detect_encoding(sample, complete))
+
+
+def dump_text(path: str, display: str, encoding: str) -> TextIO:
+    """The dump's text, gunzipped and decoded, newlines as written."""
     raw, _ = open_bytes(path, display)
-    stream = Utf8Stream(raw, encoding)
-    text = io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8", newline="")
-    return text, SourceInfo(path=display, format="sql", compressed=compressed, encoding=encoding)
+    return io.TextIOWrapper(io.BufferedReader(Utf8Stream(raw, encoding)), encoding="utf-8", newline="")
 
 
 class _Pushback:
@@ -236,16 +234,14 @@ class SqlDump(Container):
     def __init__(self, path: str, *, batch_rows: int = 65_536, display_path: str | None = None):
         super().__init__(display_path or path, batch_rows)
         self.path = path
-        text, info = dump_text(path, self.display)
-        text.close()
+        info = dump_info(path, self.display)
         self.compressed, self.encoding = info.compressed, info.encoding
         #: rows given so far per table name (a table met again is numbered on)
         self.rows_read: dict[str, int] = {}
 
     def events(self) -> Iterator[Verbatim | Rows | End]:
         """The dump's events (:mod:`~leakguard.sources.sqlscript`), read from its start."""
-        text, _ = dump_text(self.path, self.display)
-        with text:
+        with dump_text(self.path, self.display, self.encoding) as text:
             yield from DumpParser(text, self.display).events()
 
     def _tables(self, selector: TableSelector) -> Iterator[Source | SourceError]:

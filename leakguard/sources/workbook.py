@@ -158,7 +158,7 @@ class Workbook(Container):
 
     def _tables(self, selector: TableSelector) -> Iterator[Source | SourceError]:
         try:
-            sheets = [m.name for m in self.book().sheets_metadata if "Chart" not in str(m.typ)]
+            sheets = [m.name for m in self.book().sheets_metadata if not str(m.typ).endswith(("ChartSheet", "Vba"))]
         except SourceError:
             raise
         except Exception as error:
