@@ -30,7 +30,7 @@ from leakguard.sources import rebuild_batch
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.flatten import flatten_batch, record_indices
 from leakguard.sources.sqldump import SqlDump, cell_text, table_batch
-from leakguard.sources.sqlscript import DumpTable, End, Literal_, RowLexer, Rows, Verbatim
+from leakguard.sources.sqlscript import DumpTable, End, RowLexer, Rows, ValueSpan, Verbatim
 from leakguard.sources.sqltext import copy_encode, mysql_string_encode, pg_string_encode
 
 #: Called with each chunk's edits and record count, and with each problem met (for the report).
@@ -38,7 +38,7 @@ Collector = Callable[[ChunkEdits | Problem, int], None]
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def encode_literal(literal: Literal_, old: str, text: str | None, table: DumpTable) -> str:
+def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTable) -> str:
     """The literal that replaces ``old`` (of ``literal.kind``) to hold ``text`` in ``table``'s dialect."""
     if text is None:
         return "NULL"

@@ -275,7 +275,7 @@ def literal_value(kind: str, literal: str, dialect: Dialect) -> str | None:
 
 
 @dataclass
-class Literal_:
+class ValueSpan:
     """Where one value of an INSERT row is: its kind and the span of its literal in the row's text."""
 
     kind: str
@@ -298,15 +298,15 @@ class RowLexer:
         bad syntax."""
         return self._row(text, pos, final, None)
 
-    def literals(self, raw: str) -> list[Literal_]:
+    def literals(self, raw: str) -> list[ValueSpan]:
         """Where each value of a row's raw text is (the text of one row, as :class:`Rows` gives it)."""
-        spans: list[Literal_] = []
+        spans: list[ValueSpan] = []
         if self._row(raw, 0, True, spans) is None:
             raise ValueError("not a whole row")
         return spans
 
     def _row(self, text: str, pos: int, final: bool,
-             spans: list[Literal_] | None) -> tuple[list[str | None], str, int] | None:
+             spans: list[ValueSpan] | None) -> tuple[list[str | None], str, int] | None:
         opening = _OPEN_ROW.match(text, pos)
         if opening is None:
             if text[pos : pos + 4096].strip(" \t\r\n,") == "" and not final:
@@ -334,7 +334,7 @@ class RowLexer:
                     kind = literal_kind(prefix, literal, dialect, escapes)
                     value = literal_value(kind, literal, dialect)
                 if spans is not None:
-                    spans.append(Literal_(kind, found.start("lit"), found.end("lit")))
+                    spans.append(ValueSpan(kind, found.start("lit"), found.end("lit")))
                 pos = stop
             else:
                 expression = self._expression(text, pos)
@@ -343,7 +343,7 @@ class RowLexer:
                 start, stop, pos, end = expression
                 kind, value = "x", text[start:stop]
                 if spans is not None:
-                    spans.append(Literal_(kind, start, stop))
+                    spans.append(ValueSpan(kind, start, stop))
             values.append(value)
             kinds.append(kind)
             if end == ")":
