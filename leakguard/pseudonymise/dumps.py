@@ -30,7 +30,8 @@ from leakguard.sources import rebuild_batch
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.flatten import flatten_batch, record_indices
 from leakguard.sources.sqldump import SqlDump, cell_text, table_batch
-from leakguard.sources.sqlscript import DumpTable, End, RowLexer, Rows, ValueSpan, Verbatim
+from leakguard.sources.sqlscript import DumpTable, End, Rows, Verbatim
+from leakguard.sources.sqlstatements import RowLexer, ValueSpan
 from leakguard.sources.sqltext import copy_encode, mysql_string_encode, pg_string_encode
 
 #: Called with each chunk's edits and record count, and with each problem met (for the report).

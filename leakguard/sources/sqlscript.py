@@ -10,9 +10,8 @@ What is read as data:
 * ``COPY name (columns) FROM stdin;`` followed by rows in the text format, up to the line ``\\.``;
   a row's raw text is its line with its newline;
 * ``INSERT [IGNORE] INTO name [(columns)] [OVERRIDING ... VALUE] VALUES (...), (...)...;`` and ``REPLACE INTO``;
-  a row's raw text runs from the end of the row before it (or from ``VALUES``) to its closing parenthesis.
-  Values are literals (strings, numbers, ``NULL``, booleans, hex and bit literals, with MySQL introducers such
-  as ``_binary`` or PostgreSQL casts such as ``::date``); any other expression is read as its SQL text.
+  a row's raw text runs from the end of the row before it (or from ``VALUES``) to its closing parenthesis, and
+  its values are read by :class:`~leakguard.sources.sqlstatements.RowLexer`.
 
 Column names come from the statement, or else from the ``CREATE TABLE`` seen before it, whose declared
 types are kept too (:attr:`DumpTable.types`). Statements end at a ``;`` outside quotes, identifiers,
@@ -35,9 +34,18 @@ from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
 from leakguard.sources.base import Problem, SourceError
-from leakguard.sources.sqltext import copy_decode, mysql_string_decode, pg_string_decode
-
-Dialect = Literal["postgres", "mysql"]
+from leakguard.sources.sqlstatements import (
+    CLOSE,
+    COLUMNS,
+    NAME,
+    SPACE,
+    Dialect,
+    RowLexer,
+    column_names,
+    parse_create_table,
+    unquote_name,
+)
+from leakguard.sources.sqltext import copy_decode
 
 #: Characters read from the stream at a time.
 BLOCK_CHARS = 1 << 20
@@ -46,62 +54,23 @@ GROUP_ROWS = 4096
 #: A statement, a row or a value longer than this is not waited for: the dump is not one this reader knows.
 MAX_STATEMENT_CHARS = 256 << 20
 
-_IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[A-Za-z_\u0080-\U0010ffff][\w$\u0080-\U0010ffff]*)'
-_NAME = rf"{_IDENT}(?:\s*\.\s*{_IDENT})*"
-_COLUMNS = rf"\(\s*{_IDENT}(?:\s*,\s*{_IDENT})*\s*\)"
-_COPY = re.compile(rf"COPY\s+(?P<name>{_NAME})\s*(?P<columns>{_COLUMNS})?\s*FROM\s+stdin\b(?P<options>[^;]*);",
+_COPY = re.compile(rf"COPY\s+(?P<name>{NAME})\s*(?P<columns>{COLUMNS})?\s*FROM\s+stdin\b(?P<options>[^;]*);",
                    re.IGNORECASE)
 _INSERT = re.compile(
-    rf"(?:INSERT|REPLACE)(?:\s+(?:IGNORE|LOW_PRIORITY|DELAYED|HIGH_PRIORITY))?\s+INTO\s+(?P<name>{_NAME})\s*"
-    rf"(?P<columns>{_COLUMNS})?\s*(?:OVERRIDING\s+(?:SYSTEM|USER)\s+VALUE\s+)?VALUES\s*(?=\()",
+    rf"(?:INSERT|REPLACE)(?:\s+(?:IGNORE|LOW_PRIORITY|DELAYED|HIGH_PRIORITY))?\s+INTO\s+(?P<name>{NAME})\s*"
+    rf"(?P<columns>{COLUMNS})?\s*(?:OVERRIDING\s+(?:SYSTEM|USER)\s+VALUE\s+)?VALUES\s*(?=\()",
     re.IGNORECASE,
 )
-_CREATE = re.compile(
-    rf"CREATE\s+(?:(?:GLOBAL|LOCAL|TEMPORARY|TEMP|UNLOGGED|OR\s+REPLACE)\s+)*TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    rf"(?P<name>{_NAME})\s*\(", re.IGNORECASE)
 _SCS = re.compile(r"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off|true|false)'?", re.IGNORECASE)
 _KEYWORD = re.compile(r"[A-Za-z]+")
 _LINE_END = re.compile(r"[ \t]*\r?\n?")
-_IDENT_PART = re.compile(_IDENT)
 
-_PG_STRING = r"'[^']*(?:''[^']*)*'"
-_ESCAPED_STRING = r"'[^'\\]*(?:(?:\\.|'')[^'\\]*)*'"
-_MYSQL_DQ_STRING = r'"[^"\\]*(?:(?:\\.|"")[^"\\]*)*"'
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_WORDS = r"(?i:NULL|TRUE|FALSE|DEFAULT)(?![\w$])"
-_CAST = r"(?:::[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*(?:\[\])*)?"
-_SPACE = "[ \t\r\n]*"
-
-
-def _value_regex(string: str, mysql: bool) -> re.Pattern[str]:
-    strings = f"{string}|{_MYSQL_DQ_STRING}" if mysql else string
-    return re.compile(
-        rf"{_SPACE}(?P<pre>_[A-Za-z0-9]+[ \t]*|[EeNnXxBb](?='))?"
-        rf"(?P<lit>{strings}|0[xX][0-9A-Fa-f]+|{_NUMBER}|{_WORDS})"
-        rf"(?P<cast>{_CAST}){_SPACE}(?P<end>[,)])",
-        re.DOTALL,
-    )
-
-
-_VALUES = {
-    ("postgres", False): _value_regex(_PG_STRING, False),
-    ("postgres", True): _value_regex(_ESCAPED_STRING, False),
-    ("mysql", True): _value_regex(_ESCAPED_STRING, True),
-}
-_OPEN_ROW = re.compile(rf"{_SPACE},?{_SPACE}\(")
-_AFTER_ROW = re.compile(rf"{_SPACE}([,;]?)")
+_AFTER_ROW = re.compile(rf"{SPACE}([,;]?)")
 
 # What may end or hide a statement's end, per dialect.
 _SPECIAL = {
     "postgres": re.compile(r"(?<![\w$])[Ee]'|['\";]|\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$|--|/\*"),
     "mysql": re.compile(r"['\"`;#]|--(?=[ \t\r\n])|/\*"),
-}
-_CLOSE = {
-    ("'", False): re.compile(r"[^']*(?:''[^']*)*'"),
-    ("'", True): re.compile(r"[^'\\]*(?:(?:\\.|'')[^'\\]*)*'", re.DOTALL),
-    ('"', False): re.compile(r'[^"]*(?:""[^"]*)*"'),
-    ('"', True): re.compile(r'[^"\\]*(?:(?:\\.|"")[^"\\]*)*"', re.DOTALL),
-    ("`", False): re.compile(r"[^`]*(?:``[^`]*)*`"),
 }
 
 
@@ -147,234 +116,9 @@ class Rows:
     table: DumpTable
     raw: list[str]
     values: list[list[str | None]]
-    #: INSERT rows: one letter per value (see :func:`literal_kind`); None for COPY rows
+    #: INSERT rows: one letter per value (:func:`~leakguard.sources.sqlstatements.literal_kind`); None for COPY
     kinds: list[str] | None = None
     problems: list[Problem] = field(default_factory=list)
-
-
-def unquote_name(name: str) -> str:
-    """``s2."Weird Name"`` -> ``s2.Weird Name``; ```db`.`t``` -> ``db.t``."""
-    parts = []
-    for match in _IDENT_PART.finditer(name):
-        part = match.group(0)
-        if part[0] == '"':
-            part = part[1:-1].replace('""', '"')
-        elif part[0] == "`":
-            part = part[1:-1].replace("``", "`")
-        parts.append(part)
-    return ".".join(parts)
-
-
-def _column_names(columns: str | None) -> list[str] | None:
-    if columns is None:
-        return None
-    return [unquote_name(m.group(0)) for m in _IDENT_PART.finditer(columns[1:-1])]
-
-
-# --- CREATE TABLE -------------------------------------------------------------------------------------------
-
-_NOT_A_COLUMN = {"constraint", "primary", "unique", "key", "index", "foreign", "check", "fulltext", "spatial",
-                 "exclude", "like", "period"}
-_TYPE_END = re.compile(
-    r"\s(?:NOT|NULL|DEFAULT|PRIMARY|COLLATE|GENERATED|CONSTRAINT|REFERENCES|CHECK|UNIQUE|AUTO_INCREMENT|COMMENT|"
-    r"CHARACTER\s+SET|CHARSET|ON\s+UPDATE|STORAGE|COMPRESSION|INVISIBLE|VISIBLE|SRID)\b", re.IGNORECASE)
-
-
-def _split_top_level(text: str) -> list[str]:
-    """``text`` split at commas outside parentheses and quotes."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char in "'\"`":
-            close = text.find(char, i + 1)
-            while close > 0 and text[close + 1 : close + 2] == char:
-                close = text.find(char, close + 2)
-            i = len(text) if close < 0 else close
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    parts.append(text[start:])
-    return parts
-
-
-def parse_create_table(statement: str) -> tuple[str, list[str], list[str]] | None:
-    """``(table name, column names, declared types)`` of a ``CREATE TABLE`` statement, else None."""
-    match = _CREATE.match(statement)
-    if match is None:
-        return None
-    body_end = statement.rfind(")")
-    if body_end < match.end():
-        return None
-    names, types = [], []
-    for definition in _split_top_level(statement[match.end() : body_end]):
-        definition = definition.strip()
-        head = _IDENT_PART.match(definition)
-        if head is None:
-            continue
-        if head.group(0)[0] not in "\"`" and head.group(0).lower() in _NOT_A_COLUMN:
-            continue
-        rest = " " + definition[head.end() :].strip()
-        cut = _TYPE_END.search(rest)
-        names.append(unquote_name(head.group(0)))
-        types.append(" ".join((rest[: cut.start()] if cut else rest).split()).lower())
-    return unquote_name(match.group("name")), names, types
-
-
-# --- literals -----------------------------------------------------------------------------------------------
-
-
-def literal_kind(prefix: str | None, literal: str, dialect: Dialect, escapes: bool) -> str:
-    """One letter for a value literal: ``s`` string, ``e`` string with backslash escapes, ``n`` number, ``N``
-    NULL, ``d`` DEFAULT, ``b`` boolean, ``h`` hex bytes, ``B`` bits."""
-    first = literal[0]
-    marker = (prefix or "").strip().lower()
-    if first in "'\"":
-        if marker == "x":
-            return "h"
-        if marker == "b":
-            return "B"
-        if marker == "e" or escapes or first == '"':
-            return "e"
-        return "s"
-    if first == "0" and literal[1:2] in ("x", "X"):
-        return "h"
-    upper = literal.upper()
-    if upper == "NULL":
-        return "N"
-    if upper == "DEFAULT":
-        return "d"
-    if upper in ("TRUE", "FALSE"):
-        return "b"
-    return "n"
-
-
-def literal_value(kind: str, literal: str, dialect: Dialect) -> str | None:
-    """The value a literal of ``kind`` stands for (text; ``None`` for NULL, DEFAULT, bits, non-UTF-8 bytes)."""
-    if kind == "s":
-        return pg_string_decode(literal[1:-1]) if dialect == "postgres" else mysql_string_decode(literal[1:-1])
-    if kind == "e":
-        if dialect == "mysql":
-            return mysql_string_decode(literal[1:-1])
-        return pg_string_decode(literal[1:-1], escapes=True)
-    if kind == "n":
-        return literal
-    if kind == "b":
-        return literal.lower()
-    if kind == "h":
-        digits = literal[2:] if literal[0] == "0" else literal[1:-1]
-        try:
-            return bytes.fromhex(digits).decode("utf-8")
-        except ValueError:
-            return None
-    return None
-
-
-@dataclass
-class ValueSpan:
-    """Where one value of an INSERT row is: its kind and the span of its literal in the row's text."""
-
-    kind: str
-    start: int
-    end: int
-
-
-class RowLexer:
-    """Reads the values of one ``( ... )`` row of an INSERT statement."""
-
-    def __init__(self, dialect: Dialect, escapes: bool):
-        self.dialect = dialect
-        self.escapes = escapes or dialect == "mysql"
-        self.regex = _VALUES[(dialect, self.escapes)]
-
-    def row(self, text: str, pos: int, final: bool = True) -> tuple[list[str | None], str, int] | None:
-        """Values of the row whose ``(`` is at or after ``pos`` (blanks and a comma first), their kinds (one
-        letter each, :func:`literal_kind`; ``x`` for an expression), and the offset after its ``)``; ``None``
-        when ``text`` may end before the row does (``final``: ``text`` is all there is). Raises ValueError on
-        bad syntax."""
-        return self._row(text, pos, final, None)
-
-    def literals(self, raw: str) -> list[ValueSpan]:
-        """Where each value of a row's raw text is (the text of one row, as :class:`Rows` gives it)."""
-        spans: list[ValueSpan] = []
-        if self._row(raw, 0, True, spans) is None:
-            raise ValueError("not a whole row")
-        return spans
-
-    def _row(self, text: str, pos: int, final: bool,
-             spans: list[ValueSpan] | None) -> tuple[list[str | None], str, int] | None:
-        opening = _OPEN_ROW.match(text, pos)
-        if opening is None:
-            if text[pos : pos + 4096].strip(" \t\r\n,") == "" and not final:
-                return None
-            raise ValueError("expected '(' to open a row")
-        pos = opening.end()
-        values: list[str | None] = []
-        kinds: list[str] = []
-        match, dialect, escapes, n = self.regex.match, self.dialect, self.escapes, len(text)
-        plain = dialect == "postgres" and not escapes
-        while True:
-            found = match(text, pos)
-            if found is not None:
-                stop = found.end()
-                if stop == n and not final:
-                    return None
-                prefix, literal, end = found.group("pre", "lit", "end")
-                first = literal[0]
-                if prefix is None and first == "'" and plain:  # the common cases first, without calls
-                    kind, body = "s", literal[1:-1]
-                    value: str | None = body.replace("''", "'") if "''" in body else body
-                elif prefix is None and (first in "123456789-+." or (first == "0" and literal[1:2] not in ("x", "X"))):
-                    kind, value = "n", literal
-                else:
-                    kind = literal_kind(prefix, literal, dialect, escapes)
-                    value = literal_value(kind, literal, dialect)
-                if spans is not None:
-                    spans.append(ValueSpan(kind, found.start("lit"), found.end("lit")))
-                pos = stop
-            else:
-                expression = self._expression(text, pos)
-                if expression is None:
-                    return None
-                start, stop, pos, end = expression
-                kind, value = "x", text[start:stop]
-                if spans is not None:
-                    spans.append(ValueSpan(kind, start, stop))
-            values.append(value)
-            kinds.append(kind)
-            if end == ")":
-                return values, "".join(kinds), pos
-
-    def _expression(self, text: str, pos: int) -> tuple[int, int, int, str] | None:
-        """An SQL expression up to a ``,`` or ``)`` outside parentheses: (start, stop, after, terminator)."""
-        depth, i, n = 0, pos, len(text)
-        while i < n:
-            char = text[i]
-            if char in "'\"`":
-                close = _CLOSE.get((char, self.escapes and char != "`"))
-                match = close.match(text, i + 1) if close else None
-                if match is None or match.end() >= n:
-                    return None
-                i = match.end()
-                continue
-            if char in "([":
-                depth += 1
-            elif char in ",)" and depth == 0:
-                stripped = text[pos:i].strip(" \t\r\n")
-                if not stripped:
-                    raise ValueError("empty value")
-                start = pos + (len(text[pos:i]) - len(text[pos:i].lstrip(" \t\r\n")))
-                return start, start + len(stripped), i + 1, char
-            elif char in ")]":
-                depth -= 1
-            elif char == ";" and depth == 0:
-                raise ValueError("statement ends inside a row")
-            i += 1
-        return None
 
 
 # --- the parser ---------------------------------------------------------------------------------------------
@@ -577,7 +321,7 @@ class DumpParser:
                     escapes = self.escapes or token[0] in "Ee"
                 else:
                     escapes = self.dialect == "mysql" and quote == '"'
-                close = _CLOSE[(quote, escapes)].match(text, after)
+                close = CLOSE[(quote, escapes)].match(text, after)
                 end = close.end() if close is not None and (close.end() < len(text) or self.eof) else -1
             elif token in ("--", "#"):
                 end = text.find("\n", after)
@@ -615,7 +359,7 @@ class DumpParser:
         """Rows of a COPY block whose header (at ``line``) was given out up to ``pos``; returns the offset of its
         ``\\.`` line."""
         name = unquote_name(header.group("name"))
-        table = self._table(name, _column_names(header.group("columns")), "copy")
+        table = self._table(name, column_names(header.group("columns")), "copy")
         options = header.group("options").strip()
         readable = options == "" or re.fullmatch(r"(?i)(?:WITH\s*)?\(\s*FORMAT\s+text\s*\)", options) is not None
         problems = [] if readable else [Problem(self.display, f"line {line}: COPY of {name} with options "
@@ -681,7 +425,7 @@ class DumpParser:
         """Rows of an INSERT statement whose header was given out up to ``pos``; returns the offset after the
         statement (its ``;`` and what follows the last row stay to give)."""
         name = unquote_name(header.group("name"))
-        table = self._table(name, _column_names(header.group("columns")), "insert")
+        table = self._table(name, column_names(header.group("columns")), "insert")
         lexer = RowLexer(self.dialect, self.escapes)
         raw: list[str] = []
         values: list[list[str | None]] = []
