@@ -174,7 +174,7 @@ def throwaway_cluster() -> Iterator[PostgresServer]:
     password = secrets.token_urlsafe(18)
     try:
         subprocess.run([str(bindir / "initdb"), "-D", str(root / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                        "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True, user=run_as, timeout=300)
+                        "--no-locale", "--no-sync"], check=True, capture_output=True, user=run_as, timeout=300)
         (root / "data" / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
         port = _start(bindir, root, run_as)
         server = PostgresServer(bindir, root, port, "leakguard_reader", password, run_as)
