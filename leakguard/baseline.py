@@ -55,6 +55,7 @@ from leakguard.preview import MASK
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.atomic import atomic_path
 from leakguard.report.text import masked
+from leakguard.sources.containers import uri_kind
 
 #: The environment variable holding the baseline key (the forms of :func:`leakguard.pseudonymise.keys.parse_key`).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
@@ -209,7 +210,10 @@ class Fingerprinter:
 
 def entry_path(path: str, baseline_dir: str) -> str:
     """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``, and the
-    identifiers a name may hold masked (the baseline is committed)."""
+    identifiers a name may hold masked (the baseline is committed); a database table as it is named in reports
+    (``postgresql://HOST:PORT/DB#TABLE``)."""
+    if uri_kind(path) is not None:
+        return masked(path, path=True)
     return masked(os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/"), path=True)
 
 
@@ -290,12 +294,16 @@ class Baseline:
         self.entries = {key: preview for key, preview in self.entries.items() if key[0] not in gone}
 
     def prune_missing(self) -> None:
-        """Drop the entries of files that no longer exist."""
+        """Drop the entries of files that no longer exist (a table ``FILE#TABLE``: when FILE does not; the
+        tables of a database are kept)."""
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
                 # a name with a masked identifier cannot be looked up: kept (rewritten when its file is scanned)
-                exists[name] = MASK in name or os.path.isfile(os.path.join(self.directory, name))
+                container, mark, _ = name.rpartition("#")
+                exists[name] = (MASK in name or uri_kind(name) is not None
+                                or os.path.isfile(os.path.join(self.directory, name))
+                                or (bool(mark) and os.path.isfile(os.path.join(self.directory, container))))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:

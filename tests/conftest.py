@@ -1,5 +1,12 @@
-"""Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, and a tiny
-file system to fill."""
+"""Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, a tiny file
+system to fill, and a real PostgreSQL server.
+
+``postgres``: one real, throw-away PostgreSQL server for the whole session (:mod:`tests.pgcluster`), skipped
+with the reason where none can run (no server binaries; root without a ``postgres`` user). The superuser
+``postgres`` connects through the unix socket without a password (loading data, ``psql``, ``pg_dump``); TCP
+connections need a password (SCRAM), which is how scans connect, as the role ``reader`` with ``password``.
+Every statement is logged (``log_statement = all``) to ``log``, with the process id and application name.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from leakguard.cli import cli
 from leakguard.pseudonymise.keys import generate_key
+from tests.pgcluster import PostgresServer, Unavailable, throwaway_cluster
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +83,14 @@ def fill(directory: Path, leave: int = 0) -> Path:
             out.write(block)
             out.flush()
     return ballast
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server for the session (skipped, with the reason, where none can run)."""
+    pytest.importorskip("adbc_driver_postgresql", reason="adbc-driver-postgresql is not installed")
+    try:
+        with throwaway_cluster() as server:
+            yield server
+    except Unavailable as reason:  # raised before the cluster starts, never by a test
+        pytest.skip(str(reason))

@@ -130,7 +130,7 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
                          batch_rows: int, jobs: int | None, debug: bool) -> None:
-    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
+    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
     value in every file pseudonymised with the same key, so joins still work. The policy and the key's
@@ -161,10 +161,11 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
         _problems(failed.report)
         click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
         for example in failed.report.examples:
+            table = f"table {shown(example.table)}, " if example.table else ""
             if example.row < 0:
-                where = describe(shown(example.column or ""))
+                where = table + describe(shown(example.column or ""))
             else:
-                where = f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
+                where = table + f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
         sys.exit(EXIT_FINDINGS)
     _problems(report)

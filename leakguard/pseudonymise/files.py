@@ -1,11 +1,11 @@
 """Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
 
-:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file (gzip-compressed or not) chunk
-by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the operators of a
-:class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
-(:mod:`leakguard.pseudonymise.writers`). The output appears atomically (:mod:`leakguard.pseudonymise.atomic`):
-after an error, an interruption or a failed verification there is no output at all, and the input is only
-replaced when ``in_place=True``, itself atomically.
+:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (gzip-compressed
+or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the
+operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+(:mod:`leakguard.pseudonymise.writers`, :mod:`leakguard.pseudonymise.dumps`). The output appears atomically
+(:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
+output at all, and the input is only replaced when ``in_place=True``, itself atomically.
 
 ``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
 place (its records, then its column names and metadata), and fails (:class:`VerificationFailed`, no output)
@@ -40,13 +40,15 @@ from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
+from leakguard.pseudonymise.dumps import write_dump
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
-from leakguard.sources import open_source
-from leakguard.sources.base import Problem, Source
+from leakguard.sources import Container, open_source
+from leakguard.sources.base import Problem, Source, SourceError
+from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.structure import named_texts
 
 __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
@@ -62,6 +64,15 @@ CIVILITY_RE2 = r"^(?i:m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|m
 EXAMPLES = 10
 
 
+#: Why a container that is not a SQL dump is not pseudonymised, and what to do instead.
+_NOT_REWRITTEN = {
+    "workbook": "{src}: pseudonymising a workbook is not supported; export each sheet to CSV (Excel or "
+                "LibreOffice: Save As, CSV UTF-8) and pseudonymise the CSV files",
+    "database": "{src}: pseudonymising a database is not supported; dump it (pg_dump, sqlite3 .dump, "
+                "mysqldump) and pseudonymise the dump, or export its tables to Parquet or CSV",
+}
+
+
 class PseudonymiseError(ValueError):
     """A usage problem: no destination, the destination is the input without ``in_place``, ..."""
 
@@ -74,6 +85,8 @@ class Remaining:
     column: str | None
     entity: str
     preview: str
+    #: the table of a SQL dump
+    table: str | None = None
 
 
 @dataclass
@@ -241,6 +254,17 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
         size = 0
     progress = None if on_progress is None else (lambda records: on_progress(src, records, size))
     with open_source(src, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            if not isinstance(source, SqlDump):
+                message = _NOT_REWRITTEN.get(source.kind, _NOT_REWRITTEN["database"])
+                raise PseudonymiseError(message.format(src=source.display))  # never the URI: it may hold a password
+            report.format, report.compressed = "sql", source.compressed
+            with atomic_path(target, mode_from=src) as temporary:
+                write_dump(source, temporary, rewriter, report.collect, progress)
+                if verify:
+                    _verify(temporary, target, policy, ner, batch_rows, report, dump=True)
+            report.seconds = time.perf_counter() - started
+            return report
         info = source.info
         report.format, report.compressed = info.format, info.compressed
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
@@ -265,36 +289,32 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     return report
 
 
-def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report) -> None:
-    """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
+def _sources(opened: Source | Container) -> Iterator[Source]:
+    """The source itself, or each table of a container."""
+    if not isinstance(opened, Container):
+        yield opened
+        return
+    for table in opened.tables():
+        if isinstance(table, SourceError):
+            raise table
+        yield table
+
+
+def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report, *,
+            dump: bool = False) -> None:
+    """Scan the written output with a fresh detector (one per table of a ``dump``); raise VerificationFailed if
+    identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
-    detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples are shown masked
     generalised: dict[str, bool] = {}
-    with open_source(path, batch_rows=batch_rows, display_path=display) as source:
-        for findings in _checked(source, detector):
-            if not findings.num_rows:
-                continue
-            if unverified:
-                findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
-            findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-            # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
-            title = pc.and_(pc.equal(findings["entity"], "PERSON"),
-                            pc.match_substring_regex(findings["value"], CIVILITY_RE2))
-            findings = findings.filter(pc.invert(title))
-            for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
-                entity = row["entity"]
-                op = policy.operator(entity)
-                if op.name == "generalise":
-                    value = row["value"]
-                    ok = generalised.get(value)
-                    if ok is None:
-                        ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
-                    if ok:
-                        continue
-                report.remaining[entity] += 1
-                if len(report.examples) < EXAMPLES:
-                    report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
+    opened = (SqlDump(path, batch_rows=batch_rows, display_path=display) if dump
+              else open_source(path, batch_rows=batch_rows, display_path=display))
+    with opened:
+        for source in _sources(opened):
+            table = source.info.extra.get("table") if dump else None
+            detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples: masked
+            for findings in _checked(source, detector):
+                _remaining(findings, unverified, policy, generalised, report, table)
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)
@@ -310,6 +330,33 @@ def _checked(source: Source, detector: Detector) -> Iterator[pa.Table]:
             columns.update(dict.fromkeys(column.name for column in item.columns))
         yield detector.detect(item)
     yield name_findings(named_texts(source.info, columns), detector.options)
+
+
+def _remaining(findings: pa.Table, unverified: list[str], policy: Policy, generalised: dict[str, bool],
+               report: Report, table: str | None) -> None:
+    """Count in ``report`` the findings of an output that are identifiers left (not tokens, kept or fpe)."""
+    if not findings.num_rows:
+        return
+    if unverified:
+        findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+    findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+    # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
+    title = pc.and_(pc.equal(findings["entity"], "PERSON"),
+                    pc.match_substring_regex(findings["value"], CIVILITY_RE2))
+    findings = findings.filter(pc.invert(title))
+    for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
+        entity = row["entity"]
+        op = policy.operator(entity)
+        if op.name == "generalise":
+            value = row["value"]
+            ok = generalised.get(value)
+            if ok is None:
+                ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
+            if ok:
+                continue
+        report.remaining[entity] += 1
+        if len(report.examples) < EXAMPLES:
+            report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"], table))
 
 
 def _is_generalised(value: str, granularity: str) -> bool:
