@@ -24,6 +24,7 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
+from leakguard.sources.windows import clip_findings
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
@@ -86,16 +87,21 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     With ``parallel``, chunks are detected in its worker processes (same results, more cores).
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
-    with open_source(path, batch_rows=batch_rows) as source:
+    with open_source(path, batch_rows=batch_rows) as source, contextlib.closing(source.chunks()) as chunks:
         if parallel is not None:
-            yield from parallel.detect(source.chunks())
+            for result in parallel.detect(chunks):
+                if isinstance(result, Problem):
+                    yield result
+                else:
+                    yield result[0], clip_findings(result[1], result[0].part, shift=True)
             return
         detector = detector or Detector(options)
-        for item in source.chunks():
+        for item in chunks:
             if isinstance(item, Problem):
                 yield item
             else:
-                yield item, detector.detect(item)
+                # a window of a long line: its own findings, at their offsets in the line
+                yield item, clip_findings(detector.detect(item), item.part, shift=True)
 
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,

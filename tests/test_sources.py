@@ -460,9 +460,10 @@ def test_json_lines_are_flattened_and_numbers_keep_their_text(tmp_path):
         ("0.a", 4): "x",
         ("1", 4): "y",
         ("$", 5): "seul",
+        ("line", 3): lines[3],  # not JSON: still scanned, as a text line
     }
     assert all_rows(chunks) == list(range(6))
-    assert [line for chunk in chunks for line in chunk.raw.to_pylist()] == lines
+    assert [line for chunk in chunks if not chunk.text for line in chunk.raw.to_pylist()] == lines
 
 
 def test_json_lines_with_crlf_and_no_final_newline(tmp_path):
@@ -490,29 +491,57 @@ def test_log_lines_are_records_of_one_text_column(tmp_path):
     assert [line for chunk in chunks for line in chunk.raw.to_pylist()] == lines
 
 
-def test_a_line_over_the_cap_is_reported_and_skipped(tmp_path, monkeypatch):
+def lines_read(chunks: list[Chunk]) -> dict[int, str]:
+    """Every line of a text file as read: whole lines, and long lines put back from their windows."""
+    lines: dict[int, str] = {}
+    for chunk in chunks:
+        column = chunk.columns[0]
+        if chunk.part is None:
+            lines.update(zip(column.rows.to_pylist(), chunk.raw.to_pylist()))
+            continue
+        row = column.rows[0].as_py()
+        cell = column.values[0].as_py()
+        assert chunk.raw[0].as_py() == cell[chunk.part.lead :]  # the window's own text follows its lead
+        assert (row in lines) == (not chunk.part.first) and len(chunk.rows) == int(chunk.part.first)
+        assert chunk.part.offset == len(lines.get(row, ""))
+        lines[row] = lines.get(row, "") + cell[chunk.part.lead :]
+    return lines
+
+
+def test_a_line_over_the_cap_comes_in_windows_cut_after_separators(tmp_path, monkeypatch):
     monkeypatch.setattr(streams, "MAX_LINE_BYTES", 100)
     monkeypatch.setattr(streams, "BLOCK_BYTES", 32)
-    lines = ["début", "x" * 250, "milieu é", "y" * 101, "fin"]
+    nir = generated_nirs(1)[0]
+    payload = ",".join(json.dumps({"nir": nir, "nom": fake.last_name()}) for _ in range(8))
+    lines = ["début", "[" + payload + "]", "milieu é", "y" * 101, "fin"]
     path = tmp_path / "long.log"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, chunks, problems = read_all(path)
-    assert [(p.row, p.message) for p in problems] == [
-        (1, "line 2: longer than 100 bytes; skipped"),
-        (3, "line 4: longer than 100 bytes; skipped"),
-    ]
-    assert all_cells(chunks) == {("line", 0): "début", ("line", 2): "milieu é", ("line", 4): "fin"}
+    assert lines_read(chunks) == dict(enumerate(lines))
+    assert all_rows(chunks) == list(range(5))
+    windows = [chunk for chunk in chunks if chunk.part is not None and chunk.columns[0].rows[0].as_py() == 1]
+    assert len(windows) > 2
+    # cut right after a separator: no NIR is split between two windows
+    assert all(window.raw[0].as_py()[-1] in '",[]{}' for window in windows[:-1])
+    assert sum(window.raw[0].as_py().count(nir) for window in windows) == 8
+    # the line of "y" has no separator: cut at the size limit, and said so
+    assert [(p.row, "no separator" in p.message) for p in problems] == [(3, True)]
 
 
-def test_a_50_megabyte_line_does_not_stop_the_file(tmp_path):
+def test_a_50_megabyte_line_is_read_whole_in_windows(tmp_path):
     path = tmp_path / "huge.log"
+    record = json.dumps({"commentaire": "z" * 1000}).encode()
+    count = 50 * 1024 * 1024 // len(record)
     with path.open("wb") as out:
         out.write(b"avant\n")
-        out.write(b"z" * (50 * 1024 * 1024))
+        out.write(b"payload=[" + b",".join([record] * count) + b"]")
         out.write(b"\napres\n")
     _, chunks, problems = read_all(path)
-    assert [p.row for p in problems] == [1]
-    assert all_cells(chunks) == {("line", 0): "avant", ("line", 2): "apres"}
+    lines = lines_read(chunks)
+    assert not problems
+    assert (lines[0], lines[2]) == ("avant", "apres")
+    assert lines[1].encode() == b"payload=[" + b",".join([record] * count) + b"]"
+    assert max(len(chunk.raw[0].as_py()) for chunk in chunks if chunk.part) <= streams.MAX_LINE_BYTES
 
 
 def test_a_csv_record_over_the_cap_is_a_source_error(tmp_path, monkeypatch):

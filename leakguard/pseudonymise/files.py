@@ -44,6 +44,7 @@ from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem
+from leakguard.sources.windows import clip_findings
 
 __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
 
@@ -86,6 +87,9 @@ class Report:
     kept: Counter[str] = field(default_factory=Counter)
     #: values that already were pseudonyms, left alone
     tokens: int = 0
+    #: records that could not be parsed (CSV rows of the wrong width, lines that are not JSON): kept as
+    #: written but for the values found in their text and replaced (``Problem.as_text``)
+    as_text: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -99,6 +103,7 @@ class Report:
     def collect(self, item: ChunkEdits | Problem, records: int) -> None:
         if isinstance(item, Problem):
             self.problems.append(item)
+            self.as_text += item.as_text
             return
         self.records += records
         self.replaced.update(item.replaced)
@@ -255,7 +260,7 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
         for item in source.chunks():
             if isinstance(item, Problem):
                 continue
-            findings = detector.detect(item)
+            findings = clip_findings(detector.detect(item), item.part, shift=False)
             if not findings.num_rows:
                 continue
             if unverified:

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
 from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.windows import clip_findings
 
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
 TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
@@ -117,6 +118,7 @@ class Rewriter:
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
         out = ChunkEdits()
+        findings = clip_findings(findings, chunk.part, shift=False)  # a window: its own text only
         if findings.num_rows == 0:
             return out
         entities = pc.unique(findings["entity"]).to_pylist()

@@ -43,7 +43,7 @@ from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
 from leakguard.sources import rebuild_batch
-from leakguard.sources.base import CellColumn, Chunk, Problem, Source
+from leakguard.sources.base import Chunk, Problem, Source
 from leakguard.sources.lines import LINE_COLUMN
 from leakguard.sources.streams import BLOCK_BYTES, Utf8Stream, complete_utf8_length, open_bytes
 
@@ -247,23 +247,43 @@ class _LineWriter:
         self.out.write(self.encoder.encode((self.newline if self.started else "") + body))
         self.started = True
 
+    def write_piece(self, text: str, first: bool) -> None:
+        """A window of a long line: the first opens a line, the others go on with it."""
+        if first:
+            self.write([text])
+        else:
+            self.out.write(self.encoder.encode(text))
+
     def finish(self, final_newline: bool) -> None:
         if final_newline and self.started:
             self.out.write(self.encoder.encode(self.newline))
 
 
+def _text_lines(chunk: Chunk, edits: ChunkEdits) -> list[str]:
+    """The lines of a text chunk with their spans replaced (a window: its own text, without the lead)."""
+    edit = edits.columns.get(LINE_COLUMN)
+    if edit is None:
+        assert chunk.raw is not None
+        return chunk.raw.to_pylist()
+    lines = edit.values.to_pylist()
+    if chunk.part is not None:
+        return [lines[0][chunk.part.lead :]]
+    return lines
+
+
 def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
                progress: Progress | None = None) -> None:
-    """Text and log lines with their spans replaced, every other character kept."""
+    """Text and log lines with their spans replaced, every other character kept; long lines window by window."""
     info = source.info
     records = 0
     with open_output(out_path, gz=info.compressed) as out:
         lines = _LineWriter(out, info.encoding, info.newline)
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
-            edit = edits.columns.get(LINE_COLUMN)
-            new = edit.values if edit is not None else chunk.raw
-            assert new is not None
-            lines.write(new.to_pylist())
+            new = _text_lines(chunk, edits)
+            if chunk.part is not None:
+                lines.write_piece(new[0], chunk.part.first)
+            else:
+                lines.write(new)
             records += len(chunk.rows)
             collect(edits, len(chunk.rows))
             if progress is not None:
@@ -272,14 +292,14 @@ def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: 
 
 
 class JsonLinesRewriter:
-    """Puts the edits of a JSON lines chunk back into its lines; lines that are not JSON go as text."""
+    """Puts the edits of a JSON lines chunk back into its lines; lines that are not JSON come as text."""
 
-    def __init__(self, rewriter: Rewriter, text_rewriter: Rewriter):
+    def __init__(self, rewriter: Rewriter):
         self.rewriter = rewriter
-        self.text_rewriter = text_rewriter
         self._numbers: dict[tuple[str, str], Any] = {}
 
-    def lines(self, chunk: Chunk, not_json: list[int], collect: Collector) -> list[str]:
+    def lines(self, chunk: Chunk, as_text: dict[int, str], collect: Collector) -> list[str]:
+        """The chunk's lines, rewritten; ``as_text`` holds the rewritten lines that are not JSON (taken out)."""
         assert chunk.raw is not None
         lines: list[str | None] = chunk.raw.to_pylist()
         first = chunk.rows[0].as_py() if len(chunk.rows) else 0
@@ -289,17 +309,8 @@ class JsonLinesRewriter:
             line = lines[record - first]
             assert line is not None
             lines[record - first] = jsonlines.rewrite_line(line, changes, self._convert, entities)
-        if not_json:
-            texts = [lines[row - first] or "" for row in not_json]
-            rows = pa.array(not_json, pa.int64())
-            text_chunk = Chunk(columns=[CellColumn(LINE_COLUMN, pa.array(texts, pa.string()), rows)], rows=rows,
-                               text=True, raw=pa.array(texts, pa.string()))
-            text_edits = self.text_rewriter.edits(text_chunk)
-            collect(text_edits, 0)
-            edit = text_edits.columns.get(LINE_COLUMN)
-            if edit is not None:
-                for row, new in zip(not_json, edit.values.to_pylist()):
-                    lines[row - first] = new
+        for record in [r for r in as_text if first <= r < first + len(lines)]:
+            lines[record - first] = as_text.pop(record)
         return [line or "" for line in lines]
 
     def _convert(self, old: Any, new: str | None, entity: str | None) -> Any:
@@ -349,25 +360,29 @@ def _collect_edit(path: str, edit: ColumnEdit, rows: pa.Array,
 
 def write_jsonl(source: Source, out_path: str, rewriter: Rewriter, text_rewriter: Rewriter, collect: Collector,
                 progress: Progress | None = None) -> None:
-    """JSON lines with their values replaced; untouched lines byte for byte; non-JSON lines as text."""
+    """JSON lines with their values replaced; untouched lines byte for byte; lines that are not JSON (or too
+    long to be parsed) as text lines, by ``text_rewriter``."""
     info = source.info
     records = 0
-    jsonl = JsonLinesRewriter(rewriter, text_rewriter)
-    not_json: list[int] = []
+    jsonl = JsonLinesRewriter(rewriter)
+    as_text: dict[int, str] = {}  # lines that are not JSON, rewritten, until the chunk holding them is written
     with open_output(out_path, gz=info.compressed) as out:
         lines = _LineWriter(out, info.encoding, info.newline)
         for item in source.chunks():
             if isinstance(item, Problem):
-                if "invalid JSON" in item.message and item.row is not None:
-                    not_json.append(item.row)
-                    collect(Problem(item.path, f"{item.message}; pseudonymised as a text line", item.row), 0)
-                else:
-                    collect(item, 0)
+                collect(item, 0)
                 continue
-            first = item.rows[0].as_py() if len(item.rows) else 0
-            mine = [row for row in not_json if first <= row < first + len(item.rows)]
-            not_json = [row for row in not_json if row >= first + len(item.rows)]
-            lines.write(jsonl.lines(item, mine, collect))
+            if item.text:
+                edits = text_rewriter.edits(item)
+                collect(edits, len(item.rows))
+                texts = _text_lines(item, edits)
+                if item.part is not None:
+                    lines.write_piece(texts[0], item.part.first)
+                    records += len(item.rows)
+                else:
+                    as_text.update(zip(item.columns[0].rows.to_pylist(), texts))
+                continue
+            lines.write(jsonl.lines(item, as_text, collect))
             records += len(item.rows)
             if progress is not None:
                 progress(records)
