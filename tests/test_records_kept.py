@@ -12,6 +12,7 @@ import json
 import random
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from leakguard.cli import cli
@@ -85,3 +86,72 @@ def test_a_json_line_too_long_to_parse_and_a_broken_one_are_pseudonymised_as_tex
     assert (report.records, report.as_text) == (5, 2)
     assert [(p.row, p.as_text) for p in report.problems] == [(2, True), (3, True)]
     assert all(json.loads(line) for line in out.splitlines()[:3])
+
+
+# --- CSV rows of the wrong width, quoting, unclosed quotes ----------------------------------------------------
+
+
+def ragged_export(nirs: list[str]) -> str:
+    """A ';' export of 30 data rows where 6 rows have one field too few or too many, NIRs everywhere."""
+    rows = ["n°;nir;nom;commentaire"]
+    for i, nir in enumerate(nirs):
+        if i % 5 == 2:
+            rows.append(f"{i};{nir};Martin")  # a field missing
+        elif i % 5 == 4 and i < 20:
+            rows.append(f'{i};{nir};Durand;"rappel; voir {nirs[0]}";en trop')  # one too many
+        else:
+            rows.append(f'{i};{nir};Bernard;"appel du {i:02d}/05, nir {nir}"')
+    return "\r\n".join(rows) + "\r\n"
+
+
+def test_rows_of_the_wrong_width_are_kept_in_place_and_counted(tmp_path):
+    nirs = generated_nirs(30, seed=3)
+    text = ragged_export(nirs)
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("utf-8"))
+    code, err = run("--in-place", str(path))
+    out = path.read_bytes().decode("utf-8")
+    assert code == 0
+    assert ": 30 records (10 not parsed: kept as written, pseudonymised as text);" in err
+    assert err.count("fields instead of 4; scanned as text") == 10
+    assert out.count("\r\n") == text.count("\r\n") == 31
+    replaced = assert_same_outside_tokens(text, out)
+    assert not any(nir in out for nir in nirs) and set(nirs) <= set(replaced)
+
+
+EXPORTS = {
+    "every field quoted, CRLF, BOM": ('\ufeff"nir";"nom";"note"\r\n"{0}";"Martin";"vu le 12/05"\r\n'
+                                      '"{1}";"Petit";"dit ""urgent"""\r\n', "utf-8"),
+    "quotes only where needed, blank lines": ('nir,nom,note\n\n{0},Martin,"a, b"\n\n\n{1},Petit,"deux\nlignes"\n',
+                                              "utf-8"),
+    "Excel sep line, cp1252, no final newline": ("sep=;\r\nnir;prénom\r\n{0};Hélène\r\n{1};Zoé", "cp1252"),
+    "half-quoted fields and quotes inside bare ones": ('a|nir|b\n"x"y|{0}|5"6\n"p""q"r|"{1}"|z\n', "utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_a_csv_comes_out_byte_for_byte_but_for_the_replaced_values(tmp_path, name):
+    template, encoding = EXPORTS[name]
+    nirs = generated_nirs(2, seed=4)
+    text = template.format(*nirs)
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    report = pseudonymise_file(path, tmp_path / "out.csv", KEY, ner=False)
+    out = (tmp_path / "out.csv").read_bytes().decode(encoding)
+    assert report.records == 2 and not report.problems
+    assert set(nirs) <= set(assert_same_outside_tokens(text, out))  # and the names, in name columns
+
+
+def test_an_unclosed_quote_is_reported_at_its_line_and_its_cell_pseudonymised(tmp_path):
+    nirs = generated_nirs(400, seed=5)
+    lines = ["id;nir;commentaire", f"1;{nirs[0]};ok", f'2;{nirs[1]};"rappel sans fin'] + [
+        f"{i};{nir};suite {i}" for i, nir in enumerate(nirs[2:], start=3)]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "cassé.csv"
+    path.write_text(text, encoding="utf-8")
+    report = pseudonymise_file(path, tmp_path / "out.csv", KEY, ner=False)
+    out = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert [p.message for p in report.problems] == [
+        "line 3: a quote opened here is never closed: the rest of the file is read as one cell"]
+    assert report.records == 2
+    assert sorted(assert_same_outside_tokens(text, out)) == sorted(nirs)

@@ -385,19 +385,23 @@ def test_duplicate_and_empty_header_names_are_renamed(tmp_path):
     assert all_cells(chunks) == {("Nom", 0): "a", ("col_2", 0): "b", ("Nom_3", 0): "c", ("col_2_4", 0): "d"}
 
 
-def test_rows_with_the_wrong_number_of_fields_are_reported_and_skipped(tmp_path):
+def test_rows_with_the_wrong_number_of_fields_are_reported_and_read_as_text(tmp_path):
     nir = generated_nirs(1)[0]
     path = tmp_path / "ragged.csv"
-    path.write_text(f'a;b;c\n1;2;3\n{nir};x\n"multi\nline";5;6\n7;8;9;10\n11;12;13\n', encoding="utf-8")
+    path.write_text(f'a;b;c\n1;2;3\n{nir};x\n"multi\nline";5;6\n7;8;9;10\n\n11;12;13\n', encoding="utf-8")
     _, chunks, problems = read_all(path)
-    assert [(p.row, p.message) for p in problems] == [
-        (1, "row 1: 2 fields instead of 3; skipped"),
-        (3, "row 3: 4 fields instead of 3; skipped"),
+    assert [(p.row, p.message, p.as_text) for p in problems] == [
+        (1, "row 1: 2 fields instead of 3; scanned as text", True),
+        (3, "row 3: 4 fields instead of 3; scanned as text", True),
     ]
     assert all(nir not in p.message for p in problems)
-    assert all_rows(chunks) == [0, 2, 4]
-    assert all_cells(chunks)[("a", 2)] == "multi\nline"
-    assert all_cells(chunks)[("c", 4)] == "13"
+    assert sorted(all_rows(chunks)) == [0, 1, 2, 3, 4]
+    cells = all_cells(chunks)
+    assert cells[("a", 2)] == "multi\nline" and cells[("c", 4)] == "13"
+    assert (cells[("line", 1)], cells[("line", 3)]) == (f"{nir};x", "7;8;9;10")
+    # every record as written, line ends and blank lines included: together, the file after its header
+    raw = {row: text for chunk in chunks for row, text in zip(chunk.rows.to_pylist(), chunk.raw.to_pylist())}
+    assert "".join(raw[row] for row in sorted(raw)) == path.read_text(encoding="utf-8")[len("a;b;c\n"):]
 
 
 def test_csv_batches_are_bounded_and_numbered(tmp_path):

@@ -10,9 +10,9 @@ format     kept
 Parquet    the Arrow schema (names, order, types, nullability, field metadata) and the file's key-value
            metadata, plus a ``leakguard`` key (version, policy, key fingerprint); the compression codec of
            the input's first column; row groups of the input's row-group size
-CSV        the delimiter, the encoding (UTF-8, UTF-8 with BOM, cp1252), the header line exactly as written,
-           the newline style and the final newline; cells are quoted only when they must be (the delimiter,
-           a quote or a line break inside), and cells without findings keep their text
+CSV        every byte but the replaced values (:mod:`leakguard.pseudonymise.splice`): the encoding (UTF-8,
+           UTF-8 with BOM, cp1252), the header, each field's quoting, line ends and blank lines; a row of the
+           wrong width as written, the values found in its text replaced
 JSON lines lines without findings byte for byte; lines with findings re-serialised in their own style
            (:mod:`leakguard.pseudonymise.jsonlines`); lines that are not JSON are treated as text lines
 text/logs  every character outside a replaced span; the newline style and the final newline
@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import gzip
-import io
 import json
 import shutil
 import tempfile
@@ -42,10 +40,12 @@ import pyarrow.parquet as pq
 from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
+from leakguard.pseudonymise.splice import RecordMismatch, splice
 from leakguard.sources import rebuild_batch
-from leakguard.sources.base import Chunk, Problem, Source
+from leakguard.sources.base import Chunk, Problem, Source, SourceError
+from leakguard.sources.delimited import CsvSource
 from leakguard.sources.lines import LINE_COLUMN
-from leakguard.sources.streams import BLOCK_BYTES, Utf8Stream, complete_utf8_length, open_bytes
+from leakguard.sources.streams import BLOCK_BYTES
 
 #: Called after each chunk with the number of records written so far.
 Progress = Callable[[int], None]
@@ -160,71 +160,78 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
 
 
 def raw_header(source: Source) -> str:
-    """The header record of a CSV file exactly as written (quotes included), without its line end."""
-    raw, _ = open_bytes(source.path, source.info.path)
-    stream = Utf8Stream(raw, source.info.encoding)
-    try:
-        data = b""
-        while True:
-            block = stream.read(1 << 16)
-            data += block
-            text = data[: complete_utf8_length(data)].decode("utf-8", "replace")
-            text = text.lstrip("\r\n")
-            end = _record_end(text)
-            if end is not None and source.info.extra.get("excel_sep_line"):
-                # Excel's "sep=;" line, then the header record: both are kept as written
-                second = _record_end(text[end + 1 :])
-                end = None if second is None else end + 1 + second
-            if end is not None or not block:
-                header = text if end is None else text[:end]
-                return header[:-1] if header.endswith("\r") else header
-    finally:
-        stream.close()
+    """Everything before a CSV file's first record, exactly as written: the header (an Excel ``sep=`` line
+    before it, if any), its line end and the blank lines after it."""
+    assert isinstance(source, CsvSource)
+    return source.header_text()
 
 
-def _record_end(text: str) -> int | None:
-    """Offset of the line end that closes the first CSV record of ``text`` (quotes respected), if any."""
-    quoted = False
-    for i, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif char == "\n" and not quoted:
-            return i
-    return None
+def csv_records(chunk: Chunk, edits: ChunkEdits, delimiter: str, display: str) -> list[str]:
+    """The records of a CSV chunk as written, with the replaced cells put in (:mod:`.splice`)."""
+    assert chunk.raw is not None and chunk.batch is not None
+    records: list[str] = chunk.raw.to_pylist()
+    changes: dict[int, dict[int, tuple[str, str]]] = {}
+    for path, edit in edits.columns.items():
+        index = chunk.batch.schema.get_field_index(path)
+        positions = pa.array(edit.changed)
+        old = chunk.batch.column(index).take(positions).to_pylist()
+        new = edit.values.take(positions).to_pylist()
+        for position, before, after in zip(edit.changed.tolist(), old, new):
+            changes.setdefault(position, {})[index] = (before, after)
+    for position, cells in changes.items():
+        try:
+            records[position] = splice(records[position], cells, delimiter)
+        except RecordMismatch:
+            row = chunk.rows[position].as_py()
+            raise SourceError(display, f"row {row}: its text and its cells differ; nothing written") from None
+    return records
 
 
-def csv_rows(batch: pa.RecordBatch, delimiter: str, newline: str) -> str:
-    """The rows of a batch of strings as CSV text, minimal quoting, each row ended by ``newline``."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, quotechar='"', doublequote=True, lineterminator=newline,
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(zip(*(column.to_pylist() for column in batch.columns)))
-    return out.getvalue()
+def _interleave(rows: list[int], texts: list[str], pending: dict[int, str]) -> list[str]:
+    """``texts`` (records ``rows``, ascending) with the pending records that come before the last one put
+    in their places (and taken out of ``pending``)."""
+    if not pending or not rows:
+        return texts
+    before = sorted(row for row in pending if row < rows[-1])
+    if not before:
+        return texts
+    out: list[str] = []
+    at = 0
+    for row, place in zip(before, np.searchsorted(rows, before).tolist()):
+        out += texts[at:place]
+        out.append(pending.pop(row))
+        at = place
+    out += texts[at:]
+    return out
 
 
 def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
               progress: Progress | None = None) -> None:
-    """A CSV file like the input (delimiter, encoding, header, newlines) with pseudonymised cells."""
+    """A CSV file byte for byte like the input but for the replaced values; a row that cannot be parsed
+    (wrong number of fields) is kept as written, the values found in its text replaced."""
     info = source.info
     encoder = TextEncoder(info.encoding)
-    newline = info.newline
-    header = raw_header(source)
+    delimiter = info.delimiter or ","
     with open_output(out_path, gz=info.compressed) as out:
-        out.write(encoder.bom + encoder.encode(header))
+        out.write(encoder.bom + encoder.encode(raw_header(source)))
         records = 0
+        as_text: dict[int, str] = {}  # rows read as text, rewritten, until the rows around them are written
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
-            assert chunk.batch is not None
-            batch = rebuild_batch(chunk.batch, edits.replacements())
-            text = csv_rows(batch, info.delimiter or ",", newline)
-            if text:
-                # the line end of the previous record, then these records without their last line end
-                out.write(encoder.encode(newline + text[: -len(newline)]))
+            if chunk.text:
+                assert chunk.raw is not None
+                raw = chunk.raw.to_pylist()
+                texts = _text_lines(chunk, edits)  # without their line ends: those are in ``raw``
+                cells = chunk.columns[0].values.to_pylist()
+                as_text.update(zip(chunk.rows.to_pylist(),
+                                   (text + line[len(cell):] for text, line, cell in zip(texts, raw, cells))))
+            else:
+                texts = _interleave(chunk.rows.to_pylist(), csv_records(chunk, edits, delimiter, info.path), as_text)
+                out.write(encoder.encode("".join(texts)))
             records += len(chunk.rows)
             collect(edits, len(chunk.rows))
             if progress is not None:
                 progress(records)
-        if info.final_newline:
-            out.write(encoder.encode(newline))
+        out.write(encoder.encode("".join(as_text[row] for row in sorted(as_text))))
 
 
 # --- JSON lines and text --------------------------------------------------------------------------------------

@@ -85,7 +85,8 @@ class Chunk:
     rows: pa.Array
     #: lines of a text/log file (one column, ``line``): findings get a null column
     text: bool = False
-    #: the original line of each record, for JSON lines and text (writers keep untouched lines byte-identical)
+    #: the original line of each record, for JSON lines and text (writers keep untouched lines byte-identical);
+    #: for CSV, each record exactly as written, its line end and the blank lines after it included
     raw: pa.Array | None = None
     #: the original, unflattened batch, for Parquet and CSV (writers rebuild it)
     batch: pa.RecordBatch | None = None
