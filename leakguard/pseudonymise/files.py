@@ -44,6 +44,7 @@ from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem
+from leakguard.sources.sniff import logical_extension
 from leakguard.sources.windows import clip_findings
 
 __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
@@ -143,6 +144,34 @@ def _target(src: str, dst: str | None, in_place: bool) -> str:
     return dst
 
 
+#: The formats an output's extension may hold (text names may hold any text format); others say nothing.
+_NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".csv": ("csv",), ".tsv": ("csv",),
+                  ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl",),
+                  ".log": ("text", "csv", "jsonl"), ".txt": ("text", "csv", "jsonl")}
+_FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "text": "text"}
+_EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
+
+
+def check_output_name(output: str, fmt: str, compressed: bool, source: str) -> None:
+    """Refuse an output whose name says another format, or another compression, than the input's, which is
+    the format written (``x.csv`` into ``out.parquet``); a name that says nothing is accepted."""
+    name = os.path.basename(output)
+    extension = logical_extension(name)
+    allowed = _NAMED_FORMATS.get(extension)
+    if allowed is not None and fmt not in allowed:
+        own = logical_extension(source)
+        wanted = own if fmt in _NAMED_FORMATS.get(own, ()) else _EXTENSIONS[fmt]
+        stem = name[: len(name) - len(extension) - (3 if compressed and name.lower().endswith(".gz") else 0)]
+        raise PseudonymiseError(
+            f"{output}: the output keeps the input's format ({_FORMAT_NAMES[fmt]}) but its name says "
+            f"{_FORMAT_NAMES[allowed[0]]}; name it {stem}{wanted}{'.gz' if compressed else ''}")
+    if name.lower().endswith(".gz") != compressed:
+        state = "gzip-compressed" if compressed else "not compressed"
+        raise PseudonymiseError(
+            f"{output}: the output is {state}, as the input is, but its name "
+            f"{'does not end' if compressed else 'ends'} in .gz; name it {name + '.gz' if compressed else name[:-3]}")
+
+
 def _same_file(a: str, b: str) -> bool:
     if os.path.abspath(a) == os.path.abspath(b):
         return True
@@ -229,6 +258,8 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     with open_source(src, batch_rows=batch_rows) as source:
         info = source.info
         report.format, report.compressed = info.format, info.compressed
+        if not in_place:
+            check_output_name(target, info.format, info.compressed, src)
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
             if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
                 chunk_rewriter: ChunkRewriter = stack.enter_context(ParallelRewriter(policy, ner=ner, jobs=jobs))
