@@ -144,9 +144,10 @@ def _target(src: str, dst: str | None, in_place: bool) -> str:
     return dst
 
 
-#: The formats an output's extension may hold (text names may hold any text format); others say nothing.
+#: The formats an output's extension may hold (text names may hold any text format, and a JSON document
+#: spread over lines is read as text); other extensions say nothing.
 _NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".csv": ("csv",), ".tsv": ("csv",),
-                  ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl",),
+                  ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl", "text"),
                   ".log": ("text", "csv", "jsonl"), ".txt": ("text", "csv", "jsonl")}
 _FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "text": "text"}
 _EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
