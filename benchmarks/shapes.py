@@ -78,14 +78,16 @@ def main(quick: bool) -> None:
         scan_seconds(warm)
         pseudonymise_seconds(warm)
         click.echo("one cell of many findings (one log line holding a JSON array)")
-        click.echo(f"{'records':>8} {'MB':>6} {'findings':>9} {'scan s':>8} {'x prev':>7} {'pseudo s':>9} {'x prev':>7}")
+        click.echo(f"{'records':>8} {'MB':>6} {'findings':>9} {'scan s':>8} {'x prev':>7} "
+                   f"{'pseudo s':>9} {'x prev':>7}")
         previous: tuple[float, float] | None = None
         for records in sizes:
             path = folder / f"cell-{records}.log"
             one_line_log(path, records)
             scanned, findings = scan_seconds(path)
             rewritten = pseudonymise_seconds(path)
-            growth = ("", "") if previous is None else (f"{scanned / previous[0]:.2f}", f"{rewritten / previous[1]:.2f}")
+            growth = ("", "") if previous is None else (f"{scanned / previous[0]:.2f}",
+                                                        f"{rewritten / previous[1]:.2f}")
             click.echo(f"{records:>8,} {path.stat().st_size / 1e6:>6.1f} {findings:>9,} {scanned:>8.2f} "
                        f"{growth[0]:>7} {rewritten:>9.2f} {growth[1]:>7}")
             previous = (scanned, rewritten)
