@@ -118,6 +118,7 @@ class EntitySpec:
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _context_re2: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def context_regex(self) -> re.Pattern[str] | None:
         """One regex matching any folded context word on word boundaries, or ``None`` without context."""
@@ -147,8 +148,10 @@ class EntitySpec:
         """
         if not self.context:
             return None
-        words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
-        return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in words) + ")"
+        if not self._context_re2:  # built once: the detector asks for it on every column
+            words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
+            self._context_re2.append("(?i)(?:" + "|".join(_accent_insensitive(w) for w in words) + ")")
+        return self._context_re2[0]
 
     def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
         """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.

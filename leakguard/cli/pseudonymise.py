@@ -88,6 +88,8 @@ def _count_list(counts: Mapping[str, int]) -> str:
 
 def _summary(verb: str, report: Report) -> str:
     parts = [f"{report.records:,} records"]
+    if report.as_text:
+        parts[0] += f" ({report.as_text:,} not parsed: kept as written, pseudonymised as text)"
     parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
     if report.kept:
         parts.append(f"kept {_count_list(report.kept)}")
