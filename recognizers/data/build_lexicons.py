@@ -1,0 +1,121 @@
+"""Rebuild the word lists of ``recognizers/data`` from their sources (run by hand, never at run time).
+
+* ``first_names.txt``: first names. The Grammalecte/Dicollecte French dictionary tags first names ``po:prn``
+  (Debian package ``hunspell-fr-comprehensive``, MPL-2.0), to which Faker's person providers add the first
+  names of the languages most met in French hospitals and insurers' files (MIT).
+* ``french_words.txt.gz``: folded (:func:`recognizers.spec.fold`), every inflected form of the dictionary's
+  common words (nouns, adjectives, adverbs, function words) and the participles, infinitives and ``-ez``
+  forms of its verbs, lower case, without its proper nouns and first names. A capitalised word found here
+  is a word before it is a name.
+
+Usage, on a Debian machine::
+
+    apt-get download hunspell-fr-comprehensive hunspell-tools
+    dpkg-deb -x hunspell-fr-comprehensive_*.deb fr && dpkg-deb -x hunspell-tools_*.deb tools
+    python -m recognizers.data.build_lexicons fr/usr/share/hunspell/fr.dic fr/usr/share/hunspell/fr.aff \\
+        tools/usr/bin/unmunch
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from recognizers.spec import fold
+
+HERE = Path(__file__).parent
+
+#: Faker locales whose first names are common in France (own, neighbouring and immigration languages).
+FAKER_LOCALES = (
+    "fr_FR", "fr_BE", "fr_CA", "fr_CH", "it_IT", "es_ES", "pt_PT", "pt_BR", "de_DE", "en_US", "en_GB",
+    "nl_NL", "pl_PL", "ro_RO", "tr_TR", "ar_AA", "hu_HU", "cs_CZ",
+)
+_WORD = re.compile(r"^[a-zàâäçéèêëîïôöùûüÿœæ]+(?:-[a-zàâäçéèêëîïôöùûüÿœæ]+)*$")
+_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*$")
+_VERB_FORM = re.compile(r"(?:er|ir|re|é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|ez|ant)$")
+_PROPER = ("po:prn", "po:patr", "po:npr")
+
+_LICENCE_HEADER = """\
+# First names, one per line. Derived from:
+# - the Grammalecte/Dicollecte French dictionary (entries tagged po:prn), as packaged by Debian in
+#   hunspell-fr-comprehensive 7.0 -- Mozilla Public License 2.0, https://grammalecte.net;
+#   this file is therefore distributed under the MPL 2.0 (http://mozilla.org/MPL/2.0/);
+# - the first names of Faker's person providers (locales {locales}) -- MIT licence,
+#   https://github.com/joke2k/faker.
+# Rebuild with recognizers/data/build_lexicons.py.
+"""
+
+
+def _entries(dic: Path) -> list[str]:
+    return dic.read_text(encoding="utf-8").splitlines()[1:]
+
+
+def dictionary_first_names(dic: Path) -> set[str]:
+    names = set()
+    for line in _entries(dic):
+        if "po:prn" in line:
+            word = line.split("/")[0].split(" ")[0]
+            if _NAME.match(word):
+                names.add(word)
+    return names
+
+
+def faker_first_names() -> set[str]:
+    names: set[str] = set()
+    for locale in FAKER_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            values = getattr(provider, attribute, None) or ()
+            names.update(name for name in values if _NAME.match(name))
+    return names
+
+
+def _expand(dic_lines: list[str], aff: Path, unmunch: Path) -> set[str]:
+    """Every form of ``dic_lines`` (hunspell entries), with ``unmunch``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".dic", encoding="utf-8", delete=False) as handle:
+        handle.write(f"{len(dic_lines)}\n" + "\n".join(dic_lines) + "\n")
+        path = handle.name
+    try:
+        output = subprocess.run([str(unmunch), path, str(aff)], capture_output=True, check=True).stdout
+    finally:
+        Path(path).unlink()
+    forms = set()
+    for line in output.decode("utf-8", "replace").splitlines():
+        form = line.split("/")[0].rstrip("0")
+        if _WORD.match(form):
+            forms.add(form)
+    return forms
+
+
+def common_words(dic: Path, aff: Path, unmunch: Path, first_names: set[str]) -> set[str]:
+    entries = [line for line in _entries(dic) if not any(tag in line for tag in _PROPER)]
+    verbs = [line for line in entries if "po:v" in line]
+    others = [line for line in entries if "po:v" not in line]
+    words = _expand(others, aff, unmunch)
+    words |= {form for form in _expand(verbs, aff, unmunch) if _VERB_FORM.search(form)}
+    return words - {name.lower() for name in first_names}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dic", type=Path)
+    parser.add_argument("aff", type=Path)
+    parser.add_argument("unmunch", type=Path)
+    args = parser.parse_args()
+    names = dictionary_first_names(args.dic) | faker_first_names()
+    header = _LICENCE_HEADER.format(locales=", ".join(FAKER_LOCALES))
+    (HERE / "first_names.txt").write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
+    words = common_words(args.dic, args.aff, args.unmunch, names)
+    folded = sorted({fold(word) for word in words})  # stored folded: loading is then one split
+    with gzip.GzipFile(HERE / "french_words.txt.gz", "wb", mtime=0) as out:
+        out.write(("\n".join(folded) + "\n").encode("utf-8"))
+    print(f"{len(names)} first names, {len(words)} word forms")
+
+
+if __name__ == "__main__":
+    main()
