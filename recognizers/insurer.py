@@ -37,16 +37,20 @@ False
 [(11, 16)]
 >>> list(AMBIGUOUS_SPEC.find('London, 3 April 2024'))
 []
+>>> text = 'Adhérente à la MNT depuis 2010, mais la mnt (modèle numérique de terrain) est floue.'
+>>> [text[s:e] for s, e, _ in AMBIGUOUS_SPEC.find(text)]
+['MNT']
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
 from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
-from recognizers.spec import EntitySpec, fold, lazy_attribute
+from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
 ENTITY = "FR_HEALTH_INSURER"
 
@@ -213,16 +217,51 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
 )
-#: Names that are also ordinary words or first names: reported only after a context word.
+#: Score of an ambiguous name written as a name is, after the words that introduce an insurer.
+AMBIGUOUS_CUE_SCORE = 0.7
+#: Before an insurer's name in prose (folded): "à la MNT", "chez Harmonie", "adhérente de la MGEN".
+_CUE_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:a|de|par|avec|pour|chez|aupres\s+de|affiliee?|adherente?|assuree?|cotise|cotisant)"
+    r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)$"
+)
+_AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)
+#: A capitalised word right after: the name is a person's first name (``Alan Turing``).
+_NAME_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ][a-zà-ÿ]")
+_ACRONYMS = frozenset(normalise(n) for n in _AMBIGUOUS if n.isupper())
+
+
+def _written_as_a_name(value: str) -> bool:
+    """An acronym in capitals (``MNT``, not ``mnt``), or a name with its capital (``Harmonie``)."""
+    if normalise(value) in _ACRONYMS:
+        return value.isupper() and len(value) >= 3
+    return value[:1].isupper() and not value.isupper()
+
+
+def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """Names that are also words: after a context word, or written as a name right after the words that
+    introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``)."""
+    for match in _AMBIGUOUS_REGEX.finditer(text):
+        start, end = match.span()
+        if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
+            yield start, end, AMBIGUOUS_CONTEXT_SCORE
+        elif _written_as_a_name(match.group(0)) and _CUE_BEFORE.search(folded, max(0, start - 24), start) and \
+                not _NAME_AFTER.match(text, end):
+            yield start, end, AMBIGUOUS_CUE_SCORE
+
+
+#: Names that are also ordinary words or first names: reported only after a context word, or written as a
+#: name after the words that introduce an insurer.
 AMBIGUOUS_SPEC = EntitySpec(
     entity=ENTITY,
     name="complementary insurer name that is also a word (list, context needed)",
-    span_regex=span_regex(_AMBIGUOUS),
+    span_regex=_AMBIGUOUS_REGEX,
     prefilter=prefilter(_AMBIGUOUS),
     score=AMBIGUOUS_SCORE,
     context_score=AMBIGUOUS_CONTEXT_SCORE,
     context=CONTEXT,
     needs_context=True,
+    finder=find_ambiguous,
+    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de)\b)",
 )
 SPECS = [SPEC, AMBIGUOUS_SPEC]
 

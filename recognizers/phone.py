@@ -45,8 +45,8 @@ ENTITY = "PHONE_NUMBER"
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 
 _SEP = "[ \u00a0\u202f.\\-]"
-_NATIONAL = f"0[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
-_INTERNATIONAL = f"(?:\\+|00)33{_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_NATIONAL = f"[0O][1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
 _FORMS = f"(?:{_INTERNATIONAL}|{_NATIONAL})"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
@@ -60,30 +60,48 @@ PREFILTER = _FORMS
 _DIGITS = re.compile(r"[0-9]")
 
 
+_INTERNATIONAL_PREFIX = re.compile(r"\s*(?:\+33|\(\+?33\))")
+
+
 def compact(number: str) -> str:
-    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``."""
+    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``; a letter O typed for the
+    leading zero is read as one (``O1 42 15 23 35``)."""
+    number = number.strip()
+    if number[:1] in "Oo":
+        number = "0" + number[1:]
     digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
-    if number.strip().startswith("+33"):
+    if _INTERNATIONAL_PREFIX.match(number):
         digits = "0" + digits[2:]
     elif digits.startswith("0033"):
         digits = "0" + digits[4:]
     return digits
 
 
+def _bare(number: str) -> bool:
+    """A run of digits without separators (``0612345678``): written so, ids look the same."""
+    return number.strip().lstrip("Oo").isdigit()
+
+
 def validate(number: str) -> str:
     """Check a French number and return its national 10-digit form.
 
     Raises ``InvalidFormat`` (not a French number shape), ``InvalidLength`` (not 10 digits) or
-    ``InvalidComponent`` (no valid number of France or an overseas département, per libphonenumber).
+    ``InvalidComponent`` (a bare run of ten digits that is no valid number of France or an overseas
+    département, per libphonenumber: written in pairs or with ``+33``, the shape alone makes it a phone).
     """
     national = compact(number)
     if not national.startswith("0") or national[1:2] in ("", "0"):
         raise InvalidFormat()
     if len(national) != 10:
         raise InvalidLength()
-    if not _ALLOCATED.fullmatch(national[1:]):
+    if _bare(number) and not is_allocated(national):
         raise InvalidComponent("not an allocated French number range")
     return national
+
+
+def is_allocated(national: str) -> bool:
+    """Whether a national 10-digit number lies in a range allocated in France or an overseas département."""
+    return _ALLOCATED.fullmatch(national[1:]) is not None
 
 
 def _allocated_pattern() -> str:
@@ -112,8 +130,9 @@ _ALLOCATED = re.compile(ALLOCATED_RE2, re.ASCII)
 
 def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
+    values = pc.replace_substring_regex(values, r"^(\s*)[Oo]", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
-    international = pc.fill_null(pc.match_substring_regex(values, r"^\s*(?:\+|00)33"), False)
+    international = pc.fill_null(pc.match_substring_regex(values, r"^\s*(?:\+33|00\s*33|\(\+?33\))"), False)
     after_0033 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 4), "")
     after_33 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 2), "")
     national = pc.if_else(
@@ -121,7 +140,8 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     )
     shaped = pc.fill_null(pc.match_substring_regex(national, "^0[1-9][0-9]{8}$"), False)
     allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(national, 1), f"^{ALLOCATED_RE2}$")
-    return pc.fill_null(pc.and_(shaped, allocated), False)
+    bare = pc.match_substring_regex(values, r"^\s*[0-9]+\s*$")
+    return pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
 
 
 def is_valid(number: str) -> bool:
@@ -165,14 +185,18 @@ CONTEXT = (
     "sms",
 )
 
-#: A bare 10-digit run without separators is also how ids are written: lower score without context.
-COMPACT_SCORE = 0.4
+#: A bare 10-digit run without separators is also how ids are written: lower score without context (and an
+#: allocated range required); a grouped number outside the allocated ranges (a made-up one) scores lower too.
+COMPACT_SCORE = 0.55
+UNALLOCATED_SCORE = 0.6
 SCORE = 0.7
 CONTEXT_SCORE = 0.9
 
 
 def _score_of(value: str) -> float:
-    return COMPACT_SCORE if value.isdigit() else SCORE
+    if _bare(value):
+        return COMPACT_SCORE
+    return SCORE if is_allocated(compact(value)) else UNALLOCATED_SCORE
 
 
 SPEC = EntitySpec(
