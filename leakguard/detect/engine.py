@@ -24,7 +24,6 @@ first). Raw values never leave this module unless ``show_values`` is set: findin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,10 +35,11 @@ from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
 from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.profile import NirProfile
+from leakguard.detect.textlines import line_findings, merged
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
-from recognizers import nir
+from recognizers import nir, person
 from recognizers.spec import EntitySpec, fold
 
 #: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
@@ -74,14 +74,6 @@ PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
 
-# "nom": "Dupont", prenom=Jean, "last_name":"DUPONT" inside text lines and JSON payloads
-_KV_PERSON = re.compile(
-    r"""(?i)(?<![0-9a-z_])["']?(?:nom(?:_?(?:naissance|usage|famille))?|pr[eé]noms?|first_?name|last_?name|"""
-    r"""surname|given_?name|birth_?name|full_?name)["']?\s*[:=]\s*["']?"""
-    r"""([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{0,48}[A-Za-zÀ-ÖØ-öø-ÿ])"""
-)
-_KV_PERSON_RE2 = r"(?i)(?:nom|pr[eé]nom|name)[\"']?\s*[:=]"
-_KV_PERSON_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -210,6 +202,10 @@ class Detector:
         counts = NirProfile()
         tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
         tables = [t for t in tables if t is not None and t.num_rows]
+        extras = [t for t in line_findings(self, chunk) if t.num_rows]
+        if extras:
+            base = pa.concat_tables(tables) if tables else self._empty()
+            tables = [merged(base, pa.concat_tables(extras).combine_chunks())]
         if not tables:
             return self._empty(), counts
         table = pa.concat_tables(tables)
@@ -232,6 +228,13 @@ class Detector:
             index = raw.schema.get_field_index("entity")
             raw = raw.set_column(index, raw.schema.field(index), entity)
         return raw
+
+    def hinted_cells(self, column: CellColumn, counts: NirProfile) -> pa.Table | None:
+        """Findings of cells read under a column name (key-value text lines), NIRs without context left out."""
+        found = self._column(column, counts, text=False)
+        if found is None:
+            return None
+        return found.filter(pc.not_equal(found["entity"], UNPROVEN_NIR))
 
     # -- one column ----------------------------------------------------------------------------------------
 
@@ -302,7 +305,7 @@ class Detector:
                 # without a column hint, only texts with one of its context words can hold this entity
                 matches = pc.and_(matches, pc.match_substring_regex(subset, spec.context_re2()))
             candidates = open_positions[_true_positions(matches)]
-            if spec.entity == "FR_NIR" and len(candidates):
+            if spec is nir.SPEC and len(candidates):
                 # a cell of digits alone holds a NIR only as the whole cell, settled above
                 digits_only = pc.match_substring_regex(distinct.take(pa.array(candidates)), r"^\s*\d+\s*$")
                 candidates = candidates[~pc.fill_null(digits_only, False).to_numpy(zero_copy_only=False)]
@@ -310,7 +313,7 @@ class Detector:
                 continue
             in_context = hinted == spec.entity
             texts.fetch(candidates)
-            if spec.entity == "FR_NIR":
+            if spec is nir.SPEC:
                 for u in candidates.tolist():
                     s_count, v_count = self._find_nirs(spec, texts.text(u), u, in_context, nir_spans, texts)
                     shaped += s_count
@@ -335,7 +338,7 @@ class Detector:
             hinted is None and kind == "string" and _looks_like_free_text(distinct)
         )
         if free_text and kind == "string" and self.options.wants("PERSON"):
-            self._key_value_names(distinct, per_value)
+            self._rule_names(distinct, per_value)
             if self.options.ner:
                 self._ner(distinct, per_value)
         rows: list[tuple[int, int, int, str, float, str]] = []
@@ -463,14 +466,14 @@ class Detector:
             if end > start:
                 per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
 
-    def _key_value_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        candidates = _true_positions(pc.match_substring_regex(distinct, _KV_PERSON_RE2))
+    def _rule_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
+        """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
+        candidates = _true_positions(pc.match_substring_regex(distinct, person.PREFILTER))
         if len(candidates) == 0:
             return
         for u, value in zip(candidates.tolist(), distinct.take(pa.array(candidates)).to_pylist()):
-            for match in _KV_PERSON.finditer(value):
-                start, end = match.span(1)
-                per_value.setdefault(u, []).append((start, end, "PERSON", _KV_PERSON_SCORE))
+            for start, end, score in person.find(value):
+                per_value.setdefault(u, []).append((start, end, "PERSON", score))
 
     def _ner(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
         candidates = _true_positions(pc.match_substring_regex(distinct, NER_PREFILTER))
@@ -484,11 +487,15 @@ class Detector:
         for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
             existing = per_value.get(u, [])
             for start, end in spans:
-                if any(s < end and start < e for s, e, _, _ in existing):
+                if any(s < end and start < e and entity != "PERSON" for s, e, entity, _ in existing):
                     continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
                 if self._is_insurer(text[start:end]):
                     continue
                 per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
+            if u in per_value:
+                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
+                others = [f for f in per_value[u] if f[2] != "PERSON"]
+                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None

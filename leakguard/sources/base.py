@@ -69,6 +69,8 @@ class Chunk:
     raw: pa.Array | None = None
     #: the original, unflattened batch, for Parquet and CSV (writers rebuild it)
     batch: pa.RecordBatch | None = None
+    #: text lines: what the lines above each one say (section header, previous line; see linecontext)
+    context: pa.Array | None = None
 
 
 @dataclass
