@@ -12,7 +12,9 @@ invoice date, a timestamp). This recognizer reports a date when:
 * it comes right after a person's name (:func:`recognizers.person.find`), with only separators or a sex
   between them, as in identity headers and lists of patients: ``TRAVIS GUILLAUMET 02/01/1978``,
   ``Marie Daubert | F | 10/05/1986``, ``Mirella Rousset, 23/04/1976`` — not after a doctor's name, where a
-  date is the day of a visit or a letter.
+  date is the day of a visit or a letter;
+* a birth word follows it (``Le 7 novembre 1867 : naissance de ...``);
+* it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926.
 
 Written forms: day first with ``/``, ``-``, ``.`` or ``|``, spaces around them allowed (``12 . 06 . 1981``),
 two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 . 1 9 8 1``); the long
@@ -58,13 +60,14 @@ from collections.abc import Iterator
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
+from recognizers import lexicon
 from recognizers.patterns import FLAGS, both_cases
 from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each, words_re2
 
 ENTITY = "DATE_OF_BIRTH"
 
 #: Oldest year of birth reported.
-MIN_YEAR = 1900
+MIN_YEAR = 1800
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1,
@@ -102,10 +105,10 @@ _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9
 _SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [0-9]"
 _GAP = f"{_SP}*[ \\-]{_SP}*"
 _LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|{_YEAR_WORDS})"
-_ISO = "(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
-_YEAR = "(?:19|20)[0-9]{2}"
+_YEAR = "(?:1[89]|20)[0-9]{2}"
 
 #: Python pattern of the full written forms, not inside a longer number or word.
 SPAN_REGEX = re.compile(
@@ -124,7 +127,7 @@ WHOLE_RE2 = "(?i)(?:" + "|".join(
 #: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
 #: year (no back-references).
 PREFILTER = (
-    f"(?i)(?:[0-9]{{1,2}} ?[/.\\-|] ?[0-9]{{1,2}}|{_MONTH_WORD}|[0-9]{{8}}|[0-9] [0-9] [0-9]|(?:19|20)[0-9]{{2}})"
+    f"(?i)(?:[0-9]{{1,2}} ?[/.\\-|] ?[0-9]{{1,2}}|{_MONTH_WORD}|[0-9]{{8}}|[0-9] [0-9] [0-9]|(?:1[89]|20)[0-9]{{2}})"
 )
 
 _NUMERIC = re.compile(r"([0-9]{1,4}) ?[/.\-|] ?([0-9]{1,2}) ?[/.\-|] ?([0-9]{1,4})")
@@ -221,7 +224,18 @@ CONTEXT_GAP = re.compile(
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
-_BORN_IN = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$")
+_BORN_IN = re.compile(
+    r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
+)
+#: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
+_BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
+#: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)".
+_LIFESPAN = re.compile(
+    r"\(\s*(?:[^()0-9]{1,40},\s*)?(?P<birth>(?:1[89]|20)[0-9]{2})\s*[-–—]\s*(?:[^()0-9]{1,40},\s*)?"
+    r"(?:1[89]|20)[0-9]{2}\s*\)"
+)
+#: The word right before a life span: capitalised (a name), maybe after a comma.
+_WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
@@ -238,7 +252,8 @@ AFTER_NAME_SCORE = 0.75
 #: capitalised word shortly before a number.
 CONTEXT_PREFILTER = (
     words_re2(CONTEXT)
-    + "|(?i:\\bans\\b)|\\p{Lu}\\p{L}+[\\s,;:|/\\-]{1,6}(?:[MFH][\\s,;:|/\\-]{1,6})?[0-9]"
+    + "|(?i:\\bans\\b|naquit|voit le jour)|\\p{Lu}\\p{L}+[\\s,;:|/\\-]{1,6}(?:[MFH][\\s,;:|/\\-]{1,6})?[0-9]"
+    + "|\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?[ \\t]*\\((?:[^()0-9]{1,40},\\s*)?(?:1[89]|20)[0-9]{2}"
 )
 
 
@@ -269,7 +284,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         start, end = match.span()
         if not is_valid(match.group(0)):
             continue
-        if in_context or _birth_word_before(folded, start):
+        if in_context or _birth_word_before(folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end):
             score = AGE_SCORE
@@ -283,9 +298,21 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         yield start, end, score
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
-        if start >= taken_until and _BORN_IN.search(folded, max(0, start - 24), start) and _plausible_partial(
+        if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
                 match.group(0)):
             yield start, end, CONTEXT_SCORE
+    yield from _lifespans(text)
+
+
+def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
+    """The birth year of a life span right after a name: ``Jean Aicardi (1926-2015)``."""
+    for match in _LIFESPAN.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if before is None:
+            continue
+        word = before.group(1)
+        if lexicon.is_first_name(word) or not lexicon.is_word(word):
+            yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
 
 
 def _plausible_partial(text: str) -> bool:

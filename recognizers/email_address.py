@@ -45,7 +45,7 @@ _WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 
 #: How people hide an address from robots: ``prenom.nom @ domaine . fr``, ``[at]``, ``(at)``, ``arobase``,
 #: ``[dot]``, ``point``.
-_AT = r"(?:\s*@\s*|\s*[\[({]\s*(?:at|arobase)\s*[\])}]\s*|\s+(?:at|arobase|chez)\s+)"
+_AT = r"(?:\s+@\s*|@\s+|\s*[\[({]\s*(?:at|arobase)\s*[\])}]\s*|\s+(?:at|arobase|chez)\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[\[({]\s*(?:dot|point)\s*[\])}]\s*|\s+(?:dot|point)\s+)"
 #: Top-level domains a hidden address may end with (spelled-out dots make any word look like a domain).
 _COMMON_TLDS = (

@@ -7,8 +7,8 @@ the check digits, then the RIB: bank code (5 digits), branch code (5), account n
 compact in files. Insurers hold them to pay claims; a person's IBAN is personal data.
 
 The recognizer looks for every country's length (from python-stdnum's copy of the SWIFT registry), compact or
-grouped by four with spaces or dashes, in capitals or not (``fr76-3000-...``), and reports a match only if its check digits and structure are valid
-(:mod:`stdnum.iban`).
+grouped by four with spaces or dashes, in capitals or not (``fr76-3000-...``), and reports a match only if
+its check digits and structure are valid (:mod:`stdnum.iban`).
 
 Sources:
 

@@ -6,8 +6,8 @@ Both are loaded on first use (the common words take about 0.2 s and 30 MB) and c
 
 >>> is_first_name("Thérèse"), is_first_name("THERESE"), is_first_name("Poumon")
 (True, True, False)
->>> is_word("Poumon"), is_word("Résultats"), is_word("Jalonnet")
-(True, True, False)
+>>> is_word("Poumon"), is_word("Résultats"), is_word("Jalonnet"), is_word("Santé"), is_first_name("Santé")
+(True, True, False, True, True)
 """
 
 from __future__ import annotations
@@ -28,24 +28,37 @@ def _lines(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """Folded first names (``"therese"``, ``"jean-pierre"``)."""
+def french_first_names() -> frozenset[str]:
+    """Folded French first names (``"therese"``, ``"jean-pierre"``)."""
     return frozenset(fold(name) for name in _lines("first_names.txt"))
 
 
 @lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Folded first names, French and of the other languages met in France."""
+    return french_first_names() | frozenset(fold(name) for name in _lines("first_names_other.txt"))
+
+
+@lru_cache(maxsize=1)
 def french_words() -> frozenset[str]:
-    """Folded forms of French common words (no proper nouns, no first names); the file is stored folded."""
+    """Folded forms of French common words (no proper nouns); the file is stored folded."""
     return frozenset(_lines("french_words.txt.gz"))
+
+
+def _listed(folded: str, names: frozenset[str]) -> bool:
+    return folded in names or ("-" in folded and all(part in names for part in folded.split("-")))
 
 
 def is_first_name(token: str) -> bool:
     """Whether ``token`` (any case) is a listed first name, or a compound of them (``Jean-Pierre``)."""
-    folded = fold(token)
-    names = first_names()
-    return folded in names or ("-" in folded and all(part in names for part in folded.split("-")))
+    return _listed(fold(token), first_names())
+
+
+def is_french_first_name(token: str) -> bool:
+    """Whether ``token`` is a French first name (``Pierre``, ``Marine``), which a French word may also be."""
+    return _listed(fold(token), french_first_names())
 
 
 def is_word(token: str) -> bool:
-    """Whether ``token`` (any case) is a French common word (``Poumon``, ``RÉSULTATS``)."""
-    return fold(token) in french_words()
+    """Whether ``token`` (any case) is a French common word (``Poumon``, ``RÉSULTATS``, ``EX-PRÉSIDENT``)."""
+    return _listed(fold(token), french_words())

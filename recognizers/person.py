@@ -43,6 +43,7 @@ Sources:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -98,8 +99,14 @@ _PLACE_WORDS = frozenset({
     "groupe", "site", "stade", "gare", "metro", "station", "eglise", "saint", "sainte", "st", "ste", "pont",
     "parc", "jardin", "musee", "theatre", "salle", "hall", "aile", "secteur", "pole", "departement", "ville",
     "commune", "porte", "villa", "domaine", "laboratoire", "labo", "cabinet", "pharmacie", "cedex", "loi",
-    "decret", "prix", "syndrome", "maladie",
+    "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
+    "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
 })
+#: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan" (folded).
+_PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
+                        r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?$")
+#: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
+_ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
 #: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
 #: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``).
@@ -158,8 +165,8 @@ class _Token:
 
     @cached_property
     def word(self) -> bool:
-        """A French common word (``Poumon``), and no first name."""
-        return not self.first_name and lexicon.is_word(self.text)
+        """A French common word (``Poumon``, ``Santé``) that is no French first name (``Pierre`` is one)."""
+        return lexicon.is_word(self.text) and not lexicon.is_french_first_name(self.text)
 
     @property
     def particle(self) -> bool:
@@ -205,6 +212,11 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     return True
 
 
+def _role(token: _Token) -> bool:
+    """A role or a speciality in a name's place: ``Dr. Cardiologue``, ``Docteur Urgentiste``."""
+    return token.kind == "cap" and token.word and _ROLE.search(token.key) is not None
+
+
 def _plain_first_name(token: _Token) -> bool:
     """A first name that is no French word (``Philippe``, not ``Pierre`` or ``Marine``)."""
     return token.first_name and not lexicon.is_word(token.text)
@@ -232,8 +244,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
             continue
         elif token.kind == "lower" or token.place or token.title:
             break
-        elif not (token.surname_like or (first_free and j == i) or (token.kind == "cap" and j > i and _plain_first_name(
-                tokens[j - 1]))):
+        elif not (token.surname_like or (first_free and j == i and not _role(token)) or (
+                token.kind == "cap" and j > i and _plain_first_name(tokens[j - 1]))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
         elif token.kind == "upper" and words and len(token.text) <= 3 and token.word:
             break  # "Dr MARTIN ET ..."
@@ -324,7 +336,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     for i, token in enumerate(tokens):
         if _is_title(tokens, i, text) or (
-                token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].kind == "upper"):
+                token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
             end = _take_name(tokens, i + 1, text, first_free=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
@@ -332,6 +344,18 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
+
+
+def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
+    """A SURNAME and a first name as two fields of one record, in either order: ``GARCIA;Elena``."""
+    for left, right in itertools.pairwise(tokens):
+        if text[left.end : right.start].strip(" \t") not in (";", ",", "|"):
+            continue
+        surname, first = (left, right) if left.kind == "upper" else (right, left)
+        if surname.kind == "upper" and len(surname.text) >= 3 and surname.surname_like and not surname.word and \
+                first.kind == "cap" and first.first_name:
+            yield left
+            yield right
 
 
 def find(text: str) -> list[tuple[int, int, float]]:
@@ -356,6 +380,8 @@ def find(text: str) -> list[tuple[int, int, float]]:
         if not _after_place_word(tokens, i, text):
             for lo, hi, score in _names_in_run(tokens, i, j, text):
                 add(tokens[lo].start, tokens[hi - 1].end, score)
+    for token in _fields(tokens, text):
+        add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return sorted((start, end, score) for (start, end), score in found.items())
 
@@ -405,11 +431,20 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
     if value.isupper() and all(t.word or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
-    if _after_place_word(tokens, first, text):
-        return None
+    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])):
+        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ..."
+    if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
+        return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS):
         return None
     return span_start, span_end
+
+
+_LABEL_AFTER = re.compile(r"[ \t]*[:=]")
+
+
+def _line_start(text: str, start: int) -> bool:
+    return text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\"'-*") == ""
 
 
 def is_plausible_name(span: str) -> bool:

@@ -24,6 +24,7 @@ first). Raw values never leave this module unless ``show_values`` is set: findin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,8 @@ _NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
+#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
@@ -459,8 +462,8 @@ class Detector:
         for u, value in zip(letters.tolist(), texts):
             if u in per_value:
                 continue
-            if entity == "PERSON" and any(ch.isdigit() for ch in value):
-                continue
+            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
+                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
             if end > start:

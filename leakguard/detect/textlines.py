@@ -2,10 +2,10 @@
 
 Two passes complete the detection of each line on its own:
 
-* **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``): the key,
-  prefixed with the section header above (``[AMC]`` then ``Mutuelle=99999997`` reads as ``AMC Mutuelle``),
+* **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``): the key
   is a column name, and the value a cell of that column: column hints (:mod:`leakguard.detect.hints`) apply
-  to it as they do to a table.
+  to it as they do to a table. A key that says nothing takes the section header above as its prefix
+  (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next).
@@ -64,13 +64,17 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
     offsets = pc.utf8_length(lead).to_numpy(zero_copy_only=False)
     row_of = rows.take(take).to_numpy(zero_copy_only=False)
     tables = []
+    keys_np = np.asarray(key.to_pylist(), dtype=object)
     names_np = np.asarray(names.to_pylist(), dtype=object)
     for name in sorted(set(names_np.tolist())):
-        hint = hint_for(name, detector.options.column_hints)
+        # the key says what its value is; the section, only when the key alone says nothing ([AMC] Code=...)
+        own = keys_np[np.flatnonzero(names_np == name)[0]]
+        hint = hint_for(own, detector.options.column_hints) or hint_for(name, detector.options.column_hints)
         if hint is None or hint.entity == FREE_TEXT:
             continue
         group = np.flatnonzero(names_np == name)
-        cells = CellColumn(name, value.take(pa.array(group)), pa.array(row_of[group], pa.int64()))
+        cells = CellColumn(name if hint_for(own, detector.options.column_hints) is None else own,
+                           value.take(pa.array(group)), pa.array(row_of[group], pa.int64()))
         found = detector.hinted_cells(cells, NirProfile())
         if found is None or found.num_rows == 0:
             continue
