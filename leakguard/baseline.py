@@ -8,6 +8,8 @@ What an entry holds, and why
     "1 85 05 •• ••• ••• ••"}``. There is no row or line number, so a finding stays known when rows or lines
     move; the fingerprint depends on the value, so a new identifier written where an old one was is new.
     A moved or renamed file, or a renamed column, makes its findings new (run ``leakguard baseline`` again).
+    A file or column name that holds an identifier is written masked (``data/18505••••••••••.csv``), like
+    everywhere else leakguard shows a name.
 
 Why a *keyed* fingerprint
     The file is committed, so it must not let anyone recover an identifier. A plain or salted hash of a NIR
@@ -50,12 +52,16 @@ import numpy as np
 import pyarrow as pa
 
 from leakguard.allowlist import distinct_pairs
+from leakguard.preview import MASK
 from leakguard.pseudonymise import keys
+from leakguard.report.text import masked
 
 #: The environment variable holding the baseline key (hex or base64).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
 #: The repository-local key file, beside the baseline.
 KEY_FILE = ".leakguard.key"
+#: The pre-commit hook that writes the baseline (``.pre-commit-hooks.yaml``, stage ``manual``).
+BASELINE_HOOK_ID = "leakguard-baseline"
 #: Version of the file format (and of the fingerprint: label, normalisation, truncation).
 VERSION = 1
 #: Hex characters kept of each fingerprint (128 bits).
@@ -162,6 +168,18 @@ def git_exclude(path: str) -> bool:
     return True
 
 
+def baseline_command(paths: str = "FILE...") -> str:
+    """The command that writes the baseline, as the user can run it where they are.
+
+    Under pre-commit (which sets ``PRE_COMMIT``), leakguard lives in pre-commit's own environment and is not on
+    the PATH of a data repository: the baseline is written by the ``leakguard-baseline`` hook, run by hand.
+    """
+    if os.environ.get("PRE_COMMIT"):
+        return (f"`pre-commit run {BASELINE_HOOK_ID} --hook-stage manual --all-files` (hook id "
+                f"{BASELINE_HOOK_ID} in .pre-commit-config.yaml)")
+    return f"`leakguard baseline {paths}`"
+
+
 # -- fingerprints --------------------------------------------------------------------------------------------
 
 
@@ -190,8 +208,13 @@ class Fingerprinter:
 
 
 def entry_path(path: str, baseline_dir: str) -> str:
-    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``."""
-    return os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/")
+    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``, and the
+    identifiers a name may hold masked (the baseline is committed)."""
+    return masked(os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/"), path=True)
+
+
+def _entry_column(column: str | None) -> str | None:
+    return None if column is None else masked(column)
 
 
 class Baseline:
@@ -218,7 +241,7 @@ class Baseline:
             raise BaselineError(f"{path}: not a leakguard baseline (invalid JSON: {error})") from None
         if not isinstance(document, dict) or document.get("version") != VERSION:
             raise BaselineError(f"{path}: not a leakguard baseline of version {VERSION}; "
-                                "run `leakguard baseline`")
+                                f"write it again with {baseline_command()}")
         entries: dict[Key, str] = {}
         try:
             for entry in document["findings"]:
@@ -239,13 +262,14 @@ class Baseline:
             raise BaselineError(
                 f"baseline made with another key: {self.path} expects key {self.key_fingerprint}, "
                 f"{key.source} is key {key.fingerprint}; use the team's key (--key-file or {ENV_VAR}) "
-                "or rewrite the baseline with `leakguard baseline`"
+                f"or rewrite the baseline with {baseline_command()}"
             )
 
     def keys_of(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> list[Key]:
         """The match keys of ``findings`` of file ``path`` (a table with the raw ``value`` column)."""
         name = entry_path(path, self.directory)
-        return list(zip([name] * findings.num_rows, findings["column"].to_pylist(),
+        columns = {c: _entry_column(c) for c in set(findings["column"].to_pylist())}
+        return list(zip([name] * findings.num_rows, [columns[c] for c in findings["column"].to_pylist()],
                         findings["entity"].to_pylist(), fingerprinter.column(findings)))
 
     def known(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> np.ndarray:
@@ -270,7 +294,8 @@ class Baseline:
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
-                exists[name] = os.path.isfile(os.path.join(self.directory, name))
+                # a name with a masked identifier cannot be looked up: kept (rewritten when its file is scanned)
+                exists[name] = MASK in name or os.path.isfile(os.path.join(self.directory, name))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:
@@ -309,12 +334,14 @@ class Baseline:
 
 
 __all__ = [
+    "BASELINE_HOOK_ID",
     "ENV_VAR",
     "KEY_FILE",
     "Baseline",
     "BaselineError",
     "BaselineKey",
     "Fingerprinter",
+    "baseline_command",
     "create_key",
     "entry_path",
     "find_key",

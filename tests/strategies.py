@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import random
 from functools import cache
 from pathlib import Path
 
@@ -63,6 +64,20 @@ def make_nir(sex: str, year: int, month: int, place: str, order: int) -> str:
     body = f"{sex}{year:02d}{month:02d}{place}{order:03d}"
     assert len(body) == 13, body
     return body + calc_check_digits(body)
+
+
+def generated_nirs(seed: int, n: int) -> list[str]:
+    """``n`` distinct generated NIRs of digits only (metropolitan, real months, key computed), for tests that
+    need a fixed list rather than a strategy (file names, decimal columns, commits)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        dept = rng.choice([d for d in range(1, 96) if d != 20])
+        place = f"{dept:02d}{rng.randint(1, 999):03d}"
+        nir = make_nir(rng.choice("12"), rng.randrange(100), rng.randint(1, 12), place, rng.randint(1, 999))
+        if nir not in out:
+            out.append(nir)
+    return out
 
 
 def _places(kind: str, year: int) -> st.SearchStrategy[str]:

@@ -623,8 +623,9 @@ def test_display_path_is_used_in_info_and_errors(tmp_path):
 # --- walking paths -----------------------------------------------------------------------------------------
 
 
-def test_iter_files_walks_sorted_skips_hidden_dirs_and_reports_missing(tmp_path):
-    for name in ["b/z.csv", "b/a.log", "a.jsonl", ".git/config", "c/.env", "c/d/e.parquet"]:
+def test_iter_files_walks_sorted_and_hidden_dirs_skips_vcs_internals_and_reports_missing(tmp_path):
+    for name in ["b/z.csv", "b/a.log", "a.jsonl", ".git/config", ".hg/store/data", "c/.env", "c/d/e.parquet",
+                 "exports/.backup/dump.csv"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     (tmp_path / "c" / "loop").symlink_to(tmp_path / "c")
@@ -638,6 +639,7 @@ def test_iter_files_walks_sorted_skips_hidden_dirs_and_reports_missing(tmp_path)
         "b/z.csv",
         "c/.env",
         "c/d/e.parquet",
+        "exports/.backup/dump.csv",
         "a.jsonl",
     ]
     assert [str(e) for e in errors] == [f"{tmp_path / 'nope'}: no such file or directory"]

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 import click
 
 from leakguard.findings import ENTITIES
+from leakguard.report.text import printable, shown
 
 
 def entity_list(values: tuple[str, ...], option: str) -> list[str]:
@@ -47,20 +48,22 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
 class _StderrErrors:
     """Wraps a reporter: every file error is also one line on standard error."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, show_values: bool = False):
         self._inner = inner
+        self._show_values = show_values
 
     def problem(self, path: str, message: str, row: int | None = None, fatal: bool = False) -> None:
         # readers' messages already say where in the file ("line 12: invalid JSON")
-        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {path}: {message}", err=True)
+        name = shown(path, path=True, show_values=self._show_values)
+        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {name}: {printable(message)}", err=True)
         self._inner.problem(path, message, row, fatal=fatal)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
 
-def report_errors_on_stderr(reporter: Any) -> Any:
-    return _StderrErrors(reporter)
+def report_errors_on_stderr(reporter: Any, show_values: bool = False) -> Any:
+    return _StderrErrors(reporter, show_values)
 
 
 @contextlib.contextmanager
@@ -83,7 +86,7 @@ def progress_reporter() -> Iterator[Callable[[str, int, int], None] | None]:
                 current["base"] += current["records"]
                 current["path"] = path
             current["records"] = records
-            progress.update(task, description=f"scanning {os.path.basename(path)}",
+            progress.update(task, description=f"scanning {shown(os.path.basename(path), path=True)}",
                             records=current["base"] + records)
 
         yield update

@@ -21,6 +21,7 @@ import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import progress_reporter
+from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
@@ -32,6 +33,7 @@ from leakguard.pseudonymise.files import (
 )
 from leakguard.pseudonymise.keys import KeyProblem
 from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
+from leakguard.report.text import printable, shown
 from leakguard.sources.base import SourceError
 
 #: Exit status after Ctrl-C (128 + SIGINT), nothing written.
@@ -39,7 +41,7 @@ EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, status: int = EXIT_ERROR) -> None:
-    click.echo(f"leakguard: error: {message}", err=True)
+    click.echo(f"leakguard: error: {shown(message, path=True)}", err=True)  # the paths it names, masked
     sys.exit(status)
 
 
@@ -96,13 +98,18 @@ def _summary(verb: str, report: Report) -> str:
     parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
     if report.kept:
         parts.append(f"kept {_count_list(report.kept)}")
+    if report.not_text:
+        columns = ", ".join(shown(column) for column in sorted(report.not_text))
+        parts.append(f"{sum(report.not_text.values()):,} binary cells not UTF-8 text, not scanned, kept as they "
+                     f"were (columns {columns})")
     parts.append(f"{report.seconds:.1f} s, {report.rows_per_second:,.0f} rows/s")
-    return f"leakguard: {verb} {report.source} -> {report.output}: " + "; ".join(parts)
+    source, output = shown(report.source, path=True), shown(report.output, path=True)
+    return f"leakguard: {verb} {source} -> {output}: " + "; ".join(parts)
 
 
 def _problems(report: Report) -> None:
     for problem in report.problems:
-        click.echo(f"leakguard: warning: {problem.path}: {problem.message}", err=True)
+        click.echo(f"leakguard: warning: {shown(problem.path, path=True)}: {printable(problem.message)}", err=True)
 
 
 KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: the LEAKGUARD_KEY variable."
@@ -157,9 +164,12 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
                                        jobs=jobs or default_jobs())
     except VerificationFailed as failed:
         _problems(failed.report)
-        click.echo(f"leakguard: {failed}", err=True)
+        click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
         for example in failed.report.examples:
-            where = f"row {example.row}" + (f", column {example.column}" if example.column else "")
+            if example.row < 0:
+                where = describe(shown(example.column or ""))
+            else:
+                where = f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
         sys.exit(EXIT_FINDINGS)
     _problems(report)
@@ -191,7 +201,8 @@ def keygen_command(output: str | None) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-    click.echo(f"leakguard: key written to {output} (mode 0600), fingerprint {keys.fingerprint(key)}", err=True)
+    click.echo(f"leakguard: key written to {shown(output, path=True)} (mode 0600), "
+               f"fingerprint {keys.fingerprint(key)}", err=True)
 
 
 @cli.command("reidentify")

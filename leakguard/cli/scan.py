@@ -17,6 +17,7 @@ from leakguard.cli.project import config_options, expand, key_missing_message, l
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
+from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
 
@@ -71,10 +72,14 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     )
     finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
                                    inline=not no_config, keep_values=show_values)
+    expanded = expand(paths, config)
+    for given, why in expanded.skipped:
+        click.echo(f"leakguard: note: {shown(f'{given}: {why}', path=True, show_values=show_values)}; not scanned",
+                   err=True)
     with atomic_output(output) as out:
-        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values))
+        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
         with progress_reporter() as on_progress:
-            outcome = scan_files(expand(paths, config), reporter, options=options, batch_rows=batch_rows,
+            outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                  finding_filter=finding_filter,
                                  problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)

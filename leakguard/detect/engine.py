@@ -2,8 +2,9 @@
 
 For each column of a chunk:
 
-1. **Cell text.** Strings are used as they are; integers become their decimal string (a NIR stored as int64);
-   dates become ISO ``YYYY-MM-DD`` and are only looked at in a column whose name says "birth date".
+1. **Cell text.** Strings are used as they are, binary cells where they are UTF-8; integers (and decimals of
+   scale 0) become their decimal string (a NIR stored as int64); dates become ISO ``YYYY-MM-DD`` and are
+   only looked at in a column whose name says "birth date" (:mod:`leakguard.sources.celltext`).
 2. **Dictionary dedup.** The column is dictionary-encoded: each distinct value is examined once, and
    findings are mapped back to every row that holds it (``numpy`` index arithmetic, no Python per row).
 3. **Vectorised whole-cell NIR check.** Distinct values that are one written NIR and nothing else are
@@ -40,6 +41,7 @@ from leakguard.detect.textlines import line_findings, merged
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
 from recognizers import nir, person
 from recognizers.spec import EntitySpec, fold
 
@@ -117,10 +119,14 @@ def _block(rows: list[tuple[int, int, int, str, float, str]]) -> _Block:
 def _strings(values: pa.Array, hint: Hint | None) -> tuple[pa.Array, str] | None:
     """The cell text of ``values`` and its kind ("string", "integer", "date"), or ``None`` to skip it."""
     kind = values.type
+    if is_binary(kind.value_type if pa.types.is_dictionary(kind) else kind):
+        return decode_binary(values).text, "string"  # UTF-8 cells; the others are null (not scanned)
     if pa.types.is_dictionary(kind):
         if not (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)):
             return None
         return values, "string"
+    if is_integral_decimal(kind):
+        return pc.cast(values, pa.string()), "integer"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         return values, "string"
     if pa.types.is_integer(kind):
@@ -167,6 +173,7 @@ class Detector:
 
     >>> import pyarrow as pa
     >>> from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
     >>> rows = pa.array([0, 1], pa.int64())
     >>> column = CellColumn("c0", pa.array(["1 85 05 78 006 084 91", "rien"]), rows)
     >>> Detector(options=DetectOptions(ner=False)).detect(Chunk([column], rows)).column("preview").to_pylist()

@@ -8,12 +8,12 @@ after an error, an interruption or a failed verification there is no output at a
 replaced when ``in_place=True``, itself atomically.
 
 ``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
-place, and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
-found. Entities left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs,
-whose outputs are valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised
-(day 01, and month 01 for ``generalise:year``) rather than absent. Pseudonyms found again (the e-mail
-recognizer reports ``EMAIL_…@example.invalid``) and a civility left alone (``Mme`` before a name token, which
-the NER model may tag) are not identifiers.
+place (its records, then its column names and metadata), and fails (:class:`VerificationFailed`, no output)
+if an entity that was to be pseudonymised is still found. Entities left alone by design are not verified:
+those the policy keeps (``keep``), and ``fpe`` NIRs, whose outputs are valid NIRs on purpose. Dates of birth
+under ``generalise`` are verified to be generalised (day 01, and month 01 for ``generalise:year``) rather
+than absent. Pseudonyms found again (the e-mail recognizer reports ``EMAIL_…@example.invalid``) and a
+civility left alone (``Mme`` before a name token, which the NER model may tag) are not identifiers.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
 decrypts each with the key, everything else left as it is.
@@ -26,7 +26,7 @@ import dataclasses
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.names import name_findings
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path
@@ -43,7 +44,8 @@ from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
-from leakguard.sources.base import Problem
+from leakguard.sources.base import Problem, Source
+from leakguard.sources.structure import named_texts
 
 __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
 
@@ -86,6 +88,8 @@ class Report:
     kept: Counter[str] = field(default_factory=Counter)
     #: values that already were pseudonyms, left alone
     tokens: int = 0
+    #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
+    not_text: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -104,6 +108,7 @@ class Report:
         self.replaced.update(item.replaced)
         self.kept.update(item.kept)
         self.tokens += item.tokens
+        self.not_text.update(item.not_text)
 
     @property
     def rows_per_second(self) -> float:
@@ -230,9 +235,10 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
             else:
                 chunk_rewriter = rewriter()
             if info.format == "parquet":
-                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress)
+                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress,
+                                      names=rewriter())
             elif info.format == "csv":
-                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress)
+                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress, names=rewriter())
             elif info.format == "jsonl":
                 # lines that are not JSON are scanned as text, by a detector of their own
                 writers.write_jsonl(source, temporary, rewriter(), rewriter(), report.collect, progress)
@@ -252,10 +258,7 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
     detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples are shown masked
     generalised: dict[str, bool] = {}
     with open_source(path, batch_rows=batch_rows, display_path=display) as source:
-        for item in source.chunks():
-            if isinstance(item, Problem):
-                continue
-            findings = detector.detect(item)
+        for findings in _checked(source, detector):
             if not findings.num_rows:
                 continue
             if unverified:
@@ -281,6 +284,18 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)
+
+
+def _checked(source: Source, detector: Detector) -> Iterator[pa.Table]:
+    """The findings of every chunk of ``source``, then those in its column names and metadata."""
+    columns: dict[str, None] = {}
+    for item in source.chunks():
+        if isinstance(item, Problem):
+            continue
+        if not item.text:
+            columns.update(dict.fromkeys(column.name for column in item.columns))
+        yield detector.detect(item)
+    yield name_findings(named_texts(source.info, columns), detector.options)
 
 
 def _is_generalised(value: str, granularity: str) -> bool:

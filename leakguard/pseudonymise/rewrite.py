@@ -11,7 +11,8 @@ Rules:
 
 * **Whole cells** (a finding from offset 0 to the cell's length) are replaced with ``Operator.apply_array``
   on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
-  int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``.
+  int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``; binary, fixed-size
+  binary and ``decimal(p, 0)`` columns keep their type too (:mod:`leakguard.pseudonymise.stored`).
 * **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
   entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
   outside the spans is kept.
@@ -38,7 +39,9 @@ import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
+from leakguard.pseudonymise.stored import apply_whole, encode_text
 from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
 TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
@@ -84,6 +87,8 @@ class ChunkEdits:
     kept: Counter[str] = field(default_factory=Counter)
     #: spans that already were pseudonyms
     tokens: int = 0
+    #: binary cells that are not UTF-8 text (not scanned, kept as they are), per column
+    not_text: Counter[str] = field(default_factory=Counter)
 
     def replacements(self) -> dict[str, pa.Array]:
         """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
@@ -117,6 +122,10 @@ class Rewriter:
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
         out = ChunkEdits()
+        for column in chunk.columns:
+            skipped = undecodable_cells(column.values)
+            if skipped:
+                out.not_text[column.name] += skipped
         if findings.num_rows == 0:
             return out
         entities = pc.unique(findings["entity"]).to_pylist()
@@ -151,16 +160,20 @@ class Rewriter:
         entities = findings["entity"].combine_chunks().dictionary_encode()
         for entity, count in _counts(findings):
             counts[entity] += count
-        values = column.values
-        kind = values.type
-        if pa.types.is_dictionary(kind):
-            new, whole = self._values(values.dictionary_decode(), positions, starts, ends, entities, findings)
-            new = new.dictionary_encode().cast(kind)
-        elif pa.types.is_string_view(kind):
+        kind = column.values.type
+        values = column.values.dictionary_decode() if pa.types.is_dictionary(kind) else column.values
+        if is_binary(values.type):
+            # the detector read the UTF-8 cells as text: replace in the text, write the bytes back
+            text = decode_binary(values).text
+            new_text, whole = self._values(text, positions, starts, ends, entities, findings)
+            new = encode_text(values, new_text, np.unique(positions))
+        elif pa.types.is_string_view(values.type):
             new, whole = self._values(values.cast(pa.string()), positions, starts, ends, entities, findings)
-            new = new.cast(kind)
+            new = new.cast(values.type)
         else:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
+        if pa.types.is_dictionary(kind):
+            new = new.dictionary_encode().cast(kind)
         return ColumnEdit(column.name, new, positions, whole)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -169,7 +182,7 @@ class Rewriter:
         if text:
             lengths = pc.utf8_length(values.take(pa.array(positions))).to_numpy(zero_copy_only=False)
             is_whole = (starts == 0) & (ends == lengths)
-        else:  # integers and dates: the detector reports whole cells only
+        else:  # integers, decimals and dates: the detector reports whole cells only
             is_whole = np.ones(len(positions), dtype=bool)
         new = values
         whole: dict[str, np.ndarray] = {}
@@ -200,8 +213,8 @@ class Rewriter:
             # every non-null cell: the whole column at once (nulls stay null)
             live = values.is_valid().to_numpy(zero_copy_only=False)
             if live[cells].all():
-                return _same_type(op.apply_array(values), values.type)
-        replacement = _same_type(op.apply_array(values.take(pa.array(cells))), values.type)
+                return apply_whole(op, values)
+        replacement = apply_whole(op, values.take(pa.array(cells)))
         mask = np.zeros(len(values), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), replacement)
@@ -243,12 +256,6 @@ def _bare_json_number(text: str, start: int, end: int) -> bool:
 
 #: A quoted key and its colon right before a value: ``"nir": ``.
 _JSON_KEY_BEFORE = re.compile(r'"\s*:\s*$')
-
-
-def _same_type(array: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array if array.type == kind else array.cast(kind)
 
 
 def _positions(rows: pa.Array, finding_rows: pa.ChunkedArray | pa.Array) -> np.ndarray:

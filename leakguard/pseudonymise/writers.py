@@ -8,8 +8,11 @@ memory is bounded by one chunk whatever the file size. What each keeps of the in
 format     kept
 =========  ======================================================================================================
 Parquet    the Arrow schema (names, order, types, nullability, field metadata) and the file's key-value
-           metadata, plus a ``leakguard`` key (version, policy, key fingerprint); the compression codec of
-           the input's first column; row groups of the input's row-group size
+           metadata, plus a ``leakguard`` key (version, policy, key fingerprint), identifiers in names and
+           metadata replaced (:mod:`leakguard.pseudonymise.structure`); binary, fixed-size binary and
+           decimal columns in their own type (:mod:`leakguard.pseudonymise.stored`); the compression codec
+           of the input's first column; row groups of the input's row-group size; column statistics
+           computed from the values written (never the input's min/max)
 CSV        the delimiter, the encoding (UTF-8, UTF-8 with BOM, cp1252), the header line exactly as written,
            the newline style and the final newline; cells are quoted only when they must be (the delimiter,
            a quote or a line break inside), and cells without findings keep their text
@@ -42,6 +45,7 @@ import pyarrow.parquet as pq
 from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
+from leakguard.pseudonymise.structure import conform, rewrite_schema, rewrite_texts
 from leakguard.sources import rebuild_batch
 from leakguard.sources.base import CellColumn, Chunk, Problem, Source
 from leakguard.sources.lines import LINE_COLUMN
@@ -119,10 +123,18 @@ def _parquet_layout(source: Source) -> tuple[str, int | None]:
 
 
 def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
-                  metadata: dict[str, Any], progress: Progress | None = None) -> None:
-    """A Parquet file of the pseudonymised batches, with the input's schema and metadata (plus ``leakguard``)."""
+                  metadata: dict[str, Any], progress: Progress | None = None, *,
+                  names: Rewriter | None = None) -> None:
+    """A Parquet file of the pseudonymised batches, with the input's schema and metadata (plus ``leakguard``).
+
+    ``names`` rewrites the identifiers in column names and metadata (:mod:`leakguard.pseudonymise.structure`);
+    statistics are computed anew from the values written, never copied.
+    """
     schema = source.info.schema
     assert schema is not None
+    if names is not None:
+        schema, edits = rewrite_schema(schema, names)
+        collect(edits, 0)
     merged = dict(schema.metadata or {})
     merged[b"leakguard"] = json.dumps(metadata, sort_keys=True).encode("utf-8")
     schema = schema.with_metadata(merged)
@@ -140,7 +152,7 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
                 assert chunk.batch is not None
                 batch = rebuild_batch(chunk.batch, edits.replacements())
                 # row groups of the input's size (within each chunk of ``batch_rows`` records)
-                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema), row_group_size=group_rows)
+                writer.write_batch(conform(batch, schema), row_group_size=group_rows)
                 records += len(chunk.rows)
                 collect(edits, len(chunk.rows))
                 if progress is not None:
@@ -203,12 +215,16 @@ def csv_rows(batch: pa.RecordBatch, delimiter: str, newline: str) -> str:
 
 
 def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
-              progress: Progress | None = None) -> None:
-    """A CSV file like the input (delimiter, encoding, header, newlines) with pseudonymised cells."""
+              progress: Progress | None = None, *, names: Rewriter | None = None) -> None:
+    """A CSV file like the input (delimiter, encoding, header, newlines) with pseudonymised cells; ``names``
+    replaces the identifiers in the header (column names), the rest of the header kept as written."""
     info = source.info
     encoder = TextEncoder(info.encoding)
     newline = info.newline
     header = raw_header(source)
+    if names is not None:
+        (header,), edits = rewrite_texts([header], names)
+        collect(edits, 0)
     with open_output(out_path, gz=info.compressed) as out:
         out.write(encoder.bom + encoder.encode(header))
         records = 0

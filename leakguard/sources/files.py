@@ -1,10 +1,14 @@
 """The files behind the paths a user gives: files as they are, directories walked.
 
 Directories are walked recursively in sorted order (names compared as strings, each directory's entries in
-turn), skipping hidden directories (``.git``, ``.venv``, ...) and not following symbolic links to
-directories, so that a link loop cannot hang a scan. Hidden files are kept: ``.env`` files leak too. A path
-that does not exist, or a directory that cannot be listed, is reported as a :class:`SourceError` in the
-stream, and the other paths are still given.
+turn), not following symbolic links to directories, so that a link loop cannot hang a scan. Hidden files and
+directories are walked like the others: ``.env`` files and ``exports/.backup/`` copies are where leaks sit;
+a project that wants one left alone says so with ``exclude`` in its configuration. Only the internals of
+version control systems (:data:`VCS_DIRECTORIES`: ``.git``, ``.hg``, ``.svn``, ``.bzr``) are skipped: they
+hold the repository's history in their own compressed formats (git objects are zlib streams, not files
+leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
+scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
+a :class:`SourceError` in the stream, and the other paths are still given.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import os
 from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
+
+#: Directories never walked into: the internals of version control systems (see the module docstring).
+VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | SourceError]:
@@ -43,7 +50,7 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
         except OSError:
             is_dir = False
         if is_dir:
-            if not entry.name.startswith("."):
+            if entry.name not in VCS_DIRECTORIES:
                 yield from _walk(entry.path)
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
             yield entry.path
