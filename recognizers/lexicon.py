@@ -45,6 +45,17 @@ def french_words() -> frozenset[str]:
     return frozenset(_lines("french_words.txt.gz"))
 
 
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Folded names of places and other proper nouns that are not people's (``paris``, ``varsovie``)."""
+    return frozenset(fold(name) for name in _lines("places.txt"))
+
+
+def is_place(token: str) -> bool:
+    """Whether ``token`` (any case) names a place (``Paris``, ``VARSOVIE``)."""
+    return fold(token) in places()
+
+
 def _listed(folded: str, names: frozenset[str]) -> bool:
     return folded in names or ("-" in folded and all(part in names for part in folded.split("-")))
 

@@ -129,7 +129,7 @@ PREFILTER = (
     r"(?i:\b(?:m|mme|mlle|mr|dr|pr|me|drs|madame|monsieur|mademoiselle|docteur|professeur|ma[iî]tre|interne|ide"
     r"|n[ée]e|[ée]pouse|veuve)\b)"
     r"|(?i:nom|pr[ée]nom|name|patient|assur|m[ée]decin|destinataire|contact|identit|par\s)"
-    r"|\p{Lu}[\p{L}'’\-]*\.?[ \t]+(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}"
+    r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
 
 
@@ -165,8 +165,10 @@ class _Token:
 
     @cached_property
     def word(self) -> bool:
-        """A French common word (``Poumon``, ``Santé``) that is no French first name (``Pierre`` is one)."""
-        return lexicon.is_word(self.text) and not lexicon.is_french_first_name(self.text)
+        """A French common word (``Poumon``, ``Santé``, ``L'ASSEMBLÉE``) or a place (``PARIS``) that is no
+        French first name (``Pierre`` is one)."""
+        return (lexicon.is_word(self.key) or lexicon.is_place(self.key)) and not lexicon.is_french_first_name(
+            self.key)
 
     @property
     def particle(self) -> bool:
@@ -296,13 +298,13 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
         if token.place:
             return  # "Hôpital Charles-Nicolle": what follows names the place
         if token.kind in ("initials", "letter") and k + 1 < j and tokens[k + 1].capital and (
-                token.kind == "initials" or tokens[k + 1].kind == "upper"):
+                token.kind == "initials" or _bare_initial_surname(tokens[k + 1])):
             end = _take_name(tokens, k + 1, text, first_free=False)
             if end > k + 1:
                 yield k, end, INITIAL_SCORE
                 k = end
                 continue
-        if token.first_name:
+        if token.first_name and not token.word:  # "Sol", a first name, is a French word first ("SOL INJ")
             lo = k
             while lo > i and (tokens[lo - 1].surname_like or tokens[lo - 1].particle):
                 lo -= 1
@@ -315,6 +317,12 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
                 k = hi
                 continue
         k += 1
+
+
+def _bare_initial_surname(token: _Token) -> bool:
+    """After an initial without its full stop (``Dr H FERDOIN``), only a SURNAME of three letters or more that
+    is no word (not ``A L'ENTREE``, ``S SS``)."""
+    return token.kind == "upper" and len(token.key) >= 3 and not token.word
 
 
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
@@ -347,9 +355,11 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
 
 
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
-    """A SURNAME and a first name as two fields of one record, in either order: ``GARCIA;Elena``."""
+    """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
+    list's ``SURNAME, First name``."""
     for left, right in itertools.pairwise(tokens):
-        if text[left.end : right.start].strip(" \t") not in (";", ",", "|"):
+        separator = text[left.end : right.start].strip(" \t")
+        if separator not in (";", "|") and not (separator == "," and left.kind == "upper"):
             continue
         surname, first = (left, right) if left.kind == "upper" else (right, left)
         if surname.kind == "upper" and len(surname.text) >= 3 and surname.surname_like and not surname.word and \
@@ -418,6 +428,9 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     span = tokens[first:]
     while span and span[0].title:
         span, first = span[1:], first + 1
+    cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
+    if cut and all(t.word for t in span[:cut]) and cut + 1 < len(span):
+        span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
     while span and span[-1].title:
         span = span[:-1]
     if not span:
@@ -429,18 +442,25 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None
     if all(t.word for t in words) or any(t.place for t in words):
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
-    if value.isupper() and all(t.word or len(t.text) <= 4 for t in words):
+    if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
     if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])):
         return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ..."
     if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
+    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
+        return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
     if any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS):
         return None
     return span_start, span_end
 
 
 _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return before == "" or before[-1] in ".!?\n:;•-*"
 
 
 def _line_start(text: str, start: int) -> bool:

@@ -220,3 +220,21 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
     assert found == expected
+
+
+_VOCABULARY = st.sampled_from([
+    "Dr", "Dr.", "M.", "Mme", "née", "Nom :", "Prénom=", "signé par", "Jean", "Marie", "SOPHIE", "DUPONT",
+    "Martin", "Rousset", "C.", "P.E.", "J-L", "de", "Le", "Hôpital", "rue", "poumon", "Résultats", "le", ";", ",",
+    "|", "12/05/1985", "\n", "(", ")", ".",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VOCABULARY, min_size=1, max_size=8), st.sampled_from([" ", "", "  ", "\t"]))
+def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: list[str], glue: str) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = glue.join(words)
+    if person.find(text):
+        assert pc.match_substring_regex(pa.array([text]), person.PREFILTER)[0].as_py(), text

@@ -5,6 +5,8 @@
   add theirs.
 * ``first_names_other.txt``: first names of the other languages most met in French hospitals' and insurers'
   files, from Faker's person providers (MIT). Apart, because some are French words (``Sante``, ``Pour``).
+* ``places.txt``: the dictionary's proper nouns that are not people's (``po:npr``: cities, countries,
+  regions...), for names of places the model takes for people.
 * ``french_words.txt.gz``: folded (:func:`recognizers.spec.fold`), every inflected form of the dictionary's
   common words (nouns, adjectives, adverbs, function words) and the participles, infinitives and ``-ez``
   forms of its verbs, lower case, without its proper nouns. A capitalised word found here is a word before it
@@ -52,6 +54,12 @@ _FRENCH_HEADER = """\
 #   https://github.com/joke2k/faker.
 # Rebuild with recognizers/data/build_lexicons.py.
 """
+_PLACES_HEADER = """\
+# Names of places (and other proper nouns that are not people's), one per line: the entries tagged po:npr of
+# the Grammalecte/Dicollecte French dictionary, as packaged by Debian in hunspell-fr-comprehensive 7.0 --
+# Mozilla Public License 2.0 (http://mozilla.org/MPL/2.0/), https://grammalecte.net.
+# Rebuild with recognizers/data/build_lexicons.py.
+"""
 _OTHER_HEADER = """\
 # First names of other languages met in France, one per line, not in first_names.txt. From the person
 # providers of Faker (locales {locales}) -- MIT licence, https://github.com/joke2k/faker.
@@ -71,6 +79,16 @@ def dictionary_first_names(dic: Path) -> set[str]:
             if _NAME.match(word):
                 names.add(word)
     return names
+
+
+def dictionary_places(dic: Path) -> set[str]:
+    places = set()
+    for line in _entries(dic):
+        if "po:npr" in line and "po:prn" not in line and "po:patr" not in line:
+            word = line.split("/")[0].split(" ")[0]
+            if word[:1].isupper():
+                places.add(word)
+    return places
 
 
 def faker_first_names(locales: tuple[str, ...]) -> set[str]:
@@ -94,7 +112,7 @@ def _expand(dic_lines: list[str], aff: Path, unmunch: Path) -> set[str]:
         Path(path).unlink()
     forms = set()
     for line in output.decode("utf-8", "replace").splitlines():
-        form = line.split("/")[0].rstrip("0")
+        form = line.split("/")[0].split()[0].rstrip("0") if line.strip() else ""
         if _WORD.match(form):
             forms.add(form)
     return forms
@@ -121,6 +139,8 @@ def main() -> None:
                                           ("first_names_other.txt", other, _OTHER_HEADER, OTHER_LOCALES)):
         text = header.format(locales=", ".join(locales)) + "\n".join(sorted(names)) + "\n"
         (HERE / name).write_text(text, encoding="utf-8")
+    places = dictionary_places(args.dic)
+    (HERE / "places.txt").write_text(_PLACES_HEADER + "\n".join(sorted(places)) + "\n", encoding="utf-8")
     words = common_words(args.dic, args.aff, args.unmunch)
     folded = sorted({fold(word) for word in words})  # stored folded: loading is then one split
     with gzip.GzipFile(HERE / "french_words.txt.gz", "wb", mtime=0) as out:
