@@ -178,6 +178,7 @@ def prefilter(names: tuple[str, ...]) -> str:
 
 CONTEXT = (
     "mutuelle",
+    "mutuelles",
     "complementaire",
     "complementaire sante",
     "organisme",
@@ -263,7 +264,89 @@ AMBIGUOUS_SPEC = EntitySpec(
     finder=find_ambiguous,
     context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de)\b)",
 )
-SPECS = [SPEC, AMBIGUOUS_SPEC]
+#: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
+#: in parentheses after a name, an item of an enumeration of insurers.
+NAMED_SCORE = 0.7
+_CAP = r"[A-ZÀ-Þ][\w'’\-]*"
+_LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
+#: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART".
+_MUTUELLE_NAMED = re.compile(
+    rf"(?<![\w])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
+    rf"(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}"
+)
+#: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).
+_ENUMERATION_OPENS = re.compile(
+    r"(?:mutuelles|assureurs|complementaires|organismes|institutions de prevoyance|operateurs)[^(:.\n]{0,40}[(:]"
+)
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
+#: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
+
+
+def _named(text: str) -> list[tuple[int, int]]:
+    """Known names and mutuelles named after the word, in text order."""
+    spans = [(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)]
+    spans += [m.span() for m in _MUTUELLE_NAMED.finditer(text)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(kept[-1][1], end))  # "la Mutuelle générale" + "... Environnement"
+        else:
+            kept.append((start, end))
+    return kept
+
+
+def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """Names of insurers found by their form: a mutuelle named after the word, the acronym in parentheses after
+    a name (``Mutuelle Nationale Territoriale (MNT)``), and the other items of an enumeration of which most are
+    insurers (``Prévadiès, Harmonie Mutualité et Santévie``)."""
+    named = _named(text)
+    if not named:
+        return
+    listed = {(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)}
+    found = [(s, e) for s, e in named if (s, e) not in listed]
+    for _, end in named:
+        acronym = _ACRONYM_AFTER.match(text, end)
+        if acronym:
+            found.append(acronym.span(1))
+    found += _enumerated(text, named)
+    for start, end in sorted(set(found)):
+        yield start, end, NAMED_SCORE
+
+
+def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised items of an enumeration in which at least two items, and half of them, are insurers."""
+    found = []
+    for sentence in re.finditer(r"[^.!?\n]+", text):
+        items = []
+        position = sentence.start()
+        for piece in _ITEM_SPLIT.split(sentence.group(0)):
+            start = text.find(piece, position) if piece else position
+            position = start + len(piece)
+            stripped = piece.strip()
+            if stripped:
+                lead = piece.find(stripped)
+                items.append((start + lead, start + lead + len(stripped)))
+        names = [(start, end) for start, end in items if text[start].isupper() and len(text[start:end].split()) <= 5]
+        known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in names]  # the item holds a name
+        opened = _ENUMERATION_OPENS.search(fold(sentence.group(0))) is not None
+        if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
+            continue
+        found += [span for span, is_known in zip(names, known) if not is_known]
+    return found
+
+
+#: Names of insurers found by their form rather than the list.
+NAMED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="complementary insurer named by its form (Mutuelle X, acronym, enumeration)",
+    span_regex=_MUTUELLE_NAMED,
+    prefilter=rf"(?i:mutuel|mutualit)|{prefilter(_NAMES)}",
+    score=NAMED_SCORE,
+    context_score=NAMED_SCORE,
+    finder=find_named,
+)
+SPECS = [SPEC, AMBIGUOUS_SPEC, NAMED_SPEC]
 
 
 def _recognizer_class() -> type:

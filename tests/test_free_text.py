@@ -238,3 +238,18 @@ def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: l
     text = glue.join(words)
     if person.find(text):
         assert pc.match_substring_regex(pa.array([text]), person.PREFILTER)[0].as_py(), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("la Mutuelle générale Environnement et Territoires (MGET) rembourse", {"MGET"}),
+    ("les mutuelles partenaires (Prévadiès, Santévie et Sphéria Val de France)",
+     {"Prévadiès", "Santévie", "Sphéria Val de France"}),
+    ("Les mutuelles MNT, MGEFI et Mare-Gaillard fusionnent", {"MNT", "MGEFI", "Mare-Gaillard"}),
+    ("Paris, Lyon et Marseille", set()),
+    ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
+])
+def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
+    found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
+    assert expected <= found
+    if not expected:
+        assert found == set()
