@@ -301,8 +301,6 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     a name (``Mutuelle Nationale Territoriale (MNT)``), and the other items of an enumeration of which most are
     insurers (``Prévadiès, Harmonie Mutualité et Santévie``)."""
     named = _named(text)
-    if not named:
-        return
     listed = {(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)}
     found = [(s, e) for s, e in named if (s, e) not in listed]
     for _, end in named:
@@ -312,6 +310,15 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     found += _enumerated(text, named)
     for start, end in sorted(set(found)):
         yield start, end, NAMED_SCORE
+
+
+_HEAD = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})*")
+
+
+def _capitalised_head(text: str, start: int, end: int) -> tuple[int, int]:
+    """The capitalised words an item starts with: ``Mare-Gaillard`` of ``Mare-Gaillard fusionnent``."""
+    head = _HEAD.match(text, start, end)
+    return (start, head.end()) if head else (start, end)
 
 
 def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -327,12 +334,13 @@ def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]
             if stripped:
                 lead = piece.find(stripped)
                 items.append((start + lead, start + lead + len(stripped)))
-        names = [(start, end) for start, end in items if text[start].isupper() and len(text[start:end].split()) <= 5]
-        known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in names]  # the item holds a name
+        items = [(start, end) for start, end in items if text[start].isupper()]
+        known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in items]  # the item holds a name
+        names = [_capitalised_head(text, start, end) for start, end in items]
         opened = _ENUMERATION_OPENS.search(fold(sentence.group(0))) is not None
         if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
             continue
-        found += [span for span, is_known in zip(names, known) if not is_known]
+        found += [span for span, is_known in zip(names, known) if not is_known and len(text[slice(*span)].split()) <= 5]
     return found
 
 
