@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from leakguard.detect import names
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.errors import OutputError
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
@@ -194,6 +195,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             except SourceError as error:
                 outcome.errors += 1
                 reporter.problem(path, _message(error), None, fatal=True)
+            except OutputError:
+                raise  # the report cannot be written: the run ends
             except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
                 if debug:
                     raise

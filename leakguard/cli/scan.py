@@ -13,6 +13,7 @@ from leakguard.cli.common import (
     progress_reporter,
     report_errors_on_stderr,
 )
+from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
@@ -41,7 +42,7 @@ from leakguard.suppress import FindingFilter
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 @config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
               help="Report only findings this baseline does not list (see `leakguard baseline`).")

@@ -16,7 +16,8 @@ than absent. Pseudonyms found again (the e-mail recognizer reports ``EMAIL_…@e
 civility left alone (``Mme`` before a name token, which the NER model may tag) are not identifiers.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
-decrypts each with the key, everything else left as it is.
+decrypts each with the key, everything else left as it is, after checking the file's record of the key and
+operator it was made with (:mod:`leakguard.pseudonymise.provenance`).
 """
 
 from __future__ import annotations
@@ -37,17 +38,19 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.names import name_findings
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
-from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.keys import fingerprint
-from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
+from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem, Source
 from leakguard.sources.structure import named_texts
 
-__all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
+__all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
+           "reidentify_file"]
 
 #: ``on_progress(path, records_so_far, bytes_of_input)``, as for :func:`leakguard.scan.scan_files`.
 OnProgress = Callable[[str, int, int], None]
@@ -184,9 +187,10 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
 class _Reidentify:
     """The policy of ``reidentify``: FR_NIR decrypted (fpe inverse), everything else kept."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, spec: str = "fpe"):
         self.fingerprint = fingerprint(key)
-        self._decrypt = _Inverse(FpeOperator("FR_NIR", key))
+        _, _, arg = spec.partition(":")
+        self._decrypt = _Inverse(FpeOperator("FR_NIR", key, arg or None))
         self._keep: dict[str, Operator] = {}
 
     def operator(self, entity: str) -> Operator:
@@ -197,19 +201,29 @@ class _Reidentify:
 
 def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes, *,
                     in_place: bool = False, on_progress: OnProgress | None = None,
-                    batch_rows: int = 65_536) -> Report:
+                    batch_rows: int = 65_536, force: bool = False, operator: str | None = None) -> Report:
     """The inverse of ``fpe``: every NIR found in ``src`` decrypted with ``key``; same format out; atomic.
 
     Only NIRs are looked for (no NER). A valid NIR that ``fpe`` never produced also "decrypts" to some other
-    valid NIR: run this on ``fpe`` outputs only.
+    valid NIR, so the file's record of how it was made is checked first
+    (:mod:`leakguard.pseudonymise.provenance`): :class:`ReidentifyRefused` when it names another key, another
+    operator, or no record exists (CSV, JSON lines, text) and ``force`` is not set. ``operator`` is the
+    ``fpe`` choice the file was made with (``"fpe:sex=random"``), for files that do not record it.
     """
-    policy = _Reidentify(key)
+    src, dst = os.fspath(src), None if dst is None else os.fspath(dst)
+    if operator is not None:
+        check_operator("FR_NIR", operator)
+        if not operator.startswith("fpe"):
+            raise PseudonymiseError(f"reidentify reverses fpe only, not {operator}")
+    with open_source(src, batch_rows=batch_rows) as source:
+        spec = fpe_spec_for(source.info, fingerprint(key), given=operator, force=force)
+    policy = _Reidentify(key, spec)
     options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True, previews=False)
     metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}
     from leakguard import __version__
 
     metadata["version"] = __version__
-    return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,  # type: ignore[arg-type]
+    return _transform(src, dst, policy,  # type: ignore[arg-type]
                       rewriter=lambda: Rewriter(policy, detector=Detector(options)), metadata=metadata,
                       ner=False, in_place=in_place, verify=False, on_progress=on_progress,
                       batch_rows=batch_rows)
@@ -218,7 +232,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
-    target = _target(src, dst, in_place)
+    target = destination(_target(src, dst, in_place))  # a symbolic link: the file it points to is rewritten
     started = time.perf_counter()
     report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
     try:
