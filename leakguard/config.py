@@ -124,9 +124,9 @@ class Config:
         )
 
     def is_own_file(self, path: str) -> bool:
-        """Whether ``path`` is one of leakguard's own files: the configuration or baseline in use, or a file
-        named like one (:data:`OWN_FILE_NAMES`), or a temporary file of a run writing its output. They hold allowlisted values and findings' previews by design;
-        scanning them as data would report leakguard to itself."""
+        """Whether ``path`` is one of leakguard's own files: the configuration or baseline in use, a file named
+        like one (:data:`OWN_FILE_NAMES`), or the temporary file of a run writing its output. They hold allowlisted
+        values and findings' previews by design; scanning them as data would report leakguard to itself."""
         name = os.path.basename(path)
         if name in OWN_FILE_NAMES or is_temporary(name):  # a run's output being written is no data yet
             return True
