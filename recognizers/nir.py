@@ -49,7 +49,6 @@ False
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -62,8 +61,9 @@ from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, lazy_attribute
 
 ENTITY = "FR_NIR"
 
-#: Two-digit years that may be of this century as well as of the last one.
-CORSICA_RECENT = dt.date.today().year % 100
+#: Two-digit years that may be of this century as well as of the last one, for Corsica: 00-30 (births up to
+#: 2030 written 2A/2B; a fixed bound, so that a number's validity does not change with the date of the scan).
+CORSICA_RECENT = 30
 
 #: Sex digits of a NIR proper, and of NIA/temporary numbers.
 NIR_SEX_DIGITS = "12"
