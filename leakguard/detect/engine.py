@@ -243,7 +243,7 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
 
     def hinted_cells(self, column: CellColumn, counts: NirProfile) -> pa.Table | None:
         """Findings of cells read under a column name (key-value text lines), NIRs without context left out."""
-        found = self._column(column, counts, text=False)
+        found = self._column(column, counts, text=False, hints=self.options.column_hints)
         if found is None:
             return None
         return found.filter(pc.not_equal(found["entity"], UNPROVEN_NIR))
