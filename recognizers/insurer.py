@@ -271,7 +271,7 @@ _CAP = r"[A-ZÀ-Þ][\w'’\-]*"
 _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
 #: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART".
 _MUTUELLE_NAMED = re.compile(
-    rf"(?<![\w])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
+    rf"(?<![\w])(?<![0-9][\-_/])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
     rf"(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}"
 )
 #: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).

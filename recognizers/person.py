@@ -68,10 +68,11 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LO = "a-zß-öø-ÿ"
 _LETTER = f"{_UP}{_LO}"
 #: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
+#: Letters glued to a digit or an underscore (``001Z``, ``PERSON_2q5…``, ``A1``) make no word: codes, tokens.
 _TOKEN = re.compile(
-    rf"(?P<initials>(?<![{_LETTER}])(?:[{_UP}](?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?)|(?:Ph|Ch|Chr|Th|Cl|Gh|Gu)\.)"
+    rf"(?P<initials>(?<![{_LETTER}0-9_])(?:[{_UP}](?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?)|(?:Ph|Ch|Chr|Th|Cl|Gh|Gu)\.)"
     rf"(?![{_LETTER}]))"
-    rf"|(?P<word>[{_LETTER}]+(?:['’\-][{_LETTER}]+)*)"
+    rf"|(?P<word>(?<![{_LETTER}0-9_])[{_LETTER}]+(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
 )
 #: Civil titles and roles before a name (folded, without their full stop).
 TITLES = frozenset({
@@ -389,7 +390,8 @@ def find(text: str) -> list[tuple[int, int, float]]:
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):
             for lo, hi, score in _names_in_run(tokens, i, j, text):
-                add(tokens[lo].start, tokens[hi - 1].end, score)
+                if not _in_insurer_name(text, tokens[lo].start, tokens[hi - 1].end):  # "MALAKOFF MÉDÉRIC"
+                    add(tokens[lo].start, tokens[hi - 1].end, score)
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
@@ -450,9 +452,22 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
-    if any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS):
+    if _insurer_name(value):
         return None
     return span_start, span_end
+
+
+def _in_insurer_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` overlaps the name of a mutuelle or insurer written around it."""
+    around = text[max(0, start - 60):end + 60]
+    shift = max(0, start - 60)
+    return any(s + shift < end and start < e + shift
+               for spec in insurer.SPECS for s, e in (m.span() for m in spec.span_regex.finditer(around)))
+
+
+def _insurer_name(value: str) -> bool:
+    """Whether ``value`` is the whole name of a mutuelle or insurer, some of which are people's names."""
+    return any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS)
 
 
 _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
