@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from stdnum import ean, iban, luhn
 from stdnum.fr import siren, siret
 
-from recognizers.nir import calc_check_digits
+from recognizers.nir import CORSICA_RECENT, CORSICA_SPLIT, COUNTRY_CODES, OVERSEAS_COMMUNES, calc_check_digits
 
 # --- NIR ---------------------------------------------------------------------------------------------------
 
@@ -67,6 +67,28 @@ def make_nir(sex: str, year: int, month: int, place: str, order: int) -> str:
     return body + calc_check_digits(body)
 
 
+
+
+def random_nir(rng: random.Random, sexes: str = "12", years: tuple[int, int] = (0, 99)) -> str:
+    """A valid metropolitan NIR drawn with ``rng`` (Corsica written 20 only before 1976, as the detector wants)."""
+    while True:
+        year, dept = rng.randint(*years), rng.randint(1, 95)
+        if not (dept == 20 and year >= 76):
+            return make_nir(rng.choice(sexes), year, rng.randint(1, 12), f"{dept:02d}{rng.randint(1, 999):03d}",
+                            rng.randint(1, 999))
+
+def seeded_nirs(size: int, seed: int, months: tuple[int, ...] = tuple(range(1, 13))) -> list[str]:
+    """``size`` distinct valid compact metropolitan NIRs from a seeded generator, sorted (fast: no Hypothesis);
+    ``months`` may add the month codes of unknown months (20-42, 50-99)."""
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < size:
+        place, year = f"{rng.randrange(1, 96):02d}{rng.randrange(1, 1000):03d}", rng.randrange(100)
+        if place.startswith("96") or (place.startswith("20") and year >= 76):  # 2A/2B from 1976
+            continue
+        out.add(make_nir(rng.choice("123478"), year, rng.choice(months), place, rng.randrange(1, 1000)))
+    return sorted(out)
+
 def generated_nirs(seed: int, n: int) -> list[str]:
     """``n`` distinct generated NIRs of digits only (metropolitan, real months, key computed), for tests that
     need a fixed list rather than a strategy (file names, decimal columns, commits)."""
@@ -81,15 +103,19 @@ def generated_nirs(seed: int, n: int) -> list[str]:
     return out
 
 
-def _places(kind: str) -> st.SearchStrategy[str]:
+def _places(kind: str, year: int) -> st.SearchStrategy[str]:
+    """Birth places of a NIR of ``year`` (two digits): Corsica is 20 before 1976, 2A/2B after."""
+    split = year >= CORSICA_SPLIT or year <= CORSICA_RECENT
     metropolitan = st.builds(
         lambda d, c: f"{d}{c:03d}",
-        st.sampled_from([d for d in METROPOLITAN_DEPTS if d != "96"]),
+        st.sampled_from([d for d in METROPOLITAN_DEPTS if d != "96" and not (d == "20" and year >= CORSICA_SPLIT)]),
         st.integers(1, 999),
     )
-    corsica = st.builds(lambda d, c: f"{d}{c:03d}", st.sampled_from(["2A", "2B"]), st.integers(1, 999))
-    overseas = st.builds(lambda d, c: f"{d}{c:02d}", st.sampled_from(OVERSEAS_DEPTS), st.integers(1, 99))
-    abroad = st.builds(lambda c: f"99{c:03d}", st.integers(100, 990))  # INSEE country codes 99100-99990
+    corsica = st.builds(lambda d, c: f"{d}{c:03d}", st.sampled_from(["2A", "2B"] if split else ["20"]),
+                        st.integers(1, 999))
+    overseas = st.sampled_from(OVERSEAS_DEPTS).flatmap(
+        lambda d: st.integers(1, OVERSEAS_COMMUNES.get(d, 99)).map(lambda c: f"{d}{c:02d}"))
+    abroad = st.builds(lambda c: f"99{c:03d}", st.integers(*COUNTRY_CODES))  # INSEE country codes 99101-99599
     return {
         "metropolitan": metropolitan,
         "corsica": corsica,
@@ -114,14 +140,16 @@ def nirs(kind: str = "any") -> st.SearchStrategy[str]:
         )
     else:
         months = st.sampled_from(REAL_MONTHS)
-    return st.builds(
+    years = st.one_of(st.integers(CORSICA_SPLIT, 99), st.integers(0, CORSICA_RECENT)) if kind == "corsica" \
+        else st.integers(0, 99)
+    return years.flatmap(lambda year: st.builds(
         make_nir,
         st.sampled_from(sexes),
-        st.integers(0, 99),
+        st.just(year),
         months,
-        _places(kind),
+        _places(kind, year),
         st.integers(1, 999),
-    )
+    ))
 
 
 def nir_groups(nir: str) -> tuple[str, ...]:

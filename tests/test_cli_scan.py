@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from leakguard.cli import cli
 from leakguard.pseudonymise import atomic
 from recognizers import nir
-from tests.strategies import make_nir
+from tests.strategies import random_nir
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -31,8 +31,7 @@ def generated_nirs(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     out: list[str] = []
     while len(out) < n:
-        number = make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
-                          f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
+        number = random_nir(rng)
         if nir.is_valid(number):
             out.append(number)
     return out

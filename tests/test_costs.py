@@ -28,7 +28,7 @@ from leakguard.detect.engine import DetectOptions, Detector, _resolve
 from leakguard.sources import table_to_columns
 from leakguard.sources.base import CellColumn, Chunk
 from synthetic import beneficiary_table
-from tests.strategies import make_nir
+from tests.strategies import random_nir
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = bytes(range(32))
@@ -69,8 +69,7 @@ def one_line_payload(records: int, seed: int = 7) -> str:
     rng = random.Random(seed)
     items = []
     for _ in range(records):
-        nir = make_nir(rng.choice("12"), rng.randint(40, 99), rng.randint(1, 12),
-                       f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
+        nir = random_nir(rng, years=(40, 99))
         items.append(json.dumps({"nir": nir, "nom": rng.choice(["Martin", "Bernard", "Petit"]),
                                  "email": f"assure{rng.randint(1, 10**6)}@exemple.fr"}))
     return "payload=[" + ",".join(items) + "]"
@@ -133,8 +132,7 @@ def wide_chunk(columns: int, rows: int = 8, seed: int = 3) -> Chunk:
     cells = []
     for c in range(columns):
         if c % 50 == 0:
-            values = [make_nir("2", rng.randint(40, 99), rng.randint(1, 12), f"{rng.randint(1, 95):02d}"
-                               f"{rng.randint(1, 999):03d}", rng.randint(1, 999)) for _ in range(rows)]
+            values = [random_nir(rng, "2", (40, 99)) for _ in range(rows)]
         else:
             values = [rng.choice([f"{rng.randint(0, 999)}", f"{rng.randint(0, 99)},{rng.randint(0, 99):02d}",
                                   f"code {rng.choice('ABC')}{rng.randint(1, 9)}"]) for _ in range(rows)]

@@ -28,7 +28,7 @@ from leakguard.pseudonymise import atomic, keys
 from leakguard.pseudonymise.operators import HmacOperator
 from recognizers import nir
 from tests.conftest import fill
-from tests.strategies import make_nir
+from tests.strategies import random_nir
 
 KEY = keys.generate_key()
 ROOT = os.geteuid() == 0
@@ -36,9 +36,7 @@ ROOT = os.geteuid() == 0
 
 def generated_nirs(count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    return [make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
-                     f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
-            for _ in range(count)]
+    return [random_nir(rng) for _ in range(count)]
 
 
 def write_log(path: Path, lines: int, seed: int = 1) -> list[str]:

@@ -21,7 +21,7 @@ from leakguard.cli import cli
 from leakguard.pseudonymise import pseudonymise_file
 from leakguard.pseudonymise.operators import PSEUDONYM_RE, Policy
 from leakguard.sources import open_source, streams
-from tests.strategies import csv_exports, json_lines_files, log_files, make_nir
+from tests.strategies import csv_exports, json_lines_files, log_files, random_nir
 
 KEY = bytes(range(32))
 KEY_HEX = KEY.hex()
@@ -32,8 +32,7 @@ QUOTED_TOKEN = re.compile(f'"?(?:{PSEUDONYM_RE.pattern})"?')
 
 def generated_nirs(count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    return [make_nir(rng.choice("12"), rng.randint(40, 99), rng.randint(1, 12),
-                     f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999)) for _ in range(count)]
+    return [random_nir(rng, years=(40, 99)) for _ in range(count)]
 
 
 def assert_same_outside_tokens(original: str, output: str, *, quoted_numbers: bool = False) -> list[str]:

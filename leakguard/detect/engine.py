@@ -40,11 +40,12 @@ from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.pool import RegexPool
 from leakguard.detect.profile import NirProfile
+from leakguard.detect.textlines import line_findings, merged
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
 from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
-from recognizers import nir
+from recognizers import nir, person
 from recognizers.spec import EntitySpec, fold
 
 #: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
@@ -75,20 +76,14 @@ _NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
+#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
 #: How many distinct values of a column that free-text rule looks at.
 FREE_TEXT_SAMPLE = 2_000
 
-# "nom": "Dupont", prenom=Jean, "last_name":"DUPONT" inside text lines and JSON payloads
-_KV_PERSON = re.compile(
-    r"""(?i)(?<![0-9a-z_])["']?(?:nom(?:_?(?:naissance|usage|famille))?|pr[eé]noms?|first_?name|last_?name|"""
-    r"""surname|given_?name|birth_?name|full_?name)["']?\s*[:=]\s*["']?"""
-    r"""([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{0,48}[A-Za-zÀ-ÖØ-öø-ÿ])"""
-)
-_KV_PERSON_RE2 = r"(?i)(?:nom|pr[eé]nom|name)[\"']?\s*[:=]"
-_KV_PERSON_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -249,6 +244,10 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         finally:
             self._prepared, self._pool, self._part = {}, None, None
         tables = [t for t in tables if t is not None and t.num_rows]
+        extras = [t for t in line_findings(self, chunk) if t.num_rows]
+        if extras:
+            base = pa.concat_tables(tables) if tables else self._empty()
+            tables = [merged(base, pa.concat_tables(extras).combine_chunks())]
         if not tables:
             return self._empty(), counts
         table = pa.concat_tables(tables)
@@ -271,6 +270,17 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             index = raw.schema.get_field_index("entity")
             raw = raw.set_column(index, raw.schema.field(index), entity)
         return raw
+
+    def hinted_cells(self, column: CellColumn, counts: NirProfile) -> pa.Table | None:
+        """Findings of cells read under a column name (key-value text lines), NIRs without context left out."""
+        self._prepared, self._pool = self._prepare(Chunk([column], column.rows), self.options.column_hints)
+        try:
+            found = self._column(column, counts, text=False)
+        finally:
+            self._prepared, self._pool, self._part = {}, None, None
+        if found is None:
+            return None
+        return found.filter(pc.not_equal(found["entity"], UNPROVEN_NIR))
 
     # -- one column ----------------------------------------------------------------------------------------
 
@@ -301,7 +311,7 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
                 if spec.whole_re2 is not None and spec.entity != "FR_NIR":
                     patterns.append(rf"^\s*(?:{spec.whole_re2})\s*$")
             if self.options.wants("PERSON"):
-                patterns += [_KV_PERSON_RE2, NER_PREFILTER] if self.options.ner else [_KV_PERSON_RE2]
+                patterns += [person.PREFILTER, NER_PREFILTER] if self.options.ner else [person.PREFILTER]
             self._openers = patterns
         return self._openers
 
@@ -385,14 +395,14 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
                 # without a column hint, only texts with one of its context words can hold this entity
                 matches &= self._match(distinct, open_positions, spec.context_re2())
             candidates = open_positions[matches]
-            if spec.entity == "FR_NIR" and len(candidates):
+            if spec is nir.SPEC and len(candidates):
                 # a cell of digits alone holds a NIR only as the whole cell, settled above
                 candidates = candidates[~self._match(distinct, candidates, r"^\s*\d+\s*$")]
             if len(candidates) == 0:
                 continue
             in_context = hinted == spec.entity
             texts.fetch(candidates)
-            if spec.entity == "FR_NIR":
+            if spec is nir.SPEC:
                 for u in candidates.tolist():
                     s_count, v_count = self._find_nirs(spec, texts.text(u), u, in_context, nir_spans, texts)
                     shaped += s_count
@@ -417,7 +427,7 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             hinted is None and kind == "string" and self._looks_like_free_text(distinct)
         )
         if free_text and kind == "string" and self.options.wants("PERSON"):
-            self._key_value_names(distinct, per_value)
+            self._rule_names(distinct, per_value)
             if self.options.ner:
                 self._ner(distinct, per_value)
         rows: list[tuple[int, int, int, str, float, str]] = []
@@ -538,21 +548,21 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         for u, value in zip(letters.tolist(), texts):
             if u in per_value:
                 continue
-            if entity == "PERSON" and any(ch.isdigit() for ch in value):
-                continue
+            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
+                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
             if end > start:
                 per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
 
-    def _key_value_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        candidates = np.flatnonzero(self._match(distinct, None, _KV_PERSON_RE2))
+    def _rule_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
+        """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
+        candidates = np.flatnonzero(self._match(distinct, None, person.PREFILTER))
         if len(candidates) == 0:
             return
         for u, value in zip(candidates.tolist(), distinct.take(pa.array(candidates)).to_pylist()):
-            for match in _KV_PERSON.finditer(value):
-                start, end = match.span(1)
-                per_value.setdefault(u, []).append((start, end, "PERSON", _KV_PERSON_SCORE))
+            for start, end, score in person.find(value):
+                per_value.setdefault(u, []).append((start, end, "PERSON", score))
 
     def _ner(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
         candidates = np.flatnonzero(self._match(distinct, None, NER_PREFILTER))
@@ -566,11 +576,15 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
             existing = per_value.get(u, [])
             for start, end in spans:
-                if any(s < end and start < e for s, e, _, _ in existing):
+                if any(s < end and start < e and entity != "PERSON" for s, e, entity, _ in existing):
                     continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
                 if self._is_insurer(text[start:end]):
                     continue
                 per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
+            if u in per_value:
+                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
+                others = [f for f in per_value[u] if f[2] != "PERSON"]
+                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None

@@ -41,6 +41,7 @@ from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.dumps import write_dump
+from leakguard.pseudonymise.fpe import FORMAT as FPE_FORMAT
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
@@ -207,7 +208,7 @@ def _metadata(policy: Policy) -> dict[str, Any]:
     from leakguard import __version__
 
     return {"version": __version__, "operation": "pseudonymise", "policy": dict(policy.choices),
-            "key_fingerprint": policy.fingerprint}
+            "key_fingerprint": policy.fingerprint, "fpe_format": FPE_FORMAT}
 
 
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,

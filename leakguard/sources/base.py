@@ -93,6 +93,8 @@ class Chunk:
     batch: pa.RecordBatch | None = None
     #: set on the windows of a line too long to be one record; ``rows`` is empty but on its first window
     part: LinePart | None = None
+    #: text lines: what the lines above each one say (section header, previous line; see linecontext)
+    context: pa.Array | None = None
 
 
 @dataclass

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 from leakguard.sources import streams
 from leakguard.sources.base import CellColumn, Chunk, LinePart, Problem, Source
 from leakguard.sources.flatten import record_indices
+from leakguard.sources.linecontext import LineContext
 from leakguard.sources.streams import LineBlock, LineEnd, Utf8Stream, fallback_problem, line_blocks, open_bytes
 from leakguard.sources.windows import LinePiece
 
@@ -112,12 +113,17 @@ class _LineSource(Source):
 class TextSource(_LineSource):
     """Text and log files: one record per line, in the column ``line``."""
 
+    def chunks(self) -> Iterator[Chunk | Problem]:
+        self._context = LineContext()
+        yield from super().chunks()
+
     def _lines(self, block: LineBlock) -> pa.Array:
         return split_lines(block.data, strip_cr=self.info.newline == "\r\n")
 
     def _chunks_of(self, lines: pa.Array, first_line: int) -> Iterator[Chunk]:
         rows = record_indices(first_line, len(lines))
-        yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines)
+        yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines,
+                    context=self._context.of(lines))
 
 
 def split_lines(data: bytes, strip_cr: bool) -> pa.Array:
