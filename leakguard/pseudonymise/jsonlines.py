@@ -9,8 +9,8 @@ A JSON line with findings is parsed, the values at their dotted paths (``benefic
   neither does, the separators seen in the raw line decide), and ``\\u00e9`` escapes only where the line used
   them (ASCII-only lines with escapes);
 * numbers as written: they are parsed as their text (:class:`Number`) and written back untouched, so ``1.50``
-  stays ``1.50``; a number that is replaced stays a number when the operator can write one (an ``hmac``
-  numeric token or an ``fpe`` NIR for a NIR stored as a JSON number), else becomes a string;
+  stays ``1.50``; a number that is replaced stays a number when the operator can write one (a ``token``
+  or ``hmac`` numeric token or an ``fpe`` NIR for a NIR stored as a JSON number), else becomes a string;
 * the line's leading and trailing white space.
 
 Lines without findings are not parsed again: writers copy them byte for byte.

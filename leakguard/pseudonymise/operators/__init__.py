@@ -9,11 +9,13 @@ longer text, and ``apply_array(array)`` on an Arrow array, which works on the ar
 One module per operator (``--operator ENTITY=NAME[:ARG]``), the factory that makes them by name
 (:mod:`.factory`) and the policy that picks one per entity (:mod:`.policy`):
 
-``hmac`` (:mod:`.hmac`, the default for identifiers)
-    A typed token, ``NIR_`` + 16 base32 characters: HMAC-SHA256 of the entity and the normalised value under
-    a key derived from the master key. E-mails stay e-mail-shaped (``EMAIL_…@example.invalid``); integer
-    columns get a fixed-width decimal that is never a NIR. Not reversible. The format of these tokens is in
-    :mod:`.keyed`.
+``token`` (:mod:`.token`, the default for identifiers)
+    A typed token, ``NIR_`` + 16 base32 characters: AES-CMAC of the entity and the normalised value under a
+    key derived from the master key, computed for a whole column at once. E-mails stay e-mail-shaped
+    (``EMAIL_…@example.invalid``); integer columns get a fixed-width decimal that is never a NIR. Not
+    reversible. The format of these tokens is in :mod:`.keyed`.
+``hmac`` (:mod:`.hmac`)
+    The same shape from HMAC-SHA256 (the default before ``token``; its tokens differ).
 ``fpe`` (:mod:`.fpe`)
     ``FR_NIR`` only: another valid NIR in the same written form, FF1-encrypted
     (:mod:`leakguard.pseudonymise.fpe`). Reversible with the key: ``leakguard reidentify``.
@@ -30,9 +32,9 @@ One module per operator (``--operator ENTITY=NAME[:ARG]``), the factory that mak
 
 >>> policy = Policy(bytes(32))
 >>> [policy[e].name for e in ("FR_NIR", "DATE_OF_BIRTH", "FR_HEALTH_INSURER", "SOME_FUTURE_ENTITY")]
-['hmac', 'generalise', 'keep', 'hmac']
+['token', 'generalise', 'keep', 'token']
 
-Sources: RFC 2104 (HMAC), RFC 5869 (HKDF), RFC 4648 (base32),
+Sources: NIST SP 800-38B and RFC 4493 (CMAC), RFC 2104 (HMAC), RFC 5869 (HKDF), RFC 4648 (base32),
 RFC 2606 / RFC 6761 (``.invalid``), NIST SP 800-38G (FF1), CNIL and EDPB guidance on pseudonymisation (a keyed
 function, key kept apart).
 """
@@ -65,6 +67,7 @@ from leakguard.pseudonymise.operators.keyed import (
 from leakguard.pseudonymise.operators.mask import MaskOperator
 from leakguard.pseudonymise.operators.policy import DEFAULT_POLICY, FALLBACK_OPERATOR, Policy
 from leakguard.pseudonymise.operators.redact import REDACTED, RedactOperator
+from leakguard.pseudonymise.operators.token import TokenOperator
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -89,6 +92,7 @@ __all__ = [
     "OperatorProblem",
     "Policy",
     "RedactOperator",
+    "TokenOperator",
     "_HmacSha256",
     "_Inverse",
     "_base32_lower",

@@ -10,6 +10,7 @@ from leakguard.pseudonymise.operators.hmac import HmacOperator
 from leakguard.pseudonymise.operators.keep import KeepOperator
 from leakguard.pseudonymise.operators.mask import MaskOperator
 from leakguard.pseudonymise.operators.redact import RedactOperator
+from leakguard.pseudonymise.operators.token import TokenOperator
 
 #: The entity names of the contract (DESIGN.md); ``--operator`` accepts these.
 KNOWN_ENTITIES = ENTITIES
@@ -17,12 +18,13 @@ KNOWN_ENTITIES = ENTITIES
 #: The operators by ``--operator`` name.
 OPERATORS: dict[str, type[Operator]] = {
     op.name: op
-    for op in (HmacOperator, FpeOperator, MaskOperator, RedactOperator, GeneraliseOperator, KeepOperator)
+    for op in (TokenOperator, HmacOperator, FpeOperator, MaskOperator, RedactOperator, GeneraliseOperator,
+               KeepOperator)
 }
 
 
 def split_spec(spec: str) -> tuple[str, str | None]:
-    """``"generalise:month"`` -> ``("generalise", "month")``; ``"hmac"`` -> ``("hmac", None)``."""
+    """``"generalise:month"`` -> ``("generalise", "month")``; ``"token"`` -> ``("token", None)``."""
     name, colon, arg = spec.partition(":")
     return name.strip().lower(), (arg.strip() or None) if colon else None
 

@@ -1,14 +1,13 @@
-"""Keyed tokens: the format of every keyed-token operator (``hmac``: HMAC-SHA256).
+"""Keyed tokens: the format shared by ``token`` (AES-CMAC) and ``hmac`` (HMAC-SHA256).
 
 A keyed token is a pseudorandom function of the entity and the normalised value (:mod:`~leakguard.
 pseudonymise.normalise`) under a sub-key derived from the master key: one person's value written differently
 gets one token, in every file pseudonymised with the same key, so joins survive. The message is
 ``entity || 0x00 || normal form``: the same digits as a NIR and as an AMC number give unrelated tokens. A
 plain hash would not do: the NIR space (about 10^13 bodies) can be enumerated, a keyed function cannot without
-the key. An operator gives only the function (:meth:`KeyedTokenOperator._digests`); everything else
-(normalisation, the written forms below, the Arrow plumbing) lives here, so every keyed operator's outputs
-have the same shape and the rest of leakguard (``--verify``, the detector's skip of its own tokens) treats
-them alike.
+the key. The two operators differ only in the function (:meth:`KeyedTokenOperator._digests`); everything
+else (normalisation, the written forms below, the Arrow plumbing) lives here, so their outputs have the same
+shape and the rest of leakguard (``--verify``, the detector's skip of its own tokens) treats them alike.
 
 Written forms:
 

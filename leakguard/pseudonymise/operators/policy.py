@@ -10,19 +10,19 @@ from leakguard.pseudonymise.operators.factory import check_operator, create_oper
 
 #: What each entity gets when no ``--operator`` says otherwise.
 DEFAULT_POLICY: dict[str, str] = {
-    "FR_NIR": "hmac",
-    "FR_AMC": "hmac",
-    "FR_MUTUELLE_MEMBER_ID": "hmac",
-    "EMAIL_ADDRESS": "hmac",
-    "PHONE_NUMBER": "hmac",
-    "IBAN_CODE": "hmac",
-    "PERSON": "hmac",
+    "FR_NIR": "token",
+    "FR_AMC": "token",
+    "FR_MUTUELLE_MEMBER_ID": "token",
+    "EMAIL_ADDRESS": "token",
+    "PHONE_NUMBER": "token",
+    "IBAN_CODE": "token",
+    "PERSON": "token",
     "DATE_OF_BIRTH": "generalise",
     "FR_HEALTH_INSURER": "keep",
     "FR_HEALTH_GUARANTEE": "keep",
 }
 #: The operator of an entity that has no default (an entity added after this table): keyed tokens.
-FALLBACK_OPERATOR = "hmac"
+FALLBACK_OPERATOR = "token"
 
 
 class Policy:
@@ -30,7 +30,7 @@ class Policy:
 
     >>> policy = Policy(bytes(32), {"FR_NIR": "fpe"})
     >>> policy["FR_NIR"].name, policy["PERSON"].name, policy["FR_HEALTH_INSURER"].name
-    ('fpe', 'hmac', 'keep')
+    ('fpe', 'token', 'keep')
     """
 
     def __init__(
