@@ -12,9 +12,9 @@ Rules:
 * **Whole cells** (a finding from offset 0 to the cell's length) are replaced with ``Operator.apply_array``
   on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
   int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``.
-* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
-  entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
-  outside the spans is kept.
+* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (per entity, the distinct span
+  values once, expanded to every span with ``take``), right to left inside a cell, so the offsets of the
+  spans before stay valid and every character outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
 * Values that are already pseudonyms (:data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE`: ``NIR_…``,
   ``EMAIL_…@example.invalid``) are left alone, so pseudonymising a pseudonymised file changes nothing.
@@ -186,11 +186,9 @@ class Rewriter:
                 new = self._replace_whole(new, values, cells, self.policy.operator(entity))
         if not is_whole.all():
             picked = np.flatnonzero(~is_whole)
-            index = pa.array(picked)
-            span_values = findings["value"].take(index).to_pylist()
-            span_entities = [names[c] for c in codes[picked].tolist()]
-            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_entities,
-                                      span_values)
+            span_values = findings["value"].take(pa.array(picked)).combine_chunks()
+            tokens = self._span_tokens(span_values, codes[picked], names)
+            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_values, tokens)
         return new, whole
 
     @staticmethod
@@ -206,24 +204,32 @@ class Rewriter:
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), replacement)
 
-    def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                       entities: list[str], span_values: list[str]) -> pa.Array:
+    def _span_tokens(self, values: pa.Array, codes: np.ndarray, names: list[str]) -> pa.Array:
+        """The replacement of each span: per entity, its distinct values once, expanded with ``take``."""
+        parts, order = [], []
+        for code in np.unique(codes).tolist():
+            members = np.flatnonzero(codes == code)
+            encoded = values.take(pa.array(members)).dictionary_encode()
+            distinct = self.policy.operator(names[code]).apply_span(encoded.dictionary.to_pylist())
+            parts.append(pa.array(distinct, pa.string()).take(encoded.indices))
+            order.append(members)
+        return pa.concat_arrays(parts).take(pa.array(np.argsort(np.concatenate(order))))
+
+    @staticmethod
+    def _replace_spans(new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                       span_values: pa.Array, tokens: pa.Array) -> pa.Array:
         """Spans replaced inside their cells, right to left; the text around them kept as it is."""
-        replacement: dict[tuple[str, str], str] = {}
-        for entity in set(entities):
-            distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
-            replacement.update(zip(((entity, v) for v in distinct),
-                                   self.policy.operator(entity).apply_span(distinct), strict=True))
         order = np.lexsort((-starts, positions))  # by cell, then right to left
         cells = np.unique(positions)
         texts = new.take(pa.array(cells)).to_pylist()
         index = {int(p): i for i, p in enumerate(cells.tolist())}
+        values, replacements = span_values.to_pylist(), tokens.to_pylist()
         for i in order.tolist():
             j = index[int(positions[i])]
             cell = texts[j]
             start, end = int(starts[i]), int(ends[i])
-            token = replacement[(entities[i], span_values[i])]
-            if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+            token = replacements[i]
+            if not token.isdigit() and values[i].isdigit() and _bare_json_number(cell, start, end):
                 token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
             texts[j] = cell[:start] + token + cell[end:]
         mask = np.zeros(len(new), dtype=bool)
