@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leakguard.detect.engine import PSEUDONYM_CELL_RE2
-from leakguard.pseudonymise import cmac, dates, fpe, keys, normalise, operators
+from leakguard.pseudonymise import cmac, dates, fpe, keys, normalise, normalise_arrays, operators
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.operators import (
     DEFAULT_POLICY,
@@ -54,11 +54,15 @@ from tests.strategies import (
     birth_dates,
     date_written_forms,
     emails,
+    ibans,
+    insurer_names,
     make_nir,
+    member_ids,
     nir_groups,
     nir_written_forms,
     nirs,
     phone_written_forms,
+    phones,
     written_forms,
 )
 
@@ -242,6 +246,31 @@ def test_member_ids_and_ibans_lose_their_separators():
     assert normalise.normalise("FR_MUTUELLE_MEMBER_ID", "ab-12 34.5") == "AB12345"
     assert normalise.normalise("FR_AMC", "12 345 678") == "12345678"
     assert normalise.normalise("IBAN_CODE", "fr76 3000 6000") == "FR7630006000"
+
+
+#: Characters where the Python and the vectorised normal forms could part: every ASCII white space of
+#: ``str.strip`` (``\x1c``-``\x1f`` included), separators, case, a backquote, non-ASCII letters and spaces.
+TRICKY_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-/_`'+()@0123456789aAzZßéÉ\u00a0\u202f\u2019"
+written_values = st.one_of(
+    nirs().flatmap(written_forms),
+    emails(),
+    phones(),
+    st.text("0123456789", min_size=8, max_size=8).flatmap(lambda n: st.sampled_from(phone_written_forms("06" + n))),
+    ibans(),
+    member_ids(),
+    insurer_names(),
+    st.sampled_from(["Hélène  D’ARTAGNAN", " jean-pierre  dupont ", "O`Neil"]),
+    st.text(TRICKY_CHARS, max_size=24),
+    st.text(max_size=12),
+)
+
+
+@pytest.mark.parametrize("entity", [*normalise.NORMALISERS, "SOME_FUTURE_ENTITY"])
+@given(values=st.lists(written_values, max_size=25))
+@FAST
+def test_the_normal_forms_of_a_column_are_those_of_each_value(entity, values):
+    forms = normalise_arrays.normal_forms(entity, pa.array(values, pa.string()))
+    assert forms.to_pylist() == [normalise.normalise(entity, v) for v in values]
 
 
 # --- keyed tokens: token (AES-CMAC, the default) and hmac (HMAC-SHA256) ----------------------------------
@@ -686,7 +715,8 @@ def test_a_keyed_operator_without_a_key_is_a_key_problem(keyed):
     assert MaskOperator("FR_NIR", None).apply_one("1234") == "1234"
 
 
-@pytest.mark.parametrize("module", [keys, dates, normalise, fpe, cmac, operators, *OPERATOR_MODULES],
+@pytest.mark.parametrize("module", [keys, dates, normalise, normalise_arrays, fpe, cmac, operators,
+                                    *OPERATOR_MODULES],
                          ids=lambda m: m.__name__)
 def test_the_examples_in_the_docstrings_hold(module):
     failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

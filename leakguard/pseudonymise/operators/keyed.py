@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from leakguard.pseudonymise.normalise import normaliser
+from leakguard.pseudonymise.normalise_arrays import normal_forms
 from leakguard.pseudonymise.operators.base import Operator, OperatorProblem, whole_floats
 
 #: Token prefixes; an entity not listed here uses its own name and ``_``.
@@ -66,18 +67,20 @@ MAX_NUMERIC_DIGITS = 18
 INTEGER_COLUMN_DIGITS = MAX_NUMERIC_DIGITS
 
 _BASE32_ALPHABET = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", np.uint8)
-_BYTE_SHIFTS = np.array([32, 24, 16, 8, 0], np.uint64)
 _QUINTET_SHIFTS = np.array([35, 30, 25, 20, 15, 10, 5, 0], np.uint64)
 
 
 def base32_matrix(blocks: np.ndarray) -> np.ndarray:
     """Lower-case RFC 4648 base32 of each row of an ``(n, 10)`` byte matrix: an ``(n, 16)`` byte matrix.
 
-    Each 5-byte half is read as a 40-bit integer and cut into eight 5-bit digits.
+    Each 5-byte half is read as a 40-bit big-endian integer and cut into eight 5-bit digits.
     """
-    halves = np.bitwise_or.reduce(blocks.reshape(-1, 2, 5).astype(np.uint64) << _BYTE_SHIFTS, axis=2)
-    digits = (halves[:, :, None] >> _QUINTET_SHIFTS) & np.uint64(31)
-    return _BASE32_ALPHABET[digits.reshape(-1, TOKEN_CHARS)]
+    count = len(blocks)
+    halves = np.zeros((count, 2, 8), np.uint8)
+    halves[:, :, 3:] = blocks.reshape(count, 2, 5)
+    numbers = halves.view(">u8")[:, :, 0]
+    digits = ((numbers[:, :, None] >> _QUINTET_SHIFTS) & np.uint64(31)).astype(np.uint8)
+    return _BASE32_ALPHABET[digits.reshape(count, TOKEN_CHARS)]
 
 
 def _base32_lower(truncated: bytes) -> list[str]:
@@ -135,8 +138,7 @@ class KeyedTokenOperator(Operator):
 
         Distinct written forms may share a normal form (``1 85 05…`` and ``185…``): each form is MACed once.
         """
-        forms = pa.array(map(self._normalise, values.to_pylist()), pa.string(), size=len(values))
-        encoded = forms.dictionary_encode()
+        encoded = normal_forms(self.entity, values).dictionary_encode()
         return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
 
     def _text_tokens(self, digests: np.ndarray) -> pa.Array:
