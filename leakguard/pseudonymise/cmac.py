@@ -50,8 +50,9 @@ class BatchCmac:
         encryptor = self._cipher.encryptor()
         zero = int.from_bytes(encryptor.update(bytes(BLOCK)), "big")
         k1 = _double(zero)
-        self._k1 = np.frombuffer(k1.to_bytes(BLOCK, "big"), np.uint8)
-        self._k2 = np.frombuffer(_double(k1).to_bytes(BLOCK, "big"), np.uint8)
+        # as two 64-bit words in memory order, to XOR with blocks viewed the same way
+        self._k1 = np.frombuffer(k1.to_bytes(BLOCK, "big"), np.uint64)
+        self._k2 = np.frombuffer(_double(k1).to_bytes(BLOCK, "big"), np.uint64)
 
     def tag(self, message: bytes) -> bytes:
         """The 16-byte tag of one message."""
@@ -72,7 +73,7 @@ class BatchCmac:
         lengths = np.diff(offsets) + len(prefix)
         blocks = np.maximum((lengths + BLOCK - 1) // BLOCK, 1)
         out = np.empty((len(messages), BLOCK), np.uint8)
-        counts = np.unique(blocks)
+        counts = np.flatnonzero(np.bincount(blocks)) if len(blocks) else blocks
         for count in counts.tolist():
             if len(counts) == 1:
                 members = None
@@ -89,37 +90,43 @@ class BatchCmac:
         return out
 
     def _padded(self, group: pa.Array, lengths: np.ndarray, count: int, prefix: bytes) -> np.ndarray:
-        """The ``(n, count, 16)`` blocks of ``prefix || m`` for each message of one block count, padded and
-        with the last block XORed with its subkey (SP 800-38B 6.2 steps 1-4)."""
+        """The blocks of ``prefix || m`` for each message of one block count, padded and with the last block
+        XORed with its subkey (SP 800-38B 6.2 steps 1-4), as ``(n, count, 2)`` 64-bit words (numpy's
+        loops over 2 words per block are much faster than over 16 bytes)."""
         n, width, start = len(group), count * BLOCK, len(prefix)
-        matrix = np.zeros((n, width), np.uint8)
-        if start:
-            matrix[:, :start] = np.frombuffer(prefix, np.uint8)
         offsets = _offsets(group)
         data = group.buffers()[2]
         body = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]] if data is not None else np.zeros(0, np.uint8)
-        if n and (lengths == lengths[0]).all():  # one length (NIR bodies): a plain reshape
+        uniform = bool(n) and bool((lengths == lengths[0]).all())
+        row = np.zeros(width, np.uint8)  # what every message starts as: the prefix, then zeros
+        row[:start] = np.frombuffer(prefix, np.uint8)
+        if uniform and lengths[0] < width:  # the last block is incomplete (or the message empty): 10* padding
+            row[lengths[0]] = 0x80
+        matrix = np.empty((n, width), np.uint8)
+        words = matrix.view(np.uint64)
+        words[:] = row.view(np.uint64)
+        if uniform:  # one length (NIR bodies): whole columns at once
             matrix[:, start : lengths[0]] = body.reshape(n, lengths[0] - start)
+            words[:, -2:] ^= self._k2 if lengths[0] < width else self._k1
         else:  # row-major order of the mask is the order of the concatenated messages
             columns = np.arange(width)
             matrix[(columns >= start) & (columns < lengths[:, None])] = body
-        short = lengths < width  # the last block is incomplete (or the message empty): 10* padding, K2
-        matrix[np.flatnonzero(short), lengths[short]] = 0x80
-        last = matrix[:, width - BLOCK :]
-        last ^= np.where(short[:, None], self._k2, self._k1)
-        return matrix.reshape(n, count, BLOCK)
+            short = lengths < width
+            matrix[np.flatnonzero(short), lengths[short]] = 0x80
+            words[:, -2:] ^= np.where(short[:, None], self._k2, self._k1)
+        return words.reshape(n, count, 2)
 
-    def _chain(self, matrix: np.ndarray) -> np.ndarray:
-        """CBC-MAC of every row of ``matrix`` (``(n, count, 16)``): one ECB call per block column."""
-        n, count, _ = matrix.shape
+    def _chain(self, words: np.ndarray) -> np.ndarray:
+        """CBC-MAC of every row of ``words`` (``(n, count, 2)``): one ECB call per block column."""
+        n, count, _ = words.shape
         encryptor = self._cipher.encryptor()
         buffer = np.empty(n * BLOCK + BLOCK, np.uint8)  # update_into wants one spare block
-        state = np.zeros((n, BLOCK), np.uint8)
+        state = np.zeros((n, 2), np.uint64)
         for j in range(count):
-            chained = np.bitwise_xor(state, matrix[:, j, :])
-            encryptor.update_into(chained, buffer)
-            state = buffer[: n * BLOCK].reshape(n, BLOCK)
-        return state.copy()
+            chained = np.bitwise_xor(state, words[:, j, :])
+            encryptor.update_into(chained.view(np.uint8), buffer)  # cryptography reads byte buffers only
+            state = buffer[: n * BLOCK].view(np.uint64).reshape(n, 2)
+        return state.view(np.uint8).reshape(n, BLOCK).copy()
 
 
 def _offsets(array: pa.Array) -> np.ndarray:
