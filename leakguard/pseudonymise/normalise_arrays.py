@@ -29,36 +29,67 @@ _NIR_SEPARATORS = r"[ .\-]"
 _IBAN_SEPARATORS = r"[ \-]"
 _ID_SEPARATORS = "[ \t\n\r\x0b\x0c\x1c-\x1f./_\\-]+"
 _FR_PHONE = r"^(?:0|(?:\+|00)33(?:\(0\))?)([1-9][0-9]{8})$"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_UPPER = _LOWER.upper()
 
 #: A vectorised normal form: (forms, which values it got right, ``None`` for all of them) for ASCII values.
 ArrayForm = Callable[[pa.Array], tuple[pa.Array, pa.Array | None]]
 
 
+def _has_any(values: pa.Array, chars: str) -> bool:
+    """Whether a byte of ``chars`` (ASCII) occurs in the data of ``values``: a step that would change nothing
+    (no separator to remove, no lower-case letter to raise) is skipped, so clean columns cost one pass."""
+    data = values.buffers()[2]
+    if data is None:
+        return False
+    wanted = np.zeros(256, bool)
+    wanted[np.frombuffer(chars.encode("ascii"), np.uint8)] = True
+    return bool(wanted[np.frombuffer(data, np.uint8)].any())
+
+
+def _removed(values: pa.Array, chars: str, pattern: str) -> pa.Array:
+    return pc.replace_substring_regex(values, pattern, "") if _has_any(values, chars) else values
+
+
+def _trimmed(values: pa.Array) -> pa.Array:
+    return pc.utf8_trim(values, ASCII_SPACES) if _has_any(values, ASCII_SPACES) else values
+
+
+def _upper(values: pa.Array) -> pa.Array:
+    return pc.ascii_upper(values) if _has_any(values, _LOWER) else values
+
+
+def _lower(values: pa.Array) -> pa.Array:
+    return pc.ascii_lower(values) if _has_any(values, _UPPER) else values
+
+
 def _nir(values: pa.Array) -> tuple[pa.Array, None]:
-    compact = pc.ascii_upper(pc.utf8_trim(pc.replace_substring_regex(values, _NIR_SEPARATORS, ""), ASCII_SPACES))
+    compact = _upper(_trimmed(_removed(values, " .-", _NIR_SEPARATORS)))
     with_key = pc.equal(pc.binary_length(compact), 15)
+    if not pc.any(with_key).as_py():
+        return compact, None
     return pc.if_else(with_key, pc.utf8_slice_codeunits(compact, 0, 13), compact), None
 
 
 def _email(values: pa.Array) -> tuple[pa.Array, None]:
-    return pc.ascii_lower(pc.utf8_trim(values, ASCII_SPACES)), None
+    return _lower(_trimmed(values)), None
 
 
 def _iban(values: pa.Array) -> tuple[pa.Array, None]:
-    return pc.ascii_upper(pc.utf8_trim(pc.replace_substring_regex(values, _IBAN_SEPARATORS, ""), ASCII_SPACES)), None
+    return _upper(_trimmed(_removed(values, " -", _IBAN_SEPARATORS))), None
 
 
 def _member_id(values: pa.Array) -> tuple[pa.Array, None]:
-    return pc.ascii_upper(pc.replace_substring_regex(values, _ID_SEPARATORS, "")), None
+    return _upper(_removed(values, ASCII_SPACES + "./_-", _ID_SEPARATORS)), None
 
 
 def _name(values: pa.Array) -> tuple[pa.Array, None]:
-    folded = pc.ascii_lower(pc.replace_substring(values, "`", "'"))
+    folded = _lower(pc.replace_substring(values, "`", "'"))
     return pc.utf8_trim(pc.replace_substring_regex(folded, _SPACE_RUN, " "), " "), None
 
 
 def _phone(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    compact = pc.replace_substring_regex(values, _NIR_SEPARATORS, "")
+    compact = _removed(values, " .-", _NIR_SEPARATORS)
     return pc.replace_substring_regex(compact, _FR_PHONE, r"+33\1"), pc.match_substring_regex(compact, _FR_PHONE)
 
 

@@ -67,20 +67,25 @@ MAX_NUMERIC_DIGITS = 18
 INTEGER_COLUMN_DIGITS = MAX_NUMERIC_DIGITS
 
 _BASE32_ALPHABET = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", np.uint8)
-_QUINTET_SHIFTS = np.array([35, 30, 25, 20, 15, 10, 5, 0], np.uint64)
+#: The two base32 characters of every 10-bit number, as they lie in memory (two bytes).
+_BASE32_PAIRS = np.ascontiguousarray(
+    np.stack([_BASE32_ALPHABET[np.arange(1024) >> 5], _BASE32_ALPHABET[np.arange(1024) & 31]], axis=1)
+).view(np.uint16)[:, 0]
+_PAIR_SHIFTS = np.array([30, 20, 10, 0], np.uint64)
 
 
 def base32_matrix(blocks: np.ndarray) -> np.ndarray:
     """Lower-case RFC 4648 base32 of each row of an ``(n, 10)`` byte matrix: an ``(n, 16)`` byte matrix.
 
-    Each 5-byte half is read as a 40-bit big-endian integer and cut into eight 5-bit digits.
+    Each 5-byte half is read as a 40-bit big-endian integer, cut into four 10-bit numbers, and each number
+    looked up as its two characters.
     """
     count = len(blocks)
     halves = np.zeros((count, 2, 8), np.uint8)
     halves[:, :, 3:] = blocks.reshape(count, 2, 5)
     numbers = halves.view(">u8")[:, :, 0]
-    digits = ((numbers[:, :, None] >> _QUINTET_SHIFTS) & np.uint64(31)).astype(np.uint8)
-    return _BASE32_ALPHABET[digits.reshape(count, TOKEN_CHARS)]
+    pairs = (numbers[:, :, None] >> _PAIR_SHIFTS) & np.uint64(1023)
+    return _BASE32_PAIRS[pairs.reshape(count, TOKEN_CHARS // 2)].view(np.uint8)
 
 
 def _base32_lower(truncated: bytes) -> list[str]:
@@ -96,17 +101,21 @@ def _base32_lower(truncated: bytes) -> list[str]:
 def numeric_tokens(digests: np.ndarray, digits: int) -> np.ndarray:
     """``9`` followed by the first 128 bits of each MAC modulo ``10^(digits-1)``, as int64.
 
-    The 128-bit big-endian number is reduced four bits at a time (Horner's rule), so the running remainder
-    (below ``10^17``) times 16 never leaves uint64.
+    ``10^k = 5^k · 2^k`` with the factors coprime: the 128-bit big-endian number is reduced modulo ``5^k``
+    (below ``2^40``) 16 bits at a time by Horner's rule, which never leaves uint64, its residue modulo
+    ``2^k`` is its last ``k`` bits, and the Chinese remainder theorem joins the two.
     """
     if not 2 <= digits <= MAX_NUMERIC_DIGITS:
         raise OperatorProblem(f"a numeric token has 2 to {MAX_NUMERIC_DIGITS} digits (got {digits})")
-    modulus = np.uint64(10 ** (digits - 1))
+    power = digits - 1
+    odd, mask = 5**power, np.uint64((1 << power) - 1)
+    limbs = np.ascontiguousarray(digests[:, :16]).view(">u2").astype(np.uint64)
     rest = np.zeros(len(digests), np.uint64)
-    for column in digests[:, :16].T.astype(np.uint64):
-        rest = (rest * np.uint64(16) + (column >> np.uint64(4))) % modulus
-        rest = (rest * np.uint64(16) + (column & np.uint64(15))) % modulus
-    return (rest + np.uint64(9) * modulus).astype(np.int64)
+    for limb in limbs.T:
+        rest = ((rest << np.uint64(16)) | limb) % np.uint64(odd)
+    low = ((limbs[:, 6] << np.uint64(16)) | limbs[:, 7]) & mask
+    lift = ((low - rest) * np.uint64(pow(odd, -1, 1 << power))) & mask  # uint64 wraps: exact modulo 2^k
+    return (rest + np.uint64(odd) * lift + np.uint64(9 * 10**power)).astype(np.int64)
 
 
 class KeyedTokenOperator(Operator):
@@ -138,7 +147,10 @@ class KeyedTokenOperator(Operator):
 
         Distinct written forms may share a normal form (``1 85 05…`` and ``185…``): each form is MACed once.
         """
-        encoded = normal_forms(self.entity, values).dictionary_encode()
+        forms = normal_forms(self.entity, values)
+        if forms is values:  # already in normal form (compact NIRs): one form per value
+            return values, np.arange(len(values))
+        encoded = forms.dictionary_encode()
         return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
 
     def _text_tokens(self, digests: np.ndarray) -> pa.Array:
