@@ -6,11 +6,12 @@ XORed with the subkey ``K1`` when it is complete, and padded (``10*``) and XORed
 call per 16-byte block; :class:`BatchCmac` makes those calls for every message at once:
 
 1. messages are grouped by their number of blocks (``max(1, ceil(len / 16))``);
-2. each group is laid out as a ``(messages, blocks, 16)`` byte matrix, padded, last blocks XORed with
-   ``K1``/``K2``;
+2. each group is laid out as a ``(messages, blocks, 16)`` byte matrix (handled as 64-bit words), padded,
+   last blocks XORed with ``K1``/``K2``;
 3. the CBC chaining runs block column by block column: ``state = AES-ECB(state XOR column)``, one ECB call
    over the whole column (AES-NI through ``cryptography``), so Python loops over block positions, never
-   over messages.
+   over messages. ECB is only the raw block cipher applied to many independent blocks here, not a mode
+   that encrypts data.
 
 The result equals ``cryptography.hazmat.primitives.cmac.CMAC`` one message at a time (tested on the RFC 4493
 vectors and on generated messages).
