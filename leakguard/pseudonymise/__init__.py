@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from leakguard.pseudonymise.files import (
     PseudonymiseError,
+    ReidentifyRefused,
     Report,
     VerificationFailed,
     pseudonymise_file,
@@ -46,6 +47,7 @@ __all__ = [
     "OperatorProblem",
     "Policy",
     "PseudonymiseError",
+    "ReidentifyRefused",
     "Report",
     "VerificationFailed",
     "fingerprint",

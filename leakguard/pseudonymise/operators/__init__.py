@@ -16,9 +16,10 @@ One module per operator (``--operator ENTITY=NAME[:ARG]``), the factory that mak
     reversible. The format of these tokens is in :mod:`.keyed`.
 ``hmac`` (:mod:`.hmac`)
     The same shape from HMAC-SHA256 (the default before ``token``; its tokens differ).
-``fpe`` (:mod:`.fpe`)
+``fpe[:sex=random]`` (:mod:`.fpe`)
     ``FR_NIR`` only: another valid NIR in the same written form, FF1-encrypted
-    (:mod:`leakguard.pseudonymise.fpe`). Reversible with the key: ``leakguard reidentify``.
+    (:mod:`leakguard.pseudonymise.fpe`); ``sex=random`` hides the sex digit too. Reversible with the key:
+    ``leakguard reidentify``.
 ``mask[:N]`` (:mod:`.mask`)
     The last N letters/digits kept (default 4), the others ``*``, separators kept.
 ``redact`` (:mod:`.redact`)

@@ -1,7 +1,9 @@
 """``fpe`` for ``FR_NIR``: another valid NIR in the same written form, FF1-encrypted, reversible with the key.
 
 The cipher is :mod:`leakguard.pseudonymise.fpe` (FF1 with cycle-walking onto plausible NIRs); ``leakguard
-reidentify`` decrypts with :meth:`FpeOperator.decrypt_array`.
+reidentify`` decrypts with :meth:`FpeOperator.decrypt_array`. The argument (``fpe:sex=random``,
+``fpe:format=1``) is read by :func:`leakguard.pseudonymise.fpe.fpe_choices`: ``sex=random`` hides the sex
+digit too, ``format=1`` is the first format of pseudonyms (reidentify reads it from Parquet metadata).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from leakguard.pseudonymise import keys
-from leakguard.pseudonymise.fpe import NirCipher, NotANir
-from leakguard.pseudonymise.operators.base import Operator
+from leakguard.pseudonymise.fpe import NirCipher, NotANir, fpe_choices, sex_choice
+from leakguard.pseudonymise.operators.base import Operator, OperatorProblem
 from leakguard.pseudonymise.operators.hmac import HmacOperator
 from leakguard.pseudonymise.operators.keyed import MAX_NUMERIC_DIGITS
 
@@ -34,7 +36,8 @@ class FpeOperator(Operator):
     def __init__(self, entity: str, key: bytes | None = None, arg: str | None = None, *, cache_size: int = 1 << 20):
         super().__init__(entity, key, arg)
         assert key is not None
-        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"))
+        sex, version = fpe_choices(arg)
+        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"), sex=sex, version=version)
         self._fallback = HmacOperator(entity, key)
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
@@ -83,11 +86,19 @@ class FpeOperator(Operator):
         inverse = _Inverse(self)
         return inverse.apply_array(array)
 
+    @classmethod
+    def check_arg(cls, arg: str | None) -> None:
+        try:
+            sex_choice(arg)
+        except ValueError as problem:
+            raise OperatorProblem(str(problem)) from None
+
     def _apply_typed(self, array: pa.Array) -> pa.Array:
         return self._apply_via_text(array)
 
     def describe(self) -> str:
-        return "fpe (FF1 encryption to another valid NIR, written form kept, reversible with the key)"
+        sex = "sex digit randomised" if self.cipher.sex == "random" else "sex digit kept"
+        return f"fpe (FF1 encryption to another valid NIR, written form kept, {sex}, reversible with the key)"
 
 
 class _Inverse(Operator):
