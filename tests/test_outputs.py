@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from leakguard import pseudonymise_file
 from leakguard.cli import cli
 from leakguard.pseudonymise import atomic, keys
-from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.pseudonymise.operators import TokenOperator
 from recognizers import nir
 from tests.conftest import fill
 from tests.strategies import random_nir
@@ -95,7 +95,7 @@ def test_in_place_on_a_symbolic_link_rewrites_the_file_it_points_to_and_keeps_th
     assert link.is_symlink() and os.readlink(link) == str(target)
     text = target.read_text()
     assert not any(value in text for value in raw)
-    assert HmacOperator("FR_NIR", KEY).apply_one(raw[0]) in text
+    assert TokenOperator("FR_NIR", KEY).apply_one(raw[0]) in text
     assert f"-> {target}" in result.stderr
     assert temporaries(data) == [] and temporaries(work["dir"]) == []
 

@@ -134,9 +134,10 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
                          batch_rows: int, jobs: int | None, debug: bool) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
-    Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
-    value in every file pseudonymised with the same key, so joins still work. The policy and the key's
-    fingerprint are printed first, on standard error.
+    Each entity found is replaced by its operator: keyed tokens (token, AES-CMAC) by default, the same for
+    the same value in every file pseudonymised with the same key, so joins still work (hmac gives the
+    HMAC-SHA256 tokens of earlier versions). The policy and the key's fingerprint are printed first, on
+    standard error.
 
     Exit status: 0 done, 1 --verify found identifiers left (nothing written), 2 a usage, key or read error
     (nothing written).

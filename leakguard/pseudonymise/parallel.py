@@ -1,9 +1,9 @@
 """Pseudonymisation on several cores: each chunk is detected and rewritten in a worker process.
 
 Pseudonymising a chunk is detection (the pre-filter, the recognizers on candidates) and then the operators on
-the distinct values found (an HMAC per value for the default policy): both are Python work that threads do
-not spread over cores, so the work goes to worker processes, one chunk each, as the scan's
-:class:`~leakguard.parallel.ParallelDetector` does.
+the distinct values found (normalisation in Python, then the batched MAC of the default policy): both are
+mostly Python work that threads do not spread over cores, so the work goes to worker processes, one chunk
+each, as the scan's :class:`~leakguard.parallel.ParallelDetector` does.
 
 One decision must see the stream in order: whether a column holds NIRs (numbers that pass the NIR key
 without context are kept only in such columns, :mod:`leakguard.detect.profile`). So each chunk makes two

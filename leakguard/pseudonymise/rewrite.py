@@ -13,9 +13,9 @@ Rules:
   on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
   int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``; binary, fixed-size
   binary and ``decimal(p, 0)`` columns keep their type too (:mod:`leakguard.pseudonymise.stored`).
-* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
-  entity), in one left-to-right pass per cell (linear in its spans, however many), and every character
-  outside the spans is kept.
+* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (per entity, the distinct span
+  values once, expanded to every span with ``take``), in one left-to-right pass per cell (linear in its
+  spans, however many), and every character outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
 * Under ``fpe``, NIR bodies of 13 characters whose key has a column of its own take that column with them:
   it is rewritten to the new bodies' keys (:mod:`leakguard.pseudonymise.rekey`), and back by ``reidentify``.
@@ -232,11 +232,9 @@ class Rewriter:
                 new = self._replace_whole(new, values, cells, self.policy.operator(entity))
         if not is_whole.all():
             picked = np.flatnonzero(~is_whole)
-            index = pa.array(picked)
-            span_values = findings["value"].take(index).to_pylist()
-            span_entities = [names[c] for c in codes[picked].tolist()]
-            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_entities,
-                                      span_values)
+            span_values = findings["value"].take(pa.array(picked)).combine_chunks()
+            tokens = self._span_tokens(span_values, codes[picked], names)
+            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_values, tokens)
         return new, whole
 
     @staticmethod
@@ -252,19 +250,27 @@ class Rewriter:
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), replacement)
 
-    def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                       entities: list[str], span_values: list[str]) -> pa.Array:
+    def _span_tokens(self, values: pa.Array, codes: np.ndarray, names: list[str]) -> pa.Array:
+        """The replacement of each span: per entity, its distinct values once, expanded with ``take``."""
+        parts, order = [], []
+        for code in np.unique(codes).tolist():
+            members = np.flatnonzero(codes == code)
+            encoded = values.take(pa.array(members)).dictionary_encode()
+            distinct = self.policy.operator(names[code]).apply_span(encoded.dictionary.to_pylist())
+            parts.append(pa.array(distinct, pa.string()).take(encoded.indices))
+            order.append(members)
+        return pa.concat_arrays(parts).take(pa.array(np.argsort(np.concatenate(order))))
+
+    @staticmethod
+    def _replace_spans(new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                       span_values: pa.Array, tokens: pa.Array) -> pa.Array:
         """Spans replaced inside their cells, in one pass per cell; the text around them kept as it is."""
-        replacement: dict[tuple[str, str], str] = {}
-        for entity in set(entities):
-            distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
-            replacement.update(zip(((entity, v) for v in distinct),
-                                   self.policy.operator(entity).apply_span(distinct), strict=True))
         order = np.lexsort((starts, positions))  # by cell, then left to right
         cells, first = np.unique(positions[order], return_index=True)
         texts = new.take(pa.array(cells)).to_pylist()
         bounds = [*first.tolist(), len(order)]
         starts_, ends_ = starts.tolist(), ends.tolist()
+        values, replacements = span_values.to_pylist(), tokens.to_pylist()
         for j, cell in enumerate(texts):
             # one pass over the cell: the pieces between spans and the tokens, joined once
             pieces: list[str] = []
@@ -273,8 +279,8 @@ class Rewriter:
                 start, end = starts_[i], ends_[i]
                 if start < at:
                     continue  # overlaps the span before (the detector settles overlaps: not met)
-                token = replacement[(entities[i], span_values[i])]
-                if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+                token = replacements[i]
+                if not token.isdigit() and values[i].isdigit() and _bare_json_number(cell, start, end):
                     token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
                 pieces += (cell[at:start], token)
                 at = end
