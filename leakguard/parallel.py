@@ -25,6 +25,7 @@ import pyarrow as pa
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.sources.base import Chunk, Problem
+from leakguard.workers import check_main_guard
 
 #: Files smaller than this are scanned in the calling process: starting workers would cost more.
 MIN_PARALLEL_BYTES = 64 * 1024 * 1024
@@ -62,6 +63,7 @@ class ParallelDetector:
     def __init__(self, options: DetectOptions, jobs: int):
         self.options = options
         self.jobs = jobs
+        check_main_guard(f"scanning with jobs={jobs}")
         self._resolver = Detector(options)
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["leakguard.detect.engine", "leakguard.sources"])

@@ -33,6 +33,7 @@ from leakguard.parallel import cells_only
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
+from leakguard.workers import check_main_guard
 
 _STOP = None
 
@@ -92,6 +93,7 @@ class ParallelRewriter:
     def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
+        check_main_guard(f"pseudonymisation with jobs={jobs}")
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         self.profile = NirProfile()
