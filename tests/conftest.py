@@ -38,3 +38,16 @@ def run_cli(key: bytes) -> Callable[..., Result]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def sarif_validator():
+    """A validator of the official SARIF 2.1.0 schema (``tests/data/sarif-schema-2.1.0.json``, draft-04)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
