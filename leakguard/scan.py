@@ -26,7 +26,7 @@ from leakguard.frames import ArrowData, as_batches, as_table
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
-from leakguard.sources.celltext import undecodable_cells
+from leakguard.sources.celltext import blank_cells, undecodable_cells
 from leakguard.sources.structure import named_texts
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
@@ -84,12 +84,13 @@ class ScanOutcome:
 
 
 def _cells_by_column(chunk: Chunk, counts: dict[str | None, int], not_text: dict[str, int]) -> None:
-    """Add the chunk's scanned (non-null) cells per column to ``counts``, and to ``not_text`` its binary cells
-    that are not UTF-8 text (not scanned)."""
+    """Add the chunk's non-empty cells per column to ``counts`` (neither null nor blank, and text: the base
+    of the reports' shares), and to ``not_text`` its binary cells that are not UTF-8 text (not scanned)."""
     for column in chunk.columns:
         key = None if chunk.text else column.name
         skipped = undecodable_cells(column.values)
-        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped
+        blank = blank_cells(column.values)
+        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped - blank
         if skipped:
             not_text[column.name] = not_text.get(column.name, 0) + skipped
 
