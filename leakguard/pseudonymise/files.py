@@ -90,6 +90,11 @@ class Report:
     tokens: int = 0
     #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
     not_text: Counter[str] = field(default_factory=Counter)
+    #: values (cells, lines, names) rewritten per column, in the order met (``\x00names``: column names and
+    #: metadata; ``line``: the lines of a text file)
+    column_values: Counter[str] = field(default_factory=Counter)
+    #: spans replaced per column and entity
+    column_entities: dict[str, Counter[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -109,6 +114,11 @@ class Report:
         self.kept.update(item.kept)
         self.tokens += item.tokens
         self.not_text.update(item.not_text)
+        for name, edit in item.columns.items():
+            changed = len(edit.changed)
+            if changed:
+                self.column_values[name] += changed
+                self.column_entities.setdefault(name, Counter()).update(edit.entities)
 
     @property
     def rows_per_second(self) -> float:

@@ -69,6 +69,8 @@ class ColumnEdit:
     positions: np.ndarray
     #: for each entity replaced as whole cells, the positions of those cells (JSON numbers need them)
     whole: dict[str, np.ndarray] = field(default_factory=dict)
+    #: spans replaced per entity (whole cells included), for the per-column summary
+    entities: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> np.ndarray:
@@ -158,8 +160,8 @@ class Rewriter:
         starts = findings["start"].to_numpy()
         ends = findings["end"].to_numpy()
         entities = findings["entity"].combine_chunks().dictionary_encode()
-        for entity, count in _counts(findings):
-            counts[entity] += count
+        per_entity = Counter(dict(_counts(findings)))
+        counts.update(per_entity)
         kind = column.values.type
         values = column.values.dictionary_decode() if pa.types.is_dictionary(kind) else column.values
         if is_binary(values.type):
@@ -174,7 +176,7 @@ class Rewriter:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
         if pa.types.is_dictionary(kind):
             new = new.dictionary_encode().cast(kind)
-        return ColumnEdit(column.name, new, positions, whole)
+        return ColumnEdit(column.name, new, positions, whole, per_entity)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
