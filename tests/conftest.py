@@ -51,3 +51,48 @@ def sarif_validator():
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def run_in_terminal() -> Callable[..., tuple[int, str, list[str]]]:
+    """``leakguard ARGS...`` in a pseudo-terminal (standard output and error both on it, as in a shell):
+    the exit status, everything written (escape sequences included) and the screen a user is left with
+    (rendered by pyte, a VT100 emulator, 100 columns wide and tall enough that nothing scrolls away)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    import pyte
+
+    def run(*args: str, env: dict[str, str] | None = None, columns: int = 100) -> tuple[int, str, list[str]]:
+        primary, secondary = pty.openpty()
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "COLUMNS")}
+        environment.update({"TERM": "xterm-256color", **(env or {})})
+        process = subprocess.Popen([sys.executable, "-m", "leakguard", *args], stdin=subprocess.DEVNULL,
+                                   stdout=secondary, stderr=secondary, env=environment, close_fds=True)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(primary)
+        code = process.wait(timeout=600)
+        raw = b"".join(chunks)
+        screen = pyte.Screen(columns, 2000)
+        pyte.ByteStream(screen).feed(raw)  # the terminal turned each \n into \r\n
+        lines = [line.rstrip() for line in screen.display]
+        while lines and not lines[-1]:
+            lines.pop()
+        return code, raw.decode("utf-8", "replace"), lines
+
+    return run
