@@ -1,13 +1,15 @@
 """The progress display of ``scan``, ``pseudonymise`` and ``reidentify``: one line on standard error.
 
 It names the action and the file (``scanning dump.parquet (2/17)``, ``pseudonymising export.csv``) and,
-where the size of the work is known, draws a determinate bar with its percentage, the rate and the time left:
+where the size of the work is known, draws a determinate bar with its percentage, the rate and the time left,
+in records:
 
-* **Parquet**: records, out of the row count of the file's footer (``930,000/1,500,000 records``);
-* **other files** (CSV, JSON lines, text, ``.gz``): bytes read, out of the file's size — the reader's position
-  in the file, read from ``/proc/self/fdinfo`` (Linux) at each refresh, so the bar moves while a chunk is
-  read, not only when it is done; for ``.gz`` files, compressed bytes of the compressed size;
-* otherwise (a database table, a system without ``/proc``): records so far and their rate, and a pulsing bar.
+* **Parquet**: out of the row count of the file's footer (``930,000/1,500,000 records``);
+* **other files** (CSV, JSON lines, text, ``.gz``): out of an estimate, marked ``≈``, from the lines in the
+  file's first megabytes (decompressed for ``.gz``) and its size; exact for a file that fits in the sample.
+  (The reader's offset in the file is no measure: pyarrow's CSV reader reads up to 128 MB ahead.) When the
+  records outrun the estimate, the total follows them;
+* otherwise (a database table, a file that cannot be opened): records so far and their rate, a pulsing bar.
 
 The display is a rich ``Progress``, transient (it leaves nothing behind), drawn only when standard error is a
 terminal; :class:`~leakguard.cli.console.Terminal` stops it while the report is printed on standard output.
@@ -17,10 +19,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+import zlib
 from dataclasses import dataclass
 
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn
 from rich.table import Column
 from rich.text import Text
@@ -28,8 +30,9 @@ from rich.text import Text
 from leakguard.report.text import shown
 
 PARQUET_MAGIC = b"PAR1"
-#: Whether this system tells a process the offsets of its open files (Linux).
-CAN_READ_POSITIONS = os.path.isdir("/proc/self/fdinfo")
+GZIP_MAGIC = b"\x1f\x8b"
+#: How much of the start of a file the record estimate reads.
+SAMPLE_BYTES = 4 * 1024 * 1024
 
 
 def parquet_rows(path: str) -> int | None:
@@ -47,29 +50,30 @@ def parquet_rows(path: str) -> int | None:
         return None
 
 
-def read_position(path: str) -> int | None:
-    """How far this process has read into ``path``: the largest offset of its open descriptors of that file
-    (``/proc/self/fdinfo``, Linux); None where that cannot be known."""
+def estimated_records(path: str, sample_bytes: int = SAMPLE_BYTES) -> tuple[int, bool] | None:
+    """About how many records (lines) the text file ``path`` holds, and whether that is exact: the lines of
+    its first ``sample_bytes`` (decompressed for gzip), scaled to its size. None if it cannot be read."""
     try:
-        target = os.stat(path)
-        descriptors = os.listdir("/proc/self/fd")
+        size = os.path.getsize(path)
+        with open(path, "rb") as file:
+            head = file.read(sample_bytes)
     except OSError:
         return None
-    position = None
-    for name in descriptors:
+    if not head:
+        return None
+    if head[:2] == GZIP_MAGIC:
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            info = os.stat(f"/proc/self/fd/{name}")
-            if (info.st_dev, info.st_ino) != (target.st_dev, target.st_ino):
-                continue
-            with open(f"/proc/self/fdinfo/{name}", encoding="ascii") as fdinfo:
-                for line in fdinfo:
-                    if line.startswith("pos:"):
-                        offset = int(line.split()[1])
-                        position = offset if position is None else max(position, offset)
-                        break
-        except (OSError, ValueError):
-            continue
-    return position
+            text = decompressor.decompress(head, 64 * sample_bytes)
+        except zlib.error:
+            return None
+        exact, consumed = decompressor.eof, len(head) - len(decompressor.unconsumed_tail)
+    else:
+        text, exact, consumed = head, len(head) == size, len(head)
+    lines = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
+    if exact:
+        return lines, True
+    return max(1, round(lines * size / max(1, consumed))), False
 
 
 @dataclass
@@ -78,28 +82,21 @@ class _Current:
 
     path: str
     task: TaskID
-    unit: str  # "records" (Parquet rows known), "bytes" (size known), "" (nothing known)
-    total: float | None
+    total: float | None  # records: exact (Parquet), estimated (other files) or unknown (None)
     started: float
-    records: int = 0
 
 
 class _Detail(ProgressColumn):
-    """``930,000/1,500,000 records · 41,200/s``, ``120.3/267.0 MB · 310,000 records · 24,100/s``: records
-    per second, whatever the bar counts."""
+    """``930,000/1,500,000 records · 41,200/s``, ``40,000/≈310,000 records · 9,800/s`` (an estimate), or
+    ``40,000 records · 9,800/s``."""
 
     def render(self, task: Task) -> Text:
-        records = task.fields.get("records", 0)
         rate = task.fields.get("records_per_second")
-        unit = task.fields.get("unit", "")
-        parts = []
-        if unit == "records" and task.total is not None:
-            parts.append(f"{int(task.completed):,}/{int(task.total):,} records")
-        elif unit == "bytes" and task.total is not None:
-            parts.append(f"{_size(task.completed)}/{_size(task.total)}")
-            parts.append(f"{records:,} records")
+        if task.total is None:
+            parts = [f"{int(task.completed):,} records"]
         else:
-            parts.append(f"{records:,} records")
+            about = "" if task.fields.get("exact") else "≈"
+            parts = [f"{int(task.completed):,}/{about}{int(task.total):,} records"]
         if rate:
             parts.append(f"{rate:,.0f}/s")
         return Text(" · ".join(parts), style="progress.download")
@@ -127,27 +124,6 @@ class _Percent(ProgressColumn):
         return Text("" if task.total is None else f"{task.percentage:>3.0f}%", style="progress.percentage")
 
 
-def _size(count: float) -> str:
-    value = float(count)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-class _PollingProgress(Progress):
-    """A ``Progress`` that reads the current file's position before each refresh."""
-
-    def __init__(self, display: FileProgress, *args: object, **kwargs: object):
-        self._display = display  # before rich's constructor, which renders once
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def get_renderables(self) -> Iterable[RenderableType]:
-        self._display.poll()
-        yield from super().get_renderables()
-
-
 class FileProgress:
     """One line of progress for files worked on one after the other; ``__call__`` is the ``on_progress``
     callback of :func:`leakguard.scan.scan_files` and :func:`leakguard.pseudonymise_file`.
@@ -163,8 +139,8 @@ class FileProgress:
         self.names = names or {}
         self._done_files = 0
         self._current: _Current | None = None
-        self.progress = _PollingProgress(
-            self, TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+        self.progress = Progress(
+            TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
             BarColumn(bar_width=20), _Percent(table_column=Column(no_wrap=True)),
             _Detail(table_column=Column(no_wrap=True)), _Time(table_column=Column(no_wrap=True)),
             console=console, transient=True, redirect_stdout=False, redirect_stderr=True)
@@ -183,50 +159,30 @@ class FileProgress:
 
     # --- events ------------------------------------------------------------------------------------------
 
-    def start_file(self, path: str, size: int | None = None) -> None:
+    def start_file(self, path: str) -> None:
         """``path`` is being worked on from now (also called by the first progress event of a new path)."""
         if self._current is not None:
             if self._current.path == path:
                 return
             self.progress.remove_task(self._current.task)
             self._done_files += 1
-        if size is None:
-            try:
-                size = os.path.getsize(path)
-            except OSError:
-                size = 0
         rows = parquet_rows(path)
-        if rows is not None:
-            unit, total = "records", float(rows)
-        elif size and CAN_READ_POSITIONS and os.path.isfile(path):
-            unit, total = "bytes", float(size)
-        else:
-            unit, total = "", None
+        estimate = (rows, True) if rows is not None else estimated_records(path) if os.path.isfile(path) else None
+        total, exact = (float(estimate[0]), estimate[1]) if estimate is not None else (None, False)
         name = self.names.get(path) or shown(os.path.basename(path) or path, path=True)
         counter = f" ({self._done_files + 1}/{self.files})" if self.files and self.files > 1 else ""
-        task = self.progress.add_task(f"{self.action} {name}{counter}", total=total, unit=unit, records=0,
+        task = self.progress.add_task(f"{self.action} {name}{counter}", total=total, exact=exact,
                                       records_per_second=None)
-        self._current = _Current(path, task, unit, total, time.monotonic())
+        self._current = _Current(path, task, total, time.monotonic())
 
     def __call__(self, path: str, records: int, size: int) -> None:
-        """A chunk of ``path`` is done: ``records`` so far, ``size`` bytes in the file."""
-        self.start_file(path, size)
+        """A chunk of ``path`` is done: ``records`` so far (``size``, the file's bytes, is not needed)."""
+        self.start_file(path)
         current = self._current
         assert current is not None
-        current.records = records
         elapsed = time.monotonic() - current.started
         rate = records / elapsed if elapsed > 0.5 else None
-        if current.unit == "records":
-            self.progress.update(current.task, completed=records, records=records, records_per_second=rate)
-        else:
-            self.progress.update(current.task, records=records, records_per_second=rate)
-            self.poll()
-
-    def poll(self) -> None:
-        """Move a bytes bar to the reader's position in the file."""
-        current = self._current
-        if current is None or current.unit != "bytes":
-            return
-        position = read_position(current.path)
-        if position is not None and current.total is not None:
-            self.progress.update(current.task, completed=min(float(position), current.total))
+        if current.total is not None and records > current.total:  # the estimate was short
+            current.total = float(records)
+            self.progress.update(current.task, total=current.total)
+        self.progress.update(current.task, completed=records, records_per_second=rate)
