@@ -8,6 +8,9 @@ Library entry points (the CLI is a thin shell over them):
   :func:`scan_files` — files and directories, with a reporter (what ``leakguard scan`` runs);
 * :func:`pseudonymise_table`, :func:`pseudonymise_batches` and :func:`pseudonymise_file` — keyed,
   join-preserving, format-preserving rewriting.
+
+The in-memory forms also take data frames: any object exporting Arrow data (``__arrow_c_stream__``: pandas,
+polars, DuckDB relations, record batch readers; :mod:`leakguard.frames`).
 """
 
 from __future__ import annotations

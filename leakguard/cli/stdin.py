@@ -29,6 +29,8 @@ def stdin_as_file(paths: Sequence[str]) -> Iterator[tuple[list[str], dict[str, s
         return
     if list(paths).count(STDIN) > 1:
         raise click.UsageError("standard input (-) can be read only once")
+    if sys.stdin.isatty():
+        click.echo("leakguard: reading standard input until its end (Ctrl-D)", err=True)
     with tempfile.TemporaryDirectory(prefix="leakguard-stdin-") as directory:
         spool = os.path.join(directory, "stdin")
         descriptor = os.open(spool, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
