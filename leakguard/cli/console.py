@@ -157,8 +157,7 @@ class TerminalReporter:
             self._terminal.error(line)
         else:
             self._terminal.warning(line)
-        with self._terminal.paused():
-            self._inner.problem(name, message, row, fatal=fatal)
+        self._inner.problem(name, message, row, fatal=fatal)  # reporters print at file_done and close only
 
     def file_done(self, path: str, stats: Any) -> None:
         name = self._name(path)
