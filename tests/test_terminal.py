@@ -68,11 +68,10 @@ def test_a_parquet_file_gets_a_determinate_bar_with_percentage_rate_and_time_lef
 def test_a_csv_file_gets_a_bar_of_its_estimated_records(run_in_terminal, big):
     code, raw, _ = run_in_terminal("scan", "--no-ner", "--no-config", "--batch-rows", "20000", str(big / "dump.csv"))
     assert code == 1
-    estimates = re.findall(r"scanning dump\.csv [━╸╺]+ +(\d+)% ([\d,]+)/≈([\d,]+) records · [\d,]+/s", drawn(raw))
-    assert estimates
-    percent, _, total = estimates[0]
-    assert abs(int(total.replace(",", "")) - 300_000) < 30_000  # from the lines of the first 4 MB
-    assert int(percent) < 100
+    estimates = re.findall(r"scanning dump\.csv [━╸╺]+ +(\d+)% ([\d,]+)/≈([\d,]+) records", drawn(raw))
+    assert estimates and min(int(percent) for percent, _, _ in estimates) < 100
+    for _, _, total in estimates:
+        assert abs(int(total.replace(",", "")) - 300_000) < 30_000  # from the lines of the first 4 MB
 
 
 def test_pseudonymising_says_so(run_in_terminal, big, tmp_path):
