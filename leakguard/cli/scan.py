@@ -10,6 +10,7 @@ import click
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import atomic_output, entity_list
 from leakguard.cli.console import Terminal, TerminalReporter, Verbosity, verbosity_options
+from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.cli.stdin import stdin_as_file
 from leakguard.detect.engine import DetectOptions
@@ -36,11 +37,14 @@ from leakguard.suppress import FindingFilter
 @click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found "
               "in name columns and key=value pairs).")
 @click.option("--show-values", is_flag=True, help="Show raw values in the report. Never the default.")
+@click.option("--table", "tables", multiple=True, metavar="GLOB",
+              help="Only the tables of databases, dumps and workbooks matching GLOB (repeatable; schema.table, "
+                   "or a table name in any schema).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 @config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
               help="Report only findings this baseline does not list (see `leakguard baseline`).")
@@ -53,11 +57,14 @@ from leakguard.suppress import FindingFilter
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
-                 baseline_file: str | None, baseline_key_file: str | None, exit_zero: bool = False,
-                 verbosity: int = Verbosity.NORMAL) -> None:
-    """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
+                 baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = (),
+                 exit_zero: bool = False, verbosity: int = Verbosity.NORMAL) -> None:
+    """Scan PATH... (files, directories recursively, database URIs) for French health-insurance personal data.
 
-    PATH - reads standard input (its format decided from its content; reports name it -).
+    Databases: postgresql://[USER@]HOST[:PORT]/DB (password from PGPASSWORD or ~/.pgpass), sqlite:///FILE,
+    duckdb:///FILE; SQLite and DuckDB files, .sql dumps and workbooks are found by content. Each table is
+    reported as CONTAINER#TABLE. PATH - reads standard input (its format decided from its content; reports
+    name it -).
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
     files are still scanned and reported).
@@ -94,7 +101,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                                      jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                      finding_filter=finding_filter,
                                      problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                     is not None)
+                                     is not None, tables=tables)
                 reporter.close()
     if baseline is not None and finding_filter.unchecked:
         terminal.error(key_missing_message(baseline))

@@ -21,7 +21,8 @@ from typing import Literal
 
 import pyarrow as pa
 
-Format = Literal["parquet", "csv", "jsonl", "text"]
+#: ``sql``: a table of a SQL dump; ``database``: a database table; ``workbook``: a sheet.
+Format = Literal["parquet", "csv", "jsonl", "text", "sql", "database", "workbook"]
 
 
 class SourceError(Exception):
