@@ -162,8 +162,9 @@ class TerminalReporter:
     def file_done(self, path: str, stats: Any) -> None:
         name = self._name(path)
         found = self._findings.get(path, 0)
+        size = f"{stats.bytes:,} bytes, " if stats.bytes else ""  # a database table has no size of its own
         self._terminal.info(f"scanned {shown(name, path=True, show_values=self._show_values)}: "
-                            f"{stats.records:,} records, {stats.bytes:,} bytes, "
+                            f"{stats.records:,} records, {size}"
                             + (f"{found:,} findings" if found else "nothing found") + f", {stats.seconds:.1f} s")
         with self._terminal.paused():
             self._inner.file_done(name, stats)
