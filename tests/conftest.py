@@ -69,18 +69,22 @@ def sarif_validator():
 def run_in_terminal() -> Callable[..., tuple[int, str, list[str]]]:
     """``leakguard ARGS...`` in a pseudo-terminal (standard output and error both on it, as in a shell):
     the exit status, everything written (escape sequences included) and the screen a user is left with
-    (rendered by pyte, a VT100 emulator, 100 columns wide and tall enough that nothing scrolls away)."""
+    (rendered by pyte, a VT100 emulator, 100 columns wide and tall enough that nothing scrolls away). A run
+    still going after ``timeout`` seconds is killed and fails the test."""
     import fcntl
     import os
     import pty
+    import select
     import struct
     import subprocess
     import sys
     import termios
+    import time
 
     import pyte
 
-    def run(*args: str, env: dict[str, str] | None = None, columns: int = 100) -> tuple[int, str, list[str]]:
+    def run(*args: str, env: dict[str, str] | None = None, columns: int = 100,
+            timeout: float = 600) -> tuple[int, str, list[str]]:
         primary, secondary = pty.openpty()
         fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
         environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "COLUMNS")}
@@ -89,7 +93,13 @@ def run_in_terminal() -> Callable[..., tuple[int, str, list[str]]]:
                                    stdout=secondary, stderr=secondary, env=environment, close_fds=True)
         os.close(secondary)
         chunks = []
+        deadline = time.monotonic() + timeout
         while True:
+            if not select.select([primary], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                process.kill()
+                process.wait()
+                os.close(primary)
+                raise AssertionError(f"leakguard {' '.join(args)}: still running after {timeout:g} s")
             try:
                 chunk = os.read(primary, 65536)
             except OSError:  # EIO: the child closed the terminal

@@ -3,6 +3,7 @@ glued to a progress line, a determinate bar naming the action where the size is 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -97,3 +98,16 @@ def test_quiet_prints_only_errors_even_on_a_terminal(run_in_terminal, exports, t
     assert code == 2
     assert "scanning" not in raw
     assert screen == [f"leakguard: error: {tmp_path / 'missing.csv'}: no such file or directory"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+@pytest.mark.parametrize("command", ["scan", "pseudonymise"])
+def test_a_pipe_given_by_name_is_refused_while_the_progress_is_drawn(run_in_terminal, tmp_path, command):
+    # the progress display sizes each file before it is read: it must not open a pipe (that waits for ever)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    extra = [str(tmp_path / "out.csv")] if command == "pseudonymise" else []
+    code, _, screen = run_in_terminal(command, "--no-ner", str(pipe), *extra, columns=200, timeout=120,
+                                      env={"LEAKGUARD_KEY": "ab" * 32})
+    assert code == 2
+    assert f"leakguard: error: {pipe}: not a regular file (a named pipe); not read" in screen

@@ -37,6 +37,8 @@ SAMPLE_BYTES = 4 * 1024 * 1024
 
 def parquet_rows(path: str) -> int | None:
     """The row count in the footer of the Parquet file ``path``; None for anything else."""
+    if not os.path.isfile(path):  # a named pipe or a device is never opened: reading it may wait for ever
+        return None
     try:
         with open(path, "rb") as file:
             if file.read(4) != PARQUET_MAGIC:
@@ -52,7 +54,10 @@ def parquet_rows(path: str) -> int | None:
 
 def estimated_records(path: str, sample_bytes: int = SAMPLE_BYTES) -> tuple[int, bool] | None:
     """About how many records (lines) the text file ``path`` holds, and whether that is exact: the lines of
-    its first ``sample_bytes`` (decompressed for gzip), scaled to its size. None if it cannot be read."""
+    its first ``sample_bytes`` (decompressed for gzip), scaled to its size. None if it cannot be read, or is
+    not a regular file (a named pipe is never opened)."""
+    if not os.path.isfile(path):
+        return None
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as file:
@@ -167,7 +172,7 @@ class FileProgress:
             self.progress.remove_task(self._current.task)
             self._done_files += 1
         rows = parquet_rows(path)
-        estimate = (rows, True) if rows is not None else estimated_records(path) if os.path.isfile(path) else None
+        estimate = (rows, True) if rows is not None else estimated_records(path)
         total, exact = (float(estimate[0]), estimate[1]) if estimate is not None else (None, False)
         name = self.names.get(path) or shown(os.path.basename(path) or path, path=True)
         counter = f" ({self._done_files + 1}/{self.files})" if self.files and self.files > 1 else ""
