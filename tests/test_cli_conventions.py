@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from leakguard.sources import streams
 from synthetic.tables import beneficiary_table
 from tests.strategies import generated_nirs
 
@@ -154,3 +155,43 @@ def test_a_text_files_lines_are_one_row_of_the_summary(run_cli, files, key_file,
     result = run_cli("pseudonymise", "--no-ner", "--key-file", str(key_file), str(files["log"]),
                      str(tmp_path / "out.log"))
     assert "  (lines)       3  FR_NIR 3" in result.stderr.splitlines()
+
+
+def test_a_long_line_read_in_windows_is_one_value_of_the_summary(run_cli, key_file, tmp_path, monkeypatch):
+    # a line over the cap comes in windows (16 MiB; lowered here, the mechanism is the same): still one line
+    monkeypatch.setattr(streams, "MAX_LINE_BYTES", 4096)
+    nirs = generated_nirs(8, 6)
+    filler = ",".join([json.dumps({"commentaire": "z" * 300})] * 10)
+    payload = "payload=[" + ",".join(f'{filler},{{"nir": "{nir}"}}' for nir in nirs[:5]) + "]"
+    assert len(payload) > 3 * streams.MAX_LINE_BYTES
+    (tmp_path / "gateway.log").write_text(f"2026-02-01 INFO start nir={nirs[5]}\n{payload}\n2026-02-01 INFO end\n")
+    result = run_cli("pseudonymise", "--no-ner", "--key-file", str(key_file), str(tmp_path / "gateway.log"),
+                     str(tmp_path / "out.log"))
+    assert result.exit_code == 0, result.stderr
+    assert "  (lines)       2  FR_NIR 6" in result.stderr.splitlines()
+
+
+def test_csv_rows_not_parsed_are_a_row_of_their_own_beside_a_column_named_line(run_cli, key_file, tmp_path):
+    nirs = generated_nirs(9, 4)
+    rows = [f"{i};{nir}" for i, nir in enumerate(nirs[:3])] + [f"3;{nirs[3]};en trop"]  # a field too many
+    (tmp_path / "export.csv").write_text("line;nir\n" + "\n".join(rows) + "\n")
+    result = run_cli("pseudonymise", "--no-ner", "--key-file", str(key_file), str(tmp_path / "export.csv"),
+                     str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    start = lines.index("  column             values  entities replaced")
+    assert lines[start + 1:] == ["  nir                     3  FR_NIR 3",
+                                 "  (rows not parsed)       1  FR_NIR 1"]
+
+
+def test_a_key_column_rewritten_with_its_nirs_says_so(run_cli, key_file, tmp_path):
+    nirs = generated_nirs(10, 20)
+    pq.write_table(pa.table({"nirsanscle": [nir[:13] for nir in nirs], "cle": [nir[13:] for nir in nirs]}),
+                   tmp_path / "immatriculations.parquet")
+    result = run_cli("pseudonymise", "--no-ner", "--operator", "FR_NIR=fpe", "--key-file", str(key_file),
+                     str(tmp_path / "immatriculations.parquet"), str(tmp_path / "out.parquet"))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    start = lines.index("  column      values  entities replaced")
+    assert lines[start + 1:] == ["  nirsanscle      20  FR_NIR 20",
+                                 "  cle             20  FR_NIR keys (of the NIRs rewritten by fpe)"]

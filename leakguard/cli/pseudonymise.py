@@ -26,6 +26,7 @@ from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
+    TEXT_LINES,
     PseudonymiseError,
     ReidentifyRefused,
     Report,
@@ -37,7 +38,6 @@ from leakguard.pseudonymise.keys import KeyProblem
 from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
 from leakguard.report.text import printable, shown
 from leakguard.sources.base import SourceError
-from leakguard.sources.lines import LINE_COLUMN
 
 
 def _fail(message: str, status: int = EXIT_ERROR) -> None:
@@ -107,7 +107,9 @@ def _columns(report: Report) -> list[str]:
     """Which columns were rewritten, how many values, which entities: a table, one line per column."""
     if not report.column_values:
         return []
-    rows = [(_column_name(name, report.format), f"{count:,}", _count_list(report.column_entities.get(name, {})))
+    # no entity: the key column of NIR bodies rewritten under fpe, rewritten with them
+    rows = [(_column_name(name, report.format), f"{count:,}",
+             _count_list(report.column_entities.get(name, {})) or "FR_NIR keys (of the NIRs rewritten by fpe)")
             for name, count in report.column_values.items()]
     width = max(len("column"), *(len(name) for name, _, _ in rows))
     count_width = max(len("values"), *(len(count) for _, count, _ in rows))
@@ -119,8 +121,8 @@ def _columns(report: Report) -> list[str]:
 def _column_name(name: str, file_format: str) -> str:
     if name == "\x00names":
         return "(names and metadata)"
-    if name == LINE_COLUMN and file_format in ("text", "jsonl"):
-        return "(lines)" if file_format == "text" else "(lines that are not JSON)"
+    if name == TEXT_LINES:
+        return {"text": "(lines)", "jsonl": "(lines that are not JSON)"}.get(file_format, "(rows not parsed)")
     return shown(name)
 
 

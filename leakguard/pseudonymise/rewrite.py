@@ -44,7 +44,7 @@ from leakguard.detect.key_columns import nir_key_columns
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
 from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
-from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.base import CellColumn, Chunk, LinePart
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 from leakguard.sources.windows import clip_findings
 
@@ -98,6 +98,10 @@ class ChunkEdits:
     tokens: int = 0
     #: binary cells that are not UTF-8 text (not scanned, kept as they are), per column
     not_text: Counter[str] = field(default_factory=Counter)
+    #: the chunk's records are lines read as text (a text file, records that could not be parsed)
+    text: bool = False
+    #: set when the chunk is a window of a long line (its edits are part of that one line's)
+    part: LinePart | None = None
 
     def replacements(self) -> dict[str, pa.Array]:
         """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
@@ -130,7 +134,7 @@ class Rewriter:
 
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
-        out = ChunkEdits()
+        out = ChunkEdits(text=chunk.text, part=chunk.part)
         for column in chunk.columns:
             skipped = undecodable_cells(column.values)
             if skipped:
