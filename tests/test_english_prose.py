@@ -9,15 +9,11 @@ import pyarrow as pa
 import pytest
 
 import leakguard
-from recognizers import person
 
 README = Path(__file__).resolve().parent.parent / "examples" / "README.md"
 
 
 @pytest.mark.ner
-@pytest.mark.xfail(not hasattr(person, "plausible_model_span"), strict=True,
-                   reason="the French model tags 'Faker', 'bytes every', 'French' as PERSON; the filter of model "
-                          "spans (recognizers.person.plausible_model_span) comes with the PERSON rework")
 def test_the_examples_english_readme_gives_no_person():
     findings = [table for _, table in leakguard.scan_path(str(README)) if isinstance(table, pa.Table)]
     people = pa.concat_tables(findings).filter(pa.compute.equal(pa.concat_tables(findings)["entity"], "PERSON"))
