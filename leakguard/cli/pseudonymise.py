@@ -14,18 +14,19 @@ any file is opened and never printed: messages name where it came from, and outp
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
-from leakguard.cli.common import progress_reporter
+from leakguard.cli.console import Terminal, Verbosity, verbosity_options
 from leakguard.cli.errors import debug_option, set_note
 from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
+    TEXT_LINES,
     PseudonymiseError,
     ReidentifyRefused,
     Report,
@@ -102,9 +103,32 @@ def _summary(verb: str, report: Report) -> str:
     return f"leakguard: {verb} {source} -> {output}: " + "; ".join(parts)
 
 
-def _problems(report: Report) -> None:
+def _columns(report: Report) -> list[str]:
+    """Which columns were rewritten, how many values, which entities: a table, one line per column."""
+    if not report.column_values:
+        return []
+    # no entity: the key column of NIR bodies rewritten under fpe, rewritten with them
+    rows = [(_column_name(name, report.format), f"{count:,}",
+             _count_list(report.column_entities.get(name, {})) or "FR_NIR keys (of the NIRs rewritten by fpe)")
+            for name, count in report.column_values.items()]
+    width = max(len("column"), *(len(name) for name, _, _ in rows))
+    count_width = max(len("values"), *(len(count) for _, count, _ in rows))
+    lines = [f"  {'column':<{width}}  {'values':>{count_width}}  entities replaced"]
+    lines += [f"  {name:<{width}}  {count:>{count_width}}  {entities}" for name, count, entities in rows]
+    return lines
+
+
+def _column_name(name: str, file_format: str) -> str:
+    if name == "\x00names":
+        return "(names and metadata)"
+    if name == TEXT_LINES:
+        return {"text": "(lines)", "jsonl": "(lines that are not JSON)"}.get(file_format, "(rows not parsed)")
+    return shown(name)
+
+
+def _problems(report: Report, terminal: Terminal) -> None:
     for problem in report.problems:
-        click.echo(f"leakguard: warning: {shown(problem.path, path=True)}: {printable(problem.message)}", err=True)
+        terminal.warning(f"{shown(problem.path, path=True)}: {printable(problem.message)}")
 
 
 KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base64 characters (32 bytes). "
@@ -129,9 +153,10 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
 @debug_option
+@verbosity_options
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
-                         batch_rows: int, jobs: int | None, debug: bool) -> None:
+                         batch_rows: int, jobs: int | None, debug: bool, verbosity: int = Verbosity.NORMAL) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (token, AES-CMAC) by default, the same for
@@ -145,23 +170,26 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     destination = _destination(destination, in_place)
     operators = _operators(operator_options)
     key = _key(key_file)
+    terminal = Terminal(verbosity)
     with _errors():
         policy = Policy(key, operators)
-    click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
-    for line in policy.describe():
-        click.echo(f"  {line}", err=True)
-    if verify:
+    say = terminal.verbosity > Verbosity.QUIET
+    if say:
+        click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
+        for line in policy.describe():
+            click.echo(f"  {line}", err=True)
+    if verify and say:
         skipped = [e for e, spec in policy.choices.items() if spec.split(":")[0] in ("keep", "fpe")]
         if skipped:
             click.echo(f"  --verify does not check {', '.join(skipped)} (kept, or fpe: valid NIRs by design)",
                        err=True)
     try:
-        with _errors(), progress_reporter() as on_progress:
+        with _errors(), terminal.progress("pseudonymising") as on_progress:
             report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                                        jobs=jobs or default_jobs())
     except VerificationFailed as failed:
-        _problems(failed.report)
+        _problems(failed.report, terminal)
         click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
         for example in failed.report.examples:
             table = f"table {shown(example.table)}, " if example.table else ""
@@ -171,9 +199,12 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
                 where = table + f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
         sys.exit(EXIT_FINDINGS)
-    _problems(report)
-    click.echo(_summary("pseudonymised", report), err=True)
-    if verify:
+    _problems(report, terminal)
+    if say:
+        click.echo(_summary("pseudonymised", report), err=True)
+        for line in _columns(report):
+            click.echo(line, err=True)
+    if verify and say:
         click.echo("leakguard: verified: no pseudonymised entity is detectable in the output", err=True)
     sys.exit(EXIT_CLEAN)
 
@@ -224,11 +255,11 @@ def reidentify_command(source: str, destination: str | None, key_file: str | Non
         if entity != "FR_NIR" or not spec.startswith("fpe"):
             raise click.BadParameter("reidentify reverses FR_NIR=fpe only", param_hint="--operator")
     key = _key(key_file)
+    terminal = Terminal()
     click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
-    on_progress: Callable[[str, int, int], None] | None
-    with _errors(), progress_reporter() as on_progress:
+    with _errors(), terminal.progress("reidentifying") as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
                                  batch_rows=batch_rows, force=force, operator=spec)
-    _problems(report)
+    _problems(report, terminal)
     click.echo(_summary("reidentified", report), err=True)
     sys.exit(EXIT_CLEAN)

@@ -32,6 +32,7 @@ from leakguard.parallel import cells_only, deferred_interrupts, forkserver_conte
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
+from leakguard.workers import check_main_guard
 
 _STOP = None
 
@@ -96,6 +97,7 @@ class ParallelRewriter:
     def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
+        check_main_guard(f"pseudonymisation with jobs={jobs}")
         context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         self.profile = NirProfile()
         self._workers: list[_Worker] = []

@@ -44,7 +44,7 @@ from leakguard.detect.key_columns import nir_key_columns
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
 from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
-from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.base import CellColumn, Chunk, LinePart
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 from leakguard.sources.windows import clip_findings
 
@@ -76,6 +76,8 @@ class ColumnEdit:
     positions: np.ndarray
     #: for each entity replaced as whole cells, the positions of those cells (JSON numbers need them)
     whole: dict[str, np.ndarray] = field(default_factory=dict)
+    #: spans replaced per entity (whole cells included), for the per-column summary
+    entities: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> np.ndarray:
@@ -96,6 +98,10 @@ class ChunkEdits:
     tokens: int = 0
     #: binary cells that are not UTF-8 text (not scanned, kept as they are), per column
     not_text: Counter[str] = field(default_factory=Counter)
+    #: the chunk's records are lines read as text (a text file, records that could not be parsed)
+    text: bool = False
+    #: set when the chunk is a window of a long line (its edits are part of that one line's)
+    part: LinePart | None = None
 
     def replacements(self) -> dict[str, pa.Array]:
         """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
@@ -128,7 +134,7 @@ class Rewriter:
 
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
-        out = ChunkEdits()
+        out = ChunkEdits(text=chunk.text, part=chunk.part)
         for column in chunk.columns:
             skipped = undecodable_cells(column.values)
             if skipped:
@@ -189,8 +195,8 @@ class Rewriter:
         starts = findings["start"].to_numpy()
         ends = findings["end"].to_numpy()
         entities = findings["entity"].combine_chunks().dictionary_encode()
-        for entity, count in _counts(findings):
-            counts[entity] += count
+        per_entity = Counter(dict(_counts(findings)))
+        counts.update(per_entity)
         kind = column.values.type
         values = column.values.dictionary_decode() if pa.types.is_dictionary(kind) else column.values
         if is_binary(values.type):
@@ -205,7 +211,7 @@ class Rewriter:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
         if pa.types.is_dictionary(kind):
             new = new.dictionary_encode().cast(kind)
-        return ColumnEdit(column.name, new, positions, whole)
+        return ColumnEdit(column.name, new, positions, whole, per_entity)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
