@@ -1,0 +1,145 @@
+"""The streaming accumulator: chunks and their findings in, exposure figures per table and for the run out.
+
+:class:`ExposureTracker` is fed by the scan driver (:func:`leakguard.scan.scan_files`, ``exposure=``) with
+each chunk of a table and the findings kept for it, and by :func:`leakguard.exposure.exposure` for
+in-memory tables. Per chunk it
+
+1. sets the entity mask of every record, findings or not (:mod:`.records`);
+2. reads the NIRs of the chunk's ``FR_NIR`` findings from its cells (:mod:`.cells`), turns their normal forms
+   into keyed identifiers (:mod:`.keyed`) and counts them, for the table and for the run (:mod:`.distinct`);
+3. for tables (not text lines), packs the quasi-identifiers of each record (:mod:`.quasi`) into keyed class
+   identifiers and counts the records per class (:mod:`.kanonymity`).
+
+Memory per table: the counts of its entity combinations, up to 100,000 NIR identifiers (then a 16 kB
+sketch), up to 10^6 classes (then a sample); one table is open at a time in ``leakguard scan``, and what is
+kept of a finished table is its figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.exposure.cells import span_texts
+from leakguard.exposure.distinct import EXACT_BOUND, DistinctCounter
+from leakguard.exposure.figures import Combination, Exposure
+from leakguard.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses
+from leakguard.exposure.keyed import KeyedIds, blocks, put_text
+from leakguard.exposure.quasi import ORDER, quasi_identifiers
+from leakguard.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, record_positions
+from leakguard.sources.base import Chunk
+from recognizers import nir
+
+_NIR_DOMAIN = 1
+_NIR_ENTITY = nir.ENTITY
+_BIRTH_ENTITY = "DATE_OF_BIRTH"
+
+
+def _of_entity(findings: pa.Table, entity: str) -> pa.Table:
+    """The findings of ``entity`` in records (not in names)."""
+    wanted = pc.and_(pc.equal(findings.column("entity"), entity), pc.greater_equal(findings.column("row"), 0))
+    return findings.filter(wanted)
+
+
+class _Table:
+    """The accumulators of one table."""
+
+    def __init__(self, bits: EntityBits, exact_bound: int, class_bound: int):
+        self.records = RecordEntities(bits)
+        self.persons = DistinctCounter(exact_bound)
+        self.classes = EquivalenceClasses(class_bound)
+        self.quasi_kinds: set[str] = set()
+        self.text = False
+
+
+class ExposureTracker:
+    """Exposure of the tables of a run, fed chunk by chunk.
+
+    ``key`` keys the identifiers of NIRs and classes (:mod:`.keyed`); by default a random key is made for
+    the run and forgotten with it. ``exact_bound`` and ``class_bound`` are the bounds of the exact distinct
+    count of NIRs and of the exact class counts.
+    """
+
+    def __init__(self, key: bytes | None = None, *, exact_bound: int = EXACT_BOUND,
+                 class_bound: int = CLASS_BOUND):
+        self.bits = EntityBits()
+        self.ids = KeyedIds(key)
+        self.exact_bound = exact_bound
+        self.class_bound = class_bound
+        self.persons = DistinctCounter(exact_bound)
+        self._tables: dict[str, _Table] = {}
+        self._records = 0
+        self._combinations: dict[int, int] = {}
+
+    def _table(self, path: str) -> _Table:
+        table = self._tables.get(path)
+        if table is None:
+            table = self._tables[path] = _Table(self.bits, self.exact_bound, self.class_bound)
+        return table
+
+    def add(self, path: str, chunk: Chunk, findings: pa.Table) -> None:
+        """Count the records of ``chunk`` of table ``path``, given the findings kept for them."""
+        table = self._table(path)
+        table.text = table.text or chunk.text
+        chunk_rows = chunk.rows.to_numpy()
+        masks = table.records.add(chunk_rows, findings)
+        nirs = _of_entity(findings, _NIR_ENTITY) if findings.num_rows else findings
+        at, texts = span_texts(chunk, nirs) if nirs.num_rows else (np.zeros(0, np.int64), pa.array([], pa.string()))
+        bodies = nir.body_array(texts)
+        if len(bodies):
+            ids = self.ids.of(self._nir_blocks(bodies))
+            table.persons.add(ids)
+            self.persons.add(ids)
+        if chunk.text or not len(chunk_rows):
+            return
+        births = _of_entity(findings, _BIRTH_ENTITY) if findings.num_rows else findings
+        birth_at, birth_texts = (span_texts(chunk, births) if births.num_rows
+                                 else (np.zeros(0, np.int64), pa.array([], pa.string())))
+        birth_records = record_positions(chunk_rows, births.column("row").to_numpy()[birth_at])
+        nir_records = record_positions(chunk_rows, nirs.column("row").to_numpy()[at])
+        quasi = quasi_identifiers(chunk, chunk_rows, (birth_records, birth_texts), (nir_records, bodies))
+        counted = quasi.present & (masks != 0)  # records about someone: holding personal data
+        if counted.any():
+            table.quasi_kinds |= quasi.kinds(counted)
+            table.classes.add(self.ids.of(quasi.blocks[counted]))
+
+    @staticmethod
+    def _nir_blocks(bodies: pa.Array) -> np.ndarray:
+        out = blocks(len(bodies), _NIR_DOMAIN)
+        put_text(out, 0, 13, bodies)
+        return out
+
+    def finish(self, path: str) -> Exposure:
+        """The figures of table ``path`` (zero records if nothing was added); its state is dropped."""
+        table = self._tables.pop(path, None) or _Table(self.bits, self.exact_bound, self.class_bound)
+        self._records += table.records.records
+        for mask, count in table.records.combinations.items():
+            self._combinations[mask] = self._combinations.get(mask, 0) + count
+        kinds = tuple(kind for kind in ORDER if kind in table.quasi_kinds)
+        k_anonymity = None if table.text else table.classes.figures(kinds)
+        return self._figures(table.records.records, table.records.combinations, table.persons, k_anonymity)
+
+    def summary(self) -> Exposure:
+        """The figures of the whole run: every finished table (call :meth:`finish` for each first)."""
+        return self._figures(self._records, self._combinations, self.persons, None)
+
+    def _figures(self, records: int, combinations: dict[int, int], persons: DistinctCounter,
+                 k_anonymity: object) -> Exposure:
+        by_entity: dict[str, int] = {}
+        breach = self.bits.mask(BREACH_PROFILE)
+        ranked = sorted(((mask, count) for mask, count in combinations.items() if mask),
+                        key=lambda item: (-item[1], -item[0].bit_count(), item[0]))
+        for mask, count in ranked:
+            for entity in self.bits.entities(mask):
+                by_entity[entity] = by_entity.get(entity, 0) + count
+        ordered = {entity: by_entity[entity] for entity in self.bits.entities(self.bits.mask(by_entity))}
+        return Exposure(
+            records=records,
+            records_with_personal_data=records - combinations.get(0, 0),
+            by_entity=ordered,
+            breach_profile_records=sum(count for mask, count in ranked if mask & breach == breach),
+            combinations=tuple(Combination(tuple(self.bits.entities(mask)), count) for mask, count in ranked),
+            persons=persons.count(),
+            k_anonymity=k_anonymity,  # type: ignore[arg-type]
+        )
