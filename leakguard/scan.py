@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -27,6 +28,9 @@ from leakguard.sources import iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.celltext import undecodable_cells
 from leakguard.sources.structure import named_texts
+
+if TYPE_CHECKING:
+    from leakguard.exposure import ExposureTracker
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
@@ -132,7 +136,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                batch_rows: int = 65_536, jobs: int = 1,
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
-               problem_filter: Callable[[str, int | None], bool] | None = None) -> ScanOutcome:
+               problem_filter: Callable[[str, int | None], bool] | None = None,
+               exposure: ExposureTracker | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
@@ -145,7 +150,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line).
+    ``leakguard: allow`` comment line). ``exposure`` (:class:`leakguard.exposure.ExposureTracker`) is fed
+    every chunk with the findings kept, and each file's figures go to the reporter in ``FileStats.exposure``;
+    the run's are ``exposure.summary()``.
     """
     from leakguard.report import FileStats
 
@@ -188,7 +195,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                     chunk, findings = item
                     records += len(chunk.rows)
                     _cells_by_column(chunk, cells, not_text)
-                    _report(path, findings, reporter, outcome, finding_filter)
+                    kept = _report(path, findings, reporter, outcome, finding_filter)
+                    if exposure is not None:
+                        exposure.add(path, chunk, kept)
                     if on_progress is not None:
                         on_progress(path, records, size)
             except SourceError as error:
@@ -203,13 +212,14 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                                  None, fatal=True)
             outcome.records += records
             reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                               seconds=time.perf_counter() - started, cells_not_text=not_text))
+                                               seconds=time.perf_counter() - started, cells_not_text=not_text,
+                                               exposure=exposure.finish(path) if exposure is not None else None))
     return outcome
 
 
 def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcome,
-            finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> None:
-    """Filter, count and report findings of ``path``."""
+            finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> pa.Table:
+    """Filter, count and report findings of ``path``; the findings kept."""
     if finding_filter is not None and findings.num_rows:
         findings = finding_filter(path, findings)
     if findings.num_rows:
@@ -217,6 +227,7 @@ def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcom
         for entity, count in zip(*_count_entities(findings)):
             outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
         reporter.findings(path, findings)  # type: ignore[attr-defined]
+    return findings
 
 
 def _message(error: SourceError) -> str:

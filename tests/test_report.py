@@ -284,6 +284,7 @@ def test_json_document_holds_the_jsonl_findings_and_the_same_summary(files):
             "errors",
             "errors_omitted",
             "cells_not_text",
+            "exposure",
         }
         assert [(e["message"], e["row"], e["fatal"]) for e in file["errors"]] == case.problems
 

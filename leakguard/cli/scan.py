@@ -14,6 +14,7 @@ from leakguard.cli.common import (
     report_errors_on_stderr,
 )
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
+from leakguard.exposure import ExposureTracker
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
@@ -76,6 +77,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     for given, why in expanded.skipped:
         click.echo(f"leakguard: note: {shown(f'{given}: {why}', path=True, show_values=show_values)}; not scanned",
                    err=True)
+    exposure = ExposureTracker()
     with atomic_output(output) as out:
         reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
         with progress_reporter() as on_progress:
@@ -83,7 +85,8 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                  finding_filter=finding_filter,
                                  problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                 is not None)
+                                 is not None, exposure=exposure)
+        reporter.exposure(exposure.summary())
         reporter.close()
     if baseline is not None and finding_filter.unchecked:
         click.echo(f"leakguard: error: {key_missing_message(baseline)}", err=True)

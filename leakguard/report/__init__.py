@@ -8,6 +8,7 @@ The scan driver streams events to one :class:`Reporter`, file by file::
     reporter.problem("dump.parquet", "line 12: not JSON", row=12)   # a recoverable fault
     reporter.file_done("dump.parquet", FileStats(records=..., cells_by_column={...}, bytes=..., seconds=...))
     reporter.problem("gone.csv", "cannot read: permission denied", None, fatal=True)  # an unreadable file
+    reporter.exposure(tracker.summary())                  # the run's exposure, when computed (once)
     reporter.close()                                      # the summary, or the whole json/sarif document
 
 Events of several files may interleave; a fatal problem may come with or without ``file_started`` and
@@ -26,11 +27,14 @@ Formats (see each module):
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, TextIO, get_args
+from typing import TYPE_CHECKING, Literal, Protocol, TextIO, get_args
 
 import pyarrow as pa
 
 from leakguard.report.summary import FileStats, ScanSummary
+
+if TYPE_CHECKING:
+    from leakguard.exposure import Exposure
 
 __all__ = ["FORMATS", "FileStats", "Format", "Reporter", "ScanSummary", "make_reporter"]
 
@@ -58,6 +62,10 @@ class Reporter(Protocol):
 
     def file_done(self, path: str, stats: FileStats) -> None:
         """``path`` is scanned; ``stats`` counts its records and the non-null cells of each column."""
+
+    def exposure(self, figures: Exposure) -> None:
+        """The record-level exposure of the whole run (:mod:`leakguard.exposure`), once, before ``close``;
+        each file's is in its ``FileStats.exposure``."""
 
     def close(self) -> None:
         """Write the summary (``table``, ``jsonl``) or the whole document (``json``, ``sarif``) and flush."""
