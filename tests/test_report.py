@@ -428,6 +428,7 @@ def test_undecodable_file_names_do_not_break_a_utf8_output():
         "json": r"exports/b\\xe9n\\xe9ficiaires.csv",  # the backslash escaped by JSON
         "jsonl": r"exports/b\\xe9n\\xe9ficiaires.csv",
         "sarif": "exports/b%E9n%E9ficiaires.csv",
+        "html": r"exports/b\xe9n\xe9ficiaires.csv",
     }
     for fmt in FORMATS:
         buffer = io.BytesIO()

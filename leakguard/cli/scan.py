@@ -27,6 +27,8 @@ from leakguard.suppress import FindingFilter
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Report format.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the html report.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
@@ -49,7 +51,7 @@ from leakguard.suppress import FindingFilter
 @click.option("--baseline-key-file", type=click.Path(dir_okay=False, path_type=str),
               help="The baseline key (default: $LEAKGUARD_BASELINE_KEY, else .leakguard.key beside the "
                    "baseline).")
-def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
+def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
                  baseline_file: str | None, baseline_key_file: str | None) -> None:
@@ -79,7 +81,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                    err=True)
     exposure = ExposureTracker()
     with atomic_output(output) as out:
-        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
+        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values, lang=lang), show_values)
         with progress_reporter() as on_progress:
             outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
