@@ -38,3 +38,15 @@ def run_cli(key: bytes) -> Callable[..., Result]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Callable[..., object]:
+    """``browser(javascript=True)``: a context manager giving a real headless Chromium (:mod:`tests.browser`);
+    the tests that use it are skipped, with the reason, where Chromium or ChromeDriver is not installed."""
+    from tests import browser as chromium
+
+    reason = chromium.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    return chromium.chromium
