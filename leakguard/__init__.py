@@ -7,7 +7,9 @@ Library entry points (the CLI is a thin shell over them):
 * :func:`scan_path` — one file (Parquet, CSV, JSON lines, text/logs, ``.gz``), chunk by chunk, and
   :func:`scan_files` — files and directories, with a reporter (what ``leakguard scan`` runs);
 * :func:`pseudonymise_table`, :func:`pseudonymise_batches` and :func:`pseudonymise_file` — keyed,
-  join-preserving, format-preserving rewriting.
+  join-preserving, format-preserving rewriting;
+* :func:`exposure` — record-level exposure of a table: records per entity and per combination of entities,
+  the breach profile, distinct persons, k-anonymity (:mod:`leakguard.report.exposure`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ __version__ = "0.1.0"
 
 # The library entry points (after __version__: the modules below read it).
 from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
+from leakguard.report.exposure import exposure
 from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
 
 __all__ = [
     "__version__",
+    "exposure",
     "pseudonymise_batches",
     "pseudonymise_file",
     "pseudonymise_table",

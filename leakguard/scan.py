@@ -30,7 +30,7 @@ from leakguard.sources.celltext import undecodable_cells
 from leakguard.sources.structure import named_texts
 
 if TYPE_CHECKING:
-    from leakguard.exposure import ExposureTracker
+    from leakguard.report.exposure import ExposureTracker
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
@@ -150,7 +150,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line). ``exposure`` (:class:`leakguard.exposure.ExposureTracker`) is fed
+    ``leakguard: allow`` comment line). ``exposure`` (:class:`leakguard.report.exposure.ExposureTracker`) is fed
     every chunk with the findings kept, and each file's figures go to the reporter in ``FileStats.exposure``;
     the run's are ``exposure.summary()``.
     """

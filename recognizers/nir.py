@@ -59,6 +59,12 @@ ENTITY = "FR_NIR"
 #: Sex digits of a NIR proper, and of NIA/temporary numbers.
 NIR_SEX_DIGITS = "12"
 TEMPORARY_SEX_DIGITS = "3478"
+#: The sex a first digit states: odd for a man, even for a woman.
+MALE_DIGITS = "137"
+FEMALE_DIGITS = "248"
+#: The normal form of a NIR is its first 13 characters (the key is computed from them), separators removed,
+#: ``2a``/``2b`` upper-cased.
+BODY_LENGTH = 13
 
 _SEPARATORS_RE = re.compile(f"{SEP_CLASS_PY}+")
 
@@ -343,23 +349,3 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
     return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)
 
-
-def body_array(values: pa.Array) -> pa.Array:
-    """Vectorised: the first 13 characters of each compact NIR (the key left out, being computed from them),
-    the normal form under which one person's NIR is counted and pseudonymised however it is written."""
-    return pc.utf8_slice_codeunits(compact_array(values), 0, 13)
-
-
-def sex_array(numbers: pa.Array) -> pa.Array:
-    """Vectorised: the sex a compact NIR or NIA states by its first digit, ``"M"`` (1, 3, 7) or ``"F"`` (2, 4,
-    8); null for anything else."""
-    first = pc.utf8_slice_codeunits(numbers, 0, 1)
-    male = pc.is_in(first, pa.array(["1", "3", "7"]))
-    female = pc.is_in(first, pa.array(["2", "4", "8"]))
-    return pc.case_when(pc.make_struct(male, female), pa.scalar("M"), pa.scalar("F"))
-
-
-def birth_year_array(numbers: pa.Array) -> pa.Array:
-    """Vectorised: the two digits of the year of birth of each compact NIR or NIA (the century is not
-    written)."""
-    return pc.utf8_slice_codeunits(numbers, 1, 3)

@@ -1,4 +1,4 @@
-"""Record-level exposure (``leakguard.exposure``) against the ground truth of generated tables and logs, and
+"""Record-level exposure (``leakguard.report.exposure``) against the ground truth of generated tables and logs, and
 against direct computations: entity combinations, the breach profile, distinct persons (exact, then a
 HyperLogLog sketch within its stated error), k-anonymity; and the figures in the json and jsonl formats."""
 
@@ -18,15 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakguard.detect.engine import DetectOptions
-from leakguard.exposure import BREACH_PROFILE, ExposureTracker, exposure
-from leakguard.exposure.cells import cell_text, span_texts
-from leakguard.exposure.distinct import DistinctCounter, HyperLogLog
-from leakguard.exposure.kanonymity import EquivalenceClasses
-from leakguard.exposure.keyed import KeyedIds, blocks, put_text
-from leakguard.exposure.quasi import birth_dates, column_kind
-from leakguard.exposure.records import EntityBits, RecordEntities
 from leakguard.pseudonymise.keys import generate_key
 from leakguard.pseudonymise.normalise import nir_form
+from leakguard.report.exposure import BREACH_PROFILE, ExposureTracker, exposure
+from leakguard.report.exposure.cells import cell_text, span_texts
+from leakguard.report.exposure.distinct import DistinctCounter, HyperLogLog
+from leakguard.report.exposure.kanonymity import EquivalenceClasses
+from leakguard.report.exposure.keyed import KeyedIds, blocks, put_text
+from leakguard.report.exposure.quasi import birth_dates, column_kind
+from leakguard.report.exposure.records import EntityBits, RecordEntities
 from leakguard.scan import scan_path, scan_table
 from leakguard.sources import table_to_columns
 from leakguard.sources.base import Chunk
@@ -218,7 +218,7 @@ def quasi_table(n: int, seed: int) -> pa.Table:
 
 
 def direct_k_anonymity(table: pa.Table) -> dict[str, object]:
-    """k-anonymity computed record by record in plain Python, from the rules of leakguard.exposure.quasi."""
+    """k-anonymity computed record by record in plain Python, from the rules of leakguard.report.exposure.quasi."""
     sexes = {"H": "M", "M.": "M", "homme": "M", "F": "F", "Mme": "F", "femme": "F"}
     classes: Counter[tuple] = Counter()
     for row in table.to_pylist():
@@ -304,12 +304,11 @@ ENTITY_NAMES = ["FR_NIR", "PERSON", "IBAN_CODE", "FR_NEW_ENTITY"]
 @given(records=st.integers(1, 40), items=st.lists(st.tuples(st.integers(0, 39), st.sampled_from(ENTITY_NAMES))))
 def test_record_masks_are_the_sets_of_entities_of_each_record(records, items):
     items = [(row, entity) for row, entity in items if row < records]
-    findings = pa.table({"row": pa.array([r for r, _ in items], pa.int64()),
-                         "entity": pa.array([e for _, e in items], pa.string())})
+    entities = sorted({entity for _, entity in items})
     bits = EntityBits()
     counter = RecordEntities(bits)
-    masks = counter.add(np.arange(100, 100 + records), findings.set_column(
-        0, "row", pc.add(findings["row"], 100)))
+    masks = counter.add(np.arange(100, 100 + records), np.array([100 + row for row, _ in items], np.int64),
+                        np.array([entities.index(entity) for _, entity in items], np.int64), entities)
     expected = [frozenset(e for r, e in items if r == row) for row in range(records)]
     assert [frozenset(bits.entities(int(m))) for m in masks] == expected
     assert sum(counter.combinations.values()) == records

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from leakguard.cli import cli
-from leakguard.exposure.cells import cell_text
 from leakguard.pseudonymise.normalise import nir_form
+from leakguard.report.exposure.cells import cell_text
 from leakguard.report.html_text import number
 from synthetic.exposure import claims, sparse_beneficiaries
 from synthetic.logs import gateway_log

@@ -14,10 +14,10 @@ from leakguard.cli.common import (
     report_errors_on_stderr,
 )
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
-from leakguard.exposure import ExposureTracker
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
+from leakguard.report.exposure import ExposureTracker
 from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter

@@ -36,7 +36,7 @@ import pyarrow as pa
 from leakguard.report.summary import FileStats, ScanSummary
 
 if TYPE_CHECKING:
-    from leakguard.exposure import Exposure
+    from leakguard.report.exposure import Exposure
 
 __all__ = ["FORMATS", "FileStats", "Format", "Reporter", "ScanSummary", "make_reporter"]
 
@@ -66,7 +66,7 @@ class Reporter(Protocol):
         """``path`` is scanned; ``stats`` counts its records and the non-null cells of each column."""
 
     def exposure(self, figures: Exposure) -> None:
-        """The record-level exposure of the whole run (:mod:`leakguard.exposure`), once, before ``close``;
+        """The record-level exposure of the whole run (:mod:`leakguard.report.exposure`), once, before ``close``;
         each file's is in its ``FileStats.exposure``."""
 
     def close(self) -> None:

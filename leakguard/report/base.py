@@ -19,7 +19,7 @@ import pyarrow as pa
 from leakguard.report.summary import FileStats, FileSummary, ScanSummary
 
 if TYPE_CHECKING:
-    from leakguard.exposure import Exposure
+    from leakguard.report.exposure import Exposure
 
 
 class BaseReporter:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from leakguard.exposure import Combination
+from leakguard.report.exposure import Combination
 
 ROW = 24
 COLUMN = 26

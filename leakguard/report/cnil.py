@@ -3,7 +3,7 @@
 The notification names the *categories* of personal data concerned, the approximate number of persons and
 the approximate number of records. :data:`CATEGORIES` maps each entity to the category the CNIL's
 notification form uses for it (in French, and in English for ``--lang en``); :func:`categories` lists the
-categories of the entities found, in the form's order. The numbers come from :mod:`leakguard.exposure`.
+categories of the entities found, in the form's order. The numbers come from :mod:`leakguard.report.exposure`.
 """
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ import jinja2
 
 from leakguard import __version__
 from leakguard.detect.names import describe
-from leakguard.exposure import BREACH_PROFILE, Exposure
-from leakguard.exposure.distinct import EXACT_BOUND, PRECISION
 from leakguard.report import charts, cnil
 from leakguard.report.base import BaseReporter
+from leakguard.report.exposure import BREACH_PROFILE, Exposure
+from leakguard.report.exposure.distinct import EXACT_BOUND, PRECISION
 from leakguard.report.html_text import ENTITY_LABELS, LANGUAGES, QUASI_LABELS, TEXTS, number, percent
 from leakguard.report.summary import FileSummary, entity_order
 from leakguard.report.text import printable, shown

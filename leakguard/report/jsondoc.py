@@ -29,7 +29,7 @@ without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only 
 column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
 counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``cells_not_text`` counts, per
 column, the binary cells that are not UTF-8 text and were not scanned. ``exposure`` is the record-level
-exposure of the file (:mod:`leakguard.exposure`; null when not computed), the summary's that of the whole
+exposure of the file (:mod:`leakguard.report.exposure`; null when not computed), the summary's that of the whole
 run (its ``persons`` counted across files, its ``k_anonymity`` null). ``version`` changes only
 when a field changes meaning or disappears.
 """

@@ -35,7 +35,7 @@ from leakguard.findings import ENTITIES
 from leakguard.report.text import shown_in_json
 
 if TYPE_CHECKING:
-    from leakguard.exposure import Exposure
+    from leakguard.report.exposure import Exposure
 
 #: How many of the first record indices each aggregate keeps (table: line numbers of text files).
 FIRST_ROWS = 5
@@ -50,7 +50,7 @@ class FileStats:
     ``cells_by_column`` counts the non-null cells scanned in each logical column (dotted paths for nested
     data); a text or log file has the single key ``None`` (its lines). ``cells_not_text`` counts, per column,
     the binary cells that are not UTF-8 text and were not scanned (:mod:`leakguard.sources.celltext`).
-    ``exposure``: the file's record-level exposure (:mod:`leakguard.exposure`), when the driver computed it.
+    ``exposure``: the file's record-level exposure (:mod:`leakguard.report.exposure`), when the driver computed it.
     """
 
     records: int = 0

@@ -13,6 +13,8 @@ decimals of scale 0 as their decimal string, floats of whole numbers as integers
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -70,14 +72,10 @@ def _positions(column_rows: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, n
     return (at if order is None else order[at]), present
 
 
-def span_texts(chunk: Chunk, findings: pa.Table) -> tuple[np.ndarray, pa.Array]:
-    """The text of each finding's span: ``(positions, texts)``, ``positions`` indexing ``findings``.
-
-    Findings whose cell is not in the chunk (names, ``row`` -1) are left out. Spans that are whole cells are
-    taken in Arrow; the others (a NIR inside a comment) are cut in Python, one by one.
-    """
-    positions: list[np.ndarray] = []
-    texts: list[pa.Array] = []
+def finding_cells(chunk: Chunk, findings: pa.Table) -> Iterator[tuple[np.ndarray, pa.Array]]:
+    """For each column of the chunk holding some of the findings: the positions of those findings (indexing
+    ``findings``) and their cells, as stored (not turned into text). Findings whose cell is not in the chunk
+    (names, ``row`` -1) are left out."""
     rows = findings.column("row").to_numpy()
     columns = findings.column("column")
     names = [None] if chunk.text else [n for n in pc.unique(columns).to_pylist() if n is not None]
@@ -92,11 +90,23 @@ def span_texts(chunk: Chunk, findings: pa.Table) -> tuple[np.ndarray, pa.Array]:
             mine = mine[rows[mine] >= 0]
         at, present = _positions(column.rows.to_numpy(), rows[mine])
         mine, at = mine[present], at[present]
-        if len(mine) == 0:
-            continue
-        cells = cell_text(column.values.take(pa.array(at)))
-        starts = findings.column("start").to_numpy()[mine]
-        ends = findings.column("end").to_numpy()[mine]
+        if len(mine):
+            yield mine, column.values.take(pa.array(at))
+
+
+def span_texts(chunk: Chunk, findings: pa.Table) -> tuple[np.ndarray, pa.Array]:
+    """The text of each finding's span: ``(positions, texts)``, ``positions`` indexing ``findings``.
+
+    Spans that are whole cells are taken in Arrow; the others (a NIR inside a comment) are cut in Python, one
+    by one.
+    """
+    positions: list[np.ndarray] = []
+    texts: list[pa.Array] = []
+    all_starts = findings.column("start").to_numpy()
+    all_ends = findings.column("end").to_numpy()
+    for mine, values in finding_cells(chunk, findings):
+        cells = cell_text(values)
+        starts, ends = all_starts[mine], all_ends[mine]
         lengths = pc.fill_null(pc.utf8_length(cells), -1).to_numpy(zero_copy_only=False)
         partial = ~((starts == 0) & (ends == lengths))
         if partial.any():

@@ -1,7 +1,7 @@
 """The streaming accumulator: chunks and their findings in, exposure figures per table and for the run out.
 
 :class:`ExposureTracker` is fed by the scan driver (:func:`leakguard.scan.scan_files`, ``exposure=``) with
-each chunk of a table and the findings kept for it, and by :func:`leakguard.exposure.exposure` for
+each chunk of a table and the findings kept for it, and by :func:`leakguard.report.exposure.exposure` for
 in-memory tables. Per chunk it
 
 1. sets the entity mask of every record, findings or not (:mod:`.records`);
@@ -21,13 +21,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.exposure.cells import span_texts
-from leakguard.exposure.distinct import EXACT_BOUND, DistinctCounter
-from leakguard.exposure.figures import Combination, Exposure
-from leakguard.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses
-from leakguard.exposure.keyed import KeyedIds, blocks, put_text
-from leakguard.exposure.quasi import ORDER, quasi_identifiers
-from leakguard.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, record_positions
+from leakguard.report.exposure.cells import span_texts
+from leakguard.report.exposure.distinct import EXACT_BOUND, DistinctCounter, sorted_unique
+from leakguard.report.exposure.figures import Combination, Exposure
+from leakguard.report.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses
+from leakguard.report.exposure.keyed import KeyedIds, blocks
+from leakguard.report.exposure.nirs import normal_forms
+from leakguard.report.exposure.quasi import ORDER, birth_dates_of, quasi_identifiers
+from leakguard.report.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, record_positions
 from leakguard.sources.base import Chunk
 from recognizers import nir
 
@@ -36,10 +37,20 @@ _NIR_ENTITY = nir.ENTITY
 _BIRTH_ENTITY = "DATE_OF_BIRTH"
 
 
-def _of_entity(findings: pa.Table, entity: str) -> pa.Table:
-    """The findings of ``entity`` in records (not in names)."""
-    wanted = pc.and_(pc.equal(findings.column("entity"), entity), pc.greater_equal(findings.column("row"), 0))
-    return findings.filter(wanted)
+_SPAN = ["row", "column", "start", "end"]
+
+
+def _entity_codes(findings: pa.Table) -> tuple[np.ndarray, list[str]]:
+    """The entity of each finding as a code, and the entity of each code (one dictionary encoding)."""
+    if findings.num_rows == 0:
+        return np.zeros(0, np.int32), []
+    encoded = pc.dictionary_encode(findings.column("entity").combine_chunks())
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+
+def _is(codes: np.ndarray, entities: list[str], entity: str) -> np.ndarray:
+    """Which findings are of ``entity``."""
+    return codes == entities.index(entity) if entity in entities else np.zeros(len(codes), bool)
 
 
 class _Table:
@@ -83,31 +94,41 @@ class ExposureTracker:
         table = self._table(path)
         table.text = table.text or chunk.text
         chunk_rows = chunk.rows.to_numpy()
-        masks = table.records.add(chunk_rows, findings)
-        nirs = _of_entity(findings, _NIR_ENTITY) if findings.num_rows else findings
-        at, texts = span_texts(chunk, nirs) if nirs.num_rows else (np.zeros(0, np.int64), pa.array([], pa.string()))
-        bodies = nir.body_array(texts)
-        if len(bodies):
-            ids = self.ids.of(self._nir_blocks(bodies))
+        rows = findings.column("row").to_numpy()
+        in_records = rows >= 0  # row -1: a name, not a record
+        codes, entities = _entity_codes(findings)
+        masks = table.records.add(chunk_rows, rows[in_records], codes[in_records], entities)
+        nir_records, forms = self._nirs(chunk, findings, np.flatnonzero(_is(codes, entities, _NIR_ENTITY)
+                                                                         & in_records))
+        if len(forms):
+            ids = sorted_unique(self.ids.of(self._nir_blocks(forms)))
             table.persons.add(ids)
             self.persons.add(ids)
         if chunk.text or not len(chunk_rows):
             return
-        births = _of_entity(findings, _BIRTH_ENTITY) if findings.num_rows else findings
-        birth_at, birth_texts = (span_texts(chunk, births) if births.num_rows
-                                 else (np.zeros(0, np.int64), pa.array([], pa.string())))
+        births = findings.select(_SPAN).take(np.flatnonzero(_is(codes, entities, _BIRTH_ENTITY) & in_records))
+        birth_at, dates = birth_dates_of(chunk, births)
         birth_records = record_positions(chunk_rows, births.column("row").to_numpy()[birth_at])
-        nir_records = record_positions(chunk_rows, nirs.column("row").to_numpy()[at])
-        quasi = quasi_identifiers(chunk, chunk_rows, (birth_records, birth_texts), (nir_records, bodies))
+        quasi = quasi_identifiers(chunk, chunk_rows, (birth_records, dates),
+                                  (record_positions(chunk_rows, nir_records), forms))
         counted = quasi.present & (masks != 0)  # records about someone: holding personal data
         if counted.any():
             table.quasi_kinds |= quasi.kinds(counted)
             table.classes.add(self.ids.of(quasi.blocks[counted]))
 
     @staticmethod
-    def _nir_blocks(bodies: pa.Array) -> np.ndarray:
-        out = blocks(len(bodies), _NIR_DOMAIN)
-        put_text(out, 0, 13, bodies)
+    def _nirs(chunk: Chunk, findings: pa.Table, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The records (indices) and normal forms of the NIR findings at ``positions``, read from the chunk."""
+        nirs = findings.select(_SPAN).take(positions)
+        at, texts = span_texts(chunk, nirs)
+        forms = normal_forms(texts)
+        whole = forms[:, -1] != 0 if len(forms) else np.zeros(0, bool)  # all 13 characters: a NIR's body
+        return nirs.column("row").to_numpy()[at][whole], forms[whole]
+
+    @staticmethod
+    def _nir_blocks(forms: np.ndarray) -> np.ndarray:
+        out = blocks(len(forms), _NIR_DOMAIN)
+        out[:, : forms.shape[1]] = forms
         return out
 
     def finish(self, path: str) -> Exposure:

@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from leakguard.findings import ENTITIES
 
@@ -73,21 +71,16 @@ class RecordEntities:
         self.records = 0
         self.combinations: dict[int, int] = {}
 
-    def add(self, chunk_rows: np.ndarray, findings: pa.Table) -> np.ndarray:
+    def add(self, chunk_rows: np.ndarray, rows: np.ndarray, codes: np.ndarray, entities: list[str]) -> np.ndarray:
         """Count the records of a chunk (``chunk_rows``: every record index, with or without findings) given
-        the chunk's findings; returns the mask of each record of the chunk."""
+        its findings in records: their ``rows`` and entities (``entities[codes[i]]``); returns the mask of each
+        record of the chunk."""
         masks = np.zeros(len(chunk_rows), np.uint64)
-        rows = findings.column("row").to_numpy()
-        records = rows >= 0  # row -1: a name, not a record
-        if findings.num_rows and records.any():
-            encoded = pc.dictionary_encode(findings.column("entity")).combine_chunks()
-            codes = encoded.indices.to_numpy(zero_copy_only=False)[records]
-            positions = record_positions(chunk_rows, rows[records])
-            bit_of = [self.bits.bit(entity) for entity in encoded.dictionary.to_pylist()]
-            held = np.zeros((len(bit_of), len(chunk_rows)), bool)
-            held[codes, positions] = True
-            for code, bit in enumerate(bit_of):
-                masks[held[code]] |= np.uint64(1) << np.uint64(bit)
+        if len(rows):
+            held = np.zeros((len(entities), len(chunk_rows)), bool)
+            held[codes, record_positions(chunk_rows, rows)] = True
+            for code, entity in enumerate(entities):
+                masks[held[code]] |= np.uint64(1) << np.uint64(self.bits.bit(entity))
         values, counts = np.unique(masks, return_counts=True)
         for mask, count in zip(values.tolist(), counts.tolist()):
             self.combinations[mask] = self.combinations.get(mask, 0) + count

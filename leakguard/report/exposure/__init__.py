@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from leakguard.exposure.distinct import DistinctCount
-from leakguard.exposure.figures import Combination, Exposure
-from leakguard.exposure.kanonymity import KAnonymity
-from leakguard.exposure.records import BREACH_PROFILE
-from leakguard.exposure.tracker import ExposureTracker
+from leakguard.report.exposure.distinct import DistinctCount
+from leakguard.report.exposure.figures import Combination, Exposure
+from leakguard.report.exposure.kanonymity import KAnonymity
+from leakguard.report.exposure.records import BREACH_PROFILE
+from leakguard.report.exposure.tracker import ExposureTracker
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import DetectOptions

@@ -39,7 +39,7 @@ def _leading_zeros(values: np.ndarray) -> np.ndarray:
 class HyperLogLog:
     """A HyperLogLog sketch of 64-bit identifiers (uniformly distributed: keyed, :mod:`.keyed`).
 
-    >>> from leakguard.exposure.keyed import KeyedIds, blocks
+    >>> from leakguard.report.exposure.keyed import KeyedIds, blocks
     >>> values = blocks(1000, 1)
     >>> values[:, :8] = np.arange(1000, dtype="<u8").view(np.uint8).reshape(-1, 8)
     >>> sketch = HyperLogLog(precision=10)
@@ -99,6 +99,14 @@ class DistinctCount:
                 "relative_standard_error": round(self.relative_error, 6)}
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort and a comparison: faster than ``np.unique`` on ``uint64``)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
 class DistinctCounter:
     """Distinct keyed identifiers: exact up to ``exact_bound``, a HyperLogLog sketch beyond.
 
@@ -118,7 +126,7 @@ class DistinctCounter:
         if len(ids) == 0:
             return
         if self._exact is not None:
-            merged = np.union1d(self._exact, np.asarray(ids, np.uint64))
+            merged = sorted_unique(np.concatenate([self._exact, np.asarray(ids, np.uint64)]))
             if len(merged) <= self.exact_bound:
                 self._exact = merged
                 return

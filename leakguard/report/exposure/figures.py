@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leakguard.exposure.distinct import DistinctCount
-from leakguard.exposure.kanonymity import KAnonymity
-from leakguard.exposure.records import BREACH_PROFILE
+from leakguard.report.exposure.distinct import DistinctCount
+from leakguard.report.exposure.kanonymity import KAnonymity
+from leakguard.report.exposure.records import BREACH_PROFILE
 
 #: Combinations listed in the machine formats (the most frequent first); the others are counted.
 COMBINATIONS_SHOWN = 32

@@ -10,7 +10,7 @@ permutation: distinct blocks give distinct cipher blocks, so two values share an
 which value an identifier stands for. The identifiers are uniform, as a HyperLogLog sketch and the sampling
 of equivalence classes need.
 
-The key is the one given (``leakguard.exposure(..., key=...)``), else 32 random bytes made for the run and
+The key is the one given (``leakguard.report.exposure(..., key=...)``), else 32 random bytes made for the run and
 never written anywhere: identifiers of two runs cannot be compared, and nothing outlives the process but
 counts. All blocks of an array go through one call of the ``cryptography`` library (OpenSSL, AES-NI), so
 10^6 values take milliseconds.
@@ -63,20 +63,29 @@ def blocks(count: int, domain: int) -> np.ndarray:
     return out
 
 
-def put_text(out: np.ndarray, offset: int, width: int, texts: pa.Array) -> None:
-    """Write the UTF-8 bytes of each text (its first ``width`` bytes; a null writes nothing) into the blocks
-    ``out`` at byte ``offset``, in one vectorised gather."""
-    if len(texts) == 0:
-        return
+def text_bytes(texts: pa.Array, width: int) -> np.ndarray:
+    """The first ``width`` UTF-8 bytes of each text, zero-padded, as a ``uint8`` array of shape ``(n, width)``
+    (a null is all zeros); one vectorised gather over the Arrow buffers."""
+    n = len(texts)
     texts = pc.fill_null(texts.cast(pa.string()), "")
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset: texts.offset + len(texts) + 1]
+    if n == 0:
+        return np.zeros((0, width), np.uint8)
+    offsets = np.frombuffer(texts.buffers()[1], np.int32)[texts.offset: texts.offset + n + 1]
     if offsets[-1] == offsets[0]:
-        return  # every text is empty
+        return np.zeros((n, width), np.uint8)  # every text is empty
     data = np.frombuffer(texts.buffers()[2], np.uint8)
-    lengths = np.minimum(np.diff(offsets), width)
+    lengths = np.diff(offsets)
+    if bool(np.all(lengths == width)):
+        return data[offsets[0]: offsets[-1]].reshape(n, width).copy()
     columns = np.arange(width)
     index = offsets[:-1, None] + columns[None, :]
-    inside = columns[None, :] < lengths[:, None]
-    out[:, offset: offset + width] = np.where(inside, data[np.minimum(index, len(data) - 1)], 0)
+    inside = columns[None, :] < np.minimum(lengths, width)[:, None]
+    return np.where(inside, data[np.minimum(index, len(data) - 1)], 0).astype(np.uint8)
+
+
+def put_text(out: np.ndarray, offset: int, width: int, texts: pa.Array) -> None:
+    """Write the first ``width`` UTF-8 bytes of each text (:func:`text_bytes`) into the blocks ``out`` at byte
+    ``offset``."""
+    out[:, offset: offset + width] = text_bytes(texts, width)

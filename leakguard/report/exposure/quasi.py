@@ -30,12 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.hints import words
-from leakguard.exposure.cells import cell_text
-from leakguard.exposure.keyed import blocks, put_text
-from leakguard.exposure.records import record_positions
 from leakguard.pseudonymise.dates import parse_date
+from leakguard.report.exposure.cells import cell_text, finding_cells, span_texts
+from leakguard.report.exposure.keyed import blocks, put_text
+from leakguard.report.exposure.nirs import birth_years, sexes
+from leakguard.report.exposure.records import record_positions
 from leakguard.sources.base import Chunk
-from recognizers import nir
 from recognizers.spec import fold
 
 #: Names of the quasi-identifiers as the machine formats list them.
@@ -75,27 +75,52 @@ def column_kind(name: str) -> str | None:
 
 
 def birth_dates(texts: pa.Array) -> np.ndarray:
-    """``YYYYMMDD`` of each date text (0 where none is read): ISO, day/month/year and ``YYYYMMDD`` forms in
-    Arrow, the rest (``12 mai 1985``) by :func:`leakguard.pseudonymise.dates.parse_date`, value by value."""
+    """``YYYYMMDD`` of each date text (0 where none is read): ``1985-05-12`` and ``12/05/1985`` in Arrow (the
+    forms of date columns), any other form :func:`leakguard.pseudonymise.dates.parse_date` reads (``12 mai
+    1985``, ``19850512``, ``1985-05-12T00:00:00``) value by value."""
     texts = pc.utf8_trim_whitespace(texts)
     out = np.zeros(len(texts), np.int32)
-    for pattern in (r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$",
-                    r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})$",
-                    r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$"):
-        parts = pc.extract_regex(texts, pattern)
-        found = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False) & (out == 0)
-        if not found.any():
+    for shape, year, month, day in _FAST_DATES:
+        found = pc.fill_null(pc.match_substring_regex(texts, shape), False)
+        read = found.to_numpy(zero_copy_only=False) & (out == 0)
+        if not read.any():
             continue
-        ymd = [pc.cast(pc.fill_null(pc.struct_field(parts, key), "0"), pa.int32()).to_numpy(zero_copy_only=False)
-               for key in ("y", "m", "d")]
-        out[found] = (ymd[0] * 10_000 + ymd[1] * 100 + ymd[2])[found]
+        shaped = pc.if_else(found, texts, pa.scalar("0" * 10))  # any slice of it reads as 0
+        ymd = [pc.cast(pc.utf8_slice_codeunits(shaped, start, start + width), pa.int32())
+               .to_numpy(zero_copy_only=False) for start, width in ((year, 4), (month, 2), (day, 2))]
+        out[read] = (ymd[0] * 10_000 + ymd[1] * 100 + ymd[2])[read]
     rest = np.flatnonzero((out == 0) & pc.is_valid(texts).to_numpy(zero_copy_only=False))
-    if len(rest):
-        for i, text in zip(rest.tolist(), texts.take(pa.array(rest)).to_pylist()):
-            written = parse_date(text)
-            if written is not None:
-                out[i] = written.date.year * 10_000 + written.date.month * 100 + written.date.day
+    for i, text in zip(rest.tolist(), texts.take(pa.array(rest, pa.int64())).to_pylist()):
+        written = parse_date(text)
+        if written is not None:
+            out[i] = written.date.year * 10_000 + written.date.month * 100 + written.date.day
     return out
+
+
+#: Date forms read in Arrow: a shape, and where the year, month and day start.
+_FAST_DATES = ((r"^\d{4}-\d{2}-\d{2}$", 0, 5, 8), (r"^\d{2}/\d{2}/\d{4}$", 6, 3, 0))
+
+
+def birth_dates_of(chunk: Chunk, births: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, YYYYMMDD)`` of the ``DATE_OF_BIRTH`` findings ``births`` (positions index them): date
+    and timestamp cells read as dates, the others as the text of their span (:func:`birth_dates`)."""
+    positions: list[np.ndarray] = []
+    dates: list[np.ndarray] = []
+    for mine, values in finding_cells(chunk, births):
+        kind = values.type
+        if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+            ymd = [pc.fill_null(part(values), 0).to_numpy(zero_copy_only=False) for part in (pc.year, pc.month, pc.day)]
+            positions.append(mine)
+            dates.append((ymd[0] * 10_000 + ymd[1] * 100 + ymd[2]).astype(np.int32))
+    done = np.concatenate(positions) if positions else np.zeros(0, np.int64)
+    rest = np.setdiff1d(np.arange(births.num_rows), done, assume_unique=True)
+    if len(rest):
+        at, texts = span_texts(chunk, births.take(pa.array(rest)))
+        positions.append(rest[at])
+        dates.append(birth_dates(texts))
+    if not positions:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
+    return np.concatenate(positions), np.concatenate(dates)
 
 
 def _sexes(values: pa.Array) -> np.ndarray:
@@ -152,12 +177,13 @@ class ChunkQuasiIdentifiers:
         return found
 
 
-def quasi_identifiers(chunk: Chunk, chunk_rows: np.ndarray, birth: tuple[np.ndarray, pa.Array],
-                      nirs: tuple[np.ndarray, pa.Array]) -> ChunkQuasiIdentifiers:
+def quasi_identifiers(chunk: Chunk, chunk_rows: np.ndarray, birth: tuple[np.ndarray, np.ndarray],
+                      nirs: tuple[np.ndarray, np.ndarray]) -> ChunkQuasiIdentifiers:
     """The quasi-identifiers of every record of ``chunk``.
 
-    ``birth`` and ``nirs`` are the record positions (in the chunk) and texts of the chunk's ``DATE_OF_BIRTH``
-    findings and the normal forms of its NIRs, in findings order.
+    ``birth`` holds the record positions (in the chunk) and the dates (``YYYYMMDD``, 0 when unread,
+    :func:`birth_dates_of`) of the chunk's ``DATE_OF_BIRTH`` findings, ``nirs`` the record positions and normal
+    forms (:func:`.nirs.normal_forms`) of its NIRs, in findings order.
     """
     n = len(chunk_rows)
     out = blocks(n, _DOMAIN)
@@ -165,18 +191,14 @@ def quasi_identifiers(chunk: Chunk, chunk_rows: np.ndarray, birth: tuple[np.ndar
     birth_value = np.zeros(n, np.int32)
     sex = np.zeros(n, np.uint8)
     sex_from = np.zeros(n, np.uint8)
-    nir_positions, bodies = nirs
+    nir_positions, forms = nirs
     if len(nir_positions):
         records, first = _first_per_record(nir_positions)
-        firsts = bodies.take(pa.array(first))
-        years = pc.cast(nir.birth_year_array(firsts), pa.int32(), safe=False)
-        birth_kind[records], birth_value[records] = _BIRTH_YEAR, pc.fill_null(years, 0).to_numpy()
-        codes = pc.fill_null(pc.index_in(nir.sex_array(firsts), pa.array(["M", "F"])), -1).to_numpy()
-        sex[records] = np.array([_MALE_CODE, _FEMALE_CODE, 0], np.uint8)[codes]
+        birth_kind[records], birth_value[records] = _BIRTH_YEAR, birth_years(forms[first])
+        sex[records] = sexes(forms[first])
         sex_from[records] = np.where(sex[records] > 0, 2, 0)
-    date_positions, date_texts = birth
+    date_positions, dates = birth
     if len(date_positions):
-        dates = birth_dates(date_texts)
         read = dates > 0
         records, first = _first_per_record(date_positions[read])
         if len(records):
