@@ -4,6 +4,7 @@ loads nothing, and shows its essentials with JavaScript off. Skipped, with the r
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -17,10 +18,13 @@ from click.testing import CliRunner
 
 from leakguard.cli import cli
 from leakguard.pseudonymise.normalise import nir_form
+from leakguard.report import FileStats, make_reporter
+from leakguard.report.exposure import Combination, DistinctCount, Exposure
 from leakguard.report.exposure.cells import cell_text
 from leakguard.report.html_text import number
 from synthetic.exposure import claims, sparse_beneficiaries
 from synthetic.logs import gateway_log
+from synthetic.records import decoy_table
 from synthetic.tables import beneficiary_table
 from tests.browser import console_errors
 
@@ -180,3 +184,29 @@ def test_show_values_does_not_put_values_in_the_report(tmp_path):
     page = html_of(tmp_path, 50, "--show-values")
     assert not any(nir in page for nir in table.column("nir").to_pylist())
     assert not any(mail in page for mail in table.column("email").to_pylist())
+
+
+def test_an_estimated_number_of_persons_is_shown_with_its_error():
+    persons = DistinctCount(2_412_345, estimated=True, relative_error=1.04 / 128, registers=16_384)
+    figures = Exposure(records=3_000_000, records_with_personal_data=2_900_000, by_entity={"FR_NIR": 2_900_000},
+                       breach_profile_records=0, combinations=(Combination(("FR_NIR",), 2_900_000),),
+                       persons=persons)
+    out = io.StringIO()
+    reporter = make_reporter("html", out, lang="en")
+    reporter.file_started("lake/claims.parquet")
+    reporter.file_done("lake/claims.parquet", FileStats(records=3_000_000, exposure=figures))
+    reporter.exposure(figures)
+    reporter.close()
+    page = out.getvalue()
+    assert "≈ 2,412,345" in page and "estimated, ±0.81% (standard error)" in page
+    assert "about 2,412,345 (distinct NIRs, estimated, ±0.81%)" in page
+
+
+def test_a_clean_scan_says_nothing_was_found(tmp_path):
+    pq.write_table(decoy_table(300, seed=3), tmp_path / "factures.parquet")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "html", "--no-ner", "--no-config"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    page = result.stdout
+    assert "Aucune donnée personnelle trouvée" in page and 'id="upset"' not in page
+    assert "non déterminé : aucun NIR" in page.replace("\u00a0", " ")

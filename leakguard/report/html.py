@@ -12,11 +12,11 @@ masked example); the combinations of kinds of data held by records and the k-ano
 with a sentence on what it means; the "Notification à la CNIL" block (:mod:`.cnil`), ready to copy; the
 files that could not be read, with the reason.
 
-It holds aggregates only, never a finding list, so a scan of 10^6 rows gives a page of a few tens of kB; long
-lists are cut (:data:`MAX_HEAT_ROWS`, :data:`MAX_COLUMN_ROWS`, :data:`MAX_CNIL_FILES`) with the count of
-what was left out. It never holds a raw value, even with ``--show-values``: examples are masked previews,
-and identifiers in file and column names are masked as everywhere else. Jinja2 escapes everything the page
-takes from the data.
+It holds aggregates only, never a finding list, so a scan of 10^6 rows gives a page of a few tens of kB;
+long lists are cut (:data:`MAX_HEAT_ROWS`, :data:`MAX_COLUMN_ROWS`, :data:`MAX_RISK_ROWS`,
+:data:`MAX_CNIL_FILES`) with the count of what was left out. It never holds a raw value, even with
+``--show-values``: examples are masked previews, and identifiers in file and column names are masked as
+everywhere else. Jinja2 escapes everything the page takes from the data.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from leakguard.report.text import printable, shown
 MAX_HEAT_ROWS = 300
 MAX_COLUMN_ROWS = 2_000
 MAX_CNIL_FILES = 50
+MAX_RISK_ROWS = 100
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Page:
     entity_bars: list[charts.Bar] = field(default_factory=list)
     entity_bars_height: float = 0
     risks: list[RiskRow] = field(default_factory=list)
+    risks_more: int = 0
     cnil_lines: list[tuple[str, str]] = field(default_factory=list)
     cnil_categories: list[str] = field(default_factory=list)
     cnil_files: list[str] = field(default_factory=list)
@@ -152,7 +154,8 @@ def build_page(files: object, totals: dict[str, object], exposure: Exposure | No
         page.upset = charts.upset(exposure.combinations, BREACH_PROFILE)
         labels = ENTITY_LABELS[lang]
         page.entity_bars, page.entity_bars_height = charts.bars(exposure.by_entity, labels)
-    page.risks = _risks(summaries, lang)
+    risks = _risks(summaries, lang)
+    page.risks, page.risks_more = risks[:MAX_RISK_ROWS], max(0, len(risks) - MAX_RISK_ROWS)
     _cnil(page, summaries, totals, exposure, lang)
     page.unreadable = [(_path(s.path), printable(p.message)) for s in summaries if s.fatal
                        for p in s.problems if p.fatal]
@@ -187,6 +190,7 @@ def _heat_and_columns(page: Page, summaries: list[FileSummary], t: dict[str, str
 
 
 def _risks(summaries: list[FileSummary], lang: str) -> list[RiskRow]:
+    """The tables with k-anonymity figures, the most records alone in their class first."""
     out = []
     for summary in summaries:
         figures = summary.stats.exposure if summary.stats is not None else None
@@ -201,6 +205,7 @@ def _risks(summaries: list[FileSummary], lang: str) -> list[RiskRow]:
             segments=charts.stacked(k.share_unique, k.share_below_5, k.share_below_10),
             sampled_fraction=k.sampled_fraction,
         ))
+    out.sort(key=lambda row: (-row.shares["unique"] * row.records, -row.records))
     return out
 
 

@@ -213,8 +213,8 @@ def quasi_identifiers(chunk: Chunk, chunk_rows: np.ndarray, birth: tuple[np.ndar
         if kind == SEX:
             values = np.zeros(n, np.uint8)
             values[positions] = _sexes(column.values)
-            sex = np.where(values > 0, values, sex)
-            sex_from[values > 0] = 1
+            given = (values > 0) & (sex_from != 1)  # a column wins over the NIR, the first column over the next
+            sex[given], sex_from[given] = values[given], 1
             continue
         code = _PLACE_KIND[kind]
         cells = _places(column.values, kind)

@@ -24,19 +24,18 @@ import pyarrow.compute as pc
 from leakguard.report.exposure.cells import span_texts
 from leakguard.report.exposure.distinct import EXACT_BOUND, DistinctCounter, sorted_unique
 from leakguard.report.exposure.figures import Combination, Exposure
-from leakguard.report.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses
+from leakguard.report.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses, KAnonymity
 from leakguard.report.exposure.keyed import KeyedIds, blocks
 from leakguard.report.exposure.nirs import normal_forms
 from leakguard.report.exposure.quasi import ORDER, birth_dates_of, quasi_identifiers
 from leakguard.report.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, record_positions
 from leakguard.sources.base import Chunk
-from recognizers import nir
+from recognizers import date_of_birth, nir
 
 _NIR_DOMAIN = 1
 _NIR_ENTITY = nir.ENTITY
-_BIRTH_ENTITY = "DATE_OF_BIRTH"
-
-
+_BIRTH_ENTITY = date_of_birth.ENTITY
+#: The fields of a finding that locate its span.
 _SPAN = ["row", "column", "start", "end"]
 
 
@@ -146,7 +145,7 @@ class ExposureTracker:
         return self._figures(self._records, self._combinations, self.persons, None)
 
     def _figures(self, records: int, combinations: dict[int, int], persons: DistinctCounter,
-                 k_anonymity: object) -> Exposure:
+                 k_anonymity: KAnonymity | None) -> Exposure:
         by_entity: dict[str, int] = {}
         breach = self.bits.mask(BREACH_PROFILE)
         ranked = sorted(((mask, count) for mask, count in combinations.items() if mask),
@@ -162,5 +161,5 @@ class ExposureTracker:
             breach_profile_records=sum(count for mask, count in ranked if mask & breach == breach),
             combinations=tuple(Combination(tuple(self.bits.entities(mask)), count) for mask, count in ranked),
             persons=persons.count(),
-            k_anonymity=k_anonymity,  # type: ignore[arg-type]
+            k_anonymity=k_anonymity,
         )
