@@ -4,7 +4,8 @@
 * :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
   ``row`` counted across the stream, memory bounded by one batch;
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
-* :func:`scan_files` — the driver of ``leakguard scan``: files and directories, events to a reporter.
+* :func:`scan_files` — the driver of ``leakguard scan``: files, directories and containers of tables
+  (databases, SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``), events to a reporter.
 
 Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
 NIRs from invoice numbers passing the key by chance sees the whole table or file.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,13 @@ import pyarrow as pa
 
 from leakguard.detect import names
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.errors import OutputError
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
-from leakguard.sources import iter_files, open_source, table_to_columns
+from leakguard.sources import Container, iter_files, iter_tables, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.celltext import undecodable_cells
 from leakguard.sources.structure import named_texts
+from leakguard.sources.windows import clip_findings
 
 if TYPE_CHECKING:
     from leakguard.report.exposure import ExposureTracker
@@ -101,21 +104,28 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
     with open_source(path, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables",
+                              "scan it with scan_files() or leakguard.databases.scan_database()")
         columns: dict[str, None] = {}
         names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
-        if parallel is not None:
-            for item in parallel.detect(source.chunks()):
-                if not isinstance(item, Problem):
-                    _remember_columns(item[0], columns)
-                yield item
-        else:
-            detector = detector or Detector(options)
-            for item in source.chunks():
-                if isinstance(item, Problem):
-                    yield item
-                else:
-                    _remember_columns(item, columns)
-                    yield item, detector.detect(item)
+        with contextlib.closing(source.chunks()) as chunks:
+            if parallel is not None:
+                for item in parallel.detect(chunks):
+                    if isinstance(item, Problem):
+                        yield item
+                    else:
+                        _remember_columns(item[0], columns)
+                        yield item[0], clip_findings(item[1], item[0].part, shift=True)
+            else:
+                detector = detector or Detector(options)
+                for item in chunks:
+                    if isinstance(item, Problem):
+                        yield item
+                    else:
+                        _remember_columns(item, columns)
+                        # a window of a long line: its own findings, at their offsets in the line
+                        yield item, clip_findings(detector.detect(item), item.part, shift=True)
         # column names and metadata: findings with row -1, after the records
         used = parallel.options if parallel is not None else detector.options  # type: ignore[union-attr]
         named = names.name_findings(named_texts(source.info, columns), used)
@@ -137,7 +147,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
                problem_filter: Callable[[str, int | None], bool] | None = None,
-               exposure: ExposureTracker | None = None) -> ScanOutcome:
+               tables: Sequence[str] = (), exposure: ExposureTracker | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
@@ -150,9 +160,10 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line). ``exposure`` (:class:`leakguard.report.exposure.ExposureTracker`) is fed
-    every chunk with the findings kept, and each file's figures go to the reporter in ``FileStats.exposure``;
-    the run's are ``exposure.summary()``.
+    ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
+    ``exposure`` (:class:`leakguard.report.exposure.ExposureTracker`) is fed every chunk with the findings
+    kept, and each file's or table's figures go to the reporter in ``FileStats.exposure``; the run's are
+    ``exposure.summary()``.
     """
     from leakguard.report import FileStats
 
@@ -162,7 +173,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     names.learn((entry for entry in entries if isinstance(entry, str)), paths=True)  # every path in one pass
     with contextlib.ExitStack() as stack:
         pool: ParallelDetector | None = None
-        for entry in entries:
+        for entry in iter_tables(entries, tables=tables, batch_rows=batch_rows):
             if isinstance(entry, SourceError):
                 outcome.errors += 1
                 reporter.problem(entry.path, _message(entry), None, fatal=True)
@@ -203,6 +214,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             except SourceError as error:
                 outcome.errors += 1
                 reporter.problem(path, _message(error), None, fatal=True)
+            except OutputError:
+                raise  # the report cannot be written: the run ends
             except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
                 if debug:
                     raise

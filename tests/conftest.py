@@ -1,16 +1,31 @@
-"""Fixtures shared by the test modules: a pseudonymisation key and a way to run the CLI as users do."""
+"""Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, a real
+headless browser, SQLite databases of Arrow tables, a tiny file system to fill, and a real PostgreSQL server.
+
+``postgres``: one real, throw-away PostgreSQL server for the whole session (:mod:`tests.pgcluster`), skipped
+with the reason where none can run (no server binaries; root without a ``postgres`` user). The superuser
+``postgres`` connects through the unix socket without a password (loading data, ``psql``, ``pg_dump``); TCP
+connections need a password (SCRAM), which is how scans connect, as the role ``reader`` with ``password``.
+Every statement is logged (``log_statement = all``) to ``log``, with the process id and application name.
+"""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import contextlib
+import datetime
+import os
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner, Result
 
 from leakguard.cli import cli
 from leakguard.pseudonymise.keys import generate_key
+from tests.pgcluster import PostgresServer, Unavailable, throwaway_cluster
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +65,69 @@ def browser() -> Callable[..., object]:
     if reason is not None:
         pytest.skip(reason)
     return chromium.chromium
+
+
+@pytest.fixture(scope="session")
+def sqlite_file() -> Callable[[Path, dict[str, pa.Table]], Path]:
+    """``sqlite_file(path, {"name": table, ...})``: a SQLite database holding those Arrow tables (dates as ISO
+    text, as SQLite keeps them), for scans of database tables."""
+
+    def write(path: Path, tables: dict[str, pa.Table]) -> Path:
+        connection = sqlite3.connect(path)
+        try:
+            for name, table in tables.items():
+                columns = ", ".join(f'"{column}"' for column in table.column_names)
+                connection.execute(f'CREATE TABLE "{name}" ({columns})')
+                rows = [tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in row.values())
+                        for row in table.to_pylist()]
+                connection.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * table.num_columns)})', rows)
+            connection.commit()
+        finally:
+            connection.close()
+        return path
+
+    return write
+
+
+#: Size of the file system :func:`small_filesystem` mounts.
+SMALL_FILESYSTEM = "256k"
+
+
+@pytest.fixture
+def small_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A real, tiny file system (tmpfs of 256 KiB) on a fresh directory, to fill up; unmounted afterwards.
+
+    Mounting needs root (CI runs the tests as root); elsewhere the tests that need a full disk are skipped.
+    """
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_FILESYSTEM}", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {done.stderr.strip()[:200]}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def fill(directory: Path, leave: int = 0) -> Path:
+    """Fill the file system of ``directory`` with one file until at most ``leave`` bytes are left."""
+    ballast = directory / "ballast"
+    with open(ballast, "wb") as out, contextlib.suppress(OSError):
+        block = b"\0" * 4096
+        while os.statvfs(directory).f_bavail * os.statvfs(directory).f_frsize > leave:
+            out.write(block)
+            out.flush()
+    return ballast
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server for the session (skipped, with the reason, where none can run)."""
+    pytest.importorskip("adbc_driver_postgresql", reason="adbc-driver-postgresql is not installed")
+    try:
+        with throwaway_cluster() as server:
+            yield server
+    except Unavailable as reason:  # raised before the cluster starts, never by a test
+        pytest.skip(str(reason))

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 import pytest
+from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,14 +29,15 @@ from leakguard.report.exposure.keyed import KeyedIds, blocks, put_text
 from leakguard.report.exposure.quasi import birth_dates, column_kind
 from leakguard.report.exposure.records import EntityBits, RecordEntities
 from leakguard.scan import scan_path, scan_table
-from leakguard.sources import table_to_columns
-from leakguard.sources.base import Chunk
+from leakguard.sources import streams, table_to_columns
+from leakguard.sources.base import Chunk, Problem
 from synthetic import bulk
 from synthetic.exposure import claims, sparse_beneficiaries
 from synthetic.logs import gateway_log
 from synthetic.people import name_pools
 from synthetic.tables import beneficiary_table
 from synthetic.truth import GroundTruth
+from tests.strategies import generated_nirs
 
 # --- the truth, computed directly ----------------------------------------------------------------------------
 
@@ -114,6 +116,97 @@ def test_log_lines_count_the_persons_of_their_nirs_and_have_no_k_anonymity(tmp_p
     persons = truth_persons({None: lines}, truth)
     assert figures.persons.value == len(persons) <= 150
     assert figures.records == 3_000 and figures.k_anonymity is None
+
+
+def scanned_file(run_cli, path) -> dict:
+    """The ``json`` report's entry of the one file or table ``path``."""
+    document = json.loads(run_cli("scan", str(path), "--format", "json", "--no-ner", "--no-config").stdout)
+    (file,) = document["files"]
+    return file
+
+
+def combinations_of(figures: dict) -> dict[frozenset[str], int]:
+    return {frozenset(c["entities"]): c["records"] for c in figures["combinations"]}
+
+
+def test_a_long_line_read_in_windows_is_one_record_holding_what_every_window_holds(tmp_path, monkeypatch,
+                                                                                    run_cli):
+    # the cap is 16 MiB; lowered here so that the payload line is read in about ten windows
+    monkeypatch.setattr(streams, "MAX_LINE_BYTES", 16 * 1024)
+    nirs = generated_nirs(7, 6)
+    filler = ",".join([json.dumps({"commentaire": "z" * 500})] * 60)
+    payload = "payload=[" + ",".join(f'{filler},{{"nir": "{nir}"}}' for nir in nirs[:5])
+    fake = Faker("fr_FR")
+    fake.seed_instance(7)
+    payload += f',{filler},{{"email": "{fake.user_name()}@example.org"}}]'
+    lines = [f"2026-02-01 INFO start nir={nirs[5]}", payload, "2026-02-01 INFO end", f"2026-02-01 relance {nirs[0]}"]
+    path = tmp_path / "passerelle.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    windows = [item for item in scan_path(str(path), options=DetectOptions(ner=False))
+               if not isinstance(item, Problem) and item[0].part is not None]
+    assert len(windows) >= 8
+    file = scanned_file(run_cli, path)
+    figures = file["exposure"]
+    assert figures["records"] == file["records"] == 4
+    assert figures["records_with_personal_data"] == 3
+    assert combinations_of(figures) == {frozenset({"FR_NIR"}): 2, frozenset({"FR_NIR", "EMAIL_ADDRESS"}): 1}
+    # each NIR of the long line read back from its window: six people, one of them on two lines
+    assert figures["persons"] == 6 and figures["k_anonymity"] is None
+
+
+def test_json_lines_read_as_text_count_once_with_their_record(tmp_path, monkeypatch, run_cli):
+    monkeypatch.setattr(streams, "MAX_LINE_BYTES", 4096)
+    nirs = generated_nirs(8, 5)
+    lines = [
+        json.dumps({"beneficiaire": {"nir": nirs[0]}}),
+        '{"nir": "' + nirs[1] + '", "tronqué',  # not JSON: scanned as text before the chunk of its record
+        json.dumps({"dossiers": [{"nir": nir, "note": "y" * 900} for nir in nirs[2:5]] * 3}),  # windows
+        json.dumps({"nir": nirs[0], "ville": "Lyon"}),
+        json.dumps({"ville": "Paris"}),
+    ]
+    path = tmp_path / "evenements.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    file = scanned_file(run_cli, path)
+    figures = file["exposure"]
+    assert figures["records"] == file["records"] == 5
+    assert figures["records_with_personal_data"] == 4 and figures["by_entity"] == {"FR_NIR": 4}
+    assert figures["persons"] == 5
+    # the records parsed as JSON still have their k-anonymity: the two of nirs[0] share their class
+    k = figures["k_anonymity"]
+    assert (k["records"], k["classes"], k["k"]) == (2, 1, 2)
+
+
+def test_names_and_metadata_are_in_no_record_and_count_no_person(tmp_path, run_cli):
+    in_column_name, in_cell, in_metadata, in_file_name = generated_nirs(9, 4)
+    table = pa.table({f"montant_{in_column_name}": [10, 20, 30], "nir": [in_cell, None, None]})
+    table = table.replace_schema_metadata({b"export": f"dossier {in_metadata}".encode()})
+    pq.write_table(table, tmp_path / "dossiers.parquet")
+    (tmp_path / f"{in_file_name}.csv").write_text("id;ville\n1;Paris\n2;Lyon\n")
+    document = json.loads(run_cli("scan", str(tmp_path), "--format", "json", "--no-ner", "--no-config").stdout)
+    files = {"parquet" if f["path"].endswith(".parquet") else "csv": f for f in document["files"]}
+    names = [f for file in files.values() for f in file["findings"] if f["row"] == -1]
+    assert len(names) == 3 and {f["entity"] for f in names} == {"FR_NIR"}  # found, but in no record
+    parquet, csv = files["parquet"]["exposure"], files["csv"]["exposure"]
+    assert (parquet["records"], parquet["records_with_personal_data"], parquet["by_entity"],
+            parquet["persons"]) == (3, 1, {"FR_NIR": 1}, 1)
+    assert (csv["records"], csv["records_with_personal_data"], csv["by_entity"], csv["persons"]) == (2, 0, {}, 0)
+    summary = document["summary"]["exposure"]
+    assert (summary["records"], summary["records_with_personal_data"], summary["persons"]) == (5, 1, 1)
+
+
+def test_each_table_of_a_database_has_its_exposure_and_the_run_counts_people_across_tables(tmp_path, run_cli,
+                                                                                            sqlite_file):
+    table, _, who = claims(900, people=200, seed=12)
+    path = sqlite_file(tmp_path / "app.db", {"remboursements": table.slice(0, 600), "archive": table.slice(400)})
+    document = json.loads(run_cli("scan", str(path), "--format", "json", "--no-ner", "--no-config").stdout)
+    files = {f["path"]: f["exposure"] for f in document["files"]}
+    assert set(files) == {f"{path}#remboursements", f"{path}#archive"}
+    assert files[f"{path}#remboursements"]["persons"] == len(set(who[:600].tolist()))
+    assert files[f"{path}#archive"]["persons"] == len(set(who[400:].tolist()))
+    assert files[f"{path}#archive"]["k_anonymity"]["records"] == 500
+    summary = document["summary"]["exposure"]
+    assert summary["records"] == 1_100 == summary["breach_profile_records"]
+    assert summary["persons"] == len(set(who.tolist()))
 
 
 # --- distinct persons: exact, then HyperLogLog ---------------------------------------------------------------
@@ -312,6 +405,28 @@ def test_record_masks_are_the_sets_of_entities_of_each_record(records, items):
     expected = [frozenset(e for r, e in items if r == row) for row in range(records)]
     assert [frozenset(bits.entities(int(m))) for m in masks] == expected
     assert sum(counter.combinations.values()) == records
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=st.integers(1, 40), items=st.lists(st.tuples(st.integers(0, 39), st.sampled_from(ENTITY_NAMES),
+                                                          st.booleans())))
+def test_findings_held_before_their_chunk_join_their_record(records, items):
+    # held: findings that come before the chunk of their record (a JSON line read as text)
+    items = [(row, entity, held) for row, entity, held in items if row < records]
+    entities = sorted({entity for _, entity, _ in items})
+
+    def arrays(selected):
+        return (np.array([100 + row for row, _, _ in selected], np.int64),
+                np.array([entities.index(entity) for _, entity, _ in selected], np.int64))
+
+    bits = EntityBits()
+    counter = RecordEntities(bits)
+    counter.hold(*arrays([i for i in items if i[2]]), entities)
+    masks = counter.add(np.arange(100, 100 + records), *arrays([i for i in items if not i[2]]), entities)
+    expected = [frozenset(e for r, e, _ in items if r == row) for row in range(records)]
+    assert [frozenset(bits.entities(int(m))) for m in masks] == expected
+    counter.close_all()  # nothing left held: no record counted twice
+    assert counter.records == sum(counter.combinations.values()) == records
 
 
 def test_span_texts_are_cut_from_string_integer_and_nested_cells():

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from leakguard.cli import cli
+from leakguard.preview import mask
 from leakguard.pseudonymise.normalise import nir_form
 from leakguard.report import FileStats, make_reporter
 from leakguard.report.exposure import Combination, DistinctCount, Exposure
@@ -27,6 +28,7 @@ from synthetic.logs import gateway_log
 from synthetic.records import decoy_table
 from synthetic.tables import beneficiary_table
 from tests.browser import console_errors
+from tests.strategies import generated_nirs
 
 #: Entities that identify someone (insurer names and guarantee levels are shared by many people).
 IDENTIFYING = ("FR_NIR", "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "DATE_OF_BIRTH", "PERSON", "EMAIL_ADDRESS",
@@ -156,6 +158,40 @@ def test_clicking_a_heat_map_header_sorts_its_rows(scanned, browser):
         headers[nir].find_element("tag name", "button").click()
         values = [float(td.get_attribute("data-v")) for td in driver.find_elements("css selector", column)]
         assert values == sorted(values)
+        assert console_errors(driver) == []
+
+
+def test_database_tables_and_names_are_shown_their_names_masked(tmp_path, browser, sqlite_file):
+    table, truth, _ = claims(900, people=200, seed=24)
+    root = tmp_path / "exports"
+    root.mkdir()
+    sqlite_file(root / "app.db", {"remboursements": table.slice(0, 600), "archive": table.slice(400)})
+    named = generated_nirs(24, 1)[0]
+    (root / f"{named}.csv").write_text("id;ville\n1;Paris\n2;Lyon\n")
+    args = ("scan", str(root), "--no-ner", "--no-config")
+    document = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"], catch_exceptions=False).stdout)
+    page = tmp_path / "rapport.html"
+    CliRunner().invoke(cli, [*args, "--format", "html", "--output", str(page)], catch_exceptions=False)
+    source = page.read_text(encoding="utf-8")
+    raw = raw_values({n: cell_text(table.column(n).combine_chunks()).to_pylist() for n in table.column_names},
+                     truth)
+    assert [value for value in raw | {named} if value in source] == []
+    db = f"{root / 'app.db'}"
+    with browser() as driver:
+        driver.get(page.as_uri())
+        assert headline(driver) == expected_headline(document, "fr")
+        assert headline(driver)["records"] == number(600 + 500 + 2, "fr")  # the name is in no record
+        heat = driver.find_element("css selector", "table.heat").text
+        assert f"{db}#remboursements" in heat and f"{db}#archive" in heat and "(dans un nom)" not in heat
+        in_names = [row.text for row in driver.find_elements("css selector", "#columns tbody tr")
+                    if "(dans un nom)" in row.text]
+        assert len(in_names) == 1 and mask("FR_NIR", named) in in_names[0]
+        assert {r.find_element("css selector", ".path").text for r in
+                driver.find_elements("css selector", "#risk .risk")} == {f"{db}#remboursements", f"{db}#archive"}
+        cnil = driver.find_element("id", "cnil-text").text
+        assert "Fichiers ou tables concernés" in cnil
+        assert f"- {db}#remboursements (600 enregistrements concernés)" in cnil
+        assert f"- {db}#archive (500 enregistrements concernés)" in cnil
         assert console_errors(driver) == []
 
 

@@ -112,7 +112,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cnil_records_value": "{records_pd} enregistrements contenant des données personnelles, sur {records} "
                               "analysés ; dont {breach} réunissant nom, date de naissance, NIR, organisme "
                               "complémentaire et garanties",
-        "cnil_files": "Fichiers concernés",
+        "cnil_files": "Fichiers ou tables concernés",
         "cnil_files_more": "et {count} autre(s)",
         "cnil_file_records": "{path} ({records} enregistrements concernés)",
         "cnil_scan": "Analyse",
@@ -192,7 +192,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cnil_records": "Approximate number of records concerned",
         "cnil_records_value": "{records_pd} records holding personal data, of {records} scanned; {breach} of them "
                               "hold name, date of birth, NIR, complementary insurer and guarantees together",
-        "cnil_files": "Files concerned",
+        "cnil_files": "Files or tables concerned",
         "cnil_files_more": "and {count} more",
         "cnil_file_records": "{path} ({records} records concerned)",
         "cnil_scan": "Scan",

@@ -4,7 +4,8 @@
 each chunk of a table and the findings kept for it, and by :func:`leakguard.report.exposure.exposure` for
 in-memory tables. Per chunk it
 
-1. sets the entity mask of every record, findings or not (:mod:`.records`);
+1. sets the entity mask of every record, findings or not (:mod:`.records`; a long line read in windows is
+   one record, counted at its last window; findings in names and metadata, ``row`` -1, are in no record);
 2. reads the NIRs of the chunk's ``FR_NIR`` findings from its cells (:mod:`.cells`), turns their normal forms
    into keyed identifiers (:mod:`.keyed`) and counts them, for the table and for the run (:mod:`.distinct`);
 3. for tables (not text lines), packs the quasi-identifiers of each record (:mod:`.quasi`) into keyed class
@@ -29,7 +30,7 @@ from leakguard.report.exposure.keyed import KeyedIds, blocks
 from leakguard.report.exposure.nirs import normal_forms
 from leakguard.report.exposure.quasi import ORDER, birth_dates_of, quasi_identifiers
 from leakguard.report.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, record_positions
-from leakguard.sources.base import Chunk
+from leakguard.sources.base import Chunk, LinePart
 from recognizers import date_of_birth, nir
 
 _NIR_DOMAIN = 1
@@ -52,6 +53,28 @@ def _is(codes: np.ndarray, entities: list[str], entity: str) -> np.ndarray:
     return codes == entities.index(entity) if entity in entities else np.zeros(len(codes), bool)
 
 
+def _in_chunk(rows: np.ndarray, chunk_rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are records of the chunk (``chunk_rows``, ascending)."""
+    if not len(chunk_rows):
+        return np.zeros(len(rows), bool)
+    if chunk_rows[-1] - chunk_rows[0] + 1 == len(chunk_rows):
+        return (rows >= chunk_rows[0]) & (rows <= chunk_rows[-1])  # consecutive records: the usual case
+    return np.isin(rows, chunk_rows)
+
+
+def _in_cell(findings: pa.Table, part: LinePart) -> pa.Table:
+    """The findings of a window of a long line with their offsets in the window's cell (the scan gives them
+    in the whole line), to read their text back from the cell."""
+    delta = part.offset - part.lead
+    if not delta or not findings.num_rows:
+        return findings
+    for name in ("start", "end"):
+        index = findings.schema.get_field_index(name)
+        field = findings.schema.field(index)
+        findings = findings.set_column(index, field, pc.subtract(findings[name], pa.scalar(delta, field.type)))
+    return findings
+
+
 class _Table:
     """The accumulators of one table."""
 
@@ -60,7 +83,6 @@ class _Table:
         self.persons = DistinctCounter(exact_bound)
         self.classes = EquivalenceClasses(class_bound)
         self.quasi_kinds: set[str] = set()
-        self.text = False
 
 
 class ExposureTracker:
@@ -89,14 +111,24 @@ class ExposureTracker:
         return table
 
     def add(self, path: str, chunk: Chunk, findings: pa.Table) -> None:
-        """Count the records of ``chunk`` of table ``path``, given the findings kept for them."""
+        """Count the records of ``chunk`` of table ``path``, given the findings kept for them.
+
+        Findings in names and metadata (``row`` -1) are in no record: they are not counted. The windows of a
+        long line (``chunk.part``) are one record, counted at the last window.
+        """
         table = self._table(path)
-        table.text = table.text or chunk.text
         chunk_rows = chunk.rows.to_numpy()
+        if chunk.part is not None:
+            findings = _in_cell(findings, chunk.part)
         rows = findings.column("row").to_numpy()
-        in_records = rows >= 0  # row -1: a name, not a record
         codes, entities = _entity_codes(findings)
-        masks = table.records.add(chunk_rows, rows[in_records], codes[in_records], entities)
+        in_records = rows >= 0  # row -1: a name, not a record
+        here = in_records & _in_chunk(rows, chunk_rows) if chunk.part is None else np.zeros(len(rows), bool)
+        table.records.hold(rows[in_records & ~here], codes[in_records & ~here], entities)
+        masks = table.records.add(chunk_rows if chunk.part is None else chunk_rows[:0], rows[here], codes[here],
+                                  entities)
+        if chunk.part is not None and chunk.part.last:
+            table.records.close(int(chunk.columns[0].rows[0].as_py()))
         nir_records, forms = self._nirs(chunk, findings, np.flatnonzero(_is(codes, entities, _NIR_ENTITY)
                                                                          & in_records))
         if len(forms):
@@ -105,11 +137,12 @@ class ExposureTracker:
             self.persons.add(ids)
         if chunk.text or not len(chunk_rows):
             return
-        births = findings.select(_SPAN).take(np.flatnonzero(_is(codes, entities, _BIRTH_ENTITY) & in_records))
+        births = findings.select(_SPAN).take(np.flatnonzero(_is(codes, entities, _BIRTH_ENTITY) & here))
         birth_at, dates = birth_dates_of(chunk, births)
         birth_records = record_positions(chunk_rows, births.column("row").to_numpy()[birth_at])
+        nir_here = _in_chunk(nir_records, chunk_rows)
         quasi = quasi_identifiers(chunk, chunk_rows, (birth_records, dates),
-                                  (record_positions(chunk_rows, nir_records), forms))
+                                  (record_positions(chunk_rows, nir_records[nir_here]), forms[nir_here]))
         counted = quasi.present & (masks != 0)  # records about someone: holding personal data
         if counted.any():
             table.quasi_kinds |= quasi.kinds(counted)
@@ -133,12 +166,14 @@ class ExposureTracker:
     def finish(self, path: str) -> Exposure:
         """The figures of table ``path`` (zero records if nothing was added); its state is dropped."""
         table = self._tables.pop(path, None) or _Table(self.bits, self.exact_bound, self.class_bound)
+        table.records.close_all()
         self._records += table.records.records
         for mask, count in table.records.combinations.items():
             self._combinations[mask] = self._combinations.get(mask, 0) + count
         kinds = tuple(kind for kind in ORDER if kind in table.quasi_kinds)
-        k_anonymity = None if table.text else table.classes.figures(kinds)
-        return self._figures(table.records.records, table.records.combinations, table.persons, k_anonymity)
+        # text lines never add classes: a text file has none
+        return self._figures(table.records.records, table.records.combinations, table.persons,
+                             table.classes.figures(kinds))
 
     def summary(self) -> Exposure:
         """The figures of the whole run: every finished table (call :meth:`finish` for each first)."""
