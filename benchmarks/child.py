@@ -2,7 +2,7 @@
 
 A fresh process per measurement gives each its own peak memory (``VmHWM``) and keeps one measurement's
 caches, models and garbage out of the next. The task says what to run (``kind``: ``limit``, ``scan``,
-``presidio``, ``pseudonymise``) and on which file; the result (seconds per repeat, rows, findings, peak
+``presidio``, ``pseudonymise``, ``exposure``) and on which file; the result (seconds per repeat, rows, findings, peak
 memory, and the quality table when the task has a ``truth``) is written as JSON to ``RESULT_PATH``. Quality
 is scored after the peak memory is read, so loading the truth does not count in it.
 """
@@ -53,6 +53,10 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             nlp=task["nlp"],
             repeat=task.get("repeat", 1),
         )
+    elif kind == "exposure":
+        from benchmarks.exposure import scan_once
+
+        result = scan_once(task["path"], task["exposure"])
     elif kind == "pseudonymise":
         from benchmarks.pseudonymisation import run as run_pseudonymise
 

@@ -8,7 +8,9 @@ Library entry points (the CLI is a thin shell over them):
   :func:`scan_files` — files and directories, with a reporter (what ``leakguard scan`` runs);
 * :func:`scan_database` — every table of a database (PostgreSQL, SQLite, DuckDB), a SQL dump or a workbook;
 * :func:`pseudonymise_table`, :func:`pseudonymise_batches` and :func:`pseudonymise_file` — keyed,
-  join-preserving, format-preserving rewriting.
+  join-preserving, format-preserving rewriting;
+* :func:`exposure` — record-level exposure of a table: records per entity and per combination of entities,
+  the breach profile, distinct persons, k-anonymity (:mod:`leakguard.report.exposure`).
 
 The in-memory forms also take data frames: any object exporting Arrow data (``__arrow_c_stream__``: pandas,
 polars, DuckDB relations, record batch readers; :mod:`leakguard.frames`).
@@ -21,10 +23,12 @@ __version__ = "0.1.0"
 # The library entry points (after __version__: the modules below read it).
 from leakguard.databases import scan_database
 from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
+from leakguard.report.exposure import exposure
 from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
 
 __all__ = [
     "__version__",
+    "exposure",
     "pseudonymise_batches",
     "pseudonymise_file",
     "pseudonymise_table",

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -31,6 +32,9 @@ from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.celltext import blank_cells, undecodable_cells
 from leakguard.sources.structure import named_texts
 from leakguard.sources.windows import clip_findings
+
+if TYPE_CHECKING:
+    from leakguard.report.exposure import ExposureTracker
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
@@ -152,7 +156,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
                problem_filter: Callable[[str, int | None], bool] | None = None,
-               tables: Sequence[str] = ()) -> ScanOutcome:
+               tables: Sequence[str] = (), exposure: ExposureTracker | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
@@ -166,6 +170,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
     ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
+    ``exposure`` (:class:`leakguard.report.exposure.ExposureTracker`) is fed every chunk with the findings
+    kept, and each file's or table's figures go to the reporter in ``FileStats.exposure``; the run's are
+    ``exposure.summary()``.
     """
     from leakguard.report import FileStats
 
@@ -208,7 +215,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                     chunk, findings = item
                     records += len(chunk.rows)
                     _cells_by_column(chunk, cells, not_text)
-                    _report(path, findings, reporter, outcome, finding_filter)
+                    kept = _report(path, findings, reporter, outcome, finding_filter)
+                    if exposure is not None:
+                        exposure.add(path, chunk, kept)
                     if on_progress is not None:
                         on_progress(path, records, size)
             except SourceError as error:
@@ -225,13 +234,14 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                                  None, fatal=True)
             outcome.records += records
             reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                               seconds=time.perf_counter() - started, cells_not_text=not_text))
+                                               seconds=time.perf_counter() - started, cells_not_text=not_text,
+                                               exposure=exposure.finish(path) if exposure is not None else None))
     return outcome
 
 
 def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcome,
-            finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> None:
-    """Filter, count and report findings of ``path``."""
+            finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> pa.Table:
+    """Filter, count and report findings of ``path``; the findings kept."""
     if finding_filter is not None and findings.num_rows:
         findings = finding_filter(path, findings)
     if findings.num_rows:
@@ -239,6 +249,7 @@ def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcom
         for entity, count in zip(*_count_entities(findings)):
             outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
         reporter.findings(path, findings)  # type: ignore[attr-defined]
+    return findings
 
 
 def _message(error: SourceError) -> str:

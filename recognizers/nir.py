@@ -68,6 +68,12 @@ CORSICA_RECENT = 30
 #: Sex digits of a NIR proper, and of NIA/temporary numbers.
 NIR_SEX_DIGITS = "12"
 TEMPORARY_SEX_DIGITS = "3478"
+#: The sex a first digit states: odd for a man, even for a woman.
+MALE_DIGITS = "137"
+FEMALE_DIGITS = "248"
+#: The normal form of a NIR is its first 13 characters (the key is computed from them), separators removed,
+#: ``2a``/``2b`` upper-cased.
+BODY_LENGTH = 13
 
 _SEPARATORS_RE = re.compile(f"{SEP_CLASS_PY}+")
 
@@ -485,3 +491,4 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     key = pc.cast(pc.utf8_slice_codeunits(number, 13, 15), pa.int64(), safe=False)
     expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
     return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)
+

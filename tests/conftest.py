@@ -1,5 +1,5 @@
-"""Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, a tiny file
-system to fill, and a real PostgreSQL server.
+"""Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, a real
+headless browser, SQLite databases of Arrow tables, a tiny file system to fill, and a real PostgreSQL server.
 
 ``postgres``: one real, throw-away PostgreSQL server for the whole session (:mod:`tests.pgcluster`), skipped
 with the reason where none can run (no server binaries; root without a ``postgres`` user). The superuser
@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import os
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner, Result
 
@@ -118,6 +121,40 @@ def run_in_terminal() -> Callable[..., tuple[int, str, list[str]]]:
         return code, raw.decode("utf-8", "replace"), lines
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Callable[..., object]:
+    """``browser(javascript=True)``: a context manager giving a real headless Chromium (:mod:`tests.browser`);
+    the tests that use it are skipped, with the reason, where Chromium or ChromeDriver is not installed."""
+    from tests import browser as chromium
+
+    reason = chromium.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    return chromium.chromium
+
+
+@pytest.fixture(scope="session")
+def sqlite_file() -> Callable[[Path, dict[str, pa.Table]], Path]:
+    """``sqlite_file(path, {"name": table, ...})``: a SQLite database holding those Arrow tables (dates as ISO
+    text, as SQLite keeps them), for scans of database tables."""
+
+    def write(path: Path, tables: dict[str, pa.Table]) -> Path:
+        connection = sqlite3.connect(path)
+        try:
+            for name, table in tables.items():
+                columns = ", ".join(f'"{column}"' for column in table.column_names)
+                connection.execute(f'CREATE TABLE "{name}" ({columns})')
+                rows = [tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in row.values())
+                        for row in table.to_pylist()]
+                connection.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * table.num_columns)})', rows)
+            connection.commit()
+        finally:
+            connection.close()
+        return path
+
+    return write
 
 
 #: Size of the file system :func:`small_filesystem` mounts.

@@ -179,3 +179,19 @@ def test_only_claimed_entities_and_sampled_rows_are_scored() -> None:
     )
     s = score(_locations([(0, "nir", 0, 15, "FR_NIR")]), truth, entities=["FR_NIR"], max_row=10)
     assert set(s) == {"FR_NIR", "all"} and s["FR_NIR"]["recall"] == 1.0
+
+
+def test_the_exposure_benchmark_times_both_scans_and_sizes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "exposure.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.exposure", "--rows", "2000", "--repeat", "1",
+         "--cache-dir", str(tmp_path / "cache"), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    result = json.loads(out.read_text())["result"]
+    assert len(result["scan_seconds"]["all"]) == len(result["scan_exposure_seconds"]["all"]) == 1
+    assert result["tracker_seconds"]["best"] > 0 and "overhead" in result and "met" in result["target"]
+    figures = result["figures"]
+    assert figures["records"] == 2000 == figures["persons"] == figures["breach_profile_records"]
+    assert 0 < result["html_report"]["bytes"] < 100_000

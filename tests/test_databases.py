@@ -342,7 +342,7 @@ def test_the_password_comes_from_the_uri_pgpassword_or_a_pgpass_file(postgres, p
     assert not any(json.loads(line)["type"] == "error" for line in out.splitlines())
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "sarif"])
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "sarif", "html"])
 def test_a_password_never_appears_in_any_report_or_message(postgres, pg_database, tmp_path, fmt):
     good = postgres.uri(pg_database, password=postgres.password)
     wrong_password = "Wr0ng-" + postgres.password[::-1]

@@ -160,7 +160,7 @@ def run_scan(run_cli, *args: str):
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "sarif"])
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "sarif", "html"])
 def test_a_file_named_after_a_nir_is_a_finding_masked_in_every_format(named_after_nirs, run_cli, fmt):
     code, out, err = run_scan(run_cli, str(named_after_nirs), "--format", fmt)
     assert code == 1

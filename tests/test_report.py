@@ -284,6 +284,7 @@ def test_json_document_holds_the_jsonl_findings_and_the_same_summary(files):
             "errors",
             "errors_omitted",
             "cells_not_text",
+            "exposure",
         }
         assert [(e["message"], e["row"], e["fatal"]) for e in file["errors"]] == case.problems
 
@@ -427,6 +428,7 @@ def test_undecodable_file_names_do_not_break_a_utf8_output():
         "json": r"exports/b\\xe9n\\xe9ficiaires.csv",  # the backslash escaped by JSON
         "jsonl": r"exports/b\\xe9n\\xe9ficiaires.csv",
         "sarif": "exports/b%E9n%E9ficiaires.csv",
+        "html": r"exports/b\xe9n\xe9ficiaires.csv",
     }
     for fmt in FORMATS:
         buffer = io.BytesIO()

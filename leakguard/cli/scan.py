@@ -17,6 +17,7 @@ from leakguard.detect.engine import DetectOptions
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
+from leakguard.report.exposure import ExposureTracker
 from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
@@ -26,6 +27,8 @@ from leakguard.suppress import FindingFilter
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Report format.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the html report.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
@@ -54,7 +57,7 @@ from leakguard.suppress import FindingFilter
 @click.option("--exit-zero", is_flag=True, help="Exit with status 0 even when personal data is found (for "
               "reporting jobs); unreadable files and usage errors still exit with 2.")
 @verbosity_options
-def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
+def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
                  baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = (),
@@ -87,6 +90,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                                    inline=not no_config, keep_values=show_values)
     # --quiet: the table report is not printed (the exit status says what was found); other reports are
     quiet_table = terminal.verbosity <= Verbosity.QUIET and fmt == "table" and output is None
+    exposure = ExposureTracker()
     with stdin_as_file(paths) as (paths_read, names):
         expanded = expand(paths_read, config)
         for given, why in expanded.skipped:
@@ -94,14 +98,15 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                           "not scanned")
         terminal.info(_settings(len(expanded.files), config.source, options))
         with open(os.devnull, "w", encoding="utf-8") if quiet_table else atomic_output(output) as out:
-            reporter = TerminalReporter(make_reporter(fmt, out, show_values=show_values), terminal,
+            reporter = TerminalReporter(make_reporter(fmt, out, show_values=show_values, lang=lang), terminal,
                                         show_values=show_values, names=names)
             with terminal.progress("scanning", files=len(expanded.files), names=names) as on_progress:
                 outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
                                      jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                      finding_filter=finding_filter,
                                      problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                     is not None, tables=tables)
+                                     is not None, tables=tables, exposure=exposure)
+                reporter.exposure(exposure.summary())
                 reporter.close()
     if baseline is not None and finding_filter.unchecked:
         terminal.error(key_missing_message(baseline))

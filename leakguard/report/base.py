@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pyarrow as pa
 
 from leakguard.report.summary import FileStats, FileSummary, ScanSummary
+
+if TYPE_CHECKING:
+    from leakguard.report.exposure import Exposure
 
 
 class BaseReporter:
@@ -43,6 +46,9 @@ class BaseReporter:
 
     def file_done(self, path: str, stats: FileStats) -> None:
         self.on_file_done(self.summary.file_done(path, stats))
+
+    def exposure(self, figures: Exposure) -> None:
+        self.summary.exposure = figures
 
     def close(self) -> None:
         if self._closed:

@@ -14,7 +14,10 @@
                         "first_rows"}, ... ],
           "errors": [ {"row", "message", "fatal"}, ... ],
           "errors_omitted": 0,
-          "cells_not_text": {"photo": 120}
+          "cells_not_text": {"photo": 120},
+          "exposure": {"records", "records_with_personal_data", "by_entity", "breach_profile",
+                       "breach_profile_records", "persons", "persons_estimate", "combinations",
+                       "combinations_omitted", "k_anonymity"}
         }
       ],
       "summary": { same fields as the jsonl summary line, without "type" }
@@ -25,7 +28,9 @@ without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only 
 ``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
 column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
 counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``cells_not_text`` counts, per
-column, the binary cells that are not UTF-8 text and were not scanned. ``version`` changes only
+column, the binary cells that are not UTF-8 text and were not scanned. ``exposure`` is the record-level
+exposure of the file (:mod:`leakguard.report.exposure`; null when not computed), the summary's that of the whole
+run (its ``persons`` counted across files, its ``k_anonymity`` null). ``version`` changes only
 when a field changes meaning or disappears.
 """
 
@@ -79,6 +84,7 @@ class JsonReporter(BaseReporter):
             "errors_omitted": file.problem_count - len(file.problems),
             "cells_not_text": {shown_in_json(column, show_values=self.show_values): count
                                for column, count in (stats.cells_not_text.items() if stats else ())},
+            "exposure": stats.exposure.to_dict() if stats and stats.exposure else None,
         }
 
     def _findings(self, path: str) -> Iterator[dict[str, object]]:

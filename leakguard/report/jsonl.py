@@ -11,8 +11,10 @@ Three record types, told apart by ``type``:
     fault (a malformed JSON line) or null; ``fatal`` is true for a file that could not be read (exit code 2).
 ``summary``
     the last line: ``{"type": "summary", "files", "files_with_findings", "files_unreadable", "findings",
-    "records_with_findings", "errors", "records", "bytes", "seconds", "by_entity"}``, ``by_entity`` mapping
-    each entity found to ``{"findings": n, "records": n}`` (distinct records, counted per file).
+    "records_with_findings", "errors", "records", "bytes", "seconds", "by_entity", "exposure"}``,
+    ``by_entity`` mapping each entity found to ``{"findings": n, "records": n}`` (distinct records, counted
+    per file), ``exposure`` the run's record-level exposure (:mod:`leakguard.report.exposure`; null when not
+    computed).
 
 Lines are flushed after each event, so that ``leakguard scan --format jsonl dump/ | jq`` shows findings while
 the scan runs; memory holds aggregates only.

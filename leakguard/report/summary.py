@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +34,9 @@ import pyarrow.compute as pc
 
 from leakguard.findings import ENTITIES
 from leakguard.report.text import shown_in_json
+
+if TYPE_CHECKING:
+    from leakguard.report.exposure import Exposure
 
 #: How many of the first record indices each aggregate keeps (table: line numbers of text files).
 FIRST_ROWS = 5
@@ -47,7 +51,8 @@ class FileStats:
     ``cells_by_column`` counts the non-empty cells (neither null nor blank) in each logical column (dotted
     paths for nested data); a text or log file has the single key ``None`` (its lines). ``cells_not_text``
     counts, per column, the binary cells that are not UTF-8 text and were not scanned
-    (:mod:`leakguard.sources.celltext`).
+    (:mod:`leakguard.sources.celltext`). ``exposure``: the file's record-level exposure
+    (:mod:`leakguard.report.exposure`), when the driver computed it.
     """
 
     records: int = 0
@@ -55,6 +60,7 @@ class FileStats:
     bytes: int = 0
     seconds: float = 0.0
     cells_not_text: dict[str, int] = field(default_factory=dict)
+    exposure: Exposure | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +254,8 @@ class ScanSummary:
         self.with_values = with_values
         self._started = time.perf_counter()
         self.wall_seconds: float | None = None
+        #: the run's exposure (:meth:`leakguard.report.Reporter.exposure`), when it was computed
+        self.exposure: Exposure | None = None
 
     def file(self, path: str) -> FileSummary:
         summary = self.files.get(path)
@@ -308,6 +316,7 @@ class ScanSummary:
             "cells_not_text": sum(sum(s.stats.cells_not_text.values()) for s in files if s.stats),
             "seconds": round(self.elapsed(), 3),
             "by_entity": {entity: by_entity[entity] for entity in sorted(by_entity, key=entity_order)},
+            "exposure": self.exposure.to_dict() if self.exposure is not None else None,
         }
 
     def elapsed(self) -> float:
