@@ -14,6 +14,7 @@ from leakguard.cli.common import (
     report_errors_on_stderr,
 )
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
+from leakguard.cli.sweep import open_state, save_state
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
@@ -42,6 +43,12 @@ from leakguard.suppress import FindingFilter
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=str),
+              help="Incremental scans: read again only the files changed since the scan that wrote FILE, "
+                   "report the others with its results, then write FILE (key: $LEAKGUARD_STATE_KEY, else "
+                   "FILE.key).")
+@click.option("--delta-version", type=click.IntRange(0), default=None, metavar="N",
+              help="Read Delta Lake tables at version N (default: their latest).")
 @config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
               help="Report only findings this baseline does not list (see `leakguard baseline`).")
@@ -51,7 +58,8 @@ from leakguard.suppress import FindingFilter
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
-                 baseline_file: str | None, baseline_key_file: str | None) -> None:
+                 baseline_file: str | None, baseline_key_file: str | None, state_file: str | None = None,
+                 delta_version: int | None = None) -> None:
     """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
@@ -72,6 +80,8 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     )
     finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
                                    inline=not no_config, keep_values=show_values)
+    state = open_state(state_file, options, config, baseline_file=baseline_file if baseline else None,
+                       inline=not no_config, delta_version=delta_version) if state_file else None
     expanded = expand(paths, config)
     for given, why in expanded.skipped:
         click.echo(f"leakguard: note: {shown(f'{given}: {why}', path=True, show_values=show_values)}; not scanned",
@@ -83,8 +93,10 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                  finding_filter=finding_filter,
                                  problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                 is not None)
+                                 is not None, state=state, delta_version=delta_version)
         reporter.close()
+    if state is not None:
+        save_state(state, outcome)
     if baseline is not None and finding_filter.unchecked:
         click.echo(f"leakguard: error: {key_missing_message(baseline)}", err=True)
         sys.exit(EXIT_ERROR)

@@ -141,6 +141,9 @@ class TableReporter(BaseReporter):
         ]
         if totals["files_unreadable"]:
             parts.insert(3, f"{totals['files_unreadable']:,} unreadable")
+        if totals["files_unchanged"]:
+            parts[0] = (_plural(read - totals["files_unchanged"], "file") + " scanned, "
+                        f"{totals['files_unchanged']:,} unchanged")
         self.console.print(Text(", ".join(parts), style="bold"))
 
     # --- one file ---------------------------------------------------------------------------------------
@@ -152,7 +155,8 @@ class TableReporter(BaseReporter):
         if file.stats is not None:
             stats = file.stats
             header.append(
-                f"  {_plural(stats.records, unit)} · {format_bytes(stats.bytes)} · {stats.seconds:.1f} s",
+                f"  {_plural(stats.records, unit)} · {format_bytes(stats.bytes)} · {stats.seconds:.1f} s"
+                + (" · unchanged since the last scan" if file.unchanged else ""),
                 style="dim",
             )
         self.console.print(header)

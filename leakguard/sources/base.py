@@ -21,7 +21,7 @@ from typing import Literal
 
 import pyarrow as pa
 
-Format = Literal["parquet", "csv", "jsonl", "text"]
+Format = Literal["parquet", "csv", "jsonl", "text", "delta", "iceberg"]
 
 
 class SourceError(Exception):

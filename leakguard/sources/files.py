@@ -9,6 +9,9 @@ hold the repository's history in their own compressed formats (git objects are z
 leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
 scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
 a :class:`SourceError` in the stream, and the other paths are still given.
+
+A directory that is one table (Delta Lake, Apache Iceberg: :mod:`leakguard.sources.tables`) is given as it
+is, not walked: its data files are read through its log, which knows which of them are still part of it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
+from leakguard.sources.tables import table_kind
 
 #: Directories never walked into: the internals of version control systems (see the module docstring).
 VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
@@ -25,8 +29,10 @@ VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | SourceError]:
     """Every file under ``paths`` (files and directories), or a SourceError for a path that cannot be walked."""
     for given in paths:
-        path = os.fspath(given)
-        if os.path.isdir(path):
+        path = given if isinstance(given, str) else os.fspath(given)
+        if table_kind(path) is not None:
+            yield path
+        elif os.path.isdir(path):
             yield from _walk(path)
         elif os.path.lexists(path):
             yield path
@@ -50,7 +56,9 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
         except OSError:
             is_dir = False
         if is_dir:
-            if entry.name not in VCS_DIRECTORIES:
+            if table_kind(entry.path) is not None:
+                yield entry.path
+            elif entry.name not in VCS_DIRECTORIES:
                 yield from _walk(entry.path)
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
             yield entry.path
