@@ -38,3 +38,32 @@ def run_cli(key: bytes) -> Callable[..., Result]:
         return result
 
     return run
+
+
+@pytest.fixture
+def small_lake(tmp_path: Path) -> Path:
+    """A directory of small generated exports, as a lake holds them: beneficiary tables as Parquet (some under
+    Hive-style partitions), a French CSV, JSON lines, a gateway log, and a clean file."""
+    import pyarrow as pa
+
+    from synthetic import files
+    from synthetic.logs import gateway_log
+    from synthetic.tables import beneficiary_table
+
+    lake = tmp_path / "lake"
+    table, _ = beneficiary_table(240, seed=11)
+    for i in range(6):
+        part = lake / "beneficiaires" / f"annee=202{i // 3}" / f"part-{i}.parquet"
+        part.parent.mkdir(parents=True, exist_ok=True)
+        files.write_parquet(table.slice(i * 30, 30), part)
+    (lake / "exports").mkdir()
+    (lake / "logs").mkdir()
+    view, _ = files.csv_view(table.slice(180, 30))
+    files.write_csv(view, lake / "exports" / "beneficiaires.csv")
+    records = table.slice(210, 30).select(["nom", "prenom", "nir", "email"]).to_pylist()
+    files.write_jsonl(records, lake / "exports" / "beneficiaires.jsonl")
+    lines, _ = gateway_log(40, seed=3)
+    files.write_lines(lines, lake / "logs" / "gateway.log")
+    files.write_parquet(pa.table({"facture": [f"F-{i}" for i in range(20)], "montant": [1.5] * 20}),
+                        lake / "factures.parquet")
+    return lake
