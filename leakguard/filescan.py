@@ -26,6 +26,7 @@ from leakguard.detect import names
 from leakguard.detect.engine import DetectOptions
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.celltext import undecodable_cells
+from leakguard.sources.tables import table_bytes, table_kind
 
 if TYPE_CHECKING:
     from leakguard.parallel import ParallelDetector
@@ -51,12 +52,11 @@ Event = pa.Table | Problem | Progress | Failed  # and, last, the file's FileStat
 
 
 def file_size(path: str) -> int:
-    """Bytes of a file, or of the files under a directory (a table); 0 when unknown."""
+    """Bytes of a file, or of the data files of a table directory; 0 when unknown."""
+    if table_kind(path) is not None:
+        return table_bytes(path)
     try:
-        if not os.path.isdir(path):
-            return os.path.getsize(path)
-        return sum(os.path.getsize(os.path.join(root, name))
-                   for root, _, files in os.walk(path) for name in files)
+        return os.path.getsize(path)
     except OSError:
         return 0
 

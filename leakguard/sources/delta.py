@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
@@ -66,6 +67,12 @@ def identity(path: str, version: int | None) -> bytes:
     document = {"version": table.version(), "schema": table.schema().to_json(),  # type: ignore[attr-defined]
                 "files": files}
     return json.dumps(document, sort_keys=True, default=str).encode("utf-8")
+
+
+def live_bytes(path: str, version: int | None) -> int:
+    """Bytes of the data files of the version read (not of the removed files still on disk)."""
+    actions = pa.table(open_delta(path, version, path).get_add_actions(flatten=False))  # type: ignore[attr-defined]
+    return int(pc.sum(actions["size_bytes"]).as_py() or 0)
 
 
 class DeltaSource(Source):

@@ -78,6 +78,14 @@ def _reason(error: Exception) -> str:
     return (text[0] if text else type(error).__name__)[:160]
 
 
+def live_bytes(path: str) -> int:
+    """Bytes of the data files of the current snapshot (not of the removed files still on disk)."""
+    from pyiceberg.table import StaticTable
+
+    table = StaticTable.from_metadata(os.path.abspath(current_metadata(path)))
+    return sum(task.file.file_size_in_bytes for task in table.scan().plan_files())
+
+
 class IcebergSource(Source):
     """An Iceberg table at its current snapshot: one chunk per batch of at most ``batch_rows`` records."""
 
@@ -123,4 +131,4 @@ class IcebergSource(Source):
         self._table = None  # type: ignore[assignment]
 
 
-__all__ = ["IcebergSource", "current_metadata", "identity", "is_iceberg_table"]
+__all__ = ["IcebergSource", "current_metadata", "identity", "is_iceberg_table", "live_bytes"]

@@ -84,6 +84,20 @@ def log_listing(path: str) -> list[tuple[str, int, int]]:
     return sorted(listing)
 
 
+def table_bytes(path: str) -> int:
+    """Bytes of the data files the table is made of now (0 when they cannot be listed)."""
+    try:
+        if table_kind(path) == "delta":
+            from leakguard.sources.delta import live_bytes
+
+            return live_bytes(str(path), version_of(path))
+        from leakguard.sources.iceberg import live_bytes as iceberg_bytes
+
+        return iceberg_bytes(str(path))
+    except Exception:  # unreadable: the scan says why
+        return 0
+
+
 def identity(path: str) -> bytes:
     """What the version read is made of (see :func:`leakguard.sources.delta.identity`)."""
     if table_kind(path) == "delta":
