@@ -10,6 +10,9 @@ For each entry (a file, a table directory, or a path that cannot be walked), in 
   here and its chunks are detected in the same workers. The workers start at the first entry that needs
   them; a scan of a single small file runs here (starting workers would cost more than it saves).
 
+Whether an entry is unchanged is known before any is read (its size and time, or its digest when they
+changed), so that the workers start only when two entries or more are to be read.
+
 Results are given in the order of the entries, whatever the order the workers finish in, so a report is the
 same with any number of jobs. Whole-file jobs are submitted up to :data:`LOOKAHEAD` × jobs entries ahead of
 the one being reported, which bounds the results held in memory. A file keeps all of its processing (its
@@ -58,20 +61,23 @@ def plan(entries: Sequence[str | SourceError], *, options: DetectOptions, batch_
     starts (on first use) when ``jobs`` > 1."""
     window: deque[Planned] = deque()
     ahead = LOOKAHEAD * jobs if pool is not None and jobs > 1 else 0
-    whole = sum(1 for entry in entries if not isinstance(entry, SourceError)) > 1
-    for entry in entries:
+    checks = [state.check(entry) if state is not None and isinstance(entry, str) else None for entry in entries]
+    to_read = sum(1 for entry, check in zip(entries, checks, strict=True)
+                  if isinstance(entry, str) and (check is None or check.unchanged is None))
+    for entry, check in zip(entries, checks, strict=True):
         if isinstance(entry, SourceError):
             window.append(Planned(entry.path, error=entry))
         else:
-            window.append(_plan_one(entry, options, batch_rows, pool if ahead else None, whole, state, debug))
+            window.append(_plan_one(entry, check, options, batch_rows, pool if ahead else None, to_read > 1,
+                                    state, debug))
         while len(window) > ahead:
             yield window.popleft()
     yield from window
 
 
-def _plan_one(path: str, options: DetectOptions, batch_rows: int, pool: Callable[[], ParallelDetector] | None,
-              whole: bool, state: ScanState | None, debug: bool) -> Planned:
-    check = state.check(path) if state is not None else None
+def _plan_one(path: str, check: Check | None, options: DetectOptions, batch_rows: int,
+              pool: Callable[[], ParallelDetector] | None, whole: bool, state: ScanState | None,
+              debug: bool) -> Planned:
     if check is not None and check.unchanged is not None:
         return Planned(path, check=check)
     key = state.key if state is not None and check is not None and check.digest is None else None
