@@ -179,3 +179,16 @@ def test_only_claimed_entities_and_sampled_rows_are_scored() -> None:
     )
     s = score(_locations([(0, "nir", 0, 15, "FR_NIR")]), truth, entities=["FR_NIR"], max_row=10)
     assert set(s) == {"FR_NIR", "all"} and s["FR_NIR"]["recall"] == 1.0
+
+
+@pytest.mark.slow
+def test_the_many_files_benchmark_runs_both_job_counts_on_the_same_findings(tmp_path: Path) -> None:
+    out = tmp_path / "many_files.json"
+    command = [sys.executable, "-m", "benchmarks.many_files", "--files", "4", "--rows", "20", "--runs", "1",
+               "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert set(result["median_seconds"]) == {"jobs_1", "jobs_2"} and result["status"] in ("PASS", "MISS")
+    assert result["records"] == 80 and result["findings"] > 80
+    assert all(cpu > 0 for cpus in result["cpu_seconds"].values() for cpu in cpus)
