@@ -153,3 +153,13 @@ def test_an_iceberg_table_is_read_at_its_current_snapshot(tmp_path):
     assert table["path"] == str(path) and table["records"] == 25
     expected = by_entity(scan_table(second.select(columns), ner=False, min_score=0.5))
     assert {entity: counts["findings"] for entity, counts in report["summary"]["by_entity"].items()} == expected
+
+
+def test_a_table_directory_is_not_pseudonymised_file_by_file(overwritten_delta, tmp_path):
+    from leakguard.pseudonymise.files import pseudonymise_file
+    from leakguard.sources import SourceError
+
+    path, _, _ = overwritten_delta
+    with pytest.raises(SourceError, match="a Delta or Iceberg table directory"):
+        pseudonymise_file(str(path), str(tmp_path / "out"), key=bytes(range(32)))
+    assert not (tmp_path / "out").exists()

@@ -44,8 +44,9 @@ from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import open_source
-from leakguard.sources.base import Problem, Source
+from leakguard.sources.base import Problem, Source, SourceError
 from leakguard.sources.structure import named_texts
+from leakguard.sources.tables import table_kind
 
 __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
 
@@ -226,6 +227,9 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     except OSError:
         size = 0
     progress = None if on_progress is None else (lambda records: on_progress(src, records, size))
+    if table_kind(src) is not None:  # its files are rewritten through its log, which this would bypass
+        raise SourceError(src, "a Delta or Iceberg table directory",
+                          "pseudonymise its data with leakguard.spark or on its Arrow batches (pseudonymise_batches)")
     with open_source(src, batch_rows=batch_rows) as source:
         info = source.info
         report.format, report.compressed = info.format, info.compressed
