@@ -41,7 +41,8 @@ from leakguard.suppress import FindingFilter
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Worker processes for large files (default: every core this process may use).")
+              help="Worker processes: small files are scanned whole in them, large ones chunk by chunk "
+                   "(default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=str),
               help="Incremental scans: read again only the files changed since the scan that wrote FILE, "

@@ -245,6 +245,9 @@ class NameRecorder(NameIndex):
     def learn(self, names: Iterable[str]) -> None:
         self.calls.append((len(self.events), list(names)))
 
+    def spans(self, name: str) -> tuple[Span, ...]:
+        raise NotImplementedError("names are detected and masked by the scanning process")
+
     def findings(self, named: Sequence[tuple[str, str]], options: DetectOptions | None = None, *,
                  path: bool = False, rows: bool = False) -> pa.Table:
         if path or rows:
