@@ -282,3 +282,15 @@ def _rewrite_metadata(state: Path, meta: dict) -> None:
     os.replace(str(state) + ".new", state)
 
 
+
+
+def test_with_two_jobs_a_sweep_after_one_change_equals_a_full_scan_in_one_process(small_lake, state, swept):
+    changed = small_lake / "beneficiaires" / "annee=2020" / "part-1.parquet"
+    table, _ = beneficiary_table(30, seed=98)
+    files.write_parquet(table, changed)
+    files.write_parquet(table.slice(0, 12), small_lake / "beneficiaires" / "annee=2021" / "part-3.parquet")
+    (small_lake / "exports" / "beneficiaires.csv").unlink()
+    _, out, _ = scan(str(small_lake), "--state", str(state), "--format", "json", "--jobs", "2")
+    assert json.loads(out)["summary"]["files_scanned"] == 2  # in the workers
+    _, full, _ = scan(str(small_lake), "--format", "json")
+    assert comparable(out) == comparable(full)
