@@ -20,8 +20,8 @@ Why a *keyed* fingerprint
     fingerprints reveal nothing; with it, someone could test guesses, so the key is a secret.
 
 Where the key comes from, in order
-    ``--key-file FILE``; the environment variable ``LEAKGUARD_BASELINE_KEY`` (hex or base64, at least 32
-    bytes); else ``.leakguard.key`` beside the baseline, which ``leakguard baseline`` creates when missing
+    ``--key-file FILE``; the environment variable ``LEAKGUARD_BASELINE_KEY`` (64 hex digits, as for
+    ``LEAKGUARD_KEY``); else ``.leakguard.key`` beside the baseline, which ``leakguard baseline`` creates when missing
     (32 random bytes as hex, mode 0600) and adds to ``.git/info/exclude`` so that it is never committed.
     The baseline records the key's fingerprint (:func:`leakguard.pseudonymise.keys.fingerprint`, itself
     keyed), never the key, so a wrong key is a clear error rather than every finding turning "new".
@@ -38,13 +38,11 @@ files writes identical bytes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -52,11 +50,14 @@ import numpy as np
 import pyarrow as pa
 
 from leakguard.allowlist import distinct_pairs
+from leakguard.errors import OutputError
 from leakguard.preview import MASK
 from leakguard.pseudonymise import keys
+from leakguard.pseudonymise.atomic import atomic_path
 from leakguard.report.text import masked
+from leakguard.sources.containers import uri_kind
 
-#: The environment variable holding the baseline key (hex or base64).
+#: The environment variable holding the baseline key (the forms of :func:`leakguard.pseudonymise.keys.parse_key`).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
 #: The repository-local key file, beside the baseline.
 KEY_FILE = ".leakguard.key"
@@ -113,24 +114,24 @@ def find_key(baseline_path: str, key_file: str | None = None,
         if os.path.isfile(local):
             return BaselineKey(keys.load_key(local, env={}), f"key file {os.path.relpath(local)}")
     except keys.KeyProblem as problem:
-        raise BaselineError(str(problem).replace("leakguard keygen", "leakguard baseline")) from None
+        raise BaselineError(str(problem)) from None
     return None
 
 
 def create_key(baseline_path: str) -> tuple[BaselineKey, bool]:
-    """Make ``.leakguard.key`` beside the baseline (mode 0600) and keep it out of git.
+    """Make ``.leakguard.key`` beside the baseline (mode 0600, complete or absent) and keep it out of git.
 
     Returns the key and whether the file was added to ``.git/info/exclude``.
     """
     path = key_path_for(baseline_path)
     key = keys.generate_key()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        keys.write_key_file(path, key)
+    except OutputError as error:
+        raise BaselineError(str(error)) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise BaselineError(f"cannot create the key file {path}: {reason}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(keys.format_key(key) + "\n")
     return BaselineKey(key, f"key file {os.path.relpath(path)}"), git_exclude(path)
 
 
@@ -209,7 +210,10 @@ class Fingerprinter:
 
 def entry_path(path: str, baseline_dir: str) -> str:
     """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``, and the
-    identifiers a name may hold masked (the baseline is committed)."""
+    identifiers a name may hold masked (the baseline is committed); a database table as it is named in reports
+    (``postgresql://HOST:PORT/DB#TABLE``)."""
+    if uri_kind(path) is not None:
+        return masked(path, path=True)
     return masked(os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/"), path=True)
 
 
@@ -290,12 +294,16 @@ class Baseline:
         self.entries = {key: preview for key, preview in self.entries.items() if key[0] not in gone}
 
     def prune_missing(self) -> None:
-        """Drop the entries of files that no longer exist."""
+        """Drop the entries of files that no longer exist (a table ``FILE#TABLE``: when FILE does not; the
+        tables of a database are kept)."""
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
                 # a name with a masked identifier cannot be looked up: kept (rewritten when its file is scanned)
-                exists[name] = MASK in name or os.path.isfile(os.path.join(self.directory, name))
+                container, mark, _ = name.rpartition("#")
+                exists[name] = (MASK in name or uri_kind(name) is not None
+                                or os.path.isfile(os.path.join(self.directory, name))
+                                or (bool(mark) and os.path.isfile(os.path.join(self.directory, container))))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:
@@ -318,19 +326,8 @@ class Baseline:
 
     def write(self) -> None:
         """Write the file atomically (a temporary file, then a rename)."""
-        directory = self.directory
-        fd, temporary = tempfile.mkstemp(prefix=".leakguard-baseline-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(self.dumps())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        with atomic_path(self.path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
+            out.write(self.dumps())
 
 
 __all__ = [

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from leakguard.findings import ENTITIES
+from leakguard.pseudonymise.atomic import is_temporary
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import DetectOptions
@@ -123,10 +124,11 @@ class Config:
         )
 
     def is_own_file(self, path: str) -> bool:
-        """Whether ``path`` is one of leakguard's own files: the configuration or baseline in use, or a file
-        named like one (:data:`OWN_FILE_NAMES`). They hold allowlisted values and findings' previews by design;
-        scanning them as data would report leakguard to itself."""
-        if os.path.basename(path) in OWN_FILE_NAMES:
+        """Whether ``path`` is one of leakguard's own files: the configuration or baseline in use, a file named
+        like one (:data:`OWN_FILE_NAMES`), or the temporary file of a run writing its output. They hold allowlisted
+        values and findings' previews by design; scanning them as data would report leakguard to itself."""
+        name = os.path.basename(path)
+        if name in OWN_FILE_NAMES or is_temporary(name):  # a run's output being written is no data yet
             return True
         own = [self.baseline_path] + ([self.source] if self.source else [])
         return any(_same_path(path, other) for other in own)

@@ -4,7 +4,8 @@
 * :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
   ``row`` counted across the stream, memory bounded by one batch;
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
-* :func:`scan_files` — the driver of ``leakguard scan``: files, directories and table directories (Delta,
+* :func:`scan_files` — the driver of ``leakguard scan``: files, directories, containers of tables (databases,
+  SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``) and table directories (Delta,
   Iceberg), events to a reporter, on every core (:mod:`leakguard.schedule`), incrementally with a state
   (:mod:`leakguard.state`).
 
@@ -15,7 +16,7 @@ NIRs from invoice numbers passing the key by chance sees the whole table or file
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -25,7 +26,7 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.filescan import Failed, Progress, file_events, source_message
 from leakguard.parallel import ParallelDetector
 from leakguard.schedule import plan
-from leakguard.sources import iter_files, open_source, table_to_columns
+from leakguard.sources import Container, iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import AtVersion, table_kind
@@ -91,6 +92,9 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
     with open_source(path, batch_rows=batch_rows, partitions=True) as source:
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables",
+                              "scan it with scan_files() or leakguard.databases.scan_database()")
         columns: dict[str, None] = {}
         names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
         if parallel is not None:
@@ -127,7 +131,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
                problem_filter: Callable[[str, int | None], bool] | None = None,
-               state: ScanState | None = None, delta_version: int | None = None) -> ScanOutcome:
+               tables: Sequence[str] = (), state: ScanState | None = None,
+               delta_version: int | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
@@ -145,7 +150,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line).
+    ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
     """
 
     options = options or DetectOptions()
@@ -165,7 +170,7 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             return pools[0]
 
         for planned in plan(entries, options=options, batch_rows=batch_rows, pool=pool, jobs=jobs, state=state,
-                            debug=debug):
+                            debug=debug, tables=tables):
             path = planned.path
             if planned.error is not None:
                 outcome.errors += 1

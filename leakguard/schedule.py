@@ -1,8 +1,11 @@
 """Where each entry of a scan is read, and the order its results come back in.
 
-For each entry (a file, a table directory, or a path that cannot be walked), in order:
+For each entry (a file, a table directory, a container of tables, or a path that cannot be walked), in order:
 
 * unreadable path: its error;
+* container (a database, a SQL dump, a workbook: :mod:`leakguard.sources.containers`): its tables, read here
+  one after the other while the container is open (their sources cannot travel to a worker), and always
+  read (a table has no stamp of its own for the state);
 * unchanged since the last scan (``--state``, :mod:`leakguard.state`): its previous results, nothing read;
 * one job: read here, chunk after chunk;
 * several jobs: a file under :data:`~leakguard.parallel.MIN_PARALLEL_BYTES` is scanned whole in a worker
@@ -31,6 +34,7 @@ from leakguard.detect.engine import DetectOptions
 from leakguard.filescan import WorkerResult, file_size, scan_in_worker
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources.base import SourceError
+from leakguard.sources.containers import iter_tables, sniff_container
 from leakguard.state import Check, ScanState, content_digest
 
 #: Whole-file jobs in flight per job: enough to keep the workers busy while the parent reports.
@@ -56,17 +60,25 @@ class Planned:
 
 def plan(entries: Sequence[str | SourceError], *, options: DetectOptions, batch_rows: int,
          pool: Callable[[], ParallelDetector] | None, jobs: int, state: ScanState | None,
-         debug: bool) -> Iterator[Planned]:
-    """Each entry's :class:`Planned`, in order; whole-file jobs are already running in the pool that ``pool``
-    starts (on first use) when ``jobs`` > 1."""
+         debug: bool, tables: Sequence[str] = ()) -> Iterator[Planned]:
+    """Each entry's :class:`Planned`, in order (a container's: one per table, ``tables`` the ``--table``
+    patterns); whole-file jobs are already running in the pool that ``pool`` starts (on first use) when
+    ``jobs`` > 1. Consume each before asking for the next: a container stays open while its tables are."""
     window: deque[Planned] = deque()
     ahead = LOOKAHEAD * jobs if pool is not None and jobs > 1 else 0
-    checks = [state.check(entry) if state is not None and isinstance(entry, str) else None for entry in entries]
+    containers = [isinstance(entry, str) and _is_container(entry) for entry in entries]
+    checks = [state.check(entry) if state is not None and isinstance(entry, str) and not container else None
+              for entry, container in zip(entries, containers, strict=True)]
     to_read = sum(1 for entry, check in zip(entries, checks, strict=True)
                   if isinstance(entry, str) and (check is None or check.unchanged is None))
-    for entry, check in zip(entries, checks, strict=True):
+    for entry, check, container in zip(entries, checks, containers, strict=True):
         if isinstance(entry, SourceError):
             window.append(Planned(entry.path, error=entry))
+        elif container:
+            yield from window
+            window.clear()
+            for table in iter_tables([entry], tables=tables, batch_rows=batch_rows):
+                yield Planned(table.path, error=table) if isinstance(table, SourceError) else Planned(table)
         else:
             window.append(_plan_one(entry, check, options, batch_rows, pool if ahead else None, to_read > 1,
                                     state, debug))
@@ -90,6 +102,14 @@ def _plan_one(path: str, check: Check | None, options: DetectOptions, batch_rows
         return Planned(path, check=_digested(check, path, key), size=size)
     future = pool().submit(scan_in_worker, path, options, batch_rows, debug, key)
     return Planned(path, check=check, future=future, size=size)
+
+
+def _is_container(path: str) -> bool:
+    """Whether ``path`` holds tables (a database URI, a SQLite or DuckDB file, a dump, a workbook)."""
+    try:
+        return sniff_container(path) is not None
+    except SourceError:  # a container that cannot be read: iter_tables says why
+        return True
 
 
 def _digested(check: Check | None, path: str, key: bytes | None) -> Check | None:

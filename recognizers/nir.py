@@ -142,11 +142,16 @@ def format(number: str, separator: str = " ") -> str:
 
 
 def _pattern(sep: str) -> str:
-    """The written forms: the seven groups, each boundary with at most one separator."""
+    """The written forms: the seven groups, each boundary with at most one separator.
+
+    The département and commune are cut after 2 + 3 characters, or 3 + 2 (overseas); either cut is accepted
+    for any number, since exports group every NIR one way (``1 47 01 97 642 707 06``, an overseas NIR in
+    metropolitan groups) and format-preserving pseudonyms keep the cut of the number they replace.
+    """
     s = f"{sep}?"
     return (
         rf"[1-478]{s}\d{{2}}{s}\d{{2}}{s}"
-        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|9[78]\d{s}\d{{2}})"
+        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|\d{{3}}{s}\d{{2}})"
         rf"{s}\d{{3}}{s}\d{{2}}"
     )
 
@@ -268,7 +273,7 @@ _WHOLE_CELL_RE2 = rf"^\s*{RE2_FORMS}\s*$"
 #: column of its own, "Clé").
 BODY_RE2 = (
     rf"^\s*[1-478]{SEP_CLASS}?\d{{2}}{SEP_CLASS}?\d{{2}}{SEP_CLASS}?"
-    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|9[78]\d{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
+    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|\d{{3}}{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
 )
 
 
@@ -276,7 +281,16 @@ def is_valid_body_array(values: pa.Array) -> pa.BooleanArray:
     """Vectorised: cells that are the 13 characters of a NIR/NIA with a plausible structure, key left out.
 
     Without the key a random 13-digit number passes often, so ``leakguard.detect`` uses this only in columns
-    whose name says they hold NIRs.
+    whose name says they hold NIRs, or beside a column holding their keys (:func:`body_key_array`).
+    """
+    return pc.is_valid(body_key_array(values))
+
+
+def body_key_array(values: pa.Array) -> pa.Int64Array:
+    """Vectorised: the key (1-97) of each cell that is a plausible NIR/NIA body of 13 characters; else null.
+
+    Exports that split a NIR write this key in a column of their own ("Clé"): a column whose values equal
+    these keys row by row is the key column of this one.
     """
     values = values.cast(pa.string()) if values.type != pa.string() else values
     shaped = pc.fill_null(pc.match_substring_regex(values, BODY_RE2), False)
@@ -285,7 +299,8 @@ def is_valid_body_array(values: pa.Array) -> pa.BooleanArray:
     number = pc.cast(digits, pa.int64(), safe=False)
     key = pc.subtract(97, pc.subtract(number, pc.multiply(pc.divide(number, 97), 97)))
     key_text = pc.utf8_lpad(pc.cast(key, pa.string()), 2, "0")
-    return pc.and_(shaped, is_valid_array(pc.binary_join_element_wise(body, key_text, "")))
+    valid = pc.and_(shaped, is_valid_array(pc.binary_join_element_wise(body, key_text, "")))
+    return pc.if_else(valid, key, pa.scalar(None, pa.int64()))
 
 
 def compact_array(values: pa.Array) -> pa.Array:

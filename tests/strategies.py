@@ -140,13 +140,16 @@ def nir_written_forms(nir: str) -> list[str]:
     forms = [nir]
     forms += [sep.join(groups) for sep in (" ", "\u00a0", "\u202f", ".", "-")]
     forms.append(f"{nir[:13]} {nir[13:]}")
+    if nir[5:7] in ("97", "98"):  # an overseas NIR in the groups of a metropolitan one, as some exports write it
+        forms.append(" ".join(nir[a:b] for a, b in itertools.pairwise((0, 1, 3, 5, 7, 10, 13, 15))))
     if not nir[5:7].isdigit():  # Corsica written in lower case
         forms.append(nir.lower())
     return forms
 
 
 def written_forms(nir: str) -> st.SearchStrategy[str]:
-    """One written form of ``nir``: compact, grouped (space, NBSP, narrow NBSP, dot, dash), 13 + key."""
+    """One written form of ``nir``: compact, grouped (space, NBSP, narrow NBSP, dot, dash), 13 + key, overseas
+    in metropolitan groups, Corsica in lower case."""
     return st.sampled_from(nir_written_forms(nir))
 
 

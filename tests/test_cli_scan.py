@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from leakguard.cli import cli
+from leakguard.pseudonymise import atomic
 from recognizers import nir
 from tests.strategies import make_nir
 
@@ -118,7 +119,7 @@ def test_output_file_is_written_whole_and_stdout_stays_empty(files, tmp_path):
     code, out, _ = run(str(files["csv"]), "--format", "jsonl", "--output", str(target), "--no-ner")
     assert code == 1 and out == ""
     assert json.loads(target.read_text().splitlines()[-1])["type"] == "summary"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".leakguard-")]
+    assert not [p for p in tmp_path.iterdir() if atomic.is_temporary(p.name)]
 
 
 def test_entities_exclusions_and_min_score(files):

@@ -51,7 +51,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def no_temporaries(directory: Path) -> bool:
-    return not [n for n in os.listdir(directory) if n.startswith(atomic.TEMP_PREFIX)]
+    return not [n for n in os.listdir(directory) if atomic.is_temporary(n)]
 
 
 def test_pseudonymise_with_a_key_file_prints_the_policy_and_a_summary(files, table):
@@ -90,7 +90,7 @@ def test_a_short_key_file_names_the_file_not_the_key(files):
     short = files["dir"] / "short.key"
     short.write_text("ab" * 20)
     result = run("pseudonymise", str(files["csv"]), str(files["dir"] / "o.csv"), "--key-file", str(short))
-    assert result.exit_code == 2 and "short.key" in result.stderr and "20 bytes" in result.stderr
+    assert result.exit_code == 2 and "short.key" in result.stderr and "40 hex digits, not 64" in result.stderr
     assert "ab" * 20 not in result.stderr
 
 
@@ -173,7 +173,9 @@ def test_a_generated_key_file_drives_pseudonymise_and_reidentify_round_trips(fil
                "--operator", "FR_NIR=fpe")
     assert done.exit_code == 0, done.stderr
     assert encrypted.read_bytes() != files["log"].read_bytes()
-    back = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file))
+    refused = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file))
+    assert refused.exit_code == 2 and "pass --force if you are sure" in refused.stderr and not restored.exists()
+    back = run("reidentify", str(encrypted), str(restored), "--key-file", str(key_file), "--force")
     assert back.exit_code == 0, back.stderr
     assert restored.read_bytes() == files["log"].read_bytes()
     assert "reidentified" in back.stderr

@@ -326,7 +326,7 @@ def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tm
     if kind != "parquet":
         text = output_text(encrypted, encoding)
         assert shared.survivors({"FR_NIR": set(table.column("nir").to_pylist())}, text) == []
-    report = reidentify_file(encrypted, restored, KEY)
+    report = reidentify_file(encrypted, restored, KEY, force=kind != "parquet")  # only Parquet records the key
     assert report.replaced["FR_NIR"] > 0
     if kind == "parquet":
         assert pq.read_table(restored).equals(pq.read_table(source))
@@ -341,7 +341,7 @@ def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tm
 
 
 def leftovers(directory: Path) -> list[str]:
-    return [name for name in os.listdir(directory) if name.startswith(atomic.TEMP_PREFIX)]
+    return [name for name in os.listdir(directory) if atomic.is_temporary(name)]
 
 
 class Boom(RuntimeError):

@@ -71,3 +71,13 @@ def test_a_directory_scan_skips_leakguards_own_files(project, run_cli):
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 0, out + err
     assert records[-1]["files"] == 1 and not [r for r in records if r["type"] == "error"]
+
+
+def test_a_temporary_output_of_a_running_pseudonymisation_is_not_scanned(tmp_path) -> None:
+    from leakguard.cli.project import expand
+    from leakguard.config import Config
+
+    (tmp_path / "export.csv").write_text("a;b\n1;2\n")
+    (tmp_path / ".export.csv.leakguard-tmp-1234-abcd").write_text("a;b\n1;2\n")
+    files = expand([str(tmp_path)], Config()).files
+    assert [f.rsplit("/", 1)[-1] for f in files] == ["export.csv"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 import click
 
+from leakguard.errors import STANDARD_OUTPUT, OutputError
 from leakguard.findings import ENTITIES
+from leakguard.pseudonymise.atomic import atomic_path
 from leakguard.report.text import printable, shown
 
 
@@ -25,24 +26,38 @@ def entity_list(values: tuple[str, ...], option: str) -> list[str]:
     return names
 
 
+class _Output:
+    """A text stream whose write failures are :class:`~leakguard.errors.OutputError` naming the output."""
+
+    def __init__(self, stream: TextIO, name: str):
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(self._name, error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputError(self._name, error) from error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | None) -> Iterator[TextIO]:
-    """Standard output, or a file that appears complete or not at all (temporary file, then rename)."""
+    """Standard output, or a file that appears complete or not at all (:func:`~leakguard.pseudonymise.atomic.
+    atomic_path`); a write that fails raises :class:`~leakguard.errors.OutputError`, which ends the run."""
     if path is None:
-        yield sys.stdout
+        yield _Output(sys.stdout, STANDARD_OUTPUT)  # type: ignore[misc]
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".leakguard-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
+        yield _Output(out, path)  # type: ignore[misc]
 
 
 class _StderrErrors:

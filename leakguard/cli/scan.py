@@ -13,6 +13,7 @@ from leakguard.cli.common import (
     progress_reporter,
     report_errors_on_stderr,
 )
+from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.cli.sweep import open_state, save_state
 from leakguard.findings import ENTITIES
@@ -38,12 +39,15 @@ from leakguard.suppress import FindingFilter
 @click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found "
               "in name columns and key=value pairs).")
 @click.option("--show-values", is_flag=True, help="Show raw values in the report. Never the default.")
+@click.option("--table", "tables", multiple=True, metavar="GLOB",
+              help="Only the tables of databases, dumps and workbooks matching GLOB (repeatable; schema.table, "
+                   "or a table name in any schema).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes: small files are scanned whole in them, large ones chunk by chunk "
                    "(default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 @click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=str),
               help="Incremental scans: read again only the files changed since the scan that wrote FILE, "
                    "report the others with its results, then write FILE (key: $LEAKGUARD_STATE_KEY, else "
@@ -59,9 +63,13 @@ from leakguard.suppress import FindingFilter
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
-                 baseline_file: str | None, baseline_key_file: str | None, state_file: str | None = None,
-                 delta_version: int | None = None) -> None:
-    """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
+                 baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = (),
+                 state_file: str | None = None, delta_version: int | None = None) -> None:
+    """Scan PATH... (files, directories recursively, database URIs) for French health-insurance personal data.
+
+    Databases: postgresql://[USER@]HOST[:PORT]/DB (password from PGPASSWORD or ~/.pgpass), sqlite:///FILE,
+    duckdb:///FILE; SQLite and DuckDB files, .sql dumps and workbooks are found by content. Each table is
+    reported as CONTAINER#TABLE. A directory with a _delta_log/ (Delta Lake) or Iceberg metadata is one table.
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
     files are still scanned and reported).
@@ -94,7 +102,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                  finding_filter=finding_filter,
                                  problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                 is not None, state=state, delta_version=delta_version)
+                                 is not None, tables=tables, state=state, delta_version=delta_version)
         reporter.close()
     if state is not None:
         save_state(state, outcome)

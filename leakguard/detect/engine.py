@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 import recognizers
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
+from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.profile import NirProfile
@@ -215,7 +216,8 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         part; the merge and the decision happen once, where all the counts are.
         """
         counts = NirProfile()
-        tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
+        hints = self.options.column_hints if chunk.text else hints_with_bodies(chunk.columns, self.options.column_hints)
+        tables = [self._column(column, counts, text=chunk.text, hints=hints) for column in chunk.columns]
         tables = [t for t in tables if t is not None and t.num_rows]
         if not tables:
             return self._empty(), counts
@@ -242,8 +244,9 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
 
     # -- one column ----------------------------------------------------------------------------------------
 
-    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
-        hint = hint_for(None if text else column.name, self.options.column_hints)
+    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool,
+                hints: dict[str, str] | None) -> pa.Table | None:
+        hint = hint_for(None if text else column.name, hints)
         converted = _strings(column.values, hint)
         if converted is None or len(column.values) == 0:
             return None

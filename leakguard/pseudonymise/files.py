@@ -1,11 +1,11 @@
 """Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
 
-:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file (gzip-compressed or not) chunk
-by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the operators of a
-:class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
-(:mod:`leakguard.pseudonymise.writers`). The output appears atomically (:mod:`leakguard.pseudonymise.atomic`):
-after an error, an interruption or a failed verification there is no output at all, and the input is only
-replaced when ``in_place=True``, itself atomically.
+:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (gzip-compressed
+or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the
+operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+(:mod:`leakguard.pseudonymise.writers`, :mod:`leakguard.pseudonymise.dumps`). The output appears atomically
+(:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
+output at all, and the input is only replaced when ``in_place=True``, itself atomically.
 
 ``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
 place (its records, then its column names and metadata), and fails (:class:`VerificationFailed`, no output)
@@ -16,7 +16,8 @@ than absent. Pseudonyms found again (the e-mail recognizer reports ``EMAIL_…@e
 civility left alone (``Mme`` before a name token, which the NER model may tag) are not identifiers.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
-decrypts each with the key, everything else left as it is.
+decrypts each with the key, everything else left as it is, after checking the file's record of the key and
+operator it was made with (:mod:`leakguard.pseudonymise.provenance`).
 """
 
 from __future__ import annotations
@@ -37,18 +38,22 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.names import name_findings
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
-from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
+from leakguard.pseudonymise.dumps import write_dump
 from leakguard.pseudonymise.keys import fingerprint
-from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
+from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
-from leakguard.sources import open_source
+from leakguard.sources import Container, open_source
 from leakguard.sources.base import Problem, Source, SourceError
+from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import table_kind
 
-__all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
+__all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
+           "reidentify_file"]
 
 #: ``on_progress(path, records_so_far, bytes_of_input)``, as for :func:`leakguard.scan.scan_files`.
 OnProgress = Callable[[str, int, int], None]
@@ -58,6 +63,15 @@ UNVERIFIED_OPERATORS = ("keep", "fpe")
 CIVILITY_RE2 = r"^(?i:m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|mademoiselle|docteur|professeur)\.?$"
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
+
+
+#: Why a container that is not a SQL dump is not pseudonymised, and what to do instead.
+_NOT_REWRITTEN = {
+    "workbook": "{src}: pseudonymising a workbook is not supported; export each sheet to CSV (Excel or "
+                "LibreOffice: Save As, CSV UTF-8) and pseudonymise the CSV files",
+    "database": "{src}: pseudonymising a database is not supported; dump it (pg_dump, sqlite3 .dump, "
+                "mysqldump) and pseudonymise the dump, or export its tables to Parquet or CSV",
+}
 
 
 class PseudonymiseError(ValueError):
@@ -72,6 +86,8 @@ class Remaining:
     column: str | None
     entity: str
     preview: str
+    #: the table of a SQL dump
+    table: str | None = None
 
 
 @dataclass
@@ -185,9 +201,10 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
 class _Reidentify:
     """The policy of ``reidentify``: FR_NIR decrypted (fpe inverse), everything else kept."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, spec: str = "fpe"):
         self.fingerprint = fingerprint(key)
-        self._decrypt = _Inverse(FpeOperator("FR_NIR", key))
+        _, _, arg = spec.partition(":")
+        self._decrypt = _Inverse(FpeOperator("FR_NIR", key, arg or None))
         self._keep: dict[str, Operator] = {}
 
     def operator(self, entity: str) -> Operator:
@@ -198,19 +215,29 @@ class _Reidentify:
 
 def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes, *,
                     in_place: bool = False, on_progress: OnProgress | None = None,
-                    batch_rows: int = 65_536) -> Report:
+                    batch_rows: int = 65_536, force: bool = False, operator: str | None = None) -> Report:
     """The inverse of ``fpe``: every NIR found in ``src`` decrypted with ``key``; same format out; atomic.
 
     Only NIRs are looked for (no NER). A valid NIR that ``fpe`` never produced also "decrypts" to some other
-    valid NIR: run this on ``fpe`` outputs only.
+    valid NIR, so the file's record of how it was made is checked first
+    (:mod:`leakguard.pseudonymise.provenance`): :class:`ReidentifyRefused` when it names another key, another
+    operator, or no record exists (CSV, JSON lines, text) and ``force`` is not set. ``operator`` is the
+    ``fpe`` choice the file was made with (``"fpe:sex=random"``), for files that do not record it.
     """
-    policy = _Reidentify(key)
+    src, dst = os.fspath(src), None if dst is None else os.fspath(dst)
+    if operator is not None:
+        check_operator("FR_NIR", operator)
+        if not operator.startswith("fpe"):
+            raise PseudonymiseError(f"reidentify reverses fpe only, not {operator}")
+    with open_source(src, batch_rows=batch_rows) as source:
+        spec = fpe_spec_for(source.info, fingerprint(key), given=operator, force=force)
+    policy = _Reidentify(key, spec)
     options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True, previews=False)
     metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}
     from leakguard import __version__
 
     metadata["version"] = __version__
-    return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,  # type: ignore[arg-type]
+    return _transform(src, dst, policy,  # type: ignore[arg-type]
                       rewriter=lambda: Rewriter(policy, detector=Detector(options)), metadata=metadata,
                       ner=False, in_place=in_place, verify=False, on_progress=on_progress,
                       batch_rows=batch_rows)
@@ -219,7 +246,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
-    target = _target(src, dst, in_place)
+    target = destination(_target(src, dst, in_place))  # a symbolic link: the file it points to is rewritten
     started = time.perf_counter()
     report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
     try:
@@ -231,6 +258,17 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
         raise SourceError(src, "a Delta or Iceberg table directory",
                           "pseudonymise its data with leakguard.spark or on its Arrow batches (pseudonymise_batches)")
     with open_source(src, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            if not isinstance(source, SqlDump):
+                message = _NOT_REWRITTEN.get(source.kind, _NOT_REWRITTEN["database"])
+                raise PseudonymiseError(message.format(src=source.display))  # never the URI: it may hold a password
+            report.format, report.compressed = "sql", source.compressed
+            with atomic_path(target, mode_from=src) as temporary:
+                write_dump(source, temporary, rewriter, report.collect, progress)
+                if verify:
+                    _verify(temporary, target, policy, ner, batch_rows, report, dump=True)
+            report.seconds = time.perf_counter() - started
+            return report
         info = source.info
         report.format, report.compressed = info.format, info.compressed
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
@@ -255,36 +293,32 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     return report
 
 
-def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report) -> None:
-    """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
+def _sources(opened: Source | Container) -> Iterator[Source]:
+    """The source itself, or each table of a container."""
+    if not isinstance(opened, Container):
+        yield opened
+        return
+    for table in opened.tables():
+        if isinstance(table, SourceError):
+            raise table
+        yield table
+
+
+def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report, *,
+            dump: bool = False) -> None:
+    """Scan the written output with a fresh detector (one per table of a ``dump``); raise VerificationFailed if
+    identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
-    detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples are shown masked
     generalised: dict[str, bool] = {}
-    with open_source(path, batch_rows=batch_rows, display_path=display) as source:
-        for findings in _checked(source, detector):
-            if not findings.num_rows:
-                continue
-            if unverified:
-                findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
-            findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-            # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
-            title = pc.and_(pc.equal(findings["entity"], "PERSON"),
-                            pc.match_substring_regex(findings["value"], CIVILITY_RE2))
-            findings = findings.filter(pc.invert(title))
-            for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
-                entity = row["entity"]
-                op = policy.operator(entity)
-                if op.name == "generalise":
-                    value = row["value"]
-                    ok = generalised.get(value)
-                    if ok is None:
-                        ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
-                    if ok:
-                        continue
-                report.remaining[entity] += 1
-                if len(report.examples) < EXAMPLES:
-                    report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
+    opened = (SqlDump(path, batch_rows=batch_rows, display_path=display) if dump
+              else open_source(path, batch_rows=batch_rows, display_path=display))
+    with opened:
+        for source in _sources(opened):
+            table = source.info.extra.get("table") if dump else None
+            detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples: masked
+            for findings in _checked(source, detector):
+                _remaining(findings, unverified, policy, generalised, report, table)
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)
@@ -300,6 +334,33 @@ def _checked(source: Source, detector: Detector) -> Iterator[pa.Table]:
             columns.update(dict.fromkeys(column.name for column in item.columns))
         yield detector.detect(item)
     yield name_findings(named_texts(source.info, columns), detector.options)
+
+
+def _remaining(findings: pa.Table, unverified: list[str], policy: Policy, generalised: dict[str, bool],
+               report: Report, table: str | None) -> None:
+    """Count in ``report`` the findings of an output that are identifiers left (not tokens, kept or fpe)."""
+    if not findings.num_rows:
+        return
+    if unverified:
+        findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+    findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+    # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
+    title = pc.and_(pc.equal(findings["entity"], "PERSON"),
+                    pc.match_substring_regex(findings["value"], CIVILITY_RE2))
+    findings = findings.filter(pc.invert(title))
+    for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
+        entity = row["entity"]
+        op = policy.operator(entity)
+        if op.name == "generalise":
+            value = row["value"]
+            ok = generalised.get(value)
+            if ok is None:
+                ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
+            if ok:
+                continue
+        report.remaining[entity] += 1
+        if len(report.examples) < EXAMPLES:
+            report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"], table))
 
 
 def _is_generalised(value: str, granularity: str) -> bool:

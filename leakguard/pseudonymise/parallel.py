@@ -22,14 +22,13 @@ stays bounded by ``jobs`` chunks in flight plus the one being written.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import cells_only
+from leakguard.parallel import cells_only, deferred_interrupts, forkserver_context, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources.base import Chunk
@@ -38,22 +37,27 @@ _STOP = None
 
 
 def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
-    """A worker: chunks in, counts out, merged profile in, edits out; until told to stop."""
+    """A worker: chunks in, counts out, merged profile in, edits out; until told to stop (Ctrl-C is the
+    parent's to handle)."""
+    ignore_interrupts()
     rewriter = Rewriter(policy, ner=ner)
-    while True:
-        chunk = connection.recv()
-        if chunk is _STOP:
-            return
-        try:
-            raw, counts = rewriter.detector.detect_raw(chunk)
-            connection.send(("counts", counts.as_dict()))
-            merged = connection.recv()
-            if merged is _STOP:
+    with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the parent has gone: stop
+        while True:
+            chunk = connection.recv()
+            if chunk is _STOP:
                 return
-            profile = NirProfile.from_dict(merged)
-            connection.send(("edits", rewriter.apply(chunk, rewriter.detector.resolve(raw, profile))))
-        except Exception as error:
-            connection.send(("error", error))
+            try:
+                raw, counts = rewriter.detector.detect_raw(chunk)
+                connection.send(("counts", counts.as_dict()))
+                merged = connection.recv()
+                if merged is _STOP:
+                    return
+                profile = NirProfile.from_dict(merged)
+                connection.send(("edits", rewriter.apply(chunk, rewriter.detector.resolve(raw, profile))))
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as error:
+                connection.send(("error", error))
 
 
 class _Worker:
@@ -92,10 +96,16 @@ class ParallelRewriter:
     def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
+        context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         self.profile = NirProfile()
-        self._workers = [_Worker(context, policy, ner) for _ in range(jobs)]
+        self._workers: list[_Worker] = []
+        try:
+            with deferred_interrupts():  # a worker cut short in its start would print a traceback
+                for _ in range(jobs):
+                    self._workers.append(_Worker(context, policy, ner))
+        except BaseException:  # Ctrl-C while the workers started: stop them
+            self.close()
+            raise
 
     def __enter__(self) -> ParallelRewriter:
         return self

@@ -17,6 +17,8 @@ Rules:
   entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
   outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
+* Under ``fpe``, NIR bodies of 13 characters whose key has a column of its own take that column with them:
+  it is rewritten to the new bodies' keys (:mod:`leakguard.pseudonymise.rekey`), and back by ``reidentify``.
 * Values that are already pseudonyms (:data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE`: ``NIR_…``,
   ``EMAIL_…@example.invalid``) are left alone, so pseudonymising a pseudonymised file changes nothing.
 
@@ -38,11 +40,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.key_columns import nir_key_columns
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
+from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
 from leakguard.sources.base import CellColumn, Chunk
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 
+#: Operators that rewrite the key column of NIR bodies with the bodies (fpe and reidentify's inverse of it).
+REKEYING_OPERATORS = ("fpe", "fpe-decrypt")
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
 TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
 
@@ -151,7 +157,30 @@ class Rewriter:
                 part = findings.filter(pc.equal(findings["column"], name))
             edit = self._column(column, part, out.replaced)
             out.columns[column.name] = edit
+        self._rekey(chunk, out)
         return out
+
+    def _rekey(self, chunk: Chunk, out: ChunkEdits) -> None:
+        """After ``fpe`` (or its inverse) rewrote NIR bodies whose key has a column of its own, that column
+        (:mod:`leakguard.pseudonymise.rekey`)."""
+        if self.policy.operator("FR_NIR").name not in REKEYING_OPERATORS:
+            return
+        edited = [name for name, edit in out.columns.items() if "FR_NIR" in edit.whole]
+        if not edited:
+            return
+        pairs = nir_key_columns(chunk.columns)
+        by_name = {column.name: column for column in chunk.columns}
+        for body in edited:
+            key = pairs.get(body)
+            if key is None or key in out.columns:
+                continue
+            cells = out.columns[body].whole["FR_NIR"]
+            index = pa.array(cells)
+            old = _as_text(by_name[body].values.take(index))
+            new = _as_text(out.columns[body].values.take(index))
+            rekeyed = rekey(by_name[key].values, cells, old, new)
+            if rekeyed is not None:
+                out.columns[key] = ColumnEdit(key, *rekeyed)
 
     def _column(self, column: CellColumn, findings: pa.Table, counts: Counter[str]) -> ColumnEdit:
         positions = _positions(column.rows, findings["row"])
@@ -242,6 +271,12 @@ class Rewriter:
         mask = np.zeros(len(new), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
+
+
+def _as_text(values: pa.Array) -> list[str | None]:
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    return values.cast(pa.string()).to_pylist()
 
 
 def _bare_json_number(text: str, start: int, end: int) -> bool:

@@ -158,7 +158,8 @@ class TableReporter(BaseReporter):
         if file.stats is not None:
             stats = file.stats
             header.append(
-                f"  {_plural(stats.records, unit)} · {format_bytes(stats.bytes)} · {stats.seconds:.1f} s"
+                f"  {_plural(stats.records, unit)}{f' · {format_bytes(stats.bytes)}' if stats.bytes else ''}"  # tables
+                f" · {stats.seconds:.1f} s"  # of databases have no size
                 + (" · unchanged" if file.unchanged else ""),
                 style="dim",
             )

@@ -8,7 +8,8 @@ version control systems (:data:`VCS_DIRECTORIES`: ``.git``, ``.hg``, ``.svn``, `
 hold the repository's history in their own compressed formats (git objects are zlib streams, not files
 leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
 scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
-a :class:`SourceError` in the stream, and the other paths are still given.
+a :class:`SourceError` in the stream, and the other paths are still given. Database URIs (``postgresql://…``,
+``sqlite:…``, ``duckdb:…``) are given as they are (:mod:`leakguard.sources.containers` reads them).
 
 A directory that is one table (Delta Lake, Apache Iceberg: :mod:`leakguard.sources.tables`) is given as it
 is, not walked: its data files are read through its log, which knows which of them are still part of it.
@@ -20,6 +21,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
+from leakguard.sources.containers import uri_kind
 from leakguard.sources.tables import table_kind
 
 #: Directories never walked into: the internals of version control systems (see the module docstring).
@@ -30,7 +32,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | Source
     """Every file under ``paths`` (files and directories), or a SourceError for a path that cannot be walked."""
     for given in paths:
         path = given if isinstance(given, str) else os.fspath(given)
-        if table_kind(path) is not None:
+        if uri_kind(path) is not None or table_kind(path) is not None:
             yield path
         elif os.path.isdir(path):
             yield from _walk(path)
