@@ -118,7 +118,7 @@ def _detect_raw(chunk: Chunk) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
 
 def cells_only(chunk: Chunk) -> Chunk:
     """The part of a chunk a worker needs (not the original batch or lines)."""
-    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text)
+    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text, part=chunk.part, context=chunk.context)
 
 
 class ParallelDetector:

@@ -30,6 +30,7 @@ from leakguard.sources import Container, iter_files, open_source, table_to_colum
 from leakguard.sources.base import Chunk, Problem, SourceError
 from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import AtVersion, table_kind
+from leakguard.sources.windows import clip_findings
 from leakguard.state import Check, ScanState
 
 __all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
@@ -97,19 +98,23 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
                               "scan it with scan_files() or leakguard.databases.scan_database()")
         columns: dict[str, None] = {}
         names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
-        if parallel is not None:
-            for item in parallel.detect(source.chunks()):
-                if not isinstance(item, Problem):
-                    _remember_columns(item[0], columns)
-                yield item
-        else:
-            detector = detector or Detector(options)
-            for item in source.chunks():
-                if isinstance(item, Problem):
-                    yield item
-                else:
-                    _remember_columns(item, columns)
-                    yield item, detector.detect(item)
+        with contextlib.closing(source.chunks()) as chunks:
+            if parallel is not None:
+                for item in parallel.detect(chunks):
+                    if isinstance(item, Problem):
+                        yield item
+                    else:
+                        _remember_columns(item[0], columns)
+                        yield item[0], clip_findings(item[1], item[0].part, shift=True)
+            else:
+                detector = detector or Detector(options)
+                for item in chunks:
+                    if isinstance(item, Problem):
+                        yield item
+                    else:
+                        _remember_columns(item, columns)
+                        # a window of a long line: its own findings, at their offsets in the line
+                        yield item, clip_findings(detector.detect(item), item.part, shift=True)
         # column names and metadata: findings with row -1, after the records
         used = parallel.options if parallel is not None else detector.options  # type: ignore[union-attr]
         named = names.name_findings(named_texts(source.info, columns), used)

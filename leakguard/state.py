@@ -53,6 +53,7 @@ from leakguard.findings import TABLE_FIELDS
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.atomic import atomic_path
 from leakguard.report.text import shown_in_json
+from leakguard.sources.special import special_kind
 from leakguard.sources.tables import identity, log_listing, table_kind
 
 #: Version of the state file's layout; another one is not read (a full scan writes this one).
@@ -122,8 +123,10 @@ def path_digest(path: str, key: bytes) -> str:
 
 def content_digest(path: str, key: bytes) -> str | None:
     """Keyed digest of a file's bytes, or of what a table directory's version is made of; ``None`` when it
-    cannot be read (the scan then reports why)."""
+    cannot be read (the scan then reports why), or is not a regular file (a named pipe is never opened)."""
     digest = _keyed(key, b"leakguard-data")
+    if special_kind(path) is not None:
+        return None
     try:
         if table_kind(path) is not None:
             digest.update(identity(path))

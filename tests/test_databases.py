@@ -398,13 +398,10 @@ def _bad_sources(tmp_path: Path, postgres, database: str, silent_port: int) -> d
     (tmp_path / "truncated.sql").write_text(dump[:cut])
     (tmp_path / "corrupt.db").write_bytes(b"SQLite format 3\x00" + os.urandom(4096))
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(3000))
-    closed = _SilentServer()
-    closed_port = closed.port
-    closed.close()
     return {
         "wrong password": postgres.uri(database, password="not-the-password"),
         "unreachable host": f"postgresql://{postgres.reader}:pass-word@127.0.0.1:{silent_port}/{database}",
-        "connection refused": f"postgresql://{postgres.reader}:pass-word@127.0.0.1:{closed_port}/{database}",
+        "connection refused": f"postgresql://{postgres.reader}:pass-word@127.0.0.1:1/{database}",
         "missing table": postgres.uri(database, password=postgres.password),
         "corrupt sqlite": str(tmp_path / "corrupt.db"),
         "truncated dump": str(tmp_path / "truncated.sql"),
@@ -435,7 +432,7 @@ def test_every_bad_source_is_one_line_on_stderr_exit_2_and_the_others_are_still_
     expected = {
         "wrong password": (base, "password authentication failed"),
         "unreachable host": (f"postgresql://127.0.0.1:{silent.port}/{pg_database}", "timeout expired"),
-        "connection refused": ("postgresql://127.0.0.1:", "Connection refused"),
+        "connection refused": ("postgresql://127.0.0.1:1/", "Connection refused"),  # port 1: nothing listens
         "missing table": (base, "no table matches --table 'public.absente'"),
         "corrupt sqlite": (bad["corrupt sqlite"], "not a database"),
         "truncated dump": (bad["truncated dump"], "truncated dump"),

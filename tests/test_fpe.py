@@ -8,8 +8,6 @@ unknown month). Every NIR is generated.
 
 from __future__ import annotations
 
-import random
-
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +16,7 @@ from hypothesis import strategies as st
 from leakguard.pseudonymise.fpe import NirCipher, sex_choice
 from leakguard.pseudonymise.operators import FpeOperator, OperatorProblem, parse_operator_option
 from recognizers import nir
-from tests.strategies import NIR_KINDS, make_nir, nir_written_forms, nirs
+from tests.strategies import NIR_KINDS, nir_written_forms, nirs, seeded_nirs
 
 KEY = bytes(range(32))
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,19 +77,8 @@ def test_a_nir_without_its_key_encrypts_to_another_body_and_back(number, sex, lo
     assert op.decrypt_one(out) == written
 
 
-def population(size: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    out = set()
-    while len(out) < size:
-        place = f"{rng.randrange(1, 96):02d}{rng.randrange(1, 1000):03d}"
-        if not place.startswith("96"):
-            out.add(make_nir(rng.choice("123478"), rng.randrange(100), rng.randrange(1, 13), place,
-                             rng.randrange(1, 1000)))
-    return sorted(out)
-
-
 def test_sex_random_hides_the_sex_digit_keeps_the_kind_and_stays_reversible():
-    numbers = population(4000, seed=15)
+    numbers = seeded_nirs(4000, seed=15)
     kept, hidden = operator("keep").apply(numbers), operator("random").apply(numbers)
     assert all(a[0] == b[0] for a, b in zip(numbers, kept))
     same = sum(a[0] == b[0] for a, b in zip(numbers, hidden))
@@ -105,7 +92,7 @@ def test_sex_random_hides_the_sex_digit_keeps_the_kind_and_stays_reversible():
 
 
 def test_two_numbers_differing_only_in_the_sex_digit_do_not_stay_paired():
-    numbers = population(500, seed=16)
+    numbers = seeded_nirs(500, seed=16)
     twins = [SEX_PAIRS[n[0]] + n[1:13] for n in numbers]
     twins = [t + nir.calc_check_digits(t) for t in twins]
     for sex in ("keep", "random"):
@@ -114,7 +101,7 @@ def test_two_numbers_differing_only_in_the_sex_digit_do_not_stay_paired():
 
 
 def test_sex_random_round_trips_an_int64_column():
-    numbers = [int(n) for n in population(300, seed=17)]
+    numbers = [int(n) for n in seeded_nirs(300, seed=17)]
     column = pa.array([*numbers, None], pa.int64())
     op = operator("random")
     out = op.apply_array(column)

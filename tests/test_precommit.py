@@ -245,6 +245,7 @@ def test_try_repo_installs_and_runs_the_hook_from_this_repository(repo: Repo) ->
     repo.run(["git", "add", "dump.csv"], check=True)
     head_commit = subprocess.run(["git", "-C", str(SOURCE_ROOT), "rev-parse", "HEAD"], capture_output=True,
                                  text=True, check=True).stdout.strip()
+    repo.env.pop("PYTHONPATH", None)  # the hook runs the committed HEAD, never this working tree
     done = repo.run([sys.executable, "-m", "pre_commit", "try-repo", str(SOURCE_ROOT), "leakguard",
                      "--ref", head_commit, "--files", "dump.csv"])
     output = done.stdout + done.stderr

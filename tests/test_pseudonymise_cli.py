@@ -7,6 +7,7 @@ appears in what the command wrote.
 from __future__ import annotations
 
 import base64
+import gzip
 import os
 import stat
 from pathlib import Path
@@ -188,3 +189,38 @@ def test_help_documents_the_exit_codes_and_operators():
     assert result.exit_code == 0
     for word in ("--key-file", "--operator", "--verify", "--in-place", "--no-ner", "Exit status", "generalise"):
         assert word in result.output
+
+
+@pytest.mark.parametrize(("source", "output", "told"), [
+    ("csv", "out.parquet", "name it out.csv"),
+    ("csv", "out.jsonl", "name it out.csv"),
+    ("csv", "out.csv.gz", "name it out.csv"),
+    ("log", "out.csv", "name it out.log"),
+    ("log", "out.pq", "name it out.log"),
+    ("log", "out.gz", "name it out"),
+])
+def test_an_output_named_for_another_format_is_refused_and_nothing_written(files, source, output, told):
+    out = files["dir"] / output
+    result = run("pseudonymise", str(files[source]), str(out), "--key-file", str(files["key"]), "--no-ner")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("leakguard: error:")]
+    assert result.exit_code == 2 and len(errors) == 1 and errors[0].endswith(told), result.stderr
+    assert not out.exists() and no_temporaries(files["dir"])
+
+
+@pytest.mark.parametrize(("source", "output"), [("csv", "out.tsv"), ("csv", "out.txt"), ("csv", "out"),
+                                                ("log", "out.dat"), ("log", "out.txt")])
+def test_an_output_whose_name_says_nothing_else_is_written(files, source, output):
+    out = files["dir"] / output
+    result = run("pseudonymise", str(files[source]), str(out), "--key-file", str(files["key"]), "--no-ner")
+    assert result.exit_code == 0, result.stderr
+    assert out.exists()
+
+
+def test_a_gzip_input_needs_a_gz_output_name(files):
+    gz = files["dir"] / "app.log.gz"
+    gz.write_bytes(gzip.compress(files["log"].read_bytes()))
+    refused = run("pseudonymise", str(gz), str(files["dir"] / "out.log"), "--key-file", str(files["key"]), "--no-ner")
+    assert refused.exit_code == 2 and refused.stderr.strip().endswith("name it out.log.gz")
+    written = run("pseudonymise", str(gz), str(files["dir"] / "out.log.gz"), "--key-file", str(files["key"]),
+                  "--no-ner")
+    assert written.exit_code == 0 and gzip.decompress((files["dir"] / "out.log.gz").read_bytes()).count(b"\n") == 60

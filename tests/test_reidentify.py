@@ -21,6 +21,7 @@ from leakguard.cli import cli
 from leakguard.pseudonymise import ReidentifyRefused, reidentify_file
 from leakguard.pseudonymise.keys import fingerprint, format_key
 from recognizers import nir
+from recognizers.nir import CORSICA_RECENT, CORSICA_SPLIT
 from tests.strategies import make_nir, nir_written_forms, nirs
 
 KEY = bytes(range(32))
@@ -35,12 +36,13 @@ def people(count: int, seed: int, corsica: float = 0.3) -> list[str]:
     rng = random.Random(seed)
     out = []
     for _ in range(count):
-        if rng.random() < corsica:
+        year = rng.randrange(100)
+        if rng.random() < corsica:  # 2A/2B for births from 1976 (and this century), 20 before
+            year = rng.choice([*range(CORSICA_SPLIT, 100), *range(CORSICA_RECENT + 1)])
             place = f"{rng.choice(['2A', '2B'])}{rng.randrange(1, 1000):03d}"
         else:
             place = f"{rng.choice([d for d in range(1, 96) if d != 20]):02d}{rng.randrange(1, 1000):03d}"
-        out.append(make_nir(rng.choice("12"), rng.randrange(100), rng.randrange(1, 13), place,
-                            rng.randrange(1, 1000)))
+        out.append(make_nir(rng.choice("12"), year, rng.randrange(1, 13), place, rng.randrange(1, 1000)))
     return out
 
 
@@ -155,3 +157,24 @@ def test_reidentify_of_pseudonymise_gives_back_the_bytes_of_every_written_form(t
         assert done.replaced["FR_NIR"] == len(forms)
         reidentify_file(pseudo, back, KEY, force=True)
         assert back.read_bytes() == source.read_bytes()
+
+
+def test_a_file_of_fpe_format_1_is_reidentified_with_format_1(tmp_path):
+    """Files written before fpe format 2 record no ``fpe_format``: their pseudonyms are decrypted as format 1."""
+    import json
+
+    from leakguard.pseudonymise import keys
+    from leakguard.pseudonymise.fpe import NirCipher
+
+    numbers = [n for n in people(30, 9, corsica=0.0)]
+    old = NirCipher(keys.derive(KEY, "ff1 FR_NIR"), version=1)
+    pseudonyms = [old.encrypt(n) for n in numbers]
+    found = [p for p in pseudonyms if nir.is_valid(p)]  # what the detector still takes for NIRs
+    entry = {"version": "0.1.0", "operation": "pseudonymise", "policy": {"FR_NIR": "fpe"},
+             "key_fingerprint": keys.fingerprint(KEY)}
+    source = tmp_path / "old.parquet"
+    table = pa.table({"nir": found}).replace_schema_metadata({b"leakguard": json.dumps(entry).encode()})
+    pq.write_table(table, source)
+    reidentify_file(source, tmp_path / "back.parquet", KEY)
+    back = pq.read_table(tmp_path / "back.parquet")["nir"].to_pylist()
+    assert back == [n for n, p in zip(numbers, pseudonyms) if nir.is_valid(p)]

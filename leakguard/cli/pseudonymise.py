@@ -88,6 +88,8 @@ def _count_list(counts: Mapping[str, int]) -> str:
 
 def _summary(verb: str, report: Report) -> str:
     parts = [f"{report.records:,} records"]
+    if report.as_text:
+        parts[0] += f" ({report.as_text:,} not parsed: kept as written, pseudonymised as text)"
     parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
     if report.kept:
         parts.append(f"kept {_count_list(report.kept)}")
@@ -120,8 +122,8 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
 @click.option("--verify", is_flag=True, help="Scan the output before it is written; exit 1 and write nothing "
               "if an entity to pseudonymise is still found (keep and fpe entities are not checked).")
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
-@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found in "
-              "name columns and key=value pairs).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then found by the "
+              "French writing rules only: titles, SURNAME and first name, initials, Nom= keys).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,

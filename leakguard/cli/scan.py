@@ -36,8 +36,8 @@ from leakguard.suppress import FindingFilter
               help=f"Only these entities (comma-separated, repeatable): {', '.join(ENTITIES)}.")
 @click.option("--exclude-entities", "exclude", multiple=True, metavar="LIST",
               help="Never these entities (comma-separated, repeatable).")
-@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found "
-              "in name columns and key=value pairs).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then found by the "
+              "French writing rules only: titles, SURNAME and first name, initials, Nom= keys).")
 @click.option("--show-values", is_flag=True, help="Show raw values in the report. Never the default.")
 @click.option("--table", "tables", multiple=True, metavar="GLOB",
               help="Only the tables of databases, dumps and workbooks matching GLOB (repeatable; schema.table, "

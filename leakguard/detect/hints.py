@@ -35,7 +35,7 @@ _RULES: list[tuple[str, str]] = [
     # the insurer's own number / name before generic "nom", "numero"
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
-                          r"|carrier|health insurer|nom (?:de la )?mutuelle|caisse)\b"),
+                          r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
     ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"

@@ -49,8 +49,11 @@ def key_values(values: pa.Array) -> np.ndarray | None:
         present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False))
         shaped = present & (numbers >= 0) & (numbers <= 99)
     elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        head = values.slice(0, _SAMPLE)
-        if not _mostly(pc.match_substring_regex(head, KEY_CELL_RE2), pc.not_equal(pc.utf8_trim_whitespace(head), "")):
+        head = pc.utf8_trim_whitespace(values.slice(0, _SAMPLE))
+        present_head = pc.not_equal(head, "")
+        # keys are one or two characters: most columns of a wide table stop here, before any regex pass
+        if not _mostly(pc.less_equal(pc.utf8_length(head), 2), present_head) or \
+                not _mostly(pc.match_substring_regex(head, KEY_CELL_RE2), present_head):
             return None
         shaped_array = pc.fill_null(pc.match_substring_regex(values, KEY_CELL_RE2), False)
         present = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(values), ""), False).to_numpy(

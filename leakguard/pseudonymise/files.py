@@ -41,6 +41,7 @@ from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.dumps import write_dump
+from leakguard.pseudonymise.fpe import FORMAT as FPE_FORMAT
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
@@ -48,9 +49,11 @@ from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
 from leakguard.sources import Container, open_source
 from leakguard.sources.base import Problem, Source, SourceError
+from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import table_kind
+from leakguard.sources.windows import clip_findings
 
 __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
            "reidentify_file"]
@@ -107,6 +110,9 @@ class Report:
     tokens: int = 0
     #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
     not_text: Counter[str] = field(default_factory=Counter)
+    #: records that could not be parsed (CSV rows of the wrong width, lines that are not JSON): kept as
+    #: written but for the values found in their text and replaced (``Problem.as_text``)
+    as_text: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -120,6 +126,7 @@ class Report:
     def collect(self, item: ChunkEdits | Problem, records: int) -> None:
         if isinstance(item, Problem):
             self.problems.append(item)
+            self.as_text += item.as_text
             return
         self.records += records
         self.replaced.update(item.replaced)
@@ -160,6 +167,35 @@ def _target(src: str, dst: str | None, in_place: bool) -> str:
     return dst
 
 
+#: The formats an output's extension may hold (text names may hold any text format, and a JSON document
+#: spread over lines is read as text); other extensions say nothing.
+_NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".csv": ("csv",), ".tsv": ("csv",),
+                  ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl", "text"),
+                  ".log": ("text", "csv", "jsonl"), ".txt": ("text", "csv", "jsonl")}
+_FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "text": "text"}
+_EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
+
+
+def check_output_name(output: str, fmt: str, compressed: bool, source: str) -> None:
+    """Refuse an output whose name says another format, or another compression, than the input's, which is
+    the format written (``x.csv`` into ``out.parquet``); a name that says nothing is accepted."""
+    name = os.path.basename(output)
+    extension = logical_extension(name)
+    allowed = _NAMED_FORMATS.get(extension)
+    if allowed is not None and fmt not in allowed:
+        own = logical_extension(source)
+        wanted = own if fmt in _NAMED_FORMATS.get(own, ()) else _EXTENSIONS[fmt]
+        stem = name[: len(name) - len(extension) - (3 if compressed and name.lower().endswith(".gz") else 0)]
+        raise PseudonymiseError(
+            f"{output}: the output keeps the input's format ({_FORMAT_NAMES[fmt]}) but its name says "
+            f"{_FORMAT_NAMES[allowed[0]]}; name it {stem}{wanted}{'.gz' if compressed else ''}")
+    if name.lower().endswith(".gz") != compressed:
+        state = "gzip-compressed" if compressed else "not compressed"
+        raise PseudonymiseError(
+            f"{output}: the output is {state}, as the input is, but its name "
+            f"{'does not end' if compressed else 'ends'} in .gz; name it {name + '.gz' if compressed else name[:-3]}")
+
+
 def _same_file(a: str, b: str) -> bool:
     if os.path.abspath(a) == os.path.abspath(b):
         return True
@@ -173,7 +209,7 @@ def _metadata(policy: Policy) -> dict[str, Any]:
     from leakguard import __version__
 
     return {"version": __version__, "operation": "pseudonymise", "policy": dict(policy.choices),
-            "key_fingerprint": policy.fingerprint}
+            "key_fingerprint": policy.fingerprint, "fpe_format": FPE_FORMAT}
 
 
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
@@ -271,6 +307,8 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
             return report
         info = source.info
         report.format, report.compressed = info.format, info.compressed
+        if not in_place:
+            check_output_name(target, info.format, info.compressed, src)
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
             if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
                 chunk_rewriter: ChunkRewriter = stack.enter_context(ParallelRewriter(policy, ner=ner, jobs=jobs))
@@ -332,7 +370,7 @@ def _checked(source: Source, detector: Detector) -> Iterator[pa.Table]:
             continue
         if not item.text:
             columns.update(dict.fromkeys(column.name for column in item.columns))
-        yield detector.detect(item)
+        yield clip_findings(detector.detect(item), item.part, shift=False)
     yield name_findings(named_texts(source.info, columns), detector.options)
 
 

@@ -34,9 +34,14 @@ département, commune and order number are encrypted together: an overseas (97x/
 NIR usually comes out as a metropolitan one, so the pseudonyms of a file do not keep its share of people
 born overseas or abroad.
 
-The plausibility rules used for walking (:func:`plausible_body`) are frozen here as part of the ``v1`` format,
-independently of :mod:`recognizers.nir`: a later change of the detector's rules must not change how existing
-pseudonyms decrypt. A test checks that every plausible body is a valid NIR for the detector.
+The plausibility rules used for walking (:func:`plausible_body`) are frozen here as part of a numbered
+format, independently of :mod:`recognizers.nir`: a later change of the detector's rules must not change how
+existing pseudonyms decrypt. Format 2 (the current one, :data:`FORMAT`) adds to format 1 the structure the
+detector checks since: Corsica written 20 for births before 1976 and 2A/2B from 1976 (this century's years up
+to :data:`CORSICA_RECENT_V2`, as the detector), the communes of each overseas département, countries 101-599
+after 99. Pseudonyms of format 1 are still decrypted when the file says so (``fpe:format=1``, which reidentify reads
+from a Parquet file's metadata). A test checks that every plausible body of the current format is a valid NIR
+for the detector.
 
 Tweak: FF1's tweak is public per-message data; here it is ``lgNIRv1:`` (leakguard, FR_NIR, version 1)
 followed by the class (the sex digit and, for Corsica, ``2A``/``2B``). It is constant for the entity and
@@ -66,10 +71,18 @@ from stdnum.exceptions import ValidationError
 
 from recognizers import nir
 
-#: The tweak prefix, constant for the entity; the class (sex digit, Corsican letters) follows it. At most 11
-#: bytes in all, so that FF1's per-round block Q (tweak, round number, 3-byte half) fits in one AES block:
-#: a longer tweak costs a second AES call per round (about 30% slower).
-TWEAK_PREFIX = b"lgNIRv1:"
+#: The tweak prefix of each format, constant for the entity; the class (sex digit, Corsican letters) follows it.
+#: At most 11 bytes in all, so that FF1's per-round block Q (tweak, round number, 3-byte half) fits in one AES
+#: block: a longer tweak costs a second AES call per round (about 30% slower).
+TWEAK_PREFIXES = {1: b"lgNIRv1:", 2: b"lgNIRv2:"}
+#: The format of new pseudonyms.
+FORMAT = 2
+TWEAK_PREFIX = TWEAK_PREFIXES[FORMAT]
+#: Format 2, frozen: two-digit years this century in which Corsica is written 2A/2B (2000-2030).
+CORSICA_RECENT_V2 = 30
+#: Format 2, frozen: communes of the overseas départements (INSEE COG), countries after 99.
+OVERSEAS_COMMUNES_V2 = {"971": 34, "972": 34, "973": 62, "974": 24, "975": 2, "976": 17, "977": 1, "978": 1}
+COUNTRIES_V2 = (101, 599)
 
 #: What ``fpe:sex=…`` accepts: keep the sex digit, or swap it with its pair under a keyed bit.
 SEX_CHOICES = ("keep", "random")
@@ -86,17 +99,27 @@ class NotANir(ValueError):
     """The value given to :class:`NirCipher` is not a valid NIR (the message never holds the value)."""
 
 
-def sex_choice(arg: str | None) -> str:
-    """The sex choice of an ``fpe`` operator argument: ``None`` or ``sex=keep`` -> keep, ``sex=random``.
+def fpe_choices(arg: str | None) -> tuple[str, int]:
+    """The sex choice and the format of an ``fpe`` operator argument: ``sex=keep`` (default) or ``sex=random``,
+    and ``format=1`` or ``format=2`` (default, :data:`FORMAT`), separated by a comma.
 
     Raises ``ValueError`` with one line naming the allowed arguments.
     """
-    if arg is None:
-        return "keep"
-    name, _, value = arg.partition("=")
-    if name.strip().lower() != "sex" or value.strip().lower() not in SEX_CHOICES:
-        raise ValueError(f"fpe takes sex=keep or sex=random (got fpe:{arg})")
-    return value.strip().lower()
+    sex, version = "keep", FORMAT
+    for part in (arg or "").split(",") if arg else ():
+        name, _, value = (item.strip().lower() for item in part.partition("="))
+        if name == "sex" and value in SEX_CHOICES:
+            sex = value
+        elif name == "format" and value in {str(n) for n in TWEAK_PREFIXES}:
+            version = int(value)
+        else:
+            raise ValueError(f"fpe takes sex=keep or sex=random, and format=1 for old pseudonyms (got fpe:{arg})")
+    return sex, version
+
+
+def sex_choice(arg: str | None) -> str:
+    """The sex choice of an ``fpe`` operator argument: ``None`` or ``sex=keep`` -> keep, ``sex=random``."""
+    return fpe_choices(arg)[0]
 
 
 def plausible_body(sex: str, digits: str) -> bool:
@@ -120,6 +143,26 @@ def plausible_body(sex: str, digits: str) -> bool:
 def plausible_corsican_body(digits: str) -> bool:
     """Whether the 10 digits ``YYMM`` + ``CCCOOO`` around ``2A``/``2B`` are plausible (frozen ``v1``)."""
     return digits[2:4] in _MONTHS and digits[4:7] != "000" and digits[7:10] != "000"
+
+
+def plausible_body_v2(sex: str, digits: str) -> bool:
+    """:func:`plausible_body` and the structure of format 2 (frozen): no 20 for births from 1976, overseas
+    communes in range, countries 101-599."""
+    if not plausible_body(sex, digits):
+        return False
+    dept = digits[4:6]
+    if dept == "20":
+        return digits[0:2] < "76"
+    if dept in ("97", "98"):
+        return int(digits[7:9]) <= OVERSEAS_COMMUNES_V2.get(digits[4:7], 99)
+    if dept == "99":
+        return COUNTRIES_V2[0] <= int(digits[6:9]) <= COUNTRIES_V2[1]
+    return True
+
+
+def plausible_corsican_body_v2(digits: str) -> bool:
+    """:func:`plausible_corsican_body` for births from 1976 and this century's to 2030 (frozen format 2)."""
+    return plausible_corsican_body(digits) and (digits[0:2] >= "76" or int(digits[0:2]) <= CORSICA_RECENT_V2)
 
 
 def cycle_walk(step: Callable[..., str], digits: str, tweak: bytes, plausible: Callable[[str], bool]) -> str:
@@ -152,11 +195,14 @@ class NirCipher:
     (13, '2951099126111')
     """
 
-    def __init__(self, key: bytes, *, sex: str = "keep"):
+    def __init__(self, key: bytes, *, sex: str = "keep", version: int = FORMAT):
         if sex not in SEX_CHOICES:
             raise ValueError(f"sex must be one of {', '.join(SEX_CHOICES)}")
+        if version not in TWEAK_PREFIXES:
+            raise ValueError(f"fpe format must be one of {', '.join(map(str, TWEAK_PREFIXES))}")
         self._ff1 = FF1(key, radix=10)
         self.sex = sex
+        self.version = version
         self._sex_key = hmac.new(key, SEX_LABEL, hashlib.sha256).digest() if sex == "random" else b""
 
     def encrypt_compact(self, number: str) -> str:
@@ -172,18 +218,18 @@ class NirCipher:
 
         Raises :class:`NotANir`.
         """
-        return _rewrite(value, self.encrypt_compact(_checked(value)))
+        return _rewrite(value, self.encrypt_compact(_checked(value, self.version)))
 
     def decrypt(self, value: str) -> str:
         """Decrypt the NIR (or 13-character body) written in ``value``, keeping its written form exactly.
 
         Raises :class:`NotANir`.
         """
-        return _rewrite(value, self.decrypt_compact(_checked(value)))
+        return _rewrite(value, self.decrypt_compact(_checked(value, self.version)))
 
     def _encrypt_body(self, body: str) -> str:
         sex, digits, letters = _split(body)
-        digits = cycle_walk(self._ff1.encrypt, digits, _tweak(sex, letters), _plausible(sex, letters))
+        digits = cycle_walk(self._ff1.encrypt, digits, self._tweak(sex, letters), self._plausible(sex, letters))
         if self.sex == "random":
             sex = _flip(sex, self._sex_bit(digits, letters))
         return _join(sex, digits, letters)
@@ -192,8 +238,14 @@ class NirCipher:
         sex, digits, letters = _split(body)
         if self.sex == "random":
             sex = _flip(sex, self._sex_bit(digits, letters))
-        digits = cycle_walk(self._ff1.decrypt, digits, _tweak(sex, letters), _plausible(sex, letters))
+        digits = cycle_walk(self._ff1.decrypt, digits, self._tweak(sex, letters), self._plausible(sex, letters))
         return _join(sex, digits, letters)
+
+    def _tweak(self, sex: str, letters: str) -> bytes:
+        return TWEAK_PREFIXES[self.version] + (sex + letters).encode("ascii")
+
+    def _plausible(self, sex: str, letters: str) -> Callable[[str], bool]:
+        return _plausible(sex, letters, self.version)
 
     def _sex_bit(self, digits: str, letters: str) -> int:
         """A keyed bit of the encrypted digits: whether the sex digit is swapped with its pair."""
@@ -211,12 +263,10 @@ def _join(sex: str, digits: str, letters: str) -> str:
     return sex + digits[:4] + letters + digits[4:] if letters else sex + digits
 
 
-def _tweak(sex: str, letters: str) -> bytes:
-    return TWEAK_PREFIX + (sex + letters).encode("ascii")
-
-
-def _plausible(sex: str, letters: str) -> Callable[[str], bool]:
-    return plausible_corsican_body if letters else (lambda digits: plausible_body(sex, digits))
+def _plausible(sex: str, letters: str, version: int = FORMAT) -> Callable[[str], bool]:
+    if version == 1:
+        return plausible_corsican_body if letters else (lambda digits: plausible_body(sex, digits))
+    return plausible_corsican_body_v2 if letters else (lambda digits: plausible_body_v2(sex, digits))
 
 
 def _flip(sex: str, bit: int) -> str:
@@ -229,7 +279,7 @@ def _with_key(number: str, body: str) -> str:
     return body + nir.calc_check_digits(body) if len(number) == 15 else body
 
 
-def _checked(value: str) -> str:
+def _checked(value: str, version: int = FORMAT) -> str:
     """The compact form of the valid NIR (or NIR body) ``value`` whose body is plausible under the frozen rules.
 
     A body is the 13 characters of a NIR whose key sits in a column of its own: any plausible body has a key.
@@ -242,8 +292,8 @@ def _checked(value: str) -> str:
     except ValidationError:
         raise NotANir("not a valid NIR: fpe encrypts valid NIRs only") from None
     sex, digits, letters = _split(number)
-    if not _plausible(sex, letters)(digits):
-        raise NotANir("a NIR outside the fpe v1 rules: fpe encrypts plausible NIRs only")
+    if not _plausible(sex, letters, version)(digits):
+        raise NotANir(f"a NIR outside the rules of fpe format {version}: fpe encrypts plausible NIRs only")
     return number[: len(compact)]
 
 

@@ -72,7 +72,7 @@ import pyarrow.compute as pc
 from leakguard.findings import ENTITIES
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.dates import parse_date
-from leakguard.pseudonymise.fpe import NirCipher, NotANir, sex_choice
+from leakguard.pseudonymise.fpe import NirCipher, NotANir, fpe_choices, sex_choice
 from leakguard.pseudonymise.normalise import normaliser
 
 #: The entity names of the contract (DESIGN.md); ``--operator`` accepts these.
@@ -481,7 +481,8 @@ class FpeOperator(Operator):
     def __init__(self, entity: str, key: bytes | None = None, arg: str | None = None, *, cache_size: int = 1 << 20):
         super().__init__(entity, key, arg)
         assert key is not None
-        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"), sex=sex_choice(arg))
+        sex, version = fpe_choices(arg)
+        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"), sex=sex, version=version)
         self._fallback = HmacOperator(entity, key)
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size

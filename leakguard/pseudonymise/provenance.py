@@ -8,7 +8,8 @@ first (:func:`fpe_spec_for`):
 
 * another key's fingerprint: refused, always (the key is known to be the wrong one);
 * NIRs pseudonymised with another operator (``hmac``...), or a file already reidentified: refused;
-* ``fpe:sex=random`` recorded: decrypted with it (a different ``--operator`` choice is refused);
+* ``fpe:sex=random`` recorded: decrypted with it (a different ``--operator`` choice is refused); a file
+  written before the ``fpe_format`` entry is decrypted with format 1 (:mod:`leakguard.pseudonymise.fpe`);
 * no ``leakguard`` entry — every CSV, JSON lines or text file (they have nowhere to carry one), or a Parquet
   file leakguard did not write: refused unless the user insists (``force``), then decrypted with the
   ``fpe`` choice given.
@@ -73,11 +74,13 @@ def fpe_spec_for(info: SourceInfo, fingerprint: str, *, given: str | None, force
                                 "cannot be reversed; only fpe can")
     if given is not None and _sex(given) != _sex(spec):
         raise ReidentifyRefused(f"{path}: pseudonymised with FR_NIR={spec}, not FR_NIR={given}")
+    if "fpe_format" not in entry:  # written before fpe format 2: its pseudonyms are of format 1
+        spec = spec + ("," if ":" in spec else ":") + "format=1"
     return spec
 
 
 def _sex(spec: str) -> str:
-    return "random" if spec.replace(" ", "").lower().endswith("sex=random") else "keep"
+    return "random" if "sex=random" in spec.replace(" ", "").lower() else "keep"
 
 
 __all__ = ["METADATA_KEY", "ReidentifyRefused", "fpe_spec_for", "recorded"]

@@ -14,7 +14,7 @@ Rules:
   int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``; binary, fixed-size
   binary and ``decimal(p, 0)`` columns keep their type too (:mod:`leakguard.pseudonymise.stored`).
 * **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
-  entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
+  entity), in one left-to-right pass per cell (linear in its spans, however many), and every character
   outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
 * Under ``fpe``, NIR bodies of 13 characters whose key has a column of its own take that column with them:
@@ -46,6 +46,7 @@ from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
 from leakguard.sources.base import CellColumn, Chunk
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
+from leakguard.sources.windows import clip_findings
 
 #: Operators that rewrite the key column of NIR bodies with the bodies (fpe and reidentify's inverse of it).
 REKEYING_OPERATORS = ("fpe", "fpe-decrypt")
@@ -132,6 +133,7 @@ class Rewriter:
             skipped = undecodable_cells(column.values)
             if skipped:
                 out.not_text[column.name] += skipped
+        findings = clip_findings(findings, chunk.part, shift=False)  # a window: its own text only
         if findings.num_rows == 0:
             return out
         entities = pc.unique(findings["entity"]).to_pylist()
@@ -209,7 +211,9 @@ class Rewriter:
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         if text:
-            lengths = pc.utf8_length(values.take(pa.array(positions))).to_numpy(zero_copy_only=False)
+            # each cell's length once (a cell of 100,000 findings is not taken 100,000 times)
+            cells, inverse = np.unique(positions, return_inverse=True)
+            lengths = pc.utf8_length(values.take(pa.array(cells))).to_numpy(zero_copy_only=False)[inverse]
             is_whole = (starts == 0) & (ends == lengths)
         else:  # integers, decimals and dates: the detector reports whole cells only
             is_whole = np.ones(len(positions), dtype=bool)
@@ -250,24 +254,32 @@ class Rewriter:
 
     def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                        entities: list[str], span_values: list[str]) -> pa.Array:
-        """Spans replaced inside their cells, right to left; the text around them kept as it is."""
+        """Spans replaced inside their cells, in one pass per cell; the text around them kept as it is."""
         replacement: dict[tuple[str, str], str] = {}
         for entity in set(entities):
             distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
             replacement.update(zip(((entity, v) for v in distinct),
                                    self.policy.operator(entity).apply_span(distinct), strict=True))
-        order = np.lexsort((-starts, positions))  # by cell, then right to left
-        cells = np.unique(positions)
+        order = np.lexsort((starts, positions))  # by cell, then left to right
+        cells, first = np.unique(positions[order], return_index=True)
         texts = new.take(pa.array(cells)).to_pylist()
-        index = {int(p): i for i, p in enumerate(cells.tolist())}
-        for i in order.tolist():
-            j = index[int(positions[i])]
-            cell = texts[j]
-            start, end = int(starts[i]), int(ends[i])
-            token = replacement[(entities[i], span_values[i])]
-            if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
-                token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
-            texts[j] = cell[:start] + token + cell[end:]
+        bounds = [*first.tolist(), len(order)]
+        starts_, ends_ = starts.tolist(), ends.tolist()
+        for j, cell in enumerate(texts):
+            # one pass over the cell: the pieces between spans and the tokens, joined once
+            pieces: list[str] = []
+            at = 0
+            for i in order[bounds[j] : bounds[j + 1]].tolist():
+                start, end = starts_[i], ends_[i]
+                if start < at:
+                    continue  # overlaps the span before (the detector settles overlaps: not met)
+                token = replacement[(entities[i], span_values[i])]
+                if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+                    token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
+                pieces += (cell[at:start], token)
+                at = end
+            pieces.append(cell[at:])
+            texts[j] = "".join(pieces)
         mask = np.zeros(len(new), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
@@ -284,13 +296,24 @@ def _bare_json_number(text: str, start: int, end: int) -> bool:
 
     The value must follow a quoted key and its colon (``N° SS : 185…`` in plain text is not JSON) and be
     followed by what may follow a value (a comma, a closing bracket, or the end of a pretty-printed line).
+    Only the white space around the value is looked at, so the cost does not grow with the text.
     """
-    after = text[end:].lstrip()[:1]
-    return after in ("", ",", "}", "]") and _JSON_KEY_BEFORE.search(text, 0, start) is not None
+    after = _NEXT_CHARACTER.match(text, end).group(1)  # type: ignore[union-attr]
+    if after not in ("", ",", "}", "]"):
+        return False
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before == 0 or text[before - 1] != ":":
+        return False
+    before -= 1
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] == '"'
 
 
-#: A quoted key and its colon right before a value: ``"nir": ``.
-_JSON_KEY_BEFORE = re.compile(r'"\s*:\s*$')
+#: The first character after white space (empty at the end of the text).
+_NEXT_CHARACTER = re.compile(r"\s*(.?)", re.DOTALL)
 
 
 def _positions(rows: pa.Array, finding_rows: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -8,8 +8,11 @@ version control systems (:data:`VCS_DIRECTORIES`: ``.git``, ``.hg``, ``.svn``, `
 hold the repository's history in their own compressed formats (git objects are zlib streams, not files
 leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
 scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
-a :class:`SourceError` in the stream, and the other paths are still given. Database URIs (``postgresql://…``,
-``sqlite:…``, ``duckdb:…``) are given as they are (:mod:`leakguard.sources.containers` reads them).
+a :class:`SourceError` in the stream, and the other paths are still given. What is not a regular file (a
+named pipe, a socket, a device) is never opened, since reading it could wait for ever: a walk gives a
+``SourceError`` "not a regular file (a named pipe); not read" instead, and readers refuse such a path given
+by name (:func:`special_kind`). Database URIs (``postgresql://…``, ``sqlite:…``, ``duckdb:…``) are given as
+they are (:mod:`leakguard.sources.containers` reads them).
 
 A directory that is one table (Delta Lake, Apache Iceberg: :mod:`leakguard.sources.tables`) is given as it
 is, not walked: its data files are read through its log, which knows which of them are still part of it.
@@ -22,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
 from leakguard.sources.containers import uri_kind
+from leakguard.sources.special import special_kind
 from leakguard.sources.tables import table_kind
 
 #: Directories never walked into: the internals of version control systems (see the module docstring).
@@ -63,4 +67,5 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
             elif entry.name not in VCS_DIRECTORIES:
                 yield from _walk(entry.path)
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
-            yield entry.path
+            kind = special_kind(entry.path)
+            yield entry.path if kind is None else SourceError(entry.path, f"not a regular file ({kind})", "not read")

@@ -14,6 +14,7 @@ each file stays a unit of its own (its column decisions, its incremental state, 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -73,8 +74,7 @@ class PartitionedSource(Source):
             added.append(CellColumn(key, values, chunk.rows))
         if not added:
             return chunk
-        return Chunk(columns=[*chunk.columns, *added], rows=chunk.rows, text=chunk.text, raw=chunk.raw,
-                     batch=chunk.batch)
+        return dataclasses.replace(chunk, columns=[*chunk.columns, *added])  # its raw records, batch... kept
 
     def close(self) -> None:
         self.inner.close()
