@@ -80,6 +80,22 @@ def small_lake(tmp_path: Path) -> Path:
                         lake / "factures.parquet")
     return lake
 
+
+@pytest.fixture
+def lake_with_containers(small_lake: Path) -> Path:
+    """``small_lake`` with a SQLite file, a MySQL dump and a workbook among its files (in walk order:
+    ``exports/adherents.sql`` first, ``exports/crm.sqlite`` after the CSV and JSON lines, the workbook last)."""
+    from synthetic.tables import database_table
+    from tests.dumps import write_mysql_dump
+    from tests.test_databases import write_sqlite, write_workbook
+
+    table = database_table(90, seed=5)[0]
+    write_mysql_dump(table.slice(0, 30), "adherents", small_lake / "exports" / "adherents.sql")
+    write_sqlite(table.slice(30, 30), small_lake / "exports" / "crm.sqlite")
+    write_workbook(table.slice(60, 30), small_lake / "logs" / "suivi.xlsx")
+    return small_lake
+
+
 #: Size of the file system :func:`small_filesystem` mounts.
 SMALL_FILESYSTEM = "256k"
 

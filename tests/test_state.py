@@ -282,8 +282,6 @@ def _rewrite_metadata(state: Path, meta: dict) -> None:
     os.replace(str(state) + ".new", state)
 
 
-
-
 def test_with_two_jobs_a_sweep_after_one_change_equals_a_full_scan_in_one_process(small_lake, state, swept):
     changed = small_lake / "beneficiaires" / "annee=2020" / "part-1.parquet"
     table, _ = beneficiary_table(30, seed=98)
@@ -294,3 +292,21 @@ def test_with_two_jobs_a_sweep_after_one_change_equals_a_full_scan_in_one_proces
     assert json.loads(out)["summary"]["files_scanned"] == 2  # in the workers
     _, full, _ = scan(str(small_lake), "--format", "json")
     assert comparable(out) == comparable(full)
+
+
+def test_containers_are_read_on_every_sweep_and_the_files_beside_them_are_not(lake_with_containers, state):
+    """A database, a dump and a workbook have no stamp in the state: read again each night, in their place
+    among the unchanged files, with two jobs as with one."""
+    state.parent.mkdir()
+    lake = str(lake_with_containers)
+    _, first, _ = scan(lake, "--state", str(state), "--format", "json", "--jobs", "2")
+    code, out, err = scan(lake, "--state", str(state), "--format", "json", "--jobs", "2")
+    document = json.loads(out)
+    assert (document["summary"]["files_scanned"], document["summary"]["files_unchanged"]) == \
+        (4, FILES_IN_SMALL_LAKE)  # the tables of the dump, the SQLite file and the workbook's two sheets
+    assert [file["path"] for file in document["files"] if not file["unchanged"]] == \
+        [file["path"] for file in document["files"] if "#" in file["path"]]
+    assert "4 scanned" in err
+    full_code, full, _ = scan(lake, "--format", "json")
+    assert code == full_code == 1
+    assert comparable(out) == comparable(full) == comparable(first)
