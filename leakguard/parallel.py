@@ -11,6 +11,10 @@ to a sequential scan. At most ``2 × jobs`` chunks are in flight, so memory stay
 Workers are forked from a ``forkserver`` that has already imported the detector, so starting them costs
 little; each worker loads the NER model itself, only if it meets free text. Workers ignore Ctrl-C
 (:func:`ignore_interrupts`): the parent stops them and says so in one line.
+
+The same workers also take whole files (:meth:`ParallelDetector.submit`, :mod:`leakguard.schedule`): a lake
+of many small files uses every core, each file scanned from its start to its end in one worker, so that its
+column decisions are those of one process.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import multiprocessing.forkserver
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -31,8 +36,10 @@ from leakguard.detect.profile import NirProfile
 from leakguard.sources.base import Chunk, Problem
 from leakguard.workers import check_main_guard
 
-#: Files smaller than this are scanned in the calling process: starting workers would cost more.
+#: Files smaller than this are not split into chunks for the workers: each is scanned whole, in one worker.
 MIN_PARALLEL_BYTES = 64 * 1024 * 1024
+
+T = TypeVar("T")
 
 _worker_detector: Detector | None = None
 
@@ -123,7 +130,8 @@ class ParallelDetector:
         self.jobs = jobs
         check_main_guard(f"scanning with jobs={jobs}")
         self._resolver = Detector(options)
-        context = forkserver_context(["leakguard.detect.engine", "leakguard.sources"])
+        context = forkserver_context(["leakguard.detect.engine", "leakguard.sources", "leakguard.filescan",
+                                      "leakguard.scan"])
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(options,))
 
@@ -132,6 +140,10 @@ class ParallelDetector:
 
     def __exit__(self, *exc: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, function: Callable[..., T], *args: object) -> Future[T]:
+        """Run ``function(*args)`` (a module-level function: it is pickled by name) in a worker."""
+        return self._pool.submit(function, *args)
 
     def detect(self, items: Iterable[Chunk | Problem],
                profile: NirProfile | None = None) -> Iterator[tuple[Chunk, pa.Table] | Problem]:

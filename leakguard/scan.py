@@ -4,8 +4,10 @@
 * :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
   ``row`` counted across the stream, memory bounded by one batch;
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
-* :func:`scan_files` — the driver of ``leakguard scan``: files, directories and containers of tables
-  (databases, SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``), events to a reporter.
+* :func:`scan_files` — the driver of ``leakguard scan``: files, directories, containers of tables (databases,
+  SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``) and table directories (Delta,
+  Iceberg), events to a reporter, on every core (:mod:`leakguard.schedule`), incrementally with a state
+  (:mod:`leakguard.state`).
 
 Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
 NIRs from invoice numbers passing the key by chance sees the whole table or file.
@@ -14,8 +16,7 @@ NIRs from invoice numbers passing the key by chance sees the whole table or file
 from __future__ import annotations
 
 import contextlib
-import os
-import time
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,14 +25,16 @@ import pyarrow as pa
 
 from leakguard.detect import names
 from leakguard.detect.engine import DetectOptions, Detector
-from leakguard.errors import OutputError
+from leakguard.filescan import ChunkFindings, Failed, Progress, file_events, source_message
 from leakguard.frames import ArrowData, as_batches, as_table
-from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
-from leakguard.sources import Container, iter_files, iter_tables, open_source, table_to_columns
+from leakguard.parallel import ParallelDetector
+from leakguard.schedule import plan
+from leakguard.sources import Container, iter_files, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, SourceError
-from leakguard.sources.celltext import blank_cells, undecodable_cells
 from leakguard.sources.structure import named_texts
+from leakguard.sources.tables import AtVersion, table_kind
 from leakguard.sources.windows import clip_findings
+from leakguard.state import Check, ScanState
 
 if TYPE_CHECKING:
     from leakguard.report.exposure import ExposureTracker
@@ -84,22 +87,12 @@ class ScanOutcome:
     """What :func:`scan_files` found, for the exit code."""
 
     files: int = 0
+    #: files reported with the results of the last scan (``state``), not read
+    files_unchanged: int = 0
     findings: int = 0
     errors: int = 0
     records: int = 0
     by_entity: dict[str, int] = field(default_factory=dict)
-
-
-def _cells_by_column(chunk: Chunk, counts: dict[str | None, int], not_text: dict[str, int]) -> None:
-    """Add the chunk's non-empty cells per column to ``counts`` (neither null nor blank, and text: the base
-    of the reports' shares), and to ``not_text`` its binary cells that are not UTF-8 text (not scanned)."""
-    for column in chunk.columns:
-        key = None if chunk.text else column.name
-        skipped = undecodable_cells(column.values)
-        blank = blank_cells(column.values)
-        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped - blank
-        if skipped:
-            not_text[column.name] = not_text.get(column.name, 0) + skipped
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
@@ -112,7 +105,7 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     more cores).
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
-    with open_source(path, batch_rows=batch_rows) as source:
+    with open_source(path, batch_rows=batch_rows, partitions=True) as source:
         if isinstance(source, Container):
             raise SourceError(source.display, "holds several tables",
                               "scan it with scan_files() or leakguard.databases.scan_database()")
@@ -156,16 +149,22 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
                problem_filter: Callable[[str, int | None], bool] | None = None,
-               tables: Sequence[str] = (), exposure: ExposureTracker | None = None) -> ScanOutcome:
+               tables: Sequence[str] = (), exposure: ExposureTracker | None = None,
+               state: ScanState | None = None, delta_version: int | None = None) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
 
     Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
-    -1, ``column`` ``<path>``, :mod:`leakguard.detect.names`), like its column names and metadata.
+    -1, ``column`` ``<path>``, :mod:`leakguard.detect.names`), like its column names and metadata. A Delta or
+    Iceberg table directory is one entry (:mod:`leakguard.sources.tables`), a Delta table read at
+    ``delta_version`` when given.
 
     A file that cannot be read is reported as an error and the others are still scanned. ``jobs`` > 1 uses
-    that many worker processes for files of at least ``MIN_PARALLEL_BYTES``. ``on_progress`` is called with
-    ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected exceptions
-    propagate (with their traceback) instead of being reported as one-line errors.
+    that many worker processes: small files are scanned whole in them, the chunks of larger ones are spread
+    over them (:mod:`leakguard.schedule`); results come in the order of one process. With ``state``
+    (:mod:`leakguard.state`), files unchanged since the last scan are reported with their previous results
+    (``reporter.file_unchanged``), not read; the caller writes the state afterwards. ``on_progress`` is
+    called with ``(path, records_so_far, bytes_of_file)`` after each chunk. With ``debug``, unexpected
+    exceptions propagate (with their traceback) instead of being reported as one-line errors.
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
@@ -174,69 +173,92 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     kept, and each file's or table's figures go to the reporter in ``FileStats.exposure``; the run's are
     ``exposure.summary()``.
     """
-    from leakguard.report import FileStats
 
     options = options or DetectOptions()
     outcome = ScanOutcome()
-    entries = list(iter_files(paths))
+    entries = [entry if isinstance(entry, SourceError) or delta_version is None or table_kind(entry) != "delta"
+               else AtVersion(entry, delta_version) for entry in iter_files(paths)]
+    if state is not None:
+        entries = [entry for entry in entries if isinstance(entry, SourceError) or not state.owns(entry)]
+        reporter = recorder = state.recorder(reporter)
     names.learn((entry for entry in entries if isinstance(entry, str)), paths=True)  # every path in one pass
     with contextlib.ExitStack() as stack:
-        pool: ParallelDetector | None = None
-        for entry in iter_tables(entries, tables=tables, batch_rows=batch_rows):
-            if isinstance(entry, SourceError):
+        pools: list[ParallelDetector] = []
+
+        def pool() -> ParallelDetector:  # started at the first entry that needs workers
+            if not pools:
+                pools.append(stack.enter_context(ParallelDetector(options, jobs)))
+            return pools[0]
+
+        # exposure reads each chunk's NIRs: files are then read here, their chunks detected by the workers
+        for planned in plan(entries, options=options, batch_rows=batch_rows, pool=pool, jobs=jobs, state=state,
+                            debug=debug, tables=tables, whole_files=exposure is None):
+            path = planned.path
+            if planned.error is not None:
                 outcome.errors += 1
-                reporter.problem(entry.path, _message(entry), None, fatal=True)
+                reporter.problem(path, source_message(planned.error), None, fatal=True)
                 continue
-            path = entry
             outcome.files += 1
-            started = time.perf_counter()
-            records = 0
-            cells: dict[str | None, int] = {}
-            not_text: dict[str, int] = {}
+            if planned.unchanged:
+                assert state is not None and planned.check is not None and planned.check.unchanged is not None
+                state.carry(path, planned.check)
+                outcome.files_unchanged += 1
+                reporter.file_started(path)
+                reporter.file_unchanged(path)  # type: ignore[attr-defined]
+                events: Iterable[object] = [*state.events(planned.check.unchanged),
+                                            state.stats(planned.check.unchanged)]
+                _deliver(path, events, reporter, outcome, None, None, None, None)
+                continue
+            if planned.future is not None:
+                result = planned.future.result()
+                check = planned.check
+                if check is not None:
+                    check = Check(None, check.stamp, check.digest or result.digest)
+                events = result.events()
+            else:
+                check = planned.check
+                events = file_events(path, options, batch_rows=batch_rows, parallel=planned.parallel, debug=debug,
+                                     size=planned.size, with_chunks=exposure is not None)
+            if state is not None and check is not None:
+                recorder.expect(path, check)
             reporter.file_started(path)
             _report(path, names.path_findings(path, options), reporter, outcome, finding_filter)
-            try:
-                size = os.path.getsize(path)
-            except OSError:
-                size = 0
-            parallel = None
-            if jobs > 1 and size >= MIN_PARALLEL_BYTES:
-                if pool is None:
-                    pool = stack.enter_context(ParallelDetector(options, jobs))
-                parallel = pool
-            try:
-                for item in scan_path(path, options=options, batch_rows=batch_rows, parallel=parallel):
-                    if isinstance(item, Problem):
-                        if problem_filter is not None and not problem_filter(path, item.row):
-                            continue
-                        outcome.errors += 1
-                        reporter.problem(path, item.message, item.row, fatal=False)
-                        continue
-                    chunk, findings = item
-                    records += len(chunk.rows)
-                    _cells_by_column(chunk, cells, not_text)
-                    kept = _report(path, findings, reporter, outcome, finding_filter)
-                    if exposure is not None:
-                        exposure.add(path, chunk, kept)
-                    if on_progress is not None:
-                        on_progress(path, records, size)
-            except SourceError as error:
-                outcome.errors += 1
-                reporter.problem(path, _message(error), None, fatal=True)
-            except OutputError:
-                raise  # the report cannot be written: the run ends
-            except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
-                if debug:
-                    raise
-                outcome.errors += 1
-                # the exception's text may quote file content: name its type only
-                reporter.problem(path, f"internal error ({type(error).__name__}); rerun with --debug for details",
-                                 None, fatal=True)
-            outcome.records += records
-            reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                               seconds=time.perf_counter() - started, cells_not_text=not_text,
-                                               exposure=exposure.finish(path) if exposure is not None else None))
+            _deliver(path, events, reporter, outcome, finding_filter, problem_filter, on_progress, exposure)
     return outcome
+
+
+def _deliver(path: str, events: Iterable[object], reporter: object, outcome: ScanOutcome,
+             finding_filter: Callable[[str, pa.Table], pa.Table] | None,
+             problem_filter: Callable[[str, int | None], bool] | None,
+             on_progress: Callable[[str, int, int], None] | None, exposure: ExposureTracker | None) -> None:
+    """Send the events of one file (:mod:`leakguard.filescan`, or a state's replay) to ``reporter``; feed
+    ``exposure`` each chunk with the findings kept."""
+    from leakguard.report import FileStats
+
+    for event in events:
+        if isinstance(event, pa.Table):
+            _report(path, event, reporter, outcome, finding_filter)
+        elif isinstance(event, ChunkFindings):
+            kept = _report(path, event.findings, reporter, outcome, finding_filter)
+            if exposure is not None:
+                exposure.add(path, event.chunk, kept)
+        elif isinstance(event, Problem | tuple):
+            row, message = (event.row, event.message) if isinstance(event, Problem) else event[:2]
+            if problem_filter is not None and not problem_filter(path, row):
+                continue
+            outcome.errors += 1
+            reporter.problem(path, message, row, fatal=False)  # type: ignore[attr-defined]
+        elif isinstance(event, Progress):
+            if on_progress is not None:
+                on_progress(path, event.records, event.size)
+        elif isinstance(event, Failed):
+            outcome.errors += 1
+            reporter.problem(path, event.message, None, fatal=True)  # type: ignore[attr-defined]
+        elif isinstance(event, FileStats):
+            outcome.records += event.records
+            if exposure is not None:
+                event = dataclasses.replace(event, exposure=exposure.finish(path))
+            reporter.file_done(path, event)  # type: ignore[attr-defined]
 
 
 def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcome,
@@ -250,11 +272,6 @@ def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcom
             outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
         reporter.findings(path, findings)  # type: ignore[attr-defined]
     return findings
-
-
-def _message(error: SourceError) -> str:
-    """The one-line message of ``error`` without the path (reporters print the path beside it)."""
-    return error.problem + (f"; {error.hint}" if error.hint else "")
 
 
 def _count_entities(findings: pa.Table) -> tuple[list[str], list[int]]:

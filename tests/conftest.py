@@ -157,6 +157,50 @@ def sqlite_file() -> Callable[[Path, dict[str, pa.Table]], Path]:
     return write
 
 
+@pytest.fixture
+def small_lake(tmp_path: Path) -> Path:
+    """A directory of small generated exports, as a lake holds them: beneficiary tables as Parquet (some under
+    Hive-style partitions), a French CSV, JSON lines, a gateway log, and a clean file."""
+    import pyarrow as pa
+
+    from synthetic import files
+    from synthetic.logs import gateway_log
+    from synthetic.tables import beneficiary_table
+
+    lake = tmp_path / "lake"
+    table, _ = beneficiary_table(240, seed=11)
+    for i in range(6):
+        part = lake / "beneficiaires" / f"annee=202{i // 3}" / f"part-{i}.parquet"
+        part.parent.mkdir(parents=True, exist_ok=True)
+        files.write_parquet(table.slice(i * 30, 30), part)
+    (lake / "exports").mkdir()
+    (lake / "logs").mkdir()
+    view, _ = files.csv_view(table.slice(180, 30))
+    files.write_csv(view, lake / "exports" / "beneficiaires.csv")
+    records = table.slice(210, 30).select(["nom", "prenom", "nir", "email"]).to_pylist()
+    files.write_jsonl(records, lake / "exports" / "beneficiaires.jsonl")
+    lines, _ = gateway_log(40, seed=3)
+    files.write_lines(lines, lake / "logs" / "gateway.log")
+    files.write_parquet(pa.table({"facture": [f"F-{i}" for i in range(20)], "montant": [1.5] * 20}),
+                        lake / "factures.parquet")
+    return lake
+
+
+@pytest.fixture
+def lake_with_containers(small_lake: Path) -> Path:
+    """``small_lake`` with a SQLite file, a MySQL dump and a workbook among its files (in walk order:
+    ``exports/adherents.sql`` first, ``exports/crm.sqlite`` after the CSV and JSON lines, the workbook last)."""
+    from synthetic.tables import database_table
+    from tests.dumps import write_mysql_dump
+    from tests.test_databases import write_sqlite, write_workbook
+
+    table = database_table(90, seed=5)[0]
+    write_mysql_dump(table.slice(0, 30), "adherents", small_lake / "exports" / "adherents.sql")
+    write_sqlite(table.slice(30, 30), small_lake / "exports" / "crm.sqlite")
+    write_workbook(table.slice(60, 30), small_lake / "logs" / "suivi.xlsx")
+    return small_lake
+
+
 #: Size of the file system :func:`small_filesystem` mounts.
 SMALL_FILESYSTEM = "256k"
 

@@ -195,3 +195,14 @@ def test_the_exposure_benchmark_times_both_scans_and_sizes_the_report(tmp_path: 
     figures = result["figures"]
     assert figures["records"] == 2000 == figures["persons"] == figures["breach_profile_records"]
     assert 0 < result["html_report"]["bytes"] < 100_000
+@pytest.mark.slow
+def test_the_many_files_benchmark_runs_both_job_counts_on_the_same_findings(tmp_path: Path) -> None:
+    out = tmp_path / "many_files.json"
+    command = [sys.executable, "-m", "benchmarks.many_files", "--files", "4", "--rows", "20", "--runs", "1",
+               "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert set(result["median_seconds"]) == {"jobs_1", "jobs_2"} and result["status"] in ("PASS", "MISS")
+    assert result["records"] == 80 and result["findings"] > 80
+    assert all(cpu > 0 for cpus in result["cpu_seconds"].values() for cpu in cpus)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pyarrow.parquet as pq
 
 from leakguard.detect.engine import DetectOptions
@@ -23,3 +26,59 @@ def test_two_workers_find_exactly_what_one_process_finds(tmp_path):
     for one, two in zip(sequential, concurrent):
         assert one.equals(two)
     assert sum(t.num_rows for t in sequential) > 6_000
+
+
+def _report(paths: list[str], jobs: int, fmt: str = "json") -> str:
+    """The report of ``leakguard scan`` (no NER) as a string, times taken out."""
+    import io
+
+    from leakguard.report import make_reporter
+    from leakguard.scan import scan_files
+
+    out = io.StringIO()
+    reporter = make_reporter(fmt, out)
+    scan_files(paths, reporter, options=DetectOptions(ner=False, min_score=0.5), jobs=jobs)
+    reporter.close()
+    if fmt != "json":
+        return out.getvalue()
+    document = json.loads(out.getvalue())
+    document["summary"].pop("seconds")
+    for file in document["files"]:
+        file.pop("seconds")
+    return json.dumps(document)
+
+
+def test_many_small_files_on_two_workers_give_the_report_of_one_process(small_lake):
+    import pyarrow as pa
+
+    from tests.strategies import generated_nirs
+
+    nir = generated_nirs(3, 1)[0]
+    # names are detected in the parent, in file order: a column named after a NIR, a file too
+    pq.write_table(pa.table({f"c_{nir}": ["x", "y"], "ref": ["a", "b"]}), small_lake / "renamed.parquet")
+    (small_lake / f"{nir}.csv").write_text("a;b\n1;2\n")
+    (small_lake / "broken.parquet").write_bytes(b"PAR1 truncated")
+    one = _report([str(small_lake)], jobs=1)
+    assert '"unreadable": true' in one and "FR_NIR" in one
+    assert _report([str(small_lake)], jobs=2) == one
+    assert _report([str(small_lake)], jobs=2, fmt="jsonl").splitlines()[:-1] == \
+        _report([str(small_lake)], jobs=1, fmt="jsonl").splitlines()[:-1]
+
+
+def test_containers_among_small_files_give_the_report_of_one_process_on_two_workers(lake_with_containers):
+    """Containers are read in the parent, the files around them in the workers: same report, same order."""
+    lake = str(lake_with_containers)
+    one = _report([lake], jobs=1)
+    paths = [file["path"] for file in json.loads(one)["files"]]
+    exports = os.path.join(lake, "exports")
+    assert [p for p in paths if "#" in p] == [os.path.join(exports, "adherents.sql#adherents"),
+                                              os.path.join(exports, "crm.sqlite#beneficiaires"),
+                                              os.path.join(lake, "logs", "suivi.xlsx#Feuil1"),
+                                              os.path.join(lake, "logs", "suivi.xlsx#Notes")]
+    assert paths.index(os.path.join(exports, "beneficiaires.jsonl")) < \
+        paths.index(os.path.join(exports, "crm.sqlite#beneficiaires"))
+    assert all(file["findings"] for file in json.loads(one)["files"] if file["path"].endswith(
+        ("#adherents", "#beneficiaires", "#Feuil1")))
+    assert _report([lake], jobs=2) == one
+    assert _report([lake], jobs=2, fmt="jsonl").splitlines()[:-1] == \
+        _report([lake], jobs=1, fmt="jsonl").splitlines()[:-1]

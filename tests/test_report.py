@@ -279,6 +279,7 @@ def test_json_document_holds_the_jsonl_findings_and_the_same_summary(files):
             "bytes",
             "seconds",
             "unreadable",
+            "unchanged",
             "findings",
             "columns",
             "errors",

@@ -77,6 +77,23 @@ def test_a_pipe_given_by_name_is_refused_in_one_line(tmp_path, command):
         open_source(pipe)
 
 
+@needs_fifo
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pipe_given_by_name_to_an_incremental_sweep_is_never_opened(folder_with_a_pipe_and_a_socket, tmp_path,
+                                                                      jobs):
+    """--state digests a file whose stamp is new: never a pipe's, in this process or in a worker."""
+    folder = folder_with_a_pipe_and_a_socket
+    state = tmp_path / "sweep.state"
+    for sweep in ("first", "second"):
+        done = leakguard("scan", "--no-ner", "--jobs", jobs, "--state", str(state), "--format", "jsonl",
+                         str(folder / "pipe"), str(folder / "export.csv"), timeout=120)
+        assert done.returncode == 2, sweep
+        assert f"leakguard: error: {folder / 'pipe'}: not a regular file (a named pipe); not read" in \
+            done.stderr.splitlines()
+        findings = [json.loads(line) for line in done.stdout.splitlines() if '"finding"' in line]
+        assert [(f["path"], f["row"]) for f in findings] == [(str(folder / "export.csv"), 0)]
+
+
 def test_a_csv_record_over_the_block_never_aborts_the_interpreter(tmp_path):
     """pyarrow stops at a record of about two 4 MiB blocks; its read-ahead thread must be stopped before
     the interpreter exits, on every run (it once aborted one run in five: "terminate called...")."""

@@ -13,6 +13,7 @@ from leakguard.cli.console import Terminal, TerminalReporter, Verbosity, verbosi
 from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.cli.stdin import stdin_as_file
+from leakguard.cli.sweep import open_state, save_state
 from leakguard.detect.engine import DetectOptions
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
@@ -21,6 +22,9 @@ from leakguard.report.exposure import ExposureTracker
 from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
+
+#: The report formats that show exposure figures (the others let workers scan whole files).
+EXPOSURE_FORMATS = ("json", "jsonl", "html")
 
 
 @cli.command("scan")
@@ -46,8 +50,15 @@ from leakguard.suppress import FindingFilter
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Worker processes for large files (default: every core this process may use).")
+              help="Worker processes: small files are scanned whole in them, large ones chunk by chunk "
+                   "(default: every core this process may use).")
 @debug_option
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=str),
+              help="Incremental scans: read again only the files changed since the scan that wrote FILE, "
+                   "report the others with its results, then write FILE (key: $LEAKGUARD_STATE_KEY, else "
+                   "FILE.key).")
+@click.option("--delta-version", type=click.IntRange(0), default=None, metavar="N",
+              help="Read Delta Lake tables at version N (default: their latest).")
 @config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
               help="Report only findings this baseline does not list (see `leakguard baseline`).")
@@ -61,13 +72,14 @@ def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
                  baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = (),
-                 exit_zero: bool = False, verbosity: int = Verbosity.NORMAL) -> None:
+                 exit_zero: bool = False, verbosity: int = Verbosity.NORMAL, state_file: str | None = None,
+                 delta_version: int | None = None) -> None:
     """Scan PATH... (files, directories recursively, database URIs) for French health-insurance personal data.
 
     Databases: postgresql://[USER@]HOST[:PORT]/DB (password from PGPASSWORD or ~/.pgpass), sqlite:///FILE,
     duckdb:///FILE; SQLite and DuckDB files, .sql dumps and workbooks are found by content. Each table is
-    reported as CONTAINER#TABLE. PATH - reads standard input (its format decided from its content; reports
-    name it -).
+    reported as CONTAINER#TABLE. A directory with a _delta_log/ (Delta Lake) or Iceberg metadata is one table.
+    PATH - reads standard input (its format decided from its content; reports name it -).
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
     files are still scanned and reported).
@@ -90,7 +102,10 @@ def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None
                                    inline=not no_config, keep_values=show_values)
     # --quiet: the table report is not printed (the exit status says what was found); other reports are
     quiet_table = terminal.verbosity <= Verbosity.QUIET and fmt == "table" and output is None
-    exposure = ExposureTracker()
+    # exposure reads each chunk's NIRs in this process: only for the reports that show it
+    exposure = ExposureTracker() if fmt in EXPOSURE_FORMATS else None
+    state = open_state(state_file, options, config, baseline_file=baseline_file if baseline else None,
+                       inline=not no_config, delta_version=delta_version) if state_file else None
     with stdin_as_file(paths) as (paths_read, names):
         expanded = expand(paths_read, config)
         for given, why in expanded.skipped:
@@ -105,9 +120,13 @@ def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None
                                      jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                      finding_filter=finding_filter,
                                      problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                     is not None, tables=tables, exposure=exposure)
-                reporter.exposure(exposure.summary())
+                                     is not None, tables=tables, exposure=exposure, state=state,
+                                     delta_version=delta_version)
+                if exposure is not None:
+                    reporter.exposure(exposure.summary())
                 reporter.close()
+    if state is not None:
+        save_state(state, outcome)
     if baseline is not None and finding_filter.unchecked:
         terminal.error(key_missing_message(baseline))
         sys.exit(EXIT_ERROR)

@@ -31,9 +31,10 @@ component for paths), and :func:`learn` detects many names in one vectorised pas
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -227,13 +228,75 @@ def name_findings(named: Sequence[tuple[str, str]], options: DetectOptions | Non
     return index().findings(named, options)
 
 
+class NameRecorder(NameIndex):
+    """A name index that detects nothing: it writes down what a file's scan asks of it, in order, so that
+    another process can ask the same of its own index (:func:`replay`).
+
+    A worker process scanning whole files uses it (:mod:`leakguard.filescan`): names are then detected in
+    the parent, in the order of the files, with the parent's cache, exactly as in one process.
+    """
+
+    def __init__(self) -> None:  # no detector: nothing is detected here
+        self._spans = {}
+        #: ``(at, names)`` to learn, ``(at, (named, options))`` to find; ``at`` = ``len(events())`` then
+        self.calls: list[tuple[int, list[str] | tuple[list[tuple[str, str]], DetectOptions | None]]] = []
+        self.events: Sequence[object] = ()
+
+    def learn(self, names: Iterable[str]) -> None:
+        self.calls.append((len(self.events), list(names)))
+
+    def spans(self, name: str) -> tuple[Span, ...]:
+        raise NotImplementedError("names are detected and masked by the scanning process")
+
+    def findings(self, named: Sequence[tuple[str, str]], options: DetectOptions | None = None, *,
+                 path: bool = False, rows: bool = False) -> pa.Table:
+        if path or rows:
+            raise NotImplementedError("paths and rewritten names are handled by the scanning process")
+        self.calls.append((len(self.events), (list(named), options)))
+        table = TABLE_SCHEMA.empty_table()
+        if options is not None and options.show_values:
+            table = table.append_column("value", pa.array([], pa.string()))
+        return table
+
+
+@contextlib.contextmanager
+def recording(events: Sequence[object]) -> Iterator[NameRecorder]:
+    """Swap this process's name index for a :class:`NameRecorder` whose ``at`` positions are ``len(events)``."""
+    global _INDEX
+    saved, recorder = _INDEX, NameRecorder()
+    recorder.events = events
+    _INDEX = recorder
+    try:
+        yield recorder
+    finally:
+        _INDEX = saved
+
+
+def replay(calls: Sequence[tuple[int, object]], at: int) -> list[pa.Table]:
+    """Ask this process's index what a :class:`NameRecorder` wrote down at position ``at``: the findings
+    tables of its ``findings`` calls there (learning is done on the way)."""
+    out = []
+    for position, call in calls:
+        if position != at:
+            continue
+        if isinstance(call, list):
+            index().learn(call)
+        else:
+            named, options = call  # type: ignore[misc]
+            out.append(index().findings(named, options))
+    return out
+
+
 __all__ = [
     "NAME_ROW",
     "PATH_COLUMN",
+    "NameRecorder",
     "describe",
     "learn",
     "masked_name",
     "metadata_location",
     "name_findings",
     "path_findings",
+    "recording",
+    "replay",
 ]

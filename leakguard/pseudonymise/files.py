@@ -52,6 +52,7 @@ from leakguard.sources.base import Problem, Source, SourceError
 from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.structure import named_texts
+from leakguard.sources.tables import table_kind
 from leakguard.sources.windows import clip_findings
 
 __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
@@ -310,6 +311,9 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     except OSError:
         size = 0
     progress = None if on_progress is None else (lambda records: on_progress(src, records, size))
+    if table_kind(src) is not None:  # its files are rewritten through its log, which this would bypass
+        raise SourceError(src, "a Delta or Iceberg table directory",
+                          "pseudonymise its data with leakguard.spark or on its Arrow batches (pseudonymise_batches)")
     with open_source(src, batch_rows=batch_rows) as source:
         if isinstance(source, Container):
             if not isinstance(source, SqlDump):

@@ -4,6 +4,7 @@ The scan driver streams events to one :class:`Reporter`, file by file::
 
     reporter = make_reporter("jsonl", sys.stdout)
     reporter.file_started("dump.parquet")
+    reporter.file_unchanged("dump.parquet")              # with --state: the events that follow are the last scan's
     reporter.findings("dump.parquet", findings)          # any number of times, TABLE_SCHEMA tables
     reporter.problem("dump.parquet", "line 12: not JSON", row=12)   # a recoverable fault
     reporter.file_done("dump.parquet", FileStats(records=..., cells_by_column={...}, bytes=..., seconds=...))
@@ -52,6 +53,9 @@ class Reporter(Protocol):
 
     def file_started(self, path: str) -> None:
         """``path`` (as given on the command line, or found under a directory given) is being scanned."""
+
+    def file_unchanged(self, path: str) -> None:
+        """``path`` is unchanged since the last scan (``--state``): its events are that scan's results."""
 
     def findings(self, path: str, findings: pa.Table) -> None:
         """Findings of some records of ``path`` (``TABLE_SCHEMA``, optional ``value`` column)."""

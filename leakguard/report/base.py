@@ -34,6 +34,9 @@ class BaseReporter:
     def file_started(self, path: str) -> None:
         self.on_file_started(self.summary.file_started(path))
 
+    def file_unchanged(self, path: str) -> None:
+        self.on_file_unchanged(self.summary.file_unchanged(path))
+
     def findings(self, path: str, findings: pa.Table | pa.RecordBatch) -> None:
         if isinstance(findings, pa.RecordBatch):
             findings = pa.Table.from_batches([findings])
@@ -61,6 +64,9 @@ class BaseReporter:
     # --- hooks --------------------------------------------------------------------------------------------
 
     def on_file_started(self, file: FileSummary) -> None:
+        pass
+
+    def on_file_unchanged(self, file: FileSummary) -> None:
         pass
 
     def on_findings(self, file: FileSummary, findings: pa.Table) -> None:

@@ -9,6 +9,7 @@
       "files": [
         {
           "path": "dump.parquet", "records": 120000, "bytes": 12400000, "seconds": 3.1, "unreadable": false,
+          "unchanged": false,
           "findings": [ {"path", "row", "column", "start", "end", "entity", "score", "preview"}, ... ],
           "columns": [ {"column", "entity", "findings", "records", "cells", "share", "top_score", "example",
                         "first_rows"}, ... ],
@@ -27,10 +28,12 @@
 without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only with ``--show-values``.
 ``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
 column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
-counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``cells_not_text`` counts, per
-column, the binary cells that are not UTF-8 text and were not scanned. ``exposure`` is the record-level
-exposure of the file (:mod:`leakguard.report.exposure`; null when not computed), the summary's that of the whole
-run (its ``persons`` counted across files, its ``k_anonymity`` null). ``version`` changes only
+counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``unchanged`` is true for a
+file not read again (``--state``): its results (and ``seconds``) are those of the last scan; the summary's
+``files_scanned`` and ``files_unchanged`` count both kinds. ``cells_not_text`` counts, per column, the binary
+cells that are not UTF-8 text and were not scanned. ``exposure`` is the record-level exposure of the file
+(:mod:`leakguard.report.exposure`; null when not computed), the summary's that of the whole run (its
+``persons`` counted across files, its ``k_anonymity`` null). ``version`` changes only
 when a field changes meaning or disappears.
 """
 
@@ -78,6 +81,7 @@ class JsonReporter(BaseReporter):
             "bytes": stats.bytes if stats else None,
             "seconds": round(stats.seconds, 3) if stats else None,
             "unreadable": file.fatal,
+            "unchanged": file.unchanged,
             "findings": Stream(self._findings(file.path)),
             "columns": [aggregate_dict(a, with_values=self.show_values) for a in file.sorted_aggregates()],
             "errors": [{"row": p.row, "message": clean(p.message), "fatal": p.fatal} for p in file.problems],

@@ -9,12 +9,15 @@ Three record types, told apart by ``type``:
 ``error``
     ``{"type": "error", "path", "row", "message", "fatal"}``: ``row`` is the 0-based record of a recoverable
     fault (a malformed JSON line) or null; ``fatal`` is true for a file that could not be read (exit code 2).
+
+    Findings and errors of a file unchanged since the last scan (``--state``), not read again, end with
+    ``"unchanged": true``.
 ``summary``
     the last line: ``{"type": "summary", "files", "files_with_findings", "files_unreadable", "findings",
-    "records_with_findings", "errors", "records", "bytes", "seconds", "by_entity", "exposure"}``,
-    ``by_entity`` mapping each entity found to ``{"findings": n, "records": n}`` (distinct records, counted
-    per file), ``exposure`` the run's record-level exposure (:mod:`leakguard.report.exposure`; null when not
-    computed).
+    "files_scanned", "files_unchanged", "records_with_findings", "errors", "records", "bytes", "seconds",
+    "by_entity", "exposure"}``, ``by_entity`` mapping each entity found to ``{"findings": n, "records": n}``
+    (distinct records, counted per file), ``exposure`` the run's record-level exposure
+    (:mod:`leakguard.report.exposure`; null when not computed).
 
 Lines are flushed after each event, so that ``leakguard scan --format jsonl dump/ | jq`` shows findings while
 the scan runs; memory holds aggregates only.
@@ -34,13 +37,16 @@ class JsonlReporter(BaseReporter):
 
     def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
         write = self.out.write
+        tail = {"unchanged": True} if file.unchanged else {}
         for item in finding_dicts(file.path, findings, with_values=self.show_values):
-            write(dumps({"type": "finding", **item}) + "\n")
+            write(dumps({"type": "finding", **item, **tail}) + "\n")
         self.out.flush()
 
     def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:
         path = shown_in_json(file.path, path=True, show_values=self.show_values)
         record = {"type": "error", "path": path, "row": row, "message": clean(message), "fatal": fatal}
+        if file.unchanged:
+            record["unchanged"] = True
         self.out.write(dumps(record) + "\n")
         self.out.flush()
 

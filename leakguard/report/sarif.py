@@ -294,6 +294,8 @@ class SarifReporter(BaseReporter):
         artifact: dict[str, object] = {"location": {"uri": self._uri(file.path)}}
         if file.stats is not None:
             artifact["length"] = file.stats.bytes
+        if file.unchanged:  # not read again (--state): its results are the last scan's
+            artifact["properties"] = {"unchanged": True}
         return artifact
 
     def _uri(self, path: str) -> str:

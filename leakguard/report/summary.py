@@ -158,6 +158,8 @@ class FileSummary:
     problems: list[ProblemRecord] = field(default_factory=list)
     problem_count: int = 0
     fatal: bool = False
+    #: not read: the results are those of the last scan, the file being unchanged since (``--state``)
+    unchanged: bool = False
 
     @property
     def records(self) -> int:
@@ -266,6 +268,11 @@ class ScanSummary:
     def file_started(self, path: str) -> FileSummary:
         return self.file(path)
 
+    def file_unchanged(self, path: str) -> FileSummary:
+        summary = self.file(path)
+        summary.unchanged = True
+        return summary
+
     def findings(self, path: str, findings: pa.Table) -> FileSummary:
         summary = self.file(path)
         summary.add(findings, with_values=self.with_values)
@@ -295,6 +302,8 @@ class ScanSummary:
 
         ``by_entity`` maps each entity found to its number of findings and of distinct records (records are
         counted per file, each record once whatever the number of its columns holding the entity).
+        ``files_unchanged`` counts the files reported with the results of the last scan (``--state``),
+        ``files_scanned`` the others.
         """
         files = self.files.values()
         by_entity: dict[str, dict[str, int]] = {}
@@ -308,6 +317,8 @@ class ScanSummary:
             "files": len(self.files),
             "files_with_findings": sum(1 for s in files if s.findings),
             "files_unreadable": sum(1 for s in files if s.fatal),
+            "files_scanned": sum(1 for s in files if not s.unchanged),
+            "files_unchanged": sum(1 for s in files if s.unchanged),
             "findings": sum(s.findings for s in files),
             "records_with_findings": sum(s.any_rows.count for s in files),
             "errors": sum(s.problem_count for s in files),

@@ -25,6 +25,9 @@ One block per file that has findings or errors, printed when the file is done, t
 A name that holds an identifier (the file's path, a column's name, Parquet metadata) is a row of its own,
 ``(the file name)``, ``(the name of column …)``, with ``name`` for records.
 
+With ``--state``, a file not read again shows ``· unchanged`` after its size: its results are those of the
+last scan; the summary line counts such files (``3 files scanned, 197 unchanged, ...``).
+
 ``records`` counts distinct records (rows, lines) holding the entity in the column; ``share`` divides it by
 the non-empty cells of the column (neither null nor blank: a CSV's empty strings and a Parquet file's nulls
 are the same base); ``score`` is the highest score; ``example`` the masked preview of the best-scored finding
@@ -153,6 +156,9 @@ class TableReporter(BaseReporter):
         ]
         if totals["files_unreadable"]:
             parts.insert(3, f"{totals['files_unreadable']:,} unreadable")
+        if totals["files_unchanged"]:
+            parts[0] = (_plural(read - totals["files_unchanged"], "file") + " scanned, "
+                        f"{totals['files_unchanged']:,} unchanged")
         self.console.print(Text(", ".join(parts), style="bold"))
 
     # --- one file ---------------------------------------------------------------------------------------
@@ -165,7 +171,8 @@ class TableReporter(BaseReporter):
             stats = file.stats
             header.append(
                 f"  {_plural(stats.records, unit)}{f' · {format_bytes(stats.bytes)}' if stats.bytes else ''}"  # tables
-                f" · {stats.seconds:.1f} s",  # of databases have no size
+                f" · {stats.seconds:.1f} s"  # of databases have no size
+                + (" · unchanged" if file.unchanged else ""),
                 style="dim",
             )
         self.console.print(header)

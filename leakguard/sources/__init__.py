@@ -28,6 +28,11 @@ a ``.sql`` dump, a workbook) opens as a :class:`Container` whose ``tables()`` ar
         for table in database.tables(["public.benef*"]):
             ...                              # a Source, or a SourceError ("no table matches ...")
 
+A directory that is one table (Delta Lake, Apache Iceberg) opens as that table
+(:mod:`~leakguard.sources.tables`). In a file under Hive-style partition directories
+(``year=2024/month=02/part-0.parquet``), ``open_source(path, partitions=True)`` gives the partition values as
+columns of every record (:mod:`~leakguard.sources.partitions`).
+
 In-memory tables use the same flattening: :func:`table_to_columns`, :func:`flatten_batch`, and
 :func:`rebuild_batch` to put replaced leaves back into a (nested) batch.
 """
@@ -43,7 +48,9 @@ from leakguard.sources.files import iter_files
 from leakguard.sources.flatten import flatten_batch, rebuild_batch, record_indices, table_to_columns
 from leakguard.sources.lines import JsonLinesSource, TextSource
 from leakguard.sources.parquet import ParquetSource
+from leakguard.sources.partitions import with_partitions
 from leakguard.sources.sniff import sniff_file
+from leakguard.sources.tables import open_table, table_kind
 
 __all__ = [
     "CellColumn",
@@ -71,20 +78,27 @@ _READERS: dict[str, type[Source]] = {
 }
 
 
-def open_source(path: str | os.PathLike[str], *, batch_rows: int = 65_536,
-                display_path: str | None = None) -> Source | Container:
+def open_source(path: str | os.PathLike[str], *, batch_rows: int = 65_536, display_path: str | None = None,
+                partitions: bool = False) -> Source | Container:
     """Open ``path``, detecting its format; ``display_path`` is the name used in info and messages.
 
     A database URI or a file of several tables gives a :class:`Container`; a :class:`TablePath` (from
-    :func:`iter_tables`) gives the source of its table. Raises :class:`SourceError` for a file that cannot be
-    read: missing, a directory, unreadable, empty, binary, corrupt or truncated.
+    :func:`iter_tables`) gives the source of its table; a Delta or Iceberg table directory opens as its table.
+    ``partitions``: the values of the Hive-style partition directories in ``path`` become columns of the
+    records. Raises :class:`SourceError` for a file that cannot be read: missing, a directory, unreadable,
+    empty, binary, corrupt or truncated.
     """
     if isinstance(path, TablePath):
         return path.source
-    fs_path = os.fspath(path)
+    fs_path = path if isinstance(path, str) else os.fspath(path)
+    display = display_path if display_path is not None else str(fs_path)
+    if table_kind(fs_path) is not None:
+        return open_table(fs_path, batch_rows=batch_rows, display_path=display)
     container = open_container(fs_path, batch_rows=batch_rows, display_path=display_path)
     if container is not None:
         return container
-    display = display_path if display_path is not None else fs_path
     info = sniff_file(fs_path, display)
-    return _READERS[info.format](fs_path, info, batch_rows)
+    source = _READERS[info.format](fs_path, info, batch_rows)
+    if partitions:
+        return with_partitions(source)
+    return source

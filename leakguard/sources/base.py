@@ -21,8 +21,9 @@ from typing import Literal
 
 import pyarrow as pa
 
-#: ``sql``: a table of a SQL dump; ``database``: a database table; ``workbook``: a sheet.
-Format = Literal["parquet", "csv", "jsonl", "text", "sql", "database", "workbook"]
+#: ``sql``: a table of a SQL dump; ``database``: a database table; ``workbook``: a sheet; ``delta``, ``iceberg``:
+#: a table directory of a data lake.
+Format = Literal["parquet", "csv", "jsonl", "text", "sql", "database", "workbook", "delta", "iceberg"]
 
 
 class SourceError(Exception):

@@ -13,6 +13,9 @@ named pipe, a socket, a device) is never opened, since reading it could wait for
 ``SourceError`` "not a regular file (a named pipe); not read" instead, and readers refuse such a path given
 by name (:func:`special_kind`). Database URIs (``postgresql://…``, ``sqlite:…``, ``duckdb:…``) are given as
 they are (:mod:`leakguard.sources.containers` reads them).
+
+A directory that is one table (Delta Lake, Apache Iceberg: :mod:`leakguard.sources.tables`) is given as it
+is, not walked: its data files are read through its log, which knows which of them are still part of it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from leakguard.sources.base import SourceError
 from leakguard.sources.containers import uri_kind
 from leakguard.sources.special import special_kind
+from leakguard.sources.tables import table_kind
 
 #: Directories never walked into: the internals of version control systems (see the module docstring).
 VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
@@ -31,8 +35,8 @@ VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | SourceError]:
     """Every file under ``paths`` (files and directories), or a SourceError for a path that cannot be walked."""
     for given in paths:
-        path = os.fspath(given)
-        if uri_kind(path) is not None:
+        path = given if isinstance(given, str) else os.fspath(given)
+        if uri_kind(path) is not None or table_kind(path) is not None:
             yield path
         elif os.path.isdir(path):
             yield from _walk(path)
@@ -58,7 +62,9 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
         except OSError:
             is_dir = False
         if is_dir:
-            if entry.name not in VCS_DIRECTORIES:
+            if table_kind(entry.path) is not None:
+                yield entry.path
+            elif entry.name not in VCS_DIRECTORIES:
                 yield from _walk(entry.path)
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
             kind = special_kind(entry.path)
