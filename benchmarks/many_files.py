@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.many_files`` generates (once, in the cache) a directory of ``--files`` small Parquet
 files of ``--rows`` rows each, slices of the 17-column beneficiary table of :mod:`synthetic.tables`, then
-runs the command ``python -m leakguard scan DIR --no-ner --no-config --format json`` ``--runs`` times with
+runs the command ``python -m leakguard scan DIR --no-ner --no-config --format sarif`` ``--runs`` times with
 ``--jobs 1`` and as many with ``--jobs 2``, alternating (1, 2, 1, 2, ...) so that both see the same load.
 Each run is a fresh process timed from outside (wall clock: imports, the workers' start-up and the report
 included), and every run's report must give the same findings. The CPU time of the run's processes (the
@@ -67,11 +67,12 @@ def _cpu_seconds(pid: int) -> float | None:
 
 def scan_once(directory: Path, jobs: int) -> tuple[float, float, dict[str, object]]:
     """Wall seconds of one ``leakguard scan``, the CPU seconds of its processes (itself, its workers, sampled
-    every :data:`SAMPLE_SECONDS`), and its json summary (without its times)."""
+    every :data:`SAMPLE_SECONDS`), and its summary (without its times). SARIF: the formats with exposure figures
+    (json, jsonl, html) read small files in the main process, as exposure needs each chunk's NIRs."""
     with tempfile.TemporaryDirectory(prefix="leakguard-bench-") as scratch:
-        report = Path(scratch) / "report.json"
+        report = Path(scratch) / "report.sarif"
         command = [sys.executable, "-m", "leakguard", "scan", str(directory), "--no-ner", "--no-config",
-                   "--format", "json", "--output", str(report), "--jobs", str(jobs)]
+                   "--format", "sarif", "--output", str(report), "--jobs", str(jobs)]
         cpu: dict[int, float] = {}
         started = time.perf_counter()
         with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as process:
@@ -85,8 +86,8 @@ def scan_once(directory: Path, jobs: int) -> tuple[float, float, dict[str, objec
         elapsed = time.perf_counter() - started
         if process.returncode not in (0, 1):
             raise RuntimeError(f"leakguard scan failed ({process.returncode}): {stderr.strip()[-500:]}")
-        summary = json.loads(report.read_text())["summary"]
-    summary.pop("seconds")
+        summary = json.loads(report.read_text())["runs"][0]["properties"]["summary"]
+    summary.pop("seconds", None)
     return elapsed, sum(cpu.values()), summary
 
 

@@ -192,6 +192,7 @@ def test_the_exposure_benchmark_times_both_scans_and_sizes_the_report(tmp_path: 
     result = json.loads(out.read_text())["result"]
     assert len(result["scan_seconds"]["all"]) == len(result["scan_exposure_seconds"]["all"]) == 1
     assert result["tracker_seconds"]["best"] > 0 and "overhead" in result and "met" in result["target"]
+    assert result["scan_seconds_cpu"]["best"] > 0 and result["overhead_cpu"] > -1
     figures = result["figures"]
     assert figures["records"] == 2000 == figures["persons"] == figures["breach_profile_records"]
     assert 0 < result["html_report"]["bytes"] < 100_000
