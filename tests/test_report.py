@@ -26,7 +26,7 @@ from leakguard.preview import mask
 from leakguard.report import FORMATS, FileStats, make_reporter
 from leakguard.report.sarif import RULE_IDS, RULE_LEVELS, artifact_uri
 from leakguard.report.summary import RowSet
-from leakguard.report.table import format_share
+from leakguard.report.text import format_share
 from recognizers import nir
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

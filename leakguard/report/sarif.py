@@ -69,7 +69,7 @@ from leakguard import __version__
 from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter, Stream, write_json
 from leakguard.report.summary import Aggregate, FileSummary, entity_order, finding_dicts, not_text_message
-from leakguard.report.text import clean, shown_in_json
+from leakguard.report.text import clean, format_share, shown_in_json
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -414,7 +414,7 @@ class SarifReporter(BaseReporter):
             first = aggregate.rows.first
             more = ", …" if aggregate.records > len(first) else ""
             of_cells = ("" if share is None else
-                        f", {_percent(share)} of its {aggregate.cells:,} non-empty cells")
+                        f", {format_share(share)} of its {aggregate.cells:,} non-empty cells")
             message = (f"{entity} in column {column!r}: {aggregate.records:,} "
                        f"record{'' if aggregate.records == 1 else 's'}{of_cells}; rows (0-based) "
                        f"{', '.join(map(str, first))}{more}; score up to {aggregate.top_score:.2f}; "
@@ -430,10 +430,3 @@ class SarifReporter(BaseReporter):
                             properties)
 
 
-def _percent(share: float) -> str:
-    percent = share * 100
-    if 0 < percent < 0.1:
-        return "<0.1%"
-    if 99.9 < percent < 100:
-        return ">99.9%"
-    return f"{percent:.1f}%"

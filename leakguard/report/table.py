@@ -54,7 +54,7 @@ from rich.text import Text
 from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter
 from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary, not_text_message
-from leakguard.report.text import printable, shown
+from leakguard.report.text import format_share, printable, shown
 
 #: Width of the table when ``out`` is not a terminal.
 DEFAULT_WIDTH = 100
@@ -66,18 +66,6 @@ LEGEND = (
     "column's non-empty cells (neither null nor blank) · score: the highest confidence, 0 to 1 (checks passed "
     "and context seen: a column name, words nearby) · example: masked"
 )
-
-
-def format_share(share: float | None) -> str:
-    """``99.9%``, ``<0.1%`` for a few records in a big column, ``>99.9%`` for all but a few, ``?`` unknown."""
-    if share is None:
-        return "?"
-    percent = share * 100
-    if 0 < percent < 0.1:
-        return "<0.1%"
-    if 99.9 < percent < 100:
-        return ">99.9%"
-    return f"{percent:.1f}%"
 
 
 def format_bytes(size: int) -> str:

@@ -51,3 +51,15 @@ def shown_in_json(name: str | None, *, path: bool = False, show_values: bool = F
     if name is None:
         return None
     return clean(name if show_values else masked(name, path=path))
+
+
+def format_share(share: float | None) -> str:
+    """``99.9%``, ``<0.1%`` for a few records in a big column, ``>99.9%`` for all but a few, ``?`` unknown."""
+    if share is None:
+        return "?"
+    percent = share * 100
+    if 0 < percent < 0.1:
+        return "<0.1%"
+    if 99.9 < percent < 100:
+        return ">99.9%"
+    return f"{percent:.1f}%"
