@@ -75,9 +75,11 @@ _TOKEN = re.compile(
     rf"(?![{_LETTER}]))"
     rf"|(?P<word>(?<![{_LETTER}0-9_\\])[{_LETTER}]+(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
 )
-#: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded.
+#: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded,
 _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
-                            "fax", "ddn", "cmu", "css", "ald", "ipp", "rpps", "adeli", "finess", "siret", "siren"})
+                            "fax", "ddn", "cmu", "css", "ald", "ipp", "rpps", "adeli", "finess", "siret", "siren",
+                            # and the levels of log lines ("DEBUG tp-gateway")
+                            "debug", "info", "notice", "warn", "warning", "error", "trace", "fatal", "crit"})
 #: Civil titles and roles before a name (folded, without their full stop).
 TITLES = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "mlles", "mr", "mrs", "ms", "madame", "monsieur", "mademoiselle",
@@ -123,6 +125,10 @@ _NAME_KEYS = re.compile(
     r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
     r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name)[\"']?\s*[:=]\s*[\"']?"
 )
+#: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
+_NAME_PROPER_KEY = re.compile(r"nom|prenom|name")
+#: A number right after the words a key introduces: an identifier ("HM 4688283"), not a name.
+_ID_AFTER = re.compile(r"[ \t]*[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
 _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
 #: Gaps allowed between two words of one name.
@@ -346,8 +352,10 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
         while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
             n += 1
         end = _take_name(tokens, n, text, first_free=True)
-        if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word:
-            continue  # "Patient : Valide", "Contact : Secrétariat"
+        if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not _NAME_PROPER_KEY.search(match[0]):
+            continue  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
+        if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
+            continue  # "adherent=HM 4688283": a member number, not a name
         if end > n:
             yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
 
