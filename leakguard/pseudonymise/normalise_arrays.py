@@ -71,8 +71,10 @@ def _nir(values: pa.Array) -> tuple[pa.Array, None]:
     return pc.if_else(with_key, pc.utf8_slice_codeunits(compact, 0, 13), compact), None
 
 
-def _email(values: pa.Array) -> tuple[pa.Array, None]:
-    return _lower(_trimmed(values)), None
+def _email(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    trimmed = _trimmed(values)
+    # white space or brackets inside may hide an address ("a @ b . fr", "a[at]b"): undone in Python
+    return _lower(trimmed), pc.invert(pc.match_substring_regex(trimmed, r"[\s\[\](){}]"))
 
 
 def _iban(values: pa.Array) -> tuple[pa.Array, None]:
