@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import datetime
 import os
-import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -139,22 +137,9 @@ def browser() -> Callable[..., object]:
 def sqlite_file() -> Callable[[Path, dict[str, pa.Table]], Path]:
     """``sqlite_file(path, {"name": table, ...})``: a SQLite database holding those Arrow tables (dates as ISO
     text, as SQLite keeps them), for scans of database tables."""
+    from tests.dumps import write_sqlite
 
-    def write(path: Path, tables: dict[str, pa.Table]) -> Path:
-        connection = sqlite3.connect(path)
-        try:
-            for name, table in tables.items():
-                columns = ", ".join(f'"{column}"' for column in table.column_names)
-                connection.execute(f'CREATE TABLE "{name}" ({columns})')
-                rows = [tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in row.values())
-                        for row in table.to_pylist()]
-                connection.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * table.num_columns)})', rows)
-            connection.commit()
-        finally:
-            connection.close()
-        return path
-
-    return write
+    return write_sqlite
 
 
 @pytest.fixture

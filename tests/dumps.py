@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,19 @@ def _tuples(text: str) -> Iterator[list[str | None]]:
         elif char not in "(;":
             value.append(char)
         i += 1
+
+
+def write_sqlite(path: Path, tables: dict[str, pa.Table]) -> Path:
+    """A SQLite database at ``path`` holding those Arrow tables (dates as ISO text, as SQLite keeps them)."""
+    connection = sqlite3.connect(path)
+    try:
+        for name, table in tables.items():
+            columns = ", ".join(f'"{column}"' for column in table.column_names)
+            connection.execute(f'CREATE TABLE "{name}" ({columns})')
+            rows = [tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in row.values())
+                    for row in table.to_pylist()]
+            connection.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * table.num_columns)})', rows)
+        connection.commit()
+    finally:
+        connection.close()
+    return path

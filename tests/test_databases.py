@@ -37,6 +37,7 @@ from leakguard.sources.base import Problem, SourceError
 from recognizers import nir
 from synthetic.tables import database_table
 from tests.dumps import write_mysql_dump
+from tests.dumps import write_sqlite as sqlite_database
 from tests.strategies import make_nir
 
 ROWS = 1500
@@ -107,15 +108,7 @@ def heap_order(server, database: str, table: pa.Table) -> pa.Table:
 
 
 def write_sqlite(table: pa.Table, path: Path) -> None:
-    flat = without_arrays(table)
-    connection = sqlite3.connect(path)
-    names = ", ".join(f'"{c}"' for c in flat.column_names)
-    connection.execute(f"CREATE TABLE {TABLE} ({names})")
-    rows = [tuple(v.isoformat() if isinstance(v, datetime.date) else v for v in row.values())
-            for row in flat.to_pylist()]
-    connection.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(flat.column_names))})", rows)
-    connection.commit()
-    connection.close()
+    sqlite_database(path, {TABLE: without_arrays(table)})
 
 
 def write_duckdb(table: pa.Table, path: Path) -> None:
