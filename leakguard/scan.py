@@ -6,26 +6,33 @@
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
 * :func:`scan_files` — the driver of ``leakguard scan``: files and directories, events to a reporter.
 
-Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
-NIRs from invoice numbers passing the key by chance sees the whole table or file.
+Every form takes one decision per column on whether its NIR-shaped numbers are NIRs or numbers passing the key
+by chance (:mod:`leakguard.detect.profile`), on the counts of the whole table, file or stream, so the answer
+does not depend on how the data is split or ordered. Findings that wait for that decision are held until the
+counts are final (:mod:`leakguard.detect.decisions`): the others go out chunk by chunk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.decisions import FILE_BUDGET, Decisions
+from leakguard.detect.engine import UNPROVEN_NIR, DetectOptions, Detector
+from leakguard.detect.profile import NirProfile, column_key
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import iter_files, open_source, table_to_columns
-from leakguard.sources.base import Chunk, Problem, SourceError
+from leakguard.sources.base import CellColumn, Chunk, Problem, SourceError
+from leakguard.sources.lines import LINE_COLUMN
 
-__all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
+__all__ = ["DetectOptions", "ScanOutcome", "profile_path", "scan_batches", "scan_files", "scan_path", "scan_table"]
 
 
 def _options(ner: bool, options: DetectOptions | None, overrides: dict[str, object]) -> DetectOptions:
@@ -53,12 +60,31 @@ def scan_table(table_or_batch: pa.Table | pa.RecordBatch, *, ner: bool = True,
 
 def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table], *, ner: bool = True,
                  options: DetectOptions | None = None, **overrides: object) -> Iterator[pa.Table]:
-    """Findings of each batch of a stream, in order; ``row`` counts records across the stream."""
+    """Findings of each batch of a stream, one table per batch, in order; ``row`` counts records across the stream.
+
+    NIRs found without context (no NIR column name, no context word) are kept or dropped on the counts of
+    their whole column, so they are held until the stream ends and come with the last batch's table (their
+    ``row`` says where they are). Memory: one batch, plus the held findings (:mod:`leakguard.detect.decisions`:
+    about 80 bytes per NIR-shaped number that passes the key without context — one cell in 119 of an
+    invoice-number column, every cell of a NIR column named ``c0``; name such a column in ``column_hints``).
+    """
     detector = Detector(_options(ner, options, overrides))
+    decisions = Decisions()
     offset = 0
+    previous: pa.Table | None = None
     for batch in batches:
-        yield detector.detect(_chunk(batch, offset))
+        raw, counts = detector.detect_raw(_chunk(batch, offset))
         offset += batch.num_rows
+        if previous is not None:
+            yield previous
+        previous = decisions.take(raw, counts)
+    if previous is not None:
+        late = decisions.release()
+        yield previous if late is None else _with_late(previous, late)
+
+
+def _with_late(findings: pa.Table, late: pa.Table) -> pa.Table:
+    return pa.concat_tables([findings, late]).sort_by([("row", "ascending"), ("start", "ascending")])
 
 
 @dataclass
@@ -79,23 +105,89 @@ def _cells_by_column(chunk: Chunk, counts: dict[str | None, int]) -> None:
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
-              batch_rows: int = 65_536, parallel: ParallelDetector | None = None,
-              ) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
+              batch_rows: int = 65_536, parallel: ParallelDetector | None = None, budget: int = FILE_BUDGET,
+              display_path: str | None = None) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
     """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
 
-    With ``parallel``, chunks are detected in its worker processes (same results, more cores).
-    Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
+    NIRs found without context wait for their column's decision on the whole file: they come last, in one
+    more ``(chunk, findings)`` pair whose chunk has no rows. At most ``budget`` of them are held; past it the
+    largest column's are found again by a second read of that column, if it holds NIRs. A ``detector`` with
+    a frozen profile decides at once. With ``parallel``, chunks are detected in its worker processes (same
+    results, more cores). Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
-    with open_source(path, batch_rows=batch_rows) as source:
-        if parallel is not None:
-            yield from parallel.detect(source.chunks())
-            return
-        detector = detector or Detector(options)
-        for item in source.chunks():
+    detector = detector or Detector(options)
+    decisions = Decisions(detector.profile, frozen=True) if detector.frozen_profile else Decisions(budget=budget)
+    with open_source(path, batch_rows=batch_rows, display_path=display_path) as source:
+        items = parallel.detect_raw_each(source.chunks()) if parallel is not None else _raw_each(detector, source)
+        for item in items:
             if isinstance(item, Problem):
                 yield item
             else:
-                yield item, detector.detect(item)
+                chunk, raw, counts = item
+                yield chunk, decisions.take(raw, counts)
+    late = [table for table in (decisions.release(), _recount(path, detector.options, batch_rows, decisions))
+            if table is not None]
+    if late:
+        yield Chunk(columns=[], rows=pa.array([], pa.int64())), pa.concat_tables(late)
+
+
+def _raw_each(detector: Detector, source: object) -> Iterator[tuple[Chunk, pa.Table, NirProfile] | Problem]:
+    for item in source.chunks():  # type: ignore[attr-defined]
+        yield item if isinstance(item, Problem) else (item, *detector.detect_raw(item))
+
+
+def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Decisions) -> pa.Table | None:
+    """The unproven NIRs of the columns whose held findings went over the budget and that hold NIRs.
+
+    A second read of those columns only, without NER (which never removes a NIR span).
+    """
+    keys = decisions.recount
+    if not keys:
+        return None
+    detector = Detector(dataclasses.replace(options, ner=False))
+    found = []
+    with open_source(path, batch_rows=batch_rows) as source:
+        for item in source.chunks():
+            if isinstance(item, Problem):
+                continue
+            columns = [c for c in item.columns if column_key(None if item.text else c.name) in keys]
+            if not columns:
+                continue
+            raw, _ = detector.detect_raw(Chunk(columns=columns, rows=item.rows, text=item.text))
+            found.append(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)))
+    found = [t for t in found if t.num_rows]
+    return Detector.resolve(pa.concat_tables(found), decisions.profile) if found else None
+
+
+def profile_path(path: str, options: DetectOptions | None = None, *, batch_rows: int = 65_536,
+                 text_lines: bool = False) -> NirProfile:
+    """The final NIR counts of every column of one file: the profile pass before a rewrite.
+
+    Counts what :meth:`Detector.detect_raw` with ``options`` counts (NER aside: it counts nothing), at a
+    fraction of its cost (:meth:`Detector.count`). ``text_lines``: the lines of a JSON lines file that are not
+    JSON are counted as text lines, as pseudonymisation treats them.
+    """
+    options = dataclasses.replace(options or DetectOptions(), ner=False, previews=False, show_values=False)
+    detector = Detector(options)
+    profile = NirProfile()
+    with open_source(path, batch_rows=batch_rows) as source:
+        not_json: list[int] = []
+        for item in source.chunks():
+            if isinstance(item, Problem):
+                if text_lines and item.row is not None and "invalid JSON" in item.message:
+                    not_json.append(item.row)
+                continue
+            profile.merge(detector.count(item))
+            if not_json and item.raw is not None:
+                # as leakguard.pseudonymise.writers.write_jsonl takes them: the lines of this chunk's range
+                first = item.rows[0].as_py() if len(item.rows) else 0
+                mine = [row for row in not_json if first <= row < first + len(item.rows)]
+                not_json = [row for row in not_json if row >= first + len(item.rows)]
+                if mine:
+                    texts = pa.array([item.raw[row - first].as_py() or "" for row in mine], pa.string())
+                    records = pa.array(mine, pa.int64())
+                    profile.merge(detector.count(Chunk([CellColumn(LINE_COLUMN, texts, records)], records, text=True)))
+    return profile
 
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,

@@ -35,7 +35,7 @@ import recognizers
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
 from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
-from leakguard.detect.profile import NirProfile
+from leakguard.detect.profile import NirProfile, nir_ids
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
@@ -217,7 +217,23 @@ class Detector:
             table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
         return table.sort_by([("row", "ascending"), ("start", "ascending")]), counts
 
-    def resolve(self, raw: pa.Table, profile: NirProfile) -> pa.Table:
+    def count(self, chunk: Chunk) -> NirProfile:
+        """The chunk's NIR counts alone, as :meth:`detect_raw` counts them, at a fraction of its cost.
+
+        The profile pass of files and Spark runs this with the options of the detection to come (NER aside,
+        which counts nothing): the same cells are NIR-shaped for both.
+        """
+        counts = NirProfile()
+        for column in chunk.columns:
+            cells = self._cells(column, text=chunk.text)
+            if cells is not None and cells[2] != "date":
+                hint, distinct, kind, _ = cells
+                self._scan_distinct(distinct, hint, kind, counts, text=chunk.text, column=column.name,
+                                    counts_only=True)
+        return counts
+
+    @staticmethod
+    def resolve(raw: pa.Table, profile: NirProfile) -> pa.Table:
         """Keep unproven NIRs only in columns that hold NIRs (the order, by row and offset, is kept)."""
         unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
         if pc.any(unproven).as_py():
@@ -235,7 +251,8 @@ class Detector:
 
     # -- one column ----------------------------------------------------------------------------------------
 
-    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
+    def _cells(self, column: CellColumn, *, text: bool) -> tuple[Hint | None, pa.Array, str, np.ndarray] | None:
+        """The column's hint, distinct cell texts, kind and per-cell index (steps 1-2), or ``None`` to skip it."""
         hint = hint_for(None if text else column.name, self.options.column_hints)
         converted = _strings(column.values, hint)
         if converted is None or len(column.values) == 0:
@@ -244,6 +261,13 @@ class Detector:
         distinct, index = _dictionary(values)
         if len(distinct) == 0:
             return None
+        return hint, distinct, kind, index
+
+    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
+        cells = self._cells(column, text=text)
+        if cells is None:
+            return None
+        hint, distinct, kind, index = cells
         if kind == "date":
             blocks = self._hinted_dates(distinct)
         else:
@@ -254,13 +278,15 @@ class Detector:
         return self._expand(blocks, index, column.rows, None if text else column.name)
 
     def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, counts: NirProfile, *,
-                       text: bool, column: str) -> list[_Block]:
+                       text: bool, column: str, counts_only: bool = False) -> list[_Block]:
         hinted = hint.entity if hint is not None else None
         key = None if text else column
         blocks: list[_Block] = []
         # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
         whole: _Block | None = None
-        shaped = valid = 0
+        # identities of the NIR-shaped values and of the valid ones, for the column profile
+        shaped_ids: list[np.ndarray] = []
+        valid_ids: list[np.ndarray] = []
         done = pc.fill_null(pc.match_substring_regex(distinct, PSEUDONYM_CELL_RE2), False).to_numpy(
             zero_copy_only=False
         ).copy()
@@ -269,12 +295,15 @@ class Detector:
             whole_shaped = whole_shaped[~done[whole_shaped]]
             if len(whole_shaped):
                 done[whole_shaped] = True
-                shaped += len(whole_shaped)
-                whole_nir = whole_shaped[_true_positions(nir.is_valid_array(distinct.take(pa.array(whole_shaped))))]
-                valid += len(whole_nir)
-                if len(whole_nir):
+                cells = distinct.take(pa.array(whole_shaped))
+                is_valid = _true_positions(nir.is_valid_array(cells))
+                ids = nir_ids(cells)
+                shaped_ids.append(ids)
+                valid_ids.append(ids[is_valid])
+                whole_nir = whole_shaped[is_valid]
+                if len(whole_nir) and not counts_only:
                     whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
-        if hinted == "FR_NIR" and self.options.wants("FR_NIR"):
+        if hinted == "FR_NIR" and self.options.wants("FR_NIR") and not counts_only:
             bodies = self._nir_bodies(distinct, done)
             if bodies is not None:
                 blocks.append(bodies)
@@ -286,14 +315,18 @@ class Detector:
         # 4a. cells that are one value of an entity with a whole-cell form, vectorised (e-mail, phone, IBAN...)
         for spec in specs:
             if spec.entity != "FR_NIR" and spec.whole_re2 is not None:
-                block = self._whole_cells(spec, distinct, done, hinted == spec.entity)
+                block = self._whole_cells(spec, distinct, done, hinted == spec.entity, settle_only=counts_only)
                 if block is not None:
                     blocks.append(block)
         # 4b-5. pre-filter, then recognizers on candidates only
         nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
+        span_shaped: list[str] = []
+        span_valid: list[str] = []
         texts = _Texts(distinct)
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
+            if counts_only and spec.entity != "FR_NIR":
+                continue
             open_positions, subset = _unsettled(distinct, done)
             if len(open_positions) == 0:
                 break
@@ -312,17 +345,22 @@ class Detector:
             texts.fetch(candidates)
             if spec.entity == "FR_NIR":
                 for u in candidates.tolist():
-                    s_count, v_count = self._find_nirs(spec, texts.text(u), u, in_context, nir_spans, texts)
-                    shaped += s_count
-                    valid += v_count
+                    self._find_nirs(spec, texts.text(u), u, in_context, None if counts_only else nir_spans, texts,
+                                    span_shaped, span_valid)
                 continue
             for u in candidates.tolist():
                 value = texts.text(u)
                 folded = texts.folded(u) if not in_context and (spec.context or spec.negative_context) else None
                 for start, end, score in spec.find(value, context=in_context, folded=folded):
                     per_value.setdefault(u, []).append((start, end, spec.entity, score))
-        # 6. profiling: NIRs without context are decided per column, once the counts are merged (resolve)
-        counts.add(key, shaped, valid)
+        # 6. profiling: NIRs without context are decided per column, once the counts are final (resolve)
+        if span_shaped:
+            shaped_ids.append(nir_ids(pa.array(span_shaped, pa.string())))
+            valid_ids.append(nir_ids(pa.array(span_valid, pa.string())))
+        if shaped_ids and hinted != "FR_NIR":  # a column named for NIRs needs no decision
+            counts.add(key, np.concatenate(shaped_ids), np.concatenate(valid_ids))
+        if counts_only:
+            return []
         if whole is not None:
             blocks.append(whole)
         for u, start, end, score, _value, context in nir_spans:
@@ -382,11 +420,13 @@ class Detector:
         return _Block(positions.astype(np.int64), starts, ends,
                       ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed)
 
-    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool) -> _Block | None:
+    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool, *,
+                     settle_only: bool = False) -> _Block | None:
         """Distinct values that are exactly one ``spec`` value (surrounding spaces aside), in Arrow.
 
         Values matching the whole-cell form are settled here, valid or not (they are marked ``done`` for every
         later recognizer); only entities that need context are skipped unless the column name gives it.
+        ``settle_only``: mark them, find nothing (the profile pass needs only what later recognizers see).
         """
         if spec.needs_context and not hinted:
             return None
@@ -397,6 +437,8 @@ class Detector:
         if len(matched) == 0:
             return None
         done[open_positions[matched]] = True
+        if settle_only:
+            return None
         cells = values.take(pa.array(matched))
         if spec.validate_array is not None:
             ok = _true_positions(spec.validate_array(cells))
@@ -414,15 +456,19 @@ class Detector:
                       [spec.entity] * len(matched), scores, trimmed)
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
-                   out: list[tuple[int, int, int, float, str, bool]], texts: _Texts) -> tuple[int, int]:
-        shaped = valid = 0
+                   out: list[tuple[int, int, int, float, str, bool]] | None, texts: _Texts,
+                   shaped: list[str], valid: list[str]) -> None:
+        """NIR spans of one text into ``out`` (``None``: count only); every NIR-shaped span into ``shaped``,
+        the valid ones into ``valid``."""
         folded = None
         for match in spec.span_regex.finditer(text):
-            shaped += 1
             value = match.group(0)
+            shaped.append(value)
             if not nir.is_valid(value):
                 continue
-            valid += 1
+            valid.append(value)
+            if out is None:
+                continue
             start, end = match.span()
             context = hinted
             if not context:
@@ -433,7 +479,6 @@ class Detector:
                     continue  # "facture n° 2850…": an invoice number passing the key by chance
             score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
             out.append((u, start, end, score, value, context))
-        return shaped, valid
 
     def _hinted_dates(self, distinct: pa.Array) -> list[_Block]:
         """Every date of a column named for birth dates (date32/timestamp cells, as ISO text)."""

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.profile import NirProfile
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path
@@ -42,6 +43,7 @@ from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
+from leakguard.scan import profile_path, scan_path
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem
 
@@ -171,7 +173,7 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
     if isinstance(key, Policy) and operators:
         raise PseudonymiseError("give either a Policy or a key with operators, not both")
     return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,
-                      rewriter=lambda: Rewriter(policy, ner=ner), metadata=_metadata(policy), ner=ner,
+                      options=detect_options(ner), metadata=_metadata(policy), ner=ner,
                       in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                       jobs=jobs)
 
@@ -205,12 +207,11 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 
     metadata["version"] = __version__
     return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,  # type: ignore[arg-type]
-                      rewriter=lambda: Rewriter(policy, detector=Detector(options)), metadata=metadata,
-                      ner=False, in_place=in_place, verify=False, on_progress=on_progress,
-                      batch_rows=batch_rows)
+                      options=options, metadata=metadata, ner=False, in_place=in_place, verify=False,
+                      on_progress=on_progress, batch_rows=batch_rows)
 
 
-def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
+def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOptions,
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
     target = _target(src, dst, in_place)
@@ -224,9 +225,17 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
     with open_source(src, batch_rows=batch_rows) as source:
         info = source.info
         report.format, report.compressed = info.format, info.compressed
+        # the profile pass: each column's NIR decision on all its values, before anything is written
+        profile = profile_path(src, options, batch_rows=batch_rows, text_lines=info.format == "jsonl") \
+            if options.wants("FR_NIR") else NirProfile()
+
+        def rewriter() -> Rewriter:
+            return Rewriter(policy, detector=Detector(options, profile=profile, frozen_profile=True))
+
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
             if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
-                chunk_rewriter: ChunkRewriter = stack.enter_context(ParallelRewriter(policy, ner=ner, jobs=jobs))
+                chunk_rewriter: ChunkRewriter = stack.enter_context(
+                    ParallelRewriter(policy, ner=ner, jobs=jobs, profile=profile))
             else:
                 chunk_rewriter = rewriter()
             if info.format == "parquet":
@@ -249,35 +258,34 @@ def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int,
     """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
-    detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples are shown masked
+    options = dataclasses.replace(detect_options(ner), previews=True)  # examples are shown masked
     generalised: dict[str, bool] = {}
-    with open_source(path, batch_rows=batch_rows, display_path=display) as source:
-        for item in source.chunks():
-            if isinstance(item, Problem):
-                continue
-            findings = detector.detect(item)
-            if not findings.num_rows:
-                continue
-            if unverified:
-                findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
-            findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-            # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
-            title = pc.and_(pc.equal(findings["entity"], "PERSON"),
-                            pc.match_substring_regex(findings["value"], CIVILITY_RE2))
-            findings = findings.filter(pc.invert(title))
-            for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
-                entity = row["entity"]
-                op = policy.operator(entity)
-                if op.name == "generalise":
-                    value = row["value"]
-                    ok = generalised.get(value)
-                    if ok is None:
-                        ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
-                    if ok:
-                        continue
-                report.remaining[entity] += 1
-                if len(report.examples) < EXAMPLES:
-                    report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
+    for item in scan_path(path, options=options, batch_rows=batch_rows, display_path=display):
+        if isinstance(item, Problem):
+            continue
+        findings = item[1]
+        if not findings.num_rows:
+            continue
+        if unverified:
+            findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+        findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+        # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
+        title = pc.and_(pc.equal(findings["entity"], "PERSON"),
+                        pc.match_substring_regex(findings["value"], CIVILITY_RE2))
+        findings = findings.filter(pc.invert(title))
+        for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
+            entity = row["entity"]
+            op = policy.operator(entity)
+            if op.name == "generalise":
+                value = row["value"]
+                ok = generalised.get(value)
+                if ok is None:
+                    ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
+                if ok:
+                    continue
+            report.remaining[entity] += 1
+            if len(report.examples) < EXAMPLES:
+                report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)

@@ -25,6 +25,7 @@ only cells holding spans inside free text are rebuilt one by one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -36,7 +37,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.profile import NirProfile
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
 from leakguard.sources.base import CellColumn, Chunk
 
@@ -47,7 +50,18 @@ TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.rep
 class ChunkRewriter(Protocol):
     """What a writer needs: the edits of each chunk of a stream, in order (one process or several)."""
 
-    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]: ...
+    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """Edits with the rewriter's profile: a frozen one (counted beforehand), or for one whole table."""
+        ...
+
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+        """For a stream: each chunk's edits, or ``None`` from the first chunk holding a number that waits for
+        its column's decision on; and each chunk's NIR counts."""
+        ...
+
+    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """Edits with ``profile``, the final counts of the stream."""
+        ...
 
 
 class OperatorSource(Protocol):
@@ -96,13 +110,24 @@ def detect_options(ner: bool) -> DetectOptions:
 
 
 class Rewriter:
-    """Detects and replaces, chunk after chunk of one stream (one detector: its NIR profile spans the stream)."""
+    """Detects and replaces, chunk after chunk of one stream.
 
-    def __init__(self, policy: OperatorSource, *, ner: bool = True, detector: Detector | None = None):
+    With ``profile`` (the final NIR counts of the data, from a profile pass), every chunk is decided at once;
+    without, :meth:`edits` decides on the counts seen so far (right for one whole table) and streams go
+    through :meth:`tentative_each` and :meth:`replay_each` (:func:`leakguard.pseudonymise.tables.rewrite_batches`).
+    """
+
+    def __init__(self, policy: OperatorSource, *, ner: bool = True, detector: Detector | None = None,
+                 profile: NirProfile | None = None):
         self.policy = policy
-        self.detector = detector or Detector(detect_options(ner))
+        if detector is None:
+            detector = Detector(detect_options(ner), profile=profile, frozen_profile=profile is not None)
+        elif profile is not None:
+            raise ValueError("give the profile to the detector")
+        self.detector = detector
         if not self.detector.options.show_values:
             raise ValueError("the rewriter's detector must report values (DetectOptions(show_values=True))")
+        self._counter: Detector | None = None
 
     def edits(self, chunk: Chunk) -> ChunkEdits:
         """Detect the entities of ``chunk`` and compute their replacements."""
@@ -113,6 +138,31 @@ class Rewriter:
         :class:`~leakguard.pseudonymise.parallel.ParallelRewriter`)."""
         for chunk in chunks:
             yield chunk, self.edits(chunk)
+
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+        """See :class:`ChunkRewriter`. Once a chunk waits, the later ones are only counted (cheaper)."""
+        waiting = False
+        for chunk in chunks:
+            if waiting:
+                yield chunk, None, self._count(chunk)
+                continue
+            raw, counts = self.detector.detect_raw(chunk)
+            if not self.detector.frozen_profile and needs_decision(raw):
+                waiting = True
+                yield chunk, None, counts
+            else:
+                yield chunk, self.apply(chunk, Detector.resolve(raw, self.detector.profile)), counts
+
+    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """See :class:`ChunkRewriter`."""
+        for chunk in chunks:
+            raw, _ = self.detector.detect_raw(chunk)
+            yield chunk, self.apply(chunk, Detector.resolve(raw, profile))
+
+    def _count(self, chunk: Chunk) -> NirProfile:
+        if self._counter is None:
+            self._counter = Detector(dataclasses.replace(self.detector.options, ner=False))
+        return self._counter.count(chunk)
 
     def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
