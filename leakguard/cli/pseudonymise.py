@@ -21,6 +21,7 @@ import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import progress_reporter
+from leakguard.cli.project import config_options, load_config
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
@@ -115,8 +116,9 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
 @click.option("--operator", "operator_options", multiple=True, metavar="ENTITY=OP",
               help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
               "characters, generalise:year|month. ENTITY: " + ", ".join(KNOWN_ENTITIES) + ".")
-@click.option("--verify", is_flag=True, help="Scan the output before it is written; exit 1 and write nothing "
-              "if an entity to pseudonymise is still found (keep and fpe entities are not checked).")
+@click.option("--verify", is_flag=True, help="Scan the output before it is written, as a default scan does (NER "
+              "included, even with --no-ner); exit 1 and write nothing if an entity to pseudonymise is still "
+              "found (keep and fpe entities are not checked).")
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
 @click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found in "
               "name columns and key=value pairs).")
@@ -125,9 +127,11 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@config_options
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
-                         batch_rows: int, jobs: int | None, debug: bool) -> None:
+                         batch_rows: int, jobs: int | None, debug: bool, config_file: str | None,
+                         no_config: bool) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
@@ -139,6 +143,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     """
     destination = _destination(destination, in_place)
     operators = _operators(operator_options)
+    # what a scan in this directory would use: its NER setting and column hints
+    config = load_config(config_file, no_config).detect_options(ner=False if no_ner else None)
     key = _key(key_file)
     with _errors(debug):
         policy = Policy(key, operators)
@@ -152,20 +158,23 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
                        err=True)
     try:
         with _errors(debug), progress_reporter() as on_progress:
-            report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
+            report = pseudonymise_file(source, destination, policy, ner=config.ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
-                                       jobs=jobs or default_jobs())
+                                       jobs=jobs or default_jobs(), column_hints=config.column_hints)
     except VerificationFailed as failed:
         _problems(failed.report)
         click.echo(f"leakguard: {failed}", err=True)
         for example in failed.report.examples:
             where = f"row {example.row}" + (f", column {example.column}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
+        if not config.ner and failed.report.remaining.get("PERSON"):
+            click.echo("  names in free text are found by the NER model: pseudonymise without --no-ner", err=True)
         sys.exit(EXIT_FINDINGS)
     _problems(report)
     click.echo(_summary("pseudonymised", report), err=True)
     if verify:
-        click.echo("leakguard: verified: no pseudonymised entity is detectable in the output", err=True)
+        click.echo("leakguard: verified: a default scan (every entity, NER included) finds nothing left to "
+                   "pseudonymise in the output", err=True)
     sys.exit(EXIT_CLEAN)
 
 

@@ -7,13 +7,15 @@ by chunk with :func:`leakguard.sources.open_source`, replaces what the detector 
 after an error, an interruption or a failed verification there is no output at all, and the input is only
 replaced when ``in_place=True``, itself atomically.
 
-``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
-place, and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
+``verify=True`` scans the finished temporary file again before it is renamed into place, as a default
+``leakguard scan`` does — every entity, NER included, whether or not the rewrite used NER, and the same column
+hints — and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
 found. Entities left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs,
 whose outputs are valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised
-(day 01, and month 01 for ``generalise:year``) rather than absent. Pseudonyms found again (the e-mail
-recognizer reports ``EMAIL_…@example.invalid``) and a civility left alone (``Mme`` before a name token, which
-the NER model may tag) are not identifiers.
+(day 01, and month 01 for ``generalise:year``) rather than absent. What lies inside pseudonyms (the e-mail
+recognizer reports ``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a civility left alone
+(``Mme`` before a name token, which the NER model may tag) are not identifiers
+(:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
 decrypts each with the key, everything else left as it is.
@@ -22,7 +24,6 @@ decrypts each with the key, everything else left as it is.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import time
 from collections import Counter
@@ -42,7 +43,15 @@ from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
 from leakguard.pseudonymise.parallel import ParallelRewriter
-from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
+from leakguard.pseudonymise.rewrite import (
+    TOKEN_RE2,
+    ChunkEdits,
+    ChunkRewriter,
+    Rewriter,
+    cell_texts,
+    detect_options,
+    outside_tokens,
+)
 from leakguard.scan import profile_path, scan_path
 from leakguard.sources import open_source
 from leakguard.sources.base import Problem
@@ -53,8 +62,6 @@ __all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_fi
 OnProgress = Callable[[str, int, int], None]
 #: Operators whose outputs are not checked by ``verify``: the value is kept, or is a valid NIR on purpose.
 UNVERIFIED_OPERATORS = ("keep", "fpe")
-#: A civility or title alone, which is no name (``Mme``, ``M.``, ``Dr``).
-CIVILITY_RE2 = r"^(?i:m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|mademoiselle|docteur|professeur)\.?$"
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
 
@@ -159,11 +166,14 @@ def _metadata(policy: Policy) -> dict[str, Any]:
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
                       operators: Mapping[str, str] | None = None, ner: bool = True, in_place: bool = False,
                       verify: bool = False, on_progress: OnProgress | None = None,
-                      batch_rows: int = 65_536, jobs: int = 1) -> Report:
+                      batch_rows: int = 65_536, jobs: int = 1,
+                      column_hints: Mapping[str, str] | None = None) -> Report:
     """Pseudonymise the file ``src`` into ``dst``, in the same format; return what was done.
 
     ``key`` is the master key or a ready :class:`Policy`; ``operators`` overrides the default operator per
-    entity. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to ``src``). ``jobs`` > 1 runs
+    entity. ``column_hints`` are those of a scan (the project configuration's: ``{"c7": "FR_NIR"}``), for
+    the rewrite and the verification. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to
+    ``src``). ``jobs`` > 1 runs
     detection and operators in that many worker processes for Parquet, CSV and text files of at least
     ``MIN_PARALLEL_BYTES`` (:mod:`leakguard.pseudonymise.parallel`; same output as one process). Raises
     :class:`~leakguard.sources.SourceError` when ``src`` cannot be read, :class:`PseudonymiseError` for a
@@ -173,7 +183,7 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
     if isinstance(key, Policy) and operators:
         raise PseudonymiseError("give either a Policy or a key with operators, not both")
     return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,
-                      options=detect_options(ner), metadata=_metadata(policy), ner=ner,
+                      options=detect_options(ner, column_hints), metadata=_metadata(policy), ner=ner,
                       in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                       jobs=jobs)
 
@@ -235,7 +245,7 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
             if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
                 chunk_rewriter: ChunkRewriter = stack.enter_context(
-                    ParallelRewriter(policy, ner=ner, jobs=jobs, profile=profile))
+                    ParallelRewriter(policy, jobs=jobs, profile=profile, options=options))
             else:
                 chunk_rewriter = rewriter()
             if info.format == "parquet":
@@ -249,30 +259,32 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
                 writers.write_text(source, temporary, chunk_rewriter, report.collect, progress)
             stack.close()  # workers stopped before the output is verified and moved in place
             if verify:
-                _verify(temporary, target, policy, ner, batch_rows, report)
+                _verify(temporary, target, policy, batch_rows, report, options.column_hints)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report) -> None:
-    """Scan the written output with a fresh detector; raise VerificationFailed if identifiers remain."""
+def verify_options(column_hints: Mapping[str, str] | None = None) -> DetectOptions:
+    """What ``--verify`` detects with: a default scan's detection (every entity, NER included), any score."""
+    return DetectOptions(ner=True, show_values=True, column_hints=dict(column_hints) if column_hints else None)
+
+
+def _verify(path: str, display: str, policy: Policy, batch_rows: int, report: Report,
+            column_hints: Mapping[str, str] | None) -> None:
+    """Scan the written output as a default scan does; raise VerificationFailed if identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
-    options = dataclasses.replace(detect_options(ner), previews=True)  # examples are shown masked
     generalised: dict[str, bool] = {}
-    for item in scan_path(path, options=options, batch_rows=batch_rows, display_path=display):
+    for item in scan_path(path, options=verify_options(column_hints), batch_rows=batch_rows, display_path=display):
         if isinstance(item, Problem):
             continue
-        findings = item[1]
-        if not findings.num_rows:
-            continue
-        if unverified:
+        chunk, findings = item
+        if unverified and findings.num_rows:
             findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+        if findings.num_rows == 0:
+            continue
         findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-        # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
-        title = pc.and_(pc.equal(findings["entity"], "PERSON"),
-                        pc.match_substring_regex(findings["value"], CIVILITY_RE2))
-        findings = findings.filter(pc.invert(title))
+        findings = outside_tokens(findings, cell_texts(chunk, findings))
         for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
             entity = row["entity"]
             op = policy.operator(entity)

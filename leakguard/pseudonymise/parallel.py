@@ -32,19 +32,19 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from leakguard.detect.decisions import needs_decision
-from leakguard.detect.engine import Detector
+from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.parallel import cells_only
 from leakguard.pseudonymise.operators import Policy
-from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
+from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
 from leakguard.sources.base import Chunk
 
 _STOP = None
 
 
-def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
+def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> None:
     """A worker: a profile, or a chunk in, its counts out, then ``apply`` (edits out) or ``drop``; until stopped."""
-    rewriter = Rewriter(policy, ner=ner)
+    rewriter = Rewriter(policy, detector=Detector(options))
     counter = Detector(dataclasses.replace(rewriter.detector.options, ner=False))
     profile = NirProfile()
     while True:
@@ -65,15 +65,15 @@ def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
             if answer is _STOP:
                 return
             if answer == "apply":
-                connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile))))
+                connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile), profile)))
         except Exception as error:
             connection.send(("error", error))
 
 
 class _Worker:
-    def __init__(self, context: Any, policy: Policy, ner: bool):
+    def __init__(self, context: Any, policy: Policy, options: DetectOptions):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, policy, ner), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, policy, options), daemon=True)
         #: the chunk in flight is only counted (a held stream)
         self.counting = False
         self.process.start()
@@ -101,16 +101,19 @@ class _Worker:
 class ParallelRewriter:
     """Detects and rewrites the chunks of one stream in ``jobs`` worker processes; a context manager.
 
-    ``profile``: the final NIR counts of the data (a file's profile pass), for :meth:`edits_each`. The methods
-    give what :class:`~leakguard.pseudonymise.rewrite.Rewriter`'s give, in order.
+    ``profile``: the final NIR counts of the data (a file's profile pass), for :meth:`edits_each`;
+    ``options``: the detector's (default :func:`~leakguard.pseudonymise.rewrite.detect_options` of ``ner``).
+    The methods give what :class:`~leakguard.pseudonymise.rewrite.Rewriter`'s give, in order.
     """
 
-    def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2, profile: NirProfile | None = None):
+    def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2, profile: NirProfile | None = None,
+                 options: DetectOptions | None = None):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
-        self._workers = [_Worker(context, policy, ner) for _ in range(jobs)]
+        options = options or detect_options(ner)
+        self._workers = [_Worker(context, policy, options) for _ in range(jobs)]
         if profile is not None:
             self._send_profile(profile)
 
