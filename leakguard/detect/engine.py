@@ -168,7 +168,11 @@ def _true_positions(mask: pa.Array) -> np.ndarray:
 
 
 class Detector:
-    """Finds entities in chunks of cells. One detector per stream: its NIR profile spans the stream.
+    """Finds entities in chunks of cells.
+
+    :meth:`detect` decides NIRs without context on the column counts seen so far: right for one whole table,
+    or with a ``profile`` counted beforehand (``frozen_profile``). For files and streams, drivers use
+    :meth:`detect_raw` and decide once the counts are final (:mod:`leakguard.detect.decisions`).
 
     >>> import pyarrow as pa
     >>> from leakguard.sources.base import CellColumn, Chunk
@@ -181,7 +185,7 @@ class Detector:
     def __init__(self, options: DetectOptions | None = None, *, profile: NirProfile | None = None,
                  frozen_profile: bool = False):
         self.options = options or DetectOptions()
-        #: NIR counts per column, accumulated over every chunk seen (or given, for Spark's second pass)
+        #: NIR counts per column, accumulated over every chunk :meth:`detect` saw (or given, final, and frozen)
         self.profile = profile if profile is not None else NirProfile()
         self.frozen_profile = frozen_profile
         self.specs = [s for s in recognizers.all_specs() if self.options.wants(s.entity)]
@@ -225,6 +229,9 @@ class Detector:
         """
         counts = NirProfile()
         for column in chunk.columns:
+            hint = hint_for(None if chunk.text else column.name, self.options.column_hints)
+            if hint is not None and hint.entity == "FR_NIR":
+                continue  # a column named for NIRs needs no decision
             cells = self._cells(column, text=chunk.text)
             if cells is not None and cells[2] != "date":
                 hint, distinct, kind, _ = cells
@@ -284,7 +291,9 @@ class Detector:
         blocks: list[_Block] = []
         # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
         whole: _Block | None = None
-        # identities of the NIR-shaped values and of the valid ones, for the column profile
+        # identities of the NIR-shaped values and of the valid ones, for the column profile (a column named for
+        # NIRs needs no decision)
+        profiled = hinted != "FR_NIR"
         shaped_ids: list[np.ndarray] = []
         valid_ids: list[np.ndarray] = []
         done = pc.fill_null(pc.match_substring_regex(distinct, PSEUDONYM_CELL_RE2), False).to_numpy(
@@ -297,9 +306,10 @@ class Detector:
                 done[whole_shaped] = True
                 cells = distinct.take(pa.array(whole_shaped))
                 is_valid = _true_positions(nir.is_valid_array(cells))
-                ids = nir_ids(cells)
-                shaped_ids.append(ids)
-                valid_ids.append(ids[is_valid])
+                if profiled:
+                    ids = nir_ids(cells)
+                    shaped_ids.append(ids)
+                    valid_ids.append(ids[is_valid])
                 whole_nir = whole_shaped[is_valid]
                 if len(whole_nir) and not counts_only:
                     whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
@@ -354,10 +364,10 @@ class Detector:
                 for start, end, score in spec.find(value, context=in_context, folded=folded):
                     per_value.setdefault(u, []).append((start, end, spec.entity, score))
         # 6. profiling: NIRs without context are decided per column, once the counts are final (resolve)
-        if span_shaped:
+        if span_shaped and profiled:
             shaped_ids.append(nir_ids(pa.array(span_shaped, pa.string())))
             valid_ids.append(nir_ids(pa.array(span_valid, pa.string())))
-        if shaped_ids and hinted != "FR_NIR":  # a column named for NIRs needs no decision
+        if shaped_ids:
             counts.add(key, np.concatenate(shaped_ids), np.concatenate(valid_ids))
         if counts_only:
             return []
