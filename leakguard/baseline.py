@@ -8,6 +8,8 @@ What an entry holds, and why
     "1 85 05 •• ••• ••• ••"}``. There is no row or line number, so a finding stays known when rows or lines
     move; the fingerprint depends on the value, so a new identifier written where an old one was is new.
     A moved or renamed file, or a renamed column, makes its findings new (run ``leakguard baseline`` again).
+    A file or column name that holds an identifier is written masked (``data/18505••••••••••.csv``), like
+    everywhere else leakguard shows a name.
 
 Why a *keyed* fingerprint
     The file is committed, so it must not let anyone recover an identifier. A plain or salted hash of a NIR
@@ -18,8 +20,8 @@ Why a *keyed* fingerprint
     fingerprints reveal nothing; with it, someone could test guesses, so the key is a secret.
 
 Where the key comes from, in order
-    ``--key-file FILE``; the environment variable ``LEAKGUARD_BASELINE_KEY`` (hex or base64, at least 32
-    bytes); else ``.leakguard.key`` beside the baseline, which ``leakguard baseline`` creates when missing
+    ``--key-file FILE``; the environment variable ``LEAKGUARD_BASELINE_KEY`` (64 hex digits, as for
+    ``LEAKGUARD_KEY``); else ``.leakguard.key`` beside the baseline, which ``leakguard baseline`` creates when missing
     (32 random bytes as hex, mode 0600) and adds to ``.git/info/exclude`` so that it is never committed.
     The baseline records the key's fingerprint (:func:`leakguard.pseudonymise.keys.fingerprint`, itself
     keyed), never the key, so a wrong key is a clear error rather than every finding turning "new".
@@ -36,13 +38,11 @@ files writes identical bytes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -50,12 +50,19 @@ import numpy as np
 import pyarrow as pa
 
 from leakguard.allowlist import distinct_pairs
+from leakguard.errors import OutputError
+from leakguard.preview import MASK
 from leakguard.pseudonymise import keys
+from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.report.text import masked
+from leakguard.sources.containers import uri_kind
 
-#: The environment variable holding the baseline key (hex or base64).
+#: The environment variable holding the baseline key (the forms of :func:`leakguard.pseudonymise.keys.parse_key`).
 ENV_VAR = "LEAKGUARD_BASELINE_KEY"
 #: The repository-local key file, beside the baseline.
 KEY_FILE = ".leakguard.key"
+#: The pre-commit hook that writes the baseline (``.pre-commit-hooks.yaml``, stage ``manual``).
+BASELINE_HOOK_ID = "leakguard-baseline"
 #: Version of the file format (and of the fingerprint: label, normalisation, truncation).
 VERSION = 1
 #: Hex characters kept of each fingerprint (128 bits).
@@ -107,24 +114,24 @@ def find_key(baseline_path: str, key_file: str | None = None,
         if os.path.isfile(local):
             return BaselineKey(keys.load_key(local, env={}), f"key file {os.path.relpath(local)}")
     except keys.KeyProblem as problem:
-        raise BaselineError(str(problem).replace("leakguard keygen", "leakguard baseline")) from None
+        raise BaselineError(str(problem)) from None
     return None
 
 
 def create_key(baseline_path: str) -> tuple[BaselineKey, bool]:
-    """Make ``.leakguard.key`` beside the baseline (mode 0600) and keep it out of git.
+    """Make ``.leakguard.key`` beside the baseline (mode 0600, complete or absent) and keep it out of git.
 
     Returns the key and whether the file was added to ``.git/info/exclude``.
     """
     path = key_path_for(baseline_path)
     key = keys.generate_key()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        keys.write_key_file(path, key)
+    except OutputError as error:
+        raise BaselineError(str(error)) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise BaselineError(f"cannot create the key file {path}: {reason}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(keys.format_key(key) + "\n")
     return BaselineKey(key, f"key file {os.path.relpath(path)}"), git_exclude(path)
 
 
@@ -162,6 +169,18 @@ def git_exclude(path: str) -> bool:
     return True
 
 
+def baseline_command(paths: str = "FILE...") -> str:
+    """The command that writes the baseline, as the user can run it where they are.
+
+    Under pre-commit (which sets ``PRE_COMMIT``), leakguard lives in pre-commit's own environment and is not on
+    the PATH of a data repository: the baseline is written by the ``leakguard-baseline`` hook, run by hand.
+    """
+    if os.environ.get("PRE_COMMIT"):
+        return (f"`pre-commit run {BASELINE_HOOK_ID} --hook-stage manual --all-files` (hook id "
+                f"{BASELINE_HOOK_ID} in .pre-commit-config.yaml)")
+    return f"`leakguard baseline {paths}`"
+
+
 # -- fingerprints --------------------------------------------------------------------------------------------
 
 
@@ -190,8 +209,16 @@ class Fingerprinter:
 
 
 def entry_path(path: str, baseline_dir: str) -> str:
-    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``."""
-    return os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/")
+    """How a scanned file is named in a baseline: relative to the baseline's directory, with ``/``, and the
+    identifiers a name may hold masked (the baseline is committed); a database table as it is named in reports
+    (``postgresql://HOST:PORT/DB#TABLE``)."""
+    if uri_kind(path) is not None:
+        return masked(path, path=True)
+    return masked(os.path.relpath(os.path.abspath(path), baseline_dir).replace(os.sep, "/"), path=True)
+
+
+def _entry_column(column: str | None) -> str | None:
+    return None if column is None else masked(column)
 
 
 class Baseline:
@@ -218,7 +245,7 @@ class Baseline:
             raise BaselineError(f"{path}: not a leakguard baseline (invalid JSON: {error})") from None
         if not isinstance(document, dict) or document.get("version") != VERSION:
             raise BaselineError(f"{path}: not a leakguard baseline of version {VERSION}; "
-                                "run `leakguard baseline`")
+                                f"write it again with {baseline_command()}")
         entries: dict[Key, str] = {}
         try:
             for entry in document["findings"]:
@@ -239,13 +266,14 @@ class Baseline:
             raise BaselineError(
                 f"baseline made with another key: {self.path} expects key {self.key_fingerprint}, "
                 f"{key.source} is key {key.fingerprint}; use the team's key (--key-file or {ENV_VAR}) "
-                "or rewrite the baseline with `leakguard baseline`"
+                f"or rewrite the baseline with {baseline_command()}"
             )
 
     def keys_of(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> list[Key]:
         """The match keys of ``findings`` of file ``path`` (a table with the raw ``value`` column)."""
         name = entry_path(path, self.directory)
-        return list(zip([name] * findings.num_rows, findings["column"].to_pylist(),
+        columns = {c: _entry_column(c) for c in set(findings["column"].to_pylist())}
+        return list(zip([name] * findings.num_rows, [columns[c] for c in findings["column"].to_pylist()],
                         findings["entity"].to_pylist(), fingerprinter.column(findings)))
 
     def known(self, path: str, findings: pa.Table, fingerprinter: Fingerprinter) -> np.ndarray:
@@ -266,11 +294,16 @@ class Baseline:
         self.entries = {key: preview for key, preview in self.entries.items() if key[0] not in gone}
 
     def prune_missing(self) -> None:
-        """Drop the entries of files that no longer exist."""
+        """Drop the entries of files that no longer exist (a table ``FILE#TABLE``: when FILE does not; the
+        tables of a database are kept)."""
         exists: dict[str, bool] = {}
         for name, *_ in self.entries:
             if name not in exists:
-                exists[name] = os.path.isfile(os.path.join(self.directory, name))
+                # a name with a masked identifier cannot be looked up: kept (rewritten when its file is scanned)
+                container, mark, _ = name.rpartition("#")
+                exists[name] = (MASK in name or uri_kind(name) is not None
+                                or os.path.isfile(os.path.join(self.directory, name))
+                                or (bool(mark) and os.path.isfile(os.path.join(self.directory, container))))
         self.entries = {key: preview for key, preview in self.entries.items() if exists[key[0]]}
 
     def dumps(self) -> str:
@@ -293,28 +326,19 @@ class Baseline:
 
     def write(self) -> None:
         """Write the file atomically (a temporary file, then a rename)."""
-        directory = self.directory
-        fd, temporary = tempfile.mkstemp(prefix=".leakguard-baseline-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(self.dumps())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        with atomic_path(self.path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
+            out.write(self.dumps())
 
 
 __all__ = [
+    "BASELINE_HOOK_ID",
     "ENV_VAR",
     "KEY_FILE",
     "Baseline",
     "BaselineError",
     "BaselineKey",
     "Fingerprinter",
+    "baseline_command",
     "create_key",
     "entry_path",
     "find_key",

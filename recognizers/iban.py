@@ -7,8 +7,8 @@ the check digits, then the RIB: bank code (5 digits), branch code (5), account n
 compact in files. Insurers hold them to pay claims; a person's IBAN is personal data.
 
 The recognizer looks for every country's length (from python-stdnum's copy of the SWIFT registry), compact or
-grouped by four with spaces, and reports a match only if its check digits and structure are valid
-(:mod:`stdnum.iban`).
+grouped by four with spaces or dashes, in capitals or not (``fr76-3000-...``), and reports a match only if
+its check digits and structure are valid (:mod:`stdnum.iban`).
 
 Sources:
 
@@ -42,7 +42,7 @@ from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "IBAN_CODE"
 
-_SEP = "[ \u00a0\u202f]"
+_SEP = "[ \u00a0\u202f\\-]"
 _SEPARATORS_RE = re.compile(r"[ \u00a0\u202f\-.]+")
 
 
@@ -65,9 +65,9 @@ def _forms() -> str:
     alternatives = []
     for length, countries in sorted(by_length.items(), reverse=True):
         groups, rest = divmod(length, 4)
-        tail = f"(?:{_SEP}?[0-9A-Z]{{{rest}}})" if rest else ""
-        alternatives.append(f"(?:{'|'.join(countries)})[0-9]{{2}}(?:{_SEP}?[0-9A-Z]{{4}}){{{groups}}}{tail}")
-    return "(?:" + "|".join(alternatives) + ")"
+        tail = f"(?:{_SEP}?[0-9A-Za-z]{{{rest}}})" if rest else ""
+        alternatives.append(f"(?:{'|'.join(countries)})[0-9]{{2}}(?:{_SEP}?[0-9A-Za-z]{{4}}){{{groups}}}{tail}")
+    return "(?i:" + "|".join(alternatives) + ")"
 
 
 def compact(number: str) -> str:
@@ -154,7 +154,7 @@ def _mod97_is_one(numbers: pa.Array) -> np.ndarray:
 #: RE2 pre-filter: every country's IBAN, compact or grouped by four.
 PREFILTER = _forms()
 #: Python pattern: the same forms, never inside a longer word or number.
-SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z]){PREFILTER}(?![0-9A-Za-z])")
+SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-){PREFILTER}(?![0-9A-Za-z])(?!-[0-9A-Za-z])")
 
 CONTEXT = (
     "iban",

@@ -37,16 +37,20 @@ False
 [(11, 16)]
 >>> list(AMBIGUOUS_SPEC.find('London, 3 April 2024'))
 []
+>>> text = 'Adhérente à la MNT depuis 2010, mais la mnt (modèle numérique de terrain) est floue.'
+>>> [text[s:e] for s, e, _ in AMBIGUOUS_SPEC.find(text)]
+['MNT']
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
 from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
-from recognizers.spec import EntitySpec, fold, lazy_attribute
+from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
 ENTITY = "FR_HEALTH_INSURER"
 
@@ -174,6 +178,7 @@ def prefilter(names: tuple[str, ...]) -> str:
 
 CONTEXT = (
     "mutuelle",
+    "mutuelles",
     "complementaire",
     "complementaire sante",
     "organisme",
@@ -213,18 +218,143 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
 )
-#: Names that are also ordinary words or first names: reported only after a context word.
+#: Score of an ambiguous name written as a name is, after the words that introduce an insurer.
+AMBIGUOUS_CUE_SCORE = 0.7
+#: Before an insurer's name in prose (folded): "à la MNT", "chez Harmonie", "adhérente de la MGEN".
+_CUE_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:a|de|par|avec|pour|chez|aupres\s+de|affiliee?|adherente?|assuree?|cotise|cotisant)"
+    r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)$"
+)
+_AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)
+#: A capitalised word right after: the name is a person's first name (``Alan Turing``).
+_NAME_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ][a-zà-ÿ]")
+_ACRONYMS = frozenset(normalise(n) for n in _AMBIGUOUS if n.isupper())
+
+
+def _written_as_a_name(value: str) -> bool:
+    """An acronym in capitals (``MNT``, not ``mnt``), or a name with its capital (``Harmonie``)."""
+    if normalise(value) in _ACRONYMS:
+        return value.isupper() and len(value) >= 3
+    return value[:1].isupper() and not value.isupper()
+
+
+def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """Names that are also words: after a context word, or written as a name right after the words that
+    introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``)."""
+    for match in _AMBIGUOUS_REGEX.finditer(text):
+        start, end = match.span()
+        if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
+            yield start, end, AMBIGUOUS_CONTEXT_SCORE
+        elif _written_as_a_name(match.group(0)) and _CUE_BEFORE.search(folded, max(0, start - 24), start) and \
+                not _NAME_AFTER.match(text, end):
+            yield start, end, AMBIGUOUS_CUE_SCORE
+
+
+#: Names that are also ordinary words or first names: reported only after a context word, or written as a
+#: name after the words that introduce an insurer.
 AMBIGUOUS_SPEC = EntitySpec(
     entity=ENTITY,
     name="complementary insurer name that is also a word (list, context needed)",
-    span_regex=span_regex(_AMBIGUOUS),
+    span_regex=_AMBIGUOUS_REGEX,
     prefilter=prefilter(_AMBIGUOUS),
     score=AMBIGUOUS_SCORE,
     context_score=AMBIGUOUS_CONTEXT_SCORE,
     context=CONTEXT,
     needs_context=True,
+    finder=find_ambiguous,
+    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de)\b)",
 )
-SPECS = [SPEC, AMBIGUOUS_SPEC]
+#: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
+#: in parentheses after a name, an item of an enumeration of insurers.
+NAMED_SCORE = 0.7
+_CAP = r"[A-ZÀ-Þ][\w'’\-]*"
+_LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
+#: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART".
+_MUTUELLE_NAMED = re.compile(
+    rf"(?<![\w])(?<![0-9][\-_/])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
+    rf"(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}"
+)
+#: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).
+_ENUMERATION_OPENS = re.compile(
+    r"(?:mutuelles|assureurs|complementaires|organismes|institutions de prevoyance|operateurs)[^(:.\n]{0,40}[(:]"
+)
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
+#: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
+
+
+def _named(text: str) -> list[tuple[int, int]]:
+    """Known names and mutuelles named after the word, in text order."""
+    spans = [(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)]
+    spans += [m.span() for m in _MUTUELLE_NAMED.finditer(text)]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(kept[-1][1], end))  # "la Mutuelle générale" + "... Environnement"
+        else:
+            kept.append((start, end))
+    return kept
+
+
+def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """Names of insurers found by their form: a mutuelle named after the word, the acronym in parentheses after
+    a name (``Mutuelle Nationale Territoriale (MNT)``), and the other items of an enumeration of which most are
+    insurers (``Prévadiès, Harmonie Mutualité et Santévie``)."""
+    named = _named(text)
+    listed = {(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)}
+    found = [(s, e) for s, e in named if (s, e) not in listed]
+    for _, end in named:
+        acronym = _ACRONYM_AFTER.match(text, end)
+        if acronym:
+            found.append(acronym.span(1))
+    found += _enumerated(text, named)
+    for start, end in sorted(set(found)):
+        yield start, end, NAMED_SCORE
+
+
+_HEAD = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})*")
+
+
+def _capitalised_head(text: str, start: int, end: int) -> tuple[int, int]:
+    """The capitalised words an item starts with: ``Mare-Gaillard`` of ``Mare-Gaillard fusionnent``."""
+    head = _HEAD.match(text, start, end)
+    return (start, head.end()) if head else (start, end)
+
+
+def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised items of an enumeration in which at least two items, and half of them, are insurers."""
+    found = []
+    for sentence in re.finditer(r"[^.!?\n]+", text):
+        items = []
+        position = sentence.start()
+        for piece in _ITEM_SPLIT.split(sentence.group(0)):
+            start = text.find(piece, position) if piece else position
+            position = start + len(piece)
+            stripped = piece.strip()
+            if stripped:
+                lead = piece.find(stripped)
+                items.append((start + lead, start + lead + len(stripped)))
+        items = [(start, end) for start, end in items if text[start].isupper()]
+        known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in items]  # the item holds a name
+        names = [_capitalised_head(text, start, end) for start, end in items]
+        opened = _ENUMERATION_OPENS.search(fold(sentence.group(0))) is not None
+        if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
+            continue
+        found += [span for span, is_known in zip(names, known) if not is_known and len(text[slice(*span)].split()) <= 5]
+    return found
+
+
+#: Names of insurers found by their form rather than the list.
+NAMED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="complementary insurer named by its form (Mutuelle X, acronym, enumeration)",
+    span_regex=_MUTUELLE_NAMED,
+    prefilter=rf"(?i:mutuel|mutualit)|{prefilter(_NAMES)}",
+    score=NAMED_SCORE,
+    context_score=NAMED_SCORE,
+    finder=find_named,
+)
+SPECS = [SPEC, AMBIGUOUS_SPEC, NAMED_SPEC]
 
 
 def _recognizer_class() -> type:

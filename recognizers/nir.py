@@ -35,8 +35,12 @@ Sources:
 Traceback (most recent call last):
     ...
 stdnum.exceptions.InvalidChecksum: ...
->>> validate('253072B07300470')
-'253072B07300470'
+>>> validate('283072B07300455')  # Corsica: 2B from 1976
+'283072B07300455'
+>>> validate('253072B07300470')  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+    ...
+stdnum.exceptions.InvalidComponent: Corsica is written 20 for births before 1976
 >>> is_valid('585057800608491')  # 5 is no sex digit
 False
 >>> format('185057800608491')
@@ -46,6 +50,7 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -55,6 +60,10 @@ from stdnum.fr import nir as stdnum_nir
 from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, lazy_attribute
 
 ENTITY = "FR_NIR"
+
+#: Two-digit years that may be of this century as well as of the last one, for Corsica: 00-30 (births up to
+#: 2030 written 2A/2B; a fixed bound, so that a number's validity does not change with the date of the scan).
+CORSICA_RECENT = 30
 
 #: Sex digits of a NIR proper, and of NIA/temporary numbers.
 NIR_SEX_DIGITS = "12"
@@ -73,6 +82,23 @@ def calc_check_digits(number: str) -> str:
     return stdnum_nir.calc_check_digits(compact(number))
 
 
+#: Communes of each overseas département (INSEE COG: 97101-97134 ... 97801); collectivities 98x unchecked.
+OVERSEAS_COMMUNES = {"971": 34, "972": 34, "973": 62, "974": 24, "975": 2, "976": 17, "977": 1, "978": 1}
+#: Country codes after 99 (INSEE COG "pays": 99101-99599, one hundred per continent).
+COUNTRY_CODES = (101, 599)
+#: Corsica's split into 2A and 2B took effect in 1976: before, its births are written 20.
+CORSICA_SPLIT = 76
+
+
+def _check_corsica(dept: str, year: int) -> None:
+    """20 only for births before 1976, 2A/2B only from 1976 (two-digit years: 00-26 may be either century)."""
+    recent = year <= CORSICA_RECENT
+    if dept == "20" and year >= CORSICA_SPLIT:
+        raise InvalidComponent("Corsica is written 2A or 2B for births from 1976")
+    if dept in ("2A", "2B") and not (year >= CORSICA_SPLIT or recent):
+        raise InvalidComponent("Corsica is written 20 for births before 1976")
+
+
 def _check_structure(number: str) -> None:
     """Raise ``InvalidComponent`` when a field of the compact ``number`` is out of its range."""
     sex, month, dept = number[0], int(number[3:5]), number[5:7]
@@ -80,16 +106,21 @@ def _check_structure(number: str) -> None:
         raise InvalidComponent("the first digit (sex) must be 1 or 2, or 3, 4, 7, 8 for a NIA")
     if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
         raise InvalidComponent("the month must be 01-12, 20-42 or 50-99")
-    if dept in ("2A", "2B"):
+    if dept in ("2A", "2B", "20"):
+        _check_corsica(dept, int(number[1:3]))
         commune = number[7:10]
     elif dept in ("97", "98"):
         if number[7] == "0":
             raise InvalidComponent("an overseas département is 971-978 or 984-989")
         commune = number[8:10]
+        if int(commune) > OVERSEAS_COMMUNES.get(number[5:8], 99):
+            raise InvalidComponent(f"département {number[5:8]} has {OVERSEAS_COMMUNES[number[5:8]]} communes")
     elif dept == "00" or (dept == "96" and sex in NIR_SEX_DIGITS and int(number[1:3]) < 68):
         raise InvalidComponent("the département must be 01-95, 2A, 2B, 97x, 98x or 99")
     else:
         commune = number[7:10]
+        if dept == "99" and not COUNTRY_CODES[0] <= int(commune) <= COUNTRY_CODES[1]:
+            raise InvalidComponent("a country of birth is coded 101-599 after 99")
     if int(commune) == 0:
         raise InvalidComponent("the commune (or country) code cannot be 000")
     if number[10:13] == "000":
@@ -142,11 +173,16 @@ def format(number: str, separator: str = " ") -> str:
 
 
 def _pattern(sep: str) -> str:
-    """The written forms: the seven groups, each boundary with at most one separator."""
+    """The written forms: the seven groups, each boundary with at most one separator.
+
+    The département and commune are cut after 2 + 3 characters, or 3 + 2 (overseas); either cut is accepted
+    for any number, since exports group every NIR one way (``1 47 01 97 642 707 06``, an overseas NIR in
+    metropolitan groups) and format-preserving pseudonyms keep the cut of the number they replace.
+    """
     s = f"{sep}?"
     return (
         rf"[1-478]{s}\d{{2}}{s}\d{{2}}{s}"
-        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|9[78]\d{s}\d{{2}})"
+        rf"(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|\d{{3}}{s}\d{{2}})"
         rf"{s}\d{{3}}{s}\d{{2}}"
     )
 
@@ -156,9 +192,14 @@ RE2_FORMS = _pattern(SEP_CLASS)
 #: RE2 pre-filter: 13 or more digits (or 2A/2B letters), each maybe after one separator. Cheaper than
 #: RE2_FORMS, whose optional groups make RE2 fall back to slow matching on long digit runs.
 RE2_PREFILTER = rf"\d(?:{SEP_CLASS}?[\dABab]){{12}}"
+#: Digits spaced one by one (forms filled in box by box): 15 characters, or ``n`` of them.
+def _spaced(n: int = 15, first: str = "[1-478]") -> str:
+    return rf"(?<![0-9A-Za-z])(?<![0-9] ){first}(?: [0-9ABab]){{{n - 1}}}(?![0-9A-Za-z])(?! [0-9])"
+
+
 #: Python pattern of the written forms inside text, never inside a longer run of digits or letters.
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)",
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?![.\-]\d)|{_spaced()}",
     re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
@@ -186,6 +227,12 @@ CONTEXT = (
     "assure",
     "assuree",
     "immatriculation",
+    "numero provisoire",
+    "numero d'attente",
+    "numero d'identification d'attente",
+    "nnp",
+    "nnt",
+    "mig",
     "social security",
     "ssn",
     "1.2.250.1.213.1.4.8",
@@ -235,6 +282,72 @@ SPEC = EntitySpec(
 )
 
 
+# --- NIRs that the key cannot confirm: reported only next to a NIR context word ---------------------------
+
+#: Score of a NIR-shaped number next to a NIR context word whose key is wrong or missing, or of a CNAM
+#: temporary identifier (13 characters, no key): below every valid-key score, never without context.
+UNKEYED_SCORE = 0.55
+#: Sex digits of 13-character identifiers without a key: NIR bodies, and CNAM's temporary numbers (MIG 5/6,
+#: NNP 7/8).
+UNKEYED_SEX_DIGITS = "12345678"
+
+
+def _body(sep: str) -> str:
+    """The 13 characters before the key, in the written forms of :func:`_pattern`."""
+    s = f"{sep}?"
+    return rf"[1-8]{s}\d{{2}}{s}\d{{2}}{s}(?:(?:\d{{2}}|2[ABab]){s}\d{{3}}|9[78]\d{s}\d{{2}}){s}\d{{3}}"
+
+
+#: A NIR-shaped number in its written forms, its key maybe missing, wrong, or given apart ("clé : 91").
+UNKEYED_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<![0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}})"
+    rf"(?:{SEP_CLASS_PY}?(?P<key>\d{{2}})|\s*[,;]?\s*\(?(?:cl[eé]f?|key|cl[eé]\s+nir)\s*[:=]?\s*(?P<apart>\d{{2}})\)?"
+    rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def _unkeyed_body_plausible(body: str) -> bool:
+    if body[0] not in UNKEYED_SEX_DIGITS:
+        return False
+    try:
+        _check_structure(("1" if body[0] in "56" else body[0]) + body[1:13] + "00")
+    except (InvalidComponent, ValueError):
+        return False
+    return True
+
+
+def find_unkeyed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """NIR-shaped numbers whose key is wrong or missing, next to a NIR context word (a typo does not
+    anonymise); a 13-character body with its key given apart (``clé : 91``) is a NIR when the key is right."""
+    for match in UNKEYED_REGEX.finditer(text):
+        body = compact(match.group("body")).replace(" ", "")
+        key = match.group("key") or match.group("apart") or (match.group("spaced_key") or "").replace(" ", "")
+        if len(body) != 13 or not _unkeyed_body_plausible(body):
+            continue
+        start, end = match.span()
+        if key and is_valid(body + key):
+            if not match.group("apart"):
+                continue  # a valid NIR: the main pattern reports it
+            yield start, end, CONTEXT_SCORE
+            continue
+        if in_context or (SPEC.has_context(folded, start) and not SPEC.has_negative_context(folded, start)):
+            yield start, end, UNKEYED_SCORE
+
+
+UNKEYED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="NIR-shaped number next to a NIR context word, key wrong or missing",
+    span_regex=UNKEYED_REGEX,
+    prefilter=RE2_PREFILTER,
+    score=UNKEYED_SCORE,
+    context_score=UNKEYED_SCORE,
+    context=CONTEXT,
+    needs_context=True,
+    finder=find_unkeyed,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -246,7 +359,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC], supported_language=supported_language, name="FrNirRecognizer")
+            super().__init__([SPEC, UNKEYED_SPEC], supported_language=supported_language, name="FrNirRecognizer")
 
     return FrNirRecognizer
 
@@ -268,7 +381,7 @@ _WHOLE_CELL_RE2 = rf"^\s*{RE2_FORMS}\s*$"
 #: column of its own, "Clé").
 BODY_RE2 = (
     rf"^\s*[1-478]{SEP_CLASS}?\d{{2}}{SEP_CLASS}?\d{{2}}{SEP_CLASS}?"
-    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|9[78]\d{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
+    rf"(?:(?:\d{{2}}|2[ABab]){SEP_CLASS}?\d{{3}}|\d{{3}}{SEP_CLASS}?\d{{2}}){SEP_CLASS}?\d{{3}}\s*$"
 )
 
 
@@ -276,7 +389,16 @@ def is_valid_body_array(values: pa.Array) -> pa.BooleanArray:
     """Vectorised: cells that are the 13 characters of a NIR/NIA with a plausible structure, key left out.
 
     Without the key a random 13-digit number passes often, so ``leakguard.detect`` uses this only in columns
-    whose name says they hold NIRs.
+    whose name says they hold NIRs, or beside a column holding their keys (:func:`body_key_array`).
+    """
+    return pc.is_valid(body_key_array(values))
+
+
+def body_key_array(values: pa.Array) -> pa.Int64Array:
+    """Vectorised: the key (1-97) of each cell that is a plausible NIR/NIA body of 13 characters; else null.
+
+    Exports that split a NIR write this key in a column of their own ("Clé"): a column whose values equal
+    these keys row by row is the key column of this one.
     """
     values = values.cast(pa.string()) if values.type != pa.string() else values
     shaped = pc.fill_null(pc.match_substring_regex(values, BODY_RE2), False)
@@ -285,13 +407,33 @@ def is_valid_body_array(values: pa.Array) -> pa.BooleanArray:
     number = pc.cast(digits, pa.int64(), safe=False)
     key = pc.subtract(97, pc.subtract(number, pc.multiply(pc.divide(number, 97), 97)))
     key_text = pc.utf8_lpad(pc.cast(key, pa.string()), 2, "0")
-    return pc.and_(shaped, is_valid_array(pc.binary_join_element_wise(body, key_text, "")))
+    valid = pc.and_(shaped, is_valid_array(pc.binary_join_element_wise(body, key_text, "")))
+    return pc.if_else(valid, key, pa.scalar(None, pa.int64()))
 
 
 def compact_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`compact` of a string array (nulls stay null)."""
     stripped = pc.replace_substring_regex(values, SEP_CLASS + "+", "")
     return pc.utf8_upper(pc.utf8_trim_whitespace(stripped))
+
+
+def _places_plausible(number: pa.Array, dept: pa.Array, commune: pa.Array) -> pa.Array:
+    """Vectorised: Corsica written as the year of birth wants, overseas communes and countries in range."""
+    year = pc.cast(pc.utf8_slice_codeunits(number, 1, 3), pa.int32(), safe=False)
+    commune_number = pc.cast(commune, pa.int32(), safe=False)
+    corsica_split = pc.is_in(dept, pa.array(["2A", "2B"]))
+    ok = pc.invert(pc.and_(pc.equal(dept, "20"), pc.greater_equal(year, CORSICA_SPLIT)))
+    ok = pc.and_(ok, pc.invert(pc.and_(corsica_split, pc.and_(pc.less(year, CORSICA_SPLIT),
+                                                                pc.greater(year, CORSICA_RECENT)))))
+    overseas = pc.utf8_slice_codeunits(number, 5, 8)
+    most = pc.fill_null(pc.index_in(overseas, pa.array(list(OVERSEAS_COMMUNES))), -1)
+    limits = pa.array([*OVERSEAS_COMMUNES.values(), 99], pa.int32())
+    limit = pc.take(limits, pc.if_else(pc.equal(most, -1), len(OVERSEAS_COMMUNES), most))
+    ok = pc.and_(ok, pc.invert(pc.and_(pc.is_in(dept, pa.array(["97", "98"])), pc.greater(commune_number, limit))))
+    abroad = pc.equal(dept, "99")
+    in_range = pc.and_(pc.greater_equal(commune_number, COUNTRY_CODES[0]), pc.less_equal(commune_number,
+                                                                                        COUNTRY_CODES[1]))
+    return pc.and_(ok, pc.or_(pc.invert(abroad), in_range))
 
 
 def is_valid_array(values: pa.Array) -> pa.BooleanArray:
@@ -335,6 +477,7 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
         ),
     )
     structure = pc.and_(structure, pc.invert(dept96_old))
+    structure = pc.and_(structure, _places_plausible(number, dept, commune))
     body_text = pc.replace_substring(
         pc.replace_substring(pc.utf8_slice_codeunits(number, 0, 13), "2A", "19"), "2B", "18"
     )

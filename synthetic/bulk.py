@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recognizers.nir import OVERSEAS_COMMUNES
 from synthetic import identifiers as ids
 
 _METRO_DEPTS = np.array([d for d in range(1, 96) if d != 20], np.int64)
@@ -34,6 +35,13 @@ def _join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
 
 
 # --- NIR ---------------------------------------------------------------------------------------------------
+
+
+def _overseas_places(gen: np.random.Generator, which: np.ndarray) -> np.ndarray:
+    """``DDDCC`` of overseas births (``which`` indexes ``OVERSEAS``): communes drawn among each one's own."""
+    depts = np.array(ids.OVERSEAS, np.int64)
+    most = np.array([OVERSEAS_COMMUNES.get(str(d), 34) for d in ids.OVERSEAS], np.int64)[which]
+    return depts[which] * 100 + 1 + (gen.random(len(which)) * most).astype(np.int64)
 
 
 def nirs(gen: np.random.Generator, female: np.ndarray, birth: np.ndarray) -> tuple[pa.Array, np.ndarray]:
@@ -62,7 +70,7 @@ def nirs(gen: np.random.Generator, female: np.ndarray, birth: np.ndarray) -> tup
         [abroad, overseas, corsica],
         [
             99000 + countries[gen.integers(0, len(countries), n)],
-            overseas_depts[gen.integers(0, len(overseas_depts), n)] * 100 + gen.integers(1, 35, n),
+            _overseas_places(gen, gen.integers(0, len(overseas_depts), n)),
             np.where(split, np.where(south, 19, 18), 20) * 1000 + gen.integers(1, 367, n),
         ],
         _METRO_DEPTS[gen.integers(0, len(_METRO_DEPTS), n)] * 1000 + gen.integers(1, 901, n),

@@ -40,6 +40,7 @@ from pathlib import Path
 from stdnum import ean, iban, luhn
 
 from recognizers import nir as nir_module
+from recognizers.nir import OVERSEAS_COMMUNES
 
 # --- NIR ---------------------------------------------------------------------------------------------------
 
@@ -77,7 +78,8 @@ def birth_place(rng: random.Random, year: int, sex: int) -> str:
     if sex >= 3 or draw < 0.06:  # born abroad (NIA and temporary numbers nearly always)
         return f"99{rng.choice(COUNTRY_CODES):03d}"
     if draw < 0.10:
-        return f"{rng.choice(OVERSEAS)}{rng.randint(1, 34):02d}"
+        dept = rng.choice(OVERSEAS)
+        return f"{dept}{rng.randint(1, OVERSEAS_COMMUNES.get(str(dept), 34)):02d}"
     if draw < 0.115:  # Corsica: 20 before the split of 1976
         dept = ("2A" if rng.random() < 0.5 else "2B") if year >= 1976 else "20"
         return f"{dept}{rng.randint(1, 366):03d}"

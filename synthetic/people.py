@@ -158,7 +158,7 @@ class PersonFactory:
 
     def child_of(self, parent: Person) -> Person:
         """An ayant droit: born 20 to 40 years after ``parent``, same name, insurer and member number."""
-        start = parent.birth_date.year + 20
+        start = min(parent.birth_date.year + 20, 2024)  # never born in the future
         year = self.rng.randint(start, max(start, min(start + 20, 2024)))
         birth = ids.birth_date(self.rng, start=year, end=year)
         return self.person(birth=birth, last_name=parent.last_name, insurer=parent.insurer, member_id=parent.member_id)

@@ -348,3 +348,67 @@ def call_notes(n_rows: int, seed: int = 0) -> tuple[pa.Table, GroundTruth]:
     table = pa.table({"dossier": pa.array(range(1, n_rows + 1), pa.int64()), "commentaire": texts})
     rows = np.arange(n_rows)
     return table, _spans(rows, np.full(n_rows, start), np.array(ends, np.int64), "PERSON")
+
+
+# --- Database tables ---------------------------------------------------------------------------------------
+
+#: The columns :func:`database_table` adds to the beneficiary table, with their PostgreSQL types.
+DATABASE_COLUMNS = {"telephones": "text[]", "contact": "jsonb"}
+
+
+def database_table(n_rows: int, seed: int = 0) -> tuple[pa.Table, GroundTruth]:
+    """The beneficiary table with the column types databases add, and its truth.
+
+    * ``telephones`` (``list<string>``, PostgreSQL ``text[]``): the row's phone and, for about half of the rows,
+      a second one, written in any form; null for about a tenth of the rows;
+    * ``contact`` (JSON text, PostgreSQL ``jsonb``): ``{"nir": ..., "email": ..., "telephone": ...}``, written
+      as PostgreSQL writes ``jsonb`` (keys by length, ``", "`` and ``": "``), so the text read back from the
+      database is the text written; null for about a tenth of the rows.
+
+    The other columns are :func:`beneficiary_table`'s (``montant``, ``float64``, goes to a ``numeric`` column).
+    """
+    table, truth = beneficiary_table(n_rows, seed)
+    gen = np.random.default_rng(seed + 1)
+    n = n_rows
+    phone = table.column("telephone").combine_chunks()
+    second = bulk.phone_written(bulk.phones(gen, n), bulk.weighted_choice(gen, ids.PHONE_FORM_WEIGHTS, n))
+    two = gen.random(n) < 0.5
+    lengths = np.where(two, 2, 1).astype(np.int32)
+    absent = gen.random(n) < 0.1
+    lengths[absent] = 0
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    values = pc.take(pa.concat_arrays([phone, second]),
+                     pa.array(np.stack([np.arange(n), n + np.arange(n)], axis=1)[lengths[:, None] > np.arange(2)]))
+    telephones = pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(absent))
+    rows = np.flatnonzero(~absent)
+    spans = [_list_spans(rows, "telephones.0", pc.take(phone, pa.array(rows)))]
+    with_second = np.flatnonzero(~absent & two)
+    spans.append(_list_spans(with_second, "telephones.1", pc.take(second, pa.array(with_second))))
+
+    nir, email = table.column("nir").combine_chunks(), table.column("email").combine_chunks()
+    pieces: list[tuple[str, pa.Array | None, str | None]] = [
+        ('{"nir": "', nir, "FR_NIR"), ('", "email": "', email, "EMAIL_ADDRESS"),
+        ('", "telephone": "', phone, "PHONE_NUMBER"), ('"}', None, None)]
+    offset = np.zeros(n, np.int64)
+    parts: list[pa.Array | str] = []
+    no_contact = gen.random(n) < 0.1
+    kept = np.flatnonzero(~no_contact)
+    for literal, value, entity in pieces:
+        parts.append(literal)
+        offset += len(literal)
+        if value is None:
+            continue
+        length = pc.utf8_length(value).to_numpy(zero_copy_only=False).astype(np.int64)
+        spans.append(_spans(kept, offset[kept], offset[kept] + length[kept], entity).set_column(
+            1, "column", pa.repeat(pa.scalar("contact"), len(kept))))
+        parts.append(value)
+        offset += length
+    contact = pc.if_else(pa.array(no_contact), pa.nulls(n, pa.string()), pc.binary_join_element_wise(*parts, ""))
+    table = table.append_column("telephones", telephones).append_column("contact", contact)
+    return table, concat([truth, *spans])
+
+
+def _list_spans(rows: np.ndarray, column: str, values: pa.Array) -> GroundTruth:
+    length = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+    return _spans(rows, np.zeros(len(rows), np.int64), length, "PHONE_NUMBER").set_column(
+        1, "column", pa.repeat(pa.scalar(column), len(rows)))

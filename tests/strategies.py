@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import random
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from hypothesis import strategies as st
 from stdnum import ean, iban, luhn
 from stdnum.fr import siren, siret
 
-from recognizers.nir import calc_check_digits
+from recognizers.nir import CORSICA_RECENT, CORSICA_SPLIT, COUNTRY_CODES, OVERSEAS_COMMUNES, calc_check_digits
 
 # --- NIR ---------------------------------------------------------------------------------------------------
 
@@ -65,15 +67,55 @@ def make_nir(sex: str, year: int, month: int, place: str, order: int) -> str:
     return body + calc_check_digits(body)
 
 
-def _places(kind: str) -> st.SearchStrategy[str]:
+
+
+def random_nir(rng: random.Random, sexes: str = "12", years: tuple[int, int] = (0, 99)) -> str:
+    """A valid metropolitan NIR drawn with ``rng`` (Corsica written 20 only before 1976, as the detector wants)."""
+    while True:
+        year, dept = rng.randint(*years), rng.randint(1, 95)
+        if not (dept == 20 and year >= 76):
+            return make_nir(rng.choice(sexes), year, rng.randint(1, 12), f"{dept:02d}{rng.randint(1, 999):03d}",
+                            rng.randint(1, 999))
+
+def seeded_nirs(size: int, seed: int, months: tuple[int, ...] = tuple(range(1, 13))) -> list[str]:
+    """``size`` distinct valid compact metropolitan NIRs from a seeded generator, sorted (fast: no Hypothesis);
+    ``months`` may add the month codes of unknown months (20-42, 50-99)."""
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < size:
+        place, year = f"{rng.randrange(1, 96):02d}{rng.randrange(1, 1000):03d}", rng.randrange(100)
+        if place.startswith("96") or (place.startswith("20") and year >= 76):  # 2A/2B from 1976
+            continue
+        out.add(make_nir(rng.choice("123478"), year, rng.choice(months), place, rng.randrange(1, 1000)))
+    return sorted(out)
+
+def generated_nirs(seed: int, n: int) -> list[str]:
+    """``n`` distinct generated NIRs of digits only (metropolitan, real months, key computed), for tests that
+    need a fixed list rather than a strategy (file names, decimal columns, commits)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        dept = rng.choice([d for d in range(1, 96) if d != 20])
+        place = f"{dept:02d}{rng.randint(1, 999):03d}"
+        nir = make_nir(rng.choice("12"), rng.randrange(100), rng.randint(1, 12), place, rng.randint(1, 999))
+        if nir not in out:
+            out.append(nir)
+    return out
+
+
+def _places(kind: str, year: int) -> st.SearchStrategy[str]:
+    """Birth places of a NIR of ``year`` (two digits): Corsica is 20 before 1976, 2A/2B after."""
+    split = year >= CORSICA_SPLIT or year <= CORSICA_RECENT
     metropolitan = st.builds(
         lambda d, c: f"{d}{c:03d}",
-        st.sampled_from([d for d in METROPOLITAN_DEPTS if d != "96"]),
+        st.sampled_from([d for d in METROPOLITAN_DEPTS if d != "96" and not (d == "20" and year >= CORSICA_SPLIT)]),
         st.integers(1, 999),
     )
-    corsica = st.builds(lambda d, c: f"{d}{c:03d}", st.sampled_from(["2A", "2B"]), st.integers(1, 999))
-    overseas = st.builds(lambda d, c: f"{d}{c:02d}", st.sampled_from(OVERSEAS_DEPTS), st.integers(1, 99))
-    abroad = st.builds(lambda c: f"99{c:03d}", st.integers(100, 990))  # INSEE country codes 99100-99990
+    corsica = st.builds(lambda d, c: f"{d}{c:03d}", st.sampled_from(["2A", "2B"] if split else ["20"]),
+                        st.integers(1, 999))
+    overseas = st.sampled_from(OVERSEAS_DEPTS).flatmap(
+        lambda d: st.integers(1, OVERSEAS_COMMUNES.get(d, 99)).map(lambda c: f"{d}{c:02d}"))
+    abroad = st.builds(lambda c: f"99{c:03d}", st.integers(*COUNTRY_CODES))  # INSEE country codes 99101-99599
     return {
         "metropolitan": metropolitan,
         "corsica": corsica,
@@ -98,14 +140,16 @@ def nirs(kind: str = "any") -> st.SearchStrategy[str]:
         )
     else:
         months = st.sampled_from(REAL_MONTHS)
-    return st.builds(
+    years = st.one_of(st.integers(CORSICA_SPLIT, 99), st.integers(0, CORSICA_RECENT)) if kind == "corsica" \
+        else st.integers(0, 99)
+    return years.flatmap(lambda year: st.builds(
         make_nir,
         st.sampled_from(sexes),
-        st.integers(0, 99),
+        st.just(year),
         months,
-        _places(kind),
+        _places(kind, year),
         st.integers(1, 999),
-    )
+    ))
 
 
 def nir_groups(nir: str) -> tuple[str, ...]:
@@ -125,13 +169,16 @@ def nir_written_forms(nir: str) -> list[str]:
     forms = [nir]
     forms += [sep.join(groups) for sep in (" ", "\u00a0", "\u202f", ".", "-")]
     forms.append(f"{nir[:13]} {nir[13:]}")
+    if nir[5:7] in ("97", "98"):  # an overseas NIR in the groups of a metropolitan one, as some exports write it
+        forms.append(" ".join(nir[a:b] for a, b in itertools.pairwise((0, 1, 3, 5, 7, 10, 13, 15))))
     if not nir[5:7].isdigit():  # Corsica written in lower case
         forms.append(nir.lower())
     return forms
 
 
 def written_forms(nir: str) -> st.SearchStrategy[str]:
-    """One written form of ``nir``: compact, grouped (space, NBSP, narrow NBSP, dot, dash), 13 + key."""
+    """One written form of ``nir``: compact, grouped (space, NBSP, narrow NBSP, dot, dash), 13 + key, overseas
+    in metropolitan groups, Corsica in lower case."""
     return st.sampled_from(nir_written_forms(nir))
 
 
@@ -684,3 +731,109 @@ def nir_stream_table(rows: int, seed: int, *, people: int = 500, note_every: int
         "note": [f"rappel {rng.randrange(10**14, 10**15)} pour {numbers[i % people]}" if i % note_every == 0
                  else "ras" for i in range(rows)],
     })
+
+
+# --- Whole files, as exported ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """A generated file: its name (the extension tells its format), its text, the encoding it is written in,
+    and the number of records a reader must find in it."""
+
+    name: str
+    text: str
+    encoding: str
+    records: int
+    #: CSV: the delimiter written
+    delimiter: str | None = None
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode(self.encoding)
+
+
+def identifier_values() -> st.SearchStrategy[tuple[str, str]]:
+    """``(entity, value)``: a generated identifier in one of its written forms."""
+    return st.one_of(
+        nirs().flatmap(written_forms).map(lambda v: ("FR_NIR", v)),
+        emails().map(lambda v: ("EMAIL_ADDRESS", v)),
+        phones().map(lambda v: ("PHONE_NUMBER", v)),
+        ibans().map(lambda v: ("IBAN_CODE", v)),
+    )
+
+
+#: Words of exports and logs without personal data, in cp1252 (so every file can be written in it).
+PLAIN_WORDS = ("ok", "rejet", "droits ouverts", "facture réglée", "PEC accordée", "à rappeler", "—", "n/a", "12,50 €")
+
+
+def log_files() -> st.SearchStrategy[ExportedFile]:
+    """Gateway logs: lines holding identifiers (``key=value`` or JSON payloads), plain lines, either newline."""
+    line = st.one_of(
+        identifier_values().flatmap(lambda found: log_line_with(found[1], found[0])).map(str),
+        st.sampled_from(PLAIN_WORDS).map(lambda w: f"2026-02-01T10:00:00Z INFO tp-gateway {w}"),
+    )
+    return st.builds(
+        lambda lines, newline, final: ExportedFile("gateway.log", newline.join(lines) + (newline if final else ""),
+                                                   "utf-8", len(lines)),
+        st.lists(line, min_size=1, max_size=10), st.sampled_from(["\n", "\r\n"]), st.booleans(),
+    )
+
+
+def json_lines_files() -> st.SearchStrategy[ExportedFile]:
+    """JSON lines in any spacing, with lines cut short (not JSON) and blank lines among them."""
+    record = st.builds(
+        lambda found, name, note, amount: {"beneficiary": {"id": found[1], "nom": name}, "note": note,
+                                           "montant": amount},
+        identifier_values(), st.sampled_from(LAST_NAMES), st.sampled_from(PLAIN_WORDS),
+        st.one_of(st.integers(0, 5000), st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 2))),
+    )
+    spacing = st.sampled_from([(", ", ": "), (",", ":"), (" , ", " :  ")])
+    valid = st.builds(lambda r, s, a: json.dumps(r, separators=s, ensure_ascii=a), record, spacing, st.booleans())
+    cut = st.builds(lambda text, at: text[: max(1, int(len(text) * at))], valid, st.floats(0.2, 0.9))
+    lines = st.tuples(valid, st.lists(st.one_of(valid, cut, st.just("")), max_size=8)).map(
+        lambda t: [t[0], *t[1]])
+    return st.builds(
+        lambda ls, newline: ExportedFile("events.jsonl", newline.join(ls) + newline, "utf-8", len(ls)),
+        lines, st.sampled_from(["\n", "\r\n"]),
+    )
+
+
+def _csv_field(value: str, delimiter: str, quote_all: bool) -> str:
+    if quote_all or any(c in value for c in (delimiter, '"', "\r", "\n")) or value.startswith(" "):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_exports() -> st.SearchStrategy[ExportedFile]:
+    """CSV exports the French way and others: any delimiter, newline and encoding (UTF-8, with a BOM,
+    cp1252), every field quoted or only those that must be, cells over several lines, blank lines, and rows
+    with a field too few or too many."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ExportedFile:
+        delimiter = draw(st.sampled_from([";", ",", "|", "\t"]))
+        newline = draw(st.sampled_from(["\n", "\r\n"]))
+        encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+        quote_all = draw(st.booleans())
+        width = draw(st.integers(2, 5))
+        header = [f"col{i}" for i in range(width - 1)] + ["N° Sécurité Sociale"]
+        cell = st.one_of(identifier_values().map(lambda found: found[1]), st.sampled_from(PLAIN_WORDS),
+                         st.sampled_from(["deux\nlignes", 'dit "urgent"', f"a{delimiter}b", "  espaces"]))
+        rows = draw(st.lists(st.lists(cell, min_size=width, max_size=width), min_size=1, max_size=8))
+        for row in rows:
+            if draw(st.integers(0, 5)) == 0:  # a row of the wrong width
+                row[:] = row[:-1] if draw(st.booleans()) else [*row, draw(cell)]
+        lines = [delimiter.join(_csv_field(v, delimiter, quote_all) for v in header)]
+        for row in rows:
+            lines.append(delimiter.join(_csv_field(v, delimiter, quote_all) for v in row))
+            if draw(st.integers(0, 6)) == 0:
+                lines.append("")  # a blank line: no record
+        final = draw(st.booleans()) or lines[-1] == ""
+        text = newline.join(lines) + (newline if final else "")
+        if encoding == "cp1252":
+            text = text.replace("\u202f", "\u00a0")  # cp1252 has the no-break space, not the narrow one
+        return ExportedFile("export.csv", ("\ufeff" if encoding == "utf-8-sig" else "") + text,
+                            "utf-8" if encoding == "utf-8-sig" else encoding, len(rows), delimiter)
+
+    return build()

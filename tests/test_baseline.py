@@ -179,7 +179,7 @@ def test_another_key_is_a_clear_error_and_a_missing_key_only_matters_when_a_find
 def test_a_short_or_malformed_key_is_refused_without_echoing_it(data_dir: Path) -> None:
     (data_dir / "a.log").write_text(log(generated_nirs(28, 1)))
     code, _, err = run(data_dir, "baseline", "a.log", env={ENV_VAR: "abcd" * 4})
-    assert code == 2 and "at least 32" in err and "abcd" not in err
+    assert code == 2 and "16 hex digits, not 64" in err and "abcd" not in err
     with pytest.raises(BaselineError):
         find_key(str(data_dir / "b.json"), env={ENV_VAR: "not a key!"})
 

@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from leakguard.cli import cli
+from leakguard.pseudonymise import atomic
 from recognizers import nir
-from tests.strategies import make_nir
+from tests.strategies import random_nir
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -30,8 +31,7 @@ def generated_nirs(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     out: list[str] = []
     while len(out) < n:
-        number = make_nir(rng.choice("12"), rng.randint(0, 99), rng.randint(1, 12),
-                          f"{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}", rng.randint(1, 999))
+        number = random_nir(rng)
         if nir.is_valid(number):
             out.append(number)
     return out
@@ -118,7 +118,7 @@ def test_output_file_is_written_whole_and_stdout_stays_empty(files, tmp_path):
     code, out, _ = run(str(files["csv"]), "--format", "jsonl", "--output", str(target), "--no-ner")
     assert code == 1 and out == ""
     assert json.loads(target.read_text().splitlines()[-1])["type"] == "summary"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".leakguard-")]
+    assert not [p for p in tmp_path.iterdir() if atomic.is_temporary(p.name)]
 
 
 def test_entities_exclusions_and_min_score(files):
@@ -192,17 +192,19 @@ def test_invalid_utf8_in_a_text_file_is_read_as_cp1252_not_rejected(tmp_path):
     assert any(json.loads(line).get("entity") == "FR_NIR" for line in out.splitlines())
 
 
-def test_a_line_of_50_mb_is_reported_and_the_lines_around_it_are_scanned(tmp_path):
+def test_a_line_of_50_mb_is_scanned_whole_with_offsets_in_the_line(tmp_path):
     (value,) = generated_nirs(1, seed=10)
     path = tmp_path / "huge.log"
+    records = ",".join(['{"c": "' + "x" * 1000 + '"}'] * (50 * 1024 * 1024 // 1012))
+    payload = f'payload=[{records},{{"nir": "{value}"}}]'
     with path.open("w") as out:
-        out.write("début\n" + "x" * (50 * 1024 * 1024) + f"\nnir={value}\n")
+        out.write(f"début\n{payload}\nnir={value}\n")
     code, stdout, err = run(str(path), "--format", "jsonl", "--no-ner")
-    records = [json.loads(line) for line in stdout.splitlines()]
-    assert code == 2
-    assert [r["row"] for r in records if r["type"] == "finding"] == [2]
-    assert [r["row"] for r in records if r["type"] == "error"] == [1]
-    assert len(err.splitlines()) == 1
+    findings = [json.loads(line) for line in stdout.splitlines()]
+    assert code == 1 and not err
+    assert [(f["row"], f["start"], f["end"]) for f in findings if f["type"] == "finding"] == [
+        (1, payload.index(value), payload.index(value) + 15), (2, 4, 19)]
+    assert not [f for f in findings if f["type"] == "error"]
 
 
 def test_an_unreadable_file_is_an_error_not_a_crash(tmp_path, monkeypatch):

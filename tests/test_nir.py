@@ -106,16 +106,18 @@ def test_any_single_digit_change_of_the_body_or_the_key_is_never_reported(data):
     for form in nir_written_forms(changed):
         assert nir_spans(form) == []
     text = data.draw(texts_with(data.draw(written_forms(changed)), entity="FR_NIR"))
-    assert nir_spans(text) == []
+    # next to NIR words a typo does not anonymise: reported, at the score of a wrong key only
+    assert {score for *_, score in nir_spans(text)} <= {nir.UNKEYED_SCORE}
 
 
 @given(data=st.data())
 @settings(max_examples=100, deadline=None)
 def test_siret_ean13_card_like_numbers_and_digit_runs_longer_than_15_are_never_nir(data):
     value = data.draw(st.one_of(sirets(), ean13s(), card_like_numbers(), long_digit_runs()))
-    text = data.draw(texts_with(value, entity=data.draw(st.sampled_from([None, "FR_NIR"]))))
     assert nir_spans(value) == []
-    assert nir_spans(text) == []
+    assert nir_spans(data.draw(texts_with(value))) == []
+    # called a social-security number, 13 digits may be a NIR without its key: reported at that score only
+    assert {score for *_, score in nir_spans(data.draw(texts_with(value, entity="FR_NIR")))} <= {nir.UNKEYED_SCORE}
 
 
 @given(number=invoice_numbers())

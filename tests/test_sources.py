@@ -385,19 +385,23 @@ def test_duplicate_and_empty_header_names_are_renamed(tmp_path):
     assert all_cells(chunks) == {("Nom", 0): "a", ("col_2", 0): "b", ("Nom_3", 0): "c", ("col_2_4", 0): "d"}
 
 
-def test_rows_with_the_wrong_number_of_fields_are_reported_and_skipped(tmp_path):
+def test_rows_with_the_wrong_number_of_fields_are_reported_and_read_as_text(tmp_path):
     nir = generated_nirs(1)[0]
     path = tmp_path / "ragged.csv"
-    path.write_text(f'a;b;c\n1;2;3\n{nir};x\n"multi\nline";5;6\n7;8;9;10\n11;12;13\n', encoding="utf-8")
+    path.write_text(f'a;b;c\n1;2;3\n{nir};x\n"multi\nline";5;6\n7;8;9;10\n\n11;12;13\n', encoding="utf-8")
     _, chunks, problems = read_all(path)
-    assert [(p.row, p.message) for p in problems] == [
-        (1, "row 1: 2 fields instead of 3; skipped"),
-        (3, "row 3: 4 fields instead of 3; skipped"),
+    assert [(p.row, p.message, p.as_text) for p in problems] == [
+        (1, "row 1: 2 fields instead of 3; scanned as text", True),
+        (3, "row 3: 4 fields instead of 3; scanned as text", True),
     ]
     assert all(nir not in p.message for p in problems)
-    assert all_rows(chunks) == [0, 2, 4]
-    assert all_cells(chunks)[("a", 2)] == "multi\nline"
-    assert all_cells(chunks)[("c", 4)] == "13"
+    assert sorted(all_rows(chunks)) == [0, 1, 2, 3, 4]
+    cells = all_cells(chunks)
+    assert cells[("a", 2)] == "multi\nline" and cells[("c", 4)] == "13"
+    assert (cells[("line", 1)], cells[("line", 3)]) == (f"{nir};x", "7;8;9;10")
+    # every record as written, line ends and blank lines included: together, the file after its header
+    raw = {row: text for chunk in chunks for row, text in zip(chunk.rows.to_pylist(), chunk.raw.to_pylist())}
+    assert "".join(raw[row] for row in sorted(raw)) == path.read_text(encoding="utf-8")[len("a;b;c\n"):]
 
 
 def test_csv_batches_are_bounded_and_numbered(tmp_path):
@@ -460,9 +464,10 @@ def test_json_lines_are_flattened_and_numbers_keep_their_text(tmp_path):
         ("0.a", 4): "x",
         ("1", 4): "y",
         ("$", 5): "seul",
+        ("line", 3): lines[3],  # not JSON: still scanned, as a text line
     }
     assert all_rows(chunks) == list(range(6))
-    assert [line for chunk in chunks for line in chunk.raw.to_pylist()] == lines
+    assert [line for chunk in chunks if not chunk.text for line in chunk.raw.to_pylist()] == lines
 
 
 def test_json_lines_with_crlf_and_no_final_newline(tmp_path):
@@ -490,29 +495,57 @@ def test_log_lines_are_records_of_one_text_column(tmp_path):
     assert [line for chunk in chunks for line in chunk.raw.to_pylist()] == lines
 
 
-def test_a_line_over_the_cap_is_reported_and_skipped(tmp_path, monkeypatch):
+def lines_read(chunks: list[Chunk]) -> dict[int, str]:
+    """Every line of a text file as read: whole lines, and long lines put back from their windows."""
+    lines: dict[int, str] = {}
+    for chunk in chunks:
+        column = chunk.columns[0]
+        if chunk.part is None:
+            lines.update(zip(column.rows.to_pylist(), chunk.raw.to_pylist()))
+            continue
+        row = column.rows[0].as_py()
+        cell = column.values[0].as_py()
+        assert chunk.raw[0].as_py() == cell[chunk.part.lead :]  # the window's own text follows its lead
+        assert (row in lines) == (not chunk.part.first) and len(chunk.rows) == int(chunk.part.first)
+        assert chunk.part.offset == len(lines.get(row, ""))
+        lines[row] = lines.get(row, "") + cell[chunk.part.lead :]
+    return lines
+
+
+def test_a_line_over_the_cap_comes_in_windows_cut_after_separators(tmp_path, monkeypatch):
     monkeypatch.setattr(streams, "MAX_LINE_BYTES", 100)
     monkeypatch.setattr(streams, "BLOCK_BYTES", 32)
-    lines = ["début", "x" * 250, "milieu é", "y" * 101, "fin"]
+    nir = generated_nirs(1)[0]
+    payload = ",".join(json.dumps({"nir": nir, "nom": fake.last_name()}) for _ in range(8))
+    lines = ["début", "[" + payload + "]", "milieu é", "y" * 101, "fin"]
     path = tmp_path / "long.log"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, chunks, problems = read_all(path)
-    assert [(p.row, p.message) for p in problems] == [
-        (1, "line 2: longer than 100 bytes; skipped"),
-        (3, "line 4: longer than 100 bytes; skipped"),
-    ]
-    assert all_cells(chunks) == {("line", 0): "début", ("line", 2): "milieu é", ("line", 4): "fin"}
+    assert lines_read(chunks) == dict(enumerate(lines))
+    assert all_rows(chunks) == list(range(5))
+    windows = [chunk for chunk in chunks if chunk.part is not None and chunk.columns[0].rows[0].as_py() == 1]
+    assert len(windows) > 2
+    # cut right after a separator: no NIR is split between two windows
+    assert all(window.raw[0].as_py()[-1] in '",[]{}' for window in windows[:-1])
+    assert sum(window.raw[0].as_py().count(nir) for window in windows) == 8
+    # the line of "y" has no separator: cut at the size limit, and said so
+    assert [(p.row, "no separator" in p.message) for p in problems] == [(3, True)]
 
 
-def test_a_50_megabyte_line_does_not_stop_the_file(tmp_path):
+def test_a_50_megabyte_line_is_read_whole_in_windows(tmp_path):
     path = tmp_path / "huge.log"
+    record = json.dumps({"commentaire": "z" * 1000}).encode()
+    count = 50 * 1024 * 1024 // len(record)
     with path.open("wb") as out:
         out.write(b"avant\n")
-        out.write(b"z" * (50 * 1024 * 1024))
+        out.write(b"payload=[" + b",".join([record] * count) + b"]")
         out.write(b"\napres\n")
     _, chunks, problems = read_all(path)
-    assert [p.row for p in problems] == [1]
-    assert all_cells(chunks) == {("line", 0): "avant", ("line", 2): "apres"}
+    lines = lines_read(chunks)
+    assert not problems
+    assert (lines[0], lines[2]) == ("avant", "apres")
+    assert lines[1].encode() == b"payload=[" + b",".join([record] * count) + b"]"
+    assert max(len(chunk.raw[0].as_py()) for chunk in chunks if chunk.part) <= streams.MAX_LINE_BYTES
 
 
 def test_a_csv_record_over_the_cap_is_a_source_error(tmp_path, monkeypatch):
@@ -623,8 +656,9 @@ def test_display_path_is_used_in_info_and_errors(tmp_path):
 # --- walking paths -----------------------------------------------------------------------------------------
 
 
-def test_iter_files_walks_sorted_skips_hidden_dirs_and_reports_missing(tmp_path):
-    for name in ["b/z.csv", "b/a.log", "a.jsonl", ".git/config", "c/.env", "c/d/e.parquet"]:
+def test_iter_files_walks_sorted_and_hidden_dirs_skips_vcs_internals_and_reports_missing(tmp_path):
+    for name in ["b/z.csv", "b/a.log", "a.jsonl", ".git/config", ".hg/store/data", "c/.env", "c/d/e.parquet",
+                 "exports/.backup/dump.csv"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     (tmp_path / "c" / "loop").symlink_to(tmp_path / "c")
@@ -638,6 +672,7 @@ def test_iter_files_walks_sorted_skips_hidden_dirs_and_reports_missing(tmp_path)
         "b/z.csv",
         "c/.env",
         "c/d/e.parquet",
+        "exports/.backup/dump.csv",
         "a.jsonl",
     ]
     assert [str(e) for e in errors] == [f"{tmp_path / 'nope'}: no such file or directory"]

@@ -26,7 +26,7 @@ from leakguard.baseline import (
 )
 from leakguard.cli import EXIT_ERROR, cli
 from leakguard.cli.project import config_options, expand, fail, load_config
-from leakguard.report.text import printable
+from leakguard.report.text import printable, shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
 
@@ -54,7 +54,7 @@ class _Recorder:
         level = self.filter.problem_level(path, row, fatal)
         if level is None:
             return
-        click.echo(f"leakguard: {level}: {printable(path)}: {printable(message)}", err=True)
+        click.echo(f"leakguard: {level}: {shown(path, path=True)}: {printable(message)}", err=True)
         if level == "error":
             self.errors += 1
 
@@ -112,10 +112,11 @@ def baseline_command(paths: tuple[str, ...], config_file: str | None, no_config:
     options = config.detect_options(ner=False if no_ner else None, show_values=True)
     finding_filter = FindingFilter(config, inline=not no_config, keep_values=True)
     recorder = _Recorder(baseline, Fingerprinter(key.key), finding_filter)
-    scan_files(expand(paths, config), recorder, options=options, jobs=1, finding_filter=finding_filter)
-    shown = printable(os.path.relpath(path))
+    files = expand(paths, config, own_files_given=False).files  # never its own baseline, configuration, key
+    scan_files(files, recorder, options=options, jobs=1, finding_filter=finding_filter)
+    name = shown(os.path.relpath(path), path=True)
     if recorder.errors:
-        click.echo(f"leakguard: error: {shown} not written: some files could not be read", err=True)
+        click.echo(f"leakguard: error: {name} not written: some files could not be read", err=True)
         sys.exit(EXIT_ERROR)
     recorder.close()
     text = baseline.dumps()
@@ -126,5 +127,5 @@ def baseline_command(paths: tuple[str, ...], config_file: str | None, no_config:
     if created:
         note = f"; new key in {os.path.relpath(key_path_for(path))} (mode 0600"
         note += ", kept out of git by .git/info/exclude)" if excluded else "; never commit it)"
-    click.echo(f"leakguard: {shown}: {len(baseline.entries)} known findings in {files} files"
+    click.echo(f"leakguard: {name}: {len(baseline.entries)} known findings in {files} files"
                f"{'' if text != before else ' (unchanged)'}{note}", err=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 import click
 
+from leakguard.errors import STANDARD_OUTPUT, OutputError
 from leakguard.findings import ENTITIES
+from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.report.text import printable, shown
 
 
 def entity_list(values: tuple[str, ...], option: str) -> list[str]:
@@ -24,43 +26,59 @@ def entity_list(values: tuple[str, ...], option: str) -> list[str]:
     return names
 
 
+class _Output:
+    """A text stream whose write failures are :class:`~leakguard.errors.OutputError` naming the output."""
+
+    def __init__(self, stream: TextIO, name: str):
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(self._name, error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputError(self._name, error) from error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | None) -> Iterator[TextIO]:
-    """Standard output, or a file that appears complete or not at all (temporary file, then rename)."""
+    """Standard output, or a file that appears complete or not at all (:func:`~leakguard.pseudonymise.atomic.
+    atomic_path`); a write that fails raises :class:`~leakguard.errors.OutputError`, which ends the run."""
     if path is None:
-        yield sys.stdout
+        yield _Output(sys.stdout, STANDARD_OUTPUT)  # type: ignore[misc]
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".leakguard-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
+        yield _Output(out, path)  # type: ignore[misc]
 
 
 class _StderrErrors:
     """Wraps a reporter: every file error is also one line on standard error."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Any, show_values: bool = False):
         self._inner = inner
+        self._show_values = show_values
 
     def problem(self, path: str, message: str, row: int | None = None, fatal: bool = False) -> None:
         # readers' messages already say where in the file ("line 12: invalid JSON")
-        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {path}: {message}", err=True)
+        name = shown(path, path=True, show_values=self._show_values)
+        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {name}: {printable(message)}", err=True)
         self._inner.problem(path, message, row, fatal=fatal)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
 
-def report_errors_on_stderr(reporter: Any) -> Any:
-    return _StderrErrors(reporter)
+def report_errors_on_stderr(reporter: Any, show_values: bool = False) -> Any:
+    return _StderrErrors(reporter, show_values)
 
 
 @contextlib.contextmanager
@@ -83,7 +101,7 @@ def progress_reporter() -> Iterator[Callable[[str, int, int], None] | None]:
                 current["base"] += current["records"]
                 current["path"] = path
             current["records"] = records
-            progress.update(task, description=f"scanning {os.path.basename(path)}",
+            progress.update(task, description=f"scanning {shown(os.path.basename(path), path=True)}",
                             records=current["base"] + records)
 
         yield update

@@ -41,7 +41,7 @@ def hook_command(files: tuple[str, ...], config_file: str | None, no_config: boo
     if not no_baseline:
         path = baseline_file or config.baseline_path
         baseline, fingerprinter, _ = open_baseline(path, key_file, required=baseline_file is not None)
-    paths = expand(files, config)
+    paths = expand(files, config, own_files_given=False).files  # the baseline, configuration, key: never data
     if not paths:
         sys.exit(EXIT_CLEAN)
     options = config.detect_options(ner=False if no_ner else None, show_values=True)

@@ -11,21 +11,22 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
 
-from leakguard.baseline import Baseline, BaselineError, BaselineKey, Fingerprinter, find_key
+from leakguard.baseline import Baseline, BaselineError, BaselineKey, Fingerprinter, baseline_command, find_key
 from leakguard.cli import EXIT_ERROR
 from leakguard.config import Config, ConfigError, discover
-from leakguard.report.text import printable
+from leakguard.report.text import shown
 from leakguard.sources import iter_files
 from leakguard.sources.base import SourceError
 
 
 def fail(message: str) -> NoReturn:
-    """One ``leakguard: error: ...`` line on standard error, exit status 2."""
-    click.echo(f"leakguard: error: {printable(message)}", err=True)
+    """One ``leakguard: error: ...`` line on standard error, exit status 2 (identifiers in names masked)."""
+    click.echo(f"leakguard: error: {shown(message, path=True)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -47,16 +48,49 @@ def load_config(config_file: str | None, no_config: bool) -> Config:
         fail(str(error))
 
 
-def expand(paths: Iterable[str], config: Config) -> list[str]:
-    """Files under ``paths`` not excluded by ``config``; paths that cannot be walked are kept (the scan
-    reports them)."""
-    out: list[str] = []
-    for entry in iter_files(paths):
-        if isinstance(entry, SourceError):
-            out.append(entry.path)
-        elif not config.excludes(entry):
-            out.append(entry)
+@dataclass
+class Expanded:
+    """The files a command reads, and the paths given that left none (with why)."""
+
+    files: list[str] = field(default_factory=list)
+    #: ``(path given, why nothing under it is read)``
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def expand(paths: Iterable[str], config: Config, *, own_files_given: bool = True) -> Expanded:
+    """Files under ``paths`` that ``config`` does not exclude, and not leakguard's own files (its
+    configuration, baseline, key: :meth:`Config.is_own_file`) unless named themselves and ``own_files_given``;
+    paths that cannot be walked are kept (the scan reports them)."""
+    out = Expanded()
+    for given in paths:
+        found = excluded = own = 0
+        for entry in iter_files([given]):
+            if isinstance(entry, SourceError):
+                out.files.append(entry.path)
+                found = -1
+                continue
+            found += 1
+            if config.is_own_file(entry) and not (own_files_given and entry == given):
+                own += 1
+            elif config.excludes(entry):
+                excluded += 1
+            else:
+                out.files.append(entry)
+        if found == 0:
+            out.skipped.append((given, "no files"))
+        elif found > 0 and excluded + own == found:
+            reasons = []
+            if excluded:
+                reasons.append(f"excluded by the configuration ({config.source})")
+            if own:
+                reasons.append("leakguard's own file" + ("s" if own > 1 else ""))
+            what = "" if os.path.isfile(given) else ("all " if found > 1 else "") + _files(found) + " "
+            out.skipped.append((given, what + " and ".join(reasons)))
     return out
+
+
+def _files(count: int) -> str:
+    return f"{count:,} file" + ("" if count == 1 else "s")
 
 
 def open_baseline(path: str, key_file: str | None, *,
@@ -66,7 +100,7 @@ def open_baseline(path: str, key_file: str | None, *,
     try:
         if not os.path.exists(path):
             if required:
-                fail(f"{path}: no such baseline; write one with `leakguard baseline`")
+                fail(f"{path}: no such baseline; write one with {baseline_command()}")
             return None, None, None
         baseline = Baseline.load(path)
         key = find_key(path, key_file)

@@ -4,7 +4,8 @@
   atomically; ``--in-place`` replaces IN itself (then OUT is omitted, or equal to IN). Exit status: 0 done,
   1 ``--verify`` found identifiers left (nothing written), 2 a usage, key or read error (nothing written).
 * ``leakguard keygen`` — a new 32-byte key as hex, on standard output or into a new file of mode 0600.
-* ``leakguard reidentify IN OUT`` — :func:`leakguard.pseudonymise.reidentify_file`: decrypts ``fpe`` NIRs.
+* ``leakguard reidentify IN OUT`` — :func:`leakguard.pseudonymise.reidentify_file`: decrypts ``fpe`` NIRs,
+  after checking the key fingerprint and operator the file records (``--force`` for files that record none).
 
 The key comes from ``--key-file FILE`` or the ``LEAKGUARD_KEY`` environment variable; it is checked before
 any file is opened and never printed: messages name where it came from, and outputs record its fingerprint.
@@ -12,7 +13,6 @@ any file is opened and never printed: messages name where it came from, and outp
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,11 +21,14 @@ import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.common import progress_reporter
+from leakguard.cli.errors import debug_option, set_note
 from leakguard.cli.project import config_options, load_config
+from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
     PseudonymiseError,
+    ReidentifyRefused,
     Report,
     VerificationFailed,
     pseudonymise_file,
@@ -33,14 +36,12 @@ from leakguard.pseudonymise.files import (
 )
 from leakguard.pseudonymise.keys import KeyProblem
 from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
+from leakguard.report.text import printable, shown
 from leakguard.sources.base import SourceError
-
-#: Exit status after Ctrl-C (128 + SIGINT), nothing written.
-EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, status: int = EXIT_ERROR) -> None:
-    click.echo(f"leakguard: error: {message}", err=True)
+    click.echo(f"leakguard: error: {shown(message, path=True)}", err=True)  # the paths it names, masked
     sys.exit(status)
 
 
@@ -72,20 +73,14 @@ def _destination(destination: str | None, in_place: bool) -> str | None:
 
 
 @contextmanager
-def _errors(debug: bool) -> Iterator[None]:
-    """One line on standard error and exit status 2 (130 after Ctrl-C) for anything that stops the work."""
+def _errors() -> Iterator[None]:
+    """One line on standard error and exit status 2 for the library's own refusals; anything else that
+    stops the work ends in :func:`leakguard.cli.errors.guard`, with the note that nothing was written."""
+    set_note("nothing was written")
     try:
         yield
-    except (SourceError, PseudonymiseError, OperatorProblem, KeyProblem) as error:
+    except (SourceError, PseudonymiseError, ReidentifyRefused, OperatorProblem, KeyProblem) as error:
         _fail(str(error))
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
-    except VerificationFailed:
-        raise
-    except Exception as error:  # a bug or an unexpected fault: its text may quote data, name its type only
-        if debug:
-            raise
-        _fail(f"internal error ({type(error).__name__}); nothing was written; rerun with --debug for details")
 
 
 def _count_list(counts: Mapping[str, int]) -> str:
@@ -94,19 +89,27 @@ def _count_list(counts: Mapping[str, int]) -> str:
 
 def _summary(verb: str, report: Report) -> str:
     parts = [f"{report.records:,} records"]
+    if report.as_text:
+        parts[0] += f" ({report.as_text:,} not parsed: kept as written, pseudonymised as text)"
     parts.append(f"replaced {_count_list(report.replaced)}" if report.replaced else "nothing replaced")
     if report.kept:
         parts.append(f"kept {_count_list(report.kept)}")
+    if report.not_text:
+        columns = ", ".join(shown(column) for column in sorted(report.not_text))
+        parts.append(f"{sum(report.not_text.values()):,} binary cells not UTF-8 text, not scanned, kept as they "
+                     f"were (columns {columns})")
     parts.append(f"{report.seconds:.1f} s, {report.rows_per_second:,.0f} rows/s")
-    return f"leakguard: {verb} {report.source} -> {report.output}: " + "; ".join(parts)
+    source, output = shown(report.source, path=True), shown(report.output, path=True)
+    return f"leakguard: {verb} {source} -> {output}: " + "; ".join(parts)
 
 
 def _problems(report: Report) -> None:
     for problem in report.problems:
-        click.echo(f"leakguard: warning: {problem.path}: {problem.message}", err=True)
+        click.echo(f"leakguard: warning: {shown(problem.path, path=True)}: {printable(problem.message)}", err=True)
 
 
-KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: the LEAKGUARD_KEY variable."
+KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base64 characters (32 bytes). "
+            "Default: the LEAKGUARD_KEY variable.")
 
 
 @cli.command("pseudonymise")
@@ -115,24 +118,25 @@ KEY_HELP = "File holding the key (hex or base64, at least 32 bytes). Default: th
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
 @click.option("--operator", "operator_options", multiple=True, metavar="ENTITY=OP",
               help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
-              "characters, generalise:year|month. ENTITY: " + ", ".join(KNOWN_ENTITIES) + ".")
+              "characters, generalise:year|month, fpe:sex=random hides the sex digit. ENTITY: "
+              + ", ".join(KNOWN_ENTITIES) + ".")
 @click.option("--verify", is_flag=True, help="Scan the output before it is written, as a default scan does (NER "
               "included, even with --no-ner); exit 1 and write nothing if an entity to pseudonymise is still "
               "found (keep and fpe entities are not checked).")
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
-@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found in "
-              "name columns and key=value pairs).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then found by the "
+              "French writing rules only: titles, SURNAME and first name, initials, Nom= keys).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 @config_options
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
                          batch_rows: int, jobs: int | None, debug: bool, config_file: str | None,
                          no_config: bool) -> None:
-    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, .gz).
+    """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
     value in every file pseudonymised with the same key, so joins still work. The policy and the key's
@@ -146,7 +150,7 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     # what a scan in this directory would use: its NER setting and column hints
     config = load_config(config_file, no_config).detect_options(ner=False if no_ner else None)
     key = _key(key_file)
-    with _errors(debug):
+    with _errors():
         policy = Policy(key, operators)
     click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
     for line in policy.describe():
@@ -157,15 +161,19 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
             click.echo(f"  --verify does not check {', '.join(skipped)} (kept, or fpe: valid NIRs by design)",
                        err=True)
     try:
-        with _errors(debug), progress_reporter() as on_progress:
+        with _errors(), progress_reporter() as on_progress:
             report = pseudonymise_file(source, destination, policy, ner=config.ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                                        jobs=jobs or default_jobs(), column_hints=config.column_hints)
     except VerificationFailed as failed:
         _problems(failed.report)
-        click.echo(f"leakguard: {failed}", err=True)
+        click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
         for example in failed.report.examples:
-            where = f"row {example.row}" + (f", column {example.column}" if example.column else "")
+            table = f"table {shown(example.table)}, " if example.table else ""
+            if example.row < 0:
+                where = table + describe(shown(example.column or ""))
+            else:
+                where = table + f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
         if not config.ner and failed.report.remaining.get("PERSON"):
             click.echo("  names in free text are found by the NER model: pseudonymise without --no-ner", err=True)
@@ -189,18 +197,11 @@ def keygen_command(output: str | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        keys.write_key_file(output, key)
     except FileExistsError:
         _fail(f"{output} already exists; a key file is never overwritten")
-    except OSError as error:
-        _fail(f"cannot create {output}: {error.strerror or type(error).__name__}")
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    click.echo(f"leakguard: key written to {output} (mode 0600), fingerprint {keys.fingerprint(key)}", err=True)
+    click.echo(f"leakguard: key written to {shown(output, path=True)} (mode 0600), "
+               f"fingerprint {keys.fingerprint(key)}", err=True)
 
 
 @cli.command("reidentify")
@@ -208,23 +209,34 @@ def keygen_command(output: str | None) -> None:
 @click.argument("destination", metavar="[OUT]", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
+@click.option("--force", is_flag=True, help="Decrypt a file that does not record how it was pseudonymised "
+              "(CSV, JSON lines, text): nothing then checks that its NIRs are fpe pseudonyms of this key.")
+@click.option("--operator", "operator_option", metavar="FR_NIR=fpe[:sex=random]",
+              help="The fpe choice the file was pseudonymised with, for files that do not record it.")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool,
-                       batch_rows: int, debug: bool) -> None:
+@debug_option
+def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool, force: bool,
+                       operator_option: str | None, batch_rows: int, debug: bool) -> None:
     """Turn the NIRs of a file pseudonymised with --operator FR_NIR=fpe back into the original NIRs.
 
-    Needs the key used to pseudonymise. The output holds real identifiers again: keep it where the input
-    came from. Exit status: 0 done, 2 a usage, key or read error (nothing written).
+    Needs the key used to pseudonymise. A Parquet output of leakguard records the key's fingerprint and the
+    operator: another key, or NIRs not pseudonymised with fpe, are refused. Other formats cannot record them:
+    they are refused unless --force. The output holds real identifiers again: keep it where the input came
+    from. Exit status: 0 done, 2 a usage, key or read error, or a refusal (nothing written).
     """
     destination = _destination(destination, in_place)
+    spec = None
+    if operator_option is not None:
+        entity, spec = _operators((operator_option,)).popitem()
+        if entity != "FR_NIR" or not spec.startswith("fpe"):
+            raise click.BadParameter("reidentify reverses FR_NIR=fpe only", param_hint="--operator")
     key = _key(key_file)
     click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
     on_progress: Callable[[str, int, int], None] | None
-    with _errors(debug), progress_reporter() as on_progress:
+    with _errors(), progress_reporter() as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
-                                 batch_rows=batch_rows)
+                                 batch_rows=batch_rows, force=force, operator=spec)
     _problems(report)
     click.echo(_summary("reidentified", report), err=True)
     sys.exit(EXIT_CLEAN)

@@ -13,10 +13,12 @@ from leakguard.cli.common import (
     progress_reporter,
     report_errors_on_stderr,
 )
+from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
+from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
 
@@ -33,14 +35,17 @@ from leakguard.suppress import FindingFilter
               help=f"Only these entities (comma-separated, repeatable): {', '.join(ENTITIES)}.")
 @click.option("--exclude-entities", "exclude", multiple=True, metavar="LIST",
               help="Never these entities (comma-separated, repeatable).")
-@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then only found "
-              "in name columns and key=value pairs).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then found by the "
+              "French writing rules only: titles, SURNAME and first name, initials, Nom= keys).")
 @click.option("--show-values", is_flag=True, help="Show raw values in the report. Never the default.")
+@click.option("--table", "tables", multiple=True, metavar="GLOB",
+              help="Only the tables of databases, dumps and workbooks matching GLOB (repeatable; schema.table, "
+                   "or a table name in any schema).")
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@debug_option
 @config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=str),
               help="Report only findings this baseline does not list (see `leakguard baseline`).")
@@ -50,8 +55,12 @@ from leakguard.suppress import FindingFilter
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
-                 baseline_file: str | None, baseline_key_file: str | None) -> None:
-    """Scan PATH... (files or directories, recursively) for French health-insurance personal data.
+                 baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = ()) -> None:
+    """Scan PATH... (files, directories recursively, database URIs) for French health-insurance personal data.
+
+    Databases: postgresql://[USER@]HOST[:PORT]/DB (password from PGPASSWORD or ~/.pgpass), sqlite:///FILE,
+    duckdb:///FILE; SQLite and DuckDB files, .sql dumps and workbooks are found by content. Each table is
+    reported as CONTAINER#TABLE.
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
     files are still scanned and reported).
@@ -71,14 +80,18 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     )
     finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
                                    inline=not no_config, keep_values=show_values)
+    expanded = expand(paths, config)
+    for given, why in expanded.skipped:
+        click.echo(f"leakguard: note: {shown(f'{given}: {why}', path=True, show_values=show_values)}; not scanned",
+                   err=True)
     with atomic_output(output) as out:
-        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values))
+        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
         with progress_reporter() as on_progress:
-            outcome = scan_files(expand(paths, config), reporter, options=options, batch_rows=batch_rows,
+            outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
                                  jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
                                  finding_filter=finding_filter,
                                  problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                 is not None)
+                                 is not None, tables=tables)
         reporter.close()
     if baseline is not None and finding_filter.unchecked:
         click.echo(f"leakguard: error: {key_missing_message(baseline)}", err=True)

@@ -2,8 +2,9 @@
 
 For each column of a chunk:
 
-1. **Cell text.** Strings are used as they are; integers become their decimal string (a NIR stored as int64);
-   dates become ISO ``YYYY-MM-DD`` and are only looked at in a column whose name says "birth date".
+1. **Cell text.** Strings are used as they are, binary cells where they are UTF-8; integers (and decimals of
+   scale 0) become their decimal string (a NIR stored as int64); dates become ISO ``YYYY-MM-DD`` and are
+   only looked at in a column whose name says "birth date" (:mod:`leakguard.sources.celltext`).
 2. **Dictionary dedup.** The column is dictionary-encoded: each distinct value is examined once, and
    findings are mapped back to every row that holds it (``numpy`` index arithmetic, no Python per row).
 3. **Vectorised whole-cell NIR check.** Distinct values that are one written NIR and nothing else are
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -33,13 +35,17 @@ import pyarrow.compute as pc
 
 import recognizers
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
+from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
+from leakguard.detect.pool import RegexPool
 from leakguard.detect.profile import NirProfile, nir_ids
+from leakguard.detect.textlines import line_findings, merged
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
-from recognizers import nir
+from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
+from recognizers import nir, person
 from recognizers.spec import EntitySpec, fold
 
 #: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
@@ -70,18 +76,14 @@ _NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
+#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
+#: How many distinct values of a column that free-text rule looks at.
+FREE_TEXT_SAMPLE = 2_000
 
-# "nom": "Dupont", prenom=Jean, "last_name":"DUPONT" inside text lines and JSON payloads
-_KV_PERSON = re.compile(
-    r"""(?i)(?<![0-9a-z_])["']?(?:nom(?:_?(?:naissance|usage|famille))?|pr[eé]noms?|first_?name|last_?name|"""
-    r"""surname|given_?name|birth_?name|full_?name)["']?\s*[:=]\s*["']?"""
-    r"""([A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\- ]{0,48}[A-Za-zÀ-ÖØ-öø-ÿ])"""
-)
-_KV_PERSON_RE2 = r"(?i)(?:nom|pr[eé]nom|name)[\"']?\s*[:=]"
-_KV_PERSON_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,23 @@ class DetectOptions:
 
     def wants(self, entity: str) -> bool:
         return (self.entities is None or entity in self.entities) and entity not in self.exclude_entities
+
+
+#: Columns with at most this many distinct values share their RE2 passes (:mod:`leakguard.detect.pool`), in
+#: chunks of at least ``POOLED_COLUMNS`` such columns (fewer: compiling per column costs little).
+POOLED_DISTINCT = 4096
+POOLED_COLUMNS = 32
+
+
+class _Prepared(NamedTuple):
+    """One column, ready for the passes: its hint, kind of text, distinct values, each cell's value index,
+    and its part of the chunk's regex pool (None: matched on its own)."""
+
+    hint: Hint | None
+    kind: str
+    distinct: pa.Array
+    index: np.ndarray
+    part: int | None
 
 
 @dataclass
@@ -122,10 +141,14 @@ def _block(rows: list[tuple[int, int, int, str, float, str]]) -> _Block:
 def _strings(values: pa.Array, hint: Hint | None) -> tuple[pa.Array, str] | None:
     """The cell text of ``values`` and its kind ("string", "integer", "date"), or ``None`` to skip it."""
     kind = values.type
+    if is_binary(kind.value_type if pa.types.is_dictionary(kind) else kind):
+        return decode_binary(values).text, "string"  # UTF-8 cells; the others are null (not scanned)
     if pa.types.is_dictionary(kind):
         if not (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)):
             return None
         return values, "string"
+    if is_integral_decimal(kind):
+        return pc.cast(values, pa.string()), "integer"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         return values, "string"
     if pa.types.is_integer(kind):
@@ -191,6 +214,11 @@ class Detector:
         self.specs = [s for s in recognizers.all_specs() if self.options.wants(s.entity)]
         self._names = None
         self._insurer_spec = next((s for s in recognizers.all_specs() if s.entity == "FR_HEALTH_INSURER"), None)
+        #: during detect_raw: the prepared columns, the chunk's regex pool, and the pool part being scanned
+        self._prepared: dict[int, _Prepared] = {}
+        self._pool: RegexPool | None = None
+        self._part: int | None = None
+        self._openers: list[str] | None = None
 
     # -- public --------------------------------------------------------------------------------------------
 
@@ -212,8 +240,16 @@ class Detector:
         part; the merge and the decision happen once, where all the counts are.
         """
         counts = NirProfile()
-        tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
+        self._prepared, self._pool = self._prepare(chunk, self._hints(chunk))
+        try:
+            tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
+        finally:
+            self._prepared, self._pool, self._part = {}, None, None
         tables = [t for t in tables if t is not None and t.num_rows]
+        extras = [t for t in line_findings(self, chunk) if t.num_rows]
+        if extras:
+            base = pa.concat_tables(tables) if tables else self._empty()
+            tables = [merged(base, pa.concat_tables(extras).combine_chunks())]
         if not tables:
             return self._empty(), counts
         table = pa.concat_tables(tables)
@@ -228,16 +264,17 @@ class Detector:
         which counts nothing): the same cells are NIR-shaped for both.
         """
         counts = NirProfile()
-        for column in chunk.columns:
-            hint = hint_for(None if chunk.text else column.name, self.options.column_hints)
-            if hint is not None and hint.entity == "FR_NIR":
-                continue  # a column named for NIRs needs no decision
-            cells = self._cells(column, text=chunk.text)
-            if cells is not None and cells[2] != "date":
-                hint, distinct, kind, _ = cells
-                self._scan_distinct(distinct, hint, kind, counts, text=chunk.text, column=column.name,
-                                    counts_only=True)
+        self._prepared, self._pool = self._prepare(chunk, self._hints(chunk))
+        try:
+            for column in chunk.columns:
+                self._column(column, counts, text=chunk.text, counts_only=True)
+        finally:
+            self._prepared, self._pool, self._part = {}, None, None
         return counts
+
+    def _hints(self, chunk: Chunk) -> dict[str, str] | None:
+        """The column hints of a chunk: the configured ones, and the NIR bodies its key columns reveal."""
+        return self.options.column_hints if chunk.text else hints_with_bodies(chunk.columns, self.options.column_hints)
 
     @staticmethod
     def resolve(raw: pa.Table, profile: NirProfile) -> pa.Table:
@@ -256,29 +293,82 @@ class Detector:
             raw = raw.set_column(index, raw.schema.field(index), entity)
         return raw
 
+    def hinted_cells(self, column: CellColumn, counts: NirProfile) -> pa.Table | None:
+        """Findings of cells read under a column name (key-value text lines), NIRs without context left out."""
+        self._prepared, self._pool = self._prepare(Chunk([column], column.rows), self.options.column_hints)
+        try:
+            found = self._column(column, counts, text=False)
+        finally:
+            self._prepared, self._pool, self._part = {}, None, None
+        if found is None:
+            return None
+        return found.filter(pc.not_equal(found["entity"], UNPROVEN_NIR))
+
     # -- one column ----------------------------------------------------------------------------------------
 
-    def _cells(self, column: CellColumn, *, text: bool) -> tuple[Hint | None, pa.Array, str, np.ndarray] | None:
-        """The column's hint, distinct cell texts, kind and per-cell index (steps 1-2), or ``None`` to skip it."""
-        hint = hint_for(None if text else column.name, self.options.column_hints)
-        converted = _strings(column.values, hint)
-        if converted is None or len(column.values) == 0:
+    def _prepare(self, chunk: Chunk, hints: dict[str, str] | None) -> tuple[dict[int, _Prepared], RegexPool | None]:
+        """Each column's cell text and distinct values, and the pool of the narrow columns' distinct values
+        (:mod:`leakguard.detect.pool`: each pattern then compiles once per chunk, not once per column)."""
+        prepared: dict[int, _Prepared] = {}
+        narrow: list[pa.Array] = []
+        for column in chunk.columns:
+            hint = hint_for(None if chunk.text else column.name, hints)
+            converted = _strings(column.values, hint) if len(column.values) else None
+            if converted is None:
+                continue
+            distinct, index = _dictionary(converted[0])
+            part = None
+            if converted[1] != "date" and 0 < len(distinct) <= POOLED_DISTINCT:
+                part, _ = len(narrow), narrow.append(distinct)
+            prepared[id(column)] = _Prepared(hint, converted[1], distinct, index, part)
+        return prepared, (RegexPool(narrow) if len(narrow) >= POOLED_COLUMNS else None)
+
+    def _opening_patterns(self) -> list[str]:
+        """Every pattern one of which a value must match for a pass of :meth:`_scan_distinct` to find
+        anything in a column without a hint (a pass added there adds its opening pattern here)."""
+        if self._openers is None:
+            patterns = [nir._WHOLE_CELL_RE2] if self.options.wants("FR_NIR") else []
+            for spec in self.specs:
+                patterns.append(spec.prefilter)
+                if spec.whole_re2 is not None and spec.entity != "FR_NIR":
+                    patterns.append(rf"^\s*(?:{spec.whole_re2})\s*$")
+            if self.options.wants("PERSON"):
+                patterns += [person.PREFILTER, NER_PREFILTER] if self.options.ner else [person.PREFILTER]
+            self._openers = patterns
+        return self._openers
+
+    def _match(self, distinct: pa.Array, positions: np.ndarray | None, pattern: str) -> np.ndarray:
+        """Whether ``pattern`` (RE2) matches each of ``distinct`` (at ``positions``, or all) of the column being
+        scanned, as numpy booleans (nulls do not match)."""
+        if self._pool is not None and self._part is not None:
+            return self._pool.match(self._part, positions, pattern)
+        values = distinct if positions is None else distinct.take(pa.array(positions))
+        return pc.fill_null(pc.match_substring_regex(values, pattern), False).to_numpy(zero_copy_only=False)
+
+    def _looks_like_free_text(self, distinct: pa.Array) -> bool:
+        if self._pool is not None and self._part is not None:
+            return is_free_text(*self._pool.text_shape(self._part, FREE_TEXT_SAMPLE))
+        return _looks_like_free_text(distinct)
+
+    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool,
+                counts_only: bool = False) -> pa.Table | None:
+        """Findings of one prepared column (``counts_only``: its NIR counts into ``counts``, no findings)."""
+        prepared = self._prepared.get(id(column))
+        if prepared is None:
             return None
-        values, kind = converted
-        distinct, index = _dictionary(values)
+        hint, kind, distinct, index, self._part = prepared
         if len(distinct) == 0:
             return None
-        return hint, distinct, kind, index
-
-    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
-        cells = self._cells(column, text=text)
-        if cells is None:
-            return None
-        hint, distinct, kind, index = cells
+        if hint is None and self._pool is not None and self._part is not None and \
+                not self._pool.any_match(self._part, self._opening_patterns()):
+            return None  # no pass can start: nothing to find here, nothing to count
+        if counts_only and (kind == "date" or (hint is not None and hint.entity == "FR_NIR")):
+            return None  # no NIR counts: a date column, a column named for NIRs (it needs no decision)
         if kind == "date":
             blocks = self._hinted_dates(distinct)
         else:
-            blocks = self._scan_distinct(distinct, hint, kind, counts, text=text, column=column.name)
+            blocks = self._scan_distinct(distinct, hint, kind, counts, text=text, column=column.name,
+                                         counts_only=counts_only)
         blocks = [b for b in blocks if len(b.u)]
         if not blocks:
             return None
@@ -296,11 +386,9 @@ class Detector:
         profiled = hinted != "FR_NIR"
         shaped_ids: list[np.ndarray] = []
         valid_ids: list[np.ndarray] = []
-        done = pc.fill_null(pc.match_substring_regex(distinct, PSEUDONYM_CELL_RE2), False).to_numpy(
-            zero_copy_only=False
-        ).copy()
+        done = self._match(distinct, None, PSEUDONYM_CELL_RE2).copy()
         if self.options.wants("FR_NIR"):
-            whole_shaped = _true_positions(pc.match_substring_regex(distinct, nir._WHOLE_CELL_RE2))
+            whole_shaped = np.flatnonzero(self._match(distinct, None, nir._WHOLE_CELL_RE2))
             whole_shaped = whole_shaped[~done[whole_shaped]]
             if len(whole_shaped):
                 done[whole_shaped] = True
@@ -335,25 +423,24 @@ class Detector:
         texts = _Texts(distinct)
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
-            if counts_only and spec.entity != "FR_NIR":
+            if counts_only and spec is not nir.SPEC:
                 continue
-            open_positions, subset = _unsettled(distinct, done)
+            open_positions = np.flatnonzero(~done)
             if len(open_positions) == 0:
                 break
-            matches = pc.match_substring_regex(subset, spec.prefilter)
+            matches = self._match(distinct, open_positions, spec.prefilter)
             if spec.needs_context and hinted != spec.entity:
                 # without a column hint, only texts with one of its context words can hold this entity
-                matches = pc.and_(matches, pc.match_substring_regex(subset, spec.context_re2()))
-            candidates = open_positions[_true_positions(matches)]
-            if spec.entity == "FR_NIR" and len(candidates):
+                matches &= self._match(distinct, open_positions, spec.context_re2())
+            candidates = open_positions[matches]
+            if spec is nir.SPEC and len(candidates):
                 # a cell of digits alone holds a NIR only as the whole cell, settled above
-                digits_only = pc.match_substring_regex(distinct.take(pa.array(candidates)), r"^\s*\d+\s*$")
-                candidates = candidates[~pc.fill_null(digits_only, False).to_numpy(zero_copy_only=False)]
+                candidates = candidates[~self._match(distinct, candidates, r"^\s*\d+\s*$")]
             if len(candidates) == 0:
                 continue
             in_context = hinted == spec.entity
             texts.fetch(candidates)
-            if spec.entity == "FR_NIR":
+            if spec is nir.SPEC:
                 for u in candidates.tolist():
                     self._find_nirs(spec, texts.text(u), u, in_context, None if counts_only else nir_spans, texts,
                                     span_shaped, span_valid)
@@ -380,10 +467,10 @@ class Detector:
             self._hinted_names(distinct, per_value, hinted, done)
         # 7. names in free text
         free_text = text or hinted == FREE_TEXT or (
-            hinted is None and kind == "string" and _looks_like_free_text(distinct)
+            hinted is None and kind == "string" and self._looks_like_free_text(distinct)
         )
         if free_text and kind == "string" and self.options.wants("PERSON"):
-            self._key_value_names(distinct, per_value)
+            self._rule_names(distinct, per_value)
             if self.options.ner:
                 self._ner(distinct, per_value)
         rows: list[tuple[int, int, int, str, float, str]] = []
@@ -440,16 +527,16 @@ class Detector:
         """
         if spec.needs_context and not hinted:
             return None
-        open_positions, values = _unsettled(distinct, done)
+        open_positions = np.flatnonzero(~done)
         if len(open_positions) == 0:
             return None
-        matched = _true_positions(pc.match_substring_regex(values, rf"^\s*(?:{spec.whole_re2})\s*$"))
+        matched = np.flatnonzero(self._match(distinct, open_positions, rf"^\s*(?:{spec.whole_re2})\s*$"))
         if len(matched) == 0:
             return None
         done[open_positions[matched]] = True
         if settle_only:
             return None
-        cells = values.take(pa.array(matched))
+        cells = distinct.take(pa.array(open_positions[matched]))
         if spec.validate_array is not None:
             ok = _true_positions(spec.validate_array(cells))
             matched, cells = matched[ok], cells.take(pa.array(ok))
@@ -503,7 +590,7 @@ class Detector:
     def _hinted_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]],
                       entity: str, done: np.ndarray) -> None:
         """Whole cells of a column named for people (or insurers) that hold letters and no finding yet."""
-        letters = _true_positions(pc.match_substring_regex(distinct, r"\p{L}.*\p{L}"))
+        letters = np.flatnonzero(self._match(distinct, None, r"\p{L}.*\p{L}"))
         if len(letters) == 0:
             return
         letters = letters[~done[letters]]
@@ -511,24 +598,24 @@ class Detector:
         for u, value in zip(letters.tolist(), texts):
             if u in per_value:
                 continue
-            if entity == "PERSON" and any(ch.isdigit() for ch in value):
-                continue
+            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
+                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
             if end > start:
                 per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
 
-    def _key_value_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        candidates = _true_positions(pc.match_substring_regex(distinct, _KV_PERSON_RE2))
+    def _rule_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
+        """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
+        candidates = np.flatnonzero(self._match(distinct, None, person.PREFILTER))
         if len(candidates) == 0:
             return
         for u, value in zip(candidates.tolist(), distinct.take(pa.array(candidates)).to_pylist()):
-            for match in _KV_PERSON.finditer(value):
-                start, end = match.span(1)
-                per_value.setdefault(u, []).append((start, end, "PERSON", _KV_PERSON_SCORE))
+            for start, end, score in person.find(value):
+                per_value.setdefault(u, []).append((start, end, "PERSON", score))
 
     def _ner(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        candidates = _true_positions(pc.match_substring_regex(distinct, NER_PREFILTER))
+        candidates = np.flatnonzero(self._match(distinct, None, NER_PREFILTER))
         if len(candidates) == 0:
             return
         if self._names is None:
@@ -539,11 +626,15 @@ class Detector:
         for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
             existing = per_value.get(u, [])
             for start, end in spans:
-                if any(s < end and start < e for s, e, _, _ in existing):
+                if any(s < end and start < e and entity != "PERSON" for s, e, entity, _ in existing):
                     continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
                 if self._is_insurer(text[start:end]):
                     continue
                 per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
+            if u in per_value:
+                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
+                others = [f for f in per_value[u] if f[2] != "PERSON"]
+                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
@@ -660,22 +751,48 @@ def _previews(block: _Block) -> pa.Array:
 
 def _looks_like_free_text(distinct: pa.Array) -> bool:
     """Prose rather than codes: most distinct values have a space, and they are long on average."""
-    sample = distinct.slice(0, 2_000)
+    sample = distinct.slice(0, FREE_TEXT_SAMPLE)
     if len(sample) == 0:
         return False
     spaced = pc.mean(pc.cast(pc.match_substring(sample, " "), pa.float64())).as_py() or 0.0
     mean_length = pc.mean(pc.utf8_length(sample)).as_py() or 0.0
+    return is_free_text(spaced, mean_length)
+
+
+def is_free_text(spaced: float, mean_length: float) -> bool:
+    """The free-text rule on a sample: its share of values with a space, and its mean length."""
     return spaced >= _FREE_TEXT_SPACE_SHARE and mean_length >= _FREE_TEXT_MEAN_LENGTH
 
 
 def _resolve(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
-    """Drop findings that overlap a better one (higher score, then entity priority, then longer)."""
+    """Drop findings that overlap a better one (higher score, then entity priority, then longer).
+
+    Only spans that overlap, directly or through others, can remove one another, so the spans are cut into
+    such groups in one sweep by start and each group is settled on its own: the cost grows with the spans of
+    a cell, not with their square (a one-cell file of 100,000 findings).
+    """
     if len(spans) == 1:
         return spans
-    ranked = sorted(set(spans), key=lambda s: (-s[3], _RANK.get(s[2], len(_RANK)), -(s[1] - s[0]), s[0]))
+    kept: list[tuple[int, int, str, float]] = []
+    group: list[tuple[int, int, str, float]] = []
+    reach = 0
+    for span in sorted(set(spans)):
+        if group and span[0] >= reach:
+            kept.extend(_settle(group))
+            group = []
+        reach = span[1] if not group else max(reach, span[1])
+        group.append(span)
+    kept.extend(_settle(group))
+    return kept
+
+
+def _settle(group: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """The spans of one overlapping group that no better span overlaps, by start."""
+    if len(group) == 1:
+        return group
+    ranked = sorted(group, key=lambda s: (-s[3], _RANK.get(s[2], len(_RANK)), -(s[1] - s[0]), s[0]))
     kept: list[tuple[int, int, str, float]] = []
     for span in ranked:
         if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: s[0])
-

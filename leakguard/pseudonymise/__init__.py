@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from leakguard.pseudonymise.files import (
     PseudonymiseError,
+    ReidentifyRefused,
     Report,
     VerificationFailed,
     pseudonymise_file,
@@ -44,6 +45,7 @@ __all__ = [
     "OperatorProblem",
     "Policy",
     "PseudonymiseError",
+    "ReidentifyRefused",
     "Report",
     "VerificationFailed",
     "fingerprint",

@@ -1,24 +1,29 @@
 """Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
 
-:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file (gzip-compressed or not) chunk
-by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the operators of a
-:class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
-(:mod:`leakguard.pseudonymise.writers`). The output appears atomically (:mod:`leakguard.pseudonymise.atomic`):
-after an error, an interruption or a failed verification there is no output at all, and the input is only
-replaced when ``in_place=True``, itself atomically.
+:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (gzip-compressed
+or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the
+operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+(:mod:`leakguard.pseudonymise.writers`, :mod:`leakguard.pseudonymise.dumps`). The output appears atomically
+(:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
+output at all, and the input is only replaced when ``in_place=True``, itself atomically.
 
 ``verify=True`` scans the finished temporary file again before it is renamed into place, as a default
 ``leakguard scan`` does — every entity, NER included, whether or not the rewrite used NER, and the same column
-hints — and fails (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still
-found. Entities left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs,
-whose outputs are valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised
-(day 01, and month 01 for ``generalise:year``) rather than absent. What lies inside pseudonyms (the e-mail
-recognizer reports ``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a civility left alone
-(``Mme`` before a name token, which the NER model may tag) are not identifiers
-(:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
+hints; its records, then its column names and metadata; each table of a SQL dump on its own — and fails
+(:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still found. Entities
+left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs, whose outputs are
+valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised (day 01, and month
+01 for ``generalise:year``) rather than absent. What lies inside pseudonyms (the e-mail recognizer reports
+``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a civility left alone (``Mme`` before a name
+token, which the NER model may tag) are not identifiers (:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
+
+Before anything is written, a profile pass reads the input once to count each column's NIR-shaped values
+(:func:`leakguard.scan.profile_source`; each table of a SQL dump has its own): every column gets one NIR
+decision, on all its values, whatever the file's size and however its chunks fall.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
-decrypts each with the key, everything else left as it is.
+decrypts each with the key, everything else left as it is, after checking the file's record of the key and
+operator it was made with (:mod:`leakguard.pseudonymise.provenance`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +43,14 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
-from leakguard.pseudonymise.atomic import atomic_path
+from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
+from leakguard.pseudonymise.dumps import write_dump
+from leakguard.pseudonymise.fpe import FORMAT as FPE_FORMAT
 from leakguard.pseudonymise.keys import fingerprint
-from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse
+from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
+from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import (
     TOKEN_RE2,
     ChunkEdits,
@@ -52,11 +60,14 @@ from leakguard.pseudonymise.rewrite import (
     detect_options,
     outside_tokens,
 )
-from leakguard.scan import profile_path, scan_path
-from leakguard.sources import open_source
-from leakguard.sources.base import Problem
+from leakguard.scan import profile_source, scan_path
+from leakguard.sources import Container, TablePath, open_source
+from leakguard.sources.base import Chunk, LinePart, Problem, Source, SourceError
+from leakguard.sources.sniff import logical_extension
+from leakguard.sources.sqldump import SqlDump
 
-__all__ = ["PseudonymiseError", "Report", "VerificationFailed", "pseudonymise_file", "reidentify_file"]
+__all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
+           "reidentify_file"]
 
 #: ``on_progress(path, records_so_far, bytes_of_input)``, as for :func:`leakguard.scan.scan_files`.
 OnProgress = Callable[[str, int, int], None]
@@ -64,6 +75,15 @@ OnProgress = Callable[[str, int, int], None]
 UNVERIFIED_OPERATORS = ("keep", "fpe")
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
+
+
+#: Why a container that is not a SQL dump is not pseudonymised, and what to do instead.
+_NOT_REWRITTEN = {
+    "workbook": "{src}: pseudonymising a workbook is not supported; export each sheet to CSV (Excel or "
+                "LibreOffice: Save As, CSV UTF-8) and pseudonymise the CSV files",
+    "database": "{src}: pseudonymising a database is not supported; dump it (pg_dump, sqlite3 .dump, "
+                "mysqldump) and pseudonymise the dump, or export its tables to Parquet or CSV",
+}
 
 
 class PseudonymiseError(ValueError):
@@ -78,6 +98,8 @@ class Remaining:
     column: str | None
     entity: str
     preview: str
+    #: the table of a SQL dump
+    table: str | None = None
 
 
 @dataclass
@@ -95,6 +117,11 @@ class Report:
     kept: Counter[str] = field(default_factory=Counter)
     #: values that already were pseudonyms, left alone
     tokens: int = 0
+    #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
+    not_text: Counter[str] = field(default_factory=Counter)
+    #: records that could not be parsed (CSV rows of the wrong width, lines that are not JSON): kept as
+    #: written but for the values found in their text and replaced (``Problem.as_text``)
+    as_text: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     key_fingerprint: str = ""
@@ -108,11 +135,13 @@ class Report:
     def collect(self, item: ChunkEdits | Problem, records: int) -> None:
         if isinstance(item, Problem):
             self.problems.append(item)
+            self.as_text += item.as_text
             return
         self.records += records
         self.replaced.update(item.replaced)
         self.kept.update(item.kept)
         self.tokens += item.tokens
+        self.not_text.update(item.not_text)
 
     @property
     def rows_per_second(self) -> float:
@@ -147,6 +176,35 @@ def _target(src: str, dst: str | None, in_place: bool) -> str:
     return dst
 
 
+#: The formats an output's extension may hold (text names may hold any text format, and a JSON document
+#: spread over lines is read as text); other extensions say nothing.
+_NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".csv": ("csv",), ".tsv": ("csv",),
+                  ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl", "text"),
+                  ".log": ("text", "csv", "jsonl"), ".txt": ("text", "csv", "jsonl")}
+_FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "text": "text"}
+_EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
+
+
+def check_output_name(output: str, fmt: str, compressed: bool, source: str) -> None:
+    """Refuse an output whose name says another format, or another compression, than the input's, which is
+    the format written (``x.csv`` into ``out.parquet``); a name that says nothing is accepted."""
+    name = os.path.basename(output)
+    extension = logical_extension(name)
+    allowed = _NAMED_FORMATS.get(extension)
+    if allowed is not None and fmt not in allowed:
+        own = logical_extension(source)
+        wanted = own if fmt in _NAMED_FORMATS.get(own, ()) else _EXTENSIONS[fmt]
+        stem = name[: len(name) - len(extension) - (3 if compressed and name.lower().endswith(".gz") else 0)]
+        raise PseudonymiseError(
+            f"{output}: the output keeps the input's format ({_FORMAT_NAMES[fmt]}) but its name says "
+            f"{_FORMAT_NAMES[allowed[0]]}; name it {stem}{wanted}{'.gz' if compressed else ''}")
+    if name.lower().endswith(".gz") != compressed:
+        state = "gzip-compressed" if compressed else "not compressed"
+        raise PseudonymiseError(
+            f"{output}: the output is {state}, as the input is, but its name "
+            f"{'does not end' if compressed else 'ends'} in .gz; name it {name + '.gz' if compressed else name[:-3]}")
+
+
 def _same_file(a: str, b: str) -> bool:
     if os.path.abspath(a) == os.path.abspath(b):
         return True
@@ -160,7 +218,7 @@ def _metadata(policy: Policy) -> dict[str, Any]:
     from leakguard import __version__
 
     return {"version": __version__, "operation": "pseudonymise", "policy": dict(policy.choices),
-            "key_fingerprint": policy.fingerprint}
+            "key_fingerprint": policy.fingerprint, "fpe_format": FPE_FORMAT}
 
 
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
@@ -191,9 +249,10 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
 class _Reidentify:
     """The policy of ``reidentify``: FR_NIR decrypted (fpe inverse), everything else kept."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, spec: str = "fpe"):
         self.fingerprint = fingerprint(key)
-        self._decrypt = _Inverse(FpeOperator("FR_NIR", key))
+        _, _, arg = spec.partition(":")
+        self._decrypt = _Inverse(FpeOperator("FR_NIR", key, arg or None))
         self._keep: dict[str, Operator] = {}
 
     def operator(self, entity: str) -> Operator:
@@ -204,19 +263,29 @@ class _Reidentify:
 
 def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes, *,
                     in_place: bool = False, on_progress: OnProgress | None = None,
-                    batch_rows: int = 65_536) -> Report:
+                    batch_rows: int = 65_536, force: bool = False, operator: str | None = None) -> Report:
     """The inverse of ``fpe``: every NIR found in ``src`` decrypted with ``key``; same format out; atomic.
 
     Only NIRs are looked for (no NER). A valid NIR that ``fpe`` never produced also "decrypts" to some other
-    valid NIR: run this on ``fpe`` outputs only.
+    valid NIR, so the file's record of how it was made is checked first
+    (:mod:`leakguard.pseudonymise.provenance`): :class:`ReidentifyRefused` when it names another key, another
+    operator, or no record exists (CSV, JSON lines, text) and ``force`` is not set. ``operator`` is the
+    ``fpe`` choice the file was made with (``"fpe:sex=random"``), for files that do not record it.
     """
-    policy = _Reidentify(key)
+    src, dst = os.fspath(src), None if dst is None else os.fspath(dst)
+    if operator is not None:
+        check_operator("FR_NIR", operator)
+        if not operator.startswith("fpe"):
+            raise PseudonymiseError(f"reidentify reverses fpe only, not {operator}")
+    with open_source(src, batch_rows=batch_rows) as source:
+        spec = fpe_spec_for(source.info, fingerprint(key), given=operator, force=force)
+    policy = _Reidentify(key, spec)
     options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True, previews=False)
     metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}
     from leakguard import __version__
 
     metadata["version"] = __version__
-    return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,  # type: ignore[arg-type]
+    return _transform(src, dst, policy,  # type: ignore[arg-type]
                       options=options, metadata=metadata, ner=False, in_place=in_place, verify=False,
                       on_progress=on_progress, batch_rows=batch_rows)
 
@@ -224,7 +293,7 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOptions,
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
-    target = _target(src, dst, in_place)
+    target = destination(_target(src, dst, in_place))  # a symbolic link: the file it points to is rewritten
     started = time.perf_counter()
     report = Report(source=src, output=target, key_fingerprint=policy.fingerprint)
     try:
@@ -233,11 +302,30 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
         size = 0
     progress = None if on_progress is None else (lambda records: on_progress(src, records, size))
     with open_source(src, batch_rows=batch_rows) as source:
+        if isinstance(source, Container):
+            if not isinstance(source, SqlDump):
+                message = _NOT_REWRITTEN.get(source.kind, _NOT_REWRITTEN["database"])
+                raise PseudonymiseError(message.format(src=source.display))  # never the URI: it may hold a password
+            report.format, report.compressed = "sql", source.compressed
+            # the profile pass, table by table: each column's NIR decision on all its values
+            profiles = _dump_profiles(source, options)
+
+            def table_rewriter(table: str) -> Rewriter:
+                profile = profiles.get(table, NirProfile())
+                return Rewriter(policy, detector=Detector(options, profile=profile, frozen_profile=True))
+
+            with atomic_path(target, mode_from=src) as temporary:
+                write_dump(source, temporary, table_rewriter, report.collect, progress)
+                if verify:
+                    _verify(temporary, target, policy, batch_rows, report, options.column_hints, dump=True)
+            report.seconds = time.perf_counter() - started
+            return report
         info = source.info
         report.format, report.compressed = info.format, info.compressed
+        if not in_place:
+            check_output_name(target, info.format, info.compressed, src)
         # the profile pass: each column's NIR decision on all its values, before anything is written
-        profile = profile_path(src, options, batch_rows=batch_rows, text_lines=info.format == "jsonl") \
-            if options.wants("FR_NIR") else NirProfile()
+        profile = profile_source(source, options) if options.wants("FR_NIR") else NirProfile()
 
         def rewriter() -> Rewriter:
             return Rewriter(policy, detector=Detector(options, profile=profile, frozen_profile=True))
@@ -249,9 +337,10 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
             else:
                 chunk_rewriter = rewriter()
             if info.format == "parquet":
-                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress)
+                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress,
+                                      names=rewriter())
             elif info.format == "csv":
-                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress)
+                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress, names=rewriter())
             elif info.format == "jsonl":
                 # lines that are not JSON are scanned as text, by a detector of their own
                 writers.write_jsonl(source, temporary, rewriter(), rewriter(), report.collect, progress)
@@ -269,38 +358,89 @@ def verify_options(column_hints: Mapping[str, str] | None = None) -> DetectOptio
     return DetectOptions(ner=True, show_values=True, column_hints=dict(column_hints) if column_hints else None)
 
 
+def _sources(opened: Source | Container) -> Iterator[Source]:
+    """The source itself, or each table of a container."""
+    if not isinstance(opened, Container):
+        yield opened
+        return
+    for table in opened.tables():
+        if isinstance(table, SourceError):
+            raise table
+        yield table
+
+
+def _dump_profiles(dump: SqlDump, options: DetectOptions) -> dict[str, NirProfile]:
+    """The profile pass of a SQL dump: each table's NIR counts (a table is a stream of its own)."""
+    profiles: dict[str, NirProfile] = {}
+    if options.wants("FR_NIR"):
+        for source in dump.tables():
+            if isinstance(source, SourceError):
+                continue  # a truncated dump: the rewrite says so, and writes nothing
+            name = str(source.info.extra.get("table"))
+            profiles.setdefault(name, NirProfile()).merge(profile_source(source, options))
+    return profiles
+
+
 def _verify(path: str, display: str, policy: Policy, batch_rows: int, report: Report,
-            column_hints: Mapping[str, str] | None) -> None:
-    """Scan the written output as a default scan does; raise VerificationFailed if identifiers remain."""
+            column_hints: Mapping[str, str] | None, *, dump: bool = False) -> None:
+    """Scan the written output as a default scan does (each table of a ``dump`` on its own); raise
+    VerificationFailed if identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
     generalised: dict[str, bool] = {}
-    for item in scan_path(path, options=verify_options(column_hints), batch_rows=batch_rows, display_path=display):
-        if isinstance(item, Problem):
-            continue
-        chunk, findings = item
-        if unverified and findings.num_rows:
-            findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
-        if findings.num_rows == 0:
-            continue
-        findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-        findings = outside_tokens(findings, cell_texts(chunk, findings))
-        for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
-            entity = row["entity"]
-            op = policy.operator(entity)
-            if op.name == "generalise":
-                value = row["value"]
-                ok = generalised.get(value)
-                if ok is None:
-                    ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
-                if ok:
-                    continue
-            report.remaining[entity] += 1
-            if len(report.examples) < EXAMPLES:
-                report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"]))
+    options = verify_options(column_hints)
+    if not dump:
+        for item in scan_path(path, options=options, batch_rows=batch_rows, display_path=display):
+            if not isinstance(item, Problem):
+                _remaining(*item, unverified, policy, generalised, report, None)
+    else:
+        with SqlDump(path, batch_rows=batch_rows, display_path=display) as opened:
+            for source in _sources(opened):
+                table = source.info.extra.get("table")
+                for item in scan_path(TablePath(source), options=options, batch_rows=batch_rows):
+                    if not isinstance(item, Problem):
+                        _remaining(*item, unverified, policy, generalised, report, table)
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)
+
+
+def _remaining(chunk: Chunk, findings: pa.Table, unverified: list[str], policy: Policy,
+               generalised: dict[str, bool], report: Report, table: str | None) -> None:
+    """Count in ``report`` the findings of an output that are identifiers left (not tokens, kept or fpe)."""
+    if unverified and findings.num_rows:
+        findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
+    if not findings.num_rows:
+        return
+    findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
+    # what lies inside pseudonyms, and a civility left alone before a name token ("Mme NAME_…"), is no name
+    local = _in_window(findings, chunk.part)
+    findings = outside_tokens(local, cell_texts(chunk, local))
+    for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
+        entity = row["entity"]
+        op = policy.operator(entity)
+        if op.name == "generalise":
+            value = row["value"]
+            ok = generalised.get(value)
+            if ok is None:
+                ok = generalised[value] = _is_generalised(value, getattr(op, "granularity", "year"))
+            if ok:
+                continue
+        report.remaining[entity] += 1
+        if len(report.examples) < EXAMPLES:
+            report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"], table))
+
+
+def _in_window(findings: pa.Table, part: LinePart | None) -> pa.Table:
+    """Findings of a window of a long line (offsets in the whole line) at their offsets in the window's text."""
+    if part is None or part.offset == part.lead or findings.num_rows == 0:
+        return findings
+    for name in ("start", "end"):
+        index = findings.schema.get_field_index(name)
+        kind = findings.schema.field(index).type
+        findings = findings.set_column(index, findings.schema.field(index),
+                                       pc.subtract(findings[name], pa.scalar(part.offset - part.lead, kind)))
+    return findings
 
 
 def _is_generalised(value: str, granularity: str) -> bool:

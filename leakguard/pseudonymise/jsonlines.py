@@ -1,19 +1,19 @@
-"""JSON lines rewritten value by value, the rest of each line kept as it was written.
+"""JSON lines rewritten value by value, every byte of the line outside the replaced values kept.
 
-A JSON line with findings is parsed, the values at their dotted paths (``beneficiary.nir``,
-``ayants_droit.0.nir``, ``$`` for a line that is a bare string) are replaced, and the line is written again:
+A JSON line with findings is read once more to find where each leaf is written (:func:`leaf_spans`: the
+span of its JSON text, by the dotted path the reader gives it: ``beneficiary.nir``, ``ayants_droit.0.nir``,
+``$`` for a line that is a bare value), and only the text of the replaced leaves changes:
 
-* in the original key order (Python dicts keep it);
-* with the original separators: compact ``{"a":1,"b":2}`` or spaced ``{"a": 1, "b": 2}``
-  (:func:`detect_style` re-serialises the parsed line both ways and keeps the one that reproduces it; when
-  neither does, the separators seen in the raw line decide), and ``\\u00e9`` escapes only where the line used
-  them (ASCII-only lines with escapes);
-* numbers as written: they are parsed as their text (:class:`Number`) and written back untouched, so ``1.50``
-  stays ``1.50``; a number that is replaced stays a number when the operator can write one (an ``hmac``
-  numeric token or an ``fpe`` NIR for a NIR stored as a JSON number), else becomes a string;
-* the line's leading and trailing white space.
+* a string stays a string, written as ``json.dumps`` writes it, with ``\\u00e9`` escapes where the line used
+  them (ASCII-only lines with escapes): key order, separators, white space and the other values are the
+  line's own bytes;
+* numbers are parsed as their text (:class:`Number`); a number that is replaced stays a number when the
+  operator can write one (an ``hmac`` numeric token or an ``fpe`` NIR for a NIR stored as a JSON number),
+  else becomes a string.
 
-Lines without findings are not parsed again: writers copy them byte for byte.
+Lines without findings are not parsed again: writers copy them byte for byte. A line whose leaves cannot
+be placed (never met: the reader parsed it with the same decoder) is written again whole in its own style
+(:func:`detect_style`, :func:`dump`).
 
 Sources: RFC 8259 (JSON), https://jsonlines.org/.
 """
@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from json.decoder import scanstring
 from typing import Any
 
 #: The path of a line whose JSON value is a scalar (as in :mod:`leakguard.sources.lines`).
@@ -121,10 +122,74 @@ def as_json_value(old: Any, new: str | None) -> Any:
 
 def rewrite_line(line: str, changes: dict[str, Any], convert: Callable[[Any, Any, str | None], Any],
                  entities: dict[str, str | None]) -> str:
-    """``line`` with its leaves replaced, in its own style and white space."""
+    """``line`` with its leaves at the paths of ``changes`` replaced; every other byte kept."""
+    try:
+        spans = leaf_spans(line)
+    except (ValueError, IndexError, RecursionError):
+        spans = {}
+    if not all(path in spans for path in changes):
+        return _dump_line(line, changes, convert, entities)
+    escaped = line.isascii() and "\\u" in line
+    pieces: list[str] = []
+    at = 0
+    for start, end, path in sorted((*spans[path], path) for path in changes):
+        old = _DECODER.decode(line[start:end])
+        pieces += (line[at:start], dump(convert(old, changes[path], entities.get(path)), Style(ascii=escaped)))
+        at = end
+    pieces.append(line[at:])
+    return "".join(pieces)
+
+
+def _dump_line(line: str, changes: dict[str, Any], convert: Callable[[Any, Any, str | None], Any],
+               entities: dict[str, str | None]) -> str:
+    """``line`` parsed, its leaves replaced, and written again whole in its own style and white space."""
     value = parse(line)
     style = detect_style(line, value)
     value = replace_leaves(value, changes, convert, entities)
     stripped = line.strip()
     start = line.find(stripped) if stripped else 0
     return line[:start] + dump(value, style) + line[start + len(stripped):]
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def leaf_spans(line: str) -> dict[str, tuple[int, int]]:
+    """Where each leaf of a JSON line is written: path (as the JSON lines reader names it) -> (start, end)."""
+    spans: dict[str, tuple[int, int]] = {}
+    start = _SPACE.match(line).end()  # type: ignore[union-attr]
+    if line[start] in "{[":
+        _container(line, start, "", spans)
+    else:
+        _, end = _DECODER.raw_decode(line, start)
+        spans[SCALAR_PATH] = (start, end)
+    return spans
+
+
+def _container(line: str, index: int, prefix: str, spans: dict[str, tuple[int, int]]) -> int:
+    """Record the leaves of the object or array at ``line[index]``; return the index after it."""
+    closing = "}" if line[index] == "{" else "]"
+    index = _SPACE.match(line, index + 1).end()  # type: ignore[union-attr]
+    position = 0
+    while line[index] != closing:
+        if closing == "}":
+            key, index = scanstring(line, index + 1)
+            index = _SPACE.match(line, index).end()  # type: ignore[union-attr]
+            if line[index] != ":":
+                raise ValueError("a key without its colon")
+            index = _SPACE.match(line, index + 1).end()  # type: ignore[union-attr]
+        else:
+            key, position = str(position), position + 1
+        path = f"{prefix}{key}"
+        if line[index] in "{[":
+            index = _container(line, index, path + ".", spans)
+        else:
+            _, end = _DECODER.raw_decode(line, index)
+            spans[path] = (index, end)
+            index = end
+        index = _SPACE.match(line, index).end()  # type: ignore[union-attr]
+        if line[index] == ",":
+            index = _SPACE.match(line, index + 1).end()  # type: ignore[union-attr]
+        elif line[index] != closing:
+            raise ValueError("a value without a comma or a closing bracket after it")
+    return index + 1

@@ -48,6 +48,7 @@ import phonenumbers
 from stdnum import iban
 
 from leakguard.pseudonymise.dates import parse_date
+from recognizers.email_address import deobfuscate
 from recognizers.spec import SEPARATORS, fold
 
 _NIR_SEPARATORS = str.maketrans("", "", SEPARATORS)
@@ -73,8 +74,8 @@ def nir_form(value: str) -> str:
 
 
 def email_form(value: str) -> str:
-    """``EMAIL_ADDRESS``: trimmed, lower case."""
-    return value.strip().lower()
+    """``EMAIL_ADDRESS``: trimmed, hiding undone (``a [at] b [dot] fr``), lower case."""
+    return deobfuscate(value).lower()
 
 
 def phone_form(value: str) -> str:

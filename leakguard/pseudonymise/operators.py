@@ -12,9 +12,10 @@ Operators (``--operator ENTITY=NAME[:ARG]``):
     A typed token, ``NIR_`` + 16 base32 characters: HMAC-SHA256 of the entity and the normalised value under a
     key derived from the master key. E-mails stay e-mail-shaped (``EMAIL_…@example.invalid``); integer columns
     get a fixed-width decimal that is never a NIR (:meth:`HmacOperator.numeric`). Not reversible.
-``fpe``
+``fpe[:sex=random]``
     ``FR_NIR`` only: another valid NIR in the same written form, FF1-encrypted
-    (:mod:`leakguard.pseudonymise.fpe`). Reversible with the key: ``leakguard reidentify``.
+    (:mod:`leakguard.pseudonymise.fpe`); ``sex=random`` hides the sex digit too. Reversible with the key:
+    ``leakguard reidentify``.
 ``mask[:N]``
     The last N letters/digits kept (default 4), the others ``*``, separators kept.
 ``redact``
@@ -71,7 +72,7 @@ import pyarrow.compute as pc
 from leakguard.findings import ENTITIES
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.dates import parse_date
-from leakguard.pseudonymise.fpe import NirCipher, NotANir
+from leakguard.pseudonymise.fpe import NirCipher, NotANir, fpe_choices, sex_choice
 from leakguard.pseudonymise.normalise import normaliser
 
 #: The entity names of the contract (DESIGN.md); ``--operator`` accepts these.
@@ -480,7 +481,8 @@ class FpeOperator(Operator):
     def __init__(self, entity: str, key: bytes | None = None, arg: str | None = None, *, cache_size: int = 1 << 20):
         super().__init__(entity, key, arg)
         assert key is not None
-        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"))
+        sex, version = fpe_choices(arg)
+        self.cipher = NirCipher(keys.derive(key, f"ff1 {entity}"), sex=sex, version=version)
         self._fallback = HmacOperator(entity, key)
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
@@ -529,11 +531,19 @@ class FpeOperator(Operator):
         inverse = _Inverse(self)
         return inverse.apply_array(array)
 
+    @classmethod
+    def check_arg(cls, arg: str | None) -> None:
+        try:
+            sex_choice(arg)
+        except ValueError as problem:
+            raise OperatorProblem(str(problem)) from None
+
     def _apply_typed(self, array: pa.Array) -> pa.Array:
         return self._apply_via_text(array)
 
     def describe(self) -> str:
-        return "fpe (FF1 encryption to another valid NIR, written form kept, reversible with the key)"
+        sex = "sex digit randomised" if self.cipher.sex == "random" else "sex digit kept"
+        return f"fpe (FF1 encryption to another valid NIR, written form kept, {sex}, reversible with the key)"
 
 
 class _Inverse(Operator):

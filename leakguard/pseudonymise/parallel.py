@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
@@ -34,7 +33,7 @@ from typing import Any
 from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import cells_only
+from leakguard.parallel import cells_only, deferred_interrupts, forkserver_context, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
 from leakguard.sources.base import Chunk
@@ -43,31 +42,36 @@ _STOP = None
 
 
 def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> None:
-    """A worker: a profile, or a chunk in, its counts out, then ``apply`` (edits out) or ``drop``; until stopped."""
+    """A worker: a profile, or a chunk in, its counts out, then ``apply`` (edits out) or ``drop``; until stopped
+    (Ctrl-C is the parent's to handle)."""
+    ignore_interrupts()
     rewriter = Rewriter(policy, detector=Detector(options))
     counter = Detector(dataclasses.replace(rewriter.detector.options, ner=False))
     profile = NirProfile()
-    while True:
-        message = connection.recv()
-        if message is _STOP:
-            return
-        kind, payload = message
-        if kind == "profile":
-            profile = NirProfile.from_dict(payload)
-            continue
-        try:
-            if kind == "count":
-                connection.send(("counts", (counter.count(payload).as_dict(), False)))
-                continue
-            raw, counts = rewriter.detector.detect_raw(payload)
-            connection.send(("counts", (counts.as_dict(), needs_decision(raw))))
-            answer = connection.recv()
-            if answer is _STOP:
+    with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the parent has gone: stop
+        while True:
+            message = connection.recv()
+            if message is _STOP:
                 return
-            if answer == "apply":
-                connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile), profile)))
-        except Exception as error:
-            connection.send(("error", error))
+            kind, payload = message
+            if kind == "profile":
+                profile = NirProfile.from_dict(payload)
+                continue
+            try:
+                if kind == "count":
+                    connection.send(("counts", (counter.count(payload).as_dict(), False)))
+                    continue
+                raw, counts = rewriter.detector.detect_raw(payload)
+                connection.send(("counts", (counts.as_dict(), needs_decision(raw))))
+                answer = connection.recv()
+                if answer is _STOP:
+                    return
+                if answer == "apply":
+                    connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile), profile)))
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as error:
+                connection.send(("error", error))
 
 
 class _Worker:
@@ -110,10 +114,16 @@ class ParallelRewriter:
                  options: DetectOptions | None = None):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
+        context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         options = options or detect_options(ner)
-        self._workers = [_Worker(context, policy, options) for _ in range(jobs)]
+        self._workers: list[_Worker] = []
+        try:
+            with deferred_interrupts():  # a worker cut short in its start would print a traceback
+                for _ in range(jobs):
+                    self._workers.append(_Worker(context, policy, options))
+        except BaseException:  # Ctrl-C while the workers started: stop them
+            self.close()
+            raise
         if profile is not None:
             self._send_profile(profile)
 

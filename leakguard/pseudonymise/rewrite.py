@@ -11,11 +11,14 @@ Rules:
 
 * **Whole cells** (a finding from offset 0 to the cell's length) are replaced with ``Operator.apply_array``
   on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
-  int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``.
+  int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``; binary, fixed-size
+  binary and ``decimal(p, 0)`` columns keep their type too (:mod:`leakguard.pseudonymise.stored`).
 * **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
-  entity), right to left inside a cell, so the offsets of the spans before stay valid and every character
+  entity), in one left-to-right pass per cell (linear in its spans, however many), and every character
   outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
+* Under ``fpe``, NIR bodies of 13 characters whose key has a column of its own take that column with them:
+  it is rewritten to the new bodies' keys (:mod:`leakguard.pseudonymise.rekey`), and back by ``reidentify``.
 * Values that are already pseudonyms (:data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE`: ``NIR_…``,
   ``EMAIL_…@example.invalid``) are left alone, so pseudonymising a pseudonymised file changes nothing.
 
@@ -39,13 +42,22 @@ import pyarrow.compute as pc
 
 from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.key_columns import nir_key_columns
 from leakguard.detect.profile import NirProfile
 from leakguard.preview import mask as masked
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, PSEUDONYM_RE, TOKEN_CHARS, Operator
+from leakguard.pseudonymise.rekey import rekey
+from leakguard.pseudonymise.stored import apply_whole, encode_text
 from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
+from leakguard.sources.windows import clip_findings
 
 #: Times the cells rewritten inside are scanned again for what replacing made visible (:meth:`Rewriter.apply`).
 RESCANS = 2
+#: Operators whose output may be a value of their entity (:meth:`Rewriter.apply` does not look for it again).
+WRITES_ITS_ENTITY = ("keep", "mask", "generalise", "fpe", "fpe-decrypt")
+#: Operators that rewrite the key column of NIR bodies with the bodies (fpe and reidentify's inverse of it).
+REKEYING_OPERATORS = ("fpe", "fpe-decrypt")
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
 TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.replace('.', '[.]')})?$"
 
@@ -101,6 +113,8 @@ class ChunkEdits:
     kept: Counter[str] = field(default_factory=Counter)
     #: spans that already were pseudonyms
     tokens: int = 0
+    #: binary cells that are not UTF-8 text (not scanned, kept as they are), per column
+    not_text: Counter[str] = field(default_factory=Counter)
 
     def replacements(self) -> dict[str, pa.Array]:
         """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
@@ -174,17 +188,24 @@ class Rewriter:
 
         Then the cells rewritten inside (spans in free text) are scanned again, up to :data:`RESCANS` times,
         and what a fresh scan finds there outside the pseudonyms is replaced too: a first name left beside
-        the token of a surname the NER model took alone, ``Appel de Claudine NAME_…``. ``profile`` decides
+        the token of a surname the NER model took alone, ``Appel de Claudine NAME_…``. Entities whose operator
+        writes a value of the entity (:data:`WRITES_ITS_ENTITY`) are not looked for again. ``profile`` decides
         NIRs found on the way (default: the detector's).
         """
         out = self._apply(chunk, findings)
         for _ in range(RESCANS):
             if not self._rescan(chunk, out, self.detector.profile if profile is None else profile):
                 break
+        self._rekey(chunk, out)
         return out
 
     def _apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         out = ChunkEdits()
+        for column in chunk.columns:
+            skipped = undecodable_cells(column.values)
+            if skipped:
+                out.not_text[column.name] += skipped
+        findings = clip_findings(findings, chunk.part, shift=False)  # a window: its own text only
         if findings.num_rows == 0:
             return out
         entities = pc.unique(findings["entity"]).to_pylist()
@@ -228,12 +249,15 @@ class Rewriter:
         if not columns:
             return False
         rows = pc.unique(pa.concat_arrays([c.rows for c in columns])).sort()
-        again = Chunk(columns=columns, rows=rows, text=chunk.text)
+        again = Chunk(columns=columns, rows=rows, text=chunk.text, part=chunk.part)  # a window: its text only
         raw, _ = self.detector.detect_raw(again)
         found = Detector.resolve(raw, profile)
-        kept = [e for e in pc.unique(found["entity"]).to_pylist() if self.policy.operator(e).name == "keep"]
-        if kept:
-            found = found.filter(pc.invert(pc.is_in(found["entity"], pa.array(kept, pa.string()))))
+        # what an operator writes on purpose (a value kept or masked, a generalised date, an fpe NIR) would be
+        # found again: those entities are not looked for again
+        written = [e for e in pc.unique(found["entity"]).to_pylist()
+                   if self.policy.operator(e).name in WRITES_ITS_ENTITY]
+        if written:
+            found = found.filter(pc.invert(pc.is_in(found["entity"], pa.array(written, pa.string()))))
         found = outside_tokens(found, cell_texts(again, found))
         if found.num_rows == 0:
             return False
@@ -245,6 +269,27 @@ class Rewriter:
             target.positions = np.concatenate([target.positions, inside[edit.positions]])
         out.replaced.update(more.replaced)
         return bool(more.columns)
+    def _rekey(self, chunk: Chunk, out: ChunkEdits) -> None:
+        """After ``fpe`` (or its inverse) rewrote NIR bodies whose key has a column of its own, that column
+        (:mod:`leakguard.pseudonymise.rekey`)."""
+        if self.policy.operator("FR_NIR").name not in REKEYING_OPERATORS:
+            return
+        edited = [name for name, edit in out.columns.items() if "FR_NIR" in edit.whole]
+        if not edited:
+            return
+        pairs = nir_key_columns(chunk.columns)
+        by_name = {column.name: column for column in chunk.columns}
+        for body in edited:
+            key = pairs.get(body)
+            if key is None or key in out.columns:
+                continue
+            cells = out.columns[body].whole["FR_NIR"]
+            index = pa.array(cells)
+            old = _as_text(by_name[body].values.take(index))
+            new = _as_text(out.columns[body].values.take(index))
+            rekeyed = rekey(by_name[key].values, cells, old, new)
+            if rekeyed is not None:
+                out.columns[key] = ColumnEdit(key, *rekeyed)
 
     def _column(self, column: CellColumn, findings: pa.Table, counts: Counter[str]) -> ColumnEdit:
         positions = _positions(column.rows, findings["row"])
@@ -253,25 +298,31 @@ class Rewriter:
         entities = findings["entity"].combine_chunks().dictionary_encode()
         for entity, count in _counts(findings):
             counts[entity] += count
-        values = column.values
-        kind = values.type
-        if pa.types.is_dictionary(kind):
-            new, whole = self._values(values.dictionary_decode(), positions, starts, ends, entities, findings)
-            new = new.dictionary_encode().cast(kind)
-        elif pa.types.is_string_view(kind):
+        kind = column.values.type
+        values = column.values.dictionary_decode() if pa.types.is_dictionary(kind) else column.values
+        if is_binary(values.type):
+            # the detector read the UTF-8 cells as text: replace in the text, write the bytes back
+            text = decode_binary(values).text
+            new_text, whole = self._values(text, positions, starts, ends, entities, findings)
+            new = encode_text(values, new_text, np.unique(positions))
+        elif pa.types.is_string_view(values.type):
             new, whole = self._values(values.cast(pa.string()), positions, starts, ends, entities, findings)
-            new = new.cast(kind)
+            new = new.cast(values.type)
         else:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
+        if pa.types.is_dictionary(kind):
+            new = new.dictionary_encode().cast(kind)
         return ColumnEdit(column.name, new, positions, whole)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         if text:
-            lengths = pc.utf8_length(values.take(pa.array(positions))).to_numpy(zero_copy_only=False)
+            # each cell's length once (a cell of 100,000 findings is not taken 100,000 times)
+            cells, inverse = np.unique(positions, return_inverse=True)
+            lengths = pc.utf8_length(values.take(pa.array(cells))).to_numpy(zero_copy_only=False)[inverse]
             is_whole = (starts == 0) & (ends == lengths)
-        else:  # integers and dates: the detector reports whole cells only
+        else:  # integers, decimals and dates: the detector reports whole cells only
             is_whole = np.ones(len(positions), dtype=bool)
         new = values
         whole: dict[str, np.ndarray] = {}
@@ -302,32 +353,40 @@ class Rewriter:
             # every non-null cell: the whole column at once (nulls stay null)
             live = values.is_valid().to_numpy(zero_copy_only=False)
             if live[cells].all():
-                return _same_type(op.apply_array(values), values.type)
-        replacement = _same_type(op.apply_array(values.take(pa.array(cells))), values.type)
+                return apply_whole(op, values)
+        replacement = apply_whole(op, values.take(pa.array(cells)))
         mask = np.zeros(len(values), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), replacement)
 
     def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                        entities: list[str], span_values: list[str]) -> pa.Array:
-        """Spans replaced inside their cells, right to left; the text around them kept as it is."""
+        """Spans replaced inside their cells, in one pass per cell; the text around them kept as it is."""
         replacement: dict[tuple[str, str], str] = {}
         for entity in set(entities):
             distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
             replacement.update(zip(((entity, v) for v in distinct),
                                    self.policy.operator(entity).apply_span(distinct), strict=True))
-        order = np.lexsort((-starts, positions))  # by cell, then right to left
-        cells = np.unique(positions)
+        order = np.lexsort((starts, positions))  # by cell, then left to right
+        cells, first = np.unique(positions[order], return_index=True)
         texts = new.take(pa.array(cells)).to_pylist()
-        index = {int(p): i for i, p in enumerate(cells.tolist())}
-        for i in order.tolist():
-            j = index[int(positions[i])]
-            cell = texts[j]
-            start, end = int(starts[i]), int(ends[i])
-            token = replacement[(entities[i], span_values[i])]
-            if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
-                token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
-            texts[j] = cell[:start] + token + cell[end:]
+        bounds = [*first.tolist(), len(order)]
+        starts_, ends_ = starts.tolist(), ends.tolist()
+        for j, cell in enumerate(texts):
+            # one pass over the cell: the pieces between spans and the tokens, joined once
+            pieces: list[str] = []
+            at = 0
+            for i in order[bounds[j] : bounds[j + 1]].tolist():
+                start, end = starts_[i], ends_[i]
+                if start < at:
+                    continue  # overlaps the span before (the detector settles overlaps: not met)
+                token = replacement[(entities[i], span_values[i])]
+                if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+                    token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
+                pieces += (cell[at:start], token)
+                at = end
+            pieces.append(cell[at:])
+            texts[j] = "".join(pieces)
         mask = np.zeros(len(new), dtype=bool)
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
@@ -434,6 +493,10 @@ def _put(values: pa.Array, positions: np.ndarray, new: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(values.type):
         return merged.dictionary_encode().cast(values.type)
     return merged if merged.type == values.type else merged.cast(values.type)
+def _as_text(values: pa.Array) -> list[str | None]:
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    return values.cast(pa.string()).to_pylist()
 
 
 def _bare_json_number(text: str, start: int, end: int) -> bool:
@@ -441,19 +504,24 @@ def _bare_json_number(text: str, start: int, end: int) -> bool:
 
     The value must follow a quoted key and its colon (``N° SS : 185…`` in plain text is not JSON) and be
     followed by what may follow a value (a comma, a closing bracket, or the end of a pretty-printed line).
+    Only the white space around the value is looked at, so the cost does not grow with the text.
     """
-    after = text[end:].lstrip()[:1]
-    return after in ("", ",", "}", "]") and _JSON_KEY_BEFORE.search(text, 0, start) is not None
+    after = _NEXT_CHARACTER.match(text, end).group(1)  # type: ignore[union-attr]
+    if after not in ("", ",", "}", "]"):
+        return False
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before == 0 or text[before - 1] != ":":
+        return False
+    before -= 1
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] == '"'
 
 
-#: A quoted key and its colon right before a value: ``"nir": ``.
-_JSON_KEY_BEFORE = re.compile(r'"\s*:\s*$')
-
-
-def _same_type(array: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array if array.type == kind else array.cast(kind)
+#: The first character after white space (empty at the end of the text).
+_NEXT_CHARACTER = re.compile(r"\s*(.?)", re.DOTALL)
 
 
 def _positions(rows: pa.Array, finding_rows: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -8,11 +8,15 @@ memory is bounded by one chunk whatever the file size. What each keeps of the in
 format     kept
 =========  ======================================================================================================
 Parquet    the Arrow schema (names, order, types, nullability, field metadata) and the file's key-value
-           metadata, plus a ``leakguard`` key (version, policy, key fingerprint); the compression codec of
-           the input's first column; row groups of the input's row-group size
-CSV        the delimiter, the encoding (UTF-8, UTF-8 with BOM, cp1252), the header line exactly as written,
-           the newline style and the final newline; cells are quoted only when they must be (the delimiter,
-           a quote or a line break inside), and cells without findings keep their text
+           metadata, plus a ``leakguard`` key (version, policy, key fingerprint), identifiers in names and
+           metadata replaced (:mod:`leakguard.pseudonymise.structure`); binary, fixed-size binary and
+           decimal columns in their own type (:mod:`leakguard.pseudonymise.stored`); the compression codec
+           of the input's first column; row groups of the input's row-group size; column statistics
+           computed from the values written (never the input's min/max)
+CSV        every byte but the replaced values (:mod:`leakguard.pseudonymise.splice`): the encoding (UTF-8,
+           UTF-8 with BOM, cp1252), the header (identifiers in column names replaced), each field's quoting,
+           line ends and blank lines; a row of the wrong width as written, the values found in its text
+           replaced
 JSON lines lines without findings byte for byte; lines with findings re-serialised in their own style
            (:mod:`leakguard.pseudonymise.jsonlines`); lines that are not JSON are treated as text lines
 text/logs  every character outside a replaced span; the newline style and the final newline
@@ -26,9 +30,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import gzip
-import io
 import json
 import shutil
 import tempfile
@@ -42,10 +44,13 @@ import pyarrow.parquet as pq
 from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
+from leakguard.pseudonymise.splice import RecordMismatch, splice
+from leakguard.pseudonymise.structure import conform, rewrite_schema, rewrite_texts
 from leakguard.sources import rebuild_batch
-from leakguard.sources.base import CellColumn, Chunk, Problem, Source
+from leakguard.sources.base import Chunk, Problem, Source, SourceError
+from leakguard.sources.delimited import CsvSource
 from leakguard.sources.lines import LINE_COLUMN
-from leakguard.sources.streams import BLOCK_BYTES, Utf8Stream, complete_utf8_length, open_bytes
+from leakguard.sources.streams import BLOCK_BYTES
 
 #: Called after each chunk with the number of records written so far.
 Progress = Callable[[int], None]
@@ -119,10 +124,18 @@ def _parquet_layout(source: Source) -> tuple[str, int | None]:
 
 
 def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
-                  metadata: dict[str, Any], progress: Progress | None = None) -> None:
-    """A Parquet file of the pseudonymised batches, with the input's schema and metadata (plus ``leakguard``)."""
+                  metadata: dict[str, Any], progress: Progress | None = None, *,
+                  names: Rewriter | None = None) -> None:
+    """A Parquet file of the pseudonymised batches, with the input's schema and metadata (plus ``leakguard``).
+
+    ``names`` rewrites the identifiers in column names and metadata (:mod:`leakguard.pseudonymise.structure`);
+    statistics are computed anew from the values written, never copied.
+    """
     schema = source.info.schema
     assert schema is not None
+    if names is not None:
+        schema, edits = rewrite_schema(schema, names)
+        collect(edits, 0)
     merged = dict(schema.metadata or {})
     merged[b"leakguard"] = json.dumps(metadata, sort_keys=True).encode("utf-8")
     schema = schema.with_metadata(merged)
@@ -140,7 +153,7 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
                 assert chunk.batch is not None
                 batch = rebuild_batch(chunk.batch, edits.replacements())
                 # row groups of the input's size (within each chunk of ``batch_rows`` records)
-                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema), row_group_size=group_rows)
+                writer.write_batch(conform(batch, schema), row_group_size=group_rows)
                 records += len(chunk.rows)
                 collect(edits, len(chunk.rows))
                 if progress is not None:
@@ -160,71 +173,83 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
 
 
 def raw_header(source: Source) -> str:
-    """The header record of a CSV file exactly as written (quotes included), without its line end."""
-    raw, _ = open_bytes(source.path, source.info.path)
-    stream = Utf8Stream(raw, source.info.encoding)
-    try:
-        data = b""
-        while True:
-            block = stream.read(1 << 16)
-            data += block
-            text = data[: complete_utf8_length(data)].decode("utf-8", "replace")
-            text = text.lstrip("\r\n")
-            end = _record_end(text)
-            if end is not None and source.info.extra.get("excel_sep_line"):
-                # Excel's "sep=;" line, then the header record: both are kept as written
-                second = _record_end(text[end + 1 :])
-                end = None if second is None else end + 1 + second
-            if end is not None or not block:
-                header = text if end is None else text[:end]
-                return header[:-1] if header.endswith("\r") else header
-    finally:
-        stream.close()
+    """Everything before a CSV file's first record, exactly as written: the header (an Excel ``sep=`` line
+    before it, if any), its line end and the blank lines after it."""
+    assert isinstance(source, CsvSource)
+    return source.header_text()
 
 
-def _record_end(text: str) -> int | None:
-    """Offset of the line end that closes the first CSV record of ``text`` (quotes respected), if any."""
-    quoted = False
-    for i, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif char == "\n" and not quoted:
-            return i
-    return None
+def csv_records(chunk: Chunk, edits: ChunkEdits, delimiter: str, display: str) -> list[str]:
+    """The records of a CSV chunk as written, with the replaced cells put in (:mod:`.splice`)."""
+    assert chunk.raw is not None and chunk.batch is not None
+    records: list[str] = chunk.raw.to_pylist()
+    changes: dict[int, dict[int, tuple[str, str]]] = {}
+    for path, edit in edits.columns.items():
+        index = chunk.batch.schema.get_field_index(path)
+        positions = pa.array(edit.changed)
+        old = chunk.batch.column(index).take(positions).to_pylist()
+        new = edit.values.take(positions).to_pylist()
+        for position, before, after in zip(edit.changed.tolist(), old, new):
+            changes.setdefault(position, {})[index] = (before, after)
+    for position, cells in changes.items():
+        try:
+            records[position] = splice(records[position], cells, delimiter)
+        except RecordMismatch:
+            row = chunk.rows[position].as_py()
+            raise SourceError(display, f"row {row}: its text and its cells differ; nothing written") from None
+    return records
 
 
-def csv_rows(batch: pa.RecordBatch, delimiter: str, newline: str) -> str:
-    """The rows of a batch of strings as CSV text, minimal quoting, each row ended by ``newline``."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, quotechar='"', doublequote=True, lineterminator=newline,
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(zip(*(column.to_pylist() for column in batch.columns)))
-    return out.getvalue()
+def _interleave(rows: list[int], texts: list[str], pending: dict[int, str]) -> list[str]:
+    """``texts`` (records ``rows``, ascending) with the pending records that come before the last one put
+    in their places (and taken out of ``pending``)."""
+    if not pending or not rows:
+        return texts
+    before = sorted(row for row in pending if row < rows[-1])
+    if not before:
+        return texts
+    out: list[str] = []
+    at = 0
+    for row, place in zip(before, np.searchsorted(rows, before).tolist()):
+        out += texts[at:place]
+        out.append(pending.pop(row))
+        at = place
+    out += texts[at:]
+    return out
 
 
 def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
-              progress: Progress | None = None) -> None:
-    """A CSV file like the input (delimiter, encoding, header, newlines) with pseudonymised cells."""
+              progress: Progress | None = None, *, names: Rewriter | None = None) -> None:
+    """A CSV file byte for byte like the input but for the replaced values; a row that cannot be parsed
+    (wrong number of fields) is kept as written, the values found in its text replaced. ``names`` replaces
+    the identifiers in the header (column names), the rest of the header kept as written."""
     info = source.info
     encoder = TextEncoder(info.encoding)
-    newline = info.newline
+    delimiter = info.delimiter or ","
     header = raw_header(source)
+    if names is not None:
+        (header,), edits = rewrite_texts([header], names)
+        collect(edits, 0)
     with open_output(out_path, gz=info.compressed) as out:
         out.write(encoder.bom + encoder.encode(header))
         records = 0
+        as_text: dict[int, str] = {}  # rows read as text, rewritten, until the rows around them are written
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
-            assert chunk.batch is not None
-            batch = rebuild_batch(chunk.batch, edits.replacements())
-            text = csv_rows(batch, info.delimiter or ",", newline)
-            if text:
-                # the line end of the previous record, then these records without their last line end
-                out.write(encoder.encode(newline + text[: -len(newline)]))
+            if chunk.text:
+                assert chunk.raw is not None
+                raw = chunk.raw.to_pylist()
+                texts = _text_lines(chunk, edits)  # without their line ends: those are in ``raw``
+                cells = chunk.columns[0].values.to_pylist()
+                as_text.update(zip(chunk.rows.to_pylist(),
+                                   (text + line[len(cell):] for text, line, cell in zip(texts, raw, cells))))
+            else:
+                texts = _interleave(chunk.rows.to_pylist(), csv_records(chunk, edits, delimiter, info.path), as_text)
+                out.write(encoder.encode("".join(texts)))
             records += len(chunk.rows)
             collect(edits, len(chunk.rows))
             if progress is not None:
                 progress(records)
-        if info.final_newline:
-            out.write(encoder.encode(newline))
+        out.write(encoder.encode("".join(as_text[row] for row in sorted(as_text))))
 
 
 # --- JSON lines and text --------------------------------------------------------------------------------------
@@ -247,23 +272,43 @@ class _LineWriter:
         self.out.write(self.encoder.encode((self.newline if self.started else "") + body))
         self.started = True
 
+    def write_piece(self, text: str, first: bool) -> None:
+        """A window of a long line: the first opens a line, the others go on with it."""
+        if first:
+            self.write([text])
+        else:
+            self.out.write(self.encoder.encode(text))
+
     def finish(self, final_newline: bool) -> None:
         if final_newline and self.started:
             self.out.write(self.encoder.encode(self.newline))
 
 
+def _text_lines(chunk: Chunk, edits: ChunkEdits) -> list[str]:
+    """The lines of a text chunk with their spans replaced (a window: its own text, without the lead)."""
+    edit = edits.columns.get(LINE_COLUMN)
+    if edit is None:
+        assert chunk.raw is not None
+        return chunk.raw.to_pylist()
+    lines = edit.values.to_pylist()
+    if chunk.part is not None:
+        return [lines[0][chunk.part.lead :]]
+    return lines
+
+
 def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
                progress: Progress | None = None) -> None:
-    """Text and log lines with their spans replaced, every other character kept."""
+    """Text and log lines with their spans replaced, every other character kept; long lines window by window."""
     info = source.info
     records = 0
     with open_output(out_path, gz=info.compressed) as out:
         lines = _LineWriter(out, info.encoding, info.newline)
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
-            edit = edits.columns.get(LINE_COLUMN)
-            new = edit.values if edit is not None else chunk.raw
-            assert new is not None
-            lines.write(new.to_pylist())
+            new = _text_lines(chunk, edits)
+            if chunk.part is not None:
+                lines.write_piece(new[0], chunk.part.first)
+            else:
+                lines.write(new)
             records += len(chunk.rows)
             collect(edits, len(chunk.rows))
             if progress is not None:
@@ -272,14 +317,14 @@ def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: 
 
 
 class JsonLinesRewriter:
-    """Puts the edits of a JSON lines chunk back into its lines; lines that are not JSON go as text."""
+    """Puts the edits of a JSON lines chunk back into its lines; lines that are not JSON come as text."""
 
-    def __init__(self, rewriter: Rewriter, text_rewriter: Rewriter):
+    def __init__(self, rewriter: Rewriter):
         self.rewriter = rewriter
-        self.text_rewriter = text_rewriter
         self._numbers: dict[tuple[str, str], Any] = {}
 
-    def lines(self, chunk: Chunk, not_json: list[int], collect: Collector) -> list[str]:
+    def lines(self, chunk: Chunk, as_text: dict[int, str], collect: Collector) -> list[str]:
+        """The chunk's lines, rewritten; ``as_text`` holds the rewritten lines that are not JSON (taken out)."""
         assert chunk.raw is not None
         lines: list[str | None] = chunk.raw.to_pylist()
         first = chunk.rows[0].as_py() if len(chunk.rows) else 0
@@ -289,17 +334,8 @@ class JsonLinesRewriter:
             line = lines[record - first]
             assert line is not None
             lines[record - first] = jsonlines.rewrite_line(line, changes, self._convert, entities)
-        if not_json:
-            texts = [lines[row - first] or "" for row in not_json]
-            rows = pa.array(not_json, pa.int64())
-            text_chunk = Chunk(columns=[CellColumn(LINE_COLUMN, pa.array(texts, pa.string()), rows)], rows=rows,
-                               text=True, raw=pa.array(texts, pa.string()))
-            text_edits = self.text_rewriter.edits(text_chunk)
-            collect(text_edits, 0)
-            edit = text_edits.columns.get(LINE_COLUMN)
-            if edit is not None:
-                for row, new in zip(not_json, edit.values.to_pylist()):
-                    lines[row - first] = new
+        for record in [r for r in as_text if first <= r < first + len(lines)]:
+            lines[record - first] = as_text.pop(record)
         return [line or "" for line in lines]
 
     def _convert(self, old: Any, new: str | None, entity: str | None) -> Any:
@@ -349,25 +385,29 @@ def _collect_edit(path: str, edit: ColumnEdit, rows: pa.Array,
 
 def write_jsonl(source: Source, out_path: str, rewriter: Rewriter, text_rewriter: Rewriter, collect: Collector,
                 progress: Progress | None = None) -> None:
-    """JSON lines with their values replaced; untouched lines byte for byte; non-JSON lines as text."""
+    """JSON lines with their values replaced; untouched lines byte for byte; lines that are not JSON (or too
+    long to be parsed) as text lines, by ``text_rewriter``."""
     info = source.info
     records = 0
-    jsonl = JsonLinesRewriter(rewriter, text_rewriter)
-    not_json: list[int] = []
+    jsonl = JsonLinesRewriter(rewriter)
+    as_text: dict[int, str] = {}  # lines that are not JSON, rewritten, until the chunk holding them is written
     with open_output(out_path, gz=info.compressed) as out:
         lines = _LineWriter(out, info.encoding, info.newline)
         for item in source.chunks():
             if isinstance(item, Problem):
-                if "invalid JSON" in item.message and item.row is not None:
-                    not_json.append(item.row)
-                    collect(Problem(item.path, f"{item.message}; pseudonymised as a text line", item.row), 0)
-                else:
-                    collect(item, 0)
+                collect(item, 0)
                 continue
-            first = item.rows[0].as_py() if len(item.rows) else 0
-            mine = [row for row in not_json if first <= row < first + len(item.rows)]
-            not_json = [row for row in not_json if row >= first + len(item.rows)]
-            lines.write(jsonl.lines(item, mine, collect))
+            if item.text:
+                edits = text_rewriter.edits(item)
+                collect(edits, len(item.rows))
+                texts = _text_lines(item, edits)
+                if item.part is not None:
+                    lines.write_piece(texts[0], item.part.first)
+                    records += len(item.rows)
+                else:
+                    as_text.update(zip(item.columns[0].rows.to_pylist(), texts))
+                continue
+            lines.write(jsonl.lines(item, as_text, collect))
             records += len(item.rows)
             if progress is not None:
                 progress(records)

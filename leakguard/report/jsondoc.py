@@ -13,7 +13,8 @@
           "columns": [ {"column", "entity", "findings", "records", "cells", "share", "top_score", "example",
                         "first_rows"}, ... ],
           "errors": [ {"row", "message", "fatal"}, ... ],
-          "errors_omitted": 0
+          "errors_omitted": 0,
+          "cells_not_text": {"photo": 120}
         }
       ],
       "summary": { same fields as the jsonl summary line, without "type" }
@@ -23,7 +24,8 @@
 without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only with ``--show-values``.
 ``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
 column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
-counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``version`` changes only
+counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``cells_not_text`` counts, per
+column, the binary cells that are not UTF-8 text and were not scanned. ``version`` changes only
 when a field changes meaning or disappears.
 """
 
@@ -37,7 +39,7 @@ import pyarrow as pa
 from leakguard import __version__
 from leakguard.report.base import BaseReporter, Stream, write_json
 from leakguard.report.summary import FileSummary, aggregate_dict, finding_dicts
-from leakguard.report.text import clean
+from leakguard.report.text import clean, shown_in_json
 
 DOCUMENT_VERSION = 1
 
@@ -66,7 +68,7 @@ class JsonReporter(BaseReporter):
     def _file(self, file: FileSummary) -> dict[str, object]:
         stats = file.stats
         return {
-            "path": clean(file.path),
+            "path": shown_in_json(file.path, path=True, show_values=self.show_values),
             "records": file.records,
             "bytes": stats.bytes if stats else None,
             "seconds": round(stats.seconds, 3) if stats else None,
@@ -75,6 +77,8 @@ class JsonReporter(BaseReporter):
             "columns": [aggregate_dict(a, with_values=self.show_values) for a in file.sorted_aggregates()],
             "errors": [{"row": p.row, "message": clean(p.message), "fatal": p.fatal} for p in file.problems],
             "errors_omitted": file.problem_count - len(file.problems),
+            "cells_not_text": {shown_in_json(column, show_values=self.show_values): count
+                               for column, count in (stats.cells_not_text.items() if stats else ())},
         }
 
     def _findings(self, path: str) -> Iterator[dict[str, object]]:

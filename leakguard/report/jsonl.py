@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from leakguard.report.base import BaseReporter, dumps
 from leakguard.report.summary import FileSummary, finding_dicts
-from leakguard.report.text import clean
+from leakguard.report.text import clean, shown_in_json
 
 
 class JsonlReporter(BaseReporter):
@@ -37,7 +37,8 @@ class JsonlReporter(BaseReporter):
         self.out.flush()
 
     def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:
-        record = {"type": "error", "path": clean(file.path), "row": row, "message": clean(message), "fatal": fatal}
+        path = shown_in_json(file.path, path=True, show_values=self.show_values)
+        record = {"type": "error", "path": path, "row": row, "message": clean(message), "fatal": fatal}
         self.out.write(dumps(record) + "\n")
         self.out.flush()
 

@@ -27,12 +27,16 @@ How leakguard maps its findings:
   end + 1, in Unicode code points (``run.columnKind``), the unit of Python string offsets;
 * table cells (Parquet, CSV, JSON lines): a ``logicalLocation`` ``column[row]`` (``kind`` ``"value"``) and
   ``properties`` ``{"row", "column"}``, the record index being 0-based as in every leakguard format;
+* findings in names (``row`` -1: the file's path, a column's name, metadata; :mod:`leakguard.detect.names`):
+  a ``logicalLocation`` of kind ``"member"`` naming the place, no region;
 * ``partialFingerprints["leakguardLocation/v1"]``: a SHA-256 of path, column, row, start and entity — the
-  location, nothing derived from the value (a plain hash of a NIR can be reversed by enumeration);
-* ``artifactLocation.uri``: the path as given, ``/``-separated and percent-escaped (a relative reference);
-  an absolute path becomes a ``file://`` URI;
+  location, nothing derived from the value (a plain hash of a NIR can be reversed by enumeration: the path and
+  column enter it masked, in case they hold one);
+* ``artifactLocation.uri``: the path as given, its identifiers masked (unless ``--show-values``),
+  ``/``-separated and percent-escaped (a relative reference); an absolute path becomes a ``file://`` URI;
 * ``invocations[0]``: ``executionSuccessful`` false when a file could not be read; each error is a
-  ``toolExecutionNotification`` (``LG-UNREADABLE-FILE`` level error, ``LG-MALFORMED-RECORD`` level warning).
+  ``toolExecutionNotification`` (``LG-UNREADABLE-FILE`` level error, ``LG-MALFORMED-RECORD`` level warning);
+  binary cells that are not UTF-8 text, and so not scanned, are a ``LG-CELLS-NOT-TEXT`` note per column.
 
 Every finding is one result (GitHub code scanning keeps the first 25,000 results of a run: for a column of
 NIRs, the ``json`` format and its per-column aggregates say more). GitHub places a result without a
@@ -53,9 +57,10 @@ from typing import TextIO
 import pyarrow as pa
 
 from leakguard import __version__
+from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter, Stream, write_json
-from leakguard.report.summary import FileSummary, entity_order, finding_dicts
-from leakguard.report.text import clean
+from leakguard.report.summary import FileSummary, entity_order, finding_dicts, not_text_message
+from leakguard.report.text import clean, shown_in_json
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -152,6 +157,7 @@ HELP_TEXT = (
 NOTIFICATIONS = (
     ("LG-UNREADABLE-FILE", "A file could not be read; it was not scanned."),
     ("LG-MALFORMED-RECORD", "A record could not be parsed; the rest of the file was scanned."),
+    ("LG-CELLS-NOT-TEXT", "Binary cells that are not UTF-8 text were not scanned."),
 )
 
 
@@ -212,7 +218,7 @@ class SarifReporter(BaseReporter):
     def on_close(self) -> None:
         entities = set(RULE_IDS)
         for file in self.summary.files.values():
-            entities.update(entity for _, entity in file.aggregates)
+            entities.update(entity for _, entity, _ in file.aggregates)
         ordered = sorted(entities, key=entity_order)
         self._rule_index = {entity: i for i, entity in enumerate(ordered)}
         self._artifact_index = {path: i for i, path in enumerate(self.summary.files)}
@@ -236,16 +242,22 @@ class SarifReporter(BaseReporter):
         self.out.write("\n")
 
     def _artifact(self, file: FileSummary) -> dict[str, object]:
-        artifact: dict[str, object] = {"location": {"uri": artifact_uri(file.path)}}
+        artifact: dict[str, object] = {"location": {"uri": self._uri(file.path)}}
         if file.stats is not None:
             artifact["length"] = file.stats.bytes
         return artifact
 
-    def _location(self, path: str) -> dict[str, object]:
+    def _uri(self, path: str) -> str:
+        """The path's URI, its identifiers masked (unless values are shown)."""
         uri = self._uris.get(path)
         if uri is None:
-            uri = self._uris[path] = artifact_uri(path)
-        return {"uri": uri, "index": self._artifact_index[path]}
+            named = shown_in_json(path, path=True, show_values=self.show_values)
+            # nothing masked: the path's own bytes (undecodable ones percent-escaped, not as \xNN text)
+            uri = self._uris[path] = artifact_uri(path if named == clean(path) else named)
+        return uri
+
+    def _location(self, path: str) -> dict[str, object]:
+        return {"uri": self._uri(path), "index": self._artifact_index[path]}
 
     def _invocation(self) -> dict[str, object]:
         notifications = []
@@ -263,13 +275,25 @@ class SarifReporter(BaseReporter):
                         "locations": [location],
                     }
                 )
+            for column, count in (file.stats.cells_not_text.items() if file.stats else ()):
+                notifications.append(
+                    {
+                        "level": "note",
+                        "message": {"text": not_text_message(column, count, show_values=self.show_values)},
+                        "descriptor": {"id": NOTIFICATIONS[2][0], "index": 2},
+                        "locations": [{"physicalLocation": {"artifactLocation": self._location(file.path)}}],
+                    }
+                )
         successful = not any(file.fatal for file in self.summary.files.values())
         return {"executionSuccessful": successful, "toolExecutionNotifications": notifications}
 
     def _results(self) -> Iterator[dict[str, object]]:
         tables, self._tables = self._tables, []
         for path, table in tables:
-            for finding in finding_dicts(path, table, with_values=self.show_values):
+            raw_columns = table.column("column").to_pylist()
+            for finding, raw_column in zip(finding_dicts(path, table, with_values=self.show_values), raw_columns,
+                                           strict=True):
+                finding["raw_column"] = raw_column
                 yield self._result(path, finding)
 
     def _result(self, path: str, finding: dict) -> dict[str, object]:
@@ -278,7 +302,10 @@ class SarifReporter(BaseReporter):
         entity, score, preview = finding["entity"], finding["score"], finding["preview"]
         physical: dict[str, object] = {"artifactLocation": self._location(path)}
         location: dict[str, object] = {"physicalLocation": physical}
-        if column is None:
+        if row < 0:  # in a name: the file's path, a column's name, metadata (leakguard.detect.names)
+            location["logicalLocations"] = [{"name": column, "fullyQualifiedName": column, "kind": "member"}]
+            where = describe(column)
+        elif column is None:
             physical["region"] = {"startLine": row + 1, "startColumn": start + 1, "endColumn": end + 1}
             where = f"line {row + 1}"
         else:
@@ -293,7 +320,9 @@ class SarifReporter(BaseReporter):
             "level": rule_level(entity),
             "message": {"text": f"{entity} in {where}: {preview} (score {score:.2f})"},
             "locations": [location],
-            "partialFingerprints": {FINGERPRINT: fingerprint(path, column, row, start, entity)},
+            "partialFingerprints": {FINGERPRINT: fingerprint(shown_in_json(path, path=True),
+                                                             shown_in_json(finding["raw_column"]), row, start,
+                                                             entity)},
             "rank": round(max(0.0, min(1.0, score)) * 100, 1),
             "properties": properties,
         }

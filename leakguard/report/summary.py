@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.findings import ENTITIES
-from leakguard.report.text import clean
+from leakguard.report.text import shown_in_json
 
 #: How many of the first record indices each aggregate keeps (table: line numbers of text files).
 FIRST_ROWS = 5
@@ -43,14 +43,16 @@ MAX_PROBLEMS_KEPT = 1000
 class FileStats:
     """What the scan driver measured on one file.
 
-    ``cells_by_column`` counts the non-null cells of each logical column (dotted paths for nested data); a
-    text or log file has the single key ``None`` (its lines).
+    ``cells_by_column`` counts the non-null cells scanned in each logical column (dotted paths for nested
+    data); a text or log file has the single key ``None`` (its lines). ``cells_not_text`` counts, per column,
+    the binary cells that are not UTF-8 text and were not scanned (:mod:`leakguard.sources.celltext`).
     """
 
     records: int = 0
     cells_by_column: dict[str | None, int] = field(default_factory=dict)
     bytes: int = 0
     seconds: float = 0.0
+    cells_not_text: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,15 @@ class RowSet:
 
 @dataclass
 class Aggregate:
-    """The findings of one entity in one column of one file (``column`` None: the lines of a text file)."""
+    """The findings of one entity in one column of one file (``column`` None: the lines of a text file).
+
+    ``in_name``: the findings are in a name (``row`` -1: the file's path, the column's name, metadata;
+    :mod:`leakguard.detect.names`), not in records: they count as findings, never as records.
+    """
 
     column: str | None
     entity: str
+    in_name: bool = False
     findings: int = 0
     rows: RowSet = field(default_factory=RowSet)
     top_score: float = 0.0
@@ -120,8 +127,8 @@ class Aggregate:
 
     @property
     def share(self) -> float | None:
-        """records / non-null cells of the column; None when the cell count is unknown or zero."""
-        if not self.cells:
+        """records / non-null cells of the column; None when the cell count is unknown or zero, or in a name."""
+        if not self.cells or self.in_name:
             return None
         return self.records / self.cells
 
@@ -134,7 +141,8 @@ class FileSummary:
     stats: FileStats | None = None
     done: bool = False
     findings: int = 0
-    aggregates: dict[tuple[str | None, str], Aggregate] = field(default_factory=dict)
+    #: by (column, entity, in a name)
+    aggregates: dict[tuple[str | None, str, bool], Aggregate] = field(default_factory=dict)
     #: distinct records per entity, all columns together
     entity_rows: dict[str, RowSet] = field(default_factory=dict)
     #: distinct records with any finding
@@ -152,14 +160,15 @@ class FileSummary:
         """Whether the findings are of text lines (null column) rather than of cells."""
         if self.stats is not None and self.stats.cells_by_column:
             return list(self.stats.cells_by_column) == [None]
-        return bool(self.aggregates) and all(column is None for column, _ in self.aggregates)
+        return bool(self.aggregates) and all(column is None for column, _, _ in self.aggregates)
 
     def sorted_aggregates(self) -> list[Aggregate]:
         """Aggregates grouped by column in the order the columns were met, then by entity name order."""
         order: dict[str | None, int] = {}
-        for column, _ in self.aggregates:
+        for column, _, _ in self.aggregates:
             order.setdefault(column, len(order))
-        return sorted(self.aggregates.values(), key=lambda a: (order[a.column], entity_order(a.entity)))
+        return sorted(self.aggregates.values(),
+                      key=lambda a: (order[a.column], a.in_name, entity_order(a.entity)))
 
     def add(self, findings: pa.Table, *, with_values: bool) -> None:
         """Fold one findings table (one call of ``Reporter.findings``) into the aggregates."""
@@ -167,21 +176,26 @@ class FileSummary:
             return
         self.findings += findings.num_rows
         all_rows = findings.column("row").to_numpy()
-        self.any_rows.add(all_rows)
+        self.any_rows.add(all_rows[all_rows >= 0])  # row -1: a name, not a record
+        in_name = pc.less(findings.column("row"), 0)
+        findings = findings.append_column("\x00in_name", in_name)
         columns = findings.column("column")
         entities = findings.column("entity")
-        keys = findings.select(["column", "entity"]).group_by(["column", "entity"], use_threads=False)
-        keys = keys.aggregate([])
-        for column, entity in zip(keys["column"].to_pylist(), keys["entity"].to_pylist(), strict=True):
+        keys = findings.select(["column", "entity", "\x00in_name"]).group_by(
+            ["column", "entity", "\x00in_name"], use_threads=False).aggregate([])
+        for column, entity, name in zip(keys["column"].to_pylist(), keys["entity"].to_pylist(),
+                                        keys["\x00in_name"].to_pylist(), strict=True):
             in_column = pc.is_null(columns) if column is None else pc.fill_null(pc.equal(columns, column), False)
-            part = findings.filter(pc.and_(in_column, pc.equal(entities, entity)))
-            aggregate = self.aggregates.get((column, entity))
+            part = findings.filter(pc.and_(pc.and_(in_column, pc.equal(entities, entity)),
+                                           pc.equal(findings.column("\x00in_name"), name)))
+            aggregate = self.aggregates.get((column, entity, name))
             if aggregate is None:
-                aggregate = self.aggregates[column, entity] = Aggregate(column, entity)
+                aggregate = self.aggregates[column, entity, name] = Aggregate(column, entity, name)
             rows = part.column("row").to_numpy()
             aggregate.findings += part.num_rows
-            aggregate.rows.add(rows)
-            self.entity_rows.setdefault(entity, RowSet()).add(rows)
+            if not name:
+                aggregate.rows.add(rows)
+                self.entity_rows.setdefault(entity, RowSet()).add(rows)
             top = pc.max(part.column("score")).as_py()
             if not aggregate.example or top > aggregate.top_score:
                 best = pc.index(part.column("score"), top).as_py()
@@ -289,6 +303,7 @@ class ScanSummary:
             "errors": sum(s.problem_count for s in files),
             "records": sum(s.records for s in files),
             "bytes": sum(s.stats.bytes for s in files if s.stats),
+            "cells_not_text": sum(sum(s.stats.cells_not_text.values()) for s in files if s.stats),
             "seconds": round(self.elapsed(), 3),
             "by_entity": {entity: by_entity[entity] for entity in sorted(by_entity, key=entity_order)},
         }
@@ -300,11 +315,18 @@ class ScanSummary:
         return time.perf_counter() - self._started
 
 
+def not_text_message(column: str, count: int, *, show_values: bool = False) -> str:
+    """What the reports say about the binary cells of a column that are not UTF-8 text."""
+    name = shown_in_json(column, show_values=show_values)
+    return f"column {name}: {count:,} binary cell{'' if count == 1 else 's'} not UTF-8 text, not scanned"
+
+
 def aggregate_dict(aggregate: Aggregate, *, with_values: bool) -> dict[str, object]:
     """The JSON form of an aggregate (``json`` format, ``columns`` of each file)."""
     share = aggregate.share
     out: dict[str, object] = {
-        "column": aggregate.column,
+        "column": shown_in_json(aggregate.column, show_values=with_values),
+        "in_name": aggregate.in_name,
         "entity": aggregate.entity,
         "findings": aggregate.findings,
         "records": aggregate.records,
@@ -320,11 +342,19 @@ def aggregate_dict(aggregate: Aggregate, *, with_values: bool) -> dict[str, obje
 
 
 def finding_dicts(path: str, findings: pa.Table, *, with_values: bool) -> Iterable[dict[str, object]]:
-    """The contract fields of each finding as a dict (``path`` first), ``value`` only when asked for."""
+    """The contract fields of each finding as a dict (``path`` first), ``value`` only when asked for; the path
+    and column names with their identifiers masked unless values are asked for."""
     names = ["row", "column", "start", "end", "entity", "score", "preview"]
     if with_values and "value" in findings.column_names:
         names.append("value")
-    path = clean(path)
+    path = shown_in_json(path, path=True, show_values=with_values)
+    columns = {}  # each column name masked once
     for batch in findings.select(names).to_batches(max_chunksize=4096):
         for item in batch.to_pylist():
+            column = item["column"]
+            if column is not None:
+                shown = columns.get(column)
+                if shown is None:
+                    shown = columns[column] = shown_in_json(column, show_values=with_values)
+                item["column"] = shown
             yield {"path": path, **item}

@@ -20,13 +20,17 @@ One block per file that has findings or errors, printed when the file is done, t
     errors
       exports/locked.csv: cannot read exports/locked.csv: permission denied
 
-    4 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
+    3 files scanned, 2 with findings, 2 errors, 1 unreadable, 54,010 records, 0.1 s
+
+A name that holds an identifier (the file's path, a column's name, Parquet metadata) is a row of its own,
+``(the file name)``, ``(the name of column …)``, with ``name`` for records.
 
 ``records`` counts distinct records (rows, lines) holding the entity in the column; ``share`` divides it by
 the non-null cells of the column; ``score`` is the highest score; ``example`` the masked preview of the
 best-scored finding (the raw value only with ``--show-values``). Text and log files show ``(lines)`` as
 their column and the first line numbers, 1-based as in an editor (``row`` is 0-based in the machine formats).
-Files without findings or errors are only counted. Unreadable files are listed under "errors" at the end.
+Files without findings, errors or notes (binary cells that are not UTF-8 text, not scanned) are only counted.
+Unreadable files are listed under "errors" at the end.
 
 Written with rich: colours only when ``out`` is a terminal, 100 columns wide otherwise; every name taken
 from the data or the file system is printed as plain text with control characters escaped.
@@ -41,9 +45,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter
-from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary
-from leakguard.report.text import printable
+from leakguard.report.summary import FIRST_ROWS, Aggregate, FileSummary, not_text_message
+from leakguard.report.text import printable, shown
 
 #: Width of the table when ``out`` is not a terminal.
 DEFAULT_WIDTH = 100
@@ -97,14 +102,14 @@ class TableReporter(BaseReporter):
         self._printed: set[str] = set()
 
     def on_file_done(self, file: FileSummary) -> None:
-        if file.findings or file.problem_count:
+        if file.findings or file.problem_count or _not_text(file):
             self._print_file(file)
             self._printed.add(file.path)
 
     def on_close(self) -> None:
         pending = [f for f in self.summary.files.values() if f.path not in self._printed]
         for file in pending:
-            if file.findings or (file.problem_count and not file.fatal):
+            if file.findings or (file.problem_count and not file.fatal) or _not_text(file):
                 self._print_file(file)
         unreadable = [f for f in pending if f.fatal and not f.findings]
         if unreadable:
@@ -112,15 +117,23 @@ class TableReporter(BaseReporter):
             for file in unreadable:
                 for problem in file.problems:
                     line = Text("  ")
-                    line.append(printable(file.path), style="bold")
+                    line.append(self._path(file.path), style="bold")
                     line.append(": " + printable(problem.message))
                     self.console.print(line)
             self.console.print()
         totals = self.summary.totals()
+        read = totals["files"] - totals["files_unreadable"]
         if not totals["findings"]:
-            self.console.print(Text("No personal data found.", style="green"))
+            # "No personal data found" only about what was read: a missing or unreadable path is no all-clear
+            if read == 0:
+                self.console.print(Text("Nothing scanned.", style="yellow"))
+            elif totals["errors"]:
+                self.console.print(Text("No personal data found in what could be read; see the errors above.",
+                                        style="yellow"))
+            else:
+                self.console.print(Text("No personal data found.", style="green"))
         parts = [
-            _plural(totals["files"], "file") + " scanned",
+            _plural(read, "file") + " scanned",
             f"{totals['files_with_findings']:,} with findings",
             _plural(totals["errors"], "error"),
             _plural(totals["records"], "record"),
@@ -135,17 +148,21 @@ class TableReporter(BaseReporter):
     def _print_file(self, file: FileSummary) -> None:
         text = file.text
         unit = "line" if text else "record"
-        header = Text(printable(file.path), style="bold")
+        header = Text(self._path(file.path), style="bold")
         if file.stats is not None:
             stats = file.stats
             header.append(
-                f"  {_plural(stats.records, unit)} · {format_bytes(stats.bytes)} · {stats.seconds:.1f} s",
+                f"  {_plural(stats.records, unit)}{f' · {format_bytes(stats.bytes)}' if stats.bytes else ''}"  # tables
+                f" · {stats.seconds:.1f} s",  # of databases have no size
                 style="dim",
             )
         self.console.print(header)
         if file.aggregates:
             self.console.print(self._table(file.sorted_aggregates(), unit + "s"))
         self._print_problems(file)
+        for column, count in _not_text(file).items():
+            message = not_text_message(column, count, show_values=self.show_values)
+            self.console.print(Text(f"  note: {printable(message)}", style="dim"))
         self.console.print()
 
     def _table(self, aggregates: list[Aggregate], unit: str) -> Table:
@@ -161,16 +178,21 @@ class TableReporter(BaseReporter):
             table.add_row(
                 self._column_cell(aggregate),
                 Text(printable(aggregate.entity), style="cyan"),
-                f"{aggregate.records:,}",
-                format_share(aggregate.share),
+                "name" if aggregate.in_name else f"{aggregate.records:,}",
+                "-" if aggregate.in_name else format_share(aggregate.share),
                 f"{aggregate.top_score:.2f}",
                 Text(printable(self._example(aggregate)), overflow="ellipsis", no_wrap=True),
             )
         return table
 
+    def _path(self, path: str) -> str:
+        return shown(path, path=True, show_values=self.show_values)
+
     def _column_cell(self, aggregate: Aggregate) -> Text:
+        if aggregate.in_name:
+            return Text(f"({describe(shown(aggregate.column or '', show_values=self.show_values))})")
         if aggregate.column is not None:
-            return Text(printable(aggregate.column))
+            return Text(shown(aggregate.column, show_values=self.show_values))
         cell = Text("(lines)")
         lines = ", ".join(str(row + 1) for row in aggregate.rows.first)
         more = "…" if aggregate.records > FIRST_ROWS else ""
@@ -193,6 +215,10 @@ class TableReporter(BaseReporter):
             shown += 1
         if file.problem_count > shown:
             self.console.print(Text(f"  … and {file.problem_count - shown:,} more errors", style="yellow"))
+
+
+def _not_text(file: FileSummary) -> dict[str, int]:
+    return file.stats.cells_not_text if file.stats is not None else {}
 
 
 def _is_terminal(out: TextIO) -> bool:

@@ -1,4 +1,5 @@
-"""Files as streams of cells: Parquet, CSV/TSV, JSON lines, text and logs, gzip-compressed or not.
+"""Files and databases as streams of cells: Parquet, CSV/TSV, JSON lines, text and logs (gzip-compressed or
+not), and containers of tables: PostgreSQL, SQLite and DuckDB databases, SQL dumps, Excel/ODS workbooks.
 
 :func:`open_source` looks at a file's first bytes (:mod:`~leakguard.sources.sniff`: magic bytes, encoding,
 delimiter; the extension only breaks ties) and returns a :class:`Source` whose ``chunks()`` stream
@@ -19,6 +20,14 @@ read at all raises :class:`SourceError`, one line for the user::
         except SourceError as error:
             print(error)                     # "photo.png: binary file, ...; skipped"
 
+A container (a database URI such as ``postgresql://host/db``, ``sqlite:///app.db``, or a SQLite/DuckDB file,
+a ``.sql`` dump, a workbook) opens as a :class:`Container` whose ``tables()`` are sources named
+``CONTAINER#TABLE`` (:mod:`~leakguard.sources.containers`)::
+
+    with open_source("postgresql://reader@db.example/crm") as database:
+        for table in database.tables(["public.benef*"]):
+            ...                              # a Source, or a SourceError ("no table matches ...")
+
 In-memory tables use the same flattening: :func:`table_to_columns`, :func:`flatten_batch`, and
 :func:`rebuild_batch` to put replaced leaves back into a (nested) batch.
 """
@@ -28,6 +37,7 @@ from __future__ import annotations
 import os
 
 from leakguard.sources.base import CellColumn, Chunk, Problem, Source, SourceError, SourceInfo
+from leakguard.sources.containers import Container, TablePath, iter_tables, open_container
 from leakguard.sources.delimited import CsvSource
 from leakguard.sources.files import iter_files
 from leakguard.sources.flatten import flatten_batch, rebuild_batch, record_indices, table_to_columns
@@ -38,12 +48,15 @@ from leakguard.sources.sniff import sniff_file
 __all__ = [
     "CellColumn",
     "Chunk",
+    "Container",
     "Problem",
     "Source",
     "SourceError",
     "SourceInfo",
+    "TablePath",
     "flatten_batch",
     "iter_files",
+    "iter_tables",
     "open_source",
     "rebuild_batch",
     "record_indices",
@@ -58,13 +71,20 @@ _READERS: dict[str, type[Source]] = {
 }
 
 
-def open_source(path: str | os.PathLike[str], *, batch_rows: int = 65_536, display_path: str | None = None) -> Source:
+def open_source(path: str | os.PathLike[str], *, batch_rows: int = 65_536,
+                display_path: str | None = None) -> Source | Container:
     """Open ``path``, detecting its format; ``display_path`` is the name used in info and messages.
 
-    Raises :class:`SourceError` for a file that cannot be read: missing, a directory, unreadable, empty,
-    binary, corrupt or truncated.
+    A database URI or a file of several tables gives a :class:`Container`; a :class:`TablePath` (from
+    :func:`iter_tables`) gives the source of its table. Raises :class:`SourceError` for a file that cannot be
+    read: missing, a directory, unreadable, empty, binary, corrupt or truncated.
     """
+    if isinstance(path, TablePath):
+        return path.source
     fs_path = os.fspath(path)
+    container = open_container(fs_path, batch_rows=batch_rows, display_path=display_path)
+    if container is not None:
+        return container
     display = display_path if display_path is not None else fs_path
     info = sniff_file(fs_path, display)
     return _READERS[info.format](fs_path, info, batch_rows)

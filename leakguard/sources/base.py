@@ -21,7 +21,8 @@ from typing import Literal
 
 import pyarrow as pa
 
-Format = Literal["parquet", "csv", "jsonl", "text"]
+#: ``sql``: a table of a SQL dump; ``database``: a database table; ``workbook``: a sheet.
+Format = Literal["parquet", "csv", "jsonl", "text", "sql", "database", "workbook"]
 
 
 class SourceError(Exception):
@@ -36,11 +37,17 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """A recoverable fault inside a file: ``row`` is the 0-based record (line) index where known."""
+    """A recoverable fault inside a file: ``row`` is the 0-based record (line) index where known.
+
+    ``as_text`` marks a record that could not be parsed (a CSV row with the wrong number of fields, a line
+    that is not JSON or too long to be parsed): it is still read, as one text line, and writers keep it as
+    written but for the values replaced in it.
+    """
 
     path: str
     message: str
     row: int | None = None
+    as_text: bool = False
 
 
 @dataclass
@@ -56,6 +63,20 @@ class CellColumn:
     rows: pa.Array
 
 
+@dataclass(frozen=True)
+class LinePart:
+    """Where the one cell of a window of a long line sits (:mod:`leakguard.sources.windows`).
+
+    The cell holds ``lead`` characters of context (the end of the window before), then the window's own
+    text, which starts at character ``offset`` of the line. Findings in the lead belong to the window before.
+    """
+
+    offset: int
+    lead: int
+    first: bool
+    last: bool
+
+
 @dataclass
 class Chunk:
     """A bounded group of consecutive records of one file."""
@@ -65,10 +86,15 @@ class Chunk:
     rows: pa.Array
     #: lines of a text/log file (one column, ``line``): findings get a null column
     text: bool = False
-    #: the original line of each record, for JSON lines and text (writers keep untouched lines byte-identical)
+    #: the original line of each record, for JSON lines and text (writers keep untouched lines byte-identical);
+    #: for CSV, each record exactly as written, its line end and the blank lines after it included
     raw: pa.Array | None = None
     #: the original, unflattened batch, for Parquet and CSV (writers rebuild it)
     batch: pa.RecordBatch | None = None
+    #: set on the windows of a line too long to be one record; ``rows`` is empty but on its first window
+    part: LinePart | None = None
+    #: text lines: what the lines above each one say (section header, previous line; see linecontext)
+    context: pa.Array | None = None
 
 
 @dataclass

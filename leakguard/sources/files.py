@@ -1,10 +1,18 @@
 """The files behind the paths a user gives: files as they are, directories walked.
 
 Directories are walked recursively in sorted order (names compared as strings, each directory's entries in
-turn), skipping hidden directories (``.git``, ``.venv``, ...) and not following symbolic links to
-directories, so that a link loop cannot hang a scan. Hidden files are kept: ``.env`` files leak too. A path
-that does not exist, or a directory that cannot be listed, is reported as a :class:`SourceError` in the
-stream, and the other paths are still given.
+turn), not following symbolic links to directories, so that a link loop cannot hang a scan. Hidden files and
+directories are walked like the others: ``.env`` files and ``exports/.backup/`` copies are where leaks sit;
+a project that wants one left alone says so with ``exclude`` in its configuration. Only the internals of
+version control systems (:data:`VCS_DIRECTORIES`: ``.git``, ``.hg``, ``.svn``, ``.bzr``) are skipped: they
+hold the repository's history in their own compressed formats (git objects are zlib streams, not files
+leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
+scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
+a :class:`SourceError` in the stream, and the other paths are still given. What is not a regular file (a
+named pipe, a socket, a device) is never opened, since reading it could wait for ever: a walk gives a
+``SourceError`` "not a regular file (a named pipe); not read" instead, and readers refuse such a path given
+by name (:func:`special_kind`). Database URIs (``postgresql://…``, ``sqlite:…``, ``duckdb:…``) are given as
+they are (:mod:`leakguard.sources.containers` reads them).
 """
 
 from __future__ import annotations
@@ -13,13 +21,20 @@ import os
 from collections.abc import Iterable, Iterator
 
 from leakguard.sources.base import SourceError
+from leakguard.sources.containers import uri_kind
+from leakguard.sources.special import special_kind
+
+#: Directories never walked into: the internals of version control systems (see the module docstring).
+VCS_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".bzr"})
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | SourceError]:
     """Every file under ``paths`` (files and directories), or a SourceError for a path that cannot be walked."""
     for given in paths:
         path = os.fspath(given)
-        if os.path.isdir(path):
+        if uri_kind(path) is not None:
+            yield path
+        elif os.path.isdir(path):
             yield from _walk(path)
         elif os.path.lexists(path):
             yield path
@@ -43,7 +58,8 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
         except OSError:
             is_dir = False
         if is_dir:
-            if not entry.name.startswith("."):
+            if entry.name not in VCS_DIRECTORIES:
                 yield from _walk(entry.path)
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
-            yield entry.path
+            kind = special_kind(entry.path)
+            yield entry.path if kind is None else SourceError(entry.path, f"not a regular file ({kind})", "not read")

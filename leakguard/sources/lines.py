@@ -5,15 +5,18 @@ Both are read in blocks of whole lines (:func:`~leakguard.sources.streams.line_b
 their terminator; ``info.newline`` says which terminator the file uses (``\\n`` or ``\\r\\n``, from its first
 line: in a ``\\r\\n`` file a line's trailing ``\\r`` is removed) and ``info.final_newline`` whether the last
 line has one. ``Chunk.raw`` holds every line of the chunk, in order, so that a writer can copy untouched lines
-byte for byte; a line longer than :data:`~leakguard.sources.streams.MAX_LINE_BYTES` is skipped with a
-:class:`Problem` and appears in no chunk.
+byte for byte. No line is ever left out: a line longer than :data:`~leakguard.sources.streams.MAX_LINE_BYTES`
+comes as text windows (:mod:`leakguard.sources.windows`), one chunk each.
 
 JSON lines (https://jsonlines.org/, https://github.com/ndjson/ndjson-spec): each non-blank line is one JSON
 value, parsed with the standard library. Nested objects are flattened to dotted paths (``beneficiary.nir``),
 arrays to positions (``phones.0``); a top-level scalar is the column ``$``. Every leaf is text, as written:
 numbers keep their JSON text (``185057800608491``, ``1.50``), ``true``/``false`` stay words, ``null`` is a
 null. A column holds only the records where its path exists. A malformed line gives a
-``Problem(path, "line N: invalid JSON (...)", N - 1)`` and the rest of the file is read. (pyarrow's JSON
+``Problem(path, "line N: invalid JSON (...); scanned as text", N - 1, as_text=True)`` and is still scanned,
+as a text line: a text chunk of the chunk's malformed lines comes before the chunk (whose ``rows`` and
+``raw`` hold them, so the text chunk's ``rows`` is empty); a line too long to be parsed is read as text
+windows. The rest of the file is read. (pyarrow's JSON
 reader was not used: it types numbers, so ``0612...`` or ``1.50`` would not stay as written, and one bad line
 fails a whole block.)
 
@@ -30,9 +33,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.sources.base import CellColumn, Chunk, Problem, Source
+from leakguard.sources import streams
+from leakguard.sources.base import CellColumn, Chunk, LinePart, Problem, Source
 from leakguard.sources.flatten import record_indices
+from leakguard.sources.linecontext import LineContext
 from leakguard.sources.streams import LineBlock, LineEnd, Utf8Stream, fallback_problem, line_blocks, open_bytes
+from leakguard.sources.windows import LinePiece
 
 #: JSON numbers (and NaN/Infinity) are kept as their text
 _DECODER = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
@@ -54,15 +60,27 @@ class _LineSource(Source):
     def _lines(self, block: LineBlock) -> pa.Array | list[str]:
         raise NotImplementedError
 
+    def _long_line(self, piece: LinePiece) -> Iterator[Problem]:
+        """What to say when a long line starts (JSON lines: it is not parsed)."""
+        return iter(())
+
     def chunks(self) -> Iterator[Chunk | Problem]:
         raw, _ = open_bytes(self.path, self.info.path)
         stream = Utf8Stream(raw, self.info.encoding)
+        offset = 0  # characters of the long line before the current piece
         try:
             for item in line_blocks(stream, self.info.path):
                 if isinstance(item, LineBlock):
                     lines = self._lines(item)
                     for start in range(0, item.count, self.batch_rows):
                         yield from self._chunks_of(lines[start : start + self.batch_rows], item.first_line + start)
+                elif isinstance(item, LinePiece):
+                    if item.first:
+                        offset = 0
+                        yield from self._long_line(item)
+                    chunk = self._window(item, offset)
+                    offset += len(chunk.raw[0].as_py())  # type: ignore[index]
+                    yield chunk
                 elif isinstance(item, LineEnd):
                     self.info.final_newline = item.final_newline
                     self.info.extra.pop("final_newline_known", None)
@@ -76,15 +94,36 @@ class _LineSource(Source):
             stream.close()
 
 
+    def _window(self, piece: LinePiece, offset: int) -> Chunk:
+        """The text chunk of one piece of a long line: the lead for context, then the piece."""
+        lead = piece.lead.decode("utf-8")
+        own = piece.data.decode("utf-8")
+        if piece.last and self.info.newline == "\r\n" and own.endswith("\r"):
+            own = own[:-1]
+        rows = pa.array([piece.line], pa.int64())
+        return Chunk(
+            columns=[CellColumn(LINE_COLUMN, pa.array([lead + own], pa.string()), rows)],
+            rows=rows if piece.first else pa.array([], pa.int64()),
+            text=True,
+            raw=pa.array([own], pa.string()),
+            part=LinePart(offset=offset, lead=len(lead), first=piece.first, last=piece.last),
+        )
+
+
 class TextSource(_LineSource):
     """Text and log files: one record per line, in the column ``line``."""
+
+    def chunks(self) -> Iterator[Chunk | Problem]:
+        self._context = LineContext()
+        yield from super().chunks()
 
     def _lines(self, block: LineBlock) -> pa.Array:
         return split_lines(block.data, strip_cr=self.info.newline == "\r\n")
 
     def _chunks_of(self, lines: pa.Array, first_line: int) -> Iterator[Chunk]:
         rows = record_indices(first_line, len(lines))
-        yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines)
+        yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines,
+                    context=self._context.of(lines))
 
 
 def split_lines(data: bytes, strip_cr: bool) -> pa.Array:
@@ -110,9 +149,14 @@ class JsonLinesSource(_LineSource):
             lines = [line[:-1] if line.endswith("\r") else line for line in lines]
         return lines
 
+    def _long_line(self, piece: LinePiece) -> Iterator[Problem]:
+        yield Problem(self.info.path, f"line {piece.line + 1}: longer than {_size(streams.MAX_LINE_BYTES)}: "
+                      "not parsed as JSON, scanned as text", piece.line, as_text=True)
+
     def _chunks_of(self, lines: list[str], first_line: int) -> Iterator[Chunk | Problem]:
         columns: _Columns = {}
         problems: list[Problem] = []
+        not_json: list[int] = []
         decode = _DECODER.decode
         for row, line in enumerate(lines, start=first_line):
             if not line or line.isspace():
@@ -120,18 +164,24 @@ class JsonLinesSource(_LineSource):
             try:
                 value = decode(line)
             except json.JSONDecodeError as error:
-                problems.append(
-                    Problem(self.info.path, f"line {row + 1}: invalid JSON ({error.msg}, column {error.colno})", row)
-                )
-                continue
+                reason = f"{error.msg}, column {error.colno}"
             except RecursionError:
-                problems.append(Problem(self.info.path, f"line {row + 1}: invalid JSON (nested too deeply)", row))
-                continue
-            if type(value) is dict or type(value) is list:
-                _leaves(value, "", row, columns)
+                reason = "nested too deeply"
             else:
-                _add(columns, SCALAR_COLUMN, row, value if isinstance(value, str) else _WORDS[value])
+                if type(value) is dict or type(value) is list:
+                    _leaves(value, "", row, columns)
+                else:
+                    _add(columns, SCALAR_COLUMN, row, value if isinstance(value, str) else _WORDS[value])
+                continue
+            problems.append(Problem(self.info.path, f"line {row + 1}: invalid JSON ({reason}); scanned as text",
+                                    row, as_text=True))
+            not_json.append(row)
         yield from problems
+        if not_json:
+            # lines that are not JSON are still scanned, as text lines (their records are the chunk below)
+            texts = _strings([lines[row - first_line] for row in not_json])
+            yield Chunk(columns=[CellColumn(LINE_COLUMN, texts, pa.array(not_json, pa.int64()))],
+                        rows=pa.array([], pa.int64()), text=True, raw=texts)
         rows = record_indices(first_line, len(lines))
         yield Chunk(
             columns=[
@@ -141,6 +191,10 @@ class JsonLinesSource(_LineSource):
             rows=rows,
             raw=_strings(lines),
         )
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count} bytes"
 
 
 def _add(columns: _Columns, path: str, row: int, value: str | None) -> None:

@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 from leakguard.sources.base import SourceError, SourceInfo
+from leakguard.sources.special import special_kind
 from leakguard.sources.streams import (
     GZIP_MAGIC,
     SAMPLE_BYTES,
@@ -160,6 +161,9 @@ def sniff_file(path: str, display: str) -> SourceInfo:
     """Look at the first bytes of ``path`` and say what it is; raise :class:`SourceError` when unreadable."""
     if os.path.isdir(path):
         raise SourceError(display, "is a directory, not a file")
+    kind = special_kind(path)
+    if kind is not None:  # opening a named pipe waits for a writer, reading a device may never end
+        raise SourceError(display, f"not a regular file ({kind})", "not read")
     stream, compressed = open_bytes(path, display)
     try:
         sample = stream.read_full(SAMPLE_BYTES + 1)

@@ -10,8 +10,8 @@ on files larger than RAM.
   block by block), UTF-8 with a byte-order mark (the mark is dropped), or cp1252 (Windows-1252, what Excel
   writes on a French Windows). Bytes that are not valid UTF-8 in a file detected as UTF-8 are read as cp1252
   rather than failing: exports concatenated from two systems do that. It feeds ``pyarrow.csv`` directly.
-* :func:`line_blocks` cuts that stream into blocks of whole lines, numbering them, and skips a line longer than
-  :data:`MAX_LINE_BYTES` with a :class:`Problem` (its content is never held whole in memory).
+* :func:`line_blocks` cuts that stream into blocks of whole lines, numbering them; a line longer than
+  :data:`MAX_LINE_BYTES` comes in pieces (:mod:`leakguard.sources.windows`), never held whole in memory.
 """
 
 from __future__ import annotations
@@ -21,15 +21,18 @@ import gzip
 import io
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import numpy as np
+
 from leakguard.sources.base import Problem, SourceError
+from leakguard.sources.windows import LinePiece, LongLine
 
 #: Size of one read from the file.
 BLOCK_BYTES = 4 * 1024 * 1024
-#: Lines (text, JSON lines) and CSV records longer than this are not read (a Problem, or SourceError for CSV).
+#: Lines (text, JSON lines) longer than this are read in pieces (:mod:`leakguard.sources.windows`).
 MAX_LINE_BYTES = 16 * 1024 * 1024
 #: How much of the start of a file the sniffer looks at (encoding, delimiter, format).
 SAMPLE_BYTES = 1024 * 1024
@@ -241,55 +244,66 @@ class LineEnd:
     final_newline: bool
 
 
-def _size(count: int) -> str:
-    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count} bytes"
+def line_blocks(stream: Utf8Stream, display: str) -> Iterator[LineBlock | LinePiece | Problem | LineEnd]:
+    """Cut ``stream`` into blocks of whole lines; a line over :data:`MAX_LINE_BYTES` comes in pieces.
 
-
-def line_blocks(stream: Utf8Stream, display: str) -> Iterator[LineBlock | Problem | LineEnd]:
-    """Cut ``stream`` into blocks of whole lines; a line over :data:`MAX_LINE_BYTES` is skipped with a Problem.
-
-    Line numbers are 0-based and count every line (blank ones too, and the skipped ones). The last line gets
-    a ``\\n`` added when the file has none; the final :class:`LineEnd` says which.
+    Line numbers are 0-based and count every line (blank ones too). A line longer than the cap is given as
+    :class:`~leakguard.sources.windows.LinePiece` objects cut at separators
+    (:class:`~leakguard.sources.windows.LongLine`), never held whole. The last line gets a ``\\n`` added when
+    the file has none; the final :class:`LineEnd` says which.
     """
     carry = b""
     line = 0
-    skipping = False
+    long: LongLine | None = None  # the long line being cut, if any
     ended_with_newline = True
     while True:
         block = stream.read(BLOCK_BYTES)
         if not block:
             break
         ended_with_newline = block.endswith(b"\n")
-        if skipping:
-            cut = block.find(b"\n")
-            if cut < 0:
-                continue
-            block, skipping = block[cut + 1 :], False
         data = carry + block if carry else block
-        last = data.rfind(b"\n")
-        if last < 0:
-            if len(data) > MAX_LINE_BYTES:
-                yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
-                line, carry, skipping = line + 1, b"", True
-            else:
-                carry = data
-            continue
-        first = data.find(b"\n")
-        if first > MAX_LINE_BYTES:  # the line begun in the carry ends too far
-            yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
-            line += 1
-            data, last = data[first + 1 :], last - first - 1
-        carry = data[last + 1 :]
-        if last >= 0:
-            count = data.count(b"\n", 0, last + 1)
-            yield LineBlock(data if not carry else data[: last + 1], line, count)
-            line += count
+        start = 0
+        if long is not None:
+            end = data.find(b"\n")
+            if end < 0:
+                carry = yield from long.feed(data)
+                continue
+            yield from long.finish(data[:end])
+            long, line, start = None, line + 1, end + 1
+        last = data.rfind(b"\n", start)
+        if last >= start:
+            line += yield from _whole_lines(data, start, last + 1, line, display)
+            start = last + 1
+        carry = data[start:]
         if len(carry) > MAX_LINE_BYTES:
-            yield Problem(display, f"line {line + 1}: longer than {_size(MAX_LINE_BYTES)}; skipped", line)
-            line, carry, skipping = line + 1, b"", True
-    if carry:
+            long = LongLine(line, display, MAX_LINE_BYTES)
+            carry = yield from long.feed(carry)
+    if long is not None:
+        yield from long.finish(carry)
+        carry, ended_with_newline = b"", False
+    elif carry:
         yield LineBlock(carry + b"\n", line, 1)
-    yield LineEnd(final_newline=ended_with_newline and not carry and not skipping)
+    yield LineEnd(final_newline=ended_with_newline and not carry)
+
+
+def _whole_lines(data: bytes, start: int, end: int, line: int,
+                 display: str) -> Generator[LineBlock | LinePiece | Problem, None, int]:
+    """``data[start:end]`` (whole lines) as line blocks, a line over the cap in pieces; return the count."""
+    if end - start <= MAX_LINE_BYTES:  # no line can be over the cap
+        count = data.count(b"\n", start, end)
+        yield LineBlock(data[start:end], line, count)
+        return count
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8, end - start, start) == 10) + start
+    begins = np.concatenate([[start], ends[:-1] + 1])
+    at, first = start, 0  # the first byte and index of the lines not given yet
+    for i in np.flatnonzero(ends - begins > MAX_LINE_BYTES).tolist():
+        if i > first:
+            yield LineBlock(data[at : int(begins[i])], line + first, i - first)
+        yield from LongLine(line + i, display, MAX_LINE_BYTES).finish(data[int(begins[i]) : int(ends[i])])
+        at, first = int(ends[i]) + 1, i + 1
+    if first < len(ends):
+        yield LineBlock(data[at:end], line + first, len(ends) - first)
+    return len(ends)
 
 
 def fallback_problem(stream: Utf8Stream, display: str) -> Problem | None:

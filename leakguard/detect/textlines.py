@@ -1,0 +1,155 @@
+"""Text lines read with what stands around them, for forms, INI-like exports and letters.
+
+Two passes complete the detection of each line on its own:
+
+* **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``): the key
+  is a column name, and the value a cell of that column: column hints (:mod:`leakguard.detect.hints`) apply
+  to it as they do to a table. A key that says nothing takes the section header above as its prefix
+  (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
+* **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
+  NIR with a wrong key) is looked for in the previous line and the section header as well
+  (``Date de naissance :`` on one line, the date on the next).
+
+Findings of these passes are kept where the line alone found nothing overlapping them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.detect.hints import FREE_TEXT, hint_for
+from leakguard.detect.profile import NirProfile
+from leakguard.findings import TABLE_SCHEMA
+from leakguard.preview import mask_array
+from leakguard.sources.base import CellColumn, Chunk
+
+if TYPE_CHECKING:
+    from leakguard.detect.engine import Detector
+
+#: RE2: a ``key = value`` or ``key : value`` line; the key starts with a letter and holds no more than 48
+#: characters (``N° Sécurité Sociale``, ``Date de naissance``).
+KEY_VALUE_RE2 = (
+    r"^(?P<lead>\s*(?P<key>\pL[\pL\pN _.'’°/()\-]{0,47}?)\s*[:=]\s*)(?P<value>\S.*?)\s*$"
+)
+#: RE2: the section header at the start of a context (see leakguard.sources.linecontext).
+_HEADER_RE2 = r"^(?P<header>[^\n]*)\n"
+
+
+def line_findings(detector: Detector, chunk: Chunk) -> list[pa.Table]:
+    """Findings of the two passes on a chunk of text lines (empty when the chunk has no context)."""
+    if not chunk.text or chunk.context is None or not chunk.columns:
+        return []
+    column = chunk.columns[0]
+    tables = _key_values(detector, column.values, column.rows, chunk.context)
+    above = _context_above(detector, column.values, column.rows, chunk.context)
+    if above is not None:
+        tables.append(above)
+    return tables
+
+
+def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> list[pa.Table]:
+    matched = pc.extract_regex(lines, KEY_VALUE_RE2)
+    positions = np.flatnonzero(matched.is_valid().to_numpy(zero_copy_only=False))
+    if len(positions) == 0:
+        return []
+    take = pa.array(positions)
+    lead, key, value = matched.take(take).flatten()
+    header = pc.extract_regex(context.take(take), _HEADER_RE2).flatten()[0]
+    names = pc.if_else(pc.fill_null(pc.not_equal(header, ""), False),
+                       pc.binary_join_element_wise(header, key, " "), key)
+    offsets = pc.utf8_length(lead).to_numpy(zero_copy_only=False)
+    row_of = rows.take(take).to_numpy(zero_copy_only=False)
+    tables = []
+    keys_np = np.asarray(key.to_pylist(), dtype=object)
+    names_np = np.asarray(names.to_pylist(), dtype=object)
+    for name in sorted(set(names_np.tolist())):
+        # the key says what its value is; the section, only when the key alone says nothing ([AMC] Code=...)
+        own = keys_np[np.flatnonzero(names_np == name)[0]]
+        hint = hint_for(own, detector.options.column_hints) or hint_for(name, detector.options.column_hints)
+        if hint is None or hint.entity == FREE_TEXT:
+            continue
+        group = np.flatnonzero(names_np == name)
+        cells = CellColumn(name if hint_for(own, detector.options.column_hints) is None else own,
+                           value.take(pa.array(group)), pa.array(row_of[group], pa.int64()))
+        found = detector.hinted_cells(cells, NirProfile())
+        if found is None or found.num_rows == 0:
+            continue
+        shift = dict(zip(row_of[group].tolist(), offsets[group].tolist()))
+        tables.append(_shifted(found, shift))
+    return tables
+
+
+def _shifted(found: pa.Table, shift: dict[int, int]) -> pa.Table:
+    """Findings of a value moved to their place in the line, as findings of a text line (null column)."""
+    by = np.array([shift[r] for r in found["row"].to_pylist()], np.int32)
+    found = found.set_column(found.schema.get_field_index("column"), "column",
+                             pa.nulls(found.num_rows, pa.string()))
+    for name in ("start", "end"):
+        index = found.schema.get_field_index(name)
+        found = found.set_column(index, found.schema.field(index),
+                                 pa.array(found[name].to_numpy() + by, pa.int32()))
+    return found
+
+
+def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> pa.Table | None:
+    found: list[tuple[int, int, int, str, float, str]] = []
+    has_context = pc.fill_null(pc.is_valid(context), False)
+    joined = pc.binary_join_element_wise(context, lines, "\n")
+    for spec in detector.specs:
+        context_re2 = spec.context_re2()
+        if context_re2 is None or not (spec.needs_context or spec.context):
+            continue
+        candidates = pc.and_(
+            pc.and_(has_context, pc.fill_null(pc.match_substring_regex(lines, spec.prefilter), False)),
+            pc.fill_null(pc.match_substring_regex(joined, context_re2), False),
+        )
+        positions = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        if len(positions) == 0:
+            continue
+        take = pa.array(positions)
+        for row, line, above in zip(rows.take(take).to_pylist(), lines.take(take).to_pylist(),
+                                    context.take(take).to_pylist()):
+            offset = len(above) + 1
+            for start, end, score in spec.find(above + "\n" + line):
+                if start >= offset:
+                    found.append((row, start - offset, end - offset, spec.entity, score, line[start - offset:
+                                                                                               end - offset]))
+    if not found:
+        return None
+    row, start, end, entity, score, value = zip(*found)
+    values = pa.array(value, pa.string())
+    entities = pa.array(entity, pa.string())
+    previews = pa.concat_arrays([mask_array(e, values.filter(pc.equal(entities, e))) for e in sorted(set(entity))])
+    order = np.argsort(np.array(entity, dtype=object), kind="stable")
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    table = pa.table({
+        "row": pa.array(row, pa.int64()), "column": pa.nulls(len(row), pa.string()),
+        "start": pa.array(start, pa.int32()), "end": pa.array(end, pa.int32()), "entity": entities,
+        "score": pa.array(score, pa.float64()),
+        "preview": previews.take(pa.array(inverse)) if detector.options.previews else pa.array([""] * len(row)),
+    }, schema=TABLE_SCHEMA)
+    if detector.options.show_values:
+        table = table.append_column("value", values)
+    return table
+
+
+def merged(base: pa.Table, extra: pa.Table) -> pa.Table:
+    """``base`` and ``extra`` findings, where overlapping ones in a row give way to the best scored
+    (``base`` first on a tie); rows without extra findings are left as they are."""
+    rows = pa.array(sorted(set(extra["row"].to_pylist())), pa.int64())
+    touched = pc.is_in(base["row"], rows)
+    both = pa.concat_tables([base.filter(touched), extra])
+    keep: list[bool] = [False] * both.num_rows
+    kept: dict[int, list[tuple[int, int]]] = {}
+    order = sorted(range(both.num_rows), key=lambda i: (-both["score"][i].as_py(), i))
+    for i in order:
+        row, start, end = both["row"][i].as_py(), both["start"][i].as_py(), both["end"][i].as_py()
+        if all(end <= s or e <= start for s, e in kept.get(row, ())):
+            kept.setdefault(row, []).append((start, end))
+            keep[i] = True
+    return pa.concat_tables([base.filter(pc.invert(touched)), both.filter(pa.array(keep))])

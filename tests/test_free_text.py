@@ -1,0 +1,255 @@
+"""Personal data as people write it in French letters, notes, forms and exports (the recognizers on text).
+
+Each table row is a kind of writing met in third-party French documents (hospital letters, lists of staff,
+INI-like exports, forms filled box by box); names come from Faker's French provider and identifiers are
+generated with their keys, so no row is a real person. ``{FIRST}``/``{LAST}`` are a first name and a surname,
+``[[...]]`` marks what must be found; everything outside the brackets must not be.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from faker import Faker
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recognizers import date_of_birth, email_address, iban, insurer, nir, person, phone
+from tests.strategies import make_french_iban, make_nir, nir_groups, nirs
+
+_FAKE = Faker("fr_FR")
+_FAKE.seed_instance(2026)
+_MARK = re.compile(r"\[\[(.+?)\]\]")
+
+
+def _people(n: int) -> list[tuple[str, str]]:
+    """``n`` (first name, surname) pairs with no space or particle inside, for templates."""
+    out = []
+    while len(out) < n:
+        first, last = _FAKE.first_name(), _FAKE.last_name()
+        if " " not in first + last and not last.lower().startswith(("de ", "du ", "le ", "la ")):
+            out.append((first, last))
+    return out
+
+
+def _filled(template: str, first: str, last: str) -> tuple[str, list[str]]:
+    """The text of ``template`` with a person, and the marked values."""
+    text = template.format(FIRST=first, LAST=last.upper(), Last=last, F=first[0])
+    expected = _MARK.findall(text)
+    return _MARK.sub(r"\1", text), expected
+
+
+def _found(spans: list[tuple[int, int, float]], text: str) -> list[str]:
+    return [text[s:e] for s, e, _ in spans]
+
+
+NAME_WRITINGS = [
+    "Compte rendu signé par le Dr. [[{LAST} {FIRST}]]",
+    "Patient adressé par le docteur [[{LAST} {FIRST}]] pour avis.",
+    "Consultation avec le Dr [[{Last} {FIRST}]] effectuée ce jour.",
+    "[[{FIRST} {LAST}]] a été vu en consultation.",
+    "Résultats de laboratoire pour [[{LAST} {FIRST}]]. Mention : normal.",
+    "Secrétariat : Dr [[{F}. {LAST}]] 01 42 21 09 28",
+    "Mme [[{FIRST} {LAST}]], née le 12/05/1985",
+    "Réunion du staff : Pr [[{LAST} {FIRST}]] et l'interne.",
+    "Nom : [[{LAST}]]",
+    "Nom={LAST}\n",
+    "Prénom : [[{FIRST}]]",
+    "Médecin traitant : Dr [[{Last}]]",
+]
+
+
+@pytest.mark.parametrize("template", NAME_WRITINGS)
+def test_names_written_the_french_way_are_found_by_the_rules(template: str) -> None:
+    for first, last in _people(8):
+        text, expected = _filled(template, first, last)
+        if not expected:  # "Nom=X" lines: the whole value after the key
+            expected = [last.upper()]
+        found = _found(person.find(text), text)
+        assert all(any(e in f or f in e for f in found) for e in expected), (text, found)
+
+
+NOT_NAMES = [
+    "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
+    "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
+    "Hospitalisation à l'Hôpital Européen Georges-Pompidou, service de cardiologie.",
+    "Plastie mitrale, 7 rue Blaise Pascal, Tarbes.",
+    "EXAMEN CLINIQUE : RAS. CONCLUSION : bilan normal.",
+    "Résultats de laboratoire : glycémie à jeun normale.",
+    "Traitement : Certolizumab 200 mg, Adalimumab 40 mg.",
+    "Le patient prend du paracétamol, pas d'allergie connue.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
+    assert person.find(text) == []
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Résultats de laboratoire", None),
+    ("Poumon", None),
+    ("Hôpital Charles-Nicolle", None),
+    ("SOL INJ", None),
+    ("Dr Camille Martin", "Camille Martin"),
+])
+def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
+    kept = person.plausible_model_span(text, 0, len(text))
+    assert (text[kept[0]:kept[1]] if kept else None) == span
+
+
+DATE_WRITINGS = [
+    ("Mme {FIRST} {LAST}, née le [[12/05/1985]], vue le 03/02/2024.", True),
+    ("Date de naissance : [[1 2 . 0 6 . 1 9 8 1]]", True),
+    ("Né le [[deux janvier mille neuf cent soixante-dix-huit]] à Lyon.", True),
+    ("Née le [[22|8|1923]] à Brest", True),
+    ("{LAST} {FIRST} [[02/01/1978]]", True),
+    ("Patient : {FIRST} {LAST} | F | [[10/05/1986]] | IPP 123", True),
+    ("Dossier : [[22/01/1965]] (57 ans)", True),
+    ("Elle est née en [[1923]] en Bretagne.", True),
+    ("Né à Lyon le [[3 mars 1950]].", True),
+    ("Consultation du 12/03/2020 avec le Dr {LAST}.", False),
+    ("Compte rendu du Dr {LAST} {FIRST} 12/03/2021", False),
+    ("Facture du 12/05/2023, payée le 14/05/2023.", False),
+    ("Document imprimé le 02/09/2021 à 09:23.", False),
+]
+
+
+@pytest.mark.parametrize(("template", "birth"), DATE_WRITINGS)
+def test_dates_of_birth_are_told_from_care_and_document_dates(template: str, birth: bool) -> None:
+    first, last = _people(1)[0]
+    text, expected = _filled(template, first, last)
+    found = _found(date_of_birth.SPEC.find(text), text)
+    assert found == (expected if birth else []), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tél : 06.12.34.56.78", ["06.12.34.56.78"]),
+    ("Dr J. SORREL O1.42.15.23.35 Dr F. ORION", ["O1.42.15.23.35"]),  # a letter O typed for the 0
+    ("Téléphone : (33) 1 45 56 78 90 - Fax", ["(33) 1 45 56 78 90"]),
+    ("standard +33 (0)1 45 56 78 90", ["+33 (0)1 45 56 78 90"]),
+    ("0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
+    ("Réunion : 0262 12 34 56", ["0262 12 34 56"]),
+    ("Père : 0654321867", ["0654321867"]),
+    ("poste 4521, bip 12", []),  # extensions and internal numbers
+    ("commande 30612345678901", []),
+    ("référence 0012345678", []),
+])
+def test_phones_are_found_in_every_french_written_form(text: str, expected: list[str]) -> None:
+    assert _found(phone.SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("écrire à tlabelle @ medimail . com", "tlabelle @ medimail . com"),
+    ("contact : jean.dupont [at] gmail [dot] com", "jean.dupont [at] gmail [dot] com"),
+    ("courriel marie.curie arobase free point fr", "marie.curie arobase free point fr"),
+    ("rdv @ 10h . ok", None),
+])
+def test_hidden_email_addresses_are_found_once_their_hiding_is_undone(text: str, expected: str | None) -> None:
+    found = _found(email_address.OBFUSCATED_SPEC.find(text), text)
+    assert found == ([expected] if expected else [])
+    if expected:
+        assert email_address.is_valid(email_address.deobfuscate(expected))
+
+
+def test_ibans_with_dashes_or_in_lower_case_are_found() -> None:
+    number = make_french_iban("30006", "00001", "12345678901")
+    dashed = "-".join(number[i : i + 4] for i in range(0, len(number), 4))
+    for written in (dashed, dashed.lower(), number.lower()):
+        text = f"RIB : {written}."
+        assert _found(iban.SPEC.find(text), text) == [written]
+
+
+def _unkeyed(text: str) -> list[str]:
+    return _found(nir.UNKEYED_SPEC.find(text), text) + _found(nir.SPEC.find(text), text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"), st.integers(1, 96))
+def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str, shift: int) -> None:
+    wrong = number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"
+    assert not nir.is_valid(wrong)
+    grouped = " ".join(nir_groups(wrong))
+    assert _unkeyed(f"N° de sécurité sociale : {grouped}") == [grouped]
+    assert _unkeyed(f"Référence dossier {grouped}") == []
+    found = list(nir.UNKEYED_SPEC.find(f"NIR {wrong}"))
+    assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"))
+def test_a_nir_written_digit_by_digit_and_one_with_its_key_apart_are_found(number: str) -> None:
+    spaced = " ".join(number)
+    assert _found(nir.SPEC.find(f"Immatriculation : {spaced}"), f"Immatriculation : {spaced}") == [spaced]
+    apart = f"NIR {number[:13]} clé : {number[13:]}"
+    assert _found(nir.UNKEYED_SPEC.find(apart), apart) == [apart[4:]]
+
+
+@pytest.mark.parametrize("sex", "5678")
+def test_cnam_temporary_numbers_are_reported_next_to_context(sex: str) -> None:
+    body = make_nir(sex if sex in "78" else "1", 85, 5, "78006", 84)[:13]
+    body = sex + body[1:]
+    assert _found(nir.UNKEYED_SPEC.find(f"N° SS provisoire : {body}"), f"N° SS provisoire : {body}") == [body]
+    assert list(nir.UNKEYED_SPEC.find(f"Dossier {body}")) == []
+
+
+@pytest.mark.parametrize(("sex", "year", "place", "valid"), [
+    ("2", 83, "2B073", True),  # Corsica after 1976: 2A/2B
+    ("2", 53, "2B073", False),  # ... not before
+    ("1", 53, "20073", True),  # before 1976: 20
+    ("1", 83, "20073", False),
+    ("1", 80, "97501", True),  # Saint-Pierre-et-Miquelon has two communes
+    ("1", 80, "97540", False),
+    ("1", 80, "99126", True),  # born abroad: a country code 101-599
+    ("1", 80, "99700", False),
+])
+def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str, valid: bool) -> None:
+    number = make_nir(sex, year, 1, place, 5)  # the key passes in every row
+    assert nir.is_valid(number) is valid
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Je suis adhérente à la MNT depuis 2010.", ["MNT"]),
+    ("La MGS couvre mes enfants.", ["MGS"]),
+    ("Ma mutuelle, la Mutuelle Générale, rembourse mal.", ["la Mutuelle Générale"]),
+    ("Assuré chez Harmonie depuis 2019.", ["Harmonie"]),
+    ("une harmonie de couleurs, la mnt du terrain", []),
+    ("pour Alan Turing", []),
+])
+def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
+    found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
+    assert found == expected
+
+
+_VOCABULARY = st.sampled_from([
+    "Dr", "Dr.", "M.", "Mme", "née", "Nom :", "Prénom=", "signé par", "Jean", "Marie", "SOPHIE", "DUPONT",
+    "Martin", "Rousset", "C.", "P.E.", "J-L", "de", "Le", "Hôpital", "rue", "poumon", "Résultats", "le", ";", ",",
+    "|", "12/05/1985", "\n", "(", ")", ".",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VOCABULARY, min_size=1, max_size=8), st.sampled_from([" ", "", "  ", "\t"]))
+def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: list[str], glue: str) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = glue.join(words)
+    if person.find(text):
+        assert pc.match_substring_regex(pa.array([text]), person.PREFILTER)[0].as_py(), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("la Mutuelle générale Environnement et Territoires (MGET) rembourse", {"MGET"}),
+    ("les mutuelles partenaires (Prévadiès, Santévie et Sphéria Val de France)",
+     {"Prévadiès", "Santévie", "Sphéria Val de France"}),
+    ("Les mutuelles MNT, MGEFI et Mare-Gaillard fusionnent", {"MNT", "MGEFI", "Mare-Gaillard"}),
+    ("Paris, Lyon et Marseille", set()),
+    ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
+])
+def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
+    found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
+    assert expected <= found
+    if not expected:
+        assert found == set()
