@@ -9,6 +9,9 @@ Library entry points (the CLI is a thin shell over them):
 * :func:`scan_database` — every table of a database (PostgreSQL, SQLite, DuckDB), a SQL dump or a workbook;
 * :func:`pseudonymise_table`, :func:`pseudonymise_batches` and :func:`pseudonymise_file` — keyed,
   join-preserving, format-preserving rewriting.
+
+The in-memory forms also take data frames: any object exporting Arrow data (``__arrow_c_stream__``: pandas,
+polars, DuckDB relations, record batch readers; :mod:`leakguard.frames`).
 """
 
 from __future__ import annotations

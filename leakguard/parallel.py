@@ -29,6 +29,7 @@ import pyarrow as pa
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.sources.base import Chunk, Problem
+from leakguard.workers import check_main_guard
 
 #: Files smaller than this are scanned in the calling process: starting workers would cost more.
 MIN_PARALLEL_BYTES = 64 * 1024 * 1024
@@ -119,6 +120,7 @@ class ParallelDetector:
     def __init__(self, options: DetectOptions, jobs: int):
         self.options = options
         self.jobs = jobs
+        check_main_guard(f"scanning with jobs={jobs}")
         context = forkserver_context(["leakguard.detect.engine", "leakguard.sources"])
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(options,))

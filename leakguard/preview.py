@@ -2,8 +2,11 @@
 
 A preview keeps the separators and the few leading characters that carry no identity on their own (the sex,
 year and month of a NIR, ``1 85 05 •• ••• ••• ••``; the country of an IBAN; the first letter of a name or of an
-e-mail) and replaces every other letter or digit with ``•``. Previews are what reports, baselines and error
-messages show; raw values appear only when the user asks for them (``--show-values``).
+e-mail) and replaces every other letter or digit with ``•``. Separators written with no-break or other
+Unicode spaces (``1\u00a085\u00a005…``, as word processors and French typography write them) show as a plain
+space: a preview is for reading, and a terminal would print such a space as an escape. Previews are what
+reports, baselines and error messages show; raw values appear only when the user asks for them
+(``--show-values``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ MAX_LENGTH = 40
 
 _HEADS = {keep: re.compile(rf"(?:[\W_]*[^\W_]){{0,{keep}}}") for keep in {*KEEP.values(), DEFAULT_KEEP} if keep}
 _ASCII_MASK = str.maketrans(dict.fromkeys("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", MASK))
+#: Unicode spaces beyond ASCII (no-break, narrow no-break, thin, figure, ideographic...) -> a plain space.
+_PLAIN_SPACES = str.maketrans(dict.fromkeys([chr(c) for c in range(0x80, 0x3001) if chr(c).isspace()], " "))
 
 
 def mask(entity: str, value: str) -> str:
@@ -47,6 +52,8 @@ def mask(entity: str, value: str) -> str:
     'j•••.••••••@•••••••.••'
     >>> mask("PERSON", "Élodie")
     'É•••••'
+    >>> mask("FR_NIR", "1\u00a085\u00a005\u00a078\u00a0006\u00a0084\u00a091")
+    '1 85 05 •• ••• ••• ••'
     """
     cut = value[:MAX_LENGTH]
     head = _HEADS.get(KEEP.get(entity, DEFAULT_KEEP))
@@ -55,8 +62,8 @@ def mask(entity: str, value: str) -> str:
     if rest.isascii():
         tail = rest.translate(_ASCII_MASK)
     else:
-        tail = "".join(MASK if char.isalnum() else char for char in rest)
-    return cut[:split] + tail + ("…" if len(value) > MAX_LENGTH else "")
+        tail = "".join(MASK if char.isalnum() else char for char in rest).translate(_PLAIN_SPACES)
+    return cut[:split].translate(_PLAIN_SPACES) + tail + ("…" if len(value) > MAX_LENGTH else "")
 
 
 _ASCII_ALNUM = np.zeros(256, dtype=bool)

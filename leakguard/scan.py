@@ -30,10 +30,11 @@ from leakguard.detect.decisions import FILE_BUDGET, Decisions
 from leakguard.detect.engine import UNPROVEN_NIR, DetectOptions, Detector
 from leakguard.detect.profile import NirProfile, column_key
 from leakguard.errors import OutputError
+from leakguard.frames import ArrowData, as_batches, as_table
 from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
 from leakguard.sources import Container, iter_files, iter_tables, open_source, table_to_columns
 from leakguard.sources.base import Chunk, Problem, Source, SourceError
-from leakguard.sources.celltext import undecodable_cells
+from leakguard.sources.celltext import blank_cells, undecodable_cells
 from leakguard.sources.structure import named_texts
 from leakguard.sources.windows import clip_findings
 
@@ -52,21 +53,27 @@ def _chunk(batch: pa.Table | pa.RecordBatch, offset: int) -> Chunk:
     return Chunk(columns=table_to_columns(batch, row_offset=offset), rows=rows)
 
 
-def scan_table(table_or_batch: pa.Table | pa.RecordBatch, *, ner: bool = True,
+def scan_table(table_or_batch: ArrowData, *, ner: bool = True,
                options: DetectOptions | None = None, **overrides: object) -> pa.Table:
     """Findings of one in-memory table or record batch (``leakguard.findings.TABLE_SCHEMA``).
+
+    Any object exporting Arrow data is taken too (pandas, polars, DuckDB relations, record batch readers:
+    :mod:`leakguard.frames`).
 
     ``ner=False`` skips the NER model (like ``--no-ner``). Other keyword arguments are fields of
     :class:`DetectOptions` (``entities``, ``exclude_entities``, ``min_score``, ``column_hints``,
     ``show_values``), or pass ``options`` whole.
     """
     detector = Detector(_options(ner, options, overrides))
-    return detector.detect(_chunk(table_or_batch, 0))
+    return detector.detect(_chunk(as_table(table_or_batch, what="scan_table's input"), 0))
 
 
-def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table], *, ner: bool = True,
+def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table] | ArrowData, *, ner: bool = True,
                  options: DetectOptions | None = None, **overrides: object) -> Iterator[pa.Table]:
     """Findings of each batch of a stream, one table per batch, in order; ``row`` counts records across the stream.
+
+    ``batches`` is an iterable of record batches (or tables), or any object exporting Arrow data, read batch
+    by batch (a record batch reader, a DuckDB relation, a polars or pandas DataFrame: :mod:`leakguard.frames`).
 
     NIRs found without context (no NIR column name, no context word) are kept or dropped on the counts of
     their whole column, so they are held until the stream ends and come with the last batch's table (their
@@ -78,7 +85,7 @@ def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table], *, ner: bool = Tr
     decisions = Decisions()
     offset = 0
     previous: pa.Table | None = None
-    for batch in batches:
+    for batch in as_batches(batches, what="scan_batches' input"):
         raw, counts = detector.detect_raw(_chunk(batch, offset))
         offset += batch.num_rows
         if previous is not None:
@@ -105,12 +112,13 @@ class ScanOutcome:
 
 
 def _cells_by_column(chunk: Chunk, counts: dict[str | None, int], not_text: dict[str, int]) -> None:
-    """Add the chunk's scanned (non-null) cells per column to ``counts``, and to ``not_text`` its binary cells
-    that are not UTF-8 text (not scanned)."""
+    """Add the chunk's non-empty cells per column to ``counts`` (neither null nor blank, and text: the base
+    of the reports' shares), and to ``not_text`` its binary cells that are not UTF-8 text (not scanned)."""
     for column in chunk.columns:
         key = None if chunk.text else column.name
         skipped = undecodable_cells(column.values)
-        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped
+        blank = blank_cells(column.values)
+        counts[key] = counts.get(key, 0) + len(column.values) - column.values.null_count - skipped - blank
         if skipped:
             not_text[column.name] = not_text.get(column.name, 0) + skipped
 

@@ -57,7 +57,7 @@ the function's name (``leakguard_pseudonymise``), never the key. The pickled fun
 into a broadcast variable: it travels inside the serialized task. On a shared cluster, encrypt what travels
 and what spills (``spark.network.crypto.enabled``, ``spark.io.encryption.enabled``, with
 ``spark.authenticate``), as for any secret a job uses. Executors build the
-:class:`~leakguard.pseudonymise.Policy` (HMAC and FF1 sub-keys) from it per task and keep nothing.
+:class:`~leakguard.pseudonymise.Policy` (token, HMAC and FF1 sub-keys) from it per task and keep nothing.
 
 Executors need leakguard installed (``pip install 'leakguard[spark]'`` in the cluster's image, or
 ``--py-files``), and the French spaCy model when ``ner=True``. Importing :mod:`leakguard` does not import

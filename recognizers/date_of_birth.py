@@ -282,8 +282,6 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until = 0
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
-        if not is_valid(match.group(0)):
-            continue
         if in_context or _birth_word_before(folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end):
@@ -294,6 +292,8 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             if not _after_name(text, folded, start, names):
                 continue
             score = AFTER_NAME_SCORE
+        if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates
+            continue
         taken_until = end
         yield start, end, score
     for match in _PARTIAL_REGEX.finditer(text):

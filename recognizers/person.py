@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from recognizers import insurer, lexicon
 from recognizers.spec import fold, lazy_attribute
@@ -133,7 +133,10 @@ _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 PREFILTER = (
     r"(?i:\b(?:m|mme|mlle|mr|dr|pr|me|drs|madame|monsieur|mademoiselle|docteur|professeur|ma[iî]tre|interne|ide"
     r"|n[ée]e|[ée]pouse|veuve)\b)"
-    r"|(?i:nom|pr[ée]nom|name|patient|assur|m[ée]decin|destinataire|contact|identit|par\s)"
+    r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
+    r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
+    r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
+    r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
 
@@ -143,9 +146,9 @@ class _Token:
 
     __slots__ = ("__dict__", "end", "key", "kind", "start", "text")
 
-    def __init__(self, start: int, end: int, text: str, initials: bool):
+    def __init__(self, start: int, end: int, text: str, initials: bool, folded: str):
         self.start, self.end, self.text = start, end, text
-        key = fold(text).rstrip(".")
+        key = folded.rstrip(".")
         if key[:2] in ("l'", "d'", "l’", "d’") and len(key) > 3:
             key = key[2:]  # "l'Hôpital" is "hopital" for the word lists
         self.key = key
@@ -196,7 +199,9 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.start(), m.end(), m.group(0), m.group("initials") is not None) for m in _TOKEN.finditer(text)]
+    folded = fold(text)  # one character for one: each token's folded form is a slice
+    return [_Token(m.start(), m.end(), m.group(0), m.group("initials") is not None, folded[m.start():m.end()])
+            for m in _TOKEN.finditer(text)]
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -376,10 +381,18 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
 
 
 def find(text: str) -> list[tuple[int, int, float]]:
-    """``(start, end, score)`` of the names the rules find in ``text`` (titles excluded), in text order."""
+    """``(start, end, score)`` of the names the rules find in ``text`` (titles excluded), in text order.
+
+    Cached: the birth-date rules ask for the names of the texts the name rules then read.
+    """
+    return list(_find(text))
+
+
+@lru_cache(maxsize=4096)
+def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     tokens = _tokens(text)
     if not tokens:
-        return []
+        return ()
     found: dict[tuple[int, int], float] = {}
     covered = bytearray(len(text))
 
@@ -401,7 +414,7 @@ def find(text: str) -> list[tuple[int, int, float]]:
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
-    return sorted((start, end, score) for (start, end), score in found.items())
+    return tuple(sorted((start, end, score) for (start, end), score in found.items()))
 
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],

@@ -57,6 +57,74 @@ def run_cli(key: bytes) -> Callable[..., Result]:
     return run
 
 
+@pytest.fixture(scope="session")
+def sarif_validator():
+    """A validator of the official SARIF 2.1.0 schema (``tests/data/sarif-schema-2.1.0.json``, draft-04)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def run_in_terminal() -> Callable[..., tuple[int, str, list[str]]]:
+    """``leakguard ARGS...`` in a pseudo-terminal (standard output and error both on it, as in a shell):
+    the exit status, everything written (escape sequences included) and the screen a user is left with
+    (rendered by pyte, a VT100 emulator, 100 columns wide and tall enough that nothing scrolls away). A run
+    still going after ``timeout`` seconds is killed and fails the test."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    import pyte
+
+    def run(*args: str, env: dict[str, str] | None = None, columns: int = 100,
+            timeout: float = 600) -> tuple[int, str, list[str]]:
+        primary, secondary = pty.openpty()
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "COLUMNS")}
+        environment.update({"TERM": "xterm-256color", **(env or {})})
+        process = subprocess.Popen([sys.executable, "-m", "leakguard", *args], stdin=subprocess.DEVNULL,
+                                   stdout=secondary, stderr=secondary, env=environment, close_fds=True)
+        os.close(secondary)
+        chunks = []
+        deadline = time.monotonic() + timeout
+        while True:
+            if not select.select([primary], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                process.kill()
+                process.wait()
+                os.close(primary)
+                raise AssertionError(f"leakguard {' '.join(args)}: still running after {timeout:g} s")
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(primary)
+        code = process.wait(timeout=600)
+        raw = b"".join(chunks)
+        screen = pyte.Screen(columns, 2000)
+        pyte.ByteStream(screen).feed(raw)  # the terminal turned each \n into \r\n
+        lines = [line.rstrip() for line in screen.display]
+        while lines and not lines[-1]:
+            lines.pop()
+        return code, raw.decode("utf-8", "replace"), lines
+
+    return run
+
+
 #: Size of the file system :func:`small_filesystem` mounts.
 SMALL_FILESYSTEM = "256k"
 

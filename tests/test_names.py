@@ -26,7 +26,7 @@ from leakguard.detect.names import NAME_ROW, PATH_COLUMN, describe, metadata_loc
 from leakguard.hook import format_report, run_hook
 from leakguard.preview import mask
 from leakguard.pseudonymise.files import VerificationFailed
-from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.pseudonymise.operators import TokenOperator
 from leakguard.scan import DetectOptions, scan_path
 from leakguard.sources.base import Problem
 from leakguard.suppress import FindingFilter
@@ -103,7 +103,7 @@ def test_pseudonymise_rewrites_names_and_metadata_and_keeps_them_consistent(tmp_
     report = pseudonymise_file(source, out, key, ner=False, verify=True)
     assert report.verified
     assert not raw_in(out.read_bytes().decode("latin-1")), "a NIR is left in the file's bytes"
-    token = HmacOperator("FR_NIR", key).apply_one(a)
+    token = TokenOperator("FR_NIR", key).apply_one(a)
     written = pq.read_table(out)
     assert written.column_names == [f"col_{token}", "nir"]
     assert written.column("nir")[0].as_py() == token  # one person, one token: in a cell and in a name
@@ -128,7 +128,7 @@ def test_a_csv_header_is_pseudonymised_with_the_rest_of_the_header_kept(tmp_path
     source.write_text(f"id;nir_{NIRS[0]};ville\n1;{NIRS[1]};Paris\n")
     out = tmp_path / "out.csv"
     pseudonymise_file(source, out, key, ner=False, verify=True)
-    token = HmacOperator("FR_NIR", key).apply_one
+    token = TokenOperator("FR_NIR", key).apply_one
     assert out.read_text() == f"id;nir_{token(NIRS[0])};ville\n1;{token(NIRS[1])};Paris\n"
 
 

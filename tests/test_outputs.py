@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from leakguard import pseudonymise_file
 from leakguard.cli import cli
 from leakguard.pseudonymise import atomic, keys
-from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.pseudonymise.operators import TokenOperator
 from recognizers import nir
 from tests.conftest import fill
 from tests.strategies import random_nir
@@ -95,7 +95,7 @@ def test_in_place_on_a_symbolic_link_rewrites_the_file_it_points_to_and_keeps_th
     assert link.is_symlink() and os.readlink(link) == str(target)
     text = target.read_text()
     assert not any(value in text for value in raw)
-    assert HmacOperator("FR_NIR", KEY).apply_one(raw[0]) in text
+    assert TokenOperator("FR_NIR", KEY).apply_one(raw[0]) in text
     assert f"-> {target}" in result.stderr
     assert temporaries(data) == [] and temporaries(work["dir"]) == []
 
@@ -289,7 +289,7 @@ def test_ctrl_c_with_two_jobs_prints_one_line_and_no_worker_traceback(tmp_path, 
     wait_for_temporary(out_dir, process)  # the command has started: its output is being written
     time.sleep(delay)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole foreground group
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=180)  # a loaded machine: workers stop slowly
     assert process.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     errors = [line for line in err.splitlines() if not line.startswith(("leakguard: policy", "  "))]

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakguard.preview import KEEP, MASK, mask, mask_array
+from tests.strategies import nirs
 
 ENTITIES = st.sampled_from([*KEEP, "OTHER"])
 TEXT = st.one_of(
@@ -36,3 +37,12 @@ def test_only_the_head_of_a_value_is_kept(entity, value):
     preview = mask(entity, value)
     assert preview[:keep] == value[:keep]
     assert set(preview[keep:]) <= {MASK}
+
+
+@given(nir=nirs("nir"), space=st.sampled_from(["\u00a0", "\u202f", "\u2009", "\u2007"]))
+def test_a_nir_written_with_unicode_spaces_previews_with_plain_spaces(nir, space):
+    written = " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]]).replace(" ", space)
+    expected = mask("FR_NIR", written.replace(space, " "))
+    assert mask("FR_NIR", written) == expected
+    assert mask_array("FR_NIR", pa.array([written])).to_pylist() == [expected]
+    assert expected.isprintable() and expected.count(" ") == 6

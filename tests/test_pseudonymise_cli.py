@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from leakguard.cli import cli
 from leakguard.pseudonymise import atomic
 from leakguard.pseudonymise.keys import fingerprint, generate_key
-from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.pseudonymise.operators import TokenOperator
 from recognizers import nir
 from synthetic import beneficiary_table
 from synthetic import files as synthetic_files
@@ -66,7 +66,7 @@ def test_pseudonymise_with_a_key_file_prints_the_policy_and_a_summary(files, tab
     assert f"key fingerprint {fingerprint(KEY)}" in result.stderr
     assert "60 records" in result.stderr and "rows/s" in result.stderr and "FR_NIR" in result.stderr
     text = out.read_text(encoding="utf-8-sig")
-    assert HmacOperator("FR_NIR", KEY).apply_one(table.column("nir")[0].as_py()) in text
+    assert TokenOperator("FR_NIR", KEY).apply_one(table.column("nir")[0].as_py()) in text
     assert result.stdout == ""
 
 

@@ -31,7 +31,7 @@ from leakguard.pseudonymise import atomic
 from leakguard.pseudonymise.files import PseudonymiseError, VerificationFailed, reidentify_file
 from leakguard.pseudonymise.jsonlines import Style, detect_style, dump, parse
 from leakguard.pseudonymise.keys import fingerprint, generate_key
-from leakguard.pseudonymise.operators import HmacOperator
+from leakguard.pseudonymise.operators import TokenOperator
 from leakguard.sources import SourceError
 from recognizers import nir
 from synthetic import beneficiary_table
@@ -173,7 +173,7 @@ def test_one_person_gets_one_token_across_parquet_csv_jsonl_and_logs(inputs):
     csv_tokens = [line.split(";")[column] for line in csv_text[1:]]
     events = [json.loads(line) for line in output_text(pseudonymised("jsonl", directory)[0]).splitlines()]
     logs = re.findall(r"nir=(\S+)", output_text(pseudonymised("log", directory)[0]))
-    expected = HmacOperator("FR_NIR", KEY).apply(table.column("nir").to_pylist())
+    expected = TokenOperator("FR_NIR", KEY).apply(table.column("nir").to_pylist())
     assert parquet.column("nir").to_pylist() == expected
     assert csv_tokens == expected
     assert [e["beneficiary"]["nir"] for e in events] == expected
@@ -187,7 +187,7 @@ def test_parquet_keeps_schema_metadata_and_untouched_columns_and_records_the_pol
     metadata = dict(after.schema.metadata)
     recorded = json.loads(metadata.pop(b"leakguard"))
     assert metadata == dict(before.schema.metadata)
-    assert recorded["policy"]["FR_HEALTH_INSURER"] == "keep" and recorded["policy"]["FR_NIR"] == "hmac"
+    assert recorded["policy"]["FR_HEALTH_INSURER"] == "keep" and recorded["policy"]["FR_NIR"] == "token"
     assert recorded["key_fingerprint"] == fingerprint(KEY)
     secret = generate_key()  # a random key (the fixed test key 00 01 02 ... is a run Parquet may hold)
     pseudonymise_file(inputs["parquet"], tmp_path / "secret.parquet", secret, ner=False)
@@ -252,8 +252,8 @@ def test_json_lines_without_findings_and_lines_that_are_not_json(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")  # no final newline
     report = pseudonymise_file(path, tmp_path / "out.jsonl", KEY, ner=False)
     out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").split("\n")
-    token = HmacOperator("FR_NIR", KEY).apply_one(number)
-    mail = HmacOperator("EMAIL_ADDRESS", KEY).apply_one("lea.martin@orange.fr")
+    token = TokenOperator("FR_NIR", KEY).apply_one(number)
+    mail = TokenOperator("EMAIL_ADDRESS", KEY).apply_one("lea.martin@orange.fr")
     assert out[0] == lines[0] and out[1] == lines[1] and out[5] == ""
     assert out[2] == f"garbage nir={token} here"
     assert out[3] == f'{{"nir":"{token}","x":"é"}}'
@@ -300,7 +300,7 @@ def test_a_nir_in_any_log_line_is_replaced_and_the_rest_kept_byte_for_byte(data,
     source.write_bytes(line.text.encode("utf-8") + b"\r\n" + b"second line\r\n")
     pseudonymise_file(source, directory / "out.log", KEY, ner=False)
     out = (directory / "out.log").read_bytes().decode("utf-8")
-    token = HmacOperator("FR_NIR", KEY).apply_one(number)
+    token = TokenOperator("FR_NIR", KEY).apply_one(number)
     before, after = line.text[: line.start], line.text[line.end :]
     bare_number = line.text[line.start : line.end].isdigit() and re.search(r'"\s*:\s*$', before)
     if bare_number and after.lstrip()[:1] in ("", ",", "}", "]"):

@@ -10,15 +10,20 @@ import datetime as dt
 import doctest
 import hashlib
 import hmac
+import importlib
+import random
 import re
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from ffx import FF1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leakguard.pseudonymise import dates, fpe, keys, normalise, operators
+from leakguard.detect.engine import PSEUDONYM_CELL_RE2
+from leakguard.pseudonymise import cmac, dates, fpe, keys, normalise, normalise_arrays, operators
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.operators import (
     DEFAULT_POLICY,
@@ -32,22 +37,34 @@ from leakguard.pseudonymise.operators import (
     OperatorProblem,
     Policy,
     RedactOperator,
+    TokenOperator,
     parse_operator_option,
 )
+from leakguard.pseudonymise.operators import keyed as keyed_tokens
+from leakguard.pseudonymise.rewrite import TOKEN_RE2
 from recognizers import nir
 from tests.strategies import (
     NIR_KINDS,
     birth_dates,
     date_written_forms,
     emails,
+    ibans,
+    insurer_names,
     make_nir,
+    member_ids,
     nir_written_forms,
     nirs,
     phone_written_forms,
+    phones,
     seeded_nirs,
     written_forms,
 )
 
+#: The operator modules whose docstrings hold examples.
+OPERATOR_MODULES = [
+    importlib.import_module(f"leakguard.pseudonymise.operators.{name}")
+    for name in ("factory", "generalise", "hmac", "mask", "policy", "redact", "token")
+]
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 master_keys = st.binary(min_size=32, max_size=64)
@@ -153,48 +170,125 @@ def test_member_ids_and_ibans_lose_their_separators():
     assert normalise.normalise("IBAN_CODE", "fr76 3000 6000") == "FR7630006000"
 
 
-# --- hmac -------------------------------------------------------------------------------------------------
+#: Characters where the Python and the vectorised normal forms could part: every ASCII white space of
+#: ``str.strip`` (``\x1c``-``\x1f`` included), separators, case, a backquote, non-ASCII letters and spaces.
+TRICKY_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.-/_`'+()@0123456789aAzZßéÉ\u00a0\u202f\u2019"
+written_values = st.one_of(
+    nirs().flatmap(written_forms),
+    emails(),
+    phones(),
+    st.text("0123456789", min_size=8, max_size=8).flatmap(lambda n: st.sampled_from(phone_written_forms("06" + n))),
+    ibans(),
+    member_ids(),
+    insurer_names(),
+    st.sampled_from(["Hélène  D’ARTAGNAN", " jean-pierre  dupont ", "O`Neil"]),
+    st.text(TRICKY_CHARS, max_size=24),
+    st.text(max_size=12),
+)
+
+
+@pytest.mark.parametrize("entity", [*normalise.NORMALISERS, "SOME_FUTURE_ENTITY"])
+@given(values=st.lists(written_values, max_size=25))
+@FAST
+def test_the_normal_forms_of_a_column_are_those_of_each_value(entity, values):
+    forms = normalise_arrays.normal_forms(entity, pa.array(values, pa.string()))
+    assert forms.to_pylist() == [normalise.normalise(entity, v) for v in values]
+
+
+# --- keyed tokens: token (AES-CMAC, the default) and hmac (HMAC-SHA256) ----------------------------------
 
 TOKEN_SHAPE = re.compile(r"[A-Z]+_[a-z2-7]{16}")
+KEYED_OPERATORS = pytest.mark.parametrize("keyed", [TokenOperator, HmacOperator], ids=["token", "hmac"])
 
 
+@KEYED_OPERATORS
 @given(number=nirs())
-def test_hmac_tokens_are_deterministic_typed_and_never_a_nir(number):
-    token = HmacOperator("FR_NIR", KEY).apply_one(number)
-    assert token == HmacOperator("FR_NIR", KEY).apply_one(number)
+def test_keyed_tokens_are_deterministic_typed_and_never_a_nir(keyed, number):
+    token = keyed("FR_NIR", KEY).apply_one(number)
+    assert token == keyed("FR_NIR", KEY).apply_one(number)
     assert token.startswith("NIR_") and TOKEN_SHAPE.fullmatch(token)
     assert PSEUDONYM_RE.fullmatch(token) and not nir.is_valid(token)
 
 
+@KEYED_OPERATORS
 @given(number=nirs())
-def test_the_same_nir_in_every_written_form_gets_one_hmac_token(number):
-    op = HmacOperator("FR_NIR", KEY)
-    forms = nir_written_forms(number)
+def test_the_same_nir_in_every_written_form_gets_one_token(keyed, number):
+    op = keyed("FR_NIR", KEY)
+    forms = [*nir_written_forms(number), number[:13]]  # the body alone: its key in a column of its own
     assert len(set(op.apply(forms))) == 1
     assert {op.apply_one(f) for f in forms} == set(op.apply(forms))
 
 
+@KEYED_OPERATORS
 @given(number=nirs(), key=master_keys)
-def test_another_key_gives_another_token(number, key):
+def test_another_key_gives_another_token(keyed, number, key):
     if key == KEY:
         return
-    assert HmacOperator("FR_NIR", key).apply_one(number) != HmacOperator("FR_NIR", KEY).apply_one(number)
+    assert keyed("FR_NIR", key).apply_one(number) != keyed("FR_NIR", KEY).apply_one(number)
 
 
+@KEYED_OPERATORS
 @given(digits=st.text("0123456789", min_size=8, max_size=15))
-def test_the_same_digits_as_two_entities_get_unrelated_tokens(digits):
-    as_amc = HmacOperator("FR_AMC", KEY).apply_one(digits)
-    as_member = HmacOperator("FR_MUTUELLE_MEMBER_ID", KEY).apply_one(digits)
+def test_the_same_digits_as_two_entities_get_unrelated_tokens(keyed, digits):
+    as_amc = keyed("FR_AMC", KEY).apply_one(digits)
+    as_member = keyed("FR_MUTUELLE_MEMBER_ID", KEY).apply_one(digits)
     assert as_amc.startswith("AMC_") and as_member.startswith("ADH_")
     assert as_amc[4:] != as_member[4:]
 
 
+@KEYED_OPERATORS
 @given(address=emails())
-def test_email_tokens_look_like_reserved_addresses(address):
-    token = HmacOperator("EMAIL_ADDRESS", KEY).apply_one(address)
+def test_email_tokens_look_like_reserved_addresses(keyed, address):
+    token = keyed("EMAIL_ADDRESS", KEY).apply_one(address)
     assert re.fullmatch(r"EMAIL_[a-z2-7]{16}@example\.invalid", token)
     assert PSEUDONYM_RE.fullmatch(token)
-    assert token == HmacOperator("EMAIL_ADDRESS", KEY).apply_one(f" {address.upper()} ")
+    assert token == keyed("EMAIL_ADDRESS", KEY).apply_one(f" {address.upper()} ")
+
+
+@KEYED_OPERATORS
+@given(values=st.lists(st.text(max_size=80), max_size=30))
+def test_a_token_does_not_depend_on_the_other_values_of_its_batch(keyed, values):
+    op = keyed("SOME_FUTURE_ENTITY", KEY)
+    assert op.apply(values) == [op.apply_one(v) for v in values]
+
+
+@KEYED_OPERATORS
+@pytest.mark.parametrize("entity", ["PERSON", "SOME_FUTURE_ENTITY"])
+def test_values_of_every_length_get_distinct_tokens(keyed, entity):
+    # normal forms of 0 to 100 characters: messages on both sides of every 16-byte boundary, in one batch
+    values = [letter * n for letter in "ab" for n in range(101)] + ["a" * n + "b" for n in range(100)]
+    tokens = keyed(entity, KEY).apply(values)
+    assert len(set(tokens)) == len(set(values)) == 300
+
+
+@KEYED_OPERATORS
+@given(values=st.lists(st.one_of(nirs(), emails(), st.text(min_size=1, max_size=30)), min_size=1, max_size=20),
+       entity=st.sampled_from([*operators.TOKEN_PREFIXES, "SOME_FUTURE_ENTITY"]))
+def test_keyed_tokens_are_what_the_detector_and_the_rewriter_take_for_tokens(keyed, values, entity):
+    tokens = pa.array(keyed(entity, KEY).apply(values))
+    assert pc.all(pc.match_substring_regex(tokens, PSEUDONYM_CELL_RE2)).as_py()
+    assert pc.all(pc.match_substring_regex(tokens, TOKEN_RE2)).as_py()
+
+
+@given(number=nirs(), entity=st.sampled_from(["FR_NIR", "EMAIL_ADDRESS", "PERSON"]))
+def test_token_and_hmac_give_the_same_shape_and_unrelated_values(number, entity):
+    by_cmac, by_hmac = TokenOperator(entity, KEY).apply_one(number), HmacOperator(entity, KEY).apply_one(number)
+    prefix = len(TokenOperator(entity, KEY).prefix)
+    assert len(by_cmac) == len(by_hmac) and by_cmac[:prefix] == by_hmac[:prefix]
+    assert by_cmac[prefix:] != by_hmac[prefix:]
+
+
+@given(value=st.one_of(nirs().flatmap(written_forms), emails(), st.text(max_size=40)),
+       entity=st.sampled_from(["FR_NIR", "EMAIL_ADDRESS", "PERSON", "SOME_FUTURE_ENTITY"]))
+def test_hmac_tokens_are_hmac_sha256_of_the_entity_and_normal_form_as_before(value, entity):
+    # leakguard's tokens before ``token`` became the default: ``--operator X=hmac`` must reproduce them
+    mac = hmac.new(keys.derive(KEY, "hmac"), f"{entity}\0{normalise.normalise(entity, value)}".encode(),
+                   hashlib.sha256).digest()
+    suffix = "@example.invalid" if entity == "EMAIL_ADDRESS" else ""
+    prefix = operators.TOKEN_PREFIXES.get(entity, entity + "_")
+    op = HmacOperator(entity, KEY)
+    assert op.apply_one(value) == prefix + base64.b32encode(mac[:10]).decode().lower() + suffix
+    assert op.numeric(value, 18) == f"9{int.from_bytes(mac[:16], 'big') % 10**17:017d}"
 
 
 #: Month codes of known and unknown months (20-42, 50-99).
@@ -202,12 +296,15 @@ ALL_MONTH_CODES = (*range(1, 13), *range(20, 43), *range(50, 100))
 
 
 
-def test_hmac_tokens_are_injective_on_a_population_of_100k_nirs():
+@KEYED_OPERATORS
+def test_keyed_tokens_are_injective_on_a_population_of_100k_nirs(keyed):
     population = seeded_nirs(100_000, seed=20240501, months=ALL_MONTH_CODES)
-    tokens = HmacOperator("FR_NIR", KEY).apply(population)
+    tokens = keyed("FR_NIR", KEY).apply(population)
     assert len(set(tokens)) == len(population)
-    # and the Arrow path gives the same tokens
-    assert HmacOperator("FR_NIR", KEY).apply_array(pa.array(population)).to_pylist() == tokens
+    # and the Arrow path gives the same tokens, and so does one value at a time
+    assert keyed("FR_NIR", KEY).apply_array(pa.array(population)).to_pylist() == tokens
+    sample = random.Random(3).sample(range(len(population)), 200)
+    assert [keyed("FR_NIR", KEY).apply_one(population[i]) for i in sample] == [tokens[i] for i in sample]
 
 
 @given(key=st.binary(min_size=1, max_size=64), message=st.binary(max_size=200))
@@ -221,9 +318,17 @@ def test_the_vectorised_base32_is_rfc_4648_base32(blocks):
     assert operators._base32_lower(b"".join(blocks)) == expected
 
 
+@given(macs=st.lists(st.binary(min_size=16, max_size=16), max_size=20), digits=st.integers(2, 18))
+def test_the_vectorised_numeric_reduction_is_integer_arithmetic(macs, digits):
+    matrix = np.frombuffer(b"".join(macs), np.uint8).reshape(len(macs), 16)
+    expected = [9 * 10 ** (digits - 1) + int.from_bytes(m, "big") % 10 ** (digits - 1) for m in macs]
+    assert keyed_tokens.numeric_tokens(matrix, digits).tolist() == expected
+
+
+@KEYED_OPERATORS
 @given(number=nirs(kind="nir"), digits=st.integers(2, 18))
-def test_numeric_tokens_have_fixed_width_start_with_9_and_are_never_a_nir(number, digits):
-    op = HmacOperator("FR_NIR", KEY)
+def test_numeric_tokens_have_fixed_width_start_with_9_and_are_never_a_nir(keyed, number, digits):
+    op = keyed("FR_NIR", KEY)
     token = op.numeric(number, digits)
     assert len(token) == digits and token.isdigit() and token[0] == "9"
     assert not nir.is_valid(token)
@@ -231,26 +336,29 @@ def test_numeric_tokens_have_fixed_width_start_with_9_and_are_never_a_nir(number
     assert int(token) < 2**63
 
 
-def test_numeric_tokens_refuse_a_width_that_does_not_fit_int64():
+@KEYED_OPERATORS
+def test_numeric_tokens_refuse_a_width_that_does_not_fit_int64(keyed):
     with pytest.raises(OperatorProblem, match="2 to 18 digits"):
-        HmacOperator("FR_NIR", KEY).numeric("1", 19)
+        keyed("FR_NIR", KEY).numeric("1", 19)
 
 
-def test_hmac_fills_an_int64_nir_column_with_int64_tokens():
+@KEYED_OPERATORS
+def test_keyed_tokens_fill_an_int64_nir_column_with_int64_tokens(keyed):
     population = seeded_nirs(50, seed=7, months=ALL_MONTH_CODES)
     column = pa.array([int(n) for n in population] + [None], pa.int64())
-    out = HmacOperator("FR_NIR", KEY).apply_array(column)
+    out = keyed("FR_NIR", KEY).apply_array(column)
     assert out.type == pa.int64() and out.null_count == 1
-    assert out.to_pylist()[:-1] == [int(t) for t in HmacOperator("FR_NIR", KEY).apply_numeric(population, 18)]
+    assert out.to_pylist()[:-1] == [int(t) for t in keyed("FR_NIR", KEY).apply_numeric(population, 18)]
 
 
 # --- Arrow plumbing shared by every operator ----------------------------------------------------------------
 
 
+@KEYED_OPERATORS
 @given(values=st.lists(st.one_of(st.none(), nirs().flatmap(written_forms)), max_size=30))
 @FAST
-def test_arrow_arrays_keep_type_length_nulls_and_match_the_list_path(values):
-    op = HmacOperator("FR_NIR", KEY)
+def test_arrow_arrays_keep_type_length_nulls_and_match_the_list_path(keyed, values):
+    op = keyed("FR_NIR", KEY)
     expected = op.apply(values)
     for array in (
         pa.array(values, pa.string()),
@@ -266,7 +374,7 @@ def test_arrow_arrays_keep_type_length_nulls_and_match_the_list_path(values):
 
 def test_an_operator_that_cannot_write_a_column_type_says_so():
     with pytest.raises(OperatorProblem, match="cannot fill a date32"):
-        HmacOperator("DATE_OF_BIRTH", KEY).apply_array(pa.array([dt.date(1985, 5, 12)]))
+        TokenOperator("DATE_OF_BIRTH", KEY).apply_array(pa.array([dt.date(1985, 5, 12)]))
     with pytest.raises(OperatorProblem, match="cannot fill a int64"):
         MaskOperator("FR_NIR").apply_array(pa.array([1], pa.int64()))
 
@@ -447,10 +555,10 @@ def test_keep_keeps():
 
 
 def test_the_registry_and_the_default_policy():
-    assert set(OPERATORS) == {"hmac", "fpe", "mask", "redact", "generalise", "keep"}
+    assert set(OPERATORS) == {"token", "hmac", "fpe", "mask", "redact", "generalise", "keep"}
     identifiers = ["FR_NIR", "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE"]
-    assert {DEFAULT_POLICY[e] for e in identifiers} == {"hmac"}
-    assert DEFAULT_POLICY["PERSON"] == "hmac" and DEFAULT_POLICY["DATE_OF_BIRTH"] == "generalise"
+    assert {DEFAULT_POLICY[e] for e in identifiers} == {"token"}
+    assert DEFAULT_POLICY["PERSON"] == "token" and DEFAULT_POLICY["DATE_OF_BIRTH"] == "generalise"
     assert DEFAULT_POLICY["FR_HEALTH_INSURER"] == DEFAULT_POLICY["FR_HEALTH_GUARANTEE"] == "keep"
 
 
@@ -473,7 +581,7 @@ def test_operator_options_parse(text, expected):
     [
         (
             "FR_NIR=scramble",
-            "unknown operator 'scramble' for FR_NIR; allowed: hmac, fpe, mask, redact, generalise, keep",
+            "unknown operator 'scramble' for FR_NIR; allowed: token, hmac, fpe, mask, redact, generalise, keep",
         ),
         ("EMAIL_ADDRESS=fpe", "fpe applies to FR_NIR only, not EMAIL_ADDRESS"),
         ("PERSON=generalise", "generalise applies to DATE_OF_BIRTH only, not PERSON"),
@@ -483,6 +591,7 @@ def test_operator_options_parse(text, expected):
         ("DATE_OF_BIRTH=generalise:week", "generalise takes year or month"),
         ("PHONE_NUMBER=mask:all", "mask takes the number of characters to keep"),
         ("FR_NIR=hmac:short", "hmac takes no argument"),
+        ("FR_NIR=token:short", "token takes no argument"),
     ],
 )
 def test_bad_operator_options_say_what_is_allowed(text, message):
@@ -501,16 +610,19 @@ def test_the_policy_describes_every_entity_and_never_the_key():
     assert all(KEY.hex() not in line for line in lines)
     assert policy.fingerprint == keys.fingerprint(KEY)
     assert isinstance(policy["FR_NIR"], FpeOperator)
-    assert isinstance(policy["SOME_FUTURE_ENTITY"], HmacOperator)  # unknown entities are never kept
+    assert isinstance(policy["SOME_FUTURE_ENTITY"], TokenOperator)  # unknown entities are never kept
 
 
-def test_a_keyed_operator_without_a_key_is_a_key_problem():
+@KEYED_OPERATORS
+def test_a_keyed_operator_without_a_key_is_a_key_problem(keyed):
     with pytest.raises(keys.KeyProblem, match=r"^no key"):
-        HmacOperator("FR_NIR", None)
+        keyed("FR_NIR", None)
     assert MaskOperator("FR_NIR", None).apply_one("1234") == "1234"
 
 
-@pytest.mark.parametrize("module", [keys, dates, normalise, fpe, operators], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [keys, dates, normalise, normalise_arrays, fpe, cmac, operators,
+                                    *OPERATOR_MODULES],
+                         ids=lambda m: m.__name__)
 def test_the_examples_in_the_docstrings_hold(module):
     failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failed == 0 and attempted > 0

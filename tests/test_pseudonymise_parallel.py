@@ -47,7 +47,7 @@ def test_an_empty_batch_and_an_empty_stream_pass_through():
 
 
 def test_an_operator_error_in_a_worker_is_raised_in_the_caller_with_its_type():
-    # hmac writes 18-digit numbers: an int32 column of AMC numbers cannot hold them
+    # token writes 18-digit numbers: an int32 column of AMC numbers cannot hold them
     table = pa.table({"num_amc": pa.array([31203478, 41203479] * 50, pa.int32())})
     with pytest.raises(OperatorProblem, match="int32"):
         list(pseudonymise_batches(_batches(table, 30), KEY, ner=False, jobs=2))

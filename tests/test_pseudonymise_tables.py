@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from leakguard import pseudonymise_batches, pseudonymise_table, scan_table
 from leakguard.findings import TABLE_SCHEMA
-from leakguard.pseudonymise.operators import PSEUDONYM_RE, FpeOperator, HmacOperator, MaskOperator, Policy
+from leakguard.pseudonymise.operators import (
+    PSEUDONYM_RE,
+    FpeOperator,
+    HmacOperator,
+    MaskOperator,
+    Policy,
+    TokenOperator,
+)
 from leakguard.pseudonymise.rewrite import Rewriter, outside_tokens
 from recognizers import nir
 from synthetic import beneficiary_table
@@ -118,8 +125,9 @@ def beneficiaries(n: int = 300, seed: int = 11) -> tuple[pa.Table, pa.Table, pa.
     return table, truth, pseudonymise_table(table, KEY, ner=False)
 
 
-def hmac_token(entity: str, value: str, key: bytes = KEY) -> str:
-    return HmacOperator(entity, key).apply_one(value)
+def token_of(entity: str, value: str, key: bytes = KEY) -> str:
+    """The token the default policy gives ``value``."""
+    return TokenOperator(entity, key).apply_one(value)
 
 
 # --- a realistic table --------------------------------------------------------------------------------------
@@ -171,18 +179,24 @@ def test_an_int64_nir_column_gets_18_digit_int64_tokens_and_a_birth_date_its_fir
     assert out.schema.field("c_12").type == pa.int64()
     tokens = out.column("c_12").drop_null().to_pylist()
     assert tokens and all(len(str(t)) == 18 and str(t)[0] == "9" for t in tokens)
-    op = HmacOperator("FR_NIR", KEY)
+    op = TokenOperator("FR_NIR", KEY)
     originals = table.column("c_12").drop_null().to_pylist()
     assert tokens == [int(op.numeric(str(v), 18)) for v in originals]
     births = table.column("date_naissance").to_pylist()
     assert out.column("date_naissance").to_pylist() == [None if d is None else dt.date(d.year, 1, 1) for d in births]
 
 
-def test_whole_cells_become_the_token_of_their_value():
+WHOLE_CELL_COLUMNS = (("nir", "FR_NIR"), ("email", "EMAIL_ADDRESS"), ("telephone", "PHONE_NUMBER"),
+                      ("nom", "PERSON"), ("iban", "IBAN_CODE"))
+
+
+@pytest.mark.parametrize("keyed", [TokenOperator, HmacOperator], ids=["token (default)", "hmac"])
+def test_whole_cells_become_the_token_of_their_value(keyed):
     table, _, out = beneficiaries()
-    for column, entity in (("nir", "FR_NIR"), ("email", "EMAIL_ADDRESS"), ("telephone", "PHONE_NUMBER"),
-                           ("nom", "PERSON"), ("iban", "IBAN_CODE")):
-        expected = HmacOperator(entity, KEY).apply(table.column(column).to_pylist())
+    if keyed is not TokenOperator:  # --operator X=hmac: the tokens of leakguard before token was the default
+        out = pseudonymise_table(table, KEY, operators={e: keyed.name for _, e in WHOLE_CELL_COLUMNS}, ner=False)
+    for column, entity in WHOLE_CELL_COLUMNS:
+        expected = keyed(entity, KEY).apply(table.column(column).to_pylist())
         assert out.column(column).to_pylist() == expected, column
 
 
@@ -245,10 +259,10 @@ def test_spans_in_free_text_are_replaced_and_everything_around_them_is_kept(rows
     table = pa.table({"commentaire": comments, "telephone": [p for *_, p, _ in rows]})
     out = pseudonymise_table(table, KEY, ner=False)
     for (number, _, email, _, k), w, comment in zip(rows, written, out.column("commentaire").to_pylist()):
-        expected = phrases[k].format(hmac_token("FR_NIR", number)) + " Contact : " + hmac_token("EMAIL_ADDRESS", email)
+        expected = phrases[k].format(token_of("FR_NIR", number)) + " Contact : " + token_of("EMAIL_ADDRESS", email)
         assert comment == expected
         assert w not in comment
-    assert out.column("telephone").to_pylist() == HmacOperator("PHONE_NUMBER", KEY).apply(
+    assert out.column("telephone").to_pylist() == TokenOperator("PHONE_NUMBER", KEY).apply(
         table.column("telephone").to_pylist())
 
 
@@ -305,8 +319,8 @@ def test_several_spans_in_one_cell_are_all_replaced():
     a, b = _nirs(2)
     table = pa.table({"note": [f"NIR {a} puis NIR {b}, mail x.y@orange.fr fin"]})
     out = pseudonymise_table(table, KEY, ner=False).column("note")[0].as_py()
-    assert out == (f"NIR {hmac_token('FR_NIR', a)} puis NIR {hmac_token('FR_NIR', b)}, mail "
-                   f"{hmac_token('EMAIL_ADDRESS', 'x.y@orange.fr')} fin")
+    assert out == (f"NIR {token_of('FR_NIR', a)} puis NIR {token_of('FR_NIR', b)}, mail "
+                   f"{token_of('EMAIL_ADDRESS', 'x.y@orange.fr')} fin")
 
 
 def _nirs(n: int) -> list[str]:
@@ -334,7 +348,7 @@ def test_schema_metadata_nullability_and_dictionary_types_are_kept():
     )
     out = pseudonymise_table(table, KEY, operators={"DATE_OF_BIRTH": "generalise:month"}, ner=False)
     assert out.schema.equals(schema, check_metadata=True)
-    assert out.column("nir").to_pylist() == [hmac_token("FR_NIR", n) for n in numbers]
+    assert out.column("nir").to_pylist() == [token_of("FR_NIR", n) for n in numbers]
     assert out.column("date_naissance").to_pylist() == [dt.date(1985, 5, 1), None, dt.date(2001, 12, 1),
                                                         dt.date(1970, 1, 1)]
     assert out.column("autre").equals(table.column("autre"))
@@ -352,10 +366,10 @@ def test_nested_struct_and_list_leaves_are_replaced_in_place():
     )
     out = pseudonymise_table(table, KEY, ner=False)
     assert out.schema.equals(table.schema)
-    assert out.column("beneficiary").to_pylist()[0]["nir"] == hmac_token("FR_NIR", a)
+    assert out.column("beneficiary").to_pylist()[0]["nir"] == token_of("FR_NIR", a)
     assert out.column("beneficiary").to_pylist()[1] is None
     kids = out.column("ayants_droit").to_pylist()
-    assert [k["nir"] for k in kids[0]] == [hmac_token("FR_NIR", b), hmac_token("FR_NIR", c)]
+    assert [k["nir"] for k in kids[0]] == [token_of("FR_NIR", b), token_of("FR_NIR", c)]
     assert [k["rang"] for k in kids[0]] == [1, 2] and kids[1] == []
 
 

@@ -1,11 +1,10 @@
-"""Pieces every command shares: atomic output files, entity lists, stderr errors, progress."""
+"""Pieces every command shares: atomic output files and entity lists (the terminal: :mod:`.console`)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 import click
@@ -13,7 +12,6 @@ import click
 from leakguard.errors import STANDARD_OUTPUT, OutputError
 from leakguard.findings import ENTITIES
 from leakguard.pseudonymise.atomic import atomic_path
-from leakguard.report.text import printable, shown
 
 
 def entity_list(values: tuple[str, ...], option: str) -> list[str]:
@@ -58,50 +56,3 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
         return
     with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="\n") as out:
         yield _Output(out, path)  # type: ignore[misc]
-
-
-class _StderrErrors:
-    """Wraps a reporter: every file error is also one line on standard error."""
-
-    def __init__(self, inner: Any, show_values: bool = False):
-        self._inner = inner
-        self._show_values = show_values
-
-    def problem(self, path: str, message: str, row: int | None = None, fatal: bool = False) -> None:
-        # readers' messages already say where in the file ("line 12: invalid JSON")
-        name = shown(path, path=True, show_values=self._show_values)
-        click.echo(f"leakguard: {'error' if fatal else 'warning'}: {name}: {printable(message)}", err=True)
-        self._inner.problem(path, message, row, fatal=fatal)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-def report_errors_on_stderr(reporter: Any, show_values: bool = False) -> Any:
-    return _StderrErrors(reporter, show_values)
-
-
-@contextlib.contextmanager
-def progress_reporter() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress display on standard error when it is a terminal; nothing on pipes and files."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:,} records"),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("scanning", total=None, records=0)
-        current = {"path": None, "base": 0, "records": 0}
-
-        def update(path: str, records: int, size: int) -> None:
-            if path != current["path"]:
-                current["base"] += current["records"]
-                current["path"] = path
-            current["records"] = records
-            progress.update(task, description=f"scanning {shown(os.path.basename(path), path=True)}",
-                            records=current["base"] + records)
-
-        yield update

@@ -14,19 +14,20 @@ any file is opened and never printed: messages name where it came from, and outp
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
-from leakguard.cli.common import progress_reporter
+from leakguard.cli.console import Terminal, Verbosity, verbosity_options
 from leakguard.cli.errors import debug_option, set_note
 from leakguard.cli.project import config_options, load_config
 from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
+    TEXT_LINES,
     PseudonymiseError,
     ReidentifyRefused,
     Report,
@@ -103,9 +104,32 @@ def _summary(verb: str, report: Report) -> str:
     return f"leakguard: {verb} {source} -> {output}: " + "; ".join(parts)
 
 
-def _problems(report: Report) -> None:
+def _columns(report: Report) -> list[str]:
+    """Which columns were rewritten, how many values, which entities: a table, one line per column."""
+    if not report.column_values:
+        return []
+    # no entity: the key column of NIR bodies rewritten under fpe, rewritten with them
+    rows = [(_column_name(name, report.format), f"{count:,}",
+             _count_list(report.column_entities.get(name, {})) or "FR_NIR keys (of the NIRs rewritten by fpe)")
+            for name, count in report.column_values.items()]
+    width = max(len("column"), *(len(name) for name, _, _ in rows))
+    count_width = max(len("values"), *(len(count) for _, count, _ in rows))
+    lines = [f"  {'column':<{width}}  {'values':>{count_width}}  entities replaced"]
+    lines += [f"  {name:<{width}}  {count:>{count_width}}  {entities}" for name, count, entities in rows]
+    return lines
+
+
+def _column_name(name: str, file_format: str) -> str:
+    if name == "\x00names":
+        return "(names and metadata)"
+    if name == TEXT_LINES:
+        return {"text": "(lines)", "jsonl": "(lines that are not JSON)"}.get(file_format, "(rows not parsed)")
+    return shown(name)
+
+
+def _problems(report: Report, terminal: Terminal) -> None:
     for problem in report.problems:
-        click.echo(f"leakguard: warning: {shown(problem.path, path=True)}: {printable(problem.message)}", err=True)
+        terminal.warning(f"{shown(problem.path, path=True)}: {printable(problem.message)}")
 
 
 KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base64 characters (32 bytes). "
@@ -132,15 +156,17 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
               help="Worker processes for large files (default: every core this process may use).")
 @debug_option
 @config_options
+@verbosity_options
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
                          batch_rows: int, jobs: int | None, debug: bool, config_file: str | None,
-                         no_config: bool) -> None:
+                         no_config: bool, verbosity: int = Verbosity.NORMAL) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
-    Each entity found is replaced by its operator: keyed tokens (hmac) by default, the same for the same
-    value in every file pseudonymised with the same key, so joins still work. The policy and the key's
-    fingerprint are printed first, on standard error.
+    Each entity found is replaced by its operator: keyed tokens (token, AES-CMAC) by default, the same for
+    the same value in every file pseudonymised with the same key, so joins still work (hmac gives the
+    HMAC-SHA256 tokens of earlier versions). The policy and the key's fingerprint are printed first, on
+    standard error.
 
     Exit status: 0 done, 1 --verify found identifiers left (nothing written), 2 a usage, key or read error
     (nothing written).
@@ -150,23 +176,26 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     # what a scan in this directory would use: its NER setting and column hints
     config = load_config(config_file, no_config).detect_options(ner=False if no_ner else None)
     key = _key(key_file)
+    terminal = Terminal(verbosity)
     with _errors():
         policy = Policy(key, operators)
-    click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
-    for line in policy.describe():
-        click.echo(f"  {line}", err=True)
-    if verify:
+    say = terminal.verbosity > Verbosity.QUIET
+    if say:
+        click.echo(f"leakguard: policy (key fingerprint {policy.fingerprint}):", err=True)
+        for line in policy.describe():
+            click.echo(f"  {line}", err=True)
+    if verify and say:
         skipped = [e for e, spec in policy.choices.items() if spec.split(":")[0] in ("keep", "fpe")]
         if skipped:
             click.echo(f"  --verify does not check {', '.join(skipped)} (kept, or fpe: valid NIRs by design)",
                        err=True)
     try:
-        with _errors(), progress_reporter() as on_progress:
+        with _errors(), terminal.progress("pseudonymising") as on_progress:
             report = pseudonymise_file(source, destination, policy, ner=config.ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                                        jobs=jobs or default_jobs(), column_hints=config.column_hints)
     except VerificationFailed as failed:
-        _problems(failed.report)
+        _problems(failed.report, terminal)
         click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
         for example in failed.report.examples:
             table = f"table {shown(example.table)}, " if example.table else ""
@@ -178,9 +207,12 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
         if not config.ner and failed.report.remaining.get("PERSON"):
             click.echo("  names in free text are found by the NER model: pseudonymise without --no-ner", err=True)
         sys.exit(EXIT_FINDINGS)
-    _problems(report)
-    click.echo(_summary("pseudonymised", report), err=True)
-    if verify:
+    _problems(report, terminal)
+    if say:
+        click.echo(_summary("pseudonymised", report), err=True)
+        for line in _columns(report):
+            click.echo(line, err=True)
+    if verify and say:
         click.echo("leakguard: verified: a default scan (every entity, NER included) finds nothing left to "
                    "pseudonymise in the output", err=True)
     sys.exit(EXIT_CLEAN)
@@ -232,11 +264,11 @@ def reidentify_command(source: str, destination: str | None, key_file: str | Non
         if entity != "FR_NIR" or not spec.startswith("fpe"):
             raise click.BadParameter("reidentify reverses FR_NIR=fpe only", param_hint="--operator")
     key = _key(key_file)
+    terminal = Terminal()
     click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
-    on_progress: Callable[[str, int, int], None] | None
-    with _errors(), progress_reporter() as on_progress:
+    with _errors(), terminal.progress("reidentifying") as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
                                  batch_rows=batch_rows, force=force, operator=spec)
-    _problems(report)
+    _problems(report, terminal)
     click.echo(_summary("reidentified", report), err=True)
     sys.exit(EXIT_CLEAN)

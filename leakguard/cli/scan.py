@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
-from leakguard.cli.common import (
-    atomic_output,
-    entity_list,
-    progress_reporter,
-    report_errors_on_stderr,
-)
+from leakguard.cli.common import atomic_output, entity_list
+from leakguard.cli.console import Terminal, TerminalReporter, Verbosity, verbosity_options
 from leakguard.cli.errors import debug_option
 from leakguard.cli.project import config_options, expand, key_missing_message, load_config, open_baseline
+from leakguard.cli.stdin import stdin_as_file
+from leakguard.detect.engine import DetectOptions
 from leakguard.findings import ENTITIES
 from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
@@ -52,19 +51,25 @@ from leakguard.suppress import FindingFilter
 @click.option("--baseline-key-file", type=click.Path(dir_okay=False, path_type=str),
               help="The baseline key (default: $LEAKGUARD_BASELINE_KEY, else .leakguard.key beside the "
                    "baseline).")
+@click.option("--exit-zero", is_flag=True, help="Exit with status 0 even when personal data is found (for "
+              "reporting jobs); unreadable files and usage errors still exit with 2.")
+@verbosity_options
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score: float | None,
                  entities: tuple[str, ...], exclude: tuple[str, ...], no_ner: bool, show_values: bool,
                  batch_rows: int, jobs: int | None, debug: bool, config_file: str | None, no_config: bool,
-                 baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = ()) -> None:
+                 baseline_file: str | None, baseline_key_file: str | None, tables: tuple[str, ...] = (),
+                 exit_zero: bool = False, verbosity: int = Verbosity.NORMAL) -> None:
     """Scan PATH... (files, directories recursively, database URIs) for French health-insurance personal data.
 
     Databases: postgresql://[USER@]HOST[:PORT]/DB (password from PGPASSWORD or ~/.pgpass), sqlite:///FILE,
     duckdb:///FILE; SQLite and DuckDB files, .sql dumps and workbooks are found by content. Each table is
-    reported as CONTAINER#TABLE.
+    reported as CONTAINER#TABLE. PATH - reads standard input (its format decided from its content; reports
+    name it -).
 
     Exit status: 0 nothing found, 1 findings, 2 a usage error or a file that could not be read (the other
     files are still scanned and reported).
     """
+    terminal = Terminal(verbosity)
     wanted = entity_list(entities, "--entities")
     unwanted = entity_list(exclude, "--exclude-entities")
     config = load_config(config_file, no_config)
@@ -80,22 +85,36 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, min_score
     )
     finding_filter = FindingFilter(config, baseline=baseline, fingerprinter=fingerprinter,
                                    inline=not no_config, keep_values=show_values)
-    expanded = expand(paths, config)
-    for given, why in expanded.skipped:
-        click.echo(f"leakguard: note: {shown(f'{given}: {why}', path=True, show_values=show_values)}; not scanned",
-                   err=True)
-    with atomic_output(output) as out:
-        reporter = report_errors_on_stderr(make_reporter(fmt, out, show_values=show_values), show_values)
-        with progress_reporter() as on_progress:
-            outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
-                                 jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
-                                 finding_filter=finding_filter,
-                                 problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
-                                 is not None, tables=tables)
-        reporter.close()
+    # --quiet: the table report is not printed (the exit status says what was found); other reports are
+    quiet_table = terminal.verbosity <= Verbosity.QUIET and fmt == "table" and output is None
+    with stdin_as_file(paths) as (paths_read, names):
+        expanded = expand(paths_read, config)
+        for given, why in expanded.skipped:
+            terminal.note(f"{shown(f'{names.get(given, given)}: {why}', path=True, show_values=show_values)}; "
+                          "not scanned")
+        terminal.info(_settings(len(expanded.files), config.source, options))
+        with open(os.devnull, "w", encoding="utf-8") if quiet_table else atomic_output(output) as out:
+            reporter = TerminalReporter(make_reporter(fmt, out, show_values=show_values), terminal,
+                                        show_values=show_values, names=names)
+            with terminal.progress("scanning", files=len(expanded.files), names=names) as on_progress:
+                outcome = scan_files(expanded.files, reporter, options=options, batch_rows=batch_rows,
+                                     jobs=jobs or default_jobs(), on_progress=on_progress, debug=debug,
+                                     finding_filter=finding_filter,
+                                     problem_filter=lambda path, row: finding_filter.problem_level(path, row, False)
+                                     is not None, tables=tables)
+                reporter.close()
     if baseline is not None and finding_filter.unchecked:
-        click.echo(f"leakguard: error: {key_missing_message(baseline)}", err=True)
+        terminal.error(key_missing_message(baseline))
         sys.exit(EXIT_ERROR)
     if outcome.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if outcome.findings else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if outcome.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _settings(files: int, config_source: str | None, options: DetectOptions) -> str:
+    """The ``-v`` line saying what is scanned and how."""
+    entities = ", ".join(sorted(options.entities)) if options.entities else "all entities"
+    if options.exclude_entities:
+        entities += " but " + ", ".join(sorted(options.exclude_entities))
+    return (f"{files:,} file{'' if files == 1 else 's'} to scan; {entities}; min score {options.min_score:g}; "
+            f"NER {'on' if options.ner else 'off'}; configuration {config_source or 'none (defaults)'}")

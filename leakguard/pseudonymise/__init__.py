@@ -4,8 +4,10 @@
   checked, fingerprinted, and split into one sub-key per purpose (HKDF);
 * :mod:`~leakguard.pseudonymise.normalise` — the normal form of each entity, hashed so that one value written
   differently gets one token;
-* :mod:`~leakguard.pseudonymise.operators` — ``hmac``, ``fpe``, ``mask``, ``redact``, ``generalise``,
-  ``keep``, on one value, a list, or an Arrow array, and the :class:`Policy` that picks one per entity;
+* :mod:`~leakguard.pseudonymise.operators` — one module per operator (``token``, ``hmac``, ``fpe``,
+  ``mask``, ``redact``, ``generalise``, ``keep``), on one value, a list, or an Arrow array, the factory that
+  makes them by name and the :class:`Policy` that picks one per entity;
+* :mod:`~leakguard.pseudonymise.cmac` — AES-CMAC of a whole array of values at once (the ``token`` MAC);
 * :mod:`~leakguard.pseudonymise.fpe` — FF1 format-preserving encryption of NIRs onto valid NIRs;
 * :mod:`~leakguard.pseudonymise.dates` — written dates of birth, parsed with their style;
 * :mod:`~leakguard.pseudonymise.rewrite` — findings of a chunk -> replacement arrays (whole cells, spans);

@@ -75,6 +75,9 @@ OnProgress = Callable[[str, int, int], None]
 UNVERIFIED_OPERATORS = ("keep", "fpe")
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
+#: The key of :attr:`Report.column_values` for lines read as text: the lines of a text file, JSON lines that
+#: are not JSON, CSV rows that could not be parsed (no column of the data can be named so).
+TEXT_LINES = "\x00lines"
 
 
 #: Why a container that is not a SQL dump is not pseudonymised, and what to do instead.
@@ -119,6 +122,11 @@ class Report:
     tokens: int = 0
     #: binary cells that are not UTF-8 text, per column: not scanned, written as they were
     not_text: Counter[str] = field(default_factory=Counter)
+    #: values (cells, lines, names) rewritten per column, in the order met (``\x00names``: column names and
+    #: metadata; :data:`TEXT_LINES`: lines read as text, a long line once however many windows it came in)
+    column_values: Counter[str] = field(default_factory=Counter)
+    #: spans replaced per column and entity
+    column_entities: dict[str, Counter[str]] = field(default_factory=dict)
     #: records that could not be parsed (CSV rows of the wrong width, lines that are not JSON): kept as
     #: written but for the values found in their text and replaced (``Problem.as_text``)
     as_text: int = 0
@@ -131,6 +139,8 @@ class Report:
     unverified: tuple[str, ...] = ()
     remaining: Counter[str] = field(default_factory=Counter)
     examples: list[Remaining] = field(default_factory=list)
+    #: whether the long line whose windows are being collected was counted in ``column_values`` already
+    _long_line_counted: bool = field(default=False, repr=False)
 
     def collect(self, item: ChunkEdits | Problem, records: int) -> None:
         if isinstance(item, Problem):
@@ -142,6 +152,17 @@ class Report:
         self.kept.update(item.kept)
         self.tokens += item.tokens
         self.not_text.update(item.not_text)
+        if item.part is not None and item.part.first:
+            self._long_line_counted = False
+        for name, edit in item.columns.items():
+            changed = len(edit.changed)
+            if not changed:
+                continue
+            if item.part is not None:  # a window: its line is one value, counted at its first change
+                changed, self._long_line_counted = (0 if self._long_line_counted else 1), True
+            key = TEXT_LINES if item.text else name
+            self.column_values[key] += changed
+            self.column_entities.setdefault(key, Counter()).update(edit.entities)
 
     @property
     def rows_per_second(self) -> float:

@@ -8,8 +8,8 @@ span of its JSON text, by the dotted path the reader gives it: ``beneficiary.nir
   them (ASCII-only lines with escapes): key order, separators, white space and the other values are the
   line's own bytes;
 * numbers are parsed as their text (:class:`Number`); a number that is replaced stays a number when the
-  operator can write one (an ``hmac`` numeric token or an ``fpe`` NIR for a NIR stored as a JSON number),
-  else becomes a string.
+  operator can write one (a ``token`` or ``hmac`` numeric token or an ``fpe`` NIR for a NIR stored as a JSON
+  number), else becomes a string.
 
 Lines without findings are not parsed again: writers copy them byte for byte. A line whose leaves cannot
 be placed (never met: the reader parsed it with the same decoder) is written again whole in its own style

@@ -34,8 +34,9 @@ any other entity           Unicode NFKC, white space collapsed and trimmed
 =========================  ================================================================================
 
 Normalisation is part of the pseudonym: changing a normaliser changes tokens and breaks joins with files
-pseudonymised before. These forms belong to version 1 of the tokens, like the HMAC sub-key label (HKDF info
-``leakguard v1 hmac``, :func:`leakguard.pseudonymise.keys.derive`); a change needs a new version.
+pseudonymised before. These forms belong to version 1 of the tokens, like the sub-key labels (HKDF info
+``leakguard v1 token`` and ``leakguard v1 hmac``, :func:`leakguard.pseudonymise.keys.derive`); a change needs a
+new version.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Pseudonymisation on several cores: each chunk is detected and rewritten in a worker process.
 
 Pseudonymising a chunk is detection (the pre-filter, the recognizers on candidates) and then the operators on
-the distinct values found (an HMAC per value for the default policy): both are Python work that threads do
-not spread over cores, so the work goes to worker processes, one chunk each, as the scan's
-:class:`~leakguard.parallel.ParallelDetector` does.
+the distinct values found (normalisation in Python, then the batched MAC of the default policy): both are
+mostly Python work that threads do not spread over cores, so the work goes to worker processes, one chunk
+each, as the scan's :class:`~leakguard.parallel.ParallelDetector` does.
 
 The column decisions (whether a column's NIR-shaped numbers are NIRs, :mod:`leakguard.detect.profile`) stay
 in the parent. Each chunk makes two trips on the pipe of the one worker that holds it:
@@ -37,6 +37,7 @@ from leakguard.parallel import cells_only, deferred_interrupts, forkserver_conte
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
 from leakguard.sources.base import Chunk
+from leakguard.workers import check_main_guard
 
 _STOP = None
 
@@ -114,6 +115,7 @@ class ParallelRewriter:
                  options: DetectOptions | None = None):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
+        check_main_guard(f"pseudonymisation with jobs={jobs}")
         context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
         options = options or detect_options(ner)
         self._workers: list[_Worker] = []

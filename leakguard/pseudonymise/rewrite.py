@@ -13,9 +13,9 @@ Rules:
   on the cells that hold one, so each distinct value is computed once and the column keeps its Arrow type: an
   int64 NIR column gets int64 tokens, a ``date32`` birth-date column stays ``date32``; binary, fixed-size
   binary and ``decimal(p, 0)`` columns keep their type too (:mod:`leakguard.pseudonymise.stored`).
-* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (distinct span values once, per
-  entity), in one left-to-right pass per cell (linear in its spans, however many), and every character
-  outside the spans is kept.
+* **Spans** inside a longer text are replaced with ``Operator.apply_span`` (per entity, the distinct span
+  values once, expanded to every span with ``take``), in one left-to-right pass per cell (linear in its
+  spans, however many), and every character outside the spans is kept.
 * Entities whose operator is ``keep`` are counted and left alone.
 * Under ``fpe``, NIR bodies of 13 characters whose key has a column of its own take that column with them:
   it is rewritten to the new bodies' keys (:mod:`leakguard.pseudonymise.rekey`), and back by ``reidentify``.
@@ -48,7 +48,7 @@ from leakguard.preview import mask as masked
 from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, PSEUDONYM_RE, TOKEN_CHARS, Operator
 from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
-from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.base import CellColumn, Chunk, LinePart
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 from leakguard.sources.windows import clip_findings
 
@@ -95,6 +95,8 @@ class ColumnEdit:
     positions: np.ndarray
     #: for each entity replaced as whole cells, the positions of those cells (JSON numbers need them)
     whole: dict[str, np.ndarray] = field(default_factory=dict)
+    #: spans replaced per entity (whole cells included), for the per-column summary
+    entities: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> np.ndarray:
@@ -115,6 +117,10 @@ class ChunkEdits:
     tokens: int = 0
     #: binary cells that are not UTF-8 text (not scanned, kept as they are), per column
     not_text: Counter[str] = field(default_factory=Counter)
+    #: the chunk's records are lines read as text (a text file, records that could not be parsed)
+    text: bool = False
+    #: set when the chunk is a window of a long line (its edits are part of that one line's)
+    part: LinePart | None = None
 
     def replacements(self) -> dict[str, pa.Array]:
         """``{path: new values}`` for :func:`leakguard.sources.rebuild_batch`."""
@@ -200,7 +206,7 @@ class Rewriter:
         return out
 
     def _apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
-        out = ChunkEdits()
+        out = ChunkEdits(text=chunk.text, part=chunk.part)
         for column in chunk.columns:
             skipped = undecodable_cells(column.values)
             if skipped:
@@ -267,6 +273,7 @@ class Rewriter:
             inside = cells[path]
             target.values = _put(target.values, inside, edit.values)
             target.positions = np.concatenate([target.positions, inside[edit.positions]])
+            target.entities.update(edit.entities)
         out.replaced.update(more.replaced)
         return bool(more.columns)
     def _rekey(self, chunk: Chunk, out: ChunkEdits) -> None:
@@ -296,8 +303,8 @@ class Rewriter:
         starts = findings["start"].to_numpy()
         ends = findings["end"].to_numpy()
         entities = findings["entity"].combine_chunks().dictionary_encode()
-        for entity, count in _counts(findings):
-            counts[entity] += count
+        per_entity = Counter(dict(_counts(findings)))
+        counts.update(per_entity)
         kind = column.values.type
         values = column.values.dictionary_decode() if pa.types.is_dictionary(kind) else column.values
         if is_binary(values.type):
@@ -312,7 +319,7 @@ class Rewriter:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
         if pa.types.is_dictionary(kind):
             new = new.dictionary_encode().cast(kind)
-        return ColumnEdit(column.name, new, positions, whole)
+        return ColumnEdit(column.name, new, positions, whole, per_entity)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
@@ -339,11 +346,9 @@ class Rewriter:
                 new = self._replace_whole(new, values, cells, self.policy.operator(entity))
         if not is_whole.all():
             picked = np.flatnonzero(~is_whole)
-            index = pa.array(picked)
-            span_values = findings["value"].take(index).to_pylist()
-            span_entities = [names[c] for c in codes[picked].tolist()]
-            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_entities,
-                                      span_values)
+            span_values = findings["value"].take(pa.array(picked)).combine_chunks()
+            tokens = self._span_tokens(span_values, codes[picked], names)
+            new = self._replace_spans(new, positions[picked], starts[picked], ends[picked], span_values, tokens)
         return new, whole
 
     @staticmethod
@@ -359,19 +364,27 @@ class Rewriter:
         mask[cells] = True
         return pc.replace_with_mask(new, pa.array(mask), replacement)
 
-    def _replace_spans(self, new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                       entities: list[str], span_values: list[str]) -> pa.Array:
+    def _span_tokens(self, values: pa.Array, codes: np.ndarray, names: list[str]) -> pa.Array:
+        """The replacement of each span: per entity, its distinct values once, expanded with ``take``."""
+        parts, order = [], []
+        for code in np.unique(codes).tolist():
+            members = np.flatnonzero(codes == code)
+            encoded = values.take(pa.array(members)).dictionary_encode()
+            distinct = self.policy.operator(names[code]).apply_span(encoded.dictionary.to_pylist())
+            parts.append(pa.array(distinct, pa.string()).take(encoded.indices))
+            order.append(members)
+        return pa.concat_arrays(parts).take(pa.array(np.argsort(np.concatenate(order))))
+
+    @staticmethod
+    def _replace_spans(new: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                       span_values: pa.Array, tokens: pa.Array) -> pa.Array:
         """Spans replaced inside their cells, in one pass per cell; the text around them kept as it is."""
-        replacement: dict[tuple[str, str], str] = {}
-        for entity in set(entities):
-            distinct = list(dict.fromkeys(v for e, v in zip(entities, span_values) if e == entity))
-            replacement.update(zip(((entity, v) for v in distinct),
-                                   self.policy.operator(entity).apply_span(distinct), strict=True))
         order = np.lexsort((starts, positions))  # by cell, then left to right
         cells, first = np.unique(positions[order], return_index=True)
         texts = new.take(pa.array(cells)).to_pylist()
         bounds = [*first.tolist(), len(order)]
         starts_, ends_ = starts.tolist(), ends.tolist()
+        values, replacements = span_values.to_pylist(), tokens.to_pylist()
         for j, cell in enumerate(texts):
             # one pass over the cell: the pieces between spans and the tokens, joined once
             pieces: list[str] = []
@@ -380,8 +393,8 @@ class Rewriter:
                 start, end = starts_[i], ends_[i]
                 if start < at:
                     continue  # overlaps the span before (the detector settles overlaps: not met)
-                token = replacement[(entities[i], span_values[i])]
-                if not token.isdigit() and span_values[i].isdigit() and _bare_json_number(cell, start, end):
+                token = replacements[i]
+                if not token.isdigit() and values[i].isdigit() and _bare_json_number(cell, start, end):
                     token = json.dumps(token)  # "nir": 1850578... in a JSON payload stays valid JSON
                 pieces += (cell[at:start], token)
                 at = end

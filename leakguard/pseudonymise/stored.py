@@ -8,12 +8,12 @@ computes replacements on that text, and this module puts them back without chang
 * **fixed-size binary** ``[w]`` cells keep their width ``w``: a shorter replacement is padded with spaces
   (the ``CHAR(w)`` convention of the databases that write such columns), a longer one is cut at ``w`` bytes
   (at a character boundary, then padded). A cut keyed token stays a keyed token: in a ``fixed_size_binary[15]``
-  NIR column the ``hmac`` token keeps ``NIR_`` and 11 of its 16 base32 characters (55 bits; among ``n``
-  people about ``n²/2^56`` colliding pairs: 0.001 for 10^7), and is the start of the token the same person
-  gets in a string column, so joins remain possible;
-* **decimals of scale 0** ``decimal(p, 0)``: ``hmac`` writes a numeric token of ``min(p, 18)`` digits
-  starting with 9 (never a NIR, see :mod:`leakguard.pseudonymise.operators`); ``fpe`` another NIR (15 digits);
-  ``redact`` nulls. An operator whose output does not fit ``decimal(p, 0)`` is refused with one line.
+  NIR column the ``token`` or ``hmac`` token keeps ``NIR_`` and 11 of its 16 base32 characters (55 bits; among
+  ``n`` people about ``n²/2^56`` colliding pairs: 0.001 for 10^7), and is the start of the token the same
+  person gets in a string column, so joins remain possible;
+* **decimals of scale 0** ``decimal(p, 0)``: ``token`` and ``hmac`` write a numeric token of ``min(p, 18)``
+  digits starting with 9 (never a NIR, see :mod:`leakguard.pseudonymise.operators`); ``fpe`` another NIR (15
+  digits); ``redact`` nulls. An operator whose output does not fit ``decimal(p, 0)`` is refused with one line.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def apply_whole(op: Operator, cells: pa.Array) -> pa.Array:
 
 def _decimals(op: Operator, cells: pa.Array) -> pa.Array:
     kind = cells.type
-    numeric = getattr(op, "apply_numeric", None)  # hmac: numeric tokens of the column's width
+    numeric = getattr(op, "apply_numeric", None)  # token, hmac: numeric tokens of the column's width
     if numeric is not None:
         encoded = cells.cast(pa.string()).dictionary_encode()
         tokens = numeric(encoded.dictionary.to_pylist(), min(kind.precision, MAX_NUMERIC_DIGITS))
@@ -55,7 +55,7 @@ def _decimals(op: Operator, cells: pa.Array) -> pa.Array:
         return out.cast(pa.decimal128(19, 0)).cast(kind)
     except (pa.ArrowInvalid, OperatorProblem):
         raise OperatorProblem(
-            f"{op.name} cannot fill a {kind} column of {op.entity}; choose hmac, fpe or redact for it"
+            f"{op.name} cannot fill a {kind} column of {op.entity}; choose token, hmac, fpe or redact for it"
         ) from None
 
 

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import pyarrow as pa
 
 from leakguard.detect.profile import NirProfile
+from leakguard.frames import ArrowData, as_batches, as_table, like
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, Rewriter
@@ -46,9 +48,13 @@ def _policy(key: bytes | Policy, operators: Mapping[str, str] | None) -> Policy:
     return Policy(key, operators)
 
 
-def pseudonymise_table(table_or_batch: pa.Table | pa.RecordBatch, key: bytes | Policy, *,
-                       operators: Mapping[str, str] | None = None, ner: bool = True) -> pa.Table:
+def pseudonymise_table(table_or_batch: ArrowData, key: bytes | Policy, *,
+                       operators: Mapping[str, str] | None = None, ner: bool = True) -> pa.Table | Any:
     """``table_or_batch`` with every entity found replaced by its operator's output; same schema and rows.
+
+    A ``pyarrow.Table`` or ``RecordBatch`` gives a ``pyarrow.Table``; a pandas or polars DataFrame gives a
+    DataFrame of the same library; any other object exporting Arrow data (a DuckDB relation, a record batch
+    reader) gives a ``pyarrow.Table`` (:mod:`leakguard.frames`).
 
     ``key`` is the master key (at least 32 bytes; :func:`leakguard.pseudonymise.load_key`), or a ready
     :class:`~leakguard.pseudonymise.Policy`. ``operators`` overrides the default policy per entity
@@ -56,12 +62,14 @@ def pseudonymise_table(table_or_batch: pa.Table | pa.RecordBatch, key: bytes | P
     free text are then found only in name columns and ``nom=...`` pairs).
     """
     policy = _policy(key, operators)
-    table = pa.Table.from_batches([table_or_batch]) if isinstance(table_or_batch, pa.RecordBatch) else table_or_batch
+    table = as_table(table_or_batch, what="pseudonymise_table's input")
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
     if table.num_rows == 0:
-        return table
+        return like(table_or_batch, table)
     rows = record_indices(0, table.num_rows)
     edits = Rewriter(policy, ner=ner).edits(Chunk(columns=table_to_columns(table), rows=rows))
-    return apply_to_table(table, edits)
+    return like(table_or_batch, apply_to_table(table, edits))
 
 
 def apply_to_table(table: pa.Table, edits: ChunkEdits) -> pa.Table:
@@ -94,17 +102,19 @@ def _top_level(path: str, names: list[str]) -> int:
     return best
 
 
-def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table], key: bytes | Policy, *,
+def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table] | ArrowData, key: bytes | Policy, *,
                          operators: Mapping[str, str] | None = None, ner: bool = True,
                          rewriter: Rewriter | None = None, jobs: int = 1) -> Iterator[pa.RecordBatch]:
     """Each batch of a stream pseudonymised, in order, with one detector for the whole stream.
 
-    Same arguments as :func:`pseudonymise_table`; tables in the stream are taken batch by batch. Each output
+    Same arguments as :func:`pseudonymise_table`; ``batches`` is an iterable of record batches (tables in it
+    are taken batch by batch) or any object exporting Arrow data, read batch by batch. Each output
     batch has the schema and length of its input batch, and untouched columns are the same arrays. Pass a
     ``rewriter`` to read its counts (``rewriter.detector``) or share it between calls. ``jobs`` > 1 runs
     detection and operators in that many worker processes (:mod:`leakguard.pseudonymise.parallel`), with the
     same output; worth it for streams of several batches of tens of thousands of rows.
     """
+    batches = as_batches(batches, what="pseudonymise_batches' input")
     if jobs > 1 and rewriter is None:
         with ParallelRewriter(_policy(key, operators), ner=ner, jobs=jobs) as parallel:
             yield from rewrite_batches(parallel, batches)

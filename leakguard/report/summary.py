@@ -7,7 +7,8 @@ list of spans but, for each column, *which* entity it holds and *how much of the
 ==============  ======================================================================================
 records         distinct records (table rows, JSON lines, text lines) with at least one finding of the
                 entity in the column; two NIRs on one log line count once
-cells           non-null cells of the column (``FileStats.cells_by_column``; the ``None`` key for text)
+cells           non-empty cells of the column, neither null nor blank (``FileStats.cells_by_column``; the
+                ``None`` key for text)
 share           records / cells: 1.0 is a column of NIRs, 0.001 a comment column that leaks a few
 top score       the highest score of the entity in the column
 example         the masked preview of the best-scored finding (its raw value only with ``--show-values``)
@@ -43,9 +44,10 @@ MAX_PROBLEMS_KEPT = 1000
 class FileStats:
     """What the scan driver measured on one file.
 
-    ``cells_by_column`` counts the non-null cells scanned in each logical column (dotted paths for nested
-    data); a text or log file has the single key ``None`` (its lines). ``cells_not_text`` counts, per column,
-    the binary cells that are not UTF-8 text and were not scanned (:mod:`leakguard.sources.celltext`).
+    ``cells_by_column`` counts the non-empty cells (neither null nor blank) in each logical column (dotted
+    paths for nested data); a text or log file has the single key ``None`` (its lines). ``cells_not_text``
+    counts, per column, the binary cells that are not UTF-8 text and were not scanned
+    (:mod:`leakguard.sources.celltext`).
     """
 
     records: int = 0
@@ -127,7 +129,7 @@ class Aggregate:
 
     @property
     def share(self) -> float | None:
-        """records / non-null cells of the column; None when the cell count is unknown or zero, or in a name."""
+        """records / non-empty cells of the column; None when the cell count is unknown or zero, or in a name."""
         if not self.cells or self.in_name:
             return None
         return self.records / self.cells

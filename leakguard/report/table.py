@@ -26,14 +26,17 @@ A name that holds an identifier (the file's path, a column's name, Parquet metad
 ``(the file name)``, ``(the name of column …)``, with ``name`` for records.
 
 ``records`` counts distinct records (rows, lines) holding the entity in the column; ``share`` divides it by
-the non-null cells of the column; ``score`` is the highest score; ``example`` the masked preview of the
-best-scored finding (the raw value only with ``--show-values``). Text and log files show ``(lines)`` as
-their column and the first line numbers, 1-based as in an editor (``row`` is 0-based in the machine formats).
+the non-empty cells of the column (neither null nor blank: a CSV's empty strings and a Parquet file's nulls
+are the same base); ``score`` is the highest score; ``example`` the masked preview of the best-scored finding
+(the raw value only with ``--show-values``). A legend under the blocks says so (:data:`LEGEND`). Text and
+log files show ``(lines)`` as their column and the first line numbers, 1-based as in an editor (``row`` is
+0-based in the machine formats).
 Files without findings, errors or notes (binary cells that are not UTF-8 text, not scanned) are only counted.
 Unreadable files are listed under "errors" at the end.
 
-Written with rich: colours only when ``out`` is a terminal, 100 columns wide otherwise; every name taken
-from the data or the file system is printed as plain text with control characters escaped.
+Written with rich: colours only when ``out`` is a terminal and ``NO_COLOR`` is not set (https://no-color.org),
+100 columns wide otherwise; every name taken from the data or the file system is printed as plain text with
+control characters escaped.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ from leakguard.report.text import printable, shown
 DEFAULT_WIDTH = 100
 #: Recoverable errors listed per file (the others are counted).
 MAX_ERRORS_SHOWN = 5
+#: What the columns mean, printed once under the blocks of findings.
+LEGEND = (
+    "records: distinct records (rows, lines) holding the entity in the column · share: records out of the "
+    "column's non-empty cells (neither null nor blank) · score: the highest confidence, 0 to 1 (checks passed "
+    "and context seen: a column name, words nearby) · example: masked"
+)
 
 
 def format_share(share: float | None) -> str:
@@ -93,7 +102,7 @@ class TableReporter(BaseReporter):
             width=console_width or (None if terminal else DEFAULT_WIDTH),
             force_terminal=terminal,
             color_system="auto" if terminal else None,
-            no_color=not terminal,
+            no_color=None if terminal else True,  # None: rich honours NO_COLOR
             highlight=False,
             markup=False,
             emoji=False,
@@ -111,6 +120,9 @@ class TableReporter(BaseReporter):
         for file in pending:
             if file.findings or (file.problem_count and not file.fatal) or _not_text(file):
                 self._print_file(file)
+        if any(file.aggregates for file in self.summary.files.values()):
+            self.console.print(Text(LEGEND, style="dim"))
+            self.console.print()
         unreadable = [f for f in pending if f.fatal and not f.findings]
         if unreadable:
             self.console.print(Text("errors", style="bold red"))

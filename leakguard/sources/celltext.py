@@ -76,3 +76,23 @@ def undecodable_cells(values: pa.Array) -> int:
     if not is_binary(kind):
         return 0
     return decode_binary(values).undecodable
+
+
+def blank_cells(values: pa.Array) -> int:
+    """The non-null cells of ``values`` that hold no text: empty, or only whitespace (text and binary types;
+    0 for any other type). A CSV reads a missing value as an empty string where Parquet has a null: the
+    reports' shares are of the other cells, the same base for both."""
+    encoded = values if pa.types.is_dictionary(values.type) else None
+    distinct = encoded.dictionary if encoded is not None else values
+    kind = distinct.type
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    if not (text or is_binary(kind)):
+        return 0
+    if pa.types.is_string_view(kind) or pa.types.is_binary_view(kind):
+        distinct = distinct.cast(pa.large_string() if text else pa.large_binary())
+    blank = pc.equal(pc.binary_length(distinct), 0)
+    if text:
+        blank = pc.or_(blank, pc.utf8_is_space(distinct))
+    if encoded is not None:
+        blank = blank.take(encoded.indices)
+    return pc.sum(pc.fill_null(blank, False).cast(pa.int64())).as_py() or 0
