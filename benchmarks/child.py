@@ -2,9 +2,9 @@
 
 A fresh process per measurement gives each its own peak memory (``VmHWM``) and keeps one measurement's
 caches, models and garbage out of the next. The task says what to run (``kind``: ``limit``, ``scan``,
-``presidio``, ``pseudonymise``, ``exposure``) and on which file; the result (seconds per repeat, rows, findings, peak
-memory, and the quality table when the task has a ``truth``) is written as JSON to ``RESULT_PATH``. Quality
-is scored after the peak memory is read, so loading the truth does not count in it.
+``profile``, ``presidio``, ``pseudonymise``, ``exposure``) and on which file; the result (seconds per repeat,
+rows, findings, peak memory, and the quality table when the task has a ``truth``) is written as JSON to
+``RESULT_PATH``. Quality is scored after the peak memory is read, so loading the truth does not count in it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             repeat=task.get("repeat", 1),
             keep=bool(task.get("truth")),
         )
+    elif kind == "profile":
+        from benchmarks.leakguard_scan import profile
+
+        result = profile(task["path"], repeat=task.get("repeat", 1))
     elif kind == "presidio":
         from benchmarks.presidio_baseline import run
 

@@ -66,7 +66,7 @@ def scan(path: str, *, ner: bool, jobs: int = 1, repeat: int = 1, keep: bool = F
 
         parallel = ParallelDetector(options, jobs)
         if path.endswith(".parquet"):
-            for _ in parallel.detect(_warm_chunks(path, 2 * jobs)):  # type: ignore[arg-type]
+            for _ in parallel.detect_raw_each(_warm_chunks(path, 2 * jobs)):  # type: ignore[arg-type]
                 pass
     seconds: list[float] = []
     findings = rows = problems = 0
@@ -103,3 +103,23 @@ def scan(path: str, *, ner: bool, jobs: int = 1, repeat: int = 1, keep: bool = F
     if keep:
         result["kept"] = pa.concat_tables(kept) if kept else None
     return result
+
+
+def profile(path: str, *, repeat: int = 1) -> dict[str, object]:
+    """Time the profile pass of ``path`` (:func:`leakguard.scan.profile_path`: every column's NIR counts, what
+    ``pseudonymise`` reads the file for before it writes anything), one process, no NER."""
+    from leakguard.detect.engine import DetectOptions, Detector
+    from leakguard.scan import profile_path
+    from leakguard.sources import table_to_columns
+    from leakguard.sources.base import Chunk
+
+    warm = _warm_table(path)  # imports, compiled patterns
+    Detector(DetectOptions(ner=False)).count(Chunk(table_to_columns(warm), pa.array(range(warm.num_rows), pa.int64())))
+    seconds: list[float] = []
+    columns = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        columns = len(profile_path(path, DetectOptions(ner=False), batch_rows=BATCH_ROWS).counts)
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": seconds, "rows": None, "findings": None, "profiled_columns": columns,
+            "rss_mib": high_water_mib(), "workers_rss_mib": []}

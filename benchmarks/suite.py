@@ -66,7 +66,7 @@ class Measurement:
     """One line of the results table."""
 
     id: str
-    kind: str  # limit, scan, log, presidio, pseudonymise, big
+    kind: str  # limit, scan, log, presidio, profile, pseudonymise, big
     label: str
     rows: int
     task: dict[str, Any]
@@ -141,6 +141,18 @@ def plan(
                         jobs=jobs,
                     )
                 )
+        out.append(
+            Measurement(
+                f"profile@{rows}",
+                "profile",
+                "leakguard profile pass (column NIR counts, read before a rewrite), 1 job",
+                rows,
+                {"kind": "profile", **base},
+                dataset=data.to_json(),
+                ner=False,
+                jobs=1,
+            )
+        )
         if config.pseudonymise:
             for jobs in config.jobs:
                 out.append(
@@ -267,12 +279,13 @@ def derive(measurements: list[Measurement]) -> None:
             if anchor is not None and anchor.derived.get("cells_per_s"):
                 d[f"x_presidio_{nlp}"] = round(d["cells_per_s"] / anchor.derived["cells_per_s"], 1)
         limit = limits.get(m.rows)
-        if m.kind in ("scan", "pseudonymise", "limit") and limit is not None and limit.derived.get("seconds"):
+        timed = m.kind in ("scan", "pseudonymise", "profile", "limit")
+        if timed and limit is not None and limit.derived.get("seconds"):
             d["x_limit_time"] = round(d["seconds"] / limit.derived["seconds"], 2)
     # growth from the smallest to the largest size, per measurement of several sizes
     groups: dict[str, list[Measurement]] = {}
     for m in measurements:
-        if m.kind in ("limit", "scan", "pseudonymise") and m.derived.get("seconds"):
+        if m.kind in ("limit", "scan", "pseudonymise", "profile") and m.derived.get("seconds"):
             groups.setdefault(m.id.split("@")[0], []).append(m)
     for group in groups.values():
         if len(group) < 2:

@@ -1,7 +1,8 @@
 """Project configuration: ``[tool.leakguard]`` in ``pyproject.toml``, or a ``.leakguard.toml`` file.
 
 A data repository says once what leakguard should look for and what it should leave alone; ``leakguard scan``,
-``leakguard hook`` and ``leakguard baseline`` read it.
+``leakguard hook`` and ``leakguard baseline`` read it, and ``leakguard pseudonymise`` its ``ner`` and
+``column-hints`` (so that it replaces what a scan reports).
 
 Where it is found
     From the current directory upwards to the file-system root, the first directory holding a

@@ -1,8 +1,10 @@
 """Scanning where the data lives: every table of a database, a SQL dump or a workbook, as a library call.
 
 :func:`scan_database` is what ``leakguard scan postgresql://…`` runs, for ETL code: it streams the findings of
-each table, batch by batch, with the ``path`` of the table (``CONTAINER#TABLE``) in front, one detector per
-table (the column profile that tells NIRs from numbers passing the key by chance sees the whole table)::
+each table, batch by batch, with the ``path`` of the table (``CONTAINER#TABLE``) in front, as
+:func:`leakguard.scan.scan_path` gives a file's: each column's decision on whether its NIR-shaped numbers are
+NIRs or numbers passing the key by chance is taken on the whole table (the NIRs that wait for it come after
+the table's last batch), and the findings in its column names come last (``row`` -1)::
 
     import pyarrow as pa
     from leakguard.databases import scan_database
@@ -18,9 +20,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 import pyarrow as pa
 
-from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.engine import DetectOptions
 from leakguard.findings import FILE_SCHEMA
-from leakguard.sources import Container, open_source
+from leakguard.scan import scan_path
+from leakguard.sources import Container, TablePath, open_source
 from leakguard.sources.base import Problem, SourceError
 
 __all__ = ["scan_database"]
@@ -48,12 +51,11 @@ def scan_database(uri: str, *, tables: Sequence[str] = (), ner: bool = True, bat
         for source in container.tables(tables):
             if isinstance(source, SourceError):
                 raise source
-            detector = Detector(options)
             path = source.info.path
-            for item in source.chunks():
+            for item in scan_path(TablePath(source), options=options, batch_rows=batch_rows):
                 if isinstance(item, Problem):
                     on_problem(item)
                     continue
-                findings = detector.detect(item)
+                findings = item[1]
                 yield findings.add_column(0, FILE_SCHEMA.field("path"),
                                           pa.array([path] * findings.num_rows, pa.string()))

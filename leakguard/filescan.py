@@ -4,7 +4,10 @@
 it yields into events, in order: findings tables (before the project's filter), :class:`Problem` inside the
 file, :class:`Progress` after each chunk, :class:`Failed` when the file cannot be read, and last the file's
 :class:`~leakguard.report.FileStats`. Everything about the file, its column decisions included, happens
-inside ``scan_path``: running the whole of it in another process gives the findings of one process.
+inside ``scan_path``: running the whole of it in another process gives the findings of one process. With
+``with_chunks`` (exposure reads the cells of each finding), each chunk also comes with the NIRs it holds that
+wait for their column's decision (``held``), and the findings released by that decision after the records are
+marked ``decided``: readers of cells account for held NIRs with their chunk, and learn the decision at the end.
 
 :func:`scan_in_worker` is that: the job a worker process runs for a whole file (:mod:`leakguard.parallel`).
 It sends back the events but the progress, and what the file asked of the name index
@@ -50,10 +53,17 @@ class Failed:
 
 @dataclass(frozen=True)
 class ChunkFindings:
-    """A chunk read in this process and its findings (``file_events(..., with_chunks=True)``)."""
+    """A chunk read in this process and its findings (``file_events(..., with_chunks=True)``).
+
+    ``held``: the chunk's NIRs that wait for their column's decision (:mod:`leakguard.detect.decisions`), not
+    in ``findings``. ``decided``: ``findings`` are those released by the decisions, after the records (the
+    chunk has no rows).
+    """
 
     chunk: Chunk
     findings: pa.Table
+    held: pa.Table | None = None
+    decided: bool = False
 
 
 Event = pa.Table | ChunkFindings | Problem | Progress | Failed  # and, last, the file's FileStats
@@ -78,7 +88,7 @@ def file_events(path: str, options: DetectOptions, *, batch_rows: int = 65_536,
     With ``debug``, unexpected exceptions propagate instead of becoming a :class:`Failed` event.
     """
     from leakguard.report import FileStats
-    from leakguard.scan import scan_path
+    from leakguard.scan import DECIDED, scan_path
 
     started = time.perf_counter()
     size = file_size(path) if size is None else size
@@ -86,14 +96,19 @@ def file_events(path: str, options: DetectOptions, *, batch_rows: int = 65_536,
     cells: dict[str | None, int] = {}
     not_text: dict[str, int] = {}
     try:
-        for item in scan_path(path, options=options, batch_rows=batch_rows, parallel=parallel):
+        held: list[pa.Table] = []
+        for item in scan_path(path, options=options, batch_rows=batch_rows, parallel=parallel,
+                              on_held=held.append if with_chunks else None):
             if isinstance(item, Problem):
                 yield item
                 continue
             chunk, findings = item
             records += len(chunk.rows)
             cells_by_column(chunk, cells, not_text)
-            yield ChunkFindings(chunk, findings) if with_chunks else findings
+            if with_chunks:
+                yield ChunkFindings(chunk, findings, held.pop() if held else None, decided=chunk is DECIDED)
+            else:
+                yield findings
             yield Progress(records, size)
     except SourceError as error:
         yield Failed(source_message(error))

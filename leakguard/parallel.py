@@ -4,9 +4,9 @@ The pre-filter and the Arrow kernels release the GIL, but the recognizers' Pytho
 model do not, so threads do not scale the detector; processes do. The parent reads the file (Arrow's readers
 use their own threads) and sends each chunk's cells to a worker, which runs
 :meth:`~leakguard.detect.engine.Detector.detect_raw` and returns the raw findings and the chunk's NIR counts.
-The parent merges the counts in file order and makes the column decisions
-(:meth:`~leakguard.detect.engine.Detector.resolve`), exactly as one process would: results are identical
-to a sequential scan. At most ``2 × jobs`` chunks are in flight, so memory stays bounded.
+The parent takes the column decisions on them (:class:`~leakguard.detect.decisions.Decisions`), exactly as
+one process does: results are identical to a sequential scan. At most ``2 × jobs`` chunks are in flight, so
+memory stays bounded.
 
 Workers are forked from a ``forkserver`` that has already imported the detector, so starting them costs
 little; each worker loads the NER model itself, only if it meets free text. Workers ignore Ctrl-C
@@ -111,10 +111,9 @@ def _init_worker(options: DetectOptions) -> None:
     _worker_detector = Detector(options)
 
 
-def _detect_raw(chunk: Chunk) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
+def _detect_raw(chunk: Chunk) -> tuple[pa.Table, NirProfile]:
     assert _worker_detector is not None
-    table, counts = _worker_detector.detect_raw(chunk)
-    return table, counts.as_dict()
+    return _worker_detector.detect_raw(chunk)
 
 
 def cells_only(chunk: Chunk) -> Chunk:
@@ -129,7 +128,6 @@ class ParallelDetector:
         self.options = options
         self.jobs = jobs
         check_main_guard(f"scanning with jobs={jobs}")
-        self._resolver = Detector(options)
         context = forkserver_context(["leakguard.detect.engine", "leakguard.sources", "leakguard.filescan",
                                       "leakguard.scan"])
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
@@ -145,10 +143,10 @@ class ParallelDetector:
         """Run ``function(*args)`` (a module-level function: it is pickled by name) in a worker."""
         return self._pool.submit(function, *args)
 
-    def detect(self, items: Iterable[Chunk | Problem],
-               profile: NirProfile | None = None) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
-        """``(chunk, findings)`` for each chunk of ``items``, in order; problems pass through in order."""
-        profile = profile if profile is not None else NirProfile()
+    def detect_raw_each(self, items: Iterable[Chunk | Problem]
+                        ) -> Iterator[tuple[Chunk, pa.Table, NirProfile] | Problem]:
+        """``(chunk, raw findings, counts)`` for each chunk of ``items`` (what
+        :meth:`~leakguard.detect.engine.Detector.detect_raw` gives), in order; problems pass through in order."""
         window: deque[tuple[Chunk | Problem, Future | None]] = deque()
         for item in items:
             if isinstance(item, Problem):
@@ -158,17 +156,15 @@ class ParallelDetector:
                     future = self._pool.submit(_detect_raw, cells_only(item))
                 window.append((item, future))
             while len(window) > 2 * self.jobs:
-                yield self._collect(window.popleft(), profile)
+                yield _collect(*window.popleft())
         while window:
-            yield self._collect(window.popleft(), profile)
+            yield _collect(*window.popleft())
 
-    def _collect(self, entry: tuple[Chunk | Problem, Future | None],
-                 profile: NirProfile) -> tuple[Chunk, pa.Table] | Problem:
-        item, future = entry
-        if future is None:
-            assert isinstance(item, Problem)
-            return item
-        assert isinstance(item, Chunk)
-        table, counts = future.result()
-        profile.merge(NirProfile.from_dict(counts))
-        return item, self._resolver.resolve(table, profile)
+
+def _collect(item: Chunk | Problem, future: Future | None) -> tuple[Chunk, pa.Table, NirProfile] | Problem:
+    if future is None:
+        assert isinstance(item, Problem)
+        return item
+    assert isinstance(item, Chunk)
+    table, counts = future.result()
+    return item, table, counts

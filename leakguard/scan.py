@@ -9,8 +9,10 @@
   Iceberg), events to a reporter, on every core (:mod:`leakguard.schedule`), incrementally with a state
   (:mod:`leakguard.state`).
 
-Every form shares one :class:`~leakguard.detect.engine.Detector` per stream, so the column profile that tells
-NIRs from invoice numbers passing the key by chance sees the whole table or file.
+Every form takes one decision per column on whether its NIR-shaped numbers are NIRs or numbers passing the key
+by chance (:mod:`leakguard.detect.profile`), on the counts of the whole table, file or stream, so the answer
+does not depend on how the data is split or ordered. Findings that wait for that decision are held until the
+counts are final (:mod:`leakguard.detect.decisions`): the others go out chunk by chunk.
 """
 
 from __future__ import annotations
@@ -22,15 +24,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leakguard.detect import names
-from leakguard.detect.engine import DetectOptions, Detector
+from leakguard.detect.decisions import FILE_BUDGET, Decisions
+from leakguard.detect.engine import UNPROVEN_NIR, DetectOptions, Detector
+from leakguard.detect.profile import NirProfile, column_key
 from leakguard.filescan import ChunkFindings, Failed, Progress, file_events, source_message
 from leakguard.frames import ArrowData, as_batches, as_table
 from leakguard.parallel import ParallelDetector
 from leakguard.schedule import plan
 from leakguard.sources import Container, iter_files, open_source, table_to_columns
-from leakguard.sources.base import Chunk, Problem, SourceError
+from leakguard.sources.base import Chunk, Problem, Source, SourceError
 from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import AtVersion, table_kind
 from leakguard.sources.windows import clip_findings
@@ -39,7 +44,8 @@ from leakguard.state import Check, ScanState
 if TYPE_CHECKING:
     from leakguard.report.exposure import ExposureTracker
 
-__all__ = ["DetectOptions", "ScanOutcome", "scan_batches", "scan_files", "scan_path", "scan_table"]
+__all__ = ["DetectOptions", "ScanOutcome", "profile_path", "profile_source", "scan_batches", "scan_files", "scan_path",
+           "scan_table"]
 
 
 def _options(ner: bool, options: DetectOptions | None, overrides: dict[str, object]) -> DetectOptions:
@@ -70,16 +76,34 @@ def scan_table(table_or_batch: ArrowData, *, ner: bool = True,
 
 def scan_batches(batches: Iterable[pa.RecordBatch | pa.Table] | ArrowData, *, ner: bool = True,
                  options: DetectOptions | None = None, **overrides: object) -> Iterator[pa.Table]:
-    """Findings of each batch of a stream, in order; ``row`` counts records across the stream.
+    """Findings of each batch of a stream, one table per batch, in order; ``row`` counts records across the stream.
 
     ``batches`` is an iterable of record batches (or tables), or any object exporting Arrow data, read batch
     by batch (a record batch reader, a DuckDB relation, a polars or pandas DataFrame: :mod:`leakguard.frames`).
+
+    NIRs found without context (no NIR column name, no context word) are kept or dropped on the counts of
+    their whole column, so they are held until the stream ends and come with the last batch's table (their
+    ``row`` says where they are). Memory: one batch, plus the held findings (:mod:`leakguard.detect.decisions`:
+    about 80 bytes per NIR-shaped number that passes the key without context — one cell in 119 of an
+    invoice-number column, every cell of a NIR column named ``c0``; name such a column in ``column_hints``).
     """
     detector = Detector(_options(ner, options, overrides))
+    decisions = Decisions()
     offset = 0
+    previous: pa.Table | None = None
     for batch in as_batches(batches, what="scan_batches' input"):
-        yield detector.detect(_chunk(batch, offset))
+        raw, counts = detector.detect_raw(_chunk(batch, offset))
         offset += batch.num_rows
+        if previous is not None:
+            yield previous
+        previous = decisions.take(raw, counts)
+    if previous is not None:
+        late = decisions.release()
+        yield previous if late is None else _with_late(previous, late)
+
+
+def _with_late(findings: pa.Table, late: pa.Table) -> pa.Table:
+    return pa.concat_tables([findings, late]).sort_by([("row", "ascending"), ("start", "ascending")])
 
 
 @dataclass
@@ -96,43 +120,54 @@ class ScanOutcome:
 
 
 def scan_path(path: str, *, detector: Detector | None = None, options: DetectOptions | None = None,
-              batch_rows: int = 65_536, parallel: ParallelDetector | None = None,
+              batch_rows: int = 65_536, parallel: ParallelDetector | None = None, budget: int = FILE_BUDGET,
+              display_path: str | None = None, on_held: Callable[[pa.Table], None] | None = None,
               ) -> Iterator[tuple[Chunk, pa.Table] | Problem]:
     """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
 
-    The findings in the file's column names and metadata (``row`` -1, :mod:`leakguard.detect.names`) come
-    last, with an empty chunk. With ``parallel``, chunks are detected in its worker processes (same results,
-    more cores).
+    NIRs found without context wait for their column's decision on the whole file: they come after the
+    records, in one more ``(chunk, findings)`` pair whose chunk is :data:`DECIDED` (no rows); ``on_held`` is
+    called with each chunk's waiting NIRs, when it has some, just before the chunk. At most ``budget`` of them are
+    held; past it the largest column's are found again by a second read of that column, if it holds NIRs. A
+    ``detector`` with a frozen profile decides at once. The findings in the file's column names and metadata
+    (``row`` -1, :mod:`leakguard.detect.names`) come last, with an empty chunk. With ``parallel``, chunks are
+    detected in its worker processes (same results, more cores).
     Raises :class:`~leakguard.sources.base.SourceError` when the file cannot be read.
     """
-    with open_source(path, batch_rows=batch_rows, partitions=True) as source:
+    detector = detector or Detector(options)
+    decisions = Decisions(detector.profile, frozen=True) if detector.frozen_profile else Decisions(budget=budget)
+    with open_source(path, batch_rows=batch_rows, display_path=display_path, partitions=True) as source:
         if isinstance(source, Container):
             raise SourceError(source.display, "holds several tables",
                               "scan it with scan_files() or leakguard.databases.scan_database()")
         columns: dict[str, None] = {}
         names.learn(text for _, text in named_texts(source.info))  # before reports show a column's name
         with contextlib.closing(source.chunks()) as chunks:
-            if parallel is not None:
-                for item in parallel.detect(chunks):
-                    if isinstance(item, Problem):
-                        yield item
-                    else:
-                        _remember_columns(item[0], columns)
-                        yield item[0], clip_findings(item[1], item[0].part, shift=True)
-            else:
-                detector = detector or Detector(options)
-                for item in chunks:
-                    if isinstance(item, Problem):
-                        yield item
-                    else:
-                        _remember_columns(item, columns)
-                        # a window of a long line: its own findings, at their offsets in the line
-                        yield item, clip_findings(detector.detect(item), item.part, shift=True)
+            items = parallel.detect_raw_each(chunks) if parallel is not None else _raw_each(detector, chunks)
+            for item in items:
+                if isinstance(item, Problem):
+                    yield item
+                    continue
+                chunk, raw, counts = item
+                _remember_columns(chunk, columns)
+                # a window of a long line: its own findings, at their offsets in the line
+                found = decisions.take(clip_findings(raw, chunk.part, shift=True), counts)
+                if on_held is not None and decisions.waiting is not None and decisions.waiting.num_rows:
+                    on_held(decisions.waiting)
+                yield chunk, found
+        late = [table for table in (decisions.release(), _recount(path, detector.options, batch_rows, decisions))
+                if table is not None]
+        if late:
+            yield DECIDED, pa.concat_tables(late)
         # column names and metadata: findings with row -1, after the records
-        used = parallel.options if parallel is not None else detector.options  # type: ignore[union-attr]
+        used = parallel.options if parallel is not None else detector.options
         named = names.name_findings(named_texts(source.info, columns), used)
         if named.num_rows:
             yield Chunk(columns=[], rows=pa.array([], pa.int64())), named
+
+
+#: The chunk of the findings released by the column decisions, after a file's records (it has no rows).
+DECIDED = Chunk(columns=[], rows=pa.array([], pa.int64()))
 
 
 def _remember_columns(chunk: Chunk, columns: dict[str, None]) -> None:
@@ -142,6 +177,62 @@ def _remember_columns(chunk: Chunk, columns: dict[str, None]) -> None:
         if new:
             columns.update(dict.fromkeys(new))
             names.learn(new)
+
+
+def _raw_each(detector: Detector, chunks: Iterable[Chunk | Problem]
+              ) -> Iterator[tuple[Chunk, pa.Table, NirProfile] | Problem]:
+    for item in chunks:
+        yield item if isinstance(item, Problem) else (item, *detector.detect_raw(item))
+
+
+def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Decisions) -> pa.Table | None:
+    """The unproven NIRs of the columns whose held findings went over the budget and that hold NIRs.
+
+    A second read of those columns only (a source's chunks can be read again), without NER (which never
+    removes a NIR span).
+    """
+    keys = decisions.recount
+    if not keys:
+        return None
+    detector = Detector(dataclasses.replace(options, ner=False))
+    found = []
+    with open_source(path, batch_rows=batch_rows, partitions=True) as source, \
+            contextlib.closing(source.chunks()) as chunks:
+        for item in chunks:
+            if isinstance(item, Problem):
+                continue
+            columns = [c for c in item.columns if column_key(None if item.text else c.name) in keys]
+            if not columns:
+                continue
+            raw, _ = detector.detect_raw(dataclasses.replace(item, columns=columns))
+            found.append(clip_findings(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)), item.part, shift=True))
+    found = [t for t in found if t.num_rows]
+    return Detector.resolve(pa.concat_tables(found), decisions.profile) if found else None
+
+
+def profile_path(path: str, options: DetectOptions | None = None, *, batch_rows: int = 65_536) -> NirProfile:
+    """The final NIR counts of every column of one file: the profile pass before a rewrite.
+
+    Counts what :meth:`Detector.detect_raw` with ``options`` counts (NER aside: it counts nothing), at a
+    fraction of its cost (:meth:`Detector.count`); records that could not be parsed come as text lines, as
+    the rewrite reads them. See :func:`profile_source`.
+    """
+    with open_source(path, batch_rows=batch_rows, partitions=True) as source:  # as scan_path reads it
+        if isinstance(source, Container):
+            raise SourceError(source.display, "holds several tables", "profile each of its tables")
+        return profile_source(source, options)
+
+
+def profile_source(source: Source, options: DetectOptions | None = None) -> NirProfile:
+    """:func:`profile_path` of an opened source (a file's, or one table of a container): reads it once more."""
+    options = dataclasses.replace(options or DetectOptions(), ner=False, previews=False, show_values=False)
+    detector = Detector(options)
+    profile = NirProfile()
+    with contextlib.closing(source.chunks()) as chunks:
+        for item in chunks:
+            if not isinstance(item, Problem):
+                profile.merge(detector.count(item))
+    return profile
 
 
 def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions | None = None,
@@ -240,8 +331,10 @@ def _deliver(path: str, events: Iterable[object], reporter: object, outcome: Sca
             _report(path, event, reporter, outcome, finding_filter)
         elif isinstance(event, ChunkFindings):
             kept = _report(path, event.findings, reporter, outcome, finding_filter)
-            if exposure is not None:
-                exposure.add(path, event.chunk, kept)
+            if exposure is not None and event.decided:
+                exposure.decide(path, kept)
+            elif exposure is not None:
+                exposure.add(path, event.chunk, kept, held=event.held)
         elif isinstance(event, Problem | tuple):
             row, message = (event.row, event.message) if isinstance(event, Problem) else event[:2]
             if problem_filter is not None and not problem_filter(path, row):

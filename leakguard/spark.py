@@ -18,17 +18,17 @@ NIR: the column decides (:mod:`leakguard.detect.profile`). A partition is not a 
 holding three invoice numbers, one of which passes by chance, would look like a column of NIRs. So the
 decision is made where all the counts are, exactly as :mod:`leakguard.parallel` does across worker processes:
 
-1. **Profile** (an action): each partition counts its distinct NIR-shaped and valid values per column (the
-   detector restricted to NIRs, without NER: cheap) and its number of rows; the driver collects these few
-   numbers and merges them (:meth:`NirProfile.merge`).
+1. **Profile** (an action): each partition counts its distinct NIR-shaped and valid values per column
+   (:meth:`~leakguard.detect.engine.Detector.count`, without NER: cheap) and its number of rows; the driver
+   collects these sketches (a few kilobytes per column) and merges them (:meth:`NirProfile.merge`).
 2. **Detect** (lazy, the returned DataFrame): each partition runs the full detector with the merged profile,
    frozen; it travels to the executors inside the ``mapInArrow`` function, which Spark ships (and
    broadcasts when large) with the task.
 
 A coincidental hit in an invoice column therefore stays suppressed however the column is split, and the
-findings equal those of :func:`leakguard.scan_table` on the whole table. Counts are of distinct values per
-Arrow batch, summed: a value repeated in several batches counts once per batch, as when the CLI streams a
-file; the decision is the same in practice (a majority of valid values, or far more than chance).
+findings equal those of :func:`leakguard.scan_table` on the whole table: the counts are distinct counts whose
+merge does not depend on the split (:mod:`leakguard.detect.distinct`), so every partitioning gives the
+decision of the whole column.
 
 Row numbers
 -----------
@@ -66,6 +66,7 @@ pyspark; importing this module does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -137,14 +138,13 @@ class DataFrameProfile:
 
 
 def profile_options(options: DetectOptions) -> DetectOptions:
-    """The detector of the profile pass: NIRs only, no NER, the same column hints.
+    """The detector of the profile pass: the options of the detection to come, without NER.
 
-    A column's NIR counts come only from the NIR part of the detector (the whole-cell check and the NIR
-    recognizer on candidates), which neither the other entities nor the NER model change; so this detector
-    counts exactly what the full one counts, at a fraction of the cost.
+    :meth:`~leakguard.detect.engine.Detector.count` runs only what a column's NIR counts depend on (the
+    whole-cell checks, the NIR recognizer on candidates; not NER), so it counts exactly what the full
+    detector counts, at a fraction of the cost.
     """
-    wanted = frozenset({"FR_NIR"}) if options.wants("FR_NIR") else frozenset()
-    return DetectOptions(ner=False, entities=wanted, column_hints=options.column_hints)
+    return dataclasses.replace(options, ner=False, previews=False, show_values=False)
 
 
 def _chunk(batch: pa.RecordBatch, offset: int) -> Chunk:
@@ -172,8 +172,7 @@ class _Profiler:
         rows = 0
         for batch in batches:
             if batch.num_rows:
-                _, chunk_counts = detector.detect_raw(_chunk(batch, rows))
-                counts.merge(chunk_counts)
+                counts.merge(detector.count(_chunk(batch, rows)))
             rows += batch.num_rows
         yield pa.RecordBatch.from_arrays(
             [pa.array([_partition_id()], pa.int32()), pa.array([rows], pa.int64()),
@@ -196,7 +195,7 @@ def profile_dataframe(df: DataFrame, *, ner: bool = True, options: DetectOptions
     result = DataFrameProfile(partition_rows=[0] * (max((r["partition"] for r in rows), default=-1) + 1))
     for row in sorted(rows, key=lambda r: r["partition"]):
         result.partition_rows[row["partition"]] += row["rows"]
-        result.profile.merge(NirProfile.from_dict({k: tuple(v) for k, v in json.loads(row["counts"]).items()}))
+        result.profile.merge(NirProfile.from_dict(json.loads(row["counts"])))
     return result
 
 

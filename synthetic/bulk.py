@@ -85,6 +85,17 @@ def nirs(gen: np.random.Generator, female: np.ndarray, birth: np.ndarray) -> tup
     return compact, np.where(split, -1, value)
 
 
+def nir_typos(gen: np.random.Generator, values: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Integer NIRs (``values``, as from :func:`nirs`; -1 for Corsican ones, left alone) with one digit
+    mistyped in about ``share`` of them, anywhere but the sex digit: still 15 digits, never a valid key (a one-digit
+    change always breaks a key modulo 97). Returns the values and where they were mistyped."""
+    typo = (gen.random(len(values)) < share) & (values > 0)
+    power = 10 ** gen.integers(0, 14, len(values)).astype(np.int64)  # digits 2-15 of the written number
+    digit = values // power % 10
+    shift = (digit + gen.integers(1, 10, len(values))) % 10 - digit
+    return np.where(typo, values + shift * power, values), typo
+
+
 def nir_written(compact: pa.Array, form: np.ndarray | str) -> pa.Array:
     """Compact NIRs written in ``form``: one of ``identifiers.NIR_FORMS`` or an array of indices into it."""
     s = lambda a, b: pc.utf8_slice_codeunits(compact, a, b)  # noqa: E731

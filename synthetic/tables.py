@@ -325,6 +325,31 @@ def _spans(rows: np.ndarray, start: np.ndarray, end: np.ndarray, entity: str) ->
     )
 
 
+# --- Call-centre notes -------------------------------------------------------------------------------------
+
+#: What a caller wanted, after the name and the date of the call.
+CALL_REASONS = ("demande de remboursement", "question sur sa PEC optique", "réclamation sur un dépassement",
+                "demande d'attestation de droits", "changement d'adresse", "relance du dossier")  # fmt: skip
+
+
+def call_notes(n_rows: int, seed: int = 0) -> tuple[pa.Table, GroundTruth]:
+    """Call-centre notes written the way agents write them: ``Appel de Camille Martin le 12/03 : demande de
+    remboursement`` (first name and surname from the Faker ``fr_FR`` pools, compound ones included), with a
+    ``dossier`` number; the truth marks each full name as one PERSON span."""
+    rng = random.Random(seed)
+    pools = name_pools(seed)
+    texts, ends = [], []
+    start = len("Appel de ")
+    for _ in range(n_rows):
+        name = f"{rng.choice(pools.female if rng.random() < 0.5 else pools.male)} {rng.choice(pools.last)}"
+        texts.append(f"Appel de {name} le {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d} : "
+                     f"{rng.choice(CALL_REASONS)}")
+        ends.append(start + len(name))
+    table = pa.table({"dossier": pa.array(range(1, n_rows + 1), pa.int64()), "commentaire": texts})
+    rows = np.arange(n_rows)
+    return table, _spans(rows, np.full(n_rows, start), np.array(ends, np.int64), "PERSON")
+
+
 # --- Database tables ---------------------------------------------------------------------------------------
 
 #: The columns :func:`database_table` adds to the beneficiary table, with their PostgreSQL types.

@@ -27,6 +27,7 @@ QUICK_MEASUREMENTS = {
     "scan:noner:j1@2000",
     "scan:noner:j2@2000",
     "scan:ner:j1@2000",
+    "profile@2000",
     "pseudonymise:j1@2000",
     "pseudonymise:j2@2000",
     "log:noner@2000",
@@ -97,7 +98,7 @@ def test_quick_run_makes_every_measurement(quick_results: dict) -> None:
         ):
             assert m[key] is not None and m[key] > 0, (m["id"], key)
     for m in measurements.values():
-        if m["kind"] in ("scan", "limit", "pseudonymise") and not m["id"].startswith("log:"):
+        if m["kind"] in ("scan", "limit", "pseudonymise", "profile") and not m["id"].startswith("log:"):
             assert m["x_limit_time"] > 0 and m["mb_per_s"] > 0
     assert measurements["limit@2000"]["x_limit_time"] == 1.0
     assert measurements["scan:noner:j2@2000"]["workers_rss_mib"], "the 2-job scan reports its workers' memory"

@@ -465,3 +465,43 @@ def test_json_and_jsonl_carry_file_and_run_exposure_with_persons_across_files(tm
     for item in (*files.values(), summary):
         assert set(item) >= {"records", "records_with_personal_data", "by_entity", "breach_profile_records",
                              "persons", "persons_estimate", "combinations", "k_anonymity"}
+
+
+def _unnamed_nir_table(rows: int, seed: int) -> pa.Table:
+    """Valid NIRs in a column whose name says nothing (``c0``), a sex column, and invoice numbers of which
+    about 1 in 119 pass the NIR key by chance: both wait for their column's decision."""
+    gen = np.random.default_rng(seed)
+    female = gen.random(rows) < 0.5
+    birth = np.datetime64("1935-01-01") + gen.integers(0, 30_000, rows).astype("timedelta64[D]")
+    compact, _ = bulk.nirs(gen, female, birth)
+    return pa.table({"num_facture": pa.array(bulk.invoice_numbers(gen, rows)).cast(pa.string()),
+                     "c0": compact, "sexe": pa.array(np.where(female, "F", "M"))})
+
+
+def _named(table: pa.Table) -> pa.Table:
+    """The same records with the NIR column named for NIRs (decided at once) and no invoice numbers."""
+    return table.drop_columns(["num_facture"]).rename_columns(["nir", "sexe"])
+
+
+def test_nirs_waiting_for_their_column_decision_count_as_decided(tmp_path, run_cli):
+    table = _unnamed_nir_table(12_000, 3)
+    figures = {}
+    for name, data in (("waiting", table), ("named", _named(table))):
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(data, path, row_group_size=1_000)
+        figures[name] = scanned_file(run_cli, path)["exposure"]
+    assert figures["waiting"] == figures["named"]
+    assert figures["waiting"]["persons"] == 12_000 and figures["waiting"]["k_anonymity"]["records"] == 12_000
+    # a stream of batches, decided at its end, gives the same figures as the whole table
+    streamed = exposure(table.to_batches(max_chunksize=1_000), ner=False).to_dict()
+    assert streamed == exposure(_named(table), ner=False).to_dict()
+    assert streamed["by_entity"] == {"FR_NIR": 12_000}
+
+
+def test_invoice_numbers_decided_not_nirs_count_no_person(tmp_path, run_cli):
+    table = _unnamed_nir_table(12_000, 4).select(["num_facture", "sexe"])
+    path = tmp_path / "factures.csv"
+    pv.write_csv(table, path)
+    figures = scanned_file(run_cli, path)["exposure"]
+    assert figures["records"] == 12_000 and figures["records_with_personal_data"] == 0
+    assert figures["persons"] == 0 and figures["combinations"] == []

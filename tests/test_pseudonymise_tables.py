@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leakguard import pseudonymise_batches, pseudonymise_table, scan_table
+from leakguard.findings import TABLE_SCHEMA
 from leakguard.pseudonymise.operators import (
     PSEUDONYM_RE,
     FpeOperator,
@@ -26,7 +27,7 @@ from leakguard.pseudonymise.operators import (
     Policy,
     TokenOperator,
 )
-from leakguard.pseudonymise.rewrite import Rewriter
+from leakguard.pseudonymise.rewrite import Rewriter, outside_tokens
 from recognizers import nir
 from synthetic import beneficiary_table
 from tests.strategies import (
@@ -397,15 +398,22 @@ def test_a_stream_of_batches_gives_the_same_rows_as_the_whole_table():
         assert whole.column(name).to_pylist() == out.column(name).to_pylist(), name
 
 
-def test_a_stream_that_fails_midway_stops_with_its_error():
-    table, _, _ = beneficiaries()
+@pytest.mark.parametrize(("columns", "written_first"), [
+    # named columns only: nothing waits for a column decision, the first batch goes out at once
+    (["nom", "nir", "email", "iban", "date_naissance"], 1),
+    # NIRs under a meaningless name and invoice numbers wait for the end of the stream
+    (["nom", "c_12", "num_facture"], 0),
+])
+def test_a_stream_that_fails_midway_stops_with_its_error(columns, written_first):
+    table = beneficiaries()[0].select(columns)
 
     def batches():
         yield from table.to_batches(max_chunksize=100)[:1]
         raise OSError("the upstream reader broke")
 
     stream = pseudonymise_batches(batches(), KEY, ner=False)
-    assert next(stream).num_rows == 100
+    for _ in range(written_first):
+        assert next(stream).num_rows == 100
     with pytest.raises(OSError, match="upstream"):
         next(stream)
 
@@ -419,3 +427,26 @@ def test_a_policy_object_and_a_shared_rewriter_can_be_given():
     assert out[0].column(0)[0].as_py().endswith("e.fr")
     with pytest.raises(ValueError, match="either a Policy"):
         pseudonymise_table(pa.table({"a": ["x"]}), policy, operators={"FR_NIR": "fpe"})
+
+
+# --- what lies inside pseudonyms is no identifier ----------------------------------------------------------------
+
+TOKEN = "PERSON_" + "k3x7" * 4
+
+
+@pytest.mark.parametrize(("text", "found", "left"), [
+    (f"nom={TOKEN} ok", "PERSON", []),  # the key=value name rule inside a token
+    (f"Appel de Claudine {TOKEN} le 03/09", f"Claudine {TOKEN}", ["Claudine"]),  # a first name left
+    (f"Appel de {TOKEN} le 03/09", f"Appel de {TOKEN[:8]}", ["Appel de"]),  # a span cut inside a token
+    (f"Mme {TOKEN} a appelé", f"Mme {TOKEN}", []),  # a civility alone
+    ("Mme a appelé", "Mme", []),
+    ("Appel de Claudine Martin", "Claudine Martin", ["Claudine Martin"]),  # no token: as found
+])
+def test_only_what_lies_outside_pseudonyms_is_an_identifier(text, found, left):
+    start = text.index(found)
+    findings = pa.Table.from_pylist([{"row": 0, "column": "note", "start": start, "end": start + len(found),
+                                      "entity": "PERSON", "score": 0.85, "preview": "", "value": found}],
+                                    schema=TABLE_SCHEMA.append(pa.field("value", pa.string())))
+    trimmed = outside_tokens(findings, [text])
+    assert trimmed["value"].to_pylist() == left
+    assert [text[s:e] for s, e in zip(trimmed["start"].to_pylist(), trimmed["end"].to_pylist())] == left

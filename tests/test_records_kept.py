@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from leakguard.cli import cli
+from leakguard.pseudonymise import files as pseudonymise_files
 from leakguard.pseudonymise import pseudonymise_file
+from leakguard.pseudonymise.files import Report, VerificationFailed
 from leakguard.pseudonymise.operators import PSEUDONYM_RE, Policy
 from leakguard.sources import open_source, streams
 from tests.strategies import csv_exports, json_lines_files, log_files, random_nir
@@ -186,3 +188,21 @@ def test_every_record_comes_out_once_in_order_unchanged_but_for_its_replaced_val
     out = (folder / f"out-{exported.name}").read_bytes().decode(exported.encoding)
     assert_same_outside_tokens(exported.text, out, quoted_numbers=True)
     assert report.records == exported.records
+
+
+def test_verify_sees_an_identifier_left_in_a_window_of_a_long_line_beside_pseudonyms(tmp_path, monkeypatch):
+    monkeypatch.setattr(streams, "MAX_LINE_BYTES", 4096)
+    nirs = generated_nirs(40, seed=4)
+    payload = "payload=[" + ",".join(json.dumps({"nir": nir, "note": "y" * 300}) for nir in nirs) + "]"
+    path = tmp_path / "gateway.log"
+    path.write_text(f"{payload}\n", encoding="utf-8")
+    pseudonymise_file(path, tmp_path / "pseudo.log", KEY, ner=False, verify=True)
+    text = (tmp_path / "pseudo.log").read_text(encoding="utf-8")
+    assert len(text) > 3 * streams.MAX_LINE_BYTES and not any(nir in text for nir in nirs)
+    # a NIR left beside the last token, in a late window, as a rewrite that missed it would leave it
+    last = list(PSEUDONYM_RE.finditer(text))[-1]
+    left = tmp_path / "left.log"
+    left.write_text(f"{text[: last.end()]} {nirs[0]}{text[last.end():]}", encoding="utf-8")
+    with pytest.raises(VerificationFailed) as failed:
+        pseudonymise_files._verify(str(left), str(left), TOKENS, 65_536, Report(str(left), str(left)), None)
+    assert failed.value.report.remaining == {"FR_NIR": 1}

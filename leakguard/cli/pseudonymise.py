@@ -22,6 +22,7 @@ import click
 from leakguard.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, cli
 from leakguard.cli.console import Terminal, Verbosity, verbosity_options
 from leakguard.cli.errors import debug_option, set_note
+from leakguard.cli.project import config_options, load_config
 from leakguard.detect.names import describe
 from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
@@ -143,8 +144,9 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
               help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
               "characters, generalise:year|month, fpe:sex=random hides the sex digit. ENTITY: "
               + ", ".join(KNOWN_ENTITIES) + ".")
-@click.option("--verify", is_flag=True, help="Scan the output before it is written; exit 1 and write nothing "
-              "if an entity to pseudonymise is still found (keep and fpe entities are not checked).")
+@click.option("--verify", is_flag=True, help="Scan the output before it is written, as a default scan does (NER "
+              "included, even with --no-ner); exit 1 and write nothing if an entity to pseudonymise is still "
+              "found (keep and fpe entities are not checked).")
 @click.option("--in-place", is_flag=True, help="Replace IN itself, atomically (OUT omitted, or equal to IN).")
 @click.option("--no-ner", is_flag=True, help="Skip the NER model (names in free text are then found by the "
               "French writing rules only: titles, SURNAME and first name, initials, Nom= keys).")
@@ -153,10 +155,12 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: every core this process may use).")
 @debug_option
+@config_options
 @verbosity_options
 def pseudonymise_command(source: str, destination: str | None, key_file: str | None,
                          operator_options: tuple[str, ...], verify: bool, in_place: bool, no_ner: bool,
-                         batch_rows: int, jobs: int | None, debug: bool, verbosity: int = Verbosity.NORMAL) -> None:
+                         batch_rows: int, jobs: int | None, debug: bool, config_file: str | None,
+                         no_config: bool, verbosity: int = Verbosity.NORMAL) -> None:
     """Pseudonymise IN into OUT, in the same format (Parquet, CSV, JSON lines, text/logs, SQL dumps, .gz).
 
     Each entity found is replaced by its operator: keyed tokens (token, AES-CMAC) by default, the same for
@@ -169,6 +173,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
     """
     destination = _destination(destination, in_place)
     operators = _operators(operator_options)
+    # what a scan in this directory would use: its NER setting and column hints
+    config = load_config(config_file, no_config).detect_options(ner=False if no_ner else None)
     key = _key(key_file)
     terminal = Terminal(verbosity)
     with _errors():
@@ -185,9 +191,9 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
                        err=True)
     try:
         with _errors(), terminal.progress("pseudonymising") as on_progress:
-            report = pseudonymise_file(source, destination, policy, ner=not no_ner, in_place=in_place,
+            report = pseudonymise_file(source, destination, policy, ner=config.ner, in_place=in_place,
                                        verify=verify, on_progress=on_progress, batch_rows=batch_rows,
-                                       jobs=jobs or default_jobs())
+                                       jobs=jobs or default_jobs(), column_hints=config.column_hints)
     except VerificationFailed as failed:
         _problems(failed.report, terminal)
         click.echo(f"leakguard: {shown(str(failed), path=True)}", err=True)
@@ -198,6 +204,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
             else:
                 where = table + f"row {example.row}" + (f", column {shown(example.column)}" if example.column else "")
             click.echo(f"  {where}: {example.entity} {example.preview}", err=True)
+        if not config.ner and failed.report.remaining.get("PERSON"):
+            click.echo("  names in free text are found by the NER model: pseudonymise without --no-ner", err=True)
         sys.exit(EXIT_FINDINGS)
     _problems(report, terminal)
     if say:
@@ -205,7 +213,8 @@ def pseudonymise_command(source: str, destination: str | None, key_file: str | N
         for line in _columns(report):
             click.echo(line, err=True)
     if verify and say:
-        click.echo("leakguard: verified: no pseudonymised entity is detectable in the output", err=True)
+        click.echo("leakguard: verified: a default scan (every entity, NER included) finds nothing left to "
+                   "pseudonymise in the output", err=True)
     sys.exit(EXIT_CLEAN)
 
 

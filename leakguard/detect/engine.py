@@ -39,7 +39,7 @@ from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.pool import RegexPool
-from leakguard.detect.profile import NirProfile
+from leakguard.detect.profile import NirProfile, nir_ids
 from leakguard.detect.textlines import line_findings, merged
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
@@ -191,11 +191,14 @@ def _true_positions(mask: pa.Array) -> np.ndarray:
 
 
 class Detector:
-    """Finds entities in chunks of cells. One detector per stream: its NIR profile spans the stream.
+    """Finds entities in chunks of cells.
+
+    :meth:`detect` decides NIRs without context on the column counts seen so far: right for one whole table,
+    or with a ``profile`` counted beforehand (``frozen_profile``). For files and streams, drivers use
+    :meth:`detect_raw` and decide once the counts are final (:mod:`leakguard.detect.decisions`).
 
     >>> import pyarrow as pa
     >>> from leakguard.sources.base import CellColumn, Chunk
-from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
     >>> rows = pa.array([0, 1], pa.int64())
     >>> column = CellColumn("c0", pa.array(["1 85 05 78 006 084 91", "rien"]), rows)
     >>> Detector(options=DetectOptions(ner=False)).detect(Chunk([column], rows)).column("preview").to_pylist()
@@ -205,7 +208,7 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
     def __init__(self, options: DetectOptions | None = None, *, profile: NirProfile | None = None,
                  frozen_profile: bool = False):
         self.options = options or DetectOptions()
-        #: NIR counts per column, accumulated over every chunk seen (or given, for Spark's second pass)
+        #: NIR counts per column, accumulated over every chunk :meth:`detect` saw (or given, final, and frozen)
         self.profile = profile if profile is not None else NirProfile()
         self.frozen_profile = frozen_profile
         self.specs = [s for s in recognizers.all_specs() if self.options.wants(s.entity)]
@@ -237,8 +240,7 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         part; the merge and the decision happen once, where all the counts are.
         """
         counts = NirProfile()
-        hints = self.options.column_hints if chunk.text else hints_with_bodies(chunk.columns, self.options.column_hints)
-        self._prepared, self._pool = self._prepare(chunk, hints)
+        self._prepared, self._pool = self._prepare(chunk, self._hints(chunk))
         try:
             tables = [self._column(column, counts, text=chunk.text) for column in chunk.columns]
         finally:
@@ -255,7 +257,27 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
         return table.sort_by([("row", "ascending"), ("start", "ascending")]), counts
 
-    def resolve(self, raw: pa.Table, profile: NirProfile) -> pa.Table:
+    def count(self, chunk: Chunk) -> NirProfile:
+        """The chunk's NIR counts alone, as :meth:`detect_raw` counts them, at a fraction of its cost.
+
+        The profile pass of files and Spark runs this with the options of the detection to come (NER aside,
+        which counts nothing): the same cells are NIR-shaped for both.
+        """
+        counts = NirProfile()
+        self._prepared, self._pool = self._prepare(chunk, self._hints(chunk))
+        try:
+            for column in chunk.columns:
+                self._column(column, counts, text=chunk.text, counts_only=True)
+        finally:
+            self._prepared, self._pool, self._part = {}, None, None
+        return counts
+
+    def _hints(self, chunk: Chunk) -> dict[str, str] | None:
+        """The column hints of a chunk: the configured ones, and the NIR bodies its key columns reveal."""
+        return self.options.column_hints if chunk.text else hints_with_bodies(chunk.columns, self.options.column_hints)
+
+    @staticmethod
+    def resolve(raw: pa.Table, profile: NirProfile) -> pa.Table:
         """Keep unproven NIRs only in columns that hold NIRs (the order, by row and offset, is kept)."""
         unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
         if pc.any(unproven).as_py():
@@ -328,7 +350,9 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             return is_free_text(*self._pool.text_shape(self._part, FREE_TEXT_SAMPLE))
         return _looks_like_free_text(distinct)
 
-    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool) -> pa.Table | None:
+    def _column(self, column: CellColumn, counts: NirProfile, *, text: bool,
+                counts_only: bool = False) -> pa.Table | None:
+        """Findings of one prepared column (``counts_only``: its NIR counts into ``counts``, no findings)."""
         prepared = self._prepared.get(id(column))
         if prepared is None:
             return None
@@ -337,37 +361,47 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             return None
         if hint is None and self._pool is not None and self._part is not None and \
                 not self._pool.any_match(self._part, self._opening_patterns()):
-            counts.add(None if text else column.name, 0, 0)  # no pass can start: nothing to find here
-            return None
+            return None  # no pass can start: nothing to find here, nothing to count
+        if counts_only and (kind == "date" or (hint is not None and hint.entity == "FR_NIR")):
+            return None  # no NIR counts: a date column, a column named for NIRs (it needs no decision)
         if kind == "date":
             blocks = self._hinted_dates(distinct)
         else:
-            blocks = self._scan_distinct(distinct, hint, kind, counts, text=text, column=column.name)
+            blocks = self._scan_distinct(distinct, hint, kind, counts, text=text, column=column.name,
+                                         counts_only=counts_only)
         blocks = [b for b in blocks if len(b.u)]
         if not blocks:
             return None
         return self._expand(blocks, index, column.rows, None if text else column.name)
 
     def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, counts: NirProfile, *,
-                       text: bool, column: str) -> list[_Block]:
+                       text: bool, column: str, counts_only: bool = False) -> list[_Block]:
         hinted = hint.entity if hint is not None else None
         key = None if text else column
         blocks: list[_Block] = []
         # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
         whole: _Block | None = None
-        shaped = valid = 0
+        # identities of the NIR-shaped values and of the valid ones, for the column profile (a column named for
+        # NIRs needs no decision)
+        profiled = hinted != "FR_NIR"
+        shaped_ids: list[np.ndarray] = []
+        valid_ids: list[np.ndarray] = []
         done = self._match(distinct, None, PSEUDONYM_CELL_RE2).copy()
         if self.options.wants("FR_NIR"):
             whole_shaped = np.flatnonzero(self._match(distinct, None, nir._WHOLE_CELL_RE2))
             whole_shaped = whole_shaped[~done[whole_shaped]]
             if len(whole_shaped):
                 done[whole_shaped] = True
-                shaped += len(whole_shaped)
-                whole_nir = whole_shaped[_true_positions(nir.is_valid_array(distinct.take(pa.array(whole_shaped))))]
-                valid += len(whole_nir)
-                if len(whole_nir):
+                cells = distinct.take(pa.array(whole_shaped))
+                is_valid = _true_positions(nir.is_valid_array(cells))
+                if profiled:
+                    ids = nir_ids(cells)
+                    shaped_ids.append(ids)
+                    valid_ids.append(ids[is_valid])
+                whole_nir = whole_shaped[is_valid]
+                if len(whole_nir) and not counts_only:
                     whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
-        if hinted == "FR_NIR" and self.options.wants("FR_NIR"):
+        if hinted == "FR_NIR" and self.options.wants("FR_NIR") and not counts_only:
             bodies = self._nir_bodies(distinct, done)
             if bodies is not None:
                 blocks.append(bodies)
@@ -379,14 +413,18 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         # 4a. cells that are one value of an entity with a whole-cell form, vectorised (e-mail, phone, IBAN...)
         for spec in specs:
             if spec.entity != "FR_NIR" and spec.whole_re2 is not None:
-                block = self._whole_cells(spec, distinct, done, hinted == spec.entity)
+                block = self._whole_cells(spec, distinct, done, hinted == spec.entity, settle_only=counts_only)
                 if block is not None:
                     blocks.append(block)
         # 4b-5. pre-filter, then recognizers on candidates only
         nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
+        span_shaped: list[str] = []
+        span_valid: list[str] = []
         texts = _Texts(distinct)
         per_value: dict[int, list[tuple[int, int, str, float]]] = {}
         for spec in specs:
+            if counts_only and spec is not nir.SPEC:
+                continue
             open_positions = np.flatnonzero(~done)
             if len(open_positions) == 0:
                 break
@@ -404,17 +442,22 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
             texts.fetch(candidates)
             if spec is nir.SPEC:
                 for u in candidates.tolist():
-                    s_count, v_count = self._find_nirs(spec, texts.text(u), u, in_context, nir_spans, texts)
-                    shaped += s_count
-                    valid += v_count
+                    self._find_nirs(spec, texts.text(u), u, in_context, None if counts_only else nir_spans, texts,
+                                    span_shaped, span_valid)
                 continue
             for u in candidates.tolist():
                 value = texts.text(u)
                 folded = texts.folded(u) if not in_context and (spec.context or spec.negative_context) else None
                 for start, end, score in spec.find(value, context=in_context, folded=folded):
                     per_value.setdefault(u, []).append((start, end, spec.entity, score))
-        # 6. profiling: NIRs without context are decided per column, once the counts are merged (resolve)
-        counts.add(key, shaped, valid)
+        # 6. profiling: NIRs without context are decided per column, once the counts are final (resolve)
+        if span_shaped and profiled:
+            shaped_ids.append(nir_ids(pa.array(span_shaped, pa.string())))
+            valid_ids.append(nir_ids(pa.array(span_valid, pa.string())))
+        if shaped_ids:
+            counts.add(key, np.concatenate(shaped_ids), np.concatenate(valid_ids))
+        if counts_only:
+            return []
         if whole is not None:
             blocks.append(whole)
         for u, start, end, score, _value, context in nir_spans:
@@ -474,11 +517,13 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         return _Block(positions.astype(np.int64), starts, ends,
                       ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed)
 
-    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool) -> _Block | None:
+    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool, *,
+                     settle_only: bool = False) -> _Block | None:
         """Distinct values that are exactly one ``spec`` value (surrounding spaces aside), in Arrow.
 
         Values matching the whole-cell form are settled here, valid or not (they are marked ``done`` for every
         later recognizer); only entities that need context are skipped unless the column name gives it.
+        ``settle_only``: mark them, find nothing (the profile pass needs only what later recognizers see).
         """
         if spec.needs_context and not hinted:
             return None
@@ -489,6 +534,8 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
         if len(matched) == 0:
             return None
         done[open_positions[matched]] = True
+        if settle_only:
+            return None
         cells = distinct.take(pa.array(open_positions[matched]))
         if spec.validate_array is not None:
             ok = _true_positions(spec.validate_array(cells))
@@ -506,15 +553,19 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
                       [spec.entity] * len(matched), scores, trimmed)
 
     def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
-                   out: list[tuple[int, int, int, float, str, bool]], texts: _Texts) -> tuple[int, int]:
-        shaped = valid = 0
+                   out: list[tuple[int, int, int, float, str, bool]] | None, texts: _Texts,
+                   shaped: list[str], valid: list[str]) -> None:
+        """NIR spans of one text into ``out`` (``None``: count only); every NIR-shaped span into ``shaped``,
+        the valid ones into ``valid``."""
         folded = None
         for match in spec.span_regex.finditer(text):
-            shaped += 1
             value = match.group(0)
+            shaped.append(value)
             if not nir.is_valid(value):
                 continue
-            valid += 1
+            valid.append(value)
+            if out is None:
+                continue
             start, end = match.span()
             context = hinted
             if not context:
@@ -525,7 +576,6 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
                     continue  # "facture n° 2850…": an invoice number passing the key by chance
             score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
             out.append((u, start, end, score, value, context))
-        return shaped, valid
 
     def _hinted_dates(self, distinct: pa.Array) -> list[_Block]:
         """Every date of a column named for birth dates (date32/timestamp cells, as ISO text)."""

@@ -3,7 +3,8 @@
 :func:`write_dump` reads a plain dump as :mod:`leakguard.sources.sqlscript` events: text that holds no row is
 copied as it is; rows are gathered per table into chunks of ``batch_rows`` rows, typed as the scan types them
 (:func:`leakguard.sources.sqldump.table_batch`), detected and rewritten by one
-:class:`~leakguard.pseudonymise.rewrite.Rewriter` per table, and each row is written back with only its changed
+:class:`~leakguard.pseudonymise.rewrite.Rewriter` per table (made for that table's name: its column
+decisions are the table's own), and each row is written back with only its changed
 values re-encoded:
 
 * ``COPY`` rows: the changed fields in the text format (``\\t``, ``\\n``, ``\\\\`` escaped, ``\\N`` for NULL);
@@ -82,7 +83,7 @@ def _top_level(names: list[str], path: str) -> int:
 class _DumpWriter:
     """Writes events out, holding back the text that follows rows until their chunk is rewritten."""
 
-    def __init__(self, out: BinaryIO, encoder: TextEncoder, make_rewriter: Callable[[], Rewriter],
+    def __init__(self, out: BinaryIO, encoder: TextEncoder, make_rewriter: Callable[[str], Rewriter],
                  collect: Collector, progress: Callable[[int], None] | None, batch_rows: int):
         self.out, self.encoder = out, encoder
         self.make_rewriter, self.collect, self.progress = make_rewriter, collect, progress
@@ -132,7 +133,7 @@ class _DumpWriter:
         chunk = Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch)
         rewriter = self.rewriters.get(table.name)
         if rewriter is None:
-            rewriter = self.rewriters[table.name] = self.make_rewriter()
+            rewriter = self.rewriters[table.name] = self.make_rewriter(table.name)
         edits = rewriter.edits(chunk)
         self.offsets[table.name] = start + batch.num_rows
         self.records += batch.num_rows
@@ -157,9 +158,10 @@ class _DumpWriter:
         return out
 
 
-def write_dump(dump: SqlDump, out_path: str, make_rewriter: Callable[[], Rewriter], collect: Collector,
+def write_dump(dump: SqlDump, out_path: str, make_rewriter: Callable[[str], Rewriter], collect: Collector,
                progress: Callable[[int], None] | None = None) -> None:
-    """``dump`` pseudonymised into ``out_path`` (gzip-compressed if the input is), in the input's encoding.
+    """``dump`` pseudonymised into ``out_path`` (gzip-compressed if the input is), in the input's encoding;
+    ``make_rewriter(table)`` gives the rewriter of each table.
 
     Raises :class:`SourceError` for a truncated dump (the output is then incomplete: write it atomically).
     """

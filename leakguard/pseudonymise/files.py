@@ -7,13 +7,19 @@ operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the
 (:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
 output at all, and the input is only replaced when ``in_place=True``, itself atomically.
 
-``verify=True`` scans the finished temporary file again with a fresh detector before it is renamed into
-place (its records, then its column names and metadata), and fails (:class:`VerificationFailed`, no output)
-if an entity that was to be pseudonymised is still found. Entities left alone by design are not verified:
-those the policy keeps (``keep``), and ``fpe`` NIRs, whose outputs are valid NIRs on purpose. Dates of birth
-under ``generalise`` are verified to be generalised (day 01, and month 01 for ``generalise:year``) rather
-than absent. Pseudonyms found again (the e-mail recognizer reports ``EMAIL_…@example.invalid``) and a
-civility left alone (``Mme`` before a name token, which the NER model may tag) are not identifiers.
+``verify=True`` scans the finished temporary file again before it is renamed into place, as a default
+``leakguard scan`` does — every entity, NER included, whether or not the rewrite used NER, and the same column
+hints; its records, then its column names and metadata; each table of a SQL dump on its own — and fails
+(:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still found. Entities
+left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs, whose outputs are
+valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised (day 01, and month
+01 for ``generalise:year``) rather than absent. What lies inside pseudonyms (the e-mail recognizer reports
+``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a civility left alone (``Mme`` before a name
+token, which the NER model may tag) are not identifiers (:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
+
+Before anything is written, a profile pass reads the input once to count each column's NIR-shaped values
+(:func:`leakguard.scan.profile_source`; each table of a SQL dump has its own): every column gets one NIR
+decision, on all its values, whatever the file's size and however its chunks fall.
 
 :func:`reidentify_file` is the inverse of ``fpe``: it finds the NIRs of a file with the same detector and
 decrypts each with the key, everything else left as it is, after checking the file's record of the key and
@@ -23,7 +29,6 @@ operator it was made with (:mod:`leakguard.pseudonymise.provenance`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import time
 from collections import Counter
@@ -35,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
-from leakguard.detect.names import name_findings
+from leakguard.detect.profile import NirProfile
 from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path, destination
@@ -46,14 +51,20 @@ from leakguard.pseudonymise.keys import fingerprint
 from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
-from leakguard.pseudonymise.rewrite import TOKEN_RE2, ChunkEdits, ChunkRewriter, Rewriter, detect_options
-from leakguard.sources import Container, open_source
-from leakguard.sources.base import Problem, Source, SourceError
+from leakguard.pseudonymise.rewrite import (
+    TOKEN_RE2,
+    ChunkEdits,
+    ChunkRewriter,
+    Rewriter,
+    cell_texts,
+    detect_options,
+    outside_tokens,
+)
+from leakguard.sources import Container, TablePath, open_source
+from leakguard.sources.base import Chunk, LinePart, Problem, Source, SourceError
 from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
-from leakguard.sources.structure import named_texts
 from leakguard.sources.tables import table_kind
-from leakguard.sources.windows import clip_findings
 
 __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
            "reidentify_file"]
@@ -62,8 +73,6 @@ __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFail
 OnProgress = Callable[[str, int, int], None]
 #: Operators whose outputs are not checked by ``verify``: the value is kept, or is a valid NIR on purpose.
 UNVERIFIED_OPERATORS = ("keep", "fpe")
-#: A civility or title alone, which is no name (``Mme``, ``M.``, ``Dr``).
-CIVILITY_RE2 = r"^(?i:m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|mademoiselle|docteur|professeur)\.?$"
 #: How many remaining findings :class:`VerificationFailed` lists (masked previews only).
 EXAMPLES = 10
 #: The key of :attr:`Report.column_values` for lines read as text: the lines of a text file, JSON lines that
@@ -236,11 +245,14 @@ def _metadata(policy: Policy) -> dict[str, Any]:
 def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | None, key: bytes | Policy, *,
                       operators: Mapping[str, str] | None = None, ner: bool = True, in_place: bool = False,
                       verify: bool = False, on_progress: OnProgress | None = None,
-                      batch_rows: int = 65_536, jobs: int = 1) -> Report:
+                      batch_rows: int = 65_536, jobs: int = 1,
+                      column_hints: Mapping[str, str] | None = None) -> Report:
     """Pseudonymise the file ``src`` into ``dst``, in the same format; return what was done.
 
     ``key`` is the master key or a ready :class:`Policy`; ``operators`` overrides the default operator per
-    entity. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to ``src``). ``jobs`` > 1 runs
+    entity. ``column_hints`` are those of a scan (the project configuration's: ``{"c7": "FR_NIR"}``), for
+    the rewrite and the verification. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to
+    ``src``). ``jobs`` > 1 runs
     detection and operators in that many worker processes for Parquet, CSV and text files of at least
     ``MIN_PARALLEL_BYTES`` (:mod:`leakguard.pseudonymise.parallel`; same output as one process). Raises
     :class:`~leakguard.sources.SourceError` when ``src`` cannot be read, :class:`PseudonymiseError` for a
@@ -250,7 +262,7 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
     if isinstance(key, Policy) and operators:
         raise PseudonymiseError("give either a Policy or a key with operators, not both")
     return _transform(os.fspath(src), None if dst is None else os.fspath(dst), policy,
-                      rewriter=lambda: Rewriter(policy, ner=ner), metadata=_metadata(policy), ner=ner,
+                      options=detect_options(ner, column_hints), metadata=_metadata(policy), ner=ner,
                       in_place=in_place, verify=verify, on_progress=on_progress, batch_rows=batch_rows,
                       jobs=jobs)
 
@@ -295,12 +307,11 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
 
     metadata["version"] = __version__
     return _transform(src, dst, policy,  # type: ignore[arg-type]
-                      rewriter=lambda: Rewriter(policy, detector=Detector(options)), metadata=metadata,
-                      ner=False, in_place=in_place, verify=False, on_progress=on_progress,
-                      batch_rows=batch_rows)
+                      options=options, metadata=metadata, ner=False, in_place=in_place, verify=False,
+                      on_progress=on_progress, batch_rows=batch_rows)
 
 
-def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[[], Rewriter],
+def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOptions,
                metadata: dict[str, Any], ner: bool, in_place: bool, verify: bool,
                on_progress: OnProgress | None, batch_rows: int, jobs: int = 1) -> Report:
     target = destination(_target(src, dst, in_place))  # a symbolic link: the file it points to is rewritten
@@ -320,19 +331,33 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
                 message = _NOT_REWRITTEN.get(source.kind, _NOT_REWRITTEN["database"])
                 raise PseudonymiseError(message.format(src=source.display))  # never the URI: it may hold a password
             report.format, report.compressed = "sql", source.compressed
+            # the profile pass, table by table: each column's NIR decision on all its values
+            profiles = _dump_profiles(source, options)
+
+            def table_rewriter(table: str) -> Rewriter:
+                profile = profiles.get(table, NirProfile())
+                return Rewriter(policy, detector=Detector(options, profile=profile, frozen_profile=True))
+
             with atomic_path(target, mode_from=src) as temporary:
-                write_dump(source, temporary, rewriter, report.collect, progress)
+                write_dump(source, temporary, table_rewriter, report.collect, progress)
                 if verify:
-                    _verify(temporary, target, policy, ner, batch_rows, report, dump=True)
+                    _verify(temporary, target, policy, batch_rows, report, options.column_hints, dump=True)
             report.seconds = time.perf_counter() - started
             return report
         info = source.info
         report.format, report.compressed = info.format, info.compressed
         if not in_place:
             check_output_name(target, info.format, info.compressed, src)
+        # the profile pass: each column's NIR decision on all its values, before anything is written
+        profile = _profile(source, options) if options.wants("FR_NIR") else NirProfile()
+
+        def rewriter() -> Rewriter:
+            return Rewriter(policy, detector=Detector(options, profile=profile, frozen_profile=True))
+
         with atomic_path(target, mode_from=src) as temporary, contextlib.ExitStack() as stack:
             if jobs > 1 and info.format != "jsonl" and size >= MIN_PARALLEL_BYTES:
-                chunk_rewriter: ChunkRewriter = stack.enter_context(ParallelRewriter(policy, ner=ner, jobs=jobs))
+                chunk_rewriter: ChunkRewriter = stack.enter_context(
+                    ParallelRewriter(policy, jobs=jobs, profile=profile, options=options))
             else:
                 chunk_rewriter = rewriter()
             if info.format == "parquet":
@@ -347,9 +372,14 @@ def _transform(src: str, dst: str | None, policy: Policy, *, rewriter: Callable[
                 writers.write_text(source, temporary, chunk_rewriter, report.collect, progress)
             stack.close()  # workers stopped before the output is verified and moved in place
             if verify:
-                _verify(temporary, target, policy, ner, batch_rows, report)
+                _verify(temporary, target, policy, batch_rows, report, options.column_hints)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def verify_options(column_hints: Mapping[str, str] | None = None) -> DetectOptions:
+    """What ``--verify`` detects with: a default scan's detection (every entity, NER included), any score."""
+    return DetectOptions(ner=True, show_values=True, column_hints=dict(column_hints) if column_hints else None)
 
 
 def _sources(opened: Source | Container) -> Iterator[Source]:
@@ -363,50 +393,62 @@ def _sources(opened: Source | Container) -> Iterator[Source]:
         yield table
 
 
-def _verify(path: str, display: str, policy: Policy, ner: bool, batch_rows: int, report: Report, *,
-            dump: bool = False) -> None:
-    """Scan the written output with a fresh detector (one per table of a ``dump``); raise VerificationFailed if
-    identifiers remain."""
+def _profile(source: Source, options: DetectOptions) -> NirProfile:
+    """The profile pass over ``source`` (:func:`leakguard.scan.profile_source`)."""
+    from leakguard.scan import profile_source  # leakguard.scan needs leakguard.state, which needs this package
+
+    return profile_source(source, options)
+
+
+def _dump_profiles(dump: SqlDump, options: DetectOptions) -> dict[str, NirProfile]:
+    """The profile pass of a SQL dump: each table's NIR counts (a table is a stream of its own)."""
+    profiles: dict[str, NirProfile] = {}
+    if options.wants("FR_NIR"):
+        for source in dump.tables():
+            if isinstance(source, SourceError):
+                continue  # a truncated dump: the rewrite says so, and writes nothing
+            name = str(source.info.extra.get("table"))
+            profiles.setdefault(name, NirProfile()).merge(_profile(source, options))
+    return profiles
+
+
+def _verify(path: str, display: str, policy: Policy, batch_rows: int, report: Report,
+            column_hints: Mapping[str, str] | None, *, dump: bool = False) -> None:
+    """Scan the written output as a default scan does (each table of a ``dump`` on its own); raise
+    VerificationFailed if identifiers remain."""
     unverified = sorted(e for e, spec in policy.choices.items() if spec.split(":")[0] in UNVERIFIED_OPERATORS)
     report.unverified = tuple(unverified)
     generalised: dict[str, bool] = {}
-    opened = (SqlDump(path, batch_rows=batch_rows, display_path=display) if dump
-              else open_source(path, batch_rows=batch_rows, display_path=display))
-    with opened:
-        for source in _sources(opened):
-            table = source.info.extra.get("table") if dump else None
-            detector = Detector(dataclasses.replace(detect_options(ner), previews=True))  # examples: masked
-            for findings in _checked(source, detector):
-                _remaining(findings, unverified, policy, generalised, report, table)
+    from leakguard.scan import scan_path  # leakguard.scan needs leakguard.state, which needs this package
+
+    options = verify_options(column_hints)
+    if not dump:
+        for item in scan_path(path, options=options, batch_rows=batch_rows, display_path=display):
+            if not isinstance(item, Problem):
+                _remaining(*item, unverified, policy, generalised, report, None)
+    else:
+        with SqlDump(path, batch_rows=batch_rows, display_path=display) as opened:
+            for source in _sources(opened):
+                table = source.info.extra.get("table")
+                for item in scan_path(TablePath(source), options=options, batch_rows=batch_rows):
+                    if not isinstance(item, Problem):
+                        _remaining(*item, unverified, policy, generalised, report, table)
     report.verified = not report.remaining
     if report.remaining:
         raise VerificationFailed(report)
 
 
-def _checked(source: Source, detector: Detector) -> Iterator[pa.Table]:
-    """The findings of every chunk of ``source``, then those in its column names and metadata."""
-    columns: dict[str, None] = {}
-    for item in source.chunks():
-        if isinstance(item, Problem):
-            continue
-        if not item.text:
-            columns.update(dict.fromkeys(column.name for column in item.columns))
-        yield clip_findings(detector.detect(item), item.part, shift=False)
-    yield name_findings(named_texts(source.info, columns), detector.options)
-
-
-def _remaining(findings: pa.Table, unverified: list[str], policy: Policy, generalised: dict[str, bool],
-               report: Report, table: str | None) -> None:
+def _remaining(chunk: Chunk, findings: pa.Table, unverified: list[str], policy: Policy,
+               generalised: dict[str, bool], report: Report, table: str | None) -> None:
     """Count in ``report`` the findings of an output that are identifiers left (not tokens, kept or fpe)."""
+    if unverified and findings.num_rows:
+        findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
     if not findings.num_rows:
         return
-    if unverified:
-        findings = findings.filter(pc.invert(pc.is_in(findings["entity"], pa.array(unverified, pa.string()))))
     findings = findings.filter(pc.invert(pc.match_substring_regex(findings["value"], TOKEN_RE2)))
-    # the NER model tags a civility left alone before a name token ("Mme NAME_…") as a name
-    title = pc.and_(pc.equal(findings["entity"], "PERSON"),
-                    pc.match_substring_regex(findings["value"], CIVILITY_RE2))
-    findings = findings.filter(pc.invert(title))
+    # what lies inside pseudonyms, and a civility left alone before a name token ("Mme NAME_…"), is no name
+    local = _in_window(findings, chunk.part)
+    findings = outside_tokens(local, cell_texts(chunk, local))
     for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
         entity = row["entity"]
         op = policy.operator(entity)
@@ -420,6 +462,18 @@ def _remaining(findings: pa.Table, unverified: list[str], policy: Policy, genera
         report.remaining[entity] += 1
         if len(report.examples) < EXAMPLES:
             report.examples.append(Remaining(row["row"], row["column"], entity, row["preview"], table))
+
+
+def _in_window(findings: pa.Table, part: LinePart | None) -> pa.Table:
+    """Findings of a window of a long line (offsets in the whole line) at their offsets in the window's text."""
+    if part is None or part.offset == part.lead or findings.num_rows == 0:
+        return findings
+    for name in ("start", "end"):
+        index = findings.schema.get_field_index(name)
+        kind = findings.schema.field(index).type
+        findings = findings.set_column(index, findings.schema.field(index),
+                                       pc.subtract(findings[name], pa.scalar(part.offset - part.lead, kind)))
+    return findings
 
 
 def _is_generalised(value: str, granularity: str) -> bool:

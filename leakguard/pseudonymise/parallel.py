@@ -5,14 +5,16 @@ the distinct values found (normalisation in Python, then the batched MAC of the 
 mostly Python work that threads do not spread over cores, so the work goes to worker processes, one chunk
 each, as the scan's :class:`~leakguard.parallel.ParallelDetector` does.
 
-One decision must see the stream in order: whether a column holds NIRs (numbers that pass the NIR key
-without context are kept only in such columns, :mod:`leakguard.detect.profile`). So each chunk makes two
-trips, on the pipe of the one worker that holds it:
+The column decisions (whether a column's NIR-shaped numbers are NIRs, :mod:`leakguard.detect.profile`) stay
+in the parent. Each chunk makes two trips on the pipe of the one worker that holds it:
 
 1. the parent sends the chunk's cells; the worker detects (before the column decision) and sends back the
-   chunk's NIR counts only;
-2. the parent merges the counts in stream order and sends the merged profile; the worker decides, applies
-   the operators and sends back the replacement arrays (:class:`~leakguard.pseudonymise.rewrite.ChunkEdits`).
+   chunk's NIR counts, and whether some of its findings wait for a decision;
+2. the parent answers ``apply`` — the worker decides with its profile (the final one of a file, from the
+   profile pass; for a stream, only chunks with nothing waiting are applied, so no profile is needed), applies
+   the operators and sends back the replacement arrays (:class:`~leakguard.pseudonymise.rewrite.ChunkEdits`)
+   — or ``drop``, for a stream's chunk held until its end (:func:`~leakguard.pseudonymise.tables.rewrite_batches`);
+   later chunks of that stream are then only counted.
 
 The findings never cross a pipe, the parent only reads, merges counts and writes, and the result is the one a
 single process gives (tested). Chunks go to the workers in turn, one chunk per worker at a time, so memory
@@ -22,39 +24,51 @@ stays bounded by ``jobs`` chunks in flight plus the one being written.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
+from leakguard.detect.decisions import needs_decision
+from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.parallel import cells_only, deferred_interrupts, forkserver_context, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
-from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
+from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
 from leakguard.sources.base import Chunk
 from leakguard.workers import check_main_guard
 
 _STOP = None
 
 
-def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
-    """A worker: chunks in, counts out, merged profile in, edits out; until told to stop (Ctrl-C is the
-    parent's to handle)."""
+def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> None:
+    """A worker: a profile, or a chunk in, its counts out, then ``apply`` (edits out) or ``drop``; until stopped
+    (Ctrl-C is the parent's to handle)."""
     ignore_interrupts()
-    rewriter = Rewriter(policy, ner=ner)
+    rewriter = Rewriter(policy, detector=Detector(options))
+    counter = Detector(dataclasses.replace(rewriter.detector.options, ner=False))
+    profile = NirProfile()
     with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the parent has gone: stop
         while True:
-            chunk = connection.recv()
-            if chunk is _STOP:
+            message = connection.recv()
+            if message is _STOP:
                 return
+            kind, payload = message
+            if kind == "profile":
+                profile = NirProfile.from_dict(payload)
+                continue
             try:
-                raw, counts = rewriter.detector.detect_raw(chunk)
-                connection.send(("counts", counts.as_dict()))
-                merged = connection.recv()
-                if merged is _STOP:
+                if kind == "count":
+                    connection.send(("counts", (counter.count(payload).as_dict(), False)))
+                    continue
+                raw, counts = rewriter.detector.detect_raw(payload)
+                connection.send(("counts", (counts.as_dict(), needs_decision(raw))))
+                answer = connection.recv()
+                if answer is _STOP:
                     return
-                profile = NirProfile.from_dict(merged)
-                connection.send(("edits", rewriter.apply(chunk, rewriter.detector.resolve(raw, profile))))
+                if answer == "apply":
+                    connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile), profile)))
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 raise
             except Exception as error:
@@ -62,9 +76,11 @@ def _serve(connection: Connection, policy: Policy, ner: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, policy: Policy, ner: bool):
+    def __init__(self, context: Any, policy: Policy, options: DetectOptions):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, policy, ner), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, policy, options), daemon=True)
+        #: the chunk in flight is only counted (a held stream)
+        self.counting = False
         self.process.start()
         child.close()
 
@@ -90,24 +106,28 @@ class _Worker:
 class ParallelRewriter:
     """Detects and rewrites the chunks of one stream in ``jobs`` worker processes; a context manager.
 
-    :meth:`edits_each` gives the same ``(chunk, edits)`` pairs as :meth:`Rewriter.edits_each
-    <leakguard.pseudonymise.rewrite.Rewriter.edits_each>`, in order.
+    ``profile``: the final NIR counts of the data (a file's profile pass), for :meth:`edits_each`;
+    ``options``: the detector's (default :func:`~leakguard.pseudonymise.rewrite.detect_options` of ``ner``).
+    The methods give what :class:`~leakguard.pseudonymise.rewrite.Rewriter`'s give, in order.
     """
 
-    def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2):
+    def __init__(self, policy: Policy, *, ner: bool = True, jobs: int = 2, profile: NirProfile | None = None,
+                 options: DetectOptions | None = None):
         if jobs < 2:
             raise ValueError("a ParallelRewriter needs at least 2 jobs; use a Rewriter for one")
         check_main_guard(f"pseudonymisation with jobs={jobs}")
         context = forkserver_context(["leakguard.pseudonymise.rewrite", "leakguard.sources"])
-        self.profile = NirProfile()
+        options = options or detect_options(ner)
         self._workers: list[_Worker] = []
         try:
             with deferred_interrupts():  # a worker cut short in its start would print a traceback
                 for _ in range(jobs):
-                    self._workers.append(_Worker(context, policy, ner))
+                    self._workers.append(_Worker(context, policy, options))
         except BaseException:  # Ctrl-C while the workers started: stop them
             self.close()
             raise
+        if profile is not None:
+            self._send_profile(profile)
 
     def __enter__(self) -> ParallelRewriter:
         return self
@@ -121,28 +141,61 @@ class ParallelRewriter:
         self._workers = []
 
     def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]:
-        """``(chunk, edits)`` for each chunk, in order."""
+        """``(chunk, edits)`` for each chunk, in order, decided with the profile given at construction."""
+        for chunk, edits, _ in self._run(chunks, tentative=False):
+            assert edits is not None
+            yield chunk, edits
+
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
+        self._send_profile(NirProfile())
+        yield from self._run(chunks, tentative=True)
+
+    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
+        self._send_profile(profile)
+        yield from self.edits_each(chunks)
+
+    def _send_profile(self, profile: NirProfile) -> None:
+        data = profile.as_dict()
+        for worker in self._workers:
+            worker.connection.send(("profile", data))
+
+    def _run(self, chunks: Iterable[Chunk], *, tentative: bool
+             ) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
         idle = deque(self._workers)
-        busy: deque[tuple[Chunk, _Worker]] = deque()  # in stream order; counts not yet merged
-        waiting: deque[tuple[Chunk, _Worker]] = deque()  # profile sent; edits to receive
+        busy: deque[tuple[Chunk, _Worker]] = deque()  # in stream order; counts not received yet
+        waiting: deque[tuple[Chunk, _Worker, NirProfile, bool]] = deque()  # answered; edits to receive if applied
+        holding = False
+
+        def answer_all() -> None:
+            """Receive the counts of every chunk in flight, in order, and answer apply or drop."""
+            nonlocal holding
+            while busy:
+                chunk, worker = busy.popleft()
+                counts, waits = worker.receive("counts")
+                if worker.counting:
+                    worker.counting = False
+                    waiting.append((chunk, worker, NirProfile.from_dict(counts), False))
+                    continue
+                apply = not (tentative and (holding or waits))
+                holding = holding or not apply
+                worker.connection.send("apply" if apply else "drop")
+                waiting.append((chunk, worker, NirProfile.from_dict(counts), apply))
+
+        def finish() -> tuple[Chunk, ChunkEdits | None, NirProfile]:
+            answer_all()
+            chunk, worker, counts, applied = waiting.popleft()
+            edits = worker.receive("edits") if applied else None
+            idle.append(worker)
+            return chunk, edits, counts
+
         for chunk in chunks:
             if not idle:
-                yield self._finish(busy, waiting, idle)
+                yield finish()
             worker = idle.popleft()
-            worker.connection.send(cells_only(chunk))
+            worker.counting = holding  # a held stream's later chunks are only counted
+            worker.connection.send(("count" if holding else "chunk", cells_only(chunk)))
             busy.append((chunk, worker))
         while busy or waiting:
-            yield self._finish(busy, waiting, idle)
-
-    def _finish(self, busy: deque[tuple[Chunk, _Worker]], waiting: deque[tuple[Chunk, _Worker]],
-                idle: deque[_Worker]) -> tuple[Chunk, ChunkEdits]:
-        """Merge the counts of every chunk in flight (in order), then receive the oldest chunk's edits."""
-        while busy:
-            chunk, worker = busy.popleft()
-            self.profile.merge(NirProfile.from_dict(worker.receive("counts")))
-            worker.connection.send(self.profile.as_dict())
-            waiting.append((chunk, worker))
-        chunk, worker = waiting.popleft()
-        edits = worker.receive("edits")
-        idle.append(worker)
-        return chunk, edits
+            yield finish()

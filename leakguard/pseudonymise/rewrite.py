@@ -28,10 +28,11 @@ only cells holding spans inside free text are rebuilt one by one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,15 +40,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.key_columns import nir_key_columns
-from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, TOKEN_CHARS, Operator
+from leakguard.detect.profile import NirProfile
+from leakguard.preview import mask as masked
+from leakguard.pseudonymise.operators import EMAIL_TOKEN_DOMAIN, PSEUDONYM_RE, TOKEN_CHARS, Operator
 from leakguard.pseudonymise.rekey import rekey
 from leakguard.pseudonymise.stored import apply_whole, encode_text
 from leakguard.sources.base import CellColumn, Chunk, LinePart
 from leakguard.sources.celltext import decode_binary, is_binary, undecodable_cells
 from leakguard.sources.windows import clip_findings
 
+#: Times the cells rewritten inside are scanned again for what replacing made visible (:meth:`Rewriter.apply`).
+RESCANS = 2
+#: Operators whose output may be a value of their entity (:meth:`Rewriter.apply` does not look for it again).
+WRITES_ITS_ENTITY = ("keep", "mask", "generalise", "fpe", "fpe-decrypt")
 #: Operators that rewrite the key column of NIR bodies with the bodies (fpe and reidentify's inverse of it).
 REKEYING_OPERATORS = ("fpe", "fpe-decrypt")
 #: RE2 form of :data:`~leakguard.pseudonymise.operators.PSEUDONYM_RE` anchored on a whole span.
@@ -57,7 +65,18 @@ TOKEN_RE2 = rf"^[A-Z][A-Z_]*_[a-z2-7]{{{TOKEN_CHARS}}}(?:{EMAIL_TOKEN_DOMAIN.rep
 class ChunkRewriter(Protocol):
     """What a writer needs: the edits of each chunk of a stream, in order (one process or several)."""
 
-    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]: ...
+    def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """Edits with the rewriter's profile: a frozen one (counted beforehand), or for one whole table."""
+        ...
+
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+        """For a stream: each chunk's edits, or ``None`` from the first chunk holding a number that waits for
+        its column's decision on; and each chunk's NIR counts."""
+        ...
+
+    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """Edits with ``profile``, the final counts of the stream."""
+        ...
 
 
 class OperatorSource(Protocol):
@@ -108,19 +127,32 @@ class ChunkEdits:
         return {path: edit.values for path, edit in self.columns.items()}
 
 
-def detect_options(ner: bool) -> DetectOptions:
-    """The detector options of pseudonymisation: every entity, raw spans included (they are replaced)."""
-    return DetectOptions(ner=ner, show_values=True, previews=False)
+def detect_options(ner: bool, column_hints: Mapping[str, str] | None = None) -> DetectOptions:
+    """The detector options of pseudonymisation: every entity, any score, raw spans included (they are
+    replaced); ``column_hints`` as a scan takes them (``column_hints`` of the project configuration)."""
+    return DetectOptions(ner=ner, show_values=True, previews=False,
+                         column_hints=dict(column_hints) if column_hints else None)
 
 
 class Rewriter:
-    """Detects and replaces, chunk after chunk of one stream (one detector: its NIR profile spans the stream)."""
+    """Detects and replaces, chunk after chunk of one stream.
 
-    def __init__(self, policy: OperatorSource, *, ner: bool = True, detector: Detector | None = None):
+    With ``profile`` (the final NIR counts of the data, from a profile pass), every chunk is decided at once;
+    without, :meth:`edits` decides on the counts seen so far (right for one whole table) and streams go
+    through :meth:`tentative_each` and :meth:`replay_each` (:func:`leakguard.pseudonymise.tables.rewrite_batches`).
+    """
+
+    def __init__(self, policy: OperatorSource, *, ner: bool = True, detector: Detector | None = None,
+                 profile: NirProfile | None = None):
         self.policy = policy
-        self.detector = detector or Detector(detect_options(ner))
+        if detector is None:
+            detector = Detector(detect_options(ner), profile=profile, frozen_profile=profile is not None)
+        elif profile is not None:
+            raise ValueError("give the profile to the detector")
+        self.detector = detector
         if not self.detector.options.show_values:
             raise ValueError("the rewriter's detector must report values (DetectOptions(show_values=True))")
+        self._counter: Detector | None = None
 
     def edits(self, chunk: Chunk) -> ChunkEdits:
         """Detect the entities of ``chunk`` and compute their replacements."""
@@ -132,8 +164,48 @@ class Rewriter:
         for chunk in chunks:
             yield chunk, self.edits(chunk)
 
-    def apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
-        """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``."""
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+        """See :class:`ChunkRewriter`. Once a chunk waits, the later ones are only counted (cheaper)."""
+        waiting = False
+        for chunk in chunks:
+            if waiting:
+                yield chunk, None, self._count(chunk)
+                continue
+            raw, counts = self.detector.detect_raw(chunk)
+            if not self.detector.frozen_profile and needs_decision(raw):
+                waiting = True
+                yield chunk, None, counts
+            else:
+                yield chunk, self.apply(chunk, Detector.resolve(raw, self.detector.profile)), counts
+
+    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """See :class:`ChunkRewriter`."""
+        for chunk in chunks:
+            raw, _ = self.detector.detect_raw(chunk)
+            yield chunk, self.apply(chunk, Detector.resolve(raw, profile), profile)
+
+    def _count(self, chunk: Chunk) -> NirProfile:
+        if self._counter is None:
+            self._counter = Detector(dataclasses.replace(self.detector.options, ner=False))
+        return self._counter.count(chunk)
+
+    def apply(self, chunk: Chunk, findings: pa.Table, profile: NirProfile | None = None) -> ChunkEdits:
+        """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``.
+
+        Then the cells rewritten inside (spans in free text) are scanned again, up to :data:`RESCANS` times,
+        and what a fresh scan finds there outside the pseudonyms is replaced too: a first name left beside
+        the token of a surname the NER model took alone, ``Appel de Claudine NAME_…``. Entities whose operator
+        writes a value of the entity (:data:`WRITES_ITS_ENTITY`) are not looked for again. ``profile`` decides
+        NIRs found on the way (default: the detector's).
+        """
+        out = self._apply(chunk, findings)
+        for _ in range(RESCANS):
+            if not self._rescan(chunk, out, self.detector.profile if profile is None else profile):
+                break
+        self._rekey(chunk, out)
+        return out
+
+    def _apply(self, chunk: Chunk, findings: pa.Table) -> ChunkEdits:
         out = ChunkEdits(text=chunk.text, part=chunk.part)
         for column in chunk.columns:
             skipped = undecodable_cells(column.values)
@@ -165,9 +237,45 @@ class Rewriter:
                 part = findings.filter(pc.equal(findings["column"], name))
             edit = self._column(column, part, out.replaced)
             out.columns[column.name] = edit
-        self._rekey(chunk, out)
         return out
 
+    def _rescan(self, chunk: Chunk, out: ChunkEdits, profile: NirProfile) -> bool:
+        """Replace what a fresh scan finds in the cells rewritten inside; whether anything was."""
+        by_name = {column.name: column for column in chunk.columns}
+        columns: list[CellColumn] = []
+        cells: dict[str, np.ndarray] = {}
+        for path, edit in out.columns.items():
+            whole = np.concatenate([np.asarray(c) for c in edit.whole.values()]) if edit.whole else np.zeros(0, int)
+            inside = np.setdiff1d(edit.changed, whole)
+            if len(inside) == 0 or not _is_text(edit.values.type):
+                continue
+            index = pa.array(inside)
+            columns.append(CellColumn(path, _plain(edit.values).take(index), by_name[path].rows.take(index)))
+            cells[path] = inside
+        if not columns:
+            return False
+        rows = pc.unique(pa.concat_arrays([c.rows for c in columns])).sort()
+        again = Chunk(columns=columns, rows=rows, text=chunk.text, part=chunk.part)  # a window: its text only
+        raw, _ = self.detector.detect_raw(again)
+        found = Detector.resolve(raw, profile)
+        # what an operator writes on purpose (a value kept or masked, a generalised date, an fpe NIR) would be
+        # found again: those entities are not looked for again
+        written = [e for e in pc.unique(found["entity"]).to_pylist()
+                   if self.policy.operator(e).name in WRITES_ITS_ENTITY]
+        if written:
+            found = found.filter(pc.invert(pc.is_in(found["entity"], pa.array(written, pa.string()))))
+        found = outside_tokens(found, cell_texts(again, found))
+        if found.num_rows == 0:
+            return False
+        more = self._apply(again, found)
+        for path, edit in more.columns.items():
+            target = out.columns[path]
+            inside = cells[path]
+            target.values = _put(target.values, inside, edit.values)
+            target.positions = np.concatenate([target.positions, inside[edit.positions]])
+            target.entities.update(edit.entities)
+        out.replaced.update(more.replaced)
+        return bool(more.columns)
     def _rekey(self, chunk: Chunk, out: ChunkEdits) -> None:
         """After ``fpe`` (or its inverse) rewrote NIR bodies whose key has a column of its own, that column
         (:mod:`leakguard.pseudonymise.rekey`)."""
@@ -297,6 +405,107 @@ class Rewriter:
         return pc.replace_with_mask(new, pa.array(mask), pa.array(texts, new.type))
 
 
+def outside_tokens(findings: pa.Table, texts: list[str | None]) -> pa.Table:
+    """``findings`` trimmed to what lies outside pseudonyms in their cells (``texts``, one per finding).
+
+    A finding inside a token (``PERSON`` in ``nom=PERSON_k3x7…``), or around nothing but tokens, blanks,
+    punctuation and a civility (``Mme PERSON_k3x7…``), is no identifier and is dropped; one that covers a
+    token and a word (``Claudine PERSON_k3x7…``) keeps the word. ``value`` (and ``preview``) follow.
+    """
+    if findings.num_rows == 0:
+        return findings
+    civility = pc.match_substring_regex(pc.utf8_trim_whitespace(findings["value"]), _CIVILITY_RE2)
+    tokens = [text is not None and PSEUDONYM_RE.search(text) is not None for text in texts]
+    if not any(tokens) and not pc.any(civility).as_py():
+        return findings
+    out = []
+    for finding, text, has_tokens, alone in zip(findings.to_pylist(), texts, tokens, civility.to_pylist()):
+        if not has_tokens:
+            if not alone:
+                out.append(finding)
+            continue
+        assert text is not None
+        for start, end in _pieces(text, finding["start"], finding["end"]):
+            piece = dict(finding, start=start, end=end)
+            if "value" in piece:
+                piece["value"] = text[start:end]
+            if piece.get("preview"):
+                piece["preview"] = masked(piece["entity"], text[start:end])
+            out.append(piece)
+    return pa.Table.from_pylist(out, schema=findings.schema)
+
+
+def cell_texts(chunk: Chunk, findings: pa.Table) -> list[str | None]:
+    """The text of the cell of each finding (``None`` where ``chunk`` does not hold it: late findings)."""
+    out: list[str | None] = [None] * findings.num_rows
+    if findings.num_rows == 0 or not chunk.columns:
+        return out
+    by_name = {column.name: column for column in chunk.columns}
+    names = findings["column"].to_pylist()
+    for name in set(names):
+        column = chunk.columns[0] if name is None else by_name.get(name)
+        if column is None or not _is_text(column.values.type):
+            continue
+        which = np.array([i for i, n in enumerate(names) if n == name])
+        positions = _positions(column.rows, findings["row"].take(pa.array(which)))
+        for i, text in zip(which.tolist(), _plain(column.values).take(pa.array(positions)).to_pylist()):
+            out[i] = text
+    return out
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` outside pseudonyms that hold a letter or a digit and are not a civility."""
+    tokens = [m.span() for m in PSEUDONYM_RE.finditer(text) if m.start() < end and start < m.end()]
+    bounds, position = [], start
+    for token_start, token_end in tokens:
+        if token_start > position:
+            bounds.append((position, token_start))
+        position = max(position, token_end)
+    if position < end:
+        bounds.append((position, end))
+    out = []
+    for a, b in bounds:
+        piece = text[a:b]
+        left = len(piece) - len(piece.lstrip(_EDGE))
+        right = len(piece.rstrip(_EDGE))
+        word = piece[left:right]
+        if word and any(c.isalnum() for c in word) and not _CIVILITY.match(word):
+            out.append((a + left, a + right))
+    return out
+
+
+#: What a piece of a finding is trimmed of: blanks and punctuation.
+_EDGE = " \t\n\u00a0,;:.!?()[]{}\"'«»-–—/"
+#: A civility or title alone, which is no name (``Mme``, ``M.``, ``Dr``).
+_CIVILITIES = "m|mme|mmes|mlle|mlles|mr|mrs|ms|dr|pr|me|monsieur|madame|mademoiselle|docteur|professeur"
+_CIVILITY = re.compile(rf"(?i)(?:{_CIVILITIES})\.?$")
+_CIVILITY_RE2 = rf"^(?i:{_CIVILITIES})\.?$"
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+
+
+def _plain(values: pa.Array) -> pa.Array:
+    """A text array as plain strings (dictionaries decoded, views cast)."""
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if pa.types.is_string_view(values.type):
+        values = values.cast(pa.string())
+    return values
+
+
+def _put(values: pa.Array, positions: np.ndarray, new: pa.Array) -> pa.Array:
+    """``values`` with the cells at ``positions`` replaced by ``new`` (text), in ``values``' own type."""
+    plain = _plain(values)
+    mask = np.zeros(len(plain), dtype=bool)
+    mask[positions] = True
+    merged = pc.replace_with_mask(plain, pa.array(mask), new.cast(plain.type))
+    if pa.types.is_dictionary(values.type):
+        return merged.dictionary_encode().cast(values.type)
+    return merged if merged.type == values.type else merged.cast(values.type)
 def _as_text(values: pa.Array) -> list[str | None]:
     if pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()

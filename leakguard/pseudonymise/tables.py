@@ -11,22 +11,29 @@ rest of the text kept, nested struct and list leaves are rebuilt in place (``ben
 ``ayants_droit.0.nir``). See :mod:`leakguard.pseudonymise.rewrite` for the rules and
 :mod:`leakguard.pseudonymise.operators` for what each operator writes.
 
-The detector decides which NIR-shaped numbers are NIRs per column, from the counts it has seen
-(:mod:`leakguard.detect.profile`): :func:`pseudonymise_table` sees the whole table before deciding; the
-streaming form decides each batch with the counts of the stream so far, as :func:`leakguard.scan_batches` does.
+Which NIR-shaped numbers are NIRs is decided per column on the counts of all its values
+(:mod:`leakguard.detect.profile`): :func:`pseudonymise_table` sees the whole table. The streaming form writes
+each batch as soon as nothing in it waits for such a decision; from the first batch holding a NIR-shaped
+number that passes the key without context (in a column not named for NIRs) to the end of the stream, batches
+are counted and set aside on disk (:mod:`leakguard.pseudonymise.spill`), then rewritten with the final counts.
+A stream of named columns only goes through batch by batch; one with a column of invoice numbers or of NIRs
+under a meaningless name is given back once it has been read whole (memory: one batch; disk: the held part).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyarrow as pa
 
+from leakguard.detect.profile import NirProfile
 from leakguard.frames import ArrowData, as_batches, as_table, like
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, Rewriter
+from leakguard.pseudonymise.spill import Spill
 from leakguard.sources import flatten_batch, rebuild_batch, record_indices, table_to_columns
 from leakguard.sources.base import Chunk
 
@@ -117,16 +124,35 @@ def pseudonymise_batches(batches: Iterable[pa.RecordBatch | pa.Table] | ArrowDat
 
 def rewrite_batches(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | pa.Table]) -> Iterator[pa.RecordBatch]:
     """The batches of a stream rewritten by ``rewriter`` (a :class:`Rewriter`, or a running
-    :class:`~leakguard.pseudonymise.parallel.ParallelRewriter` kept for several streams), in order."""
-    def chunks() -> Iterator[Chunk]:
-        offset = 0
-        for item in batches:
-            for batch in item.to_batches() if isinstance(item, pa.Table) else (item,):
-                rows = record_indices(offset, batch.num_rows)
-                offset += batch.num_rows
-                # an empty batch goes through as a chunk without columns (nothing to detect)
-                yield Chunk(columns=flatten_batch(batch, rows) if batch.num_rows else [], rows=rows, batch=batch)
+    :class:`~leakguard.pseudonymise.parallel.ParallelRewriter` kept for several streams), in order.
 
-    for chunk, edits in rewriter.edits_each(chunks()):
-        assert chunk.batch is not None
-        yield rebuild_batch(chunk.batch, edits.replacements())
+    Batches are written as they come until one holds a number waiting for its column's decision; from there
+    they are counted and spilled, and rewritten once the stream has ended (module docstring).
+    """
+    profile = NirProfile()
+    with contextlib.ExitStack() as stack:
+        spill: Spill | None = None
+        held_from = 0
+        for chunk, edits, counts in rewriter.tentative_each(_chunks(batches)):
+            assert chunk.batch is not None
+            profile.merge(counts)
+            if edits is not None:
+                yield rebuild_batch(chunk.batch, edits.replacements())
+                continue
+            if spill is None:
+                spill = stack.enter_context(Spill())
+                held_from = chunk.rows[0].as_py() if len(chunk.rows) else 0
+            spill.put(chunk.batch)
+        if spill is not None:
+            for chunk, edits in rewriter.replay_each(_chunks(spill.batches(), held_from), profile):
+                assert chunk.batch is not None
+                yield rebuild_batch(chunk.batch, edits.replacements())
+
+
+def _chunks(batches: Iterable[pa.RecordBatch | pa.Table], offset: int = 0) -> Iterator[Chunk]:
+    for item in batches:
+        for batch in item.to_batches() if isinstance(item, pa.Table) else (item,):
+            rows = record_indices(offset, batch.num_rows)
+            offset += batch.num_rows
+            # an empty batch goes through as a chunk without columns (nothing to detect)
+            yield Chunk(columns=flatten_batch(batch, rows) if batch.num_rows else [], rows=rows, batch=batch)

@@ -51,17 +51,23 @@ def exposure(data: pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch | pa.Tabl
     >>> figures.records, figures.breach_profile_records, figures.persons.value
     (50, 50, 50)
     """
+    from leakguard.detect.decisions import Decisions
     from leakguard.detect.engine import DetectOptions, Detector
     from leakguard.sources import table_to_columns
     from leakguard.sources.base import Chunk
 
     batches = [data] if isinstance(data, pa.Table | pa.RecordBatch) else data
     detector = Detector(options if options is not None else DetectOptions(ner=ner, **overrides))  # type: ignore
+    decisions = Decisions()  # one NIR decision per column, on the whole stream, as scan_batches takes it
     tracker = ExposureTracker(key)
     offset = 0
     for batch in batches:
         rows = pa.array(range(offset, offset + batch.num_rows), pa.int64())
         chunk = Chunk(columns=table_to_columns(batch, row_offset=offset), rows=rows)
-        tracker.add("", chunk, detector.detect(chunk))
+        found = decisions.take(*detector.detect_raw(chunk))
+        tracker.add("", chunk, found, held=decisions.waiting)
         offset += batch.num_rows
+    released = decisions.release()
+    if released is not None:
+        tracker.decide("", released)
     return tracker.finish("")

@@ -136,6 +136,18 @@ class DistinctCounter:
         assert self._sketch is not None
         self._sketch.add(ids)
 
+    def merge(self, other: DistinctCounter) -> None:
+        """Add the identifiers counted by ``other`` (of the same precision)."""
+        if other._exact is not None:
+            self.add(other._exact)
+            return
+        assert other._sketch is not None
+        if self._sketch is None:
+            exact, self._exact = self._exact, None
+            self._sketch = HyperLogLog(self.precision)
+            self._sketch.add(exact if exact is not None else np.zeros(0, np.uint64))
+        np.maximum(self._sketch.registers, other._sketch.registers, out=self._sketch.registers)
+
     def count(self) -> DistinctCount:
         if self._exact is not None:
             return DistinctCount(len(self._exact))

@@ -74,7 +74,24 @@ class EquivalenceClasses:
     def add(self, class_ids: np.ndarray) -> None:
         """Count one record per identifier of ``class_ids``."""
         self.records += len(class_ids)
-        ids, counts = np.unique(self._kept(np.asarray(class_ids, np.uint64)), return_counts=True)
+        self._add(*np.unique(self._kept(np.asarray(class_ids, np.uint64)), return_counts=True))
+
+    def merge(self, other: EquivalenceClasses) -> None:
+        """Count the records counted by ``other`` (their sample, if either sampled)."""
+        self.records += other.records
+        self._raise_to(other.level)
+        kept = np.ones(len(other._ids), bool) if self.level == 0 else (
+            other._ids >> np.uint64(64 - self.level)) == 0
+        self._add(other._ids[kept], other._counts[kept])
+
+    def _raise_to(self, level: int) -> None:
+        while self.level < level:
+            self.level += 1
+            keep = (self._ids >> np.uint64(64 - self.level)) == 0
+            self._ids, self._counts = self._ids[keep], self._counts[keep]
+
+    def _add(self, ids: np.ndarray, counts: np.ndarray) -> None:
+        """Add ``counts`` records to the classes ``ids`` (sorted, distinct, kept at this level)."""
         if len(ids) == 0:
             return
         at = np.searchsorted(self._ids, ids)
@@ -86,9 +103,7 @@ class EquivalenceClasses:
             self._ids = np.insert(self._ids, at[new], ids[new])
             self._counts = np.insert(self._counts, at[new], counts[new])
         while len(self._ids) > self.bound:
-            self.level += 1
-            keep = (self._ids >> np.uint64(64 - self.level)) == 0
-            self._ids, self._counts = self._ids[keep], self._counts[keep]
+            self._raise_to(self.level + 1)
 
     def figures(self, quasi_identifiers: tuple[str, ...]) -> KAnonymity | None:
         """The figures, or ``None`` when no record had a quasi-identifier."""

@@ -99,10 +99,12 @@ class RecordEntities:
         for record, mask in zip(records.tolist(), masks.tolist()):
             self._held[record] = self._held.get(record, 0) | mask
 
-    def add(self, chunk_rows: np.ndarray, rows: np.ndarray, codes: np.ndarray, entities: list[str]) -> np.ndarray:
+    def add(self, chunk_rows: np.ndarray, rows: np.ndarray, codes: np.ndarray, entities: list[str],
+            deferred: np.ndarray | None = None) -> np.ndarray:
         """Count the records of a chunk (``chunk_rows``: every record index, with or without findings) given
         its findings in records: their ``rows`` (all in the chunk) and entities (``entities[codes[i]]``), and
-        what was held for them; returns the mask of each record of the chunk."""
+        what was held for them; returns the mask of each record of the chunk. The records of ``deferred`` (a
+        boolean per record) are not counted: the caller counts them later (:meth:`count`)."""
         masks = self._masks(len(chunk_rows), record_positions(chunk_rows, rows), codes, entities)
         if self._held and len(chunk_rows):
             held = np.fromiter(self._held, np.int64, len(self._held))
@@ -110,8 +112,14 @@ class RecordEntities:
             if len(held):
                 masks[record_positions(chunk_rows, held)] |= np.array([self._held.pop(r) for r in held.tolist()],
                                                                       np.uint64)
-        self._count(masks)
+        self._count(masks if deferred is None else masks[~deferred])
         return masks
+
+    def count(self, combinations: dict[int, int]) -> None:
+        """Count records given as their number per mask (records whose count was deferred)."""
+        for mask, count in combinations.items():
+            self.combinations[mask] = self.combinations.get(mask, 0) + count
+            self.records += count
 
     def close(self, record: int) -> None:
         """Count ``record``, whose findings were all held (a long line, at its last window)."""
@@ -123,7 +131,13 @@ class RecordEntities:
         self._held.clear()
 
     def _count(self, masks: np.ndarray) -> None:
-        values, counts = np.unique(masks, return_counts=True)
-        for mask, count in zip(values.tolist(), counts.tolist()):
-            self.combinations[mask] = self.combinations.get(mask, 0) + count
-        self.records += len(masks)
+        self.count(mask_counts(masks))
+
+
+def mask_counts(masks: np.ndarray, into: dict[int, int] | None = None) -> dict[int, int]:
+    """The number of records per mask of ``masks``, added to ``into`` (a new dict by default)."""
+    into = {} if into is None else into
+    values, counts = np.unique(masks, return_counts=True)
+    for mask, count in zip(values.tolist(), counts.tolist()):
+        into[mask] = into.get(mask, 0) + count
+    return into

@@ -1,0 +1,54 @@
+"""Record batches set aside on disk while a stream's column decisions wait for its end.
+
+:func:`leakguard.pseudonymise_batches` cannot write a batch holding a number whose column is still undecided
+(a NIR, or an invoice number passing the key by chance?), and every batch after it must wait too, to keep
+the order. Those batches go, as they came, into an unnamed temporary file (:func:`tempfile.TemporaryFile`:
+removed by the system when it is closed or the process ends, never visible under a name), in Arrow IPC with
+LZ4, and come back one by one once the decisions are taken. Memory stays one batch; the disk holds the rest
+of the stream. The file holds input data: put ``TMPDIR`` on a volume fit for it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from types import TracebackType
+from typing import IO
+
+import pyarrow as pa
+
+
+class Spill:
+    """Batches written to an unnamed temporary file, then read back in order; a context manager."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="leakguard-held-")  # noqa: SIM115 - closed in close()
+        self._sizes: list[int] = []
+        self._options = pa.ipc.IpcWriteOptions(compression="lz4")
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        """Append ``batch`` (each batch keeps its own schema)."""
+        start = self._file.tell()
+        with pa.ipc.new_stream(self._file, batch.schema, options=self._options) as writer:
+            writer.write_batch(batch)
+        self._sizes.append(self._file.tell() - start)
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The batches put, in order."""
+        self._file.seek(0)
+        for size in self._sizes:
+            with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
+                yield from reader
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
