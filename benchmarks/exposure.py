@@ -52,7 +52,7 @@ def scan_once(path: str, with_exposure: bool) -> dict[str, Any]:
 
     from leakguard.detect.engine import DetectOptions
     from leakguard.report.exposure import ExposureTracker
-    from leakguard.scan import scan_path, scan_table
+    from leakguard.scan import DECIDED, scan_path, scan_table
     from leakguard.sources.base import Problem
 
     scan_table(next(pq.ParquetFile(path).iter_batches(batch_size=1_000)), ner=False)  # imports, patterns
@@ -60,7 +60,9 @@ def scan_once(path: str, with_exposure: bool) -> dict[str, Any]:
     inside = 0.0
     findings = rows = 0
     started, cpu_started = time.perf_counter(), time.process_time()
-    for item in scan_path(path, options=DetectOptions(ner=False), batch_rows=BATCH_ROWS):
+    held: list = []  # each chunk's NIRs waiting for their column's decision
+    for item in scan_path(path, options=DetectOptions(ner=False), batch_rows=BATCH_ROWS,
+                          on_held=held.append if tracker is not None else None):
         if isinstance(item, Problem):
             continue
         chunk, table = item
@@ -68,7 +70,10 @@ def scan_once(path: str, with_exposure: bool) -> dict[str, Any]:
         findings += table.num_rows
         if tracker is not None:
             before = time.perf_counter()
-            tracker.add(path, chunk, table)
+            if chunk is DECIDED:
+                tracker.decide(path, table)
+            else:
+                tracker.add(path, chunk, table, held=held.pop() if held else None)
             inside += time.perf_counter() - before
     figures = None
     if tracker is not None:

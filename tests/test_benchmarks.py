@@ -197,6 +197,8 @@ def test_the_exposure_benchmark_times_both_scans_and_sizes_the_report(tmp_path: 
     figures = result["figures"]
     assert figures["records"] == 2000 == figures["persons"] == figures["breach_profile_records"]
     assert 0 < result["html_report"]["bytes"] < 100_000
+
+
 @pytest.mark.slow
 def test_the_many_files_benchmark_runs_both_job_counts_on_the_same_findings(tmp_path: Path) -> None:
     out = tmp_path / "many_files.json"

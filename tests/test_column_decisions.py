@@ -212,7 +212,7 @@ class _Counts:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_million_invoice_numbers_give_no_nir_and_nir_columns_with_typos_stay_nir_columns(
         million_rows: DecisionTable, monkeypatch, jobs):
-    monkeypatch.setattr("leakguard.scan.MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr("leakguard.schedule.MIN_PARALLEL_BYTES", 0)
     reporter = _Counts()
     scan_files([str(million_rows.path)], reporter, options=DetectOptions(ner=False), jobs=jobs)
     assert reporter.problems == []

@@ -28,7 +28,7 @@ from leakguard.report.exposure.kanonymity import EquivalenceClasses
 from leakguard.report.exposure.keyed import KeyedIds, blocks, put_text
 from leakguard.report.exposure.quasi import birth_dates, column_kind
 from leakguard.report.exposure.records import EntityBits, RecordEntities
-from leakguard.scan import scan_path, scan_table
+from leakguard.scan import DECIDED, scan_path, scan_table
 from leakguard.sources import streams, table_to_columns
 from leakguard.sources.base import Chunk, Problem
 from synthetic import bulk
@@ -109,9 +109,13 @@ def test_log_lines_count_the_persons_of_their_nirs_and_have_no_k_anonymity(tmp_p
     lines, truth = gateway_log(3_000, seed=4, people=150)
     path = tmp_path / "gateway.log"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tracker = ExposureTracker()
-    for item in scan_path(str(path), options=DetectOptions(ner=False), batch_rows=1_000):
-        tracker.add(str(path), *item)
+    tracker, held = ExposureTracker(), []
+    for chunk, findings in scan_path(str(path), options=DetectOptions(ner=False), batch_rows=1_000,
+                                     on_held=held.append):
+        if chunk is DECIDED:
+            tracker.decide(str(path), findings)
+        else:
+            tracker.add(str(path), chunk, findings, held=held.pop() if held else None)
     figures = tracker.finish(str(path))
     persons = truth_persons({None: lines}, truth)
     assert figures.persons.value == len(persons) <= 150
