@@ -104,9 +104,10 @@ class DetectOptions:
 
 
 #: Columns with at most this many distinct values share their RE2 passes (:mod:`leakguard.detect.pool`), in
-#: chunks of at least ``POOLED_COLUMNS`` such columns (fewer: compiling per column costs little).
+#: chunks of at least ``POOLED_COLUMNS`` such columns: RE2 compiles a pattern on every call (up to 8 ms for the
+#: insurer and name lists), which in a file of a few hundred rows costs more than the matching itself.
 POOLED_DISTINCT = 4096
-POOLED_COLUMNS = 32
+POOLED_COLUMNS = 2
 
 
 class _Prepared(NamedTuple):
