@@ -110,9 +110,17 @@ def _with_late(findings: pa.Table, late: pa.Table) -> pa.Table:
 class ScanOutcome:
     """What :func:`scan_files` found, for the exit code."""
 
+    #: every file, table or entry reported: read in this run, unchanged or unreadable
     files: int = 0
     #: files reported with the results of the last scan (``state``), not read
     files_unchanged: int = 0
+    #: files that could not be read (each also counted in ``errors``)
+    files_unreadable: int = 0
+
+    @property
+    def files_scanned(self) -> int:
+        """Files read in this run (neither unchanged nor unreadable)."""
+        return self.files - self.files_unchanged - self.files_unreadable
     findings: int = 0
     errors: int = 0
     records: int = 0
@@ -285,11 +293,12 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
         for planned in plan(entries, options=options, batch_rows=batch_rows, pool=pool, jobs=jobs, state=state,
                             debug=debug, tables=tables, whole_files=exposure is None):
             path = planned.path
+            outcome.files += 1
             if planned.error is not None:
                 outcome.errors += 1
+                outcome.files_unreadable += 1
                 reporter.problem(path, source_message(planned.error), None, fatal=True)
                 continue
-            outcome.files += 1
             if planned.unchanged:
                 assert state is not None and planned.check is not None and planned.check.unchanged is not None
                 state.carry(path, planned.check)
@@ -346,6 +355,7 @@ def _deliver(path: str, events: Iterable[object], reporter: object, outcome: Sca
                 on_progress(path, event.records, event.size)
         elif isinstance(event, Failed):
             outcome.errors += 1
+            outcome.files_unreadable += 1
             reporter.problem(path, event.message, None, fatal=True)  # type: ignore[attr-defined]
         elif isinstance(event, FileStats):
             outcome.records += event.records

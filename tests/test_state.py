@@ -311,3 +311,19 @@ def test_containers_are_read_on_every_sweep_and_the_files_beside_them_are_not(la
     full_code, full, _ = scan(lake, "--format", "json")
     assert code == full_code == 1
     assert comparable(out) == comparable(full) == comparable(first)
+
+
+def test_an_unreadable_file_counts_as_unreadable_not_scanned_in_every_report_and_run(small_lake, state):
+    state.parent.mkdir()
+    (small_lake / "tronque.parquet").write_bytes(b"PAR1" + bytes(64))  # a truncated Parquet file
+    runs = ((FILES_IN_SMALL_LAKE, f"{FILES_IN_SMALL_LAKE} files scanned, "),
+            (0, f"0 files scanned, {FILES_IN_SMALL_LAKE} unchanged, "))
+    for scanned, line in runs:
+        _, out, err = scan(str(small_lake), "--state", str(state), "--format", "json")
+        summary = json.loads(out)["summary"]
+        assert (summary["files"], summary["files_unreadable"]) == (FILES_IN_SMALL_LAKE + 1, 1)
+        assert (summary["files_scanned"], summary["files_unchanged"]) == (scanned, FILES_IN_SMALL_LAKE - scanned)
+        assert not scanned or "unchanged" not in err
+        assert scanned or f"not read again; {scanned} scanned" in err
+        _, table, _ = scan(str(small_lake), "--state", str(state.with_suffix(".table")))
+        assert line in table and ", 1 unreadable, " in table

@@ -31,9 +31,8 @@ def save_state(state: ScanState, outcome: ScanOutcome) -> None:
     """Say what was read and what was not, then write the state."""
     unchanged = outcome.files_unchanged
     if unchanged:
-        scanned = outcome.files - unchanged
         click.echo(f"leakguard: note: {unchanged:,} file{'s' if unchanged != 1 else ''} unchanged since the "
-                   f"last scan, not read again; {scanned:,} scanned", err=True)
+                   f"last scan, not read again; {outcome.files_scanned:,} scanned", err=True)
     try:
         state.write()
     except OSError as error:

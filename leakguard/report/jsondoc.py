@@ -27,14 +27,14 @@
 ``findings`` hold exactly the fields of the findings contract (the same objects as the ``jsonl`` finding lines,
 without ``type``); ``"value"`` and the columns' ``"example_value"`` appear only with ``--show-values``.
 ``columns`` are the aggregates of :mod:`leakguard.report.summary` (``share`` = records / non-null cells of the
-column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and
-counts the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``unchanged`` is true for a
-file not read again (``--state``): its results (and ``seconds``) are those of the last scan; the summary's
-``files_scanned`` and ``files_unchanged`` count both kinds. ``cells_not_text`` counts, per column, the binary
-cells that are not UTF-8 text and were not scanned. ``exposure`` is the record-level exposure of the file
-(:mod:`leakguard.report.exposure`; null when not computed), the summary's that of the whole run (its
-``persons`` counted across files, its ``k_anonymity`` null). ``version`` changes only
-when a field changes meaning or disappears.
+column, null when unknown; ``first_rows`` 0-based). A file keeps its first 1000 errors in ``errors`` and counts
+the others in ``errors_omitted`` (the ``jsonl`` format streams them all). ``unchanged`` is true for a file not
+read again (``--state``): its results (and ``seconds``) are those of the last scan; the summary's
+``files_scanned`` (read in this run), ``files_unchanged`` and ``files_unreadable`` add up to ``files``.
+``cells_not_text`` counts, per column, the binary cells that are not UTF-8 text and were not scanned.
+``exposure`` is the record-level exposure of the file (:mod:`leakguard.report.exposure`; null when not
+computed), the summary's that of the whole run (its ``persons`` counted across files, its ``k_anonymity`` null).
+``version`` changes only when a field changes meaning or disappears.
 """
 
 from __future__ import annotations

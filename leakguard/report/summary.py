@@ -302,8 +302,8 @@ class ScanSummary:
 
         ``by_entity`` maps each entity found to its number of findings and of distinct records (records are
         counted per file, each record once whatever the number of its columns holding the entity).
-        ``files_unchanged`` counts the files reported with the results of the last scan (``--state``),
-        ``files_scanned`` the others.
+        ``files`` counts every file reported: ``files_scanned`` those read in this run, ``files_unchanged``
+        those reported with the results of the last scan (``--state``), ``files_unreadable`` the others.
         """
         files = self.files.values()
         by_entity: dict[str, dict[str, int]] = {}
@@ -317,7 +317,7 @@ class ScanSummary:
             "files": len(self.files),
             "files_with_findings": sum(1 for s in files if s.findings),
             "files_unreadable": sum(1 for s in files if s.fatal),
-            "files_scanned": sum(1 for s in files if not s.unchanged),
+            "files_scanned": sum(1 for s in files if not s.unchanged and not s.fatal),
             "files_unchanged": sum(1 for s in files if s.unchanged),
             "findings": sum(s.findings for s in files),
             "records_with_findings": sum(s.any_rows.count for s in files),

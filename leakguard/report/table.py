@@ -145,7 +145,7 @@ class TableReporter(BaseReporter):
         if totals["files_unreadable"]:
             parts.insert(3, f"{totals['files_unreadable']:,} unreadable")
         if totals["files_unchanged"]:
-            parts[0] = (_plural(read - totals["files_unchanged"], "file") + " scanned, "
+            parts[0] = (_plural(totals["files_scanned"], "file") + " scanned, "
                         f"{totals['files_unchanged']:,} unchanged")
         self.console.print(Text(", ".join(parts), style="bold"))
 
