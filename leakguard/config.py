@@ -226,82 +226,100 @@ def _read_toml(path: str) -> dict[str, Any]:
 
 
 def _parse(table: dict[str, Any], path: str, where: str) -> Config:
-    for key in table:
-        if key not in KEYS:
-            close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
-            suggestion = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise ConfigError(f"{where}: unknown key `{key}`{suggestion}")
-
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{where}: `{key}` {message}")
-
-    def strings(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise fail(key, "must be a list of strings")
-        return tuple(value)
-
-    def entity_names(key: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-        names = tuple(name.strip().upper() for name in strings(key))
-        unknown = [name for name in names if name not in ENTITIES and name not in extra]
-        if unknown:
-            raise fail(key, f"names an unknown entity {unknown[0]}; known: {', '.join(ENTITIES + extra)}")
-        return names
-
-    entities = frozenset(entity_names("entities")) if "entities" in table else None
-    exclude_entities = frozenset(entity_names("exclude-entities"))
-
-    min_score = table.get("min-score")
-    if min_score is not None:
-        if isinstance(min_score, bool) or not isinstance(min_score, int | float):
-            raise fail("min-score", f"must be a number between 0 and 1, not {type(min_score).__name__}")
-        if not 0.0 <= min_score <= 1.0:
-            raise fail("min-score", f"must be between 0 and 1, not {min_score}")
-        min_score = float(min_score)
-
-    ner = table.get("ner")
-    if ner is not None and not isinstance(ner, bool):
-        raise fail("ner", "must be true or false")
-
-    hints = table.get("column-hints", {})
-    if not isinstance(hints, dict):
-        raise fail("column-hints", "must be a table of column = entity")
-    column_hints: dict[str, str] = {}
-    for column, entity in hints.items():
-        if not isinstance(entity, str):
-            raise fail("column-hints", f"value of {column!r} must be a string (an entity, FREE_TEXT or \"\")")
-        name = entity.strip().upper()
-        if name and name not in ENTITIES and name != FREE_TEXT:
-            raise fail("column-hints", f"value of {column!r} is an unknown entity {name}; "
-                                       f"known: {', '.join(ENTITIES)}, {FREE_TEXT}, or \"\" for no hint")
-        column_hints[column] = name
-
-    exclude = strings("exclude")
-    for pattern in exclude:
-        try:
-            _pattern_regex(pattern)
-        except re.error:
-            raise fail("exclude", f"has an invalid pattern {pattern!r}") from None
-    allow = strings("allow")
-    pseudonymised = strings("pseudonymised-columns")
-
-    baseline = table.get("baseline")
-    if baseline is not None and (not isinstance(baseline, str) or not baseline.strip()):
-        raise fail("baseline", "must be a file path (a non-empty string)")
-
+    """The configuration of ``table``; the first bad key raises (unknown keys first, then in :data:`KEYS` order)."""
+    read = _Table(table, where)
+    read.check_keys()
     return Config(
         source=path,
         root=os.path.dirname(os.path.abspath(path)),
-        entities=entities,
-        exclude_entities=exclude_entities,
-        min_score=min_score,
-        ner=ner,
-        column_hints=column_hints,
-        exclude=exclude,
-        allow=allow,
-        pseudonymised_columns=pseudonymised,
-        baseline=baseline,
+        entities=frozenset(read.entity_names("entities")) if "entities" in table else None,
+        exclude_entities=frozenset(read.entity_names("exclude-entities")),
+        min_score=read.min_score(),
+        ner=read.ner(),
+        column_hints=read.column_hints(),
+        exclude=read.exclude(),
+        allow=read.strings("allow"),
+        pseudonymised_columns=read.strings("pseudonymised-columns"),
+        baseline=read.baseline(),
     )
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The keys of one configuration table, each read and checked by its method."""
+
+    table: dict[str, Any]
+    where: str
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.where}: `{key}` {message}")
+
+    def check_keys(self) -> None:
+        for key in self.table:
+            if key not in KEYS:
+                close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
+                suggestion = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
+                raise ConfigError(f"{self.where}: unknown key `{key}`{suggestion}")
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "must be a list of strings")
+        return tuple(value)
+
+    def entity_names(self, key: str) -> tuple[str, ...]:
+        names = tuple(name.strip().upper() for name in self.strings(key))
+        unknown = [name for name in names if name not in ENTITIES]
+        if unknown:
+            raise self.fail(key, f"names an unknown entity {unknown[0]}; known: {', '.join(ENTITIES)}")
+        return names
+
+    def min_score(self) -> float | None:
+        min_score = self.table.get("min-score")
+        if min_score is None:
+            return None
+        if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+            raise self.fail("min-score", f"must be a number between 0 and 1, not {type(min_score).__name__}")
+        if not 0.0 <= min_score <= 1.0:
+            raise self.fail("min-score", f"must be between 0 and 1, not {min_score}")
+        return float(min_score)
+
+    def ner(self) -> bool | None:
+        ner = self.table.get("ner")
+        if ner is not None and not isinstance(ner, bool):
+            raise self.fail("ner", "must be true or false")
+        return ner
+
+    def column_hints(self) -> dict[str, str]:
+        hints = self.table.get("column-hints", {})
+        if not isinstance(hints, dict):
+            raise self.fail("column-hints", "must be a table of column = entity")
+        column_hints: dict[str, str] = {}
+        for column, entity in hints.items():
+            if not isinstance(entity, str):
+                raise self.fail("column-hints",
+                                f"value of {column!r} must be a string (an entity, FREE_TEXT or \"\")")
+            name = entity.strip().upper()
+            if name and name not in ENTITIES and name != FREE_TEXT:
+                raise self.fail("column-hints", f"value of {column!r} is an unknown entity {name}; "
+                                                f"known: {', '.join(ENTITIES)}, {FREE_TEXT}, or \"\" for no hint")
+            column_hints[column] = name
+        return column_hints
+
+    def exclude(self) -> tuple[str, ...]:
+        exclude = self.strings("exclude")
+        for pattern in exclude:
+            try:
+                _pattern_regex(pattern)
+            except re.error:
+                raise self.fail("exclude", f"has an invalid pattern {pattern!r}") from None
+        return exclude
+
+    def baseline(self) -> str | None:
+        baseline = self.table.get("baseline")
+        if baseline is not None and (not isinstance(baseline, str) or not baseline.strip()):
+            raise self.fail("baseline", "must be a file path (a non-empty string)")
+        return baseline
 
 
 # -- exclude patterns ----------------------------------------------------------------------------------------

@@ -73,14 +73,39 @@ def unmark(marked: str, where: str) -> tuple[str, list[Span]]:
 
 def parse(path: Path) -> list[Text]:
     """The texts of one source file."""
-    defines: dict[str, str] = {}
-    texts: list[Text] = []
-    record: dict | None = None
+    reader = _Reader(path)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        reader.read(number, line)
+    reader.close()
+    return reader.texts
 
-    def close() -> None:
+
+class _Reader:
+    """One source file, line by line: the ``@name`` definitions, then records of headers and a text."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.defines: dict[str, str] = {}
+        self.texts: list[Text] = []
+        self.record: dict | None = None
+
+    def read(self, number: int, line: str) -> None:
+        if line.startswith("=== "):
+            self.close()
+            self.record = {"id": line[4:].strip(), "line": number}
+        elif self.record is None:
+            self._preamble(number, line)
+        elif "body" in self.record:
+            self.record["body"].append(line)
+        else:
+            self._header(number, line)
+
+    def close(self) -> None:
+        """The record read so far, as a text."""
+        record = self.record
         if record is None:
             return
-        where = f"{path.name}:{record['line']} ({record['id']})"
+        where = f"{self.path.name}:{record['line']} ({record['id']})"
         if "body" not in record:
             raise MarkupError(f"{where}: no '---' line before the text")
         body = "\n".join(record["body"]).rstrip("\n")
@@ -90,38 +115,29 @@ def parse(path: Path) -> list[Text]:
         if "source" not in record:
             raise MarkupError(f"{where}: no 'source:' line")
         extra = {"kind": record["kind"]} if "kind" in record else {}
-        texts.append(Text(record["id"], text, tuple(spans), record["source"], frozenset(ENTITIES), extra))
+        self.texts.append(Text(record["id"], text, tuple(spans), record["source"], frozenset(ENTITIES), extra))
 
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if record is not None and "body" in record:
-            if line.startswith("=== "):
-                close()
-                record = {"id": line[4:].strip(), "line": number}
-            else:
-                record["body"].append(line)
-            continue
-        if line.startswith("=== "):
-            close()
-            record = {"id": line[4:].strip(), "line": number}
-        elif record is None:
-            if match := _DEFINE.fullmatch(line.strip()):
-                defines[match.group(1)] = match.group(2).strip()
-            elif line.strip() and not line.startswith("#"):
-                raise MarkupError(f"{path.name}:{number}: text before the first '=== id' line")
-        elif line.strip() == "---":
-            record["body"] = []
+    def _preamble(self, number: int, line: str) -> None:
+        if match := _DEFINE.fullmatch(line.strip()):
+            self.defines[match.group(1)] = match.group(2).strip()
+        elif line.strip() and not line.startswith("#"):
+            raise MarkupError(f"{self.path.name}:{number}: text before the first '=== id' line")
+
+    def _header(self, number: int, line: str) -> None:
+        assert self.record is not None
+        if line.strip() == "---":
+            self.record["body"] = []
         elif line.startswith("source:"):
-            def expand(m: re.Match, where: int = number) -> str:
-                if m.group(1) not in defines:
-                    raise MarkupError(f"{path.name}:{where}: undefined source @{m.group(1)}")
-                return defines[m.group(1)]
-            record["source"] = _REFERENCE.sub(expand, line[len("source:"):].strip())
+            self.record["source"] = _REFERENCE.sub(lambda m: self._source(number, m), line[len("source:"):].strip())
         elif line.startswith("kind:"):
-            record["kind"] = line[len("kind:"):].strip()
+            self.record["kind"] = line[len("kind:"):].strip()
         elif line.strip():
-            raise MarkupError(f"{path.name}:{number}: unexpected header line {line!r}")
-    close()
-    return texts
+            raise MarkupError(f"{self.path.name}:{number}: unexpected header line {line!r}")
+
+    def _source(self, number: int, reference: re.Match) -> str:
+        if reference.group(1) not in self.defines:
+            raise MarkupError(f"{self.path.name}:{number}: undefined source @{reference.group(1)}")
+        return self.defines[reference.group(1)]
 
 
 def build(sources: Path = SOURCES) -> str:

@@ -26,7 +26,7 @@ first). Raw values never leave this module unless ``show_values`` is set: findin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -137,6 +137,49 @@ def _block(rows: list[tuple[int, int, int, str, float, str]]) -> _Block:
     u, start, end, entity, score, value = zip(*rows)
     return _Block(np.array(u, np.int64), np.array(start, np.int32), np.array(end, np.int32), list(entity),
                   np.array(score, np.float64), list(value))
+
+
+#: A span found in one distinct value: start, end, entity, score.
+_Span = tuple[int, int, str, float]
+
+
+@dataclass
+class _ColumnScan:
+    """One column's state through the passes of :meth:`Detector._scan_distinct`."""
+
+    distinct: pa.Array
+    #: what the column's name says it holds (an entity, ``FREE_TEXT``), or ``None``
+    hinted: str | None
+    kind: str
+    #: only the NIR counts of the column profile are wanted, no findings
+    counts_only: bool
+    #: the distinct values a pass has settled: later passes do not look at them
+    done: np.ndarray
+    #: the recognizers that apply to the column
+    specs: list[EntitySpec] = field(default_factory=list)
+    #: findings on whole cells, in Arrow, in the order they are reported
+    blocks: list[_Block] = field(default_factory=list)
+    #: the whole cells that are valid NIRs, reported after the other whole cells
+    whole_nirs: _Block | None = None
+    #: spans in text per distinct value, before overlaps are resolved
+    per_value: dict[int, list[_Span]] = field(default_factory=dict)
+    #: NIRs in text: value index, start, end, score, value, with context
+    nir_spans: list[tuple[int, int, int, float, str, bool]] = field(default_factory=list)
+    #: identities (:func:`nir_ids`) of the NIR-shaped whole cells and of the valid ones, for the profile
+    shaped_ids: list[np.ndarray] = field(default_factory=list)
+    valid_ids: list[np.ndarray] = field(default_factory=list)
+    #: the NIR-shaped spans in text, and the valid ones
+    span_shaped: list[str] = field(default_factory=list)
+    span_valid: list[str] = field(default_factory=list)
+    texts: _Texts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.texts = _Texts(self.distinct)
+
+    @property
+    def profiled(self) -> bool:
+        """Whether the column's NIRs are counted (a column named for NIRs needs no decision)."""
+        return self.hinted != "FR_NIR"
 
 
 def _strings(values: pa.Array, hint: Hint | None) -> tuple[pa.Array, str] | None:
@@ -377,112 +420,72 @@ class Detector:
 
     def _scan_distinct(self, distinct: pa.Array, hint: Hint | None, kind: str, counts: NirProfile, *,
                        text: bool, column: str, counts_only: bool = False) -> list[_Block]:
-        hinted = hint.entity if hint is not None else None
-        key = None if text else column
-        blocks: list[_Block] = []
-        # 3. whole-cell NIRs, vectorised: a cell that is one NIR-shaped value is settled here
-        whole: _Block | None = None
-        # identities of the NIR-shaped values and of the valid ones, for the column profile (a column named for
-        # NIRs needs no decision)
-        profiled = hinted != "FR_NIR"
-        shaped_ids: list[np.ndarray] = []
-        valid_ids: list[np.ndarray] = []
-        done = self._match(distinct, None, PSEUDONYM_CELL_RE2).copy()
-        if self.options.wants("FR_NIR"):
-            whole_shaped = np.flatnonzero(self._match(distinct, None, nir._WHOLE_CELL_RE2))
-            whole_shaped = whole_shaped[~done[whole_shaped]]
-            if len(whole_shaped):
-                done[whole_shaped] = True
-                cells = distinct.take(pa.array(whole_shaped))
-                is_valid = _true_positions(nir.is_valid_array(cells))
-                if profiled:
-                    ids = nir_ids(cells)
-                    shaped_ids.append(ids)
-                    valid_ids.append(ids[is_valid])
-                whole_nir = whole_shaped[is_valid]
-                if len(whole_nir) and not counts_only:
-                    whole = self._whole_cell_nirs(distinct, whole_nir, hinted == "FR_NIR")
-        if hinted == "FR_NIR" and self.options.wants("FR_NIR") and not counts_only:
-            bodies = self._nir_bodies(distinct, done)
-            if bodies is not None:
-                blocks.append(bodies)
-        if kind == "integer":
-            # integers hold a NIR, or (with a hint) an AMC / member number; nothing else is written as one
-            specs = [s for s in self.specs if s.entity == hinted and s.entity != "FR_NIR"]
-        else:
-            specs = [s for s in self.specs if self._spec_applies(s, hinted)]
-        # 4a. cells that are one value of an entity with a whole-cell form, vectorised (e-mail, phone, IBAN...)
-        for spec in specs:
-            if spec.entity != "FR_NIR" and spec.whole_re2 is not None:
-                block = self._whole_cells(spec, distinct, done, hinted == spec.entity, settle_only=counts_only)
-                if block is not None:
-                    blocks.append(block)
-        # 4b-5. pre-filter, then recognizers on candidates only
-        nir_spans: list[tuple[int, int, int, float, str, bool]] = []  # u, start, end, score, value, context
-        span_shaped: list[str] = []
-        span_valid: list[str] = []
-        texts = _Texts(distinct)
-        per_value: dict[int, list[tuple[int, int, str, float]]] = {}
-        for spec in specs:
-            if counts_only and spec is not nir.SPEC:
-                continue
-            open_positions = np.flatnonzero(~done)
-            if len(open_positions) == 0:
-                break
-            matches = self._match(distinct, open_positions, spec.prefilter)
-            if spec.needs_context and hinted != spec.entity:
-                # without a column hint, only texts with one of its context words can hold this entity
-                matches &= self._match(distinct, open_positions, spec.context_re2())
-            candidates = open_positions[matches]
-            if spec is nir.SPEC and len(candidates):
-                # a cell of digits alone holds a NIR only as the whole cell, settled above
-                candidates = candidates[~self._match(distinct, candidates, r"^\s*\d+\s*$")]
-            if len(candidates) == 0:
-                continue
-            in_context = hinted == spec.entity
-            texts.fetch(candidates)
-            if spec is nir.SPEC:
-                for u in candidates.tolist():
-                    self._find_nirs(spec, texts.text(u), u, in_context, None if counts_only else nir_spans, texts,
-                                    span_shaped, span_valid)
-                continue
-            for u in candidates.tolist():
-                value = texts.text(u)
-                folded = texts.folded(u) if not in_context and (spec.context or spec.negative_context) else None
-                for start, end, score in spec.find(value, context=in_context, folded=folded):
-                    per_value.setdefault(u, []).append((start, end, spec.entity, score))
-        # 6. profiling: NIRs without context are decided per column, once the counts are final (resolve)
-        if span_shaped and profiled:
-            shaped_ids.append(nir_ids(pa.array(span_shaped, pa.string())))
-            valid_ids.append(nir_ids(pa.array(span_valid, pa.string())))
-        if shaped_ids:
-            counts.add(key, np.concatenate(shaped_ids), np.concatenate(valid_ids))
+        """Findings on the distinct values of one column: named passes over its :class:`_ColumnScan`, in the
+        order of precedence (a value one pass settles, no later pass looks at; see the module docstring)."""
+        scan = _ColumnScan(distinct, hint.entity if hint is not None else None, kind, counts_only,
+                           done=self._match(distinct, None, PSEUDONYM_CELL_RE2).copy())  # pseudonyms hold nothing
+        self._whole_cell_nirs(scan)
+        self._nir_bodies(scan)
+        scan.specs = self._specs_for(scan)
+        self._whole_cells(scan)
+        self._candidates(scan)
+        self._count_nirs(scan, counts, None if text else column)
         if counts_only:
             return []
-        if whole is not None:
-            blocks.append(whole)
-        for u, start, end, score, _value, context in nir_spans:
-            per_value.setdefault(u, []).append((start, end, "FR_NIR" if context else UNPROVEN_NIR, score))
-        # hint-only whole cells: names, insurers not in the list
-        if hinted in ("PERSON", "FR_HEALTH_INSURER") and self.options.wants(hinted) and kind == "string":
-            self._hinted_names(distinct, per_value, hinted, done)
-        # 7. names in free text
-        free_text = text or hinted == FREE_TEXT or (
-            hinted is None and kind == "string" and self._looks_like_free_text(distinct)
-        )
-        if free_text and kind == "string" and self.options.wants("PERSON"):
-            self._rule_names(distinct, per_value)
+        self._nir_spans(scan)
+        self._hinted_names(scan)
+        if self._is_free_text(scan, text):
+            self._rule_names(scan)
             if self.options.ner:
-                self._ner(distinct, per_value)
-        rows: list[tuple[int, int, int, str, float, str]] = []
-        if per_value:
-            texts = distinct.take(pa.array(sorted(per_value))).to_pylist()
-            for u, value in zip(sorted(per_value), texts):
-                for start, end, entity, score in _resolve(per_value[u]):
-                    rows.append((u, start, end, entity, score, value[start:end]))
-        if rows:
-            blocks.append(_block(rows))
-        return blocks
+                self._ner(scan)
+        return self._resolved(scan)
+
+    # -- the passes, in their order ------------------------------------------------------------------------
+
+    def _whole_cell_nirs(self, scan: _ColumnScan) -> None:
+        """3. Cells that are one NIR-shaped value, vectorised: settled here, valid or not, and counted for the
+        column profile; the valid ones are reported (as unproven NIRs unless the column is named for NIRs)."""
+        if not self.options.wants("FR_NIR"):
+            return
+        shaped = np.flatnonzero(self._match(scan.distinct, None, nir._WHOLE_CELL_RE2))
+        shaped = shaped[~scan.done[shaped]]
+        if len(shaped) == 0:
+            return
+        scan.done[shaped] = True
+        cells = scan.distinct.take(pa.array(shaped))
+        is_valid = _true_positions(nir.is_valid_array(cells))
+        if scan.profiled:
+            ids = nir_ids(cells)
+            scan.shaped_ids.append(ids)
+            scan.valid_ids.append(ids[is_valid])
+        valid = shaped[is_valid]
+        if len(valid) and not scan.counts_only:
+            scan.whole_nirs = self._whole_nir_block(scan.distinct, valid, scan.hinted == "FR_NIR")
+
+    def _nir_bodies(self, scan: _ColumnScan) -> None:
+        """In a column named for NIRs (or found to be a key column's body), cells that are a NIR without its
+        key (the key in a column of its own)."""
+        if scan.hinted != "FR_NIR" or not self.options.wants("FR_NIR") or scan.counts_only:
+            return
+        open_positions, values = _unsettled(scan.distinct, scan.done)
+        if len(open_positions) == 0:
+            return
+        found = _true_positions(nir.is_valid_body_array(values))
+        if len(found) == 0:
+            return
+        positions = open_positions[found]
+        scan.done[positions] = True
+        cells = values.take(pa.array(found))
+        starts, ends, trimmed = _trimmed(cells)
+        scan.blocks.append(_Block(positions.astype(np.int64), starts, ends,
+                                  ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed))
+
+    def _specs_for(self, scan: _ColumnScan) -> list[EntitySpec]:
+        """The recognizers that apply to the column."""
+        if scan.kind == "integer":
+            # integers hold a NIR, or (with a hint) an AMC / member number; nothing else is written as one
+            return [s for s in self.specs if s.entity == scan.hinted and s.entity != "FR_NIR"]
+        return [s for s in self.specs if self._spec_applies(s, scan.hinted)]
 
     def _spec_applies(self, spec: EntitySpec, hinted: str | None) -> bool:
         if spec.entity == "PHONE_NUMBER" and hinted in _NO_PHONE_UNDER:
@@ -491,7 +494,174 @@ class Detector:
             return False  # first names such as "Alan" or "April" are insurers' names too
         return True
 
-    def _whole_cell_nirs(self, distinct: pa.Array, positions: np.ndarray, hinted: bool) -> _Block:
+    def _whole_cells(self, scan: _ColumnScan) -> None:
+        """4a. Cells that are one value of an entity with a whole-cell form (e-mail, phone, IBAN...)."""
+        for spec in scan.specs:
+            if spec.entity != "FR_NIR" and spec.whole_re2 is not None:
+                block = self._whole_cell_block(spec, scan.distinct, scan.done, scan.hinted == spec.entity,
+                                               settle_only=scan.counts_only)
+                if block is not None:
+                    scan.blocks.append(block)
+
+    def _candidates(self, scan: _ColumnScan) -> None:
+        """4b-5. For each entity, the RE2 pre-filter keeps the open values that may hold it; its Python
+        recognizer runs on those candidates only (NIRs alone when counting)."""
+        for spec in scan.specs:
+            if scan.counts_only and spec is not nir.SPEC:
+                continue
+            open_positions = np.flatnonzero(~scan.done)
+            if len(open_positions) == 0:
+                break
+            candidates = self._prefiltered(scan, spec, open_positions)
+            if len(candidates) == 0:
+                continue
+            scan.texts.fetch(candidates)
+            if spec is nir.SPEC:
+                self._find_nirs(scan, spec, candidates)
+            else:
+                self._recognize(scan, spec, candidates)
+
+    def _prefiltered(self, scan: _ColumnScan, spec: EntitySpec, open_positions: np.ndarray) -> np.ndarray:
+        """The open values that may hold ``spec``'s entity."""
+        matches = self._match(scan.distinct, open_positions, spec.prefilter)
+        if spec.needs_context and scan.hinted != spec.entity:
+            # without a column hint, only texts with one of its context words can hold this entity
+            matches &= self._match(scan.distinct, open_positions, spec.context_re2())
+        candidates = open_positions[matches]
+        if spec is nir.SPEC and len(candidates):
+            # a cell of digits alone holds a NIR only as the whole cell, settled above
+            candidates = candidates[~self._match(scan.distinct, candidates, r"^\s*\d+\s*$")]
+        return candidates
+
+    def _recognize(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
+        """``spec``'s spans in each candidate text, into ``per_value``."""
+        in_context = scan.hinted == spec.entity
+        folds = not in_context and bool(spec.context or spec.negative_context)
+        texts, per_value, entity = scan.texts, scan.per_value, spec.entity
+        for u in candidates.tolist():
+            folded = texts.folded(u) if folds else None
+            for start, end, score in spec.find(texts.text(u), context=in_context, folded=folded):
+                per_value.setdefault(u, []).append((start, end, entity, score))
+
+    def _find_nirs(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
+        """NIR spans of the candidate texts into ``nir_spans`` (not when counting); every NIR-shaped span into
+        ``span_shaped``, the valid ones into ``span_valid``."""
+        hinted = scan.hinted == spec.entity
+        out = None if scan.counts_only else scan.nir_spans
+        texts, shaped, valid = scan.texts, scan.span_shaped, scan.span_valid
+        for u in candidates.tolist():
+            folded = None
+            for match in spec.span_regex.finditer(texts.text(u)):
+                value = match.group(0)
+                shaped.append(value)
+                if not nir.is_valid(value):
+                    continue
+                valid.append(value)
+                if out is None:
+                    continue
+                start, end = match.span()
+                context = hinted
+                if not context:
+                    if folded is None:
+                        folded = texts.folded(u)
+                    context = spec.has_context(folded, start)
+                    if not context and spec.has_negative_context(folded, start):
+                        continue  # "facture n° 2850…": an invoice number passing the key by chance
+                score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
+                out.append((u, start, end, score, value, context))
+
+    def _count_nirs(self, scan: _ColumnScan, counts: NirProfile, key: str | None) -> None:
+        """6. The column's NIR-shaped and valid values into ``counts``: NIRs without context are decided per
+        column, once the counts are final (:meth:`resolve`)."""
+        if scan.span_shaped and scan.profiled:
+            scan.shaped_ids.append(nir_ids(pa.array(scan.span_shaped, pa.string())))
+            scan.valid_ids.append(nir_ids(pa.array(scan.span_valid, pa.string())))
+        if scan.shaped_ids:
+            counts.add(key, np.concatenate(scan.shaped_ids), np.concatenate(scan.valid_ids))
+
+    def _nir_spans(self, scan: _ColumnScan) -> None:
+        """The whole-cell NIRs after the other whole cells; NIRs in text with the other spans of their value."""
+        if scan.whole_nirs is not None:
+            scan.blocks.append(scan.whole_nirs)
+        for u, start, end, score, _value, context in scan.nir_spans:
+            scan.per_value.setdefault(u, []).append((start, end, "FR_NIR" if context else UNPROVEN_NIR, score))
+
+    def _hinted_names(self, scan: _ColumnScan) -> None:
+        """Whole cells of a column named for people (or insurers) that hold letters and no finding yet."""
+        entity = scan.hinted
+        if entity not in ("PERSON", "FR_HEALTH_INSURER") or not self.options.wants(entity) or scan.kind != "string":
+            return
+        letters = np.flatnonzero(self._match(scan.distinct, None, r"\p{L}.*\p{L}"))
+        if len(letters) == 0:
+            return
+        letters = letters[~scan.done[letters]]
+        texts = scan.distinct.take(pa.array(letters)).to_pylist()
+        for u, value in zip(letters.tolist(), texts):
+            if u in scan.per_value:
+                continue
+            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
+                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
+            start = len(value) - len(value.lstrip())
+            end = len(value.rstrip())
+            if end > start:
+                scan.per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
+
+    def _is_free_text(self, scan: _ColumnScan, text: bool) -> bool:
+        """7. Whether names are looked for in the column's text: text lines, a column named or shaped as prose."""
+        if scan.kind != "string" or not self.options.wants("PERSON"):
+            return False
+        return text or scan.hinted == FREE_TEXT or (scan.hinted is None and self._looks_like_free_text(scan.distinct))
+
+    def _rule_names(self, scan: _ColumnScan) -> None:
+        """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
+        candidates = np.flatnonzero(self._match(scan.distinct, None, person.PREFILTER))
+        if len(candidates) == 0:
+            return
+        for u, value in zip(candidates.tolist(), scan.distinct.take(pa.array(candidates)).to_pylist()):
+            for start, end, score in person.find(value):
+                scan.per_value.setdefault(u, []).append((start, end, "PERSON", score))
+
+    def _ner(self, scan: _ColumnScan) -> None:
+        """Names the NER model finds, where no checkable finding overlaps them."""
+        candidates = np.flatnonzero(self._match(scan.distinct, None, NER_PREFILTER))
+        if len(candidates) == 0:
+            return
+        if self._names is None:
+            from leakguard.detect.ner import NameFinder
+
+            self._names = NameFinder()
+        per_value = scan.per_value
+        texts = scan.distinct.take(pa.array(candidates)).to_pylist()
+        for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
+            existing = per_value.get(u, [])
+            for start, end in spans:
+                if any(s < end and start < e and entity != "PERSON" for s, e, entity, _ in existing):
+                    continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
+                if self._is_insurer(text[start:end]):
+                    continue
+                per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
+            if u in per_value:
+                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
+                others = [f for f in per_value[u] if f[2] != "PERSON"]
+                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
+
+    def _is_insurer(self, value: str) -> bool:
+        return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
+
+    def _resolved(self, scan: _ColumnScan) -> list[_Block]:
+        """The column's blocks, then the spans of each value without the overlaps a better span wins."""
+        rows: list[tuple[int, int, int, str, float, str]] = []
+        if scan.per_value:
+            positions = sorted(scan.per_value)
+            texts = scan.distinct.take(pa.array(positions)).to_pylist()
+            for u, value in zip(positions, texts):
+                for start, end, entity, score in _resolve(scan.per_value[u]):
+                    rows.append((u, start, end, entity, score, value[start:end]))
+        return [*scan.blocks, _block(rows)] if rows else scan.blocks
+
+    # -- helpers of the passes -----------------------------------------------------------------------------
+
+    def _whole_nir_block(self, distinct: pa.Array, positions: np.ndarray, hinted: bool) -> _Block:
         values = distinct.take(pa.array(positions))
         starts, ends, trimmed = _trimmed(values)
         if hinted:
@@ -503,22 +673,7 @@ class Detector:
                       [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
                       trimmed)
 
-    def _nir_bodies(self, distinct: pa.Array, done: np.ndarray) -> _Block | None:
-        """In a column named for NIRs, cells that are a NIR without its key (the key in a column of its own)."""
-        open_positions, values = _unsettled(distinct, done)
-        if len(open_positions) == 0:
-            return None
-        found = _true_positions(nir.is_valid_body_array(values))
-        if len(found) == 0:
-            return None
-        positions = open_positions[found]
-        done[positions] = True
-        cells = values.take(pa.array(found))
-        starts, ends, trimmed = _trimmed(cells)
-        return _Block(positions.astype(np.int64), starts, ends,
-                      ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed)
-
-    def _whole_cells(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool, *,
+    def _whole_cell_block(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool, *,
                      settle_only: bool = False) -> _Block | None:
         """Distinct values that are exactly one ``spec`` value (surrounding spaces aside), in Arrow.
 
@@ -553,31 +708,6 @@ class Detector:
         return _Block(open_positions[matched].astype(np.int64), starts, ends,
                       [spec.entity] * len(matched), scores, trimmed)
 
-    def _find_nirs(self, spec: EntitySpec, text: str, u: int, hinted: bool,
-                   out: list[tuple[int, int, int, float, str, bool]] | None, texts: _Texts,
-                   shaped: list[str], valid: list[str]) -> None:
-        """NIR spans of one text into ``out`` (``None``: count only); every NIR-shaped span into ``shaped``,
-        the valid ones into ``valid``."""
-        folded = None
-        for match in spec.span_regex.finditer(text):
-            value = match.group(0)
-            shaped.append(value)
-            if not nir.is_valid(value):
-                continue
-            valid.append(value)
-            if out is None:
-                continue
-            start, end = match.span()
-            context = hinted
-            if not context:
-                if folded is None:
-                    folded = texts.folded(u)
-                context = spec.has_context(folded, start)
-                if not context and spec.has_negative_context(folded, start):
-                    continue  # "facture n° 2850…": an invoice number passing the key by chance
-            score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
-            out.append((u, start, end, score, value, context))
-
     def _hinted_dates(self, distinct: pa.Array) -> list[_Block]:
         """Every date of a column named for birth dates (date32/timestamp cells, as ISO text)."""
         if not self.options.wants("DATE_OF_BIRTH"):
@@ -587,58 +717,6 @@ class Detector:
         return [_Block(positions.astype(np.int64), np.zeros(len(positions), np.int32),
                        lengths[positions].astype(np.int32), ["DATE_OF_BIRTH"] * len(positions),
                        np.full(len(positions), HINTED_DATE_SCORE), distinct.take(pa.array(positions)))]
-
-    def _hinted_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]],
-                      entity: str, done: np.ndarray) -> None:
-        """Whole cells of a column named for people (or insurers) that hold letters and no finding yet."""
-        letters = np.flatnonzero(self._match(distinct, None, r"\p{L}.*\p{L}"))
-        if len(letters) == 0:
-            return
-        letters = letters[~done[letters]]
-        texts = distinct.take(pa.array(letters)).to_pylist()
-        for u, value in zip(letters.tolist(), texts):
-            if u in per_value:
-                continue
-            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
-                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
-            start = len(value) - len(value.lstrip())
-            end = len(value.rstrip())
-            if end > start:
-                per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
-
-    def _rule_names(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
-        candidates = np.flatnonzero(self._match(distinct, None, person.PREFILTER))
-        if len(candidates) == 0:
-            return
-        for u, value in zip(candidates.tolist(), distinct.take(pa.array(candidates)).to_pylist()):
-            for start, end, score in person.find(value):
-                per_value.setdefault(u, []).append((start, end, "PERSON", score))
-
-    def _ner(self, distinct: pa.Array, per_value: dict[int, list[tuple[int, int, str, float]]]) -> None:
-        candidates = np.flatnonzero(self._match(distinct, None, NER_PREFILTER))
-        if len(candidates) == 0:
-            return
-        if self._names is None:
-            from leakguard.detect.ner import NameFinder
-
-            self._names = NameFinder()
-        texts = distinct.take(pa.array(candidates)).to_pylist()
-        for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
-            existing = per_value.get(u, [])
-            for start, end in spans:
-                if any(s < end and start < e and entity != "PERSON" for s, e, entity, _ in existing):
-                    continue  # a checkable finding (insurer, e-mail...) wins over the model's guess
-                if self._is_insurer(text[start:end]):
-                    continue
-                per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
-            if u in per_value:
-                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
-                others = [f for f in per_value[u] if f[2] != "PERSON"]
-                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
-
-    def _is_insurer(self, value: str) -> bool:
-        return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
 
     # -- back to rows --------------------------------------------------------------------------------------
 
