@@ -109,6 +109,19 @@ class RowSet:
         self._bits = np.zeros(0, dtype=np.uint8)
 
 
+@dataclass(frozen=True)
+class Group:
+    """The findings of one table of findings in one column, of one entity, in names or not: their positions in
+    the table, rows and scores."""
+
+    column: str | None
+    entity: str
+    in_name: bool
+    members: np.ndarray
+    rows: np.ndarray
+    scores: np.ndarray
+
+
 @dataclass
 class Aggregate:
     """The findings of one entity in one column of one file (``column`` None: the lines of a text file).
@@ -187,32 +200,40 @@ class FileSummary:
         self.findings += findings.num_rows
         all_rows = findings.column("row").to_numpy()
         self.any_rows.add(all_rows[all_rows >= 0])  # row -1: a name, not a record
-        in_name = pc.less(findings.column("row"), 0)
-        findings = findings.append_column("\x00in_name", in_name)
-        columns = findings.column("column")
-        entities = findings.column("entity")
-        keys = findings.select(["column", "entity", "\x00in_name"]).group_by(
-            ["column", "entity", "\x00in_name"], use_threads=False).aggregate([])
-        for column, entity, name in zip(keys["column"].to_pylist(), keys["entity"].to_pylist(),
-                                        keys["\x00in_name"].to_pylist(), strict=True):
-            in_column = pc.is_null(columns) if column is None else pc.fill_null(pc.equal(columns, column), False)
-            part = findings.filter(pc.and_(pc.and_(in_column, pc.equal(entities, entity)),
-                                           pc.equal(findings.column("\x00in_name"), name)))
-            aggregate = self.aggregates.get((column, entity, name))
-            if aggregate is None:
-                aggregate = self.aggregates[column, entity, name] = Aggregate(column, entity, name)
-            rows = part.column("row").to_numpy()
-            aggregate.findings += part.num_rows
-            if not name:
-                aggregate.rows.add(rows)
-                self.entity_rows.setdefault(entity, RowSet()).add(rows)
-            top = pc.max(part.column("score")).as_py()
-            if not aggregate.example or top > aggregate.top_score:
-                best = pc.index(part.column("score"), top).as_py()
-                aggregate.top_score = top
-                aggregate.example = part.column("preview")[best].as_py()
-                if with_values and "value" in part.column_names:
-                    aggregate.example_value = part.column("value")[best].as_py()
+        # one group per (column, entity, in a name): sorted once by group, each group a slice
+        columns = pc.dictionary_encode(findings.column("column").combine_chunks(), null_encoding="encode")
+        entities = pc.dictionary_encode(findings.column("entity").combine_chunks())
+        entity_count = len(entities.dictionary)
+        group = (columns.indices.to_numpy(zero_copy_only=False).astype(np.int64) * entity_count
+                 + entities.indices.to_numpy(zero_copy_only=False)) * 2 + (all_rows < 0)
+        order = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[order])) + 1
+        scores = findings.column("score").to_numpy()
+        column_names, entity_names = columns.dictionary.to_pylist(), entities.dictionary.to_pylist()
+        for members in np.split(order, bounds):
+            key = int(group[members[0]])
+            column, entity, name = column_names[key // 2 // entity_count], entity_names[key // 2 % entity_count], \
+                bool(key % 2)
+            self._add_group(findings, Group(column, entity, name, members, all_rows[members], scores[members]),
+                            with_values)
+
+    def _add_group(self, findings: pa.Table, group: Group, with_values: bool) -> None:
+        aggregate = self.aggregates.get((group.column, group.entity, group.in_name))
+        if aggregate is None:
+            aggregate = self.aggregates[group.column, group.entity, group.in_name] = Aggregate(
+                group.column, group.entity, group.in_name)
+        aggregate.findings += len(group.members)
+        if not group.in_name:
+            aggregate.rows.add(group.rows)
+            self.entity_rows.setdefault(group.entity, RowSet()).add(group.rows)
+        best = int(np.argmax(group.scores))  # the first of the best, in findings order
+        top = float(group.scores[best])
+        if not aggregate.example or top > aggregate.top_score:
+            at = int(group.members[best])
+            aggregate.top_score = top
+            aggregate.example = findings.column("preview")[at].as_py()
+            if with_values and "value" in findings.column_names:
+                aggregate.example_value = findings.column("value")[at].as_py()
 
     def finish(self, stats: FileStats) -> None:
         """The file is done: record its statistics, give each aggregate its cell count, drop the bitmaps."""
