@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -378,5 +379,6 @@ def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcom
 
 
 def _count_entities(findings: pa.Table) -> tuple[list[str], list[int]]:
-    counts = findings.group_by("entity").aggregate([("entity", "count")])
-    return counts["entity"].to_pylist(), counts["entity_count"].to_pylist()
+    encoded = pc.dictionary_encode(findings.column("entity").combine_chunks())
+    counts = np.bincount(encoded.indices.to_numpy(zero_copy_only=False), minlength=len(encoded.dictionary))
+    return encoded.dictionary.to_pylist(), counts.tolist()

@@ -83,9 +83,13 @@ class RowSet:
 
     def add(self, rows: np.ndarray) -> None:
         """Add the record indices ``rows`` (any order, repeats allowed)."""
-        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return
+        if rows.size > 1:
+            if not (rows[1:] >= rows[:-1]).all():  # findings usually come by record already
+                rows = np.sort(rows)
+            rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
         if rows[0] < 0:
             raise ValueError("record indices are 0-based and non-negative")
         needed = int(rows[-1] >> 3) + 1
