@@ -283,10 +283,9 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
 
-def _named(text: str) -> list[tuple[int, int]]:
-    """Known names and mutuelles named after the word, in text order."""
-    spans = [(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)]
-    spans += [m.span() for m in _MUTUELLE_NAMED.finditer(text)]
+def _named(text: str, listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Known names (``listed``) and mutuelles named after the word, in text order."""
+    spans = listed + [m.span() for m in _MUTUELLE_NAMED.finditer(text)]
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if kept and start < kept[-1][1]:
@@ -300,14 +299,14 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     """Names of insurers found by their form: a mutuelle named after the word, the acronym in parentheses after
     a name (``Mutuelle Nationale Territoriale (MNT)``), and the other items of an enumeration of which most are
     insurers (``Prévadiès, Harmonie Mutualité et Santévie``)."""
-    named = _named(text)
-    listed = {(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text)}
-    found = [(s, e) for s, e in named if (s, e) not in listed]
+    listed = [(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text, folded=folded)]
+    named, known = _named(text, listed), set(listed)
+    found = [(s, e) for s, e in named if (s, e) not in known]
     for _, end in named:
         acronym = _ACRONYM_AFTER.match(text, end)
         if acronym:
             found.append(acronym.span(1))
-    found += _enumerated(text, named)
+    found += _enumerated(text, folded, named)
     for start, end in sorted(set(found)):
         yield start, end, NAMED_SCORE
 
@@ -321,7 +320,7 @@ def _capitalised_head(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, head.end()) if head else (start, end)
 
 
-def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Capitalised items of an enumeration in which at least two items, and half of them, are insurers."""
     found = []
     for sentence in re.finditer(r"[^.!?\n]+", text):
@@ -337,7 +336,7 @@ def _enumerated(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int]
         items = [(start, end) for start, end in items if text[start].isupper()]
         known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in items]  # the item holds a name
         names = [_capitalised_head(text, start, end) for start, end in items]
-        opened = _ENUMERATION_OPENS.search(fold(sentence.group(0))) is not None
+        opened = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end()) is not None
         if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
             continue
         found += [span for span, is_known in zip(names, known) if not is_known and len(text[slice(*span)].split()) <= 5]

@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from recognizers import insurer, lexicon
 from recognizers.spec import fold, lazy_attribute
@@ -148,66 +148,51 @@ PREFILTER = (
 
 
 class _Token:
-    """One word or set of initials of a text, and what the word lists say of it."""
+    """One word or set of initials of a text, where it stands, and what the word lists say of it."""
 
-    __slots__ = ("__dict__", "end", "key", "kind", "start", "text")
+    __slots__ = ("capital", "end", "first_name", "key", "kind", "particle", "place", "start", "surname_like",
+                 "text", "title", "word")
 
-    def __init__(self, start: int, end: int, text: str, initials: bool, folded: str):
-        self.start, self.end, self.text = start, end, text
-        key = folded.rstrip(".")
-        if key[:2] in ("l'", "d'", "l’", "d’") and len(key) > 3:
-            key = key[2:]  # "l'Hôpital" is "hopital" for the word lists
-        self.key = key
-        if initials:
-            self.kind = "initials"
-        elif len(text) == 1:
-            self.kind = "letter" if text.isupper() else "lower"
-        elif text.isupper():
-            self.kind = "upper"
-        elif text[0].isupper():
-            self.kind = "cap"
-        else:
-            self.kind = "lower"
+    def __init__(self, start: int, end: int, facts: tuple[str, str, str, bool, bool, bool, bool, bool, bool, bool]):
+        self.start, self.end = start, end
+        (self.text, self.key, self.kind, self.capital, self.first_name, self.word, self.particle, self.place,
+         self.title, self.surname_like) = facts
 
-    @property
-    def capital(self) -> bool:
-        return self.kind in ("upper", "cap")
 
-    @cached_property
-    def first_name(self) -> bool:
-        return self.capital and len(self.text) > 1 and lexicon.is_first_name(self.text)
-
-    @cached_property
-    def word(self) -> bool:
-        """A French common word (``Poumon``, ``Santé``, ``L'ASSEMBLÉE``) or a place (``PARIS``) that is no
-        French first name (``Pierre`` is one)."""
-        if self.key in _FORM_ACRONYMS:
-            return True
-        return (lexicon.is_word(self.key) or lexicon.is_place(self.key)) and not lexicon.is_french_first_name(
-            self.key)
-
-    @property
-    def particle(self) -> bool:
-        return self.key in _PARTICLES
-
-    @property
-    def place(self) -> bool:
-        return self.key in _PLACE_WORDS
-
-    @property
-    def title(self) -> bool:
-        return self.key in TITLES
-
-    @property
-    def surname_like(self) -> bool:
-        """A capitalised word that may be a surname: in capitals, a first name, or no French word."""
-        return self.capital and not self.place and not self.title and (self.kind == "upper" or not self.word)
+@lru_cache(maxsize=1 << 16)
+def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, bool, bool, bool, bool]:
+    """What a written word is (the fields of :class:`_Token` but its place), once per word: words repeat."""
+    key = fold(text).rstrip(".")
+    if key[:2] in ("l'", "d'", "l’", "d’") and len(key) > 3:
+        key = key[2:]  # "l'Hôpital" is "hopital" for the word lists
+    if initials:
+        kind = "initials"
+    elif len(text) == 1:
+        kind = "letter" if text.isupper() else "lower"
+    elif text.isupper():
+        kind = "upper"
+    elif text[0].isupper():
+        kind = "cap"
+    else:
+        kind = "lower"
+    capital = kind in ("upper", "cap")
+    first_name = capital and len(text) > 1 and lexicon.is_first_name(text)
+    # a French common word ("Poumon", "Santé", "L'ASSEMBLÉE") or a place ("PARIS") that is no French first
+    # name ("Pierre" is one)
+    word = key in _FORM_ACRONYMS or (
+        (lexicon.is_word(key) or lexicon.is_place(key)) and not lexicon.is_french_first_name(key))
+    place, title = key in _PLACE_WORDS, key in TITLES
+    # a capitalised word that may be a surname: in capitals, a first name, or no French word
+    surname_like = capital and not place and not title and (kind == "upper" or not word)
+    return text, key, kind, capital, first_name, word, key in _PARTICLES, place, title, surname_like
 
 
 def _tokens(text: str) -> list[_Token]:
-    folded = fold(text)  # one character for one: each token's folded form is a slice
-    return [_Token(m.start(), m.end(), m.group(0), m.group("initials") is not None, folded[m.start():m.end()])
-            for m in _TOKEN.finditer(text)]
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        tokens.append(_Token(start, end, _facts(text[start:end], match.lastgroup == "initials")))
+    return tokens
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -391,12 +376,16 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
 def find(text: str) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` of the names the rules find in ``text`` (titles excluded), in text order.
 
-    Cached: the birth-date rules ask for the names of the texts the name rules then read.
+    Cached for texts up to :data:`CACHED_TEXT` characters: the birth-date rules ask for the names of texts
+    the name rules then read, a whole column's distinct values apart (a chunk holds tens of thousands).
     """
-    return list(_find(text))
+    return list(_cached_find(text) if len(text) <= CACHED_TEXT else _find(text))
 
 
-@lru_cache(maxsize=4096)
+#: Longest text whose names are cached (the cache holds up to 2^16 texts: ~70 MB at most).
+CACHED_TEXT = 1024
+
+
 def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     tokens = _tokens(text)
     if not tokens:
@@ -423,6 +412,9 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
+
+
+_cached_find = lru_cache(maxsize=1 << 16)(_find)
 
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
