@@ -240,6 +240,13 @@ _WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
 _AFTER_NAME_GAP = re.compile(r"[\s,;:|/\-]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-]+)?")
+#: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
+#: Première consultation"): the date after a name is then not a birth (folded).
+_CARE_AFTER = re.compile(
+    r"\s*[:,;\-–]?\s*(?:(?:premiere|derniere|nouvelle|1ere|1re)\s+)?(?:consultation|visite|hospitalisation"
+    r"|admission|entree|sortie|intervention|operation|rdv|rendez-vous|seance|examen|bilan|controle|suivi|sejour"
+    r"|compte[ -]rendu|courrier|ordonnance|prescription|facture|soins?)\b"
+)
 #: A doctor's title before a name: the date after it is a visit or a letter's date, not a birth (folded).
 _DOCTOR_BEFORE = re.compile(r"(?:dr|pr|docteur|professeur|interne|ide|drs|par|signe|valide)\.?\s*$")
 
@@ -289,7 +296,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         else:
             if names is None:
                 names = _names(text)
-            if not _after_name(text, folded, start, names):
+            if not _after_name(text, folded, start, names) or _CARE_AFTER.match(folded, end):
                 continue
             score = AFTER_NAME_SCORE
         if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates

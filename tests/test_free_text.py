@@ -111,6 +111,8 @@ DATE_WRITINGS = [
     ("Né à Lyon le [[3 mars 1950]].", True),
     ("Consultation du 12/03/2020 avec le Dr {LAST}.", False),
     ("Compte rendu du Dr {LAST} {FIRST} 12/03/2021", False),
+    ("{LAST} {FIRST} : 01.10.2001 Première consultation - 15.11.2001", False),
+    ("Patient {FIRST} {LAST}, 14/06/2022 : hospitalisation pour bilan", False),
     ("Facture du 12/05/2023, payée le 14/05/2023.", False),
     ("Document imprimé le 02/09/2021 à 09:23.", False),
 ]
