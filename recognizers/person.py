@@ -266,7 +266,8 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
     j, hops = i - 1, 0
     while j >= 0 and hops < 4:
         token = tokens[j]
-        if "\n" in text[token.end : tokens[j + 1].start]:
+        gap = text[token.end : tokens[j + 1].start]
+        if "\n" in gap or ":" in gap:  # "Chef de service : Pr X. DUPONT": a line or a label ends the place
             return False
         if token.place:
             return True
@@ -410,11 +411,34 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                     add(tokens[lo].start, tokens[hi - 1].end, score)
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
+    for start, end in _staff_list_items(text, tokens, found):
+        add(start, end, INITIAL_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
 
 
 _cached_find = lru_cache(maxsize=1 << 16)(_find)
+
+
+#: Between two items of a list of staff: a comma or a semicolon (no line break).
+_ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
+
+
+def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
+    a list (commas, semicolons) that holds an item of initials and a surname already found: a list of staff."""
+    items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
+             if t.kind == "initials" and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
+             and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+    named = [item in found for item in items]
+    linked = [_ITEM_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
+    changed = True
+    while changed:  # a named item names its neighbours, which name theirs
+        changed = False
+        for n, link in enumerate(linked):
+            if link and named[n] != named[n + 1]:
+                named[n] = named[n + 1] = changed = True
+    return [item for item, is_named in zip(items, named, strict=True) if is_named and item not in found]
 
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],

@@ -70,6 +70,25 @@ def test_names_written_the_french_way_are_found_by_the_rules(template: str) -> N
         assert all(any(e in f or f in e for f in found) for e in expected), (text, found)
 
 
+#: Surnames that are also French words: a name only where the writing says so.
+WORD_SURNAMES = ["Boulanger", "Meunier", "Berger", "Chevalier", "Marchand", "Gredin"]
+
+
+def test_a_list_of_staff_names_its_items_even_when_a_surname_is_a_word() -> None:
+    for (first, last), word in zip(_people(len(WORD_SURNAMES)), WORD_SURNAMES, strict=True):
+        other_first, other_last = _people(1)[0]
+        items = [f"{first[0]}. {last}", f"{first[1].upper()}. {word}", f"{other_first[0]}. {other_last}"]
+        text = "Praticiens du service : " + ", ".join(items) + "."
+        found = _found(person.find(text), text)
+        # each surname is in a name found ("M. Guillon" may be read as Monsieur Guillon: "Guillon")
+        assert all(any(item.split()[-1] in name for name in found) for item in items), (text, found)
+
+
+def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
+    text = "Supplémentation : vitamines A, D. Calcium, E. Magnésium et fer."
+    assert person.find(text) == []
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
