@@ -383,8 +383,8 @@ def find(text: str) -> list[tuple[int, int, float]]:
     return list(_cached_find(text) if len(text) <= CACHED_TEXT else _find(text))
 
 
-#: Longest text whose names are cached (the cache holds up to 2^16 texts: ~70 MB at most).
-CACHED_TEXT = 1024
+#: Longest text whose names are cached (the cache holds up to 2^15 texts: ~50 MB at most).
+CACHED_TEXT = 512
 
 
 def _find(text: str) -> tuple[tuple[int, int, float], ...]:
@@ -417,7 +417,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
 
 
-_cached_find = lru_cache(maxsize=1 << 16)(_find)
+_cached_find = lru_cache(maxsize=1 << 15)(_find)
 
 
 #: Between two items of a list of staff: a comma or a semicolon (no line break).
