@@ -3,14 +3,17 @@
 An address is a local part, ``@`` and a domain (RFC 5322, section 3.4.1; domain names per RFC 1035). The
 recognizer takes the forms people and systems actually write (the "dot-atom" subset): letters, digits and
 ``. _ % + -`` in the local part, dot-separated labels of letters, digits and inner hyphens in the domain,
-ending with an alphabetic top-level domain of 2 to 24 letters. Quoted local parts and IP-literal domains are
-left out: they do not occur in the data this tool scans. No public-suffix lookup is made (Presidio's own
-e-mail recognizer uses ``tldextract``, which may download the suffix list at run time).
+ending with a top-level domain of 2 to 24 letters or an IDNA A-label (``xn--p1ai``). Letters are of any script
+(``françois@exämple.fr``): internationalised addresses (RFC 6531, RFC 6532; IDNA, RFC 5890). Quoted local
+parts and IP-literal domains are left out: they do not occur in the data this tool scans. No public-suffix
+lookup is made (Presidio's own e-mail recognizer uses ``tldextract``, which may download the suffix list at
+run time).
 
 Sources:
 
 * RFC 5322, "Internet Message Format", section 3.4.1: https://www.rfc-editor.org/rfc/rfc5322#section-3.4.1
 * RFC 5321, section 4.5.3.1 (lengths: 64 for the local part, 254 for the path)
+* RFC 6531, "SMTP Extension for Internationalized Email"; RFC 5890, "IDNA: Definitions"
 
 >>> is_valid('camille.martin42@orange.fr'), is_valid('a..b@x.fr'), is_valid('x@localhost')
 (True, False, False)
@@ -31,14 +34,21 @@ from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "EMAIL_ADDRESS"
 
-_LOCAL = "[A-Za-z0-9._%+\\-]+"
-_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?"
-_DOMAIN = f"(?:{_LABEL}\\.)+[A-Za-z]{{2,24}}"
+#: Letters and digits of any script (Python ``re``; RE2 spells them ``[\\p{L}\\p{N}]``).
+_ALNUM = "[^\\W_]"
+_LOCAL = "[\\w.%+\\-]+"
+_LABEL = f"{_ALNUM}(?:(?:{_ALNUM}|-){{0,61}}{_ALNUM})?"
+#: A top-level domain: letters (``fr``, ``香港``) or an IDNA A-label (``xn--p1ai``).
+_TLD = "(?:[^\\W\\d_]{2,24}|xn--[A-Za-z0-9\\-]{1,59})"
+_DOMAIN = f"(?:{_LABEL}\\.)+{_TLD}"
+_LOCAL_RE2 = "[\\p{L}\\p{N}_.%+\\-]+"
+_LABEL_RE2 = "[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\-]{0,61}[\\p{L}\\p{N}])?"
+_DOMAIN_RE2 = f"(?:{_LABEL_RE2}\\.)+(?:\\p{{L}}{{2,24}}|xn--[A-Za-z0-9\\-]{{1,59}})"
 
 #: Python pattern: local part, @, domain; not inside a longer address-like token.
-SPAN_REGEX = re.compile(rf"(?<![A-Za-z0-9._%+\-]){_LOCAL}@{_DOMAIN}(?![A-Za-z0-9\-])(?!\.[A-Za-z0-9])")
+SPAN_REGEX = re.compile(rf"(?<![\w.%+\-]){_LOCAL}@{_DOMAIN}(?!{_ALNUM}|-)(?!\.{_ALNUM})")
 #: RE2 pre-filter: a local-part character, ``@``, a domain character.
-PREFILTER = "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"
+PREFILTER = "[\\p{L}\\p{N}_.%+\\-]@[\\p{L}\\p{N}]"
 
 _WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 
@@ -53,7 +63,7 @@ _COMMON_TLDS = (
     "|ma|dz|tn|sn|ci|cm|mg|ht|gouv"
 )
 OBFUSCATED_REGEX = re.compile(
-    rf"(?<![A-Za-z0-9._%+\-]){_LOCAL}{_AT}(?:{_LABEL}{_DOT})+(?:{_COMMON_TLDS})(?![A-Za-z0-9\-])(?!\.[A-Za-z0-9])",
+    rf"(?<![\w.%+\-]){_LOCAL}{_AT}(?:{_LABEL}{_DOT})+(?:{_COMMON_TLDS})(?!{_ALNUM}|-)(?!\.{_ALNUM})",
     re.IGNORECASE,
 )
 #: RE2 pre-filter of the hidden forms: a spaced ``@``, or a bracketed or spelled-out one.
@@ -156,7 +166,7 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
-    whole_re2=f"{_LOCAL}@{_DOMAIN}",
+    whole_re2=f"{_LOCAL_RE2}@{_DOMAIN_RE2}",
     validate_array=is_valid_array,
 )
 

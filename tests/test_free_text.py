@@ -174,6 +174,21 @@ def test_hidden_email_addresses_are_found_once_their_hiding_is_undone(text: str,
         assert email_address.is_valid(email_address.deobfuscate(expected))
 
 
+@pytest.mark.parametrize("address", [
+    "{first}.{last}@exemple.fr",  # accents of French names in the local part (RFC 6531)
+    "{first}@{last}-santé.fr",  # an internationalised domain name (IDNA U-labels)
+    "{last}@exemple.xn--p1ai",  # a top-level domain written as an A-label
+    "用户@例子.广告",  # the examples of Wikipedia's "International email" article
+    "θσερ@εχαμπλε.ψομ",
+])
+def test_internationalised_email_addresses_are_found_whole(address: str) -> None:
+    first, last = _people(1)[0]
+    written = address.format(first=first.lower(), last=last.lower())
+    text = f"Secrétariat ({written}), merci."
+    assert _found(email_address.SPEC.find(text), text) == [written]
+    assert email_address.is_valid(written)
+
+
 def test_ibans_with_dashes_or_in_lower_case_are_found() -> None:
     number = make_french_iban("30006", "00001", "12345678901")
     dashed = "-".join(number[i : i + 4] for i in range(0, len(number), 4))
