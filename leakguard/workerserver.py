@@ -24,7 +24,9 @@ from collections.abc import Sequence
 MIN_PARALLEL_BYTES = 64 * 1024 * 1024
 
 #: What the server of a scan's workers imports before it forks any.
-SCAN_WORKER_MODULES = ["leakguard.detect.engine", "leakguard.sources", "leakguard.filescan", "leakguard.scan"]
+SCAN_WORKER_MODULES = [
+    "leakguard.detect.engine", "leakguard.sources", "leakguard.filescan", "leakguard.scan", "leakguard.detect.preload",
+]
 
 
 def default_jobs() -> int:
@@ -63,7 +65,10 @@ def start_for_command_line(args: Sequence[str]) -> bool:
     was started. See :func:`scan_will_fork`."""
     if not scan_will_fork(args):
         return False
-    forkserver_context(SCAN_WORKER_MODULES)
+    try:
+        forkserver_context(SCAN_WORKER_MODULES)
+    except (OSError, ValueError):  # the scan starts it when it needs it, and says then what stops it
+        return False
     return True
 
 
