@@ -1,7 +1,9 @@
-"""The worker server of a scan starts before the command's imports, and only for a scan that will use it."""
+"""What a command does before its work: the modules it imports, and a scan's worker server started first
+(only for a scan that will use it)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from leakguard import cli as command_line
 from leakguard import workerserver
 from leakguard.workerserver import MIN_PARALLEL_BYTES, scan_will_fork
 
@@ -104,3 +107,30 @@ def _results(sarif: str) -> tuple[list[object], dict[str, object]]:
     run = json.loads(sarif)["runs"][0]
     summary = {key: value for key, value in run["properties"]["summary"].items() if key != "seconds"}
     return run["results"], summary
+
+
+def test_every_command_is_where_the_map_of_commands_says():
+    for module in set(command_line.COMMANDS.values()):
+        importlib.import_module(module)
+    assert set(command_line.cli.commands) == set(command_line.COMMANDS)
+
+
+def test_a_scan_without_ner_imports_neither_the_model_nor_the_pseudonymisation(small_lake):
+    """``leakguard scan --no-ner`` imports no NER library (spaCy, Presidio) and no other command's modules."""
+    probe = ("import sys\n"
+             "from leakguard.__main__ import main\n"
+             f"sys.argv = ['leakguard', 'scan', {str(small_lake)!r}, '--no-ner', '--no-config', '--jobs', '1',"
+             " '--format', 'sarif', '-o', 'report.sarif']\n"
+             "try:\n"
+             "    main()\n"
+             "except SystemExit as end:\n"
+             "    print(end.code, *sorted(sys.modules))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=small_lake.parent, env=env, capture_output=True,
+                            text=True, timeout=300)
+    code, *modules = result.stdout.split()
+    assert code == "1", result.stderr  # findings
+    assert "leakguard.detect.engine" in modules  # the probe sees the scan's own modules
+    unwanted = ("spacy", "presidio_analyzer", "thinc", "leakguard.cli.pseudonymise",
+                "leakguard.pseudonymise.files", "leakguard.databases")
+    assert [module for module in modules if module.split(".")[0] in unwanted or module in unwanted] == []
