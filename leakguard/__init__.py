@@ -18,13 +18,24 @@ polars, DuckDB relations, record batch readers; :mod:`leakguard.frames`).
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-# The library entry points (after __version__: the modules below read it).
-from leakguard.databases import scan_database
-from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
-from leakguard.report.exposure import exposure
-from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
+#: Each library entry point and its module, imported on first use: ``import leakguard`` (and so every
+#: ``leakguard`` command, and every worker process) loads only what it runs.
+_ENTRY_POINTS = {
+    "exposure": "leakguard.report.exposure",
+    "pseudonymise_batches": "leakguard.pseudonymise",
+    "pseudonymise_file": "leakguard.pseudonymise",
+    "pseudonymise_table": "leakguard.pseudonymise",
+    "scan_batches": "leakguard.scan",
+    "scan_database": "leakguard.databases",
+    "scan_files": "leakguard.scan",
+    "scan_path": "leakguard.scan",
+    "scan_table": "leakguard.scan",
+}
 
 __all__ = [
     "__version__",
@@ -38,3 +49,22 @@ __all__ = [
     "scan_path",
     "scan_table",
 ]
+
+if TYPE_CHECKING:
+    from leakguard.databases import scan_database
+    from leakguard.pseudonymise import pseudonymise_batches, pseudonymise_file, pseudonymise_table
+    from leakguard.report.exposure import exposure
+    from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
+
+
+def __getattr__(name: str) -> Any:
+    module = _ENTRY_POINTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'leakguard' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_ENTRY_POINTS})

@@ -1,5 +1,21 @@
-"""``python -m leakguard``: the same as the ``leakguard`` command."""
+"""``python -m leakguard`` and the ``leakguard`` command.
 
-from leakguard.cli import main
+A scan that will use worker processes starts their server first (:mod:`leakguard.workerserver`), so that its
+imports run on another core while this process imports the command's modules.
+"""
 
-main()
+import sys
+
+from leakguard.workerserver import start_for_command_line
+
+
+def main() -> None:
+    """Console-script entry point."""
+    start_for_command_line(sys.argv[1:])
+    from leakguard.cli import main as command
+
+    command()
+
+
+if __name__ == "__main__":
+    main()

@@ -20,9 +20,6 @@ column decisions are those of one process.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.forkserver
-import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,21 +32,11 @@ from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.sources.base import Chunk, Problem
 from leakguard.workers import check_main_guard
-
-#: Files smaller than this are not split into chunks for the workers: each is scanned whole, in one worker.
-MIN_PARALLEL_BYTES = 64 * 1024 * 1024
+from leakguard.workerserver import SCAN_WORKER_MODULES, forkserver_context
 
 T = TypeVar("T")
 
 _worker_detector: Detector | None = None
-
-
-def default_jobs() -> int:
-    """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def ignore_interrupts() -> None:
@@ -83,28 +70,6 @@ def deferred_interrupts() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def forkserver_context(preload: list[str]) -> multiprocessing.context.BaseContext:
-    """The ``forkserver`` context, its server started now with Ctrl-C ignored.
-
-    The server inherits that disposition (it is kept across ``exec``) and gives it to every worker it forks,
-    so no process but the parent ever sees SIGINT: not the server while it imports ``preload`` (seconds), nor
-    a worker before its first line runs. The price: a Ctrl-C in the few milliseconds the server takes to start
-    is lost (press it again). Outside the main thread the disposition cannot be changed: workers then ignore
-    Ctrl-C from their first line (:func:`ignore_interrupts`).
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(preload)
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread
-        return context
-    try:
-        multiprocessing.forkserver.ensure_running()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    return context
-
-
 def _init_worker(options: DetectOptions) -> None:
     global _worker_detector
     ignore_interrupts()
@@ -128,8 +93,7 @@ class ParallelDetector:
         self.options = options
         self.jobs = jobs
         check_main_guard(f"scanning with jobs={jobs}")
-        context = forkserver_context(["leakguard.detect.engine", "leakguard.sources", "leakguard.filescan",
-                                      "leakguard.scan"])
+        context = forkserver_context(SCAN_WORKER_MODULES)
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                          initargs=(options,))
 

@@ -8,7 +8,7 @@ For each entry (a file, a table directory, a container of tables, or a path that
   read (a table has no stamp of its own for the state);
 * unchanged since the last scan (``--state``, :mod:`leakguard.state`): its previous results, nothing read;
 * one job: read here, chunk after chunk;
-* several jobs: a file under :data:`~leakguard.parallel.MIN_PARALLEL_BYTES` is scanned whole in a worker
+* several jobs: a file under :data:`~leakguard.workerserver.MIN_PARALLEL_BYTES` is scanned whole in a worker
   process, so that thousands of small files use every core; a larger file, or a table directory, is read
   here and its chunks are detected in the same workers. The workers start at the first entry that needs
   them; a scan of a single small file runs here (starting workers would cost more than it saves).
@@ -32,10 +32,11 @@ from dataclasses import dataclass
 
 from leakguard.detect.engine import DetectOptions
 from leakguard.filescan import WorkerResult, file_size, scan_in_worker
-from leakguard.parallel import MIN_PARALLEL_BYTES, ParallelDetector
+from leakguard.parallel import ParallelDetector
 from leakguard.sources.base import SourceError
 from leakguard.sources.containers import iter_tables, sniff_container
 from leakguard.state import Check, ScanState, content_digest
+from leakguard.workerserver import MIN_PARALLEL_BYTES
 
 #: Whole-file jobs in flight per job: enough to keep the workers busy while the parent reports.
 LOOKAHEAD = 4

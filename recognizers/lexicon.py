@@ -51,6 +51,13 @@ def places() -> frozenset[str]:
     return frozenset(fold(name) for name in _lines("places.txt"))
 
 
+def load() -> None:
+    """Load every list now rather than on first use (a server that forks workers does, once for them all)."""
+    first_names()
+    french_words()
+    places()
+
+
 def is_place(token: str) -> bool:
     """Whether ``token`` (any case) names a place (``Paris``, ``VARSOVIE``)."""
     return fold(token) in places()

@@ -41,13 +41,14 @@ def pseudonym(nir: str) -> str:
 
 
 def leakguard_command(directory: Path) -> str:
-    """A ``leakguard`` script running the leakguard under test with the current interpreter."""
+    """A ``leakguard`` script running the leakguard under test with the current interpreter (as the console
+    script does: ``leakguard.__main__:main``)."""
     script = directory / "leakguard"
     script.write_text(
         f"#!{sys.executable}\n"
         "import sys\n"
         f"sys.path.insert(0, {str(SOURCE_ROOT)!r})\n"
-        "from leakguard.cli import main\n"
+        "from leakguard.__main__ import main\n"
         "main()\n",
         encoding="utf-8",
     )

@@ -7,6 +7,7 @@ Every command ends the same way when something stops it (:mod:`leakguard.cli.err
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -18,8 +19,29 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
+#: Each command and the module that defines it (and registers it on :data:`cli`), imported only when the
+#: command runs or the help lists it: ``leakguard scan`` does not import the pseudonymisation's writers.
+COMMANDS = {
+    "baseline": "leakguard.cli.baseline",
+    "hook": "leakguard.cli.hook",
+    "keygen": "leakguard.cli.pseudonymise",
+    "pseudonymise": "leakguard.cli.pseudonymise",
+    "reidentify": "leakguard.cli.pseudonymise",
+    "scan": "leakguard.cli.scan",
+}
+
+
 class _Group(click.Group):
-    """The ``leakguard`` group: every command runs inside :func:`leakguard.cli.errors.guard`."""
+    """The ``leakguard`` group: every command runs inside :func:`leakguard.cli.errors.guard`; each command's
+    module is imported when the command is asked for (:data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from leakguard.cli.errors import guard, terminate_raises
@@ -37,12 +59,3 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="leakguard")
-
-
-# Each command module registers itself on ``cli`` when imported.
-from leakguard.cli import (  # noqa: E402, F401
-    baseline,
-    hook,
-    pseudonymise,
-    scan,
-)

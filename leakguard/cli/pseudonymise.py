@@ -24,7 +24,6 @@ from leakguard.cli.console import Terminal, Verbosity, verbosity_options
 from leakguard.cli.errors import debug_option, set_note
 from leakguard.cli.project import config_options, load_config
 from leakguard.detect.names import describe
-from leakguard.parallel import default_jobs
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.files import (
     TEXT_LINES,
@@ -39,6 +38,7 @@ from leakguard.pseudonymise.keys import KeyProblem
 from leakguard.pseudonymise.operators import KNOWN_ENTITIES, OPERATORS, OperatorProblem, Policy, parse_operator_option
 from leakguard.report.text import printable, shown
 from leakguard.sources.base import SourceError
+from leakguard.workerserver import default_jobs
 
 
 def _fail(message: str, status: int = EXIT_ERROR) -> None:

@@ -16,12 +16,12 @@ from leakguard.cli.stdin import stdin_as_file
 from leakguard.cli.sweep import open_state, save_state
 from leakguard.detect.engine import DetectOptions
 from leakguard.findings import ENTITIES
-from leakguard.parallel import default_jobs
 from leakguard.report import FORMATS, make_reporter
 from leakguard.report.exposure import ExposureTracker
 from leakguard.report.text import shown
 from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
+from leakguard.workerserver import default_jobs
 
 #: The report formats that show exposure figures (the others let workers scan whole files).
 EXPOSURE_FORMATS = ("json", "jsonl", "html")

@@ -20,24 +20,31 @@
 
 from __future__ import annotations
 
-from leakguard.pseudonymise.files import (
-    PseudonymiseError,
-    ReidentifyRefused,
-    Report,
-    VerificationFailed,
-    pseudonymise_file,
-    reidentify_file,
-)
-from leakguard.pseudonymise.keys import KeyProblem, fingerprint, generate_key, load_key
-from leakguard.pseudonymise.operators import (
-    DEFAULT_POLICY,
-    OPERATORS,
-    Operator,
-    OperatorProblem,
-    Policy,
-    parse_operator_option,
-)
-from leakguard.pseudonymise.tables import pseudonymise_batches, pseudonymise_table
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each name of the package and its module, imported on first use: a module that needs only the keys (a scan,
+#: a baseline) does not import the file writers and the dump parsers.
+_NAMES = {
+    "DEFAULT_POLICY": "leakguard.pseudonymise.operators",
+    "OPERATORS": "leakguard.pseudonymise.operators",
+    "KeyProblem": "leakguard.pseudonymise.keys",
+    "Operator": "leakguard.pseudonymise.operators",
+    "OperatorProblem": "leakguard.pseudonymise.operators",
+    "Policy": "leakguard.pseudonymise.operators",
+    "PseudonymiseError": "leakguard.pseudonymise.files",
+    "ReidentifyRefused": "leakguard.pseudonymise.files",
+    "Report": "leakguard.pseudonymise.files",
+    "VerificationFailed": "leakguard.pseudonymise.files",
+    "fingerprint": "leakguard.pseudonymise.keys",
+    "generate_key": "leakguard.pseudonymise.keys",
+    "load_key": "leakguard.pseudonymise.keys",
+    "parse_operator_option": "leakguard.pseudonymise.operators",
+    "pseudonymise_batches": "leakguard.pseudonymise.tables",
+    "pseudonymise_file": "leakguard.pseudonymise.files",
+    "pseudonymise_table": "leakguard.pseudonymise.tables",
+    "reidentify_file": "leakguard.pseudonymise.files",
+}
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -59,3 +66,36 @@ __all__ = [
     "pseudonymise_table",
     "reidentify_file",
 ]
+
+if TYPE_CHECKING:
+    from leakguard.pseudonymise.files import (
+        PseudonymiseError,
+        ReidentifyRefused,
+        Report,
+        VerificationFailed,
+        pseudonymise_file,
+        reidentify_file,
+    )
+    from leakguard.pseudonymise.keys import KeyProblem, fingerprint, generate_key, load_key
+    from leakguard.pseudonymise.operators import (
+        DEFAULT_POLICY,
+        OPERATORS,
+        Operator,
+        OperatorProblem,
+        Policy,
+        parse_operator_option,
+    )
+    from leakguard.pseudonymise.tables import pseudonymise_batches, pseudonymise_table
+
+
+def __getattr__(name: str) -> Any:
+    module = _NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'leakguard.pseudonymise' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES})

@@ -41,7 +41,6 @@ import pyarrow.compute as pc
 
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import MIN_PARALLEL_BYTES
 from leakguard.pseudonymise import writers
 from leakguard.pseudonymise.atomic import atomic_path, destination
 from leakguard.pseudonymise.dates import parse_date
@@ -65,6 +64,7 @@ from leakguard.sources.base import Chunk, LinePart, Problem, Source, SourceError
 from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.tables import table_kind
+from leakguard.workerserver import MIN_PARALLEL_BYTES
 
 __all__ = ["PseudonymiseError", "ReidentifyRefused", "Report", "VerificationFailed", "pseudonymise_file",
            "reidentify_file"]

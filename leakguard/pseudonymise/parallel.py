@@ -33,11 +33,12 @@ from typing import Any
 from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
-from leakguard.parallel import cells_only, deferred_interrupts, forkserver_context, ignore_interrupts
+from leakguard.parallel import cells_only, deferred_interrupts, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
 from leakguard.sources.base import Chunk
 from leakguard.workers import check_main_guard
+from leakguard.workerserver import forkserver_context
 
 _STOP = None
 
