@@ -18,8 +18,9 @@ polars, DuckDB relations, record batch readers; :mod:`leakguard.frames`).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leakguard.lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -57,14 +58,4 @@ if TYPE_CHECKING:
     from leakguard.scan import scan_batches, scan_files, scan_path, scan_table
 
 
-def __getattr__(name: str) -> Any:
-    module = _ENTRY_POINTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'leakguard' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_ENTRY_POINTS})
+__getattr__, __dir__ = lazy_names(globals(), _ENTRY_POINTS)

@@ -20,8 +20,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leakguard.lazy import lazy_names
 
 #: Each name of the package and its module, imported on first use: a module that needs only the keys (a scan,
 #: a baseline) does not import the file writers and the dump parsers.
@@ -88,14 +89,4 @@ if TYPE_CHECKING:
     from leakguard.pseudonymise.tables import pseudonymise_batches, pseudonymise_table
 
 
-def __getattr__(name: str) -> Any:
-    module = _NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'leakguard.pseudonymise' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_NAMES})
+__getattr__, __dir__ = lazy_names(globals(), _NAMES)
