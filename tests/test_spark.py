@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,9 @@ from synthetic.tables import beneficiary_table
 ROOT = Path(__file__).resolve().parent.parent
 #: rows of each Arrow batch a partition streams through the detector
 BATCH_ROWS = 128
+#: Spark's own default batch size, for the 10^6-row test: each batch is one detector chunk, and 7,800 chunks of
+#: 128 rows cost ~40 minutes where 100 of 10,000 cost a minute
+DEFAULT_BATCH_ROWS = 10_000
 N_ROWS = 600
 SORT = [("row", "ascending"), ("column", "ascending"), ("start", "ascending"), ("entity", "ascending")]
 
@@ -99,6 +103,16 @@ def frame(spark: SparkSession, table: pa.Table, sizes: list[int]) -> DataFrame:
     df = functools.reduce(DataFrame.union, parts)
     assert df.rdd.getNumPartitions() == len(sizes)
     return df
+
+
+@contextlib.contextmanager
+def batch_rows(spark: SparkSession, rows: int) -> Iterator[None]:
+    """Arrow batches of ``rows`` rows in the jobs run inside the block."""
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(rows))
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(BATCH_ROWS))
 
 
 def differences(result: pa.Table, expected: pa.Table) -> dict[str, list[int]]:
@@ -337,16 +351,17 @@ def test_profile_dataframe_counts_rows_per_partition_and_merges_column_counts(sp
 @pytest.mark.slow
 def test_a_million_invoice_numbers_give_no_nir_and_nir_columns_with_typos_stay_nir_columns(spark, million_rows):
     df = spark.read.parquet(str(million_rows.path)).repartition(3).persist()  # rows in another order
-    counts = scan_dataframe(df, ner=False).groupBy("column", "entity").count().collect()
-    found = {(r["column"], r["entity"]): r["count"] for r in counts}
-    assert found == {("c0", "FR_NIR"): million_rows.valid["c0"], ("c1", "FR_NIR"): million_rows.valid["c1"]}
-    key = bytes(range(32))
-    out = pseudonymise_dataframe(df, key, ner=False)
-    joined = out.withColumnRenamed("c0", "o0").withColumnRenamed("c1", "o1").join(df, "num_facture")
-    changed = joined.select((F.col("o0") != F.col("c0")).cast("int").alias("c0"),
-                            (F.col("o1") != F.col("c1")).cast("int").alias("c1")).groupBy().sum().collect()[0]
-    assert (changed[0], changed[1]) == (million_rows.valid["c0"], million_rows.valid["c1"])
-    assert out.count() == df.count() == 1_000_000
+    with batch_rows(spark, DEFAULT_BATCH_ROWS):
+        counts = scan_dataframe(df, ner=False).groupBy("column", "entity").count().collect()
+        found = {(r["column"], r["entity"]): r["count"] for r in counts}
+        assert found == {("c0", "FR_NIR"): million_rows.valid["c0"], ("c1", "FR_NIR"): million_rows.valid["c1"]}
+        key = bytes(range(32))
+        out = pseudonymise_dataframe(df, key, ner=False)
+        joined = out.withColumnRenamed("c0", "o0").withColumnRenamed("c1", "o1").join(df, "num_facture")
+        changed = joined.select((F.col("o0") != F.col("c0")).cast("int").alias("c0"),
+                                (F.col("o1") != F.col("c1")).cast("int").alias("c1")).groupBy().sum().collect()[0]
+        assert (changed[0], changed[1]) == (million_rows.valid["c0"], million_rows.valid["c1"])
+        assert out.count() == df.count() == 1_000_000
 
 
 def test_importing_leakguard_does_not_import_pyspark():
