@@ -271,7 +271,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     ``leakguard: allow`` comment line). ``tables`` are ``--table`` patterns: the tables of containers to scan.
     ``exposure`` (:class:`leakguard.report.exposure.ExposureTracker`) is fed every chunk with the findings
     kept, and each file's or table's figures go to the reporter in ``FileStats.exposure``; the run's are
-    ``exposure.summary()``.
+    ``exposure.summary()``. With ``state`` too, the figures of unchanged files are the state's, and the
+    tracker is keyed with the state's key (:meth:`~leakguard.report.exposure.ExposureTracker.for_state`).
     """
 
     options = options or DetectOptions()
@@ -281,6 +282,9 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
     if state is not None:
         entries = [entry for entry in entries if isinstance(entry, SourceError) or not state.owns(entry)]
         reporter = recorder = state.recorder(reporter)
+        if exposure is not None:  # the figures of unchanged files come from the state, persons from sketches
+            exposure.for_state(state.key)
+            state.needs_exposure = True
     names.learn((entry for entry in entries if isinstance(entry, str)), paths=True)  # every path in one pass
     with contextlib.ExitStack() as stack:
         pools: list[ParallelDetector] = []
@@ -306,8 +310,12 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                 outcome.files_unchanged += 1
                 reporter.file_started(path)
                 reporter.file_unchanged(path)  # type: ignore[attr-defined]
-                events: Iterable[object] = [*state.events(planned.check.unchanged),
-                                            state.stats(planned.check.unchanged)]
+                stats = state.stats(planned.check.unchanged)
+                if exposure is None:
+                    stats = dataclasses.replace(stats, exposure=None)
+                elif stats.exposure is not None:
+                    exposure.restore(stats.exposure)
+                events: Iterable[object] = [*state.events(planned.check.unchanged), stats]
                 _deliver(path, events, reporter, outcome, None, None, None, None)
                 continue
             if planned.future is not None:

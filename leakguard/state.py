@@ -202,13 +202,15 @@ class Entry:
     problems: list[tuple[int, int | None, str, bool]] = field(default_factory=list)
     findings: pa.Table = field(default_factory=FINDINGS_SCHEMA.empty_table)
     events: int = 0
+    #: the file's exposure figures (:meth:`leakguard.report.exposure.Exposure.to_state`), when computed
+    exposure: dict[str, Any] | None = None
 
     def to_json(self, path_key: str, first: int) -> dict[str, object]:
         return {"path": path_key, "size": self.stamp.size, "mtime_ns": self.stamp.mtime_ns,
                 "listing": self.stamp.listing, "digest": self.digest, "records": self.records,
                 "bytes": self.bytes, "seconds": self.seconds, "cells": self.cells, "not_text": self.not_text,
                 "problems": self.problems, "events": self.events, "first": first,
-                "count": self.findings.num_rows}
+                "count": self.findings.num_rows, "exposure": self.exposure}
 
     @classmethod
     def from_json(cls, item: dict[str, Any], findings: pa.Table) -> Entry:
@@ -216,7 +218,7 @@ class Entry:
                    records=item["records"], bytes=item["bytes"], seconds=item["seconds"],
                    cells=[(c, n) for c, n in item["cells"]], not_text=[(c, n) for c, n in item["not_text"]],
                    problems=[(e, r, m, f) for e, r, m, f in item["problems"]], events=item["events"],
-                   findings=findings.slice(item["first"], item["count"]))
+                   findings=findings.slice(item["first"], item["count"]), exposure=item["exposure"])
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,8 @@ class ScanState:
         self._old_started_ns = 0
         self._new: dict[str, Entry] = {}
         self._source: pa.MemoryMappedFile | None = None
+        #: whether this run's report shows exposure figures: a file recorded without them is read again
+        self.needs_exposure = False
 
     @classmethod
     def open(cls, path: str, configuration: Mapping[str, object],
@@ -298,7 +302,7 @@ class ScanState:
         if stamp is None:
             return Check(None, None, None)
         old = self._old.get(path_digest(path, self.key))
-        if old is None:
+        if old is None or (self.needs_exposure and old.exposure is None):
             return Check(None, stamp, None)
         if old.stamp == stamp and (stamp.listing is not None or stamp.mtime_ns < self._old_started_ns):
             return Check(old, stamp, old.digest)
@@ -313,7 +317,7 @@ class ScanState:
         entry = check.unchanged
         self._new[path_digest(path, self.key)] = Entry(
             check.stamp, entry.digest, entry.records, entry.bytes, entry.seconds, entry.cells, entry.not_text,
-            entry.problems, entry.findings, entry.events)
+            entry.problems, entry.findings, entry.events, entry.exposure)
 
     def events(self, entry: Entry) -> Iterator[pa.Table | tuple[int | None, str, bool]]:
         """The reporter events of an unchanged file, in their first order: findings tables and
@@ -335,9 +339,11 @@ class ScanState:
     @staticmethod
     def stats(entry: Entry) -> Any:
         from leakguard.report import FileStats
+        from leakguard.report.exposure import Exposure
 
         return FileStats(records=entry.records, cells_by_column=dict(entry.cells), bytes=entry.bytes,
-                         seconds=entry.seconds, cells_not_text=dict(entry.not_text))
+                         seconds=entry.seconds, cells_not_text=dict(entry.not_text),
+                         exposure=Exposure.from_state(entry.exposure) if entry.exposure is not None else None)
 
     def recorder(self, reporter: Any) -> Recorder:
         """``reporter`` wrapped so that the files announced with :meth:`Recorder.expect` are recorded."""
@@ -403,6 +409,7 @@ class Recorder:
             entry.findings = entry.findings.combine_chunks()
             entry.cells = [(_mask_name(c), n) for c, n in stats.cells_by_column.items()]
             entry.not_text = [(_mask_name(c), n) for c, n in stats.cells_not_text.items()]
+            entry.exposure = stats.exposure.to_state() if stats.exposure is not None else None
             self._state._new[path_digest(path, self._state.key)] = entry
         self._inner.file_done(path, stats)
 

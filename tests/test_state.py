@@ -31,13 +31,16 @@ def scan(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def comparable(report: str) -> dict:
-    """A json report without what differs between two scans of the same data (times, what was read, and the
-    exposure figures, computed from the records read: an unchanged file has none)."""
+    """A json report without what differs between two scans of the same data: times, what was read, and the
+    run's count of persons (estimated from sketches when files were not read again: see
+    test_the_exposure_of_unchanged_files_is_the_last_scans_and_the_runs_persons_are_estimated)."""
     document = json.loads(report)
-    for name in ("seconds", "files_scanned", "files_unchanged", "exposure"):
+    for name in ("seconds", "files_scanned", "files_unchanged"):
         document["summary"].pop(name, None)
+    for name in ("persons", "persons_estimate"):
+        document["summary"]["exposure"].pop(name, None)
     for file in document["files"]:
-        for name in ("seconds", "unchanged", "exposure"):
+        for name in ("seconds", "unchanged"):
             file.pop(name, None)
     return document
 
@@ -81,6 +84,28 @@ def test_an_unchanged_lake_is_not_read_again_and_the_scan_says_so(small_lake, st
     assert err == f"leakguard: note: {FILES_IN_SMALL_LAKE} files unchanged since the last scan, not read again; " \
                   "0 scanned\n"
     assert comparable(out) == comparable(swept)
+
+
+def test_the_exposure_of_unchanged_files_is_the_last_scans_and_the_runs_persons_are_estimated(small_lake, state,
+                                                                                                swept):
+    _, out, _ = scan(str(small_lake), "--state", str(state), "--format", "json")
+    before, after = json.loads(swept), json.loads(out)
+    assert [f["exposure"] for f in after["files"]] == [f["exposure"] for f in before["files"]]
+    exact, estimated = before["summary"]["exposure"], after["summary"]["exposure"]
+    assert exact["records_with_personal_data"] > 0 and exact["persons"] > 100 and exact["persons_estimate"] is None
+    assert {k: v for k, v in estimated.items() if not k.startswith("persons")} == \
+           {k: v for k, v in exact.items() if not k.startswith("persons")}
+    error = estimated["persons_estimate"]["relative_standard_error"]
+    assert abs(estimated["persons"] - exact["persons"]) <= 3 * error * exact["persons"]
+
+
+def test_a_state_written_without_exposure_figures_is_read_again_for_a_report_that_shows_them(small_lake, state):
+    state.parent.mkdir()
+    scan(str(small_lake), "--state", str(state), "--format", "sarif")
+    _, out, _ = scan(str(small_lake), "--state", str(state), "--format", "json")
+    assert json.loads(out)["summary"]["files_scanned"] == FILES_IN_SMALL_LAKE
+    _, out, _ = scan(str(small_lake), "--state", str(state), "--format", "jsonl")
+    assert json.loads(out.splitlines()[-1])["files_unchanged"] == FILES_IN_SMALL_LAKE
 
 
 def test_one_changed_file_is_the_only_one_read_and_the_report_equals_a_full_scan(small_lake, state, swept,

@@ -1,8 +1,15 @@
-"""The exposure figures of a table or of a whole run, and their JSON form (the ``exposure`` objects)."""
+"""The exposure figures of a table or of a whole run, and their JSON forms: the ``exposure`` objects of the
+reports, and the complete form ``--state`` keeps of a file (:meth:`Exposure.to_state`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import dataclasses
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from leakguard.report.exposure.distinct import DistinctCount
 from leakguard.report.exposure.kanonymity import KAnonymity
@@ -26,7 +33,9 @@ class Exposure:
 
     ``combinations`` are ranked by records (then by more entities first); records without personal data are
     not a combination. ``persons`` counts distinct NIRs. ``k_anonymity`` is set for tables with
-    quasi-identifiers, never for a run.
+    quasi-identifiers, never for a run. ``persons_registers``: the HyperLogLog registers of the table's keyed
+    NIR identifiers, kept with ``--state`` (and only then) to count the persons of a run that does not read
+    the table again.
     """
 
     records: int
@@ -36,6 +45,7 @@ class Exposure:
     combinations: tuple[Combination, ...]
     persons: DistinctCount
     k_anonymity: KAnonymity | None = None
+    persons_registers: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         """The ``exposure`` object of the ``json`` and ``jsonl`` formats."""
@@ -52,3 +62,37 @@ class Exposure:
             "combinations_omitted": len(self.combinations) - len(shown),
             "k_anonymity": self.k_anonymity.to_dict() if self.k_anonymity is not None else None,
         }
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything, for the state of an incremental scan: all the combinations, the unrounded k-anonymity
+        figures, the persons' registers (compressed: a small file sets few of them). Counts only, no value."""
+        registers = self.persons_registers
+        return {
+            "records": self.records,
+            "records_with_personal_data": self.records_with_personal_data,
+            "by_entity": dict(self.by_entity),
+            "breach_profile_records": self.breach_profile_records,
+            "combinations": [[list(c.entities), c.records] for c in self.combinations],
+            "persons": dataclasses.asdict(self.persons),
+            "k_anonymity": dataclasses.asdict(self.k_anonymity) if self.k_anonymity is not None else None,
+            "persons_registers": None if registers is None
+            else base64.b64encode(zlib.compress(registers.tobytes(), 9)).decode("ascii"),
+        }
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Exposure:
+        """The figures :meth:`to_state` wrote."""
+        k_anonymity = data["k_anonymity"]
+        registers = data["persons_registers"]
+        return cls(
+            records=data["records"],
+            records_with_personal_data=data["records_with_personal_data"],
+            by_entity=dict(data["by_entity"]),
+            breach_profile_records=data["breach_profile_records"],
+            combinations=tuple(Combination(tuple(entities), records) for entities, records in data["combinations"]),
+            persons=DistinctCount(**data["persons"]),
+            k_anonymity=None if k_anonymity is None else KAnonymity(
+                **{**k_anonymity, "quasi_identifiers": tuple(k_anonymity["quasi_identifiers"])}),
+            persons_registers=None if registers is None
+            else np.frombuffer(zlib.decompress(base64.b64decode(registers)), np.uint8).copy(),
+        )

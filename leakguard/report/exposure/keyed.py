@@ -12,8 +12,10 @@ of equivalence classes need.
 
 The key is the one given (``leakguard.report.exposure(..., key=...)``), else 32 random bytes made for the run and
 never written anywhere: identifiers of two runs cannot be compared, and nothing outlives the process but
-counts. All blocks of an array go through one call of the ``cryptography`` library (OpenSSL, AES-NI), so
-10^6 values take milliseconds.
+counts. With ``leakguard scan --state`` the key is the state's, and the state keeps each table's HyperLogLog
+registers of its NIR identifiers (:mod:`.distinct`: one small rank per bucket, no identifier), so that a later
+run counts the persons of the tables it does not read again. All blocks of an array go through one call of
+the ``cryptography`` library (OpenSSL, AES-NI), so 10^6 values take milliseconds.
 """
 
 from __future__ import annotations

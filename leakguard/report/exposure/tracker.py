@@ -24,6 +24,7 @@ sketch), up to 10^6 classes (then a sample), twice per set of waiting columns; o
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -180,6 +181,17 @@ class ExposureTracker:
         self._tables: dict[str, _Table] = {}
         self._records = 0
         self._combinations: dict[int, int] = {}
+        #: whether :meth:`finish` gives each table's persons registers (for ``--state``)
+        self.sketches = False
+
+    def for_state(self, key: bytes) -> None:
+        """Key the identifiers with the state's key and give each table's persons registers, so that a later
+        run keyed alike can count the persons of the tables it does not read (:meth:`restore`). Call it before
+        anything is added."""
+        if self._tables or self._records:
+            raise RuntimeError("for_state() must come before the first table")
+        self.ids = KeyedIds(key)
+        self.sketches = True
 
     def _table(self, path: str) -> _Table:
         table = self._tables.get(path)
@@ -324,8 +336,25 @@ class ExposureTracker:
             self._combinations[mask] = self._combinations.get(mask, 0) + count
         kinds = tuple(kind for kind in ORDER if kind in table.quasi_kinds)
         # text lines never add classes: a text file has none
-        return self._figures(table.records.records, table.records.combinations, table.persons,
-                             table.classes.figures(kinds))
+        figures = self._figures(table.records.records, table.records.combinations, table.persons,
+                                table.classes.figures(kinds))
+        if self.sketches and figures.persons.value:
+            figures = dataclasses.replace(figures, persons_registers=table.persons.registers())
+        return figures
+
+    def restore(self, figures: Exposure) -> None:
+        """Count in the run's figures a table that was not read again (``--state``), from its figures as
+        :meth:`finish` gave them in an earlier run keyed alike (:meth:`for_state`): records and combinations
+        add up; its persons join the run's through their registers, so the run's count is then estimated."""
+        self._records += figures.records
+        unrecorded = figures.records - figures.records_with_personal_data
+        for mask, count in [(0, unrecorded), *((self.bits.mask(c.entities), c.records) for c in figures.combinations)]:
+            if count:
+                self._combinations[mask] = self._combinations.get(mask, 0) + count
+        if figures.persons.value:
+            if figures.persons_registers is None:
+                raise ValueError("the figures have no persons registers (not made for the state)")
+            self.persons.merge(DistinctCounter.from_registers(figures.persons_registers, self.exact_bound))
 
     def _settle(self, table: _Table) -> None:
         """Count the records and persons that waited for column decisions, as decided."""
