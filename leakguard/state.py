@@ -57,7 +57,7 @@ from leakguard.sources.special import special_kind
 from leakguard.sources.tables import identity, log_listing, table_kind
 
 #: Version of the state file's layout; another one is not read (a full scan writes this one).
-FORMAT = 1
+FORMAT = 2
 #: The environment variable holding the state key (hex or base64).
 ENV_VAR = "LEAKGUARD_STATE_KEY"
 #: Suffix of the key file beside the state.
