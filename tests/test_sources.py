@@ -376,6 +376,23 @@ def test_utf8_file_with_cp1252_bytes_after_the_sample_falls_back_instead_of_fail
     assert cells[("ville", 0)] == "Évry"
 
 
+@pytest.mark.parametrize("name", ["export.csv", "batch.log"])
+def test_a_cp1252_file_ascii_up_to_past_the_sample_is_read_as_cp1252_without_a_warning(tmp_path, monkeypatch, name):
+    monkeypatch.setattr(sniff, "SAMPLE_BYTES", 4096)
+    monkeypatch.setattr(streams, "BLOCK_BYTES", 1000)
+    filler = [line for line in (f"{fake.last_name().upper()};Evry" for _ in range(2_000)) if line.isascii()]
+    path = tmp_path / name
+    path.write_bytes("\n".join(["nom;ville", *filler, "HÉLÈNE;Besançon", ""]).encode("cp1252"))
+    assert path.read_bytes().find(b"\xc9") > sniff.SAMPLE_BYTES
+    info, chunks, problems = read_all(path)
+    assert info.encoding == "cp1252" and not problems
+    if name.endswith(".csv"):
+        cells = all_cells(chunks)
+        assert (cells[("nom", len(filler))], cells[("ville", len(filler))]) == ("HÉLÈNE", "Besançon")
+    else:
+        assert lines_read(chunks)[len(filler) + 1] == "HÉLÈNE;Besançon"
+
+
 def test_duplicate_and_empty_header_names_are_renamed(tmp_path):
     path = tmp_path / "dup.csv"
     write_csv(path, ["Nom", "", "Nom", "col_2"], [["a", "b", "c", "d"]], ",", "utf-8")
