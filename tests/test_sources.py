@@ -6,11 +6,13 @@ generated (Faker ``fr_FR``, NIRs with computed keys from ``tests.strategies``), 
 
 from __future__ import annotations
 
+import bz2
 import csv
 import datetime as dt
 import gzip
 import io
 import json
+import lzma
 import os
 import zipfile
 from pathlib import Path
@@ -622,6 +624,12 @@ BAD_INPUTS = {
     "bad.csv.gz": (lambda: b"\x1f\x8b\x08\x00" + b"\xff" * 100, "gzip"),
     "empty.log.gz": (lambda: gzip.compress(b""), "empty file"),
     "binary.gz": (lambda: gzip.compress(png_bytes()), "binary file"),
+    # Excel's "Unicode text" export and the compressors logrotate may be set to use: say what the file is
+    "export.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-le"), "UTF-16 text"),
+    "export-be.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-be"), "UTF-16 text"),
+    "app.log.xz": (lambda: lzma.compress(b"INFO ok\n" * 50), "xz-compressed"),
+    "app.log.bz2": (lambda: bz2.compress(b"INFO ok\n" * 50), "bzip2-compressed"),
+    "app.log.zst": (lambda: bytes.fromhex("28b52ffd") + b"\x00" * 40, "zstd-compressed"),
 }
 
 
