@@ -253,6 +253,18 @@ def test_a_cp1252_file_accented_only_after_the_sniffed_sample_stays_cp1252(name,
     assert b"NIR_" in after[-2] and nirs[0].encode() not in after[-2]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("ragged", ["court", '"deux{nl}lignes"', "a;b;trop"])
+def test_a_csv_row_of_the_wrong_width_without_identifiers_is_kept_as_written(tmp_path, newline, ragged):
+    nir = generated_nirs(5, 1)[0]
+    text = newline.join(["nom;note", f"{nir};ok", ragged.format(nl=newline), "", f"x;{nir}", ""])
+    source, out = tmp_path / "export.csv", tmp_path / "out.csv"
+    source.write_bytes(text.encode("utf-8"))
+    pseudonymise_file(source, out, KEY, ner=False)
+    token = TokenOperator("FR_NIR", KEY).apply([nir])[0]
+    assert out.read_bytes() == text.replace(nir, token).encode("utf-8")
+
+
 def test_json_lines_keep_order_style_numbers_and_untouched_lines(inputs):
     out, _ = pseudonymised("jsonl", str(inputs["jsonl"].parent))
     before = inputs["jsonl"].read_text(encoding="utf-8").splitlines()

@@ -241,8 +241,10 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
             if chunk.text:
                 assert chunk.raw is not None
                 raw = chunk.raw.to_pylist()
-                texts = _text_lines(chunk, edits)  # without their line ends: those are in ``raw``
                 cells = chunk.columns[0].values.to_pylist()
+                # the rows' texts without their line ends (those are in ``raw``), replaced where edited
+                edit = edits.columns.get(LINE_COLUMN)
+                texts = cells if edit is None else edit.values.to_pylist()
                 as_text.update(zip(chunk.rows.to_pylist(),
                                    (text + line[len(cell):] for text, line, cell in zip(texts, raw, cells))))
             else:
