@@ -38,6 +38,7 @@ from synthetic import beneficiary_table
 from synthetic import files as synthetic_files
 from synthetic.tables import call_notes
 from tests.strategies import generated_nirs, log_line_with, nirs, written_forms
+from tests.test_text_lines import percent_cases
 
 KEY = shared.KEY
 OTHER_KEY = shared.OTHER_KEY
@@ -251,6 +252,20 @@ def test_a_cp1252_file_accented_only_after_the_sniffed_sample_stays_cp1252(name,
     assert after[-2].decode("cp1252").endswith(";réclamation reçue, 15 €" if name.endswith(".csv")
                                               else " de HÉLÈNE : réclamation reçue, 15 €")
     assert b"NIR_" in after[-2] and nirs[0].encode() not in after[-2]
+
+
+@pytest.mark.parametrize("entity, value, query", percent_cases())
+def test_percent_encoded_identifiers_in_an_access_log_get_the_token_of_their_value(tmp_path, entity, value, query):
+    from urllib.parse import quote, quote_plus
+
+    line = (f'192.0.2.7 - - [10/Oct/2024:13:55:36 +0200] "GET /api/recherche?{query}&page=2 HTTP/1.1" 200 512 '
+            '"-" "curl/8.5.0"\n')
+    source, out = tmp_path / "access.log", tmp_path / "out.log"
+    source.write_text(line * 3, encoding="utf-8")
+    pseudonymise_file(source, out, KEY, ner=False)
+    written = next(form for form in (quote_plus(value), quote(value, safe=""), value) if form in query)
+    token = TokenOperator(entity, KEY).apply_span([value])[0]
+    assert out.read_text(encoding="utf-8") == line.replace(written, token) * 3
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
