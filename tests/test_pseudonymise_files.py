@@ -37,7 +37,8 @@ from recognizers import nir
 from synthetic import beneficiary_table
 from synthetic import files as synthetic_files
 from synthetic.tables import call_notes
-from tests.strategies import log_line_with, nirs, written_forms
+from tests.strategies import generated_nirs, log_line_with, nirs, written_forms
+from tests.test_text_lines import percent_cases
 
 KEY = shared.KEY
 OTHER_KEY = shared.OTHER_KEY
@@ -223,6 +224,60 @@ def test_a_cp1252_crlf_gzip_csv_stays_cp1252_crlf_gzip(inputs):
     assert data.count(b"\r\n") == before.count(b"\r\n") and data.count(b"\n") == data.count(b"\r\n")
     data.decode("cp1252")  # no UTF-8 slipped in: é is one byte
     assert "é".encode("cp1252") in data
+
+
+@pytest.mark.parametrize("name, line", [
+    ("export.csv", "{nom};{nir};{note}"),
+    ("batch.log", "INFO dossier {nir} de {nom} : {note}"),
+])
+def test_a_cp1252_file_accented_only_after_the_sniffed_sample_stays_cp1252(name, line, tmp_path, monkeypatch):
+    """A Windows export whose first accented byte comes after the sniffer's sample: its bytes are cp1252 from
+    the start (everything before was ASCII), and the output must not turn the accents into UTF-8."""
+    from leakguard.sources import sniff, streams
+
+    monkeypatch.setattr(sniff, "SAMPLE_BYTES", 4096)
+    monkeypatch.setattr(streams, "BLOCK_BYTES", 1000)
+    names = [n.upper() for n in people()[0].column("nom").to_pylist() if n.isascii()]
+    nirs = generated_nirs(3, len(names))
+    lines = ["nom;nir;note"] if name.endswith(".csv") else []
+    lines += [line.format(nom=n, nir=nir, note="RAS") for n, nir in zip(names, nirs)] * 4
+    lines.append(line.format(nom="HÉLÈNE", nir=nirs[0], note="réclamation reçue, 15 €"))
+    source = tmp_path / name
+    source.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    assert source.read_bytes().find(b"\xc9") > sniff.SAMPLE_BYTES
+    out = tmp_path / f"out-{name}"
+    pseudonymise_file(source, out, KEY, ner=False)
+    before, after = source.read_bytes().split(b"\r\n"), out.read_bytes().split(b"\r\n")
+    assert len(after) == len(before)
+    assert after[-2].decode("cp1252").endswith(";réclamation reçue, 15 €" if name.endswith(".csv")
+                                              else " de HÉLÈNE : réclamation reçue, 15 €")
+    assert b"NIR_" in after[-2] and nirs[0].encode() not in after[-2]
+
+
+@pytest.mark.parametrize("entity, value, query", percent_cases())
+def test_percent_encoded_identifiers_in_an_access_log_get_the_token_of_their_value(tmp_path, entity, value, query):
+    from urllib.parse import quote, quote_plus
+
+    line = (f'192.0.2.7 - - [10/Oct/2024:13:55:36 +0200] "GET /api/recherche?{query}&page=2 HTTP/1.1" 200 512 '
+            '"-" "curl/8.5.0"\n')
+    source, out = tmp_path / "access.log", tmp_path / "out.log"
+    source.write_text(line * 3, encoding="utf-8")
+    pseudonymise_file(source, out, KEY, ner=False)
+    written = next(form for form in (quote_plus(value), quote(value, safe=""), value) if form in query)
+    token = TokenOperator(entity, KEY).apply_span([value])[0]
+    assert out.read_text(encoding="utf-8") == line.replace(written, token) * 3
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("ragged", ["court", '"deux{nl}lignes"', "a;b;trop"])
+def test_a_csv_row_of_the_wrong_width_without_identifiers_is_kept_as_written(tmp_path, newline, ragged):
+    nir = generated_nirs(5, 1)[0]
+    text = newline.join(["nom;note", f"{nir};ok", ragged.format(nl=newline), "", f"x;{nir}", ""])
+    source, out = tmp_path / "export.csv", tmp_path / "out.csv"
+    source.write_bytes(text.encode("utf-8"))
+    pseudonymise_file(source, out, KEY, ner=False)
+    token = TokenOperator("FR_NIR", KEY).apply([nir])[0]
+    assert out.read_bytes() == text.replace(nir, token).encode("utf-8")
 
 
 def test_json_lines_keep_order_style_numbers_and_untouched_lines(inputs):

@@ -6,11 +6,13 @@ generated (Faker ``fr_FR``, NIRs with computed keys from ``tests.strategies``), 
 
 from __future__ import annotations
 
+import bz2
 import csv
 import datetime as dt
 import gzip
 import io
 import json
+import lzma
 import os
 import zipfile
 from pathlib import Path
@@ -376,6 +378,23 @@ def test_utf8_file_with_cp1252_bytes_after_the_sample_falls_back_instead_of_fail
     assert cells[("ville", 0)] == "Évry"
 
 
+@pytest.mark.parametrize("name", ["export.csv", "batch.log"])
+def test_a_cp1252_file_ascii_up_to_past_the_sample_is_read_as_cp1252_without_a_warning(tmp_path, monkeypatch, name):
+    monkeypatch.setattr(sniff, "SAMPLE_BYTES", 4096)
+    monkeypatch.setattr(streams, "BLOCK_BYTES", 1000)
+    filler = [line for line in (f"{fake.last_name().upper()};Evry" for _ in range(2_000)) if line.isascii()]
+    path = tmp_path / name
+    path.write_bytes("\n".join(["nom;ville", *filler, "HÉLÈNE;Besançon", ""]).encode("cp1252"))
+    assert path.read_bytes().find(b"\xc9") > sniff.SAMPLE_BYTES
+    info, chunks, problems = read_all(path)
+    assert info.encoding == "cp1252" and not problems
+    if name.endswith(".csv"):
+        cells = all_cells(chunks)
+        assert (cells[("nom", len(filler))], cells[("ville", len(filler))]) == ("HÉLÈNE", "Besançon")
+    else:
+        assert lines_read(chunks)[len(filler) + 1] == "HÉLÈNE;Besançon"
+
+
 def test_duplicate_and_empty_header_names_are_renamed(tmp_path):
     path = tmp_path / "dup.csv"
     write_csv(path, ["Nom", "", "Nom", "col_2"], [["a", "b", "c", "d"]], ",", "utf-8")
@@ -605,6 +624,12 @@ BAD_INPUTS = {
     "bad.csv.gz": (lambda: b"\x1f\x8b\x08\x00" + b"\xff" * 100, "gzip"),
     "empty.log.gz": (lambda: gzip.compress(b""), "empty file"),
     "binary.gz": (lambda: gzip.compress(png_bytes()), "binary file"),
+    # Excel's "Unicode text" export and the compressors logrotate may be set to use: say what the file is
+    "export.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-le"), "UTF-16 text"),
+    "export-be.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-be"), "UTF-16 text"),
+    "app.log.xz": (lambda: lzma.compress(b"INFO ok\n" * 50), "xz-compressed"),
+    "app.log.bz2": (lambda: bz2.compress(b"INFO ok\n" * 50), "bzip2-compressed"),
+    "app.log.zst": (lambda: bytes.fromhex("28b52ffd") + b"\x00" * 40, "zstd-compressed"),
 }
 
 

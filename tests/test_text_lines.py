@@ -73,3 +73,40 @@ def test_an_invoice_date_under_a_birth_date_label_of_another_block_is_not_a_birt
     path = tmp_path / "note.txt"
     path.write_text("Date de naissance :\n\nFacture du 12/05/2023\n", encoding="utf-8")
     assert _findings(path) == set()
+
+
+def percent_cases() -> list[tuple[str, str, str]]:
+    """(entity, value, how the value is written in a URL) for generated identifiers."""
+    import random
+    from urllib.parse import quote, quote_plus
+
+    from faker import Faker
+
+    from synthetic import identifiers
+
+    rng, fake = random.Random(11), Faker("fr_FR")
+    fake.seed_instance(11)
+    email, nir = fake.free_email(), identifiers.nir(rng)
+    phone = identifiers.phone_written(identifiers.phone(rng), "spaced")
+    return [
+        ("EMAIL_ADDRESS", email, f"email={quote_plus(email)}"),  # jean%40free.fr
+        ("PHONE_NUMBER", phone, f"tel={quote_plus(phone)}"),  # 06+12+34+56+78, as forms send it
+        ("PHONE_NUMBER", phone, f"tel={quote(phone)}"),  # 06%2012%2034%2056%2078
+        ("FR_NIR", nir, f"path={quote('/assures/' + nir, safe='')}"),  # %2F glued to the digits
+        ("EMAIL_ADDRESS", email, f"next={quote_plus('/profil?email=' + email)}"),  # a URL in a URL
+    ]
+
+
+@pytest.mark.parametrize("entity, value, query", percent_cases())
+def test_identifiers_percent_encoded_in_an_access_log_are_found_where_written(tmp_path, entity, value, query):
+    line = (f'192.0.2.7 - - [10/Oct/2024:13:55:36 +0200] "GET /api/recherche?{query}&page=2 HTTP/1.1" 200 512 '
+            f'"https://extranet.example/" "Mozilla/5.0 (X11; Linux x86_64)"')
+    path = tmp_path / "access.log"
+    path.write_text(f"{line}\n", encoding="utf-8")
+    written = query.split("=", 1)[1]
+    if written.startswith("%2F"):
+        written = written.rsplit("%2F", 1)[1]
+    found = _findings(path)
+    assert {(row, e) for row, e, _ in found} == {(0, entity)}
+    (_, _, text), = found
+    assert text in written and value.replace(" ", "") in text.replace("+", "").replace("%20", "").replace("%40", "@")

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import recognizers
+from leakguard.detect import escaped
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
 from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE
@@ -276,12 +277,13 @@ class Detector:
             self.profile.merge(counts)
         return self.resolve(raw, self.profile)
 
-    def detect_raw(self, chunk: Chunk) -> tuple[pa.Table, NirProfile]:
+    def detect_raw(self, chunk: Chunk, *, decoded: bool = True) -> tuple[pa.Table, NirProfile]:
         """Findings before the column decision, and the chunk's NIR counts.
 
         NIRs found without context carry the entity ``UNPROVEN_NIR``; :meth:`resolve` keeps them (as
         ``FR_NIR``) in columns that the merged profile says hold NIRs. Workers and Spark partitions run this
-        part; the merge and the decision happen once, where all the counts are.
+        part; the merge and the decision happen once, where all the counts are. ``decoded``: cells holding
+        percent escapes are read decoded too (:mod:`leakguard.detect.escaped`).
         """
         counts = NirProfile()
         self._prepared, self._pool = self._prepare(chunk, self._hints(chunk))
@@ -291,6 +293,9 @@ class Detector:
             self._prepared, self._pool, self._part = {}, None, None
         tables = [t for t in tables if t is not None and t.num_rows]
         extras = [t for t in line_findings(self, chunk) if t.num_rows]
+        in_escapes = escaped.decoded_findings(self, chunk, counts) if decoded else None
+        if in_escapes is not None:
+            extras.append(in_escapes)
         if extras:
             base = pa.concat_tables(tables) if tables else self._empty()
             tables = [merged(base, pa.concat_tables(extras).combine_chunks())]
@@ -301,7 +306,7 @@ class Detector:
             table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
         return table.sort_by([("row", "ascending"), ("start", "ascending")]), counts
 
-    def count(self, chunk: Chunk) -> NirProfile:
+    def count(self, chunk: Chunk, *, decoded: bool = True) -> NirProfile:
         """The chunk's NIR counts alone, as :meth:`detect_raw` counts them, at a fraction of its cost.
 
         The profile pass of files and Spark runs this with the options of the detection to come (NER aside,
@@ -314,6 +319,9 @@ class Detector:
                 self._column(column, counts, text=chunk.text, counts_only=True)
         finally:
             self._prepared, self._pool, self._part = {}, None, None
+        in_escapes = escaped.decoded_counts(self, chunk) if decoded else None
+        if in_escapes is not None:
+            counts.merge(in_escapes)
         return counts
 
     def _hints(self, chunk: Chunk) -> dict[str, str] | None:

@@ -47,7 +47,7 @@ from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit
 from leakguard.pseudonymise.splice import RecordMismatch, splice
 from leakguard.pseudonymise.structure import conform, rewrite_schema, rewrite_texts
 from leakguard.sources import rebuild_batch
-from leakguard.sources.base import Chunk, Problem, Source, SourceError
+from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
 from leakguard.sources.delimited import CsvSource
 from leakguard.sources.lines import LINE_COLUMN
 from leakguard.sources.streams import BLOCK_BYTES
@@ -72,17 +72,20 @@ codecs.register_error(LATIN1_FALLBACK, _latin1_fallback)
 
 
 class TextEncoder:
-    """Encodes text in a file's encoding; the UTF-8 byte-order mark once, at the start."""
+    """Encodes text in a file's encoding; the UTF-8 byte-order mark once, at the start. Given a
+    :class:`SourceInfo`, it follows its ``encoding``: a file the reader found to be cp1252 only past its
+    ASCII start (:class:`~leakguard.sources.streams.Utf8Stream`) is written in cp1252 from there."""
 
-    def __init__(self, encoding: str):
-        self.codec = "cp1252" if encoding == "cp1252" else "utf-8"
-        self.errors = LATIN1_FALLBACK if self.codec == "cp1252" else "strict"
-        self.bom = codecs.BOM_UTF8 if encoding == "utf-8-sig" else b""
+    def __init__(self, encoding: str | SourceInfo):
+        self._info = encoding if isinstance(encoding, SourceInfo) else None
+        self._encoding = encoding.encoding if isinstance(encoding, SourceInfo) else encoding
+        self.bom = codecs.BOM_UTF8 if self._encoding == "utf-8-sig" else b""
 
     def encode(self, text: str) -> bytes:
-        if self.codec == "utf-8":
+        encoding = self._encoding if self._info is None else self._info.encoding
+        if encoding != "cp1252":
             return text.encode("utf-8", "surrogatepass")
-        return text.encode(self.codec, self.errors)
+        return text.encode("cp1252", LATIN1_FALLBACK)
 
 
 @contextlib.contextmanager
@@ -224,7 +227,7 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
     (wrong number of fields) is kept as written, the values found in its text replaced. ``names`` replaces
     the identifiers in the header (column names), the rest of the header kept as written."""
     info = source.info
-    encoder = TextEncoder(info.encoding)
+    encoder = TextEncoder(info)
     delimiter = info.delimiter or ","
     header = raw_header(source)
     if names is not None:
@@ -238,8 +241,10 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
             if chunk.text:
                 assert chunk.raw is not None
                 raw = chunk.raw.to_pylist()
-                texts = _text_lines(chunk, edits)  # without their line ends: those are in ``raw``
                 cells = chunk.columns[0].values.to_pylist()
+                # the rows' texts without their line ends (those are in ``raw``), replaced where edited
+                edit = edits.columns.get(LINE_COLUMN)
+                texts = cells if edit is None else edit.values.to_pylist()
                 as_text.update(zip(chunk.rows.to_pylist(),
                                    (text + line[len(cell):] for text, line, cell in zip(texts, raw, cells))))
             else:
@@ -258,10 +263,10 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
 class _LineWriter:
     """Lines out in the input's encoding, newline style and final newline."""
 
-    def __init__(self, out: BinaryIO, encoding: str, newline: str):
+    def __init__(self, out: BinaryIO, info: SourceInfo):
         self.out = out
-        self.encoder = TextEncoder(encoding)
-        self.newline = newline
+        self.encoder = TextEncoder(info)
+        self.newline = info.newline
         self.started = False
         out.write(self.encoder.bom)
 
@@ -302,7 +307,7 @@ def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: 
     info = source.info
     records = 0
     with open_output(out_path, gz=info.compressed) as out:
-        lines = _LineWriter(out, info.encoding, info.newline)
+        lines = _LineWriter(out, info)
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
             new = _text_lines(chunk, edits)
             if chunk.part is not None:
@@ -392,7 +397,7 @@ def write_jsonl(source: Source, out_path: str, rewriter: Rewriter, text_rewriter
     jsonl = JsonLinesRewriter(rewriter)
     as_text: dict[int, str] = {}  # lines that are not JSON, rewritten, until the chunk holding them is written
     with open_output(out_path, gz=info.compressed) as out:
-        lines = _LineWriter(out, info.encoding, info.newline)
+        lines = _LineWriter(out, info)
         for item in source.chunks():
             if isinstance(item, Problem):
                 collect(item, 0)

@@ -130,7 +130,7 @@ class CsvSource(Source):
 
     def _stream(self) -> Utf8Stream:
         raw, _ = open_bytes(self.path, self.info.path)
-        return Utf8Stream(raw, self.info.encoding)
+        return Utf8Stream(raw, self.info.encoding, self.info)
 
     def header_text(self) -> str:
         """Everything before the first data record, exactly as written (an Excel ``sep=`` line, the header,

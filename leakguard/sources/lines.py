@@ -66,7 +66,7 @@ class _LineSource(Source):
 
     def chunks(self) -> Iterator[Chunk | Problem]:
         raw, _ = open_bytes(self.path, self.info.path)
-        stream = Utf8Stream(raw, self.info.encoding)
+        stream = Utf8Stream(raw, self.info.encoding, self.info)
         offset = 0  # characters of the long line before the current piece
         try:
             for item in line_blocks(stream, self.info.path):

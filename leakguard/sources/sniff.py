@@ -4,7 +4,8 @@ The content decides, the extension only breaks ties:
 
 * Parquet starts (and ends) with the magic ``PAR1``; gzip starts with ``1f 8b`` and is looked into.
 * Binary: a NUL byte, or more than 1% of control characters, in the first :data:`SAMPLE_BYTES`
-  (PNG, zip, Office files, executables, UTF-16): skipped with a :class:`SourceError`.
+  (PNG, zip, Office files, executables, UTF-16): skipped with a :class:`SourceError`; the error names UTF-16
+  text and xz, bzip2 and zstd streams, and says how to convert them.
 * Encoding: a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives
   ``utf-8``; anything else is ``cp1252`` (every byte decodes; Latin-1 files read the same but for 0x80-0x9F).
 * JSON lines: at least 95% of the non-blank sample lines (half with a ``.jsonl``, ``.ndjson`` or ``.json``
@@ -21,6 +22,7 @@ The content decides, the extension only breaks ties:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -43,6 +45,15 @@ from leakguard.sources.streams import (
 PARQUET_MAGIC = b"PAR1"
 DELIMITERS = (";", ",", "\t", "|")
 BINARY_MESSAGE = "binary file, not Parquet, CSV, JSON lines or text"
+#: Files that are not read, told by their first bytes: what they are, and what to do (instead of "binary").
+_KNOWN_UNREAD = (
+    (codecs.BOM_UTF16_LE, "UTF-16 text (Excel's \"Unicode text\" export), not read",
+     "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8, or in Excel: Save As, CSV UTF-8) and scan that"),
+    (codecs.BOM_UTF16_BE, "UTF-16 text, not read", "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) and scan that"),
+    (b"\xfd7zXZ\x00", "xz-compressed file, not read", "decompress it (xz -dk) or compress it with gzip"),
+    (b"BZh", "bzip2-compressed file, not read", "decompress it (bunzip2 -k) or compress it with gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed file, not read", "decompress it (zstd -d) or compress it with gzip"),
+)
 
 _TEXT_CONTROLS = set(b"\t\n\r\f\v\b\x1b")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
@@ -69,6 +80,14 @@ def is_binary(sample: bytes) -> bool:
         return False
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) // 100
+
+
+def binary_error(display: str, sample: bytes) -> SourceError:
+    """The error of a binary file: what it is where its first bytes tell (:data:`_KNOWN_UNREAD`)."""
+    for magic, problem, hint in _KNOWN_UNREAD:
+        if sample.startswith(magic):
+            return SourceError(display, problem, hint)
+    return SourceError(display, BINARY_MESSAGE, "skipped")
 
 
 def detect_encoding(sample: bytes, complete: bool) -> str:
@@ -184,7 +203,7 @@ def sniff_file(path: str, display: str) -> SourceInfo:
     if sample.startswith(GZIP_MAGIC) and compressed:
         raise SourceError(display, BINARY_MESSAGE, "skipped")
     if is_binary(sample):
-        raise SourceError(display, BINARY_MESSAGE, "skipped")
+        raise binary_error(display, sample)
 
     encoding = detect_encoding(sample, complete)
     text = decode_text(sample if complete else sample[: complete_utf8_length(sample)], encoding)

@@ -9,7 +9,10 @@ on files larger than RAM.
 * :class:`Utf8Stream` is a file-like object that yields valid UTF-8 whatever the file's encoding: UTF-8 (checked
   block by block), UTF-8 with a byte-order mark (the mark is dropped), or cp1252 (Windows-1252, what Excel
   writes on a French Windows). Bytes that are not valid UTF-8 in a file detected as UTF-8 are read as cp1252
-  rather than failing: exports concatenated from two systems do that. It feeds ``pyarrow.csv`` directly.
+  rather than failing: exports concatenated from two systems do that. When they are the file's first bytes
+  outside ASCII, the sniffer's sample was only ASCII and the file is cp1252 from its start (a Windows export
+  whose first accent comes late): the stream reads it as cp1252 from there and says so in the source's
+  ``info.encoding``, so that writers put the accents back as cp1252. It feeds ``pyarrow.csv`` directly.
 * :func:`line_blocks` cuts that stream into blocks of whole lines, numbering them; a line longer than
   :data:`MAX_LINE_BYTES` comes in pieces (:mod:`leakguard.sources.windows`), never held whole in memory.
 """
@@ -27,7 +30,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from leakguard.sources.base import Problem, SourceError
+from leakguard.sources.base import Problem, SourceError, SourceInfo
 from leakguard.sources.windows import LinePiece, LongLine
 
 #: Size of one read from the file.
@@ -162,13 +165,16 @@ class Utf8Stream(io.RawIOBase):
     """Read-only file-like view of a byte stream in ``encoding``, as valid UTF-8 bytes.
 
     ``fallback_offset`` is the offset (in the decoded stream's input) of the first byte that was not valid
-    UTF-8 and was read as cp1252, or None.
+    UTF-8 and was read as cp1252 in a file with UTF-8 text before it, or None. A file whose first non-ASCII
+    byte is not UTF-8 is cp1252: ``encoding`` (and ``info.encoding``, when given) becomes ``cp1252`` there.
     """
 
-    def __init__(self, raw: GuardedReader, encoding: str):
+    def __init__(self, raw: GuardedReader, encoding: str, info: SourceInfo | None = None):
         super().__init__()
         self._raw = raw
         self._encoding = encoding
+        self._info = info
+        self._utf8_seen = False  # whether a UTF-8 multi-byte sequence was read (the file is not cp1252)
         self._carry = b""
         self._buffer = bytearray()
         self._eof = False
@@ -201,11 +207,28 @@ class Utf8Stream(io.RawIOBase):
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
+            if not self._utf8_seen and self._encoding == "utf-8" and data[: error.start].isascii():
+                return self._become_cp1252(data)
             if self.fallback_offset is None:
                 self.fallback_offset = self._consumed + error.start
             data = data.decode("utf-8", errors=CP1252_FALLBACK).encode("utf-8")
+        self._utf8_seen = self._utf8_seen or not data.isascii()
         self._consumed += cut
         return data
+
+    def _become_cp1252(self, data: bytes) -> bytes:
+        """Read on as cp1252 from ``data`` (and its carry), the first bytes outside ASCII of the file."""
+        data, self._carry = data + self._carry, b""
+        self._encoding = "cp1252"
+        if self._info is not None:
+            self._info.encoding = "cp1252"
+        self._consumed += len(data)
+        return data.decode("cp1252", errors=CP1252_FALLBACK).encode("utf-8")
+
+    @property
+    def encoding(self) -> str:
+        """The encoding read: the one given, or ``cp1252`` once the file proved to be cp1252."""
+        return self._encoding
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:

@@ -1,0 +1,154 @@
+"""Identifiers written inside escapes: percent-encoded, as URLs and form bodies carry them.
+
+A web server's access log writes the query string as the browser sent it: ``email=jean.dupont%40free.fr``,
+``tel=06%2012%2034%2056%2078``, ``/assures%2F185057800608491``; the same text sits in referrer columns and
+in proxies' and gateways' logs. Read as written, the ``@`` of the e-mail and the spaces of the phone are not
+there, and ``%2F`` glues hexadecimal digits to a NIR: the recognizers see nothing.
+
+Cells holding a ``%XX`` escape (or a query string with a ``+``) are read a second time decoded (``%XX``
+sequences as UTF-8, ``+`` as a space, as ``application/x-www-form-urlencoded`` has it) by the same
+detector; each finding of the decoded text is moved back to the characters of the cell that encode it, so
+that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
+the decoded value: one token per person, encoded or not).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leakguard.sources.base import CellColumn, Chunk
+
+if TYPE_CHECKING:
+    from leakguard.detect.engine import Detector
+    from leakguard.detect.profile import NirProfile
+
+#: RE2: a cell holding a percent escape, or a query-string value with a ``+`` (a space, as forms send it).
+ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+"
+_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+|\+")
+
+
+def decode(text: str) -> tuple[str, list[int], list[int]] | None:
+    """``text`` decoded, and for each decoded character the span of ``text`` it comes from (starts, ends);
+    None when nothing changes. A run of escapes that is not UTF-8 is kept as written."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    changed = False
+    for match in _RUN.finditer(text):
+        for i in range(at, match.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        run = match.group()
+        if run == "+":
+            pieces = [(" ", match.start(), match.end())]
+        else:
+            pieces = _decoded_run(run, match.start())
+        changed = changed or any(piece != text[start:end] for piece, start, end in pieces)
+        for piece, start, end in pieces:
+            out.append(piece)
+            starts.append(start)
+            ends.append(end)
+        at = match.end()
+    if not changed:
+        return None
+    for i in range(at, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def _decoded_run(run: str, offset: int) -> list[tuple[str, int, int]]:
+    """The characters of a run of ``%XX`` escapes starting at ``offset``, each with the escapes it spans."""
+    data = bytes.fromhex(run.replace("%", ""))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return [(c, offset + i, offset + i + 1) for i, c in enumerate(run)]
+    pieces = []
+    at = 0
+    for char in text:
+        size = len(char.encode("utf-8"))
+        pieces.append((char, offset + 3 * at, offset + 3 * (at + size)))
+        at += size
+    return pieces
+
+
+def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list[int], list[int]]]] | None:
+    """The cells of ``chunk`` that hold an escape (:data:`ESCAPE_RE2`), decoded, as a chunk of their own; and for each
+    (record, column), where each decoded character was written. None when no cell holds an escape."""
+    if chunk.part is not None:
+        return None  # a window of a long line: left as written
+    columns: list[CellColumn] = []
+    places: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    context = None
+    for column in chunk.columns:
+        values = column.values
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            continue
+        # a literal search first (fast), the expression on the few cells with a "%" or a "+"
+        maybe = pc.or_(pc.match_substring(values, "%"), pc.match_substring(values, "+"))
+        positions = np.flatnonzero(pc.fill_null(maybe, False).to_numpy(zero_copy_only=False))
+        if not len(positions):
+            continue
+        has = pc.match_substring_regex(values.take(pa.array(positions)), ESCAPE_RE2)
+        positions = positions[pc.fill_null(has, False).to_numpy(zero_copy_only=False)]
+        if not len(positions):
+            continue
+        texts, rows, kept = [], [], []
+        for position, text, row in zip(positions.tolist(), values.take(pa.array(positions)).to_pylist(),
+                                       column.rows.take(pa.array(positions)).to_pylist()):
+            decoded = decode(text)
+            if decoded is None:
+                continue
+            texts.append(decoded[0])
+            rows.append(row)
+            kept.append(position)
+            places[(row, column.name)] = (decoded[1], decoded[2])
+        if texts:
+            columns.append(CellColumn(column.name, pa.array(texts, pa.string()), pa.array(rows, pa.int64())))
+            if chunk.text and chunk.context is not None:
+                context = chunk.context.take(pa.array(kept))
+    if not columns:
+        return None
+    rows = pa.array(sorted({row for column in columns for row in column.rows.to_pylist()}), pa.int64())
+    return Chunk(columns, rows, text=chunk.text, context=context), places
+
+
+def decoded_findings(detector: Detector, chunk: Chunk, counts: NirProfile) -> pa.Table | None:
+    """Findings of the decoded cells of ``chunk``, at the places of the cells that encode them (their NIR
+    counts added to ``counts``); None when no cell holds an escape."""
+    decoded = decoded_chunk(chunk)
+    if decoded is None:
+        return None
+    sub, places = decoded
+    found, sub_counts = detector.detect_raw(sub, decoded=False)
+    counts.merge(sub_counts)
+    if found.num_rows == 0:
+        return None
+    name = chunk.columns[0].name if chunk.text else None
+    starts, ends = [], []
+    for row, column, start, end in zip(found["row"].to_pylist(), found["column"].to_pylist(),
+                                       found["start"].to_pylist(), found["end"].to_pylist()):
+        first, last = places[(row, name if column is None else column)]
+        starts.append(first[start])
+        ends.append(last[end - 1])
+    for field, values in (("start", starts), ("end", ends)):
+        index = found.schema.get_field_index(field)
+        found = found.set_column(index, found.schema.field(index), pa.array(values, pa.int32()))
+    return found
+
+
+def decoded_counts(detector: Detector, chunk: Chunk) -> NirProfile | None:
+    """The NIR counts of the decoded cells of ``chunk``, as :func:`decoded_findings` adds them."""
+    decoded = decoded_chunk(chunk)
+    return None if decoded is None else detector.count(decoded[0], decoded=False)
