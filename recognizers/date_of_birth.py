@@ -240,6 +240,11 @@ _WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
 _AFTER_NAME_GAP = re.compile(r"[\s,;:|/\-]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-]+)?")
+#: In a folded text: a letter right before a gap :data:`_AFTER_NAME_GAP` allows up to the end of the search.
+_LETTER_BEFORE_GAP = re.compile(rf"[^\W\d_](?={_AFTER_NAME_GAP.pattern}\Z)")
+#: How far before a date its gap from a name is first looked for; a character no gap holds bounds it.
+_GAP_WINDOW = 24
+_NOT_IN_GAP = re.compile(r"[^\s,;:|/\-mfhomeasculinx]")
 #: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
 #: Première consultation"): the date after a name is then not a birth (folded).
 _CARE_AFTER = re.compile(
@@ -276,6 +281,26 @@ def _names(text: str) -> list[tuple[int, int, float]]:
     return person.find(text)
 
 
+def _may_follow_name(text: str, folded: str, start: int) -> bool:
+    """Whether a word opening with a capital ends right before ``start`` but for a gap a name may leave before
+    its date of birth: a name's last word opens with one (``person.find``), so without it no name can be
+    there, and the names of the text are not looked for."""
+    lo = max(0, start - _GAP_WINDOW)
+    if lo and not _NOT_IN_GAP.search(folded, lo, start):
+        lo = 0  # the window is all gap: the gap may go on before it
+    return any(_capital_word_ends(text, letter.end())
+               for letter in _LETTER_BEFORE_GAP.finditer(folded, lo, start))
+
+
+def _capital_word_ends(text: str, end: int) -> bool:
+    """Whether the run of word characters ending at ``end`` holds a capital letter."""
+    while end and (text[end - 1].isalpha() or text[end - 1] in "'’-"):
+        end -= 1
+        if text[end].isupper():
+            return True
+    return False
+
+
 def _after_name(text: str, folded: str, start: int, names: list[tuple[int, int, float]]) -> bool:
     for name_start, name_end, _ in names:
         if name_end <= start and _AFTER_NAME_GAP.fullmatch(folded, name_end, start):
@@ -295,6 +320,8 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             score = AGE_SCORE
         else:
             if names is None:
+                if not _may_follow_name(text, folded, start):
+                    continue
                 names = _names(text)
             if not _after_name(text, folded, start, names) or _CARE_AFTER.match(folded, end):
                 continue
