@@ -227,6 +227,8 @@ CONTEXT_WINDOW = 64
 _BORN_IN = re.compile(
     r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
+#: The same anywhere in a text: without it, no partial date of the text is reported.
+_BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
 #: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)".
@@ -330,12 +332,18 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             continue
         taken_until = end
         yield start, end, score
+    if _BORN_IN_ANYWHERE.search(folded):  # else no month or year alone can be reported: not looked for
+        yield from _partial_dates(text, folded, taken_until)
+    yield from _lifespans(text)
+
+
+def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[int, int, float]]:
+    """A month and year or a year alone after ``né(e) en``, past ``taken_until``."""
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
         if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
                 match.group(0)):
             yield start, end, CONTEXT_SCORE
-    yield from _lifespans(text)
 
 
 def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
