@@ -62,7 +62,16 @@ from text_to_num import text2num
 
 from recognizers import lexicon
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each, words_re2
+from recognizers.spec import (
+    FOLDS_TO_LETTER_RE2,
+    WHITESPACE_RE2,
+    EntitySpec,
+    fold,
+    lazy_attribute,
+    spellings_re2,
+    validate_each,
+    words_re2,
+)
 
 ENTITY = "DATE_OF_BIRTH"
 
@@ -271,6 +280,35 @@ CONTEXT_PREFILTER = (
 )
 
 
+def _spelt(*words: str) -> str:
+    """RE2: any of the folded ``words``, in every spelling that folds to it (case and accents aside)."""
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+_WS = f"[{WHITESPACE_RE2}]"
+_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-]"
+#: RE2 forms of the rules' folded patterns: a birth word standing alone (before the date, or after it:
+#: :data:`_BIRTH_AFTER`), a number then ``ans``, a capitalised word then what
+#: :data:`_AFTER_NAME_GAP` allows then a date, ``né(e) en`` (:data:`_BORN_IN`), a life span's opening.
+_BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
+                   f"{_spelt(*(fold(w) for w in CONTEXT), 'nes', 'nees')}"
+                   f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
+#: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth)
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour")
+_AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
+_SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')}"
+            f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
+_NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+)?"
+                       f"(?i:{WHOLE_RE2.removeprefix('(?i)')})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
+_BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
+_LIFESPAN_RE2 = "\\([^()0-9]*(?:1[89]|20)[0-9]{2}"
+#: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
+#: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
+REPORTABLE_RE2 = "|".join(
+    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2]
+)
+
+
 def _birth_word_before(folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
     regex = SPEC.context_regex()
@@ -382,6 +420,7 @@ SPEC = EntitySpec(
     context_gap=CONTEXT_GAP,
     finder=find_dates,
     context_prefilter=CONTEXT_PREFILTER,
+    reportable_re2=REPORTABLE_RE2,
 )
 
 

@@ -89,6 +89,32 @@ def words_re2(words: tuple[str, ...]) -> str:
     return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in folded) + ")"
 
 
+#: RE2 class body of Python's white space (``str.isspace``, what ``\\s`` matches in a folded text); RE2's own
+#: ``\\s`` is ASCII.
+WHITESPACE_RE2 = (
+    "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"
+    "\\x{202f}\\x{205f}\\x{3000}"
+)
+#: RE2 class body of the characters :func:`fold` turns into an ASCII letter (the Kelvin sign lower-cases to k).
+FOLDS_TO_LETTER_RE2 = "a-zA-Z\\x{212a}" + "".join(c for c, base in sorted(_BASE.items()) if "a" <= base.lower() <= "z")
+
+
+def _spellings(char: str) -> str:
+    if not ("a" <= char <= "z"):
+        return re.escape(char)
+    accented = "".join(c for c, base in sorted(_BASE.items()) if base.lower() == char)
+    return f"[{char}{accented}]" if accented else char
+
+
+def spellings_re2(folded: str) -> str:
+    """An RE2 pattern (to use under ``(?i)``) of every text :func:`fold` turns into ``folded``.
+
+    >>> spellings_re2("d.n")
+    '[dĎď]\\\\.[nÑñŃńŅņŇňǸǹ]'
+    """
+    return "".join(_spellings(char) for char in folded)
+
+
 @dataclass(frozen=True)
 class EntitySpec:
     """How one entity is found and checked in text.
@@ -135,6 +161,9 @@ class EntitySpec:
     #: optional: an RE2 pattern every text matches where the entity can be reported without a column hint
     #: (default: any of the ``context`` words); for entities whose context is more than words
     context_prefilter: str | None = None
+    #: optional: a second RE2 pattern every text matches where the entity can be reported without a column
+    #: hint, for a tighter pre-filter than one pattern can say (a text must match both)
+    reportable_re2: str | None = None
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
