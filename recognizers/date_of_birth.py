@@ -62,7 +62,16 @@ from text_to_num import text2num
 
 from recognizers import lexicon
 from recognizers.patterns import FLAGS, both_cases
-from recognizers.spec import EntitySpec, fold, lazy_attribute, validate_each, words_re2
+from recognizers.spec import (
+    FOLDS_TO_LETTER_RE2,
+    WHITESPACE_RE2,
+    EntitySpec,
+    fold,
+    lazy_attribute,
+    spellings_re2,
+    validate_each,
+    words_re2,
+)
 
 ENTITY = "DATE_OF_BIRTH"
 
@@ -227,6 +236,8 @@ CONTEXT_WINDOW = 64
 _BORN_IN = re.compile(
     r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
+#: The same anywhere in a text: without it, no partial date of the text is reported.
+_BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
 #: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)".
@@ -240,6 +251,11 @@ _WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
 _AFTER_NAME_GAP = re.compile(r"[\s,;:|/\-]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-]+)?")
+#: In a folded text: a letter right before a gap :data:`_AFTER_NAME_GAP` allows up to the end of the search.
+_LETTER_BEFORE_GAP = re.compile(rf"[^\W\d_](?={_AFTER_NAME_GAP.pattern}\Z)")
+#: How far before a date its gap from a name is first looked for; a character no gap holds bounds it.
+_GAP_WINDOW = 24
+_NOT_IN_GAP = re.compile(r"[^\s,;:|/\-mfhomeasculinx]")
 #: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
 #: Première consultation"): the date after a name is then not a birth (folded).
 _CARE_AFTER = re.compile(
@@ -264,6 +280,35 @@ CONTEXT_PREFILTER = (
 )
 
 
+def _spelt(*words: str) -> str:
+    """RE2: any of the folded ``words``, in every spelling that folds to it (case and accents aside)."""
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+_WS = f"[{WHITESPACE_RE2}]"
+_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-]"
+#: RE2 forms of the rules' folded patterns: a birth word standing alone (before the date, or after it:
+#: :data:`_BIRTH_AFTER`), a number then ``ans``, a capitalised word then what
+#: :data:`_AFTER_NAME_GAP` allows then a date, ``né(e) en`` (:data:`_BORN_IN`), a life span's opening.
+_BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
+                   f"{_spelt(*(fold(w) for w in CONTEXT), 'nes', 'nees')}"
+                   f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
+#: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth)
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour")
+_AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
+_SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')}"
+            f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
+_NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+)?"
+                       f"(?i:{WHOLE_RE2.removeprefix('(?i)')})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
+_BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
+_LIFESPAN_RE2 = "\\([^()0-9]*(?:1[89]|20)[0-9]{2}"
+#: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
+#: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
+REPORTABLE_RE2 = "|".join(
+    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2]
+)
+
+
 def _birth_word_before(folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
     regex = SPEC.context_regex()
@@ -274,6 +319,26 @@ def _names(text: str) -> list[tuple[int, int, float]]:
     from recognizers import person  # person imports nothing from here; imported late to keep start-up light
 
     return person.find(text)
+
+
+def _may_follow_name(text: str, folded: str, start: int) -> bool:
+    """Whether a word opening with a capital ends right before ``start`` but for a gap a name may leave before
+    its date of birth: a name's last word opens with one (``person.find``), so without it no name can be
+    there, and the names of the text are not looked for."""
+    lo = max(0, start - _GAP_WINDOW)
+    if lo and not _NOT_IN_GAP.search(folded, lo, start):
+        lo = 0  # the window is all gap: the gap may go on before it
+    return any(_capital_word_ends(text, letter.end())
+               for letter in _LETTER_BEFORE_GAP.finditer(folded, lo, start))
+
+
+def _capital_word_ends(text: str, end: int) -> bool:
+    """Whether the run of word characters ending at ``end`` holds a capital letter."""
+    while end and (text[end - 1].isalpha() or text[end - 1] in "'’-"):
+        end -= 1
+        if text[end].isupper():
+            return True
+    return False
 
 
 def _after_name(text: str, folded: str, start: int, names: list[tuple[int, int, float]]) -> bool:
@@ -295,6 +360,8 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             score = AGE_SCORE
         else:
             if names is None:
+                if not _may_follow_name(text, folded, start):
+                    continue
                 names = _names(text)
             if not _after_name(text, folded, start, names) or _CARE_AFTER.match(folded, end):
                 continue
@@ -303,12 +370,18 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             continue
         taken_until = end
         yield start, end, score
+    if _BORN_IN_ANYWHERE.search(folded):  # else no month or year alone can be reported: not looked for
+        yield from _partial_dates(text, folded, taken_until)
+    yield from _lifespans(text)
+
+
+def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[int, int, float]]:
+    """A month and year or a year alone after ``né(e) en``, past ``taken_until``."""
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
         if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
                 match.group(0)):
             yield start, end, CONTEXT_SCORE
-    yield from _lifespans(text)
 
 
 def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
@@ -347,6 +420,7 @@ SPEC = EntitySpec(
     context_gap=CONTEXT_GAP,
     finder=find_dates,
     context_prefilter=CONTEXT_PREFILTER,
+    reportable_re2=REPORTABLE_RE2,
 )
 
 

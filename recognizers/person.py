@@ -330,6 +330,8 @@ def _bare_initial_surname(token: _Token) -> bool:
 
 
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
+    if ":" not in folded and "=" not in folded:
+        return  # no key (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
     for match in _NAME_KEYS.finditer(folded):
         n = starts.get(match.end())
@@ -348,13 +350,14 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
 
 def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
+    by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
         if _is_title(tokens, i, text) or (
                 token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
             end = _take_name(tokens, i + 1, text, first_free=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
-        elif token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
+        elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
@@ -363,6 +366,8 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
     list's ``SURNAME, First name``."""
+    if ";" not in text and "|" not in text and "," not in text:
+        return
     for left, right in itertools.pairwise(tokens):
         separator = text[left.end : right.start].strip(" \t")
         if separator not in (";", "|") and not (separator == "," and left.kind == "upper"):

@@ -535,6 +535,8 @@ class Detector:
         if spec.needs_context and scan.hinted != spec.entity:
             # without a column hint, only texts with one of its context words can hold this entity
             matches &= self._match(scan.distinct, open_positions, spec.context_re2())
+            if spec.reportable_re2 is not None and matches.any():
+                matches[matches] = self._match(scan.distinct, open_positions[matches], spec.reportable_re2)
         candidates = open_positions[matches]
         if spec is nir.SPEC and len(candidates):
             # a cell of digits alone holds a NIR only as the whole cell, settled above

@@ -1,0 +1,93 @@
+"""The cheap checks that spare the date-of-birth rules most texts never skip a text the rules report in.
+
+``leakguard.detect`` runs ``recognizers.date_of_birth.REPORTABLE_RE2`` (RE2, over whole Arrow arrays) before
+the Python rules, and the rules look for a text's names only where a capitalised word ends before the date.
+Both must hold every text, in every spelling :func:`recognizers.spec.fold` reads the same: tested here on
+texts made of the pieces the rules read (names, sexes, birth words, ages, life spans, dates) in varied case
+and accents, with the characters the two regex engines read differently.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from faker import Faker
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recognizers import date_of_birth, person
+from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, fold
+from tests.strategies import birth_date_texts
+
+_FAKE = Faker("fr_FR")
+_FAKE.seed_instance(20261202)
+NAMES = sorted({_FAKE.name() for _ in range(40)} | {_FAKE.last_name().upper() for _ in range(20)})
+PIECES = (
+    "né le", "née en", "Né à Lyon le", "nés en", "DDN", "Date de naissance :", "date_naissance", "naissance",
+    "naquit", "voit le jour", "est née", "soins du", "consultation", "Dr", "Mme", "Patient :", "Nom=", "(27 ans)",
+    "38ans", "âgée de 38 ans", "(1926-2015)", "(Lyon, 1766 - Paris, 1844)", "1923", "novembre 1975",
+    "M", "F", "H", "Homme", "femme", "Masculin", "FÉMININ", "sexe : M", "Sexe:f", "|", ",", ";", "/", " - ", "\n",
+)
+#: What the two engines read differently: accented and dotted capitals, Kelvin sign, long s, spaces.
+ODD = "İıſKÉÈÀÇéèàçñÑĔĕŃǸæÆß\u00a0\u202f\u2003\u2028\t\x0b\x1c_'’-.:0123456789"
+_ACCENTS = {"e": "eéèêëĕȇ", "a": "aàâä", "i": "iîïİ", "n": "nñńǹ", "o": "oôö", "u": "uùûü", "c": "cç", "s": "sśș"}
+
+
+def respelt(text: str, data: st.DataObject) -> str:
+    """``text`` with some letters swapped for others :func:`fold` reads the same, in some case."""
+    rnd = data.draw(st.randoms(use_true_random=False))
+    out = "".join(rnd.choice(_ACCENTS[c.lower()]) if c.lower() in _ACCENTS else c for c in text)
+    return rnd.choice([out, out.upper(), out.lower(), out.title()])
+
+
+@st.composite
+def birth_texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(
+        st.sampled_from(PIECES), st.sampled_from(NAMES), birth_date_texts(), st.text(ODD, max_size=3),
+    ), min_size=2, max_size=5))
+    gaps = draw(st.lists(st.sampled_from(["", " ", "  ", ", ", " | ", "\u00a0", "\t"]), min_size=len(parts),
+                         max_size=len(parts)))
+    return "".join(part + gap for part, gap in zip(parts, gaps, strict=True))
+
+
+@pytest.mark.parametrize("text", [
+    "Date de naissance : 12.05.1985", "DDN 1985-05-12", "Né à Lyon le 3 mars 1950", "née en novembre 1975",
+    "22/01/1965 (27 ans)", "Le 7 novembre 1867 : naissance de Marie Curie", "TRAVIS GUILLAUMET 02/01/1978",
+    "Marie Daubert | F | 10/05/1986", "Jean Aicardi (1926-2015)", "GARCIA Elena, sexe : F, 1 2 0 5 1 9 7 8",
+])
+def test_each_rule_s_texts_match_the_reportable_prefilter(text):
+    assert list(date_of_birth.find_dates(text, fold(text), False))
+    assert pc.match_substring_regex(pa.array([text]), date_of_birth.REPORTABLE_RE2)[0].as_py()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_every_text_a_date_of_birth_is_reported_in_matches_the_reportable_prefilter(data):
+    texts = [respelt(data.draw(birth_texts()), data) for _ in range(10)]
+    passed = pc.match_substring_regex(pa.array(texts), date_of_birth.REPORTABLE_RE2).to_pylist()
+    for text, ok in zip(texts, passed, strict=True):
+        assert ok or not list(date_of_birth.find_dates(text, fold(text), False)), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_date_right_after_a_name_is_always_looked_at(data):
+    text = respelt(data.draw(birth_texts()), data)
+    folded, names = fold(text), person.find(text)
+    for match in date_of_birth.SPAN_REGEX.finditer(text):
+        if date_of_birth._after_name(text, folded, match.start(), names):
+            assert date_of_birth._may_follow_name(text, folded, match.start()), text
+
+
+def _every_character() -> list[str]:
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+
+
+def test_the_re2_classes_hold_exactly_the_characters_fold_reads_as_letters_and_white_space():
+    chars = _every_character()
+    array = pa.array(chars)
+    letters = pc.match_substring_regex(array, f"^[{FOLDS_TO_LETTER_RE2}]$").to_numpy(zero_copy_only=False)
+    spaces = pc.match_substring_regex(array, f"^[{WHITESPACE_RE2}]$").to_numpy(zero_copy_only=False)
+    assert [c for c, ok in zip(chars, letters, strict=True) if ok != ("a" <= fold(c) <= "z")] == []
+    assert [c for c, ok in zip(chars, spaces, strict=True) if ok != c.isspace()] == []
