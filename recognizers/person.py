@@ -137,8 +137,9 @@ _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 #: RE2 pre-filter of :func:`find`: a text the rules may find a name in (a title or name key, two capitalised
 #: words in a row, or initials before a capitalised word). Texts without it are not looked at.
 PREFILTER = (
-    r"(?i:\b(?:m|mme|mlle|mr|dr|pr|me|drs|madame|monsieur|mademoiselle|docteur|professeur|ma[iî]tre|interne|ide"
-    r"|n[ée]e|[ée]pouse|veuve)\b)"
+    r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pre?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
+    r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
+    r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
     r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"

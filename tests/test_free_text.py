@@ -289,3 +289,28 @@ def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: 
     assert expected <= found
     if not expected:
         assert found == set()
+
+
+#: Titles of the rules' list that the RE2 pre-filter of the column scan once missed, so the rules never saw
+#: their texts (the person module alone found them).
+TITLE_WRITINGS = [
+    "Pansement refait par l'infirmière [[{Last}]] ce matin.",
+    "Séance avec le kiné [[{Last}]] reportée.",
+    "Sœur [[{FIRST} {LAST}]] a appelé le service.",
+    "Messieurs [[{LAST}]] et associés : courrier reçu.",
+]
+
+
+@pytest.mark.parametrize("template", TITLE_WRITINGS)
+def test_names_after_every_title_are_found_by_the_column_scan(template: str) -> None:
+    import pyarrow as pa
+
+    from leakguard import scan_table
+
+    people = _people(6)
+    texts = [_filled(template, first, last) for first, last in people]
+    findings = scan_table(pa.table({"commentaire": [text for text, _ in texts]}), ner=False)
+    persons = findings.filter(pa.compute.equal(findings["entity"], "PERSON")).to_pylist()
+    for row, (text, expected) in enumerate(texts):
+        found = [text[f["start"]:f["end"]] for f in persons if f["row"] == row]
+        assert all(any(e in f or f in e for f in found) for e in expected), (text, found)
