@@ -131,6 +131,8 @@ _NAME_PROPER_KEY = re.compile(r"nom|prenom|name")
 _ID_AFTER = re.compile(r"[ \t]*[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
 _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
+#: A version right after a word ("HTTP/1.1", "TLS/1.3"): the word names a protocol, not a person.
+_VERSION_AFTER = re.compile(r"/[0-9]")
 #: Gaps allowed between two words of one name.
 _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 
@@ -248,8 +250,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
                 j += 1
                 words += 1
             continue
-        elif token.kind == "lower" or token.place or token.title:
-            break
+        elif token.kind == "lower" or token.place or token.title or (j > i and _VERSION_AFTER.match(text, token.end)):
+            break  # ... or a protocol and its version, as a log line goes on: "nom=Breton HTTP/1.1"
         elif not (token.surname_like or (first_free and j == i and not _role(token)) or (
                 token.kind == "cap" and j > i and _plain_first_name(tokens[j - 1]))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")

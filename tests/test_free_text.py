@@ -314,3 +314,14 @@ def test_names_after_every_title_are_found_by_the_column_scan(template: str) -> 
     for row, (text, expected) in enumerate(texts):
         found = [text[f["start"]:f["end"]] for f in persons if f["row"] == row]
         assert all(any(e in f or f in e for f in found) for e in expected), (text, found)
+
+
+@pytest.mark.parametrize("template", [
+    '192.0.2.7 - - [02/Dec/2026:01:00:00 +0100] "GET /api/beneficiaires?nom={Last} HTTP/1.1" 200 512',
+    '"POST /adhesion?prenom={FIRST}&nom={LAST} HTTP/2" 302',
+])
+def test_a_name_at_the_end_of_a_request_stops_before_the_protocol(template: str) -> None:
+    for first, last in _people(6):
+        text = template.format(FIRST=first, LAST=last.upper(), Last=last)
+        found = _found(person.find(text), text)
+        assert found and not any("HTTP" in name for name in found), (text, found)
