@@ -110,3 +110,22 @@ def test_identifiers_percent_encoded_in_an_access_log_are_found_where_written(tm
     assert {(row, e) for row, e, _ in found} == {(0, entity)}
     (_, _, text), = found
     assert text in written and value.replace(" ", "") in text.replace("+", "").replace("%20", "").replace("%40", "@")
+
+
+def test_a_nir_between_terminal_colour_codes_is_found_on_its_digits(tmp_path):
+    import random
+
+    from faker import Faker
+
+    from synthetic import identifiers
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(5)
+    nir, email = identifiers.nir(random.Random(5)), fake.free_email()
+    line = (f"2026-12-02 01:00:00 \x1b[32mINFO\x1b[0m tiers-payant: assuré nir=\x1b[1m{nir}\x1b[0m "
+            f"email=\x1b[36m{email}\x1b[0m")
+    path = tmp_path / "app.log"
+    path.write_text(f"{line}\n", encoding="utf-8")
+    found = {entity: text for _, entity, text in _findings(path)}
+    assert found["FR_NIR"] == nir  # the "m" of ESC[1m glued to the digits hid it
+    assert email in found["EMAIL_ADDRESS"]

@@ -1,12 +1,17 @@
-"""Identifiers written inside escapes: percent-encoded, as URLs and form bodies carry them.
+"""Identifiers written inside escapes: percent-encoded, as URLs and form bodies carry them; between terminal
+colour codes, as coloured logs written to files hold them.
 
 A web server's access log writes the query string as the browser sent it: ``email=jean.dupont%40free.fr``,
 ``tel=06%2012%2034%2056%2078``, ``/assures%2F185057800608491``; the same text sits in referrer columns and
 in proxies' and gateways' logs. Read as written, the ``@`` of the e-mail and the spaces of the phone are not
 there, and ``%2F`` glues hexadecimal digits to a NIR: the recognizers see nothing.
 
-Cells holding a ``%XX`` escape (or a query string with a ``+``) are read a second time decoded (``%XX``
-sequences as UTF-8, ``+`` as a space, as ``application/x-www-form-urlencoded`` has it) by the same
+A logger that colours its output writes ``nir=\x1b[1m<NIR>\x1b[0m`` (ECMA-48 SGR sequences, ``ESC [ ... m``):
+the ``m`` glued to the digits hides the number as well.
+
+Cells holding a ``%XX`` escape, a query string with a ``+`` or an ``ESC [`` sequence are read a second time
+decoded (``%XX`` sequences as UTF-8, ``+`` as a space, as ``application/x-www-form-urlencoded`` has it,
+ECMA-48 control sequences as nothing) by the same
 detector; each finding of the decoded text is moved back to the characters of the cell that encode it, so
 that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
 the decoded value: one token per person, encoded or not).
@@ -28,8 +33,10 @@ if TYPE_CHECKING:
     from leakguard.detect.profile import NirProfile
 
 #: RE2: a cell holding a percent escape, or a query-string value with a ``+`` (a space, as forms send it).
-ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+"
-_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+|\+")
+ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\["
+#: ECMA-48 control sequence: ESC [, parameter and intermediate bytes, one final byte.
+_CSI = "\x1b\\[[0-?]*[ -/]*[@-~]"
+_RUN = re.compile(rf"(?:%[0-9A-Fa-f]{{2}})+|\+|{_CSI}")
 
 
 def decode(text: str) -> tuple[str, list[int], list[int]] | None:
@@ -48,6 +55,9 @@ def decode(text: str) -> tuple[str, list[int], list[int]] | None:
         run = match.group()
         if run == "+":
             pieces = [(" ", match.start(), match.end())]
+        elif run.startswith("\x1b"):
+            pieces = []  # a colour code: nothing of the text
+            changed = True
         else:
             pieces = _decoded_run(run, match.start())
         changed = changed or any(piece != text[start:end] for piece, start, end in pieces)
@@ -96,7 +106,8 @@ def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
             continue
         # a literal search first (fast), the expression on the few cells with a "%" or a "+"
-        maybe = pc.or_(pc.match_substring(values, "%"), pc.match_substring(values, "+"))
+        maybe = pc.or_(pc.or_(pc.match_substring(values, "%"), pc.match_substring(values, "+")),
+                       pc.match_substring(values, "\x1b"))
         positions = np.flatnonzero(pc.fill_null(maybe, False).to_numpy(zero_copy_only=False))
         if not len(positions):
             continue
