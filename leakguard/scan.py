@@ -310,10 +310,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                 outcome.files_unchanged += 1
                 reporter.file_started(path)
                 reporter.file_unchanged(path)  # type: ignore[attr-defined]
-                stats = state.stats(planned.check.unchanged)
-                if exposure is None:
-                    stats = dataclasses.replace(stats, exposure=None)
-                elif stats.exposure is not None:
+                stats = state.stats(planned.check.unchanged, exposure=exposure is not None)
+                if exposure is not None and stats.exposure is not None:
                     exposure.restore(stats.exposure)
                 events: Iterable[object] = [*state.events(planned.check.unchanged), stats]
                 _deliver(path, events, reporter, outcome, None, None, None, None)

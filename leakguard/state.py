@@ -337,13 +337,14 @@ class ScanState:
             position = end
 
     @staticmethod
-    def stats(entry: Entry) -> Any:
+    def stats(entry: Entry, *, exposure: bool) -> Any:
+        """The file's stats as the reporter gets them; with its exposure figures when ``exposure`` (and kept)."""
         from leakguard.report import FileStats
         from leakguard.report.exposure import Exposure
 
+        figures = Exposure.from_state(entry.exposure) if exposure and entry.exposure is not None else None
         return FileStats(records=entry.records, cells_by_column=dict(entry.cells), bytes=entry.bytes,
-                         seconds=entry.seconds, cells_not_text=dict(entry.not_text),
-                         exposure=Exposure.from_state(entry.exposure) if entry.exposure is not None else None)
+                         seconds=entry.seconds, cells_not_text=dict(entry.not_text), exposure=figures)
 
     def recorder(self, reporter: Any) -> Recorder:
         """``reporter`` wrapped so that the files announced with :meth:`Recorder.expect` are recorded."""
