@@ -219,6 +219,17 @@ def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str,
 
 
 @settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"), st.integers(13, 19))
+def test_a_nir_with_a_month_out_of_range_is_a_typo_only_next_to_a_nir_word(number: str, month: int) -> None:
+    typo = number[:3] + f"{month}" + number[5:]
+    spaced = " ".join(typo[:13])
+    for written in (" ".join(nir_groups(typo)), spaced):
+        assert _unkeyed(f"Numéro de sécurité sociale : {written}") == [written]
+        assert _unkeyed(f"Référence dossier {written}") == []
+    assert {score for _, _, score in nir.UNKEYED_SPEC.find(f"NIR {typo}")} == {nir.UNKEYED_SCORE}
+
+
+@settings(max_examples=40, deadline=None)
 @given(nirs(kind="nir"))
 def test_a_nir_written_digit_by_digit_and_one_with_its_key_apart_are_found(number: str) -> None:
     spaced = " ".join(number)
