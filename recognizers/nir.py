@@ -233,6 +233,9 @@ CONTEXT = (
     "assure",
     "assuree",
     "immatriculation",
+    "numero d'identification",
+    "n° d'identification",
+    "no d'identification",
     "numero provisoire",
     "numero d'attente",
     "numero d'identification d'attente",
@@ -262,6 +265,8 @@ NEGATIVE_CONTEXT = (
     "tracking",
     "siret",
     "siren",
+    "fiscal",
+    "fiscale",
     "ean",
 )
 

@@ -224,6 +224,14 @@ def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str,
     assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
 
 
+@settings(max_examples=30, deadline=None)
+@given(nirs(kind="nir"), st.integers(1, 96))
+def test_an_identification_number_is_a_nir_word_but_a_tax_one_is_not(number: str, shift: int) -> None:
+    spaced = " ".join(number[:13] + f"{(int(number[13:]) + shift) % 100:02d}")
+    assert _unkeyed(f"Date de naissance 21|05|1956 N° d'identification {spaced}") == [spaced]
+    assert _unkeyed(f"Numéro d'identification fiscale : {number[:13]}") == []
+
+
 @settings(max_examples=40, deadline=None)
 @given(nirs(kind="nir"), st.integers(13, 19))
 def test_a_nir_with_a_month_out_of_range_is_a_typo_only_next_to_a_nir_word(number: str, month: int) -> None:
