@@ -164,6 +164,9 @@ def test_dates_of_birth_are_told_from_care_and_document_dates(template: str, bir
     ("0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
     ("Réunion : 0262 12 34 56", ["0262 12 34 56"]),
     ("Père : 0654321867", ["0654321867"]),
+    ("Standard 01.45.56.78.90 02 47 56 78 90", ["01.45.56.78.90", "02 47 56 78 90"]),  # side by side
+    ("fixe 01 45 56 78 90 / 06 12 34 56 78", ["01 45 56 78 90", "06 12 34 56 78"]),
+    ("compte 0123456789 0123456789 012", []),  # a longer run of digit groups is no list of numbers
     ("poste 4521, bip 12", []),  # extensions and internal numbers
     ("commande 30612345678901", []),
     ("référence 0012345678", []),
