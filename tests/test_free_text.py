@@ -316,12 +316,23 @@ def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: l
     ("Les mutuelles MNT, MGEFI et Mare-Gaillard fusionnent", {"MNT", "MGEFI", "Mare-Gaillard"}),
     ("Paris, Lyon et Marseille", set()),
     ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
+    ("Groupes de mutuelles (Prévadiès, Mutuelle existence et Santévie)", {"Prévadiès", "Mutuelle", "Santévie"}),
 ])
 def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
     found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
     assert expected <= found
     if not expected:
         assert found == set()
+
+
+@pytest.mark.parametrize(("text", "not_insurers"), [
+    ("Ce groupe réunit la MGEN, la Mutuelle nationale territoriale (MNT) et Territoires", {"Ce", "Territoires"}),
+    ("Les dirigeants Jean Morel (Harmonie Mutuelle) et Thierry Beaudet (MGEN) expliquent", {"Les", "Thierry Beaudet"}),
+])
+def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
+        text: str, not_insurers: set[str]) -> None:
+    found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
+    assert found and not found & not_insurers
 
 
 #: Titles of the rules' list that the RE2 pre-filter of the column scan once missed, so the rules never saw
