@@ -3,16 +3,20 @@
 A date of birth is a date that something says is one: the date itself looks like any other (a care date, an
 invoice date, a timestamp). This recognizer reports a date when:
 
-* a birth word stands right before it, with nothing but separators, ``le`` or ``à PLACE le`` between them::
+* a birth word stands right before it, with nothing but separators, ``le`` or ``à PLACE le`` between them,
+  or after ``née`` a maiden name or a night between two days::
 
       né le 12/05/1985     née le 1er janvier 1990     Date de naissance : 12.05.1985     DDN 1985-05-12
       "date_naissance": "1985-05-12"     Né à Lyon le 3 mars 1950     né(e) en 1923     née en novembre 1975
+      née DUPONT le 14/09/1948     née dans la nuit du 1er au 2 février 1952
 
 * an age follows it: ``22/01/1965 (27 ans)``, ``12/05/1985, 38 ans``;
 * it comes right after a person's name (:func:`recognizers.person.find`), with only separators or a sex
   between them, as in identity headers and lists of patients: ``TRAVIS GUILLAUMET 02/01/1978``,
   ``Marie Daubert | F | 10/05/1986``, ``Mirella Rousset, 23/04/1976`` — not after a doctor's name, where a
-  date is the day of a visit or a letter;
+  date is the day of a visit or a letter; with ``le`` between them (``TRAVIS GUILLAUMET le deux janvier
+  1978``) only when the date lies 15 years or more before the latest year the text writes, else it is the
+  day of a visit or a call;
 * a birth word follows it (``Le 7 novembre 1867 : naissance de ...``);
 * it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926.
 
@@ -107,6 +111,9 @@ _NUMBER_WORD = (
 )
 _NUMBER_WORDS = f"{_NUMBER_WORD}(?:[ \\-]+{_NUMBER_WORD})*"
 _DAY_WORDS = f"(?:premier|{_NUMBER_WORDS})"
+#: The first word of a day in words (RE2 pre-filters).
+_DAY_WORD_START = ("premier|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze"
+                   "|seize|vingt|trente")
 _YEAR_WORDS = f"(?:mille|deux[ \\-]+mille|dix[ \\-]+neuf[ \\-]+cents?)(?:[ \\-]+{_NUMBER_WORD})*"
 #: Day-first numeric forms: one separator among / . - |, maybe with a space on each side.
 _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9]{{2}})"
@@ -265,20 +272,26 @@ _CARE_AFTER = re.compile(
 )
 #: A doctor's title before a name: the date after it is a visit or a letter's date, not a birth (folded).
 _DOCTOR_BEFORE = re.compile(r"(?:dr|pr|docteur|professeur|interne|ide|drs|par|signe|valide)\.?\s*$")
+#: ``le`` between a name and a date (``TRAVIS GUILLAUMET le deux janvier 1978``), folded: a date of birth
+#: only when the text shows it is long past (:data:`BIRTH_AGE_GAP`); else the day of a visit or an event.
+_LE_BEFORE = re.compile(r"(?<![a-z])le\s+$")
+#: How many years before the latest year a text writes a date after ``NAME le`` must lie to be a birth.
+BIRTH_AGE_GAP = 15
+_YEARS = re.compile(r"(?<![0-9])(?:1[89]|2[01])[0-9]{2}(?![0-9])")
+#: After ``née``, what may stand before the date but for separators, ``le`` and a place: a maiden name
+#: (``née DUPONT le``; capitalised, in the text), or a night between two days (``dans la nuit du 1er au``,
+#: ``entre le 01/02 et le``; folded).
+_MAIDEN_NAME = re.compile(r"[ \t]+(?:[A-ZÀ-Þ][\w'’\-]*[ \t]+){1,3}le[ \t]+")
+_NIGHT_BETWEEN = re.compile(
+    r"\s+(?:(?:dans\s+)?la\s+nuit\s+)?(?:du|entre\s+le)\s+[0-9]{1,2}(?:er)?(?:\s*[/.\-]\s*[0-9]{1,2}|\s+[a-z]+\.?)?"
+    r"\s+(?:au|et\s+le)\s+"
+)
+_BORN_WORD = re.compile(r"n(?:e|ee|e\(e\)|es|ees)")
 
 SCORE = 0.5
 CONTEXT_SCORE = 0.9
 AGE_SCORE = 0.85
 AFTER_NAME_SCORE = 0.75
-
-#: RE2: the texts where a date may be reported without a column hint: a birth word, an age, or a
-#: capitalised word shortly before a number.
-CONTEXT_PREFILTER = (
-    words_re2(CONTEXT)
-    + "|(?i:\\bans\\b|naquit|voit le jour)|\\p{Lu}\\p{L}+[\\s,;:|/\\-]{1,6}(?:[MFH][\\s,;:|/\\-]{1,6})?[0-9]"
-    + "|\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?[ \\t]*\\((?:[^()0-9]{1,40},\\s*)?(?:1[89]|20)[0-9]{2}"
-)
-
 
 def _spelt(*words: str) -> str:
     """RE2: any of the folded ``words``, in every spelling that folds to it (case and accents aside)."""
@@ -298,7 +311,7 @@ _BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour")
 _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
 _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')}"
             f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
-_NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+)?"
+_NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
                        f"(?i:{WHOLE_RE2.removeprefix('(?i)')})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:1[89]|20)[0-9]{2}"
@@ -309,10 +322,33 @@ REPORTABLE_RE2 = "|".join(
 )
 
 
-def _birth_word_before(folded: str, start: int) -> bool:
+#: RE2: the texts where a date may be reported without a column hint, a cheap first screen before
+#: :data:`REPORTABLE_RE2`: a birth word, an age, a capitalised word then what :data:`_AFTER_NAME_GAP` or
+#: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
+CONTEXT_PREFILTER = "|".join([
+    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2,
+    f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
+    f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
+    "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?[ \\t]*\\((?:[^()0-9]{1,40},\\s*)?(?:1[89]|20)[0-9]{2}",
+])
+
+
+def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
-    regex = SPEC.context_regex()
-    return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) for m in regex.finditer(folded, lo, start))
+    return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
+        _BORN_WORD.fullmatch(m.group()) is not None
+        and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))
+    ) for m in SPEC.context_regex().finditer(folded, lo, start))
+
+
+def _long_past(text: str, date_text: str) -> bool:
+    """Whether the date ``date_text`` lies :data:`BIRTH_AGE_GAP` years or more before the latest year of
+    ``text`` (dates, years: the day of the letter, a visit, an admission)."""
+    try:
+        year = to_date(date_text).year
+    except ValidationError:
+        return False
+    return max(map(int, _YEARS.findall(text)), default=0) - year >= BIRTH_AGE_GAP
 
 
 def _names(text: str) -> list[tuple[int, int, float]]:
@@ -354,16 +390,20 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until = 0
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
-        if in_context or _birth_word_before(folded, start) or _BIRTH_AFTER.match(folded, end):
+        if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end):
             score = AGE_SCORE
         else:
+            le = _LE_BEFORE.search(folded, max(0, start - 8), start)
+            name_gap_end = le.start() if le else start
             if names is None:
-                if not _may_follow_name(text, folded, start):
+                if not _may_follow_name(text, folded, name_gap_end):
                     continue
                 names = _names(text)
-            if not _after_name(text, folded, start, names) or _CARE_AFTER.match(folded, end):
+            if not _after_name(text, folded, name_gap_end, names) or _CARE_AFTER.match(folded, end):
+                continue
+            if le and not _long_past(text, match.group(0)):
                 continue
             score = AFTER_NAME_SCORE
         if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates

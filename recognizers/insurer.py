@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
+from recognizers import lexicon
 from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
 from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
@@ -339,8 +340,23 @@ def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tu
         opened = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end()) is not None
         if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
             continue
-        found += [span for span, is_known in zip(names, known) if not is_known and len(text[slice(*span)].split()) <= 5]
+        found += [span for span, is_known in zip(names, known)
+                  if not is_known and _may_name_an_insurer(text[slice(*span)].split())]
     return found
+
+
+#: Words that head an insurer's name (``Mutuelle existence``), folded.
+_NAME_HEADS = frozenset({"mutuelle", "mutualite", "prevoyance", "assurance", "assurances", "caisse"})
+
+
+def _may_name_an_insurer(words: list[str]) -> bool:
+    """Whether an enumeration's item may be an insurer: not a word that opens a sentence or that only the
+    enumeration split off (``Ce``, ``Les``, ``Territoires``), not a person (``Thierry Beaudet``), at most five
+    words."""
+    if len(words) == 1:
+        word = words[0]
+        return "-" in word or word.isupper() or fold(word) in _NAME_HEADS or not lexicon.is_word(word)
+    return len(words) <= 5 and not lexicon.is_first_name(words[0])
 
 
 #: Names of insurers found by their form rather than the list.

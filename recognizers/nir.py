@@ -233,6 +233,9 @@ CONTEXT = (
     "assure",
     "assuree",
     "immatriculation",
+    "numero d'identification",
+    "n° d'identification",
+    "no d'identification",
     "numero provisoire",
     "numero d'attente",
     "numero d'identification d'attente",
@@ -262,6 +265,8 @@ NEGATIVE_CONTEXT = (
     "tracking",
     "siret",
     "siren",
+    "fiscal",
+    "fiscale",
     "ean",
 )
 
@@ -313,31 +318,43 @@ UNKEYED_REGEX = re.compile(
 )
 
 
-def _unkeyed_body_plausible(body: str) -> bool:
-    if body[0] not in UNKEYED_SEX_DIGITS:
+def _unkeyed_body_plausible(body: str, *, any_month: bool = False) -> bool:
+    """Whether a 13-character body has a NIR's structure; ``any_month``: its month may be out of range (a
+    typo in a number that a NIR context word names)."""
+    if body[0] not in UNKEYED_SEX_DIGITS or not body[3:5].isdigit():
         return False
+    month = "01" if any_month else body[3:5]
     try:
-        _check_structure(("1" if body[0] in "56" else body[0]) + body[1:13] + "00")
+        _check_structure(("1" if body[0] in "56" else body[0]) + body[1:3] + month + body[5:13] + "00")
     except (InvalidComponent, ValueError):
         return False
     return True
 
 
+def _named_nir(folded: str, start: int, in_context: bool) -> bool:
+    """Whether a NIR context word (or the column's name) names the number at ``start``."""
+    return in_context or (SPEC.has_context(folded, start) and not SPEC.has_negative_context(folded, start))
+
+
 def find_unkeyed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """NIR-shaped numbers whose key is wrong or missing, next to a NIR context word (a typo does not
-    anonymise); a 13-character body with its key given apart (``clé : 91``) is a NIR when the key is right."""
+    anonymise: there, a month out of range is a typo too); a 13-character body with its key given apart
+    (``clé : 91``) is a NIR when the key is right."""
     for match in UNKEYED_REGEX.finditer(text):
         body = compact(match.group("body")).replace(" ", "")
         key = match.group("key") or match.group("apart") or (match.group("spaced_key") or "").replace(" ", "")
-        if len(body) != 13 or not _unkeyed_body_plausible(body):
-            continue
         start, end = match.span()
+        if len(body) != 13:
+            continue
+        if not _unkeyed_body_plausible(body):
+            if _unkeyed_body_plausible(body, any_month=True) and _named_nir(folded, start, in_context):
+                yield start, end, UNKEYED_SCORE
+            continue
         if key and is_valid(body + key):
             if not match.group("apart"):
                 continue  # a valid NIR: the main pattern reports it
             yield start, end, CONTEXT_SCORE
-            continue
-        if in_context or (SPEC.has_context(folded, start) and not SPEC.has_negative_context(folded, start)):
+        elif _named_nir(folded, start, in_context):
             yield start, end, UNKEYED_SCORE
 
 

@@ -34,6 +34,7 @@ Sources:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import phonenumbers
 import pyarrow as pa
@@ -60,6 +61,15 @@ _FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL})"
 SPAN_REGEX = re.compile(
     rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
 )
+#: Numbers side by side, one space, slash or dash apart (``01.41.29.00.35 01 41 29 00 37``): each is a
+#: number though it touches the next one's digits.
+_BETWEEN = "[ \u00a0\u202f]*[/\\-]?[ \u00a0\u202f]*"
+_SIDE_BY_SIDE = re.compile(
+    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+"
+    rf"(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
+)
+_ONE = re.compile(_FORMS)
+_GAP = re.compile(_BETWEEN)
 #: RE2 pre-filter: the same forms without the boundaries.
 PREFILTER = _FORMS
 
@@ -203,6 +213,24 @@ def _score_of(value: str) -> float:
     return SCORE if is_allocated(compact(value)) else UNALLOCATED_SCORE
 
 
+def _side_by_side(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the numbers of each run of numbers side by side in ``text``."""
+    for run in _SIDE_BY_SIDE.finditer(text):
+        pos, end = run.span()
+        while pos < end and (one := _ONE.match(text, pos, end)):
+            yield one.span()
+            pos = _GAP.match(text, one.end(), end).end()  # type: ignore[union-attr]  # may be empty: matches
+
+
+def find(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The valid numbers of ``text``: alone, or side by side with others."""
+    spans = sorted({m.span() for m in SPAN_REGEX.finditer(text)} | set(_side_by_side(text)))
+    for start, end in spans:
+        value = text[start:end]
+        if is_valid(value) and (score := SPEC.score_valid(value, folded, start, context=in_context)) is not None:
+            yield start, end, score
+
+
 SPEC = EntitySpec(
     entity=ENTITY,
     name="French phone number (national or +33), libphonenumber-valid",
@@ -215,6 +243,7 @@ SPEC = EntitySpec(
     score_of=_score_of,
     whole_re2=_FORMS,
     validate_array=is_valid_array,
+    finder=find,
 )
 
 

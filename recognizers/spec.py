@@ -235,18 +235,24 @@ class EntitySpec:
             value = match.group(0)
             if self.validate is not None and not self.validate(value):
                 continue
-            start, end = match.span()
-            near = context
-            if not near and (self.context or self.negative_context):
-                if folded is None:
-                    folded = fold(text)
-                near = self.has_context(folded, start)
-                if not near and self.has_negative_context(folded, start):
-                    continue
-            if self.needs_context and not near:
-                continue
-            base = self.base_score(value)
-            yield start, end, max(base, self.context_score) if near else base
+            if folded is None and not context and (self.context or self.negative_context):
+                folded = fold(text)
+            score = self.score_valid(value, folded or "", match.start(), context=context)
+            if score is not None:
+                yield match.start(), match.end(), score
+
+    def score_valid(self, value: str, folded: str, start: int, *, context: bool) -> float | None:
+        """The score of a valid ``value`` found at ``start`` of a text folded to ``folded``, from its context
+        words (``context``: a column hint); ``None`` when the context says it is no such entity."""
+        near = context
+        if not near and (self.context or self.negative_context):
+            near = self.has_context(folded, start)
+            if not near and self.has_negative_context(folded, start):
+                return None
+        if self.needs_context and not near:
+            return None
+        base = self.base_score(value)
+        return max(base, self.context_score) if near else base
 
 
 def validate_each(validate: Callable[[str], bool]) -> Callable[[pa.Array], pa.Array]:

@@ -133,6 +133,12 @@ DATE_WRITINGS = [
     ("Dossier : [[22/01/1965]] (57 ans)", True),
     ("Elle est née en [[1923]] en Bretagne.", True),
     ("Né à Lyon le [[3 mars 1950]].", True),
+    ("Mme {FIRST} née {LAST} le [[14/09/1948]], veuve.", True),
+    ("Elle est née dans la nuit du 1er au [[2 février 1952]].", True),
+    ("née dans la nuit entre le 30/11 et le [[01/12/1961]]", True),
+    ("Arrivée le 28/03/2024. {LAST} {FIRST} le [[cinq mai mille neuf cent quatre-vingt-un]]", True),
+    ("Appel de {FIRST} {LAST} le 14/06/2023 pour un rendez-vous.", False),
+    ("Entretien avec {FIRST} {LAST} le 2 mars 2021, relu en 2024.", False),
     ("Consultation du 12/03/2020 avec le Dr {LAST}.", False),
     ("Compte rendu du Dr {LAST} {FIRST} 12/03/2021", False),
     ("{LAST} {FIRST} : 01.10.2001 Première consultation - 15.11.2001", False),
@@ -158,6 +164,9 @@ def test_dates_of_birth_are_told_from_care_and_document_dates(template: str, bir
     ("0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
     ("Réunion : 0262 12 34 56", ["0262 12 34 56"]),
     ("Père : 0654321867", ["0654321867"]),
+    ("Standard 01.45.56.78.90 02 47 56 78 90", ["01.45.56.78.90", "02 47 56 78 90"]),  # side by side
+    ("fixe 01 45 56 78 90 / 06 12 34 56 78", ["01 45 56 78 90", "06 12 34 56 78"]),
+    ("compte 0123456789 0123456789 012", []),  # a longer run of digit groups is no list of numbers
     ("poste 4521, bip 12", []),  # extensions and internal numbers
     ("commande 30612345678901", []),
     ("référence 0012345678", []),
@@ -216,6 +225,25 @@ def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str,
     assert _unkeyed(f"Référence dossier {grouped}") == []
     found = list(nir.UNKEYED_SPEC.find(f"NIR {wrong}"))
     assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
+
+
+@settings(max_examples=30, deadline=None)
+@given(nirs(kind="nir"), st.integers(1, 96))
+def test_an_identification_number_is_a_nir_word_but_a_tax_one_is_not(number: str, shift: int) -> None:
+    spaced = " ".join(number[:13] + f"{(int(number[13:]) + shift) % 100:02d}")
+    assert _unkeyed(f"Date de naissance 21|05|1956 N° d'identification {spaced}") == [spaced]
+    assert _unkeyed(f"Numéro d'identification fiscale : {number[:13]}") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"), st.integers(13, 19))
+def test_a_nir_with_a_month_out_of_range_is_a_typo_only_next_to_a_nir_word(number: str, month: int) -> None:
+    typo = number[:3] + f"{month}" + number[5:]
+    spaced = " ".join(typo[:13])
+    for written in (" ".join(nir_groups(typo)), spaced):
+        assert _unkeyed(f"Numéro de sécurité sociale : {written}") == [written]
+        assert _unkeyed(f"Référence dossier {written}") == []
+    assert {score for _, _, score in nir.UNKEYED_SPEC.find(f"NIR {typo}")} == {nir.UNKEYED_SCORE}
 
 
 @settings(max_examples=40, deadline=None)
@@ -288,12 +316,23 @@ def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: l
     ("Les mutuelles MNT, MGEFI et Mare-Gaillard fusionnent", {"MNT", "MGEFI", "Mare-Gaillard"}),
     ("Paris, Lyon et Marseille", set()),
     ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
+    ("Groupes de mutuelles (Prévadiès, Mutuelle existence et Santévie)", {"Prévadiès", "Mutuelle", "Santévie"}),
 ])
 def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
     found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
     assert expected <= found
     if not expected:
         assert found == set()
+
+
+@pytest.mark.parametrize(("text", "not_insurers"), [
+    ("Ce groupe réunit la MGEN, la Mutuelle nationale territoriale (MNT) et Territoires", {"Ce", "Territoires"}),
+    ("Les dirigeants Jean Morel (Harmonie Mutuelle) et Thierry Beaudet (MGEN) expliquent", {"Les", "Thierry Beaudet"}),
+])
+def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
+        text: str, not_insurers: set[str]) -> None:
+    found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
+    assert found and not found & not_insurers
 
 
 #: Titles of the rules' list that the RE2 pre-filter of the column scan once missed, so the rules never saw
