@@ -7,6 +7,7 @@ generated (Faker ``fr_FR``, NIRs with computed keys from ``tests.strategies``), 
 from __future__ import annotations
 
 import bz2
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -624,12 +625,16 @@ BAD_INPUTS = {
     "bad.csv.gz": (lambda: b"\x1f\x8b\x08\x00" + b"\xff" * 100, "gzip"),
     "empty.log.gz": (lambda: gzip.compress(b""), "empty file"),
     "binary.gz": (lambda: gzip.compress(png_bytes()), "binary file"),
-    # Excel's "Unicode text" export and the compressors logrotate may be set to use: say what the file is
-    "export.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-le"), "UTF-16 text"),
-    "export-be.txt": (lambda: "\ufeffnom\tprenom\r\n".encode("utf-16-be"), "UTF-16 text"),
-    "app.log.xz": (lambda: lzma.compress(b"INFO ok\n" * 50), "xz-compressed"),
-    "app.log.bz2": (lambda: bz2.compress(b"INFO ok\n" * 50), "bzip2-compressed"),
-    "app.log.zst": (lambda: bytes.fromhex("28b52ffd") + b"\x00" * 40, "zstd-compressed"),
+    # the other compressors logrotate may be set to use, cut short or broken: say what is wrong
+    "cut.log.xz": (lambda: lzma.compress(png_bytes().hex().encode())[:1000], "truncated xz stream"),
+    "bad.log.xz": (lambda: lzma.compress(b"INFO ok\n" * 50)[:24] + b"\xff" * 60, "corrupt xz stream"),
+    "cut.log.bz2": (lambda: bz2.compress(png_bytes().hex().encode())[:1000], "truncated bzip2 stream"),
+    "bad.log.bz2": (lambda: bz2.compress(b"INFO ok\n" * 50)[:12] + b"\xff" * 60, "bzip2 stream"),
+    "bad.log.zst": (lambda: bytes.fromhex("28b52ffd") + b"\x00" * 40, "zstd stream"),
+    "binary.xz": (lambda: lzma.compress(png_bytes()), "binary file"),
+    "twice.log.gz.xz": (lambda: lzma.compress(gzip.compress(b"INFO ok\n" * 50)), "binary file"),
+    # UTF-16 (its byte-order mark) whose text is binary
+    "utf16.bin": (lambda: codecs.BOM_UTF16_LE + png_bytes(), "binary file"),
 }
 
 

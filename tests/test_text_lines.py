@@ -128,4 +128,31 @@ def test_a_nir_between_terminal_colour_codes_is_found_on_its_digits(tmp_path):
     path.write_text(f"{line}\n", encoding="utf-8")
     found = {entity: text for _, entity, text in _findings(path)}
     assert found["FR_NIR"] == nir  # the "m" of ESC[1m glued to the digits hid it
-    assert email in found["EMAIL_ADDRESS"]
+    assert found["EMAIL_ADDRESS"] == email  # not "36m" + email: the "36m" of ESC[36m is no part of it
+
+
+def test_pseudonymising_a_coloured_log_keeps_every_colour_code_byte_for_byte(tmp_path):
+    import random
+
+    from faker import Faker
+
+    from leakguard import pseudonymise_file
+    from leakguard.pseudonymise.operators import TokenOperator
+    from synthetic import identifiers
+    from tests.test_pseudonymise_tables import KEY
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(6)
+    rng = random.Random(6)
+    lines, tokens = [], []
+    for colour in ("1", "36", "1;31", "38;5;208"):
+        nir, email = identifiers.nir(rng), fake.free_email()
+        lines.append(f"\x1b[32mINFO\x1b[0m assuré nir=\x1b[{colour}m{nir}\x1b[0m email=\x1b[{colour}m{email}\x1b[0m")
+        tokens.append((TokenOperator("FR_NIR", KEY).apply_one(nir),
+                       TokenOperator("EMAIL_ADDRESS", KEY).apply_one(email)))
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pseudonymise_file(path, tmp_path / "out.log", KEY, ner=False)
+    expected = [line.split(" nir=")[0] + f" nir=\x1b[{colour}m{nir}\x1b[0m email=\x1b[{colour}m{email}\x1b[0m"
+                for line, colour, (nir, email) in zip(lines, ("1", "36", "1;31", "38;5;208"), tokens)]
+    assert (tmp_path / "out.log").read_text(encoding="utf-8") == "\n".join(expected) + "\n"

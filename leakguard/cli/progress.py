@@ -31,6 +31,8 @@ from leakguard.report.text import shown
 
 PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
+#: xz, bzip2 and zstd magic bytes (as in ``leakguard.sources.streams``, not imported: it loads pyarrow)
+_NOT_ESTIMATED = (b"\xfd7zXZ\x00", b"BZh", b"\x28\xb5\x2f\xfd")
 #: How much of the start of a file the record estimate reads.
 SAMPLE_BYTES = 4 * 1024 * 1024
 
@@ -54,8 +56,9 @@ def parquet_rows(path: str) -> int | None:
 
 def estimated_records(path: str, sample_bytes: int = SAMPLE_BYTES) -> tuple[int, bool] | None:
     """About how many records (lines) the text file ``path`` holds, and whether that is exact: the lines of
-    its first ``sample_bytes`` (decompressed for gzip), scaled to its size. None if it cannot be read, or is
-    not a regular file (a named pipe is never opened)."""
+    its first ``sample_bytes`` (decompressed for gzip), scaled to its size. None if it cannot be read, is
+    compressed otherwise (xz, bzip2, zstd: no estimate), or is not a regular file (a named pipe is never
+    opened)."""
     if not os.path.isfile(path):
         return None
     try:
@@ -66,6 +69,8 @@ def estimated_records(path: str, sample_bytes: int = SAMPLE_BYTES) -> tuple[int,
         return None
     if not head:
         return None
+    if head.startswith(_NOT_ESTIMATED):
+        return None
     if head[:2] == GZIP_MAGIC:
         decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
@@ -75,7 +80,8 @@ def estimated_records(path: str, sample_bytes: int = SAMPLE_BYTES) -> tuple[int,
         exact, consumed = decompressor.eof, len(head) - len(decompressor.unconsumed_tail)
     else:
         text, exact, consumed = head, len(head) == size, len(head)
-    lines = text.count(b"\n") + (0 if text.endswith(b"\n") else 1)
+    newline = b"\n" if b"\n" in text else b"\r"  # a bare CR ends the lines of old Mac files
+    lines = text.count(newline) + (0 if text.endswith(newline) else 1)
     if exact:
         return lines, True
     return max(1, round(lines * size / max(1, consumed))), False

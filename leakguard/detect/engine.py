@@ -295,7 +295,9 @@ class Detector:
         extras = [t for t in line_findings(self, chunk) if t.num_rows]
         in_escapes = escaped.decoded_findings(self, chunk, counts) if decoded else None
         if in_escapes is not None:
-            extras.append(in_escapes)
+            # spans of the text as written that take in a colour code's characters give way to the decoded ones
+            tables = [escaped.without_control_sequences(t, chunk) for t in tables]
+            extras = [escaped.without_control_sequences(t, chunk) for t in extras] + [in_escapes]
         if extras:
             base = pa.concat_tables(tables) if tables else self._empty()
             tables = [merged(base, pa.concat_tables(extras).combine_chunks())]

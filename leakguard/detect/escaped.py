@@ -14,7 +14,10 @@ decoded (``%XX`` sequences as UTF-8, ``+`` as a space, as ``application/x-www-fo
 ECMA-48 control sequences as nothing) by the same
 detector; each finding of the decoded text is moved back to the characters of the cell that encode it, so
 that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
-the decoded value: one token per person, encoded or not).
+the decoded value: one token per person, encoded or not). A finding of the text as written that takes in
+the characters of a control sequence (the ``36m`` of ``ESC[36m`` glued to an e-mail's local part) is dropped
+(:func:`without_control_sequences`): no identifier holds them, the decoded text has the value on its own
+characters, and replacing the longer span would destroy the colour code.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\["
 #: ECMA-48 control sequence: ESC [, parameter and intermediate bytes, one final byte.
 _CSI = "\x1b\\[[0-?]*[ -/]*[@-~]"
 _RUN = re.compile(rf"(?:%[0-9A-Fa-f]{{2}})+|\+|{_CSI}")
+_CONTROL = re.compile(_CSI)
 
 
 def decode(text: str) -> tuple[str, list[int], list[int]] | None:
@@ -163,3 +167,31 @@ def decoded_counts(detector: Detector, chunk: Chunk) -> NirProfile | None:
     """The NIR counts of the decoded cells of ``chunk``, as :func:`decoded_findings` adds them."""
     decoded = decoded_chunk(chunk)
     return None if decoded is None else detector.count(decoded[0], decoded=False)
+
+
+def without_control_sequences(findings: pa.Table, chunk: Chunk) -> pa.Table:
+    """``findings`` of ``chunk`` without those whose span overlaps an ECMA-48 control sequence of its cell."""
+    if findings.num_rows == 0:
+        return findings
+    text_name = chunk.columns[0].name if chunk.text else None
+    controls: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for column in chunk.columns:
+        values = column.values
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            continue
+        has = np.flatnonzero(pc.fill_null(pc.match_substring(values, "\x1b["), False).to_numpy(zero_copy_only=False))
+        if not len(has):
+            continue
+        positions = pa.array(has)
+        for row, text in zip(column.rows.take(positions).to_pylist(), values.take(positions).to_pylist()):
+            controls[(row, column.name)] = [match.span() for match in _CONTROL.finditer(text)]
+    if not controls:
+        return findings
+    keep = [
+        not any(start < end_ and start_ < end for start_, end_ in controls.get((row, text_name if name is None
+                                                                                  else name), ()))
+        for row, name, start, end in zip(*(findings[c].to_pylist() for c in ("row", "column", "start", "end")))
+    ]
+    return findings if all(keep) else findings.filter(pa.array(keep))

@@ -160,13 +160,13 @@ class _DumpWriter:
 
 def write_dump(dump: SqlDump, out_path: str, make_rewriter: Callable[[str], Rewriter], collect: Collector,
                progress: Callable[[int], None] | None = None) -> None:
-    """``dump`` pseudonymised into ``out_path`` (gzip-compressed if the input is), in the input's encoding;
+    """``dump`` pseudonymised into ``out_path`` (compressed as the input is), in the input's encoding;
     ``make_rewriter(table)`` gives the rewriter of each table.
 
     Raises :class:`SourceError` for a truncated dump (the output is then incomplete: write it atomically).
     """
     encoder = TextEncoder(dump.encoding)
-    with open_output(out_path, gz=dump.compressed) as out:
+    with open_output(out_path, compression=dump.compression) as out:
         out.write(encoder.bom)
         writer = _DumpWriter(out, encoder, make_rewriter, collect, progress, dump.batch_rows)
         for event in dump.events():

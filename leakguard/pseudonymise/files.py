@@ -1,8 +1,8 @@
 """Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
 
-:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (gzip-compressed
-or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what the detector finds with the
-operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (compressed
+with gzip, xz, bzip2 or zstd, or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what
+the detector finds with the operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
 (:mod:`leakguard.pseudonymise.writers`, :mod:`leakguard.pseudonymise.dumps`). The output appears atomically
 (:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
 output at all, and the input is only replaced when ``in_place=True``, itself atomically.
@@ -63,6 +63,7 @@ from leakguard.sources import Container, TablePath, open_source
 from leakguard.sources.base import Chunk, LinePart, Problem, Source, SourceError
 from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
+from leakguard.sources.streams import COMPRESSION_SUFFIXES
 from leakguard.sources.tables import table_kind
 from leakguard.workerserver import MIN_PARALLEL_BYTES
 
@@ -113,6 +114,8 @@ class Report:
     output: str
     format: str = ""
     compressed: bool = False
+    #: the input's and output's compression (``gzip``, ``xz``, ``bzip2``, ``zstd``), if any
+    compression: str | None = None
     records: int = 0
     #: spans (whole cells included) replaced, per entity
     replaced: Counter[str] = field(default_factory=Counter)
@@ -206,24 +209,27 @@ _FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "tex
 _EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
 
 
-def check_output_name(output: str, fmt: str, compressed: bool, source: str) -> None:
+def check_output_name(output: str, fmt: str, compression: str | None, source: str) -> None:
     """Refuse an output whose name says another format, or another compression, than the input's, which is
-    the format written (``x.csv`` into ``out.parquet``); a name that says nothing is accepted."""
+    the format written (``x.csv`` into ``out.parquet``, ``x.log.xz`` into ``out.log.gz``); a name that says
+    nothing is accepted."""
     name = os.path.basename(output)
+    wanted_suffix = COMPRESSION_SUFFIXES[compression] if compression is not None else ""
+    suffix = next((s for s in COMPRESSION_SUFFIXES.values() if name.lower().endswith(s)), "")
     extension = logical_extension(name)
     allowed = _NAMED_FORMATS.get(extension)
     if allowed is not None and fmt not in allowed:
         own = logical_extension(source)
         wanted = own if fmt in _NAMED_FORMATS.get(own, ()) else _EXTENSIONS[fmt]
-        stem = name[: len(name) - len(extension) - (3 if compressed and name.lower().endswith(".gz") else 0)]
+        stem = name[: len(name) - len(extension) - len(suffix)]
         raise PseudonymiseError(
             f"{output}: the output keeps the input's format ({_FORMAT_NAMES[fmt]}) but its name says "
-            f"{_FORMAT_NAMES[allowed[0]]}; name it {stem}{wanted}{'.gz' if compressed else ''}")
-    if name.lower().endswith(".gz") != compressed:
-        state = "gzip-compressed" if compressed else "not compressed"
-        raise PseudonymiseError(
-            f"{output}: the output is {state}, as the input is, but its name "
-            f"{'does not end' if compressed else 'ends'} in .gz; name it {name + '.gz' if compressed else name[:-3]}")
+            f"{_FORMAT_NAMES[allowed[0]]}; name it {stem}{wanted}{wanted_suffix}")
+    if suffix != wanted_suffix:
+        state = f"{compression}-compressed" if compression is not None else "not compressed"
+        said = f"does not end in {wanted_suffix}" if not suffix else f"ends in {suffix}"
+        raise PseudonymiseError(f"{output}: the output is {state}, as the input is, but its name {said}; "
+                                f"name it {name[: len(name) - len(suffix)] + wanted_suffix}")
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -330,7 +336,8 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
             if not isinstance(source, SqlDump):
                 message = _NOT_REWRITTEN.get(source.kind, _NOT_REWRITTEN["database"])
                 raise PseudonymiseError(message.format(src=source.display))  # never the URI: it may hold a password
-            report.format, report.compressed = "sql", source.compressed
+            report.format, report.compression = "sql", source.compression
+            report.compressed = source.compression is not None
             # the profile pass, table by table: each column's NIR decision on all its values
             profiles = _dump_profiles(source, options)
 
@@ -345,9 +352,9 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
             report.seconds = time.perf_counter() - started
             return report
         info = source.info
-        report.format, report.compressed = info.format, info.compressed
+        report.format, report.compressed, report.compression = info.format, info.compressed, info.compression
         if not in_place:
-            check_output_name(target, info.format, info.compressed, src)
+            check_output_name(target, info.format, info.compression, src)
         # the profile pass: each column's NIR decision on all its values, before anything is written
         profile = _profile(source, options) if options.wants("FR_NIR") else NirProfile()
 

@@ -14,24 +14,29 @@ Parquet    the Arrow schema (names, order, types, nullability, field metadata) a
            of the input's first column; row groups of the input's row-group size; column statistics
            computed from the values written (never the input's min/max)
 CSV        every byte but the replaced values (:mod:`leakguard.pseudonymise.splice`): the encoding (UTF-8,
-           UTF-8 with BOM, cp1252), the header (identifiers in column names replaced), each field's quoting,
-           line ends and blank lines; a row of the wrong width as written, the values found in its text
-           replaced
+           UTF-8 with BOM, cp1252, UTF-16 with its BOM), the header (identifiers in column names replaced),
+           each field's quoting, line ends and blank lines; a row of the wrong width as written, the values
+           found in its text replaced
 JSON lines lines without findings byte for byte; lines with findings re-serialised in their own style
            (:mod:`leakguard.pseudonymise.jsonlines`); lines that are not JSON are treated as text lines
-text/logs  every character outside a replaced span; the newline style and the final newline
+text/logs  every character outside a replaced span; the encoding, each line's end (``\\n``, ``\\r\\n`` or a
+           bare ``\\r``) and the final newline
 =========  ======================================================================================================
 
-A gzip input (``.gz``, told by its magic bytes) gives a gzip output, written without a name or time stamp
-in its header so that the same input and key give the same bytes.
+A compressed input (gzip, xz, bzip2 or zstd, told by its magic bytes) gives an output compressed the same
+way, with the tool's default level; gzip is written without a name or time stamp in its header, so that the
+same input and key give the same bytes.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import contextlib
 import gzip
+import io
 import json
+import lzma
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -50,7 +55,7 @@ from leakguard.sources import rebuild_batch
 from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
 from leakguard.sources.delimited import CsvSource
 from leakguard.sources.lines import LINE_COLUMN
-from leakguard.sources.streams import BLOCK_BYTES
+from leakguard.sources.streams import BLOCK_BYTES, UTF16_BOMS
 
 #: Called after each chunk with the number of records written so far.
 Progress = Callable[[int], None]
@@ -72,32 +77,67 @@ codecs.register_error(LATIN1_FALLBACK, _latin1_fallback)
 
 
 class TextEncoder:
-    """Encodes text in a file's encoding; the UTF-8 byte-order mark once, at the start. Given a
+    """Encodes text in a file's encoding; the byte-order mark (UTF-8 or UTF-16) once, at the start. Given a
     :class:`SourceInfo`, it follows its ``encoding``: a file the reader found to be cp1252 only past its
     ASCII start (:class:`~leakguard.sources.streams.Utf8Stream`) is written in cp1252 from there."""
 
     def __init__(self, encoding: str | SourceInfo):
         self._info = encoding if isinstance(encoding, SourceInfo) else None
         self._encoding = encoding.encoding if isinstance(encoding, SourceInfo) else encoding
-        self.bom = codecs.BOM_UTF8 if self._encoding == "utf-8-sig" else b""
+        self.bom = codecs.BOM_UTF8 if self._encoding == "utf-8-sig" else UTF16_BOMS.get(self._encoding, b"")
 
     def encode(self, text: str) -> bytes:
         encoding = self._encoding if self._info is None else self._info.encoding
-        if encoding != "cp1252":
-            return text.encode("utf-8", "surrogatepass")
-        return text.encode("cp1252", LATIN1_FALLBACK)
+        if encoding == "cp1252":
+            return text.encode("cp1252", LATIN1_FALLBACK)
+        if encoding in UTF16_BOMS:
+            return text.encode(encoding, "surrogatepass")
+        return text.encode("utf-8", "surrogatepass")
 
 
 @contextlib.contextmanager
-def open_output(path: str, *, gz: bool) -> Iterator[BinaryIO]:
-    """``path`` opened for writing bytes; gzip-compressed (no name, no time stamp) when ``gz``."""
+def open_output(path: str, *, compression: str | None) -> Iterator[BinaryIO]:
+    """``path`` opened for writing bytes, compressed with ``compression`` (gzip: no name, no time stamp)."""
     with open(path, "wb") as raw:
-        if gz:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed:
-                yield compressed  # type: ignore[misc]
-        else:
+        if compression is None:
             yield raw
+        elif compression == "zstd":
+            stream = pa.CompressedOutputStream(pa.PythonFile(_KeepOpen(raw), mode="w"), "zstd")
+            try:
+                yield stream  # type: ignore[misc]
+            finally:
+                stream.close()  # ends the frame
+        else:
+            with _compressor(raw, compression) as compressed:
+                yield compressed  # type: ignore[misc]
         raw.flush()
+
+
+def _compressor(raw: BinaryIO, compression: str) -> BinaryIO:
+    """A gzip (no name, no time stamp), xz or bzip2 stream writing into ``raw``; the caller closes it."""
+    if compression == "gzip":
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)  # type: ignore[return-value]
+    if compression == "xz":
+        return lzma.LZMAFile(raw, "wb")  # type: ignore[return-value]
+    return bz2.BZ2File(raw, "wb")  # type: ignore[return-value]
+
+
+class _KeepOpen(io.RawIOBase):
+    """``raw`` for pyarrow's compressed stream, which closes what it writes into: closing only flushes."""
+
+    def __init__(self, raw: BinaryIO):
+        super().__init__()
+        self._raw = raw
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        return self._raw.write(data)
+
+    def close(self) -> None:
+        self._raw.flush()
+        super().close()
 
 
 def _chunks(source: Source, collect: Collector) -> Iterator[Chunk]:
@@ -165,7 +205,7 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
             writer.close()
         if spool is not None:
             spool.seek(0)
-            with open_output(out_path, gz=True) as out:
+            with open_output(out_path, compression=source.info.compression) as out:
                 shutil.copyfileobj(spool, out, BLOCK_BYTES)
     finally:
         if spool is not None:
@@ -233,7 +273,7 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
     if names is not None:
         (header,), edits = rewrite_texts([header], names)
         collect(edits, 0)
-    with open_output(out_path, gz=info.compressed) as out:
+    with open_output(out_path, compression=info.compression) as out:
         out.write(encoder.bom + encoder.encode(header))
         records = 0
         as_text: dict[int, str] = {}  # rows read as text, rewritten, until the rows around them are written
@@ -261,32 +301,45 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
 
 
 class _LineWriter:
-    """Lines out in the input's encoding, newline style and final newline."""
+    """Lines out in the input's encoding, line ends and final newline.
+
+    A line's end is written with the next line (or at the end, if the file has a final newline): the end of
+    the last line so far waits in ``pending``.
+    """
 
     def __init__(self, out: BinaryIO, info: SourceInfo):
         self.out = out
         self.encoder = TextEncoder(info)
         self.newline = info.newline
+        self.pending = ""
         self.started = False
         out.write(self.encoder.bom)
 
-    def write(self, lines: list[str]) -> None:
+    def write(self, lines: list[str], ends: list[str] | None = None) -> None:
+        """``lines``, ended by ``ends`` (each one's end as written), or all by the file's newline."""
         if not lines:
             return
-        body = self.newline.join(lines)
-        self.out.write(self.encoder.encode((self.newline if self.started else "") + body))
-        self.started = True
+        if ends is None:
+            body, last = self.newline.join(lines), self.newline
+        else:
+            body = "".join(line + end for line, end in zip(lines[:-1], ends)) + lines[-1]
+            last = ends[len(lines) - 1]
+        self.out.write(self.encoder.encode(self.pending + body))
+        self.pending, self.started = last, True
 
-    def write_piece(self, text: str, first: bool) -> None:
-        """A window of a long line: the first opens a line, the others go on with it."""
+    def write_piece(self, text: str, first: bool, ends: list[str] | None = None) -> None:
+        """A window of a long line: the first opens a line, the others go on with it; the last one's
+        ``ends`` holds the line's end, if not the file's newline."""
         if first:
             self.write([text])
         else:
             self.out.write(self.encoder.encode(text))
+        if ends is not None:
+            self.pending = ends[0]
 
     def finish(self, final_newline: bool) -> None:
         if final_newline and self.started:
-            self.out.write(self.encoder.encode(self.newline))
+            self.out.write(self.encoder.encode(self.pending))
 
 
 def _text_lines(chunk: Chunk, edits: ChunkEdits) -> list[str]:
@@ -306,14 +359,14 @@ def write_text(source: Source, out_path: str, rewriter: ChunkRewriter, collect: 
     """Text and log lines with their spans replaced, every other character kept; long lines window by window."""
     info = source.info
     records = 0
-    with open_output(out_path, gz=info.compressed) as out:
+    with open_output(out_path, compression=info.compression) as out:
         lines = _LineWriter(out, info)
         for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
             new = _text_lines(chunk, edits)
             if chunk.part is not None:
-                lines.write_piece(new[0], chunk.part.first)
+                lines.write_piece(new[0], chunk.part.first, chunk.line_ends)
             else:
-                lines.write(new)
+                lines.write(new, chunk.line_ends)
             records += len(chunk.rows)
             collect(edits, len(chunk.rows))
             if progress is not None:
@@ -396,7 +449,7 @@ def write_jsonl(source: Source, out_path: str, rewriter: Rewriter, text_rewriter
     records = 0
     jsonl = JsonLinesRewriter(rewriter)
     as_text: dict[int, str] = {}  # lines that are not JSON, rewritten, until the chunk holding them is written
-    with open_output(out_path, gz=info.compressed) as out:
+    with open_output(out_path, compression=info.compression) as out:
         lines = _LineWriter(out, info)
         for item in source.chunks():
             if isinstance(item, Problem):
@@ -407,12 +460,12 @@ def write_jsonl(source: Source, out_path: str, rewriter: Rewriter, text_rewriter
                 collect(edits, len(item.rows))
                 texts = _text_lines(item, edits)
                 if item.part is not None:
-                    lines.write_piece(texts[0], item.part.first)
+                    lines.write_piece(texts[0], item.part.first, item.line_ends)
                     records += len(item.rows)
                 else:
                     as_text.update(zip(item.columns[0].rows.to_pylist(), texts))
                 continue
-            lines.write(jsonl.lines(item, as_text, collect))
+            lines.write(jsonl.lines(item, as_text, collect), item.line_ends)
             records += len(item.rows)
             if progress is not None:
                 progress(records)

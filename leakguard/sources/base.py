@@ -96,6 +96,9 @@ class Chunk:
     part: LinePart | None = None
     #: text lines: what the lines above each one say (section header, previous line; see linecontext)
     context: pa.Array | None = None
+    #: JSON lines and text: each record's line end as written (``\\n``, ``\\r\\n`` or ``\\r``), or None when
+    #: every one is ``info.newline`` (the last line's is written only when ``info.final_newline``)
+    line_ends: list[str] | None = None
 
 
 @dataclass
@@ -104,13 +107,19 @@ class SourceInfo:
 
     path: str
     format: Format
-    compressed: bool = False  # gzip
-    encoding: str = "utf-8"  # "utf-8", "utf-8-sig" (BOM) or "cp1252"
+    compression: str | None = None  # "gzip", "xz", "bzip2", "zstd", or None (told by the magic bytes)
+    #: "utf-8", "utf-8-sig" (BOM), "cp1252", "utf-16-le" or "utf-16-be" (UTF-16 always with its BOM)
+    encoding: str = "utf-8"
     delimiter: str | None = None  # CSV
-    newline: str = "\n"  # text, JSON lines and CSV
+    newline: str = "\n"  # text, JSON lines and CSV: the first line's end ("\n", "\r\n" or "\r")
     final_newline: bool = True  # whether the last line ends with a newline
     schema: pa.Schema | None = None  # Parquet: the file's schema (with its key-value metadata)
     extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def compressed(self) -> bool:
+        """Whether the file is compressed (gzip, xz, bzip2 or zstd)."""
+        return self.compression is not None
 
 
 class Source:

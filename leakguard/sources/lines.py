@@ -1,12 +1,13 @@
 """Line-oriented files: JSON lines (NDJSON) and text or logs.
 
 Both are read in blocks of whole lines (:func:`~leakguard.sources.streams.line_blocks`); record *i* is line
-*i* (0-based, blank lines counted, so a record's row is its line number minus one). Lines are kept without
-their terminator; ``info.newline`` says which terminator the file uses (``\\n`` or ``\\r\\n``, from its first
-line: in a ``\\r\\n`` file a line's trailing ``\\r`` is removed) and ``info.final_newline`` whether the last
-line has one. ``Chunk.raw`` holds every line of the chunk, in order, so that a writer can copy untouched lines
-byte for byte. No line is ever left out: a line longer than :data:`~leakguard.sources.streams.MAX_LINE_BYTES`
-comes as text windows (:mod:`leakguard.sources.windows`), one chunk each.
+*i* (0-based, blank lines counted, so a record's row is its line number minus one). ``\\n``, ``\\r\\n`` and a
+bare ``\\r`` (old Mac OS) all end a line, as Python's universal newlines have it. Lines are kept without their
+terminator; ``info.newline`` says which terminator the file's first line has, ``Chunk.line_ends`` the lines
+that end otherwise (a file that mixes them), and ``info.final_newline`` whether the last line has one.
+``Chunk.raw`` holds every line of the chunk, in order, so that a writer can copy untouched lines byte for byte.
+No line is ever left out: a line longer than :data:`~leakguard.sources.streams.MAX_LINE_BYTES` comes as text
+windows (:mod:`leakguard.sources.windows`), one chunk each.
 
 JSON lines (https://jsonlines.org/, https://github.com/ndjson/ndjson-spec): each non-blank line is one JSON
 value, parsed with the standard library. Nested objects are flattened to dotted paths (``beneficiary.nir``),
@@ -54,7 +55,9 @@ _Columns = dict[str, tuple[list[int], list[str | None]]]
 class _LineSource(Source):
     """Shared by JSON lines and text: blocks of lines in, chunks out."""
 
-    def _chunks_of(self, lines: pa.Array | list[str], first_line: int) -> Iterator[Chunk | Problem]:
+    def _chunks_of(self, lines: pa.Array | list[str], first_line: int,
+                   ends: list[str] | None) -> Iterator[Chunk | Problem]:
+        """The chunks of ``lines`` (numbered from ``first_line``); the one that holds them all gets ``ends``."""
         raise NotImplementedError
 
     def _lines(self, block: LineBlock) -> pa.Array | list[str]:
@@ -69,11 +72,13 @@ class _LineSource(Source):
         stream = Utf8Stream(raw, self.info.encoding, self.info)
         offset = 0  # characters of the long line before the current piece
         try:
-            for item in line_blocks(stream, self.info.path):
+            for item in line_blocks(stream, self.info.path, self.info.newline):
                 if isinstance(item, LineBlock):
                     lines = self._lines(item)
                     for start in range(0, item.count, self.batch_rows):
-                        yield from self._chunks_of(lines[start : start + self.batch_rows], item.first_line + start)
+                        end = start + self.batch_rows
+                        yield from self._chunks_of(lines[start:end], item.first_line + start,
+                                                   None if item.ends is None else item.ends[start:end])
                 elif isinstance(item, LinePiece):
                     if item.first:
                         offset = 0
@@ -98,8 +103,6 @@ class _LineSource(Source):
         """The text chunk of one piece of a long line: the lead for context, then the piece."""
         lead = piece.lead.decode("utf-8")
         own = piece.data.decode("utf-8")
-        if piece.last and self.info.newline == "\r\n" and own.endswith("\r"):
-            own = own[:-1]
         rows = pa.array([piece.line], pa.int64())
         return Chunk(
             columns=[CellColumn(LINE_COLUMN, pa.array([lead + own], pa.string()), rows)],
@@ -107,6 +110,7 @@ class _LineSource(Source):
             text=True,
             raw=pa.array([own], pa.string()),
             part=LinePart(offset=offset, lead=len(lead), first=piece.first, last=piece.last),
+            line_ends=[piece.newline] if piece.last and piece.newline != self.info.newline else None,
         )
 
 
@@ -118,25 +122,20 @@ class TextSource(_LineSource):
         yield from super().chunks()
 
     def _lines(self, block: LineBlock) -> pa.Array:
-        return split_lines(block.data, strip_cr=self.info.newline == "\r\n")
+        return split_lines(block.data)
 
-    def _chunks_of(self, lines: pa.Array, first_line: int) -> Iterator[Chunk]:
+    def _chunks_of(self, lines: pa.Array, first_line: int, ends: list[str] | None) -> Iterator[Chunk]:
         rows = record_indices(first_line, len(lines))
         yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines,
-                    context=self._context.of(lines))
+                    context=self._context.of(lines), line_ends=ends)
 
 
-def split_lines(data: bytes, strip_cr: bool) -> pa.Array:
+def split_lines(data: bytes) -> pa.Array:
     """The lines of ``data`` (valid UTF-8, every line ending with ``\\n``) as a string array, vectorised."""
     whole = pa.StringArray.from_buffers(
         1, pa.py_buffer(np.array([0, len(data) - 1], dtype=np.int32)), pa.py_buffer(data)
     )
-    lines = pc.split_pattern(whole, "\n").flatten()
-    if strip_cr:
-        ends = pc.ends_with(lines, "\r")
-        if pc.any(ends).as_py():
-            lines = pc.if_else(ends, pc.utf8_slice_codeunits(lines, 0, -1), lines)
-    return lines
+    return pc.split_pattern(whole, "\n").flatten()
 
 
 class JsonLinesSource(_LineSource):
@@ -145,15 +144,13 @@ class JsonLinesSource(_LineSource):
     def _lines(self, block: LineBlock) -> list[str]:
         lines = block.data.decode("utf-8").split("\n")
         lines.pop()  # after the last "\n"
-        if self.info.newline == "\r\n":
-            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
         return lines
 
     def _long_line(self, piece: LinePiece) -> Iterator[Problem]:
         yield Problem(self.info.path, f"line {piece.line + 1}: longer than {_size(streams.MAX_LINE_BYTES)}: "
                       "not parsed as JSON, scanned as text", piece.line, as_text=True)
 
-    def _chunks_of(self, lines: list[str], first_line: int) -> Iterator[Chunk | Problem]:
+    def _chunks_of(self, lines: list[str], first_line: int, ends: list[str] | None) -> Iterator[Chunk | Problem]:
         columns: _Columns = {}
         problems: list[Problem] = []
         not_json: list[int] = []
@@ -190,6 +187,7 @@ class JsonLinesSource(_LineSource):
             ],
             rows=rows,
             raw=_strings(lines),
+            line_ends=ends,
         )
 
 

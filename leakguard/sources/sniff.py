@@ -2,12 +2,15 @@
 
 The content decides, the extension only breaks ties:
 
-* Parquet starts (and ends) with the magic ``PAR1``; gzip starts with ``1f 8b`` and is looked into.
-* Binary: a NUL byte, or more than 1% of control characters, in the first :data:`SAMPLE_BYTES`
-  (PNG, zip, Office files, executables, UTF-16): skipped with a :class:`SourceError`; the error names UTF-16
-  text and xz, bzip2 and zstd streams, and says how to convert them.
-* Encoding: a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives
-  ``utf-8``; anything else is ``cp1252`` (every byte decodes; Latin-1 files read the same but for 0x80-0x9F).
+* Parquet starts (and ends) with the magic ``PAR1``; gzip (``1f 8b``), xz, bzip2 and zstd streams are told by
+  their magic bytes (:data:`~leakguard.sources.streams.COMPRESSION_MAGIC`) and looked into.
+* Encoding: a UTF-16 byte-order mark gives ``utf-16-le`` or ``utf-16-be`` (Excel's "Texte Unicode" export);
+  a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives ``utf-8``;
+  anything else is ``cp1252`` (every byte decodes; Latin-1 files read the same but for 0x80-0x9F).
+* Binary: a NUL byte, or more than 1% of control characters, in the first :data:`SAMPLE_BYTES` (PNG, zip,
+  Office files, executables; a UTF-16 file's decoded text): skipped with a :class:`SourceError`.
+* Newline: the first line's end, ``\\n``, ``\\r\\n`` or a bare ``\\r`` (old Mac OS); every one of them ends
+  a line wherever it is (universal newlines).
 * JSON lines: at least 95% of the non-blank sample lines (half with a ``.jsonl``, ``.ndjson`` or ``.json``
   extension) start with ``{`` or ``[`` and one of them parses.
   Logs that mix plain lines and JSON payloads stay text, so every line is still scanned.
@@ -15,14 +18,14 @@ The content decides, the extension only breaks ties:
   90% of the sample records (parsed with quotes, multi-line cells included; half with a ``.csv``/``.tsv``
   extension) into as many. The header must not
   look like data (cells made only of digits, dates or times, as in a log line ``2024-05-01 12:00:00,123 INFO``)
-  unless the extension is ``.csv``/``.tsv``; ``.log`` and ``.txt`` files are never taken for CSV. A ``.csv``
+  unless the extension is ``.csv``/``.tsv``; ``.log`` and ``.txt`` files are never taken for CSV, but for a
+  UTF-16 ``.txt`` (Excel's "Texte Unicode" export is a TAB-separated table). A ``.csv``
   whose header has a single field is a one-column CSV.
 * Text: anything else that decodes.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import io
@@ -34,27 +37,19 @@ from collections.abc import Sequence
 from leakguard.sources.base import SourceError, SourceInfo
 from leakguard.sources.special import special_kind
 from leakguard.sources.streams import (
-    GZIP_MAGIC,
+    COMPRESSION_SUFFIXES,
     SAMPLE_BYTES,
     UTF8_BOM,
+    UTF16_BOMS,
     complete_utf8_length,
-    decode_text,
+    compression_of,
+    decode_sample,
     open_bytes,
 )
 
 PARQUET_MAGIC = b"PAR1"
 DELIMITERS = (";", ",", "\t", "|")
 BINARY_MESSAGE = "binary file, not Parquet, CSV, JSON lines or text"
-#: Files that are not read, told by their first bytes: what they are, and what to do (instead of "binary").
-_KNOWN_UNREAD = (
-    (codecs.BOM_UTF16_LE, "UTF-16 text (Excel's \"Unicode text\" export), not read",
-     "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8, or in Excel: Save As, CSV UTF-8) and scan that"),
-    (codecs.BOM_UTF16_BE, "UTF-16 text, not read", "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) and scan that"),
-    (b"\xfd7zXZ\x00", "xz-compressed file, not read", "decompress it (xz -dk) or compress it with gzip"),
-    (b"BZh", "bzip2-compressed file, not read", "decompress it (bunzip2 -k) or compress it with gzip"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed file, not read", "decompress it (zstd -d) or compress it with gzip"),
-)
-
 _TEXT_CONTROLS = set(b"\t\n\r\f\v\b\x1b")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
 _DATA_LIKE = re.compile(r"(?=.*\d)[\d\s.:/+\-TZ,]+")
@@ -65,10 +60,12 @@ _SAMPLE_RECORDS = 200
 
 
 def logical_extension(path: str) -> str:
-    """The extension that says what the content is: ``dump.csv.gz`` -> ``.csv``."""
+    """The extension that says what the content is: ``dump.csv.gz`` -> ``.csv``, ``app.log.zst`` -> ``.log``."""
     name = os.path.basename(path).lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
+    for suffix in COMPRESSION_SUFFIXES.values():
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
     return os.path.splitext(name)[1]
 
 
@@ -82,16 +79,12 @@ def is_binary(sample: bytes) -> bool:
     return controls > len(sample) // 100
 
 
-def binary_error(display: str, sample: bytes) -> SourceError:
-    """The error of a binary file: what it is where its first bytes tell (:data:`_KNOWN_UNREAD`)."""
-    for magic, problem, hint in _KNOWN_UNREAD:
-        if sample.startswith(magic):
-            return SourceError(display, problem, hint)
-    return SourceError(display, BINARY_MESSAGE, "skipped")
-
-
 def detect_encoding(sample: bytes, complete: bool) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``cp1252`` from the first bytes (``complete``: the sample is the whole file)."""
+    """``utf-16-le``, ``utf-16-be``, ``utf-8-sig``, ``utf-8`` or ``cp1252`` from the first bytes (``complete``:
+    the sample is the whole file)."""
+    for encoding, bom in UTF16_BOMS.items():
+        if sample.startswith(bom):
+            return encoding
     if sample.startswith(UTF8_BOM):
         return "utf-8-sig"
     cut = len(sample) if complete else complete_utf8_length(sample)
@@ -102,15 +95,18 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
     return "utf-8"
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def detect_newline(text: str) -> str:
-    """``\\r\\n`` when the first line ends with it, else ``\\n``."""
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    """The first line's end: ``\\r\\n``, a bare ``\\r`` or ``\\n`` (also when there is none)."""
+    match = _LINE_END.search(text)
+    return "\n" if match is None else match.group()
 
 
 def complete_lines(text: str, complete: bool) -> list[str]:
     """Lines of a sample, without the last one when the sample stops inside it."""
-    lines = text.split("\n")
+    lines = _LINE_END.split(text)
     if not complete or lines[-1] == "":
         lines.pop()
     return lines
@@ -149,7 +145,7 @@ def sample_records(text: str, delimiter: str, complete: bool) -> list[list[str]]
 
 
 #: The first line Excel writes (and reads) to name a CSV file's delimiter: ``sep=;``.
-EXCEL_SEP_LINE = re.compile(r"\A\ufeff?sep=([;,\t|])\r?\n", re.IGNORECASE)
+EXCEL_SEP_LINE = re.compile(r"\A\ufeff?sep=([;,\t|])(?:\r\n?|\n)", re.IGNORECASE)
 
 
 def sniff_delimiter(text: str, complete: bool, csv_extension: bool) -> tuple[str, list[str]] | None:
@@ -183,48 +179,50 @@ def sniff_file(path: str, display: str) -> SourceInfo:
     kind = special_kind(path)
     if kind is not None:  # opening a named pipe waits for a writer, reading a device may never end
         raise SourceError(display, f"not a regular file ({kind})", "not read")
-    stream, compressed = open_bytes(path, display)
+    stream, compression = open_bytes(path, display)
     try:
         sample = stream.read_full(SAMPLE_BYTES + 1)
         complete = len(sample) <= SAMPLE_BYTES
         sample = sample[:SAMPLE_BYTES]
-        final_newline = True
-        if complete:
-            final_newline = sample.endswith(b"\n")
-        elif not compressed:
-            stream.seek(-1, os.SEEK_END)
-            final_newline = stream.read(1) == b"\n"
+        tail = sample[-2:]
+        if not complete and compression is None:
+            stream.seek(-2, os.SEEK_END)
+            tail = stream.read(2)
     finally:
         stream.close()
     if not sample:
         raise SourceError(display, "empty file")
     if sample.startswith(PARQUET_MAGIC):
-        return SourceInfo(path=display, format="parquet", compressed=compressed)
-    if sample.startswith(GZIP_MAGIC) and compressed:
+        return SourceInfo(path=display, format="parquet", compression=compression)
+    if compression is not None and compression_of(sample) is not None:  # compressed twice, or a .tar.gz
         raise SourceError(display, BINARY_MESSAGE, "skipped")
-    if is_binary(sample):
-        raise binary_error(display, sample)
-
     encoding = detect_encoding(sample, complete)
-    text = decode_text(sample if complete else sample[: complete_utf8_length(sample)], encoding)
+    utf16 = encoding in UTF16_BOMS
+    text = decode_sample(sample, encoding, complete)
+    if is_binary(text.encode("utf-8") if utf16 else sample):
+        raise SourceError(display, BINARY_MESSAGE, "skipped")
+    final_newline = True  # a large compressed file's is known once it has been read to its end
+    if complete or compression is None:
+        last = tail.decode(encoding, errors="replace") if utf16 else tail.decode("latin-1")
+        final_newline = last[-1:] in ("\n", "\r")
     newline = detect_newline(text)
     info = SourceInfo(
         path=display,
         format="text",
-        compressed=compressed,
+        compression=compression,
         encoding=encoding,
         newline=newline,
         final_newline=final_newline,
     )
-    if compressed and not complete:
+    if compression is not None and not complete:
         info.extra["final_newline_known"] = False  # set when the stream has been read to its end
     lines = complete_lines(text, complete)
     extension = logical_extension(display)
     if looks_like_jsonl(lines, 0.5 if extension in _JSON_EXTENSIONS else 0.95):
         info.format = "jsonl"
         return info
-    if extension in _TEXT_EXTENSIONS:
-        return info
+    if extension in _TEXT_EXTENSIONS and not (utf16 and extension == ".txt"):
+        return info  # but Excel's "Texte Unicode (*.txt)" export: UTF-16, TAB-separated
     excel = EXCEL_SEP_LINE.match(text)
     if excel is not None:
         # Excel's "sep=;" first line names the delimiter; the header is the next record

@@ -123,15 +123,16 @@ def cell_text(value: Any) -> str | None:
 
 
 def dump_info(path: str, display: str) -> SourceInfo:
-    """What the dump's first bytes say: gzip or not, and the encoding (:func:`detect_encoding`)."""
-    raw, compressed = open_bytes(path, display)
+    """What the dump's first bytes say: its compression, and the encoding (:func:`detect_encoding`)."""
+    raw, compression = open_bytes(path, display)
     with raw:
         sample = raw.read_full(SAMPLE_BYTES + 1)
     if not sample:
         raise SourceError(display, "empty file")
     complete = len(sample) <= SAMPLE_BYTES
     sample = sample if complete else sample[: complete_utf8_length(sample[:SAMPLE_BYTES])]
-    return SourceInfo(path=display, format="sql", compressed=compressed, encoding=detect_encoding(sample, complete))
+    return SourceInfo(path=display, format="sql", compression=compression,
+                      encoding=detect_encoding(sample, complete))
 
 
 def dump_text(path: str, display: str, encoding: str) -> TextIO:
@@ -161,7 +162,7 @@ class DumpTableSource(Source):
 
     def __init__(self, dump: SqlDump, name: str, stream: _Pushback | None, first_row: int):
         path = dump.table_path(name)
-        super().__init__(dump.path, SourceInfo(path=path, format="sql", compressed=dump.compressed,
+        super().__init__(dump.path, SourceInfo(path=path, format="sql", compression=dump.compression,
                                                encoding=dump.encoding, extra={"table": name}), dump.batch_rows)
         self.dump = dump
         self.name = name
@@ -235,7 +236,7 @@ class SqlDump(Container):
         super().__init__(display_path or path, batch_rows)
         self.path = path
         info = dump_info(path, self.display)
-        self.compressed, self.encoding = info.compressed, info.encoding
+        self.compression, self.encoding = info.compression, info.encoding
         #: rows given so far per table name (a table met again is numbered on)
         self.rows_read: dict[str, int] = {}
 

@@ -44,6 +44,8 @@ class LinePiece:
     lead: bytes
     first: bool
     last: bool
+    #: the last piece: the line's end as written (``\\n``, ``\\r\\n`` or ``\\r``)
+    newline: str = "\n"
 
 
 def cut_point(data: bytes, limit: int) -> int | None:
@@ -100,13 +102,13 @@ class LongLine:
             data = data[cut:]
         return data
 
-    def finish(self, data: bytes) -> Generator[LinePiece | Problem, None, None]:
-        """Give the last pieces of the line, ``data`` being its end (without the line end)."""
+    def finish(self, data: bytes, newline: str = "\n") -> Generator[LinePiece | Problem, None, None]:
+        """Give the last pieces of the line, ``data`` being its end (without the line end, ``newline``)."""
         data = yield from self.feed(data)
-        yield self._piece(data, last=True)
+        yield self._piece(data, last=True, newline=newline)
 
-    def _piece(self, data: bytes, *, last: bool) -> LinePiece:
-        piece = LinePiece(data, self.line, self._lead, self._first, last)
+    def _piece(self, data: bytes, *, last: bool, newline: str = "\n") -> LinePiece:
+        piece = LinePiece(data, self.line, self._lead, self._first, last, newline)
         self._first = False
         self._offset += len(data)
         self._lead = _character_start((self._lead + data)[-LEAD_BYTES:])
