@@ -67,28 +67,6 @@ def fold(text: str) -> str:
     return folded
 
 
-_ACCENTED = {
-    "a": "aàâäáãå", "c": "cç", "e": "eéèêë", "i": "iîïíì", "n": "nñ", "o": "oôöóòõ", "u": "uùûüú", "y": "yÿý",
-}
-
-
-def _accent_insensitive(word: str) -> str:
-    """An RE2 pattern of a folded word that also matches its accented spellings (with ``(?i)``)."""
-    out = []
-    for char in word:
-        if char in _ACCENTED:
-            out.append("[" + _ACCENTED[char] + _ACCENTED[char].upper() + "]")
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
-
-
-def words_re2(words: tuple[str, ...]) -> str:
-    """An RE2 pattern matching any of ``words``, accents and case aside (``"ne le"`` matches ``"Né le"``)."""
-    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
-    return "(?i)(?:" + "|".join(_accent_insensitive(w) for w in folded) + ")"
-
-
 #: RE2 class body of Python's white space (``str.isspace``, what ``\\s`` matches in a folded text); RE2's own
 #: ``\\s`` is ASCII.
 WHITESPACE_RE2 = (
@@ -113,6 +91,12 @@ def spellings_re2(folded: str) -> str:
     '[dĎď]\\\\.[nÑñŃńŅņŇňǸǹ]'
     """
     return "".join(_spellings(char) for char in folded)
+
+
+def words_re2(words: tuple[str, ...]) -> str:
+    """An RE2 pattern matching any of ``words``, accents and case aside (``"ne le"`` matches ``"Né le"``)."""
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "(?i)(?:" + "|".join(spellings_re2(w) for w in folded) + ")"
 
 
 @dataclass(frozen=True)
