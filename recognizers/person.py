@@ -355,7 +355,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
-        if _is_title(tokens, i, text) or (
+        if (token.title and _is_title(tokens, i, text)) or (
                 token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
             end = _take_name(tokens, i + 1, text, first_free=True)
             if end > i + 1:
@@ -415,8 +415,10 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):
             for lo, hi, score in _names_in_run(tokens, i, j, text):
-                if not _in_insurer_name(text, tokens[lo].start, tokens[hi - 1].end):  # "MALAKOFF MÉDÉRIC"
-                    add(tokens[lo].start, tokens[hi - 1].end, score)
+                start, end = tokens[lo].start, tokens[hi - 1].end
+                # a span already covered adds nothing: the insurer names around it need no search
+                if not any(covered[start:end]) and not _in_insurer_name(text, start, end):  # "MALAKOFF MÉDÉRIC"
+                    add(start, end, score)
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
     for start, end in _staff_list_items(text, tokens, found):
@@ -435,6 +437,8 @@ _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
     a list (commas, semicolons) that holds an item of initials and a surname already found: a list of staff."""
+    if not found:
+        return []  # no item named: none names its neighbours
     items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
              if t.kind == "initials" and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
              and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
@@ -452,6 +456,8 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
                      add: Callable[[int, int, float], None]) -> None:
     """Other places of a SURNAME already found (in capitals, no first name, no French word), alone."""
+    if not found:
+        return
     surnames = {t.text for t in tokens if t.kind == "upper" and len(t.text) >= 3 and not t.first_name and not t.word
                 and any(s <= t.start and t.end <= e for s, e in found)}
     for token in tokens:
