@@ -69,11 +69,12 @@ _LO = "a-zß-öø-ÿ"
 _LETTER = f"{_UP}{_LO}"
 #: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
 #: Letters glued to a digit, an underscore or after a backslash (``001Z``, ``PERSON_2q5…``, ``A1``, ``\\N``)
-#: make no word: codes, tokens, escapes.
+#: make no word: codes, tokens, escapes. (Each token's first letter comes before the look-behind on what
+#: precedes it: a pattern that opens with a letter class lets ``re`` skip to the letters.)
 _TOKEN = re.compile(
-    rf"(?P<initials>(?<![{_LETTER}0-9_\\])(?:[{_UP}](?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?)|(?:Ph|Ch|Chr|Th|Cl|Gh|Gu)\.)"
-    rf"(?![{_LETTER}]))"
-    rf"|(?P<word>(?<![{_LETTER}0-9_\\])[{_LETTER}]+(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
+    rf"(?P<initials>[{_UP}](?<![{_LETTER}0-9_\\].)"
+    rf"(?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?|(?<=[PCT])h\.|(?<=C)(?:hr|l)\.|(?<=G)[hu]\.)(?![{_LETTER}]))"  # Ph. Chr.
+    rf"|(?P<word>[{_LETTER}](?<![{_LETTER}0-9_\\].)[{_LETTER}]*(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
 )
 #: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded,
 _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
@@ -191,11 +192,8 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        tokens.append(_Token(start, end, _facts(text[start:end], match.lastgroup == "initials")))
-    return tokens
+    return [_Token(*match.span(), _facts(match.group(), match.lastgroup == "initials"))
+            for match in _TOKEN.finditer(text)]
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -442,6 +440,8 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
     items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
              if t.kind == "initials" and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
              and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+    if len(items) < 2:
+        return []  # one item is no list
     named = [item in found for item in items]
     linked = [_ITEM_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
     changed = True
