@@ -48,8 +48,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from recognizers import insurer, lexicon
-from recognizers.spec import fold, lazy_attribute
+from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, fold, lazy_attribute, spellings_re2
 
 ENTITY = "PERSON"
 
@@ -149,6 +153,61 @@ PREFILTER = (
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
+
+
+
+def _spelt(*folded: str) -> str:
+    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=len, reverse=True)) + ")"
+
+
+_NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
+_GAP_RE2 = "[ \\t\\-\\x{a0}\\x{202f}]"  # the characters of a gap between two words of a name (_NAME_GAPS)
+_WS_RE2 = f"[{WHITESPACE_RE2}]"
+#: up to the next word: no letter a word may start with (one after a digit, an underscore or a backslash starts none)
+_NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
+#: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
+#: the rules read alike: a name key before ``:`` or ``=``; a title (a short one before a full stop or a
+#: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
+#: capital letter before one. With a listed first name (:func:`may_hold_names`): every text :func:`find` reports
+#: in.
+CUED_RE2 = "|".join([
+    _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite", "medecin",
+           "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur", "operateur",
+           "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
+    + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
+    _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
+    + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
+    f"{_NO_TOKEN_BEFORE}[{_UP}](?:\\.{_GAP_RE2}{{0,3}}|{_GAP_RE2}{{1,3}})[{_UP}]",
+    f"{_NO_TOKEN_BEFORE}(?:[{_UP}](?:\\.(?:-?[{_UP}]\\.)*|-[{_UP}]\\.?)|(?:Ph|Chr?|Th|Cl|Gh|Gu)\\.){_GAP_RE2}{{0,3}}[{_UP}]",
+])
+#: What splits a text into runs of letters: a word opens with the first run of its letters.
+_LETTER_RUNS = f"[^{_LETTER}]+"
+
+
+@lru_cache(maxsize=1)
+def _first_name_heads() -> frozenset[str]:
+    """The first run of letters of each listed first name (folded): ``jean`` of ``jean-pierre``."""
+    return frozenset(re.split("['’-]", name, maxsplit=1)[0] for name in lexicon.first_names())
+
+
+def may_hold_names(values: pa.Array) -> np.ndarray:
+    """Whether :func:`find` may find a name in each of ``values`` (strings), vectorised: the text matches
+    :data:`CUED_RE2`, or one of its words opens with a capital and the first letters of a listed first name (the
+    rules that need no cue need a first name). Texts outside are not looked at; every other finds the same."""
+    maybe = pc.fill_null(pc.match_substring_regex(values, CUED_RE2), False).to_numpy(zero_copy_only=False).copy()
+    runs = pc.split_pattern_regex(pc.fill_null(values, ""), _LETTER_RUNS)
+    words = pc.list_flatten(runs)
+    distinct = pc.unique(words)
+    heads = _first_name_heads()
+    is_head = np.array([word[:1].isupper() and fold(word) in heads for word in distinct.to_pylist()], bool)
+    if is_head.any():
+        where = pc.index_in(words, distinct).to_numpy(zero_copy_only=False)
+        maybe[pc.list_parent_indices(runs).to_numpy(zero_copy_only=False)[is_head[where]]] = True
+    return maybe
 
 
 class _Token:
