@@ -73,8 +73,8 @@ _LO = "a-zß-öø-ÿ"
 _LETTER = f"{_UP}{_LO}"
 #: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
 #: Letters glued to a digit, an underscore or after a backslash (``001Z``, ``PERSON_2q5…``, ``A1``, ``\\N``)
-#: make no word: codes, tokens, escapes. (Each token's first letter comes before the look-behind on what
-#: precedes it: a pattern that opens with a letter class lets ``re`` skip to the letters.)
+#: make no word: codes, tokens, escapes. (Each token's first letter is matched before the look-behind on what
+#: precedes it: at the many positions where no letter stands, ``re`` gives up at once.)
 _TOKEN = re.compile(
     rf"(?P<initials>[{_UP}](?<![{_LETTER}0-9_\\].)"
     rf"(?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?|(?<=[PCT])h\.|(?<=C)(?:hr|l)\.|(?<=G)[hu]\.)(?![{_LETTER}]))"  # Ph. Chr.
@@ -153,7 +153,6 @@ PREFILTER = (
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
-
 
 
 def _spelt(*folded: str) -> str:
