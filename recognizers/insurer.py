@@ -45,8 +45,8 @@ False
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache
 from importlib import resources
 
 from recognizers import lexicon
@@ -208,16 +208,43 @@ AMBIGUOUS_SCORE = 0.3
 AMBIGUOUS_CONTEXT_SCORE = 0.75
 
 _NAMES, _AMBIGUOUS = load_names()
+_LISTED_REGEX = span_regex(_NAMES)
+
+#: Longest text whose matches of the name regexes are kept (:func:`_spans_of`).
+CACHED_TEXT = 512
+
+
+def _spans_of(regex: re.Pattern[str]) -> Callable[[str], tuple[tuple[int, int], ...]]:
+    """Where ``regex`` matches in a text: cached for short texts, since the passes over one text (the names
+    alone, with context, by their form) run the same name regexes over it. One cache per regex: a compiled
+    pattern hashes its whole program, too slow for a cache key."""
+
+    def spans(text: str) -> tuple[tuple[int, int], ...]:
+        return tuple(match.span() for match in regex.finditer(text))
+
+    cached = lru_cache(maxsize=1 << 14)(spans)
+    return lambda text: cached(text) if len(text) <= CACHED_TEXT else spans(text)
+
+
+_listed_spans = _spans_of(_LISTED_REGEX)
+
+
+def find_listed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The listed names that are only insurers' names, scored higher after a context word."""
+    for start, end in _listed_spans(text):
+        yield start, end, CONTEXT_SCORE if in_context or SPEC.has_context(folded, start) else SCORE
+
 
 #: Names that are only insurers' names: reported alone.
 SPEC = EntitySpec(
     entity=ENTITY,
     name="complementary insurer name (list)",
-    span_regex=span_regex(_NAMES),
+    span_regex=_LISTED_REGEX,
     prefilter=prefilter(_NAMES),
     score=SCORE,
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
+    finder=find_listed,
 )
 #: Score of an ambiguous name written as a name is, after the words that introduce an insurer.
 AMBIGUOUS_CUE_SCORE = 0.7
@@ -227,6 +254,7 @@ _CUE_BEFORE = re.compile(
     r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)$"
 )
 _AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)
+_ambiguous_spans = _spans_of(_AMBIGUOUS_REGEX)
 #: A capitalised word right after: the name is a person's first name (``Alan Turing``).
 _NAME_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ][a-zà-ÿ]")
 _ACRONYMS = frozenset(normalise(n) for n in _AMBIGUOUS if n.isupper())
@@ -242,11 +270,10 @@ def _written_as_a_name(value: str) -> bool:
 def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """Names that are also words: after a context word, or written as a name right after the words that
     introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``)."""
-    for match in _AMBIGUOUS_REGEX.finditer(text):
-        start, end = match.span()
+    for start, end in _ambiguous_spans(text):
         if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
             yield start, end, AMBIGUOUS_CONTEXT_SCORE
-        elif _written_as_a_name(match.group(0)) and _CUE_BEFORE.search(folded, max(0, start - 24), start) and \
+        elif _written_as_a_name(text[start:end]) and _CUE_BEFORE.search(folded, max(0, start - 24), start) and \
                 not _NAME_AFTER.match(text, end):
             yield start, end, AMBIGUOUS_CUE_SCORE
 
@@ -275,6 +302,7 @@ _MUTUELLE_NAMED = re.compile(
     rf"(?<![\w])(?<![0-9][\-_/])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
     rf"(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}"
 )
+_named_spans = _spans_of(_MUTUELLE_NAMED)
 #: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).
 _ENUMERATION_OPENS = re.compile(
     r"(?:mutuelles|assureurs|complementaires|organismes|institutions de prevoyance|operateurs)[^(:.\n]{0,40}[(:]"
@@ -286,7 +314,7 @@ _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
 def _named(text: str, listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Known names (``listed``) and mutuelles named after the word, in text order."""
-    spans = listed + [m.span() for m in _MUTUELLE_NAMED.finditer(text)]
+    spans = listed + list(_named_spans(text))
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if kept and start < kept[-1][1]:
@@ -323,6 +351,8 @@ def _capitalised_head(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Capitalised items of an enumeration in which at least two items, and half of them, are insurers."""
+    if len(named) < 2 and _ENUMERATION_OPENS.search(folded) is None:
+        return []  # no sentence opens an enumeration, none holds two known names (items do not overlap)
     found = []
     for sentence in re.finditer(r"[^.!?\n]+", text):
         items = []

@@ -48,8 +48,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from recognizers import insurer, lexicon
-from recognizers.spec import fold, lazy_attribute
+from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, fold, lazy_attribute, spellings_re2
 
 ENTITY = "PERSON"
 
@@ -69,11 +73,12 @@ _LO = "a-zß-öø-ÿ"
 _LETTER = f"{_UP}{_LO}"
 #: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
 #: Letters glued to a digit, an underscore or after a backslash (``001Z``, ``PERSON_2q5…``, ``A1``, ``\\N``)
-#: make no word: codes, tokens, escapes.
+#: make no word: codes, tokens, escapes. (Each token's first letter is matched before the look-behind on what
+#: precedes it: at the many positions where no letter stands, ``re`` gives up at once.)
 _TOKEN = re.compile(
-    rf"(?P<initials>(?<![{_LETTER}0-9_\\])(?:[{_UP}](?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?)|(?:Ph|Ch|Chr|Th|Cl|Gh|Gu)\.)"
-    rf"(?![{_LETTER}]))"
-    rf"|(?P<word>(?<![{_LETTER}0-9_\\])[{_LETTER}]+(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
+    rf"(?P<initials>[{_UP}](?<![{_LETTER}0-9_\\].)"
+    rf"(?:\.(?:-?[{_UP}]\.)*|-[{_UP}]\.?|(?<=[PCT])h\.|(?<=C)(?:hr|l)\.|(?<=G)[hu]\.)(?![{_LETTER}]))"  # Ph. Chr.
+    rf"|(?P<word>[{_LETTER}](?<![{_LETTER}0-9_\\].)[{_LETTER}]*(?:['’\-][{_LETTER}]+)*(?![{_LETTER}0-9_]))"
 )
 #: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded,
 _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
@@ -150,6 +155,60 @@ PREFILTER = (
 )
 
 
+def _spelt(*folded: str) -> str:
+    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=len, reverse=True)) + ")"
+
+
+_NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
+_GAP_RE2 = "[ \\t\\-\\x{a0}\\x{202f}]"  # the characters of a gap between two words of a name (_NAME_GAPS)
+_WS_RE2 = f"[{WHITESPACE_RE2}]"
+#: up to the next word: no letter a word may start with (one after a digit, an underscore or a backslash starts none)
+_NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
+#: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
+#: the rules read alike: a name key before ``:`` or ``=``; a title (a short one before a full stop or a
+#: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
+#: capital letter before one. With a listed first name (:func:`may_hold_names`): every text :func:`find` reports
+#: in.
+CUED_RE2 = "|".join([
+    _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite", "medecin",
+           "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur", "operateur",
+           "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
+    + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
+    _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
+    + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
+    f"{_NO_TOKEN_BEFORE}[{_UP}](?:\\.{_GAP_RE2}{{0,3}}|{_GAP_RE2}{{1,3}})[{_UP}]",
+    f"{_NO_TOKEN_BEFORE}(?:[{_UP}](?:\\.(?:-?[{_UP}]\\.)*|-[{_UP}]\\.?)|(?:Ph|Chr?|Th|Cl|Gh|Gu)\\.){_GAP_RE2}{{0,3}}[{_UP}]",
+])
+#: What splits a text into runs of letters: a word opens with the first run of its letters.
+_LETTER_RUNS = f"[^{_LETTER}]+"
+
+
+@lru_cache(maxsize=1)
+def _first_name_heads() -> frozenset[str]:
+    """The first run of letters of each listed first name (folded): ``jean`` of ``jean-pierre``."""
+    return frozenset(re.split("['’-]", name, maxsplit=1)[0] for name in lexicon.first_names())
+
+
+def may_hold_names(values: pa.Array) -> np.ndarray:
+    """Whether :func:`find` may find a name in each of ``values`` (strings), vectorised: the text matches
+    :data:`CUED_RE2`, or one of its words opens with a capital and the first letters of a listed first name (the
+    rules that need no cue need a first name). Texts outside are not looked at; every other finds the same."""
+    maybe = pc.fill_null(pc.match_substring_regex(values, CUED_RE2), False).to_numpy(zero_copy_only=False).copy()
+    runs = pc.split_pattern_regex(pc.fill_null(values, ""), _LETTER_RUNS)
+    words = pc.list_flatten(runs)
+    distinct = pc.unique(words)
+    heads = _first_name_heads()
+    is_head = np.array([word[:1].isupper() and fold(word) in heads for word in distinct.to_pylist()], bool)
+    if is_head.any():
+        where = pc.index_in(words, distinct).to_numpy(zero_copy_only=False)
+        maybe[pc.list_parent_indices(runs).to_numpy(zero_copy_only=False)[is_head[where]]] = True
+    return maybe
+
+
 class _Token:
     """One word or set of initials of a text, where it stands, and what the word lists say of it."""
 
@@ -191,11 +250,8 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        tokens.append(_Token(start, end, _facts(text[start:end], match.lastgroup == "initials")))
-    return tokens
+    return [_Token(*match.span(), _facts(match.group(), match.lastgroup == "initials"))
+            for match in _TOKEN.finditer(text)]
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -355,7 +411,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
-        if _is_title(tokens, i, text) or (
+        if (token.title and _is_title(tokens, i, text)) or (
                 token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
             end = _take_name(tokens, i + 1, text, first_free=True)
             if end > i + 1:
@@ -415,8 +471,10 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):
             for lo, hi, score in _names_in_run(tokens, i, j, text):
-                if not _in_insurer_name(text, tokens[lo].start, tokens[hi - 1].end):  # "MALAKOFF MÉDÉRIC"
-                    add(tokens[lo].start, tokens[hi - 1].end, score)
+                start, end = tokens[lo].start, tokens[hi - 1].end
+                # a span already covered adds nothing: the insurer names around it need no search
+                if not any(covered[start:end]) and not _in_insurer_name(text, start, end):  # "MALAKOFF MÉDÉRIC"
+                    add(start, end, score)
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
     for start, end in _staff_list_items(text, tokens, found):
@@ -435,9 +493,13 @@ _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
     a list (commas, semicolons) that holds an item of initials and a surname already found: a list of staff."""
+    if not found:
+        return []  # no item named: none names its neighbours
     items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
              if t.kind == "initials" and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
              and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+    if len(items) < 2:
+        return []  # one item is no list
     named = [item in found for item in items]
     linked = [_ITEM_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
     changed = True
@@ -452,6 +514,8 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
                      add: Callable[[int, int, float], None]) -> None:
     """Other places of a SURNAME already found (in capitals, no first name, no French word), alone."""
+    if not found:
+        return
     surnames = {t.text for t in tokens if t.kind == "upper" and len(t.text) >= 3 and not t.first_name and not t.word
                 and any(s <= t.start and t.end <= e for s, e in found)}
     for token in tokens:

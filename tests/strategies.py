@@ -837,3 +837,13 @@ def csv_exports() -> st.SearchStrategy[ExportedFile]:
                             "utf-8" if encoding == "utf-8-sig" else encoding, len(rows), delimiter)
 
     return build()
+
+
+_ACCENTS = {"e": "eéèêëĕȇ", "a": "aàâä", "i": "iîïİ", "n": "nñńǹ", "o": "oôö", "u": "uùûü", "c": "cç", "s": "sśș"}
+
+
+def respelt(text: str, data: st.DataObject) -> str:
+    """``text`` with some letters swapped for others :func:`recognizers.spec.fold` reads the same, in some case."""
+    rnd = data.draw(st.randoms(use_true_random=False))
+    out = "".join(rnd.choice(_ACCENTS[c.lower()]) if c.lower() in _ACCENTS else c for c in text)
+    return rnd.choice([out, out.upper(), out.lower(), out.title()])

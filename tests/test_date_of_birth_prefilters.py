@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from recognizers import date_of_birth, person
 from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, fold
-from tests.strategies import birth_date_texts
+from tests.strategies import birth_date_texts, respelt
 
 _FAKE = Faker("fr_FR")
 _FAKE.seed_instance(20261202)
@@ -32,16 +32,6 @@ PIECES = (
 )
 #: What the two engines read differently: accented and dotted capitals, Kelvin sign, long s, spaces.
 ODD = "İıſKÉÈÀÇéèàçñÑĔĕŃǸæÆß\u00a0\u202f\u2003\u2028\t\x0b\x1c_'’-.:0123456789"
-_ACCENTS = {"e": "eéèêëĕȇ", "a": "aàâä", "i": "iîïİ", "n": "nñńǹ", "o": "oôö", "u": "uùûü", "c": "cç", "s": "sśș"}
-
-
-def respelt(text: str, data: st.DataObject) -> str:
-    """``text`` with some letters swapped for others :func:`fold` reads the same, in some case."""
-    rnd = data.draw(st.randoms(use_true_random=False))
-    out = "".join(rnd.choice(_ACCENTS[c.lower()]) if c.lower() in _ACCENTS else c for c in text)
-    return rnd.choice([out, out.upper(), out.lower(), out.title()])
-
-
 @st.composite
 def birth_texts(draw: st.DrawFn) -> str:
     parts = draw(st.lists(st.one_of(

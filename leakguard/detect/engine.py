@@ -629,7 +629,9 @@ class Detector:
         candidates = np.flatnonzero(self._match(scan.distinct, None, person.PREFILTER))
         if len(candidates) == 0:
             return
-        for u, value in zip(candidates.tolist(), scan.distinct.take(pa.array(candidates)).to_pylist()):
+        values = scan.distinct.take(pa.array(candidates))
+        kept = person.may_hold_names(values)  # the rules' cues and first names, over the whole column at once
+        for u, value in zip(candidates[kept].tolist(), values.filter(pa.array(kept)).to_pylist()):
             for start, end, score in person.find(value):
                 scan.per_value.setdefault(u, []).append((start, end, "PERSON", score))
 
