@@ -63,7 +63,7 @@ SPAN_REGEX = re.compile(
 )
 #: Numbers side by side, one space, slash or dash apart (``01.41.29.00.35 01 41 29 00 37``): each is a
 #: number though it touches the next one's digits.
-_BETWEEN = "[ \u00a0\u202f]*[/\\-]?[ \u00a0\u202f]*"
+_BETWEEN = "(?=[ \u00a0\u202f/\\-])[ \u00a0\u202f]*[/\\-]?[ \u00a0\u202f]*"
 _SIDE_BY_SIDE = re.compile(
     rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+"
     rf"(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
@@ -219,7 +219,8 @@ def _side_by_side(text: str) -> Iterator[tuple[int, int]]:
         pos, end = run.span()
         while pos < end and (one := _ONE.match(text, pos, end)):
             yield one.span()
-            pos = _GAP.match(text, one.end(), end).end()  # type: ignore[union-attr]  # may be empty: matches
+            gap = _GAP.match(text, one.end(), end)
+            pos = gap.end() if gap else end
 
 
 def find(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:

@@ -351,6 +351,13 @@ def test_a_ten_digit_number_inside_a_longer_run_of_digits_is_never_a_phone_numbe
     assert spans("PHONE_NUMBER", before + number + after) == []
 
 
+@given(first=phones(), second=phones())
+@settings(max_examples=50, deadline=None)
+def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second):
+    """Side by side needs a space, slash or dash between: 20 digits in a row are an id, not two phones."""
+    assert spans("PHONE_NUMBER", phone.compact(first) + phone.compact(second)) == []
+
+
 # --- EMAIL_ADDRESS ------------------------------------------------------------------------------------------
 
 
