@@ -135,7 +135,7 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
     """Scan one file: ``(chunk, findings)`` per chunk, and :class:`Problem` inline.
 
     NIRs found without context wait for their column's decision on the whole file: they come after the
-    records, in one more ``(chunk, findings)`` pair whose chunk is :data:`DECIDED` (no rows); ``on_held`` is
+    records, in more ``(chunk, findings)`` pairs whose chunk is :data:`DECIDED` (no rows); ``on_held`` is
     called with each chunk's waiting NIRs, when it has some, just before the chunk. At most ``budget`` of them are
     held; past it the largest column's are found again by a second read of that column, if it holds NIRs. A
     ``detector`` with a frozen profile decides at once. The findings in the file's column names and metadata
@@ -164,10 +164,11 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
                 if on_held is not None and decisions.waiting is not None and decisions.waiting.num_rows:
                     on_held(decisions.waiting)
                 yield chunk, found
-        late = [table for table in (decisions.release(), _recount(path, detector.options, batch_rows, decisions))
-                if table is not None]
-        if late:
-            yield DECIDED, pa.concat_tables(late)
+        released = decisions.release()
+        if released is not None:
+            yield DECIDED, released
+        for recounted in _recount(path, detector.options, batch_rows, decisions):
+            yield DECIDED, recounted  # chunk by chunk: a 10^7-row column's NIRs are never held at once
         # column names and metadata: findings with row -1, after the records
         used = parallel.options if parallel is not None else detector.options
         named = names.name_findings(named_texts(source.info, columns), used)
@@ -194,17 +195,17 @@ def _raw_each(detector: Detector, chunks: Iterable[Chunk | Problem]
         yield item if isinstance(item, Problem) else (item, *detector.detect_raw(item))
 
 
-def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Decisions) -> pa.Table | None:
-    """The unproven NIRs of the columns whose held findings went over the budget and that hold NIRs.
+def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Decisions) -> Iterator[pa.Table]:
+    """The unproven NIRs of the columns whose held findings went over the budget and that hold NIRs, chunk by
+    chunk (by row and offset).
 
     A second read of those columns only (a source's chunks can be read again), without NER (which never
     removes a NIR span).
     """
     keys = decisions.recount
     if not keys:
-        return None
+        return
     detector = Detector(dataclasses.replace(options, ner=False))
-    found = []
     with open_source(path, batch_rows=batch_rows, partitions=True) as source, \
             contextlib.closing(source.chunks()) as chunks:
         for item in chunks:
@@ -214,9 +215,9 @@ def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Deci
             if not columns:
                 continue
             raw, _ = detector.detect_raw(dataclasses.replace(item, columns=columns))
-            found.append(clip_findings(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)), item.part, shift=True))
-    found = [t for t in found if t.num_rows]
-    return Detector.resolve(pa.concat_tables(found), decisions.profile) if found else None
+            found = clip_findings(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)), item.part, shift=True)
+            if found.num_rows:
+                yield Detector.resolve(found, decisions.profile)
 
 
 def profile_path(path: str, options: DetectOptions | None = None, *, batch_rows: int = 65_536) -> NirProfile:

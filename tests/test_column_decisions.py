@@ -22,7 +22,7 @@ from leakguard.detect.engine import DetectOptions
 from leakguard.detect.profile import CHANCE, EFFECT, binomial_tail, holds_nirs
 from leakguard.pseudonymise import files as pseudonymise_files
 from leakguard.pseudonymise import pseudonymise_file
-from leakguard.scan import scan_files
+from leakguard.scan import DECIDED, scan_files
 from leakguard.scan import scan_path as scan_one
 from recognizers import nir
 from synthetic import identifiers as ids
@@ -255,7 +255,10 @@ def test_over_the_budget_a_file_finds_the_held_nirs_again_by_reading_their_colum
     pq.write_table(table, path, row_group_size=500)
     within = [item for item in scan_one(str(path), batch_rows=500) if isinstance(item, tuple)]
     over = [item for item in scan_one(str(path), batch_rows=500, budget=100) if isinstance(item, tuple)]
-    assert len(within) == len(over) == 7  # six chunks, then what waited for the decisions
+    assert len(within) == 7  # six chunks, then what waited for the decisions
+    assert [len(chunk.rows) for chunk, _ in over[:6]] == [500] * 6
+    # the column read again gives its NIRs out chunk by chunk, never all at once
+    assert len(over) > 7 and all(chunk is DECIDED for chunk, _ in over[6:])
     assert len(within[-1][0].rows) == 0
     sort = [("row", "ascending"), ("column", "ascending"), ("start", "ascending")]
     assert pa.concat_tables([t for _, t in over]).sort_by(sort).equals(
