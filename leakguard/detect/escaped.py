@@ -32,6 +32,8 @@ import pyarrow.compute as pc
 from leakguard.sources.base import CellColumn, Chunk
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from leakguard.detect.engine import Detector
     from leakguard.detect.profile import NirProfile
 
@@ -95,6 +97,16 @@ def _decoded_run(run: str, offset: int) -> list[tuple[str, int, int]]:
     return pieces
 
 
+def _string_columns(chunk: Chunk) -> Iterator[tuple[CellColumn, pa.Array]]:
+    """The string columns of ``chunk``, each with its values (a dictionary column decoded)."""
+    for column in chunk.columns:
+        values = column.values
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            yield column, values
+
+
 def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list[int], list[int]]]] | None:
     """The cells of ``chunk`` that hold an escape (:data:`ESCAPE_RE2`), decoded, as a chunk of their own; and for each
     (record, column), where each decoded character was written. None when no cell holds an escape."""
@@ -103,12 +115,7 @@ def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list
     columns: list[CellColumn] = []
     places: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
     context = None
-    for column in chunk.columns:
-        values = column.values
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            continue
+    for column, values in _string_columns(chunk):
         # a literal search first (fast), the expression on the few cells with a "%" or a "+"
         maybe = pc.or_(pc.or_(pc.match_substring(values, "%"), pc.match_substring(values, "+")),
                        pc.match_substring(values, "\x1b"))
@@ -175,12 +182,7 @@ def without_control_sequences(findings: pa.Table, chunk: Chunk) -> pa.Table:
         return findings
     text_name = chunk.columns[0].name if chunk.text else None
     controls: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for column in chunk.columns:
-        values = column.values
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            continue
+    for column, values in _string_columns(chunk):
         has = np.flatnonzero(pc.fill_null(pc.match_substring(values, "\x1b["), False).to_numpy(zero_copy_only=False))
         if not len(has):
             continue
