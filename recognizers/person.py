@@ -119,6 +119,14 @@ _PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|ha
                         r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?$")
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
+#: Offices a title and a capitalised article introduce (``Monsieur Le Maire``), folded.
+_OFFICES = frozenset({
+    "maire", "president", "presidente", "directeur", "directrice", "ministre", "prefet", "prefete", "depute",
+    "deputee", "senateur", "senatrice", "procureur", "juge", "doyen", "doyenne", "recteur", "rectrice",
+    "secretaire", "tresorier", "tresoriere", "conseiller", "conseillere", "commissaire", "general", "generale",
+    "chef", "responsable", "medecin", "cadre", "gerant", "gerante", "delegue", "deleguee", "mediateur",
+    "mediatrice", "defenseur", "controleur", "inspecteur", "inspectrice", "administrateur", "administratrice",
+})
 #: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
 #: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``).
@@ -300,9 +308,10 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
         if token.kind in ("initials", "letter"):
             if nxt is None or not nxt.capital:
                 break
-        elif token.particle and nxt is not None and nxt.capital and (j > i or token.kind == "upper"):
-            j += 1  # "Le" in "Jean-Marie Le Parc": what follows is a name even if it is a word
-            if not nxt.place:
+        elif token.particle and nxt is not None and nxt.capital and (
+                j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
+            j += 1  # "Le" in "Jean-Marie Le Parc", "M. Le Roux": what follows is a name even if it is a word
+            if not (nxt.place or nxt.particle):  # "De La Fontaine": the next particle takes its own turn
                 j += 1
                 words += 1
             continue

@@ -89,6 +89,20 @@ def test_a_list_of_staff_names_its_items_even_when_a_surname_is_a_word() -> None
         assert all(any(item.split()[-1] in name for name in found) for item in items), (text, found)
 
 
+@pytest.mark.parametrize(("particle", "word"), [
+    ("Le", "Roux"), ("Le", "Blanc"), ("La", "Rose"), ("De La", "Fontaine"), ("Du", "Bois"), ("Le", "Breton"),
+])
+@pytest.mark.parametrize("title", ["M.", "Mme", "Dr", "Monsieur"])
+def test_a_title_then_a_particle_names_whoever_follows_even_a_word(title: str, particle: str, word: str) -> None:
+    text = f"Appel de {title} {particle} {word} (tél. 01 42 21 09 28) pour sa mutuelle."
+    assert _found(person.find(text), text) == [f"{particle} {word}"]
+
+
+@pytest.mark.parametrize("text", ["Monsieur Le Maire a signé.", "Madame La Présidente, Monsieur Le Directeur,"])
+def test_a_title_then_an_article_and_an_office_names_nobody(text: str) -> None:
+    assert person.find(text) == []
+
+
 def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
     text = "Supplémentation : vitamines A, D. Calcium, E. Magnésium et fer."
     assert person.find(text) == []
