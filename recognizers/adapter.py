@@ -48,24 +48,26 @@ class SpecRecognizer(EntityRecognizer):
                 if (start, end) in seen:
                     continue
                 seen.add((start, end))
-                explanation = AnalysisExplanation(
-                    recognizer=self.name,
-                    original_score=score,
-                    pattern_name=spec.name,
-                    pattern=spec.span_regex.pattern,
-                    validation_result=True if spec.validate is not None else None,
-                )
-                results.append(
-                    RecognizerResult(
-                        entity_type=spec.entity,
-                        start=start,
-                        end=end,
-                        score=score,
-                        analysis_explanation=explanation,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
+                results.append(self.result(spec, start, end, score))
         return results
+
+    def result(self, spec: EntitySpec, start: int, end: int, score: float) -> RecognizerResult:
+        """A finding of ``spec`` as Presidio's result, with its explanation."""
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=score,
+            pattern_name=spec.name,
+            pattern=spec.span_regex.pattern,
+            validation_result=True if spec.validate is not None else None,
+        )
+        return RecognizerResult(
+            entity_type=spec.entity,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )

@@ -384,6 +384,31 @@ def _after_name(text: str, folded: str, start: int, names: list[tuple[int, int, 
     return False
 
 
+def _name_gap_end(folded: str, start: int) -> int:
+    """Where the gap between a name and the date at ``start`` ends: before ``le`` if one stands there."""
+    le = _LE_BEFORE.search(folded, max(0, start - 8), start)
+    return le.start() if le else start
+
+
+def _follows_a_name(text: str, folded: str, match: re.Match[str], names: list[tuple[int, int, float]]) -> bool:
+    """Whether the date ``match`` is a birth date for coming right after one of ``names``."""
+    start, end = match.span()
+    gap_end = _name_gap_end(folded, start)
+    if not _after_name(text, folded, gap_end, names) or _CARE_AFTER.match(folded, end):
+        return False
+    return gap_end == start or _long_past(text, match.group(0))
+
+
+def after_names(text: str, names: list[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
+    """``(start, end, score)`` of the dates of ``text`` that are birth dates for following one of ``names``,
+    names found elsewhere (a NER model's): the rule :func:`find_dates` applies to the names of
+    :func:`recognizers.person.find`."""
+    folded = fold(text)
+    for match in SPAN_REGEX.finditer(text):
+        if _follows_a_name(text, folded, match, names) and is_valid(match.group(0)):
+            yield *match.span(), AFTER_NAME_SCORE
+
+
 def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """``(start, end, score)`` of the dates of birth of ``text`` (see the module docstring)."""
     names: list[tuple[int, int, float]] | None = None
@@ -395,15 +420,11 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         elif _AGE_AFTER.match(folded, end):
             score = AGE_SCORE
         else:
-            le = _LE_BEFORE.search(folded, max(0, start - 8), start)
-            name_gap_end = le.start() if le else start
             if names is None:
-                if not _may_follow_name(text, folded, name_gap_end):
+                if not _may_follow_name(text, folded, _name_gap_end(folded, start)):
                     continue
                 names = _names(text)
-            if not _after_name(text, folded, name_gap_end, names) or _CARE_AFTER.match(folded, end):
-                continue
-            if le and not _long_past(text, match.group(0)):
+            if not _follows_a_name(text, folded, match, names):
                 continue
             score = AFTER_NAME_SCORE
         if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates
@@ -464,15 +485,41 @@ SPEC = EntitySpec(
 )
 
 
+def _model_names(text: str, entities: list) -> list[tuple[int, int, float]]:  # type: ignore[type-arg]
+    """The names of ``text``: the rules' and the NER model's plausible ``PER`` spans (as leakguard keeps them)."""
+    from recognizers import person
+
+    spans = _names(text)
+    for entity in entities:  # spaCy's label, or the one Presidio's NLP engine maps it to
+        kept = person.plausible_model_span(text, entity.start_char, entity.end_char)
+        if entity.label_ in ("PER", "PERSON") and kept is not None:
+            spans.append((*kept, person.MODEL_SCORE))
+    return person.merge(spans)
+
+
 def _recognizer_class() -> type:
+    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
     from recognizers.adapter import SpecRecognizer
 
     class DateOfBirthRecognizer(SpecRecognizer):
         """Presidio recognizer of dates of birth: a real date right after ``né le``, ``date de naissance``,
-        ``DDN``... (score 0.9), before an age (0.85), or right after a person's name (0.75)."""
+        ``DDN``... (score 0.9), before an age (0.85), or right after a person's name (0.75), the rules' or the
+        NLP engine's."""
 
         def __init__(self, supported_language: str = "fr"):
             super().__init__([SPEC], supported_language=supported_language, name="DateOfBirthRecognizer")
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                    ) -> list[RecognizerResult]:
+            results = super().analyze(text, entities, nlp_artifacts)
+            if (entities and ENTITY not in entities) or nlp_artifacts is None or not nlp_artifacts.entities:
+                return results
+            results += [self.result(SPEC, start, end, score)
+                        for start, end, score in after_names(text, _model_names(text, nlp_artifacts.entities))
+                        if not any(r.start < end and start < r.end for r in results)]
+            return results
 
     return DateOfBirthRecognizer
 

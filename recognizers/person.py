@@ -548,6 +548,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     >>> text = "Résultats de laboratoire pour RUFUNA Marine, 12 avenue Georges Clemenceau"
     >>> plausible_model_span(text, 0, 24), plausible_model_span(text, 30, 43), plausible_model_span(text, 55, 73)
     (None, (30, 43), None)
+    >>> plausible_model_span("DUPONT Jean\\nValidité : 2024", 0, 20), plausible_model_span("L.\\nHespadon", 0, 11)
+    ((0, 11), (0, 11))
     """
     tokens = _tokens(text[:end])
     first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
@@ -557,6 +559,10 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
     if cut and all(t.word for t in span[:cut]) and cut + 1 < len(span):
         span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
+    lines = _lines(text, span)
+    if len(lines) > 1:  # a name is written on one line: "DUPONT Jean\nValidité", "L.\nHespadon"
+        return next((kept for line in lines if any(t.kind in ("upper", "cap") and not t.title for t in line)
+                     and (kept := plausible_model_span(text, line[0].start, line[-1].end))), None)
     while span and span[-1].title:
         span = span[:-1]
     if not span:
@@ -579,6 +585,16 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     if _insurer_name(value):
         return None
     return span_start, span_end
+
+
+def _lines(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """``tokens`` in runs, one per line of ``text`` they are written on (initials go on with the next line)."""
+    lines = [tokens[:1]]
+    for left, right in itertools.pairwise(tokens):
+        if "\n" in text[left.end : right.start] and not all(t.kind in ("initials", "letter") for t in lines[-1]):
+            lines.append([])
+        lines[-1].append(right)
+    return lines
 
 
 def _in_insurer_name(text: str, start: int, end: int) -> bool:

@@ -1,6 +1,6 @@
 """Fixtures shared by the test modules: a pseudonymisation key, a way to run the CLI as users do, a real
 headless browser, SQLite databases of Arrow tables, a tiny file system to fill, a real PostgreSQL server, and
-tables whose NIR decisions need the whole column.
+tables whose NIR decisions need the whole column, and lists of people with their birth dates.
 
 ``postgres``: one real, throw-away PostgreSQL server for the whole session (:mod:`tests.pgcluster`), skipped
 with the reason where none can run (no server binaries; root without a ``postgres`` user). The superuser
@@ -281,3 +281,28 @@ def million_rows(tmp_path_factory: pytest.TempPathFactory) -> DecisionTable:
     path = tmp_path_factory.mktemp("decisions") / "million.parquet"
     pq.write_table(table, path, row_group_size=65_536)
     return DecisionTable(table, path, typos)
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """A Faker person in a list (``Étaient présents : Benoît Legrand, 25/03/1994.``), where the date follows."""
+
+    text: str
+    name: str
+    date: str
+
+
+@pytest.fixture(scope="session")
+def listed_people() -> list[ListedPerson]:
+    """40 people written ``First Last, DD/MM/YYYY`` in a sentence: Title Case names, which the French rules
+    leave to the NER model (no title, no surname in capitals)."""
+    from faker import Faker
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(2024)
+    people = []
+    for _ in range(40):
+        name = f"{fake.first_name()} {fake.last_name()}"
+        date = fake.date_of_birth(minimum_age=18, maximum_age=95).strftime("%d/%m/%Y")
+        people.append(ListedPerson(f"Étaient présents : {name}, {date}.", name, date))
+    return people

@@ -154,6 +154,16 @@ def test_presidio_finds_most_people_s_names_in_french_text(analyzer):
     assert hits >= 0.8 * len(names)
 
 
+def test_presidio_reports_a_date_after_a_name_of_the_nlp_engine_as_the_scanner_does(analyzer, listed_people):
+    """The date after a name only the model knows: a birth date in Presidio as in ``leakguard scan``."""
+    for person_ in listed_people:
+        text = person_.text
+        names = found(analyzer, text, "PERSON")
+        births = found(analyzer, text, "DATE_OF_BIRTH")
+        start = text.index(person_.date)
+        assert ((start, start + len(person_.date)) in births) == any(text[s:e] == person_.name for s, e in names)
+
+
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(start < span[1] and span[0] < end for start, end in spans)
 

@@ -46,7 +46,7 @@ from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
 from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
-from recognizers import nir, person
+from recognizers import date_of_birth, nir, person
 from recognizers.spec import EntitySpec, fold
 
 #: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
@@ -655,9 +655,19 @@ class Detector:
                     continue
                 per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
             if u in per_value:
-                names = [(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"]
+                names = person.merge([(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"])
                 others = [f for f in per_value[u] if f[2] != "PERSON"]
-                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in person.merge(names)]
+                per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in names] + (
+                    self._births_after(text, names, others) if spans else [])
+
+    def _births_after(self, text: str, names: list[tuple[int, int, float]],
+                      found: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+        """Dates of birth right after the names of ``text`` the model found, where nothing was found."""
+        if not self.options.wants(date_of_birth.ENTITY):
+            return []
+        births = date_of_birth.after_names(text, names)
+        return [(start, end, date_of_birth.ENTITY, score) for start, end, score in births
+                if not any(s < end and start < e for s, e, _, _ in found)]
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
