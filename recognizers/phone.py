@@ -51,7 +51,7 @@ REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 _SEP = "[ \u00a0\u202f.\\-]"
 #: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
 OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
-_NATIONAL = f"[0O]{_SEP}?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_NATIONAL = f"[0O]{_SEP}?[1-9](?:{_SEP}?[0-9O]{{2}}){{4}}"
 _INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
 _OVERSEAS = f"(?:\\+|00)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
 _FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL})"
@@ -74,6 +74,7 @@ _GAP = re.compile(_BETWEEN)
 PREFILTER = _FORMS
 
 _DIGITS = re.compile(r"[0-9]")
+_GROUPED = re.compile(_SEP)
 
 
 #: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
@@ -83,11 +84,13 @@ _CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}")
 
 
 def compact(number: str) -> str:
-    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``; a letter O typed for the
-    leading zero is read as one (``O1 42 15 23 35``)."""
+    """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``; a letter O typed for a zero
+    of a national number is read as one (``O1 42 15 23 35``, ``01 42 21 O9 28``)."""
     number = number.strip()
     if number[:1] in "Oo":
         number = "0" + number[1:]
+    if number[:1] == "0":
+        number = number.replace("O", "0")
     digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
     if _INTERNATIONAL_PREFIX.match(number):
         digits = _CODE_DIGITS.sub("0", digits, count=1)
@@ -113,6 +116,9 @@ def validate(number: str) -> str:
         raise InvalidLength()
     if _bare(number) and not is_allocated(national):
         raise InvalidComponent("not an allocated French number range")
+    typos = number.strip()[1:].count("O")
+    if typos > 2 or (typos and not _GROUPED.search(number)):
+        raise InvalidFormat()  # a code or a mask (06 OO OO OO OO), not a phone number with a typo
     return national
 
 
