@@ -101,6 +101,8 @@ _PARTICLES = frozenset({
     "de", "du", "des", "d'", "d’", "la", "le", "les", "van", "von", "der", "den", "ter", "di", "da", "del",
     "della", "dos", "das", "ben", "bin", "ibn", "el", "al", "mac", "mc", "y", "zu",
 })
+#: ``d'`` then a capital (``d'Arcy``, ``d’Ormesson``): a particle bound to a surname.
+_ELIDED_PARTICLE = re.compile(r"[dD]['’][A-ZÀ-Þ]")
 #: Words after which capitalised words name a place, an institution or a building, not a person.
 _PLACE_WORDS = frozenset({
     "rue", "avenue", "av", "ave", "bd", "boulevard", "place", "pl", "allee", "quai", "impasse", "chemin",
@@ -314,6 +316,10 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
             if not (nxt.place or nxt.particle):  # "De La Fontaine": the next particle takes its own turn
                 j += 1
                 words += 1
+            continue
+        elif j > i and token.kind == "lower" and _ELIDED_PARTICLE.match(token.text):
+            j += 1  # "Zoé d'Arcy": an elided particle and a capital go on with the name
+            words += 1
             continue
         elif token.kind == "lower" or token.place or token.title or (j > i and _VERSION_AFTER.match(text, token.end)):
             break  # ... or a protocol and its version, as a log line goes on: "nom=Breton HTTP/1.1"

@@ -101,6 +101,17 @@ def test_a_title_then_a_particle_names_whoever_follows_even_a_word(title: str, p
     assert _found(person.find(text), text) == [f"{particle} {word}"]
 
 
+@pytest.mark.parametrize("surname", ["d'Arcy", "d’Ormesson", "d'Aubigné", "D'Estaing"])
+def test_an_elided_particle_goes_on_with_the_name(surname: str) -> None:
+    for first, _ in _people(4):
+        text = f"Mlle {first} {surname} a été reçue en consultation."
+        assert _found(person.find(text), text) == [f"{first} {surname}"]
+
+
+def test_an_elided_particle_alone_names_nobody() -> None:
+    assert person.find("Elle souffre d'Alzheimer depuis 2019, suivie au centre d'Orsay.") == []
+
+
 @pytest.mark.parametrize("text", ["Monsieur Le Maire a signé.", "Madame La Présidente, Monsieur Le Directeur,"])
 def test_a_title_then_an_article_and_an_office_names_nobody(text: str) -> None:
     assert person.find(text) == []
