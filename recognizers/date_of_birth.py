@@ -119,6 +119,8 @@ _YEAR_WORDS = f"(?:mille|deux[ \\-]+mille|dix[ \\-]+neuf[ \\-]+cents?)(?:[ \\-]+
 _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9]{{2}})"
 #: Digits spaced one by one, maybe with separators: "1 2 0 5 1 9 7 8", "1 2 . 0 6 . 1 9 8 1".
 _SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [0-9]"
+#: Two-digit day and month and a four-digit year apart by one space each, as forms print boxes: "03 04 1957".
+_SPACE_APART = "(?:0[1-9]|[12][0-9]|3[01]) (?:0[1-9]|1[0-2]) (?:1[89]|20)[0-9]{2}"
 _GAP = f"{_SP}*[ \\-]{_SP}*"
 _LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -128,7 +130,7 @@ _YEAR = "(?:1[89]|20)[0-9]{2}"
 
 #: Python pattern of the full written forms, not inside a longer number or word.
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] )(?:{_DAY_FIRST}|{_SPACED}|{_LONG}|{_ISO}|{_COMPACT})"
+    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] )(?:{_DAY_FIRST}|{_SPACED}|{_SPACE_APART}|{_LONG}|{_ISO}|{_COMPACT})"
     rf"(?![0-9A-SU-Za-su-z])(?![/.\-:|][0-9])(?! [0-9])",
     FLAGS,
 )
@@ -138,7 +140,7 @@ _PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_YEAR})(?![0-9A
 #: back-references), then the same long, ISO and compact forms as the span regex.
 WHOLE_RE2 = "(?i)(?:" + "|".join(
     [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
-    + [_SPACED, _LONG, _ISO, _COMPACT]
+    + [_SPACED, _SPACE_APART, _LONG, _ISO, _COMPACT]
 ) + ")"
 #: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
 #: year (no back-references).
@@ -194,6 +196,8 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     if re.fullmatch(r"[0-9](?: [0-9]| [/.\-|])+", text):  # digits spaced one by one
         text = re.sub(r" ?([/.\-|]) ?", r"\1", text.replace(" ", "")) if re.search("[/.|-]", text) else \
             text.replace(" ", "")
+    if re.fullmatch(_SPACE_APART, text):
+        text = text.replace(" ", "/")
     if match := _NUMERIC.fullmatch(text):
         first, month, last = match.groups()
         if len(first) == 4:  # ISO
@@ -236,7 +240,9 @@ CONTEXT = (
 )
 #: Only separators, a "le", or "à PLACE le", between the context word and the date.
 CONTEXT_GAP = re.compile(
-    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?\s+)?(?:le\s+|:\s*)?[\s:=\"']*"""
+    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?\s+)?"""
+    r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
+    r"""(?:le\s+|:\s*)?[\s:=\"']*"""
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
@@ -257,12 +263,13 @@ _WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
-_AFTER_NAME_GAP = re.compile(r"[\s,;:|/\-]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-]+)?")
+_AFTER_NAME_GAP = re.compile(
+    r"[\s,;:|/\-(]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-()]+)?")
 #: In a folded text: a letter right before a gap :data:`_AFTER_NAME_GAP` allows up to the end of the search.
 _LETTER_BEFORE_GAP = re.compile(rf"[^\W\d_](?={_AFTER_NAME_GAP.pattern}\Z)")
 #: How far before a date its gap from a name is first looked for; a character no gap holds bounds it.
 _GAP_WINDOW = 24
-_NOT_IN_GAP = re.compile(r"[^\s,;:|/\-mfhomeasculinx]")
+_NOT_IN_GAP = re.compile(r"[^\s,;:|/\-()mfhomeasculinx]")
 #: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
 #: Première consultation"): the date after a name is then not a birth (folded).
 _CARE_AFTER = re.compile(
@@ -299,7 +306,7 @@ def _spelt(*words: str) -> str:
 
 
 _WS = f"[{WHITESPACE_RE2}]"
-_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-]"
+_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-()]"
 #: RE2 forms of the rules' folded patterns: a birth word standing alone (before the date, or after it:
 #: :data:`_BIRTH_AFTER`), a number then ``ans``, a capitalised word then what
 #: :data:`_AFTER_NAME_GAP` allows then a date, ``né(e) en`` (:data:`_BORN_IN`), a life span's opening.

@@ -168,6 +168,11 @@ DATE_WRITINGS = [
     ("Elle est née dans la nuit du 1er au [[2 février 1952]].", True),
     ("née dans la nuit entre le 30/11 et le [[01/12/1961]]", True),
     ("Arrivée le 28/03/2024. {LAST} {FIRST} le [[cinq mai mille neuf cent quatre-vingt-un]]", True),
+    ("Né(e) le : [[03 04 1957]]", True),  # boxes of a form: day, month, year apart by spaces
+    ("Date de naissance (JJ/MM/AAAA) : [[03/04/1957]]", True),
+    ("Mme {LAST} {FIRST} ([[03/04/1957]])", True),
+    ("{LAST} {FIRST} (F) [[03/04/1957]]", True),
+    ("Mme {LAST} {FIRST} (vue le 03/04/2024)", False),
     ("Appel de {FIRST} {LAST} le 14/06/2023 pour un rendez-vous.", False),
     ("Entretien avec {FIRST} {LAST} le 2 mars 2021, relu en 2024.", False),
     ("Consultation du 12/03/2020 avec le Dr {LAST}.", False),
