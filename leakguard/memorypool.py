@@ -1,16 +1,15 @@
 """Arrow's memory pool for leakguard's own processes: one that gives freed memory back to the system.
 
 A scan frees most of what it allocates chunk by chunk (a chunk's distinct values, findings, sorted copies).
-pyarrow's default pool on Linux, mimalloc, keeps freed pages for reuse, so the resident memory of a long scan
-climbs to the sum of the transient peaks of every size class; Arrow's jemalloc pool, configured by Arrow to
-return freed pages at once (``pyarrow.jemalloc_set_decay_ms``, 0 by default), follows the memory in use.
-Measured on a 10**6-row, 17-column Parquet file, no NER: 931 MiB peak resident with mimalloc, 767 MiB with
-jemalloc, same CPU time (see ``docs/memory.md``).
+pyarrow's default pool on Linux, mimalloc, keeps the pages it frees for reuse; Arrow configures its jemalloc
+pool to give them back at once (``pyarrow.jemalloc_set_decay_ms``, 0 by default). Peak RSS of a no-NER scan
+of a 10**6-row, 17-column Parquet file: 916 MiB with mimalloc, 772 MiB with jemalloc, for the same CPU time
+(README, "Library").
 
 :func:`use_returning_pool` makes jemalloc Arrow's default pool for the process. The ``leakguard`` command and
 leakguard's worker processes call it; a program that uses leakguard as a library keeps the pool it has, and
-may call it to get the same peak as the command. It changes nothing when ``ARROW_DEFAULT_MEMORY_POOL`` is set
-(the user chose a pool) or when pyarrow was built without jemalloc (Windows wheels).
+may call it to get the command's. It changes nothing when ``ARROW_DEFAULT_MEMORY_POOL`` is set (the user
+chose a pool) or when pyarrow was built without jemalloc.
 """
 
 from __future__ import annotations
