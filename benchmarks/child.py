@@ -5,6 +5,8 @@ caches, models and garbage out of the next. The task says what to run (``kind``:
 ``profile``, ``presidio``, ``pseudonymise``, ``exposure``) and on which file; the result (seconds per repeat,
 rows, findings, peak memory, and the quality table when the task has a ``truth``) is written as JSON to
 ``RESULT_PATH``. Quality is scored after the peak memory is read, so loading the truth does not count in it.
+leakguard's tasks run with the Arrow memory pool of the ``leakguard`` command (:mod:`leakguard.memorypool`);
+the others (the limit, Presidio) with pyarrow's default pool.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ import sys
 import traceback
 from typing import Any
 
+#: Task kinds that run leakguard, as its command does.
+LEAKGUARD_KINDS = frozenset({"scan", "profile", "exposure", "pseudonymise"})
+
 
 def run_task(task: dict[str, Any]) -> dict[str, Any]:
     kind = task["kind"]
+    if kind in LEAKGUARD_KINDS:
+        from leakguard.memorypool import use_returning_pool
+
+        use_returning_pool()
     if kind == "limit":
         from benchmarks.limit import read_and_match
         from benchmarks.memory import high_water_mib

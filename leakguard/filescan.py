@@ -103,12 +103,14 @@ def file_events(path: str, options: DetectOptions, *, batch_rows: int = 65_536,
                 yield item
                 continue
             chunk, findings = item
+            del item  # nothing of a chunk is held here while the next one is scanned
             records += len(chunk.rows)
             cells_by_column(chunk, cells, not_text)
             if with_chunks:
                 yield ChunkFindings(chunk, findings, held.pop() if held else None, decided=chunk is DECIDED)
             else:
                 yield findings
+            del chunk, findings
             yield Progress(records, size)
     except SourceError as error:
         yield Failed(source_message(error))

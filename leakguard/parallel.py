@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
+from leakguard.memorypool import use_returning_pool
 from leakguard.sources.base import Chunk, Problem
 from leakguard.workers import check_main_guard
 from leakguard.workerserver import SCAN_WORKER_MODULES, forkserver_context
@@ -73,6 +74,7 @@ def deferred_interrupts() -> Iterator[None]:
 def _init_worker(options: DetectOptions) -> None:
     global _worker_detector
     ignore_interrupts()
+    use_returning_pool()  # a worker is leakguard's own process
     _worker_detector = Detector(options)
 
 

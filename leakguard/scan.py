@@ -158,12 +158,15 @@ def scan_path(path: str, *, detector: Detector | None = None, options: DetectOpt
                     yield item
                     continue
                 chunk, raw, counts = item
+                del item  # a chunk's raw findings are not held while the next chunk is read and detected
                 _remember_columns(chunk, columns)
                 # a window of a long line: its own findings, at their offsets in the line
                 found = decisions.take(clip_findings(raw, chunk.part, shift=True), counts)
+                del raw
                 if on_held is not None and decisions.waiting is not None and decisions.waiting.num_rows:
                     on_held(decisions.waiting)
                 yield chunk, found
+                del chunk, found
         released = decisions.release()
         if released is not None:
             yield DECIDED, released

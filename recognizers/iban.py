@@ -130,14 +130,20 @@ for _code in range(ord("0"), ord("9") + 1):
     _VALUE[_code] = _code - ord("0")
 
 
+#: Numbers checked in one matrix: its integer temporaries take ``34 × 8`` bytes per number (2 MB each here).
+_SLICE = 8192
+
+
 def _mod97_is_one(numbers: pa.Array) -> np.ndarray:
     """ISO 7064 MOD 97-10 of compact upper-case IBANs (ASCII letters and digits): remainder 1 or not.
 
     Each number is rearranged (the first four characters moved to the end) and right-aligned in a column of
     a ``(34, n)`` matrix of bytes, left-padded with ``0`` (leading zeros leave the remainder as it is); the
-    remainder is then carried along the 34 rows, for every number at once.
+    remainder is then carried along the 34 rows, for every number at once (:data:`_SLICE` numbers at once).
     """
     numbers = numbers.cast(pa.string())
+    if len(numbers) > _SLICE:
+        return np.concatenate([_mod97_is_one(numbers.slice(at, _SLICE)) for at in range(0, len(numbers), _SLICE)])
     n = len(numbers)
     offsets = np.frombuffer(numbers.buffers()[1], dtype=np.int32)[numbers.offset : numbers.offset + n + 1]
     data = np.append(np.frombuffer(numbers.buffers()[2], dtype=np.uint8)[: int(offsets[-1])], np.uint8(ord("0")))

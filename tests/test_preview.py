@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leakguard import preview
 from leakguard.preview import KEEP, MASK, mask, mask_array
 from tests.strategies import nirs
 
@@ -29,6 +31,17 @@ def test_the_vectorised_mask_equals_the_scalar_mask(entity, values):
 def test_slices_of_arrays_are_masked_like_whole_ones(entity, values, start):
     array = pa.array(values, pa.string()).slice(min(start, len(values) - 1))
     assert mask_array(entity, array).to_pylist() == [mask(entity, v) for v in array.to_pylist()]
+
+
+@settings(max_examples=100)
+@given(entity=ENTITIES, values=st.lists(st.one_of(st.none(), TEXT), min_size=1, max_size=40),
+       slice_bytes=st.integers(1, 200), start=st.integers(0, 5))
+def test_arrays_masked_in_slices_are_masked_like_whole_ones(entity, values, slice_bytes, start):
+    array = pa.array(values, pa.string()).slice(min(start, len(values) - 1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(preview, "SLICE_BYTES", slice_bytes)
+        masked = mask_array(entity, array)
+    assert masked.to_pylist() == [None if v is None else mask(entity, v) for v in array.to_pylist()]
 
 
 @given(entity=ENTITIES, value=st.text(alphabet="0123456789ABCDEFabcdef", min_size=1, max_size=40))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
@@ -421,3 +423,15 @@ def test_invoices_order_ids_timestamps_care_dates_amounts_and_postcodes_produce_
     )
     for entity in PATTERN_ENTITIES:
         assert spans(entity, line) == [], (entity, line)
+
+
+@settings(max_examples=50)
+@given(numbers=st.lists(st.tuples(ibans(), st.integers(0, 9)), min_size=1, max_size=30), slice_size=st.integers(1, 7))
+def test_iban_check_digits_of_a_column_checked_in_slices_are_each_cells_own(numbers, slice_size):
+    # the last digit kept one time in ten: valid and invalid cells both occur
+    cells = [number[:-1] + str(typo) for number, typo in numbers]
+    expected = [iban.is_valid_array(pa.array([cell])).to_pylist()[0] for cell in cells]
+    assert expected == [stdnum_iban.is_valid(cell) for cell in cells]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(iban, "_SLICE", slice_size)
+        assert iban.is_valid_array(pa.array(cells)).to_pylist() == expected

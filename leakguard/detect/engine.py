@@ -299,14 +299,11 @@ class Detector:
             tables = [escaped.without_control_sequences(t, chunk) for t in tables]
             extras = [escaped.without_control_sequences(t, chunk) for t in extras] + [in_escapes]
         if extras:
-            base = pa.concat_tables(tables) if tables else self._empty()
-            tables = [merged(base, pa.concat_tables(extras).combine_chunks())]
+            tables = [merged(pa.concat_tables(tables) if tables else self._empty(),
+                             pa.concat_tables(extras).combine_chunks())]
         if not tables:
             return self._empty(), counts
-        table = pa.concat_tables(tables)
-        if self.options.min_score > 0:
-            table = table.filter(pc.greater_equal(table["score"], self.options.min_score))
-        return table.sort_by([("row", "ascending"), ("start", "ascending")]), counts
+        return _sorted_findings(tables, self.options.min_score), counts
 
     def count(self, chunk: Chunk, *, decoded: bool = True) -> NirProfile:
         """The chunk's NIR counts alone, as :meth:`detect_raw` counts them, at a fraction of its cost.
@@ -810,6 +807,27 @@ class _Texts:
         if folded is None:
             folded = self._folded[u] = fold(self.text(u))
         return folded
+
+
+def _sorted_findings(tables: list[pa.Table], min_score: float) -> pa.Table:
+    """The findings of ``tables`` scored ``min_score`` or more, by row and offset (a stable sort); empties
+    ``tables``.
+
+    The sorted table is built column by column, each column of the input released before it is copied: a
+    chunk's findings (80 MB for 65,536 rows of 17 columns) are not held twice. (``take`` would concatenate a
+    column's chunks anyway: they are concatenated first, and the chunks released.)
+    """
+    table = pa.concat_tables(tables)
+    tables.clear()
+    if min_score > 0:
+        table = table.filter(pc.greater_equal(table["score"], min_score))
+    order = pc.sort_indices(table, sort_keys=[("row", "ascending"), ("start", "ascending")])
+    schema, columns = table.schema, []
+    for name in schema.names:
+        column = table[name].combine_chunks()
+        table = table.drop_columns([name])
+        columns.append(column.take(order))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _unsettled(distinct: pa.Array, done: np.ndarray) -> tuple[np.ndarray, pa.Array]:
