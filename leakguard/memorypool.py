@@ -3,7 +3,7 @@
 A scan frees most of what it allocates chunk by chunk (a chunk's distinct values, findings, sorted copies).
 pyarrow's default pool on Linux, mimalloc, keeps the pages it frees for reuse; Arrow configures its jemalloc
 pool to give them back at once (``pyarrow.jemalloc_set_decay_ms``, 0 by default). Peak RSS of a no-NER scan
-of a 10**6-row, 17-column Parquet file: 916 MiB with mimalloc, 772 MiB with jemalloc, for the same CPU time
+of a 10**6-row, 17-column Parquet file: 894 MiB with mimalloc, 754 MiB with jemalloc, for the same CPU time
 (README, "Library").
 
 :func:`use_returning_pool` makes jemalloc Arrow's default pool for the process. The ``leakguard`` command and
