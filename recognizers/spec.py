@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
 #: Separators people put inside written identifiers: space, no-break space, narrow no-break space, dot, dash.
@@ -133,6 +134,10 @@ class EntitySpec:
     #: optional: an RE2 pattern (no anchors, no lookarounds) of a cell that is one value and nothing else,
     #: for entities met as whole columns; ``leakguard.detect`` settles such cells in Arrow, without Python
     whole_re2: str | None = None
+    #: optional: the bounds of the whole-cell form that ``whole_re2`` leaves out (string array -> boolean
+    #: array), for forms whose counted repetitions of Unicode classes make RE2 slow (an e-mail's labels of at
+    #: most 63 characters): a cell is in the whole-cell form when it matches ``whole_re2`` and these bounds
+    whole_bounds: Callable[[pa.Array], np.ndarray] | None = None
     #: optional: vectorised ``validate`` of cells matching ``whole_re2`` (string array -> boolean array)
     validate_array: Callable[[pa.Array], pa.Array] | None = None
     #: optional: words that, right before a match and without a context word, say it is something else

@@ -25,6 +25,8 @@ SPECS = {s.entity: s for s in recognizers.all_specs() if s.whole_re2 is not None
 def vectorised(spec, cells: list[str]) -> list[bool]:
     values = pa.array(cells, pa.string())
     shaped = pc.match_substring_regex(values, rf"^\s*(?:{spec.whole_re2})\s*$").to_pylist()
+    if spec.whole_bounds is not None:
+        shaped = [s and bool(b) for s, b in zip(shaped, spec.whole_bounds(values))]
     valid = spec.validate_array(values).to_pylist() if spec.validate_array else [True] * len(cells)
     return [s and v for s, v in zip(shaped, valid)]
 
@@ -90,6 +92,14 @@ def _mod97(text: str) -> bool:
 @given(st.lists(emails(), min_size=1, max_size=20))
 def test_email_cells_are_judged_alike(cells):
     assert vectorised(email_address.SPEC, cells) == one_by_one(email_address.SPEC, cells)
+
+
+@pytest.mark.parametrize("cell", [
+    "a@" + "b" * 63 + ".fr", "a@" + "b" * 64 + ".fr", "a@b." + "c" * 24, "a@b." + "c" * 25,
+    "a@b.xn--" + "c" * 59, "a@b.xn--" + "c" * 60, "a@b" + ".c" * 40 + ".fr", " x@exämple.香港 ", "a@b-.fr",
+])
+def test_email_label_and_domain_lengths_are_judged_alike(cell):
+    assert vectorised(email_address.SPEC, [cell]) == one_by_one(email_address.SPEC, [cell])
 
 
 def test_pseudonym_addresses_under_the_reserved_invalid_domain_are_not_emails():
