@@ -173,8 +173,9 @@ def span_regex(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def prefilter(names: tuple[str, ...]) -> str:
-    """RE2 pre-filter of ``names``: the same alternation without word boundaries (it may match more)."""
-    return rf"(?i)(?:{_alternation(names)})"
+    """RE2 pre-filter of ``names``: the same alternation between characters that are no ASCII letter or digit
+    (RE2 has no lookbehind; the span regex's boundaries are stricter, so this may match more)."""
+    return rf"(?:^|[^0-9A-Za-z])(?i:{_alternation(names)})(?:[^0-9A-Za-z]|$)"
 
 
 CONTEXT = (
@@ -394,7 +395,7 @@ NAMED_SPEC = EntitySpec(
     entity=ENTITY,
     name="complementary insurer named by its form (Mutuelle X, acronym, enumeration)",
     span_regex=_MUTUELLE_NAMED,
-    prefilter=rf"(?i:mutuel|mutualit)|{prefilter(_NAMES)}",
+    prefilter=rf"(?i:mutuel|mutualit|{_alternation(_NAMES)})",  # names inside a longer item count here
     score=NAMED_SCORE,
     context_score=NAMED_SCORE,
     finder=find_named,

@@ -70,8 +70,10 @@ _SIDE_BY_SIDE = re.compile(
 )
 _ONE = re.compile(_FORMS)
 _GAP = re.compile(_BETWEEN)
-#: RE2 pre-filter: the same forms without the boundaries.
-PREFILTER = _FORMS
+#: RE2 pre-filter: the same forms after the same left boundary, which RE2 says without a lookbehind (not after
+#: a letter, a digit or ``+``, nor after a digit and a separator): a NIR's digits hold a number's shape.
+_AFTER = " \\x{00a0}\\x{202f}.\\-/"
+PREFILTER = f"(?:^[{_AFTER}]?|[^0-9][{_AFTER}]|[^0-9A-Za-z+{_AFTER}]){_FORMS}"
 
 _DIGITS = re.compile(r"[0-9]")
 _GROUPED = re.compile(_SEP)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
 from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, phone
+from recognizers.spec import fold
 from tests.strategies import (
     GUARANTEE_CODES,
     amc_numbers,
@@ -358,6 +360,19 @@ def test_a_ten_digit_number_inside_a_longer_run_of_digits_is_never_a_phone_numbe
 def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second):
     """Side by side needs a space, slash or dash between: 20 digits in a row are an id, not two phones."""
     assert spans("PHONE_NUMBER", phone.compact(first) + phone.compact(second)) == []
+
+
+_AROUND_PHONES = ["+", "/", " / ", "-", ".", " ", "\u00a0", "O", "tél", "(", ")", "\n", "a", "NIR 1 85", "0"]
+
+
+@given(pieces=st.lists(st.one_of(phones(), digits(2), st.sampled_from(_AROUND_PHONES)), min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_every_text_a_phone_is_found_in_matches_the_pre_filter(pieces):
+    """The RE2 pre-filter says the left boundary without a lookbehind: it must pass every text with a phone,
+    numbers side by side and numbers next to digits, letters and separators included."""
+    text = "".join(pieces)
+    if list(phone.find(text, fold(text), True)):
+        assert pc.match_substring_regex(pa.array([text]), phone.PREFILTER)[0].as_py(), text
 
 
 # --- EMAIL_ADDRESS ------------------------------------------------------------------------------------------
