@@ -416,6 +416,13 @@ def after_names(text: str, names: list[tuple[int, int, float]]) -> Iterator[tupl
             yield *match.span(), AFTER_NAME_SCORE
 
 
+def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]
+                 ) -> list[tuple[int, int, float]]:
+    """:func:`after_names` where no finding of ``text`` (``found``: its spans) stands already."""
+    return [(start, end, score) for start, end, score in after_names(text, names)
+            if not any(s < end and start < e for s, e in found)]
+
+
 def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """``(start, end, score)`` of the dates of birth of ``text`` (see the module docstring)."""
     names: list[tuple[int, int, float]] | None = None
@@ -497,9 +504,11 @@ def _model_names(text: str, entities: list) -> list[tuple[int, int, float]]:  # 
     from recognizers import person
 
     spans = _names(text)
-    for entity in entities:  # spaCy's label, or the one Presidio's NLP engine maps it to
+    for entity in entities:
+        if entity.label_ not in ("PER", "PERSON"):  # spaCy's label, or the one Presidio's NLP engine maps it to
+            continue
         kept = person.plausible_model_span(text, entity.start_char, entity.end_char)
-        if entity.label_ in ("PER", "PERSON") and kept is not None:
+        if kept is not None:
             spans.append((*kept, person.MODEL_SCORE))
     return person.merge(spans)
 
@@ -523,9 +532,9 @@ def _recognizer_class() -> type:
             results = super().analyze(text, entities, nlp_artifacts)
             if (entities and ENTITY not in entities) or nlp_artifacts is None or not nlp_artifacts.entities:
                 return results
+            names = _model_names(text, nlp_artifacts.entities)
             results += [self.result(SPEC, start, end, score)
-                        for start, end, score in after_names(text, _model_names(text, nlp_artifacts.entities))
-                        if not any(r.start < end and start < r.end for r in results)]
+                        for start, end, score in births_after(text, names, [(r.start, r.end) for r in results])]
             return results
 
     return DateOfBirthRecognizer

@@ -662,9 +662,8 @@ class Detector:
         """Dates of birth right after the names of ``text`` the model found, where nothing was found."""
         if not self.options.wants(date_of_birth.ENTITY):
             return []
-        births = date_of_birth.after_names(text, names)
-        return [(start, end, date_of_birth.ENTITY, score) for start, end, score in births
-                if not any(s < end and start < e for s, e, _, _ in found)]
+        births = date_of_birth.births_after(text, names, [(start, end) for start, end, _, _ in found])
+        return [(start, end, date_of_birth.ENTITY, score) for start, end, score in births]
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
