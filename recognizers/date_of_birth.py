@@ -249,6 +249,10 @@ CONTEXT_WINDOW = 64
 _BORN_IN = re.compile(
     r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
+#: Right before a date, a birth word in a condition addressed to the reader: an example, not someone's birth
+#: ("si vous êtes né en 1990", as help pages explain the NIR), folded.
+_IF_BORN = re.compile(
+    r"(?<![a-z])si\s+(?:vous\s+etes|tu\s+es)\s+n(?:e|ee|e\(e\)|es|ees)\s+(?:(?:le|en|vers|courant)\s+)?$")
 #: The same anywhere in a text: without it, no partial date of the text is reported.
 _BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
@@ -429,6 +433,8 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until = 0
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
+        if not in_context and _IF_BORN.search(folded, max(0, start - 40), start):
+            continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end):
@@ -455,7 +461,7 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
         if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
-                match.group(0)):
+                match.group(0)) and not _IF_BORN.search(folded, max(0, start - 40), start):
             yield start, end, CONTEXT_SCORE
 
 

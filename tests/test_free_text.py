@@ -181,6 +181,11 @@ DATE_WRITINGS = [
     ("Patient {FIRST} {LAST}, 14/06/2022 : hospitalisation pour bilan", False),
     ("Facture du 12/05/2023, payée le 14/05/2023.", False),
     ("Document imprimé le 02/09/2021 à 09:23.", False),
+    # a condition addressed to the reader is an example (help pages on the NIR), what follows it is not
+    ("Les deux chiffres suivants : 90 si vous êtes né en 1990 par exemple.", False),
+    ("Si vous êtes née le 12/05/1985, votre numéro commence par 2 85 05.", False),
+    ("Vous êtes né le [[12/05/1985]] à Lyon.", True),
+    ("Si vous êtes né en 1990, écrivez 90. {FIRST} {LAST} est né en [[1923]] à Brest.", True),
 ]
 
 
