@@ -53,7 +53,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers import insurer, lexicon
-from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, fold, lazy_attribute, spellings_re2
+from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spellings_re2
 
 ENTITY = "PERSON"
 
@@ -418,6 +418,8 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             continue  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
         if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
             continue  # "adherent=HM 4688283": a member number, not a name
+        if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
+            continue  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
         if end > n:
             yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
 
@@ -603,12 +605,13 @@ def _lines(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     return lines
 
 
-def _in_insurer_name(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` overlaps the name of a mutuelle or insurer written around it."""
+def _in_insurer_name(text: str, start: int, end: int, specs: tuple[EntitySpec, ...] = insurer.SPECS) -> bool:
+    """Whether ``text[start:end]`` overlaps the name of a mutuelle or insurer written around it (one that
+    ``specs`` find)."""
     around = text[max(0, start - 60):end + 60]
     shift = max(0, start - 60)
     return any(s + shift < end and start < e + shift
-               for spec in insurer.SPECS for s, e in (m.span() for m in spec.span_regex.finditer(around)))
+               for spec in specs for s, e in (m.span() for m in spec.span_regex.finditer(around)))
 
 
 def _insurer_name(value: str) -> bool:

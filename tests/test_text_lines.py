@@ -156,3 +156,14 @@ def test_pseudonymising_a_coloured_log_keeps_every_colour_code_byte_for_byte(tmp
     expected = [line.split(" nir=")[0] + f" nir=\x1b[{colour}m{nir}\x1b[0m email=\x1b[{colour}m{email}\x1b[0m"
                 for line, colour, (nir, email) in zip(lines, ("1", "36", "1;31", "38;5;208"), tokens)]
     assert (tmp_path / "out.log").read_text(encoding="utf-8") == "\n".join(expected) + "\n"
+
+
+@pytest.mark.parametrize("name", ["Harmonie Mutuelle", "MGEN", "Malakoff Humanis", "Mutuelle Générale"])
+@pytest.mark.parametrize("key", ["Nom=", "Nom : ", "nom: "])
+def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, key: str, name: str) -> None:
+    path = tmp_path / "carte.ini"
+    path.write_text(f"[AMC]\nMutuelle=99999997\n{key}{name}\n\n[Assure]\n{key}DUPONT\n", encoding="utf-8")
+    found = _findings(path)
+    assert (2, "FR_HEALTH_INSURER", name) in found
+    assert not any(row == 2 and entity == "PERSON" for row, entity, _ in found)
+    assert (5, "PERSON", "DUPONT") in found
