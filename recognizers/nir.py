@@ -311,7 +311,8 @@ def _body(sep: str) -> str:
 
 #: A NIR-shaped number in its written forms, its key maybe missing, wrong, or given apart ("clé : 91").
 UNKEYED_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<![0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}})"
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<![0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}}"
+    rf"|[5-8](?: ?[0-9]){{12}})"  # CNAM's temporary numbers, grouped as written (6 2 789 65432189)
     rf"(?:{SEP_CLASS_PY}?(?P<key>\d{{2}})|\s*[,;]?\s*\(?(?:cl[eé]f?|key|cl[eé]\s+nir)\s*[:=]?\s*(?P<apart>\d{{2}})\)?"
     rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])",
     re.ASCII | re.IGNORECASE,
