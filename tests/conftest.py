@@ -24,11 +24,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from leakguard.cli import cli
 from leakguard.pseudonymise.keys import generate_key
 from synthetic import bulk
 from tests.pgcluster import PostgresServer, Unavailable, throwaway_cluster
+
+#: Properties, not speed, are tested here (speed is measured by ``benchmarks/``): no per-example deadline, which a
+#: loaded CI machine misses by chance (Hypothesis' default is 200 ms).
+settings.register_profile("leakguard", deadline=None)
+settings.load_profile("leakguard")
 
 
 @pytest.fixture(scope="session")
