@@ -420,6 +420,11 @@ def after_names(text: str, names: list[tuple[int, int, float]]) -> Iterator[tupl
             yield *match.span(), AFTER_NAME_SCORE
 
 
+def _addressed_to_reader(folded: str, start: int) -> bool:
+    """Whether the date at ``start`` follows a birth word in a condition addressed to the reader (:data:`_IF_BORN`)."""
+    return _IF_BORN.search(folded, max(0, start - 40), start) is not None
+
+
 def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]
                  ) -> list[tuple[int, int, float]]:
     """:func:`after_names` where no finding of ``text`` (``found``: its spans) stands already."""
@@ -433,7 +438,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until = 0
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
-        if not in_context and _IF_BORN.search(folded, max(0, start - 40), start):
+        if not in_context and _addressed_to_reader(folded, start):
             continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
@@ -461,7 +466,7 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
         if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
-                match.group(0)) and not _IF_BORN.search(folded, max(0, start - 40), start):
+                match.group(0)) and not _addressed_to_reader(folded, start):
             yield start, end, CONTEXT_SCORE
 
 

@@ -707,15 +707,14 @@ class Detector:
         if len(open_positions) == 0:
             return None
         matched = np.flatnonzero(self._match(distinct, open_positions, rf"^\s*(?:{spec.whole_re2})\s*$"))
-        cells = distinct.take(pa.array(open_positions[matched]))
         if spec.whole_bounds is not None and len(matched):
-            inside = spec.whole_bounds(cells)
-            matched, cells = matched[inside], cells.filter(pa.array(inside))
+            matched = matched[spec.whole_bounds(distinct.take(pa.array(open_positions[matched])))]
         if len(matched) == 0:
             return None
         done[open_positions[matched]] = True
         if settle_only:
             return None
+        cells = distinct.take(pa.array(open_positions[matched]))
         if spec.validate_array is not None:
             ok = _true_positions(spec.validate_array(cells))
             matched, cells = matched[ok], cells.take(pa.array(ok))
