@@ -21,16 +21,17 @@ from leakguard.scan import scan_table
 from recognizers import date_of_birth, email_address, iban, insurer, nir, person, phone
 from tests.strategies import make_french_iban, make_nir, nir_groups, nirs
 
-_FAKE = Faker("fr_FR")
-_FAKE.seed_instance(2026)
 _MARK = re.compile(r"\[\[(.+?)\]\]")
 
 
 def _people(n: int) -> list[tuple[str, str]]:
-    """``n`` (first name, surname) pairs with no space or particle inside, for templates."""
+    """``n`` (first name, surname) pairs with no space or particle inside, for templates: the same ones whatever
+    test asks first (a shared generator would give each test other people depending on the order tests run)."""
+    fake = Faker("fr_FR")
+    fake.seed_instance(2026)
     out = []
     while len(out) < n:
-        first, last = _FAKE.first_name(), _FAKE.last_name()
+        first, last = fake.first_name(), fake.last_name()
         if " " not in first + last and not last.lower().startswith(("de ", "du ", "le ", "la ")):
             out.append((first, last))
     return out
