@@ -410,16 +410,6 @@ def _follows_a_name(text: str, folded: str, match: re.Match[str], names: list[tu
     return gap_end == start or _long_past(text, match.group(0))
 
 
-def after_names(text: str, names: list[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
-    """``(start, end, score)`` of the dates of ``text`` that are birth dates for following one of ``names``,
-    names found elsewhere (a NER model's): the rule :func:`find_dates` applies to the names of
-    :func:`recognizers.person.find`."""
-    folded = fold(text)
-    for match in SPAN_REGEX.finditer(text):
-        if _follows_a_name(text, folded, match, names) and is_valid(match.group(0)):
-            yield *match.span(), AFTER_NAME_SCORE
-
-
 def _addressed_to_reader(folded: str, start: int) -> bool:
     """Whether the date at ``start`` follows a birth word in a condition addressed to the reader (:data:`_IF_BORN`)."""
     return _IF_BORN.search(folded, max(0, start - 40), start) is not None
@@ -427,9 +417,13 @@ def _addressed_to_reader(folded: str, start: int) -> bool:
 
 def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]
                  ) -> list[tuple[int, int, float]]:
-    """:func:`after_names` where no finding of ``text`` (``found``: its spans) stands already."""
-    return [(start, end, score) for start, end, score in after_names(text, names)
-            if not any(s < end and start < e for s, e in found)]
+    """``(start, end, score)`` of the dates of ``text`` that are birth dates for following one of ``names``,
+    names found elsewhere (a NER model's), where no finding of ``text`` (``found``: its spans) stands already:
+    the rule :func:`find_dates` applies to the names of :func:`recognizers.person.find`."""
+    folded = fold(text)
+    return [(*match.span(), AFTER_NAME_SCORE) for match in SPAN_REGEX.finditer(text)
+            if not any(s < match.end() and match.start() < e for s, e in found)
+            and _follows_a_name(text, folded, match, names) and is_valid(match.group(0))]
 
 
 def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
