@@ -10,13 +10,14 @@ wait for their column's decision (``held``), and the findings released by that d
 marked ``decided``: readers of cells account for held NIRs with their chunk, and learn the decision at the end.
 
 :func:`scan_in_worker` is that: the job a worker process runs for a whole file (:mod:`leakguard.parallel`).
-It sends back the events but the progress, and what the file asked of the name index
-(:mod:`leakguard.detect.names`), which the parent replays with :meth:`WorkerResult.events` so that names are
-detected and masked in file order, as in one process.
+It sends back the events but the progress (with ``with_chunks``, each chunk cut to the cells exposure reads),
+and what the file asked of the name index (:mod:`leakguard.detect.names`), which the parent replays with
+:meth:`WorkerResult.events` so that names are detected and masked in file order, as in one process.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -163,15 +164,21 @@ class WorkerResult:
 
 
 def scan_in_worker(path: str, options: DetectOptions, batch_rows: int, debug: bool,
-                   digest_key: bytes | None = None) -> WorkerResult:
-    """Scan one whole file in a worker process (see the module docstring)."""
+                   digest_key: bytes | None = None, with_chunks: bool = False) -> WorkerResult:
+    """Scan one whole file in a worker process (see the module docstring); ``with_chunks``: findings come
+    with what exposure reads of their chunk (:meth:`~leakguard.report.exposure.ExposureTracker.cells_read`)."""
+    from leakguard.report.exposure import ExposureTracker
+
     result = WorkerResult(path)
     if digest_key is not None:
         from leakguard.state import content_digest
 
         result.digest = content_digest(path, digest_key)
     with names.recording(result.raw_events) as recorder:
-        for event in file_events(path, options, batch_rows=batch_rows, debug=debug):
+        for event in file_events(path, options, batch_rows=batch_rows, debug=debug, with_chunks=with_chunks):
+            if isinstance(event, ChunkFindings) and not event.decided:
+                event = dataclasses.replace(
+                    event, chunk=ExposureTracker.cells_read(event.chunk, event.findings, event.held))
             if not isinstance(event, Progress):
                 result.raw_events.append(event)
     result.name_calls = recorder.calls

@@ -298,9 +298,8 @@ def scan_files(paths: Iterable[str], reporter: object, *, options: DetectOptions
                 pools.append(stack.enter_context(ParallelDetector(options, jobs)))
             return pools[0]
 
-        # exposure reads each chunk's NIRs: files are then read here, their chunks detected by the workers
         for planned in plan(entries, options=options, batch_rows=batch_rows, pool=pool, jobs=jobs, state=state,
-                            debug=debug, tables=tables, whole_files=exposure is None):
+                            debug=debug, tables=tables, with_chunks=exposure is not None):
             path = planned.path
             outcome.files += 1
             if planned.error is not None:

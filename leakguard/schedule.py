@@ -61,10 +61,11 @@ class Planned:
 
 def plan(entries: Sequence[str | SourceError], *, options: DetectOptions, batch_rows: int,
          pool: Callable[[], ParallelDetector] | None, jobs: int, state: ScanState | None,
-         debug: bool, tables: Sequence[str] = (), whole_files: bool = True) -> Iterator[Planned]:
+         debug: bool, tables: Sequence[str] = (), with_chunks: bool = False) -> Iterator[Planned]:
     """Each entry's :class:`Planned`, in order (a container's: one per table, ``tables`` the ``--table``
     patterns); whole-file jobs are already running in the pool that ``pool`` starts (on first use) when
-    ``jobs`` > 1 and ``whole_files`` (else small files are read here, their chunks detected in this process).
+    ``jobs`` > 1 (``with_chunks``: their findings come with the cells exposure reads,
+    :func:`~leakguard.filescan.scan_in_worker`).
     Consume each before asking for the next: a container stays open while its tables are."""
     window: deque[Planned] = deque()
     ahead = LOOKAHEAD * jobs if pool is not None and jobs > 1 else 0
@@ -83,8 +84,7 @@ def plan(entries: Sequence[str | SourceError], *, options: DetectOptions, batch_
                 yield Planned(table.path, error=table) if isinstance(table, SourceError) else Planned(table)
         else:
             window.append(_plan_one(entry, check, options, batch_rows, pool if ahead else None,
-                                    to_read > 1 and whole_files,
-                                    state, debug))
+                                    to_read > 1, state, debug, with_chunks))
         while len(window) > ahead:
             yield window.popleft()
     yield from window
@@ -92,7 +92,7 @@ def plan(entries: Sequence[str | SourceError], *, options: DetectOptions, batch_
 
 def _plan_one(path: str, check: Check | None, options: DetectOptions, batch_rows: int,
               pool: Callable[[], ParallelDetector] | None, whole: bool, state: ScanState | None,
-              debug: bool) -> Planned:
+              debug: bool, with_chunks: bool) -> Planned:
     if check is not None and check.unchanged is not None:
         return Planned(path, check=check)
     key = state.key if state is not None and check is not None and check.digest is None else None
@@ -103,7 +103,7 @@ def _plan_one(path: str, check: Check | None, options: DetectOptions, batch_rows
         return Planned(path, check=_digested(check, path, key), parallel=pool(), size=size)
     if not whole:
         return Planned(path, check=_digested(check, path, key), size=size)
-    future = pool().submit(scan_in_worker, path, options, batch_rows, debug, key)
+    future = pool().submit(scan_in_worker, path, options, batch_rows, debug, key, with_chunks)
     return Planned(path, check=check, future=future, size=size)
 
 

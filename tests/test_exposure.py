@@ -133,8 +133,8 @@ def combinations_of(figures: dict) -> dict[frozenset[str], int]:
     return {frozenset(c["entities"]): c["records"] for c in figures["combinations"]}
 
 
-def test_a_long_line_read_in_windows_is_one_record_holding_what_every_window_holds(tmp_path, monkeypatch,
-                                                                                    run_cli):
+def long_line_log(tmp_path, monkeypatch):
+    """A gateway log whose second line, a JSON payload of five NIRs and an e-mail, is read in windows."""
     # the cap is 16 MiB; lowered here so that the payload line is read in about ten windows
     monkeypatch.setattr(streams, "MAX_LINE_BYTES", 16 * 1024)
     nirs = generated_nirs(7, 6)
@@ -146,6 +146,12 @@ def test_a_long_line_read_in_windows_is_one_record_holding_what_every_window_hol
     lines = [f"2026-02-01 INFO start nir={nirs[5]}", payload, "2026-02-01 INFO end", f"2026-02-01 relance {nirs[0]}"]
     path = tmp_path / "passerelle.log"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_long_line_read_in_windows_is_one_record_holding_what_every_window_holds(tmp_path, monkeypatch,
+                                                                                    run_cli):
+    path = long_line_log(tmp_path, monkeypatch)
     windows = [item for item in scan_path(str(path), options=DetectOptions(ner=False))
                if not isinstance(item, Problem) and item[0].part is not None]
     assert len(windows) >= 8
@@ -158,7 +164,8 @@ def test_a_long_line_read_in_windows_is_one_record_holding_what_every_window_hol
     assert figures["persons"] == 6 and figures["k_anonymity"] is None
 
 
-def test_json_lines_read_as_text_count_once_with_their_record(tmp_path, monkeypatch, run_cli):
+def json_lines_partly_text(tmp_path, monkeypatch):
+    """JSON lines, one of them truncated (read as text), one read in windows."""
     monkeypatch.setattr(streams, "MAX_LINE_BYTES", 4096)
     nirs = generated_nirs(8, 5)
     lines = [
@@ -170,7 +177,11 @@ def test_json_lines_read_as_text_count_once_with_their_record(tmp_path, monkeypa
     ]
     path = tmp_path / "evenements.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    file = scanned_file(run_cli, path)
+    return path
+
+
+def test_json_lines_read_as_text_count_once_with_their_record(tmp_path, monkeypatch, run_cli):
+    file = scanned_file(run_cli, json_lines_partly_text(tmp_path, monkeypatch))
     figures = file["exposure"]
     assert figures["records"] == file["records"] == 5
     assert figures["records_with_personal_data"] == 4 and figures["by_entity"] == {"FR_NIR": 4}
@@ -178,6 +189,42 @@ def test_json_lines_read_as_text_count_once_with_their_record(tmp_path, monkeypa
     # the records parsed as JSON still have their k-anonymity: the two of nirs[0] share their class
     k = figures["k_anonymity"]
     assert (k["records"], k["classes"], k["k"]) == (2, 1, 2)
+
+
+def beneficiaries_with_a_nir_column_without_context(tmp_path, monkeypatch):
+    """A Parquet beneficiary table (postcode and birth date columns: k-anonymity) whose ``c_12`` column holds
+    other people's NIRs, which its name does not announce (held until the column's decision)."""
+    table, _ = beneficiary_table(300, seed=11)
+    others, _ = beneficiary_table(300, seed=12)  # other people's NIRs
+    path = tmp_path / "beneficiaires.parquet"
+    at = table.schema.get_field_index("c_12")
+    pq.write_table(table.set_column(at, "c_12", others["nir"]), path, row_group_size=100)
+    return path
+
+
+@pytest.mark.parametrize("written", [long_line_log, json_lines_partly_text,
+                                     beneficiaries_with_a_nir_column_without_context])
+def test_the_cells_a_worker_sends_back_give_the_figures_of_the_whole_chunks(tmp_path, monkeypatch, written):
+    """Workers send back only what exposure reads of each chunk (``ExposureTracker.cells_read``): the
+    figures are those of the whole chunks."""
+    from leakguard.filescan import ChunkFindings, file_events
+
+    path = str(written(tmp_path, monkeypatch))
+    whole, cut = ExposureTracker(b"k" * 32), ExposureTracker(b"k" * 32)
+    sent = kept = 0
+    for event in file_events(path, DetectOptions(ner=False), batch_rows=100, with_chunks=True):
+        if isinstance(event, ChunkFindings) and event.decided:
+            whole.decide(path, event.findings)
+            cut.decide(path, event.findings)
+        elif isinstance(event, ChunkFindings):
+            whole.add(path, event.chunk, event.findings, held=event.held)
+            part = ExposureTracker.cells_read(event.chunk, event.findings, event.held)
+            cut.add(path, part, event.findings, held=event.held)
+            sent += sum(len(column.values) for column in event.chunk.columns)
+            kept += sum(len(column.values) for column in part.columns)
+    figures = whole.finish(path)
+    assert cut.finish(path) == figures and figures.persons.value > 0
+    assert kept < sent
 
 
 def test_names_and_metadata_are_in_no_record_and_count_no_person(tmp_path, run_cli):

@@ -30,16 +30,25 @@ def test_two_workers_find_exactly_what_one_process_finds(tmp_path):
     assert set(sequential[-1]["column"].to_pylist()) >= {"c0"}
 
 
-def _report(paths: list[str], jobs: int, fmt: str = "json") -> str:
-    """The report of ``leakguard scan`` (no NER) as a string, times taken out."""
+def _report(paths: list[str], jobs: int, fmt: str = "json", *, exposure: bool = False,
+            allow: tuple[str, ...] = ()) -> str:
+    """The report of ``leakguard scan`` (no NER) as a string, times taken out; with ``exposure``, the
+    exposure figures the ``json``, ``jsonl`` and ``html`` reports show, of the findings ``allow`` leaves."""
     import io
 
+    from leakguard.config import Config
     from leakguard.report import make_reporter
+    from leakguard.report.exposure import ExposureTracker
     from leakguard.scan import scan_files
+    from leakguard.suppress import FindingFilter
 
     out = io.StringIO()
     reporter = make_reporter(fmt, out)
-    scan_files(paths, reporter, options=DetectOptions(ner=False, min_score=0.5), jobs=jobs)
+    tracker = ExposureTracker(b"k" * 32) if exposure else None
+    scan_files(paths, reporter, options=DetectOptions(ner=False, min_score=0.5, show_values=True), jobs=jobs,
+               exposure=tracker, finding_filter=FindingFilter(Config(allow=allow), inline=False))
+    if tracker is not None:
+        reporter.exposure(tracker.summary())
     reporter.close()
     if fmt != "json":
         return out.getvalue()
@@ -84,3 +93,28 @@ def test_containers_among_small_files_give_the_report_of_one_process_on_two_work
     assert _report([lake], jobs=2) == one
     assert _report([lake], jobs=2, fmt="jsonl").splitlines()[:-1] == \
         _report([lake], jobs=1, fmt="jsonl").splitlines()[:-1]
+
+
+def test_exposure_of_small_files_scanned_in_workers_is_that_of_one_process(small_lake):
+    """The reports with exposure figures scan small files whole in the workers too; the figures (records,
+    combinations, distinct persons, k-anonymity) are those of one process, of the findings the filter keeps."""
+    import pyarrow as pa
+
+    from leakguard.schedule import plan
+
+    lake = str(small_lake)
+    nirs = pq.read_table(small_lake / "beneficiaires" / "annee=2020" / "part-0.parquet")["nir"]
+    allow = tuple(pa.compute.unique(nirs).to_pylist()[:5])
+    one = _report([lake], jobs=1, exposure=True, allow=allow)
+    figures = json.loads(one)["summary"]["exposure"]
+    assert figures["persons"] > 0 and figures["by_entity"]["FR_NIR"] > 0
+    assert json.loads(one)["files"][0]["exposure"]["k_anonymity"] is not None
+    assert _report([lake], jobs=2, exposure=True, allow=allow) == one
+    assert _report([lake], jobs=2, fmt="jsonl", exposure=True, allow=allow).splitlines()[:-1] == \
+        _report([lake], jobs=1, fmt="jsonl", exposure=True, allow=allow).splitlines()[:-1]
+    assert _report([lake], jobs=1, exposure=True) != one  # the allowed NIRs are not counted
+    entries = [str(path) for path in sorted(small_lake.rglob("*.parquet"))]
+    with ParallelDetector(DetectOptions(ner=False), 2) as pool:
+        planned = list(plan(entries, options=DetectOptions(ner=False), batch_rows=1_000, pool=lambda: pool,
+                            jobs=2, state=None, debug=False, with_chunks=True))
+        assert all(item.future is not None for item in planned)

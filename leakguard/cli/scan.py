@@ -23,7 +23,7 @@ from leakguard.scan import scan_files
 from leakguard.suppress import FindingFilter
 from leakguard.workerserver import default_jobs
 
-#: The report formats that show exposure figures (the others let workers scan whole files).
+#: The report formats that show exposure figures.
 EXPOSURE_FORMATS = ("json", "jsonl", "html")
 
 
@@ -102,7 +102,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, lang: str, output: str | None
                                    inline=not no_config, keep_values=show_values)
     # --quiet: the table report is not printed (the exit status says what was found); other reports are
     quiet_table = terminal.verbosity <= Verbosity.QUIET and fmt == "table" and output is None
-    # exposure reads each chunk's NIRs in this process: only for the reports that show it
+    # exposure reads NIRs and quasi-identifiers back from the cells: only for the reports that show it
     exposure = ExposureTracker() if fmt in EXPOSURE_FORMATS else None
     state = open_state(state_file, options, config, baseline_file=baseline_file if baseline else None,
                        inline=not no_config, delta_version=delta_version) if state_file else None

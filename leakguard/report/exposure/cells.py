@@ -13,7 +13,7 @@ decimals of scale 0 as their decimal string, floats of whole numbers as integers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -120,3 +120,25 @@ def span_texts(chunk: Chunk, findings: pa.Table) -> tuple[np.ndarray, pa.Array]:
     if not positions:
         return np.zeros(0, np.int64), pa.array([], pa.string())
     return np.concatenate(positions), pa.concat_arrays(texts)
+
+
+def cells_read(chunk: Chunk, entities: tuple[str, ...], columns: Callable[[str], bool], findings: pa.Table,
+               held: pa.Table | None) -> Chunk:
+    """The part of ``chunk`` that exposure reads (:class:`~leakguard.report.exposure.ExposureTracker`): its
+    records, and the cells of the columns holding some of ``findings`` of ``entities`` or NIRs ``held`` for
+    their column's decision, or named as ``columns`` says (quasi-identifiers); of text lines, the lines
+    holding them (a window of a long line whole). A worker process sends this back with the chunk's findings:
+    the other cells stay there."""
+    mine = findings.filter(pc.is_in(findings["entity"], pa.array(entities, pa.string())))
+    if held is not None:
+        mine = pa.concat_tables([mine.select(["row", "column"]), held.select(["row", "column"])])
+    if chunk.text and chunk.part is not None:  # a window of a long line: its one cell
+        return Chunk(columns=chunk.columns, rows=chunk.rows, text=True, part=chunk.part)
+    if chunk.text:
+        lines = [CellColumn(column.name, column.values.filter(taken), column.rows.filter(taken))
+                 for column in chunk.columns
+                 for taken in [pc.is_in(column.rows, pc.unique(mine["row"]))]]
+        return Chunk(columns=lines, rows=chunk.rows, text=True, part=chunk.part)
+    named = set(pc.unique(mine["column"]).to_pylist())
+    kept = [column for column in chunk.columns if column.name in named or columns(column.name)]
+    return Chunk(columns=kept, rows=chunk.rows, part=chunk.part)

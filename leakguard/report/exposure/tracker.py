@@ -33,13 +33,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.profile import column_key
-from leakguard.report.exposure.cells import span_texts
+from leakguard.report.exposure.cells import cells_read, span_texts
 from leakguard.report.exposure.distinct import EXACT_BOUND, DistinctCounter, sorted_unique
 from leakguard.report.exposure.figures import Combination, Exposure
 from leakguard.report.exposure.kanonymity import CLASS_BOUND, EquivalenceClasses, KAnonymity
 from leakguard.report.exposure.keyed import KeyedIds, blocks
 from leakguard.report.exposure.nirs import normal_forms
-from leakguard.report.exposure.quasi import ORDER, ChunkQuasiIdentifiers, birth_dates_of, quasi_identifiers
+from leakguard.report.exposure.quasi import (
+    ORDER,
+    ChunkQuasiIdentifiers,
+    birth_dates_of,
+    column_kind,
+    quasi_identifiers,
+)
 from leakguard.report.exposure.records import BREACH_PROFILE, EntityBits, RecordEntities, mask_counts, record_positions
 from leakguard.sources.base import Chunk, LinePart
 from recognizers import date_of_birth, nir
@@ -198,6 +204,14 @@ class ExposureTracker:
         if table is None:
             table = self._tables[path] = _Table(self.bits, self.exact_bound, self.class_bound)
         return table
+
+    @staticmethod
+    def cells_read(chunk: Chunk, findings: pa.Table, held: pa.Table | None = None) -> Chunk:
+        """What :meth:`add` reads of ``chunk``, given its findings before any filter and its ``held`` NIRs:
+        the records, and the cells of the columns holding NIRs or birth dates or named for a
+        quasi-identifier (:func:`.cells.cells_read`). ``add`` counts the same on it as on ``chunk``."""
+        return cells_read(chunk, (_NIR_ENTITY, _BIRTH_ENTITY), lambda name: column_kind(name) is not None,
+                          findings, held)
 
     def add(self, path: str, chunk: Chunk, findings: pa.Table, *, held: pa.Table | None = None) -> None:
         """Count the records of ``chunk`` of table ``path``, given the findings kept for them and the NIRs
