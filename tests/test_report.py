@@ -593,3 +593,38 @@ def test_findings_with_a_path_column_are_accepted():
     reporter.findings("real.parquet", table)
     reporter.close()
     assert json.loads(out.getvalue().splitlines()[0])["path"] == "real.parquet"
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)  # control characters, quotes, backslashes, emoji
+
+
+@st.composite
+def findings_tables(draw: st.DrawFn) -> pa.Table:
+    """Findings tables with any text where the contract has text: column names (or none), previews, values."""
+    size = draw(st.integers(0, 12))
+    columns = draw(st.lists(st.none() | _TEXT, min_size=1, max_size=3))
+    return pa.table({
+        "row": draw(st.lists(st.integers(-1, 2**40), min_size=size, max_size=size)),
+        "column": draw(st.lists(st.sampled_from(columns), min_size=size, max_size=size)),
+        "start": draw(st.lists(st.integers(0, 2**31 - 1), min_size=size, max_size=size)),
+        "end": draw(st.lists(st.integers(0, 2**31 - 1), min_size=size, max_size=size)),
+        "entity": draw(st.lists(st.sampled_from(ENTITIES), min_size=size, max_size=size)),
+        "score": draw(st.lists(st.floats(0, 1), min_size=size, max_size=size)),
+        "preview": draw(st.lists(_TEXT, min_size=size, max_size=size)),
+        "value": draw(st.lists(st.none() | _TEXT, min_size=size, max_size=size)),
+    }, schema=TABLE_SCHEMA)
+
+
+@given(findings_tables(), st.sampled_from(["exports/a.csv", "185057800608491.csv", "d/\udce9t\u00e9.log"]),
+       st.booleans(), st.sampled_from([({}, None), ({"type": "finding"}, {"unchanged": True})]))
+def test_findings_written_with_arrow_are_the_json_of_their_dicts(findings, path, with_values, around):
+    """The json and jsonl reports write findings with Arrow kernels (``leakguard.report.jsontext``): the same
+    text, byte for byte, as one ``dumps`` of each finding's dict."""
+    from leakguard.report.base import dumps
+    from leakguard.report.jsontext import finding_texts
+    from leakguard.report.summary import finding_dicts
+
+    head, tail = around
+    expected = [dumps({**head, **item, **(tail or {})})
+                for item in finding_dicts(path, findings, with_values=with_values)]
+    assert finding_texts(path, findings, with_values=with_values, head=head, tail=tail) == expected

@@ -87,13 +87,21 @@ INLINE_WIDTH = 100
 
 
 class Stream:
-    """An array of a JSON document given as an iterable, written item by item by :func:`write_json`."""
+    """An array of a JSON document given as an iterable, written item by item by :func:`write_json`; an
+    :class:`Encoded` item is many items already written."""
 
     def __init__(self, items: Iterable[object]):
         self.items = items
 
     def __iter__(self) -> Iterator[object]:
         return iter(self.items)
+
+
+class Encoded:
+    """Items of a :class:`Stream` already written as JSON, one object a text (:mod:`.jsontext`)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
@@ -119,10 +127,14 @@ def write_json(out: TextIO, value: object, indent: int = 0) -> None:
     elif isinstance(value, Stream | list):
         first = True
         for item in value:
+            if isinstance(item, Encoded) and not item.texts:
+                continue
             out.write("[\n" if first else ",\n")
             first = False
             out.write(pad)
-            if isinstance(item, dict) and isinstance(value, Stream):
+            if isinstance(item, Encoded):
+                out.write((",\n" + pad).join(item.texts))
+            elif isinstance(item, dict) and isinstance(value, Stream):
                 out.write(dumps(item))
             else:
                 write_json(out, item, indent + 1)

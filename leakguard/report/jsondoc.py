@@ -45,8 +45,9 @@ from typing import TextIO
 import pyarrow as pa
 
 from leakguard import __version__
-from leakguard.report.base import BaseReporter, Stream, write_json
-from leakguard.report.summary import FileSummary, aggregate_dict, finding_dicts
+from leakguard.report.base import BaseReporter, Encoded, Stream, write_json
+from leakguard.report.jsontext import finding_texts
+from leakguard.report.summary import FileSummary, aggregate_dict
 from leakguard.report.text import clean, shown_in_json
 
 DOCUMENT_VERSION = 1
@@ -91,6 +92,6 @@ class JsonReporter(BaseReporter):
             "exposure": stats.exposure.to_dict() if stats and stats.exposure else None,
         }
 
-    def _findings(self, path: str) -> Iterator[dict[str, object]]:
+    def _findings(self, path: str) -> Iterator[Encoded]:
         for table in self._tables.pop(path, []):
-            yield from finding_dicts(path, table, with_values=self.show_values)
+            yield Encoded(finding_texts(path, table, with_values=self.show_values))

@@ -28,7 +28,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from leakguard.report.base import BaseReporter, dumps
-from leakguard.report.summary import FileSummary, finding_dicts
+from leakguard.report.jsontext import finding_texts
+from leakguard.report.summary import FileSummary
 from leakguard.report.text import clean, shown_in_json
 
 
@@ -36,10 +37,10 @@ class JsonlReporter(BaseReporter):
     """Streams findings and errors as JSON lines, then a summary line."""
 
     def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
-        write = self.out.write
-        tail = {"unchanged": True} if file.unchanged else {}
-        for item in finding_dicts(file.path, findings, with_values=self.show_values):
-            write(dumps({"type": "finding", **item, **tail}) + "\n")
+        tail = {"unchanged": True} if file.unchanged else None
+        texts = finding_texts(file.path, findings, with_values=self.show_values, head={"type": "finding"}, tail=tail)
+        if texts:
+            self.out.write("\n".join(texts) + "\n")
         self.out.flush()
 
     def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:
