@@ -107,6 +107,18 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
+def _sorted_union(known: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The union of two sorted arrays of distinct values, sorted: the new values inserted in place, without
+    sorting the known ones again (a run's counter grows by one small chunk at a time).
+
+    >>> _sorted_union(np.array([2, 5, 9], np.uint64), np.array([1, 5, 7], np.uint64)).tolist()
+    [1, 2, 5, 7, 9]
+    """
+    at = np.searchsorted(known, new)
+    present = known[np.minimum(at, len(known) - 1)] == new if len(known) else np.zeros(len(new), bool)
+    return np.insert(known, at[~present], new[~present])
+
+
 class DistinctCounter:
     """Distinct keyed identifiers: exact up to ``exact_bound``, a HyperLogLog sketch beyond.
 
@@ -126,7 +138,7 @@ class DistinctCounter:
         if len(ids) == 0:
             return
         if self._exact is not None:
-            merged = sorted_unique(np.concatenate([self._exact, np.asarray(ids, np.uint64)]))
+            merged = _sorted_union(self._exact, sorted_unique(np.asarray(ids, np.uint64)))
             if len(merged) <= self.exact_bound:
                 self._exact = merged
                 return
