@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.many_files`` generates (once, in the cache) a directory of ``--files`` small Parquet
 files of ``--rows`` rows each, slices of the 17-column beneficiary table of :mod:`synthetic.tables`, then
-runs the command ``python -m leakguard scan DIR --no-ner --no-config --format sarif`` ``--runs`` times with
+runs the command ``python -m leakguard scan DIR --no-ner --no-config --format json`` ``--runs`` times with
 ``--jobs 1`` and as many with ``--jobs 2``, alternating (1, 2, 1, 2, ...) so that both see the same load.
 Each run is a fresh process timed from outside (wall clock: imports, the workers' start-up and the report
 included), and every run's report must give the same findings. The CPU time of the run's processes (the
@@ -65,14 +65,14 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def scan_once(directory: Path, jobs: int) -> tuple[float, float, dict[str, object]]:
-    """Wall seconds of one ``leakguard scan``, the CPU seconds of its processes (itself, its workers, sampled
-    every :data:`SAMPLE_SECONDS`), and its summary (without its times). SARIF: the formats with exposure figures
-    (json, jsonl, html) read small files in the main process, as exposure needs each chunk's NIRs."""
+def scan_once(directory: Path, jobs: int, fmt: str = "json") -> tuple[float, float, dict[str, object]]:
+    """Wall seconds of one ``leakguard scan --format FMT``, the CPU seconds of its processes (itself, its
+    workers, sampled every :data:`SAMPLE_SECONDS`), and its summary (without its times). ``json`` computes
+    the exposure figures (as ``jsonl`` and ``html`` do), ``sarif`` does not."""
     with tempfile.TemporaryDirectory(prefix="leakguard-bench-") as scratch:
-        report = Path(scratch) / "report.sarif"
+        report = Path(scratch) / f"report.{fmt}"
         command = [sys.executable, "-m", "leakguard", "scan", str(directory), "--no-ner", "--no-config",
-                   "--format", "sarif", "--output", str(report), "--jobs", str(jobs)]
+                   "--format", fmt, "--output", str(report), "--jobs", str(jobs)]
         cpu: dict[int, float] = {}
         started = time.perf_counter()
         with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as process:
@@ -86,12 +86,13 @@ def scan_once(directory: Path, jobs: int) -> tuple[float, float, dict[str, objec
         elapsed = time.perf_counter() - started
         if process.returncode not in (0, 1):
             raise RuntimeError(f"leakguard scan failed ({process.returncode}): {stderr.strip()[-500:]}")
-        summary = json.loads(report.read_text())["runs"][0]["properties"]["summary"]
+        document = json.loads(report.read_text())
+        summary = document["summary"] if fmt == "json" else document["runs"][0]["properties"]["summary"]
     summary.pop("seconds", None)
     return elapsed, sum(cpu.values()), summary
 
 
-def measure(directory: Path, runs: int) -> dict[str, object]:
+def measure(directory: Path, runs: int, fmt: str = "json") -> dict[str, object]:
     """``runs`` alternated runs of 1 and 2 jobs; their times, medians and ratio."""
     seconds: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
@@ -99,7 +100,7 @@ def measure(directory: Path, runs: int) -> dict[str, object]:
     loads = [load()]
     for run in range(runs):
         for jobs in (1, 2):
-            elapsed, used, summary = scan_once(directory, jobs)
+            elapsed, used, summary = scan_once(directory, jobs, fmt)
             seconds[jobs].append(round(elapsed, 3))
             cpu[jobs].append(round(used, 2))
             summaries.append(summary)
@@ -131,20 +132,23 @@ def measure(directory: Path, runs: int) -> dict[str, object]:
 @click.option("--runs", type=click.IntRange(1), default=5, show_default=True, help="Runs of each job count.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=OUT / "cache",
               show_default=True, help="Where the generated files are kept between runs.")
+@click.option("--format", "fmt", type=click.Choice(["json", "sarif"]), default="json", show_default=True,
+              help="The report written: json computes the exposure figures, sarif does not.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=OUT / "many_files.json",
               show_default=True, help="The JSON results.")
-def main(files: int, rows: int, runs: int, cache_dir: Path, out: Path) -> None:
+def main(files: int, rows: int, runs: int, cache_dir: Path, fmt: str, out: Path) -> None:
     """Scan many small files with 1 job and with 2; print the medians and their ratio."""
     directory = small_files(cache_dir, files, rows)
     size = sum(path.stat().st_size for path in directory.glob("*.parquet"))
     print(f"data: {files} Parquet files x {rows} rows, {size / 1e6:.1f} MB in {directory}", file=sys.stderr)
-    result = {"machine": machine_info(), "files": files, "rows_per_file": rows, "bytes": size,
-              **measure(directory, runs)}
+    result = {"machine": machine_info(), "files": files, "rows_per_file": rows, "bytes": size, "format": fmt,
+              **measure(directory, runs, fmt)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     medians = result["median_seconds"]
     cores = result["median_cores_used"]
-    print(f"{files} files x {rows} rows, {runs} runs each: median {medians['jobs_1']:.2f} s with 1 job, "  # type: ignore[index]
+    print(f"{files} files x {rows} rows, --format {fmt}, {runs} runs each: "
+          f"median {medians['jobs_1']:.2f} s with 1 job, "  # type: ignore[index]
           f"{medians['jobs_2']:.2f} s with 2 jobs: {result['ratio_of_medians']}x "  # type: ignore[index]
           f"(target >= {TARGET}x: {result['status']}); cores used {cores['jobs_1']} and {cores['jobs_2']}; "  # type: ignore[index]
           f"load average {result['load_average'][0]} -> {result['load_average'][-1]}")
