@@ -621,10 +621,12 @@ def test_findings_written_with_arrow_are_the_json_of_their_dicts(findings, path,
     """The json and jsonl reports write findings with Arrow kernels (``leakguard.report.jsontext``): the same
     text, byte for byte, as one ``dumps`` of each finding's dict."""
     from leakguard.report.base import dumps
-    from leakguard.report.jsontext import finding_texts
+    from leakguard.report.jsontext import finding_texts, joined
     from leakguard.report.summary import finding_dicts
 
     head, tail = around
     expected = [dumps({**head, **item, **(tail or {})})
                 for item in finding_dicts(path, findings, with_values=with_values)]
-    assert finding_texts(path, findings, with_values=with_values, head=head, tail=tail) == expected
+    texts = finding_texts(path, findings, with_values=with_values, head=head, tail=tail)
+    assert texts.to_pylist() == expected
+    assert joined(texts, ",\n  ") == ",\n  ".join(expected)

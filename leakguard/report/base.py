@@ -98,9 +98,10 @@ class Stream:
 
 
 class Encoded:
-    """Items of a :class:`Stream` already written as JSON, one object a text (:mod:`.jsontext`)."""
+    """Items of a :class:`Stream` already written as JSON, one object a string of ``texts``
+    (:mod:`.jsontext`)."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: pa.Array):
         self.texts = texts
 
 
@@ -127,13 +128,15 @@ def write_json(out: TextIO, value: object, indent: int = 0) -> None:
     elif isinstance(value, Stream | list):
         first = True
         for item in value:
-            if isinstance(item, Encoded) and not item.texts:
+            if isinstance(item, Encoded) and not len(item.texts):
                 continue
             out.write("[\n" if first else ",\n")
             first = False
             out.write(pad)
             if isinstance(item, Encoded):
-                out.write((",\n" + pad).join(item.texts))
+                from leakguard.report.jsontext import joined
+
+                out.write(joined(item.texts, ",\n" + pad))
             elif isinstance(item, dict) and isinstance(value, Stream):
                 out.write(dumps(item))
             else:

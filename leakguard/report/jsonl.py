@@ -28,7 +28,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from leakguard.report.base import BaseReporter, dumps
-from leakguard.report.jsontext import finding_texts
+from leakguard.report.jsontext import finding_texts, joined
 from leakguard.report.summary import FileSummary
 from leakguard.report.text import clean, shown_in_json
 
@@ -39,8 +39,8 @@ class JsonlReporter(BaseReporter):
     def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
         tail = {"unchanged": True} if file.unchanged else None
         texts = finding_texts(file.path, findings, with_values=self.show_values, head={"type": "finding"}, tail=tail)
-        if texts:
-            self.out.write("\n".join(texts) + "\n")
+        if len(texts):
+            self.out.write(joined(texts, "\n") + "\n")
         self.out.flush()
 
     def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:

@@ -23,6 +23,8 @@ from leakguard.report.text import shown_in_json
 #: The contract fields of a finding, in the order of the JSON objects (``path`` before them).
 FIELDS = ("row", "column", "start", "end", "entity", "score", "preview")
 _CONTROL = r"[\x00-\x1f]"
+#: Texts joined in one Arrow call by :func:`joined`.
+_JOINED = 100_000
 
 
 def json_strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -49,20 +51,20 @@ def _each_distinct(values: pa.ChunkedArray, text: Callable[[object], str]) -> pa
 
 
 def finding_texts(path: str, findings: pa.Table, *, with_values: bool, head: dict[str, object] | None = None,
-                  tail: dict[str, object] | None = None) -> list[str]:
+                  tail: dict[str, object] | None = None) -> pa.Array:
     """The JSON object of each finding: ``head``'s fields, ``path`` and the contract fields (``value`` only
     with ``with_values``; the path and column names masked unless values are asked for), ``tail``'s fields.
 
     >>> from leakguard.findings import TABLE_SCHEMA
     >>> table = pa.table({"row": [3], "column": ["note"], "start": [0], "end": [5], "entity": ["PERSON"],
     ...                   "score": [0.85], "preview": ["J•••"], "value": [None]}, schema=TABLE_SCHEMA)
-    >>> print(*finding_texts("a.csv", table, with_values=False, head={"type": "finding"}))
+    >>> print(*finding_texts("a.csv", table, with_values=False, head={"type": "finding"}).to_pylist())
     ... # doctest: +NORMALIZE_WHITESPACE
     {"type": "finding", "path": "a.csv", "row": 3, "column": "note", "start": 0, "end": 5, "entity": "PERSON",
      "score": 0.85, "preview": "J•••"}
     """
     if not findings.num_rows:
-        return []
+        return pa.array([], pa.string())
     names = [*FIELDS, "value"] if with_values and "value" in findings.column_names else list(FIELDS)
     shown = dumps(shown_in_json(path, path=True, show_values=with_values))
     pieces: list[pa.Array | str] = ["{" + "".join(f"{dumps(k)}: {dumps(v)}, " for k, v in (head or {}).items())
@@ -79,4 +81,18 @@ def finding_texts(path: str, findings: pa.Table, *, with_values: bool, head: dic
             text = json_strings(column)
         pieces += [f", {dumps(name)}: ", text]
     pieces.append("".join(f", {dumps(k)}: {dumps(v)}" for k, v in (tail or {}).items()) + "}")
-    return pc.binary_join_element_wise(*pieces, "").to_pylist()
+    return pc.binary_join_element_wise(*pieces, "")
+
+
+def joined(texts: pa.Array, separator: str) -> str:
+    r"""``separator.join(texts)``, joined in Arrow (in slices: one Arrow string holds less than 2 GiB).
+
+    >>> joined(pa.array(["{}", "[]", "1"]), ", ")
+    '{}, [], 1'
+    """
+    parts = []
+    for start in range(0, len(texts), _JOINED):
+        part = texts.slice(start, _JOINED)
+        whole = pa.ListArray.from_arrays(pa.array([0, len(part)], pa.int32()), part)
+        parts.append(pc.binary_join(whole, separator)[0].as_py())
+    return separator.join(parts)
