@@ -146,13 +146,21 @@ _NAME_PROPER_KEY = re.compile(r"nom|prenom|name")
 _ID_AFTER = re.compile(r"[ \t]*[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
 _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
+#: A possessive and a word of kinship, right before a first name (``ma fille, Christine``, folded): the first
+#: name alone is a person's.
+_KIN_BEFORE = re.compile(
+    r"(?<![a-z])(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+"
+    r"(?:(?:petite?|arriere|grand|belle?|beau)[ -])*(?:fils|filles?|mari|epoux|epouse|femme|conjointe?|compagnon"
+    r"|compagne|peres?|meres?|freres?|s(?:oe|œ)urs?|oncles?|tantes?|neveux?|nieces?|cousine?s?|gendre|bru|enfants?"
+    r"|bebe|parrain|marraine|filleule?)\s*,?\s*$")
 #: A version right after a word ("HTTP/1.1", "TLS/1.3"): the word names a protocol, not a person.
 _VERSION_AFTER = re.compile(r"/[0-9]")
 #: Gaps allowed between two words of one name.
 _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 
 #: RE2 pre-filter of :func:`find`: a text the rules may find a name in (a title or name key, two capitalised
-#: words in a row, or initials before a capitalised word). Texts without it are not looked at.
+#: words in a row, initials before a capitalised word, or a word of kinship before one). Texts without it are
+#: not looked at.
 PREFILTER = (
     r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pre?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
@@ -162,6 +170,10 @@ PREFILTER = (
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
+    r"|(?i:(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+(?:(?:petite?|arri[eè]re|grand"
+    r"|belle?|beau)[ -])*(?:fils|filles?|mari|[ée]poux|[ée]pouse|femme|conjointe?|compagnon|compagne|p[eè]res?"
+    r"|m[eè]res?|fr[eè]res?|s(?:oe|œ)urs?|oncles?|tantes?|neveux?|ni[eè]ces?|cousine?s?|gendre|bru|enfants?"
+    r"|b[ée]b[ée]|parrain|marraine|filleule?)\s*,?\s*)\p{Lu}"
 )
 
 
@@ -496,6 +508,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
         add(token.start, token.end, FIRST_NAME_SCORE)
     for start, end in _staff_list_items(text, tokens, found):
         add(start, end, INITIAL_SCORE)
+    for token in _lone_first_names(text, tokens, found):
+        add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
 
@@ -526,6 +540,21 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
             if link and named[n] != named[n + 1]:
                 named[n] = named[n + 1] = changed = True
     return [item for item, is_named in zip(items, named, strict=True) if is_named and item not in found]
+
+
+def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> Iterator[_Token]:
+    """A listed first name alone where the writing says whose it is: after a possessive and a word of kinship
+    (``Ma fille, Christine, …``), or in parentheses right after a name found (``Mme LEROY épouse GARCIA
+    (Sophie)``)."""
+    ends = {end for _, end in found}
+    for token in tokens:
+        if token.kind != "cap" or not token.first_name or token.word:  # "mon fils, Paris"
+            continue
+        if text[token.start - 1 : token.start] == "(" and text[token.end : token.end + 1] == ")":
+            if len(text[: token.start - 1].rstrip(" \t")) in ends:
+                yield token
+        elif _KIN_BEFORE.search(fold(text[max(0, token.start - 40) : token.start])):
+            yield token
 
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],

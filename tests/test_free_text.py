@@ -66,6 +66,9 @@ NAME_WRITINGS = [
     "Nom={LAST}\n",
     "Prénom : [[{FIRST}]]",
     "Médecin traitant : Dr [[{Last}]]",
+    "Ma fille, [[{FIRST}]], viendra la chercher.",
+    "Appel de son petit-fils [[{FIRST}]] ce matin.",
+    "Mme [[{LAST}]] épouse MARTIN ([[{FIRST}]]), 63 ans",
 ]
 
 
@@ -357,7 +360,7 @@ def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: s
 _VOCABULARY = st.sampled_from([
     "Dr", "Dr.", "M.", "Mme", "née", "Nom :", "Prénom=", "signé par", "Jean", "Marie", "SOPHIE", "DUPONT",
     "Martin", "Rousset", "C.", "P.E.", "J-L", "de", "Le", "Hôpital", "rue", "poumon", "Résultats", "le", ";", ",",
-    "|", "12/05/1985", "\n", "(", ")", ".",
+    "|", "12/05/1985", "\n", "(", ")", ".", "ma fille", "sa sœur", "Christine",
 ])
 
 
