@@ -523,15 +523,17 @@ _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 
 def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
-    a list (commas, semicolons) that holds an item of initials and a surname already found: a list of staff."""
+    a list (commas, semicolons) that holds an item of initials or a title and a surname already found
+    (``M. Barbe``): a list of staff."""
     if not found:
         return []  # no item named: none names its neighbours
     items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
-             if t.kind == "initials" and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
+             if (t.kind == "initials" or t.title) and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
              and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
     if len(items) < 2:
         return []  # one item is no list
-    named = [item in found for item in items]
+    # an item holding a name found is named ("M. Barbe": the rules found "Barbe" after the title)
+    named = [any(start <= s and e <= end for s, e in found) for start, end in items]
     linked = [_ITEM_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
     changed = True
     while changed:  # a named item names its neighbours, which name theirs

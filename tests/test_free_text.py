@@ -96,6 +96,18 @@ def test_a_list_of_staff_names_its_items_even_when_a_surname_is_a_word() -> None
         assert all(any(item.split()[-1] in name for name in found) for item in items), (text, found)
 
 
+@pytest.mark.parametrize("title", ["M.", "Mme", "Dr", "Pr"])
+@pytest.mark.parametrize("words", [WORD_SURNAMES[:3], WORD_SURNAMES[3:]])
+def test_a_list_of_staff_named_by_a_title_names_its_items_of_initials(title: str, words: list[str]) -> None:
+    """Surnames that are words, after initials: a list of staff because one item has a title."""
+    items = [f"G. {words[0]}", f"E. {words[1]}", f"{title} {words[2]}"]
+    text = "Praticiens du service : " + ", ".join(items) + "."
+    found = _found(person.find(text), text)
+    assert all(any(word in name for name in found) for word in words), (text, found)
+    alone = "Praticiens du service : " + ", ".join(items[:2]) + "."
+    assert person.find(alone) == [], alone  # without the titled item: initials before words, no list
+
+
 @pytest.mark.parametrize(("particle", "word"), [
     ("Le", "Roux"), ("Le", "Blanc"), ("La", "Rose"), ("De La", "Fontaine"), ("Du", "Bois"), ("Le", "Breton"),
 ])
