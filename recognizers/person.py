@@ -116,6 +116,13 @@ _PLACE_WORDS = frozenset({
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
 })
+#: Words after which a surname alone names a thing, a formula or a service (medical eponyms: "anneau de
+#: Carpentier", "clairance de Cockcroft", "canal de Wirsung"); a first name after them still starts a name.
+_EPONYM_HEADS = frozenset({
+    "anneau", "clairance", "clearance", "formule", "critere", "criteres", "stade", "prothese", "valve", "canal",
+    "trompe", "faisceau", "glande", "ilot", "ilots", "kyste", "membrane", "sphincter", "phenomene", "epreuve",
+    "indice", "equation", "triade", "bacille", "urgences",
+})
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan" (folded).
 _PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
                         r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?$")
@@ -355,8 +362,9 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
         gap = text[token.end : tokens[j + 1].start]
         if "\n" in gap or ":" in gap:  # "Chef de service : Pr X. DUPONT": a line or a label ends the place
             return False
-        if token.place:
-            return True
+        if token.place or (token.key in _EPONYM_HEADS and not any(
+                t.first_name for t in tokens[i : i + 2] if t is tokens[i] or _joined(text, tokens[i], t))):
+            return True  # "anneau de Carpentier", but "prothèse de DUPONT Jean"
         if (token.kind == "lower" and token.key in _PLACE_LINKS) or (token.capital and hops < 2 and token.word):
             j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix"
             hops += 1
@@ -596,7 +604,7 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     while span and span[0].title:
         span, first = span[1:], first + 1
     cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
-    if cut and all(t.word for t in span[:cut]) and cut + 1 < len(span):
+    if cut and (all(t.word for t in span[:cut]) or span[0].key in _EPONYM_HEADS) and cut + 1 < len(span):
         span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
     lines = _lines(text, span)
     if len(lines) > 1:  # a name is written on one line: "DUPONT Jean\nValidité", "L.\nHespadon"

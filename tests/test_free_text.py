@@ -164,6 +164,13 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("DUPONT Jean\nValidité", "DUPONT Jean"),  # a name is written on one line
     ("Adjoints\nPr Lucien Garnier", "Lucien Garnier"),
     ("Romain Caron\nDate de naissance", "Romain Caron"),
+    ("canal de Wirsung", None),  # medical eponyms: a surname alone after the thing it names
+    ("clairance de Cockcroft et Gault", None),
+    ("Clearance de Cockcroft", None),
+    ("prothèse de Starr-Edwards", None),
+    ("Urgences Pédiatriques de Trousseau", None),
+    ("prothèse de Camille Martin", "Camille Martin"),  # a first name: someone's
+    ("prothèse de MARTIN Camille", "MARTIN Camille"),
 ])
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
