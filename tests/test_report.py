@@ -630,3 +630,22 @@ def test_findings_written_with_arrow_are_the_json_of_their_dicts(findings, path,
     texts = finding_texts(path, findings, with_values=with_values, head=head, tail=tail)
     assert texts.to_pylist() == expected
     assert joined(texts, ",\n  ") == ",\n  ".join(expected)
+
+
+@given(st.lists(st.lists(_TEXT.map(lambda text: text.replace("\n", "\\n")), max_size=6), min_size=1, max_size=4),
+       st.integers(1, 40))
+def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[str]], block: int) -> None:
+    """The json report sets its findings' texts aside in a temporary file while the scan runs; copied back
+    block by block (a text may be longer than a block), each batch is its texts joined by the separator."""
+    from leakguard.report.jsontext import Spool
+
+    spool = Spool()
+    spool.BLOCK = block
+    spans = [spool.add(pa.array(texts, pa.string())) for texts in batches]
+    try:
+        for texts, span in zip(batches, spans, strict=True):
+            out = io.StringIO()
+            spool.copy(span, out, ",\n    ")
+            assert out.getvalue() == ",\n    ".join(texts)
+    finally:
+        spool.close()

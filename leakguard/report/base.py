@@ -11,7 +11,7 @@ the findings tables (Arrow, compact) are kept until ``close``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 import pyarrow as pa
@@ -98,11 +98,12 @@ class Stream:
 
 
 class Encoded:
-    """Items of a :class:`Stream` already written as JSON, one object a string of ``texts``
-    (:mod:`.jsontext`)."""
+    """Items of a :class:`Stream` already written as JSON (:mod:`.jsontext`): ``write(out, separator)`` writes
+    them, ``separator`` between them; ``count`` of them."""
 
-    def __init__(self, texts: pa.Array):
-        self.texts = texts
+    def __init__(self, write: Callable[[TextIO, str], None], count: int):
+        self.write = write
+        self.count = count
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
@@ -128,15 +129,13 @@ def write_json(out: TextIO, value: object, indent: int = 0) -> None:
     elif isinstance(value, Stream | list):
         first = True
         for item in value:
-            if isinstance(item, Encoded) and not len(item.texts):
+            if isinstance(item, Encoded) and not item.count:
                 continue
             out.write("[\n" if first else ",\n")
             first = False
             out.write(pad)
             if isinstance(item, Encoded):
-                from leakguard.report.jsontext import joined
-
-                out.write(joined(item.texts, ",\n" + pad))
+                item.write(out, ",\n" + pad)
             elif isinstance(item, dict) and isinstance(value, Stream):
                 out.write(dumps(item))
             else:

@@ -46,7 +46,7 @@ import pyarrow as pa
 
 from leakguard import __version__
 from leakguard.report.base import BaseReporter, Encoded, Stream, write_json
-from leakguard.report.jsontext import finding_texts
+from leakguard.report.jsontext import Spool, finding_texts
 from leakguard.report.summary import FileSummary, aggregate_dict
 from leakguard.report.text import clean, shown_in_json
 
@@ -54,14 +54,18 @@ DOCUMENT_VERSION = 1
 
 
 class JsonReporter(BaseReporter):
-    """Keeps the findings tables of each file, writes the document at ``close``."""
+    """Sets the text of each file's findings aside as they come (:class:`~.jsontext.Spool`), writes the
+    document at ``close``."""
 
     def __init__(self, out: TextIO, *, show_values: bool = False):
         super().__init__(out, show_values=show_values)
-        self._tables: dict[str, list[pa.Table]] = {}
+        self._spool = Spool()
+        self._spans: dict[str, list[tuple[int, int, int]]] = {}
 
     def on_findings(self, file: FileSummary, findings: pa.Table) -> None:
-        self._tables.setdefault(file.path, []).append(findings)
+        if findings.num_rows:
+            start, end = self._spool.add(finding_texts(file.path, findings, with_values=self.show_values))
+            self._spans.setdefault(file.path, []).append((start, end, findings.num_rows))
 
     def on_close(self) -> None:
         document = {
@@ -71,7 +75,10 @@ class JsonReporter(BaseReporter):
             "files": [self._file(file) for file in self.summary.files.values()],
             "summary": self.summary.totals(),
         }
-        write_json(self.out, document)
+        try:
+            write_json(self.out, document)
+        finally:
+            self._spool.close()
         self.out.write("\n")
 
     def _file(self, file: FileSummary) -> dict[str, object]:
@@ -93,5 +100,5 @@ class JsonReporter(BaseReporter):
         }
 
     def _findings(self, path: str) -> Iterator[Encoded]:
-        for table in self._tables.pop(path, []):
-            yield Encoded(finding_texts(path, table, with_values=self.show_values))
+        for start, end, count in self._spans.pop(path, []):
+            yield Encoded(lambda out, separator, span=(start, end): self._spool.copy(span, out, separator), count)

@@ -11,7 +11,9 @@ once per value.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from typing import IO, TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -96,3 +98,54 @@ def joined(texts: pa.Array, separator: str) -> str:
         whole = pa.ListArray.from_arrays(pa.array([0, len(part)], pa.int32()), part)
         parts.append(pc.binary_join(whole, separator)[0].as_py())
     return separator.join(parts)
+
+
+class Spool:
+    """JSON texts set aside while a scan runs, one a line in an anonymous temporary file, and copied into the
+    document at its end: the ``json`` report then holds neither the findings nor their text in memory, and
+    writes their text while the workers scan instead of after them."""
+
+    #: Bytes copied at a time into the document.
+    BLOCK = 8 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._size = 0
+
+    def add(self, texts: pa.Array) -> tuple[int, int]:
+        """Set ``texts`` aside; the range to :meth:`copy` them from."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="leakguard-")  # noqa: SIM115 (closed by close())
+        start = self._size
+        for part in range(0, len(texts), _JOINED):
+            whole = pa.ListArray.from_arrays(pa.array([0, len(texts.slice(part, _JOINED))], pa.int32()),
+                                             texts.slice(part, _JOINED))
+            data = pc.binary_join(whole, "\n")[0].as_buffer()
+            self._file.seek(self._size)
+            self._file.write(data)
+            self._file.write(b"\n")
+            self._size += data.size + 1
+        return start, self._size
+
+    def copy(self, span: tuple[int, int], out: TextIO, separator: str) -> None:
+        """Write the texts of ``span`` to ``out``, ``separator`` between them."""
+        assert self._file is not None
+        start, end = span
+        self._file.seek(start)
+        carry, first = b"", True
+        while start < end:
+            data = self._file.read(min(self.BLOCK, end - start))
+            start += len(data)
+            block = carry + data
+            cut = block.rfind(b"\n") + 1  # whole lines only: a text holds no newline (JSON escapes them)
+            if not cut:
+                carry = block
+                continue
+            carry = block[cut:]
+            out.write(("" if first else separator) + block[: cut - 1].decode("utf-8").replace("\n", separator))
+            first = False
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
