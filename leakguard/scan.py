@@ -353,7 +353,7 @@ def _deliver(path: str, events: Iterable[object], reporter: object, outcome: Sca
             if exposure is not None and event.decided:
                 exposure.decide(path, kept)
             elif exposure is not None:
-                exposure.add(path, event.chunk, kept, held=event.held)
+                exposure.add(path, event.chunk, kept, held=_held_kept(path, event.held, finding_filter))
         elif isinstance(event, Problem | tuple):
             row, message = (event.row, event.message) if isinstance(event, Problem) else event[:2]
             if problem_filter is not None and not problem_filter(path, row):
@@ -372,6 +372,16 @@ def _deliver(path: str, events: Iterable[object], reporter: object, outcome: Sca
             if exposure is not None:
                 event = dataclasses.replace(event, exposure=exposure.finish(path))
             reporter.file_done(path, event)  # type: ignore[attr-defined]
+
+
+def _held_kept(path: str, held: pa.Table | None,
+               finding_filter: Callable[[str, pa.Table], pa.Table] | None) -> pa.Table | None:
+    """The NIRs held for their column's decision that the filter will keep if the decision releases them:
+    exposure counts no allowlisted, baselined or ignored NIR, held or not."""
+    if finding_filter is None or held is None or not held.num_rows:
+        return held
+    at = held.schema.get_field_index("entity")
+    return finding_filter(path, held.set_column(at, held.schema.field(at), pa.array(["FR_NIR"] * held.num_rows)))
 
 
 def _report(path: str, findings: pa.Table, reporter: object, outcome: ScanOutcome,

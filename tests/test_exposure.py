@@ -4,6 +4,7 @@ HyperLogLog sketch within its stated error), k-anonymity; and the figures in the
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections import Counter
@@ -225,6 +226,25 @@ def test_the_cells_a_worker_sends_back_give_the_figures_of_the_whole_chunks(tmp_
     figures = whole.finish(path)
     assert cut.finish(path) == figures and figures.persons.value > 0
     assert kept < sent
+
+
+def test_allowlisted_nirs_count_no_person_even_while_held_for_their_column(tmp_path, monkeypatch):
+    """NIRs in a column its name does not announce wait for the column's decision before the filter sees
+    them; allowlisted ones are no more counted as persons than those of the NIR column."""
+    from leakguard.config import Config
+    from leakguard.report import make_reporter
+    from leakguard.scan import scan_files
+    from leakguard.suppress import FindingFilter
+
+    path = beneficiaries_with_a_nir_column_without_context(tmp_path, monkeypatch)
+    table = pq.read_table(path)
+    allowed = pc.unique(table["c_12"]).to_pylist()[:5] + pc.unique(table["nir"]).to_pylist()[:3]
+    people = set(table["nir"].to_pylist()) | set(table["c_12"].to_pylist())
+    tracker = ExposureTracker(b"k" * 32)
+    scan_files([str(path)], make_reporter("jsonl", io.StringIO()), exposure=tracker,
+               options=DetectOptions(ner=False, show_values=True),
+               finding_filter=FindingFilter(Config(allow=tuple(allowed)), inline=False))
+    assert tracker.summary().persons.value == len(people - set(allowed))
 
 
 def test_names_and_metadata_are_in_no_record_and_count_no_person(tmp_path, run_cli):
