@@ -4,8 +4,9 @@ Reporters subclass :class:`BaseReporter` and override the ``on_*`` hooks; the pu
 summary up to date first, so that a hook sees the aggregates including the event it is handling.
 
 :func:`write_json` writes a JSON document whose big arrays are iterators (findings, SARIF results) item by
-item, so that the ``json`` and ``sarif`` formats never hold the text of the whole document in memory: only
-the findings tables (Arrow, compact) are kept until ``close``.
+item, so that the ``json`` and ``sarif`` formats never hold the text of the whole document in memory: ``sarif``
+keeps the findings tables of its line results (Arrow, compact) until ``close``, ``json`` the text of its
+findings in a temporary file (:class:`~leakguard.report.jsontext.Spool`).
 """
 
 from __future__ import annotations
