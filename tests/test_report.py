@@ -639,6 +639,8 @@ def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[s
     block by block (a text may be longer than a block), each batch is its texts joined by the separator."""
     from leakguard.report.jsontext import Spool
 
+    import tempfile
+
     spool = Spool()
     spool.BLOCK = block
     spans = [spool.add(pa.array(texts, pa.string())) for texts in batches]
@@ -647,5 +649,13 @@ def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[s
             out = io.StringIO()
             spool.copy(span, out, ",\n    ")
             assert out.getvalue() == ",\n    ".join(texts)
+        # a UTF-8 file gets the bytes as they are, between text written before and after
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as file:
+            for span in spans:
+                file.write("[")
+                spool.copy(span, file, ", ")
+                file.write("]")
+            file.seek(0)
+            assert file.read() == "".join(f"[{', '.join(texts)}]" for texts in batches)
     finally:
         spool.close()

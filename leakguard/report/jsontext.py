@@ -128,11 +128,15 @@ class Spool:
         return start, self._size
 
     def copy(self, span: tuple[int, int], out: TextIO, separator: str) -> None:
-        """Write the texts of ``span`` to ``out``, ``separator`` between them."""
+        """Write the texts of ``span`` to ``out``, ``separator`` between them (as bytes when ``out`` is a UTF-8
+        text file: the texts are not decoded and encoded again)."""
         assert self._file is not None
+        raw = _utf8_buffer(out)
+        if raw is not None:
+            out.flush()
         start, end = span
         self._file.seek(start)
-        carry, first = b"", True
+        carry, first, between = b"", True, separator.encode("utf-8")
         while start < end:
             data = self._file.read(min(self.BLOCK, end - start))
             start += len(data)
@@ -142,10 +146,22 @@ class Spool:
                 carry = block
                 continue
             carry = block[cut:]
-            out.write(("" if first else separator) + block[: cut - 1].decode("utf-8").replace("\n", separator))
+            lines = (b"" if first else between) + block[: cut - 1].replace(b"\n", between)
+            if raw is not None:
+                raw.write(lines)
+            else:
+                out.write(lines.decode("utf-8"))
             first = False
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _utf8_buffer(out: TextIO) -> IO[bytes] | None:
+    """The binary file under ``out`` when ``out`` writes UTF-8 to one (a file, standard output), else None."""
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    buffer = getattr(out, "buffer", None)
+    return buffer if encoding == "utf8" and buffer is not None and getattr(out, "errors", "strict") == "strict" \
+        else None
