@@ -650,7 +650,7 @@ def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[s
             spool.copy(span, out, ",\n    ")
             assert out.getvalue() == ",\n    ".join(texts)
         # a UTF-8 file gets the bytes as they are, between text written before and after
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as file:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as file:
             for span in spans:
                 file.write("[")
                 spool.copy(span, file, ", ")
