@@ -11,6 +11,7 @@ once per value.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from typing import IO, TextIO
@@ -160,8 +161,9 @@ class Spool:
 
 
 def _utf8_buffer(out: TextIO) -> IO[bytes] | None:
-    """The binary file under ``out`` when ``out`` writes UTF-8 to one (a file, standard output), else None."""
+    """The binary file under ``out`` when ``out`` writes UTF-8 to one (a file, standard output) and leaves
+    ``\n`` as it is, else None."""
     encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     buffer = getattr(out, "buffer", None)
-    return buffer if encoding == "utf8" and buffer is not None and getattr(out, "errors", "strict") == "strict" \
-        else None
+    same = encoding == "utf8" and getattr(out, "errors", "strict") == "strict" and os.linesep == "\n"
+    return buffer if same and buffer is not None else None
