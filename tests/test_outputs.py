@@ -125,6 +125,20 @@ def test_pseudonymise_on_a_full_disk_says_so_and_leaves_nothing(work, small_file
     assert sorted(os.listdir(small_filesystem)) == ["ballast"]
 
 
+def test_a_full_disk_of_temporary_files_is_one_line_naming_it(work, small_filesystem, monkeypatch):
+    """The json report sets its findings' text aside in a temporary file: a full disk there is said, with
+    the directory and how to choose another, and no report is left half-written."""
+    import tempfile
+
+    fill(small_filesystem)
+    monkeypatch.setattr(tempfile, "tempdir", str(small_filesystem))  # what TMPDIR sets
+    report = work["dir"] / "report.json"
+    result = run("scan", str(work["log"]), "--format", "json", "--output", str(report), "--no-ner")
+    assert result.exit_code == 2
+    one_error_line(result, f"cannot write {small_filesystem}: no space left on device", "TMPDIR")
+    assert not report.exists() and temporaries(work["dir"]) == []
+
+
 def test_scan_output_on_a_full_disk_is_one_line_and_exit_2(work, small_filesystem):
     fill(small_filesystem)
     report = small_filesystem / "report.json"

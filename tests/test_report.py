@@ -637,9 +637,9 @@ def test_findings_written_with_arrow_are_the_json_of_their_dicts(findings, path,
 def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[str]], block: int) -> None:
     """The json report sets its findings' texts aside in a temporary file while the scan runs; copied back
     block by block (a text may be longer than a block), each batch is its texts joined by the separator."""
-    from leakguard.report.jsontext import Spool
-
     import tempfile
+
+    from leakguard.report.jsontext import Spool
 
     spool = Spool()
     spool.BLOCK = block

@@ -25,15 +25,16 @@ def entity_list(values: tuple[str, ...], option: str) -> list[str]:
 
 
 class _Output:
-    """A text stream whose write failures are :class:`~leakguard.errors.OutputError` naming the output."""
+    """A text stream (or the binary one under it) whose write failures are
+    :class:`~leakguard.errors.OutputError` naming the output."""
 
     def __init__(self, stream: TextIO, name: str):
         self._stream = stream
         self._name = name
 
-    def write(self, text: str) -> int:
+    def write(self, text: str | bytes) -> int:
         try:
-            return self._stream.write(text)
+            return self._stream.write(text)  # type: ignore[arg-type]
         except OSError as error:
             raise OutputError(self._name, error) from error
 
@@ -42,6 +43,12 @@ class _Output:
             self._stream.flush()
         except OSError as error:
             raise OutputError(self._name, error) from error
+
+    @property
+    def buffer(self) -> _Output | None:
+        """The binary stream under the text one, its write failures named alike."""
+        raw = getattr(self._stream, "buffer", None)
+        return None if raw is None else _Output(raw, self._name)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.errors import OutputError
 from leakguard.report.base import dumps
 from leakguard.report.text import shown_in_json
 
@@ -101,6 +102,13 @@ def joined(texts: pa.Array, separator: str) -> str:
     return separator.join(parts)
 
 
+class SpoolError(OutputError):
+    """The temporary file of :class:`Spool` could not be written: one line naming its directory."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}; the json report's temporary file (TMPDIR sets its directory)"
+
+
 class Spool:
     """JSON texts set aside while a scan runs, one a line in an anonymous temporary file, and copied into the
     document at its end: the ``json`` report then holds neither the findings nor their text in memory, and
@@ -115,6 +123,12 @@ class Spool:
 
     def add(self, texts: pa.Array) -> tuple[int, int]:
         """Set ``texts`` aside; the range to :meth:`copy` them from."""
+        try:
+            return self._add(texts)
+        except OSError as error:
+            raise SpoolError(tempfile.gettempdir(), error) from error
+
+    def _add(self, texts: pa.Array) -> tuple[int, int]:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="leakguard-")  # noqa: SIM115 (closed by close())
         start = self._size
@@ -136,10 +150,9 @@ class Spool:
         if raw is not None:
             out.flush()
         start, end = span
-        self._file.seek(start)
         carry, first, between = b"", True, separator.encode("utf-8")
         while start < end:
-            data = self._file.read(min(self.BLOCK, end - start))
+            data = self._read(start, min(self.BLOCK, end - start))
             start += len(data)
             block = carry + data
             cut = block.rfind(b"\n") + 1  # whole lines only: a text holds no newline (JSON escapes them)
@@ -153,6 +166,14 @@ class Spool:
             else:
                 out.write(lines.decode("utf-8"))
             first = False
+
+    def _read(self, start: int, size: int) -> bytes:
+        assert self._file is not None
+        try:
+            self._file.seek(start)  # writes what is still buffered first
+            return self._file.read(size)
+        except OSError as error:
+            raise SpoolError(tempfile.gettempdir(), error) from error
 
     def close(self) -> None:
         if self._file is not None:
