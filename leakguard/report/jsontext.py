@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, TextIO
 
 import numpy as np
@@ -89,17 +89,21 @@ def finding_texts(path: str, findings: pa.Table, *, with_values: bool, head: dic
 
 
 def joined(texts: pa.Array, separator: str) -> str:
-    r"""``separator.join(texts)``, joined in Arrow (in slices: one Arrow string holds less than 2 GiB).
+    r"""``separator.join(texts)``, joined in Arrow.
 
     >>> joined(pa.array(["{}", "[]", "1"]), ", ")
     '{}, [], 1'
     """
-    parts = []
+    return separator.join(part.to_pybytes().decode("utf-8") for part in _joined_parts(texts, separator))
+
+
+def _joined_parts(texts: pa.Array, separator: str) -> Iterator[pa.Buffer]:
+    """The UTF-8 bytes of ``texts`` joined by ``separator``, in slices (one Arrow string holds less than
+    2 GiB): ``separator`` also goes between two parts."""
     for start in range(0, len(texts), _JOINED):
         part = texts.slice(start, _JOINED)
         whole = pa.ListArray.from_arrays(pa.array([0, len(part)], pa.int32()), part)
-        parts.append(pc.binary_join(whole, separator)[0].as_py())
-    return separator.join(parts)
+        yield pc.binary_join(whole, separator)[0].as_buffer()
 
 
 class SpoolError(OutputError):
@@ -132,10 +136,7 @@ class Spool:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="leakguard-")  # noqa: SIM115 (closed by close())
         start = self._size
-        for part in range(0, len(texts), _JOINED):
-            whole = pa.ListArray.from_arrays(pa.array([0, len(texts.slice(part, _JOINED))], pa.int32()),
-                                             texts.slice(part, _JOINED))
-            data = pc.binary_join(whole, "\n")[0].as_buffer()
+        for data in _joined_parts(texts, "\n"):
             self._file.seek(self._size)
             self._file.write(data)
             self._file.write(b"\n")
