@@ -157,6 +157,7 @@ class EntitySpec:
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _context_re2: list[str] = field(default_factory=list, compare=False, repr=False)
+    _context_word_re2: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def context_regex(self) -> re.Pattern[str] | None:
         """One regex matching any folded context word on word boundaries, or ``None`` without context."""
@@ -191,6 +192,16 @@ class EntitySpec:
         if not self._context_re2:  # built once: the detector asks for it on every column
             self._context_re2.append(words_re2(self.context))
         return self._context_re2[0]
+
+    def context_word_re2(self) -> str | None:
+        """An RE2 pattern of the texts holding one of the context words as :meth:`context_regex` finds them,
+        a word of its own (``nir`` but not ``fournir``); ``None`` without context words."""
+        if not self.context:
+            return None
+        if not self._context_word_re2:
+            letter, words = FOLDS_TO_LETTER_RE2, words_re2(self.context).removeprefix("(?i)")
+            self._context_word_re2.append(f"(?:^|[^0-9{letter}])(?i:{words})(?:[^{letter}]|$)")
+        return self._context_word_re2[0]
 
     def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
         """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.

@@ -167,3 +167,33 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     assert (2, "FR_HEALTH_INSURER", name) in found
     assert not any(row == 2 and entity == "PERSON" for row, entity, _ in found)
     assert (5, "PERSON", "DUPONT") in found
+
+
+def _alone(rows: list[int], entity: str, score: float) -> pa.Table:
+    """Findings of lines read alone, as the detector passes them to the lines-above pass."""
+    return pa.table({"row": pa.array(rows, pa.int64()), "entity": [entity] * len(rows),
+                     "score": pa.array([score] * len(rows), pa.float64())})
+
+
+@pytest.mark.parametrize(("line", "alone", "explained"), [
+    ("2026-02-01 INFO nir={nir} amc=99999997", _alone([0], "FR_NIR", 1.0), True),  # nir= and the NIR found with it
+    ("2026-02-01 INFO fournir le {nir}", _alone([0], "FR_NIR", 1.0), False),  # "nir" inside a word is no NIR word
+    ("2026-02-01 INFO nir={nir} amc=99999997", _alone([0], "FR_NIR", 0.85), False),  # found without its context
+    ("2026-02-01 INFO nir={nir} amc=99999997", _alone([0], "EMAIL_ADDRESS", 1.0), False),  # another entity found
+    ("2026-02-01 INFO order={nir}", _alone([0], "FR_NIR", 1.0), False),  # no NIR word in the line itself
+])
+def test_a_line_that_explains_itself_is_not_read_again_with_the_lines_above(line, alone, explained) -> None:
+    from leakguard.detect.textlines import _explained
+    from recognizers import nir
+
+    lines = pa.array([line.format(nir=make_nir("1", 85, 5, "78006", 84))])
+    assert _explained(nir.SPEC, lines, pa.array([0], pa.int64()), alone).to_pylist() == [explained]
+
+
+def test_a_line_whose_context_word_follows_its_value_still_reads_the_lines_above(tmp_path) -> None:
+    number = make_nir("2", 71, 11, "75112", 7)
+    path = tmp_path / "rejets.log"
+    path.write_text("Numéro de sécurité sociale de l'assuré :\n"
+                    f"{number[:13]} 00 (clé fausse, cf. NIR du bénéficiaire)\n", encoding="utf-8")
+    # the NIR word of the line comes after the number: the line alone does not report it, the label above does
+    assert (1, "FR_NIR", f"{number[:13]} 00") in _findings(path)

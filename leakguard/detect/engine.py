@@ -292,7 +292,8 @@ class Detector:
         finally:
             self._prepared, self._pool, self._part = {}, None, None
         tables = [t for t in tables if t is not None and t.num_rows]
-        extras = [t for t in line_findings(self, chunk) if t.num_rows]
+        alone = pa.concat_tables(tables) if tables else None
+        extras = [t for t in line_findings(self, chunk, alone) if t.num_rows]
         in_escapes = escaped.decoded_findings(self, chunk, counts) if decoded else None
         if in_escapes is not None:
             # spans of the text as written that take in a colour code's characters give way to the decoded ones

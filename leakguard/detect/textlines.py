@@ -8,7 +8,9 @@ Two passes complete the detection of each line on its own:
   (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
-  (``Date de naissance :`` on one line, the date on the next).
+  (``Date de naissance :`` on one line, the date on the next), except in the lines that explain themselves:
+  where the line alone holds one of the entity's context words and the entity was found with its context
+  score (``nir=…`` in a log line), the lines above are not read again.
 
 Findings of these passes are kept where the line alone found nothing overlapping them.
 """
@@ -29,6 +31,7 @@ from leakguard.sources.base import CellColumn, Chunk
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import Detector
+    from recognizers.spec import EntitySpec
 
 #: RE2: a ``key = value`` or ``key : value`` line; the key starts with a letter and holds no more than 48
 #: characters (``N° Sécurité Sociale``, ``Date de naissance``).
@@ -39,13 +42,14 @@ KEY_VALUE_RE2 = (
 _HEADER_RE2 = r"^(?P<header>[^\n]*)\n"
 
 
-def line_findings(detector: Detector, chunk: Chunk) -> list[pa.Table]:
-    """Findings of the two passes on a chunk of text lines (empty when the chunk has no context)."""
+def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> list[pa.Table]:
+    """Findings of the two passes on a chunk of text lines (empty when the chunk has no context), ``found``:
+    the findings of its lines read alone."""
     if not chunk.text or chunk.context is None or not chunk.columns:
         return []
     column = chunk.columns[0]
     tables = _key_values(detector, column.values, column.rows, chunk.context)
-    above = _context_above(detector, column.values, column.rows, chunk.context)
+    above = _context_above(detector, column.values, column.rows, chunk.context, found)
     if above is not None:
         tables.append(above)
     return tables
@@ -95,7 +99,8 @@ def _shifted(found: pa.Table, shift: dict[int, int]) -> pa.Table:
     return found
 
 
-def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> pa.Table | None:
+def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array,
+                   found_alone: pa.Table | None) -> pa.Table | None:
     found: list[tuple[int, int, int, str, float, str]] = []
     has_context = pc.fill_null(pc.is_valid(context), False)
     joined = pc.binary_join_element_wise(context, lines, "\n")
@@ -107,6 +112,7 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
             pc.and_(has_context, pc.fill_null(pc.match_substring_regex(lines, spec.prefilter), False)),
             pc.fill_null(pc.match_substring_regex(joined, context_re2), False),
         )
+        candidates = pc.and_not(candidates, _explained(spec, lines, rows, found_alone))
         positions = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
         if len(positions) == 0:
             continue
@@ -138,6 +144,17 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
     return table
 
 
+def _explained(spec: EntitySpec, lines: pa.Array, rows: pa.Array, found_alone: pa.Table | None) -> pa.Array:
+    """The lines that hold one of ``spec``'s context words and where its entity was found with them (its
+    context score), read alone."""
+    words = spec.context_word_re2()
+    if words is None or found_alone is None or found_alone.num_rows == 0:
+        return pa.array(np.zeros(len(lines), bool))
+    entity_rows = found_alone.filter(pc.and_(pc.equal(found_alone["entity"], spec.entity),
+                                             pc.greater_equal(found_alone["score"], spec.context_score)))["row"]
+    return pc.and_(pc.fill_null(pc.match_substring_regex(lines, words), False), pc.is_in(rows, entity_rows))
+
+
 def merged(base: pa.Table, extra: pa.Table) -> pa.Table:
     """``base`` and ``extra`` findings, where overlapping ones in a row give way to the best scored
     (``base`` first on a tie); rows without extra findings are left as they are."""
@@ -146,9 +163,10 @@ def merged(base: pa.Table, extra: pa.Table) -> pa.Table:
     both = pa.concat_tables([base.filter(touched), extra])
     keep: list[bool] = [False] * both.num_rows
     kept: dict[int, list[tuple[int, int]]] = {}
-    order = sorted(range(both.num_rows), key=lambda i: (-both["score"][i].as_py(), i))
-    for i in order:
-        row, start, end = both["row"][i].as_py(), both["start"][i].as_py(), both["end"][i].as_py()
+    row_of, start_of, end_of = (both[name].to_pylist() for name in ("row", "start", "end"))
+    order = np.lexsort((np.arange(both.num_rows), -both["score"].to_numpy()))  # best score first, then order
+    for i in order.tolist():
+        row, start, end = row_of[i], start_of[i], end_of[i]
         if all(end <= s or e <= start for s, e in kept.get(row, ())):
             kept.setdefault(row, []).append((start, end))
             keep[i] = True
