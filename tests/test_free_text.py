@@ -454,3 +454,27 @@ def test_a_name_at_the_end_of_a_request_stops_before_the_protocol(template: str)
         text = template.format(FIRST=first, LAST=last.upper(), Last=last)
         found = _found(person.find(text), text)
         assert found and not any("HTTP" in name for name in found), (text, found)
+
+
+def test_the_model_reads_only_texts_with_a_capitalised_word_no_rule_explains(tmp_path, monkeypatch) -> None:
+    from leakguard.detect import ner
+    from leakguard.scan import scan_path
+
+    asked: list[str] = []
+    find = ner.NameFinder.find
+    monkeypatch.setattr(ner.NameFinder, "find", lambda self, texts: asked.extend(texts) or find(self, texts))
+    (first, last), (other, _) = _people(2)
+    lines = [
+        "2026-02-01T08:00:02.160Z INFO tp-gateway req=cbe98ce8 POST /v1/droits status=200",  # levels, methods
+        f'2026-02-01T08:00:05.497Z INFO tp-gateway beneficiary={{"nom":"{last}","prenom":"{first}",'
+        '"organisme":"Harmonie Mutuelle"}',  # every capitalised word is in a finding of the rules
+        f"2026-02-01T08:00:07.011Z WARN tp-gateway appel de {other} au sujet du dossier",  # the model's turn
+    ]
+    path = tmp_path / "gateway.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [item[1] for item in scan_path(str(path), options=DetectOptions(ner=True, show_values=True))
+             if isinstance(item, tuple)]
+    names = {(row, value) for table in found for row, entity, value in
+             zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))) if entity == "PERSON"}
+    assert asked == [lines[2]]
+    assert {(1, last), (1, first)} <= names

