@@ -153,17 +153,40 @@ _NAME_PROPER_KEY = re.compile(r"nom|prenom|name")
 _ID_AFTER = re.compile(r"[ \t]*[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
 _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
+#: Possessives, the words that may open a word of kinship (``petite-fille``), words of kinship (folded; ``fold``
+#: keeps ``œ``, so ``sœur`` is listed with ``soeur``).
+_POSSESSIVES = ("mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur",
+                "leurs")
+_KIN_PREFIXES = ("petit", "petite", "arriere", "grand", "belle", "beau")
+_KIN_WORDS = (
+    "fils", "fille", "filles", "mari", "epoux", "epouse", "femme", "conjoint", "conjointe", "compagnon", "compagne",
+    "pere", "peres", "mere", "meres", "frere", "freres", "soeur", "soeurs", "sœur", "sœurs", "oncle", "oncles",
+    "tante", "tantes", "neveu", "neveux", "niece", "nieces", "cousin", "cousine", "cousins", "cousines", "gendre",
+    "bru", "enfant", "enfants", "bebe", "parrain", "marraine", "filleul", "filleule",
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 #: A possessive and a word of kinship, right before a first name (``ma fille, Christine``, folded): the first
 #: name alone is a person's.
 _KIN_BEFORE = re.compile(
-    r"(?<![a-z])(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+"
-    r"(?:(?:petite?|arriere|grand|belle?|beau)[ -])*(?:fils|filles?|mari|epoux|epouse|femme|conjointe?|compagnon"
-    r"|compagne|peres?|meres?|freres?|s(?:oe|œ)urs?|oncles?|tantes?|neveux?|nieces?|cousine?s?|gendre|bru|enfants?"
-    r"|bebe|parrain|marraine|filleule?)\s*,?\s*$")
+    rf"(?<![a-z])(?:{_alternation(_POSSESSIVES)})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
+    rf"(?:{_alternation(_KIN_WORDS)})\s*,?\s*$")
 #: A version right after a word ("HTTP/1.1", "TLS/1.3"): the word names a protocol, not a person.
 _VERSION_AFTER = re.compile(r"/[0-9]")
 #: Gaps allowed between two words of one name.
 _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
+
+
+def _spelt(*folded: str) -> str:
+    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=len, reverse=True)) + ")"
+
+
+_WS_RE2 = f"[{WHITESPACE_RE2}]"
 
 #: RE2 pre-filter of :func:`find`: a text the rules may find a name in (a title or name key, two capitalised
 #: words in a row, initials before a capitalised word, or a word of kinship before one). Texts without it are
@@ -177,21 +200,13 @@ PREFILTER = (
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
-    r"|(?i:(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+(?:(?:petite?|arri[eè]re|grand"
-    r"|belle?|beau)[ -])*(?:fils|filles?|mari|[ée]poux|[ée]pouse|femme|conjointe?|compagnon|compagne|p[eè]res?"
-    r"|m[eè]res?|fr[eè]res?|s(?:oe|œ)urs?|oncles?|tantes?|neveux?|ni[eè]ces?|cousine?s?|gendre|bru|enfants?"
-    r"|b[ée]b[ée]|parrain|marraine|filleule?)\s*,?\s*)\p{Lu}"
+    f"|{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
+    r"\p{Lu}"
 )
-
-
-def _spelt(*folded: str) -> str:
-    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
-    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=len, reverse=True)) + ")"
 
 
 _NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
 _GAP_RE2 = "[ \\t\\-\\x{a0}\\x{202f}]"  # the characters of a gap between two words of a name (_NAME_GAPS)
-_WS_RE2 = f"[{WHITESPACE_RE2}]"
 #: up to the next word: no letter a word may start with (one after a digit, an underscore or a backslash starts none)
 _NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
 #: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
