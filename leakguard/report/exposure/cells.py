@@ -129,11 +129,11 @@ def cells_read(chunk: Chunk, entities: tuple[str, ...], columns: Callable[[str],
     their column's decision, or named as ``columns`` says (quasi-identifiers); of text lines, the lines
     holding them (a window of a long line whole). A worker process sends this back with the chunk's findings:
     the other cells stay there."""
+    if chunk.text and chunk.part is not None:  # a window of a long line: its one cell
+        return Chunk(columns=chunk.columns, rows=chunk.rows, text=True, part=chunk.part)
     mine = findings.filter(pc.is_in(findings["entity"], pa.array(entities, pa.string())))
     if held is not None:
         mine = pa.concat_tables([mine.select(["row", "column"]), held.select(["row", "column"])])
-    if chunk.text and chunk.part is not None:  # a window of a long line: its one cell
-        return Chunk(columns=chunk.columns, rows=chunk.rows, text=True, part=chunk.part)
     if chunk.text:
         lines = [CellColumn(column.name, column.values.filter(taken), column.rows.filter(taken))
                  for column in chunk.columns
