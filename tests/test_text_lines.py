@@ -197,3 +197,9 @@ def test_a_line_whose_context_word_follows_its_value_still_reads_the_lines_above
                     f"{number[:13]} 00 (clé fausse, cf. NIR du bénéficiaire)\n", encoding="utf-8")
     # the NIR word of the line comes after the number: the line alone does not report it, the label above does
     assert (1, "FR_NIR", f"{number[:13]} 00") in _findings(path)
+
+
+def test_a_date_on_the_line_under_a_name_is_a_date_of_birth(tmp_path) -> None:
+    path = tmp_path / "etiquette.txt"
+    path.write_text("Mme FAURE Lucie\n03 04 1957\nService de cardiologie, entrée le 12/05/2023\n", encoding="utf-8")
+    assert _findings(path) == {(0, "PERSON", "FAURE Lucie"), (1, "DATE_OF_BIRTH", "03 04 1957")}

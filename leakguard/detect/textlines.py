@@ -8,9 +8,9 @@ Two passes complete the detection of each line on its own:
   (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
-  (``Date de naissance :`` on one line, the date on the next), except in the lines that explain themselves:
-  where the line alone holds one of the entity's context words and the entity was found with its context
-  score (``nir=…`` in a log line), the lines above are not read again.
+  (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
+  next), except in the lines that explain themselves: where the line alone holds one of the entity's
+  context words and the entity was found with its context score (``nir=…`` in a log line).
 
 Findings of these passes are kept where the line alone found nothing overlapping them.
 """
