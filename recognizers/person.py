@@ -315,8 +315,12 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     if not _joined(text, token, following):
         return False
     if token.key in _SHORT_TITLES and not text.startswith(".", token.end):
-        # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials
-        return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper())
+        # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
+        # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")
+        return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper()) or (
+            token.key in ("dr", "pr") and following.kind == "letter" and i + 2 < len(tokens)
+            and _joined(text, following, tokens[i + 2])
+            and (tokens[i + 2].kind == "cap" or _bare_initial_surname(tokens[i + 2])))
     return True
 
 
@@ -340,6 +344,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
         token = tokens[j]
         if j > i and not _joined(text, tokens[j - 1], token):
             break
+        # after a title, the first word past the initials is free too: "Dr R. Mas", "Dr J.-P. Lebon"
+        free = first_free and all(t.kind in ("initials", "letter") for t in tokens[i:j])
         nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
         if token.kind in ("initials", "letter"):
             if nxt is None or not nxt.capital:
@@ -357,7 +363,7 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
             continue
         elif token.kind == "lower" or token.place or token.title or (j > i and _VERSION_AFTER.match(text, token.end)):
             break  # ... or a protocol and its version, as a log line goes on: "nom=Breton HTTP/1.1"
-        elif not (token.surname_like or (first_free and j == i and not _role(token)) or (
+        elif not (token.surname_like or (free and not _role(token)) or (
                 token.kind == "cap" and j > i and _plain_first_name(tokens[j - 1]))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
         elif token.kind == "upper" and words and len(token.text) <= 3 and token.word:
