@@ -2,7 +2,8 @@
 
 Only the ``ner`` component of the pipeline runs (it has its own token-to-vector layer); the parser, tagger and
 lemmatizer are not loaded. Texts are deduplicated by the caller and batched through ``nlp.pipe``; a text with
-no capitalised word is never sent (see :data:`PREFILTER`). Results are cached per text, since
+no capitalised word (:data:`PREFILTER`), or whose capitalised words the rules' findings, titles and a
+sentence's opening word explain (:func:`unexplained`), is never sent. Results are cached per text, since
 logs and comments repeat.
 
 The small French model also labels insurer names, titles and codes as ``PER`` (see DESIGN.md, "Notes from
