@@ -299,9 +299,9 @@ class Detector:
             # spans of the text as written that take in a colour code's characters give way to the decoded ones
             tables = [escaped.without_control_sequences(t, chunk) for t in tables]
             extras = [escaped.without_control_sequences(t, chunk) for t in extras] + [in_escapes]
+            alone = pa.concat_tables(tables) if tables else None
         if extras:
-            tables = [merged(pa.concat_tables(tables) if tables else self._empty(),
-                             pa.concat_tables(extras).combine_chunks())]
+            tables = [merged(alone if alone is not None else self._empty(), pa.concat_tables(extras).combine_chunks())]
         if not tables:
             return self._empty(), counts
         return _sorted_findings(tables, self.options.min_score), counts

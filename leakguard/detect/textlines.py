@@ -112,11 +112,13 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
             pc.and_(has_context, pc.fill_null(pc.match_substring_regex(lines, spec.prefilter), False)),
             pc.fill_null(pc.match_substring_regex(joined, context_re2), False),
         )
-        candidates = pc.and_not(candidates, _explained(spec, lines, rows, found_alone))
         positions = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
         if len(positions) == 0:
             continue
-        take = pa.array(positions)
+        explained = _explained(spec, lines.take(pa.array(positions)), rows.take(pa.array(positions)), found_alone)
+        take = pa.array(positions[~explained.to_numpy(zero_copy_only=False)])
+        if len(take) == 0:
+            continue
         for row, line, above in zip(rows.take(take).to_pylist(), lines.take(take).to_pylist(),
                                     context.take(take).to_pylist()):
             offset = len(above) + 1
