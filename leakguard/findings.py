@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from recognizers import all_records
+
 TABLE_FIELDS = [
     pa.field("row", pa.int64(), nullable=False),
     pa.field("column", pa.string()),
@@ -37,19 +39,9 @@ TABLE_SCHEMA = pa.schema(TABLE_FIELDS)
 #: Findings of files: the same, with the path first.
 FILE_SCHEMA = pa.schema([pa.field("path", pa.string(), nullable=False), *TABLE_FIELDS])
 
-#: The entity names of the contract. More may be added; these do not change.
-ENTITIES = (
-    "FR_NIR",
-    "FR_AMC",
-    "FR_MUTUELLE_MEMBER_ID",
-    "FR_HEALTH_INSURER",
-    "FR_HEALTH_GUARANTEE",
-    "DATE_OF_BIRTH",
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "IBAN_CODE",
-)
+#: The entity names of the contract (one record each, :func:`recognizers.all_records`), in its order. More may be
+#: added; these do not change.
+ENTITIES = tuple(record.name for record in all_records())
 
 
 def empty(schema: pa.Schema = TABLE_SCHEMA) -> pa.Table:

@@ -18,21 +18,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recognizers import all_records
+
 MASK = "•"
 
-#: How many leading letters/digits a preview keeps, per entity (others: ``DEFAULT_KEEP``).
-KEEP = {
-    "FR_NIR": 5,
-    "IBAN_CODE": 4,
-    "PHONE_NUMBER": 2,
-    "EMAIL_ADDRESS": 1,
-    "PERSON": 1,
-    "DATE_OF_BIRTH": 0,
-    "FR_AMC": 2,
-    "FR_MUTUELLE_MEMBER_ID": 2,
-    "FR_HEALTH_INSURER": 3,
-    "FR_HEALTH_GUARANTEE": 4,
-}
+#: How many leading letters/digits a preview keeps, per entity (its record's ``preview_keep``; others:
+#: ``DEFAULT_KEEP``).
+KEEP = {record.name: record.preview_keep for record in all_records()}
 DEFAULT_KEEP = 1
 #: Previews are cut to this many characters (long free-text spans).
 MAX_LENGTH = 40

@@ -13,14 +13,18 @@ Each entity is described once, as an :class:`~recognizers.spec.EntitySpec`, in a
 :mod:`recognizers.guarantee` (``FR_HEALTH_GUARANTEE``) and :mod:`recognizers.insurer` (``FR_HEALTH_INSURER``);
 :func:`all_specs` lists them for ``leakguard.detect``, which runs the same patterns and validations vectorised
 over Arrow arrays. Names of people (``PERSON``) come from the French spaCy model and the French writing rules of
-:mod:`recognizers.person`.
+:mod:`recognizers.person`. Each of these modules also holds its entity's :class:`~recognizers.record.EntityRecord`
+(overlap priority, preview, pseudonym prefix and default operator, SARIF rule, report labels), listed by
+:func:`all_records`.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, nir, phone
+from recognizers.record import EntityRecord
 from recognizers.spec import EntitySpec
 
 if TYPE_CHECKING:  # Presidio (and spaCy with it) is imported only when a recognizer is built
@@ -31,12 +35,15 @@ if TYPE_CHECKING:  # Presidio (and spaCy with it) is imported only when a recogn
 __all__ = [
     "NLP_CONFIGURATION",
     "SPACY_MODEL",
+    "EntityRecord",
     "EntitySpec",
     "SpecRecognizer",
     "all_recognizers",
+    "all_records",
     "all_specs",
     "build_analyzer",
     "nlp_configuration",
+    "record",
 ]
 
 #: The French spaCy pipeline, a PyPI package installed with this one (never downloaded at run time).
@@ -73,6 +80,38 @@ def all_specs() -> list[EntitySpec]:
         *guarantee.SPECS,
         *insurer.SPECS,
     ]
+
+
+@cache
+def all_records() -> tuple[EntityRecord, ...]:
+    """Every entity's :class:`~recognizers.record.EntityRecord`, in the order of the contract's entity names.
+
+    >>> [r.name for r in all_records()][:3]
+    ['FR_NIR', 'FR_AMC', 'FR_MUTUELLE_MEMBER_ID']
+    """
+    from recognizers import person
+
+    return (
+        nir.RECORD,
+        amc.RECORD,
+        member_id.RECORD,
+        insurer.RECORD,
+        guarantee.RECORD,
+        date_of_birth.RECORD,
+        person.RECORD,
+        email_address.RECORD,
+        phone.RECORD,
+        iban.RECORD,
+    )
+
+
+def record(entity: str) -> EntityRecord | None:
+    """The record of ``entity``, or ``None`` for a name no module describes.
+
+    >>> record("IBAN_CODE").token_prefix
+    'IBAN_'
+    """
+    return next((r for r in all_records() if r.name == entity), None)
 
 
 def all_recognizers(language: str = "fr") -> list[EntityRecognizer]:

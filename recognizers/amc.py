@@ -40,9 +40,32 @@ import re
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute, not_one_repeated_digit
 
 ENTITY = "FR_AMC"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=3,
+    preview_keep=2,
+    token_prefix="AMC_",
+    default_operator="token",
+    normal_form="identifier",
+    sarif=SarifRule(
+        id="LG-FR-AMC",
+        name="FrenchComplementaryInsurerNumber",
+        level="warning",
+        security_severity="4.0",
+        short="AMC number of a complementary health insurer",
+        full=(
+            "The 8 to 10 digit number of the complementary insurer (organisme complémentaire) printed on a "
+            "tiers-payant card, found next to its context (column name or words such as 'N° AMC')."
+        ),
+    ),
+    label_fr="N° AMC",
+    label_en="AMC number",
+)
 
 MIN_LENGTH = 8
 MAX_LENGTH = 10

@@ -66,6 +66,7 @@ from text_to_num import text2num
 
 from recognizers import lexicon
 from recognizers.patterns import FLAGS, both_cases
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
     FOLDS_TO_LETTER_RE2,
     WHITESPACE_RE2,
@@ -78,6 +79,25 @@ from recognizers.spec import (
 )
 
 ENTITY = "DATE_OF_BIRTH"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=6,
+    preview_keep=0,
+    token_prefix="DOB_",
+    default_operator="generalise",
+    normal_form="date",
+    sarif=SarifRule(
+        id="LG-DATE-OF-BIRTH",
+        name="DateOfBirth",
+        level="error",
+        security_severity="7.5",
+        short="Date of birth",
+        full="A date of birth (a date column or text identified as a birth date, not any date).",
+    ),
+    label_fr="Date de naissance",
+    label_en="Date of birth",
+)
 
 #: Oldest year of birth reported.
 MIN_YEAR = 1800

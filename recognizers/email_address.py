@@ -31,9 +31,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "EMAIL_ADDRESS"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=2,
+    preview_keep=1,
+    token_prefix="EMAIL_",
+    default_operator="token",
+    normal_form="email",
+    sarif=SarifRule(
+        id="LG-EMAIL-ADDRESS",
+        name="EmailAddress",
+        level="error",
+        security_severity="7.0",
+        short="E-mail address",
+        full="An e-mail address.",
+    ),
+    label_fr="E-mail",
+    label_en="E-mail",
+)
 
 #: Letters and digits of any script (Python ``re``; RE2 spells them ``[\\p{L}\\p{N}]``).
 _ALNUM = "[^\\W_]"

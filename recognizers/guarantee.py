@@ -46,9 +46,32 @@ from __future__ import annotations
 import re
 
 from recognizers.patterns import FLAGS, both_cases
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "FR_HEALTH_GUARANTEE"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=7,
+    preview_keep=4,
+    token_prefix="GUARANTEE_",
+    default_operator="keep",
+    normal_form="name",
+    sarif=SarifRule(
+        id="LG-FR-HEALTH-GUARANTEE",
+        name="HealthContractGuarantee",
+        level="warning",
+        security_severity="5.5",
+        short="Guarantee levels of a health contract",
+        full=(
+            "Guarantee levels of a complementary health contract (e.g. 'OPTI 200%'): next to a person, they reveal "
+            "the contract they chose."
+        ),
+    ),
+    label_fr="Garanties",
+    label_en="Guarantees",
+)
 
 #: Domain codes printed on tiers-payant cards.
 CODES = ("PHAR", "MED", "LABO", "RLAX", "SAGE", "AUXM", "DENT", "OPTI", "HOSP", "CSTE", "SVIL", "EXTE", "TRAN",

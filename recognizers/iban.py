@@ -38,9 +38,29 @@ import pyarrow.compute as pc
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "IBAN_CODE"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=1,
+    preview_keep=4,
+    token_prefix="IBAN_",
+    default_operator="token",
+    normal_form="iban",
+    sarif=SarifRule(
+        id="LG-IBAN-CODE",
+        name="Iban",
+        level="error",
+        security_severity="8.5",
+        short="IBAN bank account number",
+        full="An IBAN (international bank account number), checksum verified.",
+    ),
+    label_fr="IBAN",
+    label_en="IBAN",
+)
 
 _SEP = "[ \u00a0\u202f\\-]"
 _SEPARATORS_RE = re.compile(r"[ \u00a0\u202f\-.]+")

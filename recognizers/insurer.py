@@ -51,9 +51,31 @@ from importlib import resources
 
 from recognizers import lexicon
 from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
 ENTITY = "FR_HEALTH_INSURER"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=8,
+    preview_keep=3,
+    token_prefix="INSURER_",
+    default_operator="keep",
+    normal_form="name",
+    sarif=SarifRule(
+        id="LG-FR-HEALTH-INSURER",
+        name="HealthInsurerName",
+        level="warning",
+        security_severity="5.0",
+        short="Name of a complementary health insurer",
+        full=(
+            "The name of a mutuelle, insurer or provident institution: next to a person, it reveals their cover."
+        ),
+    ),
+    label_fr="Organisme complémentaire",
+    label_en="Complementary insurer",
+)
 
 #: The data file, one name per line (see the module docstring).
 DATA_FILE = "data/insurers.txt"

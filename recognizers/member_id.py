@@ -42,9 +42,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute, not_one_repeated_digit
 
 ENTITY = "FR_MUTUELLE_MEMBER_ID"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=4,
+    preview_keep=2,
+    token_prefix="ADH_",
+    default_operator="token",
+    normal_form="identifier",
+    sarif=SarifRule(
+        id="LG-FR-MUTUELLE-MEMBER-ID",
+        name="MutuelleMemberNumber",
+        level="error",
+        security_severity="8.0",
+        short="Member number at a mutuelle",
+        full="The adherent or member number of a person at a mutuelle or complementary insurer.",
+    ),
+    label_fr="N° d'adhérent",
+    label_en="Member number",
+)
 
 _SEPARATORS_RE = re.compile(r"[ \u00a0\u202f/\-]+")
 

@@ -57,9 +57,32 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, lazy_attribute
 
 ENTITY = "FR_NIR"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=0,
+    preview_keep=5,
+    token_prefix="NIR_",
+    default_operator="token",
+    normal_form="nir",
+    sarif=SarifRule(
+        id="LG-FR-NIR",
+        name="FrenchSocialSecurityNumber",
+        level="error",
+        security_severity="9.5",
+        short="French social-security number (NIR/NIA)",
+        full=(
+            "A NIR (numéro de sécurité sociale, also the INS health identifier) or a NIA/temporary number, in any "
+            "written form, with a valid key and a plausible structure. It identifies one person for life."
+        ),
+    ),
+    label_fr="NIR",
+    label_en="NIR",
+)
 
 #: Two-digit years that may be of this century as well as of the last one, for Corsica: 00-30 (births up to
 #: 2030 written 2A/2B; a fixed bound, so that a number's validity does not change with the date of the scan).

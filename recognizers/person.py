@@ -53,9 +53,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers import insurer, lexicon
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spellings_re2
 
 ENTITY = "PERSON"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=9,
+    preview_keep=1,
+    token_prefix="PERSON_",
+    default_operator="token",
+    normal_form="name",
+    sarif=SarifRule(
+        id="LG-PERSON",
+        name="PersonName",
+        level="error",
+        security_severity="7.5",
+        short="Name of a person",
+        full="A first name, last name or birth name of a person.",
+    ),
+    label_fr="Nom, prénom",
+    label_en="Name",
+)
 
 #: Scores of the rules: what the context alone proves.
 TITLE_SCORE = 0.85

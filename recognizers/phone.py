@@ -41,9 +41,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
 
 ENTITY = "PHONE_NUMBER"
+
+RECORD = EntityRecord(
+    name=ENTITY,
+    priority=5,
+    preview_keep=2,
+    token_prefix="TEL_",
+    default_operator="token",
+    normal_form="phone",
+    sarif=SarifRule(
+        id="LG-PHONE-NUMBER",
+        name="PhoneNumber",
+        level="error",
+        security_severity="7.0",
+        short="Phone number",
+        full="A French or international phone number.",
+    ),
+    label_fr="Téléphone",
+    label_en="Phone",
+)
 
 #: Regions whose numbers are dialled with a 0 from France: metropolitan France and the overseas départements.
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")

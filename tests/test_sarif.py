@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from leakguard.cli import cli
 from leakguard.findings import ENTITIES
 from leakguard.report import FileStats
-from leakguard.report.sarif import FINGERPRINT, SECURITY_SEVERITY, SarifReporter
+from leakguard.report.sarif import FINGERPRINT, RULES, SarifReporter
 from recognizers import nir
 from synthetic.tables import beneficiary_table
 from tests.test_report import FileCase, findings_table, make_nir, run
@@ -105,7 +105,7 @@ def test_a_columns_fingerprint_stays_when_its_rows_and_values_change_and_differs
 def test_rules_carry_a_security_severity_that_sorts_nirs_as_critical():
     rules = json.loads(run("sarif", []))["runs"][0]["tool"]["driver"]["rules"]
     severities = {r["properties"]["entity"]: float(r["properties"]["security-severity"]) for r in rules}
-    assert set(ENTITIES) <= set(SECURITY_SEVERITY) and set(severities) == set(ENTITIES)
+    assert set(ENTITIES) <= set(RULES) and set(severities) == set(ENTITIES)
     assert all(0 < value <= 10 for value in severities.values())
     assert severities["FR_NIR"] >= 9.0  # GitHub: Critical
     assert all(severities[e] >= 7.0 for e in ("IBAN_CODE", "PERSON", "DATE_OF_BIRTH", "EMAIL_ADDRESS"))  # High

@@ -49,19 +49,9 @@ from leakguard.sources.celltext import decode_binary, is_binary, is_integral_dec
 from recognizers import date_of_birth, nir, person
 from recognizers.spec import EntitySpec, fold
 
-#: Entities in the order overlaps are settled when scores tie: checkable identifiers first.
-PRIORITY = (
-    "FR_NIR",
-    "IBAN_CODE",
-    "EMAIL_ADDRESS",
-    "FR_AMC",
-    "FR_MUTUELLE_MEMBER_ID",
-    "PHONE_NUMBER",
-    "DATE_OF_BIRTH",
-    "FR_HEALTH_GUARANTEE",
-    "FR_HEALTH_INSURER",
-    "PERSON",
-)
+#: Entities in the order overlaps are settled when scores tie (each record's ``priority``): checkable
+#: identifiers first.
+PRIORITY = tuple(r.name for r in sorted(recognizers.all_records(), key=lambda r: r.priority))
 _RANK = {entity: i for i, entity in enumerate(PRIORITY)}
 #: Internal entity of a NIR found without context, until the column profile says whether to keep it.
 UNPROVEN_NIR = "FR_NIR?"

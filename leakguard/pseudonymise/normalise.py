@@ -49,6 +49,7 @@ import phonenumbers
 from stdnum import iban
 
 from leakguard.pseudonymise.dates import parse_date
+from recognizers import all_records
 from recognizers.email_address import deobfuscate
 from recognizers.spec import SEPARATORS, fold
 
@@ -127,19 +128,19 @@ def default_form(value: str) -> str:
     return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", value)).strip()
 
 
-#: The normaliser of each entity; :func:`normaliser` falls back to :func:`default_form`.
-NORMALISERS: dict[str, Callable[[str], str]] = {
-    "FR_NIR": nir_form,
-    "EMAIL_ADDRESS": email_form,
-    "PHONE_NUMBER": phone_form,
-    "IBAN_CODE": iban_form,
-    "FR_AMC": member_id_form,
-    "FR_MUTUELLE_MEMBER_ID": member_id_form,
-    "PERSON": name_form,
-    "DATE_OF_BIRTH": date_form,
-    "FR_HEALTH_INSURER": name_form,
-    "FR_HEALTH_GUARANTEE": name_form,
+#: The normalising function of each normal form an entity's record names (``text``: :func:`default_form`).
+FORMS: dict[str, Callable[[str], str]] = {
+    "nir": nir_form,
+    "email": email_form,
+    "phone": phone_form,
+    "iban": iban_form,
+    "identifier": member_id_form,
+    "name": name_form,
+    "date": date_form,
+    "text": default_form,
 }
+#: The normaliser of each entity, from its record; :func:`normaliser` falls back to :func:`default_form`.
+NORMALISERS: dict[str, Callable[[str], str]] = {record.name: FORMS[record.normal_form] for record in all_records()}
 
 
 def normaliser(entity: str) -> Callable[[str], str]:

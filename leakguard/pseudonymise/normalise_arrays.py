@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.pseudonymise.normalise import normaliser
+from leakguard.pseudonymise.normalise import NORMALISERS, normaliser
+from recognizers import all_records
 
 #: The ASCII characters Python's ``str.strip()`` removes and ``re``'s ``\s`` matches.
 ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -99,20 +100,21 @@ def _default(values: pa.Array) -> tuple[pa.Array, None]:
     return pc.utf8_trim(pc.replace_substring_regex(values, _SPACE_RUN, " "), " "), None
 
 
-#: The vectorised normal forms, by entity (see :data:`leakguard.pseudonymise.normalise.NORMALISERS`).
-ARRAY_FORMS: dict[str, ArrayForm] = {
-    "FR_NIR": _nir,
-    "EMAIL_ADDRESS": _email,
-    "PHONE_NUMBER": _phone,
-    "IBAN_CODE": _iban,
-    "FR_AMC": _member_id,
-    "FR_MUTUELLE_MEMBER_ID": _member_id,
-    "PERSON": _name,
-    "FR_HEALTH_INSURER": _name,
-    "FR_HEALTH_GUARANTEE": _name,
+#: The vectorised normal forms, by the name a record gives them (see
+#: :data:`leakguard.pseudonymise.normalise.FORMS`); dates are parsed in Python.
+_ARRAY_FORMS: dict[str, ArrayForm] = {
+    "nir": _nir,
+    "email": _email,
+    "phone": _phone,
+    "iban": _iban,
+    "identifier": _member_id,
+    "name": _name,
+    "text": _default,
 }
-#: Entities without a vectorised form of their own: dates (parsed in Python).
-_PYTHON_ONLY = frozenset({"DATE_OF_BIRTH"})
+#: The vectorised normal form of each entity that has one, from its record.
+ARRAY_FORMS: dict[str, ArrayForm] = {
+    record.name: _ARRAY_FORMS[record.normal_form] for record in all_records() if record.normal_form in _ARRAY_FORMS
+}
 
 
 def normal_forms(entity: str, values: pa.Array) -> pa.Array:
@@ -122,9 +124,10 @@ def normal_forms(entity: str, values: pa.Array) -> pa.Array:
     ['2951099126111', '2951099126111']
     """
     one_by_one = normaliser(entity)
-    if entity in _PYTHON_ONLY or not len(values):
+    array_form = ARRAY_FORMS.get(entity, _default if entity not in NORMALISERS else None)
+    if array_form is None or not len(values):
         return _python_forms(one_by_one, values)
-    forms, right = ARRAY_FORMS.get(entity, _default)(values)
+    forms, right = array_form(values)
     ascii_ = pc.string_is_ascii(values)
     right = ascii_ if right is None else pc.and_(right, ascii_)
     left = np.flatnonzero(~right.to_numpy(zero_copy_only=False))

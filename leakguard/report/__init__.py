@@ -23,7 +23,7 @@ Formats (see each module):
 * ``table`` (:mod:`.table`): for people, one block per file with findings or errors, then a summary line;
 * ``json`` (:mod:`.jsondoc`): one document written at ``close``;
 * ``jsonl`` (:mod:`.jsonl`): one object per line, written as the events come (the CLI contract);
-* ``sarif`` (:mod:`.sarif`): SARIF 2.1.0 for code-scanning tools, with stable rule ids (:data:`.sarif.RULE_IDS`);
+* ``sarif`` (:mod:`.sarif`): SARIF 2.1.0 for code-scanning tools, with stable rule ids (:data:`.sarif.RULES`);
 * ``html`` (:mod:`.html`): one self-contained page for people, with the exposure figures and the CNIL
   notification block, in French or English.
 """

@@ -6,36 +6,16 @@ no-break space before ``%`` (``12,5 %``); English: ``1,234,567`` and ``12.5%``.
 
 from __future__ import annotations
 
+from recognizers import all_records
+
 LANGUAGES = ("fr", "en")
 
 _NNBSP = "\u202f"
 _NBSP = "\u00a0"
 
+#: Each entity's name in the report, per language (its record's labels).
 ENTITY_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "FR_NIR": "NIR",
-        "FR_AMC": "N° AMC",
-        "FR_MUTUELLE_MEMBER_ID": "N° d'adhérent",
-        "FR_HEALTH_INSURER": "Organisme complémentaire",
-        "FR_HEALTH_GUARANTEE": "Garanties",
-        "DATE_OF_BIRTH": "Date de naissance",
-        "PERSON": "Nom, prénom",
-        "EMAIL_ADDRESS": "E-mail",
-        "PHONE_NUMBER": "Téléphone",
-        "IBAN_CODE": "IBAN",
-    },
-    "en": {
-        "FR_NIR": "NIR",
-        "FR_AMC": "AMC number",
-        "FR_MUTUELLE_MEMBER_ID": "Member number",
-        "FR_HEALTH_INSURER": "Complementary insurer",
-        "FR_HEALTH_GUARANTEE": "Guarantees",
-        "DATE_OF_BIRTH": "Date of birth",
-        "PERSON": "Name",
-        "EMAIL_ADDRESS": "E-mail",
-        "PHONE_NUMBER": "Phone",
-        "IBAN_CODE": "IBAN",
-    },
+    language: {record.name: record.label(language) for record in all_records()} for language in LANGUAGES
 }
 
 QUASI_LABELS: dict[str, dict[str, str]] = {

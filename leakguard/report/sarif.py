@@ -29,11 +29,11 @@ scan of a table of millions of rows stays within what code-scanning services acc
   counting the findings not listed (the ``json`` and ``jsonl`` formats list every finding);
 * **names** (``row`` -1: the file's path, a column's name, metadata; :mod:`leakguard.detect.names`): one
   result per (file, name, entity), a ``logicalLocation`` of kind ``"member"`` naming the place;
-* one rule per entity, with an id that never changes (:data:`RULE_IDS`; new entities get new ids, old ids
-  are never reused or renamed), ``level`` ``"error"`` for entities that identify a person directly or nearly
-  so, ``"warning"`` for the health-insurance context that becomes personal only next to a person
-  (:data:`RULE_LEVELS`), and ``properties.security-severity`` (:data:`SECURITY_SEVERITY`: GitHub sorts
-  alerts as Critical from 9.0, High from 7.0, Medium from 4.0);
+* one rule per entity (:data:`RULES`, from each entity's record), with an id that never changes (new entities
+  get new ids, old ids are never reused or renamed), ``level`` ``"error"`` for entities that identify a person
+  directly or nearly so, ``"warning"`` for the health-insurance context that becomes personal only next to a
+  person, and ``properties.security-severity`` (GitHub sorts alerts as Critical from 9.0, High from 7.0, Medium
+  from 4.0);
 * messages show masked previews only (never a ``snippet``: the raw value appears nowhere, except in
   ``properties.value`` with ``--show-values``);
 * ``partialFingerprints["leakguardLocation/v2"]``: a SHA-256 of the path, the column (or the line and start
@@ -59,7 +59,6 @@ import pathlib
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TextIO
 
 import pyarrow as pa
@@ -70,6 +69,8 @@ from leakguard.detect.names import describe
 from leakguard.report.base import BaseReporter, Stream, write_json
 from leakguard.report.summary import Aggregate, FileSummary, entity_order, finding_dicts, not_text_message
 from leakguard.report.text import clean, format_share, shown_in_json
+from recognizers import all_records
+from recognizers.record import SarifRule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -77,101 +78,12 @@ FINGERPRINT = "leakguardLocation/v2"
 #: Line findings of text files listed one by one in a run (GitHub shows 5,000 results per run).
 MAX_LINE_RESULTS = 5_000
 
-#: Stable SARIF rule ids, one per entity. Never change or reuse an id: code-scanning tools key alerts on them.
-RULE_IDS: dict[str, str] = {
-    "FR_NIR": "LG-FR-NIR",
-    "FR_AMC": "LG-FR-AMC",
-    "FR_MUTUELLE_MEMBER_ID": "LG-FR-MUTUELLE-MEMBER-ID",
-    "FR_HEALTH_INSURER": "LG-FR-HEALTH-INSURER",
-    "FR_HEALTH_GUARANTEE": "LG-FR-HEALTH-GUARANTEE",
-    "DATE_OF_BIRTH": "LG-DATE-OF-BIRTH",
-    "PERSON": "LG-PERSON",
-    "EMAIL_ADDRESS": "LG-EMAIL-ADDRESS",
-    "PHONE_NUMBER": "LG-PHONE-NUMBER",
-    "IBAN_CODE": "LG-IBAN-CODE",
-}
-
-#: SARIF level per entity: direct identifiers are errors, insurance context is a warning.
-RULE_LEVELS: dict[str, str] = {
-    "FR_NIR": "error",
-    "FR_MUTUELLE_MEMBER_ID": "error",
-    "IBAN_CODE": "error",
-    "DATE_OF_BIRTH": "error",
-    "PERSON": "error",
-    "EMAIL_ADDRESS": "error",
-    "PHONE_NUMBER": "error",
-    "FR_AMC": "warning",
-    "FR_HEALTH_INSURER": "warning",
-    "FR_HEALTH_GUARANTEE": "warning",
-}
-
-#: GitHub's ``security-severity`` (0-10) per entity: Critical from 9.0, High from 7.0, Medium from 4.0. A NIR
-#: identifies a person for life and is the key of their health record; an IBAN opens payments; the others
-#: identify directly (High) or reveal health cover next to a person (Medium).
-SECURITY_SEVERITY: dict[str, str] = {
-    "FR_NIR": "9.5",
-    "IBAN_CODE": "8.5",
-    "FR_MUTUELLE_MEMBER_ID": "8.0",
-    "DATE_OF_BIRTH": "7.5",
-    "PERSON": "7.5",
-    "EMAIL_ADDRESS": "7.0",
-    "PHONE_NUMBER": "7.0",
-    "FR_HEALTH_GUARANTEE": "5.5",
-    "FR_HEALTH_INSURER": "5.0",
-    "FR_AMC": "4.0",
-}
-#: ``security-severity`` of an entity missing from :data:`SECURITY_SEVERITY`, per level.
+#: Each entity's SARIF rule (its module's :class:`~recognizers.record.EntityRecord`): stable ids — never change
+#: or reuse one, code-scanning tools key alerts on them —, levels (direct identifiers are errors, insurance
+#: context is a warning) and GitHub's ``security-severity``.
+RULES: dict[str, SarifRule] = {record.name: record.sarif for record in all_records()}
+#: ``security-severity`` of an entity that has no record, per level.
 DEFAULT_SECURITY_SEVERITY = {"error": "7.0", "warning": "4.0"}
-
-
-@dataclass(frozen=True)
-class RuleText:
-    name: str
-    short: str
-    full: str
-
-
-RULE_TEXTS: dict[str, RuleText] = {
-    "FR_NIR": RuleText(
-        "FrenchSocialSecurityNumber",
-        "French social-security number (NIR/NIA)",
-        "A NIR (numéro de sécurité sociale, also the INS health identifier) or a NIA/temporary number, in any "
-        "written form, with a valid key and a plausible structure. It identifies one person for life.",
-    ),
-    "FR_AMC": RuleText(
-        "FrenchComplementaryInsurerNumber",
-        "AMC number of a complementary health insurer",
-        "The 8 to 10 digit number of the complementary insurer (organisme complémentaire) printed on a "
-        "tiers-payant card, found next to its context (column name or words such as 'N° AMC').",
-    ),
-    "FR_MUTUELLE_MEMBER_ID": RuleText(
-        "MutuelleMemberNumber",
-        "Member number at a mutuelle",
-        "The adherent or member number of a person at a mutuelle or complementary insurer.",
-    ),
-    "FR_HEALTH_INSURER": RuleText(
-        "HealthInsurerName",
-        "Name of a complementary health insurer",
-        "The name of a mutuelle, insurer or provident institution: next to a person, it reveals their cover.",
-    ),
-    "FR_HEALTH_GUARANTEE": RuleText(
-        "HealthContractGuarantee",
-        "Guarantee levels of a health contract",
-        "Guarantee levels of a complementary health contract (e.g. 'OPTI 200%'): next to a person, they "
-        "reveal the contract they chose.",
-    ),
-    "DATE_OF_BIRTH": RuleText(
-        "DateOfBirth",
-        "Date of birth",
-        "A date of birth (a date column or text identified as a birth date, not any date).",
-    ),
-    "PERSON": RuleText("PersonName", "Name of a person", "A first name, last name or birth name of a person."),
-    "EMAIL_ADDRESS": RuleText("EmailAddress", "E-mail address", "An e-mail address."),
-    "PHONE_NUMBER": RuleText("PhoneNumber", "Phone number", "A French or international phone number."),
-    "IBAN_CODE": RuleText(
-        "Iban", "IBAN bank account number", "An IBAN (international bank account number), checksum verified."
-    ),
-}
 
 HELP_TEXT = (
     "Personal data should not leave its zone in clear. Replace it with synthetic data in fixtures, or "
@@ -188,20 +100,27 @@ NOTIFICATIONS = (
 
 
 def rule_id(entity: str) -> str:
-    """The stable rule id of ``entity`` (an entity missing from :data:`RULE_IDS` gets ``LG-`` + its name)."""
-    return RULE_IDS.get(entity) or "LG-" + entity.replace("_", "-")
+    """The stable rule id of ``entity`` (an entity without a record gets ``LG-`` + its name).
+
+    >>> rule_id("FR_NIR"), rule_id("SOME_FUTURE_ENTITY")
+    ('LG-FR-NIR', 'LG-SOME-FUTURE-ENTITY')
+    """
+    known = RULES.get(entity)
+    return known.id if known is not None else "LG-" + entity.replace("_", "-")
 
 
 def rule_level(entity: str) -> str:
-    return RULE_LEVELS.get(entity, "warning")
+    known = RULES.get(entity)
+    return known.level if known is not None else "warning"
 
 
 def rule(entity: str) -> dict[str, object]:
     """The ``reportingDescriptor`` of ``entity``."""
-    text = RULE_TEXTS.get(entity) or RuleText(entity.title().replace("_", ""), entity, f"Entity {entity}.")
     level = rule_level(entity)
+    text = RULES.get(entity) or SarifRule(rule_id(entity), entity.title().replace("_", ""), level,
+                                          DEFAULT_SECURITY_SEVERITY[level], entity, f"Entity {entity}.")
     return {
-        "id": rule_id(entity),
+        "id": text.id,
         "name": text.name,
         "shortDescription": {"text": text.short},
         "fullDescription": {"text": text.full},
@@ -210,7 +129,7 @@ def rule(entity: str) -> dict[str, object]:
         "properties": {
             "entity": entity,
             "tags": ["security", "privacy", "personal-data"],
-            "security-severity": SECURITY_SEVERITY.get(entity, DEFAULT_SECURITY_SEVERITY[level]),
+            "security-severity": text.security_severity,
         },
     }
 
@@ -264,7 +183,7 @@ class SarifReporter(BaseReporter):
             self._kept_by[file.path, entity] += count
 
     def on_close(self) -> None:
-        entities = set(RULE_IDS)
+        entities = set(RULES)
         for file in self.summary.files.values():
             entities.update(entity for _, entity, _ in file.aggregates)
         ordered = sorted(entities, key=entity_order)

@@ -40,20 +40,10 @@ import pyarrow as pa
 from leakguard.pseudonymise.normalise import normaliser
 from leakguard.pseudonymise.normalise_arrays import normal_forms
 from leakguard.pseudonymise.operators.base import Operator, OperatorProblem, whole_floats
+from recognizers import all_records
 
-#: Token prefixes; an entity not listed here uses its own name and ``_``.
-TOKEN_PREFIXES = {
-    "FR_NIR": "NIR_",
-    "FR_AMC": "AMC_",
-    "FR_MUTUELLE_MEMBER_ID": "ADH_",
-    "FR_HEALTH_INSURER": "INSURER_",
-    "FR_HEALTH_GUARANTEE": "GUARANTEE_",
-    "DATE_OF_BIRTH": "DOB_",
-    "PERSON": "PERSON_",
-    "EMAIL_ADDRESS": "EMAIL_",
-    "PHONE_NUMBER": "TEL_",
-    "IBAN_CODE": "IBAN_",
-}
+#: Token prefixes, from each entity's record; an entity without a record uses its own name and ``_``.
+TOKEN_PREFIXES = {record.name: record.token_prefix for record in all_records()}
 #: The domain of e-mail tokens (reserved top-level domain, RFC 6761).
 EMAIL_TOKEN_DOMAIN = "@example.invalid"
 #: Bits of the MAC in a token, and the token's base32 length.

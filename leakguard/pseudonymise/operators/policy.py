@@ -7,20 +7,10 @@ from collections.abc import Mapping
 from leakguard.pseudonymise import keys
 from leakguard.pseudonymise.operators.base import Operator
 from leakguard.pseudonymise.operators.factory import check_operator, create_operator
+from recognizers import all_records
 
-#: What each entity gets when no ``--operator`` says otherwise.
-DEFAULT_POLICY: dict[str, str] = {
-    "FR_NIR": "token",
-    "FR_AMC": "token",
-    "FR_MUTUELLE_MEMBER_ID": "token",
-    "EMAIL_ADDRESS": "token",
-    "PHONE_NUMBER": "token",
-    "IBAN_CODE": "token",
-    "PERSON": "token",
-    "DATE_OF_BIRTH": "generalise",
-    "FR_HEALTH_INSURER": "keep",
-    "FR_HEALTH_GUARANTEE": "keep",
-}
+#: What each entity gets when no ``--operator`` says otherwise (its record's ``default_operator``).
+DEFAULT_POLICY: dict[str, str] = {record.name: record.default_operator for record in all_records()}
 #: The operator of an entity that has no default (an entity added after this table): keyed tokens.
 FALLBACK_OPERATOR = "token"
 
