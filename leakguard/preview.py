@@ -111,7 +111,8 @@ def _mask_slice(entity: str, values: pa.Array) -> pa.Array:
     rank = seen - before[owner]  # alnum characters up to and including this one
     within = position < MAX_LENGTH
     masked = alnum & (rank > keep) & within
-    out_length = np.where(within, np.where(masked, len(_MASK_BYTES), 1), 0)
+    out_length = within.astype(np.int64)
+    out_length[masked] = len(_MASK_BYTES)
     cut = lengths > MAX_LENGTH
     last = offsets[:-1][cut] + MAX_LENGTH - 1  # the last kept byte of each cut string
     out_length[last] += len(_ELLIPSIS_BYTES)
@@ -120,8 +121,9 @@ def _mask_slice(entity: str, values: pa.Array) -> pa.Array:
     out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
     plain = within & ~masked
     out[begins[plain]] = data[plain]
+    at = begins[masked]
     for i, byte in enumerate(_MASK_BYTES):
-        out[begins[masked] + i] = byte
+        out[at + i] = byte
     tail = begins[last] + np.where(masked[last], len(_MASK_BYTES), 1)
     for i, byte in enumerate(_ELLIPSIS_BYTES):
         out[tail + i] = byte
@@ -131,6 +133,6 @@ def _mask_slice(entity: str, values: pa.Array) -> pa.Array:
         fast = pc.if_else(pc.is_null(values), pa.scalar(None, pa.string()), fast)
     if ascii_string.all():
         return fast
-    slow = values.to_pylist()
-    patched = [None if ok or text is None else mask(entity, text) for ok, text in zip(ascii_string, slow)]
-    return pc.coalesce(pa.array(patched, pa.string()), fast)
+    others = pa.array(~ascii_string)  # only these strings become Python strings
+    slow = [None if text is None else mask(entity, text) for text in values.filter(others).to_pylist()]
+    return pc.replace_with_mask(fast, others, pa.array(slow, pa.string()))
