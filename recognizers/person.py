@@ -47,6 +47,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -273,16 +274,25 @@ def may_hold_names(values: pa.Array) -> np.ndarray:
     return maybe
 
 
-class _Token:
-    """One word or set of initials of a text, where it stands, and what the word lists say of it."""
+class _Token(NamedTuple):
+    """One word or set of initials of a text, where it stands, and what the word lists say of it.
 
-    __slots__ = ("capital", "end", "first_name", "key", "kind", "particle", "place", "start", "surname_like",
-                 "text", "title", "word")
+    A tuple: a text's tokens are made by joining each word's span to its facts (:func:`_facts`), without a
+    Python constructor per word.
+    """
 
-    def __init__(self, start: int, end: int, facts: tuple[str, str, str, bool, bool, bool, bool, bool, bool, bool]):
-        self.start, self.end = start, end
-        (self.text, self.key, self.kind, self.capital, self.first_name, self.word, self.particle, self.place,
-         self.title, self.surname_like) = facts
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: str
+    capital: bool
+    first_name: bool
+    word: bool
+    particle: bool
+    place: bool
+    title: bool
+    surname_like: bool
 
 
 @lru_cache(maxsize=1 << 16)
@@ -314,7 +324,8 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(*match.span(), _facts(match.group(), match.lastgroup == "initials"))
+    new = tuple.__new__
+    return [new(_Token, match.span() + _facts(match.group(), match.lastgroup == "initials"))
             for match in _TOKEN.finditer(text)]
 
 
