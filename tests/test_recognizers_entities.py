@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
+from leakguard import scan_table
 from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, phone
 from recognizers.spec import fold
 from tests.strategies import (
@@ -393,6 +394,23 @@ def test_an_email_address_is_found_with_its_exact_span(data):
 def test_a_valid_iban_compact_or_grouped_is_found_with_its_exact_span(data):
     text = data.draw(ibans().flatmap(lambda v: texts_with(v, data.draw(st.sampled_from([None, "IBAN_CODE"])))))
     assert found_exactly("IBAN_CODE", text), text
+
+
+#: The example IBAN of each country in SWIFT's IBAN Registry (the test vectors every validator uses).
+REGISTRY_EXAMPLES = ["BE68539007547034", "DE89370400440532013000", "GB29NWBK60161331926819",
+                     "ES9121000418450200051332", "IT60X0542811101000000123456", "NL91ABNA0417164300",
+                     "CH9300762011623852957", "NO9386011117947", "PT50000201231234567890154",
+                     "MC5811222000010123456789030", "PL61109010140000071219812874", "FR1420041010050500013M02606"]
+
+
+@pytest.mark.parametrize("compact", REGISTRY_EXAMPLES)
+def test_the_registry_example_of_each_country_is_found_in_text_and_as_a_cell(compact):
+    grouped = iban.format(compact)
+    text = f"Virement sur le compte {grouped} du bénéficiaire."
+    assert spans("IBAN_CODE", text) == [(23, 23 + len(grouped))]
+    found = scan_table(pa.table({"commentaire": [text], "iban": [compact]}), ner=False)
+    assert sorted(zip(found["column"].to_pylist(), found["entity"].to_pylist())) == [
+        ("commentaire", "IBAN_CODE"), ("iban", "IBAN_CODE")]
 
 
 @given(data=st.data())
