@@ -5,7 +5,8 @@ line: 01 Île-de-France, 02 North-West (and 0262/0269 Réunion and Mayotte), 03 
 05 South-West (0590/0594/0596 Antilles and Guyane), 06 and 07 mobiles, 08 special rates, 09 VoIP lines.
 Internationally the ``0`` is replaced by ``+33`` (or ``0033``). Written forms met in files::
 
-    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    0 801 23 45 67
+    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    (01) 45 56 78 90
+    0 801 23 45 67    0 800 123 456 (special rates, in threes)
     +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78    (33) 1 45 56 78 90
     +262 692 12 34 56 (Réunion, and +269, +508, +590, +594, +596 overseas)
 
@@ -71,10 +72,12 @@ REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 _SEP = "[ \u00a0\u202f.\\-]"
 #: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
 OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
-_NATIONAL = f"[0O]{_SEP}?[1-9](?:{_SEP}?[0-9O]{{2}}){{4}}"
+_NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\))(?:{_SEP}?[0-9O]{{2}}){{4}}"
+#: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
+_SPECIAL_RATE = f"[0O]{_SEP}?8[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
 _INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
 _OVERSEAS = f"(?:\\+|00)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
-_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL})"
+_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_SPECIAL_RATE})"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).

@@ -260,6 +260,10 @@ def test_a_recent_date_after_a_model_name_and_le_is_no_birth_date(listed_people)
     ("Téléphone : (33) 1 45 56 78 90 - Fax", ["(33) 1 45 56 78 90"]),
     ("standard +33 (0)1 45 56 78 90", ["+33 (0)1 45 56 78 90"]),
     ("0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
+    ("Tél. (01) 45 56 78 90", ["(01) 45 56 78 90"]),  # the first pair in parentheses
+    ("Numéro vert : 0 800 123 456 (appel gratuit)", ["0 800 123 456"]),  # special rates in threes
+    ("Service client 0 825 12 34 56", ["0 825 12 34 56"]),
+    ("Capital de 0 800 123 456 789 euros", []),  # longer than a number
     ("Réunion : 0262 12 34 56", ["0262 12 34 56"]),
     ("Père : 0654321867", ["0654321867"]),
     ("Standard 01.45.56.78.90 02 47 56 78 90", ["01.45.56.78.90", "02 47 56 78 90"]),  # side by side
