@@ -632,6 +632,26 @@ def test_findings_written_with_arrow_are_the_json_of_their_dicts(findings, path,
     assert joined(texts, ",\n  ") == ",\n  ".join(expected)
 
 
+@given(st.lists(st.lists(_TEXT, max_size=6), min_size=1, max_size=4), st.sampled_from(["utf-8", "latin-1"]))
+def test_joined_texts_written_as_bytes_or_as_text_are_the_same(batches: list[list[str]], encoding: str) -> None:
+    """The jsonl report writes each batch's texts as the UTF-8 bytes Arrow holds when its output is a UTF-8
+    file, between text written through the file's text layer, and as text otherwise."""
+    import tempfile
+
+    from leakguard.report.jsontext import write_joined
+
+    expected = "".join(f"<{chr(10).join(texts)}|>" for texts in batches)
+    errors = "replace" if encoding != "utf-8" else "strict"
+    with tempfile.TemporaryFile("w+", encoding=encoding, errors=errors, newline="") as file:
+        for texts in batches:
+            file.write("<")
+            write_joined(pa.array(texts, pa.string()), "\n", file, end="|")
+            file.write(">")
+        file.seek(0)
+        written = file.read()
+    assert written == (expected if encoding == "utf-8" else expected.encode(encoding, errors).decode(encoding))
+
+
 @given(st.lists(st.lists(_TEXT.map(lambda text: text.replace("\n", "\\n")), max_size=6), min_size=1, max_size=4),
        st.integers(1, 40))
 def test_texts_set_aside_are_copied_back_whole_and_in_order(batches: list[list[str]], block: int) -> None:

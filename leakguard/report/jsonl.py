@@ -28,7 +28,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from leakguard.report.base import BaseReporter, dumps
-from leakguard.report.jsontext import finding_texts, joined
+from leakguard.report.jsontext import finding_texts, write_joined
 from leakguard.report.summary import FileSummary
 from leakguard.report.text import clean, shown_in_json
 
@@ -40,7 +40,7 @@ class JsonlReporter(BaseReporter):
         tail = {"unchanged": True} if file.unchanged else None
         texts = finding_texts(file.path, findings, with_values=self.show_values, head={"type": "finding"}, tail=tail)
         if len(texts):
-            self.out.write(joined(texts, "\n") + "\n")
+            write_joined(texts, "\n", self.out, end="\n")
         self.out.flush()
 
     def on_problem(self, file: FileSummary, message: str, row: int | None, fatal: bool) -> None:

@@ -97,6 +97,29 @@ def joined(texts: pa.Array, separator: str) -> str:
     return separator.join(part.to_pybytes().decode("utf-8") for part in _joined_parts(texts, separator))
 
 
+def write_joined(texts: pa.Array, separator: str, out: TextIO, end: str = "") -> None:
+    r"""Write ``separator.join(texts) + end`` to ``out``: as the UTF-8 bytes Arrow holds when ``out`` is a UTF-8
+    text file (not decoded to a Python string and encoded again), else as text.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_joined(pa.array(['{"a": 1}', '{"b": "é"}']), "\n", out, end="\n")
+    >>> out.getvalue()
+    '{"a": 1}\n{"b": "é"}\n'
+    """
+    raw = _utf8_buffer(out)
+    if raw is None:
+        out.write(joined(texts, separator) + end)
+        return
+    out.flush()  # what the text layer holds goes first
+    between = separator.encode("utf-8")
+    for n, part in enumerate(_joined_parts(texts, separator)):
+        if n:
+            raw.write(between)
+        raw.write(memoryview(part))
+    raw.write(end.encode("utf-8"))
+
+
 def _joined_parts(texts: pa.Array, separator: str) -> Iterator[pa.Buffer]:
     """The UTF-8 bytes of ``texts`` joined by ``separator``, in slices (one Arrow string holds less than
     2 GiB): ``separator`` also goes between two parts."""
