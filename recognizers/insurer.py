@@ -55,6 +55,8 @@ from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
 ENTITY = "FR_HEALTH_INSURER"
+#: In columns of people's names, first names such as "Alan" or "April" are no insurers, though insurers bear them.
+_NAME_COLUMNS = frozenset({"PERSON"})
 
 RECORD = EntityRecord(
     name=ENTITY,
@@ -268,6 +270,7 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     finder=find_listed,
+    not_under=_NAME_COLUMNS,
 )
 #: Score of an ambiguous name written as a name is, after the words that introduce an insurer.
 AMBIGUOUS_CUE_SCORE = 0.7
@@ -314,6 +317,7 @@ AMBIGUOUS_SPEC = EntitySpec(
     needs_context=True,
     finder=find_ambiguous,
     context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de)\b)",
+    not_under=_NAME_COLUMNS,
 )
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
 #: in parentheses after a name, an item of an enumeration of insurers.
@@ -421,6 +425,7 @@ NAMED_SPEC = EntitySpec(
     score=NAMED_SCORE,
     context_score=NAMED_SCORE,
     finder=find_named,
+    not_under=_NAME_COLUMNS,
 )
 SPECS = [SPEC, AMBIGUOUS_SPEC, NAMED_SPEC]
 

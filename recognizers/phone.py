@@ -66,6 +66,8 @@ RECORD = EntityRecord(
     label_en="Phone",
 )
 
+#: Columns named for identifiers: their digit runs are no phone numbers, whatever their shape.
+_IDENTIFIER_HINTS = frozenset({"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"})
 #: Regions whose numbers are dialled with a 0 from France: metropolitan France and the overseas départements.
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 
@@ -276,6 +278,7 @@ SPEC = EntitySpec(
     whole_re2=_FORMS,
     validate_array=is_valid_array,
     finder=find,
+    not_under=_IDENTIFIER_HINTS,
 )
 
 

@@ -153,6 +153,9 @@ class EntitySpec:
     #: optional: a second RE2 pattern every text matches where the entity can be reported without a column
     #: hint, for a tighter pre-filter than one pattern can say (a text must match both)
     reportable_re2: str | None = None
+    #: optional: the column hints (entities a column's name says it holds) under which ``leakguard.detect`` does
+    #: not look for this entity: a digit run in a column of member numbers is no phone number
+    not_under: frozenset[str] = frozenset()
     #: folded context words compiled into one regex, built on first use
     _context_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _negative_re: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)

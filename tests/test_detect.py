@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leakguard import scan_batches
+from leakguard import scan_batches, scan_table
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.sources.base import CellColumn, Chunk
 from recognizers import nir
@@ -195,3 +195,14 @@ def test_a_nir_column_gone_through_pandas_as_float64_is_read_and_pseudonymised_a
     assert out.schema == pa.schema([("c0", pa.float64())]) and out["c0"].null_count == 1
     assert not set(out["c0"].to_pylist()) & {float(p) for p in people}
     assert detect(c0=out["c0"].combine_chunks()).num_rows == 0
+
+
+def test_a_column_named_for_an_entity_is_not_searched_for_entities_its_values_only_resemble():
+    """A spec's ``not_under`` hints: ten digits in a member-number column are no phone, an insurer's name in a
+    first-name column is a first name; the same values under their own names are what they look like."""
+    table = pa.table({"num_adherent": ["0612345678", "0145567890"], "prenom": ["Alan", "April"],
+                      "telephone": ["0612345678", "0145567890"], "mutuelle": ["Alan", "April"]})
+    found = scan_table(table, ner=False)
+    assert sorted(set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True))) == [
+        ("mutuelle", "FR_HEALTH_INSURER"), ("num_adherent", "FR_MUTUELLE_MEMBER_ID"), ("prenom", "PERSON"),
+        ("telephone", "PHONE_NUMBER")]

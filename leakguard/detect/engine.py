@@ -62,8 +62,6 @@ HINTED_CELL_SCORE = 0.8
 HINTED_DATE_SCORE = 0.9
 #: Score of the 13 characters of a NIR without its key, in a column named for NIRs (structure checked, no key).
 NIR_BODY_SCORE = 0.8
-#: Identifier-like hints under which a digit run is not also reported as a phone number.
-_NO_PHONE_UNDER = {"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"}
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
@@ -483,14 +481,7 @@ class Detector:
         if scan.kind == "integer":
             # integers hold a NIR, or (with a hint) an AMC / member number; nothing else is written as one
             return [s for s in self.specs if s.entity == scan.hinted and s.entity != "FR_NIR"]
-        return [s for s in self.specs if self._spec_applies(s, scan.hinted)]
-
-    def _spec_applies(self, spec: EntitySpec, hinted: str | None) -> bool:
-        if spec.entity == "PHONE_NUMBER" and hinted in _NO_PHONE_UNDER:
-            return False
-        if spec.entity == "FR_HEALTH_INSURER" and hinted == "PERSON":
-            return False  # first names such as "Alan" or "April" are insurers' names too
-        return True
+        return [s for s in self.specs if scan.hinted not in s.not_under]
 
     def _whole_cells(self, scan: _ColumnScan) -> None:
         """4a. Cells that are one value of an entity with a whole-cell form (e-mail, phone, IBAN...)."""
