@@ -139,10 +139,11 @@ def test_a_full_disk_of_temporary_files_is_one_line_naming_it(work, small_filesy
     assert not report.exists() and temporaries(work["dir"]) == []
 
 
-def test_scan_output_on_a_full_disk_is_one_line_and_exit_2(work, small_filesystem):
+@pytest.mark.parametrize("form", ["json", "jsonl"])  # jsonl writes its findings' bytes under the text layer
+def test_scan_output_on_a_full_disk_is_one_line_and_exit_2(work, small_filesystem, form):
     fill(small_filesystem)
-    report = small_filesystem / "report.json"
-    result = run("scan", str(work["log"]), "--format", "json", "--output", str(report), "--no-ner")
+    report = small_filesystem / f"report.{form}"
+    result = run("scan", str(work["log"]), "--format", form, "--output", str(report), "--no-ner")
     assert result.exit_code == 2
     one_error_line(result, f"cannot write {report}: no space left on device")
     assert sorted(os.listdir(small_filesystem)) == ["ballast"]
