@@ -7,10 +7,12 @@ the check digits, then the RIB: bank code (5 digits), branch code (5), account n
 compact in files. Insurers hold them to pay claims; a person's IBAN is personal data.
 
 The recognizer looks for every country's length (from python-stdnum's copy of the SWIFT registry), compact or
-grouped by four with spaces or dashes, in capitals or not (``fr76-3000-...``), and reports a match only if
-its check digits and the structure of its national part are valid (:mod:`stdnum.iban`). Banks are not looked
-up: python-stdnum's Belgian module rejects a bank its list lacks (the registry's own example,
-``BE68 5390 0754 7034``), and a leaked IBAN of a bank opened, merged or renamed since is still a leak.
+grouped by four or as its country groups account numbers (``ES10 0075 0080 11 0600658108``), with spaces,
+dots or dashes, in capitals or not (``fr76-3000-...``), and reports a match only if
+its check digits, the structure of its national part and its national check digits are valid
+(:mod:`stdnum.iban`). Banks are not looked up: python-stdnum's Belgian module rejects a bank its list lacks
+(the registry's own example, ``BE68 5390 0754 7034``), and a leaked IBAN of a bank opened, merged or renamed
+since is still a leak; only the Belgian check digits are checked there.
 
 Sources:
 
@@ -40,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
@@ -66,7 +68,7 @@ RECORD = EntityRecord(
     label_en="IBAN",
 )
 
-_SEP = "[ \u00a0\u202f\\-]"
+_SEP = "[ \u00a0\u202f.\\-]"
 _SEPARATORS_RE = re.compile(r"[ \u00a0\u202f\-.]+")
 
 
@@ -83,15 +85,19 @@ def bban_lengths() -> dict[str, int]:
 
 
 def _forms() -> str:
+    """Every country's IBAN, its characters one separator apart at most wherever the writer grouped them: by
+    four as on a RIB, or as the country writes its account numbers (``ES10 0075 0080 11 0600658108``,
+    ``NO07.8380.08.06006``). After the country code in capitals, a separator may come before the check digits
+    (``ME 25 5403 …``); not after one in small letters (``de 12 3456 …``: French, not Germany)."""
     by_length: dict[int, list[str]] = defaultdict(list)
     for country, length in sorted(bban_lengths().items()):
         by_length[length].append(country)
     alternatives = []
     for length, countries in sorted(by_length.items(), reverse=True):
-        groups, rest = divmod(length, 4)
-        tail = f"(?:{_SEP}?[0-9A-Za-z]{{{rest}}})" if rest else ""
-        alternatives.append(f"(?:{'|'.join(countries)})[0-9]{{2}}(?:{_SEP}?[0-9A-Za-z]{{4}}){{{groups}}}{tail}")
-    return "(?i:" + "|".join(alternatives) + ")"
+        codes = "|".join(countries)
+        head = f"(?:(?i:{codes})|(?:{codes}){_SEP})[0-9]{{2}}"
+        alternatives.append(f"{head}(?:{_SEP}?[0-9A-Za-z]){{{length}}}")
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 def compact(number: str) -> str:
@@ -100,13 +106,20 @@ def compact(number: str) -> str:
 
 
 def validate(number: str) -> str:
-    """Check an IBAN (the country's length, the structure of its national part, the check digits) and return
-    its compact form; no bank is looked up (see the module docstring).
+    """Check an IBAN (the country's length, the structure of its national part, the check digits, the national
+    check digits python-stdnum knows) and return its compact form; no bank is looked up (see the module
+    docstring).
 
     Raises the ``stdnum`` exceptions: ``InvalidFormat``, ``InvalidLength``, ``InvalidChecksum``,
     ``InvalidComponent``.
     """
-    return stdnum_iban.validate(compact(number), check_country=False)
+    number = compact(number)
+    if number[:2] != "BE":
+        return stdnum_iban.validate(number)
+    number = stdnum_iban.validate(number, check_country=False)
+    if (int(number[4:14]) % 97 or 97) != int(number[14:16]):  # the Belgian check digits (97 for 0)
+        raise InvalidChecksum()
+    return number
 
 
 def is_valid(number: str) -> bool:
@@ -182,7 +195,7 @@ def _mod97_is_one(numbers: pa.Array) -> np.ndarray:
     return remainder == 1
 
 
-#: RE2 pre-filter: every country's IBAN, compact or grouped by four.
+#: RE2 pre-filter: every country's IBAN, compact or grouped.
 PREFILTER = _forms()
 #: Python pattern: the same forms, never inside a longer word or number.
 SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-){PREFILTER}(?![0-9A-Za-z])(?!-[0-9A-Za-z])")
@@ -206,7 +219,7 @@ CONTEXT_SCORE = 1.0
 
 SPEC = EntitySpec(
     entity=ENTITY,
-    name="IBAN, compact or grouped by four, check digits valid",
+    name="IBAN, compact or grouped, check digits valid",
     span_regex=SPAN_REGEX,
     prefilter=PREFILTER,
     score=SCORE,

@@ -403,6 +403,26 @@ REGISTRY_EXAMPLES = ["BE68539007547034", "DE89370400440532013000", "GB29NWBK6016
                      "MC5811222000010123456789030", "PL61109010140000071219812874", "FR1420041010050500013M02606"]
 
 
+#: IBANs grouped as their countries write account numbers, from python-stdnum's tests/test_iban.doctest
+#: (github:arthurdejong/python-stdnum@006192e5, LGPL-2.1+, test data quoted).
+NATIONAL_GROUPINGS = ["ES10 0075 0080 11 0600658108", "ES 58 0049 0290 3424 1352 8341", "ES72 2013-0692-81-0201150993",
+                      "NO07.8380.08.06006", "NO 44 1850.05.14562", "NO 402333 06 01019", "ME 25 5403 0000 2379 9201 09",
+                      "MK072 5012 0000 0589 84", "TL 38 008 00123456789101 57"]
+
+
+@pytest.mark.parametrize("written", NATIONAL_GROUPINGS)
+def test_an_iban_grouped_the_national_way_is_found_whole(written):
+    text = f"Virement sur le compte {written} du bénéficiaire."
+    assert spans("IBAN_CODE", text) == [(23, 23 + len(written))]
+    assert iban.is_valid_array(pa.array([written])).to_pylist() == [True]
+
+
+@pytest.mark.parametrize("text", ["une remise de 89 3704 0044 0532 0130 00 points", "no 0560110516994 du dossier"])
+def test_a_country_code_in_small_letters_is_not_followed_by_a_space(text):
+    """``de``, ``no``: French words before a number, not Germany or Norway (``DE 89 …``, ``NO 05 …``)."""
+    assert spans("IBAN_CODE", text) == []
+
+
 @pytest.mark.parametrize("compact", REGISTRY_EXAMPLES)
 def test_the_registry_example_of_each_country_is_found_in_text_and_as_a_cell(compact):
     grouped = iban.format(compact)
