@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.pseudonymise.normalise import NORMALISERS, normaliser
+from leakguard.pseudonymise.normalise import normaliser
 from recognizers import all_records
 
 #: The ASCII characters Python's ``str.strip()`` removes and ``re``'s ``\s`` matches.
@@ -111,10 +111,8 @@ _ARRAY_FORMS: dict[str, ArrayForm] = {
     "name": _name,
     "text": _default,
 }
-#: The vectorised normal form of each entity that has one, from its record.
-ARRAY_FORMS: dict[str, ArrayForm] = {
-    record.name: _ARRAY_FORMS[record.normal_form] for record in all_records() if record.normal_form in _ARRAY_FORMS
-}
+#: The normal form each entity's record names (an entity without a record: ``text``).
+_FORM_OF = {record.name: record.normal_form for record in all_records()}
 
 
 def normal_forms(entity: str, values: pa.Array) -> pa.Array:
@@ -124,7 +122,7 @@ def normal_forms(entity: str, values: pa.Array) -> pa.Array:
     ['2951099126111', '2951099126111']
     """
     one_by_one = normaliser(entity)
-    array_form = ARRAY_FORMS.get(entity, _default if entity not in NORMALISERS else None)
+    array_form = _ARRAY_FORMS.get(_FORM_OF.get(entity, "text"))  # none for dates
     if array_form is None or not len(values):
         return _python_forms(one_by_one, values)
     forms, right = array_form(values)
