@@ -172,15 +172,16 @@ class EntitySpec:
             self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
         return self._context_re[0]
 
-    def has_negative_context(self, folded_text: str, start: int) -> bool:
-        """Whether a negative context word ends in the ``context_window`` characters before ``start``."""
+    def has_negative_context(self, folded_text: str, start: int, text_start: int = 0) -> bool:
+        """Whether a negative context word ends in the ``context_window`` characters before ``start`` (and
+        after ``text_start``, where the text begins in a longer string)."""
         if not self.negative_context:
             return False
         if not self._negative_re:
             words = sorted({fold(w) for w in self.negative_context}, key=len, reverse=True)
             alternation = "|".join(re.escape(w) for w in words)
             self._negative_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
-        return self._negative_re[0].search(folded_text, max(0, start - self.context_window), start) is not None
+        return self._negative_re[0].search(folded_text, max(text_start, start - self.context_window), start) is not None
 
     def context_re2(self) -> str | None:
         """An RE2 pattern that every text holding one of the context words matches (accents and case aside).
@@ -206,16 +207,17 @@ class EntitySpec:
             self._context_word_re2.append(f"(?:^|[^0-9{letter}])(?i:{words})(?:[^{letter}]|$)")
         return self._context_word_re2[0]
 
-    def has_context(self, folded_text: str, start: int, window: int | None = None) -> bool:
+    def has_context(self, folded_text: str, start: int, window: int | None = None, text_start: int = 0) -> bool:
         """Whether a context word ends in the ``window`` characters before ``start`` of ``folded_text``.
 
         ``window`` defaults to the spec's ``context_window``; with a ``context_gap`` the text between the
-        context word and ``start`` must match it.
+        context word and ``start`` must match it. ``text_start``: where the text begins, when it is one of
+        several joined in ``folded_text`` (the window does not reach into the text before).
         """
         regex = self.context_regex()
         if regex is None:
             return False
-        lo = max(0, start - (self.context_window if window is None else window))
+        lo = max(text_start, start - (self.context_window if window is None else window))
         if self.context_gap is None:
             return regex.search(folded_text, lo, start) is not None
         gap = self.context_gap
@@ -244,13 +246,14 @@ class EntitySpec:
             if score is not None:
                 yield match.start(), match.end(), score
 
-    def score_valid(self, value: str, folded: str, start: int, *, context: bool) -> float | None:
-        """The score of a valid ``value`` found at ``start`` of a text folded to ``folded``, from its context
-        words (``context``: a column hint); ``None`` when the context says it is no such entity."""
+    def score_valid(self, value: str, folded: str, start: int, *, context: bool, text_start: int = 0) -> float | None:
+        """The score of a valid ``value`` found at ``start`` of a text folded to ``folded`` (beginning at
+        ``text_start``), from its context words (``context``: a column hint); ``None`` when the context says it
+        is no such entity."""
         near = context
         if not near and (self.context or self.negative_context):
-            near = self.has_context(folded, start)
-            if not near and self.has_negative_context(folded, start):
+            near = self.has_context(folded, start, text_start=text_start)
+            if not near and self.has_negative_context(folded, start, text_start):
                 return None
         if self.needs_context and not near:
             return None

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import recognizers
 from leakguard.detect import escaped
 from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
+from leakguard.detect.joined import Joined, find_many
 from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE, unexplained
 from leakguard.detect.ner import PREFILTER as NER_PREFILTER
@@ -525,41 +526,54 @@ class Detector:
         return candidates
 
     def _recognize(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
-        """``spec``'s spans in each candidate text, into ``per_value``."""
+        """``spec``'s spans in each candidate text, into ``per_value``: the candidates searched as one string
+        (:mod:`leakguard.detect.joined`), or one by one for entities whose rules are a ``finder``."""
         in_context = scan.hinted == spec.entity
+        per_value, entity = scan.per_value, spec.entity
+        positions = candidates.tolist()
+        if spec.finder is None:
+            texts = [scan.texts.text(u) for u in positions]
+            for owner, start, end, score in find_many(spec, texts, context=in_context):
+                per_value.setdefault(positions[owner], []).append((start, end, entity, score))
+            return
         folds = not in_context and bool(spec.context or spec.negative_context)
-        texts, per_value, entity = scan.texts, scan.per_value, spec.entity
-        for u in candidates.tolist():
-            folded = texts.folded(u) if folds else None
-            for start, end, score in spec.find(texts.text(u), context=in_context, folded=folded):
+        for u in positions:
+            folded = scan.texts.folded(u) if folds else None
+            for start, end, score in spec.find(scan.texts.text(u), context=in_context, folded=folded):
                 per_value.setdefault(u, []).append((start, end, entity, score))
 
     def _find_nirs(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
-        """NIR spans of the candidate texts into ``nir_spans`` (not when counting); every NIR-shaped span into
-        ``span_shaped``, the valid ones into ``span_valid``."""
-        hinted = scan.hinted == spec.entity
-        out = None if scan.counts_only else scan.nir_spans
-        texts, shaped, valid = scan.texts, scan.span_shaped, scan.span_valid
-        for u in candidates.tolist():
-            folded = None
-            for match in spec.span_regex.finditer(texts.text(u)):
-                value = match.group(0)
-                shaped.append(value)
-                if not nir.is_valid(value):
-                    continue
-                valid.append(value)
-                if out is None:
-                    continue
-                start, end = match.span()
-                context = hinted
-                if not context:
-                    if folded is None:
-                        folded = texts.folded(u)
-                    context = spec.has_context(folded, start)
-                    if not context and spec.has_negative_context(folded, start):
-                        continue  # "facture n° 2850…": an invoice number passing the key by chance
-                score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
-                out.append((u, start, end, score, value, context))
+        """NIR spans of the candidate texts (searched as one string) into ``nir_spans`` (not when counting);
+        every NIR-shaped span into ``span_shaped``, the valid ones into ``span_valid``."""
+        positions = candidates.tolist()
+        joined = Joined([scan.texts.text(u) for u in positions])
+        for owner, _, _, match in joined.spans(spec.span_regex):
+            if match is not None:
+                self._nir_in(scan, spec, positions[owner], joined, owner, match)
+                continue
+            alone = Joined([joined.texts[owner]])  # a match ran over two texts: this one is searched alone
+            for _, _, _, own in alone.spans(spec.span_regex):
+                if own is not None:
+                    self._nir_in(scan, spec, positions[owner], alone, 0, own)
+
+    def _nir_in(self, scan: _ColumnScan, spec: EntitySpec, u: int, joined: Joined, owner: int,
+                match: re.Match[str]) -> None:
+        """One NIR-shaped span of text ``owner`` of ``joined``: counted, and kept with its score when valid."""
+        value = match.group(0)
+        scan.span_shaped.append(value)
+        if not nir.is_valid(value):
+            return
+        scan.span_valid.append(value)
+        if scan.counts_only:
+            return
+        offset, (start, end) = int(joined.starts[owner]), match.span()
+        context = scan.hinted == spec.entity
+        if not context:
+            context = spec.has_context(joined.folded, start, text_start=offset)
+            if not context and spec.has_negative_context(joined.folded, start, offset):
+                return  # "facture n° 2850…": an invoice number passing the key by chance
+        score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)
+        scan.nir_spans.append((u, start - offset, end - offset, score, value, context))
 
     def _count_nirs(self, scan: _ColumnScan, counts: NirProfile, key: str | None) -> None:
         """6. The column's NIR-shaped and valid values into ``counts``: NIRs without context are decided per
