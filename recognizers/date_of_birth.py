@@ -145,6 +145,12 @@ _GAP = f"{_SP}*[ \\-]{_SP}*"
 _LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
+#: The 8-digit runs :func:`to_date` can read (year first or last, 1800-2099): an RE2 screen, where most 8-digit
+#: runs are codes (an AMC or an invoice number after ``N° AMC``), not dates.
+_CALENDAR_COMPACT = (
+    "(?:(?:1[89]|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])(?:1[89]|20)[0-9]{2})"
+)
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _YEAR = "(?:1[89]|20)[0-9]{2}"
 
@@ -158,10 +164,10 @@ SPAN_REGEX = re.compile(
 _PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_YEAR})(?![0-9A-Za-z])", FLAGS)
 #: RE2 form of a cell holding one date: the day-first forms spelled out per separator (RE2 has no
 #: back-references), then the same long, ISO and compact forms as the span regex.
-WHOLE_RE2 = "(?i)(?:" + "|".join(
-    [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
-    + [_SPACED, _SPACE_APART, _LONG, _ISO, _COMPACT]
-) + ")"
+_DAY_FIRST_RE2 = [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
+WHOLE_RE2 = "(?i)(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _COMPACT]) + ")"
+#: The same forms, 8-digit runs only where they can be a date (:data:`_CALENDAR_COMPACT`).
+_DATE_RE2 = "(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _CALENDAR_COMPACT]) + ")"
 #: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
 #: year (no back-references).
 PREFILTER = (
@@ -343,7 +349,7 @@ _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
 _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')}"
             f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
 _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
-                       f"(?i:{WHOLE_RE2.removeprefix('(?i)')})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
+                       f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:1[89]|20)[0-9]{2}"
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may

@@ -9,6 +9,8 @@ and accents, with the characters the two regex engines read differently.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -89,3 +91,16 @@ def test_the_re2_classes_hold_exactly_the_characters_fold_reads_as_letters_and_w
     spaces = pc.match_substring_regex(array, f"^[{WHITESPACE_RE2}]$").to_numpy(zero_copy_only=False)
     assert [c for c, ok in zip(chars, letters, strict=True) if ok != ("a" <= fold(c) <= "z")] == []
     assert [c for c, ok in zip(chars, spaces, strict=True) if ok != c.isspace()] == []
+
+
+def test_every_eight_digit_date_the_rules_read_is_a_calendar_run_for_the_screen():
+    """The name-then-date screen takes 8-digit runs only where they can be a date: every run ``to_date``
+    reads (each day from 1800 to today, year first and year last) is one, and a code such as an AMC is not."""
+    days = range(dt.date(date_of_birth.MIN_YEAR, 1, 1).toordinal(), dt.date.today().toordinal() + 1)
+    runs = [f(dt.date.fromordinal(d)) for d in days for f in (lambda x: x.strftime("%Y%m%d"),
+                                                                 lambda x: x.strftime("%d%m%Y"))]
+    shaped = pc.match_substring_regex(pa.array(runs), f"^{date_of_birth._CALENDAR_COMPACT}$")
+    assert pc.all(shaped).as_py()
+    codes = pa.array(["71818661", "99999999", "32011980", "19801332", "17991231"])
+    assert not pc.any(pc.match_substring_regex(codes, f"^{date_of_birth._CALENDAR_COMPACT}$")).as_py()
+    assert not any(date_of_birth.is_valid(code) for code in codes.to_pylist())
