@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pyarrow as pa
 import pytest
 
@@ -203,3 +206,44 @@ def test_a_date_on_the_line_under_a_name_is_a_date_of_birth(tmp_path) -> None:
     path = tmp_path / "etiquette.txt"
     path.write_text("Mme FAURE Lucie\n03 04 1957\nService de cardiologie, entrée le 12/05/2023\n", encoding="utf-8")
     assert _findings(path) == {(0, "PERSON", "FAURE Lucie"), (1, "DATE_OF_BIRTH", "03 04 1957")}
+
+
+#: one beneficiary as exports write it, with values no line alone would report (an 8-digit AMC number, a name
+#: without a title, a birth date without a birth word)
+BENEFICIARY = {"nom": "DUPONT", "prenom": "Hélène", "date_naissance": "1985-05-12", "num_amc": "99999997",
+               "organisme": "Harmonie Mutuelle", "code_postal": "75012", "observations": "RAS"}
+EXPECTED = {("nom", "PERSON"), ("prenom", "PERSON"), ("date_naissance", "DATE_OF_BIRTH"), ("num_amc", "FR_AMC"),
+            ("organisme", "FR_HEALTH_INSURER")}
+
+
+_KEY = re.compile(r'\s*(?:"|<)(\w+)(?:"|\s)')
+
+
+def _pretty_json(record: dict[str, str]) -> str:
+    return json.dumps({"beneficiaires": [record]}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _xml(record: dict[str, str]) -> str:
+    elements = "".join(f'    <{key} type="texte">{value}</{key}>\n' for key, value in record.items())
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<beneficiaires>\n  <beneficiaire>\n{elements}' \
+           "  </beneficiaire>\n</beneficiaires>\n"
+
+
+@pytest.mark.parametrize(("suffix", "write"), [(".json", _pretty_json), (".xml", _xml)])
+def test_members_of_pretty_json_and_xml_elements_are_key_value_lines(tmp_path, suffix, write) -> None:
+    path = tmp_path / f"export{suffix}"
+    path.write_text(write(BENEFICIARY), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    keys = {row: match.group(1) for row, line in enumerate(lines) if (match := _KEY.match(line))}
+    found = _findings(path)
+    assert {(keys[row], entity) for row, entity, _ in found} == EXPECTED
+    assert all(text == BENEFICIARY[keys[row]] for row, _, text in found)  # each finding is the whole value
+
+
+def test_a_number_member_and_an_escaped_string_keep_their_offsets_in_the_line(tmp_path) -> None:
+    number = make_nir("2", 71, 11, "75112", 7)
+    path = tmp_path / "export.json"
+    path.write_text(f'{{\n  "nir": {number},\n  "nom": "D\\"ARTAGNAN",\n  "telephone": "06 12 34 56 78"\n}}\n',
+                    encoding="utf-8")
+    assert _findings(path) == {(1, "FR_NIR", number), (2, "PERSON", 'D\\"ARTAGNAN'),
+                               (3, "PHONE_NUMBER", "06 12 34 56 78")}

@@ -2,10 +2,11 @@
 
 Two passes complete the detection of each line on its own:
 
-* **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``): the key
-  is a column name, and the value a cell of that column: column hints (:mod:`leakguard.detect.hints`) apply
-  to it as they do to a table. A key that says nothing takes the section header above as its prefix
-  (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
+* **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
+  members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
+  ``<nom>DUPONT</nom>``): the key is a column name, and the value a cell of that column: column hints
+  (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
+  section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
@@ -38,6 +39,17 @@ if TYPE_CHECKING:
 KEY_VALUE_RE2 = (
     r"^(?P<lead>\s*(?P<key>\pL[\pL\pN _.'’°/()\-]{0,47}?)\s*[:=]\s*)(?P<value>\S.*?)\s*$"
 )
+#: RE2: a member of a pretty-printed JSON document on a line of its own, a string (``"nom": "DUPONT",``: the
+#: value is what stands between the quotes, escapes as written) or a number (``"nir": 295109912611193``).
+JSON_STRING_RE2 = r'^(?P<lead>\s*"(?P<key>\pL[^"\\]{0,47})"\s*:\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*$'
+JSON_NUMBER_RE2 = r'^(?P<lead>\s*"(?P<key>\pL[^"\\]{0,47})"\s*:\s*)(?P<value>-?[0-9][0-9.eE+\-]*)\s*,?\s*$'
+#: RE2: a line holding one XML (or HTML) element and its text, ``<nom>DUPONT</nom>``, ``<pat:dateNaissance
+#: type="date">1985-05-12</pat:dateNaissance>``: the element's name is the key (RE2 has no back-references:
+#: the closing tag is not compared with the opening one).
+ELEMENT_RE2 = (
+    r"^(?P<lead>\s*<(?P<key>[\pL_][\pL\pN_.:\-]{0,47})(?:\s[^<>]*)?>\s*)(?P<value>[^<\s](?:[^<]*[^<\s])?)"
+    r"\s*</[\pL_][\pL\pN_.:\-]{0,47}>\s*$"
+)
 #: RE2: the section header at the start of a context (see leakguard.sources.linecontext).
 _HEADER_RE2 = r"^(?P<header>[^\n]*)\n"
 
@@ -55,13 +67,30 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     return tables
 
 
+#: The forms of a key-value line, tried in this order (a line matches one at most but for odd keys).
+_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2)
+
+
+def _key_value_parts(lines: pa.Array) -> list[pa.Array]:
+    """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`),
+    null elsewhere."""
+    parts = pc.extract_regex(lines, _KEY_VALUE_FORMS[0]).flatten()
+    for form in _KEY_VALUE_FORMS[1:]:
+        found = pc.is_valid(parts[1])
+        if pc.all(found).as_py():
+            break
+        other = pc.extract_regex(lines, form).flatten()
+        parts = [pc.if_else(found, part, more) for part, more in zip(parts, other, strict=True)]
+    return parts
+
+
 def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> list[pa.Table]:
-    matched = pc.extract_regex(lines, KEY_VALUE_RE2)
-    positions = np.flatnonzero(matched.is_valid().to_numpy(zero_copy_only=False))
+    parts = _key_value_parts(lines)
+    positions = np.flatnonzero(pc.is_valid(parts[1]).to_numpy(zero_copy_only=False))
     if len(positions) == 0:
         return []
     take = pa.array(positions)
-    lead, key, value = matched.take(take).flatten()
+    lead, key, value = (part.take(take) for part in parts)
     header = pc.extract_regex(context.take(take), _HEADER_RE2).flatten()[0]
     names = pc.if_else(pc.fill_null(pc.not_equal(header, ""), False),
                        pc.binary_join_element_wise(header, key, " "), key)
