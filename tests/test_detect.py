@@ -7,6 +7,7 @@ import random
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,17 @@ def test_names_in_a_name_column_are_whole_cell_findings():
     findings = detect(prenom=pa.array(["  Élodie ", "Jean-Pierre", None, "", "42"]))
     assert findings["row"].to_pylist() == [0, 1]
     assert [(s, e) for s, e in zip(findings["start"].to_pylist(), findings["end"].to_pylist())] == [(2, 8), (0, 11)]
+
+
+@pytest.mark.parametrize(("column", "person"), [
+    ("name.0.family", True), ("name.0.given.0", True), ("contact.0.name.text", True), ("NAME.0.GIVEN", True),
+    ("family", False), ("given", False), ("product.family", False), ("name.0.use", False),
+])
+def test_hl7_fhir_name_parts_are_names_only_under_a_name(column, person):
+    """HL7 FHIR's HumanName (``name[0].family``, ``name[0].given[0]``), flattened as JSON sources do."""
+    findings = detect(**{column: pa.array(["Durand", "Marie", "Dupont-Moretti"])})
+    assert (findings.num_rows == 3 and set(findings["entity"].to_pylist()) == {"PERSON"}) is person
+    assert findings.num_rows == 0 or person
 
 
 def test_a_nir_with_context_in_a_log_of_order_numbers_is_kept():

@@ -63,6 +63,10 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 _POSITIONS = re.compile(r"(?:\.\d+)+$")
+#: The parts of a person's name in HL7 FHIR and CDA resources (``name.0.family``, ``name.0.given.0``,
+#: ``name.0.text``): a name under a ``name`` (HL7 FHIR R4, datatype HumanName,
+#: https://hl7.org/fhir/R4/datatypes.html#HumanName). Alone, ``family`` and ``given`` say nothing.
+_NAME_PARTS = re.compile(r"(?:^|\.)name(?:\.\d+)*\.(?:family|given|text)(?:\.\d+)*$", re.IGNORECASE)
 
 
 def words(column: str) -> str:
@@ -84,6 +88,8 @@ def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hin
         for key in (column, column.rsplit(".", 1)[-1]):
             if key in overrides:
                 return Hint(overrides[key], "configured") if overrides[key] else None
+    if _NAME_PARTS.search(column):
+        return Hint("PERSON", _NAME_PARTS.pattern)
     text = words(column)
     if not text:
         return None
