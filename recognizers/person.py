@@ -137,6 +137,9 @@ _PLACE_WORDS = frozenset({
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
 })
+#: A first name that heads the names of public bodies and broadcasters (``France Travail``, ``France Inter``,
+#: ``France Services``): before a capitalised word that is also a French word, no person's name (folded).
+_ORGANISATION_HEADS = frozenset({"france"})
 #: Words after which a surname alone names a thing, a formula or a service (medical eponyms: "anneau de
 #: Carpentier", "clairance de Cockcroft", "canal de Wirsung"); a first name after them still starts a name.
 _EPONYM_HEADS = frozenset({
@@ -365,10 +368,12 @@ def _plain_first_name(token: _Token) -> bool:
     return token.first_name and not lexicon.is_word(token.text)
 
 
-def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> int:
+def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, introduced: bool = False) -> int:
     """The index after the name starting at ``tokens[i]`` (``i`` when there is none).
 
-    ``first_free``: the first word is a name whatever it is (right after a title or a name key).
+    ``first_free``: the first word is a name whatever it is (right after a title or a name key);
+    ``introduced``: a title or a name key stands before, so a first name that is also a word is a first name
+    there, and the capitalised word after it a surname (``Mme Marie Boulanger``, ``Nom : Pierre Berger``).
     """
     j, words = i, 0
     while j < len(tokens) and words < MAX_NAME_WORDS:
@@ -395,7 +400,9 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool) -> 
         elif token.kind == "lower" or token.place or token.title or (j > i and _VERSION_AFTER.match(text, token.end)):
             break  # ... or a protocol and its version, as a log line goes on: "nom=Breton HTTP/1.1"
         elif not (token.surname_like or (free and not _role(token)) or (
-                token.kind == "cap" and j > i and _plain_first_name(tokens[j - 1]))):
+                token.kind == "cap" and j > i and (_plain_first_name(tokens[j - 1]) or (
+                    introduced and j == i + 1 and tokens[i].first_name
+                    and text[tokens[i].end : token.start].isspace())))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
         elif token.kind == "upper" and words and len(token.text) <= 3 and token.word:
             break  # "Dr MARTIN ET ..."
@@ -461,7 +468,11 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             while lo < k and tokens[lo].particle and tokens[lo].kind != "upper":
                 lo += 1
             hi = _take_name(tokens, k, text, first_free=True)
-            others = [t for t in tokens[lo:hi] if t is not token and t.surname_like]
+            # right after a first name that is no word, a capitalised word is a surname even when it is a word
+            # too ("Hélène Moreau", "Iva Castel"), but after the first name that heads public bodies' names
+            others = [t for t in tokens[lo:hi] if t is not token and (t.surname_like or (
+                t.start > token.start and t.kind == "cap" and token.key not in _ORGANISATION_HEADS
+                and text[token.end : t.start].isspace()))]
             if others:
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi
@@ -485,7 +496,7 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             continue
         while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
             n += 1
-        end = _take_name(tokens, n, text, first_free=True)
+        end = _take_name(tokens, n, text, first_free=True, introduced=True)
         if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not _NAME_PROPER_KEY.search(match[0]):
             continue  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
         if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
@@ -502,7 +513,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     for i, token in enumerate(tokens):
         if (token.title and _is_title(tokens, i, text)) or (
                 token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
-            end = _take_name(tokens, i + 1, text, first_free=True)
+            end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
         elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):

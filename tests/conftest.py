@@ -300,15 +300,20 @@ class ListedPerson:
 
 @pytest.fixture(scope="session")
 def listed_people() -> list[ListedPerson]:
-    """40 people written ``First Last, DD/MM/YYYY`` in a sentence: Title Case names, which the French rules
-    leave to the NER model (no title, no surname in capitals)."""
+    """40 people written ``First Last, DD/MM/YYYY`` in a sentence: Title Case names whose first name is also a
+    French word (``Pierre``, ``Rose``), which the French rules leave to the NER model (no title, no surname in
+    capitals, no first name that is only a first name)."""
     from faker import Faker
+
+    from recognizers import lexicon
 
     fake = Faker("fr_FR")
     fake.seed_instance(2024)
     people = []
-    for _ in range(40):
-        name = f"{fake.first_name()} {fake.last_name()}"
+    while len(people) < 40:
+        first, last = fake.first_name(), fake.last_name()
         date = fake.date_of_birth(minimum_age=18, maximum_age=95).strftime("%d/%m/%Y")
-        people.append(ListedPerson(f"Étaient présents : {name}, {date}.", name, date))
+        if lexicon.is_word(first):
+            name = f"{first} {last}"
+            people.append(ListedPerson(f"Étaient présents : {name}, {date}.", name, date))
     return people

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from leakguard.detect.engine import DetectOptions
 from leakguard.scan import scan_table
-from recognizers import date_of_birth, email_address, iban, insurer, nir, person, phone
+from recognizers import date_of_birth, email_address, iban, insurer, lexicon, nir, person, phone
 from tests.strategies import make_french_iban, make_nir, nir_groups, nirs
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")
@@ -154,6 +154,33 @@ def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
     assert person.find(text) == []
 
 
+#: First names that are also French words: without a title, only a surname that is no word follows them into
+#: a name ("Pierre Berger" may be a stone and a shepherd); after a title or a name key, any capitalised word.
+WORD_FIRST_NAMES = ["Pierre", "Marie", "Jean", "Rose"]
+
+
+@pytest.mark.parametrize("surname", WORD_SURNAMES)
+@pytest.mark.parametrize("template", [
+    "[[{FIRST} {S}]], née le 6 mai 1978, a été hospitalisée du 13 au 15 mai.",  # an AP-HP stay's first line
+    "Je vous adresse votre patiente, [[{FIRST} {S}]] (IPP : 9182736485), pour avis.",
+    "Séparée de son premier mari [[{FIRST} {S}]] en 1906.",
+])
+def test_a_surname_that_is_a_word_follows_a_first_name_that_is_none(template: str, surname: str) -> None:
+    first = next(f for f, _ in _people(40) if not lexicon.is_word(f) and lexicon.is_french_first_name(f))
+    text, expected = _filled(template.replace("{S}", surname), first, surname)
+    assert _found(person.find(text), text) == expected
+
+
+@pytest.mark.parametrize("surname", WORD_SURNAMES)
+@pytest.mark.parametrize("first", WORD_FIRST_NAMES)
+def test_after_a_title_a_first_name_that_is_a_word_and_a_surname_that_is_one_are_a_name(first, surname) -> None:
+    for template in ("Mme [[{FIRST} {S}]] est venue ce jour.", "Nom : [[{FIRST} {S}]]", "Dr [[{FIRST} {S}]]"):
+        text, expected = _filled(template.replace("{S}", surname), first, surname)
+        assert _found(person.find(text), text) == expected
+    text = f"Visite de {first} {surname} ce jour."  # no title: a first name that is a word names nobody here
+    assert person.find(text) == []
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
@@ -163,6 +190,7 @@ NOT_NAMES = [
     "Résultats de laboratoire : glycémie à jeun normale.",
     "Traitement : Certolizumab 200 mg, Adalimumab 40 mg.",
     "Le patient prend du paracétamol, pas d'allergie connue.",
+    "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
 ]
 
 
