@@ -236,8 +236,8 @@ _NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
 #: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
 #: the rules read alike: a name key before ``:`` or ``=``; a title (a short one before a full stop or a
 #: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
-#: capital letter before one. With a listed first name (:func:`may_hold_names`): every text :func:`find` reports
-#: in.
+#: capital letter before one; two capitalised words before a birth phrase. With a listed first name
+#: (:func:`may_hold_names`): every text :func:`find` reports in.
 CUED_RE2 = "|".join([
     _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite", "medecin",
            "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur", "operateur",
@@ -250,6 +250,11 @@ CUED_RE2 = "|".join([
     + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
     f"{_NO_TOKEN_BEFORE}[{_UP}](?:\\.{_GAP_RE2}{{0,3}}|{_GAP_RE2}{{1,3}})[{_UP}]",
     f"{_NO_TOKEN_BEFORE}(?:[{_UP}](?:\\.(?:-?[{_UP}]\\.)*|-[{_UP}]\\.?)|(?:Ph|Chr?|Th|Cl|Gh|Gu)\\.){_GAP_RE2}{{0,3}}[{_UP}]",
+    # two capitalised words, then a birth phrase (_BIRTH_AFTER)
+    f"[{_UP}][{_LETTER}'’\\-]*{_GAP_RE2}{{1,3}}[{_UP}][{_LETTER}'’\\-]*"
+    f"[ \\t]*(?:[,(][ \\t]*|\\r?\\n[ \\t]*)?(?:{_spelt('est')}[ \\t]+)?"
+    f"{_spelt('ne', 'nee', 'ne(e)')}[ \\t]+{_spelt('le', 'en', 'a', 'au', 'vers', 'dans')}"
+    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)",
 ])
 #: What splits a text into runs of letters: a word opens with the first run of its letters.
 _LETTER_RUNS = f"[^{_LETTER}]+"
@@ -522,6 +527,31 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
 
 
+#: After a name, the phrase that says the person was born (folded): ``, née le``, ``(né en``, ``est née le``,
+#: on the same line or the next one (an identity block: ``Rosette Moreau`` then ``Née le 4 septembre 1952``).
+_BIRTH_AFTER = re.compile(
+    r"[ \t]*(?:[,(][ \t]*|\r?\n[ \t]*)?(?:est[ \t]+)?n(?:e|ee|e\(e\))[ \t]+(?:le|en|a|au|vers|dans)(?![a-z])")
+#: Words of a name a birth phrase follows, at most.
+_BORN_NAME_WORDS = 3
+
+
+def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
+    """The capitalised words right before a birth phrase (:data:`_BIRTH_AFTER`): two or three, none a title,
+    a place, a particle or a form's word (``Jean Moreau, né le 15 août 1961``)."""
+    if "n" not in folded:
+        return
+    for i, j in _runs(tokens, text):
+        if j - i < 2 or not _BIRTH_AFTER.match(folded, tokens[j - 1].end):
+            continue
+        lo = max(i, j - _BORN_NAME_WORDS)
+        words = tokens[lo:j]
+        while len(words) > 2 and not words[0].surname_like and not words[0].first_name:
+            words = words[1:]  # "Selon Jean Moreau, né le": a capitalised word opens the sentence
+        if all(t.kind in ("cap", "upper") and len(t.key) > 1 and not (t.title or t.place or t.particle)
+               and t.key not in _FORM_ACRONYMS for t in words) and not _after_place_word(tokens, lo, text):
+            yield words[0].start, words[-1].end, FIRST_NAME_SCORE
+
+
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
     list's ``SURNAME, First name``."""
@@ -577,6 +607,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                     add(start, end, score)
     for token in _fields(tokens, text):
         add(token.start, token.end, FIRST_NAME_SCORE)
+    for start, end, score in _before_birth(tokens, text, folded):
+        add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         add(start, end, INITIAL_SCORE)
     for token in _lone_first_names(text, tokens, found):

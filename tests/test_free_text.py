@@ -181,6 +181,20 @@ def test_after_a_title_a_first_name_that_is_a_word_and_a_surname_that_is_one_are
     assert person.find(text) == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rosette Moreau\nNée le 4 septembre 1952, Deuil-la-Barre.", ["Rosette Moreau"]),  # an identity block
+    ("Jean Moreau, né le 15 août 1961, a été hospitalisé du 3 au 5 mai.", ["Jean Moreau"]),
+    ("Zilda Arns est née le 25 août 1934 à Forquilhinha.", ["Zilda Arns"]),
+    ("Patiente : Isabelle Blanc (née le 6 mai 1978).", ["Isabelle Blanc"]),
+    ("DURAND Paul, né en 1950 à Lyon.", ["DURAND Paul"]),
+    ("Assurée née le 06/12/2003, n° SS à vérifier.", []),  # one capitalised word: no name
+    ("Hôpital Necker, né le projet en 1920.", []),  # a place
+    ("Le Patient, né le 3 mars 1950.", []),  # a particle and a word
+])
+def test_the_capitalised_words_before_a_birth_phrase_are_a_name(text: str, expected: list[str]) -> None:
+    assert _found(person.find(text), text) == expected
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
