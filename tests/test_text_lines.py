@@ -247,3 +247,15 @@ def test_a_number_member_and_an_escaped_string_keep_their_offsets_in_the_line(tm
                     encoding="utf-8")
     assert _findings(path) == {(1, "FR_NIR", number), (2, "PERSON", 'D\\"ARTAGNAN'),
                                (3, "PHONE_NUMBER", "06 12 34 56 78")}
+
+
+@pytest.mark.parametrize(("block", "name"), [
+    ("Rosette Moreau\nNée le 4 septembre 1952, Deuil-la-Barre.\n", "Rosette Moreau"),
+    ("Mr ROUSSEAU Pierre\nNé en novembre 1975\n", "ROUSSEAU Pierre"),
+    ("Jean Moreau\nné le 15/08/1961\n", "Jean Moreau"),
+])
+def test_the_name_on_the_line_above_a_birth_line_is_found(tmp_path, block: str, name: str) -> None:
+    path = tmp_path / "identite.txt"
+    path.write_text("Service d'otologie\n" + block + "Hospitalisation du 01/07/2020 au 15/07/2020\n", encoding="utf-8")
+    persons = {(row, text) for row, entity, text in _findings(path) if entity == "PERSON"}
+    assert persons == {(1, name)}

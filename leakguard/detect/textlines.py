@@ -1,6 +1,6 @@
 """Text lines read with what stands around them, for forms, INI-like exports and letters.
 
-Two passes complete the detection of each line on its own:
+Three passes complete the detection of each line on its own:
 
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
@@ -12,6 +12,9 @@ Two passes complete the detection of each line on its own:
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
   next), except in the lines that explain themselves: where the line alone holds one of the entity's
   context words and the entity was found with its context score (``nir=…`` in a log line).
+
+* **A name above a birth line**: a line that opens with a birth phrase (``Née le 4 septembre 1952``) is read
+  with the line above, whose capitalised words are then a name (``Rosette Moreau``), in the same chunk.
 
 Findings of these passes are kept where the line alone found nothing overlapping them.
 """
@@ -55,15 +58,17 @@ _HEADER_RE2 = r"^(?P<header>[^\n]*)\n"
 
 
 def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> list[pa.Table]:
-    """Findings of the two passes on a chunk of text lines (empty when the chunk has no context), ``found``:
+    """Findings of the three passes on a chunk of text lines (empty when the chunk has no context), ``found``:
     the findings of its lines read alone."""
     if not chunk.text or chunk.context is None or not chunk.columns:
         return []
     column = chunk.columns[0]
     tables = _key_values(detector, column.values, column.rows, chunk.context)
-    above = _context_above(detector, column.values, column.rows, chunk.context, found)
-    if above is not None:
-        tables.append(above)
+    spans = _context_above(detector, column.values, column.rows, chunk.context, found)
+    if detector.options.wants("PERSON"):
+        spans += _names_above_births(column.values, column.rows)
+    if spans:
+        tables.append(_table(detector, spans))
     return tables
 
 
@@ -128,9 +133,13 @@ def _shifted(found: pa.Table, shift: dict[int, int]) -> pa.Table:
     return found
 
 
+#: A span found in a line: row, start, end, entity, score, value.
+_LineSpan = tuple[int, int, int, str, float, str]
+
+
 def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array,
-                   found_alone: pa.Table | None) -> pa.Table | None:
-    found: list[tuple[int, int, int, str, float, str]] = []
+                   found_alone: pa.Table | None) -> list[_LineSpan]:
+    found: list[_LineSpan] = []
     has_context = pc.fill_null(pc.is_valid(context), False)
     joined = pc.binary_join_element_wise(context, lines, "\n")
     for spec in detector.specs:
@@ -155,8 +164,37 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
                 if start >= offset:
                     found.append((row, start - offset, end - offset, spec.entity, score, line[start - offset:
                                                                                                end - offset]))
-    if not found:
-        return None
+    return found
+
+
+#: RE2: a line that opens with a birth phrase (``Née le 4 septembre 1952``, ``né en 1950``), after which the
+#: line above may hold the person's name (an identity block).
+_BIRTH_LINE_RE2 = r"(?i)^\s*(?:est\s+)?n[ée]e?(?:\s*\(e\))?\s+(?:le|en|à|a|au|vers|dans)(?:[^\pL]|$)"
+
+
+def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
+    """Names on the line above a line that opens with a birth phrase, as :func:`recognizers.person.find` reads
+    the two lines together (``Rosette Moreau`` then ``Née le 4 septembre 1952``); lines of this chunk only."""
+    from recognizers import person
+
+    births = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, _BIRTH_LINE_RE2), False).to_numpy(
+        zero_copy_only=False))
+    births = births[births > 0]
+    found: list[_LineSpan] = []
+    if len(births) == 0:
+        return found
+    above = lines.take(pa.array(births - 1)).to_pylist()
+    below = lines.take(pa.array(births)).to_pylist()
+    row_of = rows.take(pa.array(births - 1)).to_pylist()
+    for row, line, next_line in zip(row_of, above, below, strict=True):
+        if line and not line.isspace():
+            found += [(row, start, end, "PERSON", score, line[start:end])
+                      for start, end, score in person.find(f"{line}\n{next_line}") if end <= len(line)]
+    return found
+
+
+def _table(detector: Detector, found: list[_LineSpan]) -> pa.Table:
+    """The findings table of spans found in lines (a null column)."""
     row, start, end, entity, score, value = zip(*found)
     values = pa.array(value, pa.string())
     entities = pa.array(entity, pa.string())
