@@ -12,7 +12,6 @@ Three passes complete the detection of each line on its own:
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
   next), except in the lines that explain themselves: where the line alone holds one of the entity's
   context words and the entity was found with its context score (``nir=…`` in a log line).
-
 * **A name above a birth line**: a line that opens with a birth phrase (``Née le 4 septembre 1952``) is read
   with the line above, whose capitalised words are then a name (``Rosette Moreau``), in the same chunk.
 
