@@ -664,14 +664,26 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
                      add: Callable[[int, int, float], None]) -> None:
-    """Other places of a SURNAME already found (in capitals, no first name, no French word), alone."""
+    """Other places of a SURNAME already found (in capitals, no first name, no French word), alone; and a
+    SURNAME written again right before the name it opens (``ROBERT, ROBERT HENRI``)."""
     if not found:
         return
     surnames = {t.text for t in tokens if t.kind == "upper" and len(t.text) >= 3 and not t.first_name and not t.word
                 and any(s <= t.start and t.end <= e for s, e in found)}
+    starts = {s for s, _ in found}
+    for token, after in itertools.pairwise(tokens):
+        # a SURNAME written again right before the name it opens, as forms fill in a usage name and a birth
+        # name: "ROBERT, ROBERT HENRI" (a first name or a word too, here)
+        if token.kind == "upper" and after.text == token.text and after.start in starts and \
+                _REPEAT_GAP.fullmatch(text, token.end, after.start):
+            add(token.start, token.end, REPEATED_SCORE)
     for token in tokens:
         if token.text in surnames and not _glued(text, token.start, token.end):
             add(token.start, token.end, REPEATED_SCORE)
+
+
+#: Between a SURNAME and the same SURNAME opening a name: a comma or a semicolon, on one line.
+_REPEAT_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 
 
 def _glued(text: str, start: int, end: int) -> bool:

@@ -195,6 +195,12 @@ def test_the_capitalised_words_before_a_birth_phrase_are_a_name(text: str, expec
     assert _found(person.find(text), text) == expected
 
 
+@pytest.mark.parametrize("surname", ["ROBERT", "MARTIN", "GOMAU"])  # a first name, a word, neither
+def test_a_surname_written_again_before_the_name_it_opens_is_a_name(surname: str) -> None:
+    text = f"{surname}, {surname} HENRI\n07 . 03 . 1958\nN° FINESS"  # usage name, then birth name and first name
+    assert _found(person.find(text), text) == [surname, f"{surname} HENRI"]
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
