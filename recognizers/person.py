@@ -236,7 +236,7 @@ _NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
 #: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
 #: the rules read alike: a name key before ``:`` or ``=``; a title (a short one before a full stop or a
 #: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
-#: capital letter before one; two capitalised words before a birth phrase. With a listed first name
+#: capital letter before one; two capitalised words before a birth phrase or a sex and a date. With a listed first name
 #: (:func:`may_hold_names`): every text :func:`find` reports in.
 CUED_RE2 = "|".join([
     _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite", "medecin",
@@ -255,6 +255,9 @@ CUED_RE2 = "|".join([
     f"[ \\t]*(?:[,(][ \\t]*|\\r?\\n[ \\t]*)?(?:{_spelt('est')}[ \\t]+)?"
     f"{_spelt('ne', 'nee', 'ne(e)')}[ \\t]+{_spelt('le', 'en', 'a', 'au', 'vers', 'dans')}"
     f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)",
+    # ... or a sex then a date
+    f"[{_UP}][{_LETTER}'’\\-]*{_GAP_RE2}{{1,3}}[{_UP}][{_LETTER}'’\\-]*[ \\t]*[|,;][ \\t]*{_spelt('m', 'f', 'h')}"
+    f"[ \\t]*[|,;][ \\t]*[0-9]",
 ])
 #: What splits a text into runs of letters: a word opens with the first run of its letters.
 _LETTER_RUNS = f"[^{_LETTER}]+"
@@ -528,16 +531,19 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
 
 
 #: After a name, the phrase that says the person was born (folded): ``, née le``, ``(né en``, ``est née le``,
-#: on the same line or the next one (an identity block: ``Rosette Moreau`` then ``Née le 4 septembre 1952``).
+#: on the same line or the next one (an identity block: ``Rosette Moreau`` then ``Née le 4 septembre 1952``);
+#: or, as identity headers and lists of patients write it, a sex then a date: ``Pasteur Jean | M | 22/02/1962``.
 _BIRTH_AFTER = re.compile(
-    r"[ \t]*(?:[,(][ \t]*|\r?\n[ \t]*)?(?:est[ \t]+)?n(?:e|ee|e\(e\))[ \t]+(?:le|en|a|au|vers|dans)(?![a-z])")
+    r"[ \t]*(?:[,(][ \t]*|\r?\n[ \t]*)?(?:est[ \t]+)?n(?:e|ee|e\(e\))[ \t]+(?:le|en|a|au|vers|dans)(?![a-z])"
+    r"|[ \t]*[|,;][ \t]*[mfh][ \t]*[|,;][ \t]*"
+    r"[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{1,2}[ \t]?[/.\-][ \t]?[0-9]{2,4}(?![0-9])")
 #: Words of a name a birth phrase follows, at most.
 _BORN_NAME_WORDS = 3
 
 
 def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """The capitalised words right before a birth phrase (:data:`_BIRTH_AFTER`): two or three, none a title,
-    a place, a particle or a form's word (``Jean Moreau, né le 15 août 1961``)."""
+    a place, a particle or a form's word (``Jean Moreau, né le 15 août 1961``, ``Pasteur Jean | M | 22/02/1962``)."""
     if "n" not in folded:
         return
     for i, j in _runs(tokens, text):
@@ -548,7 +554,8 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
         while len(words) > 2 and not words[0].surname_like and not words[0].first_name:
             words = words[1:]  # "Selon Jean Moreau, né le": a capitalised word opens the sentence
         if all(t.kind in ("cap", "upper") and len(t.key) > 1 and not (t.title or t.place or t.particle)
-               and t.key not in _FORM_ACRONYMS for t in words) and not _after_place_word(tokens, lo, text):
+               and t.key not in _FORM_ACRONYMS and (t.first_name or not lexicon.is_place(t.text)) for t in words) \
+                and not _after_place_word(tokens, lo, text):
             yield words[0].start, words[-1].end, FIRST_NAME_SCORE
 
 

@@ -190,6 +190,9 @@ def test_after_a_title_a_first_name_that_is_a_word_and_a_surname_that_is_one_are
     ("Assurée née le 06/12/2003, n° SS à vérifier.", []),  # one capitalised word: no name
     ("Hôpital Necker, né le projet en 1920.", []),  # a place
     ("Le Patient, né le 3 mars 1950.", []),  # a particle and a word
+    ("Dossier de Pasteur Jean | M | 22/02/1962 (68 ans) | IPP : 8745", ["Pasteur Jean"]),  # a sex, then a date
+    ("Service Cardio | H | 12/03/2024", []),
+    ("Lyon Sud, F, 12.03.2024", []),  # a place
 ])
 def test_the_capitalised_words_before_a_birth_phrase_are_a_name(text: str, expected: list[str]) -> None:
     assert _found(person.find(text), text) == expected
