@@ -233,6 +233,13 @@ _NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
 _GAP_RE2 = "[ \\t\\-\\x{a0}\\x{202f}]"  # the characters of a gap between two words of a name (_NAME_GAPS)
 #: up to the next word: no letter a word may start with (one after a digit, an underscore or a backslash starts none)
 _NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
+#: RE2: the phrase that says a person was born (``né le``, ``née en``, ``est née à``), in every spelling the rules
+#: read alike (:data:`_BIRTH_AFTER`, folded).
+_BIRTH_PHRASE_RE2 = (f"(?:{_spelt('est')}[ \\t]+)?{_spelt('ne', 'nee', 'ne(e)')}[ \\t]+"
+                     f"{_spelt('le', 'en', 'a', 'au', 'vers', 'dans')}(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
+#: RE2: a line that opens with a birth phrase (``Née le 4 septembre 1952``): the line above may name the person
+#: (``leakguard.detect.textlines`` reads the two together).
+BIRTH_LINE_RE2 = f"^[ \\t]*{_BIRTH_PHRASE_RE2}"
 #: RE2 of the texts the rules other than "a first name beside a surname" may find a name in, in every spelling
 #: the rules read alike: a name key before ``:`` or ``=``; a title (a short one before a full stop or a
 #: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
@@ -252,9 +259,7 @@ CUED_RE2 = "|".join([
     f"{_NO_TOKEN_BEFORE}(?:[{_UP}](?:\\.(?:-?[{_UP}]\\.)*|-[{_UP}]\\.?)|(?:Ph|Chr?|Th|Cl|Gh|Gu)\\.){_GAP_RE2}{{0,3}}[{_UP}]",
     # two capitalised words, then a birth phrase (_BIRTH_AFTER)
     f"[{_UP}][{_LETTER}'’\\-]*{_GAP_RE2}{{1,3}}[{_UP}][{_LETTER}'’\\-]*"
-    f"[ \\t]*(?:[,(][ \\t]*|\\r?\\n[ \\t]*)?(?:{_spelt('est')}[ \\t]+)?"
-    f"{_spelt('ne', 'nee', 'ne(e)')}[ \\t]+{_spelt('le', 'en', 'a', 'au', 'vers', 'dans')}"
-    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)",
+    f"[ \\t]*(?:[,(][ \\t]*|\\r?\\n[ \\t]*)?{_BIRTH_PHRASE_RE2}",
     # ... or a sex then a date
     f"[{_UP}][{_LETTER}'’\\-]*{_GAP_RE2}{{1,3}}[{_UP}][{_LETTER}'’\\-]*[ \\t]*[|,;][ \\t]*{_spelt('m', 'f', 'h')}"
     f"[ \\t]*[|,;][ \\t]*[0-9]",

@@ -42,7 +42,7 @@ class Joined:
             self._folded = fold(self.text)
         return self._folded
 
-    def spans(self, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int, re.Match[str]]]:
+    def spans(self, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int, re.Match[str] | None]]:
         """``(text index, start, end, match)`` of ``regex``'s matches, offsets within the joined text, for the
         matches inside one text; then ``(text index, -1, -1, None)`` for each text a match ran over the
         separator of: those texts must be searched alone."""

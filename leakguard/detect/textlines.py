@@ -166,17 +166,12 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
     return found
 
 
-#: RE2: a line that opens with a birth phrase (``Née le 4 septembre 1952``, ``né en 1950``), after which the
-#: line above may hold the person's name (an identity block).
-_BIRTH_LINE_RE2 = r"(?i)^\s*(?:est\s+)?n[ée]e?(?:\s*\(e\))?\s+(?:le|en|à|a|au|vers|dans)(?:[^\pL]|$)"
-
-
 def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
     """Names on the line above a line that opens with a birth phrase, as :func:`recognizers.person.find` reads
     the two lines together (``Rosette Moreau`` then ``Née le 4 septembre 1952``); lines of this chunk only."""
     from recognizers import person
 
-    births = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, _BIRTH_LINE_RE2), False).to_numpy(
+    births = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, person.BIRTH_LINE_RE2), False).to_numpy(
         zero_copy_only=False))
     births = births[births > 0]
     found: list[_LineSpan] = []
