@@ -70,7 +70,7 @@ def find_many(spec: EntitySpec, texts: list[str], *, context: bool) -> Iterator[
     in each text alone (``context``: a column hint says the texts are about the entity). For specs without a
     ``finder``."""
     joined = Joined(texts)
-    folded = joined.folded if not context and (spec.context or spec.negative_context) else ""
+    folds = not context and bool(spec.context or spec.negative_context)  # folded once, at the first valid match
     for owner, start, end, match in joined.spans(spec.span_regex):
         if match is None:
             yield from ((owner, *span) for span in spec.find(texts[owner], context=context))
@@ -79,6 +79,6 @@ def find_many(spec: EntitySpec, texts: list[str], *, context: bool) -> Iterator[
         if spec.validate is not None and not spec.validate(value):
             continue
         offset = int(joined.starts[owner])
-        score = spec.score_valid(value, folded, start, context=context, text_start=offset)
+        score = spec.score_valid(value, joined.folded if folds else "", start, context=context, text_start=offset)
         if score is not None:
             yield owner, start - offset, end - offset, score
