@@ -31,8 +31,9 @@ from leakguard.report.text import shown
 
 PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
-#: xz, bzip2 and zstd magic bytes (as in ``leakguard.sources.streams``, not imported: it loads pyarrow)
-_NOT_ESTIMATED = (b"\xfd7zXZ\x00", b"BZh", b"\x28\xb5\x2f\xfd")
+#: xz, bzip2 and zstd magic bytes (as in ``leakguard.sources.streams``, not imported: it loads pyarrow), and
+#: the starts of Arrow IPC files and streams and of ORC files, whose newline bytes say nothing of their records
+_NOT_ESTIMATED = (b"\xfd7zXZ\x00", b"BZh", b"\x28\xb5\x2f\xfd", b"ARROW1", b"\xff\xff\xff\xff", b"ORC")
 #: How much of the start of a file the record estimate reads.
 SAMPLE_BYTES = 4 * 1024 * 1024
 

@@ -1,8 +1,9 @@
 """Pseudonymisation of files, same format out as in: the driver of ``leakguard pseudonymise`` and ``reidentify``.
 
-:func:`pseudonymise_file` reads a Parquet, CSV, JSON lines or text/log file or a plain SQL dump (compressed
-with gzip, xz, bzip2 or zstd, or not) chunk by chunk with :func:`leakguard.sources.open_source`, replaces what
-the detector finds with the operators of a :class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
+:func:`pseudonymise_file` reads a Parquet, Arrow IPC, ORC, CSV, JSON lines or text/log file or a plain SQL
+dump (compressed with gzip, xz, bzip2 or zstd, or not) chunk by chunk with
+:func:`leakguard.sources.open_source`, replaces what the detector finds with the operators of a
+:class:`~leakguard.pseudonymise.operators.Policy`, and writes the same format
 (:mod:`leakguard.pseudonymise.writers`, :mod:`leakguard.pseudonymise.dumps`). The output appears atomically
 (:mod:`leakguard.pseudonymise.atomic`): after an error, an interruption or a failed verification there is no
 output at all, and the input is only replaced when ``in_place=True``, itself atomically.
@@ -202,11 +203,14 @@ def _target(src: str, dst: str | None, in_place: bool) -> str:
 
 #: The formats an output's extension may hold (text names may hold any text format, and a JSON document
 #: spread over lines is read as text); other extensions say nothing.
-_NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".csv": ("csv",), ".tsv": ("csv",),
+_NAMED_FORMATS = {".parquet": ("parquet",), ".pq": ("parquet",), ".arrow": ("arrow",), ".feather": ("arrow",),
+                  ".arrows": ("arrow",), ".ipc": ("arrow",), ".orc": ("orc",), ".csv": ("csv",), ".tsv": ("csv",),
                   ".jsonl": ("jsonl",), ".ndjson": ("jsonl",), ".json": ("jsonl", "text"),
                   ".log": ("text", "csv", "jsonl"), ".txt": ("text", "csv", "jsonl")}
-_FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV", "jsonl": "JSON lines", "text": "text"}
-_EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "text": ".log"}
+_FORMAT_NAMES = {"parquet": "Parquet", "arrow": "Arrow IPC", "orc": "ORC", "csv": "CSV", "jsonl": "JSON lines",
+                 "text": "text"}
+_EXTENSIONS = {"parquet": ".parquet", "arrow": ".arrow", "orc": ".orc", "csv": ".csv", "jsonl": ".jsonl",
+               "text": ".log"}
 
 
 def check_output_name(output: str, fmt: str, compression: str | None, source: str) -> None:
@@ -259,8 +263,8 @@ def pseudonymise_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] |
     entity. ``column_hints`` are those of a scan (the project configuration's: ``{"c7": "FR_NIR"}``), for
     the rewrite and the verification. ``in_place=True`` replaces ``src`` itself (``dst`` None or equal to
     ``src``). ``jobs`` > 1 runs
-    detection and operators in that many worker processes for Parquet, CSV and text files of at least
-    ``MIN_PARALLEL_BYTES`` (:mod:`leakguard.pseudonymise.parallel`; same output as one process). Raises
+    detection and operators in that many worker processes for Parquet, Arrow, ORC, CSV and text files of at
+    least ``MIN_PARALLEL_BYTES`` (:mod:`leakguard.pseudonymise.parallel`; same output as one process). Raises
     :class:`~leakguard.sources.SourceError` when ``src`` cannot be read, :class:`PseudonymiseError` for a
     bad destination, :class:`VerificationFailed` when ``verify`` finds identifiers left (no output then).
     """
@@ -367,21 +371,32 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
                     ParallelRewriter(policy, jobs=jobs, profile=profile, options=options))
             else:
                 chunk_rewriter = rewriter()
-            if info.format == "parquet":
-                writers.write_parquet(source, temporary, chunk_rewriter, report.collect, metadata, progress,
-                                      names=rewriter())
-            elif info.format == "csv":
-                writers.write_csv(source, temporary, chunk_rewriter, report.collect, progress, names=rewriter())
-            elif info.format == "jsonl":
-                # lines that are not JSON are scanned as text, by a detector of their own
-                writers.write_jsonl(source, temporary, rewriter(), rewriter(), report.collect, progress)
-            else:
-                writers.write_text(source, temporary, chunk_rewriter, report.collect, progress)
+            _write(source, temporary, chunk_rewriter, rewriter, report.collect, metadata, progress)
             stack.close()  # workers stopped before the output is verified and moved in place
             if verify:
                 _verify(temporary, target, policy, batch_rows, report, options.column_hints)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write(source: Source, temporary: str, chunk_rewriter: ChunkRewriter, rewriter: Callable[[], Rewriter],
+           collect: writers.Collector, metadata: dict[str, Any], progress: writers.Progress | None) -> None:
+    """Write the pseudonymised ``source`` into ``temporary`` with the writer of its format; ``rewriter`` makes
+    the rewriters of column names and metadata, and of JSON lines."""
+    fmt = source.info.format
+    if fmt == "parquet":
+        writers.write_parquet(source, temporary, chunk_rewriter, collect, metadata, progress, names=rewriter())
+    elif fmt == "arrow":
+        writers.write_arrow(source, temporary, chunk_rewriter, collect, metadata, progress, names=rewriter())
+    elif fmt == "orc":
+        writers.write_orc(source, temporary, chunk_rewriter, collect, progress, names=rewriter())
+    elif fmt == "csv":
+        writers.write_csv(source, temporary, chunk_rewriter, collect, progress, names=rewriter())
+    elif fmt == "jsonl":
+        # lines that are not JSON are scanned as text, by a detector of their own
+        writers.write_jsonl(source, temporary, rewriter(), rewriter(), collect, progress)
+    else:
+        writers.write_text(source, temporary, chunk_rewriter, collect, progress)
 
 
 def verify_options(column_hints: Mapping[str, str] | None = None) -> DetectOptions:

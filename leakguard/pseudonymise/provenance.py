@@ -2,17 +2,17 @@
 
 ``fpe`` outputs are valid NIRs and nothing in a NIR marks it as encrypted: decrypting a NIR that was never
 encrypted, or with another key, gives some other valid NIR. ``reidentify`` run on the wrong file or with the
-wrong key would therefore quietly replace every NIR with a wrong one. Parquet outputs carry a ``leakguard``
-key-value entry (version, operation, policy, key fingerprint — never the key), and ``reidentify`` reads it
-first (:func:`fpe_spec_for`):
+wrong key would therefore quietly replace every NIR with a wrong one. Parquet and Arrow IPC outputs carry a
+``leakguard`` key-value entry (version, operation, policy, key fingerprint — never the key), and
+``reidentify`` reads it first (:func:`fpe_spec_for`):
 
 * another key's fingerprint: refused, always (the key is known to be the wrong one);
 * NIRs pseudonymised with another operator (``hmac``...), or a file already reidentified: refused;
 * ``fpe:sex=random`` recorded: decrypted with it (a different ``--operator`` choice is refused); a file
   written before the ``fpe_format`` entry is decrypted with format 1 (:mod:`leakguard.pseudonymise.fpe`);
-* no ``leakguard`` entry — every CSV, JSON lines or text file (they have nowhere to carry one), or a Parquet
-  file leakguard did not write: refused unless the user insists (``force``), then decrypted with the
-  ``fpe`` choice given.
+* no ``leakguard`` entry — every CSV, JSON lines, text or ORC file (they have nowhere to carry one; ORC
+  could, but pyarrow writes no ORC user metadata), or a Parquet or Arrow file leakguard did not write:
+  refused unless the user insists (``force``), then decrypted with the ``fpe`` choice given.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from typing import Any
 
 from leakguard.sources.base import SourceInfo
 
-#: The key of the Parquet key-value metadata entry leakguard writes.
+#: The key of the Parquet (and Arrow IPC) key-value metadata entry leakguard writes.
 METADATA_KEY = b"leakguard"
+#: The formats whose outputs carry the entry (ORC: pyarrow writes no ORC user metadata).
+_CARRIERS = {"parquet": "a Parquet file", "arrow": "an Arrow IPC file"}
 
 
 class ReidentifyRefused(ValueError):
@@ -52,7 +54,7 @@ def fpe_spec_for(info: SourceInfo, fingerprint: str, *, given: str | None, force
     entry = recorded(info)
     if entry is None:
         if not force:
-            where = ("a Parquet file leakguard did not write" if info.format == "parquet"
+            where = (f"{_CARRIERS[info.format]} leakguard did not write" if info.format in _CARRIERS
                      else f"{info.format.upper()} files cannot carry one")
             raise ReidentifyRefused(
                 f"{path}: no leakguard metadata ({where}), so nothing shows that its NIRs were pseudonymised "

@@ -13,6 +13,13 @@ Parquet    the Arrow schema (names, order, types, nullability, field metadata) a
            decimal columns in their own type (:mod:`leakguard.pseudonymise.stored`); the compression codec
            of the input's first column; row groups of the input's row-group size; column statistics
            computed from the values written (never the input's min/max)
+Arrow IPC  the file or stream format, as the input; the schema and its metadata as for Parquet, ``leakguard``
+           key included; dictionary columns as dictionaries (one per column, grown by deltas, holding only
+           values written: :class:`DictionaryGrowth`); buffers are written uncompressed (pyarrow does not
+           tell which codec, if any, the input's buffers used)
+ORC        the schema (identifiers in names replaced), the codec and the file version; ORC has no schema
+           metadata and pyarrow's ORC writer writes no user metadata, so neither the input's nor a
+           ``leakguard`` entry is written (``reidentify`` needs ``--force``)
 CSV        every byte but the replaced values (:mod:`leakguard.pseudonymise.splice`): the encoding (UTF-8,
            UTF-8 with BOM, cp1252, UTF-16 with its BOM), the header (identifiers in column names replaced),
            each field's quoting, line ends and blank lines; a row of the wrong width as written, the values
@@ -44,15 +51,19 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.orc as orc
 import pyarrow.parquet as pq
 
 from leakguard.pseudonymise import jsonlines
 from leakguard.pseudonymise.operators import OperatorProblem
+from leakguard.pseudonymise.provenance import METADATA_KEY
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
 from leakguard.pseudonymise.splice import RecordMismatch, splice
 from leakguard.pseudonymise.structure import conform, rewrite_schema, rewrite_texts
 from leakguard.sources import rebuild_batch
 from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
+from leakguard.sources.columnar import reason
 from leakguard.sources.delimited import CsvSource
 from leakguard.sources.lines import LINE_COLUMN
 from leakguard.sources.streams import BLOCK_BYTES, UTF16_BOMS
@@ -174,42 +185,159 @@ def write_parquet(source: Source, out_path: str, rewriter: ChunkRewriter, collec
     ``names`` rewrites the identifiers in column names and metadata (:mod:`leakguard.pseudonymise.structure`);
     statistics are computed anew from the values written, never copied.
     """
+    schema = output_schema(source, metadata, collect, names)
+    compression, group_rows = _parquet_layout(source)
+    with columnar_sink(out_path, source.info.compression) as sink:
+        writer = pq.ParquetWriter(sink, schema, compression=compression)
+        try:
+            for batch in rewritten_batches(source, schema, rewriter, collect, progress):
+                # row groups of the input's size (within each chunk of ``batch_rows`` records)
+                writer.write_batch(batch, row_group_size=group_rows)
+        finally:
+            writer.close()
+
+
+# --- what the columnar writers (Parquet, Arrow IPC, ORC) share ------------------------------------------------
+
+
+def output_schema(source: Source, metadata: dict[str, Any] | None, collect: Collector,
+                  names: Rewriter | None = None) -> pa.Schema:
+    """The input's schema, identifiers in its names and metadata replaced by ``names``, and ``metadata`` under
+    the ``leakguard`` key (none when ``metadata`` is None)."""
     schema = source.info.schema
     assert schema is not None
     if names is not None:
         schema, edits = rewrite_schema(schema, names)
         collect(edits, 0)
+    if metadata is None:
+        return schema
     merged = dict(schema.metadata or {})
-    merged[b"leakguard"] = json.dumps(metadata, sort_keys=True).encode("utf-8")
-    schema = schema.with_metadata(merged)
-    compression, group_rows = _parquet_layout(source)
-    if source.info.compressed:
-        spool: BinaryIO = tempfile.TemporaryFile(prefix="leakguard-")  # noqa: SIM115 - closed below
-        sink: Any = spool
-    else:
-        spool, sink = None, out_path  # type: ignore[assignment]
-    try:
-        writer = pq.ParquetWriter(sink, schema, compression=compression)
-        records = 0
+    merged[METADATA_KEY] = json.dumps(metadata, sort_keys=True).encode("utf-8")
+    return schema.with_metadata(merged)
+
+
+def rewritten_batches(source: Source, schema: pa.Schema, rewriter: ChunkRewriter, collect: Collector,
+                      progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+    """Each chunk's batch with its replaced values put back, under ``schema``; each chunk's edits are collected
+    (and progress told) once the batch has been taken."""
+    records = 0
+    for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
+        assert chunk.batch is not None
+        yield conform(rebuild_batch(chunk.batch, edits.replacements()), schema)
+        records += len(chunk.rows)
+        collect(edits, len(chunk.rows))
+        if progress is not None:
+            progress(records)
+
+
+@contextlib.contextmanager
+def columnar_sink(out_path: str, compression: str | None) -> Iterator[str]:
+    """The path a columnar writer writes to: ``out_path`` itself or, for a compressed output, a temporary file
+    compressed into ``out_path`` once written (when the block exits without an error)."""
+    if compression is None:
+        yield out_path
+        return
+    with tempfile.NamedTemporaryFile(prefix="leakguard-") as spool:
+        yield spool.name
+        with open(spool.name, "rb") as written, open_output(out_path, compression=compression) as out:
+            shutil.copyfileobj(written, out, BLOCK_BYTES)
+
+
+# --- Arrow IPC ------------------------------------------------------------------------------------------------
+
+
+class DictionaryGrowth:
+    """One dictionary per dictionary-encoded column (top level or in structs) across the batches written.
+
+    An Arrow IPC file allows one dictionary per column, extended by deltas but never replaced; rewritten
+    batches each come with their own dictionary, and a slice of an input batch carries the input's whole
+    dictionary (values of other records included, which may be identifiers replaced elsewhere). Each batch's
+    dictionary columns are therefore encoded again on the values they use, against the values written so far,
+    new ones appended: the dictionary only grows (a delta), and holds nothing but values written.
+    """
+
+    def __init__(self) -> None:
+        self._written: dict[str, pa.Array] = {}
+
+    def batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        columns = [self._array(field.name, column) for field, column in zip(batch.schema, batch.columns)]
+        return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+    def _array(self, path: str, array: pa.Array) -> pa.Array:
+        kind = array.type
+        if pa.types.is_dictionary(kind):
+            return self._grow(path, array)
+        if pa.types.is_struct(kind) and _holds_dictionary(kind):
+            children = [self._array(f"{path}.{field.name}", array.field(i)) for i, field in enumerate(kind)]
+            mask = pc.is_null(array) if array.null_count else None
+            return pa.StructArray.from_arrays(children, fields=list(kind), mask=mask)
+        return array
+
+    def _grow(self, path: str, array: pa.DictionaryArray) -> pa.Array:
+        kind = array.type
+        values = array.dictionary_decode()
+        written = self._written.get(path, pa.array([], kind.value_type))
+        positions = pc.index_in(values, value_set=written)
+        new = pc.unique(values.filter(pc.and_(pc.is_null(positions), pc.is_valid(values))))
+        if len(new):
+            written = self._written[path] = pa.concat_arrays([written, new])
+            positions = pc.index_in(values, value_set=written)
+        return pa.DictionaryArray.from_arrays(positions.cast(kind.index_type), written, ordered=kind.ordered)
+
+
+def _holds_dictionary(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        return True
+    return pa.types.is_struct(kind) and any(_holds_dictionary(field.type) for field in kind)
+
+
+def write_arrow(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
+                metadata: dict[str, Any], progress: Progress | None = None, *,
+                names: Rewriter | None = None) -> None:
+    """An Arrow IPC file (or stream, as the input is) of the pseudonymised batches, with the input's schema
+    and metadata plus ``leakguard``; buffers uncompressed; dictionaries grown by deltas
+    (:class:`DictionaryGrowth`)."""
+    schema = output_schema(source, metadata, collect, names)
+    stream = source.info.extra.get("ipc") == "stream"
+    open_writer = pa.ipc.new_stream if stream else pa.ipc.new_file
+    options = pa.ipc.IpcWriteOptions(emit_dictionary_deltas=True)
+    dictionaries = DictionaryGrowth()
+    with columnar_sink(out_path, source.info.compression) as sink, open_writer(sink, schema, options=options) as writer:
+        for batch in rewritten_batches(source, schema, rewriter, collect, progress):
+            try:
+                writer.write_batch(dictionaries.batch(batch))
+            except pa.ArrowException as error:
+                raise SourceError(source.info.path, f"cannot write the Arrow IPC output ({reason(error)})",
+                                  "nothing written") from None
+
+
+# --- ORC ------------------------------------------------------------------------------------------------------
+
+#: The codecs pyarrow's ORC writer writes; another input codec (LZO) gives ZSTD.
+ORC_CODECS = ("UNCOMPRESSED", "SNAPPY", "ZLIB", "LZ4", "ZSTD")
+
+
+def write_orc(source: Source, out_path: str, rewriter: ChunkRewriter, collect: Collector,
+              progress: Progress | None = None, *, names: Rewriter | None = None) -> None:
+    """An ORC file of the pseudonymised batches: the input's schema, codec and file version. ORC has no
+    schema metadata and pyarrow's ORC writer writes no user metadata: the output carries no ``leakguard``
+    entry, and the input's user metadata is not kept."""
+    info = source.info
+    schema = output_schema(source, None, collect, names)
+    codec = str(info.extra.get("orc_compression", "ZSTD")).upper()
+    version = str(info.extra.get("orc_file_version", "0.12"))
+    with columnar_sink(out_path, info.compression) as sink:
+        writer = orc.ORCWriter(sink, compression=codec if codec in ORC_CODECS else "ZSTD",
+                               file_version=version if version in ("0.11", "0.12") else "0.12")
         try:
-            for chunk, edits in rewriter.edits_each(_chunks(source, collect)):
-                assert chunk.batch is not None
-                batch = rebuild_batch(chunk.batch, edits.replacements())
-                # row groups of the input's size (within each chunk of ``batch_rows`` records)
-                writer.write_batch(conform(batch, schema), row_group_size=group_rows)
-                records += len(chunk.rows)
-                collect(edits, len(chunk.rows))
-                if progress is not None:
-                    progress(records)
+            written = False
+            for batch in rewritten_batches(source, schema, rewriter, collect, progress):
+                writer.write(pa.Table.from_batches([batch]))
+                written = True
+            if not written:  # no record: the schema alone
+                writer.write(schema.empty_table())
         finally:
             writer.close()
-        if spool is not None:
-            spool.seek(0)
-            with open_output(out_path, compression=source.info.compression) as out:
-                shutil.copyfileobj(spool, out, BLOCK_BYTES)
-    finally:
-        if spool is not None:
-            spool.close()
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------

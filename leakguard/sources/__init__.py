@@ -1,5 +1,6 @@
-"""Files and databases as streams of cells: Parquet, CSV/TSV, JSON lines, text and logs (gzip-compressed or
-not), and containers of tables: PostgreSQL, SQLite and DuckDB databases, SQL dumps, Excel/ODS workbooks.
+"""Files and databases as streams of cells: Parquet, Arrow IPC (Feather v2), ORC, CSV/TSV, JSON lines, text
+and logs (gzip-compressed or not), and containers of tables: PostgreSQL, SQLite and DuckDB databases, SQL
+dumps, Excel/ODS workbooks.
 
 :func:`open_source` looks at a file's first bytes (:mod:`~leakguard.sources.sniff`: magic bytes, encoding,
 delimiter; the extension only breaks ties) and returns a :class:`Source` whose ``chunks()`` stream
@@ -41,12 +42,14 @@ from __future__ import annotations
 
 import os
 
+from leakguard.sources.arrow_ipc import ArrowSource
 from leakguard.sources.base import CellColumn, Chunk, Problem, Source, SourceError, SourceInfo
 from leakguard.sources.containers import Container, TablePath, iter_tables, open_container
 from leakguard.sources.delimited import CsvSource
 from leakguard.sources.files import iter_files
 from leakguard.sources.flatten import flatten_batch, rebuild_batch, record_indices, table_to_columns
 from leakguard.sources.lines import JsonLinesSource, TextSource
+from leakguard.sources.orc import OrcSource
 from leakguard.sources.parquet import ParquetSource
 from leakguard.sources.partitions import with_partitions
 from leakguard.sources.sniff import sniff_file
@@ -72,6 +75,8 @@ __all__ = [
 
 _READERS: dict[str, type[Source]] = {
     "parquet": ParquetSource,
+    "arrow": ArrowSource,
+    "orc": OrcSource,
     "csv": CsvSource,
     "jsonl": JsonLinesSource,
     "text": TextSource,

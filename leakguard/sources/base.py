@@ -22,8 +22,9 @@ from typing import Literal
 import pyarrow as pa
 
 #: ``sql``: a table of a SQL dump; ``database``: a database table; ``workbook``: a sheet; ``delta``, ``iceberg``:
-#: a table directory of a data lake.
-Format = Literal["parquet", "csv", "jsonl", "text", "sql", "database", "workbook", "delta", "iceberg"]
+#: a table directory of a data lake; ``arrow``: an Arrow IPC file or stream (Feather v2); ``orc``: an ORC file.
+Format = Literal["parquet", "arrow", "orc", "csv", "jsonl", "text", "sql", "database", "workbook", "delta",
+                 "iceberg"]
 
 
 class SourceError(Exception):
@@ -113,7 +114,7 @@ class SourceInfo:
     delimiter: str | None = None  # CSV
     newline: str = "\n"  # text, JSON lines and CSV: the first line's end ("\n", "\r\n" or "\r")
     final_newline: bool = True  # whether the last line ends with a newline
-    schema: pa.Schema | None = None  # Parquet: the file's schema (with its key-value metadata)
+    schema: pa.Schema | None = None  # Parquet, Arrow, ORC: the file's schema (with its key-value metadata)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property

@@ -8,72 +8,43 @@ dedups on. Every type is kept as written (int64 NIRs, ``date32``, timestamps); n
 flattened to dotted paths by :mod:`leakguard.sources.flatten`, and ``Chunk.batch`` is the original batch.
 
 A gzip-compressed Parquet file (rare, but met in dumps) is first decompressed to a temporary file: Parquet
-needs random access to its footer.
+needs random access to its footer (:class:`~leakguard.sources.columnar.RandomAccessSource`).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
-from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
+from leakguard.sources.base import Chunk, Problem, SourceError, SourceInfo
+from leakguard.sources.columnar import READ_ERRORS, RandomAccessSource, corrupt
 from leakguard.sources.flatten import flatten_batch, record_indices
-from leakguard.sources.streams import BLOCK_BYTES, open_bytes
 
 #: read buffer of the Parquet reader (bounded memory instead of whole column chunks)
 BUFFER_BYTES = 8 * 1024 * 1024
+KIND = "Parquet file"
 
 
-def _reason(error: Exception) -> str:
-    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return message[:160]
-
-
-class ParquetSource(Source):
+class ParquetSource(RandomAccessSource):
     """Parquet file: one chunk per batch of at most ``batch_rows`` rows."""
 
     def __init__(self, path: str, info: SourceInfo, batch_rows: int = 65_536):
         super().__init__(path, info, batch_rows)
-        self._spool: BinaryIO | None = None
-        if info.compressed:
-            self._spool = self._decompress()
         file = self._open()
         info.schema = file.schema_arrow
         info.extra["num_rows"] = file.metadata.num_rows
         info.extra["num_row_groups"] = file.metadata.num_row_groups
         file.close()
 
-    def _decompress(self) -> BinaryIO:
-        stream, _ = open_bytes(self.path, self.info.path)
-        spool = tempfile.TemporaryFile(prefix="leakguard-")  # noqa: SIM115 - closed by close()
-        try:
-            with stream:
-                shutil.copyfileobj(stream, spool, BLOCK_BYTES)
-        except BaseException:
-            spool.close()
-            raise
-        spool.seek(0)
-        return spool
-
     def _open(self) -> pq.ParquetFile:
-        if self.info.compressed and self._spool is None:  # closed, then read again
-            self._spool = self._decompress()
+        source = self.seekable_input()
         try:
-            if self._spool is not None:
-                self._spool.seek(0)
-                source: str | BinaryIO = self._spool
-            else:
-                source = self.path
             return pq.ParquetFile(source, buffer_size=BUFFER_BYTES, pre_buffer=False)
         except PermissionError:
             raise SourceError(self.info.path, "permission denied", "check the file's read permission") from None
-        except (pa.ArrowException, OSError) as error:
-            raise SourceError(self.info.path, f"corrupt or truncated Parquet file ({_reason(error)})") from None
+        except READ_ERRORS as error:
+            raise corrupt(self.info.path, KIND, error) from None
 
     def chunks(self) -> Iterator[Chunk | Problem]:
         file = self._open()
@@ -85,15 +56,10 @@ class ParquetSource(Source):
                     batch = next(batches)
                 except StopIteration:
                     break
-                except (pa.ArrowException, OSError) as error:
-                    raise SourceError(self.info.path, f"corrupt or truncated Parquet file ({_reason(error)})") from None
+                except READ_ERRORS as error:
+                    raise corrupt(self.info.path, KIND, error) from None
                 rows = record_indices(start, batch.num_rows)
                 start += batch.num_rows
                 yield Chunk(columns=flatten_batch(batch, rows), rows=rows, batch=batch)
         finally:
             file.close()
-
-    def close(self) -> None:
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None

@@ -2,8 +2,12 @@
 
 The content decides, the extension only breaks ties:
 
-* Parquet starts (and ends) with the magic ``PAR1``; gzip (``1f 8b``), xz, bzip2 and zstd streams are told by
-  their magic bytes (:data:`~leakguard.sources.streams.COMPRESSION_MAGIC`) and looked into.
+* Parquet starts (and ends) with the magic ``PAR1``; an Arrow IPC file (Feather v2) with ``ARROW1``; ORC
+  with ``ORC`` (then binary data). An Arrow IPC stream has no magic: a ``.arrows``, ``.arrow``, ``.ipc`` or
+  ``.feather`` file that starts with the continuation marker ``FF FF FF FF`` is one, and is corrupt
+  unless ``pyarrow.ipc.open_stream`` reads its schema message. Feather v1 (``FEA1``, deprecated by Arrow)
+  is refused with what to do. gzip (``1f 8b``), xz, bzip2 and zstd streams are told by their magic bytes
+  (:data:`~leakguard.sources.streams.COMPRESSION_MAGIC`) and looked into.
 * Encoding: a UTF-16 byte-order mark gives ``utf-16-le`` or ``utf-16-be`` (Excel's "Texte Unicode" export);
   a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives ``utf-8``;
   anything else is ``cp1252`` (every byte decodes; Latin-1 files read the same but for 0x80-0x9F).
@@ -34,7 +38,9 @@ import os
 import re
 from collections.abc import Sequence
 
-from leakguard.sources.base import SourceError, SourceInfo
+import pyarrow as pa
+
+from leakguard.sources.base import Format, SourceError, SourceInfo
 from leakguard.sources.special import special_kind
 from leakguard.sources.streams import (
     COMPRESSION_SUFFIXES,
@@ -48,8 +54,14 @@ from leakguard.sources.streams import (
 )
 
 PARQUET_MAGIC = b"PAR1"
+ARROW_MAGIC = b"ARROW1"
+ORC_MAGIC = b"ORC"
+FEATHER_V1_MAGIC = b"FEA1"
+#: How an Arrow IPC stream's first message starts (the continuation marker, since Arrow 0.15).
+ARROW_CONTINUATION = b"\xff\xff\xff\xff"
+_ARROW_STREAM_EXTENSIONS = {".arrows", ".arrow", ".ipc", ".feather"}
 DELIMITERS = (";", ",", "\t", "|")
-BINARY_MESSAGE = "binary file, not Parquet, CSV, JSON lines or text"
+BINARY_MESSAGE = "binary file, not Parquet, Arrow, ORC, CSV, JSON lines or text"
 _TEXT_CONTROLS = set(b"\t\n\r\f\v\b\x1b")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
 _DATA_LIKE = re.compile(r"(?=.*\d)[\d\s.:/+\-TZ,]+")
@@ -172,6 +184,37 @@ def sniff_delimiter(text: str, complete: bool, csv_extension: bool) -> tuple[str
     return found
 
 
+def arrow_stream_problem(sample: bytes) -> str | None:
+    """Why ``sample`` does not start with an Arrow IPC stream's schema message pyarrow reads, or None."""
+    try:
+        pa.ipc.open_stream(pa.BufferReader(sample))
+    except (pa.ArrowException, OSError) as error:
+        return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+    return None
+
+
+def columnar_format(sample: bytes, display: str) -> tuple[Format, dict[str, object]] | None:
+    """``("parquet", {})``, ``("arrow", {"ipc": "file" | "stream"})`` or ``("orc", {})`` when the first bytes
+    say so, else None; a Feather v1 file raises :class:`SourceError`."""
+    if sample.startswith(PARQUET_MAGIC):
+        return "parquet", {}
+    if not is_binary(sample):  # the magics are short, and a text file may start with "ORC"
+        return None
+    if sample.startswith(ARROW_MAGIC):
+        return "arrow", {"ipc": "file"}
+    if sample.startswith(ORC_MAGIC):
+        return "orc", {}
+    if sample.startswith(FEATHER_V1_MAGIC):
+        raise SourceError(display, "Feather v1 file, a format Arrow has deprecated",
+                          "convert it to Arrow IPC with pyarrow.feather (read_table, then write_feather); skipped")
+    if sample.startswith(ARROW_CONTINUATION) and logical_extension(display) in _ARROW_STREAM_EXTENSIONS:
+        problem = arrow_stream_problem(sample)
+        if problem is not None:
+            raise SourceError(display, f"corrupt or truncated Arrow IPC stream ({problem})")
+        return "arrow", {"ipc": "stream"}
+    return None
+
+
 def sniff_file(path: str, display: str) -> SourceInfo:
     """Look at the first bytes of ``path`` and say what it is; raise :class:`SourceError` when unreadable."""
     if os.path.isdir(path):
@@ -192,8 +235,9 @@ def sniff_file(path: str, display: str) -> SourceInfo:
         stream.close()
     if not sample:
         raise SourceError(display, "empty file")
-    if sample.startswith(PARQUET_MAGIC):
-        return SourceInfo(path=display, format="parquet", compression=compression)
+    columnar = columnar_format(sample, display)
+    if columnar is not None:
+        return SourceInfo(path=display, format=columnar[0], compression=compression, extra=columnar[1])
     if compression is not None and compression_of(sample) is not None:  # compressed twice, or a .tar.gz
         raise SourceError(display, BINARY_MESSAGE, "skipped")
     encoding = detect_encoding(sample, complete)
