@@ -486,7 +486,7 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             others = [t for t in tokens[lo:hi] if t is not token and (t.surname_like or (
                 t.start > token.start and t.kind == "cap" and token.key not in _ORGANISATION_HEADS
                 and text[token.end : t.start].isspace()))]
-            if others:
+            if others and hi > k:  # the first name itself belongs to the name (not a particle left behind)
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi
                 continue

@@ -465,6 +465,31 @@ def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: l
         assert pc.match_substring_regex(pa.array([text]), person.PREFILTER)[0].as_py(), text
 
 
+#: Names, particles and letters in every case, glued every way: what once sent the name rules round forever
+#: (a first name in capitals, then a particle cut off from what follows by a letter outside Latin-1).
+_NAME_PIECES = st.sampled_from([
+    "HUBERT", "Hubert", "EL", "El", "DE", "de", "Le", "VAN", "CALVO", "Calvo", "Ż", "ł", "BIETA", "C.", "J-L", "Dr",
+    "Mme", "née", ",", "-", "'", "\n", "(", "12/05/1985", "rue",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NAME_PIECES, min_size=1, max_size=8), st.sampled_from([" ", "", ", "]))
+def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
+    import signal
+
+    def stuck(*_: object) -> None:
+        raise AssertionError(f"the name rules did not end on {glue.join(words)!r}")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(5)
+    try:
+        person._find(glue.join(words))  # uncached: every example runs the rules
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("la Mutuelle générale Environnement et Territoires (MGET) rembourse", {"MGET"}),
     ("les mutuelles partenaires (Prévadiès, Santévie et Sphéria Val de France)",
