@@ -65,7 +65,7 @@ from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
 from recognizers import lexicon
-from recognizers.patterns import FLAGS, both_cases
+from recognizers.patterns import FLAGS, UPPER, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
     FOLDS_TO_LETTER_RE2,
@@ -289,7 +289,7 @@ _LIFESPAN = re.compile(
     r"(?:1[89]|20)[0-9]{2}\s*\)"
 )
 #: The word right before a life span: capitalised (a name), maybe after a comma.
-_WORD_BEFORE = re.compile(r"([A-ZÀ-Þ][\w'’\-]*)[ \t]*,?[ \t]*$")
+_WORD_BEFORE = re.compile(rf"([{UPPER}][\w'’\-]*)[ \t]*,?[ \t]*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
@@ -318,7 +318,7 @@ _YEARS = re.compile(r"(?<![0-9])(?:1[89]|2[01])[0-9]{2}(?![0-9])")
 #: After ``née``, what may stand before the date but for separators, ``le`` and a place: a maiden name
 #: (``née DUPONT le``; capitalised, in the text), or a night between two days (``dans la nuit du 1er au``,
 #: ``entre le 01/02 et le``; folded).
-_MAIDEN_NAME = re.compile(r"[ \t]+(?:[A-ZÀ-Þ][\w'’\-]*[ \t]+){1,3}le[ \t]+")
+_MAIDEN_NAME = re.compile(rf"[ \t]+(?:[{UPPER}][\w'’\-]*[ \t]+){{1,3}}le[ \t]+")
 _NIGHT_BETWEEN = re.compile(
     r"\s+(?:(?:dans\s+)?la\s+nuit\s+)?(?:du|entre\s+le)\s+[0-9]{1,2}(?:er)?(?:\s*[/.\-]\s*[0-9]{1,2}|\s+[a-z]+\.?)?"
     r"\s+(?:au|et\s+le)\s+"

@@ -50,7 +50,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from recognizers import lexicon
-from recognizers.patterns import FLAGS, WORD_CHARS, both_cases
+from recognizers.patterns import FLAGS, LOWER, UPPER, WORD_CHARS, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
@@ -282,7 +282,7 @@ _CUE_BEFORE = re.compile(
 _AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)
 _ambiguous_spans = _spans_of(_AMBIGUOUS_REGEX)
 #: A capitalised word right after: the name is a person's first name (``Alan Turing``).
-_NAME_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ][a-zà-ÿ]")
+_NAME_AFTER = re.compile(rf"[ \t]+[{UPPER}][{LOWER}]")
 _ACRONYMS = frozenset(normalise(n) for n in _AMBIGUOUS if n.isupper())
 
 
@@ -322,7 +322,7 @@ AMBIGUOUS_SPEC = EntitySpec(
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
 #: in parentheses after a name, an item of an enumeration of insurers.
 NAMED_SCORE = 0.7
-_CAP = r"[A-ZÀ-Þ][\w'’\-]*"
+_CAP = rf"[{UPPER}][\w'’\-]*"
 _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
 #: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART".
 _MUTUELLE_NAMED = re.compile(

@@ -16,17 +16,42 @@ least every string the span regex matches. The two engines agree on plain syntax
 >>> import re
 >>> bool(re.fullmatch(both_cases("m[eé]decine"), "MÉDECINE", FLAGS))
 True
+>>> [bool(re.fullmatch(f"[{UPPER}][{LOWER}]+", word)) for word in ("Łukasz", "Şahin", "Nguyễn", "ŁUKASZ")]
+[True, True, True, False]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 #: Flags of every case-insensitive Python span regex: ASCII letters fold, other letters are spelled out.
 FLAGS = re.IGNORECASE | re.ASCII
 
 #: Letters (ASCII, Latin-1, Latin Extended-A/B) and digits: what a word-bounded match must not touch.
 WORD_CHARS = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+
+
+def _class_of(test: Callable[[str], bool], *blocks: tuple[int, int]) -> str:
+    """The characters of ``blocks`` (first and last code point) that pass ``test``, as a class body of ranges."""
+    out = []
+    for first, last in blocks:
+        start = None
+        for code in range(first, last + 2):
+            if code <= last and test(chr(code)):
+                start = code if start is None else start
+            elif start is not None:
+                out.append(chr(start) if start == code - 1 else f"{chr(start)}-{chr(code - 1)}")
+                start = None
+    return "".join(out)
+
+
+_LATIN = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
+#: Class bodies of the capital and the small letters of the Latin script (ASCII, Latin-1, Latin Extended-A
+#: and -B, Latin Extended Additional): names are written in Polish, Turkish, Romanian or Vietnamese too
+#: (``Łukasz``, ``ELŻBIETA``, ``Şahin``, ``Nguyễn``). Literal characters, read alike by ``re`` and RE2.
+UPPER = _class_of(str.isupper, *_LATIN)
+LOWER = _class_of(str.islower, *_LATIN)
 
 
 def both_cases(pattern: str) -> str:

@@ -54,6 +54,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recognizers import insurer, lexicon
+from recognizers.patterns import LOWER, UPPER
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spellings_re2
 
@@ -89,8 +90,8 @@ MODEL_SCORE = 0.85
 #: Most words in one name (particles aside).
 MAX_NAME_WORDS = 5
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LO = "a-zß-öø-ÿ"
+_UP = UPPER
+_LO = LOWER
 _LETTER = f"{_UP}{_LO}"
 #: A word (letters, inner hyphens and apostrophes) or initials (``C.``, ``P.E.``, ``R-L.``, ``Ph.``).
 #: Letters glued to a digit, an underscore or after a backslash (``001Z``, ``PERSON_2q5…``, ``A1``, ``\\N``)
@@ -123,7 +124,7 @@ _PARTICLES = frozenset({
     "della", "dos", "das", "ben", "bin", "ibn", "el", "al", "mac", "mc", "y", "zu",
 })
 #: ``d'`` then a capital (``d'Arcy``, ``d’Ormesson``): a particle bound to a surname.
-_ELIDED_PARTICLE = re.compile(r"[dD]['’][A-ZÀ-Þ]")
+_ELIDED_PARTICLE = re.compile(rf"[dD]['’][{UPPER}]")
 #: Words after which capitalised words name a place, an institution or a building, not a person.
 _PLACE_WORDS = frozenset({
     "rue", "avenue", "av", "ave", "bd", "boulevard", "place", "pl", "allee", "quai", "impasse", "chemin",

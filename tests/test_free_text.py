@@ -24,10 +24,10 @@ from tests.strategies import make_french_iban, make_nir, nir_groups, nirs
 _MARK = re.compile(r"\[\[(.+?)\]\]")
 
 
-def _people(n: int) -> list[tuple[str, str]]:
+def _people(n: int, locale: str = "fr_FR") -> list[tuple[str, str]]:
     """``n`` (first name, surname) pairs with no space or particle inside, for templates: the same ones whatever
     test asks first (a shared generator would give each test other people depending on the order tests run)."""
-    fake = Faker("fr_FR")
+    fake = Faker(locale)
     fake.seed_instance(2026)
     out = []
     while len(out) < n:
@@ -80,6 +80,17 @@ def test_names_written_the_french_way_are_found_by_the_rules(template: str) -> N
             expected = [last.upper()]
         found = _found(person.find(text), text)
         assert _covered(expected, found), (text, found)
+
+
+@pytest.mark.parametrize("locale", ["pl_PL", "tr_TR", "ro_RO", "cs_CZ", "vi_VN"])
+@pytest.mark.parametrize("template", [  # a first name alone in brackets is one only in the French lexicon
+    t for t in NAME_WRITINGS if re.search(r"Dr|docteur|Mme|Pr |Nom", t) and "([[" not in t])
+def test_names_in_other_latin_alphabets_are_found_after_a_title_or_a_key(template: str, locale: str) -> None:
+    """Patients and staff are named in Polish, Turkish, Romanian, Czech, Vietnamese too (Łukasz, ŞAHİN, Ștefan)."""
+    for first, last in _people(8, locale):
+        text, expected = _filled(template, first, last)
+        found = _found(person.find(text), text)
+        assert _covered(expected or [last.upper()], found), (text, found)
 
 
 #: Surnames that are also French words: a name only where the writing says so.
