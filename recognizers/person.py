@@ -623,7 +623,11 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for start, end, score in _before_birth(tokens, text, folded):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
-        add(start, end, INITIAL_SCORE)
+        score = INITIAL_SCORE
+        for inside in [span for span in found if start <= span[0] and span[1] <= end]:  # "WOJCZUK" in the item
+            score = max(score, found.pop(inside))
+            covered[inside[0] : inside[1]] = bytes(inside[1] - inside[0])
+        add(start, end, score)
     for token in _lone_first_names(text, tokens, found):
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
@@ -643,9 +647,10 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
     (``M. Barbe``): a list of staff."""
     if not found:
         return []  # no item named: none names its neighbours
-    items = [(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
-             if (t.kind == "initials" or t.title) and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
-             and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+    items = sorted([(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
+                    if (t.kind == "initials" or t.title) and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
+                    and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+                   + list(_surname_pairs(text, tokens)))
     if len(items) < 2:
         return []  # one item is no list
     # an item holding a name found is named ("M. Barbe": the rules found "Barbe" after the title)
@@ -658,6 +663,23 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
             if link and named[n] != named[n + 1]:
                 named[n] = named[n + 1] = changed = True
     return [item for item, is_named in zip(items, named, strict=True) if is_named and item not in found]
+
+
+#: What stands around an item of a list: a line break, a comma, a semicolon (and a colon before the first).
+_ITEM_EDGE_BEFORE = re.compile(r"(?:^|[,;:\n])[ \t]*$")
+_ITEM_EDGE_AFTER = re.compile(r"[ \t]*(?:[,;]|$)", re.MULTILINE)
+
+
+def _surname_pairs(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]:
+    """Items of two capitalised words, one a SURNAME in capitals and neither a French word both, standing alone
+    between commas (``WALKER Correia``, ``Machado SIERING``, ``KRAMER HOARAU``): the shape of a name in a list of
+    staff, a name only beside an item named (:func:`_staff_list_items`)."""
+    for left, right in itertools.pairwise(tokens):
+        if left.surname_like and right.surname_like and "upper" in (left.kind, right.kind) \
+                and not (left.word and right.word) and text[left.end : right.start] == " " \
+                and _ITEM_EDGE_BEFORE.search(text, max(0, left.start - 8), left.start) \
+                and _ITEM_EDGE_AFTER.match(text, right.end):
+            yield left.start, right.end
 
 
 def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> Iterator[_Token]:

@@ -107,6 +107,27 @@ def test_a_list_of_staff_names_its_items_even_when_a_surname_is_a_word() -> None
         assert all(any(item.split()[-1] in name for name in found) for item in items), (text, found)
 
 
+@pytest.mark.parametrize("locale", ["de_DE", "en_GB", "pl_PL", "tr_TR"])
+@pytest.mark.parametrize("order", ["{LAST} {First}", "{First} {LAST}", "{LAST} {OTHER}"])
+def test_a_list_of_staff_names_its_surname_pairs_beside_a_name_found(locale: str, order: str) -> None:
+    """``Chirurgiens : WALKER Correia, MILLER Manço, …``: names the lexicon does not know, in a list that holds
+    one it does."""
+    (first, last), *others = _people(5, locale)
+    items = [order.format(LAST=a.upper(), First=b, OTHER=b.upper()) for b, a in others] + [first, last]
+    items[-2:] = [f"{_people(1)[0][0]} {_people(1)[0][1].upper()}"]  # a French first name: found by the rules
+    text = "Chirurgiens :\n" + ", ".join(items) + "\nGynécologues : voir planning"
+    assert _found(person.find(text), text) == items
+
+
+@pytest.mark.parametrize("text", [
+    "Chirurgiens :\nWALKER Correia, MILLER Manço",  # no item named: nothing says these are names
+    "Sites : CHU Bordeaux, HEGP Paris, Dr Paul MARTIN",  # places beside a name
+    "Traitement : DOLIPRANE Codéine, SOL INJ, Dr Paul MARTIN",
+])
+def test_pairs_of_capitalised_words_beside_no_name_or_places_are_not_names(text: str) -> None:
+    assert all("Paul" in name for name in _found(person.find(text), text)), text
+
+
 @pytest.mark.parametrize("title", ["Dr", "Pr", "Dr.", "Docteur"])
 @pytest.mark.parametrize("dot", ["", "."])
 def test_a_title_then_an_initial_names_the_surname_after_it_even_a_word(title: str, dot: str) -> None:
