@@ -190,6 +190,20 @@ _KIN_WORDS = (
     "bru", "enfant", "enfants", "bebe", "parrain", "marraine", "filleul", "filleule",
 )
 
+#: Headings of a list of staff (folded), after which names may be typed in small letters
+#: (``Infirmiers: theodore roux, marie cécile lefevre``).
+_STAFF_HEADS = (
+    "infirmier", "infirmiers", "infirmiere", "infirmieres", "ide", "iade", "ibode", "medecins", "interne", "internes",
+    "externe", "externes", "chirurgien", "chirurgiens", "anesthesiste", "anesthesistes", "aide-soignant",
+    "aide-soignante", "aides-soignants", "aides-soignantes", "kine", "kines", "praticien", "praticiens",
+    "intervenant", "intervenants", "presents", "participants", "equipe", "operateurs", "sage-femme", "sages-femmes",
+)
+#: Small words no name holds (folded): a line after a heading of staff that holds one is prose.
+_FUNCTION_WORDS = frozenset({
+    "a", "au", "aux", "avec", "ce", "de", "des", "du", "en", "est", "et", "il", "elle", "la", "le", "les", "ne",
+    "pas", "par", "pour", "qui", "que", "se", "sans", "sur", "un", "une", "ou",
+})
+
 
 def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -224,6 +238,7 @@ PREFILTER = (
     r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
+    f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
     f"|{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
     r"\p{Lu}"
@@ -252,6 +267,7 @@ CUED_RE2 = "|".join([
            "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
     + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
+    f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
@@ -565,6 +581,44 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
             yield words[0].start, words[-1].end, FIRST_NAME_SCORE
 
 
+_STAFF_HEAD = re.compile(rf"(?<![a-z])(?:{_alternation(_STAFF_HEADS)})[ \t]*:[ \t]*")
+#: Between two items of a list typed in small letters (folded): a comma, a semicolon, ``et``; after the last: the
+#: line's end.
+_SMALL_ITEM_GAP = re.compile(r"[ \t]*(?:[,;]|et(?![a-z]))[ \t]*")
+_LINE_END = re.compile(r"[ \t.]*(?:\r?\n|$)")
+
+
+def _small_letter_item(tokens: list[_Token], n: int, text: str) -> int:
+    """The index after the item of a list of staff typed in small letters that opens at ``tokens[n]`` (``n`` when
+    none): a listed first name, then one to three words, spaces between, no small word of prose among them."""
+    end = n + 1
+    while end < len(tokens) and end - n < 4 and text[tokens[end - 1].end : tokens[end].start] == " " \
+            and tokens[end].key != "et":
+        end += 1
+    item = tokens[n:end]
+    if end - n >= 2 and lexicon.is_first_name(item[0].text) and all(
+            t.kind in ("lower", "cap") and t.key not in _FUNCTION_WORDS for t in item):
+        return end
+    return n
+
+
+def _staff_in_small_letters(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
+    """Names typed in small letters after the heading of a list of staff (``Infirmiers: theodore roux, marie
+    cécile lefevre``), when every item of the line is one (:func:`_small_letter_item`)."""
+    if ":" not in folded:
+        return
+    starts = {t.start: n for n, t in enumerate(tokens)}
+    for match in _STAFF_HEAD.finditer(folded):
+        n, items = starts.get(match.end()), []
+        while n is not None and (end := _small_letter_item(tokens, n, text)) > n:
+            items.append((tokens[n].start, tokens[end - 1].end))
+            if _LINE_END.match(folded, tokens[end - 1].end):
+                yield from ((start, stop, FIRST_NAME_SCORE) for start, stop in items)
+                break
+            gap = _SMALL_ITEM_GAP.match(folded, tokens[end - 1].end)
+            n = starts.get(gap.end()) if gap else None
+
+
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
     list's ``SURNAME, First name``."""
@@ -607,9 +661,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
             covered[start:end] = b"\x01" * (end - start)
 
     folded = fold(text)
-    for start, end, score in _key_values(text, folded, tokens):
-        add(start, end, score)
-    for start, end, score in _titled(tokens, text, folded):
+    for start, end, score in itertools.chain(_key_values(text, folded, tokens), _titled(tokens, text, folded)):
         add(start, end, score)
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):
@@ -618,9 +670,9 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                 # a span already covered adds nothing: the insurer names around it need no search
                 if not any(covered[start:end]) and not _in_insurer_name(text, start, end):  # "MALAKOFF MÉDÉRIC"
                     add(start, end, score)
-    for token in _fields(tokens, text):
-        add(token.start, token.end, FIRST_NAME_SCORE)
-    for start, end, score in _before_birth(tokens, text, folded):
+    for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
+                                             _staff_in_small_letters(text, folded, tokens),
+                                             _before_birth(tokens, text, folded)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE

@@ -128,6 +128,23 @@ def test_pairs_of_capitalised_words_beside_no_name_or_places_are_not_names(text:
     assert all("Paul" in name for name in _found(person.find(text), text)), text
 
 
+@pytest.mark.parametrize(("heading", "glue"), [("Infirmiers:", ", "), ("IDE :", " ; "), ("Présents :", " et ")])
+def test_a_list_of_staff_typed_in_small_letters_names_its_items(heading: str, glue: str) -> None:
+    items = [f"{first.lower()} {last.lower()}" for first, last in _people(3)]
+    text = f"Niveau oeil droit: 12/12\n{heading} {glue.join(items)}\nv ACTES MEDICAUX REALISES"
+    assert _found(person.find(text), text) == items
+
+
+@pytest.mark.parametrize("text", [
+    "Infirmiers: voir planning affiché",
+    "Internes : marie en garde ce soir",  # a first name, then prose
+    "Equipe : rose des vents, claire fontaine",  # an item of prose spoils the line
+    "Infirmiers: jean dupont, passage à 14 h",
+])
+def test_small_letters_after_a_heading_of_staff_that_are_prose_name_nobody(text: str) -> None:
+    assert person.find(text) == []
+
+
 @pytest.mark.parametrize("title", ["Dr", "Pr", "Dr.", "Docteur"])
 @pytest.mark.parametrize("dot", ["", "."])
 def test_a_title_then_an_initial_names_the_surname_after_it_even_a_word(title: str, dot: str) -> None:
@@ -482,7 +499,8 @@ def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: s
 _VOCABULARY = st.sampled_from([
     "Dr", "Dr.", "M.", "Mme", "née", "Nom :", "Prénom=", "signé par", "Jean", "Marie", "SOPHIE", "DUPONT",
     "Martin", "Rousset", "C.", "P.E.", "J-L", "de", "Le", "Hôpital", "rue", "poumon", "Résultats", "le", ";", ",",
-    "|", "12/05/1985", "\n", "(", ")", ".", "ma fille", "sa sœur", "Christine",
+    "|", "12/05/1985", "\n", "(", ")", ".", "ma fille", "sa sœur", "Christine", "Infirmiers :", "IDE:", "théodore",
+    "roux", "et",
 ])
 
 
