@@ -537,12 +537,27 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
 
 
+def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether ``tokens[i]`` is a name link (``née``, ``dit``) before a name: a word that may be a surname, or, after
+    the links of a wife's or widow's birth name, any capitalised word right after (``née Mante``, ``épouse
+    Boulanger``: a birth name may be a French word)."""
+    if tokens[i].key not in _NAME_LINKS or i + 1 >= len(tokens):
+        return False
+    name = tokens[i + 1]
+    return name.surname_like or (
+        tokens[i].key in _BIRTH_NAME_LINKS and name.capital and not (name.place or name.title)
+        and text[tokens[i].end : name.start] == " ")
+
+
+#: Name links after which comes a birth name, which may be any word (folded).
+_BIRTH_NAME_LINKS = frozenset({"nee", "epouse", "veuve"})
+
+
 def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
-        if (token.title and _is_title(tokens, i, text)) or (
-                token.key in _NAME_LINKS and i + 1 < len(tokens) and tokens[i + 1].surname_like):
+        if (token.title and _is_title(tokens, i, text)) or _links_a_name(tokens, i, text):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE

@@ -208,6 +208,18 @@ def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
 WORD_FIRST_NAMES = ["Pierre", "Marie", "Jean", "Rose"]
 
 
+@pytest.mark.parametrize("surname", [*WORD_SURNAMES, "Le Gall", "De La Tour"])
+@pytest.mark.parametrize("link", ["née", "épouse", "veuve"])
+def test_a_birth_name_after_nee_may_be_a_word(link: str, surname: str) -> None:
+    text = f"En 1920, il se marie avec Andrée, {link} {surname}. Ils auront un fils."
+    assert surname in _found(person.find(text), text)
+
+
+@pytest.mark.parametrize("text", ["Elle est née. Pourtant rien", "Elle est née Le 3 mars 1950", "née\nLe patient"])
+def test_nee_before_no_birth_name_names_nobody(text: str) -> None:
+    assert person.find(text) == []
+
+
 @pytest.mark.parametrize("surname", WORD_SURNAMES)
 @pytest.mark.parametrize("template", [
     "[[{FIRST} {S}]], née le 6 mai 1978, a été hospitalisée du 13 au 15 mai.",  # an AP-HP stay's first line
