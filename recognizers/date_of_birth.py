@@ -283,13 +283,19 @@ _IF_BORN = re.compile(
 _BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
-#: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)".
+#: A year, or a whole date in words or digits, in a life span.
+_LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_YEAR})"
+#: A place beside a date of a life span ("Varsovie", "Eaglesfield").
+_LIFE_PLACE = "[^()0-9]{1,40}"
+#: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)",
+#: "(7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)".
 _LIFESPAN = re.compile(
-    r"\(\s*(?:[^()0-9]{1,40},\s*)?(?P<birth>(?:1[89]|20)[0-9]{2})\s*[-–—]\s*(?:[^()0-9]{1,40},\s*)?"
-    r"(?:1[89]|20)[0-9]{2}\s*\)"
+    rf"\(\s*(?:{_LIFE_PLACE},\s*)?(?P<birth>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?\s*[-–—]\s*"
+    rf"(?:{_LIFE_PLACE},\s*)?{_LIFE_DATE}(?:\s*,{_LIFE_PLACE})?\s*\)", FLAGS
 )
-#: The word right before a life span: capitalised (a name), maybe after a comma.
-_WORD_BEFORE = re.compile(rf"([{UPPER}][\w'’\-]*)[ \t]*,?[ \t]*$")
+#: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on
+#: the line above.
+_WORD_BEFORE = re.compile(rf"(?:([{UPPER}][\w'’\-]*)[ \t]+)?([{UPPER}][\w'’\-]*)[ \t]*,?\s*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
@@ -351,7 +357,7 @@ _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')
 _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
-_LIFESPAN_RE2 = "\\([^()0-9]*(?:1[89]|20)[0-9]{2}"
+_LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
@@ -366,7 +372,8 @@ CONTEXT_PREFILTER = "|".join([
     words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
-    "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?[ \\t]*\\((?:[^()0-9]{1,40},\\s*)?(?:1[89]|20)[0-9]{2}",
+    "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
+    "(?:1[89]|20)[0-9]{2}",
 ])
 
 
@@ -455,7 +462,7 @@ def births_after(text: str, names: list[tuple[int, int, float]], found: list[tup
 def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """``(start, end, score)`` of the dates of birth of ``text`` (see the module docstring)."""
     names: list[tuple[int, int, float]] | None = None
-    taken_until = 0
+    taken_until, taken = 0, set()
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
         if not in_context and _addressed_to_reader(folded, start):
@@ -475,10 +482,11 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates
             continue
         taken_until = end
+        taken.add(start)
         yield start, end, score
     if _BORN_IN_ANYWHERE.search(folded):  # else no month or year alone can be reported: not looked for
         yield from _partial_dates(text, folded, taken_until)
-    yield from _lifespans(text)
+    yield from (span for span in _lifespans(text) if span[0] not in taken)
 
 
 def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[int, int, float]]:
@@ -491,13 +499,19 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
 
 
 def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
-    """The birth year of a life span right after a name: ``Jean Aicardi (1926-2015)``."""
+    """The birth date or year of a life span right after a name: ``Jean Aicardi (1926-2015)``, ``Curie Marie
+    (7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)``."""
     for match in _LIFESPAN.finditer(text):
         before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
         if before is None:
             continue
-        word = before.group(1)
-        if lexicon.is_first_name(word) or not lexicon.is_word(word):
+        first, word, birth = before.group(1), before.group(2), match.group("birth")
+        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth):
+            continue
+        years = [int(year) for year in _YEARS.findall(match.group(0))]
+        if max(years) - min(years) < BIRTH_AGE_GAP:
+            continue  # a period ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)"), not a life
+        if lexicon.is_first_name(word) or not lexicon.is_word(word) or (first and lexicon.is_first_name(first)):
             yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
 
 

@@ -337,6 +337,13 @@ DATE_WRITINGS = [
     ("Si vous êtes née le 12/05/1985, votre numéro commence par 2 85 05.", False),
     ("Vous êtes né le [[12/05/1985]] à Lyon.", True),
     ("Si vous êtes né en 1990, écrivez 90. {FIRST} {LAST} est né en [[1923]] à Brest.", True),
+    # a life span after a name, as biographies write it: its first date
+    ("{FIRST} {LAST} ([[1926]]-2015)", True),
+    ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
+    ("{FIRST} {Last} ([[20 juin 1899]] - 8 juillet 1943), résistant.", True),
+    ("{FIRST} {LAST} (Lyon, [[12/03/1950]] – Paris, 01/02/2020)", True),
+    ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
+    ("Bilan Annuel (12/03/1990 - 01/02/2020)", False),  # no name before it
 ]
 
 
