@@ -105,17 +105,20 @@ _TOKEN = re.compile(
 #: Acronyms of identifiers and forms written in capitals beside names ("N NIR", "DUPONT NSS"), folded,
 _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
                             "fax", "ddn", "cmu", "css", "ald", "ipp", "rpps", "adeli", "finess", "siret", "siren",
-                            # and the levels of log lines ("DEBUG tp-gateway")
-                            "debug", "info", "notice", "warn", "warning", "error", "trace", "fatal", "crit"})
+                            # reports (compte rendu, opératoire, d'hospitalisation), levels of log lines ("DEBUG")
+                            "cr", "cro", "crh", "debug", "info", "notice", "warn", "warning", "error", "trace", "fatal",
+                            "crit"})
 #: Civil titles and roles before a name (folded, without their full stop).
 TITLES = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "mlles", "mr", "mrs", "ms", "madame", "monsieur", "mademoiselle",
-    "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "professeur",
+    "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "prof", "professeur",
     "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere",
     "kine", "mgr", "soeur", "frere",
 })
 #: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
-_SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr"})
+_SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr", "prof"})
+#: Words that name a patient: before a name shaped as one (a SURNAME, or a word then a SURNAME), a title.
+_PATIENT_WORDS = frozenset({"patient", "patiente"})
 #: Words after which comes a birth or former name (in capitals).
 _NAME_LINKS = frozenset({"nee", "ne", "epouse", "ep", "veuve", "vve", "dit", "dite", "alias"})
 #: Particles inside names (folded; written ``de``, ``De`` or ``DE``).
@@ -231,7 +234,7 @@ _WS_RE2 = f"[{WHITESPACE_RE2}]"
 #: words in a row, initials before a capitalised word, or a word of kinship before one). Texts without it are
 #: not looked at.
 PREFILTER = (
-    r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pre?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
+    r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
@@ -268,7 +271,7 @@ CUED_RE2 = "|".join([
     + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
-    f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
+    f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
     + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
@@ -418,8 +421,12 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
                 break
         elif token.particle and nxt is not None and nxt.capital and (
                 j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
-            j += 1  # "Le" in "Jean-Marie Le Parc", "M. Le Roux": what follows is a name even if it is a word
-            if not (nxt.place or nxt.particle):  # "De La Fontaine": the next particle takes its own turn
+            # "Le" in "Jean-Marie Le Parc", "M. Le Roux": what follows is a name even if it is a word (a place's
+            # word only to end a name begun before a capitalised particle); "De La Fontaine": the next particle
+            # takes its own turn
+            j += 1
+            if not (nxt.particle or nxt.place) or (nxt.place and j > i + 1 and token.kind == "cap"
+                                                   and _ends_name(tokens, j, text)):
                 j += 1
                 words += 1
             continue
@@ -441,6 +448,11 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
     while j > i and (tokens[j - 1].kind in ("initials", "letter") or tokens[j - 1].particle):
         j -= 1
     return j
+
+
+def _ends_name(tokens: list[_Token], j: int, text: str) -> bool:
+    """Whether no capitalised word goes on after ``tokens[j]`` in the same name."""
+    return j + 1 >= len(tokens) or not (tokens[j + 1].capital and _joined(text, tokens[j], tokens[j + 1]))
 
 
 def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
@@ -553,11 +565,25 @@ def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
 _BIRTH_NAME_LINKS = frozenset({"nee", "epouse", "veuve"})
 
 
+def _names_a_patient(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether ``tokens[i]`` is ``patient(e)`` right before a name in the shape of one: a SURNAME that is no
+    French word (``patient SCHOLTEN``), or a capitalised word then one (``Patient Anguita SCHOLTEN``)."""
+    if tokens[i].key not in _PATIENT_WORDS or i + 1 >= len(tokens) or not _joined(text, tokens[i], tokens[i + 1]):
+        return False
+    n = i + 2 if tokens[i + 1].kind == "cap" and i + 2 < len(tokens) and _joined(text, tokens[i + 1], tokens[i + 2]) \
+        else i + 1
+    surname, after = tokens[n], tokens[n + 1] if n + 1 < len(tokens) else None
+    if after is not None and after.kind == "lower" and _joined(text, surname, after):
+        return False  # "Patient HTA connu", "patient BPCO stable": an acronym of a disease, then prose
+    return surname.kind == "upper" and len(surname.text) > 2 and surname.surname_like and not surname.word
+
+
 def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
-        if (token.title and _is_title(tokens, i, text)) or _links_a_name(tokens, i, text):
+        if (token.title and _is_title(tokens, i, text)) or _links_a_name(tokens, i, text) or \
+                _names_a_patient(tokens, i, text):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
@@ -706,6 +732,8 @@ _cached_find = lru_cache(maxsize=1 << 15)(_find)
 
 #: Between two items of a list of staff: a comma or a semicolon (no line break).
 _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
+#: Inside an item of a list of staff, where a long line was broken: ``A. Cabannon, L.`` then ``Hespadon, …``.
+_ITEM_LINE_BREAKS = ("\n", " \n", "\r\n")
 
 
 def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
@@ -715,7 +743,8 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
     if not found:
         return []  # no item named: none names its neighbours
     items = sorted([(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
-                    if (t.kind == "initials" or t.title) and tokens[n + 1].capital and _joined(text, t, tokens[n + 1])
+                    if (t.kind == "initials" or t.title) and tokens[n + 1].capital and (
+                        _joined(text, t, tokens[n + 1]) or text[t.end : tokens[n + 1].start] in _ITEM_LINE_BREAKS)
                     and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
                    + list(_surname_pairs(text, tokens)))
     if len(items) < 2:
@@ -738,12 +767,17 @@ _ITEM_EDGE_AFTER = re.compile(r"[ \t]*(?:[,;]|$)", re.MULTILINE)
 
 
 def _surname_pairs(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]:
-    """Items of two capitalised words, one a SURNAME in capitals and neither a French word both, standing alone
-    between commas (``WALKER Correia``, ``Machado SIERING``, ``KRAMER HOARAU``): the shape of a name in a list of
-    staff, a name only beside an item named (:func:`_staff_list_items`)."""
+    """Items of two capitalised words, one in capitals, standing alone between commas (``WALKER Correia``,
+    ``Machado SIERING``, ``PAGES Boissel``, ``TARHAN Poirier``): both may be surnames and are not both French
+    words, or one is a SURNAME that is no French word. The shape of a name in a list of staff, a name only
+    beside an item named (:func:`_staff_list_items`)."""
     for left, right in itertools.pairwise(tokens):
-        if left.surname_like and right.surname_like and "upper" in (left.kind, right.kind) \
-                and not (left.word and right.word) and text[left.end : right.start] == " " \
+        pair = (left, right)
+        if "upper" in (left.kind, right.kind) and (
+                (left.surname_like and right.surname_like and not (left.word and right.word))
+                or (left.capital and right.capital and not any(t.place or t.title for t in pair)
+                    and any(t.kind == "upper" and t.surname_like and not t.word for t in pair))) \
+                and text[left.end : right.start] in (" ", *_ITEM_LINE_BREAKS) \
                 and _ITEM_EDGE_BEFORE.search(text, max(0, left.start - 8), left.start) \
                 and _ITEM_EDGE_AFTER.match(text, right.end):
             yield left.start, right.end

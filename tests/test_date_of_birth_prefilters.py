@@ -28,7 +28,8 @@ NAMES = sorted({_FAKE.name() for _ in range(40)} | {_FAKE.last_name().upper() fo
 PIECES = (
     "né le", "née en", "Né à Lyon le", "nés en", "DDN", "Date de naissance :", "date_naissance", "naissance",
     "naquit", "voit le jour", "est née", "soins du", "consultation", "Dr", "Mme", "Patient :", "Nom=", "(27 ans)",
-    "38ans", "âgée de 38 ans", "(1926-2015)", "(Lyon, 1766 - Paris, 1844)", "(7 mai 1867, Lyon – 4 juin 1934)", "1923", "novembre 1975",
+    "38ans", "âgée de 38 ans", "(1926-2015)", "(Lyon, 1766 - Paris, 1844)",
+    "(7 mai 1867, Lyon – 4 juin 1934)", "1923", "novembre 1975",
     "M", "F", "H", "Homme", "femme", "Masculin", "FÉMININ", "sexe : M", "Sexe:f", "|", ",", ";", "/", " - ", "\n",
     "le", "Le", "dans la nuit du 1er au", "entre le 01/02 et le", "2024", "le 03/02/2031",
 )

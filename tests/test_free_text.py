@@ -128,6 +128,25 @@ def test_pairs_of_capitalised_words_beside_no_name_or_places_are_not_names(text:
     assert all("Paul" in name for name in _found(person.find(text), text)), text
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Patient {Foreign} {LAST}, Téléphone : 08 09 83 43 66.", ["{Foreign} {LAST}"]),
+    ("patiente {LAST}, 45 ans, vue ce jour", ["{LAST}"]),
+    ("Consultant prof {LAST} {FOREIGN} CR validé le 14/02/2016", ["{LAST} {FOREIGN}"]),
+    ("Consultant\nPr. {FIRST} Le Parc\nTel : 03 01 09 56 74", ["{FIRST} Le Parc"]),  # a place's word ends the name
+    ("Chirurgiens : A. {Last}, L.\n{Foreign}, R. {Last}", ["A. {Last}", "L.\n{Foreign}", "R. {Last}"]),
+    ("Patient HTA connu, BPCO stable", []),  # acronyms of diseases, then prose
+    ("Patient Diabétique de type 2", []),
+    ("le prof de maths", []),
+    ("Dr {FIRST} Le Centre Hospitalier", ["{FIRST}"]),
+])
+def test_patients_professors_and_broken_list_items_are_names(text: str, expected: list[str]) -> None:
+    """Names the first-name lexicon does not know (Faker's Dutch and Turkish ones), as notes write them."""
+    (first, last), (foreign, other) = _people(1)[0], _people(1, "nl_NL")[0]
+    fill = {"FIRST": first, "LAST": last.upper(), "Last": last, "Foreign": foreign, "FOREIGN": other.upper()}
+    text = text.format(**fill)
+    assert _found(person.find(text), text) == [e.format(**fill) for e in expected]
+
+
 @pytest.mark.parametrize(("heading", "glue"), [("Infirmiers:", ", "), ("IDE :", " ; "), ("Présents :", " et ")])
 def test_a_list_of_staff_typed_in_small_letters_names_its_items(heading: str, glue: str) -> None:
     items = [f"{first.lower()} {last.lower()}" for first, last in _people(3)]
