@@ -18,6 +18,7 @@ from benchmarks.third_party.__main__ import main
 from benchmarks.third_party.dataset import Dataset, DatasetError, Span, Text, parse_text
 from benchmarks.third_party.scan import text_offsets
 from benchmarks.third_party.scoring import NIR_INVALID, NIR_VALID, Finding, nir_has_valid_key, score
+from benchmarks.third_party.swap import swap_names
 
 ANNOTATED = frozenset({"PERSON", "DATE_OF_BIRTH", "FR_NIR", "PHONE_NUMBER"})
 LETTER = "Jean DUPONT, né le 03/03/1961, vu le 12/05/2024.\nNIR 2 95 10 99 126 111 93"
@@ -173,3 +174,22 @@ def test_the_harness_runs_the_real_cli_and_places_findings_on_later_lines(tmp_pa
         assert (result["rows"][entity]["recall"], result["rows"][entity]["precision"]) == (1.0, 1.0)
     assert (result["negatives"], result["negatives_flagged"]) == (1, 0)
     assert "| FR_NIR | 1 | 1 | 1.00 | 1 | 1.00 |" in done.output
+
+
+def test_swapped_names_keep_every_span_on_its_words_and_the_same_seed_the_same_texts() -> None:
+    import doctest
+
+    from benchmarks.third_party import swap
+
+    dataset = _dataset()
+    swapped = swap_names(dataset, seed=5)
+    for before, after in zip(dataset.texts, swapped.texts, strict=True):
+        for old, new in zip(before.spans, after.spans, strict=True):
+            old_word, new_word = before.text[old.start : old.end], after.text[new.start : new.end]
+            if old.entity == "PERSON":
+                assert new_word.isalpha() and new_word.isupper() == old_word.isupper(), (old_word, new_word)
+            else:
+                assert new_word == old_word
+    assert swapped.texts[0].text != LETTER and swapped.texts[2] == dataset.texts[2]
+    assert swap_names(dataset, seed=5) == swapped
+    assert doctest.testmod(swap).failed == 0
