@@ -340,7 +340,7 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
     if initials:
         kind = "initials"
     elif len(text) == 1:
-        kind = "letter" if text.isupper() else "lower"
+        kind = "letter" if text.isupper() and text != "À" else "lower"  # "À BICHAT": a preposition, no initial
     elif text.isupper():
         kind = "upper"
     elif text[0].isupper():
@@ -361,8 +361,43 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
 
 def _tokens(text: str) -> list[_Token]:
     new = tuple.__new__
-    return [new(_Token, match.span() + _facts(match.group(), match.lastgroup == "initials"))
-            for match in _TOKEN.finditer(text)]
+    tokens = [new(_Token, match.span() + _facts(match.group(), match.lastgroup == "initials"))
+              for match in _TOKEN.finditer(text)]
+    return _prose_in_capitals(text, tokens) if _PROSE_WORD_IN_CAPITALS.search(text) else tokens
+
+
+#: Small words of French prose (folded), no particle of a name among them: a line in capitals that holds two
+#: is a sentence written in capitals ("ENTRÉE LE 25/03/2026 PAR LE SAMU POUR ..."), not names.
+_PROSE_WORDS = frozenset({
+    "a", "au", "aux", "avec", "ce", "cette", "dans", "elle", "en", "est", "et", "il", "je", "ne", "nous", "on",
+    "ou", "par", "pas", "pour", "qui", "que", "se", "ses", "son", "sont", "sur", "un", "une", "vous", "ils", "elles",
+    "lui", "me", "si", "votre", "notre", "vos", "nos", "mais", "donc", "car", "comme", "plus", "tres",
+})
+_PROSE_WORD_IN_CAPITALS = re.compile(
+    r"(?<![^\W\d_])(?:" + "|".join(sorted({w.upper() for w in _PROSE_WORDS} | {"À"}, key=len, reverse=True))
+    + r")(?![^\W\d_])")
+#: Fewest words in a line in capitals that makes it prose (with two small words of prose).
+_PROSE_LINE_WORDS = 5
+
+
+def _as_written_in_prose(token: _Token) -> _Token:
+    """A word of a line in capitals as prose writes it: a small word in small letters, others capitalised."""
+    if token.particle or token.key in _PROSE_WORDS:
+        return token._replace(kind="lower", capital=False, surname_like=False)
+    return token._replace(kind="cap", surname_like=not (token.word or token.place or token.title))
+
+
+def _prose_in_capitals(text: str, tokens: list[_Token]) -> list[_Token]:
+    """``tokens``, where the words of a line written all in capitals that reads as prose are taken as
+    capitalised words (``PAR`` as ``Par``): there, capitals say nothing of a surname."""
+    out = []
+    for line in _lines(text, tokens):
+        words = [t for t in line if t.kind in ("upper", "cap", "lower") and len(t.text) > 1]
+        if len(words) >= _PROSE_LINE_WORDS and all(t.kind == "upper" for t in words) \
+                and sum(t.key in _PROSE_WORDS for t in line) >= 2:
+            line = [_as_written_in_prose(t) if t.kind == "upper" else t for t in line]
+        out += line
+    return out
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:
@@ -384,6 +419,8 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     if token.key in _SHORT_TITLES and not text.startswith(".", token.end):
         # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
         # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")
+        if token.text.isupper() and following.kind == "cap" and following.text.isupper():
+            return False  # "ILS VIENNENT ME RENDRE VISITE": a pronoun in a line of prose in capitals
         return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper()) or (
             token.key in ("dr", "pr") and following.kind == "letter" and i + 2 < len(tokens)
             and _joined(text, following, tokens[i + 2])
@@ -421,6 +458,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
                 break
         elif token.particle and nxt is not None and nxt.capital and (
                 j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
+            if j == i and nxt.key in _OFFICES:
+                break  # "MONSIEUR LE PRÉSIDENT", "Madame La Directrice": an office
             # "Le" in "Jean-Marie Le Parc", "M. Le Roux": what follows is a name even if it is a word (a place's
             # word only to end a name begun before a capitalised particle); "De La Fontaine": the next particle
             # takes its own turn
@@ -556,6 +595,8 @@ def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
     if tokens[i].key not in _NAME_LINKS or i + 1 >= len(tokens):
         return False
     name = tokens[i + 1]
+    if tokens[i].text.lower() == "ne" and not (name.kind == "upper" and not name.word):
+        return False  # "NE PAS JETER", "il ne Correspond pas": the negation, not "né" (but "NE DUPONT")
     return name.surname_like or (
         tokens[i].key in _BIRTH_NAME_LINKS and name.capital and not (name.place or name.title)
         and text[tokens[i].end : name.start] == " ")

@@ -147,6 +147,26 @@ def test_patients_professors_and_broken_list_items_are_names(text: str, expected
     assert _found(person.find(text), text) == [e.format(**fill) for e in expected]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a sentence in capitals: capitals say nothing of a surname there
+    ("ENTRÉE LE 25/03/2026 PAR LE SAMU À L'HÔPITAL CORBEIL ESSONNE EN RAISON D'UNE CHUTE", []),
+    ("ILS VIENNENT RÉGULIÈREMENT ME RENDRE VISITE À HÔPITAL ROBERT DEBRE.", []),
+    ("SI LE RENDEZ-VOUS PRÉVU NE CORRESPOND PAS À VOTRE HORAIRE, APPELEZ-NOUS", []),
+    ("NE PAS JETER", []),  # the negation, not "né"
+    ("CHANGEMENT DE SONDE À BICHAT.", []),  # "À" is no initial
+    ("MONSIEUR LE PRÉSIDENT,", []),  # an office
+    # ... but a first name still opens a name there, and lines of names in capitals are names
+    ("{FIRST} {LAST} A COMMUNIQUÉ AVEC LE SERVICE POUR UN RENDEZ-VOUS", ["{FIRST} {LAST}"]),
+    ("{LAST}, {LAST} {FIRST}\n07 . 03 . 1958", ["{LAST}", "{LAST} {FIRST}"]),
+    ("Mme {LAST} NEE MARTIN", ["{LAST}", "MARTIN"]),
+])
+def test_lines_written_in_capitals_are_read_as_prose_or_names(text: str, expected: list[str]) -> None:
+    first, last = _people(1)[0]
+    fill = {"FIRST": first.upper(), "LAST": last.upper()}
+    text = text.format(**fill)
+    assert _found(person.find(text), text) == [e.format(**fill) for e in expected]
+
+
 @pytest.mark.parametrize(("heading", "glue"), [("Infirmiers:", ", "), ("IDE :", " ; "), ("Présents :", " et ")])
 def test_a_list_of_staff_typed_in_small_letters_names_its_items(heading: str, glue: str) -> None:
     items = [f"{first.lower()} {last.lower()}" for first, last in _people(3)]
