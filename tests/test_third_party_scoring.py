@@ -18,7 +18,7 @@ from benchmarks.third_party.__main__ import main
 from benchmarks.third_party.dataset import Dataset, DatasetError, Span, Text, parse_text
 from benchmarks.third_party.scan import text_offsets
 from benchmarks.third_party.scoring import NIR_INVALID, NIR_VALID, Finding, nir_has_valid_key, score
-from benchmarks.third_party.swap import swap_names
+from benchmarks.third_party.variants import swap_names, upper_cased
 
 ANNOTATED = frozenset({"PERSON", "DATE_OF_BIRTH", "FR_NIR", "PHONE_NUMBER"})
 LETTER = "Jean DUPONT, né le 03/03/1961, vu le 12/05/2024.\nNIR 2 95 10 99 126 111 93"
@@ -179,7 +179,7 @@ def test_the_harness_runs_the_real_cli_and_places_findings_on_later_lines(tmp_pa
 def test_swapped_names_keep_every_span_on_its_words_and_the_same_seed_the_same_texts() -> None:
     import doctest
 
-    from benchmarks.third_party import swap
+    from benchmarks.third_party import variants
 
     dataset = _dataset()
     swapped = swap_names(dataset, seed=5)
@@ -192,4 +192,10 @@ def test_swapped_names_keep_every_span_on_its_words_and_the_same_seed_the_same_t
                 assert new_word == old_word
     assert swapped.texts[0].text != LETTER and swapped.texts[2] == dataset.texts[2]
     assert swap_names(dataset, seed=5) == swapped
-    assert doctest.testmod(swap).failed == 0
+    assert doctest.testmod(variants).failed == 0
+
+
+def test_texts_in_capitals_keep_their_spans() -> None:
+    upper = upper_cased(_dataset())
+    assert [t.text for t in upper.texts] == [t.text.upper() for t in _dataset().texts]
+    assert [t.spans for t in upper.texts] == [t.spans for t in _dataset().texts]

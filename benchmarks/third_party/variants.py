@@ -1,11 +1,14 @@
-"""The names of an annotated set swapped for names from other countries: how much of PERSON rests on the lexicon.
+"""Variants of an annotated set that ask what the set as written does not: other names, another case.
 
-The first-name list (INSEE's, French) finds many names by itself; a held-out set names other people, some
-of them with names from Portugal, Turkey, Poland or the Netherlands. ``--swap-names SEED`` replaces every
-one-word ``PERSON`` span of each text with a name Faker makes for one of :data:`LOCALES` (a first name where
-the lexicon knows the word as one, else a surname; capitals and small letters as written), moves every
-other span by the change in length, and scores the result: the drop from the set as written is the share of
-recall that only the lexicon gives. Same seed, same texts.
+**Names from elsewhere.** The first-name list (INSEE's, French) finds many names by itself; a held-out set
+names other people, some of them with names from Portugal, Turkey, Poland or the Netherlands.
+``--swap-names SEED`` replaces every one-word ``PERSON`` span of each text with a name Faker makes for one of
+:data:`LOCALES` (a first name where the lexicon knows the word as one, else a surname; capitals and small
+letters as written), moves every other span by the change in length, and scores the result: the drop from
+the set as written is the share of recall that only the lexicon gives. Same seed, same texts.
+
+**In capitals.** Exports and old systems write whole texts in capitals; ``--upper`` upper-cases each text
+(texts whose length would change, ``ß`` -> ``SS``, are left out), spans unchanged.
 
 >>> from benchmarks.third_party.dataset import Dataset, Span, Text
 >>> text = Text("t", "Dr Jean DUPONT, né le 03/03/1961", (Span(3, 7, "PERSON"), Span(8, 14, "PERSON"),
@@ -69,3 +72,10 @@ def swap_names(dataset: Dataset, seed: int) -> Dataset:
         fake.seed_instance(seed * 100 + n)
     texts = tuple(_swapped(text, rng, fakers) for text in dataset.texts)
     return replace(dataset, name=f"{dataset.name}, names swapped (seed {seed})", texts=texts)
+
+
+def upper_cased(dataset: Dataset) -> Dataset:
+    """``dataset`` with each text in capitals (see above)."""
+    texts = tuple(replace(text, text=text.text.upper()) for text in dataset.texts
+                  if len(text.text.upper()) == len(text.text))
+    return replace(dataset, name=f"{dataset.name}, in capitals", texts=texts)
