@@ -117,6 +117,12 @@ TITLES = frozenset({
 })
 #: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
 _SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr", "prof"})
+#: Months and number words (folded): in capitals after a name, a date written out begins.
+_DATE_WORDS = frozenset({
+    "janvier", "fevrier", "avril", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "premier",
+    "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze",
+    "quinze", "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "mille",
+})
 #: Words that name a patient: before a name shaped as one (a SURNAME, or a word then a SURNAME), a title.
 _PATIENT_WORDS = frozenset({"patient", "patiente"})
 #: Words after which comes a birth or former name (in capitals).
@@ -456,7 +462,7 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         if token.kind in ("initials", "letter"):
             if nxt is None or not nxt.capital:
                 break
-        elif token.particle and nxt is not None and nxt.capital and (
+        elif token.particle and nxt is not None and nxt.capital and nxt.key not in _DATE_WORDS and (
                 j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
             if j == i and nxt.key in _OFFICES:
                 break  # "MONSIEUR LE PRÉSIDENT", "Madame La Directrice": an office
@@ -480,8 +486,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
                     introduced and j == i + 1 and tokens[i].first_name
                     and text[tokens[i].end : token.start].isspace())))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
-        elif token.kind == "upper" and words and len(token.text) <= 3 and token.word:
-            break  # "Dr MARTIN ET ..."
+        elif token.kind == "upper" and words and ((len(token.text) <= 3 and token.word) or token.key in _DATE_WORDS):
+            break  # "Dr MARTIN ET ...", "GUILLAUMET LE DEUX JANVIER MILLE ..."
         j += 1
         words += 1
     while j > i and (tokens[j - 1].kind in ("initials", "letter") or tokens[j - 1].particle):

@@ -159,6 +159,8 @@ def test_patients_professors_and_broken_list_items_are_names(text: str, expected
     ("{FIRST} {LAST} A COMMUNIQUÉ AVEC LE SERVICE POUR UN RENDEZ-VOUS", ["{FIRST} {LAST}"]),
     ("{LAST}, {LAST} {FIRST}\n07 . 03 . 1958", ["{LAST}", "{LAST} {FIRST}"]),
     ("Mme {LAST} NEE MARTIN", ["{LAST}", "MARTIN"]),
+    ("DATE ARRIVÉE: 28/03/2031  {FIRST} {LAST} LE DEUX JANVIER MILLE NEUF CENT SOIXANTE DIX HUIT",
+     ["{FIRST} {LAST}"]),  # a date written out ends the name
 ])
 def test_lines_written_in_capitals_are_read_as_prose_or_names(text: str, expected: list[str]) -> None:
     first, last = _people(1)[0]
