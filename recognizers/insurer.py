@@ -335,6 +335,8 @@ _ENUMERATION_OPENS = re.compile(
     r"(?:mutuelles|assureurs|complementaires|organismes|institutions de prevoyance|operateurs)[^(:.\n]{0,40}[(:]"
 )
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
+#: An article before an item of an enumeration ("la MGEN").
+_ARTICLE = re.compile(r"^(?:la|le|les|l['’])\s*(?=[A-ZÀ-Þ])")
 #: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
@@ -387,7 +389,7 @@ def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tu
         for piece in _ITEM_SPLIT.split(sentence.group(0)):
             start = text.find(piece, position) if piece else position
             position = start + len(piece)
-            stripped = piece.strip()
+            stripped = _ARTICLE.sub("", piece.strip())  # "la MGEN, la MNT": the item is what the article names
             if stripped:
                 lead = piece.find(stripped)
                 items.append((start + lead, start + lead + len(stripped)))
@@ -413,7 +415,9 @@ def _may_name_an_insurer(words: list[str]) -> bool:
     if len(words) == 1:
         word = words[0]
         return "-" in word or word.isupper() or fold(word) in _NAME_HEADS or not lexicon.is_word(word)
-    return len(words) <= 5 and not lexicon.is_first_name(words[0])
+    # "Au cœur du dispositif": a sentence's opening words, unless a word heads an insurer's name
+    opens_prose = lexicon.is_word(words[0]) and not words[0].isupper() and not _NAME_HEADS & {fold(w) for w in words}
+    return len(words) <= 5 and not lexicon.is_first_name(words[0]) and not opens_prose
 
 
 #: Names of insurers found by their form rather than the list.

@@ -608,6 +608,9 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("Paris, Lyon et Marseille", set()),
     ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
     ("Groupes de mutuelles (Prévadiès, Mutuelle existence et Santévie)", {"Prévadiès", "Mutuelle", "Santévie"}),
+    # items after an article: "la MGEN" is an item as "MGEN" is
+    ("Au cœur du projet, une union réunira ainsi Malakoff Humanis, la MGEN, la MNT, la MGEFI et Mare-Gaillard, pour"
+     " un chiffre d'affaires de 5 milliards.", {"Mare-Gaillard"}),
 ])
 def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
     found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
@@ -619,6 +622,7 @@ def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: 
 @pytest.mark.parametrize(("text", "not_insurers"), [
     ("Ce groupe réunit la MGEN, la Mutuelle nationale territoriale (MNT) et Territoires", {"Ce", "Territoires"}),
     ("Les dirigeants Jean Morel (Harmonie Mutuelle) et Thierry Beaudet (MGEN) expliquent", {"Les", "Thierry Beaudet"}),
+    ("Au cœur du dispositif, la MGEN, la MNT et la MGEFI se rapprochent", {"Au cœur du dispositif"}),
 ])
 def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
         text: str, not_insurers: set[str]) -> None:
