@@ -369,7 +369,9 @@ def _tokens(text: str) -> list[_Token]:
     new = tuple.__new__
     tokens = [new(_Token, match.span() + _facts(match.group(), match.lastgroup == "initials"))
               for match in _TOKEN.finditer(text)]
-    return _prose_in_capitals(text, tokens) if _PROSE_WORD_IN_CAPITALS.search(text) else tokens
+    if [t.kind for t in tokens].count("upper") < _PROSE_LINE_WORDS or not _PROSE_WORD_IN_CAPITALS.search(text):
+        return tokens  # no line of prose in capitals (most texts: counted before searched)
+    return _prose_in_capitals(text, tokens)
 
 
 #: Small words of French prose (folded), no particle of a name among them: a line in capitals that holds two
@@ -629,8 +631,9 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
-        if (token.title and _is_title(tokens, i, text)) or _links_a_name(tokens, i, text) or \
-                _names_a_patient(tokens, i, text):
+        key = token.key
+        if (token.title and _is_title(tokens, i, text)) or (key in _NAME_LINKS and _links_a_name(tokens, i, text)) \
+                or (key in _PATIENT_WORDS and _names_a_patient(tokens, i, text)):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1:
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
@@ -669,6 +672,7 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
             yield words[0].start, words[-1].end, FIRST_NAME_SCORE
 
 
+_STAFF_HEAD_KEYS = frozenset(_STAFF_HEADS)
 _STAFF_HEAD = re.compile(rf"(?<![a-z])(?:{_alternation(_STAFF_HEADS)})[ \t]*:[ \t]*")
 #: Between two items of a list typed in small letters (folded): a comma, a semicolon, ``et``; after the last: the
 #: line's end.
@@ -693,7 +697,7 @@ def _small_letter_item(tokens: list[_Token], n: int, text: str) -> int:
 def _staff_in_small_letters(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
     """Names typed in small letters after the heading of a list of staff (``Infirmiers: theodore roux, marie
     cécile lefevre``), when every item of the line is one (:func:`_small_letter_item`)."""
-    if ":" not in folded:
+    if ":" not in folded or not _STAFF_HEAD_KEYS.intersection([t.key for t in tokens]):
         return
     starts = {t.start: n for n, t in enumerate(tokens)}
     for match in _STAFF_HEAD.finditer(folded):
@@ -787,8 +791,8 @@ def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, in
     """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
     a list (commas, semicolons) that holds an item of initials or a title and a surname already found
     (``M. Barbe``): a list of staff."""
-    if not found:
-        return []  # no item named: none names its neighbours
+    if not found or ("," not in text and ";" not in text):
+        return []  # no item named, or no list: none names its neighbours
     items = sorted([(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
                     if (t.kind == "initials" or t.title) and tokens[n + 1].capital and (
                         _joined(text, t, tokens[n + 1]) or text[t.end : tokens[n + 1].start] in _ITEM_LINE_BREAKS)
