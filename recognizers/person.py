@@ -207,11 +207,6 @@ _STAFF_HEADS = (
     "aide-soignante", "aides-soignants", "aides-soignantes", "kine", "kines", "praticien", "praticiens",
     "intervenant", "intervenants", "presents", "participants", "equipe", "operateurs", "sage-femme", "sages-femmes",
 )
-#: Small words no name holds (folded): a line after a heading of staff that holds one is prose.
-_FUNCTION_WORDS = frozenset({
-    "a", "au", "aux", "avec", "ce", "de", "des", "du", "en", "est", "et", "il", "elle", "la", "le", "les", "ne",
-    "pas", "par", "pour", "qui", "que", "se", "sans", "sur", "un", "une", "ou",
-})
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -381,6 +376,8 @@ _PROSE_WORDS = frozenset({
     "ou", "par", "pas", "pour", "qui", "que", "se", "ses", "son", "sont", "sur", "un", "une", "vous", "ils", "elles",
     "lui", "me", "si", "votre", "notre", "vos", "nos", "mais", "donc", "car", "comme", "plus", "tres",
 })
+#: Small words no name in small letters holds (folded): a line after a heading of staff that holds one is prose.
+_FUNCTION_WORDS = _PROSE_WORDS | {"de", "des", "du", "la", "le", "les", "sans"}
 _PROSE_WORD_IN_CAPITALS = re.compile(
     r"(?<![^\W\d_])(?:" + "|".join(sorted({w.upper() for w in _PROSE_WORDS} | {"À"}, key=len, reverse=True))
     + r")(?![^\W\d_])")
