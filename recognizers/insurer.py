@@ -336,7 +336,7 @@ _ENUMERATION_OPENS = re.compile(
 )
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
 #: An article before an item of an enumeration ("la MGEN").
-_ARTICLE = re.compile(r"^(?:la|le|les|l['’])\s*(?=[A-ZÀ-Þ])")
+_ARTICLE = re.compile(rf"^(?:la|le|les|l['’])\s*(?=[{UPPER}])")
 #: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
