@@ -23,6 +23,7 @@ the set as written is the share of recall that only the lexicon gives. Same seed
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 
 from faker import Faker
@@ -34,8 +35,8 @@ from recognizers import lexicon
 LOCALES = ("it_IT", "de_DE", "en_GB", "es_ES", "pt_PT", "nl_NL", "pl_PL", "tr_TR", "fr_FR")
 
 
-def _one_word(make: object) -> str:
-    while " " in (word := make()) or "-" in word or "'" in word:  # type: ignore[operator]
+def _one_word(make: Callable[[], str]) -> str:
+    while " " in (word := make()) or "-" in word or "'" in word:
         pass
     return word
 
