@@ -16,7 +16,8 @@ invoice date, a timestamp). This recognizer reports a date when:
   ``Marie Daubert | F | 10/05/1986``, ``Mirella Rousset, 23/04/1976`` — not after a doctor's name, where a
   date is the day of a visit or a letter; with ``le`` between them (``TRAVIS GUILLAUMET le deux janvier
   1978``) only when the date lies 15 years or more before the latest year the text writes, else it is the
-  day of a visit or a call;
+  day of a visit or a call; in a row of a list, a date 15 years or more older further in the name's record
+  (``NAME  30/03/2022  <NIR>  29/10/1995``) is the birth date, and the first one a care's;
 * a birth word follows it (``Le 7 novembre 1867 : naissance de ...``);
 * it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926.
 
@@ -320,6 +321,8 @@ _DOCTOR_BEFORE = re.compile(r"(?:dr|pr|docteur|professeur|interne|ide|drs|par|si
 _LE_BEFORE = re.compile(r"(?<![a-z])le\s+$")
 #: How many years before the latest year a text writes a date after ``NAME le`` must lie to be a birth.
 BIRTH_AGE_GAP = 15
+#: How far after a date that follows a name its record may hold the name's birth date (characters).
+_RECORD_WINDOW = 80
 _YEARS = re.compile(r"(?<![0-9])(?:1[89]|2[01])[0-9]{2}(?![0-9])")
 #: After ``née``, what may stand before the date but for separators, ``le`` and a place: a maiden name
 #: (``née DUPONT le``; capitalised, in the text), or a night between two days (``dans la nuit du 1er au``,
@@ -443,6 +446,38 @@ def _follows_a_name(text: str, folded: str, match: re.Match[str], names: list[tu
     return gap_end == start or _long_past(text, match.group(0))
 
 
+def _older_in_record(text: str, match: re.Match[str], names: list[tuple[int, int, float]]) -> re.Match[str] | None:
+    """A date :data:`BIRTH_AGE_GAP` years or more older than ``match`` further in its record (up to the next
+    name or the end of the line, :data:`_RECORD_WINDOW` characters at most): in a row of a list of patients
+    (``FALMANTE Giuseppe  30/03/2022  <NIR>  29/10/1995``) the date after the name is then a care's."""
+    end = match.end()
+    stop = min([len(text), end + _RECORD_WINDOW, *(s for s, _, _ in names if s >= end)])
+    line_end = text.find("\n", end, stop)
+    stop = stop if line_end == -1 else line_end
+    try:
+        year = to_date(match.group(0)).year
+    except ValidationError:
+        return None
+    for later in SPAN_REGEX.finditer(text, end):
+        if later.start() >= stop:
+            break
+        try:
+            if year - to_date(later.group(0)).year >= BIRTH_AGE_GAP:
+                return later
+        except ValidationError:
+            continue
+    return None
+
+
+def _birth_after_name(text: str, folded: str, match: re.Match[str], names: list[tuple[int, int, float]]
+                      ) -> re.Match[str] | None:
+    """The birth date of a name that ``match`` follows: ``match``, or an older date of its record; ``None``
+    when ``match`` follows no name."""
+    if not _follows_a_name(text, folded, match, names):
+        return None
+    return _older_in_record(text, match, names) or match
+
+
 def _addressed_to_reader(folded: str, start: int) -> bool:
     """Whether the date at ``start`` follows a birth word in a condition addressed to the reader (:data:`_IF_BORN`)."""
     return _IF_BORN.search(folded, max(0, start - 40), start) is not None
@@ -454,15 +489,16 @@ def births_after(text: str, names: list[tuple[int, int, float]], found: list[tup
     names found elsewhere (a NER model's), where no finding of ``text`` (``found``: its spans) stands already:
     the rule :func:`find_dates` applies to the names of :func:`recognizers.person.find`."""
     folded = fold(text)
-    return [(*match.span(), AFTER_NAME_SCORE) for match in SPAN_REGEX.finditer(text)
-            if not any(s < match.end() and match.start() < e for s, e in found)
-            and _follows_a_name(text, folded, match, names) and is_valid(match.group(0))]
+    births = {birth.span() for match in SPAN_REGEX.finditer(text)
+              if (birth := _birth_after_name(text, folded, match, names)) is not None}
+    return [(start, end, AFTER_NAME_SCORE) for start, end in sorted(births)
+            if not any(s < end and start < e for s, e in found) and is_valid(text[start:end])]
 
 
 def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """``(start, end, score)`` of the dates of birth of ``text`` (see the module docstring)."""
     names: list[tuple[int, int, float]] | None = None
-    taken_until, taken = 0, set()
+    taken_until, taken, older = 0, set(), set()
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
         if not in_context and _addressed_to_reader(folded, start):
@@ -471,12 +507,17 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end):
             score = AGE_SCORE
+        elif start in older:
+            score = AFTER_NAME_SCORE
         else:
             if names is None:
                 if not _may_follow_name(text, folded, _name_gap_end(folded, start)):
                     continue
                 names = _names(text)
-            if not _follows_a_name(text, folded, match, names):
+            birth = _birth_after_name(text, folded, match, names)
+            if birth is not match:
+                if birth is not None:
+                    older.add(birth.start())
                 continue
             score = AFTER_NAME_SCORE
         if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates

@@ -365,6 +365,11 @@ DATE_WRITINGS = [
     ("Mme {LAST} {FIRST} ([[03/04/1957]])", True),
     ("{LAST} {FIRST} (F) [[03/04/1957]]", True),
     ("Mme {LAST} {FIRST} (vue le 03/04/2024)", False),
+    # a row of a list of patients: the date after the name is a care's when its row holds an older date
+    ("{LAST} {FIRST}  30/03/2022  2 9 3 1 8 5 3 3 2 9 7 7 9  [[29/10/1995]]  Adalimumab 40 mg", True),
+    ("{LAST} {FIRST} | 1 0 1 2 2 0 2 1 | [[2 8 1 2 1 9 6 9]] | Certolizumab", True),
+    ("{LAST} {FIRST} [[12/03/1950]], hospitalisé du 01/02/2024 au 05/02/2024", True),
+    ("{LAST} {FIRST} [[12/03/2021]]\nDUPONT Jean [[01/01/1950]]", True),  # the older date: another line's
     ("Appel de {FIRST} {LAST} le 14/06/2023 pour un rendez-vous.", False),
     ("Entretien avec {FIRST} {LAST} le 2 mars 2021, relu en 2024.", False),
     ("Consultation du 12/03/2020 avec le Dr {LAST}.", False),
