@@ -849,17 +849,14 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],
                      add: Callable[[int, int, float], None]) -> None:
     """Other places of a SURNAME already found (in capitals, no first name, no French word), alone; and a
-    SURNAME written again right before the name it opens (``ROBERT, ROBERT HENRI``)."""
+    birth name right before the name in capitals it goes with (:func:`_birth_name_before`)."""
     if not found:
         return
     surnames = {t.text for t in tokens if t.kind == "upper" and len(t.text) >= 3 and not t.first_name and not t.word
                 and any(s <= t.start and t.end <= e for s, e in found)}
-    starts = {s for s, _ in found}
+    ends = {start: end for start, end in found}
     for token, after in itertools.pairwise(tokens):
-        # a SURNAME written again right before the name it opens, as forms fill in a usage name and a birth
-        # name: "ROBERT, ROBERT HENRI" (a first name or a word too, here)
-        if token.kind == "upper" and after.text == token.text and after.start in starts and \
-                _REPEAT_GAP.fullmatch(text, token.end, after.start):
+        if token.kind == "upper" and after.start in ends and _birth_name_before(text, token, after, ends[after.start]):
             add(token.start, token.end, REPEATED_SCORE)
     for token in tokens:
         if token.text in surnames and not _glued(text, token.start, token.end):
@@ -868,6 +865,29 @@ def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int
 
 #: Between a SURNAME and the same SURNAME opening a name: a comma or a semicolon, on one line.
 _REPEAT_GAP = re.compile(r"[ \t]*[,;][ \t]*")
+def _not_acronym(key: str) -> bool:
+    """Whether a word in capitals (folded) reads as a surname rather than an acronym (``ORL``, ``HEGP``,
+    ``SSR``): two vowels, or six letters or more."""
+    return sum(key.count(vowel) for vowel in "aeiouy") >= 2 or len(key) >= 6
+
+
+#: After a name that ends an identity line: spaces to the end of the line.
+_LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
+
+
+def _birth_name_before(text: str, token: _Token, after: _Token, name_end: int) -> bool:
+    """Whether the word in capitals ``token`` is a birth name, written before the usage name and first name
+    that open at ``after`` (a name found, ending at ``name_end``), as hospital identity lines and forms fill
+    them in: the same SURNAME again (``ROBERT, ROBERT HENRI``: a first name or a word too, here), or a SURNAME
+    that is no French word opening a line of its own whose name is in capitals (``MARTIN, DUPONT MARIE``)."""
+    if not _REPEAT_GAP.fullmatch(text, token.end, after.start):
+        return False
+    if after.text == token.text:
+        return True
+    return (token.surname_like and not token.word and not lexicon.is_place(token.key) and _not_acronym(token.key)
+            and not _insurer_name(token.text) and after.kind == "upper"
+            and text[after.start : name_end].isupper() and _line_start(text, token.start)
+            and _LINE_END.match(text, name_end) is not None)
 
 
 def _glued(text: str, start: int, end: int) -> bool:

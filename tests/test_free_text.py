@@ -306,6 +306,33 @@ def test_a_surname_written_again_before_the_name_it_opens_is_a_name(surname: str
     assert _found(person.find(text), text) == [surname, f"{surname} HENRI"]
 
 
+def _surname_no_word(locale: str) -> str:
+    """A surname of ``locale`` that the word lists do not know (no French word, no place)."""
+    fake = Faker(locale)
+    fake.seed_instance(2026)
+    while True:
+        surname = fake.last_name().upper()
+        if " " not in surname and "-" not in surname and not lexicon.is_word(surname) \
+                and not lexicon.is_place(surname):
+            return surname
+
+
+@pytest.mark.parametrize("locale", ["fr_FR", "de_DE", "pl_PL", "tr_TR", "es_ES"])
+def test_a_birth_name_before_a_name_in_capitals_on_its_own_line_is_a_name(locale: str) -> None:
+    first, usage = _people(1)[0]  # a French first name: the rules find the usage name and first name
+    birth = _surname_no_word(locale)
+    name = f"{usage.upper()} {first.upper()}"
+    text = f"{birth}, {name}\n1 2 0 2 1 9 4 0\n N° FINESS"  # birth name, then usage name and first name
+    assert _found(person.find(text), text) == [birth, name]
+
+
+@pytest.mark.parametrize("head", ["HEGP", "ORL", "IRM", "SSR", "MGEN", "PARIS", "URGENCES"])
+def test_an_acronym_a_place_or_a_word_before_a_name_in_capitals_is_no_birth_name(head: str) -> None:
+    first, usage = _people(1)[0]
+    text = f"{head}, {usage.upper()} {first.upper()}\n"
+    assert _found(person.find(text), text) == [f"{usage.upper()} {first.upper()}"]
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
