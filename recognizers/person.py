@@ -600,6 +600,8 @@ def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
     if tokens[i].key not in _NAME_LINKS or i + 1 >= len(tokens):
         return False
     name = tokens[i + 1]
+    if name.key in _PROSE_WORDS:
+        return False  # "NÉ EN NOVEMBRE 1975", "NÉE DANS LA NUIT": a sentence in capitals
     if tokens[i].text.lower() == "ne" and not (name.kind == "upper" and not name.word):
         return False  # "NE PAS JETER", "il ne Correspond pas": the negation, not "né" (but "NE DUPONT")
     return name.surname_like or (
@@ -624,6 +626,17 @@ def _names_a_patient(tokens: list[_Token], i: int, text: str) -> bool:
     return surname.kind == "upper" and len(surname.text) > 2 and surname.surname_like and not surname.word
 
 
+#: Roles of a ward's staff (folded) that are also said of a duty: ``interne de garde``, ``IDE de nuit``.
+_WARD_ROLES = frozenset({"interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere", "kine"})
+
+
+def _ward_role_phrase(tokens: list[_Token], i: int, end: int) -> bool:
+    """Whether the words after the role ``tokens[i]`` up to ``end`` say which duty, not who: a particle, then
+    French words only (``INTERNE DE GARDE``, ``INTERNE DE LA PATIENTE``; not ``Interne de Lattre``)."""
+    return tokens[i].key in _WARD_ROLES and tokens[i + 1].particle and all(
+        t.word or t.particle for t in tokens[i + 1 : end])
+
+
 def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """Names after a title (``Dr``), a name link (``née``) or a verb with ``par`` (``signé par``)."""
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
@@ -632,7 +645,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
         if (token.title and _is_title(tokens, i, text)) or (key in _NAME_LINKS and _links_a_name(tokens, i, text)) \
                 or (key in _PATIENT_WORDS and _names_a_patient(tokens, i, text)):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
-            if end > i + 1:
+            if end > i + 1 and not _ward_role_phrase(tokens, i, end):
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
         elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
             end = _take_name(tokens, i, text, first_free=False)

@@ -54,6 +54,8 @@ def _covered(expected: list[str], found: list[str]) -> bool:
 
 
 NAME_WRITINGS = [
+    "Interne : Dr [[DE LA TOUR {FIRST}]]",
+    "AVIS DE L'INTERNE [[DE LA TOUR {FIRST}]]",
     "Compte rendu signé par le Dr. [[{LAST} {FIRST}]]",
     "Patient adressé par le docteur [[{LAST} {FIRST}]] pour avis.",
     "Consultation avec le Dr [[{Last} {FIRST}]] effectuée ce jour.",
@@ -256,7 +258,8 @@ def test_a_birth_name_after_nee_may_be_a_word(link: str, surname: str) -> None:
     assert surname in _found(person.find(text), text)
 
 
-@pytest.mark.parametrize("text", ["Elle est née. Pourtant rien", "Elle est née Le 3 mars 1950", "née\nLe patient"])
+@pytest.mark.parametrize("text", ["Elle est née. Pourtant rien", "Elle est née Le 3 mars 1950", "née\nLe patient",
+                                  "NÉ EN NOVEMBRE 1975 À LYON", "NÉE DANS LA NUIT DU 1ER AU 2 FÉVRIER 1952"])
 def test_nee_before_no_birth_name_names_nobody(text: str) -> None:
     assert person.find(text) == []
 
@@ -343,6 +346,10 @@ NOT_NAMES = [
     "Traitement : Certolizumab 200 mg, Adalimumab 40 mg.",
     "Le patient prend du paracétamol, pas d'allergie connue.",
     "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
+    # a ward role, then which duty (in capitals, as headers write it)
+    "AVIS DE L'INTERNE DE GARDE",
+    "TRANSMISSIONS IDE DE NUIT",
+    "RÉFÉRENCE INTERNE DE LA PATIENTE : 9750409278",
 ]
 
 
