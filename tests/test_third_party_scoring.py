@@ -17,7 +17,15 @@ from benchmarks.third_party import markup
 from benchmarks.third_party.__main__ import main
 from benchmarks.third_party.dataset import Dataset, DatasetError, Span, Text, parse_text
 from benchmarks.third_party.scan import text_offsets
-from benchmarks.third_party.scoring import NIR_INVALID, NIR_VALID, Finding, nir_has_valid_key, score
+from benchmarks.third_party.scoring import (
+    NIR_INVALID,
+    NIR_INVALID_NAMED,
+    NIR_VALID,
+    Finding,
+    nir_has_valid_key,
+    nir_word_before,
+    score,
+)
 from benchmarks.third_party.variants import swap_names, upper_cased
 
 ANNOTATED = frozenset({"PERSON", "DATE_OF_BIRTH", "FR_NIR", "PHONE_NUMBER"})
@@ -61,6 +69,7 @@ def result():
         ("FR_NIR", 2, 1, 1, 1),
         (NIR_VALID, 1, 1, 1, 1),
         (NIR_INVALID, 1, 0, 0, 0),
+        (NIR_INVALID_NAMED, 1, 0, 0, 0),  # "NIR saisi ...": a NIR word before it
     ],
 )
 def test_span_counts_follow_the_overlap_rule(result, entity, gold, found, findings, correct):
@@ -113,6 +122,17 @@ def test_micro_average_leaves_out_the_nir_split_rows(result):
 )
 def test_nir_rows_split_on_the_key_whatever_the_separators(written, valid):
     assert nir_has_valid_key(written) is valid
+
+
+@pytest.mark.parametrize(("before", "named"), [
+    ("NIR saisi ", True),
+    ("Numéro de sécurité sociale :\n", True),  # the line above
+    ("N° d'immatriculation (à compléter par l'assuré(e)) ", True),
+    ("Consultation\n", False),
+    ("Référence dossier ", False),
+])
+def test_a_wrong_key_counts_after_a_nir_word_only_with_one_in_the_window(before, named):
+    assert nir_word_before(before + "295109912611199", len(before)) is named
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from benchmarks.third_party.dataset import Dataset
-from benchmarks.third_party.scoring import NIR_INVALID, NIR_VALID, Error, Row, Score
+from benchmarks.third_party.scoring import NIR_INVALID_NAMED, NIR_SPLIT, Error, Row, Score
 
 CONTEXT = 40
 
@@ -17,9 +17,10 @@ def _ratio(value: float | None) -> str:
 def _row(row: Row) -> str:
     if row.gold is None:
         return f"| {row.name} | n/a | | n/a | {row.unverifiable} unverifiable | | | |"
-    split = row.name in (NIR_VALID, NIR_INVALID)
+    split = row.name in NIR_SPLIT
     char = ("", "") if split else (_ratio(row.char_recall), _ratio(row.char_precision))
-    return (f"| {row.name} | {row.gold} | {row.found} | {_ratio(row.recall)} | {row.findings} | "
+    findings = "" if row.name == NIR_INVALID_NAMED else row.findings  # recall only: no finding names its reason
+    return (f"| {row.name} | {row.gold} | {row.found} | {_ratio(row.recall)} | {findings} | "
             f"{_ratio(row.precision)} | {char[0]} | {char[1]} |")
 
 

@@ -16,7 +16,9 @@ characters of its gold spans, so a finding that takes ``Dr`` with the name or mi
 ``FR_NIR`` is also split by the value written: a gold span or a finding whose text, without separators, is a
 NIR with a valid key (python-stdnum ``stdnum.fr.nir``, 2A/2B included) goes to the "valid key" row, any other
 (wrong key, no key, key given apart, temporary numbers) to the "wrong or missing key" row; in those rows a
-finding is correct when it overlaps any gold ``FR_NIR`` span.
+finding is correct when it overlaps any gold ``FR_NIR`` span. The issue asks for wrong or missing keys only
+"next to NIR words": a third row counts the recall of those whose text has a NIR context word (the list of
+``recognizers.nir``) in the context window before the span, the line above included.
 
 Which entities count: a text is scored only for the entities its dataset annotates
 (:meth:`~benchmarks.third_party.dataset.Dataset.scored_entities`); findings of other entities are
@@ -36,13 +38,18 @@ from stdnum.fr import nir as stdnum_nir
 
 from benchmarks.third_party.dataset import Dataset, Span, Text
 from leakguard.findings import ENTITIES
+from recognizers.nir import SPEC as nir_spec
+from recognizers.spec import fold
 
 NIR = "FR_NIR"
 NIR_VALID = "FR_NIR valid key"
 NIR_INVALID = "FR_NIR wrong or missing key"
+NIR_INVALID_NAMED = "FR_NIR wrong or missing key, after a NIR word"
 #: Rows in the order of issue 11; any other contract entity follows.
 ORDER = ("PERSON", "DATE_OF_BIRTH", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN_CODE", NIR, NIR_VALID, NIR_INVALID,
-         "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_HEALTH_INSURER", "FR_HEALTH_GUARANTEE")
+         NIR_INVALID_NAMED, "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_HEALTH_INSURER", "FR_HEALTH_GUARANTEE")
+#: The rows that split ``FR_NIR`` (left out of the total).
+NIR_SPLIT = (NIR_VALID, NIR_INVALID, NIR_INVALID_NAMED)
 _SEPARATORS = re.compile(r"[\s.\-/_]+")
 
 
@@ -115,7 +122,7 @@ class Score:
         """Micro-average over the annotated entities (the NIR split rows excluded)."""
         total = Row("all")
         for name, row in self.rows.items():
-            if name in (NIR_VALID, NIR_INVALID) or row.gold is None:
+            if name in NIR_SPLIT or row.gold is None:
                 continue
             total.gold = (total.gold or 0) + row.gold
             total.found += row.found
@@ -131,6 +138,18 @@ class Score:
 def nir_has_valid_key(value: str) -> bool:
     """Whether ``value`` written with any separators is a NIR whose key checks (python-stdnum)."""
     return stdnum_nir.is_valid(_SEPARATORS.sub("", value).upper())
+
+
+def nir_word_before(text: str, start: int) -> bool:
+    """Whether a NIR context word of ``recognizers.nir`` ends in its context window before ``start``."""
+    return nir_spec.has_context(fold(text), start)
+
+
+def _nir_rows(text: str, span: Span) -> tuple[str, ...]:
+    """The split rows a gold ``FR_NIR`` span counts in."""
+    if nir_has_valid_key(text[span.start:span.end]):
+        return (NIR_VALID,)
+    return (NIR_INVALID, NIR_INVALID_NAMED) if nir_word_before(text, span.start) else (NIR_INVALID,)
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -157,7 +176,7 @@ def score(dataset: Dataset, findings: Sequence[Finding]) -> Score:
                       char_found=0 if name in annotated else None, char_correct=0 if name in annotated else None)
             for name in ENTITIES}
     if NIR in annotated:
-        rows[NIR_VALID], rows[NIR_INVALID] = Row(NIR_VALID), Row(NIR_INVALID)
+        rows.update((name, Row(name)) for name in NIR_SPLIT)
     errors: list[Error] = []
     negatives = flagged = flagged_any = 0
     for text in dataset.texts:
@@ -191,9 +210,9 @@ def _score_text(text: Text, gold: list[Span], findings: list[Finding], rows: dic
             errors.append(Error("miss", text.id, span.start, span.end, span.entity,
                                 f"found as {', '.join(others)}" if others else ""))
         if span.entity == NIR:
-            split = rows[NIR_VALID if nir_has_valid_key(text.text[span.start:span.end]) else NIR_INVALID]
-            split.gold += 1
-            split.found += found
+            for name in _nir_rows(text.text, span):
+                rows[name].gold += 1
+                rows[name].found += found
     for f in findings:
         row = rows[f.entity]
         row.findings += 1
