@@ -684,8 +684,8 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
 
 _STAFF_HEAD_KEYS = frozenset(_STAFF_HEADS)
 _STAFF_HEAD = re.compile(rf"(?<![a-z])(?:{_alternation(_STAFF_HEADS)})[ \t]*:[ \t]*")
-#: Between two items of a list typed in small letters (folded): a comma, a semicolon, ``et``; after the last: the
-#: line's end.
+#: Between two items of a list typed in small letters (folded): a comma, a semicolon, ``et``; after the last, or
+#: after a name that ends an identity line: the line's end.
 _SMALL_ITEM_GAP = re.compile(r"[ \t]*(?:[,;]|et(?![a-z]))[ \t]*")
 _LINE_END = re.compile(r"[ \t.]*(?:\r?\n|$)")
 
@@ -884,8 +884,6 @@ def _not_acronym(key: str) -> bool:
     return sum(key.count(vowel) for vowel in "aeiouy") >= 2 or len(key) >= 6
 
 
-#: After a name that ends an identity line: spaces to the end of the line.
-_LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
 
 
 def _birth_name_before(text: str, token: _Token, after: _Token, name_end: int) -> bool:
