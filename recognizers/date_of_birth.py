@@ -3,8 +3,8 @@
 A date of birth is a date that something says is one: the date itself looks like any other (a care date, an
 invoice date, a timestamp). This recognizer reports a date when:
 
-* a birth word stands right before it, with nothing but separators, ``le`` or ``à PLACE le`` between them,
-  or after ``née`` a maiden name or a night between two days::
+* a birth word stands right before it, with nothing but separators, ``le``, ``à PLACE (64) le`` or ``PLACE,
+  le`` between them, or after ``née`` a maiden name or a night between two days::
 
       né le 12/05/1985     née le 1er janvier 1990     Date de naissance : 12.05.1985     DDN 1985-05-12
       "date_naissance": "1985-05-12"     Né à Lyon le 3 mars 1950     né(e) en 1923     née en novembre 1975
@@ -23,10 +23,11 @@ invoice date, a timestamp). This recognizer reports a date when:
 
 Written forms: day first with ``/``, ``-``, ``.`` or ``|``, spaces around them allowed (``12 . 06 . 1981``),
 two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 . 1 9 8 1``); the long
-French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-mai-1985``); dates in words
-(``le deux janvier mille neuf cent soixante-dix-huit``, parsed with ``text2num``); ISO (``1985-05-12``) and
-compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year alone. The date must
-exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1900 and today.
+French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-mai-1985``, ``12 mai 85``); dates
+in words (``le deux janvier mille neuf cent soixante-dix-huit``, ``mil neuf cent``, parsed with ``text2num``);
+ISO (``1985-05-12``) and compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year
+alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1900
+and today.
 
 Care, visit, admission and document dates are not reported: ``soins du``, ``payé le``, ``consultation du``,
 ``imprimé le`` are no birth words, and the context must stand right before the date (``Date de naissance :
@@ -128,14 +129,14 @@ _MONTH_WORD = both_cases(
 #: French number words (a day or a year written out), joined by spaces or hyphens.
 _NUMBER_WORD = (
     "(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?"
-    "|trente|quarante|cinquante|soixante|cents?|mille|et)"
+    "|trente|quarante|cinquante|soixante|cents?|mille|mil|et)"
 )
 _NUMBER_WORDS = f"{_NUMBER_WORD}(?:[ \\-]+{_NUMBER_WORD})*"
 _DAY_WORDS = f"(?:premier|{_NUMBER_WORDS})"
 #: The first word of a day in words (RE2 pre-filters).
 _DAY_WORD_START = ("premier|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze"
                    "|seize|vingt|trente")
-_YEAR_WORDS = f"(?:mille|deux[ \\-]+mille|dix[ \\-]+neuf[ \\-]+cents?)(?:[ \\-]+{_NUMBER_WORD})*"
+_YEAR_WORDS = f"(?:mil(?:le)?|deux[ \\-]+mille|dix[ \\-]+neuf[ \\-]+cents?)(?:[ \\-]+{_NUMBER_WORD})*"
 #: Day-first numeric forms: one separator among / . - |, maybe with a space on each side.
 _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9]{{2}})"
 #: Digits spaced one by one, maybe with separators: "1 2 0 5 1 9 7 8", "1 2 . 0 6 . 1 9 8 1".
@@ -143,7 +144,7 @@ _SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [
 #: Two-digit day and month and a four-digit year apart by one space each, as forms print boxes: "03 04 1957".
 _SPACE_APART = "(?:0[1-9]|[12][0-9]|3[01]) (?:0[1-9]|1[0-2]) (?:1[89]|20)[0-9]{2}"
 _GAP = f"{_SP}*[ \\-]{_SP}*"
-_LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|{_YEAR_WORDS})"
+_LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})"
 _ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
 #: The 8-digit runs :func:`to_date` can read (year first or last, 1800-2099): an RE2 screen, where most 8-digit
@@ -240,7 +241,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
         raise errors[0]
     if match := _WORDS.fullmatch(text):
         day, word, year = match.groups()
-        return _check(_number(year), MONTHS[word], _number(day), today)
+        return _check(_year(year, today) if year.isdigit() else _number(year), MONTHS[word], _number(day), today)
     raise InvalidFormat("not a date")
 
 
@@ -265,9 +266,11 @@ CONTEXT = (
     "birth", "birthdate", "birth_date", "birth date", "birthday", "date of birth", "date_of_birth", "dateofbirth",
     "born", "born on",
 )
-#: Only separators, a "le", or "à PLACE le", between the context word and the date.
+#: Only separators, a "le", or "à PLACE le" (a département in parentheses after the place), or "PLACE, le",
+#: between the context word and the date.
 CONTEXT_GAP = re.compile(
-    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?\s+)?"""
+    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
+    r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*)?[\s:=\"']*"""
 )

@@ -390,6 +390,11 @@ DATE_WRITINGS = [
     ("Dossier : [[22/01/1965]] (57 ans)", True),
     ("Elle est née en [[1923]] en Bretagne.", True),
     ("Né à Lyon le [[3 mars 1950]].", True),
+    ("Née à Saint-Jean-de-Luz (64) le [[3 mars 1950]].", True),  # a département after the place
+    ("Date et lieu de naissance : Lyon, le [[12/05/1985]]", True),
+    ("né le [[12 mai 85]]", True),  # a long form with a two-digit year
+    ("né le [[douze mai mil neuf cent quatre-vingt-cinq]]", True),  # "mil", as dates may write it
+    ("{LAST} {FIRST} 12 mai 14h : appel", False),  # an hour, not a two-digit year
     ("Mme {FIRST} née {LAST} le [[14/09/1948]], veuve.", True),
     ("Elle est née dans la nuit du 1er au [[2 février 1952]].", True),
     ("née dans la nuit entre le 30/11 et le [[01/12/1961]]", True),
