@@ -77,9 +77,9 @@ _WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 
 
 #: How people hide an address from robots: ``prenom.nom @ domaine . fr``, ``[at]``, ``(at)``, ``arobase``,
-#: ``[dot]``, ``point``.
-_AT = r"(?:\s+@\s*|@\s+|\s*[\[({]\s*(?:at|arobase)\s*[\])}]\s*|\s+(?:at|arobase|chez)\s+)"
-_DOT = r"(?:\s*\.\s*|\s*[\[({]\s*(?:dot|point)\s*[\])}]\s*|\s+(?:dot|point)\s+)"
+#: ``[dot]``, ``point``, and as security reports "defang" them: ``[@]``, ``[.]``.
+_AT = r"(?:\s+@\s*|@\s+|\s*[\[({]\s*(?:at|arobase|@)\s*[\])}]\s*|\s+(?:at|arobase|chez)\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({]\s*(?:dot|point|\.)\s*[\])}]\s*|\s+(?:dot|point)\s+)"
 #: Top-level domains a hidden address may end with (spelled-out dots make any word look like a domain).
 _COMMON_TLDS = (
     "fr|com|org|net|eu|info|biz|io|me|co|be|ch|lu|mc|ca|de|uk|it|es|pt|nl|us|re|gp|mq|gf|yt|pm|pf|nc|wf"
@@ -90,7 +90,7 @@ OBFUSCATED_REGEX = re.compile(
     re.IGNORECASE,
 )
 #: RE2 pre-filter of the hidden forms: a spaced ``@``, or a bracketed or spelled-out one.
-OBFUSCATED_PREFILTER = r"(?i)(?:\s@|@\s|[\[({]\s*(?:at|arobase)\s*[\])}]|\s(?:at|arobase|chez)\s)"
+OBFUSCATED_PREFILTER = r"(?i)(?:\s@|@\s|[\[({]\s*(?:at|arobase|@)\s*[\])}]|\s(?:at|arobase|chez)\s)"
 _AT_RE = re.compile(_AT, re.IGNORECASE)
 _DOT_RE = re.compile(_DOT, re.IGNORECASE)
 

@@ -486,6 +486,8 @@ def test_phones_are_found_in_every_french_written_form(text: str, expected: list
     ("contact : jean.dupont [at] gmail [dot] com", "jean.dupont [at] gmail [dot] com"),
     ("courriel marie.curie arobase free point fr", "marie.curie arobase free point fr"),
     ("rdv @ 10h . ok", None),
+    ("IOC : expéditeur jean.dupont[@]gmail[.]com", "jean.dupont[@]gmail[.]com"),  # "defanged", as security reports
+    ("voir [@] et [.] plus haut", None),
 ])
 def test_hidden_email_addresses_are_found_once_their_hiding_is_undone(text: str, expected: str | None) -> None:
     found = _found(email_address.OBFUSCATED_SPEC.find(text), text)
