@@ -284,6 +284,8 @@ CUED_RE2 = "|".join([
     # ... or a sex then a date
     f"[{_UP}][{_LETTER}'’\\-]*{_GAP_RE2}{{1,3}}[{_UP}][{_LETTER}'’\\-]*[ \\t]*[|,;][ \\t]*{_spelt('m', 'f', 'h')}"
     f"[ \\t]*[|,;][ \\t]*[0-9]",
+    # a role as a label's key, its colon, a capital (_after_role_label)
+    f"(?:[{_UP}][{_LETTER}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*[{_UP}]",
 ])
 #: What splits a text into runs of letters: a word opens with the first run of its letters.
 _LETTER_RUNS = f"[^{_LETTER}]+"
@@ -721,6 +723,33 @@ def _staff_in_small_letters(text: str, folded: str, tokens: list[_Token]) -> Ite
             n = starts.get(gap.end()) if gap else None
 
 
+#: After a role written as a label: its colon (``Psychologue : ``).
+_LABEL_COLON = re.compile(r"[ \t]*:[ \t]*")
+
+
+def _role_label(token: _Token) -> bool:
+    """A profession or a staff heading written as a label's key: ``Psychologue``, ``Diététicienne``, ``IDE``,
+    ``Secrétaire``."""
+    return token.capital and (_ROLE.search(token.key) is not None or token.key in _STAFF_HEAD_KEYS
+                              or token.key in _OFFICES)
+
+
+def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
+    """Two capitalised words after a role and its colon, both of them surname-like and not both French words,
+    alone as the label's value (``Psychologue : Bruynzeels Moreira N° ADELI``): a first name and a surname,
+    whether the first-name list knows it or not."""
+    if ":" not in text:
+        return
+    for n, role in enumerate(tokens[:-2]):
+        first, last = tokens[n + 1], tokens[n + 2]
+        if not (_role_label(role) and _LABEL_COLON.fullmatch(text, role.end, first.start)
+                and text[first.end : last.start] == " " and first.surname_like and last.surname_like
+                and not (first.word and last.word) and not _insurer_name(f"{first.text} {last.text}")):
+            continue
+        if n + 3 == len(tokens) or not (_joined(text, last, tokens[n + 3]) and tokens[n + 3].capital):
+            yield first.start, last.end, INITIAL_SCORE
+
+
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
     list's ``SURNAME, First name``."""
@@ -774,7 +803,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                     add(start, end, score)
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
-                                             _before_birth(tokens, text, folded)):
+                                             _before_birth(tokens, text, folded), _after_role_label(tokens, text)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE

@@ -336,6 +336,28 @@ def test_an_acronym_a_place_or_a_word_before_a_name_in_capitals_is_no_birth_name
     assert _found(person.find(text), text) == [f"{usage.upper()} {first.upper()}"]
 
 
+@pytest.mark.parametrize("locale", ["tr_TR", "fi_FI", "cs_CZ"])
+@pytest.mark.parametrize("role", ["Psychologue", "Diététicienne", "Orthophoniste", "Secrétaire", "IDE"])
+def test_a_name_after_a_role_label_is_a_name_whatever_the_first_name(locale: str, role: str) -> None:
+    """``Psychologue : Zulmira Mauran``: first names the lexicon does not know."""
+    first, last = next((f, n) for f, n in _people(60, locale)
+                       if not lexicon.is_first_name(f) and not (lexicon.is_word(f) and lexicon.is_word(n)))
+    text = f"{role} : {first} {last} N° ADELI 08 86 45 34 23"
+    assert _found(person.find(text), text) == [f"{first} {last}"]
+
+
+@pytest.mark.parametrize("text", [
+    "Cardiologue : Hôpital Bichat",
+    "Psychiatre : Centre Médico-Psychologique",
+    "Pharmacien : Paracétamol Biogaran",
+    "Dermatologue : Saint-Louis Paris",
+    "Responsable : Service Qualité",
+    "Cardiologue : Harmonie Mutuelle",
+])
+def test_a_place_a_service_or_an_insurer_after_a_role_label_is_no_name(text: str) -> None:
+    assert person.find(text) == []
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
