@@ -117,6 +117,9 @@ TITLES = frozenset({
 })
 #: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
 _SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr", "prof"})
+#: Short titles that are also a word or an abbreviation in a line of prose in capitals (``ME`` the pronoun, ``PR``
+#: a rheumatoid arthritis): no title there without their full stop; ``DR`` and ``M`` are titles there too.
+_WORDS_IN_CAPITALS = frozenset({"me", "ms", "pr"})
 #: Months and number words (folded): in capitals after a name, a date written out begins.
 _DATE_WORDS = frozenset({
     "janvier", "fevrier", "avril", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "premier",
@@ -354,12 +357,19 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
     first_name = capital and len(text) > 1 and lexicon.is_first_name(text)
     # a French common word ("Poumon", "Santé", "L'ASSEMBLÉE") or a place ("PARIS") that is no French first
     # name ("Pierre" is one)
-    word = key in _FORM_ACRONYMS or (
+    word = key in _FORM_ACRONYMS or _ELIDED_PRONOUN.match(key) is not None or (
         (lexicon.is_word(key) or lexicon.is_place(key)) and not lexicon.is_french_first_name(key))
     place, title = key in _PLACE_WORDS, key in TITLES
     # a capitalised word that may be a surname: in capitals, a first name, or no French word
     surname_like = capital and not place and not title and (kind == "upper" or not word)
     return text, key, kind, capital, first_name, word, key in _PARTICLES, place, title, surname_like
+
+
+#: After a word, the rest of an e-mail address's local part and its ``@``: the word is no name there.
+_ADDRESS_AFTER = re.compile(r"[\w.%+\-]*@")
+#: A pronoun or conjunction elided before a verb (folded): ``S'EST``, ``C'EST``, ``J'AI``, ``QU'IL`` are words of
+#: prose, never a name (unlike ``N'DIAYE``, ``M'BALA``).
+_ELIDED_PRONOUN = re.compile(r"(?:s|c|j|qu)['’]")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -389,7 +399,7 @@ _PROSE_LINE_WORDS = 5
 
 def _as_written_in_prose(token: _Token) -> _Token:
     """A word of a line in capitals as prose writes it: a small word in small letters, others capitalised."""
-    if token.particle or token.key in _PROSE_WORDS:
+    if token.particle or token.key in _PROSE_WORDS or _ELIDED_PRONOUN.match(token.key):
         return token._replace(kind="lower", capital=False, surname_like=False)
     return token._replace(kind="cap", surname_like=not (token.word or token.place or token.title))
 
@@ -426,7 +436,8 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     if token.key in _SHORT_TITLES and not text.startswith(".", token.end):
         # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
         # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")
-        if token.text.isupper() and following.kind == "cap" and following.text.isupper():
+        if token.key in _WORDS_IN_CAPITALS and token.text.isupper() and following.kind == "cap" \
+                and following.text.isupper():
             return False  # "ILS VIENNENT ME RENDRE VISITE": a pronoun in a line of prose in capitals
         return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper()) or (
             token.key in ("dr", "pr") and following.kind == "letter" and i + 2 < len(tokens)
@@ -480,8 +491,10 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
             j += 1  # "Zoé d'Arcy": an elided particle and a capital go on with the name
             words += 1
             continue
-        elif token.kind == "lower" or token.place or token.title or (j > i and _VERSION_AFTER.match(text, token.end)):
-            break  # ... or a protocol and its version, as a log line goes on: "nom=Breton HTTP/1.1"
+        elif token.kind == "lower" or token.place or token.title or _ADDRESS_AFTER.match(text, token.end) or (
+                j > i and _VERSION_AFTER.match(text, token.end)):
+            break  # ... or an address's local part; a protocol and its version, as a log line goes on ("nom=Breton
+            # HTTP/1.1")
         elif not (token.surname_like or (free and not _role(token)) or (
                 token.kind == "cap" and j > i and (_plain_first_name(tokens[j - 1]) or (
                     introduced and j == i + 1 and tokens[i].first_name

@@ -358,6 +358,19 @@ def test_a_place_a_service_or_an_insurer_after_a_role_label_is_no_name(text: str
     assert person.find(text) == []
 
 
+@pytest.mark.parametrize("template", [
+    "LE DR [[{LAST} {FIRST}]] S'EST ENTRETENU AU TÉLÉPHONE AVEC LA PATIENTE POUR UN SUIVI.",
+    "RENDEZ-VOUS DANS UN MOIS AVEC LE DR [[{FIRST} {LAST}]].",
+    "VOTRE PROCHAIN RENDEZ-VOUS AVEC LE DR [[{LAST}]] EST PRÉVU LE 16 FÉVRIER POUR UNE VISITE.",
+    "RESPONSABLE : DR. [[{FIRST} {LAST}]] - {F}.{LAST}@APHP.FR",  # the address's words are no name
+    "RÉDIGÉ PAR : INTERNE [[{FIRST} {LAST}]] {LAST}.{FIRST}@APHP.FR 06 34 28 29 11",
+])
+def test_a_doctor_in_a_line_of_prose_in_capitals_is_named(template: str) -> None:
+    first, last = _people(1)[0]
+    text, expected = _filled(template.replace("{FIRST}", first.upper()), first, last)
+    assert _found(person.find(text), text) == expected, text
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
@@ -372,6 +385,10 @@ NOT_NAMES = [
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
     "RÉFÉRENCE INTERNE DE LA PATIENTE : 9750409278",
+    # in prose in capitals, "ME" is a pronoun and "PR" a rheumatoid arthritis; an address's words are no name
+    "ILS VIENNENT ME RENDRE VISITE DANS LA SEMAINE POUR LE BILAN.",
+    "PATIENTE SUIVIE POUR UNE PR SÉROPOSITIVE ET UNE HTA DANS LE SERVICE.",
+    "Contact : JEAN.DUPONT@APHP.FR",
 ]
 
 
