@@ -391,14 +391,19 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
     ) for m in SPEC.context_regex().finditer(folded, lo, start))
 
 
+def _year_of(date_text: str) -> int | None:
+    """The year of the date written ``date_text``, ``None`` when it is no date."""
+    try:
+        return to_date(date_text).year
+    except ValidationError:
+        return None
+
+
 def _long_past(text: str, date_text: str) -> bool:
     """Whether the date ``date_text`` lies :data:`BIRTH_AGE_GAP` years or more before the latest year of
     ``text`` (dates, years: the day of the letter, a visit, an admission)."""
-    try:
-        year = to_date(date_text).year
-    except ValidationError:
-        return False
-    return max(map(int, _YEARS.findall(text)), default=0) - year >= BIRTH_AGE_GAP
+    year = _year_of(date_text)
+    return year is not None and max(map(int, _YEARS.findall(text)), default=0) - year >= BIRTH_AGE_GAP
 
 
 def _names(text: str) -> list[tuple[int, int, float]]:
@@ -457,18 +462,15 @@ def _older_in_record(text: str, match: re.Match[str], names: list[tuple[int, int
     stop = min([len(text), end + _RECORD_WINDOW, *(s for s, _, _ in names if s >= end)])
     line_end = text.find("\n", end, stop)
     stop = stop if line_end == -1 else line_end
-    try:
-        year = to_date(match.group(0)).year
-    except ValidationError:
+    year = _year_of(match.group(0))
+    if year is None:
         return None
     for later in SPAN_REGEX.finditer(text, end):
         if later.start() >= stop:
             break
-        try:
-            if year - to_date(later.group(0)).year >= BIRTH_AGE_GAP:
-                return later
-        except ValidationError:
-            continue
+        older = _year_of(later.group(0))
+        if older is not None and year - older >= BIRTH_AGE_GAP:
+            return later
     return None
 
 

@@ -641,8 +641,9 @@ def _names_a_patient(tokens: list[_Token], i: int, text: str) -> bool:
     return surname.kind == "upper" and len(surname.text) > 2 and surname.surname_like and not surname.word
 
 
-#: Roles of a ward's staff (folded) that are also said of a duty: ``interne de garde``, ``IDE de nuit``.
-_WARD_ROLES = frozenset({"interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere", "kine"})
+#: Roles of a ward's staff, titles and staff headings both (folded), that are also said of a duty: ``interne de
+#: garde``, ``IDE de nuit``.
+_WARD_ROLES = TITLES.intersection(_STAFF_HEADS)
 
 
 def _ward_role_phrase(tokens: list[_Token], i: int, end: int) -> bool:
@@ -759,7 +760,7 @@ def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, in
                 and text[first.end : last.start] == " " and first.surname_like and last.surname_like
                 and not (first.word and last.word) and not _insurer_name(f"{first.text} {last.text}")):
             continue
-        if n + 3 == len(tokens) or not (_joined(text, last, tokens[n + 3]) and tokens[n + 3].capital):
+        if _ends_name(tokens, n + 2, text):
             yield first.start, last.end, INITIAL_SCORE
 
 
@@ -833,7 +834,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
 _cached_find = lru_cache(maxsize=1 << 15)(_find)
 
 
-#: Between two items of a list of staff: a comma or a semicolon (no line break).
+#: Between two items of a list of staff, or a SURNAME and the same SURNAME opening a name: a comma or a
+#: semicolon (no line break).
 _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 #: Inside an item of a list of staff, where a long line was broken: ``A. Cabannon, L.`` then ``Hespadon, …``.
 _ITEM_LINE_BREAKS = ("\n", " \n", "\r\n")
@@ -918,14 +920,10 @@ def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int
             add(token.start, token.end, REPEATED_SCORE)
 
 
-#: Between a SURNAME and the same SURNAME opening a name: a comma or a semicolon, on one line.
-_REPEAT_GAP = re.compile(r"[ \t]*[,;][ \t]*")
 def _not_acronym(key: str) -> bool:
     """Whether a word in capitals (folded) reads as a surname rather than an acronym (``ORL``, ``HEGP``,
     ``SSR``): two vowels, or six letters or more."""
     return sum(key.count(vowel) for vowel in "aeiouy") >= 2 or len(key) >= 6
-
-
 
 
 def _birth_name_before(text: str, token: _Token, after: _Token, name_end: int) -> bool:
@@ -933,7 +931,7 @@ def _birth_name_before(text: str, token: _Token, after: _Token, name_end: int) -
     that open at ``after`` (a name found, ending at ``name_end``), as hospital identity lines and forms fill
     them in: the same SURNAME again (``ROBERT, ROBERT HENRI``: a first name or a word too, here), or a SURNAME
     that is no French word opening a line of its own whose name is in capitals (``MARTIN, DUPONT MARIE``)."""
-    if not _REPEAT_GAP.fullmatch(text, token.end, after.start):
+    if not _ITEM_GAP.fullmatch(text, token.end, after.start):
         return False
     if after.text == token.text:
         return True
