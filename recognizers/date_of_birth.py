@@ -299,7 +299,8 @@ _LIFESPAN = re.compile(
 )
 #: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on
 #: the line above.
-_WORD_BEFORE = re.compile(rf"(?:([{UPPER}][\w'’\-]*)[ \t]+)?([{UPPER}][\w'’\-]*)[ \t]*,?\s*$")
+_NAME_WORD = rf"[{UPPER}](?:[^\W\d_]|['’\-])*"  # letters, apostrophes and hyphens, as CONTEXT_PREFILTER reads it
+_WORD_BEFORE = re.compile(rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})[ \t]*,?\s*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).

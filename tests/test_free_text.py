@@ -468,6 +468,7 @@ DATE_WRITINGS = [
     ("{FIRST} {LAST} (Lyon, [[12/03/1950]] – Paris, 01/02/2020)", True),
     ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Bilan Annuel (12/03/1990 - 01/02/2020)", False),  # no name before it
+    ("À_(1926-2015)", False),  # an identifier's letters before it, no name (found by Hypothesis)
 ]
 
 
