@@ -544,28 +544,34 @@ class Detector:
 
     def _find_nirs(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
         """NIR spans of the candidate texts (searched as one string) into ``nir_spans`` (not when counting);
-        every NIR-shaped span into ``span_shaped``, the valid ones into ``span_valid``."""
+        every NIR-shaped span into ``span_shaped``, the valid ones into ``span_valid``. The keys of all the
+        spans are checked at once (:func:`recognizers.nir.are_valid`)."""
         positions = candidates.tolist()
         joined = Joined([scan.texts.text(u) for u in positions])
+        found: list[tuple[int, Joined, int, re.Match[str]]] = []
         for owner, _, _, match in joined.spans(spec.span_regex):
             if match is not None:
-                self._nir_in(scan, spec, positions[owner], joined, owner, match)
+                found.append((positions[owner], joined, owner, match))
                 continue
             alone = Joined([joined.texts[owner]])  # a match ran over two texts: this one is searched alone
-            for _, _, _, own in alone.spans(spec.span_regex):
-                if own is not None:
-                    self._nir_in(scan, spec, positions[owner], alone, 0, own)
+            found.extend((positions[owner], alone, 0, own) for _, _, _, own in alone.spans(spec.span_regex)
+                         if own is not None)
+        if not found:
+            return
+        values = [match.group(0) for _, _, _, match in found]
+        scan.span_shaped.extend(values)
+        valid = nir.are_valid(values)
+        scan.span_valid.extend(value for value, ok in zip(values, valid.tolist()) if ok)
+        if scan.counts_only:
+            return
+        for i in np.flatnonzero(valid).tolist():
+            self._nir_in(scan, spec, *found[i])
 
     def _nir_in(self, scan: _ColumnScan, spec: EntitySpec, u: int, joined: Joined, owner: int,
                 match: re.Match[str]) -> None:
-        """One NIR-shaped span of text ``owner`` of ``joined``: counted, and kept with its score when valid."""
+        """One valid NIR span of text ``owner`` of ``joined``, kept with its score (or dropped after a word
+        that says it is another number)."""
         value = match.group(0)
-        scan.span_shaped.append(value)
-        if not nir.is_valid(value):
-            return
-        scan.span_valid.append(value)
-        if scan.counts_only:
-            return
         offset, (start, end) = int(joined.starts[owner]), match.span()
         context = scan.hinted == spec.entity
         if not context:
@@ -725,6 +731,8 @@ class Detector:
         starts, ends, trimmed = _trimmed(cells)
         if hinted:
             scores = np.full(len(matched), max(spec.score, spec.context_score))
+        elif spec.score_array is not None:
+            scores = spec.score_array(trimmed)
         elif spec.score_of is not None:
             scores = np.array([spec.score_of(text) for text in trimmed.to_pylist()], np.float64)
         else:
