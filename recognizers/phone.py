@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -191,6 +192,24 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     return pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
 
 
+def _national_array(values: pa.Array) -> pa.Array:
+    """Vectorised :func:`compact` of cells that :func:`compact` reads (surrounding white space trimmed)."""
+    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), "^[Oo]", "0")
+    values = pc.if_else(pc.starts_with(values, "0"), pc.replace_substring(values, "O", "0"), values)
+    digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
+    international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
+    return pc.if_else(international, pc.replace_substring_regex(digits, _CODE_DIGITS.pattern, "0",
+                                                                max_replacements=1), digits)
+
+
+def scores_array(values: pa.Array) -> np.ndarray:
+    """Vectorised :func:`_score_of` of valid whole cells, white space around them trimmed."""
+    bare = pc.match_substring_regex(values, "^[Oo]*[0-9]+$").to_numpy(zero_copy_only=False)
+    allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(_national_array(values), 1),
+                                         f"^{ALLOCATED_RE2}$").to_numpy(zero_copy_only=False)
+    return np.where(bare, COMPACT_SCORE, np.where(allocated, SCORE, UNALLOCATED_SCORE))
+
+
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid French (or overseas) phone number in one of the written forms."""
     try:
@@ -277,6 +296,7 @@ SPEC = EntitySpec(
     score_of=_score_of,
     whole_re2=_FORMS,
     validate_array=is_valid_array,
+    score_array=scores_array,
     finder=find,
     not_under=_IDENTIFIER_HINTS,
 )

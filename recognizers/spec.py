@@ -140,6 +140,9 @@ class EntitySpec:
     whole_bounds: Callable[[pa.Array], np.ndarray] | None = None
     #: optional: vectorised ``validate`` of cells matching ``whole_re2`` (string array -> boolean array)
     validate_array: Callable[[pa.Array], pa.Array] | None = None
+    #: optional: vectorised ``score_of`` of valid whole cells, surrounding white space trimmed (string array ->
+    #: float64 numpy array); without it, ``leakguard.detect`` calls ``score_of`` cell by cell
+    score_array: Callable[[pa.Array], np.ndarray] | None = None
     #: optional: words that, right before a match and without a context word, say it is something else
     #: (``facture n°``, ``commande``: a 15-digit invoice number that passes the NIR key by chance)
     negative_context: tuple[str, ...] = ()

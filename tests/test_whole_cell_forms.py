@@ -11,7 +11,7 @@ import random
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
@@ -49,6 +49,24 @@ def test_every_high_volume_entity_has_a_whole_cell_form():
 @given(st.lists(st.one_of(phones(), st.from_regex(r"0[0-9]{9}", fullmatch=True)), min_size=1, max_size=30))
 def test_phone_cells_are_judged_alike(cells):
     assert vectorised(phone.SPEC, cells) == one_by_one(phone.SPEC, cells)
+
+
+#: Forms the scores tell apart: bare digits (a letter O typed for the zero included), grouped, international,
+#: in an allocated range or not.
+_WRITTEN_PHONES = ["O1 42 15 23 35", "01 42 21 O9 28", " +33 (0)6 12 34 56 78 ", "O612345678", "0612345678",
+                   "0033 6 12 34 56 78", "09 99 99 99 99"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(
+    phones(), st.from_regex(r"0[0-9]{9}", fullmatch=True), st.from_regex(r"0[1-9](?: [0-9]{2}){4}", fullmatch=True),
+    st.sampled_from(_WRITTEN_PHONES),
+), min_size=1, max_size=30))
+@example(_WRITTEN_PHONES)
+def test_phone_cell_scores_are_scored_alike(cells):
+    valid = [c for c, ok in zip(cells, one_by_one(phone.SPEC, cells)) if ok]
+    trimmed = pc.utf8_trim_whitespace(pa.array(valid, pa.string()))
+    assert phone.SPEC.score_array(trimmed).tolist() == [phone.SPEC.score_of(c.strip()) for c in valid]
 
 
 @settings(max_examples=60, deadline=None)
