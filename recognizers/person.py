@@ -598,6 +598,10 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
         while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
             n += 1
         end = _take_name(tokens, n, text, first_free=True, introduced=True)
+        if end == n and tokens[n].kind == "lower" and _NAME_PROPER_KEY.search(match[0]):
+            if (value := _small_letters_name(text, tokens[n].start)) is not None:
+                yield value[0], value[1], KEY_VALUE_SCORE
+            continue
         if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not _NAME_PROPER_KEY.search(match[0]):
             continue  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
         if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
@@ -606,6 +610,37 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             continue  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
         if end > n:
             yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
+
+
+#: A name typed in small letters as a key's value (``nom=dupont&prenom=jean``, ``"nom": "de la fontaine"``,
+#: ``Nom : dupont - Prénom : jean``): particles, then words of letters, hyphens and apostrophes, up to the end of
+#: the value (a delimiter of query strings, JSON, CSV and log lines, or the end of the line).
+_SMALL_LETTERS_NAME = re.compile(
+    r"(?P<particles>(?:(?:de|du|des|le|la|van|von|di|da|del|della)[ +]|d['’])*)(?P<first>[^\W\d_]+(?:[\-'’][^\W\d_]+)*)"
+    r"(?P<more>(?:[ +][^\W\d_]+(?:[\-'’][^\W\d_]+)*){0,2})(?=$|[\s&\"',;|)\]}<>/\\#])"
+)
+#: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
+#: small words of a sentence (``Nom : voir ci-dessous``).
+_NO_NAME_VALUES = frozenset({
+    "null", "none", "nil", "undefined", "nan", "na", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme",
+    "anonymous", "test", "xxx", "non", "true", "false", "unknown", "empty", "default", "voir", "cf", "idem",
+    "aucun", "aucune", "ci",
+}) | _FUNCTION_WORDS
+
+
+def _small_letters_name(text: str, start: int) -> tuple[int, int] | None:
+    """The span of a name in small letters at ``start``, the value of a name key; its words after the first are
+    the name's only when no French word is among them (``Nom : dupont est absent`` names ``dupont``); after
+    ``le`` or ``la``, a French word is the article's noun (``Nom : le patient``), not a name."""
+    match = _SMALL_LETTERS_NAME.match(text, start)
+    if match is None or len(match["first"]) < 2 or fold(match["first"]) in _NO_NAME_VALUES:
+        return None
+    if match["particles"] and lexicon.is_word(match["first"]) and not lexicon.is_first_name(match["first"]):
+        return None
+    more = match["more"].replace("+", " ").split()
+    if any(lexicon.is_word(word) and not lexicon.is_first_name(word) for word in more):
+        return start, match.end("first")
+    return start, match.end()
 
 
 def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:

@@ -752,6 +752,43 @@ def test_a_name_at_the_end_of_a_request_stops_before_the_protocol(template: str)
         assert found and not any("HTTP" in name for name in found), (text, found)
 
 
+#: Names typed in small letters as the value of a name key: query strings of access logs, JSON and key=value
+#: log lines, form lines (the key says what the value is; no capital does).
+SMALL_LETTER_KEY_VALUES = [
+    '203.0.113.9 - - [02/Dec/2026:10:12:01 +0100] "GET /v1/adherents/search?nom={last}&prenom={first}'
+    '&date_naissance=1985-03-12 HTTP/1.1" 200 512',
+    '2026-02-01T08:00:05.497Z INFO tp-gateway beneficiary={{"nom":"{last}","prenom":"{first}"}}',
+    "2026-02-01 08:00:05 INFO maj beneficiaire nom={last} prenom={first} statut=ok",
+    "Patient - Nom : {last} - Prénom : {first} - DDN : 12/03/1985",
+    "last_name={last};first_name={first};city=lyon",
+]
+
+
+@pytest.mark.parametrize("template", SMALL_LETTER_KEY_VALUES)
+def test_names_in_small_letters_after_a_name_key_are_found(template: str, tmp_path) -> None:
+    from leakguard.scan import scan_path
+
+    people = [(first.lower(), last.lower()) for first, last in _people(6)]
+    texts = [template.format(first=first, last=last) for first, last in people]
+    for text, (first, last) in zip(texts, people, strict=True):
+        assert _found(person.find(text), text) == [last, first], text
+    path = tmp_path / "app.log"  # a scan of the file (its lines searched together) finds them alike
+    path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    found = [item[1] for item in scan_path(str(path), options=DetectOptions(ner=False, show_values=True))
+             if isinstance(item, tuple)]
+    names = sorted((row, value) for table in found for row, entity, value in
+                   zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))) if entity == "PERSON")
+    assert names == sorted((row, value) for row, pair in enumerate(people) for value in pair)
+
+
+@pytest.mark.parametrize("text", [
+    "nom=null&prenom=", "Nom : le patient", "Nom : voir ci-dessous", '{"nom": "inconnu", "prenom": "test"}',
+    "Nom : à compléter", "nom_fichier=rapport.pdf", "hostname=srv01 name=backup",
+])
+def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None:
+    assert _found(person.find(text), text) == [], text
+
+
 def test_the_model_reads_only_texts_with_a_capitalised_word_no_rule_explains(tmp_path, monkeypatch) -> None:
     from leakguard.detect import ner
     from leakguard.scan import scan_path
