@@ -276,6 +276,7 @@ CUED_RE2 = "|".join([
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
+    f"{_NO_TOKEN_BEFORE}dr{_GAP_RE2}{{1,3}}[{_LETTER}]",  # "dr lefebvre" (_small_letters_after_title)
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
     + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
@@ -446,6 +447,46 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     return True
 
 
+#: Titles written in small letters that say a name follows (folded): ``appel de mme dupont``, ``vu par le
+#: docteur lefebvre``. Not ``m``, ``me`` or ``pr``, words and abbreviations too in small letters.
+_SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle", "docteur", "dr"})
+
+
+def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
+    """The span of a name in small letters after the title ``tokens[i]``, itself in small letters: initials
+    (``dr l. simon``), then one or two words, each a first name or no French word (``mme dupont``, ``mme marie
+    dupont``; not ``mme la directrice``, ``monsieur le maire``, ``madame est venue``); after initials, any word
+    (``dr t. moreau``)."""
+    title = tokens[i]
+    if title.key not in _SMALL_LETTER_TITLES or not title.text.islower():
+        return None
+    if title.key == "m" and not text.startswith(".", title.end):
+        return None
+    j = i + 1
+    while j < min(len(tokens), i + 3) and _SMALL_INITIAL.fullmatch(tokens[j].text) \
+            and text.startswith(".", tokens[j].end) and _small_gap(text, tokens[j - 1], tokens[j]):
+        j += 1
+    words: list[_Token] = []
+    for token in tokens[j : j + 2]:
+        if not (token.kind == "lower" and _small_gap(text, words[-1] if words else tokens[j - 1], token)
+                and len(token.text) > 1 and token.text.isalpha() and token.key not in _FUNCTION_WORDS
+                and (j > i + 1 or lexicon.is_first_name(token.text) or not lexicon.is_word(token.text))):
+            break
+        words.append(token)
+    return (tokens[i + 1].start, words[-1].end) if words else None
+
+
+#: An initial in small letters (``l``, ``r-l`` of ``r-l.``).
+_SMALL_INITIAL = re.compile(r"[^\W\d_](?:-[^\W\d_])?")
+
+
+def _small_gap(text: str, left: _Token, right: _Token) -> bool:
+    """Whether ``right`` goes on the name in small letters ``left`` ends: spaces, after a full stop that ends a
+    title or an initial; not the local part of an e-mail address (``m. lamy@…``)."""
+    return text[left.end : right.start].removeprefix(".") in (" ", "  ", "\u00a0") \
+        and not _ADDRESS_AFTER.match(text, right.end)
+
+
 def _role(token: _Token) -> bool:
     """A role or a speciality in a name's place: ``Dr. Cardiologue``, ``Docteur Urgentiste``."""
     return token.kind == "cap" and token.word and _ROLE.search(token.key) is not None
@@ -599,7 +640,8 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             n += 1
         end = _take_name(tokens, n, text, first_free=True, introduced=True)
         if end == n and tokens[n].kind == "lower" and _NAME_PROPER_KEY.search(match[0]):
-            if (value := _small_letters_name(text, tokens[n].start)) is not None:
+            value = _small_letters_name(text, tokens[n].start)
+            if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):
                 yield value[0], value[1], KEY_VALUE_SCORE
             continue
         if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not _NAME_PROPER_KEY.search(match[0]):
@@ -612,10 +654,11 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
             yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
 
 
-#: A name typed in small letters as a key's value (``nom=dupont&prenom=jean``, ``"nom": "de la fontaine"``,
-#: ``Nom : dupont - Prénom : jean``): particles, then words of letters, hyphens and apostrophes, up to the end of
-#: the value (a delimiter of query strings, JSON, CSV and log lines, or the end of the line).
+#: A name typed in small letters as a key's value (``nom=dupont&prenom=jean``, ``"nom": "le goff"``,
+#: ``Nom : dupont - Prénom : jean``): initials, particles, then words of letters, hyphens and apostrophes, up to
+#: the end of the value (a delimiter of query strings, JSON, CSV and log lines, or the end of the line).
 _SMALL_LETTERS_NAME = re.compile(
+    r"(?:[^\W\d_](?:-[^\W\d_])?\.[ +]?){0,2}"  # initials: "Nom : d. bluthies"
     r"(?P<particles>(?:(?:de|du|des|le|la|van|von|di|da|del|della)[ +]|d['’])*)(?P<first>[^\W\d_]+(?:[\-'’][^\W\d_]+)*)"
     r"(?P<more>(?:[ +][^\W\d_]+(?:[\-'’][^\W\d_]+)*){0,2})(?=$|[\s&\"',;|)\]}<>/\\#])"
 )
@@ -698,6 +741,10 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1 and not _ward_role_phrase(tokens, i, end):
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
+            elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)) is not None:
+                yield span[0], span[1], TITLE_SCORE
+        elif token.key in _SMALL_LETTER_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
+            yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
         elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):

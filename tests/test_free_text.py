@@ -789,6 +789,41 @@ def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None
     assert _found(person.find(text), text) == [], text
 
 
+#: Names typed in small letters after a title in small letters (call notes, chat messages): the title says a
+#: name follows; a surname that is a French word is not taken after a title alone (``mme petit``).
+SMALL_LETTER_TITLES = [
+    ("appel de mme [[{last}]] au sujet de sa carte", False),
+    ("vu ce jour par le docteur [[{last}]], rappeler demain", False),
+    ("rdv dr [[{last}]] jeudi 14h", False),
+    ("rappeler m. [[{last}]] au 01 42 21 09 28", False),
+    ("secrétariat dr [[{f}. {last}]] 01 42 21 09 28", True),
+    ("mme [[{first} {last}]] a appelé pour son remboursement", False),
+]
+
+
+@pytest.mark.parametrize(("template", "any_word"), SMALL_LETTER_TITLES)
+def test_names_in_small_letters_after_a_title_are_found(template: str, any_word: bool) -> None:
+    people = [(first.lower(), last.lower()) for first, last in _people(12)]
+    if not any_word:
+        people = [(first, last) for first, last in people if not lexicon.is_word(last)
+                  and lexicon.is_first_name(first)]
+    assert len(people) >= 4
+    for first, last in people:
+        text = template.format(first=first, last=last, f=first[0])
+        expected = _MARK.findall(text)
+        text = _MARK.sub(r"\1", text)
+        assert _found(person.find(text), text) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "mme la directrice a signé", "monsieur le maire est informé", "madame est venue ce matin",
+    "madame, monsieur, veuillez trouver", "taille 1,75 m. poids 80 kg", "avis du docteur traitant demandé",
+    "docteur en médecine générale", "mme x a appelé",
+])
+def test_small_words_after_a_title_in_small_letters_are_no_names(text: str) -> None:
+    assert _found(person.find(text), text) == [], text
+
+
 def test_the_model_reads_only_texts_with_a_capitalised_word_no_rule_explains(tmp_path, monkeypatch) -> None:
     from leakguard.detect import ner
     from leakguard.scan import scan_path

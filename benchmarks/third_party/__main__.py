@@ -6,6 +6,7 @@
     python -m benchmarks.third_party --no-ner --show-errors --json out.json
     python -m benchmarks.third_party ../shared/eval/fr_text_dev.jsonl --swap-names 7   # names from elsewhere
     python -m benchmarks.third_party ../shared/eval/fr_text_dev.jsonl --upper           # all in capitals
+    python -m benchmarks.third_party ../shared/eval/fr_text_dev.jsonl --lower           # all in small letters
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from benchmarks.third_party import report
 from benchmarks.third_party.dataset import DatasetError, load
 from benchmarks.third_party.scan import scan_dataset
 from benchmarks.third_party.scoring import score
-from benchmarks.third_party.variants import swap_names, upper_cased
+from benchmarks.third_party.variants import lower_cased, swap_names, upper_cased
 from leakguard.findings import ENTITIES
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "third_party"
@@ -48,8 +49,9 @@ def _entities(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("--swap-names", "swap_seed", type=int, metavar="SEED",
               help="Swap each one-word name for a name from another country first (third_party/variants.py).")
 @click.option("--upper", is_flag=True, help="Score the texts written all in capitals (third_party/variants.py).")
+@click.option("--lower", is_flag=True, help="Score the texts written all in small letters (third_party/variants.py).")
 def main(files: tuple[Path, ...], no_ner: bool, entities: list[str] | None, json_out: Path | None,
-         show_errors: bool, swap_seed: int | None, upper: bool) -> None:
+         show_errors: bool, swap_seed: int | None, upper: bool, lower: bool) -> None:
     """Score `leakguard scan` on annotated third-party French texts, one text file per text."""
     paths = list(files) or sorted(DATA.glob("*.jsonl"))
     results = []
@@ -63,6 +65,8 @@ def main(files: tuple[Path, ...], no_ner: bool, entities: list[str] | None, json
             dataset = swap_names(dataset, swap_seed)
         if upper:
             dataset = upper_cased(dataset)
+        if lower:
+            dataset = lower_cased(dataset)
         run = scan_dataset(dataset, ner=not no_ner)
         result = score(dataset, run.findings)
         mode = "no NER" if no_ner else "NER"
@@ -79,7 +83,7 @@ def main(files: tuple[Path, ...], no_ner: bool, entities: list[str] | None, json
         if show_errors:
             click.echo(report.errors(result, dataset))
         results.append({
-            "dataset": str(path), "swap_names_seed": swap_seed, "upper": upper,
+            "dataset": str(path), "swap_names_seed": swap_seed, "upper": upper, "lower": lower,
             "texts": len(dataset.texts), "ner": not no_ner, "seconds": round(run.seconds, 2),
             "command": run.command[2:], "exit_code": run.exit_code, "entities": sorted(dataset.default_entities),
             "entities_from": dataset.entities_from, "problems": run.problems,

@@ -8,7 +8,9 @@ letters as written), moves every other span by the change in length, and scores 
 the set as written is the share of recall that only the lexicon gives. Same seed, same texts.
 
 **In capitals.** Exports and old systems write whole texts in capitals; ``--upper`` upper-cases each text
-(texts whose length would change, ``ß`` -> ``SS``, are left out), spans unchanged.
+(texts whose length would change, ``ß`` -> ``SS``, are left out), spans unchanged. Notes typed in a hurry, chat
+messages and normalised exports are in small letters: ``--lower`` lower-cases each text the same way; there,
+only the words around a name (a title, a key) can tell it.
 
 >>> from benchmarks.third_party.dataset import Dataset, Span, Text
 >>> text = Text("t", "Dr Jean DUPONT, né le 03/03/1961", (Span(3, 7, "PERSON"), Span(8, 14, "PERSON"),
@@ -77,6 +79,15 @@ def swap_names(dataset: Dataset, seed: int) -> Dataset:
 
 def upper_cased(dataset: Dataset) -> Dataset:
     """``dataset`` with each text in capitals (see above)."""
-    texts = tuple(replace(text, text=text.text.upper()) for text in dataset.texts
-                  if len(text.text.upper()) == len(text.text))
-    return replace(dataset, name=f"{dataset.name}, in capitals", texts=texts)
+    return _recased(dataset, str.upper, "in capitals")
+
+
+def lower_cased(dataset: Dataset) -> Dataset:
+    """``dataset`` with each text in small letters (see above)."""
+    return _recased(dataset, str.lower, "in small letters")
+
+
+def _recased(dataset: Dataset, case: Callable[[str], str], label: str) -> Dataset:
+    texts = tuple(replace(text, text=case(text.text)) for text in dataset.texts
+                  if len(case(text.text)) == len(text.text))
+    return replace(dataset, name=f"{dataset.name}, {label}", texts=texts)
