@@ -1041,6 +1041,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (None, (30, 43), None)
     >>> plausible_model_span("DUPONT Jean\\nValidité : 2024", 0, 20), plausible_model_span("L.\\nHespadon", 0, 11)
     ((0, 11), (0, 11))
+    >>> plausible_model_span("nom=LEGRAND prenom=Hélène ddn=1962-02-22", 19, 29)
+    (19, 25)
     """
     tokens = _tokens(text[:end])
     first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
@@ -1054,8 +1056,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     if len(lines) > 1:  # a name is written on one line: "DUPONT Jean\nValidité", "L.\nHespadon"
         return next((kept for line in lines if any(t.kind in ("upper", "cap") and not t.title for t in line)
                      and (kept := plausible_model_span(text, line[0].start, line[-1].end))), None)
-    while span and span[-1].title:
-        span = span[:-1]
+    while span and (span[-1].title or (len(span) > 1 and span[-1].kind == "lower")):
+        span = span[:-1]  # "Mme Dupont Mme", "prenom=Hélène ddn=1962": no name ends with a word in small letters
     if not span:
         return None
     span_start, span_end = span[0].start, span[-1].end
