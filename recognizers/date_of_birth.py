@@ -66,7 +66,7 @@ from collections.abc import Iterator
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
-from recognizers import lexicon
+from recognizers import hl7, lexicon
 from recognizers.patterns import FLAGS, UPPER, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
@@ -368,7 +368,7 @@ _LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
-    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2]
+    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2]
 )
 
 
@@ -376,7 +376,7 @@ REPORTABLE_RE2 = "|".join(
 #: :data:`REPORTABLE_RE2`: a birth word, an age, a capitalised word then what :data:`_AFTER_NAME_GAP` or
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
-    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2,
+    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
@@ -534,6 +534,15 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     if _BORN_IN_ANYWHERE.search(folded):  # else no month or year alone can be reported: not looked for
         yield from _partial_dates(text, folded, taken_until)
     yield from (span for span in _lifespans(text) if span[0] not in taken)
+    yield from (span for span in _hl7_births(text) if span[0] not in taken)
+
+
+def _hl7_births(text: str) -> Iterator[tuple[int, int, float]]:
+    """The dates of birth of HL7 v2 segments (:mod:`recognizers.hl7`: ``PID|…||19850512|M``): the
+    ``YYYYMMDD`` a date and time of birth opens with."""
+    for start, end in hl7.components(text, hl7.BIRTH_FIELDS):
+        if end - start >= 8 and text[start : start + 8].isdigit() and is_valid(text[start : start + 8]):
+            yield start, start + 8, CONTEXT_SCORE
 
 
 def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[int, int, float]]:

@@ -53,7 +53,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recognizers import insurer, lexicon
+from recognizers import hl7, insurer, lexicon
 from recognizers.patterns import LOWER, UPPER
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spellings_re2
@@ -245,6 +245,7 @@ PREFILTER = (
     r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
+    f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
     f"|{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
@@ -277,6 +278,7 @@ CUED_RE2 = "|".join([
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
     f"{_NO_TOKEN_BEFORE}dr{_GAP_RE2}{{1,3}}[{_LETTER}]",  # "dr lefebvre" (_small_letters_after_title)
+    hl7.PREFILTER_RE2,
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
     + f"[{FOLDS_TO_LETTER_RE2}]*{_WS_RE2}+{_spelt('par')}{_WS_RE2}+(?:{_spelt('le', 'la')}{_WS_RE2}+)?[{_UP}]",
@@ -686,6 +688,15 @@ def _small_letters_name(text: str, start: int) -> tuple[int, int] | None:
     return start, match.end()
 
 
+def _hl7_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """The family and given names of the name fields of HL7 v2 segments (:mod:`recognizers.hl7`):
+    ``PID|1||123456^^^HOP^PI||DUPONT^JEAN``; components with a digit are codes, not names."""
+    for start, end in hl7.components(text, hl7.NAME_FIELDS, hl7.NAME_COMPONENTS):
+        value = text[start:end]
+        if any(c.isalpha() for c in value) and not any(c.isdigit() for c in value):
+            yield start, end, KEY_VALUE_SCORE
+
+
 def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
     """Whether ``tokens[i]`` is a name link (``née``, ``dit``) before a name: a word that may be a surname, or, after
     the links of a wife's or widow's birth name, any capitalised word right after (``née Mante``, ``épouse
@@ -888,7 +899,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
             covered[start:end] = b"\x01" * (end - start)
 
     folded = fold(text)
-    for start, end, score in itertools.chain(_key_values(text, folded, tokens), _titled(tokens, text, folded)):
+    for start, end, score in itertools.chain(_hl7_names(text), _key_values(text, folded, tokens),
+                                             _titled(tokens, text, folded)):
         add(start, end, score)
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):

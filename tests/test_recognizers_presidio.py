@@ -154,6 +154,13 @@ def test_presidio_finds_most_people_s_names_in_french_text(analyzer):
     assert hits >= 0.8 * len(names)
 
 
+def test_presidio_finds_the_patient_and_birth_date_of_an_hl7_segment(analyzer):
+    text = "PID|1||123456^^^HOP^PI||LEGRAND^HELENE^MARIE^^MME||19620222|F|||3 RUE DES LILAS^^LYON^^69003"
+    names = [text[s:e] for s, e in found(analyzer, text, "PERSON")]
+    assert {"LEGRAND", "HELENE", "MARIE"} <= set(names) and "LYON" not in names
+    assert found(analyzer, text, "DATE_OF_BIRTH") == [(text.index("19620222"), text.index("19620222") + 8)]
+
+
 def test_presidio_reports_a_date_after_a_name_of_the_nlp_engine_as_the_scanner_does(analyzer, listed_people):
     """The date after a name only the model knows: a birth date in Presidio as in ``leakguard scan``."""
     for person_ in listed_people:

@@ -1,0 +1,93 @@
+"""HL7 version 2 messages (ADT, ORM, ORU...), as hospital information systems exchange and log them.
+
+A message is a list of segments, one per line (``\\r`` in the standard; ``\\n`` in files and logs). A segment is a
+three-character name, then fields separated by ``|``; a field's repetitions are separated by ``~``, its
+components by ``^``, sub-components by ``&`` (the separators MSH-2 declares, ``^~\\&`` in practice)::
+
+    PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.^^L||19850512|M|||12 RUE DE LA PAIX^^PARIS^^75001
+        PID-1  PID-3            PID-5 (XPN)                 PID-7 (birth)
+
+Person names are ``XPN`` fields (family^given^second given^suffix^prefix...: PID-5 patient, PID-6 mother's
+maiden name, PID-9 alias, NK1-2 next of kin) or ``XCN`` fields (id^family^given^second given...: the
+attending, referring, consulting and admitting doctors PV1-7, 8, 9, 17, the ordering provider ORC-12 and
+OBR-16, ROL-4); dates of birth are PID-7 and NK1-16 (``YYYYMMDD``, maybe with a time).
+
+Sources: HL7 Version 2.5, chapter 2 (message control: encoding rules, data types XPN, XCN, DTM) and chapter 3
+(patient administration: PID, NK1, PV1, ROL); IHE PAM France (the French profile of those messages).
+
+>>> text = "PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.||19850512|M"
+>>> [text[s:e] for s, e in components(text, NAME_FIELDS, NAME_COMPONENTS)]
+['DUPONT', 'JEAN', 'PIERRE']
+>>> [text[s:e] for s, e in components(text, BIRTH_FIELDS)]
+['19850512']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+#: Name fields: segment -> {field number: index of the first name component (XPN 0, XCN 1)}. The family name
+#: and the first two given names are read.
+NAME_FIELDS: Mapping[str, Mapping[int, int]] = {
+    "PID": {5: 0, 6: 0, 9: 0},
+    "NK1": {2: 0},
+    "PV1": {7: 1, 8: 1, 9: 1, 17: 1},
+    "ORC": {12: 1},
+    "OBR": {16: 1},
+    "ROL": {4: 1},
+}
+#: Date-of-birth fields (their first component).
+BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}}
+#: Name components read from the first one: family name, given name, second given names.
+NAME_COMPONENTS = 3
+
+#: A segment of one of those kinds: its name at a line's start, after the ``\r`` of the standard, after a log
+#: line's prefix (a space, a quote, ``:``, ``>``, ``]``), or after ``\r`` written as two characters in a JSON log;
+#: not inside another segment (``MSH|^~\&|PID|…``, an application named PID); up to the end of the line
+#: or that written ``\r`` (HL7's own escapes, ``\F\``, ``\T\``, are in capitals).
+SEGMENT = re.compile(r"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>PID|NK1|PV1|ORC|OBR|ROL)\|"
+                     r"(?:[^\r\n\\]|\\(?![rn]))*")
+#: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
+PREFILTER_RE2 = r"(?:PID|NK1|PV1|ORC|OBR|ROL)\|"
+
+
+def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 1) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the non-empty components of ``fields`` in the segments of ``text``: ``count`` of them
+    from the field's first one, in each repetition of the field (sub-components are left out)."""
+    if "|" not in text:
+        return
+    for segment in SEGMENT.finditer(text):
+        wanted = fields.get(segment["name"])
+        if not wanted:
+            continue
+        for number, (start, end) in enumerate(_pieces(text, segment.start(), segment.end(), "|")):
+            if number in wanted:
+                for repetition in _pieces(text, start, end, "~"):
+                    yield from _named(text, repetition, wanted[number], count)
+
+
+def _named(text: str, repetition: tuple[int, int], first: int, count: int) -> Iterator[tuple[int, int]]:
+    """The wanted components of one repetition, without sub-components, nor what is no letter or digit around
+    them (``""``, HL7's null; the closing ``"}`` of a JSON log line that holds the message)."""
+    for index, (start, end) in enumerate(_pieces(text, *repetition, "^")):
+        if first <= index < first + count:
+            sub = text.find("&", start, end)
+            end = end if sub < 0 else sub
+            while start < end and not text[start].isalnum():
+                start += 1
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            if end > start:
+                yield start, end
+
+
+def _pieces(text: str, start: int, end: int, separator: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each piece of ``text[start:end]`` between ``separator``s, empty ones included."""
+    while True:
+        cut = text.find(separator, start, end)
+        if cut < 0:
+            yield start, end
+            return
+        yield start, cut
+        start = cut + 1

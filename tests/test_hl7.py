@@ -1,0 +1,82 @@
+"""HL7 v2 messages: the names and dates of birth of their PID, NK1, PV1... segments, as files and logs hold them.
+
+The messages follow the layout of HL7 v2.5 and IHE PAM France (ADT^A01 admission, ADT^A08 update, ORM order);
+identities are Faker's, the NIR is python-stdnum's documentation example, the phone a libphonenumber example.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from faker import Faker
+
+from leakguard.detect.engine import DetectOptions
+from leakguard.scan import scan_path
+from recognizers import date_of_birth, person
+from recognizers.spec import fold
+
+_FAKE = Faker("fr_FR")
+_FAKE.seed_instance(20261204)
+
+
+def _admission(family: str, given: str, mother: str, doctor: str, birth: str) -> str:
+    """An ADT^A01 message, segments ``\\r``-separated as the standard writes them."""
+    return "\r".join([
+        "MSH|^~\\&|SIH|HOPITAL|LABO|LABO|20261204083000||ADT^A01^ADT_A01|MSG00001|P|2.5|||||FRA|8859/15|||",
+        "EVN||20261204083000",
+        f"PID|1||123456^^^HOPITAL^PI~295109912611193^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS||"
+        f"{family}^{given}^^^M.^^L||{birth}|M|||12 RUE DE LA PAIX^^PARIS^^75001^FRA^H||0142685300^PRN^PH",
+        f"NK1|1|{mother}^{given}^^^MME|MTH",
+        f"PV1|1|I|CARDIO^101^1|||||10003^{doctor}^ANNE^^^DR|",
+        "OBX|1|NM|2345-7^GLUCOSE^LN||5.4|mmol/L|3.9-6.1|N|||F",
+    ])
+
+
+def _people(n: int) -> list[tuple[str, str, str, str, str]]:
+    return [(_FAKE.last_name().upper(), _FAKE.first_name().upper(), _FAKE.last_name().upper(),
+             _FAKE.last_name().upper(), _FAKE.date_of_birth(minimum_age=1, maximum_age=99).strftime("%Y%m%d"))
+            for _ in range(n)]
+
+
+def _findings(path) -> list[tuple[int, str, str]]:
+    found = [item[1] for item in scan_path(str(path), options=DetectOptions(ner=False, show_values=True))
+             if isinstance(item, tuple)]
+    return sorted((row, entity, value) for table in found for row, entity, value in
+                  zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))))
+
+
+@pytest.mark.parametrize("layout", ["hl7 file", "one segment per log line", "json log line"])
+def test_the_names_and_birth_dates_of_a_message_are_found(layout: str, tmp_path) -> None:
+    people = _people(4)
+    messages = [_admission(*person_) for person_ in people]
+    if layout == "hl7 file":
+        path = tmp_path / "adt.hl7"
+        path.write_bytes("\r".join(messages).encode("latin-1") + b"\r")
+    elif layout == "one segment per log line":
+        path = tmp_path / "interface.log"
+        path.write_text("".join(f"2026-12-04 08:30:00,{n:03d} INFO [adt-in] {segment}\n" for n, message in
+                                enumerate(messages) for segment in message.split("\r")), encoding="utf-8")
+    else:
+        path = tmp_path / "events.log"
+        path.write_text("".join(json.dumps({"level": "info", "channel": "adt-in", "message": message}) + "\n"
+                                for message in messages), encoding="utf-8")
+    found = {(entity, value) for _, entity, value in _findings(path)}
+    for family, given, mother, doctor, birth in people:
+        assert {("PERSON", family), ("PERSON", given), ("PERSON", mother), ("PERSON", doctor),
+                ("DATE_OF_BIRTH", birth)} <= found, (layout, family)
+    assert ("FR_NIR", "295109912611193") in found
+    assert not {value for entity, value in found if entity == "PERSON"} & {"GLUCOSE", "CARDIO", "HOPITAL", "PARIS"}
+
+
+@pytest.mark.parametrize(("segment", "names", "births"), [
+    ("PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.||19850512|M", ["DUPONT", "JEAN", "PIERRE"], ["19850512"]),
+    ("PID|1||123456^^^HOP^PI||DUPONT^JEAN||198505121030|M", ["DUPONT", "JEAN"], ["19850512"]),  # with a time
+    ('PID|1||123456^^^HOP^PI||""^""||""', [], []),  # HL7's null
+    ("PID|1||123456^^^HOP^PI||X123^^^||20301312", [], []),  # a code, no date
+    ("OBR|1|45^LAB||2345-7^GLUCOSE^LN|||20261204|||||||||10003^MOREAU^PAUL", ["MOREAU", "PAUL"], []),
+    ("MSH|^~\\&|PID|PID|||20261204||ADT^A01|1|P|2.5", [], []),
+])
+def test_fields_and_components(segment: str, names: list[str], births: list[str]) -> None:
+    assert [segment[s:e] for s, e, _ in person.find(segment) if segment[s:e].isupper()] == names
+    assert [segment[s:e] for s, e, _ in date_of_birth.find_dates(segment, fold(segment), False)] == births
