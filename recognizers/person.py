@@ -641,6 +641,9 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
         while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
             n += 1
         end = _take_name(tokens, n, text, first_free=True, introduced=True)
+        if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) \
+                and _NAME_PROPER_KEY.search(match[0]):
+            end = n + 1  # "nom": "Chrétien": after a name's own key, a word that reads as a role is a surname
         if end == n and tokens[n].kind == "lower" and _NAME_PROPER_KEY.search(match[0]):
             value = _small_letters_name(text, tokens[n].start)
             if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):

@@ -752,6 +752,14 @@ def test_a_name_at_the_end_of_a_request_stops_before_the_protocol(template: str)
         assert found and not any("HTTP" in name for name in found), (text, found)
 
 
+@pytest.mark.parametrize("surname", ["Chrétien", "Parisien", "Batiste"])
+@pytest.mark.parametrize("template", ['beneficiary={{"nom":"{s}","prenom":"Julie"}}', "Nom : {s}", "nom={s}"])
+def test_a_surname_that_reads_as_a_role_is_a_name_after_a_name_key(surname: str, template: str) -> None:
+    """``Dr. Cardiologue`` names nobody, but after ``nom`` a word of a role (-ien, -iste) is the surname."""
+    text = template.format(s=surname)
+    assert surname in _found(person.find(text), text), text
+
+
 #: Names typed in small letters as the value of a name key: query strings of access logs, JSON and key=value
 #: log lines, form lines (the key says what the value is; no capital does).
 SMALL_LETTER_KEY_VALUES = [
