@@ -5,15 +5,17 @@ three-character name, then fields separated by ``|``; a field's repetitions are 
 components by ``^``, sub-components by ``&`` (the separators MSH-2 declares, ``^~\\&`` in practice)::
 
     PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.^^L||19850512|M|||12 RUE DE LA PAIX^^PARIS^^75001
-        PID-1  PID-3            PID-5 (XPN)                 PID-7 (birth)
+           PID-3            PID-5 (XPN)                PID-7 (birth)
 
 Person names are ``XPN`` fields (family^given^second given^suffix^prefix...: PID-5 patient, PID-6 mother's
 maiden name, PID-9 alias, NK1-2 next of kin) or ``XCN`` fields (id^family^given^second given...: the
 attending, referring, consulting and admitting doctors PV1-7, 8, 9, 17, the ordering provider ORC-12 and
-OBR-16, ROL-4); dates of birth are PID-7 and NK1-16 (``YYYYMMDD``, maybe with a time).
+OBR-16, ROL-4), and the insured person IN1-16 and guarantor GT1-3 of the insurance segments; dates of birth are
+PID-7, NK1-16, IN1-18 and GT1-8 (``YYYYMMDD``, maybe with a time).
 
 Sources: HL7 Version 2.5, chapter 2 (message control: encoding rules, data types XPN, XCN, DTM) and chapter 3
-(patient administration: PID, NK1, PV1, ROL); IHE PAM France (the French profile of those messages).
+(patient administration: PID, NK1, PV1, ROL), chapter 6 (financial management: IN1, GT1); IHE PAM France (the
+French profile of those messages).
 
 >>> text = "PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.||19850512|M"
 >>> [text[s:e] for s, e in components(text, NAME_FIELDS, NAME_COMPONENTS)]
@@ -36,9 +38,11 @@ NAME_FIELDS: Mapping[str, Mapping[int, int]] = {
     "ORC": {12: 1},
     "OBR": {16: 1},
     "ROL": {4: 1},
+    "IN1": {16: 0},
+    "GT1": {3: 0},
 }
 #: Date-of-birth fields (their first component).
-BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}}
+BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}, "IN1": {18: 0}, "GT1": {8: 0}}
 #: Name components read from the first one: family name, given name, second given names.
 NAME_COMPONENTS = 3
 
@@ -46,10 +50,10 @@ NAME_COMPONENTS = 3
 #: line's prefix (a space, a quote, ``:``, ``>``, ``]``), or after ``\r`` written as two characters in a JSON log;
 #: not inside another segment (``MSH|^~\&|PID|…``, an application named PID); up to the end of the line
 #: or that written ``\r`` (HL7's own escapes, ``\F\``, ``\T\``, are in capitals).
-SEGMENT = re.compile(r"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>PID|NK1|PV1|ORC|OBR|ROL)\|"
+SEGMENT = re.compile(r"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>PID|NK1|PV1|ORC|OBR|ROL|IN1|GT1)\|"
                      r"(?:[^\r\n\\]|\\(?![rn]))*")
 #: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
-PREFILTER_RE2 = r"(?:PID|NK1|PV1|ORC|OBR|ROL)\|"
+PREFILTER_RE2 = r"(?:PID|NK1|PV1|ORC|OBR|ROL|IN1|GT1)\|"
 
 
 def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 1) -> Iterator[tuple[int, int]]:

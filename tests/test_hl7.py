@@ -69,7 +69,15 @@ def test_the_names_and_birth_dates_of_a_message_are_found(layout: str, tmp_path)
     assert not {value for entity, value in found if entity == "PERSON"} & {"GLUCOSE", "CARDIO", "HOPITAL", "PARIS"}
 
 
+def _segment(name: str, fields: dict[int, str]) -> str:
+    """A segment with ``fields`` (by number) and every other field empty."""
+    return "|".join([name, *(fields.get(n, "") for n in range(1, max(fields) + 1))])
+
+
 @pytest.mark.parametrize(("segment", "names", "births"), [
+    (_segment("IN1", {1: "1", 2: "MUT01", 3: "99999997", 4: "MGEN", 16: "DURAND^PAUL", 17: "01", 18: "19600101"}),
+     ["DURAND", "PAUL"], ["19600101"]),  # the insured person of an insurance segment
+    (_segment("GT1", {1: "1", 3: "MOREAU^CLAIRE", 8: "19710315"}), ["MOREAU", "CLAIRE"], ["19710315"]),
     ("PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.||19850512|M", ["DUPONT", "JEAN", "PIERRE"], ["19850512"]),
     ("PID|1||123456^^^HOP^PI||DUPONT^JEAN||198505121030|M", ["DUPONT", "JEAN"], ["19850512"]),  # with a time
     ('PID|1||123456^^^HOP^PI||""^""||""', [], []),  # HL7's null
