@@ -537,7 +537,6 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)
 
 
-
 def are_valid(values: list[str]) -> np.ndarray:
     """:func:`is_valid` of many written NIRs at once (spans of :data:`SPAN_REGEX`), as numpy booleans.
 

@@ -450,7 +450,7 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
 
 
 #: Titles written in small letters that say a name follows (folded): ``appel de mme dupont``, ``vu par le
-#: docteur lefebvre``. Not ``m``, ``me`` or ``pr``, words and abbreviations too in small letters.
+#: docteur lefebvre``; ``m`` only with its full stop. Not ``me`` or ``pr``, words and abbreviations too.
 _SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle", "docteur", "dr"})
 
 
