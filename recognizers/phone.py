@@ -275,13 +275,23 @@ def _side_by_side(text: str) -> Iterator[tuple[int, int]]:
             pos = gap.end() if gap else end
 
 
-def find(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
-    """The valid numbers of ``text``: alone, or side by side with others."""
-    spans = sorted({m.span() for m in SPAN_REGEX.finditer(text)} | set(_side_by_side(text)))
-    for start, end in spans:
-        value = text[start:end]
-        if is_valid(value) and (score := SPEC.score_valid(value, folded, start, context=in_context)) is not None:
-            yield start, end, score
+def spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the written numbers of ``text``, in order: alone, or side by side with others."""
+    return sorted({m.span() for m in SPAN_REGEX.finditer(text)} | set(_side_by_side(text)))
+
+
+def are_valid(values: list[str]) -> np.ndarray:
+    """:func:`is_valid` of many written numbers (spans of :func:`spans`) at once, as numpy booleans: in Arrow
+    (:func:`is_valid_array`), but for the few with a letter O typed for a zero, checked one by one.
+
+    >>> are_valid(['06 12 34 56 78', '0012345678', 'O1 42 15 23 35', '01 42 21 O9 28', '06 OO OO OO OO']).tolist()
+    [True, False, True, True, False]
+    """
+    array = pa.array(values, pa.string())
+    valid = is_valid_array(array).to_numpy(zero_copy_only=False).copy()
+    for i in np.flatnonzero(pc.match_substring(array, "O").to_numpy(zero_copy_only=False)).tolist():
+        valid[i] = is_valid(values[i])
+    return valid
 
 
 SPEC = EntitySpec(
@@ -297,7 +307,8 @@ SPEC = EntitySpec(
     whole_re2=_FORMS,
     validate_array=is_valid_array,
     score_array=scores_array,
-    finder=find,
+    find_spans=spans,
+    validate_many=are_valid,
     not_under=_IDENTIFIER_HINTS,
 )
 

@@ -150,6 +150,11 @@ class EntitySpec:
     #: (``finder(text, folded, in_context)`` yields ``(start, end, score)``; ``span_regex`` then only documents
     #: the written forms, and ``prefilter`` must match every text the finder reports in)
     finder: Callable[[str, str, bool], Iterator[tuple[int, int, float]]] | None = None
+    #: optional: the spans of the written forms in a text, in order, for forms one pattern cannot say (numbers
+    #: side by side); default: the matches of ``span_regex``. No span may take in a newline
+    find_spans: Callable[[str], list[tuple[int, int]]] | None = None
+    #: optional: ``validate`` of many matched values at once (list of strings -> numpy booleans)
+    validate_many: Callable[[list[str]], np.ndarray] | None = None
     #: optional: an RE2 pattern every text matches where the entity can be reported without a column hint
     #: (default: any of the ``context`` words); for entities whose context is more than words
     context_prefilter: str | None = None
@@ -239,15 +244,29 @@ class EntitySpec:
         if self.finder is not None:
             yield from self.finder(text, fold(text) if folded is None else folded, context)
             return
-        for match in self.span_regex.finditer(text):
-            value = match.group(0)
+        for start, end in self.spans_in(text):
+            value = text[start:end]
             if self.validate is not None and not self.validate(value):
                 continue
             if folded is None and not context and (self.context or self.negative_context):
                 folded = fold(text)
-            score = self.score_valid(value, folded or "", match.start(), context=context)
+            score = self.score_valid(value, folded or "", start, context=context)
             if score is not None:
-                yield match.start(), match.end(), score
+                yield start, end, score
+
+    def spans_in(self, text: str) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of the written forms in ``text`` (``find_spans``, or ``span_regex``'s matches)."""
+        if self.find_spans is not None:
+            return self.find_spans(text)
+        return [match.span() for match in self.span_regex.finditer(text)]
+
+    def are_valid(self, values: list[str]) -> np.ndarray:
+        """``validate`` of each of ``values`` (matched spans), as numpy booleans, batched where the entity can."""
+        if self.validate is None:
+            return np.ones(len(values), bool)
+        if self.validate_many is not None:
+            return self.validate_many(values)
+        return np.fromiter(map(self.validate, values), bool, len(values))
 
     def score_valid(self, value: str, folded: str, start: int, *, context: bool, text_start: int = 0) -> float | None:
         """The score of a valid ``value`` found at ``start`` of a text folded to ``folded`` (beginning at

@@ -18,7 +18,7 @@ import recognizers
 from leakguard.detect.joined import Joined, find_many
 from tests import strategies
 
-#: the entities searched as one string (no ``finder``): NIR, IBAN, e-mail, AMC, member id, guarantee
+#: the entities searched as one string (no ``finder``): NIR, IBAN, e-mail, AMC, member id, guarantee, phone
 JOINED_SPECS = [s for s in recognizers.all_specs() if s.finder is None]
 THIRD_PARTY = Path(__file__).parents[1] / "benchmarks" / "data" / "third_party" / "fr_third_party.jsonl"
 
@@ -38,7 +38,8 @@ def third_party_texts() -> list[str]:
 
 def test_joined_specs_are_the_pattern_only_ones():
     assert {s.entity for s in JOINED_SPECS} == {
-        "FR_NIR", "IBAN_CODE", "EMAIL_ADDRESS", "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_HEALTH_GUARANTEE"}
+        "FR_NIR", "IBAN_CODE", "EMAIL_ADDRESS", "FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_HEALTH_GUARANTEE",
+        "PHONE_NUMBER"}
 
 
 @pytest.mark.parametrize("spec", JOINED_SPECS, ids=_spec_id)

@@ -17,7 +17,6 @@ from stdnum import iban as stdnum_iban
 
 from leakguard import scan_table
 from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, phone
-from recognizers.spec import fold
 from tests.strategies import (
     GUARANTEE_CODES,
     amc_numbers,
@@ -35,6 +34,7 @@ from tests.strategies import (
     insurer_names,
     invoice_numbers,
     member_ids,
+    phone_written_forms,
     phones,
     postcodes,
     texts_with,
@@ -363,6 +363,21 @@ def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second
     assert spans("PHONE_NUMBER", phone.compact(first) + phone.compact(second)) == []
 
 
+#: any ten digits (allocated or not, a 0 second or not) in the written forms, some zeros typed as a letter O
+_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 7), st.sets(st.integers(0, 13), max_size=3)).map(
+    lambda t: "".join("O" if i in t[2] and c == "0" else c for i, c in enumerate(phone_written_forms(t[0])[t[1]])))
+
+
+@given(values=st.lists(_WRITTEN_NUMBERS | st.sampled_from(["0 800 123 456", "(01) 45 56 78 90", "+262 692 12 34 56",
+                                                           "(33) 1 45 56 78 90", "+33 (0)6 12 34 56 78"]),
+                       max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_numbers_checked_at_once_are_checked_as_one_by_one(values):
+    """The joined search validates its spans in Arrow: the same verdicts as :func:`phone.is_valid`."""
+    values = [v for v in values if phone.SPAN_REGEX.fullmatch(v)]
+    assert phone.are_valid(values).tolist() == [phone.is_valid(v) for v in values]
+
+
 _AROUND_PHONES = ["+", "/", " / ", "-", ".", " ", "\u00a0", "O", "tél", "(", ")", "\n", "a", "NIR 1 85", "0"]
 
 
@@ -372,7 +387,7 @@ def test_every_text_a_phone_is_found_in_matches_the_pre_filter(pieces):
     """The RE2 pre-filter says the left boundary without a lookbehind: it must pass every text with a phone,
     numbers side by side and numbers next to digits, letters and separators included."""
     text = "".join(pieces)
-    if list(phone.find(text, fold(text), True)):
+    if list(phone.SPEC.find(text, context=True)):
         assert pc.match_substring_regex(pa.array([text]), phone.PREFILTER)[0].as_py(), text
 
 

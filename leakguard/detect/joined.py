@@ -2,7 +2,8 @@
 
 The candidates are joined by newlines into one string; the pattern's ``finditer`` runs over it once, and each
 match goes back to its text by its offset (``numpy.searchsorted`` over the texts' starts). There is no Python
-call per text, only per match; the validation and the context words are those of the text-by-text search
+call per text: the matches are validated at once (a phone number's range, in Arrow), and only the valid ones
+are scored one by one. The validation and the context words are those of the text-by-text search
 (:meth:`recognizers.spec.EntitySpec.find`), the context window stopping at the text's start.
 
 Why it gives the same spans: the patterns searched this way (entities without a ``finder``, and NIRs) see a
@@ -42,6 +43,17 @@ class Joined:
             self._folded = fold(self.text)
         return self._folded
 
+    def owners(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, set[int]]:
+        """The index of the text each span (offsets in :attr:`text`) lies in, and the texts a span ran over the
+        separator of (those must be searched alone)."""
+        first = np.searchsorted(self.starts, starts, side="right") - 1
+        last = np.searchsorted(self.starts, np.maximum(ends - 1, starts), side="right") - 1
+        across = (first != last) | (ends > self.ends[first]) | (starts >= self.ends[first])
+        alone: set[int] = set()
+        for i in np.flatnonzero(across).tolist():
+            alone.update(range(int(first[i]), int(last[i]) + 1))
+        return first, alone
+
     def spans(self, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int, re.Match[str] | None]]:
         """``(text index, start, end, match)`` of ``regex``'s matches, offsets within the joined text, for the
         matches inside one text; then ``(text index, -1, -1, None)`` for each text a match ran over the
@@ -51,12 +63,7 @@ class Joined:
             return
         starts = np.fromiter((m.start() for m in matches), np.int64, len(matches))
         ends = np.fromiter((m.end() for m in matches), np.int64, len(matches))
-        first = np.searchsorted(self.starts, starts, side="right") - 1
-        last = np.searchsorted(self.starts, np.maximum(ends - 1, starts), side="right") - 1
-        across = (first != last) | (ends > self.ends[first]) | (starts >= self.ends[first])
-        alone = set()
-        for i in np.flatnonzero(across).tolist():
-            alone.update(range(int(first[i]), int(last[i]) + 1))
+        first, alone = self.owners(starts, ends)
         for i, match in enumerate(matches):
             owner = int(first[i])
             if owner not in alone:
@@ -68,17 +75,21 @@ class Joined:
 def find_many(spec: EntitySpec, texts: list[str], *, context: bool) -> Iterator[tuple[int, int, int, float]]:
     """``(text index, start, end, score)`` of ``spec``'s spans in each of ``texts``, as ``spec.find`` finds them
     in each text alone (``context``: a column hint says the texts are about the entity). For specs without a
-    ``finder``."""
+    ``finder``: the spans of all the texts are validated at once (:meth:`~recognizers.spec.EntitySpec.are_valid`)."""
     joined = Joined(texts)
+    spans = np.array(spec.spans_in(joined.text), np.int64).reshape(-1, 2)
+    if not len(spans):
+        return
+    owners, alone = joined.owners(spans[:, 0], spans[:, 1])
+    inside = np.flatnonzero(~np.isin(owners, list(alone))) if alone else np.arange(len(spans))
+    values = [joined.text[start:end] for start, end in spans[inside].tolist()]
     folds = not context and bool(spec.context or spec.negative_context)  # folded once, at the first valid match
-    for owner, start, end, match in joined.spans(spec.span_regex):
-        if match is None:
-            yield from ((owner, *span) for span in spec.find(texts[owner], context=context))
-            continue
-        value = match.group(0)
-        if spec.validate is not None and not spec.validate(value):
-            continue
+    for i in inside[spec.are_valid(values)].tolist():
+        owner, (start, end) = int(owners[i]), spans[i].tolist()
         offset = int(joined.starts[owner])
-        score = spec.score_valid(value, joined.folded if folds else "", start, context=context, text_start=offset)
+        score = spec.score_valid(joined.text[start:end], joined.folded if folds else "", start, context=context,
+                                 text_start=offset)
         if score is not None:
             yield owner, start - offset, end - offset, score
+    for owner in sorted(alone):
+        yield from ((owner, *span) for span in spec.find(texts[owner], context=context))
