@@ -50,7 +50,6 @@ False
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -356,31 +355,42 @@ def _unkeyed_body_plausible(body: str, *, any_month: bool = False) -> bool:
     return True
 
 
-def _named_nir(folded: str, start: int, in_context: bool) -> bool:
-    """Whether a NIR context word (or the column's name) names the number at ``start``."""
-    return in_context or (SPEC.has_context(folded, start) and not SPEC.has_negative_context(folded, start))
+def _unkeyed_score(number: str) -> float | None:
+    """The score of a NIR-shaped number (a match of :data:`UNKEYED_REGEX`) whose key is wrong or missing, next
+    to a NIR context word (a typo does not anonymise: there, a month out of range is a typo too); of a
+    13-character body with its key given apart (``clé : 91``), the key right; ``None``: no such number.
+
+    >>> [_unkeyed_score(n) for n in ('1 85 05 78 006 084 90', '1 85 05 78 006 084, clé : 91', '185057800608491')]
+    [0.55, 1.0, None]
+    """
+    match = UNKEYED_REGEX.fullmatch(number)
+    if match is None:
+        return None
+    body = compact(match.group("body")).replace(" ", "")
+    key = match.group("key") or match.group("apart") or (match.group("spaced_key") or "").replace(" ", "")
+    if len(body) != 13:
+        return None
+    if not _unkeyed_body_plausible(body):
+        return UNKEYED_SCORE if _unkeyed_body_plausible(body, any_month=True) else None
+    if key and is_valid(body + key):
+        return CONTEXT_SCORE if match.group("apart") else None  # a valid NIR: the main pattern reports it
+    return UNKEYED_SCORE
 
 
-def find_unkeyed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
-    """NIR-shaped numbers whose key is wrong or missing, next to a NIR context word (a typo does not
-    anonymise: there, a month out of range is a typo too); a 13-character body with its key given apart
-    (``clé : 91``) is a NIR when the key is right."""
-    for match in UNKEYED_REGEX.finditer(text):
-        body = compact(match.group("body")).replace(" ", "")
-        key = match.group("key") or match.group("apart") or (match.group("spaced_key") or "").replace(" ", "")
-        start, end = match.span()
-        if len(body) != 13:
-            continue
-        if not _unkeyed_body_plausible(body):
-            if _unkeyed_body_plausible(body, any_month=True) and _named_nir(folded, start, in_context):
-                yield start, end, UNKEYED_SCORE
-            continue
-        if key and is_valid(body + key):
-            if not match.group("apart"):
-                continue  # a valid NIR: the main pattern reports it
-            yield start, end, CONTEXT_SCORE
-        elif _named_nir(folded, start, in_context):
-            yield start, end, UNKEYED_SCORE
+def _unkeyed_scored(numbers: list[str]) -> np.ndarray:
+    """Whether each of ``numbers`` (matches of :data:`UNKEYED_REGEX`) has an unkeyed score: the valid NIRs among
+    them (the main pattern's, checked at once in Arrow) have none; the others are checked one by one."""
+    scored = ~are_valid(numbers)
+    for i in np.flatnonzero(scored).tolist():
+        scored[i] = _unkeyed_score(numbers[i]) is not None
+    return scored
+
+
+def _key_apart(number: str) -> bool:
+    """Whether ``number`` (an unkeyed NIR that scores) is a body with its right key given apart: a NIR with or
+    without a context word."""
+    match = UNKEYED_REGEX.fullmatch(number)
+    return match is not None and match.group("apart") is not None and _unkeyed_score(number) == CONTEXT_SCORE
 
 
 UNKEYED_SPEC = EntitySpec(
@@ -392,7 +402,12 @@ UNKEYED_SPEC = EntitySpec(
     context_score=UNKEYED_SCORE,
     context=CONTEXT,
     needs_context=True,
-    finder=find_unkeyed,
+    negative_context=NEGATIVE_CONTEXT,
+    negative_wins=True,
+    validate=lambda number: _unkeyed_score(number) is not None,
+    validate_many=_unkeyed_scored,
+    score_of=lambda number: _unkeyed_score(number) or UNKEYED_SCORE,
+    context_free=_key_apart,
 )
 
 

@@ -155,6 +155,11 @@ class EntitySpec:
     find_spans: Callable[[str], list[tuple[int, int]]] | None = None
     #: optional: ``validate`` of many matched values at once (list of strings -> numpy booleans)
     validate_many: Callable[[list[str]], np.ndarray] | None = None
+    #: the ``negative_context`` words say no even after a context word (numbers that no check confirms)
+    negative_wins: bool = False
+    #: optional: the valid values reported whatever their context says, at their ``score_of`` (a NIR body with
+    #: its right key given apart, in a spec that otherwise needs context)
+    context_free: Callable[[str], bool] | None = None
     #: optional: an RE2 pattern every text matches where the entity can be reported without a column hint
     #: (default: any of the ``context`` words); for entities whose context is more than words
     context_prefilter: str | None = None
@@ -272,10 +277,12 @@ class EntitySpec:
         """The score of a valid ``value`` found at ``start`` of a text folded to ``folded`` (beginning at
         ``text_start``), from its context words (``context``: a column hint); ``None`` when the context says it
         is no such entity."""
+        if self.context_free is not None and self.context_free(value):
+            return self.base_score(value)
         near = context
         if not near and (self.context or self.negative_context):
             near = self.has_context(folded, start, text_start=text_start)
-            if not near and self.has_negative_context(folded, start, text_start):
+            if (self.negative_wins or not near) and self.has_negative_context(folded, start, text_start):
                 return None
         if self.needs_context and not near:
             return None

@@ -53,11 +53,12 @@ def test_third_party_texts_give_the_same_spans(spec, context, third_party_texts)
 #: pieces that open or close a text: identifiers in their written forms, and what may stand next to them
 _EDGES = st.one_of(
     strategies.nirs().flatmap(strategies.written_forms), strategies.nirs().map(" ".join),  # digit by digit
+    strategies.nirs().map(lambda n: f"{n[:13]} (clé : {n[13:]})"), strategies.nirs().map(lambda n: n[:13]),
     strategies.ibans(), strategies.emails(),
     strategies.amc_numbers(), strategies.member_ids(), strategies.phones(),
     st.sampled_from(["N° SS", "NIR :", "IBAN", "mutuelle n°", "adhérent", "AMC", "PHAR 100 %", "OPTI",
-                     "Niveau 3", "facture n°", "@", " @ ", "[at]", ".fr", "-", ".", " ", "\t", "\n", "1", "12",
-                     "2A", "jean", "arobase", "chez", "dot", "é"]),
+                     "Niveau 3", "facture n°", "clé : 91", ", clef", "@", " @ ", "[at]", ".fr", "-", ".", " ", "\t",
+                     "\n", "1", "12", "2A", "jean", "arobase", "chez", "dot", "é"]),
 )
 _TEXTS = st.lists(st.lists(_EDGES, min_size=0, max_size=4).map("".join), min_size=1, max_size=6)
 
