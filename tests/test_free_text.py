@@ -603,6 +603,31 @@ def test_a_nir_written_digit_by_digit_and_one_with_its_key_apart_are_found(numbe
     assert _found(nir.UNKEYED_SPEC.find(apart), apart) == [apart[4:]]
 
 
+@settings(max_examples=60, deadline=None)
+@given(nirs(kind="nir"), st.integers(0, 96), st.integers(1, 19), st.sampled_from(["", " ", "-", "."]),
+       st.text("0123456789", min_size=14, max_size=14))
+def test_wrong_key_nirs_checked_at_once_are_checked_as_one_by_one(number: str, shift: int, month: int,
+                                                                  sep: str, digits: str) -> None:
+    """The joined search validates the matches of a column at once: the same verdicts as one by one."""
+    wrong = number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"
+    typo = number[:3] + f"{month:02d}" + number[5:]
+    written = [sep.join(nir_groups(n)) for n in (number, wrong, typo, number[0] + digits)] + [
+        " ".join(wrong), number[:13], f"{number[:13]} (clé : {number[13:]})", f"{wrong[:13]}, clef {wrong[13:]}"]
+    values = [v for v in written if nir.UNKEYED_REGEX.fullmatch(v)]
+    assert nir.UNKEYED_SPEC.are_valid(values).tolist() == [nir.UNKEYED_SPEC.validate(v) for v in values]
+
+
+@settings(max_examples=20, deadline=None)
+@given(nirs(kind="nir"), st.integers(1, 96))
+def test_a_right_key_given_apart_needs_no_nir_word_and_an_invoice_word_wins_over_one(number: str,
+                                                                                      shift: int) -> None:
+    apart = f"Dossier {number[:13]} (clé : {number[13:]})"
+    assert [score for _, _, score in nir.UNKEYED_SPEC.find(apart)] == [nir.CONTEXT_SCORE]
+    wrong = " ".join(nir_groups(number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"))
+    assert _unkeyed(f"NIR : voir facture n° {wrong}") == []
+    assert _unkeyed(f"NIR : {wrong}") == [wrong]
+
+
 @pytest.mark.parametrize("sex", "5678")
 def test_cnam_temporary_numbers_are_reported_next_to_context(sex: str) -> None:
     body = make_nir(sex if sex in "78" else "1", 85, 5, "78006", 84)[:13]
