@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from stdnum import ean, iban, luhn
 from stdnum.fr import siren, siret
 
+from recognizers.iban import bban_lengths
 from recognizers.nir import CORSICA_RECENT, CORSICA_SPLIT, COUNTRY_CODES, OVERSEAS_COMMUNES, calc_check_digits
 
 # --- NIR ---------------------------------------------------------------------------------------------------
@@ -308,6 +309,19 @@ def ibans() -> st.SearchStrategy[str]:
     return st.builds(make_french_iban, digits(5, "123456789"), digits(5), digits(11)).flatmap(
         lambda n: st.sampled_from(iban_written_forms(n))
     )
+
+
+@st.composite
+def foreign_ibans(draw) -> str:
+    """Any country's IBAN, letters in the account number included, with right or wrong check digits."""
+    country = draw(st.sampled_from(sorted(bban_lengths())))
+    bban = draw(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=bban_lengths()[country],
+                        max_size=bban_lengths()[country]))
+    check = iban.calc_check_digits(country + "00" + bban)
+    if draw(st.booleans()):
+        check = f"{(int(check) + draw(st.integers(1, 96))) % 100:02d}"
+    number = country + check + bban
+    return draw(st.sampled_from([number, " ".join(number[i : i + 4] for i in range(0, len(number), 4))]))
 
 
 def is_valid_french_phone(number: str) -> bool:

@@ -26,6 +26,7 @@ from tests.strategies import (
     date_written_forms,
     digits,
     emails,
+    foreign_ibans,
     french_sentence_with,
     guarantee_pairs,
     guarantees,
@@ -423,6 +424,22 @@ REGISTRY_EXAMPLES = ["BE68539007547034", "DE89370400440532013000", "GB29NWBK6016
 NATIONAL_GROUPINGS = ["ES10 0075 0080 11 0600658108", "ES 58 0049 0290 3424 1352 8341", "ES72 2013-0692-81-0201150993",
                       "NO07.8380.08.06006", "NO 44 1850.05.14562", "NO 402333 06 01019", "ME 25 5403 0000 2379 9201 09",
                       "MK072 5012 0000 0589 84", "TL 38 008 00123456789101 57"]
+
+
+#: IBANs of the countries with national check digits, their IBAN check digits right: the national ones may not be
+_NATIONALLY_CHECKED = st.sampled_from(["BE", "ES", "ME", "NO"]).flatmap(
+    lambda c: st.text("0123456789", min_size=iban.bban_lengths()[c], max_size=iban.bban_lengths()[c]).map(
+        lambda bban: c + stdnum_iban.calc_check_digits(c + "00" + bban) + bban))
+
+
+@given(values=st.lists(foreign_ibans() | ibans() | ibans().map(str.lower) | _NATIONALLY_CHECKED
+                       | st.sampled_from(REGISTRY_EXAMPLES + NATIONAL_GROUPINGS), max_size=10))
+@settings(max_examples=150, deadline=None)
+def test_ibans_checked_at_once_are_checked_as_one_by_one(values):
+    """The joined search validates its IBAN spans at once: the same verdicts as :func:`iban.is_valid` (which
+    also checks each country's structure and Spain's, Norway's, Montenegro's and Belgium's national digits)."""
+    values = [v for v in values if iban.SPAN_REGEX.fullmatch(v)]
+    assert iban.are_valid(values).tolist() == [iban.is_valid(v) for v in values]
 
 
 @pytest.mark.parametrize("written", NATIONAL_GROUPINGS)

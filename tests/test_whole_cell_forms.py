@@ -13,11 +13,10 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from stdnum import iban as stdnum_iban
 
 import recognizers
 from recognizers import amc, date_of_birth, email_address, iban, member_id, phone
-from tests.strategies import amc_numbers, emails, ibans, member_ids, phones, written_dates
+from tests.strategies import amc_numbers, emails, foreign_ibans, ibans, member_ids, phones, written_dates
 
 SPECS = {s.entity: s for s in recognizers.all_specs() if s.whole_re2 is not None}
 
@@ -79,19 +78,6 @@ def test_iban_check_digits_are_judged_alike(cells):
     assert fast == [
         bool(iban.SPAN_REGEX.fullmatch(c.strip())) and _mod97(c) for c in cells
     ]
-
-
-@st.composite
-def foreign_ibans(draw) -> str:
-    """Any country's IBAN, letters in the account number included, with right or wrong check digits."""
-    country = draw(st.sampled_from(sorted(iban.bban_lengths())))
-    bban = draw(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=iban.bban_lengths()[country],
-                        max_size=iban.bban_lengths()[country]))
-    check = stdnum_iban.calc_check_digits(country + "00" + bban)
-    if draw(st.booleans()):
-        check = f"{(int(check) + draw(st.integers(1, 96))) % 100:02d}"
-    number = country + check + bban
-    return draw(st.sampled_from([number, " ".join(number[i : i + 4] for i in range(0, len(number), 4))]))
 
 
 @settings(max_examples=60, deadline=None)
