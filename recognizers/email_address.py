@@ -2,8 +2,10 @@
 
 An address is a local part, ``@`` and a domain (RFC 5322, section 3.4.1; domain names per RFC 1035). The
 recognizer takes the forms people and systems actually write (the "dot-atom" subset): letters, digits and
-``. _ % + -`` in the local part, dot-separated labels of letters, digits and inner hyphens in the domain,
-ending with a top-level domain of 2 to 24 letters or an IDNA A-label (``xn--p1ai``). Letters are of any script
+``. _ % + -`` in the local part, and one inner apostrophe (``o'brien``), but not an elided French article or
+pronoun glued to the address (``l'accueil@`` is ``l'`` then the address); dot-separated labels of letters,
+digits and inner hyphens in the domain, ending with a top-level domain of 2 to 24 letters or an IDNA A-label
+(``xn--p1ai``). Letters are of any script
 (``françois@exämple.fr``): internationalised addresses (RFC 6531, RFC 6532; IDNA, RFC 5890). Quoted local
 parts and IP-literal domains are left out: they do not occur in the data this tool scans. No public-suffix
 lookup is made (Presidio's own e-mail recognizer uses ``tldextract``, which may download the suffix list at
@@ -20,6 +22,9 @@ Sources:
 >>> text = 'contact <camille.martin42@orange.fr>, merci.'
 >>> [text[s:e] for s, e, _ in SPEC.find(text)]
 ['camille.martin42@orange.fr']
+>>> text = "écrire à sean.o'brien@example.ie ou à l'accueil@exemple.fr"
+>>> [text[s:e] for s, e, _ in SPEC.find(text)]
+["sean.o'brien@example.ie", 'accueil@exemple.fr']
 """
 
 from __future__ import annotations
@@ -57,7 +62,9 @@ RECORD = EntityRecord(
 
 #: Letters and digits of any script (Python ``re``; RE2 spells them ``[\\p{L}\\p{N}]``).
 _ALNUM = "[^\\W_]"
-_LOCAL = "[\\w.%+\\-]+"
+#: An apostrophe inside the local part (``o'brien@``, ``jean.o'neil@``), not after a French elision
+#: (``l'accueil@``: the article, then the address).
+_LOCAL = "(?:(?![ldjmnstcLDJMNSTC]'|[qQ][uU]')[\\w.%+\\-]+')?[\\w.%+\\-]+"
 _LABEL = f"{_ALNUM}(?:(?:{_ALNUM}|-){{0,61}}{_ALNUM})?"
 #: A top-level domain: letters (``fr``, ``香港``) or an IDNA A-label (``xn--p1ai``).
 _TLD = "(?:[^\\W\\d_]{2,24}|xn--[A-Za-z0-9\\-]{1,59})"

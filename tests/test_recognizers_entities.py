@@ -402,6 +402,18 @@ def test_an_email_address_is_found_with_its_exact_span(data):
     assert found_exactly("EMAIL_ADDRESS", text), text
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Écrire à o'brien@example.ie avant lundi", ["o'brien@example.ie"]),
+    ("mail : sean.o'neill@exemple.fr", ["sean.o'neill@exemple.fr"]),
+    ("écrivez à l'accueil@clinique-exemple.fr", ["accueil@clinique-exemple.fr"]),  # the article, then the address
+    ("adressez-vous à qu'importe n'importe:jean@exemple.fr", ["jean@exemple.fr"]),
+    ("D'Almeida : d'almeida@exemple.fr", ["almeida@exemple.fr"]),  # an elision or a name: the shorter span
+    ("l'adresse 'jean@exemple.fr'", ["jean@exemple.fr"]),  # quotes around the address
+])
+def test_an_apostrophe_inside_the_local_part_is_part_of_the_address(text, found):
+    assert [text[s:e] for s, e in spans("EMAIL_ADDRESS", text)] == found
+
+
 # --- IBAN_CODE ----------------------------------------------------------------------------------------------
 
 
