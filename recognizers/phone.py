@@ -8,6 +8,7 @@ Internationally the ``0`` is replaced by ``+33`` (or ``0033``). Written forms me
     06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    (01) 45 56 78 90
     0 801 23 45 67    0 800 123 456 (special rates, in threes)
     +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78    (33) 1 45 56 78 90
+    +33 06 12 34 56 78 (the trunk 0 kept by mistake)    06/12/34/56/78 (as forms are filled in)
     +262 692 12 34 56 (Réunion, and +269, +508, +590, +594, +596 overseas)
 
 A letter O typed for the leading zero (``O1 42 15 23 35``) is read as one.
@@ -27,6 +28,8 @@ Sources:
 '06 12 34 56 78'
 >>> is_valid('+33 6 12 34 56 78'), is_valid('0012345678')
 (True, False)
+>>> compact('+33 06 12 34 56 78'), compact('06/12/34/56/78')
+('0612345678', '0612345678')
 >>> text = 'Tél : 06.12.34.56.78 ; commande 30612345678901'
 >>> [text[s:e] for s, e, _ in SPEC.find(text)]
 ['06.12.34.56.78']
@@ -76,11 +79,14 @@ _SEP = "[ \u00a0\u202f.\\-]"
 #: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
 OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
 _NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\))(?:{_SEP}?[0-9O]{{2}}){{4}}"
+#: Pairs one slash apart, as forms are filled in (``06/12/34/56/78``): the slashes of a date, five times.
+_SLASHED = "0[1-9](?:/[0-9]{2}){4}"
 #: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
 _SPECIAL_RATE = f"[0O]{_SEP}?8[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
-_INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:\\(0\\){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+#: After ``+33``, the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without (``+33 06``).
+_INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:(?:\\(0\\)|0){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
 _OVERSEAS = f"(?:\\+|00)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
-_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_SPECIAL_RATE})"
+_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_SPECIAL_RATE}|{_SLASHED})"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
@@ -108,7 +114,8 @@ _GROUPED = re.compile(_SEP)
 #: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
 _CALLING_CODE = f"(?:33|{'|'.join(OVERSEAS_CODES)})"
 _INTERNATIONAL_PREFIX = re.compile(rf"\s*(?:\+|00|\(\+?){_CALLING_CODE}")
-_CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}")
+#: The calling code's digits, and a trunk 0 written after them (``+33 06 …``).
+_CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}0?")
 
 
 def compact(number: str) -> str:

@@ -349,6 +349,8 @@ def phone_written_forms(national: str) -> list[str]:
         f"+33{rest}",
         f"+33 (0){rest[0]} {intl_pairs[2:]}",
         f"0033 {intl_pairs}",
+        "/".join(pairs),
+        f"+33 0{intl_pairs}",
     ]
 
 

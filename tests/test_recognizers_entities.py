@@ -365,7 +365,7 @@ def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second
 
 
 #: any ten digits (allocated or not, a 0 second or not) in the written forms, some zeros typed as a letter O
-_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 7), st.sets(st.integers(0, 13), max_size=3)).map(
+_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 9), st.sets(st.integers(0, 15), max_size=3)).map(
     lambda t: "".join("O" if i in t[2] and c == "0" else c for i, c in enumerate(phone_written_forms(t[0])[t[1]])))
 
 
