@@ -261,9 +261,11 @@ def is_valid(text: str) -> bool:
 CONTEXT = (
     "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "ne", "nee", "nait le",
     "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
-    "datenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss", "dt naiss",
+    "datenaissance", "datedenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss",
+    "dt naiss",
     "naissance", "naiss", "ddn", "d.d.n", "dob", "d.o.b", "ne en", "nee en", "ne(e) en",
     "birth", "birthdate", "birth_date", "birth date", "birthday", "date of birth", "date_of_birth", "dateofbirth",
+    "birthtime",
     "born", "born on",
 )
 #: Only separators, a "le", or "à PLACE le" (a département in parentheses after the place), or "PLACE, le",
@@ -272,7 +274,7 @@ CONTEXT_GAP = re.compile(
     r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
-    r"""(?:le\s+|:\s*)?[\s:=\"']*"""
+    r"""(?:le\s+|:\s*|value\s*=\s*)?[\s:=\"']*"""  # XML: <birthTime value="19951023"/>
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).

@@ -175,17 +175,23 @@ _OFFICES = frozenset({
 })
 #: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
-#: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``).
-_NAME_KEYS = re.compile(
-    r"(?<![0-9a-z_])[\"']?(?:nom(?:[ _\-]?(?:de[ _\-])?(?:naissance|usage|famille|jeune[ _\-]fille|marital|patient"
+#: Keys whose value is a name (folded).
+_KEY_WORDS = (
+    r"(?:nom(?:[ _\-]?(?:de[ _\-])?(?:naissance|usage|famille|jeune[ _\-]fille|marital|patient"
     r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|beneficiaire|adherent(?:e)?"
-    r"|titulaire|identite|medecin(?:[ _\-](?:traitant|referent|prescripteur|responsable|adresseur))?"
+    r"|titulaire|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
     r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
     r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
-    r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name)[\"']?\s*[:=]\s*[\"']?"
+    r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name|family|given)"
+)
+#: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``), and XML
+#: elements (``<nom>Dupont</nom>``; HL7 CDA's ``<family>DUPONT</family>``, FHIR's ``<given value="Jean"/>``).
+_NAME_KEYS = re.compile(
+    rf"(?<![0-9a-z_])[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*[\"']?"
+    rf"|<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?>)"
 )
 #: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
-_NAME_PROPER_KEY = re.compile(r"nom|prenom|name")
+_NAME_PROPER_KEY = re.compile(r"nom|prenom|name|family|given")
 #: A number right after the words a key introduces: an identifier ("HM 4688283"), not a name.
 _ID_AFTER = re.compile(r"[ \t]*[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
@@ -244,6 +250,9 @@ PREFILTER = (
     r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
     r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
     r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
+    r"|(?i:<[^<>]*(?:nom|name|given|family|patient|assur|titulaire|identit|contact|tut|conjoint|p[èe]re|m[èe]re"
+    r"|b[ée]n[ée]ficiaire|adh[ée]rent|m[ée]decin|destinataire|exp[ée]diteur|signataire|interlocuteur|r[ée]dacteur"
+    r"|op[ée]rateur|conseill))"  # an XML element named for a name (<family>, <prenom>)
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
@@ -269,11 +278,12 @@ BIRTH_LINE_RE2 = f"^[ \\t]*{_BIRTH_PHRASE_RE2}"
 #: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
 #: capital letter before one; two capitalised words before a birth phrase or a sex and a date. With a listed first name
 #: (:func:`may_hold_names`): every text :func:`find` reports in.
+_KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite",
+                        "medecin", "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur",
+                        "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
 CUED_RE2 = "|".join([
-    _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite", "medecin",
-           "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur", "operateur",
-           "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
-    + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
+    _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
+    f"<[^<>]*(?:{_KEY_STEMS_RE2}|{_spelt('given', 'family')})",  # an XML element named for a name
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
@@ -631,7 +641,7 @@ def _bare_initial_surname(token: _Token) -> bool:
 
 
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
-    if ":" not in folded and "=" not in folded:
+    if ":" not in folded and "=" not in folded and ">" not in folded:
         return  # no key (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
     for match in _NAME_KEYS.finditer(folded):
