@@ -43,6 +43,7 @@ Sources:
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -186,10 +187,9 @@ _KEY_WORDS = (
 )
 #: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``), and XML
 #: elements (``<nom>Dupont</nom>``; HL7 CDA's ``<family>DUPONT</family>``, FHIR's ``<given value="Jean"/>``).
-_NAME_KEYS = re.compile(
-    rf"(?<![0-9a-z_])[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*[\"']?"
-    rf"|<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?>)"
-)
+_NAME_KEYS = re.compile(rf"(?<![0-9a-z_])[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?")
+#: The XML elements, searched apart: an element's attributes may be keys too (``<assure nom="DUPONT">``).
+_XML_NAME_KEYS = re.compile(rf"<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?(?<!/)>)")
 #: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
 _NAME_PROPER_KEY = re.compile(r"nom|prenom|name|family|given")
 #: A number right after the words a key introduces: an identifier ("HM 4688283"), not a name.
@@ -249,7 +249,7 @@ PREFILTER = (
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
     r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
-    r"|m[èe]re|tut|conjoint)[\p{L} _\-'’]*[\"']?\s*[:=])"
+    r"|m[èe]re|tut|conjoint|given|family)[\p{L} _\-'’]*[\"']?\s*[:=])"
     r"|(?i:<[^<>]*(?:nom|name|given|family|patient|assur|titulaire|identit|contact|tut|conjoint|p[èe]re|m[èe]re"
     r"|b[ée]n[ée]ficiaire|adh[ée]rent|m[ée]decin|destinataire|exp[ée]diteur|signataire|interlocuteur|r[ée]dacteur"
     r"|op[ée]rateur|conseill))"  # an XML element named for a name (<family>, <prenom>)
@@ -280,10 +280,11 @@ BIRTH_LINE_RE2 = f"^[ \\t]*{_BIRTH_PHRASE_RE2}"
 #: (:func:`may_hold_names`): every text :func:`find` reports in.
 _KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite",
                         "medecin", "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur",
-                        "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint")
+                        "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint", "given",
+                        "family")
 CUED_RE2 = "|".join([
     _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
-    f"<[^<>]*(?:{_KEY_STEMS_RE2}|{_spelt('given', 'family')})",  # an XML element named for a name
+    f"<[^<>]*(?:{_KEY_STEMS_RE2})",  # an XML element named for a name
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
@@ -640,33 +641,58 @@ def _bare_initial_surname(token: _Token) -> bool:
     return token.kind == "upper" and len(token.key) >= 3 and not token.word
 
 
+def _end(match: re.Match[str]) -> int:
+    return match.end()
+
+
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
     if ":" not in folded and "=" not in folded and ">" not in folded:
         return  # no key (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
-    for match in _NAME_KEYS.finditer(folded):
-        n = starts.get(match.end())
-        if n is None:
-            continue
-        while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
-            n += 1
-        end = _take_name(tokens, n, text, first_free=True, introduced=True)
-        if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) \
-                and _NAME_PROPER_KEY.search(match[0]):
-            end = n + 1  # "nom": "Chrétien": after a name's own key, a word that reads as a role is a surname
-        if end == n and tokens[n].kind == "lower" and _NAME_PROPER_KEY.search(match[0]):
-            value = _small_letters_name(text, tokens[n].start)
-            if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):
-                yield value[0], value[1], KEY_VALUE_SCORE
-            continue
-        if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not _NAME_PROPER_KEY.search(match[0]):
-            continue  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
-        if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
-            continue  # "adherent=HM 4688283": a member number, not a name
-        if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
-            continue  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
-        if end > n:
-            yield tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE
+    for match in heapq.merge(_NAME_KEYS.finditer(folded), _XML_NAME_KEYS.finditer(folded), key=_end):
+        for at in _value_starts(folded, match):
+            n = starts.get(at)
+            span = None if n is None else _key_value(text, tokens, n, match[0])
+            if span is not None:
+                yield span
+
+
+#: From inside a string of a JSON list to the start of the next string (``anne", "marie``).
+_NEXT_ITEM = re.compile(r"[^\"'\[\]\n]*[\"']\s*,\s*[\"']")
+
+
+def _value_starts(folded: str, match: re.Match[str]) -> Iterator[int]:
+    """Where a key's values begin: right after it; when it opens a JSON list (``"prenoms": ["anne", "marie"]``,
+    FHIR's ``"given": [...]``), at each string of the list."""
+    at = match.end()
+    yield at
+    if "[" not in match[0]:
+        return
+    while (item := _NEXT_ITEM.match(folded, at)) is not None:
+        at = item.end()
+        yield at
+
+
+def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, int, float] | None:
+    """The name a key's value that begins with token ``n`` holds, if any."""
+    proper = _NAME_PROPER_KEY.search(key) is not None
+    while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
+        n += 1
+    end = _take_name(tokens, n, text, first_free=True, introduced=True)
+    if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper:
+        end = n + 1  # "nom": "Chrétien": after a name's own key, a word that reads as a role is a surname
+    if end == n and tokens[n].kind == "lower" and proper:
+        value = _small_letters_name(text, tokens[n].start)
+        if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):
+            return value[0], value[1], KEY_VALUE_SCORE
+        return None
+    if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not proper:
+        return None  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
+    if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
+        return None  # "adherent=HM 4688283": a member number, not a name
+    if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
+        return None  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
+    return (tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE) if end > n else None
 
 
 #: A name typed in small letters as a key's value (``nom=dupont&prenom=jean``, ``"nom": "le goff"``,

@@ -794,6 +794,10 @@ SMALL_LETTER_KEY_VALUES = [
     "2026-02-01 08:00:05 INFO maj beneficiaire nom={last} prenom={first} statut=ok",
     "Patient - Nom : {last} - Prénom : {first} - DDN : 12/03/1985",
     "last_name={last};first_name={first};city=lyon",
+    '2026-02-01T08:00:05Z INFO POST /fhir/Patient body={{"resourceType":"Patient","name":[{{"family":"{last}",'
+    '"given":["{first}"]}}],"gender":"female"}}',  # a FHIR resource in a log line: a JSON list of given names
+    '<Assure Nom="{last}" Prenom="{first}" DateNaissance="19850312" Regime="01"/>',  # XML attributes
+    "<beneficiaire><nom>{last}</nom><prenom>{first}</prenom><ville>lyon</ville></beneficiaire>",  # XML elements
 ]
 
 
@@ -812,6 +816,15 @@ def test_names_in_small_letters_after_a_name_key_are_found(template: str, tmp_pa
     names = sorted((row, value) for table in found for row, entity, value in
                    zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))) if entity == "PERSON")
     assert names == sorted((row, value) for row, pair in enumerate(people) for value in pair)
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ('{"nom": "le goff", "prenoms": ["anne", "marie-claire"], "ville": ["lyon"]}', ["le goff", "anne", "marie-claire"]),
+    ('"given": [ "Jean" , "Pierre" ], "city": ["Nantes", "Brest"]', ["Jean", "Pierre"]),
+    ('"prenoms": [12, 13], "nom": []', []),
+])
+def test_each_string_of_a_list_after_a_name_key_is_a_name(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
 
 
 @pytest.mark.parametrize("text", [
