@@ -649,7 +649,10 @@ def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
     if ":" not in folded and "=" not in folded and ">" not in folded:
         return  # no key (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
-    for match in heapq.merge(_NAME_KEYS.finditer(folded), _XML_NAME_KEYS.finditer(folded), key=_end):
+    keys: Iterator[re.Match[str]] = _NAME_KEYS.finditer(folded)
+    if "<" in folded:
+        keys = heapq.merge(keys, _XML_NAME_KEYS.finditer(folded), key=_end)
+    for match in keys:
         for at in _value_starts(folded, match):
             n = starts.get(at)
             span = None if n is None else _key_value(text, tokens, n, match[0])
