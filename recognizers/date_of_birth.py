@@ -537,6 +537,22 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         yield from _partial_dates(text, folded, taken_until)
     yield from (span for span in _lifespans(text) if span[0] not in taken)
     yield from (span for span in _hl7_births(text) if span[0] not in taken)
+    if "<" in text:
+        yield from (span for span in _xml_births(text) if span[0] not in taken)
+
+
+#: The date and time of birth of an HL7 CDA R2 or FHIR XML element (``<birthTime value="19851204083000+0100"/>``,
+#: the HL7 TS datatype: the date, then maybe the time and the time zone).
+_XML_BIRTH = re.compile(
+    r"<(?:[A-Za-z0-9]{1,20}:)?birth(?:time|date)\s+value\s*=\s*[\"'](?P<date>[0-9]{8})[0-9]{0,6}(?:\.[0-9]{1,4})?"
+    r"(?:[+\-][0-9]{4})?[\"']", re.IGNORECASE)
+
+
+def _xml_births(text: str) -> Iterator[tuple[int, int, float]]:
+    """The ``YYYYMMDD`` a CDA or FHIR XML date and time of birth opens with."""
+    for match in _XML_BIRTH.finditer(text):
+        if is_valid(match.group("date")):
+            yield *match.span("date"), CONTEXT_SCORE
 
 
 def _hl7_births(text: str) -> Iterator[tuple[int, int, float]]:

@@ -8,6 +8,8 @@ the NIR python-stdnum's documentation example.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from faker import Faker
 
@@ -18,7 +20,7 @@ _FAKE = Faker("fr_FR")
 _FAKE.seed_instance(20261204)
 
 
-def _cda(given: str, family: str, birth: str, author: str) -> str:
+def _cda(given: str, family: str, birth: str, author: str, time: str = "") -> str:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3">
   <effectiveTime value="20261204101500+0100"/>
@@ -28,7 +30,7 @@ def _cda(given: str, family: str, birth: str, author: str) -> str:
       <patient>
         <name><given>{given}</given><family qualifier="BR">{family.upper()}</family></name>
         <administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/>
-        <birthTime value="{birth.replace("-", "")}"/>
+        <birthTime value="{birth.replace("-", "")}{time}"/>
       </patient>
     </patientRole>
   </recordTarget>
@@ -66,7 +68,8 @@ def _findings(path) -> set[tuple[str, str]]:
             zip(table["entity"].to_pylist(), table["value"].to_pylist())}
 
 
-@pytest.mark.parametrize("document", [_cda, _fhir, _export], ids=["cda", "fhir", "export"])
+@pytest.mark.parametrize("document", [_cda, functools.partial(_cda, time="083000+0100"), _fhir, _export],
+                         ids=["cda", "cda, birth time with its hour", "fhir", "export"])
 def test_the_names_and_birth_date_of_a_document_are_found(document, tmp_path) -> None:
     given, family, author = _FAKE.first_name_female(), _FAKE.last_name(), _FAKE.last_name()
     birth = _FAKE.date_of_birth(minimum_age=1, maximum_age=99).isoformat()
