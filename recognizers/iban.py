@@ -46,7 +46,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.util import get_cc_module
 
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import EntitySpec, lazy_attribute
+from recognizers.spec import EntitySpec, checked_one_by_one, lazy_attribute
 
 ENTITY = "IBAN_CODE"
 
@@ -170,6 +170,11 @@ def format(number: str, separator: str = " ") -> str:
     return separator.join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
+def _compact_array(values: pa.Array) -> pa.Array:
+    """The compact form of each value: separators out, upper case."""
+    return pc.utf8_upper(pc.replace_substring_regex(values, r"[ \x{00a0}\x{202f}.\-]+", ""))
+
+
 def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised check of cells in one of the written forms (``SPEC.whole_re2``): the length of the
     country's IBAN and the ISO 7064 MOD 97-10 check digits (the national checks of :func:`validate` are
@@ -177,7 +182,7 @@ def is_valid_array(values: pa.Array) -> pa.Array:
 
     The check digits are computed in numpy over a matrix of the compact numbers, one row per cell.
     """
-    number = pc.utf8_upper(pc.replace_substring_regex(values, r"[ \x{00a0}\x{202f}.\-]+", ""))
+    number = _compact_array(values)
     length_key = pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(number, 0, 2), pc.cast(pc.utf8_length(number), pa.string()), ":"
     )
@@ -199,15 +204,13 @@ def are_valid(numbers: list[str]) -> np.ndarray:
     >>> are_valid(['FR76 3000 6000 0112 3456 7890 189', 'FR7630006000011234567890188', 'BE68 5390 0754 7034']).tolist()
     [True, False, True]
     """
-    number = pc.utf8_upper(pc.replace_substring_regex(pa.array(numbers, pa.string()), r"[ \x{00a0}\x{202f}.\-]+", ""))
+    number = _compact_array(pa.array(numbers, pa.string()))
     structured = np.flatnonzero(pc.match_substring_regex(number, structure_re2()).to_numpy(zero_copy_only=False))
     valid = np.zeros(len(numbers), dtype=bool)
     if len(structured):
         valid[structured] = _mod97_is_one(number.take(pa.array(structured)))
     national = pc.match_substring_regex(number, _nationally_checked()).to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(national).tolist():
-        valid[i] = is_valid(numbers[i])
-    return valid
+    return checked_one_by_one(valid, numbers, national, is_valid)
 
 
 #: The longest IBAN (characters).

@@ -58,7 +58,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.fr import nir as stdnum_nir
 
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, lazy_attribute
+from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, checked_one_by_one, lazy_attribute
 
 ENTITY = "FR_NIR"
 
@@ -377,13 +377,15 @@ def _unkeyed_score(number: str) -> float | None:
     return UNKEYED_SCORE
 
 
+def _has_unkeyed_score(number: str) -> bool:
+    return _unkeyed_score(number) is not None
+
+
 def _unkeyed_scored(numbers: list[str]) -> np.ndarray:
-    """Whether each of ``numbers`` (matches of :data:`UNKEYED_REGEX`) has an unkeyed score: the valid NIRs among
+    """:func:`_has_unkeyed_score` of each of ``numbers`` (matches of :data:`UNKEYED_REGEX`): the valid NIRs among
     them (the main pattern's, checked at once in Arrow) have none; the others are checked one by one."""
     scored = ~are_valid(numbers)
-    for i in np.flatnonzero(scored).tolist():
-        scored[i] = _unkeyed_score(numbers[i]) is not None
-    return scored
+    return checked_one_by_one(scored, numbers, scored, _has_unkeyed_score)
 
 
 def _key_apart(number: str) -> bool:
@@ -404,7 +406,7 @@ UNKEYED_SPEC = EntitySpec(
     needs_context=True,
     negative_context=NEGATIVE_CONTEXT,
     negative_wins=True,
-    validate=lambda number: _unkeyed_score(number) is not None,
+    validate=_has_unkeyed_score,
     validate_many=_unkeyed_scored,
     score_of=lambda number: _unkeyed_score(number) or UNKEYED_SCORE,
     context_free=_key_apart,
@@ -563,8 +565,5 @@ def are_valid(values: list[str]) -> np.ndarray:
     """
     array = pa.array(values, pa.string())
     valid = is_valid_array(array).to_numpy(zero_copy_only=False).copy()
-    others = np.flatnonzero(~pc.fill_null(pc.match_substring_regex(array, _WHOLE_CELL_RE2), False)
-                            .to_numpy(zero_copy_only=False))
-    for i in others.tolist():
-        valid[i] = is_valid(values[i])
-    return valid
+    whole_cell = pc.fill_null(pc.match_substring_regex(array, _WHOLE_CELL_RE2), False).to_numpy(zero_copy_only=False)
+    return checked_one_by_one(valid, values, ~whole_cell, is_valid)

@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import EntitySpec, lazy_attribute
+from recognizers.spec import EntitySpec, checked_one_by_one, lazy_attribute
 
 ENTITY = "PHONE_NUMBER"
 
@@ -296,9 +296,7 @@ def are_valid(values: list[str]) -> np.ndarray:
     """
     array = pa.array(values, pa.string())
     valid = is_valid_array(array).to_numpy(zero_copy_only=False).copy()
-    for i in np.flatnonzero(pc.match_substring(array, "O").to_numpy(zero_copy_only=False)).tolist():
-        valid[i] = is_valid(values[i])
-    return valid
+    return checked_one_by_one(valid, values, pc.match_substring(array, "O").to_numpy(zero_copy_only=False), is_valid)
 
 
 SPEC = EntitySpec(

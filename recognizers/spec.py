@@ -290,6 +290,15 @@ class EntitySpec:
         return max(base, self.context_score) if near else base
 
 
+def checked_one_by_one(verdicts: np.ndarray, values: list[str], where: np.ndarray,
+                       check: Callable[[str], bool]) -> np.ndarray:
+    """``verdicts`` (numpy booleans, set in place) with ``check`` of each of ``values`` where ``where`` is true:
+    the few values a vectorised check leaves to Python (a ``validate_many`` of an entity)."""
+    for i in np.flatnonzero(where).tolist():
+        verdicts[i] = check(values[i])
+    return verdicts
+
+
 def validate_each(validate: Callable[[str], bool]) -> Callable[[pa.Array], pa.Array]:
     """A ``validate_array`` that calls ``validate`` on each (distinct) cell, for entities whose columns hold
     few distinct values (dates of birth) or whose rules do not vectorise."""
