@@ -240,6 +240,12 @@ def _spelt(*folded: str) -> str:
 
 _WS_RE2 = f"[{WHITESPACE_RE2}]"
 
+#: RE2: the first letters of the name keys (``nom``, ``prénom``, ``patient``, ``family``...).
+_KEY_STEMS_PREFILTER = (
+    "nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin|destinataire"
+    "|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re|m[èe]re|tut"
+    "|conjoint|given|family"
+)
 #: RE2 pre-filter of :func:`find`: a text the rules may find a name in (a title or name key, two capitalised
 #: words in a row, initials before a capitalised word, or a word of kinship before one). Texts without it are
 #: not looked at.
@@ -247,12 +253,8 @@ PREFILTER = (
     r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
-    r"|(?i:(?:nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin"
-    r"|destinataire|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re"
-    r"|m[èe]re|tut|conjoint|given|family)[\p{L} _\-'’]*[\"']?\s*[:=])"
-    r"|(?i:<[^<>]*(?:nom|name|given|family|patient|assur|titulaire|identit|contact|tut|conjoint|p[èe]re|m[èe]re"
-    r"|b[ée]n[ée]ficiaire|adh[ée]rent|m[ée]decin|destinataire|exp[ée]diteur|signataire|interlocuteur|r[ée]dacteur"
-    r"|op[ée]rateur|conseill))"  # an XML element named for a name (<family>, <prenom>)
+    rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’]*[\"']?\s*[:=])"
+    rf"|(?i:<[^<>]*(?:{_KEY_STEMS_PREFILTER}))"  # an XML element named for a name (<family>, <prenom>)
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
