@@ -398,6 +398,25 @@ def test_a_stream_of_batches_gives_the_same_rows_as_the_whole_table():
         assert whole.column(name).to_pylist() == out.column(name).to_pylist(), name
 
 
+def test_a_held_stream_is_detected_once_and_gives_the_rows_of_the_whole_table(monkeypatch):
+    # NIRs under a meaningless name and invoice numbers: every batch waits for the end of the stream
+    table = beneficiaries()[0].select(["nom", "c_12", "num_facture", "commentaire"])
+    batches = table.to_batches(max_chunksize=60)
+    rewriter = Rewriter(Policy(KEY), ner=False)
+    whole_batches = []  # the first row of each detection of a whole batch (rescans see rewritten cells only)
+    detect_raw = rewriter.detector.detect_raw
+
+    def counted(chunk, **options):
+        if len(chunk.columns) == table.num_columns:
+            whole_batches.append(chunk.rows[0].as_py())
+        return detect_raw(chunk, **options)
+
+    monkeypatch.setattr(rewriter.detector, "detect_raw", counted)
+    streamed = pa.Table.from_batches(list(pseudonymise_batches(batches, KEY, rewriter=rewriter)))
+    assert whole_batches == [60 * i for i in range(len(batches))]
+    assert streamed.equals(pseudonymise_table(table, KEY, ner=False))
+
+
 @pytest.mark.parametrize(("columns", "written_first"), [
     # named columns only: nothing waits for a column decision, the first batch goes out at once
     (["nom", "nir", "email", "iban", "date_naissance"], 1),

@@ -30,12 +30,14 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
+import pyarrow as pa
+
 from leakguard.detect.decisions import needs_decision
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.detect.profile import NirProfile
 from leakguard.parallel import cells_only, deferred_interrupts, ignore_interrupts
 from leakguard.pseudonymise.operators import Policy
-from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, detect_options
+from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter, Tentative, detect_options
 from leakguard.sources.base import Chunk
 from leakguard.workers import check_main_guard
 from leakguard.workerserver import forkserver_context
@@ -147,15 +149,18 @@ class ParallelRewriter:
             assert edits is not None
             yield chunk, edits
 
-    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
-        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[Tentative]:
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`. The findings stay in the workers: a held
+        chunk comes back without them, to be detected again."""
         self._send_profile(NirProfile())
-        yield from self._run(chunks, tentative=True)
+        for chunk, edits, counts in self._run(chunks, tentative=True):
+            yield chunk, edits, counts, None
 
-    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
-        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
+    def replay_each(self, held: Iterable[tuple[Chunk, pa.Table | None]], profile: NirProfile
+                    ) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter` (the chunks are detected again)."""
         self._send_profile(profile)
-        yield from self.edits_each(chunks)
+        yield from self.edits_each(chunk for chunk, _ in held)
 
     def _send_profile(self, profile: NirProfile) -> None:
         data = profile.as_dict()

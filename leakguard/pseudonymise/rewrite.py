@@ -28,7 +28,6 @@ only cells holding spans inside free text are rebuilt one by one.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections import Counter
@@ -69,13 +68,16 @@ class ChunkRewriter(Protocol):
         """Edits with the rewriter's profile: a frozen one (counted beforehand), or for one whole table."""
         ...
 
-    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[Tentative]:
         """For a stream: each chunk's edits, or ``None`` from the first chunk holding a number that waits for
-        its column's decision on; and each chunk's NIR counts."""
+        its column's decision on; each chunk's NIR counts; and a held chunk's findings before the decision
+        when the rewriter can give them (else ``None``: :meth:`replay_each` detects again)."""
         ...
 
-    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
-        """Edits with ``profile``, the final counts of the stream."""
+    def replay_each(self, held: Iterable[tuple[Chunk, pa.Table | None]], profile: NirProfile
+                    ) -> Iterator[tuple[Chunk, ChunkEdits]]:
+        """Edits with ``profile``, the final counts of the stream, of each held chunk with the findings
+        :meth:`tentative_each` gave for it (``None``: detected again)."""
         ...
 
 
@@ -127,6 +129,11 @@ class ChunkEdits:
         return {path: edit.values for path, edit in self.columns.items()}
 
 
+#: What :meth:`ChunkRewriter.tentative_each` gives for each chunk of a stream: the chunk, its edits (``None``
+#: while held), its NIR counts, and its findings before the column decision when held (or ``None``).
+Tentative = tuple[Chunk, ChunkEdits | None, NirProfile, pa.Table | None]
+
+
 def detect_options(ner: bool, column_hints: Mapping[str, str] | None = None) -> DetectOptions:
     """The detector options of pseudonymisation: every entity, any score, raw spans included (they are
     replaced); ``column_hints`` as a scan takes them (``column_hints`` of the project configuration)."""
@@ -152,7 +159,6 @@ class Rewriter:
         self.detector = detector
         if not self.detector.options.show_values:
             raise ValueError("the rewriter's detector must report values (DetectOptions(show_values=True))")
-        self._counter: Detector | None = None
 
     def edits(self, chunk: Chunk) -> ChunkEdits:
         """Detect the entities of ``chunk`` and compute their replacements."""
@@ -164,30 +170,25 @@ class Rewriter:
         for chunk in chunks:
             yield chunk, self.edits(chunk)
 
-    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
-        """See :class:`ChunkRewriter`. Once a chunk waits, the later ones are only counted (cheaper)."""
+    def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[Tentative]:
+        """See :class:`ChunkRewriter`. Every chunk is detected once: a held chunk's findings before the
+        decision are given back, to be held with it and decided at the end."""
         waiting = False
         for chunk in chunks:
-            if waiting:
-                yield chunk, None, self._count(chunk)
-                continue
             raw, counts = self.detector.detect_raw(chunk)
-            if not self.detector.frozen_profile and needs_decision(raw):
-                waiting = True
-                yield chunk, None, counts
+            waiting = waiting or (not self.detector.frozen_profile and needs_decision(raw))
+            if waiting:
+                yield chunk, None, counts, raw
             else:
-                yield chunk, self.apply(chunk, Detector.resolve(raw, self.detector.profile)), counts
+                yield chunk, self.apply(chunk, Detector.resolve(raw, self.detector.profile)), counts, None
 
-    def replay_each(self, chunks: Iterable[Chunk], profile: NirProfile) -> Iterator[tuple[Chunk, ChunkEdits]]:
+    def replay_each(self, held: Iterable[tuple[Chunk, pa.Table | None]], profile: NirProfile
+                    ) -> Iterator[tuple[Chunk, ChunkEdits]]:
         """See :class:`ChunkRewriter`."""
-        for chunk in chunks:
-            raw, _ = self.detector.detect_raw(chunk)
+        for chunk, raw in held:
+            if raw is None:
+                raw, _ = self.detector.detect_raw(chunk)
             yield chunk, self.apply(chunk, Detector.resolve(raw, profile), profile)
-
-    def _count(self, chunk: Chunk) -> NirProfile:
-        if self._counter is None:
-            self._counter = Detector(dataclasses.replace(self.detector.options, ner=False))
-        return self._counter.count(chunk)
 
     def apply(self, chunk: Chunk, findings: pa.Table, profile: NirProfile | None = None) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``.

@@ -4,8 +4,9 @@
 (a NIR, or an invoice number passing the key by chance?), and every batch after it must wait too, to keep
 the order. Those batches go, as they came, into an unnamed temporary file (:func:`tempfile.TemporaryFile`:
 removed by the system when it is closed or the process ends, never visible under a name), in Arrow IPC with
-LZ4, and come back one by one once the decisions are taken. Memory stays one batch; the disk holds the rest
-of the stream. The file holds input data: put ``TMPDIR`` on a volume fit for it.
+LZ4, each with the findings detected in it before the decision when there are (so that no batch is detected
+twice), and come back one by one once the decisions are taken. Memory stays one batch; the disk holds the rest
+of the stream. The file holds input data and the values found in it: put ``TMPDIR`` on a volume fit for it.
 """
 
 from __future__ import annotations
@@ -19,29 +20,39 @@ import pyarrow as pa
 
 
 class Spill:
-    """Batches written to an unnamed temporary file, then read back in order; a context manager."""
+    """Batches, each with an optional table beside it, written to an unnamed temporary file, then read back in
+    order; a context manager."""
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="leakguard-held-")  # noqa: SIM115 - closed in close()
-        self._sizes: list[int] = []
+        self._sizes: list[tuple[int, int | None]] = []
         self._options = pa.ipc.IpcWriteOptions(compression="lz4")
 
-    def put(self, batch: pa.RecordBatch) -> None:
-        """Append ``batch`` (each batch keeps its own schema)."""
+    def put(self, batch: pa.RecordBatch, beside: pa.Table | None = None) -> None:
+        """Append ``batch`` and ``beside`` (each keeps its own schema)."""
+        self._sizes.append((self._write(batch.schema, [batch]),
+                            None if beside is None else self._write(beside.schema, beside.to_batches())))
+
+    def _write(self, schema: pa.Schema, batches: list[pa.RecordBatch]) -> int:
         start = self._file.tell()
-        with pa.ipc.new_stream(self._file, batch.schema, options=self._options) as writer:
-            writer.write_batch(batch)
-        self._sizes.append(self._file.tell() - start)
+        with pa.ipc.new_stream(self._file, schema, options=self._options) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+        return self._file.tell() - start
 
     def __len__(self) -> int:
         return len(self._sizes)
 
-    def batches(self) -> Iterator[pa.RecordBatch]:
-        """The batches put, in order."""
+    def batches(self) -> Iterator[tuple[pa.RecordBatch, pa.Table | None]]:
+        """The batches put, in order, each with its table beside it (or ``None``)."""
         self._file.seek(0)
-        for size in self._sizes:
-            with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
-                yield from reader
+        for size, beside in self._sizes:
+            batch = self._read(size).to_batches()[0]
+            yield batch, None if beside is None else self._read(beside)
+
+    def _read(self, size: int) -> pa.Table:
+        with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
+            return reader.read_all()
 
     def close(self) -> None:
         self._file.close()

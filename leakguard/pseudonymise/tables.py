@@ -15,7 +15,8 @@ Which NIR-shaped numbers are NIRs is decided per column on the counts of all its
 (:mod:`leakguard.detect.profile`): :func:`pseudonymise_table` sees the whole table. The streaming form writes
 each batch as soon as nothing in it waits for such a decision; from the first batch holding a NIR-shaped
 number that passes the key without context (in a column not named for NIRs) to the end of the stream, batches
-are counted and set aside on disk (:mod:`leakguard.pseudonymise.spill`), then rewritten with the final counts.
+are detected, counted and set aside on disk with their findings (:mod:`leakguard.pseudonymise.spill`), then
+rewritten with the final counts: no batch is detected twice (with worker processes, held batches are).
 A stream of named columns only goes through batch by batch; one with a column of invoice numbers or of NIRs
 under a meaningless name is given back once it has been read whole (memory: one batch; disk: the held part).
 """
@@ -127,13 +128,13 @@ def rewrite_batches(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | 
     :class:`~leakguard.pseudonymise.parallel.ParallelRewriter` kept for several streams), in order.
 
     Batches are written as they come until one holds a number waiting for its column's decision; from there
-    they are counted and spilled, and rewritten once the stream has ended (module docstring).
+    they are spilled with their findings, and rewritten once the stream has ended (module docstring).
     """
     profile = NirProfile()
     with contextlib.ExitStack() as stack:
         spill: Spill | None = None
         held_from = 0
-        for chunk, edits, counts in rewriter.tentative_each(_chunks(batches)):
+        for chunk, edits, counts, raw in rewriter.tentative_each(_chunks(batches)):
             assert chunk.batch is not None
             profile.merge(counts)
             if edits is not None:
@@ -142,11 +143,20 @@ def rewrite_batches(rewriter: ChunkRewriter, batches: Iterable[pa.RecordBatch | 
             if spill is None:
                 spill = stack.enter_context(Spill())
                 held_from = chunk.rows[0].as_py() if len(chunk.rows) else 0
-            spill.put(chunk.batch)
+            spill.put(chunk.batch, raw)
         if spill is not None:
-            for chunk, edits in rewriter.replay_each(_chunks(spill.batches(), held_from), profile):
+            for chunk, edits in rewriter.replay_each(_held_chunks(spill, held_from), profile):
                 assert chunk.batch is not None
                 yield rebuild_batch(chunk.batch, edits.replacements())
+
+
+def _held_chunks(spill: Spill, offset: int) -> Iterator[tuple[Chunk, pa.Table | None]]:
+    """The chunks of the batches held in ``spill`` (the first one's rows start at ``offset``), each with the
+    findings detected in it before the decision (or ``None``)."""
+    for batch, raw in spill.batches():
+        (chunk,) = _chunks([batch], offset)
+        offset += batch.num_rows
+        yield chunk, raw
 
 
 def _chunks(batches: Iterable[pa.RecordBatch | pa.Table], offset: int = 0) -> Iterator[Chunk]:
