@@ -13,18 +13,19 @@ in the parent. Each chunk makes two trips on the pipe of the one worker that hol
 2. the parent answers ``apply`` — the worker decides with its profile (the final one of a file, from the
    profile pass; for a stream, only chunks with nothing waiting are applied, so no profile is needed), applies
    the operators and sends back the replacement arrays (:class:`~leakguard.pseudonymise.rewrite.ChunkEdits`)
-   — or ``drop``, for a stream's chunk held until its end (:func:`~leakguard.pseudonymise.tables.rewrite_batches`);
-   later chunks of that stream are then only counted.
+   — or ``hold``, for a stream's chunk held until its end (:func:`~leakguard.pseudonymise.tables.rewrite_batches`):
+   the worker sends back the chunk's findings before the decision, which the parent sets aside with the
+   batch; at the end, each held chunk goes to a worker again with its findings (``replay``), to be decided
+   and rewritten without being detected twice.
 
-The findings never cross a pipe, the parent only reads, merges counts and writes, and the result is the one a
-single process gives (tested). Chunks go to the workers in turn, one chunk per worker at a time, so memory
-stays bounded by ``jobs`` chunks in flight plus the one being written.
+The parent only reads, merges counts, sets held chunks aside and writes, and the result is the one a single
+process gives (tested). Chunks go to the workers in turn, one chunk per worker at a time, so memory stays
+bounded by ``jobs`` chunks in flight plus the one being written.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
@@ -46,11 +47,11 @@ _STOP = None
 
 
 def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> None:
-    """A worker: a profile, or a chunk in, its counts out, then ``apply`` (edits out) or ``drop``; until stopped
-    (Ctrl-C is the parent's to handle)."""
+    """A worker: a profile; or a chunk in, its counts out, then ``apply`` (edits out) or ``hold`` (findings
+    out); or a held chunk and its findings in (``replay``), edits out; until stopped (Ctrl-C is the parent's
+    to handle)."""
     ignore_interrupts()
     rewriter = Rewriter(policy, detector=Detector(options))
-    counter = Detector(dataclasses.replace(rewriter.detector.options, ner=False))
     profile = NirProfile()
     with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the parent has gone: stop
         while True:
@@ -62,8 +63,8 @@ def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> No
                 profile = NirProfile.from_dict(payload)
                 continue
             try:
-                if kind == "count":
-                    connection.send(("counts", (counter.count(payload).as_dict(), False)))
+                if kind == "replay":
+                    connection.send(("edits", next(rewriter.replay_each([payload], profile))[1]))
                     continue
                 raw, counts = rewriter.detector.detect_raw(payload)
                 connection.send(("counts", (counts.as_dict(), needs_decision(raw))))
@@ -72,6 +73,8 @@ def _serve(connection: Connection, policy: Policy, options: DetectOptions) -> No
                     return
                 if answer == "apply":
                     connection.send(("edits", rewriter.apply(payload, Detector.resolve(raw, profile), profile)))
+                else:
+                    connection.send(("held", raw))
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 raise
             except Exception as error:
@@ -82,8 +85,6 @@ class _Worker:
     def __init__(self, context: Any, policy: Policy, options: DetectOptions):
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, policy, options), daemon=True)
-        #: the chunk in flight is only counted (a held stream)
-        self.counting = False
         self.process.start()
         child.close()
 
@@ -145,63 +146,69 @@ class ParallelRewriter:
 
     def edits_each(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkEdits]]:
         """``(chunk, edits)`` for each chunk, in order, decided with the profile given at construction."""
-        for chunk, edits, _ in self._run(chunks, tentative=False):
+        for chunk, edits, _, _ in self._run(chunks, tentative=False):
             assert edits is not None
             yield chunk, edits
 
     def tentative_each(self, chunks: Iterable[Chunk]) -> Iterator[Tentative]:
-        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`. The findings stay in the workers: a held
-        chunk comes back without them, to be detected again."""
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
         self._send_profile(NirProfile())
-        for chunk, edits, counts in self._run(chunks, tentative=True):
-            yield chunk, edits, counts, None
+        yield from self._run(chunks, tentative=True)
 
     def replay_each(self, held: Iterable[tuple[Chunk, pa.Table | None]], profile: NirProfile
                     ) -> Iterator[tuple[Chunk, ChunkEdits]]:
-        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter` (the chunks are detected again)."""
+        """See :class:`~leakguard.pseudonymise.rewrite.ChunkRewriter`."""
         self._send_profile(profile)
-        yield from self.edits_each(chunk for chunk, _ in held)
+        idle = deque(self._workers)
+        busy: deque[tuple[Chunk, _Worker]] = deque()
+        for chunk, raw in held:
+            if not idle:
+                done, worker = busy.popleft()
+                yield done, worker.receive("edits")
+                idle.append(worker)
+            worker = idle.popleft()
+            worker.connection.send(("replay", (cells_only(chunk), raw)))
+            busy.append((chunk, worker))
+        for chunk, worker in busy:
+            yield chunk, worker.receive("edits")
 
     def _send_profile(self, profile: NirProfile) -> None:
         data = profile.as_dict()
         for worker in self._workers:
             worker.connection.send(("profile", data))
 
-    def _run(self, chunks: Iterable[Chunk], *, tentative: bool
-             ) -> Iterator[tuple[Chunk, ChunkEdits | None, NirProfile]]:
+    def _run(self, chunks: Iterable[Chunk], *, tentative: bool) -> Iterator[Tentative]:
         idle = deque(self._workers)
         busy: deque[tuple[Chunk, _Worker]] = deque()  # in stream order; counts not received yet
-        waiting: deque[tuple[Chunk, _Worker, NirProfile, bool]] = deque()  # answered; edits to receive if applied
+        waiting: deque[tuple[Chunk, _Worker, NirProfile, bool]] = deque()  # answered; edits or findings to receive
         holding = False
 
         def answer_all() -> None:
-            """Receive the counts of every chunk in flight, in order, and answer apply or drop."""
+            """Receive the counts of every chunk in flight, in order, and answer apply or hold."""
             nonlocal holding
             while busy:
                 chunk, worker = busy.popleft()
                 counts, waits = worker.receive("counts")
-                if worker.counting:
-                    worker.counting = False
-                    waiting.append((chunk, worker, NirProfile.from_dict(counts), False))
-                    continue
                 apply = not (tentative and (holding or waits))
                 holding = holding or not apply
-                worker.connection.send("apply" if apply else "drop")
+                worker.connection.send("apply" if apply else "hold")
                 waiting.append((chunk, worker, NirProfile.from_dict(counts), apply))
 
-        def finish() -> tuple[Chunk, ChunkEdits | None, NirProfile]:
+        def finish() -> Tentative:
             answer_all()
             chunk, worker, counts, applied = waiting.popleft()
-            edits = worker.receive("edits") if applied else None
+            if applied:
+                result: Tentative = (chunk, worker.receive("edits"), counts, None)
+            else:
+                result = (chunk, None, counts, worker.receive("held"))
             idle.append(worker)
-            return chunk, edits, counts
+            return result
 
         for chunk in chunks:
             if not idle:
                 yield finish()
             worker = idle.popleft()
-            worker.counting = holding  # a held stream's later chunks are only counted
-            worker.connection.send(("count" if holding else "chunk", cells_only(chunk)))
+            worker.connection.send(("chunk", cells_only(chunk)))
             busy.append((chunk, worker))
         while busy or waiting:
             yield finish()

@@ -16,7 +16,7 @@ Which NIR-shaped numbers are NIRs is decided per column on the counts of all its
 each batch as soon as nothing in it waits for such a decision; from the first batch holding a NIR-shaped
 number that passes the key without context (in a column not named for NIRs) to the end of the stream, batches
 are detected, counted and set aside on disk with their findings (:mod:`leakguard.pseudonymise.spill`), then
-rewritten with the final counts: no batch is detected twice (with worker processes, held batches are).
+rewritten with the final counts: no batch is detected twice.
 A stream of named columns only goes through batch by batch; one with a column of invoice numbers or of NIRs
 under a meaningless name is given back once it has been read whole (memory: one batch; disk: the held part).
 """
