@@ -684,15 +684,17 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
         n += 1
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
-    if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper:
+    if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
+            tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):
         end = n + 1  # "nom": "Chrétien": after a name's own key, a word that reads as a role is a surname
     if end == n and tokens[n].kind == "lower" and proper:
         value = _small_letters_name(text, tokens[n].start)
         if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):
             return value[0], value[1], KEY_VALUE_SCORE
         return None
-    if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and not proper:
-        return None  # "Patient : Valide", "Contact : Secrétariat" (but "nom": "Moulin" is a name)
+    if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and (not proper or (
+            not tokens[n].first_name and _prose_follows(tokens, n, text))):
+        return None  # "Patient : Valide", "Prénom : Indiquez ici…" (but "nom": "Moulin" is a name)
     if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
         return None  # "adherent=HM 4688283": a member number, not a name
     if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
@@ -724,12 +726,24 @@ def _small_letters_name(text: str, start: int) -> tuple[int, int] | None:
     match = _SMALL_LETTERS_NAME.match(text, start)
     if match is None or len(match["first"]) < 2 or fold(match["first"]) in _NO_NAME_VALUES:
         return None
-    if match["particles"] and lexicon.is_word(match["first"]) and not lexicon.is_first_name(match["first"]):
+    french = lexicon.is_word(match["first"]) and not lexicon.is_first_name(match["first"])
+    if match["particles"] and french:
         return None
     more = match["more"].replace("+", " ").split()
     if any(lexicon.is_word(word) and not lexicon.is_first_name(word) for word in more):
-        return start, match.end("first")
+        # a French word and more of them: a sentence explaining the field (``Nom : celui de l'acte``)
+        return None if french else (start, match.end("first"))
     return start, match.end()
+
+
+def _prose_follows(tokens: list[_Token], n: int, text: str) -> bool:
+    """Whether token ``n`` opens a sentence: the next word, in the same value, is a French word in small letters
+    (``Nom : Le nom de famille``, ``Prénom : Indiquez ici…``; but ``Nom : Chrétien Jean``, and not the next key
+    of a record, ``"nom":"Pages","prenom"``)."""
+    if n + 1 >= len(tokens):
+        return False
+    after = tokens[n + 1]
+    return after.kind == "lower" and after.word and text[tokens[n].end : after.start] in (" ", "\u00a0")
 
 
 def _hl7_names(text: str) -> Iterator[tuple[int, int, float]]:
@@ -1179,6 +1193,24 @@ def is_plausible_name(span: str) -> bool:
     (True, False, False)
     """
     return plausible_model_span(span, 0, len(span)) is not None
+
+
+#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def is_name_cell(value: str) -> bool:
+    """Whether a cell of a column named for people may be a name as a whole: not a form's blank, another key,
+    or a sentence explaining the field (two French words in small letters besides particles).
+
+    >>> [is_name_cell(v) for v in ('Marie de la Croix', 'van der Berg', 'Nom : ....', "celui de l'acte de naissance")]
+    [True, True, False, False]
+    """
+    if _NOT_A_NAME_CELL.search(value):
+        return False
+    small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
+    return sum(1 for w in small if lexicon.is_word(w)) < 2
 
 
 def merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:

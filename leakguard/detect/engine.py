@@ -66,8 +66,6 @@ NIR_BODY_SCORE = 0.8
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
-#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
-_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
@@ -610,8 +608,8 @@ class Detector:
         for u, value in zip(letters.tolist(), texts):
             if u in scan.per_value:
                 continue
-            if entity == "PERSON" and _NOT_A_NAME_CELL.search(value):
-                continue  # digits, another key ("Nom : .... Prénom : ...."), blanks of a form to fill
+            if entity == "PERSON" and not person.is_name_cell(value):
+                continue  # digits, another key ("Nom : .... Prénom : ...."), a form's blanks, a sentence
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
             if end > start:
