@@ -240,6 +240,49 @@ def test_members_of_pretty_json_and_xml_elements_are_key_value_lines(tmp_path, s
     assert all(text == BENEFICIARY[keys[row]] for row, _, text in found)  # each finding is the whole value
 
 
+#: the labels a form gives the fields of BENEFICIARY
+LABELS = {"nom": "Nom", "prenom": "Prénom", "date_naissance": "Date de naissance", "num_amc": "N° AMC",
+          "organisme": "Organisme complémentaire", "code_postal": "Code postal", "observations": "Observations"}
+
+
+def _form_text(record: dict[str, str]) -> str:
+    """A filled form as PDF text extraction gives it: each label on a line, its value on the next."""
+    return "FORMULAIRE DE PRISE EN CHARGE\n" + "".join(f"{LABELS[key]} :\n{value}\n" for key, value in record.items())
+
+
+def _xml_text_below(record: dict[str, str]) -> str:
+    """An XML export whose serialiser writes each element's text on a line of its own."""
+    elements = "".join(f'    <{key} type="texte">\n      {value}\n    </{key}>\n' for key, value in record.items())
+    return f"<beneficiaires>\n  <beneficiaire>\n{elements}  </beneficiaire>\n</beneficiaires>\n"
+
+
+@pytest.mark.parametrize(("suffix", "write", "key_of"), [
+    (".txt", _form_text, {label: key for key, label in LABELS.items()}.get),
+    (".xml", _xml_text_below, lambda line: _KEY.match(line).group(1)),
+])
+def test_a_value_on_the_line_below_its_key_alone_is_read_under_the_key(tmp_path, suffix, write, key_of) -> None:
+    path = tmp_path / f"export{suffix}"
+    path.write_text(write(BENEFICIARY), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    found = _findings(path)
+    keys = {row: key_of(lines[row - 1].rstrip(" :")) for row, _, _ in found}
+    assert {(keys[row], entity) for row, entity, _ in found} == EXPECTED
+    assert all(text == BENEFICIARY[keys[row]] for row, _, text in found)
+
+
+@pytest.mark.parametrize("block", [
+    "Nom :\nPrénom :\nDate de naissance :\n",  # a blank form: each label is followed by the next one
+    "Nom :\nLe nom de famille de l'assuré, tel qu'il figure sur la carte Vitale.\n",  # a help page
+    "Prénom : Indiquez ici votre premier prénom\nNom de naissance : celui qui figure sur l'acte de naissance\n",
+    "<nom>\n</nom>\n<prenom/>\n",
+    "Nom :\n\nObservations :\nPatient revu ce jour, pas de plainte.\n",  # a blank line ends the block
+])
+def test_labels_explained_or_left_blank_are_no_names(tmp_path, block: str) -> None:
+    path = tmp_path / "aide.txt"
+    path.write_text(block, encoding="utf-8")
+    assert _findings(path) == set()
+
+
 def test_a_number_member_and_an_escaped_string_keep_their_offsets_in_the_line(tmp_path) -> None:
     number = make_nir("2", 71, 11, "75112", 7)
     path = tmp_path / "export.json"

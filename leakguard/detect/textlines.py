@@ -4,7 +4,8 @@ Three passes complete the detection of each line on its own:
 
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
-  ``<nom>DUPONT</nom>``): the key is a column name, and the value a cell of that column: column hints
+  ``<nom>DUPONT</nom>``), and values on the line below a key alone (``Nom :`` then ``DUPONT``, ``<nom>`` then
+  ``DUPONT``): the key is a column name, and the value a cell of that column: column hints
   (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
@@ -52,8 +53,16 @@ ELEMENT_RE2 = (
     r"^(?P<lead>\s*<(?P<key>[\pL_][\pL\pN_.:\-]{0,47})(?:\s[^<>]*)?>\s*)(?P<value>[^<\s](?:[^<]*[^<\s])?)"
     r"\s*</[\pL_][\pL\pN_.:\-]{0,47}>\s*$"
 )
+#: RE2: a line that is a key alone, its value on the next line: ``Nom :`` in the text of a form (as PDF text
+#: extraction gives it), an opening tag ``<nom>`` of an XML export whose text stands on the lines below.
+KEY_ALONE_RE2 = r"^\s*(?P<key>\pL[\pL\pN _.'’°/()\-]{0,47}?)\s*:\s*$"
+TAG_ALONE_RE2 = r"^\s*<(?P<key>[\pL_][\pL\pN_.:\-]{0,47})(?:\s[^<>]*[^/<>])?>\s*$"
+#: RE2: the value line below a key alone: text that opens no tag and is no key alone itself.
+VALUE_ALONE_RE2 = r"^(?P<lead>\s*)(?P<value>[^<\s](?:.*[^:\s])?)\s*$"
 #: RE2: the section header at the start of a context (see leakguard.sources.linecontext).
 _HEADER_RE2 = r"^(?P<header>[^\n]*)\n"
+#: RE2: the previous line at the end of a context.
+_PREVIOUS_RE2 = r"\n(?P<previous>[^\n]*)$"
 
 
 def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> list[pa.Table]:
@@ -75,21 +84,28 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
 _KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2)
 
 
-def _key_value_parts(lines: pa.Array) -> list[pa.Array]:
-    """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`),
-    null elsewhere."""
+def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
+    """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`), or
+    of a value line below a key alone (:data:`KEY_ALONE_RE2`, :data:`TAG_ALONE_RE2`); null elsewhere."""
     parts = pc.extract_regex(lines, _KEY_VALUE_FORMS[0]).flatten()
     for form in _KEY_VALUE_FORMS[1:]:
         found = pc.is_valid(parts[1])
         if pc.all(found).as_py():
-            break
+            return parts
         other = pc.extract_regex(lines, form).flatten()
         parts = [pc.if_else(found, part, more) for part, more in zip(parts, other, strict=True)]
-    return parts
+    open_lines = pc.and_(pc.is_null(parts[1]), pc.is_valid(context))
+    if not pc.any(open_lines).as_py():
+        return parts
+    previous = pc.extract_regex(context, _PREVIOUS_RE2).flatten()[0]
+    key = pc.coalesce(*(pc.extract_regex(previous, form).flatten()[0] for form in (KEY_ALONE_RE2, TAG_ALONE_RE2)))
+    lead, value = pc.extract_regex(lines, VALUE_ALONE_RE2).flatten()
+    below = pc.fill_null(pc.and_(pc.and_(open_lines, pc.is_valid(key)), pc.is_valid(value)), False)
+    return [pc.if_else(below, new, part) for part, new in zip(parts, (lead, key, value), strict=True)]
 
 
 def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> list[pa.Table]:
-    parts = _key_value_parts(lines)
+    parts = _key_value_parts(lines, context)
     positions = np.flatnonzero(pc.is_valid(parts[1]).to_numpy(zero_copy_only=False))
     if len(positions) == 0:
         return []
