@@ -810,14 +810,32 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
             if end > i + 1 and not _ward_role_phrase(tokens, i, end):
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
-            elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)) is not None:
-                yield span[0], span[1], TITLE_SCORE
+            elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)
+                                   or _initial_after_civil_title(tokens, i, text)) is not None:
+                yield span[0], span[1], TITLE_SCORE  # "mme dupont", "Mme S."
         elif token.key in _SMALL_LETTER_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
             yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
         elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
+
+
+#: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
+_CIVIL_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle"})
+
+
+def _initial_after_civil_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
+    """The initial alone after the civil title ``tokens[i]``, as case reports and letters name a patient
+    (``Mme S. âgée de 74 ans``, ``Madame C est la patiente``); an initial before a name is taken with it above."""
+    if tokens[i].key not in _CIVIL_TITLES or i + 1 >= len(tokens):
+        return None
+    initial = tokens[i + 1]
+    if not (initial.kind == "letter" or (initial.kind == "initials" and len(initial.text) == 2)):
+        return None
+    if i + 2 < len(tokens) and tokens[i + 2].kind in ("cap", "upper") and _joined(text, initial, tokens[i + 2]):
+        return None
+    return initial.start, initial.end
 
 
 #: After a name, the phrase that says the person was born (folded): ``, née le``, ``(né en``, ``est née le``,
@@ -1147,7 +1165,15 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
     if _insurer_name(value):
         return None
+    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _SPECIES_AFTER.match(text, span_end) \
+            and not lexicon.is_word(_SPECIES_AFTER.match(text, span_end)["epithet"]):
+        return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin
     return span_start, span_end
+
+
+#: After a genus, the Latin epithet of a species in small letters (binomial nomenclature): ``jejuni``,
+#: ``pneumoniae``, ``aureus``, ``albicans``, ``monocytogenes``.
+_SPECIES_AFTER = re.compile(r" (?P<epithet>[a-z]{3,}(?:ae|i|is|us|um|a|es|ans|ens))\b")
 
 
 def _lines(text: str, tokens: list[_Token]) -> list[list[_Token]]:

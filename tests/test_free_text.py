@@ -204,6 +204,23 @@ def test_a_short_title_and_a_letter_before_a_word_name_nobody(text: str) -> None
     assert person.find(text) == []
 
 
+@pytest.mark.parametrize("title", ["Mme", "Madame", "Monsieur", "Mlle", "MME"])
+@pytest.mark.parametrize(("initial", "after"), [
+    ("S.", " âgée de 74 ans, retraitée, est adressée aux urgences."), ("S", " est dirigée vers le service."),
+    ("C", ", 58 ans, revue ce jour."), ("C.", ""), ("R.", " a appelé le secrétariat"),
+])
+def test_a_civil_title_then_an_initial_alone_names_the_person_cut_to_it(title: str, initial: str, after: str) -> None:
+    """Case reports and letters name a patient by an initial: ``Mme S. âgée de 74 ans``."""
+    text = f"Le 16 janvier, appel de {title} {initial}{after}"
+    assert _found(person.find(text), text) == [initial]
+
+
+@pytest.mark.parametrize("text", ["Dr X est parti en congé.", "Voir M A Paris pour le dossier.",
+                                  "Madame C. Dupont est venue."])
+def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str) -> None:
+    assert _found(person.find(text), text) in ([], ["C. Dupont"])
+
+
 @pytest.mark.parametrize("title", ["M.", "Mme", "Dr", "Pr"])
 @pytest.mark.parametrize("words", [WORD_SURNAMES[:3], WORD_SURNAMES[3:]])
 def test_a_list_of_staff_named_by_a_title_names_its_items_of_initials(title: str, words: list[str]) -> None:
@@ -417,6 +434,19 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
     assert (text[kept[0]:kept[1]] if kept else None) == span
+
+
+@pytest.mark.parametrize(("text", "genus", "kept"), [
+    ("Une infection par Campylobacter jejuni serait objectivée.", "Campylobacter", False),
+    ("Germes : Haemophilus influenzae, Staphylococcus aureus.", "Haemophilus", False),
+    ("Germes : Haemophilus influenzae, Staphylococcus aureus.", "Staphylococcus", False),
+    ("Culture positive à Pseudomonas aeruginosa.", "Pseudomonas", False),
+    ("Appel de Dubreuil ensuite, puis de Lucie.", "Dubreuil", True),  # a French word after a surname
+    ("Vu avec Camille ibidem.", "Camille", True),  # a first name is someone's
+])
+def test_a_genus_before_its_species_in_latin_is_no_name(text: str, genus: str, kept: bool) -> None:
+    start = text.index(genus)
+    assert (person.plausible_model_span(text, start, start + len(genus)) is not None) is kept
 
 
 DATE_WRITINGS = [
