@@ -338,7 +338,7 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
 #: An article before an item of an enumeration ("la MGEN").
 _ARTICLE = re.compile(rf"^(?:la|le|les|l['’])\s*(?=[{UPPER}])")
 #: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
-_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|:|\bet\b|\bou\b|\(|\))\s*")
 
 
 def _named(text: str, listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -396,16 +396,18 @@ def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tu
         items = [(start, end) for start, end in items if text[start].isupper()]
         known = [any(i_s <= s and e <= i_e for s, e in named) for i_s, i_e in items]  # the item holds a name
         names = [_capitalised_head(text, start, end) for start, end in items]
-        opened = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end()) is not None
-        if not opened and (sum(known) < 2 or sum(known) * 2 < len(names)):
-            continue
-        found += [span for span, is_known in zip(names, known)
+        # the items that may be insurers: known names, and capitalised heads that may name one (not the first
+        # letter of a sentence the split cut off)
+        others = [span for span, is_known in zip(names, known)
                   if not is_known and _may_name_an_insurer(text[slice(*span)].split())]
+        opened = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end()) is not None
+        if opened or (sum(known) >= 2 and sum(known) >= len(others)):
+            found += others
     return found
 
 
 #: Words that head an insurer's name (``Mutuelle existence``), folded.
-_NAME_HEADS = frozenset({"mutuelle", "mutualite", "prevoyance", "assurance", "assurances", "caisse"})
+_NAME_HEADS = frozenset({"mutuelle", "mutualite", "mutualiste", "prevoyance", "assurance", "assurances", "caisse"})
 
 
 def _may_name_an_insurer(words: list[str]) -> bool:
@@ -414,10 +416,26 @@ def _may_name_an_insurer(words: list[str]) -> bool:
     words."""
     if len(words) == 1:
         word = words[0]
+        if len(word) < 2:
+            return False  # "À y regarder de plus près…": a sentence's first letter, no acronym
         return "-" in word or word.isupper() or fold(word) in _NAME_HEADS or not lexicon.is_word(word)
     # "Au cœur du dispositif": a sentence's opening words, unless a word heads an insurer's name
     opens_prose = lexicon.is_word(words[0]) and not words[0].isupper() and not _NAME_HEADS & {fold(w) for w in words}
     return len(words) <= 5 and not lexicon.is_first_name(words[0]) and not opens_prose
+
+
+#: Most words an insurer's name has (``Mutuelle Assurance des Commerçants et Industriels de France``: 8).
+_NAME_WORDS = 10
+
+
+def is_name_cell(value: str) -> bool:
+    """Whether a cell of a column named for insurers may be an insurer's name as a whole: not a question or an
+    exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words.
+
+    >>> [is_name_cell(v) for v in ("harmonie mutuelle", "MGEN", "que faire en cas de perte ou vol ?")]
+    [True, True, False]
+    """
+    return "?" not in value and "!" not in value and len(value.split()) <= _NAME_WORDS
 
 
 #: Names of insurers found by their form rather than the list.

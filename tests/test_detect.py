@@ -125,6 +125,13 @@ def test_names_in_a_name_column_are_whole_cell_findings():
         (2, 8), (0, 11), (0, 17)]
 
 
+def test_insurers_in_an_insurer_column_are_whole_cell_findings_but_questions_are_not():
+    findings = detect(mutuelle=pa.array(["harmonie mutuelle", "Mutuelle Générale de la Police", "que faire en cas de"
+                                         " perte ou vol de la carte ?", "MGEN"]))
+    assert findings["row"].to_pylist() == [0, 1, 3]
+    assert set(findings["entity"].to_pylist()) == {"FR_HEALTH_INSURER"}
+
+
 @pytest.mark.parametrize(("column", "person"), [
     ("name.0.family", True), ("name.0.given.0", True), ("contact.0.name.text", True), ("NAME.0.GIVEN", True),
     ("family", False), ("given", False), ("product.family", False), ("name.0.use", False),

@@ -752,6 +752,9 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     # items after an article: "la MGEN" is an item as "MGEN" is
     ("Au cœur du projet, une union réunira ainsi Malakoff Humanis, la MGEN, la MNT, la MGEFI et Mare-Gaillard, pour"
      " un chiffre d'affaires de 5 milliards.", {"Mare-Gaillard"}),
+    # items after a colon, in a sentence whose first word the split cuts off
+    ("À y regarder de plus près, il faut choisir entre deux options : SMER (Société Mutualiste Étudiante"
+     " Régionale) et LMDE (La Mutuelle des Étudiants).", {"SMER", "Société Mutualiste Étudiante Régionale"}),
 ])
 def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: str, expected: set[str]) -> None:
     found = {text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)}
@@ -764,6 +767,7 @@ def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: 
     ("Ce groupe réunit la MGEN, la Mutuelle nationale territoriale (MNT) et Territoires", {"Ce", "Territoires"}),
     ("Les dirigeants Jean Morel (Harmonie Mutuelle) et Thierry Beaudet (MGEN) expliquent", {"Les", "Thierry Beaudet"}),
     ("Au cœur du dispositif, la MGEN, la MNT et la MGEFI se rapprochent", {"Au cœur du dispositif"}),
+    ("À y regarder de plus près, la MGEN, la MNT et la MGEFI se rapprochent", {"À"}),
 ])
 def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
         text: str, not_insurers: set[str]) -> None:

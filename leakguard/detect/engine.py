@@ -47,7 +47,7 @@ from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
 from leakguard.sources.celltext import decode_binary, is_binary, is_integral_decimal
-from recognizers import date_of_birth, nir, person
+from recognizers import date_of_birth, insurer, nir, person
 from recognizers.spec import EntitySpec, fold
 
 #: Entities in the order overlaps are settled when scores tie (each record's ``priority``): checkable
@@ -608,7 +608,7 @@ class Detector:
         for u, value in zip(letters.tolist(), texts):
             if u in scan.per_value:
                 continue
-            if entity == "PERSON" and not person.is_name_cell(value):
+            if not (person.is_name_cell(value) if entity == "PERSON" else insurer.is_name_cell(value)):
                 continue  # digits, another key ("Nom : .... Prénom : ...."), a form's blanks, a sentence
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
