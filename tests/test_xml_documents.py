@@ -84,3 +84,28 @@ def test_the_names_and_birth_date_of_a_document_are_found(document, tmp_path) ->
     assert any(author in value or author.upper() in value for value in persons)
     assert len(births) == 1 and births <= {birth, birth.replace("-", ""), "/".join(reversed(birth.split("-")))}
     assert not persons & {"Harmonie Mutuelle", "Accueil", "official", "female"}
+
+
+#: What else a DMP document names, as the ANS's example documents write it: an organisation, an address, the
+#: software, a code system in a start tag over several lines, a product; none of them a person.
+_THINGS = """  <custodian><assignedCustodian><representedCustodianOrganization>
+    <name>Clinique du Belvédère</name>
+    <addr><streetName>Avenue de Breteuil</streetName><city>PARIS</city></addr>
+  </representedCustodianOrganization></assignedCustodian></custodian>
+  <authoringDevice><softwareName>Logiciel Dossier Patient</softwareName></authoringDevice>
+  <code code="11502-2"
+        codeSystem="2.16.840.1.113883.6.1"
+        codeSystemName="LOINC"
+        displayName="Compte rendu de laboratoire"/>
+  <manufacturedMaterial><name>Paracétamol</name></manufacturedMaterial>
+</ClinicalDocument>
+"""
+
+
+def test_the_things_a_document_names_are_not_people(tmp_path) -> None:
+    given, family, author = _FAKE.first_name_female(), _FAKE.last_name(), _FAKE.last_name()
+    text = _cda(given, family, "1985-05-12", author).replace("</ClinicalDocument>\n", _THINGS)
+    path = tmp_path / "document.xml"
+    path.write_text(text, encoding="utf-8")
+    persons = {value for entity, value in _findings(path) if entity == "PERSON"}
+    assert persons == {given, family.upper(), "Anne", author.upper()}

@@ -30,8 +30,24 @@ class Hint:
     rule: str
 
 
-# Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words.
-_RULES: list[tuple[str, str]] = [
+#: What else than a person has a name, in keys of exports, XML (HL7 CDA ``streetName``, ``codeSystemName``,
+#: ``manufacturerModelName``) and JSON: English, then French (folded words).
+_THINGS = (
+    "street|code ?system|display|software|file|host|server|product|company|organi[sz]ation|org|service|device|"
+    "model|manufacturer(?: model)?|domain|brand|trade|application|app|class|table|column|field|key|type|event|city|"
+    "country|place|site|facility|hospital|drug|medication|substance|test|unit|queue|job|task|attribute|element|node|"
+    "tag|section|document|dataset|schema|project|group|team|profile|bucket|resource|vendor|package|module|"
+    "function|method|variable|parameter|feature|plan|item|image|bank|branch|channel|topic|sheet|source"
+)
+_CHOSES = (
+    "rue|voie|fichier|etablissement|service|structure|produit|domaine|ville|commune|medicament|hopital|societe|"
+    "entreprise|logiciel|application|serveur|base|table|colonne|champ|site|pays|lieu|specialite|laboratoire|"
+    "pharmacie|clinique|centre|unite|banque|agence|document|modele|marque|departement|region"
+)
+
+# Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words; an
+# entity of None says "no hint".
+_RULES: list[tuple[str | None, str]] = [
     # the insurer's own number / name before generic "nom", "numero"
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
@@ -49,6 +65,8 @@ _RULES: list[tuple[str, str]] = [
     ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
+    # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
+    (None, rf"\b(?:{_THINGS}) ?names?\b|\bnoms? (?:de |du |des |d )?(?:la |l )?(?:{_CHOSES})\b|\bnom commercial\b"),
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
                r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
                r"|\bfirstname\b|\blastname\b"),
@@ -76,11 +94,34 @@ def words(column: str) -> str:
     return " ".join(_NON_WORD.split(fold(split))).strip()
 
 
+#: Words before ``name`` that say whose: a person's (``patientName``, ``last_name``).
+_WHOSE_NAME = re.compile(
+    r"\b(?:first|last|given|family|full|birth|maiden|sur|patient|person|contact|client|customer|beneficiary|member"
+    r"|doctor|physician|practitioner|user|author|owner|holder|insured|mother|father|child|spouse|employee|staff"
+    r"|nurse|assure|beneficiaire|medecin|praticien) ?names?$"
+)
+
+
+def names_anything(column: str) -> bool:
+    """Whether ``column`` is a ``name`` that says not whose (``name``, ``pharm:name``): in HL7 CDA, a person's
+    name is in ``given`` and ``family`` elements, and ``<name>`` holding text names an organisation, a place or a
+    product; in exports, such a key names people and things alike.
+
+    >>> [names_anything(c) for c in ("name", "pharm:name", "patientName", "last_name", "nom")]
+    [True, True, False, False, False]
+    """
+    text = words(column)
+    return (text == "name" or text.endswith(" name") or text == "names") and not _WHOSE_NAME.search(text)
+
+
 def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hint | None:
     """The hint of ``column`` (a dotted path: its last component is what names the value).
 
     ``overrides`` maps exact column names (or dotted paths) to an entity name or ``FREE_TEXT``, as given in
     the configuration; an empty string there means "no hint".
+
+    >>> [getattr(hint_for(c), "entity", None) for c in ("nom", "patientName", "streetName", "nom du fichier")]
+    ['PERSON', 'PERSON', None, None]
     """
     if column is None:
         return Hint(FREE_TEXT, "text line")
@@ -95,8 +136,8 @@ def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hin
         return None
     for entity, pattern in _COMPILED:
         if pattern.search(text):
-            return Hint(entity, pattern.pattern)
+            return None if entity is None else Hint(entity, pattern.pattern)
     return None
 
 
-__all__ = ["FREE_TEXT", "Hint", "hint_for", "words"]
+__all__ = ["FREE_TEXT", "Hint", "hint_for", "names_anything", "words"]

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.detect.hints import FREE_TEXT, hint_for
+from leakguard.detect.hints import FREE_TEXT, hint_for, names_anything
 from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
@@ -126,6 +126,10 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
         if hint is None or hint.entity == FREE_TEXT:
             continue
         group = np.flatnonzero(names_np == name)
+        if hint.entity == "PERSON" and names_anything(own):
+            group = group[_plausible_names(value.take(pa.array(group)))]  # <name>Clinique du Belvédère</name>
+            if len(group) == 0:
+                continue
         cells = CellColumn(name if hint_for(own, detector.options.column_hints) is None else own,
                            value.take(pa.array(group)), pa.array(row_of[group], pa.int64()))
         found = detector.hinted_cells(cells, NirProfile())
@@ -134,6 +138,14 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
         shift = dict(zip(row_of[group].tolist(), offsets[group].tolist()))
         tables.append(_shifted(found, shift))
     return tables
+
+
+def _plausible_names(values: pa.Array) -> np.ndarray:
+    """Which of the values of a key that may name anything (:func:`~leakguard.detect.hints.names_anything`) may
+    be a person's name: not a place, a service, an insurer or common words."""
+    from recognizers import person
+
+    return np.fromiter((person.is_plausible_name(v.strip()) for v in values.to_pylist()), bool, len(values))
 
 
 def _shifted(found: pa.Table, shift: dict[int, int]) -> pa.Table:
