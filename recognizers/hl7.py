@@ -29,14 +29,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-#: Name fields: segment -> {field number: index of the first name component (XPN 0, XCN 1)}. The family name
-#: and the first two given names are read.
+#: A name field of type NDL (OBR-32 to 35, the result interpreters): its first component is a CNN whose
+#: sub-components are id&family&given (``L07&LABBIO&JULIE``).
+CNN = -1
+#: Name fields: segment -> {field number: index of the first name component (XPN 0, XCN 1), or CNN}. The family
+#: name and the first two given names are read.
 NAME_FIELDS: Mapping[str, Mapping[int, int]] = {
     "PID": {5: 0, 6: 0, 9: 0},
-    "NK1": {2: 0},
-    "PV1": {7: 1, 8: 1, 9: 1, 17: 1},
-    "ORC": {12: 1},
-    "OBR": {16: 1},
+    "PD1": {4: 1},
+    "MRG": {7: 0},
+    "NK1": {2: 0, 30: 0},
+    "PV1": {7: 1, 8: 1, 9: 1, 17: 1, 52: 1},
+    "EVN": {5: 1},
+    "ORC": {10: 1, 11: 1, 12: 1},
+    "OBR": {10: 1, 16: 1, 28: 1, 32: CNN, 33: CNN, 34: CNN, 35: CNN},
+    "OBX": {16: 1},
+    "TXA": {5: 1, 9: 1, 10: 1, 11: 1, 22: 1},
+    "PRT": {5: 1},
     "ROL": {4: 1},
     "IN1": {16: 0},
     "GT1": {3: 0},
@@ -50,10 +59,11 @@ NAME_COMPONENTS = 3
 #: line's prefix (a space, a quote, ``:``, ``>``, ``]``), or after ``\r`` written as two characters in a JSON log;
 #: not inside another segment (``MSH|^~\&|PID|…``, an application named PID); up to the end of the line
 #: or that written ``\r`` (HL7's own escapes, ``\F\``, ``\T\``, are in capitals).
-SEGMENT = re.compile(r"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>PID|NK1|PV1|ORC|OBR|ROL|IN1|GT1)\|"
+_SEGMENTS = "PID|PD1|MRG|NK1|PV1|EVN|ORC|OBR|OBX|TXA|PRT|ROL|IN1|GT1"
+SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS})\|"
                      r"(?:[^\r\n\\]|\\(?![rn]))*")
 #: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
-PREFILTER_RE2 = r"(?:PID|NK1|PV1|ORC|OBR|ROL|IN1|GT1)\|"
+PREFILTER_RE2 = rf"(?:{_SEGMENTS})\|"
 
 
 def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 1) -> Iterator[tuple[int, int]]:
@@ -71,10 +81,16 @@ def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 
                     yield from _named(text, repetition, wanted[number], count)
 
 
-def _named(text: str, repetition: tuple[int, int], first: int, count: int) -> Iterator[tuple[int, int]]:
-    """The wanted components of one repetition, without sub-components, nor what is no letter or digit around
-    them (``""``, HL7's null; the closing ``"}`` of a JSON log line that holds the message)."""
-    for index, (start, end) in enumerate(_pieces(text, *repetition, "^")):
+def _named(text: str, repetition: tuple[int, int], first: int, count: int, separator: str = "^"
+           ) -> Iterator[tuple[int, int]]:
+    """The wanted components of one repetition (or sub-components of a CNN component), without sub-components,
+    nor what is no letter or digit around them (``""``, HL7's null; the closing ``"}`` of a JSON log line that
+    holds the message)."""
+    if first == CNN:
+        component = next(_pieces(text, *repetition, "^"))
+        yield from _named(text, component, 1, count, "&")
+        return
+    for index, (start, end) in enumerate(_pieces(text, *repetition, separator)):
         if first <= index < first + count:
             sub = text.find("&", start, end)
             end = end if sub < 0 else sub

@@ -1118,7 +1118,9 @@ def _glued(text: str, start: int, end: int) -> bool:
         after == "." and text[end + 1 : end + 2].isalnum())
 
 
-_NOT_A_NAME = re.compile(r"[0-9@_]")
+#: Characters no name holds: digits, and the markup of XML, HL7 v2 and JSON (``addr nullFlavor="NAV``,
+#: ``Code||N||||||F``) that a model's span may take in.
+_NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
 
 
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:

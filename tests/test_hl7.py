@@ -84,6 +84,17 @@ def _segment(name: str, fields: dict[int, str]) -> str:
     ("PID|1||123456^^^HOP^PI||X123^^^||20301312", [], []),  # a code, no date
     ("OBR|1|45^LAB||2345-7^GLUCOSE^LN|||20261204|||||||||10003^MOREAU^PAUL", ["MOREAU", "PAUL"], []),
     ("MSH|^~\\&|PID|PID|||20261204||ADT^A01|1|P|2.5", [], []),
+    # the staff of orders, results and documents (the ANS's example messages for the DMP and MSSanté)
+    (_segment("ORC", {1: "SC", 9: "20261204", 10: "R854^NURSE^JANET^^^^^^^D", 11: "R855^MOREAU^PAUL"}),
+     ["NURSE", "JANET", "MOREAU", "PAUL"], []),  # entered by, verified by
+    (_segment("OBR", {1: "1", 10: "^UNDEUX^JO^^^^^^^D", 32: "L07&LABBIO&JULIE", 34: "T01&DURAND&ANNE"}),
+     ["UNDEUX", "JO", "LABBIO", "JULIE", "DURAND", "ANNE"], []),  # collector; interpreter, technician (NDL)
+    (_segment("OBX", {1: "1", 3: "MODIF_CONF_CODE^Modification Confidentiality Code", 11: "F",
+                      16: "10003^BLANC^ERIC"}), ["BLANC", "ERIC"], []),  # responsible observer
+    (_segment("PRT", {2: "UC", 4: "SB^^participation", 5: "10003^DIAZ^THIERRY^^^^^^ASIP-SANTE-PS&1.2&ISO^D"}),
+     ["DIAZ", "THIERRY"], []),  # a participant
+    (_segment("TXA", {1: "1", 2: "CR", 9: "10003^ROUX^ANNE", 22: "10004^PETIT^LUC"}),
+     ["ROUX", "ANNE", "PETIT", "LUC"], []),  # originator, authentication person
 ])
 def test_fields_and_components(segment: str, names: list[str], births: list[str]) -> None:
     assert [segment[s:e] for s, e, _ in person.find(segment) if segment[s:e].isupper()] == names
