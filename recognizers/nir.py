@@ -269,7 +269,11 @@ CONTEXT = (
     "ssn",
     "1.2.250.1.213.1.4.8",
     "1.2.250.1.213.1.4.9",
+    "1.2.250.1.213.1.4",  # the ANS's INS OIDs: 4.8 NIR, 4.9 NIA, 4.10 and 4.11 their test numbers...
 )
+#: After a number, the OID of the INS it is, in the same element or field: HL7 CDA ``<id extension="…"
+#: root="1.2.250.1.213.1.4.10"/>``, HL7 v2 ``…^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS``.
+INS_OID_AFTER = re.compile(r"[^<>\n]{0,60}?1\.2\.250\.1\.213\.1\.4\.[0-9]")
 
 #: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
 #: they say it is an invoice, order or claim number that passes the key by chance (one in 97).
@@ -313,6 +317,7 @@ SPEC = EntitySpec(
     validate=is_valid,
     score_of=_score_of,
     negative_context=NEGATIVE_CONTEXT,
+    context_after=INS_OID_AFTER,
 )
 
 
@@ -410,6 +415,7 @@ UNKEYED_SPEC = EntitySpec(
     validate_many=_unkeyed_scored,
     score_of=lambda number: _unkeyed_score(number) or UNKEYED_SCORE,
     context_free=_key_apart,
+    context_after=INS_OID_AFTER,
 )
 
 

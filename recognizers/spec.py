@@ -157,6 +157,10 @@ class EntitySpec:
     validate_many: Callable[[list[str]], np.ndarray] | None = None
     #: the ``negative_context`` words say no even after a context word (numbers that no check confirms)
     negative_wins: bool = False
+    #: optional: a regex matched in the folded text right after a match, that gives it context as a word before
+    #: it does (an identifier's type written after it: ``extension="…" root="1.2.250.1.213.1.4.8"``); it must
+    #: not match across a line break (texts searched together are joined by one)
+    context_after: re.Pattern[str] | None = None
     #: optional: the valid values reported whatever their context says, at their ``score_of`` (a NIR body with
     #: its right key given apart, in a spec that otherwise needs context)
     context_free: Callable[[str], bool] | None = None
@@ -236,6 +240,12 @@ class EntitySpec:
         gap = self.context_gap
         return any(gap.fullmatch(folded_text, m.end(), start) for m in regex.finditer(folded_text, lo, start))
 
+    def in_context(self, folded_text: str, start: int, end: int, text_start: int = 0) -> bool:
+        """Whether the match ``start:end`` of ``folded_text`` has context: a context word before it
+        (:meth:`has_context`), or ``context_after`` right after it."""
+        return self.has_context(folded_text, start, text_start=text_start) or (
+            self.context_after is not None and self.context_after.match(folded_text, end) is not None)
+
     def base_score(self, value: str) -> float:
         return self.score_of(value) if self.score_of is not None else self.score
 
@@ -281,7 +291,7 @@ class EntitySpec:
             return self.base_score(value)
         near = context
         if not near and (self.context or self.negative_context):
-            near = self.has_context(folded, start, text_start=text_start)
+            near = self.in_context(folded, start, start + len(value), text_start=text_start)
             if (self.negative_wins or not near) and self.has_negative_context(folded, start, text_start):
                 return None
         if self.needs_context and not near:

@@ -13,7 +13,7 @@ from faker import Faker
 
 from leakguard.detect.engine import DetectOptions
 from leakguard.scan import scan_path
-from recognizers import date_of_birth, person
+from recognizers import date_of_birth, nir, person
 from recognizers.spec import fold
 
 _FAKE = Faker("fr_FR")
@@ -72,6 +72,13 @@ def test_the_names_and_birth_dates_of_a_message_are_found(layout: str, tmp_path)
 def _segment(name: str, fields: dict[int, str]) -> str:
     """A segment with ``fields`` (by number) and every other field empty."""
     return "|".join([name, *(fields.get(n, "") for n in range(1, max(fields) + 1))])
+
+
+def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
+    """IHE PAM France writes the INS in PID-3 with its OID after it; a test INS with a wrong key is still one."""
+    segment = "PID|1||295109912611199^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS||DUPONT^JEAN"
+    assert [(segment[s:e], score) for s, e, score in nir.UNKEYED_SPEC.find(segment)] == [
+        ("295109912611199", nir.UNKEYED_SCORE)]
 
 
 @pytest.mark.parametrize(("segment", "names", "births"), [

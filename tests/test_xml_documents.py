@@ -109,3 +109,21 @@ def test_the_things_a_document_names_are_not_people(tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     persons = {value for entity, value in _findings(path) if entity == "PERSON"}
     assert persons == {given, family.upper(), "Anne", author.upper()}
+
+
+@pytest.mark.parametrize(("number", "score"), [("295109912611193", 1.0), ("295109912611199", 0.55)])
+@pytest.mark.parametrize("oid", ["1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.10"])
+def test_an_ins_is_a_nir_by_the_oid_after_it_whatever_else_the_document_numbers(tmp_path, number, score, oid) -> None:
+    """The ANS's example documents write ``<id extension="…" root="…"/>``, the INS's OID after its number;
+    another 15-digit identifier further down once made the file's NIR decision drop it."""
+    other = "123456789012345"
+    text = (f'<ClinicalDocument>\n  <patientRole>\n    <id extension="{number}" root="{oid}"/>\n  </patientRole>\n'
+            f'  <legalAuthenticator><id extension="{other}" root="1.2.3"/></legalAuthenticator>\n</ClinicalDocument>\n')
+    path = tmp_path / "document.xml"
+    path.write_text(text, encoding="utf-8")
+    found = [item[1] for item in scan_path(str(path), options=DetectOptions(ner=False, show_values=True))
+             if isinstance(item, tuple)]
+    nirs = {(value, s) for table in found for entity, value, s in
+            zip(table["entity"].to_pylist(), table["value"].to_pylist(), table["score"].to_pylist())
+            if entity == "FR_NIR"}
+    assert nirs == {(number, score)}
