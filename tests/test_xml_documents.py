@@ -127,3 +127,14 @@ def test_an_ins_is_a_nir_by_the_oid_after_it_whatever_else_the_document_numbers(
             zip(table["entity"].to_pylist(), table["value"].to_pylist(), table["score"].to_pylist())
             if entity == "FR_NIR"}
     assert nirs == {(number, score)}
+
+
+@pytest.mark.parametrize("row", [
+    "<tr>\n  <td>Date de naissance</td>\n  <td>31/05/1989</td>\n</tr>\n",  # a cell per line, as the ANS writes it
+    "<tr><th>Date de naissance</th><td><content>31/05/1989</content></td></tr>\n",
+])
+def test_a_date_in_the_cell_after_a_birth_label_of_a_narrative_table_is_a_birth_date(tmp_path, row: str) -> None:
+    path = tmp_path / "document.xml"
+    path.write_text("<section><text><table><tbody>\n" + row + "<tr><td>Date de l'examen</td><td>12/04/2026</td>"
+                    "</tr>\n</tbody></table></text></section>\n", encoding="utf-8")
+    assert {(entity, value) for entity, value in _findings(path)} == {("DATE_OF_BIRTH", "31/05/1989")}
