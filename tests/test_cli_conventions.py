@@ -72,7 +72,7 @@ def test_standard_input_is_named_dash_in_the_table_and_in_errors(run_cli, files)
     result = scan(run_cli, "-", input=files["log"].read_bytes())
     assert result.exit_code == 1 and result.stdout.startswith("-  4 lines · ")
     empty = scan(run_cli, "-", input=b"")
-    assert empty.exit_code == 2 and empty.stderr == "leakguard: error: -: empty file\n"
+    assert empty.exit_code == 2 and empty.stderr == "leakguard: error: -: empty file; nothing on standard input\n"
     assert "leakguard-stdin" not in result.stdout + empty.stdout + empty.stderr
 
 

@@ -159,8 +159,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     bad["corrupt parquet"].write_bytes(b"PAR1" + os.urandom(2000) + b"PAR1")
     bad["truncated gzip"] = tmp_path / "cut.log.gz"
     bad["truncated gzip"].write_bytes(gzip.compress(b"ligne\n" * 50_000)[:-2000])
-    bad["empty"] = tmp_path / "empty.csv"
-    bad["empty"].write_bytes(b"")
+    bad["empty gzip"] = tmp_path / "empty.csv.gz"
+    bad["empty gzip"].write_bytes(gzip.compress(b"")[:-8])  # without its end: nothing, and cut short
     bad["binary"] = tmp_path / "photo.png"
     bad["binary"].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
     bad["missing"] = tmp_path / "absent.jsonl"

@@ -612,7 +612,6 @@ def parquet_bytes() -> bytes:
 
 
 BAD_INPUTS = {
-    "empty.csv": (lambda: b"", "empty file"),
     "image.png": (png_bytes, "binary file"),
     "archive.zip": (zip_bytes, "binary file"),
     "cut.parquet": (lambda: parquet_bytes()[: len(parquet_bytes()) // 2], "corrupt or truncated Parquet"),
@@ -678,9 +677,19 @@ def test_unreadable_file_by_mode_is_a_source_error(tmp_path):
 
 def test_display_path_is_used_in_info_and_errors(tmp_path):
     path = tmp_path / "e.csv"
-    path.write_bytes(b"")
-    with pytest.raises(SourceError, match=r"^shown\.csv: empty file"):
+    path.write_bytes(png_bytes())
+    with pytest.raises(SourceError, match=r"^shown\.csv: binary file"):
         open_source(path, display_path="shown.csv")
+
+
+@pytest.mark.parametrize("name", ["_SUCCESS", "empty.csv", ".gitkeep"])
+def test_an_empty_file_is_a_source_of_no_records(tmp_path, name):
+    """Spark's ``_SUCCESS`` marker, a kept directory: nothing to find, no error (but a compressed stream that
+    gives nothing may be cut short: an error, in BAD_INPUTS)."""
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with open_source(path) as source:
+        assert sum(len(chunk.rows) for chunk in source.chunks() if not isinstance(chunk, Problem)) == 0
 
 
 # --- walking paths -----------------------------------------------------------------------------------------

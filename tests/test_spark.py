@@ -15,6 +15,7 @@ import base64
 import contextlib
 import functools
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -368,3 +369,19 @@ def test_importing_leakguard_does_not_import_pyspark():
     code = "import sys, leakguard; assert 'pyspark' not in sys.modules; import leakguard.spark; " \
            "assert 'pyspark' in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_dataset_spark_wrote_scans_clean_of_its_markers_and_checksums(spark, run_cli, tmp_path):
+    """Spark writes a ``_SUCCESS`` marker (empty) and Hadoop ``.crc`` checksums beside its Parquet parts: the
+    parts are scanned, the rest is no error (an error would make the scan exit 2)."""
+    table = beneficiary_table(200, 41)[0].select(["nom", "nir", "commentaire"])
+    out = tmp_path / "export"
+    spark.createDataFrame(table.to_pandas()).repartition(2).write.parquet(str(out))
+    names = sorted(p.name for p in out.iterdir())
+    assert "_SUCCESS" in names and any(n.endswith(".crc") for n in names)  # what Spark wrote
+    result = run_cli("scan", str(out), "--no-ner", "--format", "jsonl", "--no-config")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1, result.stderr
+    assert not [r for r in records if r["type"] == "error"]
+    scanned = {Path(r["path"]).name for r in records if r["type"] == "finding"}
+    assert scanned and all(name.startswith("part-") and name.endswith(".parquet") for name in scanned)

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 
 import click
 
+from leakguard.cli.errors import fail
+
 #: The path that means standard input.
 STDIN = "-"
 
@@ -36,4 +38,6 @@ def stdin_as_file(paths: Sequence[str]) -> Iterator[tuple[list[str], dict[str, s
         descriptor = os.open(spool, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+            if out.tell() == 0:  # an empty file is clean, but an empty pipe is likely a command that failed
+                fail("-: empty file", note="nothing on standard input")
         yield [spool if path == STDIN else path for path in paths], {spool: STDIN}

@@ -7,7 +7,9 @@ a project that wants one left alone says so with ``exclude`` in its configuratio
 version control systems (:data:`VCS_DIRECTORIES`: ``.git``, ``.hg``, ``.svn``, ``.bzr``) are skipped: they
 hold the repository's history in their own compressed formats (git objects are zlib streams, not files
 leakguard reads), so walking them would report hundreds of unreadable files and find nothing; history is
-scanned by checking it out. A path that does not exist, or a directory that cannot be listed, is reported as
+scanned by checking it out. Nor are Hadoop's checksum files (``.part-00000.parquet.crc`` beside
+``part-00000.parquet``, as Spark writes them on a local file system): binary checksums of the file beside them,
+no data. A path that does not exist, or a directory that cannot be listed, is reported as
 a :class:`SourceError` in the stream, and the other paths are still given. What is not a regular file (a
 named pipe, a socket, a device) is never opened, since reading it could wait for ever: a walk gives a
 ``SourceError`` "not a regular file (a named pipe); not read" instead, and readers refuse such a path given
@@ -56,7 +58,10 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
     except OSError as error:
         yield SourceError(directory, f"cannot list the directory ({error.strerror or type(error).__name__})")
         return
+    names = {entry.name for entry in entries}
     for entry in entries:
+        if _checksum_of_a_sibling(entry.name, names):
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
@@ -69,3 +74,8 @@ def _walk(directory: str) -> Iterator[str | SourceError]:
         elif not entry.is_symlink() or not os.path.isdir(entry.path):
             kind = special_kind(entry.path)
             yield entry.path if kind is None else SourceError(entry.path, f"not a regular file ({kind})", "not read")
+
+
+def _checksum_of_a_sibling(name: str, names: set[str]) -> bool:
+    """Whether ``name`` is the Hadoop checksum file of another entry of its directory: ``.NAME.crc``."""
+    return name.startswith(".") and name.endswith(".crc") and name[1:-4] in names

@@ -215,6 +215,21 @@ def columnar_format(sample: bytes, display: str) -> tuple[Format, dict[str, obje
     return None
 
 
+#: Extensions of formats that cannot be empty: a file of 0 bytes named so was cut short (a full disk, a copy
+#: that failed).
+_NEVER_EMPTY = frozenset({".gz", ".tgz", ".xz", ".bz2", ".zst", ".zstd", ".lz4", ".zip", ".parquet", ".arrow",
+                          ".feather", ".ipc", ".orc", ".avro", ".xlsx", ".xlsm", ".xls", ".ods", ".sqlite", ".db",
+                          ".duckdb"})
+
+
+def _empty(display: str, compression: str | None) -> SourceInfo:
+    """What an empty file is: nothing to find (Spark's ``_SUCCESS`` marker, a ``.gitkeep``), but an error when
+    its name or compression says it cannot be empty."""
+    if compression is not None or os.path.splitext(display)[1].lower() in _NEVER_EMPTY:
+        raise SourceError(display, "empty file", "cut short?")
+    return SourceInfo(path=display, format="text", encoding="utf-8", newline="\n", final_newline=False)
+
+
 def sniff_file(path: str, display: str) -> SourceInfo:
     """Look at the first bytes of ``path`` and say what it is; raise :class:`SourceError` when unreadable."""
     if os.path.isdir(path):
@@ -234,7 +249,7 @@ def sniff_file(path: str, display: str) -> SourceInfo:
     finally:
         stream.close()
     if not sample:
-        raise SourceError(display, "empty file")
+        return _empty(display, compression)
     columnar = columnar_format(sample, display)
     if columnar is not None:
         return SourceInfo(path=display, format=columnar[0], compression=compression, extra=columnar[1])
