@@ -359,6 +359,7 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     insurers (``Prévadiès, Harmonie Mutualité et Santévie``)."""
     listed = [(s, e) for spec in (SPEC, AMBIGUOUS_SPEC) for s, e, _ in spec.find(text, folded=folded)]
     named, known = _named(text, listed), set(listed)
+    named = [(s, e) for s, e in named if (s, e) in known or not _kind_of_cover(text[s:e])]
     found = [(s, e) for s, e in named if (s, e) not in known]
     for _, end in named:
         acronym = _ACRONYM_AFTER.match(text, end)
@@ -367,6 +368,21 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     found += _enumerated(text, folded, named)
     for start, end in sorted(set(found)):
         yield start, end, NAMED_SCORE
+
+
+#: Words after "mutuelle" that say what kind of cover, not which insurer (folded): ``MUTUELLE SANTÉ`` in a
+#: letter template, ``Mutuelle Santé Senior`` in a heading.
+_KINDS_OF_COVER = frozenset({
+    "sante", "complementaire", "entreprise", "senior", "seniors", "obligatoire", "familiale", "famille",
+    "individuelle", "collective", "responsable", "solidaire", "etudiante", "etudiant", "jeune", "jeunes", "pas",
+    "chere", "cher", "pro", "tns", "retraite", "retraites", "dentaire", "optique", "hospitalisation",
+})
+
+
+def _kind_of_cover(name: str) -> bool:
+    """Whether a "Mutuelle X" span only says a kind of cover (``Mutuelle Santé``), not an insurer's name."""
+    words = fold(name).replace("'", " ").split()[1:]
+    return bool(words) and all(w in _KINDS_OF_COVER for w in words)
 
 
 _HEAD = re.compile(rf"{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP})*")

@@ -821,6 +821,16 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
 
 
+#: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
+_PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "xxx", "xxxx", "nomprenom"})
+
+
+def _placeholder(span: str) -> bool:
+    """Whether ``span`` is a form's placeholder where a name goes: ``NOM``, ``NOM Prénom``, ``M. XXX``."""
+    words = [word for word in fold(span).replace(".", " ").split() if word not in TITLES]
+    return bool(words) and all(word in _PLACEHOLDERS for word in words)
+
+
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
 _CIVIL_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle"})
 
@@ -970,7 +980,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     covered = bytearray(len(text))
 
     def add(start: int, end: int, score: float) -> None:
-        if end > start and not any(covered[start:end]):
+        if end > start and not any(covered[start:end]) and not _placeholder(text[start:end]):
             found[(start, end)] = score
             covered[start:end] = b"\x01" * (end - start)
 

@@ -215,6 +215,12 @@ def test_a_civil_title_then_an_initial_alone_names_the_person_cut_to_it(title: s
     assert _found(person.find(text), text) == [initial]
 
 
+@pytest.mark.parametrize("text", ["À l'attention de : Mr / Mme NOM\nAdresse", "Madame, Monsieur NOM Prénom,",
+                                  "Patient : M. XXX né le JJ/MM/AAAA"])
+def test_a_placeholder_after_a_title_in_a_template_names_nobody(text: str) -> None:
+    assert person.find(text) == []
+
+
 @pytest.mark.parametrize("text", ["Dr X est parti en congé.", "Voir M A Paris pour le dossier.",
                                   "Madame C. Dupont est venue."])
 def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str) -> None:
@@ -767,6 +773,7 @@ def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: 
     ("Ce groupe réunit la MGEN, la Mutuelle nationale territoriale (MNT) et Territoires", {"Ce", "Territoires"}),
     ("Les dirigeants Jean Morel (Harmonie Mutuelle) et Thierry Beaudet (MGEN) expliquent", {"Les", "Thierry Beaudet"}),
     ("Au cœur du dispositif, la MGEN, la MNT et la MGEFI se rapprochent", {"Au cœur du dispositif"}),
+    ("NOM DE L'ASSURANCE OU MUTUELLE SANTÉ\nObjet : résiliation de la Mutuelle des Étudiants", {"MUTUELLE SANTÉ"}),
     ("À y regarder de plus près, la MGEN, la MNT et la MGEFI se rapprochent", {"À"}),
 ])
 def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
