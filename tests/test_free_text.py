@@ -502,6 +502,9 @@ DATE_WRITINGS = [
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
     ("{FIRST} {Last} ([[20 juin 1899]] - 8 juillet 1943), résistant.", True),
     ("{FIRST} {LAST} (Lyon, [[12/03/1950]] – Paris, 01/02/2020)", True),
+    ("{FIRST} {Last}, médecin ([[1876]]-1961), a décrit le syndrome.", True),  # a role between
+    ("{FIRST} {Last}, néphrologue français ([[1909]]-1992)", True),
+    ("Contrat Harmonie, signé (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Bilan Annuel (12/03/1990 - 01/02/2020)", False),  # no name before it
     ("À_(1926-2015)", False),  # an identifier's letters before it, no name (found by Hypothesis)
