@@ -94,14 +94,20 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
             return parts
         other = pc.extract_regex(lines, form).flatten()
         parts = [pc.if_else(found, part, more) for part, more in zip(parts, other, strict=True)]
-    open_lines = pc.and_(pc.is_null(parts[1]), pc.is_valid(context))
-    if not pc.any(open_lines).as_py():
+    # lines without a key whose previous line ends as a key alone does (":", ">"): few, looked at closer
+    open_lines = pc.and_(pc.is_null(parts[1]), pc.fill_null(pc.match_substring_regex(context, r"[:>]\s*$"), False))
+    positions = np.flatnonzero(open_lines.to_numpy(zero_copy_only=False))
+    if len(positions) == 0:
         return parts
-    previous = pc.extract_regex(context, _PREVIOUS_RE2).flatten()[0]
+    take = pa.array(positions)
+    previous = pc.extract_regex(context.take(take), _PREVIOUS_RE2).flatten()[0]
     key = pc.coalesce(*(pc.extract_regex(previous, form).flatten()[0] for form in (KEY_ALONE_RE2, TAG_ALONE_RE2)))
-    lead, value = pc.extract_regex(lines, VALUE_ALONE_RE2).flatten()
-    below = pc.fill_null(pc.and_(pc.and_(open_lines, pc.is_valid(key)), pc.is_valid(value)), False)
-    return [pc.if_else(below, new, part) for part, new in zip(parts, (lead, key, value), strict=True)]
+    lead, value = pc.extract_regex(lines.take(take), VALUE_ALONE_RE2).flatten()
+    below = pc.fill_null(pc.and_(pc.is_valid(key), pc.is_valid(value)), False)
+    mask = np.zeros(len(lines), bool)
+    mask[positions[below.to_numpy(zero_copy_only=False)]] = True
+    return [pc.replace_with_mask(part, pa.array(mask), new.filter(below))
+            for part, new in zip(parts, (lead, key, value), strict=True)]
 
 
 def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> list[pa.Table]:
