@@ -417,6 +417,14 @@ def test_a_held_stream_is_detected_once_and_gives_the_rows_of_the_whole_table(mo
     assert streamed.equals(pseudonymise_table(table, KEY, ner=False))
 
 
+def test_an_empty_batch_in_a_held_stream_comes_back_empty_in_its_place():
+    table = beneficiaries()[0].select(["nom", "c_12", "num_facture"])
+    batches = table.to_batches(max_chunksize=60)
+    empty = pa.RecordBatch.from_pylist([], schema=table.schema)
+    streamed = list(pseudonymise_batches([batches[0], empty, *batches[1:]], KEY, ner=False))
+    assert [b.num_rows for b in streamed] == [batches[0].num_rows, 0, *(b.num_rows for b in batches[1:])]
+
+
 @pytest.mark.parametrize(("columns", "written_first"), [
     # named columns only: nothing waits for a column decision, the first batch goes out at once
     (["nom", "nir", "email", "iban", "date_naissance"], 1),

@@ -47,7 +47,8 @@ class Spill:
         """The batches put, in order, each with its table beside it (or ``None``)."""
         self._file.seek(0)
         for size, beside in self._sizes:
-            batch = self._read(size).to_batches()[0]
+            with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
+                (batch,) = list(reader)  # a batch of no rows too (a table would drop it)
             yield batch, None if beside is None else self._read(beside)
 
     def _read(self, size: int) -> pa.Table:
