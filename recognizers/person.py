@@ -1235,20 +1235,25 @@ def is_plausible_name(span: str) -> bool:
 
 #: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
 _NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def is_name_cell(value: str) -> bool:
     """Whether a cell of a column named for people may be a name as a whole: not a form's blank, another key,
-    or a sentence explaining the field (two French words in small letters besides particles).
+    or a sentence explaining the field (three French words in small letters, first names and particles aside).
 
-    >>> [is_name_cell(v) for v in ('Marie de la Croix', 'van der Berg', 'Nom : ....', "celui de l'acte de naissance")]
+    >>> [is_name_cell(v) for v in ('Marie de la Croix', 'marie boulanger', 'Nom : ....', "celui de l'acte de naissance")
+    ... ]
     [True, True, False, False]
     """
     if _NOT_A_NAME_CELL.search(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
-    return sum(1 for w in small if lexicon.is_word(w)) < 2
+    return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
+
+
+#: French words in small letters that make a cell a sentence rather than a name (``boulanger petit`` may be one).
+_SENTENCE_WORDS = 3
 
 
 def merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:

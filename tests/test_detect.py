@@ -125,6 +125,12 @@ def test_names_in_a_name_column_are_whole_cell_findings():
         (2, 8), (0, 11), (0, 17)]
 
 
+@pytest.mark.parametrize("column", ["nom_prenom", "displayName", "profile_name"])
+def test_names_in_small_letters_in_a_name_column_are_names(column):
+    names = ["marie boulanger", "olivier berger", "jean-pierre leroy", "pierre petit", "claire blanc"]
+    assert detect(**{column: pa.array(names)})["row"].to_pylist() == list(range(len(names)))
+
+
 def test_insurers_in_an_insurer_column_are_whole_cell_findings_but_questions_are_not():
     findings = detect(mutuelle=pa.array(["harmonie mutuelle", "Mutuelle Générale de la Police", "que faire en cas de"
                                          " perte ou vol de la carte ?", "MGEN"]))

@@ -31,12 +31,13 @@ class Hint:
 
 
 #: What else than a person has a name, in keys of exports, XML (HL7 CDA ``streetName``, ``codeSystemName``,
-#: ``manufacturerModelName``) and JSON: English, then French (folded words).
+#: ``manufacturerModelName``) and JSON: English, then French (folded words). Not ``display`` nor ``profile``:
+#: ``displayName`` is a person's full name in directory exports.
 _THINGS = (
-    "street|code ?system|display|software|file|host|server|product|company|organi[sz]ation|org|service|device|"
+    "street|code ?system|software|file|host|server|product|company|organi[sz]ation|org|service|device|"
     "model|manufacturer(?: model)?|domain|brand|trade|application|app|class|table|column|field|key|type|event|city|"
     "country|place|site|facility|hospital|drug|medication|substance|test|unit|queue|job|task|attribute|element|node|"
-    "tag|section|document|dataset|schema|project|group|team|profile|bucket|resource|vendor|package|module|"
+    "tag|section|document|dataset|schema|project|group|team|bucket|resource|vendor|package|module|"
     "function|method|variable|parameter|feature|plan|item|image|bank|branch|channel|topic|sheet|source"
 )
 _CHOSES = (
@@ -66,7 +67,7 @@ _RULES: list[tuple[str | None, str]] = [
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
-    (None, rf"\b(?:{_THINGS}) ?names?\b|\bnoms? (?:de |du |des |d )?(?:la |l )?(?:{_CHOSES})\b|\bnom commercial\b"),
+    (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:de |du |des |d )(?:la |l )?(?:{_CHOSES})$|\bnom commercial$"),
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
                r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
                r"|\bfirstname\b|\blastname\b"),
