@@ -301,10 +301,10 @@ _LIFESPAN = re.compile(
     rf"(?:{_LIFE_PLACE},\s*)?{_LIFE_DATE}(?:\s*,{_LIFE_PLACE})?\s*\)", FLAGS
 )
 #: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on
-#: the line above, maybe followed by a role of one to three words in small letters (``Georges Guillain,
-#: médecin (1876-1961)``, ``Jean Hamburger, néphrologue français (1909-1992)``).
+#: the line above, maybe followed by a role of one word in small letters (``Georges Guillain, médecin
+#: (1876-1961)``; not more: ``Dr Lefebvre, chef de service (1970-2005)`` is a career).
 _NAME_WORD = rf"[{UPPER}](?:[^\W\d_]|['’\-])*"  # letters, apostrophes and hyphens, as CONTEXT_PREFILTER reads it
-_ROLE_WORDS = rf"[ \t]*,[ \t]*[{LOWER}][{LOWER}'’\-]*(?:[ \t]+[{LOWER}][{LOWER}'’\-]*){{0,2}}"
+_ROLE_WORDS = rf"[ \t]*,[ \t]*[{LOWER}][{LOWER}'’\-]*"
 _WORD_BEFORE = re.compile(rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})(?:{_ROLE_WORDS})?[ \t]*,?\s*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")

@@ -338,7 +338,7 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
 #: An article before an item of an enumeration ("la MGEN").
 _ARTICLE = re.compile(rf"^(?:la|le|les|l['’])\s*(?=[{UPPER}])")
 #: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
-_ITEM_SPLIT = re.compile(r"\s*(?:,|;|:|\bet\b|\bou\b|\(|\))\s*")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
 
 def _named(text: str, listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -401,8 +401,9 @@ def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tu
     found = []
     for sentence in re.finditer(r"[^.!?\n]+", text):
         items = []
-        position = sentence.start()
-        for piece in _ITEM_SPLIT.split(sentence.group(0)):
+        # after a colon, the enumeration; before it, its label ("deux options : SMER et LMDE", "Assurance : AXA")
+        position = sentence.start() if (colon := sentence.group(0).find(":")) < 0 else sentence.start() + colon + 1
+        for piece in _ITEM_SPLIT.split(text[position : sentence.end()]):
             start = text.find(piece, position) if piece else position
             position = start + len(piece)
             stripped = _ARTICLE.sub("", piece.strip())  # "la MGEN, la MNT": the item is what the article names

@@ -503,7 +503,8 @@ DATE_WRITINGS = [
     ("{FIRST} {Last} ([[20 juin 1899]] - 8 juillet 1943), résistant.", True),
     ("{FIRST} {LAST} (Lyon, [[12/03/1950]] – Paris, 01/02/2020)", True),
     ("{FIRST} {Last}, médecin ([[1876]]-1961), a décrit le syndrome.", True),  # a role between
-    ("{FIRST} {Last}, néphrologue français ([[1909]]-1992)", True),
+    ("Dr {Last}, chef de service (1970-2005)", False),  # a career after a name and a role of several words
+    ("Docteur {Last}, exercice libéral (1985-2020)", False),
     ("Contrat Harmonie, signé (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Bilan Annuel (12/03/1990 - 01/02/2020)", False),  # no name before it
@@ -778,6 +779,7 @@ def test_insurers_missing_from_the_list_are_found_by_how_they_are_written(text: 
     ("Au cœur du dispositif, la MGEN, la MNT et la MGEFI se rapprochent", {"Au cœur du dispositif"}),
     ("NOM DE L'ASSURANCE OU MUTUELLE SANTÉ\nObjet : résiliation de la Mutuelle des Étudiants", {"MUTUELLE SANTÉ"}),
     ("À y regarder de plus près, la MGEN, la MNT et la MGEFI se rapprochent", {"À"}),
+    ("Assurance : AXA, Allianz, Generali", {"Assurance"}),  # the label before the colon
 ])
 def test_the_items_of_an_enumeration_of_insurers_that_are_words_or_people_are_not_insurers(
         text: str, not_insurers: set[str]) -> None:
