@@ -623,6 +623,7 @@ BAD_INPUTS = {
     ),
     "bad.csv.gz": (lambda: b"\x1f\x8b\x08\x00" + b"\xff" * 100, "gzip"),
     "empty.log.gz": (lambda: gzip.compress(b""), "empty file"),
+    "empty.csv": (lambda: b"", "empty file"),  # an export writes its header even without rows
     "binary.gz": (lambda: gzip.compress(png_bytes()), "binary file"),
     # the other compressors logrotate may be set to use, cut short or broken: say what is wrong
     "cut.log.xz": (lambda: lzma.compress(png_bytes().hex().encode())[:1000], "truncated xz stream"),
@@ -682,7 +683,7 @@ def test_display_path_is_used_in_info_and_errors(tmp_path):
         open_source(path, display_path="shown.csv")
 
 
-@pytest.mark.parametrize("name", ["_SUCCESS", "empty.csv", ".gitkeep"])
+@pytest.mark.parametrize("name", ["_SUCCESS", "events.jsonl", ".gitkeep", "notes.txt"])
 def test_an_empty_file_is_a_source_of_no_records(tmp_path, name):
     """Spark's ``_SUCCESS`` marker, a kept directory: nothing to find, no error (but a compressed stream that
     gives nothing may be cut short: an error, in BAD_INPUTS)."""

@@ -219,15 +219,19 @@ def columnar_format(sample: bytes, display: str) -> tuple[Format, dict[str, obje
 #: that failed).
 _NEVER_EMPTY = frozenset({".gz", ".tgz", ".xz", ".bz2", ".zst", ".zstd", ".lz4", ".zip", ".parquet", ".arrow",
                           ".feather", ".ipc", ".orc", ".avro", ".xlsx", ".xlsm", ".xls", ".ods", ".sqlite", ".db",
-                          ".duckdb"})
+                          ".duckdb", ".csv", ".tsv"})  # an export writes its CSV header even without rows
+#: Extensions of JSON lines: an empty one is JSON lines without records (its pseudonymised copy is one too).
+_JSON_LINES = frozenset({".jsonl", ".ndjson"})
 
 
 def _empty(display: str, compression: str | None) -> SourceInfo:
     """What an empty file is: nothing to find (Spark's ``_SUCCESS`` marker, a ``.gitkeep``), but an error when
     its name or compression says it cannot be empty."""
-    if compression is not None or os.path.splitext(display)[1].lower() in _NEVER_EMPTY:
+    extension = os.path.splitext(display)[1].lower()
+    if compression is not None or extension in _NEVER_EMPTY:
         raise SourceError(display, "empty file", "cut short?")
-    return SourceInfo(path=display, format="text", encoding="utf-8", newline="\n", final_newline=False)
+    return SourceInfo(path=display, format="jsonl" if extension in _JSON_LINES else "text", encoding="utf-8",
+                      newline="\n", final_newline=False)
 
 
 def sniff_file(path: str, display: str) -> SourceInfo:
