@@ -271,9 +271,10 @@ CONTEXT = (
     "1.2.250.1.213.1.4.9",
     "1.2.250.1.213.1.4",  # the ANS's INS OIDs: 4.8 NIR, 4.9 NIA, 4.10 and 4.11 their test numbers...
 )
-#: After a number, the OID of the INS it is, in the same element or field: HL7 CDA ``<id extension="…"
-#: root="1.2.250.1.213.1.4.10"/>``, HL7 v2 ``…^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS``.
-INS_OID_AFTER = re.compile(r"[^<>\n]{0,60}?1\.2\.250\.1\.213\.1\.4\.[0-9]")
+#: After a number, the OID of the INS it is, in the same element or HL7 field repetition: HL7 CDA ``<id
+#: extension="…" root="1.2.250.1.213.1.4.10"/>``, HL7 v2 ``…^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS``
+#: (not past a field, a repetition or a segment: ``|``, ``~``, a line break).
+INS_OID_AFTER = re.compile(r"[^<>\n\r|~]{0,60}?1\.2\.250\.1\.213\.1\.4\.[0-9]")
 
 #: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
 #: they say it is an invoice, order or claim number that passes the key by chance (one in 97).

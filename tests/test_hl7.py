@@ -79,6 +79,10 @@ def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
     segment = "PID|1||295109912611199^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS||DUPONT^JEAN"
     assert [(segment[s:e], score) for s, e, score in nir.UNKEYED_SPEC.find(segment)] == [
         ("295109912611199", nir.UNKEYED_SCORE)]
+    # the OID of another field or repetition says nothing of a number before it
+    for before in ("PID|1|295109912611199|", "PID|1||295109912611199^^^HOP^PI~"):
+        other = before + "123^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS"
+        assert list(nir.UNKEYED_SPEC.find(other)) == []
 
 
 @pytest.mark.parametrize(("segment", "names", "births"), [
