@@ -47,13 +47,17 @@ class Spill:
         """The batches put, in order, each with its table beside it (or ``None``)."""
         self._file.seek(0)
         for size, beside in self._sizes:
-            with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
-                (batch,) = list(reader)  # a batch of no rows too (a table would drop it)
-            yield batch, None if beside is None else self._read(beside)
+            _, (batch,) = self._read(size)  # a batch of no rows too (a table would drop it)
+            if beside is None:
+                yield batch, None
+            else:
+                schema, batches = self._read(beside)
+                yield batch, pa.Table.from_batches(batches, schema=schema)
 
-    def _read(self, size: int) -> pa.Table:
+    def _read(self, size: int) -> tuple[pa.Schema, list[pa.RecordBatch]]:
+        """The schema and batches of the next stream of the file (``size`` bytes), as :meth:`_write` wrote them."""
         with pa.ipc.open_stream(pa.py_buffer(self._file.read(size))) as reader:
-            return reader.read_all()
+            return reader.schema, list(reader)
 
     def close(self) -> None:
         self._file.close()
