@@ -217,11 +217,15 @@ def columnar_format(sample: bytes, display: str) -> tuple[Format, dict[str, obje
 
 #: Extensions of formats that cannot be empty: a file of 0 bytes named so was cut short (a full disk, a copy
 #: that failed).
-_NEVER_EMPTY = frozenset({".gz", ".tgz", ".xz", ".bz2", ".zst", ".zstd", ".lz4", ".zip", ".parquet", ".arrow",
-                          ".feather", ".ipc", ".orc", ".avro", ".xlsx", ".xlsm", ".xls", ".ods", ".sqlite", ".db",
-                          ".duckdb", ".csv", ".tsv"})  # an export writes its CSV header even without rows
-#: Extensions of JSON lines: an empty one is JSON lines without records (its pseudonymised copy is one too).
-_JSON_LINES = frozenset({".jsonl", ".ndjson"})
+_NEVER_EMPTY = frozenset({
+    *COMPRESSION_SUFFIXES.values(), ".tgz", ".zstd", ".lz4", ".zip",
+    ".parquet", *_ARROW_STREAM_EXTENSIONS, ".orc", ".avro",
+    ".xlsx", ".xlsm", ".xls", ".ods", ".sqlite", ".db", ".duckdb",
+    *_CSV_EXTENSIONS,  # an export writes its CSV header even without rows
+})
+#: Extensions of JSON lines (not ``.json``, maybe one document): an empty one is JSON lines without records (its
+#: pseudonymised copy is one too).
+_JSON_LINES = frozenset(_JSON_EXTENSIONS - {".json"})
 
 
 def _empty(display: str, compression: str | None) -> SourceInfo:
