@@ -832,7 +832,7 @@ def _placeholder(span: str) -> bool:
 
 
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
-_CIVIL_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle"})
+_CIVIL_TITLES = _SMALL_LETTER_TITLES - {"docteur", "dr"}
 
 
 def _initial_after_civil_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
@@ -1177,8 +1177,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
     if _insurer_name(value):
         return None
-    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _SPECIES_AFTER.match(text, span_end) \
-            and not lexicon.is_word(_SPECIES_AFTER.match(text, span_end)["epithet"]):
+    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
+            and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
         return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin
     return span_start, span_end
 
