@@ -58,7 +58,15 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.fr import nir as stdnum_nir
 
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import SEP_CLASS, SEP_CLASS_PY, SEPARATORS, EntitySpec, checked_one_by_one, lazy_attribute
+from recognizers.spec import (
+    SEP_CLASS,
+    SEP_CLASS_PY,
+    SEPARATORS,
+    EntitySpec,
+    checked_one_by_one,
+    lazy_attribute,
+    words_re2,
+)
 
 ENTITY = "FR_NIR"
 
@@ -340,7 +348,7 @@ def _body(sep: str) -> str:
 
 #: A NIR-shaped number in its written forms, its key maybe missing, wrong, or given apart ("clé : 91").
 UNKEYED_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<![0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}}"
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<!(?<![0-9A-Za-z])[0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}}"
     rf"|[5-8](?: ?[0-9]){{12}})"  # CNAM's temporary numbers, grouped as written (6 2 789 65432189)
     rf"(?:{SEP_CLASS_PY}?(?P<key>\d{{2}})|\s*[,;]?\s*\(?(?:cl[eé]f?|key|cl[eé]\s+nir)\s*[:=]?\s*(?P<apart>\d{{2}})\)?"
     rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])",
@@ -394,11 +402,35 @@ def _unkeyed_scored(numbers: list[str]) -> np.ndarray:
     return checked_one_by_one(scored, numbers, scored, _has_unkeyed_score)
 
 
-def _key_apart(number: str) -> bool:
-    """Whether ``number`` (an unkeyed NIR that scores) is a body with its right key given apart: a NIR with or
-    without a context word."""
+#: The layouts only a NIR is written in: its seven groups with one separator (``1 60 04 25 311 114 26``,
+#: the Carte Vitale's), and its 13 or 15 digits one by one (a form's boxes). A number in either layout whose
+#: fields are in range (month included) is a NIR whatever its key, as a context word would say.
+NIR_LAYOUT = re.compile(
+    r"[1-8](?P<sep>[ .])\d\d(?P=sep)\d\d(?P=sep)(?:(?:\d\d|2[AB])(?P=sep)\d{3}|9[78]\d(?P=sep)\d\d)"
+    r"(?P=sep)\d{3}(?P=sep)\d\d|[1-8](?: [0-9AB]){12}(?: [0-9] [0-9])?",
+    re.ASCII | re.IGNORECASE,
+)
+#: RE2 pre-filter of the texts that may hold a NIR in its own layout, or a body with its key given apart.
+LAYOUT_RE2 = (
+    r"[1-8][ .]\d\d[ .]\d\d[ .][\dABab]{2,3}[ .]\d{2,3}[ .]\d{3}[ .]\d\d|[1-8](?: [0-9ABab]){12}"
+    r"|(?i:cl[eé]|key)"
+)
+
+
+def _context_free(number: str) -> bool:
+    """Whether ``number`` (a match of :data:`UNKEYED_REGEX` that scores) needs no context word: a body with its
+    right key given apart, or a number in a NIR's own layout whose fields are all in range.
+
+    >>> [_context_free(n) for n in ('1 60 04 25 311 114 26', '1 60 14 25 311 114 26', '1 60 04 25-311 114 26')]
+    [True, False, False]
+    """
     match = UNKEYED_REGEX.fullmatch(number)
-    return match is not None and match.group("apart") is not None and _unkeyed_score(number) == CONTEXT_SCORE
+    if match is None:
+        return False
+    if match.group("apart") is not None:
+        return _unkeyed_score(number) == CONTEXT_SCORE
+    return NIR_LAYOUT.fullmatch(number) is not None and _unkeyed_body_plausible(
+        compact(match.group("body")).replace(" ", ""))
 
 
 UNKEYED_SPEC = EntitySpec(
@@ -415,7 +447,8 @@ UNKEYED_SPEC = EntitySpec(
     validate=_has_unkeyed_score,
     validate_many=_unkeyed_scored,
     score_of=lambda number: _unkeyed_score(number) or UNKEYED_SCORE,
-    context_free=_key_apart,
+    context_free=_context_free,
+    context_prefilter=f"{words_re2(CONTEXT)}|{LAYOUT_RE2}",
     context_after=INS_OID_AFTER,
 )
 

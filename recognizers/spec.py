@@ -161,8 +161,9 @@ class EntitySpec:
     #: it does (an identifier's type written after it: ``extension="…" root="1.2.250.1.213.1.4.8"``); it must
     #: not match across a line break (texts searched together are joined by one)
     context_after: re.Pattern[str] | None = None
-    #: optional: the valid values reported whatever their context says, at their ``score_of`` (a NIR body with
-    #: its right key given apart, in a spec that otherwise needs context)
+    #: optional: the valid values that are their own context, as if a context word preceded them (a NIR body with
+    #: its right key given apart, a NIR in its own layout, in a spec that otherwise needs context); a negative
+    #: context word still says no where it would after a context word
     context_free: Callable[[str], bool] | None = None
     #: optional: an RE2 pattern every text matches where the entity can be reported without a column hint
     #: (default: any of the ``context`` words); for entities whose context is more than words
@@ -287,11 +288,9 @@ class EntitySpec:
         """The score of a valid ``value`` found at ``start`` of a text folded to ``folded`` (beginning at
         ``text_start``), from its context words (``context``: a column hint); ``None`` when the context says it
         is no such entity."""
-        if self.context_free is not None and self.context_free(value):
-            return self.base_score(value)
-        near = context
-        if not near and (self.context or self.negative_context):
-            near = self.in_context(folded, start, start + len(value), text_start=text_start)
+        near = context or (self.context_free is not None and self.context_free(value))
+        if not context and (self.context or self.negative_context):
+            near = near or self.in_context(folded, start, start + len(value), text_start=text_start)
             if (self.negative_wins or not near) and self.has_negative_context(folded, start, text_start):
                 return None
         if self.needs_context and not near:

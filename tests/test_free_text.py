@@ -608,11 +608,34 @@ def _unkeyed(text: str) -> list[str]:
 def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str, shift: int) -> None:
     wrong = number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"
     assert not nir.is_valid(wrong)
-    grouped = " ".join(nir_groups(wrong))
+    grouped = "-".join(nir_groups(wrong))
     assert _unkeyed(f"N° de sécurité sociale : {grouped}") == [grouped]
     assert _unkeyed(f"Référence dossier {grouped}") == []
+    assert _unkeyed(f"Référence dossier {wrong}") == []
     found = list(nir.UNKEYED_SPEC.find(f"NIR {wrong}"))
     assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"), st.integers(1, 96), st.sampled_from([" ", "."]))
+def test_a_nir_in_its_own_layout_needs_no_nir_word_whatever_its_key(number: str, shift: int, sep: str) -> None:
+    """The seven groups of a Carte Vitale, or a form's boxes, are written for NIRs alone (eds-pseudo's letters:
+    "Née le 4 septembre 1952, 1 60 04 25 311 114 26"); an invoice word still says no."""
+    wrong = number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"
+    for written in (sep.join(nir_groups(wrong)), " ".join(wrong), " ".join(wrong[:13])):
+        assert _unkeyed(f"Née le 4 septembre 1952, {written}, Paris") == [written]
+        assert _unkeyed(f"Né en novembre 1975 {written}") == [written]
+        assert _unkeyed(f"Facture n° {written}") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Né en 1975 1 60 14 25 311 114 26",  # month 14: out of range without a NIR word
+    "Réf. 1 60 04 25-311 114 26",  # two separators: not the layout
+    "Scores : 0 1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 0",  # a run of digits longer than a NIR
+    "Grille 1 2 0 0 5 0 1 0 0 0 1 2 3",  # commune 000
+])
+def test_a_number_out_of_a_nirs_layout_or_ranges_needs_a_nir_word(text: str) -> None:
+    assert _unkeyed(text) == []
 
 
 @settings(max_examples=30, deadline=None)
