@@ -111,8 +111,8 @@ _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "i
                             "crit"})
 #: Civil titles and roles before a name (folded, without their full stop).
 TITLES = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "mlles", "mr", "mrs", "ms", "madame", "monsieur", "mademoiselle",
-    "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "prof", "professeur",
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "melles", "mr", "mrs", "ms", "madame", "monsieur",
+    "mademoiselle", "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "prof", "professeur",
     "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere",
     "kine", "mgr", "soeur", "frere",
 })
@@ -178,7 +178,7 @@ _OFFICES = frozenset({
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
 #: Keys whose value is a name (folded).
 _KEY_WORDS = (
-    r"(?:nom(?:[ _\-]?(?:de[ _\-])?(?:naissance|usage|famille|jeune[ _\-]fille|marital|patient"
+    r"(?:nom(?:[ _\-]?(?:de[ _\-]|d['’ _\-]?)?(?:naissance|usage|famille|jeune[ _\-]fille|marital|epouse|patient"
     r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|beneficiaire|adherent(?:e)?"
     r"|titulaire|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
     r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
@@ -250,7 +250,7 @@ _KEY_STEMS_PREFILTER = (
 #: words in a row, initials before a capitalised word, or a word of kinship before one). Texts without it are
 #: not looked at.
 PREFILTER = (
-    r"(?i:\b(?:m|mm|mmes?|mlles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
+    r"(?i:\b(?:m|mm|mmes?|me?lles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’]*[\"']?\s*[:=])"
@@ -464,7 +464,7 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
 
 #: Titles written in small letters that say a name follows (folded): ``appel de mme dupont``, ``vu par le
 #: docteur lefebvre``; ``m`` only with its full stop. Not ``me`` or ``pr``, words and abbreviations too.
-_SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "madame", "monsieur", "mademoiselle", "docteur", "dr"})
+_SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr"})
 
 
 def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
@@ -1152,8 +1152,9 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
     if cut and (all(t.word for t in span[:cut]) or span[0].key in _EPONYM_HEADS) and cut + 1 < len(span):
         span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
-    lines = _lines(text, span)
-    if len(lines) > 1:  # a name is written on one line: "DUPONT Jean\nValidité", "L.\nHespadon"
+    lines = _lines(text, span, dashes=True)
+    if len(lines) > 1:  # a name is written on one line, not across a dash: "DUPONT Jean\nValidité", "L.\nHespadon"
+        lines.sort(key=lambda line: not line[0].title)  # a title inside says which: "Smallpox – Dr. A. GUETTIER"
         return next((kept for line in lines if any(t.kind in ("upper", "cap") and not t.title for t in line)
                      and (kept := plausible_model_span(text, line[0].start, line[-1].end))), None)
     while span and (span[-1].title or (len(span) > 1 and span[-1].kind == "lower")):
@@ -1188,11 +1189,18 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
 _SPECIES_AFTER = re.compile(r" (?P<epithet>[a-z]{3,}(?:ae|i|is|us|um|a|es|ans|ens))\b")
 
 
-def _lines(text: str, tokens: list[_Token]) -> list[list[_Token]]:
-    """``tokens`` in runs, one per line of ``text`` they are written on (initials go on with the next line)."""
+#: A dash between spaces: no name goes on across it ("Dr N. Chauvet – Chef de service").
+_SPACED_DASH = re.compile(r"[ \t\u00a0]+[-–—][ \t\u00a0]+")
+
+
+def _lines(text: str, tokens: list[_Token], *, dashes: bool = False) -> list[list[_Token]]:
+    """``tokens`` in runs, one per line of ``text`` they are written on (initials go on with the next line);
+    ``dashes``: a dash between spaces cuts a run too."""
     lines = [tokens[:1]]
     for left, right in itertools.pairwise(tokens):
-        if "\n" in text[left.end : right.start] and not all(t.kind in ("initials", "letter") for t in lines[-1]):
+        gap = text[left.end : right.start]
+        if ("\n" in gap and not all(t.kind in ("initials", "letter") for t in lines[-1])) or (
+                dashes and _SPACED_DASH.fullmatch(gap)):
             lines.append([])
         lines[-1].append(right)
     return lines

@@ -436,6 +436,11 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("Urgences Pédiatriques de Trousseau", None),
     ("prothèse de Camille Martin", "Camille Martin"),  # a first name: someone's
     ("prothèse de MARTIN Camille", "MARTIN Camille"),
+    ("Dr N. Chauvet – Chef", "N. Chauvet"),  # no name goes on across a dash between spaces
+    ("Nadia Chauvet - Chef", "Nadia Chauvet"),
+    ("Smallpox – Dr. A. GUETTIER", "A. GUETTIER"),  # a title inside says which side is the name
+    ("Melle Chloé Garnier", "Chloé Garnier"),  # the common spelling of Mlle
+    ("Marie-Claire Dubois-Laval", "Marie-Claire Dubois-Laval"),
 ])
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
@@ -844,6 +849,22 @@ def test_a_name_at_the_end_of_a_request_stops_before_the_protocol(template: str)
         text = template.format(FIRST=first, LAST=last.upper(), Last=last)
         found = _found(person.find(text), text)
         assert found and not any("HTTP" in name for name in found), (text, found)
+
+
+@pytest.mark.parametrize("key", ["Nom d'usage", "Nom d’usage", "Nom de naissance", "Nom d'épouse", "Nom marital",
+                                 "nom_usage", "Nom de jeune fille"])
+def test_each_name_key_of_a_line_names_its_value(key: str) -> None:
+    """Forms put several keys on a line: ``Nom de naissance : PETIT ; Nom d'usage : MOREAU ; Prénom : Sylvie``."""
+    for first, last in _people(3):
+        text = f"Prénom : {first} ; {key} : {last.upper()} ; Sexe : F"
+        assert _found(person.find(text), text) == [first, last.upper()], text
+
+
+@pytest.mark.parametrize("title", ["Melle", "MELLE", "Mlle", "Mademoiselle"])
+def test_every_spelling_of_mademoiselle_is_a_title(title: str) -> None:
+    for first, last in _people(3):
+        text = f"Nous avons reçu {title} {first} {last} en consultation."
+        assert _found(person.find(text), text) == [f"{first} {last}"], text
 
 
 @pytest.mark.parametrize("surname", ["Chrétien", "Parisien", "Batiste"])
