@@ -112,9 +112,9 @@ _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "i
 #: Civil titles and roles before a name (folded, without their full stop).
 TITLES = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "melles", "mr", "mrs", "ms", "madame", "monsieur",
-    "mademoiselle", "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre", "prof", "professeur",
-    "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier", "infirmiere",
-    "kine", "mgr", "soeur", "frere",
+    "mademoiselle", "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre",
+    "prof", "professeur", "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier",
+    "infirmiere", "kine", "mgr", "soeur", "frere",
 })
 #: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
 _SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr", "prof"})
