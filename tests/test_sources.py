@@ -501,6 +501,17 @@ def test_json_lines_with_crlf_and_no_final_newline(tmp_path):
 # --- text --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_last_line_without_an_end_comes_in_the_chunk_of_the_lines_before(newline: str, tmp_path):
+    """The lines of a short file are one chunk, read together (a name once, then alone on the last line)."""
+    lines = ["Mme Lucie Marchal, 54 ans.", "", "Lucie a appelé."]
+    path = tmp_path / "note.txt"
+    path.write_bytes(newline.join(lines).encode("utf-8"))
+    info, chunks, problems = read_all(path)
+    assert (info.newline, info.final_newline, problems) == (newline, False, [])
+    assert [chunk.raw.to_pylist() for chunk in chunks] == [lines]
+
+
 def test_log_lines_are_records_of_one_text_column(tmp_path):
     nir = generated_nirs(1)[0]
     lines = [f"2024-05-01T10:00:00Z INFO nir={nir}", "", "  indented", '{"partial": json', "fin"]

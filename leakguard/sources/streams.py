@@ -390,11 +390,15 @@ def line_blocks(stream: Utf8Stream, display: str,
     carry = b""
     line = 0
     long: LongLine | None = None  # the long line being cut, if any
-    while True:
-        block = stream.read(BLOCK_BYTES)
-        if not block:
-            break
+    final_newline = True
+    block = stream.read(BLOCK_BYTES)
+    while block:
+        following = stream.read(BLOCK_BYTES)  # read ahead: the last block takes in a last line without an end
         data = carry + block if carry else block
+        if not following and long is None and not data.endswith((b"\n", b"\r")) \
+                and len(data) - _last_end(data, 0) <= MAX_LINE_BYTES:
+            data, final_newline = data + newline.encode("ascii"), False
+        at_end, block = not following, following
         start = 0
         if long is not None:
             end = _first_end(data, 0)
@@ -403,7 +407,7 @@ def line_blocks(stream: Utf8Stream, display: str,
                 continue
             yield from long.finish(data[: end[0]], data[end[0] : end[1]].decode("ascii"))
             long, line, start = None, line + 1, end[1]
-        last = _last_end(data, start)
+        last = len(data) if at_end and data.endswith(b"\r") else _last_end(data, start)
         if last > start:
             line += yield from _whole_lines(data[start:last], line, display, newline)
             start = last
@@ -411,7 +415,6 @@ def line_blocks(stream: Utf8Stream, display: str,
         if len(carry) > MAX_LINE_BYTES:
             long = LongLine(line, display, MAX_LINE_BYTES)
             carry = yield from long.feed(carry)
-    final_newline = True
     if long is not None:
         if carry.endswith(b"\r"):
             yield from long.finish(carry[:-1], "\r")
