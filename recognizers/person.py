@@ -46,7 +46,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -1264,6 +1264,71 @@ def is_name_cell(value: str) -> bool:
 _SENTENCE_WORDS = 3
 
 
+def mentioned_again(text: str, names: list[tuple[int, int, float]],
+                    words: Collection[str] | None = None) -> list[tuple[int, int, float]]:
+    """The other mentions, alone, of the words of ``names`` (spans found in ``text``, by the rules or the
+    model), or of ``words`` (:func:`source_words` of the other lines of a file): a story or a case report names
+    someone in full once, then by one word (``Emilien … préviendrait Rufus``). Only the words of names that
+    hold a first name or follow a title (:func:`source_words`), not after a place word (``rue Martin``).
+
+    >>> text = "Rufus Martin a un sifflet. Rufus le prête, dit Martin, pas à la Martinique."
+    >>> [text[s:e] for s, e, _ in mentioned_again(text, [(0, 12, 0.85)])]
+    ['Rufus', 'Martin']
+    """
+    tokens = None
+    if words is None:
+        if not any(text.count(word) > 1 for word in name_words(text, names)):
+            return []  # the common case, without tokenising the text
+        tokens = _tokens(text)
+        words = source_words(text, names, tokens)
+    if not any(word in text for word in words):
+        return []
+    covered = [(start, end) for start, end, _ in names]
+    tokens = _tokens(text) if tokens is None else tokens
+    return [(t.start, t.end, REPEATED_SCORE) for i, t in enumerate(tokens) if t.text in words
+            and _mention_word(t) and not any(s < t.end and t.start < e for s, e in covered)
+            and not _glued(text, t.start, t.end) and not _after_place_word(tokens, i, text)]
+
+
+def name_words(text: str, names: list[tuple[int, int, float]]) -> set[str]:
+    """The capitalised words of three letters or more in the ``names`` found in ``text`` (a quick look)."""
+    return {match.group() for start, end, _ in names for match in _NAME_WORD.finditer(text, start, end)}
+
+
+def source_words(text: str, names: list[tuple[int, int, float]], tokens: list[_Token] | None = None) -> set[str]:
+    """The words of the ``names`` found in ``text`` whose other mentions are names too: in a name that holds a
+    listed first name or follows a title (not a model's guess such as ``Smallpox Tremens``).
+
+    >>> sorted(source_words("Dr Wang et Jean Dupont, puis Smallpox Tremens", [(3, 7, .9), (11, 22, .9), (29, 45, .85)]))
+    ['Dupont', 'Jean', 'Wang']
+    """
+    tokens = _tokens(text) if tokens is None else tokens
+    words: set[str] = set()
+    for start, end, _ in names:
+        inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
+        if inside and (any(tokens[i].first_name for i in inside) or (inside[0] > 0 and tokens[inside[0] - 1].title)):
+            words.update(tokens[i].text for i in inside if _mention_word(tokens[i]))
+    return words
+
+
+def _mention_word(token: _Token) -> bool:
+    """A capitalised word of three letters or more that is no French word (French first names aside: ``Pierre``,
+    ``Martin``), title or place: ``Rufus``, ``Dupont``; not a word in capitals (``DEBRE``, ``PAT``), where codes
+    and the names of hospitals are."""
+    return token.kind == "cap" and len(token.text) >= 3 and not (
+        token.title or token.place or token.particle or lexicon.is_place(token.key)
+        or ((token.word or lexicon.is_word(token.key)) and not lexicon.is_french_first_name(token.key)))
+
+
+def words_re2(words: Collection[str]) -> str:
+    """An RE2 pattern of the texts that hold one of ``words`` as a word of its own."""
+    return rf"(?:^|[^\p{{L}}])(?:{'|'.join(map(re.escape, sorted(words)))})(?:[^\p{{L}}]|$)"
+
+
+#: A word of a name, for :func:`mentioned_again`'s quick count.
+_NAME_WORD = re.compile(rf"[{_UP}][{_LETTER}'’\-]{{2,}}")
+
+
 def merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Overlapping spans as one (their union, the best score), in text order."""
     merged: list[tuple[int, int, float]] = []
@@ -1299,7 +1364,9 @@ def _recognizer_class() -> type:
                 kept = plausible_model_span(text, result.start, result.end)
                 if kept is not None:
                     spans.append((*kept, result.score))
-            return [RecognizerResult(ENTITY, start, end, score) for start, end, score in merge(spans)]
+            spans = merge(spans)
+            spans = merge(spans + mentioned_again(text, spans))
+            return [RecognizerResult(ENTITY, start, end, score) for start, end, score in spans]
 
     return FrPersonRecognizer
 

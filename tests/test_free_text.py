@@ -982,3 +982,42 @@ def test_the_model_reads_only_texts_with_a_capitalised_word_no_rule_explains(tmp
              zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))) if entity == "PERSON"}
     assert asked == [lines[2]]
     assert {(1, last), (1, first)} <= names
+
+
+#: A story or a case report names someone in full (or after a title) once, then by one word; the writing of
+#: children's stories and case reports (forms met in eds-pseudo's templates and public case reports).
+MENTIONS = [
+    ("Ce matin {First} {Last}, 8 ans, est arrivé à l'école.\nPlus tard, {First} a prêté son sifflet.", ["{First}"]),
+    ("Vu ce jour avec le Dr {Last}.\nLe compte rendu de {Last} suivra.", ["{Last}"]),
+    ("Mme {First} {Last}, 54 ans.\nRevue avec son fils ; {Last} et {First} ont signé.", ["{Last}", "{First}"]),
+]
+
+
+@pytest.mark.parametrize(("story", "again"), MENTIONS)
+def test_a_name_found_once_is_found_again_alone_on_other_lines(story: str, again: list[str], tmp_path) -> None:
+    from leakguard.scan import scan_path
+
+    people = [(first, last) for first, last in _people(8) if not lexicon.is_word(last)]  # "Blanchet": a cloth
+    assert len(people) >= 4
+    for first, last in people:
+        text = story.format(First=first, Last=last)
+        path = tmp_path / "lettre.txt"
+        path.write_text(text, encoding="utf-8")
+        found = [item[1] for item in scan_path(str(path), options=DetectOptions(ner=False, show_values=True))
+                 if isinstance(item, tuple)]
+        second = [value for table in found for row, entity, value in
+                  zip(*(table[c].to_pylist() for c in ("row", "entity", "value"))) if entity == "PERSON" and row == 1]
+        assert second == [word.format(First=first, Last=last) for word in again], text
+        one_cell = scan_table(pa.table({"commentaire": [text]}), options=DetectOptions(ner=False, show_values=True))
+        assert [w.format(First=first, Last=last) for w in again] == [
+            v for v, s in zip(one_cell["value"].to_pylist(), one_cell["start"].to_pylist()) if s > text.index("\n")]
+
+
+@pytest.mark.parametrize("text", [
+    "Hôpital Avicenne, service d'oncologie.\nLe Dr Martin y consulte. Rendez-vous rue Martin.",  # a place word
+    "Urgences Oncologiques de Smallpox.\nLe service Smallpox répond.",  # no first name, no title: a guess
+    "M. DEBRE a appelé.\nHôpital ROBERT DEBRE, site DEBRE.",  # words in capitals: codes and hospitals
+])
+def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess(text: str) -> None:
+    names = person.find(text)
+    assert [text[s:e] for s, e, _ in person.mentioned_again(text, names)] == []

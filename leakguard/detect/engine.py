@@ -18,6 +18,8 @@ For each column of a chunk:
 7. **NER** (French spaCy, :mod:`leakguard.detect.ner`) on free-text columns and text lines only, on the
    distinct texts with a capitalised word inside a sentence; names in ``nom``/``prenom`` columns come from
    the hint instead.
+8. **Names again.** The other mentions, alone, of the words of the names found in a text; in a text file,
+   across its lines (one batch of them).
 
 Overlapping findings in one cell are resolved by score, then by entity priority (checkable identifiers
 first). Raw values never leave this module unless ``show_values`` is set: findings carry masked previews.
@@ -26,6 +28,7 @@ first). Raw values never leave this module unless ``show_values`` is set: findin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -66,6 +69,9 @@ NIR_BODY_SCORE = 0.8
 #: A cell that is one of leakguard's own pseudonyms (``NIR_k3x7…``, ``EMAIL_…@example.invalid``): it holds no
 #: entity, and a name column of tokens is not a column of names (see leakguard.pseudonymise.operators).
 PSEUDONYM_CELL_RE2 = r"^\s*[A-Z][A-Z_]*_[a-z2-7]{12,}(?:@example\.invalid)?\s*$"
+#: Most distinct words of names whose other mentions are looked for across the lines of a text file (a log of
+#: thousands of people is no story told by first names).
+MAX_WORDS_ACROSS = 256
 #: Free text by content: share of distinct values with a space, and mean length.
 _FREE_TEXT_SPACE_SHARE = 0.5
 _FREE_TEXT_MEAN_LENGTH = 25
@@ -433,6 +439,7 @@ class Detector:
             self._rule_names(scan)
             if self.options.ner:
                 self._ner(scan)
+            self._names_again(scan, across=text)
         return self._resolved(scan)
 
     # -- the passes, in their order ------------------------------------------------------------------------
@@ -662,6 +669,34 @@ class Detector:
                 others = [f for f in per_value[u] if f[2] != "PERSON"]
                 per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in names] + (
                     self._births_after(text, names, others) if spans else [])
+
+    def _names_again(self, scan: _ColumnScan, *, across: bool) -> None:
+        """8. The other mentions of the names found in a text, alone (``Rufus … Rufus sifflerait``); ``across``:
+        the lines of a text file are one text (up to :data:`MAX_WORDS_ACROSS` words of names)."""
+        per_value = scan.per_value
+        named = [u for u, found in per_value.items() if any(entity == "PERSON" for _, _, entity, _ in found)]
+        if not named:
+            return
+        texts = dict(zip(named, scan.distinct.take(pa.array(named)).to_pylist()))
+        words = None
+        if across:
+            words = {w for u in named for w in person.name_words(texts[u], self._person_spans(per_value[u]))}
+            if len(words) > MAX_WORDS_ACROSS:
+                words = None
+            else:
+                words = {w for u in named for w in person.source_words(texts[u], self._person_spans(per_value[u]))}
+            if words:
+                more = np.flatnonzero(self._match(scan.distinct, None, person.words_re2(words)))
+                more = [u for u in more.tolist() if u not in texts]
+                texts.update(zip(more, scan.distinct.take(pa.array(more, pa.int64())).to_pylist()))
+        for u, text in texts.items():
+            again = person.mentioned_again(text, self._person_spans(per_value.get(u, ())), words)
+            if again:
+                per_value.setdefault(u, []).extend((s, e, "PERSON", score) for s, e, score in again)
+
+    @staticmethod
+    def _person_spans(found: Iterable[_Span]) -> list[tuple[int, int, float]]:
+        return [(s, e, score) for s, e, entity, score in found if entity == "PERSON"]
 
     def _births_after(self, text: str, names: list[tuple[int, int, float]],
                       found: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
