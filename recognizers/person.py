@@ -206,7 +206,12 @@ _KIN_WORDS = (
     "pere", "peres", "mere", "meres", "frere", "freres", "soeur", "soeurs", "sœur", "sœurs", "oncle", "oncles",
     "tante", "tantes", "neveu", "neveux", "niece", "nieces", "cousin", "cousine", "cousins", "cousines", "gendre",
     "bru", "enfant", "enfants", "bebe", "parrain", "marraine", "filleul", "filleule",
+    # and the people close to a patient or a carer, named by a first name after a possessive ("son interne, Mélanie")
+    "ami", "amie", "amis", "amies", "voisin", "voisine", "collegue", "aidant", "aidante", "interne", "infirmier",
+    "infirmiere", "medecin", "kine", "patient", "patiente",
 )
+#: Words that greet or thank someone right before their first name (folded): ``Cher Bernard``, ``Bonjour Marie,``.
+_SALUTATIONS = ("cher", "chere", "chers", "cheres", "bonjour", "bonsoir", "salut", "coucou", "merci")
 
 #: Headings of a list of staff (folded), after which names may be typed in small letters
 #: (``Infirmiers: theodore roux, marie cécile lefevre``).
@@ -227,6 +232,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 _KIN_BEFORE = re.compile(
     rf"(?<![a-z])(?:{_alternation(_POSSESSIVES)})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
     rf"(?:{_alternation(_KIN_WORDS)})\s*,?\s*$")
+#: A greeting right before a first name (folded).
+_SALUTATION_BEFORE = re.compile(rf"(?<![a-z])(?:{_alternation(_SALUTATIONS)})\s+$")
 #: A version right after a word ("HTTP/1.1", "TLS/1.3"): the word names a protocol, not a person.
 _VERSION_AFTER = re.compile(r"/[0-9]")
 #: Gaps allowed between two words of one name.
@@ -261,6 +268,7 @@ PREFILTER = (
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
     f"|{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
     r"\p{Lu}"
+    f"|{_spelt(*_SALUTATIONS)}{_WS_RE2}+\\p{{Lu}}"
 )
 
 
@@ -1070,8 +1078,8 @@ def _surname_pairs(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]
 
 def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> Iterator[_Token]:
     """A listed first name alone where the writing says whose it is: after a possessive and a word of kinship
-    (``Ma fille, Christine, …``), or in parentheses right after a name found (``Mme LEROY épouse GARCIA
-    (Sophie)``)."""
+    (``Ma fille, Christine, …``, ``son interne, Mélanie``), after a greeting (``Cher Bernard``, ``Bonjour
+    Marie,``), or in parentheses right after a name found (``Mme LEROY épouse GARCIA (Sophie)``)."""
     ends = {end for _, end in found}
     for token in tokens:
         if token.kind != "cap" or not token.first_name or token.word:  # "mon fils, Paris"
@@ -1079,7 +1087,8 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
         if text[token.start - 1 : token.start] == "(" and text[token.end : token.end + 1] == ")":
             if len(text[: token.start - 1].rstrip(" \t")) in ends:
                 yield token
-        elif _KIN_BEFORE.search(fold(text[max(0, token.start - 40) : token.start])):
+        elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) \
+                or _SALUTATION_BEFORE.search(before):
             yield token
 
 

@@ -1021,3 +1021,17 @@ def test_a_name_found_once_is_found_again_alone_on_other_lines(story: str, again
 def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess(text: str) -> None:
     names = person.find(text)
     assert [text[s:e] for s, e, _ in person.mentioned_again(text, names)] == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Cher Bernard,\nJe vous remercie de votre lettre.", ["Bernard"]),  # a letter's salutation
+    ("Bonjour Marie, merci pour le dossier.", ["Marie"]),
+    ("bonjour Lucie, le rendez-vous est confirmé", ["Lucie"]),
+    ("Encore merci Sophie pour ton aide.", ["Sophie"]),
+    ("Le Pr est arrivé avec son interne, Mélanie, et l'externe.", ["Mélanie"]),
+    ("Sa voisine Josiane passe chaque matin.", ["Josiane"]),
+    ("Cher Ami,\nChère Madame,\nCher Confrère,", []),  # words, titles: nobody
+    ("Merci Orange pour la fibre.", []),
+])
+def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names

@@ -34,6 +34,7 @@ PIECES = (
     "Infirmiers:", "PRÉSENTS :", "aides-soignantes :", "théodore", "roux",
     "Psychologue :", "SECRÉTAIRE :", "Diététicienne:", "Ildız", "Kaarlo", "BOĞATIMUR",  # not in the lexicon
     "mme", "m.", "docteur", "nom=", "&prenom=", "fauveau", "lebas", "margaux",  # names in small letters
+    "Cher", "chère", "Bonjour", "merci", "son interne,", "Sa voisine",  # greetings, close persons
 )
 #: What the two engines read differently: accented and dotted capitals, Kelvin sign, long s, spaces.
 ODD = "İıſKÉÈÀÇéèàçñÑĔĕŃǸæÆßŒœ\u00a0\u202f\u2003\u2028\t\x0b\x1c_'’-.:=;,|()0123456789\\"
