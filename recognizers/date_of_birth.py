@@ -272,10 +272,10 @@ CONTEXT = (
 #: "PLACE, le", between the context word and the date.
 CONTEXT_GAP = re.compile(
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
-    r"""[\s.:=\"'(\[{<>,\-]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
+    r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
-    r"""(?:le\s+|:\s*|value\s*=\s*)?[\s:=\"']*"""  # XML: <birthTime value="19951023"/>
+    r"""(?:le\s+|:\s*|value\s*=\s*)?[\s:=\"'|¦]*"""  # XML: <birthTime value="19951023"/>; table cells
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
