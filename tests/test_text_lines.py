@@ -302,3 +302,42 @@ def test_the_name_on_the_line_above_a_birth_line_is_found(tmp_path, block: str, 
     path.write_text("Service d'otologie\n" + block + "Hospitalisation du 01/07/2020 au 15/07/2020\n", encoding="utf-8")
     persons = {(row, text) for row, entity, text in _findings(path) if entity == "PERSON"}
     assert persons == {(1, name)}
+
+
+SECOND = {"nom": "Lefèvre", "prenom": "Marc", "date_naissance": "1962-07-14", "num_amc": "99999997",
+          "organisme": "MGEN", "code_postal": "69003", "observations": ""}  # an empty last cell
+
+
+def _psql(records: list[dict[str, str]]) -> str:
+    """``psql``'s aligned output of a query, as pasted into a ticket."""
+    keys = list(records[0])
+    widths = [max(len(k), *(len(r[k]) for r in records)) for k in keys]
+    line = lambda cells: " " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " "  # noqa: E731
+    rule = "+".join("-" * (w + 2) for w in widths)
+    return "\n".join([line(keys), rule, *(line([r[k] for k in keys]) for r in records), f"({len(records)} rows)"])
+
+
+def _markdown(records: list[dict[str, str]]) -> str:
+    keys = list(records[0])
+    row = lambda cells: "| " + " | ".join(cells) + " |"  # noqa: E731
+    return "\n".join(["Bénéficiaires :", row(keys), "|" + "|".join(":---:" for _ in keys) + "|",
+                      *(row([r[k] for k in keys]) for r in records), ""])
+
+
+@pytest.mark.parametrize("write", [_psql, _markdown])
+def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path, write) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(write([BENEFICIARY, SECOND]), encoding="utf-8")
+    found = {(entity, text) for _, entity, text in _findings(path)}
+    assert found == {(entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
+
+
+@pytest.mark.parametrize("text", [
+    " acte         | date       | montant\n--------------+------------+---------\n consultation | 2024-03-12 | 25\n",
+    "| Nom | Date |\n|---|---|\n(0 rows)\n| Dupont | 1985-05-12 |\n",  # the table ended: no header above
+    "nom | date_naissance\n\nDupont | 1985-05-12\n",  # no rule line: no table
+])
+def test_cells_outside_a_table_or_under_a_header_that_names_nothing_are_not_hinted(tmp_path, text) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _findings(path) == set()

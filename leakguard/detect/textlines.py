@@ -1,6 +1,6 @@
 """Text lines read with what stands around them, for forms, INI-like exports and letters.
 
-Three passes complete the detection of each line on its own:
+Four passes complete the detection of each line on its own:
 
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
@@ -8,6 +8,8 @@ Three passes complete the detection of each line on its own:
   ``DUPONT``): the key is a column name, and the value a cell of that column: column hints
   (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
+* **Tables typed in text** (``psql`` output, Markdown): a cell is read under its header, as a value under its
+  key (:mod:`leakguard.detect.linetables`).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.hints import FREE_TEXT, hint_for, names_anything
+from leakguard.detect.linetables import table_cells
 from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
@@ -66,12 +69,13 @@ _PREVIOUS_RE2 = r"\n(?P<previous>[^\n]*)$"
 
 
 def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> list[pa.Table]:
-    """Findings of the three passes on a chunk of text lines (empty when the chunk has no context), ``found``:
+    """Findings of the four passes on a chunk of text lines (empty when the chunk has no context), ``found``:
     the findings of its lines read alone."""
     if not chunk.text or chunk.context is None or not chunk.columns:
         return []
     column = chunk.columns[0]
     tables = _key_values(detector, column.values, column.rows, chunk.context)
+    tables += _table_cells(detector, column.values, column.rows)
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
@@ -122,9 +126,26 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
                        pc.binary_join_element_wise(header, key, " "), key)
     offsets = pc.utf8_length(lead).to_numpy(zero_copy_only=False)
     row_of = rows.take(take).to_numpy(zero_copy_only=False)
+    return _hinted_cells(detector, np.asarray(key.to_pylist(), dtype=object),
+                         np.asarray(names.to_pylist(), dtype=object), value, row_of, offsets)
+
+
+def _table_cells(detector: Detector, lines: pa.Array, rows: pa.Array) -> list[pa.Table]:
+    """The cells of the tables typed in the lines (:mod:`leakguard.detect.linetables`), under their header."""
+    cells = table_cells(lines)
+    if not cells.keys:
+        return []
+    keys = np.asarray(cells.keys, dtype=object)
+    row_of = rows.take(pa.array(cells.lines, pa.int64())).to_numpy(zero_copy_only=False)
+    return _hinted_cells(detector, keys, keys, pa.array(cells.values, pa.string()), row_of,
+                         np.asarray(cells.offsets, np.int64))
+
+
+def _hinted_cells(detector: Detector, keys_np: np.ndarray, names_np: np.ndarray, value: pa.Array,
+                  row_of: np.ndarray, offsets: np.ndarray) -> list[pa.Table]:
+    """Findings of values read as cells of the column their key (or ``names_np``: the key after its section)
+    names, moved to their ``offsets`` in their line."""
     tables = []
-    keys_np = np.asarray(key.to_pylist(), dtype=object)
-    names_np = np.asarray(names.to_pylist(), dtype=object)
     for name in sorted(set(names_np.tolist())):
         # the key says what its value is; the section, only when the key alone says nothing ([AMC] Code=...)
         own = keys_np[np.flatnonzero(names_np == name)[0]]
