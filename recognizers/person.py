@@ -43,9 +43,11 @@ Sources:
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -1286,17 +1288,24 @@ def mentioned_again(text: str, names: list[tuple[int, int, float]],
     """
     tokens = None
     if words is None:
-        if not any(text.count(word) > 1 for word in name_words(text, names)):
+        counts = Counter(match.group() for match in _NAME_WORD.finditer(text))
+        if not any(counts[word] > 1 for word in name_words(text, names)):
             return []  # the common case, without tokenising the text
         tokens = _tokens(text)
         words = source_words(text, names, tokens)
     if not any(word in text for word in words):
         return []
-    covered = [(start, end) for start, end, _ in names]
     tokens = _tokens(text) if tokens is None else tokens
-    return [(t.start, t.end, REPEATED_SCORE) for i, t in enumerate(tokens) if t.text in words
-            and _mention_word(t) and not any(s < t.end and t.start < e for s, e in covered)
-            and not _glued(text, t.start, t.end) and not _after_place_word(tokens, i, text)]
+    covered = merge(names)
+    starts = [start for start, _, _ in covered]
+    found = []
+    for i, t in enumerate(tokens):
+        if t.text not in words or not _mention_word(t) or _glued(text, t.start, t.end):
+            continue
+        at = bisect.bisect_left(starts, t.end) - 1  # the last name starting before the word ends
+        if (at < 0 or covered[at][1] <= t.start) and not _after_place_word(tokens, i, text):
+            found.append((t.start, t.end, REPEATED_SCORE))
+    return found
 
 
 def name_words(text: str, names: list[tuple[int, int, float]]) -> set[str]:
@@ -1312,9 +1321,11 @@ def source_words(text: str, names: list[tuple[int, int, float]], tokens: list[_T
     ['Dupont', 'Jean', 'Wang']
     """
     tokens = _tokens(text) if tokens is None else tokens
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
     words: set[str] = set()
     for start, end, _ in names:
-        inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
+        first = bisect.bisect_left(starts, start)
+        inside = range(first, max(first, bisect.bisect_right(ends, end, first)))  # ends grow with starts
         if inside and (any(tokens[i].first_name for i in inside) or (inside[0] > 0 and tokens[inside[0] - 1].title)):
             words.update(tokens[i].text for i in inside if _mention_word(tokens[i]))
     return words
