@@ -85,7 +85,8 @@ def _detect_raw(chunk: Chunk) -> tuple[pa.Table, NirProfile]:
 
 def cells_only(chunk: Chunk) -> Chunk:
     """The part of a chunk a worker needs (not the original batch or lines)."""
-    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text, part=chunk.part, context=chunk.context)
+    return Chunk(columns=chunk.columns, rows=chunk.rows, text=chunk.text, part=chunk.part, context=chunk.context,
+                 table_headers=chunk.table_headers)
 
 
 class ParallelDetector:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from faker import Faker
 
 from leakguard.detect.engine import DetectOptions
 from leakguard.parallel import ParallelDetector
@@ -28,6 +31,27 @@ def test_two_workers_find_exactly_what_one_process_finds(tmp_path):
         assert one.equals(two)
     assert sum(t.num_rows for t in sequential) > 6_000
     assert set(sequential[-1]["column"].to_pylist()) >= {"c0"}
+
+
+def test_two_workers_read_a_table_typed_in_text_as_one_process_does(tmp_path):
+    """The header of a psql table goes with the chunks of its rows to the workers."""
+    fake = Faker("fr_FR")
+    fake.seed_instance(17)
+    rows = [f" {fake.last_name():<20} | {fake.first_name():<15} | {fake.date_of_birth().isoformat()}"
+            for _ in range(40)]
+    path = tmp_path / "requete.txt"
+    path.write_text("\n".join([" nom | prenom | date_naissance", "-----+--------+---------------", *rows,
+                               "(40 rows)"]) + "\n", encoding="utf-8")
+    options = DetectOptions(ner=False, show_values=True)
+    sequential = [t for item in scan_path(str(path), options=options, batch_rows=7)
+                  if isinstance(item, tuple) for t in [item[1]]]
+    with ParallelDetector(options, 2) as parallel:
+        concurrent = [t for item in scan_path(str(path), options=options, batch_rows=7, parallel=parallel)
+                      if isinstance(item, tuple) for t in [item[1]]]
+    assert len(sequential) == len(concurrent) > 1
+    assert all(one.equals(two) for one, two in zip(sequential, concurrent))
+    found = pa.concat_tables(sequential)
+    assert pc.sum(pc.equal(found["entity"], "DATE_OF_BIRTH")).as_py() == 40
 
 
 def _report(paths: list[str], jobs: int, fmt: str = "json", *, exposure: bool = False,

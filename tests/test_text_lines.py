@@ -324,11 +324,12 @@ def _markdown(records: list[dict[str, str]]) -> str:
                       *(row([r[k] for k in keys]) for r in records), ""])
 
 
+@pytest.mark.parametrize("batch_rows", [65_536, 2, 1])  # a table goes on from one chunk to the next
 @pytest.mark.parametrize("write", [_psql, _markdown])
-def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path, write) -> None:
+def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path, write, batch_rows) -> None:
     path = tmp_path / "ticket.txt"
     path.write_text(write([BENEFICIARY, SECOND]), encoding="utf-8")
-    found = {(entity, text) for _, entity, text in _findings(path)}
+    found = {(entity, text) for _, entity, text in _findings(path, batch_rows=batch_rows)}
     assert found == {(entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
 
 

@@ -9,7 +9,7 @@ Four passes complete the detection of each line on its own:
   (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Tables typed in text** (``psql`` output, Markdown): a cell is read under its header, as a value under its
-  key (:mod:`leakguard.detect.linetables`).
+  key (:mod:`leakguard.sources.linetables`).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
@@ -30,11 +30,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.detect.hints import FREE_TEXT, hint_for, names_anything
-from leakguard.detect.linetables import table_cells
 from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
+from leakguard.sources.linetables import table_cells
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import Detector
@@ -75,7 +75,7 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
         return []
     column = chunk.columns[0]
     tables = _key_values(detector, column.values, column.rows, chunk.context)
-    tables += _table_cells(detector, column.values, column.rows)
+    tables += _table_cells(detector, column.values, column.rows, chunk.table_headers)
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
@@ -130,9 +130,9 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
                          np.asarray(names.to_pylist(), dtype=object), value, row_of, offsets)
 
 
-def _table_cells(detector: Detector, lines: pa.Array, rows: pa.Array) -> list[pa.Table]:
-    """The cells of the tables typed in the lines (:mod:`leakguard.detect.linetables`), under their header."""
-    cells = table_cells(lines)
+def _table_cells(detector: Detector, lines: pa.Array, rows: pa.Array, headers: pa.Array | None) -> list[pa.Table]:
+    """The cells of the tables typed in the lines (:mod:`leakguard.sources.linetables`), under their header."""
+    cells = table_cells(lines, headers)
     if not cells.keys:
         return []
     keys = np.asarray(cells.keys, dtype=object)

@@ -97,6 +97,8 @@ class Chunk:
     part: LinePart | None = None
     #: text lines: what the lines above each one say (section header, previous line; see linecontext)
     context: pa.Array | None = None
+    #: text lines: the header line of the table each line is a row of, or null (see linetables); None: no rows
+    table_headers: pa.Array | None = None
     #: JSON lines and text: each record's line end as written (``\\n``, ``\\r\\n`` or ``\\r``), or None when
     #: every one is ``info.newline`` (the last line's is written only when ``info.final_newline``)
     line_ends: list[str] | None = None

@@ -38,6 +38,7 @@ from leakguard.sources import streams
 from leakguard.sources.base import CellColumn, Chunk, LinePart, Problem, Source
 from leakguard.sources.flatten import record_indices
 from leakguard.sources.linecontext import LineContext
+from leakguard.sources.linetables import TableHeaders
 from leakguard.sources.streams import LineBlock, LineEnd, Utf8Stream, fallback_problem, line_blocks, open_bytes
 from leakguard.sources.windows import LinePiece
 
@@ -119,6 +120,7 @@ class TextSource(_LineSource):
 
     def chunks(self) -> Iterator[Chunk | Problem]:
         self._context = LineContext()
+        self._tables = TableHeaders()
         yield from super().chunks()
 
     def _lines(self, block: LineBlock) -> pa.Array:
@@ -127,7 +129,7 @@ class TextSource(_LineSource):
     def _chunks_of(self, lines: pa.Array, first_line: int, ends: list[str] | None) -> Iterator[Chunk]:
         rows = record_indices(first_line, len(lines))
         yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines,
-                    context=self._context.of(lines), line_ends=ends)
+                    context=self._context.of(lines), table_headers=self._tables.of(lines), line_ends=ends)
 
 
 def split_lines(data: bytes) -> pa.Array:

@@ -1,0 +1,124 @@
+"""Tables typed in text lines: ``psql`` output and Markdown tables, whose header names the cells below it.
+
+A query's output pasted into a ticket, redirected to a file or logged, or a table of a wiki page, is a table
+again once its header is read::
+
+     nom    | prenom | date_naissance          | Nom    | Date de naissance |
+    --------+--------+----------------         |--------|-------------------|
+     Dupont | Jean   | 1945-03-12              | Dupont | 12/03/1945        |
+
+A table is a line of cells separated by ``|``, then a rule line of dashes (``---+---``, ``|---|:--:|``), then
+the lines with as many cells; it ends at the first line that has another number of cells (a blank line,
+``(2 rows)``). :class:`TableHeaders` gives each row of a table its header line, chunk after chunk of one file
+(a table of a million rows goes on from one chunk to the next); :func:`table_cells` gives each cell with its
+header as its column name (:mod:`leakguard.detect.textlines` reads it as it reads a ``key = value`` line).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: RE2: the rule line under a table's header: dashes between ``|`` or ``+`` (Markdown alignment colons too).
+RULE_RE2 = r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)+\|?\s*$"
+#: Most columns in a table read (a wider line of pipes is data, not a table typed by hand or by psql).
+MAX_COLUMNS = 64
+_CELL = re.compile(r"[^|]*")
+
+
+class TableCells(NamedTuple):
+    """The cells of the tables of a chunk: each cell's header, text, line (index in the chunk) and offset."""
+
+    keys: list[str]
+    values: list[str]
+    lines: list[int]
+    offsets: list[int]
+
+
+def _framed(header: str) -> tuple[bool, bool]:
+    """Whether a table's header opens and closes with ``|`` (Markdown), on each side."""
+    return header.lstrip().startswith("|"), header.rstrip().endswith("|")
+
+
+def _cells(line: str, framed: tuple[bool, bool]) -> list[tuple[int, str]]:
+    """The cells of a table line, each with its offset, white space around it left out; in a table framed by
+    ``|`` (``framed`` says on which side), the empty text before the first one and after the last one is no
+    cell (in ``psql`` output, an empty last cell is one)."""
+    cells = [(m.start(), m.group()) for m in _CELL.finditer(line) if m.start() == 0 or line[m.start() - 1] == "|"]
+    if cells and framed[0] and not cells[0][1].strip():
+        cells = cells[1:]
+    if cells and framed[1] and not cells[-1][1].strip():
+        cells = cells[:-1]
+    return [(start + len(text) - len(text.lstrip()), text.strip()) for start, text in cells]
+
+
+def _keys(header: str) -> list[str]:
+    """The column names of a header line (empty where a name repeats: its first column keeps it), or none when
+    the line is no table header."""
+    keys = [text for _, text in _cells(header, _framed(header))] if "|" in header else []
+    if not 2 <= len(keys) <= MAX_COLUMNS:
+        return []
+    return [key if key not in keys[:j] else "" for j, key in enumerate(keys)]
+
+
+class TableHeaders:
+    """The header line of the table each text line is a row of, chunk after chunk of one text file."""
+
+    def __init__(self) -> None:
+        self._open: str | None = None  # the header of a table whose rows reached the end of the last chunk
+        self._last: str | None = None  # the last line of the last chunk (a header, if a rule opens this one)
+
+    def of(self, lines: pa.Array) -> pa.Array | None:
+        """For each of ``lines``, the header line of its table, or null; ``None`` when no line is a row."""
+        rules = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, RULE_RE2), False).to_numpy(
+            zero_copy_only=False)) if len(lines) else np.array([], np.int64)
+        headers: list[str | None] = [None] * len(lines)
+        opened, at = self._open, 0
+        if opened is not None:
+            at = self._rows(lines, 0, opened, headers)
+        for rule in rules.tolist():
+            header = lines[rule - 1].as_py() if rule > 0 else self._last
+            if rule < at or header is None or not _keys(header):
+                continue
+            opened, at = header, self._rows(lines, rule + 1, header, headers)
+        self._open = opened if at == len(lines) and opened is not None else None
+        if len(lines):
+            self._last = lines[-1].as_py()
+        return pa.array(headers, pa.string()) if any(h is not None for h in headers) else None
+
+    @staticmethod
+    def _rows(lines: pa.Array, at: int, header: str, headers: list[str | None]) -> int:
+        """Mark the rows of ``header``'s table from line ``at`` on; return the index after its last row."""
+        width, framed = len(_keys(header)), _framed(header)
+        while at < len(lines) and len(_cells(lines[at].as_py() or "", framed)) == width:
+            headers[at] = header
+            at += 1
+        return at
+
+
+def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
+    """The cells of the rows of ``lines`` that ``headers`` (:meth:`TableHeaders.of`) gives a header to.
+
+    >>> lines = pa.array([" nom | ddn", "-----+-----------", " Roux | 1945-03-12", "(1 row)"])
+    >>> table_cells(lines, TableHeaders().of(lines))
+    TableCells(keys=['nom', 'ddn'], values=['Roux', '1945-03-12'], lines=[2, 2], offsets=[1, 8])
+    """
+    found = TableCells([], [], [], [])
+    if headers is None:
+        return found
+    rows = np.flatnonzero(pc.is_valid(headers).to_numpy(zero_copy_only=False))
+    keys_of: dict[str, list[str]] = {}
+    for at, line, header in zip(rows.tolist(), lines.take(pa.array(rows)).to_pylist(),
+                                headers.take(pa.array(rows)).to_pylist(), strict=True):
+        keys = keys_of.setdefault(header, _keys(header))
+        for key, (offset, value) in zip(keys, _cells(line, _framed(header)), strict=True):
+            if key and value:
+                found.keys.append(key)
+                found.values.append(value)
+                found.lines.append(at)
+                found.offsets.append(offset)
+    return found
