@@ -162,6 +162,10 @@ _EPONYM_HEADS = frozenset({
     "anneau", "clairance", "clearance", "formule", "critere", "criteres", "stade", "prothese", "valve", "canal",
     "trompe", "faisceau", "glande", "ilot", "ilots", "kyste", "membrane", "sphincter", "phenomene", "epreuve",
     "indice", "equation", "triade", "bacille", "urgences",
+    # signs, manoeuvres and the instruments, incisions and operations of surgery named after their authors
+    "paralysie", "manoeuvre", "manœuvre", "sonde", "catheter", "cellule", "cellules", "tumeur", "fracture",
+    "intervention", "operation", "point", "ligne", "lignes", "anse", "pince", "position", "lame", "drain",
+    "incision", "attelle", "tube", "aiguille", "ecarteur", "spatule", "greffe", "lambeau",
 })
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan" (folded).
 _PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
@@ -591,8 +595,10 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
         if token.place or (token.key in _EPONYM_HEADS and not any(
                 t.first_name for t in tokens[i : i + 2] if t is tokens[i] or _joined(text, tokens[i], t))):
             return True  # "anneau de Carpentier", but "prothèse de DUPONT Jean"
-        if (token.kind == "lower" and token.key in _PLACE_LINKS) or (token.capital and hops < 2 and token.word):
-            j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix"
+        if (token.kind == "lower" and token.key in _PLACE_LINKS) or (token.capital and hops < 2 and token.word) or (
+                token.kind == "lower" and j > 0 and tokens[j + 1].key in ("de", "d'", "d’")
+                and (tokens[j - 1].key in _EPONYM_HEADS or tokens[j - 1].place)):
+            j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix", "paralysie ascendante de Landry"
             hops += 1
             continue
         return False

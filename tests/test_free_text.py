@@ -435,6 +435,11 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("prothèse de Starr-Edwards", None),
     ("Urgences Pédiatriques de Trousseau", None),
     ("prothèse de Camille Martin", "Camille Martin"),  # a first name: someone's
+    ("paralysie ascendante de Landry", None),  # signs, instruments, positions named after their authors
+    ("sonde de Foley", None),
+    ("position de Trendelenburg", None),
+    ("drain de Redon", None),
+    ("intervention de Pierre Durand", "Pierre Durand"),
     ("prothèse de MARTIN Camille", "MARTIN Camille"),
     ("Dr N. Chauvet – Chef", "N. Chauvet"),  # no name goes on across a dash between spaces
     ("Nadia Chauvet - Chef", "Nadia Chauvet"),
