@@ -180,6 +180,9 @@ _OFFICES = frozenset({
     "chef", "responsable", "medecin", "cadre", "gerant", "gerante", "delegue", "deleguee", "mediateur",
     "mediatrice", "defenseur", "controleur", "inspecteur", "inspectrice", "administrateur", "administratrice",
 })
+#: Prepositions and conjunctions (folded), which open no name after a title: ``DOCTEUR EN MÉDECINE``.
+_NOT_OPENING = frozenset({"en", "et", "ou", "au", "aux", "pour", "par", "sur", "sous", "dans", "avec", "sans", "chez",
+                          "es", "a"})
 #: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
 #: Keys whose value is a name (folded).
@@ -211,7 +214,8 @@ _KIN_WORDS = (
     "fils", "fille", "filles", "mari", "epoux", "epouse", "femme", "conjoint", "conjointe", "compagnon", "compagne",
     "pere", "peres", "mere", "meres", "frere", "freres", "soeur", "soeurs", "sœur", "sœurs", "oncle", "oncles",
     "tante", "tantes", "neveu", "neveux", "niece", "nieces", "cousin", "cousine", "cousins", "cousines", "gendre",
-    "bru", "enfant", "enfants", "bebe", "parrain", "marraine", "filleul", "filleule",
+    "bru", "enfant", "enfants", "bebe", "parrain", "marraine", "filleul", "filleule", "aine", "ainee", "cadet",
+    "cadette", "benjamin", "benjamine", "dernier", "derniere",
     # and the people close to a patient or a carer, named by a first name after a possessive ("son interne, Mélanie")
     "ami", "amie", "amis", "amies", "voisin", "voisine", "collegue", "aidant", "aidante", "interne", "infirmier",
     "infirmiere", "medecin", "kine", "patient", "patiente",
@@ -238,6 +242,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 _KIN_BEFORE = re.compile(
     rf"(?<![a-z])(?:{_alternation(_POSSESSIVES)})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
     rf"(?:{_alternation(_KIN_WORDS)})\s*,?\s*$")
+#: An age right after a first name: ``Ginette, 95 ans,``, ``Léa (8 ans)``.
+_AGE_AFTER = re.compile(r"[ \t]*(?:,|\()[ \t]*(?:[âa]g[ée]e?[ \t]+de[ \t]+)?[0-9]{1,3}[ \t]*ans\b")
 #: A greeting right before a first name (folded).
 _SALUTATION_BEFORE = re.compile(rf"(?<![a-z])(?:{_alternation(_SALUTATIONS)})\s+$")
 #: A version right after a word ("HTTP/1.1", "TLS/1.3"): the word names a protocol, not a person.
@@ -463,7 +469,7 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     following = tokens[i + 1]
     if not _joined(text, token, following):
         return False
-    if token.key in _SHORT_TITLES and not text.startswith(".", token.end):
+    if token.key in _SHORT_TITLES and not (token.text.endswith(".") or text.startswith(".", token.end)):
         # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
         # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")
         if token.key in _WORDS_IN_CAPITALS and token.text.isupper() and following.kind == "cap" \
@@ -541,6 +547,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         # after a title, the first word past the initials is free too: "Dr R. Mas", "Dr J.-P. Lebon"
         free = first_free and all(t.kind in ("initials", "letter") for t in tokens[i:j])
         nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
+        if j == i and token.key in _NOT_OPENING and token.kind not in ("initials", "letter"):
+            break  # "DOCTEUR EN MÉDECINE": a preposition opens no name
         if token.kind in ("initials", "letter"):
             if nxt is None or not nxt.capital:
                 break
@@ -838,26 +846,34 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
 
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
-_PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "xxx", "xxxx", "nomprenom"})
+_PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage"})
+#: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``.
+_BLANKED = re.compile(r"([a-z])\1{2,}")
 
 
 def _placeholder(span: str) -> bool:
-    """Whether ``span`` is a form's placeholder where a name goes: ``NOM``, ``NOM Prénom``, ``M. XXX``."""
+    """Whether ``span`` is a form's placeholder where a name goes: ``NOM``, ``NOM NAISSANCE Prénom``, ``M. XXX``,
+    ``Dr YYYY``."""
     words = [word for word in fold(span).replace(".", " ").split() if word not in TITLES]
-    return bool(words) and all(word in _PLACEHOLDERS for word in words)
+    return bool(words) and all(word in _PLACEHOLDERS or _BLANKED.fullmatch(word) for word in words)
 
 
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
-_CIVIL_TITLES = _SMALL_LETTER_TITLES - {"docteur", "dr"}
+_CIVIL_TITLES = (_SMALL_LETTER_TITLES - {"docteur", "dr"}) | {"mr"}
+#: Titles of doctors, before an initial alone only with its full stop (``le Dr D., qualifié``): ``Dr X`` is a
+#: placeholder, ``DR A BIEN VU`` a line in capitals.
+_DOCTOR_TITLES = frozenset({"dr", "docteur", "pr", "professeur"})
 
 
 def _initial_after_civil_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
     """The initial alone after the civil title ``tokens[i]``, as case reports and letters name a patient
     (``Mme S. âgée de 74 ans``, ``Madame C est la patiente``); an initial before a name is taken with it above."""
-    if tokens[i].key not in _CIVIL_TITLES or i + 1 >= len(tokens):
+    if i + 1 >= len(tokens):
         return None
     initial = tokens[i + 1]
-    if not (initial.kind == "letter" or (initial.kind == "initials" and len(initial.text) == 2)):
+    dotted = initial.kind == "initials" and len(initial.text) == 2
+    if not ((tokens[i].key in _CIVIL_TITLES and (initial.kind == "letter" or dotted))
+            or (tokens[i].key in _DOCTOR_TITLES and dotted and initial.key not in ("x", "y", "z"))):
         return None
     if i + 2 < len(tokens) and tokens[i + 2].kind in ("cap", "upper") and _joined(text, initial, tokens[i + 2]):
         return None
@@ -943,6 +959,20 @@ def _role_label(token: _Token) -> bool:
                               or token.key in _OFFICES)
 
 
+#: An author of a paper or a thesis, the marks of the affiliations glued to the surname (``Pascal
+#: Couturier2,3``, ``Cécile Ricard4``), at the end of a line or before a comma.
+_MARKED_AUTHOR = re.compile(
+    rf"(?<![{_LETTER}0-9])(?P<first>[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?)[ \t]+(?P<last>[{_UP}][{_LETTER}'’\-]+)"
+    r"[0-9]{1,2}(?:,[0-9]{1,2})*\*?(?=[ \t]*(?:[,;]|\r?\n|$))")
+
+
+def _marked_authors(text: str) -> Iterator[tuple[int, int, float]]:
+    """Authors with their affiliation marks (:data:`_MARKED_AUTHOR`), a listed first name first."""
+    for match in _MARKED_AUTHOR.finditer(text):
+        if lexicon.is_first_name(match["first"]) and not lexicon.is_place(match["last"]):
+            yield match.start("first"), match.end("last"), FIRST_NAME_SCORE
+
+
 def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
     """Two capitalised words after a role and its colon, both of them surname-like and not both French words,
     alone as the label's value (``Psychologue : Bruynzeels Moreira N° ADELI``): a first name and a surname,
@@ -1013,7 +1043,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                     add(start, end, score)
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
-                                             _before_birth(tokens, text, folded), _after_role_label(tokens, text)):
+                                             _before_birth(tokens, text, folded), _after_role_label(tokens, text),
+                                             _marked_authors(text)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE
@@ -1096,7 +1127,8 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
             if len(text[: token.start - 1].rstrip(" \t")) in ends:
                 yield token
         elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) \
-                or _SALUTATION_BEFORE.search(before):
+                or _SALUTATION_BEFORE.search(before) or (
+                    _AGE_AFTER.match(text, token.end) and not lexicon.is_place(token.key)):  # "Paris, 12 ans après"
             yield token
 
 

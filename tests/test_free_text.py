@@ -1042,3 +1042,25 @@ def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess
 ])
 def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Mr C. est immobilisé dans son lit.", ["C."]),  # "Mr", and "M." with its full stop, before an initial
+    ("M. D a appelé le secrétariat.", ["D"]),
+    ("un patient, Mr P, atteint d'une démence", ["P"]),
+    ("l'instruction du dossier du Dr D., qualifié spécialiste", ["D."]),  # a doctor: the initial's full stop
+    ("Dr X. est parti en congé.", []),  # a placeholder letter
+    ("o DR XXXX (MT)\no Dr YYYY (Spé)", []),
+    ("Titre NOM USAGE - NOM NAISSANCE PRENOM né(e) le DDN", []),
+    ("THÈSE pour le DIPLÔME D'ÉTAT de DOCTEUR EN MÉDECINE", []),  # a preposition opens no name
+    ("Ginette, 95 ans, est décédée le 28 mai dernier.", ["Ginette"]),  # a first name and an age
+    ("Léa (8 ans) est amenée par sa mère.", ["Léa"]),
+    ("Paris, 12 ans après la loi.", []),
+    ("Ma petite dernière, Rébecca, vient d'être opérée.", ["Rébecca"]),
+    ("Sandrine Cabillic1\nPascal Couturier2,3\n1Service de gériatrie", ["Sandrine Cabillic", "Pascal Couturier"]),
+    ("Marie Durand1, Paul Martin2,3*", ["Marie Durand", "Paul Martin"]),  # authors and their affiliation marks
+    ("Chapitre Deux2\nCovid Omicron19", []),
+])
+def test_case_reports_and_papers_name_people_as_they_are_written(text: str, names: list[str]) -> None:
+    """Forms met in nursing-school cases, thesis title pages and papers' author blocks (tp-clin texts)."""
+    assert _found(person.find(text), text) == names
