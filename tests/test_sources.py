@@ -16,6 +16,7 @@ import json
 import lzma
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -499,6 +500,22 @@ def test_json_lines_with_crlf_and_no_final_newline(tmp_path):
 
 
 # --- text --------------------------------------------------------------------------------------------------
+
+
+def test_the_lines_of_a_cut_compressed_file_before_the_cut_are_all_given(tmp_path, monkeypatch):
+    """The reader reads one block ahead: a read that fails there still lets the block before it be scanned."""
+    monkeypatch.setattr(streams, "BLOCK_BYTES", 64 * 1024)
+    data = "".join(f"ligne {i:05d} " + "abcdefghij" * 6 + "\n" for i in range(20_000)).encode()
+    packed = gzip.compress(data)
+    path = tmp_path / "cut.log.gz"
+    path.write_bytes(packed[: len(packed) * 3 // 4])
+    decompressed = len(zlib.decompressobj(31).decompress(packed[: len(packed) * 3 // 4]))
+    with open_source(path) as source, pytest.raises(SourceError, match="truncated gzip stream"):
+        given = 0
+        for item in source.chunks():
+            given += len(item.rows) if isinstance(item, Chunk) else 0
+    # every whole block of 64 KiB read before the cut: at most one block and a line short of what was readable
+    assert decompressed - given * len(data) // 20_000 <= 64 * 1024 + len(data) // 20_000
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

@@ -391,14 +391,19 @@ def line_blocks(stream: Utf8Stream, display: str,
     line = 0
     long: LongLine | None = None  # the long line being cut, if any
     final_newline = True
+    failure: SourceError | None = None  # a read that failed after this block: raised once its lines are given
     block = stream.read(BLOCK_BYTES)
     while block:
-        following = stream.read(BLOCK_BYTES)  # read ahead: the last block takes in a last line without an end
+        try:
+            following = stream.read(BLOCK_BYTES)  # read ahead: the last block takes in a last line without an end
+        except SourceError as error:  # a truncated stream: the lines read before the cut are still scanned
+            following, failure = b"", error
         data = carry + block if carry else block
-        if not following and long is None and not data.endswith((b"\n", b"\r")) \
+        at_end = not following and failure is None
+        if at_end and long is None and not data.endswith((b"\n", b"\r")) \
                 and len(data) - _last_end(data, 0) <= MAX_LINE_BYTES:
             data, final_newline = data + newline.encode("ascii"), False
-        at_end, block = not following, following
+        block = following
         start = 0
         if long is not None:
             end = _first_end(data, 0)
@@ -415,6 +420,8 @@ def line_blocks(stream: Utf8Stream, display: str,
         if len(carry) > MAX_LINE_BYTES:
             long = LongLine(line, display, MAX_LINE_BYTES)
             carry = yield from long.feed(carry)
+    if failure is not None:
+        raise failure
     if long is not None:
         if carry.endswith(b"\r"):
             yield from long.finish(carry[:-1], "\r")
