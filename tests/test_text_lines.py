@@ -342,3 +342,16 @@ def test_cells_outside_a_table_or_under_a_header_that_names_nothing_are_not_hint
     path = tmp_path / "ticket.txt"
     path.write_text(text, encoding="utf-8")
     assert _findings(path) == set()
+
+
+@pytest.mark.parametrize("text", [
+    # psql does not escape a "|" in a value: that line is no row, the next ones still are
+    " nom    | date_naissance | observations\n--------+----------------+--------------\n"
+    " Dupont | 1985-05-12     | allergie | pénicilline\n Martin | 1962-07-14     | RAS\n(2 rows)\n",
+    # Markdown escapes it
+    "| nom | date_naissance |\n|---|---|\n| Dupont \\| Durand | 1985-05-12 |\n| Martin | 1962-07-14 |\n",
+])
+def test_a_pipe_inside_a_value_does_not_end_a_table(tmp_path, text) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    assert {("PERSON", "Martin"), ("DATE_OF_BIRTH", "1962-07-14")} <= {(e, t) for _, e, t in _findings(path)}

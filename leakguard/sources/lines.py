@@ -126,6 +126,10 @@ class TextSource(_LineSource):
     def _lines(self, block: LineBlock) -> pa.Array:
         return split_lines(block.data)
 
+    def _window(self, piece: LinePiece, offset: int) -> Chunk:
+        self._tables.interrupt()
+        return super()._window(piece, offset)
+
     def _chunks_of(self, lines: pa.Array, first_line: int, ends: list[str] | None) -> Iterator[Chunk]:
         rows = record_indices(first_line, len(lines))
         yield Chunk(columns=[CellColumn(LINE_COLUMN, lines, rows)], rows=rows, text=True, raw=lines,

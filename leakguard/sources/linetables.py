@@ -8,10 +8,11 @@ again once its header is read::
      Dupont | Jean   | 1945-03-12              | Dupont | 12/03/1945        |
 
 A table is a line of cells separated by ``|``, then a rule line of dashes (``---+---``, ``|---|:--:|``), then
-the lines with as many cells; it ends at the first line that has another number of cells (a blank line,
-``(2 rows)``). :class:`TableHeaders` gives each row of a table its header line, chunk after chunk of one file
-(a table of a million rows goes on from one chunk to the next); :func:`table_cells` gives each cell with its
-header as its column name (:mod:`leakguard.detect.textlines` reads it as it reads a ``key = value`` line).
+the lines with as many cells; a line with more (a ``|`` inside a value, which ``psql`` does not escape) is no
+row but leaves the table open; it ends at the first line that has fewer (a blank line, ``(2 rows)``).
+:class:`TableHeaders` gives each row of a table its header line, chunk after chunk of one file (a table of a
+million rows goes on from one chunk to the next); :func:`table_cells` gives each cell with its header as its
+column name (:mod:`leakguard.detect.textlines` reads it as it reads a ``key = value`` line).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ import pyarrow.compute as pc
 RULE_RE2 = r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)+\|?\s*$"
 #: Most columns in a table read (a wider line of pipes is data, not a table typed by hand or by psql).
 MAX_COLUMNS = 64
-_CELL = re.compile(r"[^|]*")
+#: A cell: the text up to the next ``|`` that is not escaped (Markdown writes ``\|`` inside a cell).
+_CELL = re.compile(r"(?:[^|\\]|\\.)*\\?")
 
 
 class TableCells(NamedTuple):
@@ -72,30 +74,43 @@ class TableHeaders:
         self._open: str | None = None  # the header of a table whose rows reached the end of the last chunk
         self._last: str | None = None  # the last line of the last chunk (a header, if a rule opens this one)
 
+    def interrupt(self) -> None:
+        """A line too long to be a row (read in pieces) ends any table."""
+        self._open = self._last = None
+
     def of(self, lines: pa.Array) -> pa.Array | None:
-        """For each of ``lines``, the header line of its table, or null; ``None`` when no line is a row."""
+        """For each of ``lines``, the header line of its table (a dictionary array: each header once), or null;
+        ``None`` when no line is a row."""
         rules = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, RULE_RE2), False).to_numpy(
             zero_copy_only=False)) if len(lines) else np.array([], np.int64)
-        headers: list[str | None] = [None] * len(lines)
+        table_of = np.full(len(lines), -1, np.int32)  # each line's table, an index into ``names``
+        names: list[str] = []
         opened, at = self._open, 0
         if opened is not None:
-            at = self._rows(lines, 0, opened, headers)
+            names.append(opened)
+            at = self._rows(lines, 0, opened, table_of, 0)
         for rule in rules.tolist():
             header = lines[rule - 1].as_py() if rule > 0 else self._last
             if rule < at or header is None or not _keys(header):
                 continue
-            opened, at = header, self._rows(lines, rule + 1, header, headers)
+            names.append(header)
+            opened, at = header, self._rows(lines, rule + 1, header, table_of, len(names) - 1)
         self._open = opened if at == len(lines) and opened is not None else None
         if len(lines):
             self._last = lines[-1].as_py()
-        return pa.array(headers, pa.string()) if any(h is not None for h in headers) else None
+        if not (table_of >= 0).any():
+            return None
+        indices = pa.array(table_of, pa.int32(), mask=table_of < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(names, pa.string()))
 
     @staticmethod
-    def _rows(lines: pa.Array, at: int, header: str, headers: list[str | None]) -> int:
-        """Mark the rows of ``header``'s table from line ``at`` on; return the index after its last row."""
+    def _rows(lines: pa.Array, at: int, header: str, table_of: np.ndarray, table: int) -> int:
+        """Mark the rows of ``header``'s table (number ``table``) from line ``at`` on; return the index after its
+        last line."""
         width, framed = len(_keys(header)), _framed(header)
-        while at < len(lines) and len(_cells(lines[at].as_py() or "", framed)) == width:
-            headers[at] = header
+        while at < len(lines) and (cells := len(_cells(lines[at].as_py() or "", framed))) >= width:
+            if cells == width:
+                table_of[at] = table
             at += 1
         return at
 
@@ -114,7 +129,9 @@ def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
     keys_of: dict[str, list[str]] = {}
     for at, line, header in zip(rows.tolist(), lines.take(pa.array(rows)).to_pylist(),
                                 headers.take(pa.array(rows)).to_pylist(), strict=True):
-        keys = keys_of.setdefault(header, _keys(header))
+        if header not in keys_of:
+            keys_of[header] = _keys(header)
+        keys = keys_of[header]
         for key, (offset, value) in zip(keys, _cells(line, _framed(header)), strict=True):
             if key and value:
                 found.keys.append(key)
