@@ -547,8 +547,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         # after a title, the first word past the initials is free too: "Dr R. Mas", "Dr J.-P. Lebon"
         free = first_free and all(t.kind in ("initials", "letter") for t in tokens[i:j])
         nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
-        if j == i and token.key in _NOT_OPENING and token.kind not in ("initials", "letter"):
-            break  # "DOCTEUR EN MÉDECINE": a preposition opens no name
+        if j == i and token.key in _NOT_OPENING and token.kind in ("upper", "lower"):
+            break  # "DOCTEUR EN MÉDECINE": a preposition opens no name ("M. Ou", "Mme Es Sayed" do)
         if token.kind in ("initials", "letter"):
             if nxt is None or not nxt.capital:
                 break
@@ -872,9 +872,9 @@ def _initial_after_civil_title(tokens: list[_Token], i: int, text: str) -> tuple
         return None
     initial = tokens[i + 1]
     dotted = initial.kind == "initials" and len(initial.text) == 2
-    if not ((tokens[i].key in _CIVIL_TITLES and (initial.kind == "letter" or dotted))
-            or (tokens[i].key in _DOCTOR_TITLES and dotted and initial.key not in ("x", "y", "z"))):
-        return None
+    if initial.key in ("x", "y", "z") or not ((tokens[i].key in _CIVIL_TITLES and (initial.kind == "letter" or dotted))
+                                              or (tokens[i].key in _DOCTOR_TITLES and dotted)):
+        return None  # "Mme X", "Dr Y.": placeholders
     if i + 2 < len(tokens) and tokens[i + 2].kind in ("cap", "upper") and _joined(text, initial, tokens[i + 2]):
         return None
     return initial.start, initial.end
@@ -966,11 +966,20 @@ _MARKED_AUTHOR = re.compile(
     r"[0-9]{1,2}(?:,[0-9]{1,2})*\*?(?=[ \t]*(?:[,;]|\r?\n|$))")
 
 
-def _marked_authors(text: str) -> Iterator[tuple[int, int, float]]:
-    """Authors with their affiliation marks (:data:`_MARKED_AUTHOR`), a listed first name first."""
+def _marked_authors(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
+    """Authors with their affiliation marks (:data:`_MARKED_AUTHOR`): a listed first name, then a surname that
+    is no place, not after a place word (``Université Claude Bernard1``); a surname that is a French word
+    (``Couturier``) only beside an author whose surname is none (``France Info1``, ``Santé Publique2`` alone)."""
+    starts = [t.start for t in tokens]
+    authors = []
     for match in _MARKED_AUTHOR.finditer(text):
-        if lexicon.is_first_name(match["first"]) and not lexicon.is_place(match["last"]):
-            yield match.start("first"), match.end("last"), FIRST_NAME_SCORE
+        if not lexicon.is_first_name(match["first"]) or lexicon.is_place(match["last"]):
+            continue
+        at = bisect.bisect_left(starts, match.start("first"))
+        if at < len(tokens) and tokens[at].start == match.start("first") and not _after_place_word(tokens, at, text):
+            authors.append((match.start("first"), match.end("last"), lexicon.is_word(match["last"])))
+    if any(not word for _, _, word in authors):
+        yield from ((start, end, FIRST_NAME_SCORE) for start, end, _ in authors)
 
 
 def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
@@ -1044,7 +1053,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
-                                             _marked_authors(text)):
+                                             _marked_authors(text, tokens)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE
@@ -1126,9 +1135,9 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
         if text[token.start - 1 : token.start] == "(" and text[token.end : token.end + 1] == ")":
             if len(text[: token.start - 1].rstrip(" \t")) in ends:
                 yield token
-        elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) \
-                or _SALUTATION_BEFORE.search(before) or (
-                    _AGE_AFTER.match(text, token.end) and not lexicon.is_place(token.key)):  # "Paris, 12 ans après"
+        elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) or (
+                (_SALUTATION_BEFORE.search(before) or _AGE_AFTER.match(text, token.end))
+                and not lexicon.is_place(token.key)):  # "Bonjour Paris !", "Paris, 12 ans après"
             yield token
 
 
@@ -1341,7 +1350,8 @@ def mentioned_again(text: str, names: list[tuple[int, int, float]],
         if t.text not in words or not _mention_word(t) or _glued(text, t.start, t.end):
             continue
         at = bisect.bisect_left(starts, t.end) - 1  # the last name starting before the word ends
-        if (at < 0 or covered[at][1] <= t.start) and not _after_place_word(tokens, i, text):
+        if (at < 0 or covered[at][1] <= t.start) and not _after_place_word(tokens, i, text) and not (
+                i > 0 and tokens[i - 1].key in _ARTICLES):  # "La Marine nationale recrute"
             found.append((t.start, t.end, REPEATED_SCORE))
     return found
 
@@ -1383,6 +1393,8 @@ def words_re2(words: Collection[str]) -> str:
     return rf"(?:^|[^\p{{L}}])(?:{'|'.join(map(re.escape, sorted(words)))})(?:[^\p{{L}}]|$)"
 
 
+#: Articles (folded): a capitalised word after one is a thing (``La Marine``, ``une Aurore``), not a mention.
+_ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
 #: A word of a name, for :func:`mentioned_again`'s quick count.
 _NAME_WORD = re.compile(rf"[{_UP}][{_LETTER}'’\-]{{2,}}")
 

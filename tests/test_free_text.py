@@ -1021,6 +1021,7 @@ def test_a_name_found_once_is_found_again_alone_on_other_lines(story: str, again
 
 
 @pytest.mark.parametrize("text", [
+    "Mme Marine Durand a appelé. La Marine nationale recrute.",  # after an article: a thing
     "Hôpital Avicenne, service d'oncologie.\nLe Dr Martin y consulte. Rendez-vous rue Martin.",  # a place word
     "Urgences Oncologiques de Smallpox.\nLe service Smallpox répond.",  # no first name, no title: a guess
     "M. DEBRE a appelé.\nHôpital ROBERT DEBRE, site DEBRE.",  # words in capitals: codes and hospitals
@@ -1060,6 +1061,12 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
     ("Sandrine Cabillic1\nPascal Couturier2,3\n1Service de gériatrie", ["Sandrine Cabillic", "Pascal Couturier"]),
     ("Marie Durand1, Paul Martin2,3*", ["Marie Durand", "Paul Martin"]),  # authors and their affiliation marks
     ("Chapitre Deux2\nCovid Omicron19", []),
+    ("Université Claude Bernard1, Lyon\nHôpital Édouard Herriot2,", []),  # institutions named after people
+    ("Selon France Info1, la grève continue.\nSanté Publique2; Marine Nationale3", []),  # words, no author
+    ("Sandrine Cabillic1, Pascal Couturier2,3", ["Sandrine Cabillic", "Pascal Couturier"]),  # a word, by an author
+    ("Bonjour Paris !\nMerci Florence pour cet accueil.", []),  # places greeted
+    ("Réunion avec M. Ou et Mme Sans.\nMme Es Sayed", ["Ou", "Sans", "Es Sayed"]),  # capitalised: surnames
+    ("Mr X est venu.\nMme Y. a appelé.", []),  # placeholder letters
 ])
 def test_case_reports_and_papers_name_people_as_they_are_written(text: str, names: list[str]) -> None:
     """Forms met in nursing-school cases, thesis title pages and papers' author blocks (tp-clin texts)."""
