@@ -758,7 +758,8 @@ def test_the_name_prefilter_matches_every_text_the_rules_find_a_name_in(words: l
 
     text = glue.join(words)
     if person.find(text):
-        assert pc.match_substring_regex(pa.array([text]), person.PREFILTER)[0].as_py(), text
+        texts = pa.array([text])
+        assert any(pc.match_substring_regex(texts, pattern)[0].as_py() for pattern in person.PREFILTERS), text
 
 
 #: Names, particles and letters in every case, glued every way: what once sent the name rules round forever

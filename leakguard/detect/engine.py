@@ -378,7 +378,7 @@ class Detector:
                 if spec.whole_re2 is not None and spec.entity != "FR_NIR":
                     patterns.append(rf"^\s*(?:{spec.whole_re2})\s*$")
             if self.options.wants("PERSON"):
-                patterns += [person.PREFILTER, NER_PREFILTER] if self.options.ner else [person.PREFILTER]
+                patterns += [*person.PREFILTERS, NER_PREFILTER] if self.options.ner else [*person.PREFILTERS]
             self._openers = patterns
         return self._openers
 
@@ -630,7 +630,8 @@ class Detector:
 
     def _rule_names(self, scan: _ColumnScan) -> None:
         """Names the French writing rules find (titles, SURNAME and first name, initials, ``Nom :``)."""
-        candidates = np.flatnonzero(self._match(scan.distinct, None, person.PREFILTER))
+        candidates = np.flatnonzero(np.logical_or.reduce(
+            [self._match(scan.distinct, None, pattern) for pattern in person.PREFILTERS]))
         if len(candidates) == 0:
             return
         values = scan.distinct.take(pa.array(candidates))
