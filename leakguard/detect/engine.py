@@ -666,7 +666,7 @@ class Detector:
                     continue
                 per_value.setdefault(u, []).append((start, end, "PERSON", PERSON_SCORE))
             if u in per_value:
-                names = person.merge([(s, e, score) for s, e, entity, score in per_value[u] if entity == "PERSON"])
+                names = person.merge(self._person_spans(per_value[u]))
                 others = [f for f in per_value[u] if f[2] != "PERSON"]
                 per_value[u] = others + [(s, e, "PERSON", score) for s, e, score in names] + (
                     self._births_after(text, names, others) if spans else [])
@@ -679,19 +679,20 @@ class Detector:
         if not named:
             return
         texts = dict(zip(named, scan.distinct.take(pa.array(named)).to_pylist()))
+        spans = {u: self._person_spans(per_value[u]) for u in named}
         words = None
         if across:
-            words = {w for u in named for w in person.name_words(texts[u], self._person_spans(per_value[u]))}
+            words = {w for u in named for w in person.name_words(texts[u], spans[u])}
             if len(words) > MAX_WORDS_ACROSS:
                 words = None
             else:
-                words = {w for u in named for w in person.source_words(texts[u], self._person_spans(per_value[u]))}
+                words = {w for u in named for w in person.source_words(texts[u], spans[u])}
             if words:
                 more = np.flatnonzero(self._match(scan.distinct, None, person.words_re2(words)))
                 more = [u for u in more.tolist() if u not in texts]
                 texts.update(zip(more, scan.distinct.take(pa.array(more, pa.int64())).to_pylist()))
         for u, text in texts.items():
-            again = person.mentioned_again(text, self._person_spans(per_value.get(u, ())), words)
+            again = person.mentioned_again(text, spans.get(u, []), words)
             if again:
                 per_value.setdefault(u, []).extend((s, e, "PERSON", score) for s, e, score in again)
 

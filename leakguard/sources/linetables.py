@@ -126,13 +126,13 @@ def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
     if headers is None:
         return found
     rows = np.flatnonzero(pc.is_valid(headers).to_numpy(zero_copy_only=False))
-    keys_of: dict[str, list[str]] = {}
+    tables: dict[str, tuple[list[str], tuple[bool, bool]]] = {}  # each header's keys and framing, read once
     for at, line, header in zip(rows.tolist(), lines.take(pa.array(rows)).to_pylist(),
                                 headers.take(pa.array(rows)).to_pylist(), strict=True):
-        if header not in keys_of:
-            keys_of[header] = _keys(header)
-        keys = keys_of[header]
-        for key, (offset, value) in zip(keys, _cells(line, _framed(header)), strict=True):
+        if header not in tables:
+            tables[header] = _keys(header), _framed(header)
+        keys, framed = tables[header]
+        for key, (offset, value) in zip(keys, _cells(line, framed), strict=True):
             if key and value:
                 found.keys.append(key)
                 found.values.append(value)
