@@ -403,16 +403,17 @@ def _unkeyed_scored(numbers: list[str]) -> np.ndarray:
 
 
 #: The layouts only a NIR is written in: its seven groups with one separator (``1 60 04 25 311 114 26``,
-#: the Carte Vitale's), and its 13 or 15 digits one by one (a form's boxes). A number in either layout whose
+#: the Carte Vitale's; the first six alone when the key is left out), and its 13 or 15 digits one by one (a
+#: form's boxes). A number in either layout whose
 #: fields are in range (month included) is a NIR whatever its key, as a context word would say.
 NIR_LAYOUT = re.compile(
     r"[1-8](?P<sep>[ .])\d\d(?P=sep)\d\d(?P=sep)(?:(?:\d\d|2[AB])(?P=sep)\d{3}|9[78]\d(?P=sep)\d\d)"
-    r"(?P=sep)\d{3}(?P=sep)\d\d|[1-8](?: [0-9AB]){12}(?: [0-9] [0-9])?",
+    r"(?P=sep)\d{3}(?:(?P=sep)\d\d)?|[1-8](?: [0-9AB]){12}(?: [0-9] [0-9])?",
     re.ASCII | re.IGNORECASE,
 )
 #: RE2 pre-filter of the texts that may hold a NIR in its own layout, or a body with its key given apart.
 LAYOUT_RE2 = (
-    r"[1-8][ .]\d\d[ .]\d\d[ .][\dABab]{2,3}[ .]\d{2,3}[ .]\d{3}[ .]\d\d|[1-8](?: [0-9ABab]){12}"
+    r"[1-8][ .]\d\d[ .]\d\d[ .][\dABab]{2,3}[ .]\d{2,3}[ .]\d{3}|[1-8](?: [0-9ABab]){12}"
     r"|(?i:cl[eé]|key)"
 )
 
@@ -423,6 +424,8 @@ def _context_free(number: str) -> bool:
 
     >>> [_context_free(n) for n in ('1 60 04 25 311 114 26', '1 60 14 25 311 114 26', '1 60 04 25-311 114 26')]
     [True, False, False]
+    >>> _context_free('1 60 04 25 311 114')
+    True
     """
     match = UNKEYED_REGEX.fullmatch(number)
     if match is None:

@@ -634,7 +634,8 @@ def test_a_nir_in_its_own_layout_needs_no_nir_word_whatever_its_key(number: str,
     """The seven groups of a Carte Vitale, or a form's boxes, are written for NIRs alone (eds-pseudo's letters:
     "Née le 4 septembre 1952, 1 60 04 25 311 114 26"); an invoice word still says no."""
     wrong = number[:13] + f"{(int(number[13:]) + shift) % 100:02d}"
-    for written in (sep.join(nir_groups(wrong)), " ".join(wrong), " ".join(wrong[:13])):
+    keyless = sep.join(nir_groups(wrong)[:-1])  # the six groups before the key, key left out
+    for written in (sep.join(nir_groups(wrong)), keyless, " ".join(wrong), " ".join(wrong[:13])):
         assert _unkeyed(f"Née le 4 septembre 1952, {written}, Paris") == [written]
         assert _unkeyed(f"Né en novembre 1975 {written}") == [written]
         assert _unkeyed(f"Facture n° {written}") == []
@@ -645,6 +646,8 @@ def test_a_nir_in_its_own_layout_needs_no_nir_word_whatever_its_key(number: str,
     "Réf. 1 60 04 25-311 114 26",  # two separators: not the layout
     "Scores : 0 1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 0",  # a run of digits longer than a NIR
     "Grille 1 2 0 0 5 0 1 0 0 0 1 2 3",  # commune 000
+    "Tél. 1 60 04 25 31 11 14",  # not a NIR's groups
+    "Lot 1 60 04 25 311 000",  # serial number 000
 ])
 def test_a_number_out_of_a_nirs_layout_or_ranges_needs_a_nir_word(text: str) -> None:
     assert _unkeyed(text) == []
