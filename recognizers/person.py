@@ -153,6 +153,8 @@ _PLACE_WORDS = frozenset({
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
 })
+#: Words before ``de`` and a place word that make a rank of them: ``chef de clinique``, ``cheffe de service``.
+_RANK_HEADS = frozenset({"chef", "cheffe"})
 #: A first name that heads the names of public bodies and broadcasters (``France Travail``, ``France Inter``,
 #: ``France Services``): before a capitalised word that is also a French word, no person's name (folded).
 _ORGANISATION_HEADS = frozenset({"france"})
@@ -596,6 +598,11 @@ def _ends_name(tokens: list[_Token], j: int, text: str) -> bool:
     return j + 1 >= len(tokens) or not (tokens[j + 1].capital and _joined(text, tokens[j], tokens[j + 1]))
 
 
+def _rank(tokens: list[_Token], j: int) -> bool:
+    """Whether the place word ``tokens[j]`` ends a rank (``chef de clinique``, ``cheffe de service``)."""
+    return j >= 2 and tokens[j - 1].key in ("de", "d'", "d’") and tokens[j - 2].key in _RANK_HEADS
+
+
 def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
     """Whether the words right before ``tokens[i]`` say a place, an institution or a building follows."""
     j, hops = i - 1, 0
@@ -604,6 +611,8 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
         gap = text[token.end : tokens[j + 1].start]
         if "\n" in gap or ":" in gap:  # "Chef de service : Pr X. DUPONT": a line or a label ends the place
             return False
+        if token.place and _rank(tokens, j):
+            return False  # "chef de clinique de Jean Minet": a rank under a person, no place
         if token.place or (token.key in _EPONYM_HEADS and not any(
                 t.first_name for t in tokens[i : i + 2] if t is tokens[i] or _joined(text, tokens[i], t))):
             return True  # "anneau de Carpentier", but "prothèse de DUPONT Jean"

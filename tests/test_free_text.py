@@ -140,6 +140,9 @@ def test_pairs_of_capitalised_words_beside_no_name_or_places_are_not_names(text:
     ("Patient Diabétique de type 2", []),
     ("le prof de maths", []),
     ("Dr {FIRST} Le Centre Hospitalier", ["{FIRST}"]),
+    # a rank named after a ward ("chef de clinique", "cheffe de service") comes before whom one served
+    ("chef de clinique de {FIRST} {Last} à l'hôpital Broussais", ["{FIRST} {Last}"]),
+    ("Nommée cheffe de service de {FIRST} {Last}.", ["{FIRST} {Last}"]),
 ])
 def test_patients_professors_and_broken_list_items_are_names(text: str, expected: list[str]) -> None:
     """Names the first-name lexicon does not know (Faker's Dutch and Turkish ones), as notes write them."""
