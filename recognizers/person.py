@@ -910,7 +910,11 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
     if "n" not in folded:
         return
     for i, j in _runs(tokens, text):
-        if j - i < 2 or not _BIRTH_AFTER.match(folded, tokens[j - 1].end):
+        if not _BIRTH_AFTER.match(folded, tokens[j - 1].end):
+            continue
+        if j - i < 2:
+            if _born_first_name(tokens[i], text, folded):
+                yield tokens[i].start, tokens[i].end, FIRST_NAME_SCORE
             continue
         lo = max(i, j - _BORN_NAME_WORDS)
         words = tokens[lo:j]
@@ -922,6 +926,15 @@ def _before_birth(tokens: list[_Token], text: str, folded: str) -> Iterator[tupl
             yield words[0].start, words[-1].end, FIRST_NAME_SCORE
 
 
+def _born_first_name(token: _Token, text: str, folded: str) -> bool:
+    """Whether ``token``, alone before a birth phrase, is a French first name that ``est né(e)`` follows
+    (``Émilie est née le 8 mars 2008``), no place (``France est née en``) and no heading of a list."""
+    return (token.first_name and lexicon.is_french_first_name(token.key) and not lexicon.is_place(token.key)
+            and token.key not in _ORGANISATION_HEADS and _BORN_VERB.match(folded, token.end) is not None)
+
+
+#: After a first name alone, the verb of its birth: ``est né``, ``est née``.
+_BORN_VERB = re.compile(r"[ \t]+est[ \t]+nee?(?![a-z])")
 _STAFF_HEAD_KEYS = frozenset(_STAFF_HEADS)
 _STAFF_HEAD = re.compile(rf"(?<![a-z])(?:{_alternation(_STAFF_HEADS)})[ \t]*:[ \t]*")
 #: Between two items of a list typed in small letters (folded): a comma, a semicolon, ``et``; after the last, or

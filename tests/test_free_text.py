@@ -324,6 +324,11 @@ def test_after_a_title_a_first_name_that_is_a_word_and_a_surname_that_is_one_are
     ("Dossier de Pasteur Jean | M | 22/02/1962 (68 ans) | IPP : 8745", ["Pasteur Jean"]),  # a sex, then a date
     ("Service Cardio | H | 12/03/2024", []),
     ("Lyon Sud, F, 12.03.2024", []),  # a place
+    # a French first name alone, then "est né(e)": a child's or a relative's in a blog or a letter
+    ("Émilie est née le 8 mars 2008 à Paris, avec deux mois d'avance.", ["Émilie"]),
+    ("Depuis, Mathis est né en 2015.", ["Mathis"]),
+    ("France est née en 1950 de la fusion.", []),  # a place
+    ("Marie, née le 3 mars.", []),  # no "est": one word alone is not enough
 ])
 def test_the_capitalised_words_before_a_birth_phrase_are_a_name(text: str, expected: list[str]) -> None:
     assert _found(person.find(text), text) == expected
