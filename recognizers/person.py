@@ -1099,33 +1099,45 @@ _cached_find = lru_cache(maxsize=1 << 15)(_find)
 #: Between two items of a list of staff, or a SURNAME and the same SURNAME opening a name: a comma or a
 #: semicolon (no line break).
 _ITEM_GAP = re.compile(r"[ \t]*[,;][ \t]*")
+#: Between two items of a list of staff, also ``et``: ``G. Chevrel et V. Dessus``.
+_LIST_GAP = re.compile(r"[ \t]*(?:[,;][ \t]*(?:et[ \t]+)?|[ \t]et[ \t]+)")
 #: Inside an item of a list of staff, where a long line was broken: ``A. Cabannon, L.`` then ``Hespadon, …``.
 _ITEM_LINE_BREAKS = ("\n", " \n", "\r\n")
 
 
 def _staff_list_items(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """Initials and one capitalised word that is also a French word (``F. Rabbi``, ``T. Gredin``), as an item of
-    a list (commas, semicolons) that holds an item of initials or a title and a surname already found
-    (``M. Barbe``): a list of staff."""
-    if not found or ("," not in text and ";" not in text):
+    a list (commas, semicolons, ``et``) that holds an item of initials or a title and a surname already found
+    (``M. Barbe``): a list of staff. A title stays out of the name, but ``M.`` among initials is one."""
+    if not found or ("," not in text and ";" not in text and " et " not in text):
         return []  # no item named, or no list: none names its neighbours
-    items = sorted([(t.start, tokens[n + 1].end) for n, t in enumerate(tokens[:-1])
+    items = sorted([(t.start, tokens[n + 1].end, t.title) for n, t in enumerate(tokens[:-1])
                     if (t.kind == "initials" or t.title) and tokens[n + 1].capital and (
                         _joined(text, t, tokens[n + 1]) or text[t.end : tokens[n + 1].start] in _ITEM_LINE_BREAKS)
-                    and (n + 2 == len(tokens) or not _joined(text, tokens[n + 1], tokens[n + 2]))]
-                   + list(_surname_pairs(text, tokens)))
+                    and (n + 2 == len(tokens) or tokens[n + 2].kind == "lower"
+                         or not _joined(text, tokens[n + 1], tokens[n + 2]))]
+                   + [(start, end, False) for start, end in _surname_pairs(text, tokens)])
     if len(items) < 2:
         return []  # one item is no list
     # an item holding a name found is named ("M. Barbe": the rules found "Barbe" after the title)
-    named = [any(start <= s and e <= end for s, e in found) for start, end in items]
-    linked = [_ITEM_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
+    named = [any(start <= s and e <= end for s, e in found) for start, end, _ in items]
+    linked = [_LIST_GAP.fullmatch(text, left[1], right[0]) is not None for left, right in itertools.pairwise(items)]
     changed = True
     while changed:  # a named item names its neighbours, which name theirs
         changed = False
         for n, link in enumerate(linked):
             if link and named[n] != named[n + 1]:
                 named[n] = named[n + 1] = changed = True
-    return [item for item, is_named in zip(items, named, strict=True) if is_named and item not in found]
+    return [(start, end) for n, (start, end, titled) in enumerate(items)
+            if named[n] and (start, end) not in found and (not titled or _initial_m(text, items, linked, n))]
+
+
+def _initial_m(text: str, items: list[tuple[int, int, bool]], linked: list[bool], n: int) -> bool:
+    """Whether the title of item ``n`` is ``M.`` beside an item of initials, so an initial itself
+    (``E. PENICOT, M. CHIRACHI``)."""
+    return text.startswith("M.", items[n][0]) and any(
+        0 <= m < len(items) and linked[min(m, n)] and not items[m][2] and text[items[m][0]].isupper()
+        and text[items[m][0] + 1 : items[m][0] + 2] in (".", "-") for m in (n - 1, n + 1))
 
 
 #: What stands around an item of a list: a line break, a comma, a semicolon (and a colon before the first).

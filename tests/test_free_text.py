@@ -232,12 +232,15 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
 
 @pytest.mark.parametrize("title", ["M.", "Mme", "Dr", "Pr"])
 @pytest.mark.parametrize("words", [WORD_SURNAMES[:3], WORD_SURNAMES[3:]])
-def test_a_list_of_staff_named_by_a_title_names_its_items_of_initials(title: str, words: list[str]) -> None:
+@pytest.mark.parametrize("glue", [", ", " et "])
+def test_a_list_of_staff_named_by_a_title_names_its_items_of_initials(title: str, words: list[str], glue: str) -> None:
     """Surnames that are words, after initials: a list of staff because one item has a title."""
     items = [f"G. {words[0]}", f"E. {words[1]}", f"{title} {words[2]}"]
-    text = "Praticiens du service : " + ", ".join(items) + "."
+    text = "Praticiens du service : " + glue.join(items) + "."
     found = _found(person.find(text), text)
-    assert all(any(word in name for name in found) for word in words), (text, found)
+    # a title stays out of the name; "M." among initials is one of them
+    expected = [*items[:2], items[2] if title == "M." else words[2]]
+    assert sorted(found) == sorted(expected), (text, found)
     alone = "Praticiens du service : " + ", ".join(items[:2]) + "."
     assert person.find(alone) == [], alone  # without the titled item: initials before words, no list
 
@@ -268,8 +271,16 @@ def test_a_title_then_an_article_and_an_office_names_nobody(text: str) -> None:
 
 
 def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
-    text = "Supplémentation : vitamines A, D. Calcium, E. Magnésium et fer."
-    assert person.find(text) == []
+    for text in ("Supplémentation : vitamines A, D. Calcium, E. Magnésium et fer.",
+                 "Apports : D. Calcium et E. Magnésium."):
+        assert person.find(text) == [], text
+    text = "Vu par le Dr Martin, puis vitamines D. Calcium et fer."  # a name, then prose between
+    assert _found(person.find(text), text) == ["Martin"]
+
+
+def test_authors_joined_by_et_after_a_name_are_names() -> None:
+    text = "Guide des médicaments injectables, par G. Chevrel et V. Dessus, 2009, 592 pages."
+    assert _found(person.find(text), text) == ["G. Chevrel", "V. Dessus"]
 
 
 #: First names that are also French words: without a title, only a surname that is no word follows them into
