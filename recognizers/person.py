@@ -538,6 +538,11 @@ def _plain_first_name(token: _Token) -> bool:
     return token.first_name and not lexicon.is_word(token.text)
 
 
+#: After a word, what makes it a form's label: a colon or an equals sign, up to two words between (``Né le :``,
+#: ``Date de naissance :``).
+_FIELD_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]{1,12}){0,2}[ \t]*[:=](?![/\\])")
+
+
 def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, introduced: bool = False) -> int:
     """The index after the name starting at ``tokens[i]`` (``i`` when there is none).
 
@@ -553,6 +558,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         # after a title, the first word past the initials is free too: "Dr R. Mas", "Dr J.-P. Lebon"
         free = first_free and all(t.kind in ("initials", "letter") for t in tokens[i:j])
         nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
+        if j > i and token.word and _FIELD_LABEL_AFTER.match(text, token.end):
+            break  # "Nom : DURAND Prénom : Paul Né le : ...": the next field's label
         if j == i and token.key in _NOT_OPENING and token.kind in ("upper", "lower"):
             break  # "DOCTEUR EN MÉDECINE": a preposition opens no name ("M. Ou", "Mme Es Sayed" do)
         if token.kind in ("initials", "letter"):
@@ -1239,6 +1246,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     ((0, 11), (0, 11))
     >>> plausible_model_span("nom=LEGRAND prenom=Hélène ddn=1962-02-22", 19, 29)
     (19, 25)
+    >>> plausible_model_span("Nom : DURAND  Prénom : Paul  Né le : 05/04/1933", 6, 20)
+    (6, 12)
     """
     tokens = _tokens(text[:end])
     first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
@@ -1253,8 +1262,11 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         lines.sort(key=lambda line: not line[0].title)  # a title inside says which: "Smallpox – Dr. A. GUETTIER"
         return next((kept for line in lines if any(t.kind in ("upper", "cap") and not t.title for t in line)
                      and (kept := plausible_model_span(text, line[0].start, line[-1].end))), None)
-    while span and (span[-1].title or (len(span) > 1 and span[-1].kind == "lower")):
-        span = span[:-1]  # "Mme Dupont Mme", "prenom=Hélène ddn=1962": no name ends with a word in small letters
+    while span and (span[-1].title or (len(span) > 1 and (span[-1].kind == "lower" or (
+            span[-1].word and _FIELD_LABEL_AFTER.match(text, span[-1].end))))):
+        # "Mme Dupont Mme", "prenom=Hélène ddn=1962": no name ends with a word in small letters, or with the
+        # next field's label ("DURAND  Prénom : Paul", "Paul  Né le : 05/04/1933")
+        span = span[:-1]
     if not span:
         return None
     span_start, span_end = span[0].start, span[-1].end

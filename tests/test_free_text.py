@@ -890,6 +890,19 @@ def test_each_name_key_of_a_line_names_its_value(key: str) -> None:
         assert _found(person.find(text), text) == [first, last.upper()], text
 
 
+@pytest.mark.parametrize("gap", [" ", "  ", "\t"])
+@pytest.mark.parametrize("label", ["Prénom :", "Né le :", "Date de naissance :", "Sexe="])
+def test_the_next_label_of_a_line_of_fields_is_no_part_of_the_name(gap: str, label: str) -> None:
+    """Exports and printed forms put fields side by side with spaces: ``Nom : DURAND  Prénom : Paul  Né le :``."""
+    for first, last in _people(3):
+        text = f"Nom : {last.upper()}{gap}{label} 05/04/1933"
+        assert _found(person.find(text), text) == [last.upper()], text
+        text = f"Prénom : {first}{gap}{label} 05/04/1933"
+        assert _found(person.find(text), text) == [first], text
+        model = person.plausible_model_span(text, text.index(first), text.rindex(label) + len(label.split()[0]))
+        assert model == (text.index(first), text.index(first) + len(first)), text
+
+
 @pytest.mark.parametrize("title", ["Melle", "MELLE", "Mlle", "Mademoiselle"])
 def test_every_spelling_of_mademoiselle_is_a_title(title: str) -> None:
     for first, last in _people(3):
