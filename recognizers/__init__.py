@@ -73,6 +73,7 @@ def all_specs() -> list[EntitySpec]:
         iban.SPEC,
         email_address.SPEC,
         email_address.OBFUSCATED_SPEC,
+        email_address.LITERAL_SPEC,
         phone.SPEC,
         amc.SPEC,
         member_id.SPEC,

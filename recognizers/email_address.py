@@ -6,8 +6,10 @@ recognizer takes the forms people and systems actually write (the "dot-atom" sub
 pronoun glued to the address (``l'accueil@`` is ``l'`` then the address); dot-separated labels of letters,
 digits and inner hyphens in the domain, ending with a top-level domain of 2 to 24 letters or an IDNA A-label
 (``xn--p1ai``). Letters are of any script
-(``françois@exämple.fr``): internationalised addresses (RFC 6531, RFC 6532; IDNA, RFC 5890). Quoted local
-parts and IP-literal domains are left out: they do not occur in the data this tool scans. No public-suffix
+(``françois@exämple.fr``): internationalised addresses (RFC 6531, RFC 6532; IDNA, RFC 5890). A quoted local
+part (``"john..doe"@example.org``) and an IP-literal domain (``postmaster@[192.0.2.1]``, ``[IPv6:...]``) are
+read by a spec of their own (:data:`LITERAL_SPEC`): help pages and validators' test vectors write them. No
+public-suffix
 lookup is made (Presidio's own e-mail recognizer uses ``tldextract``, which may download the suffix list at
 run time).
 
@@ -29,6 +31,7 @@ Sources:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import numpy as np
@@ -81,6 +84,44 @@ SPAN_REGEX = re.compile(rf"(?<![\w.%+\-]){_LOCAL}@{_DOMAIN}(?!{_ALNUM}|-)(?!\.{_
 PREFILTER = "[\\p{L}\\p{N}_.%+\\-]@[\\p{L}\\p{N}]"
 
 _WHOLE = re.compile(rf"{_LOCAL}@{_DOMAIN}")
+
+
+#: A quoted local part (RFC 5322 ``quoted-string``, on one line): any character but ``"`` and ``\\``, or one
+#: escaped by ``\\``.
+_QUOTED_LOCAL = r'"(?:[^"\\\r\n]|\\[^\r\n]){1,62}"'
+#: An address literal (RFC 5321, section 4.1.3): an IPv4 address, or ``IPv6:`` and an IPv6 address.
+_IP_LITERAL = r"\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]{2,45})\]"
+LITERAL_REGEX = re.compile(
+    rf'(?<![\w.%+\-"]){_QUOTED_LOCAL}@(?:{_DOMAIN}(?!{_ALNUM}|-)(?!\.{_ALNUM})|{_IP_LITERAL})'
+    rf"|(?<![\w.%+\-]){_LOCAL}@{_IP_LITERAL}"
+)
+#: RE2 pre-filter of those forms: a quote before ``@``, or a bracket after it.
+LITERAL_PREFILTER = r'"@|@\['
+
+
+def is_valid_literal(address: str) -> bool:
+    """Whether ``address``, with a quoted local part or an IP-literal domain, is an address: lengths within
+    RFC 5321's, a literal a real IP address, a domain name as :func:`is_valid` reads it.
+
+    >>> [is_valid_literal(a) for a in ('"john..doe"@example.org', 'postmaster@[192.0.2.1]', 'a@[300.1.1.1]')]
+    [True, True, False]
+    >>> is_valid_literal('postmaster@[IPv6:2001:db8::1]'), is_valid_literal('x@[IPv6:2001:db8:::1]')
+    (True, False)
+    """
+    local, _, domain = address.strip().rpartition("@")
+    if len(local) > 64 or len(address.strip()) > 254 or not local:
+        return False
+    if domain.startswith("["):
+        literal = domain[1:-1].removeprefix("IPv6:")
+        try:
+            ipaddress.ip_address(literal)
+        except ValueError:
+            return False
+        return domain.startswith("[IPv6:") == (":" in literal)
+    return _DOMAIN_ONLY.fullmatch(domain) is not None and not domain.lower().endswith(RESERVED_TLD)
+
+
+_DOMAIN_ONLY = re.compile(_DOMAIN)
 
 
 #: How people hide an address from robots: ``prenom.nom @ domaine . fr``, ``[at]``, ``(at)``, ``arobase``,
@@ -206,6 +247,18 @@ OBFUSCATED_SPEC = EntitySpec(
     validate=lambda value: not _WHOLE.fullmatch(value.strip()) and is_valid(value),
 )
 
+#: Addresses with a quoted local part or an IP-literal domain (``"john..doe"@example.org``).
+LITERAL_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="e-mail address with a quoted local part or an IP-literal domain",
+    span_regex=LITERAL_REGEX,
+    prefilter=LITERAL_PREFILTER,
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    validate=is_valid_literal,
+)
+
 SPEC = EntitySpec(
     entity=ENTITY,
     name="e-mail address",
@@ -229,7 +282,8 @@ def _recognizer_class() -> type:
         ``courriel``, ``contact``..."""
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, OBFUSCATED_SPEC], supported_language=supported_language, name="EmailRecognizer")
+            super().__init__([SPEC, OBFUSCATED_SPEC, LITERAL_SPEC], supported_language=supported_language,
+                             name="EmailRecognizer")
 
     return EmailRecognizer
 

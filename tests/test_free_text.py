@@ -622,6 +622,33 @@ def test_internationalised_email_addresses_are_found_whole(address: str) -> None
     assert email_address.is_valid(written)
 
 
+@pytest.mark.parametrize(("address", "valid"), [
+    # valid and invalid examples of Wikipedia's "Email address" article, as validators' test suites quote them
+    ('" "@example.org', True),
+    ('"john..doe"@example.org', True),
+    ('"very.(),:;<>[]\\".VERY.\\"very@\\\\ \\"very\\".unusual"@strange.example.com', True),
+    ("postmaster@[123.123.123.123]", True),
+    ("postmaster@[IPv6:2001:0db8:85a3:0000:0000:8a2e:0370:7334]", True),
+    ("_test@[IPv6:2001:0db8:85a3:0000:0000:8a2e:0370:7334]", True),
+    ("postmaster@[300.1.2.3]", False),  # no IPv4 address
+    ("postmaster@[IPv6:192.0.2.1]", False),  # an IPv4 address marked IPv6
+    ('"' + "x" * 63 + '"@example.org', False),  # a local part over 64 characters
+])
+def test_quoted_local_parts_and_ip_literals_are_email_addresses(address: str, valid: bool) -> None:
+    text = f"Exemple : {address} est une adresse."
+    assert _found(email_address.LITERAL_SPEC.find(text), text) == ([address] if valid else [])
+    assert _found(email_address.SPEC.find(text), text) == []  # the usual form reads none of them
+
+
+@pytest.mark.parametrize("text", [
+    'Dupont;"Jean";"06 12 34 56 78"',  # quoted CSV fields
+    '{"email": "marie@exemple"}',  # no domain
+    'ssh "root"@192.0.2.1',  # a host, no literal
+])
+def test_quotes_and_brackets_near_an_at_sign_are_no_address(text: str) -> None:
+    assert list(email_address.LITERAL_SPEC.find(text)) == []
+
+
 def test_ibans_with_dashes_or_in_lower_case_are_found() -> None:
     number = make_french_iban("30006", "00001", "12345678901")
     dashed = "-".join(number[i : i + 4] for i in range(0, len(number), 4))
