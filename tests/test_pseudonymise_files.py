@@ -591,3 +591,34 @@ def test_call_centre_notes_keep_nothing_a_fresh_default_scan_finds(tmp_path, kin
     # ...and a fresh default scan of the output finds nothing (a first name left beside a surname's token
     # is found again by the rewrite's second look)
     assert scan_table(result).num_rows == 0
+
+
+REDACT = {"EMAIL_ADDRESS": "redact", "PHONE_NUMBER": "redact"}
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    # a line that is one identifier alone is a text emptied: the marker, as a span in a text gets
+    ("contacts.log", "marie.martin@orange.fr\nappeler le 06 12 34 56 78\n",
+     "[REDACTED]\nappeler le [REDACTED]\n"),
+    # a CSV cell emptied is an empty field; a row of the wrong width is read, and redacted, as text
+    ("export.csv", "email;tel\nmarie.martin@orange.fr;06 12 34 56 78\npaul.petit@free.fr\n",
+     "email;tel\n;\n[REDACTED]\n"),
+])
+def test_redact_writes_every_text_format(tmp_path, name, text, expected):
+    source, out = tmp_path / name, tmp_path / f"out-{name}"
+    source.write_text(text, encoding="utf-8")
+    pseudonymise_file(source, out, KEY, operators=REDACT, ner=False)
+    assert out.read_text(encoding="utf-8") == expected
+
+
+def test_redact_empties_a_string_column_that_allows_no_null_and_refuses_a_number_one(tmp_path):
+    schema = pa.schema([pa.field("email", pa.string(), nullable=False), pa.field("n", pa.int64())])
+    source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(pa.table({"email": ["marie.martin@orange.fr"], "n": [1]}, schema=schema), source)
+    pseudonymise_file(source, out, KEY, operators=REDACT, ner=False)
+    assert pq.read_table(out).to_pylist() == [{"email": "", "n": 1}]
+    numbers = pa.schema([pa.field("nir", pa.int64(), nullable=False)])
+    pq.write_table(pa.table({"nir": [int(generated_nirs(5, 1)[0])]}, schema=numbers), source)
+    with pytest.raises(Exception, match="redact cannot empty the column 'nir'"):
+        pseudonymise_file(source, tmp_path / "nir.parquet", KEY, operators={"FR_NIR": "redact"}, ner=False)
+    assert not (tmp_path / "nir.parquet").exists()

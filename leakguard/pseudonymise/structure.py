@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leakguard.detect.names import index
 from leakguard.pseudonymise.operators import REDACTED, OperatorProblem
+from leakguard.pseudonymise.operators.base import is_text
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.sources import record_indices
 from leakguard.sources.base import CellColumn, Chunk
@@ -133,10 +135,23 @@ def _without_arrow_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    """``batch`` under ``schema`` (same types but for field names): nested names renamed by a zero-copy view."""
-    columns = [column if column.type == field.type else column.view(field.type)
+    """``batch`` under ``schema`` (same types but for field names): nested names renamed by a zero-copy view;
+    cells ``redact`` emptied (nulls) in a column that allows none are empty strings."""
+    columns = [_non_null(column, field) if column.null_count and not field.nullable else column
                for column, field in zip(batch.columns, schema, strict=True)]
+    columns = [column if column.type == field.type else column.view(field.type)
+               for column, field in zip(columns, schema, strict=True)]
     return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _non_null(column: pa.Array, field: pa.Field) -> pa.Array:
+    """``column`` with its nulls (cells ``redact`` emptied) as empty strings; a column of another type that
+    allows no null cannot be emptied."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if not is_text(kind):
+        raise OperatorProblem(f"redact cannot empty the column {field.name!r} ({field.type}, no null allowed); "
+                              "choose token, hmac or fpe for its entity")
+    return pc.fill_null(column, "")
 
 
 def _text(data: bytes) -> str | None:

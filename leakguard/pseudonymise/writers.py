@@ -56,7 +56,7 @@ import pyarrow.orc as orc
 import pyarrow.parquet as pq
 
 from leakguard.pseudonymise import jsonlines
-from leakguard.pseudonymise.operators import OperatorProblem
+from leakguard.pseudonymise.operators import REDACTED, OperatorProblem
 from leakguard.pseudonymise.provenance import METADATA_KEY
 from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, ColumnEdit, Rewriter
 from leakguard.pseudonymise.splice import RecordMismatch, splice
@@ -359,7 +359,7 @@ def csv_records(chunk: Chunk, edits: ChunkEdits, delimiter: str, display: str) -
         index = chunk.batch.schema.get_field_index(path)
         positions = pa.array(edit.changed)
         old = chunk.batch.column(index).take(positions).to_pylist()
-        new = edit.values.take(positions).to_pylist()
+        new = pc.fill_null(edit.values.take(positions), "").to_pylist()  # redacted whole: an empty field
         for position, before, after in zip(edit.changed.tolist(), old, new):
             changes.setdefault(position, {})[index] = (before, after)
     for position, cells in changes.items():
@@ -412,7 +412,7 @@ def write_csv(source: Source, out_path: str, rewriter: ChunkRewriter, collect: C
                 cells = chunk.columns[0].values.to_pylist()
                 # the rows' texts without their line ends (those are in ``raw``), replaced where edited
                 edit = edits.columns.get(LINE_COLUMN)
-                texts = cells if edit is None else edit.values.to_pylist()
+                texts = cells if edit is None else _edited_lines(edit)
                 as_text.update(zip(chunk.rows.to_pylist(),
                                    (text + line[len(cell):] for text, line, cell in zip(texts, raw, cells))))
             else:
@@ -470,13 +470,19 @@ class _LineWriter:
             self.out.write(self.encoder.encode(self.pending))
 
 
+def _edited_lines(edit: ColumnEdit) -> list[str]:
+    """The new texts of lines: a line that was one identifier alone, redacted (a null), is the marker, as a
+    span redacted inside a text is."""
+    return pc.fill_null(edit.values, REDACTED).to_pylist()
+
+
 def _text_lines(chunk: Chunk, edits: ChunkEdits) -> list[str]:
     """The lines of a text chunk with their spans replaced (a window: its own text, without the lead)."""
     edit = edits.columns.get(LINE_COLUMN)
     if edit is None:
         assert chunk.raw is not None
         return chunk.raw.to_pylist()
-    lines = edit.values.to_pylist()
+    lines = _edited_lines(edit)
     if chunk.part is not None:
         return [lines[0][chunk.part.lead :]]
     return lines
