@@ -8,6 +8,8 @@ decisions are the table's own), and each row is written back with only its chang
 values re-encoded:
 
 * ``COPY`` rows: the changed fields in the text format (``\\t``, ``\\n``, ``\\\\`` escaped, ``\\N`` for NULL);
+  a value ``redact`` empties is an empty string in a text column, NULL in others (and in ``INSERT`` rows: ``''``
+  for a string literal, ``NULL`` for a number), so the dump restores into ``NOT NULL`` text columns;
 * ``INSERT`` rows: the changed literals only, as the dump's tool quotes them (``'l''été'`` for PostgreSQL,
   ``E'...'`` strings keeping their backslash escapes, ``'l\\'été'`` for MySQL); an integer stays a bare
   number (integer columns get integer tokens), a date a quoted ISO date, an array an array literal quoted as
@@ -42,9 +44,11 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTable) -> str:
     """The literal that replaces ``old`` (of ``literal.kind``) to hold ``text`` in ``table``'s dialect."""
-    if text is None:
-        return "NULL"
     kind = literal.kind
+    if text is None:  # redacted whole: a string emptied (it restores into a NOT NULL column), a number NULL
+        if kind in ("n", "x", "h"):
+            return "NULL"
+        text = ""
     if kind == "x" or (kind == "n" and _NUMBER.fullmatch(text)):
         return text  # a number stays bare; an expression is written as its new SQL text
     if kind == "h":
@@ -61,7 +65,7 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         fields = raw[: len(raw) - len(ending)].split("\t")
         for column, text in texts.items():
-            fields[column] = copy_encode(text)
+            fields[column] = copy_encode("" if text is None and _is_text_type(table.types[column]) else text)
         return "\t".join(fields) + ending
     literals = RowLexer(table.dialect, table.escapes).literals(raw)
     for column in sorted(texts, key=lambda c: literals[c].start, reverse=True):
@@ -69,6 +73,12 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
         new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table)
         raw = raw[: literal.start] + new + raw[literal.end :]
     return raw
+
+
+def _is_text_type(declared: str) -> bool:
+    """Whether a column's declared type holds text (``text``, ``character varying(20)``, ``varchar``, ``char``):
+    a value redacted whole is an empty string there, NULL in other columns."""
+    return "char" in declared or "text" in declared
 
 
 def _top_level(names: list[str], path: str) -> int:
