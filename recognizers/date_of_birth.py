@@ -275,7 +275,8 @@ CONTEXT_GAP = re.compile(
     r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
-    r"""(?:le\s+|:\s*|value\s*=\s*)?[\s:=\"'|¦]*"""  # XML: <birthTime value="19951023"/>; table cells
+    r"""(?:le\s+|:\s*|value\s*=\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
+    r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; table cells
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
@@ -296,9 +297,12 @@ _LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_YEAR})"
 _LIFE_PLACE = "[^()0-9]{1,40}"
 #: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)",
 #: "(7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)".
+#: A life span with no death yet, "(1910- )"; a place and a whole date alone, as notices write a birth
+#: ("White, Kenneth (Glasgow, 28 avril 1936)"). Dashes of every kind (``‑``, the no-break hyphen, included).
 _LIFESPAN = re.compile(
-    rf"\(\s*(?:{_LIFE_PLACE},\s*)?(?P<birth>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?\s*[-–—]\s*"
-    rf"(?:{_LIFE_PLACE},\s*)?{_LIFE_DATE}(?:\s*,{_LIFE_PLACE})?\s*\)", FLAGS
+    rf"\(\s*(?P<place>{_LIFE_PLACE},\s*)?(?P<birth>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?\s*"
+    rf"(?:(?P<dash>[-‐‑‒–—])\s*(?:(?:{_LIFE_PLACE},\s*)?(?P<death>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?)?)?\s*\)",
+    FLAGS,
 )
 #: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on
 #: the line above, maybe followed by a role of one word in small letters (``Georges Guillain, médecin
@@ -585,11 +589,22 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
         first, word, birth = before.group(1), before.group(2), match.group("birth")
         if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth):
             continue
-        years = [int(year) for year in _YEARS.findall(match.group(0))]
-        if max(years) - min(years) < BIRTH_AGE_GAP:
-            continue  # a period ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)"), not a life
+        if not _a_life(match, birth):
+            continue
         if lexicon.is_first_name(word) or not lexicon.is_word(word) or (first and lexicon.is_first_name(first)):
             yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
+
+
+def _a_life(span: re.Match[str], birth: str) -> bool:
+    """Whether the life span ``span`` is a life's: its two dates at least :data:`BIRTH_AGE_GAP` years apart (not a
+    period: "Contrat Harmonie (1 mars 2019 - 2 mars 2020)"); with no death ("(1910- )") or as a place and a whole
+    date alone ("(Glasgow, 28 avril 1936)"), a date at least as long ago."""
+    years = [int(year) for year in _YEARS.findall(span.group(0))]
+    if span.group("death") is not None:
+        return max(years) - min(years) >= BIRTH_AGE_GAP
+    if span.group("dash") is None and (span.group("place") is None or birth.isdigit()):
+        return False  # "(2019)", "(Paris, 1936)": a year alone, no life span
+    return dt.date.today().year - min(years) >= BIRTH_AGE_GAP
 
 
 def _plausible_partial(text: str) -> bool:

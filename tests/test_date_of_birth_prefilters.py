@@ -29,7 +29,7 @@ PIECES = (
     "né le", "née en", "Né à Lyon le", "nés en", "DDN", "Date de naissance :", "date_naissance", "naissance",
     "naquit", "voit le jour", "est née", "soins du", "consultation", "Dr", "Mme", "Patient :", "Nom=", "(27 ans)",
     "38ans", "âgée de 38 ans", "(1926-2015)", "(Lyon, 1766 - Paris, 1844)",
-    "(7 mai 1867, Lyon – 4 juin 1934)", "1923", "novembre 1975",
+    "(7 mai 1867, Lyon – 4 juin 1934)", "(1910- )", "(Glasgow, 28 avril 1936)", "samedi", "1923", "novembre 1975",
     "M", "F", "H", "Homme", "femme", "Masculin", "FÉMININ", "sexe : M", "Sexe:f", "|", ",", ";", "/", " - ", "\n",
     "le", "Le", "dans la nuit du 1er au", "entre le 01/02 et le", "2024", "le 03/02/2031",
 )
@@ -51,7 +51,8 @@ def birth_texts(draw: st.DrawFn) -> str:
     "Marie Daubert | F | 10/05/1986", "Jean Aicardi (1926-2015)", "GARCIA Elena, sexe : F, 1 2 0 5 1 9 7 8",
     "Vu en 2024 : GARCIA Elena le deux mai mille neuf cent quatre-vingt-un", "née GARCIA le 12/05/1950",
     "née dans la nuit du 1er au 2 mai 1950", "Curie Marie\n(7 novembre 1867, Varsovie – 4 juillet 1934)",
-    "Pierre Martin (Lyon, 12/03/1950 – Paris, 01/02/2020)",
+    "Pierre Martin (Lyon, 12/03/1950 – Paris, 01/02/2020)", "Julien Gracq (1910- )", "Jules Pezet (1853\u20111937)",
+    "White, Kenneth (Glasgow, 28 avril 1936)", "Victor Emile est né le samedi 6 août 1836",
 ])
 def test_each_rule_s_texts_match_the_reportable_prefilter(text):
     assert list(date_of_birth.find_dates(text, fold(text), False))

@@ -540,6 +540,16 @@ DATE_WRITINGS = [
     ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Bilan Annuel (12/03/1990 - 01/02/2020)", False),  # no name before it
     ("À_(1926-2015)", False),  # an identifier's letters before it, no name (found by Hypothesis)
+    ("Le maire est {FIRST} {Last} ([[1853]]\u20111937), élu en 1896.", True),  # a no-break hyphen
+    ("{FIRST} {Last} ([[1910]]- )", True),  # no death yet, as notices of living authors write it
+    ("{FIRST} {Last} (2017- ), président.", False),  # an office begun, not a life
+    ("{Last}, {FIRST} (Glasgow, [[28 avril 1936]]). Poète, essayiste.", True),  # a notice: place, birth
+    ("Rapport du Dr {Last} (Paris, 12 mars 2020) transmis.", False),  # a document's place and date
+    ("{FIRST} {Last} (Paris, 1936) a écrit.", False),  # a year alone, no life span
+    ("{FIRST} {Last} (2019) a montré", False),  # a reference
+    # a weekday between the birth word and the date
+    ("{FIRST} {Last} est né le samedi [[6 août 1936]], à une heure du matin.", True),
+    ("Né le dimanche [[3 mars 1950]] à Lyon.", True),
 ]
 
 
