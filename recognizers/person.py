@@ -153,6 +153,23 @@ _PLACE_WORDS = frozenset({
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
 })
+#: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
+#: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
+_DISEASE_EPONYMS = frozenset({
+    "parkinson", "alzheimer", "crohn", "hodgkin", "huntington", "basedow", "kaposi", "raynaud", "cushing",
+    "asperger", "biermer", "willebrand", "verneuil", "creutzfeldt-jakob", "guillain-barre", "marfan",
+    "ehlers-danlos", "duchenne", "meniere", "dupuytren", "kawasaki", "sjogren", "behcet", "hashimoto", "charcot",
+    "horton", "paget", "addison", "bouveret", "scheuermann", "hirschsprung", "tay-sachs", "korsakoff",
+})
+#: Adjectives in small letters between a place word and the name it bears (folded): ``hôpital européen
+#: Georges-Pompidou``, ``centre hospitalier Henri Laborit``, ``groupe hospitalier universitaire Paul Guiraud``.
+_INSTITUTION_ADJECTIVES = frozenset({
+    "europeen", "prive", "privee", "public", "publique", "hospitalier", "hospitaliere", "universitaire",
+    "regional", "regionale", "intercommunal", "intercommunale", "departemental", "departementale", "general",
+    "generale", "militaire", "national", "nationale", "psychiatrique", "mutualiste", "medical", "medicale",
+    "specialise", "specialisee", "pediatrique", "municipal", "municipale", "communal", "communale", "local",
+    "locale", "territorial", "territoriale", "d'instruction", "gerontologique", "medico-social", "medico-sociale",
+})
 #: Words before ``de`` and a place word that make a rank of them: ``chef de clinique``, ``cheffe de service``.
 _RANK_HEADS = frozenset({"chef", "cheffe"})
 #: A first name that heads the names of public bodies and broadcasters (``France Travail``, ``France Inter``,
@@ -623,7 +640,10 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
         if token.place or (token.key in _EPONYM_HEADS and not any(
                 t.first_name for t in tokens[i : i + 2] if t is tokens[i] or _joined(text, tokens[i], t))):
             return True  # "anneau de Carpentier", but "prothèse de DUPONT Jean"
-        if (token.kind == "lower" and token.key in _PLACE_LINKS) or (token.capital and hops < 2 and token.word) or (
+        if (token.kind == "lower" and (token.key in _PLACE_LINKS or (
+                token.key in _INSTITUTION_ADJECTIVES and j > 0
+                and (tokens[j - 1].place or tokens[j - 1].key in _INSTITUTION_ADJECTIVES)))) or (
+                token.capital and hops < 2 and token.word) or (
                 token.kind == "lower" and j > 0 and tokens[j + 1].key in ("de", "d'", "d’")
                 and (tokens[j - 1].key in _EPONYM_HEADS or tokens[j - 1].place)):
             j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix", "paralysie ascendante de Landry"
@@ -1286,6 +1306,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
     if _insurer_name(value):
         return None
+    if len(span) == 1 and span[0].key in _DISEASE_EPONYMS and not (first and tokens[first - 1].title):
+        return None  # "tandis que Parkinson touche…", "avec Alzheimer": a disease named alone by its eponym
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
             and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
         return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin

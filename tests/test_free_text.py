@@ -465,10 +465,29 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("Smallpox – Dr. A. GUETTIER", "A. GUETTIER"),  # a title inside says which side is the name
     ("Melle Chloé Garnier", "Chloé Garnier"),  # the common spelling of Mlle
     ("Marie-Claire Dubois-Laval", "Marie-Claire Dubois-Laval"),
+    ("Parkinson", None),  # a disease named by its eponym alone
+    ("Alzheimer", None),
+    ("Dr Parkinson", "Parkinson"),  # after a title, a person
+    ("James Parkinson", "James Parkinson"),
 ])
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
     assert (text[kept[0]:kept[1]] if kept else None) == span
+
+
+@pytest.mark.parametrize(("text", "name", "kept"), [
+    # an institution's adjectives in small letters between its place word and the name it bears
+    ("Prise en charge à l'hôpital européen Georges-Pompidou.", "Georges-Pompidou", False),
+    ("Adressée au centre hospitalier universitaire Henri Laborit.", "Henri Laborit", False),
+    ("Vue au centre médical par Jean Dupont.", "Jean Dupont", True),  # a word of prose between
+    # a disease named by its eponym alone; after a title, the person
+    ("Elle vit avec Parkinson depuis dix ans, tandis que Alzheimer touche sa mère.", "Parkinson", False),
+    ("La maladie fut décrite par le Dr Parkinson en 1817.", "Parkinson", True),
+])
+def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
+    start = text.index(name)
+    assert (person.plausible_model_span(text, start, start + len(name)) is not None) == kept
+    assert bool(person.find(text)) == kept
 
 
 @pytest.mark.parametrize(("text", "genus", "kept"), [
