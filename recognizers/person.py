@@ -1035,6 +1035,32 @@ def _marked_authors(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int,
         yield from ((start, end, FIRST_NAME_SCORE) for start, end, _ in authors)
 
 
+#: After an inverted name's first name: what a notice or an index writes next (a parenthesis, a full stop,
+#: a colon, the line's end).
+_INVERTED_END = re.compile(r"[ \t]*(?:[(.:;]|\r?\n|$)")
+
+
+def _inverted_names(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
+    """A surname, a comma, then a listed first name, as notices and indexes write a person (``Guillevic,
+    Eugène (Carnac, 5 août 1907)``, ``Le Men, Yvon.``): the surname no French word and no place, particles
+    before it allowed, at a line's start or after a list's separator."""
+    if "," not in text:
+        return
+    for n in range(1, len(tokens)):
+        first, last = tokens[n], tokens[n - 1]
+        if not (first.first_name and first.kind == "cap" and text[last.end : first.start] == ", "
+                and last.surname_like and not last.word and not lexicon.is_place(last.key)
+                and _INVERTED_END.match(text, first.end)):
+            continue
+        lo = n - 1
+        while lo > 0 and tokens[lo - 1].particle and tokens[lo - 1].kind == "cap" and _joined(
+                text, tokens[lo - 1], tokens[lo]):
+            lo -= 1  # "Le Men, Yvon"
+        if _ITEM_EDGE_BEFORE.search(text, 0, tokens[lo].start) and not _after_place_word(tokens, lo, text):
+            yield tokens[lo].start, last.end, FIRST_NAME_SCORE
+            yield first.start, first.end, FIRST_NAME_SCORE
+
+
 def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
     """Two capitalised words after a role and its colon, both of them surname-like and not both French words,
     alone as the label's value (``Psychologue : Bruynzeels Moreira N° ADELI``): a first name and a surname,
@@ -1106,7 +1132,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
-                                             _marked_authors(text, tokens)):
+                                             _marked_authors(text, tokens), _inverted_names(tokens, text)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE

@@ -959,6 +959,23 @@ def test_the_next_label_of_a_line_of_fields_is_no_part_of_the_name(gap: str, lab
         assert model == (text.index(first), text.index(first) + len(first)), text
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # notices and indexes write a person surname first, a comma, then the first name
+    ("Notice biographique\n{Last}, {FIRST} (Carnac, 5 août 1907). Poète.", ["{Last}", "{FIRST}"]),
+    ("Le Men, {FIRST} (Tréguier, 10 février 1953).", ["Le Men", "{FIRST}"]),
+    ("Auteurs : {Last}, {FIRST} ; {Other}, {FIRST}.", ["{Last}", "{FIRST}", "{Other}", "{FIRST}"]),
+    ("Paris, {FIRST} (mon frère) est venu.", []),  # a place
+    ("Ensuite, {FIRST} (ma sœur) est venue.", []),  # a French word
+    ("Il a vu {Last}, {FIRST} est partie.", []),  # within a sentence: two people, maybe
+])
+def test_a_surname_a_comma_and_a_first_name_are_a_notice_s_person(text: str, expected: list[str]) -> None:
+    # surnames that are no French word (one that is, "Blanchet", is not read this way: "Ensuite, Marie")
+    for first, last, other in (("Yvon", "Kerbrat", "Quéméner"), ("Georges", "Julien", "Guivarc'h")):
+        fill = {"FIRST": first, "Last": last, "Other": other}
+        filled = text.format(**fill)
+        assert _found(person.find(filled), filled) == [e.format(**fill) for e in expected], filled
+
+
 @pytest.mark.parametrize("title", ["Melle", "MELLE", "Mlle", "Mademoiselle"])
 def test_every_spelling_of_mademoiselle_is_a_title(title: str) -> None:
     for first, last in _people(3):
