@@ -1038,12 +1038,15 @@ def _marked_authors(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int,
 #: After an inverted name's first name: what a notice or an index writes next (a parenthesis, a full stop,
 #: a colon, the line's end).
 _INVERTED_END = re.compile(r"[ \t]*(?:[(.:;]|\r?\n|$)")
+#: Before an inverted name: a line's start, or a list's separator other than a comma (``Auteurs : Dupont, Jean ;
+#: Martin, Paul``), so that an address's places are not read as one (``CHU de Grenoble, La Tronche, France``).
+_INVERTED_START = re.compile(r"(?:^|[;:|\n])[ \t]*$")
 
 
 def _inverted_names(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
     """A surname, a comma, then a listed first name, as notices and indexes write a person (``Guillevic,
     Eugène (Carnac, 5 août 1907)``, ``Le Men, Yvon.``): the surname no French word and no place, particles
-    before it allowed, at a line's start or after a list's separator."""
+    before it allowed, at a line's start or after a list's separator that is no comma."""
     if "," not in text:
         return
     for n in range(1, len(tokens)):
@@ -1056,7 +1059,8 @@ def _inverted_names(tokens: list[_Token], text: str) -> Iterator[tuple[int, int,
         while lo > 0 and tokens[lo - 1].particle and tokens[lo - 1].kind == "cap" and _joined(
                 text, tokens[lo - 1], tokens[lo]):
             lo -= 1  # "Le Men, Yvon"
-        if _ITEM_EDGE_BEFORE.search(text, 0, tokens[lo].start) and not _after_place_word(tokens, lo, text):
+        if _INVERTED_START.search(text, 0, tokens[lo].start) and first.key not in _ORGANISATION_HEADS \
+                and not _after_place_word(tokens, lo, text):
             yield tokens[lo].start, last.end, FIRST_NAME_SCORE
             yield first.start, first.end, FIRST_NAME_SCORE
 

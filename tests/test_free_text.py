@@ -967,6 +967,8 @@ def test_the_next_label_of_a_line_of_fields_is_no_part_of_the_name(gap: str, lab
     ("Paris, {FIRST} (mon frère) est venu.", []),  # a place
     ("Ensuite, {FIRST} (ma sœur) est venue.", []),  # a French word
     ("Il a vu {Last}, {FIRST} est partie.", []),  # within a sentence: two people, maybe
+    ("Service de gériatrie, CHU de Grenoble, {Last}, {FIRST}\n", []),  # an address's places after commas
+    ("Centre hospitalier d'Annecy, Pringy, France\n", []),
 ])
 def test_a_surname_a_comma_and_a_first_name_are_a_notice_s_person(text: str, expected: list[str]) -> None:
     # surnames that are no French word (one that is, "Blanchet", is not read this way: "Ensuite, Marie")
