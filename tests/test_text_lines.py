@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
@@ -324,8 +325,19 @@ def _markdown(records: list[dict[str, str]]) -> str:
                       *(row([r[k] for k in keys]) for r in records), ""])
 
 
+def _export(delimiter: str, quoted: bool) -> Callable[[list[dict[str, str]]], str]:
+    """An export's lines pasted into a ticket or a help page: a header of column names, then the records."""
+    def write(records: list[dict[str, str]]) -> str:
+        field = (lambda v: '"' + v.replace('"', '""') + '"') if quoted else (lambda v: v)
+        line = lambda cells: delimiter.join(field(c) for c in cells)  # noqa: E731
+        return "\n".join(["Voici sa structure brute :", line(list(records[0])),
+                          *(line(list(r.values())) for r in records), "La première ligne doit être identique."])
+    return write
+
+
 @pytest.mark.parametrize("batch_rows", [65_536, 2, 1])  # a table goes on from one chunk to the next
-@pytest.mark.parametrize("write", [_psql, _markdown])
+@pytest.mark.parametrize("write", [_psql, _markdown, _export(",", True), _export(";", False)],
+                         ids=["psql", "markdown", "csv-quoted", "csv-semicolons"])
 def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path, write, batch_rows) -> None:
     path = tmp_path / "ticket.txt"
     path.write_text(write([BENEFICIARY, SECOND]), encoding="utf-8")
@@ -333,10 +345,21 @@ def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path
     assert found == {(entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
 
 
+def test_the_dates_of_a_tab_separated_export_are_read_under_their_header(tmp_path) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(_export("\t", False)([BENEFICIARY, SECOND]), encoding="utf-8")
+    dates = {text for _, entity, text in _findings(path) if entity == "DATE_OF_BIRTH"}
+    assert dates == {BENEFICIARY["date_naissance"], SECOND["date_naissance"]}
+
+
 @pytest.mark.parametrize("text", [
     " acte         | date       | montant\n--------------+------------+---------\n consultation | 2024-03-12 | 25\n",
     "| Nom | Date |\n|---|---|\n(0 rows)\n| Dupont | 1985-05-12 |\n",  # the table ended: no header above
     "nom | date_naissance\n\nDupont | 1985-05-12\n",  # no rule line: no table
+    # an export ends at the first line of another width; prose with commas names no column
+    '"acte","date","montant"\n"consultation","2024-03-12","25"\n',
+    '"nom","prenom","date_naissance"\nfin de l\'export.\nDupont, Jean, le 1985-05-12 à Lyon, dit-il\n',
+    "Pommes, poires, bananes\nDurand, Martin, Petit\n",
 ])
 def test_cells_outside_a_table_or_under_a_header_that_names_nothing_are_not_hinted(tmp_path, text) -> None:
     path = tmp_path / "ticket.txt"

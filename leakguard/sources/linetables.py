@@ -10,6 +10,13 @@ again once its header is read::
 A table is a line of cells separated by ``|``, then a rule line of dashes (``---+---``, ``|---|:--:|``), then
 the lines with as many cells; a line with more (a ``|`` inside a value, which ``psql`` does not escape) is no
 row but leaves the table open; it ends at the first line that has fewer (a blank line, ``(2 rows)``).
+
+An export pasted as text (a ticket, a help page, a log) is a table too: a header line of at least three column
+names separated by ``,``, ``;`` or a tab, each maybe between double quotes (RFC 4180), then the lines with as
+many fields under the same delimiter; the first line with another count ends it::
+
+    "nom","prenom","date_naissance"
+    "Durand","Paul","12/03/1945"
 :class:`TableHeaders` gives each row of a table its header line, chunk after chunk of one file (a table of a
 million rows goes on from one chunk to the next); :func:`table_cells` gives each cell with its header as its
 column name (:mod:`leakguard.detect.textlines` reads it as it reads a ``key = value`` line).
@@ -18,6 +25,7 @@ column name (:mod:`leakguard.detect.textlines` reads it as it reads a ``key = va
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -30,6 +38,50 @@ RULE_RE2 = r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)+\|?\s*$"
 MAX_COLUMNS = 64
 #: A cell: the text up to the next ``|`` that is not escaped (Markdown writes ``\|`` inside a cell).
 _CELL = re.compile(r"(?:[^|\\]|\\.)*\\?")
+
+
+#: RE2: a line that may be an export's header: three names begun, the same delimiter between them (the names
+#: are checked in Python: counted repetitions of Unicode classes make RE2's program too large).
+CSV_HEADER_RE2 = "|".join(
+    rf'^\s*"?[\pL_][^{d}"\d]*"?\s*{d}\s*"?[\pL_][^{d}"\d]*"?\s*{d}\s*"?[\pL_]' for d in (",", ";", "\\t"))
+#: A column name of an export's header, once its quotes are off.
+_CSV_KEY = re.compile(r"[^\W\d][\w .'’()°/-]{0,47}")
+#: The delimiters of an export, in the order they are tried on a header line.
+_DELIMITERS = (",", ";", "\t")
+_CSV_FIELDS = {d: re.compile(rf'[ ]*(?:"((?:[^"]|"")*)"|([^{d}"]*))[ ]*(?:{d}|$)') for d in _DELIMITERS}
+
+
+def _csv_cells(line: str, delimiter: str) -> list[tuple[int, str]] | None:
+    """The fields of an export's line, each with the offset of its value (inside its quotes, white space around
+    it left out), or ``None`` when the line is no line of fields (a quote left open)."""
+    cells, at, pattern = [], 0, _CSV_FIELDS[delimiter]
+    while at <= len(line):
+        match = pattern.match(line, at)
+        if match is None or (match.end() == at and at < len(line)):
+            return None
+        quoted = match.group(1) is not None
+        raw = match.group(1) if quoted else match.group(2)
+        start = match.start(1) if quoted else match.start(2)
+        value = raw.replace('""', '"') if quoted else raw
+        cells.append((start + len(raw) - len(raw.lstrip()), value.strip()))
+        if match.end() == len(line) and not line.endswith(delimiter):
+            return cells
+        at = match.end()
+        if at == len(line):  # a delimiter ends the line: one more empty field
+            cells.append((at, ""))
+            return cells
+    return cells
+
+
+def _csv_keys(header: str) -> tuple[str, list[str]] | None:
+    """The delimiter and column names of an export's header line (three or more names), or ``None``."""
+    for delimiter in _DELIMITERS:
+        if header.count(delimiter) < 2:
+            continue
+        cells = _csv_cells(header, delimiter)
+        if cells and 3 <= len(cells) <= MAX_COLUMNS and all(_CSV_KEY.fullmatch(key) for _, key in cells):
+            return delimiter, [key for _, key in cells]
+    return None
 
 
 class TableCells(NamedTuple):
@@ -63,8 +115,23 @@ def _keys(header: str) -> list[str]:
     the line is no table header."""
     keys = [text for _, text in _cells(header, _framed(header))] if "|" in header else []
     if not 2 <= len(keys) <= MAX_COLUMNS:
+        csv_header = _csv_keys(header)
+        keys = csv_header[1] if csv_header is not None else []
+    if not 2 <= len(keys) <= MAX_COLUMNS:
         return []
     return [key if key not in keys[:j] else "" for j, key in enumerate(keys)]
+
+
+def _row_reader(header: str) -> tuple[Callable[[str], list[tuple[int, str]]], bool]:
+    """How the rows under ``header`` split into cells, and whether between ``|`` (psql, Markdown: a row may
+    hold more, a ``|`` in a value) rather than as an export's fields."""
+    if "|" in header and 2 <= len(_cells(header, _framed(header))) <= MAX_COLUMNS:
+        framed = _framed(header)
+        return (lambda line: _cells(line, framed)), True
+    csv_header = _csv_keys(header)
+    assert csv_header is not None
+    delimiter = csv_header[0]
+    return (lambda line: _csv_cells(line, delimiter) or []), False
 
 
 class TableHeaders:
@@ -89,12 +156,14 @@ class TableHeaders:
         if opened is not None:
             names.append(opened)
             at = self._rows(lines, 0, opened, table_of, 0)
-        for rule in rules.tolist():
+        # a psql or Markdown header is the line above its rule; an export's header is a table's first line
+        starts = [(rule, rule + 1) for rule in rules.tolist()] + [(head + 1, head + 1) for head in _csv_headers(lines)]
+        for rule, first in sorted(starts):
             header = lines[rule - 1].as_py() if rule > 0 else self._last
             if rule < at or header is None or not _keys(header):
                 continue
             names.append(header)
-            opened, at = header, self._rows(lines, rule + 1, header, table_of, len(names) - 1)
+            opened, at = header, self._rows(lines, first, header, table_of, len(names) - 1)
         self._open = opened if at == len(lines) and opened is not None else None
         if len(lines):
             self._last = lines[-1].as_py()
@@ -107,12 +176,24 @@ class TableHeaders:
     def _rows(lines: pa.Array, at: int, header: str, table_of: np.ndarray, table: int) -> int:
         """Mark the rows of ``header``'s table (number ``table``) from line ``at`` on; return the index after its
         last line."""
-        width, framed = len(_keys(header)), _framed(header)
-        while at < len(lines) and (cells := len(_cells(lines[at].as_py() or "", framed))) >= width:
+        width, (read, pipes) = len(_keys(header)), _row_reader(header)
+        while at < len(lines):
+            cells = len(read(lines[at].as_py() or ""))
+            if cells < width or (cells > width and not pipes):  # an export's row has its header's width
+                break
             if cells == width:
                 table_of[at] = table
             at += 1
         return at
+
+
+def _csv_headers(lines: pa.Array) -> list[int]:
+    """The lines that may head an export (:data:`CSV_HEADER_RE2`, then :func:`_csv_keys`)."""
+    if not len(lines):
+        return []
+    heads = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, CSV_HEADER_RE2), False).to_numpy(
+        zero_copy_only=False))
+    return [int(head) for head in heads if _csv_keys(lines[int(head)].as_py()) is not None]
 
 
 def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
@@ -126,13 +207,13 @@ def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
     if headers is None:
         return found
     rows = np.flatnonzero(pc.is_valid(headers).to_numpy(zero_copy_only=False))
-    tables: dict[str, tuple[list[str], tuple[bool, bool]]] = {}  # each header's keys and framing, read once
+    tables: dict[str, tuple[list[str], Callable[[str], list[tuple[int, str]]]]] = {}  # each header read once
     for at, line, header in zip(rows.tolist(), lines.take(pa.array(rows)).to_pylist(),
                                 headers.take(pa.array(rows)).to_pylist(), strict=True):
         if header not in tables:
-            tables[header] = _keys(header), _framed(header)
-        keys, framed = tables[header]
-        for key, (offset, value) in zip(keys, _cells(line, framed), strict=True):
+            tables[header] = _keys(header), _row_reader(header)[0]
+        keys, read = tables[header]
+        for key, (offset, value) in zip(keys, read(line), strict=True):
             if key and value:
                 found.keys.append(key)
                 found.values.append(value)
