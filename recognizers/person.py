@@ -893,9 +893,10 @@ _BLANKED = re.compile(r"([a-z])\1{2,}")
 
 def _placeholder(span: str) -> bool:
     """Whether ``span`` is a form's placeholder where a name goes: ``NOM``, ``NOM NAISSANCE Prénom``, ``M. XXX``,
-    ``Dr YYYY``."""
+    ``Dr YYYY``, ``X XXX`` (an initial before a blank)."""
     words = [word for word in fold(span).replace(".", " ").split() if word not in TITLES]
-    return bool(words) and all(word in _PLACEHOLDERS or _BLANKED.fullmatch(word) for word in words)
+    blanks = [word for word in words if len(word) > 1]
+    return bool(blanks) and all(word in _PLACEHOLDERS or _BLANKED.fullmatch(word) for word in blanks)
 
 
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``

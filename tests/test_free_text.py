@@ -219,7 +219,7 @@ def test_a_civil_title_then_an_initial_alone_names_the_person_cut_to_it(title: s
 
 
 @pytest.mark.parametrize("text", ["À l'attention de : Mr / Mme NOM\nAdresse", "Madame, Monsieur NOM Prénom,",
-                                  "Patient : M. XXX né le JJ/MM/AAAA"])
+                                  "Patient : M. XXX né le JJ/MM/AAAA", "X XXX", "Signé : J. XXXX"])
 def test_a_placeholder_after_a_title_in_a_template_names_nobody(text: str) -> None:
     assert person.find(text) == []
 
