@@ -313,20 +313,21 @@ def test_a_dump_redacted_restores_into_not_null_text_columns(postgres, tmp_path)
     """``redact`` empties a value: a string in a text column (NOT NULL or not), NULL in a number column."""
     nir = generated_nirs(2, 3)
     dump = ("CREATE TABLE public.assures (\n    id integer NOT NULL,\n    email text NOT NULL,\n"
-            "    nir bigint,\n    tel character varying(20) NOT NULL\n);\n"
-            f"INSERT INTO public.assures (id, email, nir, tel) VALUES (1, 'marie.martin@orange.fr', {nir[0]}, "
-            "'06 12 34 56 78');\n"
-            "COPY public.assures (id, email, nir, tel) FROM stdin;\n"
-            f"2\tpaul.petit@free.fr\t{nir[1]}\t01 42 34 56 78\n\\.\n")
+            "    nir bigint,\n    tel character varying(20) NOT NULL,\n    date_naissance date\n);\n"
+            f"INSERT INTO public.assures (id, email, nir, tel, date_naissance) VALUES (1, 'marie.martin@orange.fr', "
+            f"{nir[0]}, '06 12 34 56 78', '1961-03-12');\n"
+            "COPY public.assures (id, email, nir, tel, date_naissance) FROM stdin;\n"
+            f"2\tpaul.petit@free.fr\t{nir[1]}\t01 42 34 56 78\t1958-11-02\n\\.\n")
     src, out = tmp_path / "dump.sql", tmp_path / "pseudo.sql"
     src.write_text(dump, encoding="utf-8")
-    pseudonymise(src, out, *(f"--operator={e}=redact" for e in ("EMAIL_ADDRESS", "FR_NIR", "PHONE_NUMBER")))
+    entities = ("EMAIL_ADDRESS", "FR_NIR", "PHONE_NUMBER", "DATE_OF_BIRTH")
+    pseudonymise(src, out, *(f"--operator={e}=redact" for e in entities))
     database = "lg_dump_redacted"
     postgres.create_database(database)
     postgres.client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-", database=database,
                     stdin=out.read_bytes())
-    rows = fetch(postgres, database, "SELECT id, email, nir, tel FROM public.assures ORDER BY id")
-    assert rows == [(1, "", None, ""), (2, "", None, "")]
+    rows = fetch(postgres, database, "SELECT id, email, nir, tel, date_naissance FROM public.assures ORDER BY id")
+    assert rows == [(1, "", None, "", None), (2, "", None, "", None)]  # a date column is emptied with NULL
 
 
 def test_a_pseudonymised_mysql_dump_keeps_every_other_byte_and_its_escaping(tmp_path):

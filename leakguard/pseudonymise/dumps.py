@@ -8,8 +8,8 @@ decisions are the table's own), and each row is written back with only its chang
 values re-encoded:
 
 * ``COPY`` rows: the changed fields in the text format (``\\t``, ``\\n``, ``\\\\`` escaped, ``\\N`` for NULL);
-  a value ``redact`` empties is an empty string in a text column, NULL in others (and in ``INSERT`` rows: ``''``
-  for a string literal, ``NULL`` for a number), so the dump restores into ``NOT NULL`` text columns;
+  a value ``redact`` empties is an empty string in a column declared as text (``''`` in ``INSERT`` rows), NULL in
+  others and where no ``CREATE TABLE`` says, so the dump restores into ``NOT NULL`` text columns;
 * ``INSERT`` rows: the changed literals only, as the dump's tool quotes them (``'l''été'`` for PostgreSQL,
   ``E'...'`` strings keeping their backslash escapes, ``'l\\'été'`` for MySQL); an integer stays a bare
   number (integer columns get integer tokens), a date a quoted ISO date, an array an array literal quoted as
@@ -42,11 +42,12 @@ Collector = Callable[[ChunkEdits | Problem, int], None]
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTable) -> str:
-    """The literal that replaces ``old`` (of ``literal.kind``) to hold ``text`` in ``table``'s dialect."""
+def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTable, declared: str = "") -> str:
+    """The literal that replaces ``old`` (of ``literal.kind``) to hold ``text`` in ``table``'s dialect;
+    ``declared``: the column's declared type."""
     kind = literal.kind
-    if text is None:  # redacted whole: a string emptied (it restores into a NOT NULL column), a number NULL
-        if kind in ("n", "x", "h"):
+    if text is None:  # redacted whole: a text column's string emptied (it restores into NOT NULL), else NULL
+        if kind in ("n", "x", "h") or not _is_text_type(declared):
             return "NULL"
         text = ""
     if kind == "x" or (kind == "n" and _NUMBER.fullmatch(text)):
@@ -65,12 +66,14 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         fields = raw[: len(raw) - len(ending)].split("\t")
         for column, text in texts.items():
-            fields[column] = copy_encode("" if text is None and _is_text_type(table.types[column]) else text)
+            declared = table.types[column] if column < len(table.types) else ""
+            fields[column] = copy_encode("" if text is None and _is_text_type(declared) else text)
         return "\t".join(fields) + ending
     literals = RowLexer(table.dialect, table.escapes).literals(raw)
     for column in sorted(texts, key=lambda c: literals[c].start, reverse=True):
         literal = literals[column]
-        new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table)
+        declared = table.types[column] if column < len(table.types) else ""
+        new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table, declared)
         raw = raw[: literal.start] + new + raw[literal.end :]
     return raw
 
