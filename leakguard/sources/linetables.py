@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -110,28 +111,30 @@ def _cells(line: str, framed: tuple[bool, bool]) -> list[tuple[int, str]]:
     return [(start + len(text) - len(text.lstrip()), text.strip()) for start, text in cells]
 
 
-def _keys(header: str) -> list[str]:
-    """The column names of a header line (empty where a name repeats: its first column keeps it), or none when
-    the line is no table header."""
-    keys = [text for _, text in _cells(header, _framed(header))] if "|" in header else []
-    if not 2 <= len(keys) <= MAX_COLUMNS:
-        csv_header = _csv_keys(header)
-        keys = csv_header[1] if csv_header is not None else []
-    if not 2 <= len(keys) <= MAX_COLUMNS:
-        return []
-    return [key if key not in keys[:j] else "" for j, key in enumerate(keys)]
+class _Header(NamedTuple):
+    """A table's header line read: its column names (empty where a name repeats: its first column keeps it), how
+    a row splits into cells, and whether between ``|`` (psql, Markdown: a row may hold more, a ``|`` in a value)
+    rather than as an export's fields."""
+
+    keys: list[str]
+    read: Callable[[str], list[tuple[int, str]]]
+    pipes: bool
 
 
-def _row_reader(header: str) -> tuple[Callable[[str], list[tuple[int, str]]], bool]:
-    """How the rows under ``header`` split into cells, and whether between ``|`` (psql, Markdown: a row may
-    hold more, a ``|`` in a value) rather than as an export's fields."""
-    if "|" in header and 2 <= len(_cells(header, _framed(header))) <= MAX_COLUMNS:
-        framed = _framed(header)
-        return (lambda line: _cells(line, framed)), True
-    csv_header = _csv_keys(header)
-    assert csv_header is not None
-    delimiter = csv_header[0]
-    return (lambda line: _csv_cells(line, delimiter) or []), False
+@lru_cache(maxsize=256)
+def _header(line: str) -> _Header | None:
+    """``line`` read as a table's header (cells between ``|``, else an export's names), or ``None``."""
+    framed = _framed(line)
+    keys = [text for _, text in _cells(line, framed)] if "|" in line else []
+    if 2 <= len(keys) <= MAX_COLUMNS:
+        read, pipes = (lambda row: _cells(row, framed)), True
+    else:
+        csv_header = _csv_keys(line)
+        if csv_header is None:
+            return None
+        delimiter, keys = csv_header
+        read, pipes = (lambda row: _csv_cells(row, delimiter) or []), False
+    return _Header([key if key not in keys[:j] else "" for j, key in enumerate(keys)], read, pipes)
 
 
 class TableHeaders:
@@ -160,7 +163,7 @@ class TableHeaders:
         starts = [(rule, rule + 1) for rule in rules.tolist()] + [(head + 1, head + 1) for head in _csv_headers(lines)]
         for rule, first in sorted(starts):
             header = lines[rule - 1].as_py() if rule > 0 else self._last
-            if rule < at or header is None or not _keys(header):
+            if rule < at or header is None or _header(header) is None:
                 continue
             names.append(header)
             opened, at = header, self._rows(lines, first, header, table_of, len(names) - 1)
@@ -176,7 +179,9 @@ class TableHeaders:
     def _rows(lines: pa.Array, at: int, header: str, table_of: np.ndarray, table: int) -> int:
         """Mark the rows of ``header``'s table (number ``table``) from line ``at`` on; return the index after its
         last line."""
-        width, (read, pipes) = len(_keys(header)), _row_reader(header)
+        head = _header(header)
+        assert head is not None
+        width, read, pipes = len(head.keys), head.read, head.pipes
         while at < len(lines):
             cells = len(read(lines[at].as_py() or ""))
             if cells < width or (cells > width and not pipes):  # an export's row has its header's width
@@ -207,13 +212,11 @@ def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
     if headers is None:
         return found
     rows = np.flatnonzero(pc.is_valid(headers).to_numpy(zero_copy_only=False))
-    tables: dict[str, tuple[list[str], Callable[[str], list[tuple[int, str]]]]] = {}  # each header read once
     for at, line, header in zip(rows.tolist(), lines.take(pa.array(rows)).to_pylist(),
                                 headers.take(pa.array(rows)).to_pylist(), strict=True):
-        if header not in tables:
-            tables[header] = _keys(header), _row_reader(header)[0]
-        keys, read = tables[header]
-        for key, (offset, value) in zip(keys, read(line), strict=True):
+        table = _header(header)
+        assert table is not None
+        for key, (offset, value) in zip(table.keys, table.read(line), strict=True):
             if key and value:
                 found.keys.append(key)
                 found.values.append(value)
