@@ -66,16 +66,20 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         fields = raw[: len(raw) - len(ending)].split("\t")
         for column, text in texts.items():
-            declared = table.types[column] if column < len(table.types) else ""
-            fields[column] = copy_encode("" if text is None and _is_text_type(declared) else text)
+            fields[column] = copy_encode("" if text is None and _is_text_type(_declared(table, column)) else text)
         return "\t".join(fields) + ending
     literals = RowLexer(table.dialect, table.escapes).literals(raw)
     for column in sorted(texts, key=lambda c: literals[c].start, reverse=True):
         literal = literals[column]
-        declared = table.types[column] if column < len(table.types) else ""
-        new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table, declared)
+        new = encode_literal(literal, raw[literal.start : literal.end], texts[column], table,
+                             _declared(table, column))
         raw = raw[: literal.start] + new + raw[literal.end :]
     return raw
+
+
+def _declared(table: DumpTable, column: int) -> str:
+    """The type ``table``'s ``CREATE TABLE`` declares for ``column``, ``""`` when none does."""
+    return table.types[column] if column < len(table.types) else ""
 
 
 def _is_text_type(declared: str) -> bool:
