@@ -114,6 +114,18 @@ def compact(number: str) -> str:
     return _SEPARATORS_RE.sub("", number).strip().upper()
 
 
+def number_positions(written: str) -> list[int]:
+    """Where the NIR's own characters stand in ``written``, a NIR as a finding spans it: its digits and the
+    letter of ``2A``/``2B``, not its separators nor the words of a key given apart.
+
+    >>> written = '1 85 05 2a 006 084, clé : 91'
+    >>> ''.join(written[i] for i in number_positions(written))
+    '185052a00608491'
+    """
+    return [i for i, char in enumerate(written)
+            if "0" <= char <= "9" or (char in "aAbB" and i > 0 and written[i - 1] == "2")]
+
+
 def calc_check_digits(number: str) -> str:
     """The 2-digit key of the first 13 characters of a compact NIR (2A/2B count as 19/18)."""
     return stdnum_nir.calc_check_digits(compact(number))

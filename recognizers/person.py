@@ -747,6 +747,8 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     proper = _NAME_PROPER_KEY.search(key) is not None
     while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
         n += 1
+    if tokens[n].key in _FORM_ACRONYMS:
+        return None  # "Assuré : NIR 1 85 …": the name of the next field, no surname
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
             tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):

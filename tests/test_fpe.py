@@ -77,6 +77,26 @@ def test_a_nir_without_its_key_encrypts_to_another_body_and_back(number, sex, lo
     assert op.decrypt_one(out) == written
 
 
+@pytest.mark.parametrize("form", ["{body} clé : {key}", "{body}, clef {key}", "{body} (clé NIR {key})"])
+@given(number=nirs())
+@FAST
+def test_a_key_given_apart_is_encrypted_with_its_body_and_its_words_stay(form, number):
+    written = form.format(body=number[:13], key=number[13:])
+    out = operator("keep").apply_one(written)
+    assert layout(out) == layout(written) and not out.startswith("9")
+    assert nir.is_valid("".join(out[i] for i in nir.number_positions(out)))
+    assert operator("keep").decrypt_one(out) == written
+
+
+@given(number=nirs())
+@FAST
+def test_a_wrong_key_given_apart_gets_a_numeric_token_around_its_words(number):
+    wrong = f"{(int(number[13:]) + 1) % 100:02d}"
+    written = f"{number[:13]} clé : {wrong}"
+    out = operator("keep").apply_one(written)
+    assert out[13:-2] == " clé : " and out.startswith("9") and (out[:13] + out[-2:]).isdigit()
+
+
 def test_sex_random_hides_the_sex_digit_keeps_the_kind_and_stays_reversible():
     numbers = seeded_nirs(4000, seed=15)
     kept, hidden = operator("keep").apply(numbers), operator("random").apply(numbers)

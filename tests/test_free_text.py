@@ -431,6 +431,9 @@ NOT_NAMES = [
     "ILS VIENNENT ME RENDRE VISITE DANS LA SEMAINE POUR LE BILAN.",
     "PATIENTE SUIVIE POUR UNE PR SÉROPOSITIVE ET UNE HTA DANS LE SERVICE.",
     "Contact : JEAN.DUPONT@APHP.FR",
+    # a person's key, then the name of the field that follows (a pseudonym or a mask after it too)
+    "Assuré : NIR 1 85 05 78 006 084 91, suivi.",
+    "Patient : NSS [REDACTED]",
 ]
 
 

@@ -492,6 +492,15 @@ def test_mask_keeps_the_last_characters_and_the_separators(number, data, keep):
     assert masked == ["*"] * (len(alnum) - keep) + alnum[len(alnum) - keep :]
 
 
+@pytest.mark.parametrize(("keep", "written", "expected"), [
+    (None, "1850578006084 clé : 91", "***********84 clé : 91"),
+    ("0", "1 85 05 78 006 084 (clef 91)", "* ** ** ** *** *** (clef **)"),
+    ("2", "2 53 07 2b 073 004, clé 70", "* ** ** ** *** ***, clé 70"),
+])
+def test_mask_hides_the_nir_and_leaves_the_words_of_a_key_given_apart(keep, written, expected):
+    assert MaskOperator("FR_NIR", arg=keep).apply_one(written) == expected
+
+
 def test_mask_defaults_to_the_last_four():
     assert MaskOperator("PHONE_NUMBER").apply_one("06 12 34 56 78") == "** ** ** 56 78"
 

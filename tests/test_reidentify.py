@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -157,6 +158,30 @@ def test_reidentify_of_pseudonymise_gives_back_the_bytes_of_every_written_form(t
         assert done.replaced["FR_NIR"] == len(forms)
         reidentify_file(pseudo, back, KEY, force=True)
         assert back.read_bytes() == source.read_bytes()
+
+
+#: A key given apart from the 13 digits, as people write it (the words around the key are no part of the NIR).
+KEY_APART = ("{body} clé : {key}", "{body}, clef {key}", "{grouped} (clé {key})", "{body} key={key}")
+
+
+@given(numbers=st.lists(nirs(kind="nir"), min_size=len(KEY_APART), max_size=len(KEY_APART)))
+@FILES
+def test_a_nir_with_its_key_given_apart_comes_back_words_and_all(tmp_path_factory, numbers):
+    directory = tmp_path_factory.mktemp("apart")
+    lines = []
+    for form, number in zip(KEY_APART, numbers):
+        body, key = number[:13], number[13:]
+        grouped = " ".join((body[0], body[1:3], body[3:5], body[5:7], body[7:10], body[10:13]))
+        lines.append(f"Dossier n° SS {form.format(body=body, grouped=grouped, key=key)} reçu\n")
+    source, pseudo, back = directory / "in.log", directory / "p.log", directory / "b.log"
+    source.write_text("".join(lines), encoding="utf-8")
+    done = pseudonymise_file(source, pseudo, KEY, operators=ONLY_FPE, ner=False)
+    assert done.replaced["FR_NIR"] == len(lines)
+    out = pseudo.read_text(encoding="utf-8").splitlines()
+    for written, line in zip(lines, out):
+        assert re.sub("[0-9]", "9", written.rstrip("\n")) == re.sub("[0-9]", "9", line)  # the words where they were
+    reidentify_file(pseudo, back, KEY, force=True)
+    assert back.read_bytes() == source.read_bytes()
 
 
 def test_a_file_of_fpe_format_1_is_reidentified_with_format_1(tmp_path):

@@ -284,7 +284,7 @@ def _checked(value: str, version: int = FORMAT) -> str:
 
     A body is the 13 characters of a NIR whose key sits in a column of its own: any plausible body has a key.
     """
-    compact = nir.compact(value)
+    compact = "".join(value[i] for i in nir.number_positions(value)).upper()
     candidate = compact + nir.calc_check_digits(compact) if len(compact) == 13 and _BODY_RE.fullmatch(compact) \
         else compact
     try:
@@ -298,19 +298,16 @@ def _checked(value: str, version: int = FORMAT) -> str:
 
 
 def _rewrite(written: str, number: str) -> str:
-    """``written`` with its letters and digits replaced, in order, by those of the compact ``number``.
+    """``written`` with the NIR's own characters (:func:`recognizers.nir.number_positions`) replaced, in order,
+    by those of the compact ``number``.
 
-    Every other character stays where it is: separators, white space, and the case of ``2a``/``2b`` (the
-    letters are the class, kept by the cipher). So ``reidentify`` gives back exactly the bytes that were
-    pseudonymised, however the NIR was grouped (an overseas NIR written in metropolitan groups, ``1 47 01 97
-    642 707 06``, stays so, both ways).
+    Every other character stays where it is: separators, white space, the words of a key given apart
+    (``1850578006084 clé : 91``), and the case of ``2a``/``2b`` (the letters are the class, kept by the cipher).
+    So ``reidentify`` gives back exactly the bytes that were pseudonymised, however the NIR was grouped (an
+    overseas NIR written in metropolitan groups, ``1 47 01 97 642 707 06``, stays so, both ways).
     """
-    out = []
-    position = 0
-    for char in written:
-        if char.isalnum():
-            out.append(char if char.isalpha() else number[position])
-            position += 1
-        else:
-            out.append(char)
+    out = list(written)
+    for position, i in enumerate(nir.number_positions(written)):
+        if not written[i].isalpha():
+            out[i] = number[position]
     return "".join(out)

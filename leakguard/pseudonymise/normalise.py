@@ -49,7 +49,7 @@ import phonenumbers
 from stdnum import iban
 
 from leakguard.pseudonymise.dates import parse_date
-from recognizers import all_records
+from recognizers import all_records, nir
 from recognizers.email_address import deobfuscate
 from recognizers.spec import SEPARATORS, fold
 
@@ -157,3 +157,21 @@ def normalise(entity: str, value: str) -> str:
     ('1985-05-01', '2951099126111')
     """
     return normaliser(entity)(value)
+
+
+#: Where a written value's own characters stand, for the normal forms that know it; any other: its letters and
+#: digits. What ``mask`` hides: not the words of a NIR's key given apart (``1850578006084 clé : 91``).
+_POSITIONS: dict[str, Callable[[str], list[int]]] = {"nir": nir.number_positions}
+_POSITIONS_OF = {record.name: _POSITIONS.get(record.normal_form) for record in all_records()}
+
+
+def own_positions(entity: str, value: str) -> list[int]:
+    """Where the characters of ``value``, a written ``entity``, stand (separators and words around left out).
+
+    >>> own_positions("FR_NIR", "1850578006084 clé : 91")[-3:], own_positions("PHONE_NUMBER", "06 12")
+    ([12, 20, 21], [0, 1, 3, 4])
+    """
+    positions = _POSITIONS_OF.get(entity)
+    if positions is not None:
+        return positions(value)
+    return [i for i, char in enumerate(value) if char.isalnum()]

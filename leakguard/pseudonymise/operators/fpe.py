@@ -17,6 +17,7 @@ from leakguard.pseudonymise.fpe import NirCipher, NotANir, fpe_choices, sex_choi
 from leakguard.pseudonymise.operators.base import Operator, OperatorProblem
 from leakguard.pseudonymise.operators.hmac import HmacOperator
 from leakguard.pseudonymise.operators.keyed import MAX_NUMERIC_DIGITS
+from recognizers import nir
 
 
 class FpeOperator(Operator):
@@ -56,17 +57,13 @@ class FpeOperator(Operator):
         return out
 
     def _numeric_fallback(self, value: str) -> str:
-        width = sum(1 for char in value if char.isalnum())
-        if width == 0:
+        positions = nir.number_positions(value)  # the digits: not the words of a key given apart
+        if not positions:
             return value
-        token = self._fallback.numeric(value, min(max(width, 2), MAX_NUMERIC_DIGITS))
-        out, position = [], 0
-        for char in value:
-            if char.isalnum() and position < len(token):
-                out.append(token[position])
-                position += 1
-            elif not char.isalnum():
-                out.append(char)
+        token = self._fallback.numeric(value, min(max(len(positions), 2), MAX_NUMERIC_DIGITS))
+        out = list(value)
+        for i, position in enumerate(positions):
+            out[position] = token[i] if i < len(token) else ""
         return "".join(out)
 
     def decrypt_one(self, value: str) -> str:

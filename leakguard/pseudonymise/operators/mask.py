@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from leakguard.pseudonymise.normalise import own_positions
 from leakguard.pseudonymise.operators.base import Operator, OperatorProblem
 
 
 class MaskOperator(Operator):
-    """``mask[:N]``: the last N letters/digits kept (default 4), the others ``*``, separators kept.
+    """``mask[:N]``: the last N letters/digits kept (default 4), the others ``*``, separators kept (and the
+    words of a NIR's key given apart, :func:`~leakguard.pseudonymise.normalise.own_positions`).
 
     A value of N letters/digits or fewer is kept whole: choose N for the shortest values of the entity.
 
@@ -28,15 +30,10 @@ class MaskOperator(Operator):
             raise OperatorProblem(f"mask takes the number of characters to keep, 0 to 64 (got mask:{arg})")
 
     def apply_one(self, value: str) -> str:
-        total = sum(1 for char in value if char.isalnum())
-        seen = 0
-        out = []
-        for char in value:
-            if char.isalnum():
-                seen += 1
-                out.append(char if seen > total - self.keep else self.MASK)
-            else:
-                out.append(char)
+        positions = own_positions(self.entity, value)
+        out = list(value)
+        for i in positions[: max(len(positions) - self.keep, 0)]:
+            out[i] = self.MASK
         return "".join(out)
 
     def describe(self) -> str:
