@@ -102,7 +102,9 @@ def test_a_file_leakguard_never_pseudonymised_is_refused_unless_forced(tmp_path)
         "csv": tmp_path / "raw.csv",
         "log": tmp_path / "raw.log",
         "jsonl": tmp_path / "raw.jsonl",
+        "sql": tmp_path / "raw.sql",
     }
+    files["sql"].write_text(pg_dump(real))
     pq.write_table(pa.table({"nir": real}), files["parquet"])
     files["csv"].write_text("nir\n" + "".join(f"{v}\n" for v in real))
     files["log"].write_text("".join(f"appel nir={v}\n" for v in real))
@@ -114,6 +116,29 @@ def test_a_file_leakguard_never_pseudonymised_is_refused_unless_forced(tmp_path)
         assert not out.exists(), kind
         report = reidentify_file(path, out, KEY, force=True)  # the user insists: every NIR is "decrypted"
         assert report.replaced["FR_NIR"] == len(real), kind
+
+
+def pg_dump(numbers: list[str]) -> str:
+    """A plain-text pg_dump of a table of NIRs: half in COPY rows, half in INSERT statements, grouped there."""
+    half = len(numbers) // 2
+    rows = "".join(f"{i}\t{v}\n" for i, v in enumerate(numbers[:half]))
+    inserts = "".join(f"INSERT INTO public.assures VALUES ({i}, '{v[0]} {v[1:3]} {v[3:5]} {v[5:7]} {v[7:10]} "
+                      f"{v[10:13]} {v[13:]}');\n" for i, v in enumerate(numbers[half:], half))
+    return ("CREATE TABLE public.assures (\n    id integer NOT NULL,\n    nir text NOT NULL\n);\n\n"
+            f"COPY public.assures (id, nir) FROM stdin;\n{rows}\\.\n\n{inserts}")
+
+
+def test_a_sql_dump_comes_back_byte_for_byte(tmp_path):
+    source, pseudo, back = tmp_path / "in.sql", tmp_path / "p.sql", tmp_path / "b.sql"
+    source.write_text(pg_dump(people(20, 3)), encoding="utf-8")
+    assert pseudonymise_file(source, pseudo, KEY, operators=ONLY_FPE, ner=False).replaced["FR_NIR"] == 20
+    assert pseudo.read_bytes() != source.read_bytes()
+    key = tmp_path / "lg.key"
+    key.write_text(format_key(KEY) + "\n")
+    code, err = run("reidentify", "--key-file", str(key), str(pseudo), str(back))
+    assert code == 2 and "SQL dumps cannot carry one" in err and not back.exists()
+    code, _ = run("reidentify", "--force", "--key-file", str(key), str(pseudo), str(back))
+    assert code == 0 and back.read_bytes() == source.read_bytes()
 
 
 def test_the_recorded_sex_choice_is_used_and_a_conflicting_one_refused(tmp_path):

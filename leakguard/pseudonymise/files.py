@@ -309,7 +309,8 @@ def reidentify_file(src: str | os.PathLike[str], dst: str | os.PathLike[str] | N
         if not operator.startswith("fpe"):
             raise PseudonymiseError(f"reidentify reverses fpe only, not {operator}")
     with open_source(src, batch_rows=batch_rows) as source:
-        spec = fpe_spec_for(source.info, fingerprint(key), given=operator, force=force)
+        info = source.info if isinstance(source, Source) else None  # a dump's tables record nothing
+        spec = fpe_spec_for(info, fingerprint(key), given=operator, force=force, path=src)
     policy = _Reidentify(key, spec)
     options = DetectOptions(ner=False, entities=frozenset({"FR_NIR"}), show_values=True, previews=False)
     metadata = {"operation": "reidentify", "key_fingerprint": policy.fingerprint}

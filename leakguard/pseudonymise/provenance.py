@@ -45,16 +45,19 @@ def recorded(info: SourceInfo) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def fpe_spec_for(info: SourceInfo, fingerprint: str, *, given: str | None, force: bool) -> str:
+def fpe_spec_for(info: SourceInfo | None, fingerprint: str, *, given: str | None, force: bool,
+                 path: str | None = None) -> str:
     """The ``fpe`` operator choice to decrypt the file of ``info`` with, or :class:`ReidentifyRefused`.
 
     ``fingerprint`` is the key's; ``given`` the ``fpe`` choice of the command line (``None``: not given).
+    ``info`` is ``None`` for a file of tables (a SQL dump), which records nothing; ``path`` names it.
     """
-    path = info.path
-    entry = recorded(info)
+    path = info.path if info is not None else str(path)
+    entry = recorded(info) if info is not None else None
     if entry is None:
         if not force:
-            where = (f"{_CARRIERS[info.format]} leakguard did not write" if info.format in _CARRIERS
+            where = ("SQL dumps cannot carry one" if info is None
+                     else f"{_CARRIERS[info.format]} leakguard did not write" if info.format in _CARRIERS
                      else f"{info.format.upper()} files cannot carry one")
             raise ReidentifyRefused(
                 f"{path}: no leakguard metadata ({where}), so nothing shows that its NIRs were pseudonymised "
