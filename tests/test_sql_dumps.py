@@ -330,6 +330,27 @@ def test_a_dump_redacted_restores_into_not_null_text_columns(postgres, tmp_path)
     assert rows == [(1, "", None, "", None), (2, "", None, "", None)]  # a date column is emptied with NULL
 
 
+@pytest.mark.parametrize(("column", "entity"), [
+    ("nir bigint NOT NULL", "FR_NIR"),
+    ("date_naissance date PRIMARY KEY", "DATE_OF_BIRTH"),
+])
+@pytest.mark.parametrize("style", ["copy", "insert"])
+def test_redact_refuses_a_column_of_numbers_or_dates_that_takes_no_null(tmp_path, column, entity, style):
+    """NULL would not restore there, and no other value is empty: refused in one line, nothing written."""
+    name = column.split()[0]
+    value = generated_nirs(1, 4)[0] if entity == "FR_NIR" else "1961-03-12"
+    rows = (f"COPY public.assures (id, {name}) FROM stdin;\n1\t{value}\n\\.\n" if style == "copy"
+            else f"INSERT INTO public.assures VALUES (1, '{value}');\n")
+    src, out = tmp_path / "dump.sql", tmp_path / "pseudo.sql"
+    src.write_text(f"CREATE TABLE public.assures (\n    id integer NOT NULL,\n    {column}\n);\n{rows}",
+                   encoding="utf-8")
+    result = CliRunner(env={"LEAKGUARD_KEY": KEY}).invoke(
+        cli, ["pseudonymise", "--no-ner", f"--operator={entity}=redact", str(src), str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"redact cannot empty the column '{name}' of public.assures" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("leakguard: error")
+
+
 def test_a_pseudonymised_mysql_dump_keeps_every_other_byte_and_its_escaping(tmp_path):
     table = tricky_table(120, seed=8)
     table = table.drop_columns(["telephones", "contact", "tags"])

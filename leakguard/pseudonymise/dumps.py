@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
+from leakguard.pseudonymise.operators import OperatorProblem
 from leakguard.pseudonymise.rewrite import ChunkEdits, Rewriter
 from leakguard.pseudonymise.writers import TextEncoder, open_output
 from leakguard.sources import rebuild_batch
@@ -47,7 +48,7 @@ def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTa
     ``declared``: the column's declared type."""
     kind = literal.kind
     if text is None:  # redacted whole: a text column's string emptied (it restores into NOT NULL), else NULL
-        if kind in ("n", "x", "h") or not _is_text_type(declared):
+        if kind in ("n", "x", "h") or not _is_text_type(declared):  # a NOT NULL one is refused before
             return "NULL"
         text = ""
     if kind == "x" or (kind == "n" and _NUMBER.fullmatch(text)):
@@ -61,7 +62,16 @@ def encode_literal(literal: ValueSpan, old: str, text: str | None, table: DumpTa
 
 
 def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str:
-    """The row ``raw`` of ``table`` with the values of columns ``texts`` replaced, everything else kept."""
+    """The row ``raw`` of ``table`` with the values of columns ``texts`` replaced, everything else kept.
+
+    Raises :class:`~leakguard.pseudonymise.operators.OperatorProblem` when a value redacted whole would be NULL
+    in a column that refuses NULL (the dump would not restore).
+    """
+    for column, text in texts.items():
+        if text is None and _required(table, column) and not _is_text_type(_declared(table, column)):
+            raise OperatorProblem(f"redact cannot empty the column {table.columns[column]!r} of {table.name} "
+                                  f"({_declared(table, column)}, NOT NULL); choose token, hmac or fpe for its "
+                                  "entity")
     if table.style == "copy":
         ending = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
         fields = raw[: len(raw) - len(ending)].split("\t")
@@ -80,6 +90,11 @@ def rewrite_row(table: DumpTable, raw: str, texts: dict[int, str | None]) -> str
 def _declared(table: DumpTable, column: int) -> str:
     """The type ``table``'s ``CREATE TABLE`` declares for ``column``, ``""`` when none does."""
     return table.types[column] if column < len(table.types) else ""
+
+
+def _required(table: DumpTable, column: int) -> bool:
+    """Whether ``table``'s ``CREATE TABLE`` refuses NULL in ``column``."""
+    return column < len(table.required) and table.required[column]
 
 
 def _is_text_type(declared: str) -> bool:

@@ -87,6 +87,8 @@ class DumpTable:
     dialect: Dialect
     #: string literals take backslash escapes (MySQL; PostgreSQL with standard_conforming_strings off)
     escapes: bool = False
+    #: per column, whether its ``CREATE TABLE`` refuses NULL (``NOT NULL``, ``PRIMARY KEY``); empty: not known
+    required: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -142,8 +144,8 @@ class DumpParser:
         #: the closing comment the dump must end with, from its first line
         self.closing: str | None = None
         self._tail = ""
-        #: ``CREATE TABLE`` seen so far: name -> (columns, declared types)
-        self.tables: dict[str, tuple[list[str], list[str]]] = {}
+        #: ``CREATE TABLE`` seen so far: name -> (columns, declared types, whether each refuses NULL)
+        self.tables: dict[str, tuple[list[str], list[str], list[bool]]] = {}
         self._data: dict[tuple[object, ...], DumpTable] = {}
 
     # -- the text window -----------------------------------------------------------------------------------
@@ -231,7 +233,7 @@ class DumpParser:
             if head == "CREATE":
                 table = parse_create_table(self.text[pos:end])
                 if table is not None:
-                    self.tables[table[0]] = (table[1], table[2])
+                    self.tables[table[0]] = table[1:]
             elif head == "SET" and self.dialect == "postgres":
                 scs = _SCS.match(self.text, pos, end)
                 if scs is not None:
@@ -344,14 +346,15 @@ class DumpParser:
     # -- COPY ----------------------------------------------------------------------------------------------
 
     def _table(self, name: str, columns: list[str] | None, style: Literal["copy", "insert"]) -> DumpTable:
-        declared_names, declared_types = self.tables.get(name, ([], []))
+        declared_names, declared_types, declared_required = self.tables.get(name, ([], [], []))
         names = columns if columns is not None else declared_names
         declared = dict(zip(declared_names, declared_types))
+        required = dict(zip(declared_names, declared_required))
         key = (name, tuple(names), style, self.escapes)
         table = self._data.get(key)
         if table is None:
             table = DumpTable(name, list(names), [declared.get(c, "") for c in names], style, self.dialect,
-                              self.escapes)
+                              self.escapes, [required.get(c, False) for c in names])
             self._data[key] = table
         return table
 

@@ -93,6 +93,9 @@ _TYPE_END = re.compile(
     r"\s(?:NOT|NULL|DEFAULT|PRIMARY|COLLATE|GENERATED|CONSTRAINT|REFERENCES|CHECK|UNIQUE|AUTO_INCREMENT|COMMENT|"
     r"CHARACTER\s+SET|CHARSET|ON\s+UPDATE|STORAGE|COMPRESSION|INVISIBLE|VISIBLE|SRID)\b", re.IGNORECASE)
 
+#: What makes a column refuse NULL, after its type.
+_REQUIRED = re.compile(r"\s(?:NOT\s+NULL|PRIMARY\s+KEY)\b", re.IGNORECASE)
+
 
 def _split_top_level(text: str) -> list[str]:
     """``text`` split at commas outside parentheses and quotes."""
@@ -116,15 +119,21 @@ def _split_top_level(text: str) -> list[str]:
     return parts
 
 
-def parse_create_table(statement: str) -> tuple[str, list[str], list[str]] | None:
-    """``(table name, column names, declared types)`` of a ``CREATE TABLE`` statement, else None."""
+def parse_create_table(statement: str) -> tuple[str, list[str], list[str], list[bool]] | None:
+    """``(table name, column names, declared types, whether each allows no NULL)`` of a ``CREATE TABLE``
+    statement, else None.
+
+    >>> parse_create_table("CREATE TABLE t (id integer NOT NULL, nir bigint, nom character varying(40) "
+    ...                    "PRIMARY KEY)")
+    ('t', ['id', 'nir', 'nom'], ['integer', 'bigint', 'character varying(40)'], [True, False, True])
+    """
     match = _CREATE.match(statement)
     if match is None:
         return None
     body_end = statement.rfind(")")
     if body_end < match.end():
         return None
-    names, types = [], []
+    names, types, required = [], [], []
     for definition in _split_top_level(statement[match.end() : body_end]):
         definition = definition.strip()
         head = _IDENT_PART.match(definition)
@@ -136,7 +145,8 @@ def parse_create_table(statement: str) -> tuple[str, list[str], list[str]] | Non
         cut = _TYPE_END.search(rest)
         names.append(unquote_name(head.group(0)))
         types.append(" ".join((rest[: cut.start()] if cut else rest).split()).lower())
-    return unquote_name(match.group("name")), names, types
+        required.append(cut is not None and _REQUIRED.search(rest, cut.start()) is not None)
+    return unquote_name(match.group("name")), names, types, required
 
 
 # --- literals -----------------------------------------------------------------------------------------------
