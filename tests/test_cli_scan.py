@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from leakguard.cli import cli
 from leakguard.pseudonymise import atomic
+from leakguard.sources.sniff import detect_encoding
 from recognizers import nir
 from tests.strategies import random_nir
 
@@ -190,6 +191,27 @@ def test_invalid_utf8_in_a_text_file_is_read_as_cp1252_not_rejected(tmp_path):
     code, out, _ = run(str(path), "--format", "jsonl", "--no-ner")
     assert code == 1
     assert any(json.loads(line).get("entity") == "FR_NIR" for line in out.splitlines())
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    ("Hélène née le 12/03/1961 à Évreux\n".encode() + "réglé…\n".encode("cp1252"), "utf-8"),  # stray bytes
+    ("Hélène née le 12/03/1961 à Évreux\n".encode("cp1252"), "cp1252"),
+    ("réglé\n".encode("cp1252") + "Hélène\n".encode(), "cp1252"),  # as many stray bytes as UTF-8 accents
+    ("Ã© is mojibake, then: é".encode("cp1252"), "cp1252"),
+])
+def test_the_encoding_is_what_most_of_the_bytes_say(data, encoding):
+    assert detect_encoding(data, complete=True) == encoding
+
+
+def test_a_small_utf8_file_with_a_stray_cp1252_byte_is_read_as_utf8(tmp_path):
+    """The stray byte alone is read as cp1252 (a warning says where); the UTF-8 text around it is not cut."""
+    path = tmp_path / "note.txt"
+    path.write_bytes("Patiente Hélène DUPONT née le 12/03/1961, suivie à l'hôpital.\n".encode()
+                     + "Rapport établi… fin\n".encode("cp1252"))
+    code, out, err = run(str(path), "--format", "jsonl", "--no-ner", "--show-values")
+    found = {(r["entity"], r["value"]) for r in map(json.loads, out.splitlines()) if r["type"] == "finding"}
+    assert code == 2 and found == {("PERSON", "Hélène DUPONT"), ("DATE_OF_BIRTH", "12/03/1961")}  # 2: warned
+    assert "not valid UTF-8 (first at byte 75) were read as cp1252" in err
 
 
 def test_a_line_of_50_mb_is_scanned_whole_with_offsets_in_the_line(tmp_path):

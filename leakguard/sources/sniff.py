@@ -9,8 +9,10 @@ The content decides, the extension only breaks ties:
   is refused with what to do. gzip (``1f 8b``), xz, bzip2 and zstd streams are told by their magic bytes
   (:data:`~leakguard.sources.streams.COMPRESSION_MAGIC`) and looked into.
 * Encoding: a UTF-16 byte-order mark gives ``utf-16-le`` or ``utf-16-be`` (Excel's "Texte Unicode" export);
-  a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives ``utf-8``;
-  anything else is ``cp1252`` (every byte decodes; Latin-1 files read the same but for 0x80-0x9F).
+  a UTF-8 byte-order mark gives ``utf-8-sig``; a sample that decodes as strict UTF-8 gives ``utf-8``, and so
+  does one whose valid multi-byte characters outnumber its invalid bytes (UTF-8 with a few stray cp1252 bytes,
+  which the stream reads as cp1252 one by one); anything else is ``cp1252`` (every byte decodes; Latin-1 files
+  read the same but for 0x80-0x9F).
 * Binary: a NUL byte, or more than 1% of control characters, in the first :data:`SAMPLE_BYTES` (PNG, zip,
   Office files, executables; a UTF-16 file's decoded text): skipped with a :class:`SourceError`.
 * Newline: the first line's end, ``\\n``, ``\\r\\n`` or a bare ``\\r`` (old Mac OS); every one of them ends
@@ -100,11 +102,18 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
     if sample.startswith(UTF8_BOM):
         return "utf-8-sig"
     cut = len(sample) if complete else complete_utf8_length(sample)
-    try:
-        sample[:cut].decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    text = sample[:cut].decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED.findall(text))
+    if invalid == 0:
+        return "utf-8"
+    # UTF-8 with a few stray bytes (an export concatenated from two systems): UTF-8, the stray bytes read as
+    # cp1252 one by one by the stream. A cp1252 file's accents are seldom followed by what makes valid UTF-8.
+    multibyte = sum(1 for char in text if char > "\x7f") - invalid
+    return "utf-8" if multibyte > invalid else "cp1252"
+
+
+#: A byte that is no UTF-8, as ``surrogateescape`` decodes it.
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
