@@ -581,7 +581,9 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
 
 def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
     """The birth date or year of a life span right after a name: ``Jean Aicardi (1926-2015)``, ``Curie Marie
-    (7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)``."""
+    (7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)``; after a word of the language, when the names'
+    rules end a name there (``Guy BLAUDIN de THÉ (1930-2014)``)."""
+    names: list[tuple[int, int, float]] | None = None
     for match in _LIFESPAN.finditer(text):
         before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
         if before is None:
@@ -593,6 +595,14 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
             continue
         if lexicon.is_first_name(word) or not lexicon.is_word(word) or (first and lexicon.is_first_name(first)):
             yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
+            continue
+        names = _names(text) if names is None else names
+        if any(_NAME_TO_LIFESPAN.fullmatch(text, end, match.start()) for _, end, _ in names):
+            yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
+
+
+#: Between a name and its life span.
+_NAME_TO_LIFESPAN = re.compile(r"[ \t]*,?[ \t]*")
 
 
 def _a_life(span: re.Match[str], birth: str) -> bool:

@@ -569,6 +569,10 @@ DATE_WRITINGS = [
     ("Rapport du Dr {Last} (Paris, 12 mars 2020) transmis.", False),  # a document's place and date
     ("{FIRST} {Last} (Paris, 1936) a écrit.", False),  # a year alone, no life span
     ("{FIRST} {Last} (2019) a montré", False),  # a reference
+    # a name ending in a word of the language, when the names' rules end a name there
+    ("Éloge de\n{FIRST} {LAST} de LA TOUR ([[1930]]-2014)\nsuite", True),
+    ("Moulin de la Tour (1850-1950), classé.", False),
+    ("HISTOIRE DU GRAND PORT (1850-1950)", False),
     # a weekday between the birth word and the date
     ("{FIRST} {Last} est né le samedi [[6 août 1936]], à une heure du matin.", True),
     ("Né le dimanche [[3 mars 1950]] à Lyon.", True),
