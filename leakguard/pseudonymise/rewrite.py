@@ -193,14 +193,16 @@ class Rewriter:
     def apply(self, chunk: Chunk, findings: pa.Table, profile: NirProfile | None = None) -> ChunkEdits:
         """Replacements of the ``findings`` (with their ``value`` column) of ``chunk``.
 
-        Then the cells rewritten inside (spans in free text) are scanned again, up to :data:`RESCANS` times,
-        and what a fresh scan finds there outside the pseudonyms is replaced too: a first name left beside
-        the token of a surname the NER model took alone, ``Appel de Claudine NAME_…``. Entities whose operator
-        writes a value of the entity (:data:`WRITES_ITS_ENTITY`) are not looked for again. ``profile`` decides
-        NIRs found on the way (default: the detector's).
+        Then, when the NER model takes part, the cells rewritten inside (spans in free text) are scanned again,
+        up to :data:`RESCANS` times, and what a fresh scan finds there outside the pseudonyms is replaced too: a
+        first name left beside the token of a surname the model took alone, ``Appel de Claudine NAME_…``.
+        Entities whose operator writes a value of the entity (:data:`WRITES_ITS_ENTITY`) are not looked for
+        again. ``profile`` decides NIRs found on the way (default: the detector's). The rules alone leave
+        nothing a second pass finds (no output changed on the generated table nor on the third-party texts)
+        and the pass cost a third of the time: without the model there is none.
         """
         out = self._apply(chunk, findings)
-        for _ in range(RESCANS):
+        for _ in range(RESCANS if self.detector.options.ner else 0):
             if not self._rescan(chunk, out, self.detector.profile if profile is None else profile):
                 break
         self._rekey(chunk, out)
