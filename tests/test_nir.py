@@ -137,6 +137,15 @@ def test_a_nir_glued_to_letters_or_other_digits_is_not_reported(data):
     assert nir_spans(number + glue[::-1]) == []
 
 
+@given(number=nirs(), decimals=st.sampled_from([".0", ".00", ".5", ".05", ".0001"]))
+@settings(max_examples=60, deadline=None)
+def test_a_nir_gone_through_a_float_is_found_without_its_decimal_zeros(number, decimals):
+    """``185057800608491.0``: a NIR column read as floats and written back (pandas, JSON encoders)."""
+    text = f"nir={number}{decimals};"
+    found = [text[start:end] for start, end, _ in nir_spans(text)]
+    assert found == ([number] if decimals.strip(".0") == "" else [])
+
+
 # --- scores -------------------------------------------------------------------------------------------------
 
 

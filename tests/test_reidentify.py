@@ -128,6 +128,17 @@ def pg_dump(numbers: list[str]) -> str:
             f"COPY public.assures (id, nir) FROM stdin;\n{rows}\\.\n\n{inserts}")
 
 
+def test_nirs_stored_as_json_floats_stay_numbers_and_come_back(tmp_path):
+    source, pseudo, back = tmp_path / "in.jsonl", tmp_path / "p.jsonl", tmp_path / "b.jsonl"
+    source.write_text("".join(f'{{"id": {i}, "nir": {v}.0}}\n' for i, v in enumerate(people(10, 5, corsica=0))))
+    assert pseudonymise_file(source, pseudo, KEY, operators=ONLY_FPE, ner=False).replaced["FR_NIR"] == 10
+    for line in pseudo.read_text().splitlines():
+        value = json.loads(line)["nir"]
+        assert isinstance(value, float) and nir.is_valid(f"{value:.0f}")
+    reidentify_file(pseudo, back, KEY, force=True)
+    assert back.read_bytes() == source.read_bytes()
+
+
 def test_a_sql_dump_comes_back_byte_for_byte(tmp_path):
     source, pseudo, back = tmp_path / "in.sql", tmp_path / "p.sql", tmp_path / "b.sql"
     source.write_text(pg_dump(people(20, 3)), encoding="utf-8")

@@ -29,7 +29,7 @@ from typing import Any
 
 #: The path of a line whose JSON value is a scalar (as in :mod:`leakguard.sources.lines`).
 SCALAR_PATH = "$"
-_INTEGER_RE = re.compile(r"-?(?:0|[1-9]\d*)")
+_NUMBER_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _WORDS = {True: "true", False: "false", None: "null"}
 
 
@@ -112,10 +112,11 @@ def _walk(value: dict | list, prefix: str, changes: dict[str, Any],
 
 
 def as_json_value(old: Any, new: str | None) -> Any:
-    """A replaced text as the JSON value that stands for ``old``: a number stays one if ``new`` is an integer."""
+    """A replaced text as the JSON value that stands for ``old``: a number stays one if ``new`` is a number
+    (an integer token, an ``fpe`` NIR, one written ``185057800608491.0``)."""
     if new is None:
         return None if isinstance(old, Number) else ""
-    if isinstance(old, Number) and _INTEGER_RE.fullmatch(new):
+    if isinstance(old, Number) and _NUMBER_RE.fullmatch(new):
         return Number(new)
     return new
 
