@@ -887,6 +887,40 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
 
 
+#: Titles of several people, before a list of their names (folded, without their full stop).
+_PLURAL_TITLES = frozenset({"mm", "mmes", "mlles", "melles", "messieurs", "mesdames", "drs", "docteurs"})
+#: Between two names of such a list (folded): a comma, ``et``, or both.
+_NAMES_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:et[ \t]+)?|et[ \t]+)")
+
+
+def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
+    """The names listed after a title of several people, as minutes write them: ``MM. BEAUFILS, CORDIER et
+    PARESY``, ``Mmes Guedin, Nehou``; the list ends at the next title or at a word that names nobody. Names in
+    capitals after names in capitals are names whatever the word (``MM. DION, PETIT``)."""
+    starts = {t.start: n for n, t in enumerate(tokens)}
+    for i, token in enumerate(tokens[:-1]):
+        if token.key not in _PLURAL_TITLES or not _is_title(tokens, i, text):
+            continue
+        n = i + 1
+        capitals = tokens[n].kind == "upper"
+        end = _take_name(tokens, n, text, first_free=True, introduced=True)
+        while end > n:
+            yield tokens[n].start, tokens[end - 1].end, TITLE_SCORE
+            gap = _NAMES_LIST_GAP.match(folded, tokens[end - 1].end)
+            n = starts.get(gap.end(), -1) if gap is not None else -1
+            if n < 0 or tokens[n].title or not tokens[n].capital or capitals != (tokens[n].kind == "upper"):
+                break
+            end = _take_name(tokens, n, text, first_free=capitals or _item_goes_on(tokens, n, text, folded),
+                             introduced=True)
+
+
+def _item_goes_on(tokens: list[_Token], n: int, text: str, folded: str) -> bool:
+    """Whether the one-word item ``tokens[n]`` of a list of names is followed by another item: a word there is
+    a name (``Mmes Julien, Blanchet, Henry``), the last one only if it reads as one (``…, Conseillers.``)."""
+    return _take_name(tokens, n, text, first_free=True, introduced=True) == n + 1 and \
+        _NAMES_LIST_GAP.match(folded, tokens[n].end) is not None
+
+
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
 _PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage"})
 #: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``.
@@ -1127,7 +1161,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
 
     folded = fold(text)
     for start, end, score in itertools.chain(_hl7_names(text), _key_values(text, folded, tokens),
-                                             _titled(tokens, text, folded)):
+                                             _titled(tokens, text, folded), _after_plural_title(tokens, text, folded)):
         add(start, end, score)
     for i, j in _runs(tokens, text):
         if not _after_place_word(tokens, i, text):

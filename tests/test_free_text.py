@@ -413,6 +413,19 @@ def test_a_doctor_in_a_line_of_prose_in_capitals_is_named(template: str) -> None
     assert _found(person.find(text), text) == expected, text
 
 
+@pytest.mark.parametrize(("template", "capitals"), [
+    ("Étaient présents : MM. {0}, {1}, {2}, Mmes {3}, {4}, M. {5} et Mme {6} formant la majorité.", True),
+    ("Absents excusés : MM. {0}, {1} et {2}.\nNombre de conseillers en exercice : 11", True),
+    ("Présents : Mmes {0}, {1}, MM. {2} et {3}. Secrétaire de séance : M. {4}.", False),
+    ("Ont signé : Drs {0}, {1}, chefs de service.", True),
+])
+def test_the_names_listed_after_a_title_of_several_people_are_each_a_name(template: str, capitals: bool) -> None:
+    surnames = [last.upper() if capitals else last for _, last in _people(7)]
+    text = template.format(*surnames)
+    expected = sorted(name for name in surnames if name in text)
+    assert sorted(_found(person.find(text), text)) == expected, text
+
+
 NOT_NAMES = [
     "Rendez-vous au 12 avenue Georges Clemenceau, 44000 Nantes.",
     "Document imprimé à l'Hôpital Charles-Nicolle le 02/09/2021.",
@@ -434,6 +447,7 @@ NOT_NAMES = [
     # a person's key, then the name of the field that follows (a pseudonym or a mask after it too)
     "Assuré : NIR 1 85 05 78 006 084 91, suivi.",
     "Patient : NSS [REDACTED]",
+    "Messieurs les Conseillers, bonjour. Mesdames, Messieurs, Merci.",
 ]
 
 
