@@ -228,6 +228,8 @@ _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|ex
 #: keeps ``œ``, so ``sœur`` is listed with ``soeur``).
 _POSSESSIVES = ("mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur",
                 "leurs")
+#: How many, in place of a possessive before a word of kinship (folded): ``deux filles, Danielle et Josiane``.
+_COUNTS = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 _KIN_PREFIXES = ("petit", "petite", "arriere", "grand", "belle", "beau")
 _KIN_WORDS = (
     "fils", "fille", "filles", "mari", "epoux", "epouse", "femme", "conjoint", "conjointe", "compagnon", "compagne",
@@ -259,7 +261,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 #: A possessive and a word of kinship, right before a first name (``ma fille, Christine``, folded): the first
 #: name alone is a person's.
 _KIN_BEFORE = re.compile(
-    rf"(?<![a-z])(?:{_alternation(_POSSESSIVES)})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
+    rf"(?<![a-z])(?:{_alternation(_POSSESSIVES + _COUNTS)}|[0-9]{{1,2}})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
     rf"(?:{_alternation(_KIN_WORDS)})\s*,?\s*$")
 #: An age right after a first name: ``Ginette, 95 ans,``, ``Léa (8 ans)``.
 _AGE_AFTER = re.compile(r"[ \t]*(?:,|\()[ \t]*(?:[âa]g[ée]e?[ \t]+de[ \t]+)?[0-9]{1,3}[ \t]*ans\b")
@@ -1261,6 +1263,7 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
     (``Ma fille, Christine, …``, ``son interne, Mélanie``), after a greeting (``Cher Bernard``, ``Bonjour
     Marie,``), or in parentheses right after a name found (``Mme LEROY épouse GARCIA (Sophie)``)."""
     ends = {end for _, end in found}
+    listed = -1  # where the last first name given out ends: the next item of its list is one too
     for token in tokens:
         if token.kind != "cap" or not token.first_name or token.word:  # "mon fils, Paris"
             continue
@@ -1269,7 +1272,9 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
                 yield token
         elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) or (
                 (_SALUTATION_BEFORE.search(before) or _AGE_AFTER.match(text, token.end))
-                and not lexicon.is_place(token.key)):  # "Bonjour Paris !", "Paris, 12 ans après"
+                and not lexicon.is_place(token.key)) or (  # "Bonjour Paris !", "Paris, 12 ans après"
+                listed >= 0 and _NAMES_LIST_GAP.fullmatch(fold(text[listed : token.start]))):
+            listed = token.end  # "ses enfants Paul, Marie et Josiane"
             yield token
 
 

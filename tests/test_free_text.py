@@ -1170,6 +1170,11 @@ def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess
     ("Encore merci Sophie pour ton aide.", ["Sophie"]),
     ("Le Pr est arrivé avec son interne, Mélanie, et l'externe.", ["Mélanie"]),
     ("Sa voisine Josiane passe chaque matin.", ["Josiane"]),
+    # how many instead of whose, and the other items of the list
+    ("Elle a deux filles, Danielle et Josiane.", ["Danielle", "Josiane"]),
+    ("Ses enfants Paul, Hugo et Josiane sont venus.", ["Paul", "Hugo", "Josiane"]),
+    ("Un frère, Lucas, et une sœur, Emma, vivent à Lyon.", ["Lucas", "Emma"]),
+    ("Ses deux filles, Danielle et Orange, la fibre.", ["Danielle"]),  # a word is no item of the list
     ("Cher Ami,\nChère Madame,\nCher Confrère,", []),  # words, titles: nobody
     ("Merci Orange pour la fibre.", []),
 ])
