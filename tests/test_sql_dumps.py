@@ -166,6 +166,10 @@ def test_a_mysql_dump_is_read_back_whole_and_each_value_as_written(tmp_path_fact
     ("INSERT INTO `t` VALUES (_binary 'a\\0b',0x6869,X'6869',\"dq\\\"\");\n", [["a\0b", "hi", "hi", 'dq"']]),
     ("INSERT INTO t (a) OVERRIDING SYSTEM VALUE VALUES ('x') ON CONFLICT DO NOTHING;\n", [["x"]]),
     ("INSERT INTO t SELECT * FROM u;\nINSERT INTO t DEFAULT VALUES;\n", []),
+    ("INSERT INTO public.t VALUES (E'O\\'Brien', E'\\'', e'a\\\\', E'x\\', y', upper(E'\\'), z'));\n",
+     [["O'Brien", "'", "a\\", "x', y", "upper(E'\\'), z')"]]),
+    ("CREATE TABLE t (a text DEFAULT E'\\'', b text);\nINSERT INTO t VALUES (E'\\\\', 'c\\');\n",
+     [["\\", "c\\"]]),
 ])
 def test_insert_values_are_read_as_the_dialect_says(text, values, monkeypatch):
     items = events(text, 5, monkeypatch)
@@ -383,6 +387,48 @@ def test_a_dump_with_a_nir_in_an_integer_column_gets_an_integer_token(tmp_path):
     pseudonymise(path, tmp_path / "o.sql")
     line = (tmp_path / "o.sql").read_text().splitlines()[1]
     assert re.fullmatch(r"INSERT INTO t VALUES \(1, 9\d{17}, '1985-01-01'\);", line), line
+
+
+def e_string_dump(nirs: list[str], setting: str = "") -> tuple[str, str]:
+    """A hand-written PostgreSQL script whose strings are ``E'...'`` with backslash-escaped quotes, and its row
+    that holds no personal data."""
+    kept = "INSERT INTO public.t VALUES (2, E'aucun \\'identifiant\\' \\\\ ici\\n');\n"
+    return (f"{setting}CREATE TABLE public.t (id integer, note text NOT NULL);\n"
+            f"INSERT INTO public.t VALUES (1, E'l\\'assuré n° {nirs[0]} \\\\'), (3, E'\\'{nirs[1]}\\'');\n"
+            + kept), kept
+
+
+@pytest.mark.parametrize("setting", ["", "SET standard_conforming_strings = on;\n",
+                                     "SET standard_conforming_strings = off;\n"])
+def test_e_strings_are_read_and_rewritten_with_their_backslash_escapes(tmp_path, setting):
+    nirs = generated_nirs(11, 2)
+    dump, kept = e_string_dump(nirs, setting)
+    assert [v for e in parts(dump) if isinstance(e, Rows) for v in e.values] == [
+        ["1", f"l'assuré n° {nirs[0]} \\"], ["3", f"'{nirs[1]}'"], ["2", "aucun 'identifiant' \\ ici\n"]]
+    src, out = tmp_path / "script.sql", tmp_path / "pseudo.sql"
+    src.write_text(dump, encoding="utf-8")
+    pseudonymise(src, out)
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith(setting) and written.endswith(kept)  # an untouched row stays byte for byte
+    row = written.splitlines()[len(setting.splitlines()) + 1]
+    assert re.fullmatch(r"INSERT INTO public\.t VALUES \(1, E'l''assuré n° NIR_[a-z2-7]{16} \\\\'\), "
+                        r"\(3, E'''NIR_[a-z2-7]{16}'''\);", row), row
+    values = [v for e in parts(written) if isinstance(e, Rows) for v in e.values]
+    assert [re.sub("NIR_[a-z2-7]{16}", "NIR", v) for _, v in values] == [
+        "l'assuré n° NIR \\", "'NIR'", "aucun 'identifiant' \\ ici\n"]
+
+
+def test_a_pseudonymised_script_of_e_strings_restores(postgres, tmp_path):
+    src, out = tmp_path / "script.sql", tmp_path / "pseudo.sql"
+    src.write_text(e_string_dump(generated_nirs(12, 2))[0], encoding="utf-8")
+    pseudonymise(src, out)
+    database = "lg_dump_e_strings"
+    postgres.create_database(database)
+    postgres.client("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-", database=database,
+                    stdin=out.read_bytes())
+    notes = [note for (note,) in fetch(postgres, database, "SELECT note FROM public.t ORDER BY id")]
+    assert [re.sub("NIR_[a-z2-7]{16}", "NIR", note) for note in notes] == [
+        "l'assuré n° NIR \\", "aucun 'identifiant' \\ ici\n", "'NIR'"]
 
 
 def test_the_hook_blocks_a_dump_and_a_workbook_holding_a_nir_and_names_their_tables(tmp_path, monkeypatch):

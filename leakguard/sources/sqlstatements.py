@@ -4,9 +4,10 @@
 * :func:`parse_create_table` — the columns of a ``CREATE TABLE`` and their declared types (PostgreSQL and
   MySQL syntax; constraints and indexes skipped);
 * :class:`RowLexer` — the values of one ``( ... )`` row of an ``INSERT``: strings (PostgreSQL ``'...'`` and
-  ``E'...'``, MySQL ``'...'`` and ``"..."`` with backslash escapes, introducers such as ``_binary``), numbers,
-  ``NULL``, booleans, ``DEFAULT``, hex and bit literals, PostgreSQL casts (``'1985-05-12'::date``); any other
-  expression is read as its SQL text. Each value gets a kind (:func:`literal_kind`) and, for writers, the span
+  ``E'...'``, whose backslash escapes hold whatever ``standard_conforming_strings`` says, MySQL ``'...'`` and
+  ``"..."`` with backslash escapes, introducers such as ``_binary``), numbers, ``NULL``, booleans,
+  ``DEFAULT``, hex and bit literals, PostgreSQL casts (``'1985-05-12'::date``); any other expression is read
+  as its SQL text. Each value gets a kind (:func:`literal_kind`) and, for writers, the span
   of its literal in the row's text (:class:`ValueSpan`), so that a value can be replaced in place.
 
 The regular expressions match a whole value and the ``,`` or ``)`` after it, so a match is never a value cut
@@ -33,6 +34,10 @@ _IDENT_PART = re.compile(IDENT)
 
 _PG_STRING = r"'[^']*(?:''[^']*)*'"
 _ESCAPED_STRING = r"'[^'\\]*(?:(?:\\.|'')[^'\\]*)*'"
+#: PostgreSQL's ``E'...'`` (its ``E`` right before, not ending a word) takes backslash escapes whatever
+#: ``standard_conforming_strings`` says; other strings only ``''``.
+_E_BEFORE = r"(?<![\w$])[Ee]"
+_PG_STRINGS = rf"(?<={_E_BEFORE}){_ESCAPED_STRING}|(?<!{_E_BEFORE}){_PG_STRING}"
 _MYSQL_DQ_STRING = r'"[^"\\]*(?:(?:\\.|"")[^"\\]*)*"'
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _WORDS = r"(?i:NULL|TRUE|FALSE|DEFAULT)(?![\w$])"
@@ -51,7 +56,7 @@ def _value_regex(string: str, mysql: bool) -> re.Pattern[str]:
 
 
 _VALUES = {
-    ("postgres", False): _value_regex(_PG_STRING, False),
+    ("postgres", False): _value_regex(_PG_STRINGS, False),
     ("postgres", True): _value_regex(_ESCAPED_STRING, False),
     ("mysql", True): _value_regex(_ESCAPED_STRING, True),
 }
@@ -64,6 +69,12 @@ CLOSE = {
     ('"', True): re.compile(r'[^"\\]*(?:(?:\\.|"")[^"\\]*)*"', re.DOTALL),
     ("`", False): re.compile(r"[^`]*(?:``[^`]*)*`"),
 }
+
+
+def _e_string(text: str, quote: int) -> bool:
+    """Whether the quote at ``quote`` opens a PostgreSQL ``E'...'`` string (backslash escapes)."""
+    return (text[quote] == "'" and quote > 0 and text[quote - 1] in "Ee"
+            and (quote < 2 or not (text[quote - 2].isalnum() or text[quote - 2] in "_$")))
 
 
 def unquote_name(name: str) -> str:
@@ -103,10 +114,8 @@ def _split_top_level(text: str) -> list[str]:
     while i < len(text):
         char = text[i]
         if char in "'\"`":
-            close = text.find(char, i + 1)
-            while close > 0 and text[close + 1 : close + 2] == char:
-                close = text.find(char, close + 2)
-            i = len(text) if close < 0 else close
+            close = CLOSE[(char, _e_string(text, i))].match(text, i + 1)
+            i = len(text) if close is None else close.end() - 1
         elif char == "(":
             depth += 1
         elif char == ")":
@@ -279,7 +288,7 @@ class RowLexer:
         while i < n:
             char = text[i]
             if char in "'\"`":
-                close = CLOSE.get((char, self.escapes and char != "`"))
+                close = CLOSE.get((char, (self.escapes and char != "`") or _e_string(text, i)))
                 match = close.match(text, i + 1) if close else None
                 if match is None or match.end() >= n:
                     return None
