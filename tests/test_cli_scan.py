@@ -229,6 +229,20 @@ def test_a_line_of_50_mb_is_scanned_whole_with_offsets_in_the_line(tmp_path):
     assert not [f for f in findings if f["type"] == "error"]
 
 
+@pytest.mark.parametrize("name", ["export.jsonl", "export.ndjson", "export.json", "export"])
+def test_json_lines_whose_first_record_is_over_a_mebibyte_report_their_fields(tmp_path, name):
+    """The sniffer's sample holds none of the first line: the file is still JSON lines, not CSV or text."""
+    (value,) = generated_nirs(1, seed=11)
+    path = tmp_path / name
+    path.write_text(json.dumps({"id": 1, "piece_jointe": "QUJD" * (512 * 1024)}) + "\n"
+                    + json.dumps({"id": 2, "nir": value}) + "\n", encoding="utf-8")
+    code, out, err = run(str(path), "--format", "jsonl", "--no-ner")
+    findings = [r for r in map(json.loads, out.splitlines()) if r["type"] == "finding"]
+    assert code == 1 and not err
+    assert [(f["row"], f["column"], f["entity"], f["start"], f["end"]) for f in findings] == [
+        (1, "nir", "FR_NIR", 0, 15)]
+
+
 def test_an_unreadable_file_is_an_error_not_a_crash(tmp_path, monkeypatch):
     path = tmp_path / "secret.csv"
     path.write_text("a;b\n1;2\n")

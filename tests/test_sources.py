@@ -499,6 +499,41 @@ def test_json_lines_with_crlf_and_no_final_newline(tmp_path):
     assert [line for chunk in chunks for line in chunk.raw.to_pylist()] == ['{"a": "1"}', '{"a": "2"}']
 
 
+@pytest.mark.parametrize(("name", "newline"), [
+    ("events.jsonl", "\n"), ("events.ndjson", "\r\n"), ("events.json", "\n"), ("events", "\n"),
+    ("events.jsonl.gz", "\r\n"),
+])
+def test_json_lines_whose_first_record_is_longer_than_the_sample_are_json_lines(tmp_path, monkeypatch, name,
+                                                                               newline):
+    """The sniffer reads on to the end of a first line that starts like JSON instead of judging it cut."""
+    monkeypatch.setattr(sniff, "SAMPLE_BYTES", 4096)
+    nir = generated_nirs(1, seed=31)[0]
+    blob = fake.text(200) * 200  # longer than the sample
+    data = (json.dumps({"id": 1, "blob": blob}) + newline + json.dumps({"id": 2, "nir": nir}) + newline).encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    info, chunks, problems = read_all(path)
+    assert (info.format, info.newline, problems) == ("jsonl", newline, [])
+    assert all_cells(chunks) == {("id", 0): "1", ("blob", 0): blob, ("id", 1): "2", ("nir", 1): nir}
+
+
+@pytest.mark.parametrize(("name", "format"), [("events.jsonl", "jsonl"), ("events.ndjson", "jsonl"),
+                                              ("events.json", "text"), ("events", "text")])
+def test_a_first_json_line_over_the_line_cap_is_json_lines_by_its_extension(tmp_path, monkeypatch, name, format):
+    """Read on no further than the line cap: a longer first line is never parsed (the reader scans it as text),
+    so only a JSON-lines extension says what the file is."""
+    monkeypatch.setattr(sniff, "SAMPLE_BYTES", 1024)
+    monkeypatch.setattr(sniff, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(streams, "MAX_LINE_BYTES", 4096)
+    nir = generated_nirs(1, seed=32)[0]
+    path = tmp_path / name
+    path.write_text(json.dumps({"blob": "z" * 10_000}) + "\n" + json.dumps({"nir": nir}) + "\n", encoding="utf-8")
+    info, chunks, _ = read_all(path)
+    assert info.format == format
+    if format == "jsonl":  # the first line comes in windows of text
+        assert all_cells([chunk for chunk in chunks if chunk.part is None]) == {("nir", 1): nir}
+
+
 # --- text --------------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,10 @@ The content decides, the extension only breaks ties:
 * Newline: the first line's end, ``\\n``, ``\\r\\n`` or a bare ``\\r`` (old Mac OS); every one of them ends
   a line wherever it is (universal newlines).
 * JSON lines: at least 95% of the non-blank sample lines (half with a ``.jsonl``, ``.ndjson`` or ``.json``
-  extension) start with ``{`` or ``[`` and one of them parses.
+  extension) start with ``{`` or ``[`` and one of them parses. A first line longer than the sample that starts
+  with ``{`` or ``[`` is read on to its end (:func:`first_line_sample`, no further than
+  :data:`~leakguard.sources.streams.MAX_LINE_BYTES`) and judged whole; one longer still, which the reader
+  scans as text anyway, is JSON lines when the extension is ``.jsonl`` or ``.ndjson``.
   Logs that mix plain lines and JSON payloads stay text, so every line is still scanned.
 * CSV: a delimiter among ``;`` ``,`` tab ``|`` that splits the header into at least two fields and at least
   90% of the sample records (parsed with quotes, multi-line cells included; half with a ``.csv``/``.tsv``
@@ -46,6 +49,7 @@ from leakguard.sources.base import Format, SourceError, SourceInfo
 from leakguard.sources.special import special_kind
 from leakguard.sources.streams import (
     COMPRESSION_SUFFIXES,
+    MAX_LINE_BYTES,
     SAMPLE_BYTES,
     UTF8_BOM,
     UTF16_BOMS,
@@ -148,6 +152,27 @@ def looks_like_jsonl(lines: Sequence[str], share: float = 0.95) -> bool:
     return False
 
 
+def first_line_sample(path: str, display: str) -> tuple[bytes, bool]:
+    """The first bytes of a file whose first line is longer than :data:`SAMPLE_BYTES`, read on to the sample
+    block in which that line ends, but no further than :data:`MAX_LINE_BYTES` (a longer line is read in
+    pieces, never parsed whole); and whether they are the whole file."""
+    stream, _ = open_bytes(path, display)
+    try:
+        data = stream.read_full(SAMPLE_BYTES)
+        parts, size = [data], len(data)
+        while size <= MAX_LINE_BYTES:
+            block = stream.read_full(SAMPLE_BYTES)
+            if not block:
+                return b"".join(parts), True
+            parts.append(block)
+            size += len(block)
+            if b"\n" in block or b"\r" in block[:-1]:  # a CR last may be half a CRLF
+                break
+    finally:
+        stream.close()
+    return b"".join(parts), False
+
+
 def sample_records(text: str, delimiter: str, complete: bool) -> list[list[str]]:
     """The first records of a CSV sample parsed with ``delimiter`` (quotes respected), blank lines dropped."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
@@ -247,6 +272,20 @@ def _empty(display: str, compression: str | None) -> SourceInfo:
                       newline="\n", final_newline=False)
 
 
+def _json_lines(path: str, info: SourceInfo, text: str, complete: bool, extension: str) -> bool:
+    """Whether a file whose sample is ``text`` is JSON lines (the module docstring says when); a first line
+    longer than the sample that starts like JSON is read on to its end (``info.newline`` is then its end)."""
+    lines = complete_lines(text, complete)
+    if not lines and not complete and text.lstrip()[:1] in ("{", "["):
+        data, complete = first_line_sample(path, info.path)
+        text = decode_sample(data, info.encoding, complete)
+        lines = complete_lines(text, complete)
+        info.newline = detect_newline(text)
+        if not lines:  # a first line over MAX_LINE_BYTES, which the reader scans as text: the extension's word
+            return extension in _JSON_LINES
+    return looks_like_jsonl(lines, 0.5 if extension in _JSON_EXTENSIONS else 0.95)
+
+
 def sniff_file(path: str, display: str) -> SourceInfo:
     """Look at the first bytes of ``path`` and say what it is; raise :class:`SourceError` when unreadable."""
     if os.path.isdir(path):
@@ -281,20 +320,18 @@ def sniff_file(path: str, display: str) -> SourceInfo:
     if complete or compression is None:
         last = tail.decode(encoding, errors="replace") if utf16 else tail.decode("latin-1")
         final_newline = last[-1:] in ("\n", "\r")
-    newline = detect_newline(text)
     info = SourceInfo(
         path=display,
         format="text",
         compression=compression,
         encoding=encoding,
-        newline=newline,
+        newline=detect_newline(text),
         final_newline=final_newline,
     )
     if compression is not None and not complete:
         info.extra["final_newline_known"] = False  # set when the stream has been read to its end
-    lines = complete_lines(text, complete)
     extension = logical_extension(display)
-    if looks_like_jsonl(lines, 0.5 if extension in _JSON_EXTENSIONS else 0.95):
+    if _json_lines(path, info, text, complete, extension):
         info.format = "jsonl"
         return info
     if extension in _TEXT_EXTENSIONS and not (utf16 and extension == ".txt"):
