@@ -243,6 +243,27 @@ def test_json_lines_whose_first_record_is_over_a_mebibyte_report_their_fields(tm
         (1, "nir", "FR_NIR", 0, 15)]
 
 
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("export.csv", "", 0), ("export.tsv", "", 0), ("header.csv", "nir;prénom\n", 0), ("events.jsonl", "", 0),
+    ("export.json", "", 0), ("notes.txt", "", 0), ("app.log", "", 0), ("dump.sql", "", 0),
+    ("export.csv.gz", "", 0), ("notes.txt.gz", "", 0), ("dump.sql.gz", "", 0), ("header.csv.gz", "nir;prénom\n", 0),
+    # 0 bytes cannot be a Parquet file nor a gzip stream: cut short
+    ("cut.parquet", None, 2), ("cut.csv.gz", None, 2),
+])
+def test_an_empty_text_file_compressed_or_not_is_zero_records_without_an_error(tmp_path, name, content, code):
+    path = tmp_path / name
+    data = b"" if content is None else content.encode()
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") and content is not None else data)
+    status, out, err = run(str(path), "--format", "jsonl", "--no-ner")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert status == code
+    assert records[-1]["type"] == "summary" and records[-1]["records"] == 0
+    if code == 0:
+        assert not err and len(records) == 1 and records[-1]["errors"] == 0
+    else:
+        assert err == f"leakguard: error: {path}: empty file; cut short?\n"
+
+
 def test_an_unreadable_file_is_an_error_not_a_crash(tmp_path, monkeypatch):
     path = tmp_path / "secret.csv"
     path.write_text("a;b\n1;2\n")

@@ -260,3 +260,18 @@ def test_a_gzip_input_needs_a_gz_output_name(files):
     written = run("pseudonymise", str(gz), str(files["dir"] / "out.log.gz"), "--key-file", str(files["key"]),
                   "--no-ner")
     assert written.exit_code == 0 and gzip.decompress((files["dir"] / "out.log.gz").read_bytes()).count(b"\n") == 60
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("export.csv", b""), ("export.tsv", b""), ("header.csv", "nir;prénom\r\n".encode()), ("events.jsonl", b""),
+    ("app.log", b""), ("dump.sql", b""), ("export.csv.gz", b""), ("notes.txt.gz", b""), ("dump.sql.gz", b""),
+])
+def test_an_empty_file_is_pseudonymised_into_an_empty_file_compressed_as_it_was(files, name, content):
+    src, out = files["dir"] / name, files["dir"] / f"out-{name}"
+    compressed = name.endswith(".gz")
+    src.write_bytes(gzip.compress(content) if compressed else content)
+    result = run("pseudonymise", str(src), str(out), "--key-file", str(files["key"]), "--no-ner")
+    assert result.exit_code == 0, result.stderr
+    written = out.read_bytes()
+    assert (gzip.decompress(written) if compressed else written) == content
+    assert written[:2] == (b"\x1f\x8b" if compressed else content[:2])

@@ -685,8 +685,10 @@ BAD_INPUTS = {
         "truncated gzip stream",
     ),
     "bad.csv.gz": (lambda: b"\x1f\x8b\x08\x00" + b"\xff" * 100, "gzip"),
-    "empty.log.gz": (lambda: gzip.compress(b""), "empty file"),
-    "empty.csv": (lambda: b"", "empty file"),  # an export writes its header even without rows
+    # 0 bytes where a compressed stream or a binary format cannot be: cut short
+    "empty.log.gz": (lambda: b"", "empty file"),
+    "empty.parquet": (lambda: b"", "empty file"),
+    "empty.parquet.gz": (lambda: gzip.compress(b""), "empty file"),
     "binary.gz": (lambda: gzip.compress(png_bytes()), "binary file"),
     # the other compressors logrotate may be set to use, cut short or broken: say what is wrong
     "cut.log.xz": (lambda: lzma.compress(png_bytes().hex().encode())[:1000], "truncated xz stream"),
@@ -746,14 +748,24 @@ def test_display_path_is_used_in_info_and_errors(tmp_path):
         open_source(path, display_path="shown.csv")
 
 
-@pytest.mark.parametrize("name", ["_SUCCESS", "events.jsonl", ".gitkeep", "notes.txt"])
-def test_an_empty_file_is_a_source_of_no_records(tmp_path, name):
-    """Spark's ``_SUCCESS`` marker, a kept directory: nothing to find, no error (but a compressed stream that
-    gives nothing may be cut short: an error, in BAD_INPUTS)."""
+EMPTY_TEXT = {"gzip": gzip.compress, "xz": lzma.compress, "bzip2": bz2.compress, None: lambda data: data}
+
+
+@pytest.mark.parametrize(("name", "compression", "format"), [
+    ("_SUCCESS", None, "text"), (".gitkeep", None, "text"), ("notes.txt", None, "text"), ("app.log", None, "text"),
+    ("events.jsonl", None, "jsonl"), ("export.json", None, "text"), ("export.csv", None, "csv"),
+    ("export.tsv", None, "csv"), ("blank.csv", None, "csv"), ("export.csv.gz", "gzip", "csv"),
+    ("notes.txt.gz", "gzip", "text"), ("events.ndjson.gz", "gzip", "jsonl"), ("app.log.xz", "xz", "text"),
+    ("app.log.bz2", "bzip2", "text"),
+])
+def test_an_empty_file_is_a_source_of_no_records(tmp_path, name, compression, format):
+    """Spark's ``_SUCCESS`` marker, a kept directory, an export or a log with nothing in it, compressed or not
+    (blank lines only too): nothing to find, no error; but 0 bytes named as a compressed stream or a binary
+    format were cut short (an error, in BAD_INPUTS)."""
     path = tmp_path / name
-    path.write_bytes(b"")
-    with open_source(path) as source:
-        assert sum(len(chunk.rows) for chunk in source.chunks() if not isinstance(chunk, Problem)) == 0
+    path.write_bytes(EMPTY_TEXT[compression](b"\n\n" if name.startswith("blank") else b""))
+    info, chunks, problems = read_all(path)
+    assert (info.format, info.compression, chunks, problems) == (format, compression, [], [])
 
 
 # --- walking paths -----------------------------------------------------------------------------------------

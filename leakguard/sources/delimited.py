@@ -12,6 +12,7 @@ numbers, ``01/02/1985``); an empty cell is ``""``. Record ``i`` is the *i*-th da
 Header names that are empty or repeated are renamed so that every column has one name: an empty name becomes
 ``col_<n>`` and a repeated one ``<name>_<n>``, *n* being the 1-based column number; ``info.extra["header"]``
 keeps the names as written and ``info.extra["columns"]`` the names used.
+A file with no header at all (empty, or blank lines only) has no records: no chunk, no error.
 
 Each record also comes as written (``Chunk.raw``: :mod:`leakguard.sources.records` finds where records start
 and end by the rules of pyarrow's parser), so that writers copy what they do not change byte for byte. A row
@@ -104,7 +105,7 @@ class CsvSource(Source):
     def _lines_before_header(self) -> int:
         return 1 if self.info.extra.get("excel_sep_line") else 0
 
-    def _open(self, skipped: dict[int, _Ragged]) -> tuple[Utf8Stream, pacsv.CSVStreamingReader]:
+    def _open(self, skipped: dict[int, _Ragged]) -> tuple[Utf8Stream, pacsv.CSVStreamingReader] | None:
         stream = self._stream()
         try:
             reader = self._reader(stream, self.info.extra["header"], skipped)
@@ -121,6 +122,8 @@ class CsvSource(Source):
             raise
         except (pa.ArrowException, OSError) as error:
             stream.close()
+            if isinstance(error, pa.ArrowInvalid) and "empty csv file" in str(error).lower():
+                return None  # no header and no record (an empty file, blank lines): nothing to read
             raise SourceError(self.info.path, _csv_failure(error)) from None
         names = reader.schema.names
         if names != self.info.extra["header"]:
@@ -141,7 +144,10 @@ class CsvSource(Source):
 
     def chunks(self) -> Iterator[Chunk | Problem]:
         skipped: dict[int, _Ragged] = {}
-        stream, reader = self._open(skipped)
+        opened_csv = self._open(skipped)
+        if opened_csv is None:
+            return
+        stream, reader = opened_csv
         raw_stream = self._stream()
         splitter = RecordSplitter(raw_stream, self.info.delimiter or ",")
         records = splitter.records()

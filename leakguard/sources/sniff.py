@@ -31,6 +31,10 @@ The content decides, the extension only breaks ties:
   UTF-16 ``.txt`` (Excel's "Texte Unicode" export is a TAB-separated table). A ``.csv``
   whose header has a single field is a one-column CSV.
 * Text: anything else that decodes.
+* Empty: a file of 0 bytes, or a compressed stream of nothing, holds no records, in the format its name says
+  (CSV for ``.csv``/``.tsv``, JSON lines for ``.jsonl``/``.ndjson``, else text); but 0 bytes named as a
+  compressed stream or a binary format (``.gz``, ``.parquet``, ``.xlsx``...) were cut short: a
+  :class:`SourceError`.
 """
 
 from __future__ import annotations
@@ -250,26 +254,38 @@ def columnar_format(sample: bytes, display: str) -> tuple[Format, dict[str, obje
 
 
 #: Extensions of formats that cannot be empty: a file of 0 bytes named so was cut short (a full disk, a copy
-#: that failed).
+#: that failed). A compressed stream is never 0 bytes, even of nothing; text formats may hold nothing.
 _NEVER_EMPTY = frozenset({
     *COMPRESSION_SUFFIXES.values(), ".tgz", ".zstd", ".lz4", ".zip",
     ".parquet", *_ARROW_STREAM_EXTENSIONS, ".orc", ".avro",
     ".xlsx", ".xlsm", ".xls", ".ods", ".sqlite", ".db", ".duckdb",
-    *_CSV_EXTENSIONS,  # an export writes its CSV header even without rows
 })
 #: Extensions of JSON lines (not ``.json``, maybe one document): an empty one is JSON lines without records (its
 #: pseudonymised copy is one too).
 _JSON_LINES = frozenset(_JSON_EXTENSIONS - {".json"})
 
 
+def cut_short_if_empty(display: str, compression: str | None) -> bool:
+    """Whether an empty file (or a compressed stream of nothing) was cut short rather than written empty: a
+    file of 0 bytes named as a compressed stream or a binary format, or a compressed stream of nothing named
+    as a binary format (``x.parquet.gz``)."""
+    extension = logical_extension(display) if compression is not None else os.path.splitext(display)[1].lower()
+    return extension in _NEVER_EMPTY
+
+
 def _empty(display: str, compression: str | None) -> SourceInfo:
-    """What an empty file is: nothing to find (Spark's ``_SUCCESS`` marker, a ``.gitkeep``), but an error when
-    its name or compression says it cannot be empty."""
-    extension = os.path.splitext(display)[1].lower()
-    if compression is not None or extension in _NEVER_EMPTY:
+    """What an empty file, or a compressed stream of nothing, is: a file of no records in the format its name
+    says (Spark's ``_SUCCESS`` marker, a ``.gitkeep``, an export or a log with nothing in it), but an error when
+    it was cut short (:func:`cut_short_if_empty`)."""
+    if cut_short_if_empty(display, compression):
         raise SourceError(display, "empty file", "cut short?")
-    return SourceInfo(path=display, format="jsonl" if extension in _JSON_LINES else "text", encoding="utf-8",
-                      newline="\n", final_newline=False)
+    extension = logical_extension(display)
+    info = SourceInfo(path=display, format="jsonl" if extension in _JSON_LINES else "text", compression=compression,
+                      encoding="utf-8", newline="\n", final_newline=False)
+    if extension in _CSV_EXTENSIONS:
+        info.format, info.delimiter = "csv", _CSV_EXTENSIONS[extension]
+        info.extra["header"] = []
+    return info
 
 
 def _json_lines(path: str, info: SourceInfo, text: str, complete: bool, extension: str) -> bool:

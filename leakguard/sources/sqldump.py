@@ -5,6 +5,7 @@ Plain dumps of ``pg_dump`` (``COPY ... FROM stdin`` blocks, or ``INSERT`` statem
 (:mod:`~leakguard.sources.sqlscript`), block by block, never whole: memory is bounded by ``batch_rows`` rows.
 The dump is read once from start to end; its tables are given in the order their data appears. A table whose
 rows come in two separate places of a dump is given twice, its rows numbered on from the first.
+An empty dump (or a compressed stream of nothing) has no tables; 0 bytes named ``.sql.gz`` were cut short.
 
 Values are typed from the ``CREATE TABLE`` before the data (:func:`column_kind`): integer columns become
 integers, ``date`` columns dates, one-dimensional arrays (``text[]``, ``bigint[]``) lists, everything else text
@@ -27,7 +28,7 @@ import pyarrow as pa
 from leakguard.sources.base import Chunk, Problem, Source, SourceError, SourceInfo
 from leakguard.sources.containers import Container, TableSelector
 from leakguard.sources.flatten import flatten_batch, record_indices
-from leakguard.sources.sniff import detect_encoding
+from leakguard.sources.sniff import cut_short_if_empty, detect_encoding
 from leakguard.sources.sqlscript import DumpParser, DumpTable, End, Rows, Verbatim
 from leakguard.sources.sqltext import array_decode, array_encode
 from leakguard.sources.streams import SAMPLE_BYTES, Utf8Stream, complete_utf8_length, open_bytes
@@ -127,8 +128,8 @@ def dump_info(path: str, display: str) -> SourceInfo:
     raw, compression = open_bytes(path, display)
     with raw:
         sample = raw.read_full(SAMPLE_BYTES + 1)
-    if not sample:
-        raise SourceError(display, "empty file")
+    if not sample and cut_short_if_empty(display, compression):  # 0 bytes named .sql.gz: no gzip stream
+        raise SourceError(display, "empty file", "cut short?")
     complete = len(sample) <= SAMPLE_BYTES
     sample = sample if complete else sample[: complete_utf8_length(sample[:SAMPLE_BYTES])]
     return SourceInfo(path=display, format="sql", compression=compression,
