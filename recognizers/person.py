@@ -1323,6 +1323,8 @@ def _glued(text: str, start: int, end: int) -> bool:
         after == "." and text[end + 1 : end + 2].isalnum())
 
 
+#: Affiliation marks glued to the end of an author's name (``Couturier2,3``, ``Ricard4*``).
+_AFFILIATION_MARKS = re.compile(rf"(?<=[{_LO}])[0-9]{{1,2}}(?:,[0-9]{{1,2}})*\*?$")
 #: Characters no name holds: digits, and the markup of XML, HL7 v2 and JSON (``addr nullFlavor="NAV``,
 #: ``Code||N||||||F``) that a model's span may take in.
 _NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
@@ -1340,7 +1342,18 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (19, 25)
     >>> plausible_model_span("Nom : DURAND  Prénom : Paul  Né le : 05/04/1933", 6, 20)
     (6, 12)
+    >>> plausible_model_span("Pascal Couturier2,3", 0, 19), plausible_model_span("Covid19", 0, 7)
+    ((0, 16), None)
     """
+    marks = _AFFILIATION_MARKS.search(text, start, end)
+    if marks is None:
+        return _model_span(text, start, end)
+    kept = _model_span(text, start, marks.start())  # an author's marks: the name without them, a first name first
+    words = text[kept[0] : kept[1]].split() if kept is not None and kept[1] == marks.start() else []
+    return kept if len(words) > 1 and lexicon.is_first_name(words[0]) else None
+
+
+def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     tokens = _tokens(text[:end])
     first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
     span = tokens[first:]

@@ -486,6 +486,10 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("Alzheimer", None),
     ("Dr Parkinson", "Parkinson"),  # after a title, a person
     ("James Parkinson", "James Parkinson"),
+    ("Pascal Couturier2,3", "Pascal Couturier"),  # an author's affiliation marks, which the model takes in
+    ("Cécile Ricard4*", "Cécile Ricard"),
+    ("Covid19", None),  # marks after no first name: a code
+    ("Chapitre Deux2", None),
 ])
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
