@@ -489,7 +489,8 @@ def test_mask_keeps_the_last_characters_and_the_separators(number, data, keep):
     assert [c for c in out if c in SEPARATOR_CHARS] == [c for c in written if c in SEPARATOR_CHARS]
     alnum = [c for c in written if c.isalnum()]
     masked = [c for c in out if c.isalnum() or c == "*"]
-    assert masked == ["*"] * (len(alnum) - keep) + alnum[len(alnum) - keep :]
+    kept = min(keep, len(alnum) // 2)  # never more than half of the value
+    assert masked == ["*"] * (len(alnum) - kept) + alnum[len(alnum) - kept :]
 
 
 @pytest.mark.parametrize(("keep", "written", "expected"), [
@@ -499,6 +500,17 @@ def test_mask_keeps_the_last_characters_and_the_separators(number, data, keep):
 ])
 def test_mask_hides_the_nir_and_leaves_the_words_of_a_key_given_apart(keep, written, expected):
     assert MaskOperator("FR_NIR", arg=keep).apply_one(written) == expected
+
+
+@pytest.mark.parametrize(("entity", "value", "expected"), [
+    ("PERSON", "Léa", "**a"),  # a short value is never left whole
+    ("PERSON", "Jean", "**an"),
+    ("PERSON", "Li", "*i"),
+    ("FR_AMC", "1234", "**34"),
+    ("PHONE_NUMBER", "15", "*5"),
+])
+def test_mask_keeps_at_most_half_of_a_value(entity, value, expected):
+    assert MaskOperator(entity).apply_one(value) == expected
 
 
 def test_mask_defaults_to_the_last_four():
@@ -620,4 +632,4 @@ def test_the_policy_describes_every_entity_and_never_the_key():
 def test_a_keyed_operator_without_a_key_is_a_key_problem(keyed):
     with pytest.raises(keys.KeyProblem, match=r"^no key"):
         keyed("FR_NIR", None)
-    assert MaskOperator("FR_NIR", None).apply_one("1234") == "1234"
+    assert MaskOperator("FR_NIR", None).apply_one("1234") == "**34"  # needs no key

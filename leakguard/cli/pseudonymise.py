@@ -142,7 +142,7 @@ KEY_HELP = ("File holding the key: 64 hex digits (`leakguard keygen`) or 44 base
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=str), help=KEY_HELP)
 @click.option("--operator", "operator_options", multiple=True, metavar="ENTITY=OP",
               help=f"Operator of one entity (repeatable). OP: {', '.join(OPERATORS)}; mask:N keeps N "
-              "characters, generalise:year|month, fpe:sex=random hides the sex digit. ENTITY: "
+              "characters (half a value at most), generalise:year|month, fpe:sex=random hides the sex digit. ENTITY: "
               + ", ".join(KNOWN_ENTITIES) + ".")
 @click.option("--verify", is_flag=True, help="Scan the output before it is written, as a default scan does (NER "
               "included, even with --no-ner); exit 1 and write nothing if an entity to pseudonymise is still "

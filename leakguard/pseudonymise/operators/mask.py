@@ -1,4 +1,4 @@
-"""``mask[:N]``: the last N letters/digits kept (default 4), the others ``*``, separators kept."""
+"""``mask[:N]``: the last N letters/digits kept (default 4), never more than half of them, the others ``*``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ class MaskOperator(Operator):
     """``mask[:N]``: the last N letters/digits kept (default 4), the others ``*``, separators kept (and the
     words of a NIR's key given apart, :func:`~leakguard.pseudonymise.normalise.own_positions`).
 
-    A value of N letters/digits or fewer is kept whole: choose N for the shortest values of the entity.
+    Never more than half of a value's letters and digits are kept, so a short value is never left whole (a
+    first name of four letters keeps two).
 
-    >>> MaskOperator("PHONE_NUMBER").apply_one("06 12 34 56 78")
-    '** ** ** 56 78'
+    >>> MaskOperator("PHONE_NUMBER").apply_one("06 12 34 56 78"), MaskOperator("PERSON").apply_one("Léa")
+    ('** ** ** 56 78', '**a')
     """
 
     name = "mask"
@@ -32,9 +33,9 @@ class MaskOperator(Operator):
     def apply_one(self, value: str) -> str:
         positions = own_positions(self.entity, value)
         out = list(value)
-        for i in positions[: max(len(positions) - self.keep, 0)]:
+        for i in positions[: len(positions) - min(self.keep, len(positions) // 2)]:
             out[i] = self.MASK
         return "".join(out)
 
     def describe(self) -> str:
-        return f"mask (last {self.keep} letters/digits kept, others {self.MASK})"
+        return f"mask (last {self.keep} letters/digits kept, at most half of them, others {self.MASK})"
