@@ -26,7 +26,7 @@ two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 
 French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-mai-1985``, ``12 mai 85``); dates
 in words (``le deux janvier mille neuf cent soixante-dix-huit``, ``mil neuf cent``, parsed with ``text2num``);
 ISO (``1985-05-12``) and compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year
-alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1900
+alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1800
 and today.
 
 Care, visit, admission and document dates are not reported: ``soins du``, ``payé le``, ``consultation du``,
@@ -181,12 +181,19 @@ _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WORDS = re.compile(rf"(\S+(?:[ \-]\S+)*?)[ \-]+(?:de )?({_MONTH_NAMES})\.?[ \-]+(.+)")
 
 
-def _year(text: str, today: dt.date) -> int:
+def full_year(text: str, today: dt.date | None = None) -> int:
+    """The year written in digits ``text``: four as written, two in the latest century that keeps the year no
+    later than ``today``'s (``85`` -> 1985, ``05`` -> 2005 in 2026); the one rule for a date of birth's
+    two-digit year, here and where a date is written back (:mod:`leakguard.pseudonymise.dates`).
+
+    >>> full_year('1887'), full_year('61', dt.date(2026, 1, 1)), full_year('26', dt.date(2026, 1, 1))
+    (1887, 1961, 2026)
+    """
     if len(text) == 4:
         return int(text)
     if len(text) == 2:  # two-digit year: the latest century that keeps the date in the past
         year = 2000 + int(text)
-        return year if year <= today.year else year - 100
+        return year if year <= (today or dt.date.today()).year else year - 100
     raise InvalidFormat("a year has 2 or 4 digits")
 
 
@@ -200,8 +207,13 @@ def _check(year: int, month: int, day: int, today: dt.date) -> dt.date:
     return date
 
 
-def _number(text: str) -> int:
-    """A day or a year, in digits or in French words (``premier``, ``mille neuf cent soixante-dix-huit``)."""
+def read_number(text: str) -> int:
+    """A day or a year, in digits or in French words (``premier``, ``mille neuf cent soixante-dix-huit``);
+    raises ``InvalidFormat`` for anything else.
+
+    >>> read_number('1er'), read_number('trente et un'), read_number('mil huit cent quatre-vingt-dix-neuf')
+    (1, 31, 1899)
+    """
     text = text.strip()
     if text.isdigit():
         return int(text)
@@ -230,7 +242,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
         first, month, last = match.groups()
         if len(first) == 4:  # ISO
             return _check(int(first), int(month), int(last), today)
-        return _check(_year(last, today), int(month), int(first), today)
+        return _check(full_year(last, today), int(month), int(first), today)
     if text.isdigit() and len(text) == 8:
         errors: list[ValidationError] = []
         for year, month, day in ((text[:4], text[4:6], text[6:]), (text[4:], text[2:4], text[:2])):
@@ -241,7 +253,8 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
         raise errors[0]
     if match := _WORDS.fullmatch(text):
         day, word, year = match.groups()
-        return _check(_year(year, today) if year.isdigit() else _number(year), MONTHS[word], _number(day), today)
+        number = full_year(year, today) if year.isdigit() else read_number(year)
+        return _check(number, MONTHS[word], read_number(day), today)
     raise InvalidFormat("not a date")
 
 
@@ -251,7 +264,7 @@ def validate(text: str) -> str:
 
 
 def is_valid(text: str) -> bool:
-    """Whether ``text`` is a real calendar date between 1900 and today, in one of the written forms."""
+    """Whether ``text`` is a real calendar date between 1800 and today, in one of the written forms."""
     try:
         return bool(validate(text))
     except ValidationError:
@@ -620,7 +633,7 @@ def _a_life(span: re.Match[str], birth: str) -> bool:
 def _plausible_partial(text: str) -> bool:
     words = fold(text).split(maxsplit=1)
     try:
-        year = _number(words[-1]) if len(words) == 2 else int(words[0])
+        year = read_number(words[-1]) if len(words) == 2 else int(words[0])
     except ValidationError:
         return False
     return MIN_YEAR <= year <= dt.date.today().year
