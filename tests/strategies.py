@@ -587,6 +587,57 @@ def birth_date_texts() -> st.SearchStrategy[str]:
     return birth_dates().flatmap(written_dates)
 
 
+def any_birth_dates() -> st.SearchStrategy[dt.date]:
+    """Dates of birth the detector reports, the dead's too: from 1800 (its oldest year) on."""
+    return st.dates(dt.date(1800, 1, 1), dt.date(2024, 12, 31))
+
+
+#: The days of a month in French words, as dates in words write them (``premier`` for the first).
+DAYS_IN_WORDS = (
+    "premier", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
+    "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf", "vingt", "vingt et un", "vingt-deux",
+    "vingt-trois", "vingt-quatre", "vingt-cinq", "vingt-six", "vingt-sept", "vingt-huit", "vingt-neuf", "trente",
+    "trente et un",
+)  # fmt: skip
+#: The usual abbreviations of the French month names (Imprimerie nationale).
+MONTHS_FR_SHORT = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
+
+
+def birth_date_written_forms(d: dt.date) -> list[str]:
+    """:func:`date_written_forms` and the other forms the date-of-birth detector reads: ``|``, a space on each
+    side of the separator, digits spaced one by one, 8 digits either way, two digits apart by spaces, month
+    names in capitals or abbreviated, ``de`` or hyphens around the month, the day in words; two-digit years for
+    a date of the last hundred years (an older one is read in the next century).
+
+    >>> birth_date_written_forms(dt.date(1961, 3, 1))[5:9]
+    ['01|03|1961', '01 . 03 . 1961', '01 / 03 / 1961', '0 1 . 0 3 . 1 9 6 1']
+    """
+    dd, mm, yyyy, yy = f"{d.day:02d}", f"{d.month:02d}", f"{d.year:04d}", f"{d.year % 100:02d}"
+    day = "1er" if d.day == 1 else str(d.day)
+    month = MONTHS_FR[d.month - 1]
+    forms = [
+        *date_written_forms(d),
+        f"{dd}|{mm}|{yyyy}",
+        f"{dd} . {mm} . {yyyy}",
+        f"{dd} / {mm} / {yyyy}",
+        " ".join(f"{dd}.{mm}.{yyyy}"),
+        " ".join(f"{dd}{mm}{yyyy}"),
+        f"{dd} {mm} {yyyy}",
+        f"{yyyy}{mm}{dd}",
+        f"{dd}{mm}{yyyy}",
+        f"{day} {month.upper()} {yyyy}",
+        f"{d.day} {MONTHS_FR_SHORT[d.month - 1]} {yyyy}",
+        f"{day} de {month} {yyyy}",
+        f"{dd}-{month}-{yyyy}",
+        f"{DAYS_IN_WORDS[d.day - 1]} {month} {yyyy}",
+    ]
+    if d.year > dt.date.today().year - 100:
+        forms += [f"{dd}.{mm}.{yy}", f"{dd}/{mm}/{yy}", f"{dd}-{mm}-{yy}", f"{dd}|{mm}|{yy}", f"{day} {month} {yy}"]
+    return forms
+
+
 # --- Values placed in text ---------------------------------------------------------------------------------
 
 

@@ -43,6 +43,8 @@ from leakguard.pseudonymise.rewrite import TOKEN_RE2
 from recognizers import nir
 from tests.strategies import (
     NIR_KINDS,
+    any_birth_dates,
+    birth_date_written_forms,
     birth_dates,
     date_written_forms,
     emails,
@@ -149,6 +151,19 @@ def test_email_case_and_surrounding_space_do_not_matter(address, pad):
 @given(date=birth_dates())
 def test_every_written_form_of_a_date_normalises_to_iso(date):
     assert {normalise.normalise("DATE_OF_BIRTH", f) for f in date_written_forms(date)} == {date.isoformat()}
+
+
+@given(date=any_birth_dates())
+def test_every_form_the_detector_reads_a_date_of_birth_in_normalises_to_iso(date):
+    assert {normalise.normalise("DATE_OF_BIRTH", f) for f in birth_date_written_forms(date)} == {date.isoformat()}
+
+
+def test_a_two_digit_year_is_read_in_the_century_the_detector_reads_it_in():
+    from recognizers.date_of_birth import full_year, to_date
+
+    for year in range(100):
+        written = f"01.01.{year:02d}"
+        assert parse_date(written).date == dt.date(full_year(f"{year:02d}"), 1, 1) == to_date(written)
 
 
 def test_names_fold_case_accents_apostrophes_and_spaces():
