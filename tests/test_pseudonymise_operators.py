@@ -553,6 +553,108 @@ def test_generalise_cuts_a_date_and_keeps_its_written_form(date, granularity):
         assert (parsed.style, parsed.separator) == (original.style, original.separator)
 
 
+#: Every written form of a date of birth the detector reports, then the same date under ``generalise:year`` and
+#: ``generalise:month``: day and month 01 in the form it was written in (separators, spaces, widths, two-digit
+#: years, case and abbreviation of the month's name, ``1er``, words), unchanged parts kept as written.
+GENERALISED_DATES = [
+    ("12/03/1961", "01/01/1961", "01/03/1961"),
+    ("12-03-1961", "01-01-1961", "01-03-1961"),
+    ("12.03.1961", "01.01.1961", "01.03.1961"),
+    ("12|03|1961", "01|01|1961", "01|03|1961"),
+    ("1/3/1961", "1/1/1961", "1/3/1961"),
+    ("12.03.61", "01.01.61", "01.03.61"),
+    ("12/03/61", "01/01/61", "01/03/61"),
+    ("12-03-61", "01-01-61", "01-03-61"),
+    ("12|03|61", "01|01|61", "01|03|61"),
+    ("12.03.05", "01.01.05", "01.03.05"),
+    ("29/02/00", "01/01/00", "01/02/00"),
+    ("12 . 03 . 1961", "01 . 01 . 1961", "01 . 03 . 1961"),
+    ("12 / 03 / 1961", "01 / 01 / 1961", "01 / 03 / 1961"),
+    ("12 . 03 . 61", "01 . 01 . 61", "01 . 03 . 61"),
+    ("1 2 . 0 6 . 1 9 8 1", "0 1 . 0 1 . 1 9 8 1", "0 1 . 0 6 . 1 9 8 1"),
+    ("1 2 0 6 1 9 8 1", "0 1 0 1 1 9 8 1", "0 1 0 6 1 9 8 1"),
+    ("03 04 1957", "01 01 1957", "01 04 1957"),
+    ("12031961", "01011961", "01031961"),
+    ("19610312", "19610101", "19610301"),
+    ("18870312", "18870101", "18870301"),
+    ("1961-03-12", "1961-01-01", "1961-03-01"),
+    ("1887-03-12", "1887-01-01", "1887-03-01"),
+    ("12/03/1887", "01/01/1887", "01/03/1887"),
+    ("12 mars 1961", "01 janvier 1961", "01 mars 1961"),
+    ("12 mars 1899", "01 janvier 1899", "01 mars 1899"),
+    ("6 août 1836", "1 janvier 1836", "1 août 1836"),
+    ("12 MARS 1961", "01 JANVIER 1961", "01 MARS 1961"),
+    ("12 Mars 1961", "01 Janvier 1961", "01 Mars 1961"),
+    ("12 aout 1961", "01 janvier 1961", "01 aout 1961"),
+    ("12  mai  1985", "01  janvier  1985", "01  mai  1985"),
+    ("1er mai 1985", "1er janvier 1985", "1er mai 1985"),
+    ("3 févr. 1950", "1 janv. 1950", "1 févr. 1950"),
+    ("12 déc. 1961", "01 janv. 1961", "01 déc. 1961"),
+    ("3 sept. 1950", "1 janv. 1950", "1 sept. 1950"),
+    ("3 fev 1950", "1 janv 1950", "1 fev 1950"),
+    ("12 mars 61", "01 janvier 61", "01 mars 61"),
+    ("12-mai-1985", "01-janvier-1985", "01-mai-1985"),
+    ("12 de mars 1961", "01 de janvier 1961", "01 de mars 1961"),
+    ("deux mars 1978", "premier janvier 1978", "premier mars 1978"),
+    ("Deux janvier 1978", "Premier janvier 1978", "Premier janvier 1978"),
+    ("deux janvier mille neuf cent soixante-dix-huit", "premier janvier mille neuf cent soixante-dix-huit",
+     "premier janvier mille neuf cent soixante-dix-huit"),
+    ("douze mars dix-neuf cent soixante et un", "premier janvier dix-neuf cent soixante et un",
+     "premier mars dix-neuf cent soixante et un"),
+    ("vingt-sept septembre mille neuf cent quarante", "premier janvier mille neuf cent quarante",
+     "premier septembre mille neuf cent quarante"),
+    ("trente et un décembre mil huit cent quatre-vingt-dix-neuf", "premier janvier mil huit cent quatre-vingt-dix-neuf",
+     "premier décembre mil huit cent quatre-vingt-dix-neuf"),
+    ("12 mars mil neuf cent soixante et un", "01 janvier mil neuf cent soixante et un",
+     "01 mars mil neuf cent soixante et un"),
+]
+#: Forms without a day the detector reports after ``né(e) en``: a month and year, a year alone.
+GENERALISED_PARTS = [
+    ("mars 1961", "janvier 1961", "mars 1961"),
+    ("novembre mille neuf cent soixante-quinze", "janvier mille neuf cent soixante-quinze",
+     "novembre mille neuf cent soixante-quinze"),
+    ("1923", "1923", "1923"),
+    ("1887", "1887", "1887"),
+]
+
+
+@pytest.mark.parametrize(("context", "written"), [
+    *(("né le {}.", row[0]) for row in GENERALISED_DATES), *(("née en {}.", row[0]) for row in GENERALISED_PARTS),
+])
+def test_the_forms_generalised_below_are_dates_of_birth_the_detector_reports(context, written):
+    from recognizers.date_of_birth import SPEC
+
+    text = context.format(written)
+    assert [text[start:end] for start, end, _ in SPEC.find(text)] == [written]
+
+
+@pytest.mark.parametrize(("written", "year", "month"), GENERALISED_DATES + GENERALISED_PARTS)
+def test_generalise_writes_every_form_of_a_date_of_birth_back_in_that_form(written, year, month):
+    assert GeneraliseOperator("DATE_OF_BIRTH", arg="year").apply_one(written) == year
+    assert GeneraliseOperator("DATE_OF_BIRTH", arg="month").apply_one(written) == month
+    assert GeneraliseOperator("DATE_OF_BIRTH").apply_span([written]) == [year]
+
+
+@pytest.mark.parametrize(("written", "year", "month"), GENERALISED_DATES + GENERALISED_PARTS[:2])
+def test_a_generalised_date_of_birth_reads_as_the_first_day_of_its_year_or_month(written, year, month):
+    original = parse_date(written, partial=True)
+    assert original is not None
+    for out, first in ((year, original.date.replace(day=1, month=1)), (month, original.date.replace(day=1))):
+        read = parse_date(out, partial=True)
+        assert read is not None and read.date == first
+        assert (read.style, read.separator) == (original.style, original.separator)
+
+
+@given(date=any_birth_dates(), granularity=st.sampled_from(["year", "month"]), data=st.data())
+def test_every_written_date_of_birth_generalised_keeps_its_year_and_form_only(date, granularity, data):
+    written = data.draw(st.sampled_from(birth_date_written_forms(date)), label="written")
+    out = GeneraliseOperator("DATE_OF_BIRTH", arg=granularity).apply_one(written)
+    parsed, original = parse_date(out), parse_date(written)
+    assert parsed is not None and original is not None and original.date == date
+    assert parsed.date == date.replace(day=1, month=1 if granularity == "year" else date.month)
+    assert (parsed.style, parsed.separator) == (original.style, original.separator)
+
+
 def test_generalise_examples():
     op = GeneraliseOperator("DATE_OF_BIRTH")
     assert op.apply(["12/05/1985", "1985-05-12", "12.05.1985", "12 mai 1985", "12 MAI 1985"]) == [
@@ -563,7 +665,7 @@ def test_generalise_examples():
         "01 JANVIER 1985",
     ]
     assert op.apply_one("1985-05-12T14:30:00") == "1985-01-01T00:00:00"
-    assert op.apply(["né vers 1985", "inconnue"]) == ["1985", ""]
+    assert op.apply(["né vers 1985", "né vers 1887", "inconnue"]) == ["1985", "1887", "[REDACTED]"]  # never empty
     assert GeneraliseOperator("DATE_OF_BIRTH", arg="month").apply_one("1er août 1985") == "1er août 1985"
     assert GeneraliseOperator("DATE_OF_BIRTH", arg="month").apply_one("12 févr. 1985") == "01 févr. 1985"
 

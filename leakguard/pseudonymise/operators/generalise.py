@@ -9,23 +9,27 @@ import pyarrow.compute as pc
 
 from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.operators.base import Operator, OperatorProblem
+from leakguard.pseudonymise.operators.redact import REDACTED
 
 
 class GeneraliseOperator(Operator):
     """``generalise[:year|month]`` for ``DATE_OF_BIRTH``: the date cut to its year (default) or month.
 
-    A string keeps its written form with day (and month) set to 01; a string that is no date of a known form
-    keeps only its year if it holds one (``né en 1985`` -> ``1985``), else becomes empty. Arrow dates and
-    timestamps are cut to the first day of the year or month.
+    A string keeps its written form with day (and month) set to 01: every form the detector reports
+    (:mod:`leakguard.pseudonymise.dates`), two-digit years, month names and dates in words included; a month and
+    year becomes January of that year (``mars 1961`` -> ``janvier 1961``) or stays. A string that is no date of a
+    known form keeps only its year if it holds one in digits, 1800-2099 (``né en 1985`` -> ``1985``), else
+    becomes ``[REDACTED]``: never the date, never empty. Arrow dates and timestamps are cut to the first day of
+    the year or month.
 
-    >>> GeneraliseOperator("DATE_OF_BIRTH").apply(["12/05/1985", "1985-05-12", "12 mai 1985", "vers 1985"])
-    ['01/01/1985', '1985-01-01', '01 janvier 1985', '1985']
+    >>> GeneraliseOperator("DATE_OF_BIRTH").apply(["12/05/1985", "12.05.85", "12 mai 1985", "vers 1985"])
+    ['01/01/1985', '01.01.85', '01 janvier 1985', '1985']
     """
 
     name = "generalise"
     entities = ("DATE_OF_BIRTH",)
     GRANULARITIES = ("year", "month")
-    _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+    _YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 
     def __init__(self, entity: str, key: bytes | None = None, arg: str | None = None):
         super().__init__(entity, key, arg)
@@ -37,10 +41,10 @@ class GeneraliseOperator(Operator):
             raise OperatorProblem(f"generalise takes year or month (got generalise:{arg})")
 
     def apply_one(self, value: str) -> str:
-        written = parse_date(value)
+        written = parse_date(value, partial=True)
         if written is None:
             year = self._YEAR_RE.search(value)
-            return year.group(0) if year else ""
+            return year.group(0) if year else REDACTED
         date = written.date.replace(day=1)
         if self.granularity == "year":
             date = date.replace(month=1)
