@@ -498,6 +498,23 @@ def test_a_birth_date_column_under_generalise_month_verifies(inputs, tmp_path):
     assert pc.all(pc.equal(pc.day(births), 1)).as_py()
 
 
+@pytest.mark.ner
+@pytest.mark.parametrize("granularity", ["year", "month"])
+def test_dates_of_birth_in_notes_come_out_generalised_in_their_own_form_and_verify(granularity, tmp_path):
+    from tests.test_pseudonymise_operators import GENERALISED_DATES, GENERALISED_PARTS
+
+    rows = [("Dossier {n} : né le {}, suivi régulier.", row) for row in GENERALISED_DATES]
+    rows += [("Dossier {n} : née en {}, suivie.", row) for row in GENERALISED_PARTS]
+    column = 1 if granularity == "year" else 2
+    source, out = tmp_path / "notes.txt", tmp_path / "out.txt"
+    source.write_text("".join(line.format(row[0], n=n) + "\n" for n, (line, row) in enumerate(rows)), encoding="utf-8")
+    report = pseudonymise_file(source, out, KEY, operators={"DATE_OF_BIRTH": f"generalise:{granularity}"},
+                               ner=False, verify=True)
+    assert report.verified is True
+    expected = [line.format(row[column], n=n) for n, (line, row) in enumerate(rows)]
+    assert out.read_text(encoding="utf-8").splitlines() == expected
+
+
 cells = st.text(alphabet=st.sampled_from(list("abcXYZ éà;,\"'\n\t-")), max_size=12)
 
 

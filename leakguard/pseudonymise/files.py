@@ -14,9 +14,10 @@ hints; its records, then its column names and metadata; each table of a SQL dump
 (:class:`VerificationFailed`, no output) if an entity that was to be pseudonymised is still found. Entities
 left alone by design are not verified: those the policy keeps (``keep``), and ``fpe`` NIRs, whose outputs are
 valid NIRs on purpose. Dates of birth under ``generalise`` are verified to be generalised (day 01, and month
-01 for ``generalise:year``) rather than absent. What lies inside pseudonyms (the e-mail recognizer reports
-``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a civility left alone (``Mme`` before a name
-token, which the NER model may tag) are not identifiers (:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
+01 for ``generalise:year``, a month and year in January; or a year alone) rather than absent. What lies inside
+pseudonyms (the e-mail recognizer reports ``EMAIL_…@example.invalid``; ``PERSON`` in ``nom=PERSON_…``) and a
+civility left alone (``Mme`` before a name token, which the NER model may tag) are not identifiers
+(:func:`~leakguard.pseudonymise.rewrite.outside_tokens`).
 
 Before anything is written, a profile pass reads the input once to count each column's NIR-shaped values
 (:func:`leakguard.scan.profile_source`; each table of a SQL dump has its own): every column gets one NIR
@@ -500,7 +501,7 @@ def _in_window(findings: pa.Table, part: LinePart | None) -> pa.Table:
 
 
 def _is_generalised(value: str, granularity: str) -> bool:
-    written = parse_date(value)
+    written = parse_date(value, partial=True)  # a month and year too: "janvier 1961" (year), "mars 1961" (month)
     if written is None:
         return value.strip().isdigit()  # a year alone
     return written.date.day == 1 and (granularity == "month" or written.date.month == 1)
