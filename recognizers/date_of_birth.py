@@ -143,8 +143,9 @@ _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9
 _SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [0-9]"
 #: Two-digit day and month and a four-digit year apart by one space each, as forms print boxes: "03 04 1957".
 _SPACE_APART = "(?:0[1-9]|[12][0-9]|3[01]) (?:0[1-9]|1[0-2]) (?:1[89]|20)[0-9]{2}"
-_GAP = f"{_SP}*[ \\-]{_SP}*"
-_LONG = f"(?:{_DAY}(?:er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})"
+#: Between the words of a date: blanks (no-break spaces of word processors included) or a hyphen.
+_GAP = f"{_SP}*[ \\-\u00a0\u202f]{_SP}*"
+_LONG = f"(?:{_DAY}(?: ?er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})"
 _ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
 #: The 8-digit runs :func:`to_date` can read (year first or last, 1800-2099): an RE2 screen, where most 8-digit
@@ -232,7 +233,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     (datetime.date(1985, 5, 12), datetime.date(1981, 6, 12), datetime.date(1978, 1, 2))
     """
     today = today or dt.date.today()
-    text = " ".join(fold(text).split())
+    text = re.sub(r"(?<![0-9])([0-9]{1,2}) er ", r"\1er ", " ".join(fold(text).split()))  # "1 er mai"
     if re.fullmatch(r"[0-9](?: [0-9]| [/.\-|])+", text):  # digits spaced one by one
         text = re.sub(r" ?([/.\-|]) ?", r"\1", text.replace(" ", "")) if re.search("[/.|-]", text) else \
             text.replace(" ", "")

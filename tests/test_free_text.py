@@ -591,6 +591,10 @@ DATE_WRITINGS = [
     ("Éloge de\n{FIRST} {LAST} de LA TOUR ([[1930]]-2014)\nsuite", True),
     ("Moulin de la Tour (1850-1950), classé.", False),
     ("HISTOIRE DU GRAND PORT (1850-1950)", False),
+    # no-break spaces between a date's words, as word processors put them; "1 er" for "1er"
+    ("Née le [[12\u00a0mai\u00a01985]] à Lyon.", True),
+    ("{FIRST} {LAST}, né le [[1 er mai 1985]].", True),
+    ("Rendez-vous le 12\u00a0mai\u00a02024 à 10 h.", False),
     # a weekday between the birth word and the date
     ("{FIRST} {Last} est né le samedi [[6 août 1936]], à une heure du matin.", True),
     ("Né le dimanche [[3 mars 1950]] à Lyon.", True),

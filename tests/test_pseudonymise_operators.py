@@ -595,6 +595,9 @@ GENERALISED_DATES = [
     ("12 mars 61", "01 janvier 61", "01 mars 61"),
     ("12-mai-1985", "01-janvier-1985", "01-mai-1985"),
     ("12 de mars 1961", "01 de janvier 1961", "01 de mars 1961"),
+    ("12\u00a0mai\u00a01985", "01\u00a0janvier\u00a01985", "01\u00a0mai\u00a01985"),  # word processors' spaces
+    ("12\u202fmars\u202f61", "01\u202fjanvier\u202f61", "01\u202fmars\u202f61"),
+    ("1 er mai 1985", "1 er janvier 1985", "1 er mai 1985"),
     ("deux mars 1978", "premier janvier 1978", "premier mars 1978"),
     ("Deux janvier 1978", "Premier janvier 1978", "Premier janvier 1978"),
     ("deux janvier mille neuf cent soixante-dix-huit", "premier janvier mille neuf cent soixante-dix-huit",

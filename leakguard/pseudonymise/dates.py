@@ -86,10 +86,12 @@ _SP = "[ \t\u00a0\u202f]"
 _MONTH_WORD = re.compile(
     r"(?<![a-z])(?:" + "|".join(sorted([*MONTH_NAMES, *_ABBREVIATIONS], key=len, reverse=True)) + r")\.?(?![a-z])"
 )
+#: Between a date's words: blanks (no-break spaces of word processors too) or a hyphen.
+_WORD_GAP = rf"{_SP}*[ \-\u00a0\u202f]{_SP}*"
 #: Before the month (folded): the day (digits, ``1er``, words) and the gap, maybe with ``de``.
-_DAY_BEFORE = re.compile(rf"(?P<d>\d{{1,2}}(?:er)?|[a-z][a-z \-]*?)(?P<gap>{_SP}*[ \-]{_SP}*(?:de{_SP}+)?)")
+_DAY_BEFORE = re.compile(rf"(?P<d>\d{{1,2}}(?: ?er)?|[a-z][a-z \-]*?)(?P<gap>{_WORD_GAP}(?:de{_SP}+)?)")
 #: After the month (folded): the gap and the year (two or four digits, or words).
-_YEAR_AFTER = re.compile(rf"(?P<gap>{_SP}*[ \-]{_SP}*)(?P<y>\d{{4}}|\d{{2}}|[a-z][a-z \-]*)")
+_YEAR_AFTER = re.compile(rf"(?P<gap>{_WORD_GAP})(?P<y>\d{{4}}|\d{{2}}|[a-z][a-z \-]*)")
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _number(text: str, year: bool = False) -> int | None:
     """A day or a year (``year``) in digits or words, ``None`` when it is none; two-digit years as the detector
     reads them."""
     try:
-        return full_year(text) if year and text.isdigit() else read_number(text)
+        return full_year(text) if year and text.isdigit() else read_number(text.replace(" er", "er"))  # "1 er"
     except ValidationError:
         return None
 
