@@ -324,17 +324,60 @@ AMBIGUOUS_SPEC = EntitySpec(
 NAMED_SCORE = 0.7
 _CAP = rf"[{UPPER}][\w'’\-]*"
 _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
-#: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART".
+_HSPACE = "[ \t\u00a0\u202f]"
+#: Between the words of a name (on one line): blanks, and the small words that link them, an elided one glued
+#: to the next word ("de l'Hôtellerie").
+_NAME_GAP = rf"(?:{_HSPACE}+{_LINK})*(?:{_HSPACE}+[dDlL]['’]|{_HSPACE}+)"
+#: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART",
+#: "Mutuelle de l'Hôtellerie Restauration", "Groupe des Mutuelles Indépendantes"; not the legal code ("Code de
+#: la Mutualité").
 _MUTUELLE_NAMED = re.compile(
-    rf"(?<![\w])(?<![0-9][\-_/])(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ)(?:\s+[a-zé]+(?=\s+{_CAP}))?(?:\s+{_LINK})*\s+{_CAP}"
-    rf"(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}"
+    rf"(?<![\w])(?<![0-9][\-_/])(?<!Code de la )(?<!CODE DE LA )"
+    rf"(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ|(?:Groupe|GROUPE) (?:des|DES) (?:Mutuelles|MUTUELLES))"
+    rf"(?:{_HSPACE}+[a-zé]+(?={_HSPACE}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
+#: A name ending with the word, after a group's word or a capitalised word that is no determiner: "Groupe
+#: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle".
+_NAMED_MUTUELLE = re.compile(
+    rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){_HSPACE}+)?(?P<head>{_CAP})(?:{_HSPACE}+{_CAP}){{0,2}}{_HSPACE}+"
+    rf"(?:Mutuelle|MUTUELLE)"
+    rf"(?![\w])(?![\-_/][0-9])"
+)
+#: Words before "Mutuelle" that say which one the writer means, not its name (folded).
+_DETERMINERS = frozenset({
+    "la", "le", "les", "l", "ma", "ta", "sa", "mes", "tes", "ses", "notre", "votre", "nos", "vos", "leur", "leurs",
+    "une", "un", "des", "du", "de", "d", "cette", "ce", "quelle", "quel", "chaque", "toute", "tout", "nouvelle",
+    "meilleure", "bonne", "autre", "seule", "premiere", "meme", "aucune", "sans", "avec", "pour", "par", "et", "ou",
+    "choisir", "complementaire", "groupe",
+})
 _named_spans = _spans_of(_MUTUELLE_NAMED)
+
+
+def _may_name(word: str) -> bool:
+    """Whether ``word`` may be part of an insurer's name before "Mutuelle": no determiner, and no French word
+    unless a place or a first name (``France``, ``Apivia``; not ``Votre``, ``Comparer``, ``Informations``)."""
+    key = normalise(word).split("'")[0]
+    return key not in _DETERMINERS and (not lexicon.is_word(key) or lexicon.is_place(key) or lexicon.is_first_name(key))
+
+
+def _names_ending_with_the_word(text: str) -> list[tuple[int, int]]:
+    """Names that end with "Mutuelle" (:data:`_NAMED_MUTUELLE`) whose words are no determiner."""
+    if "utuelle" not in text and "UTUELLE" not in text:
+        return []
+    spans = []
+    for match in _NAMED_MUTUELLE.finditer(text):
+        *words, last = match[0].split()
+        if all(word.isupper() == last.isupper() and _may_name(word) for word in words if fold(word) != "groupe"):
+            spans.append(match.span())  # not "CONDITIONS GENERALES Mutuelle X" (a heading), "Comparer Mutuelle"
+    return spans
 #: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).
 _ENUMERATION_OPENS = re.compile(
     r"(?:mutuelles|assureurs|complementaires|organismes|institutions de prevoyance|operateurs)[^(:.\n]{0,40}[(:]"
 )
-_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)")
+#: An insurer's acronym after its name: in parentheses, or after a dash at the end of a line or before a stop
+#: ("Mutuelle Vitalité Santé - MVS").
+_ACRONYM_AFTER = re.compile(
+    r"\s*\(([A-Z][A-Z0-9&\-]{1,9})\)|[ \t]+[-–][ \t]+([A-Z][A-Z0-9&]{1,9})(?=[ \t]*(?:$|[\n.,;)]))", re.MULTILINE)
 #: An article before an item of an enumeration ("la MGEN").
 _ARTICLE = re.compile(rf"^(?:la|le|les|l['’])\s*(?=[{UPPER}])")
 #: What separates the items of an enumeration ("A, B et C", "A ; B", "(A, B)").
@@ -343,7 +386,7 @@ _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bet\b|\bou\b|\(|\))\s*")
 
 def _named(text: str, listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Known names (``listed``) and mutuelles named after the word, in text order."""
-    spans = listed + list(_named_spans(text))
+    spans = listed + list(_named_spans(text)) + _names_ending_with_the_word(text)
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if kept and start < kept[-1][1]:
@@ -364,7 +407,7 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     for _, end in named:
         acronym = _ACRONYM_AFTER.match(text, end)
         if acronym:
-            found.append(acronym.span(1))
+            found.append(acronym.span(1) if acronym[1] else acronym.span(2))
     found += _enumerated(text, folded, named)
     for start, end in sorted(set(found)):
         yield start, end, NAMED_SCORE

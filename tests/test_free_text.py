@@ -901,6 +901,16 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("Les mutuelles MNT, MGEFI et Mare-Gaillard fusionnent", {"MNT", "MGEFI", "Mare-Gaillard"}),
     ("Paris, Lyon et Marseille", set()),
     ("Vu par Dr Martin, Dr Durand et Dr Petit", set()),
+    # a name after the word with an elided link, its acronym after a dash; a name ending with the word
+    ("avec la Mutuelle de l'Hôtellerie Restauration (MHR), votre entreprise", {"Mutuelle de l'Hôtellerie Restauration",
+                                                                             "MHR"}),
+    ("CONDITIONS GENERALES Mutuelle Vitalité Santé - MVS\nREGLEMENT", {"Mutuelle Vitalité Santé", "MVS"}),
+    ("GROUPE FRANCE MUTUELLE\nREGLEMENT MUTUALISTE", {"GROUPE FRANCE MUTUELLE"}),
+    ("adhérent du Groupe des Mutuelles Indépendantes depuis 2010", {"Groupe des Mutuelles Indépendantes"}),
+    # which mutuelle the writer means, a heading, the legal code: no name
+    ("Choisir Votre Mutuelle Santé, Comparer Mutuelle", set()),
+    ("INFORMATIONS SUR VOTRE MUTUELLE", set()),
+    ("Mutuelle régie par le Livre II du Code de la Mutualité RNM", set()),
     ("Groupes de mutuelles (Prévadiès, Mutuelle existence et Santévie)", {"Prévadiès", "Mutuelle", "Santévie"}),
     # items after an article: "la MGEN" is an item as "MGEN" is
     ("Au cœur du projet, une union réunira ainsi Malakoff Humanis, la MGEN, la MNT, la MGEFI et Mare-Gaillard, pour"
