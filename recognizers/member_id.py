@@ -32,6 +32,8 @@ False
 ['MGEN-7845123']
 >>> list(SPEC.find('Code postal 75012, tel 7845123690'))
 []
+>>> list(SPEC.find('Contrat obligatoire frais de santé - IDCC 1501'))  # a collective agreement
+[]
 """
 
 from __future__ import annotations
@@ -95,7 +97,16 @@ def validate(number: str) -> str:
         raise InvalidFormat("a member number holds at least 4 digits")
     if len(set(digits)) == 1 and digits == number:
         raise InvalidComponent("a repeated digit is a placeholder, not a member number")
+    if _PREFIX.match(number)[0] in OTHER_CODES:
+        raise InvalidComponent("the prefix names another kind of number")
     return number
+
+
+#: Prefixes that name another kind of number, not a member's (``IDCC 1501``: a collective agreement; ``CERFA
+#: 12345``: a form; ``SIRET``, ``FINESS``, ``RPPS``, ``ADELI``: organisations and professionals).
+OTHER_CODES = frozenset({"IDCC", "CERFA", "SIRET", "SIREN", "FINESS", "RPPS", "ADELI", "APE", "NAF", "RCS", "TVA",
+                         "ISO", "NF", "DMP", "INSEE", "URSSAF", "CNIL"})
+_PREFIX = re.compile(r"[A-Z]*")
 
 
 def is_valid(number: str) -> bool:
