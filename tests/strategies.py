@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from stdnum import ean, iban, luhn
 from stdnum.fr import siren, siret
 
+from leakguard.pseudonymise.dates import DAY_WORDS
 from recognizers.iban import bban_lengths
 from recognizers.nir import CORSICA_RECENT, CORSICA_SPLIT, COUNTRY_CODES, OVERSEAS_COMMUNES, calc_check_digits
 
@@ -593,12 +594,7 @@ def any_birth_dates() -> st.SearchStrategy[dt.date]:
 
 
 #: The days of a month in French words, as dates in words write them (``premier`` for the first).
-DAYS_IN_WORDS = (
-    "premier", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
-    "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf", "vingt", "vingt et un", "vingt-deux",
-    "vingt-trois", "vingt-quatre", "vingt-cinq", "vingt-six", "vingt-sept", "vingt-huit", "vingt-neuf", "trente",
-    "trente et un",
-)  # fmt: skip
+DAYS_IN_WORDS = DAY_WORDS
 #: The usual abbreviations of the French month names (Imprimerie nationale).
 MONTHS_FR_SHORT = (
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",

@@ -65,7 +65,7 @@ _WRITTEN = {"fevrier": "février", "aout": "août", "decembre": "décembre", "fe
 #: The abbreviation written for each month that has one (without its dot).
 _SHORT = {1: "janv", 2: "févr", 4: "avr", 7: "juil", 9: "sept", 10: "oct", 11: "nov", 12: "déc"}
 #: The days of a month in words, as dates in words write them.
-_DAY_WORDS = (
+DAY_WORDS = (
     "premier", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
     "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf", "vingt", "vingt et un", "vingt-deux",
     "vingt-trois", "vingt-quatre", "vingt-cinq", "vingt-six", "vingt-sept", "vingt-huit", "vingt-neuf", "trente",
@@ -150,7 +150,7 @@ def _write_day(written: str, old: int, new: int) -> str:
         return f"{new:0{len(written)}d}"
     if written[:1].isdigit():  # 1er, another day in digits
         return str(new)
-    return _like(written, _DAY_WORDS[new - 1])
+    return _like(written, DAY_WORDS[new - 1])
 
 
 def _write_month(written: str, old: int, new: int) -> str:
