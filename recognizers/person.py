@@ -1323,6 +1323,20 @@ def _glued(text: str, start: int, end: int) -> bool:
         after == "." and text[end + 1 : end + 2].isalnum())
 
 
+def _named_after_someone(token: _Token, titled: bool) -> bool:
+    """Whether a model's one-word span is a thing named after a person: a disease by its eponym alone
+    (``tandis que Parkinson touche…``, ``avec Alzheimer``), or a place or an institution by a first name and
+    a surname joined by a hyphen, as French writes them (``Edouard-Herriot``, ``Victor-Hugo``; the person is
+    ``Édouard Herriot``; ``Jean-Pierre`` and ``Dubois-Laval`` are names). After a title, a person."""
+    if titled:
+        return False
+    if token.key in _DISEASE_EPONYMS:
+        return True
+    parts = token.text.split("-")
+    return len(parts) == 2 and lexicon.is_first_name(parts[0]) and parts[1][:1].isupper() \
+        and not lexicon.is_first_name(parts[1])
+
+
 #: Affiliation marks glued to the end of an author's name (``Couturier2,3``, ``Ricard4*``).
 _AFFILIATION_MARKS = re.compile(rf"(?<=[{_LO}])[0-9]{{1,2}}(?:,[0-9]{{1,2}})*\*?$")
 #: Characters no name holds: digits, and the markup of XML, HL7 v2 and JSON (``addr nullFlavor="NAV``,
@@ -1391,8 +1405,8 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
     if _insurer_name(value):
         return None
-    if len(span) == 1 and span[0].key in _DISEASE_EPONYMS and not (first and tokens[first - 1].title):
-        return None  # "tandis que Parkinson touche…", "avec Alzheimer": a disease named alone by its eponym
+    if len(span) == 1 and _named_after_someone(span[0], first > 0 and tokens[first - 1].title):
+        return None
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
             and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
         return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin

@@ -489,6 +489,10 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("Pascal Couturier2,3", "Pascal Couturier"),  # an author's affiliation marks, which the model takes in
     ("Cécile Ricard4*", "Cécile Ricard"),
     ("Covid19", None),  # marks after no first name: a code
+    ("Edouard-Herriot", None),  # a first name and a surname hyphenated: a place named after him
+    ("Georges-Pompidou", None),
+    ("Jean-Pierre", "Jean-Pierre"),  # a compound first name
+    ("Dr Edouard-Herriot", "Edouard-Herriot"),  # after a title, a person
     ("Chapitre Deux2", None),
 ])
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
