@@ -152,6 +152,9 @@ _PLACE_WORDS = frozenset({
     "commune", "porte", "villa", "domaine", "laboratoire", "labo", "cabinet", "pharmacie", "cedex", "loi",
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
+    # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
+    "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
+    "mairie",
 })
 #: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
 #: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
@@ -186,9 +189,11 @@ _EPONYM_HEADS = frozenset({
     "intervention", "operation", "point", "ligne", "lignes", "anse", "pince", "position", "lame", "drain",
     "incision", "attelle", "tube", "aiguille", "ecarteur", "spatule", "greffe", "lambeau",
 })
-#: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan" (folded).
-_PLACE_CUE = re.compile(r"(?<![a-z])(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
-                        r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?$")
+#: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan", "Maire de SACLAS"
+#: (folded).
+_PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
+                        r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?"
+                        r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
 #: Offices a title and a capitalised article introduce (``Monsieur Le Maire``), folded.

@@ -508,6 +508,10 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     # a disease named by its eponym alone; after a title, the person
     ("Elle vit avec Parkinson depuis dix ans, tandis que Alzheimer touche sa mère.", "Parkinson", False),
     ("La maladie fut décrite par le Dr Parkinson en 1817.", "Parkinson", True),
+    # institutions in the plural, a town after its mayor or its commune
+    ("Étudiants des Universités François Rabelais de Tours et Paris 7-Diderot.", "François Rabelais", False),
+    ("Séance présidée par le Maire de SACLAS.", "SACLAS", False),
+    ("Le maire Jean Dupont a ouvert la séance.", "Jean Dupont", True),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
