@@ -67,7 +67,7 @@ from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
 from recognizers import hl7, lexicon
-from recognizers.patterns import FLAGS, LOWER, UPPER, both_cases
+from recognizers.patterns import BLANK, FLAGS, LOWER, UPPER, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
     FOLDS_TO_LETTER_RE2,
@@ -119,7 +119,7 @@ MONTHS = {
     "decembre": 12, "dec": 12,
 }
 
-_SP = "[ \t\u00a0\u202f]"
+_SP = BLANK
 _DAY = "(?:0?[1-9]|[12][0-9]|3[01])"
 _MONTH = "(?:0?[1-9]|1[0-2])"
 _MONTH_WORD = both_cases(
@@ -143,9 +143,11 @@ _DAY_FIRST = f"{_DAY} ?(?P<sep>[/.\\-|]) ?{_MONTH} ?(?P=sep) ?(?:[0-9]{{4}}|[0-9
 _SPACED = "[0-3] [0-9] (?:[/.\\-|] )?[01] [0-9] (?:[/.\\-|] )?[12] [0-9] [0-9] [0-9]"
 #: Two-digit day and month and a four-digit year apart by one space each, as forms print boxes: "03 04 1957".
 _SPACE_APART = "(?:0[1-9]|[12][0-9]|3[01]) (?:0[1-9]|1[0-2]) (?:1[89]|20)[0-9]{2}"
-#: Between the words of a date: blanks (no-break spaces of word processors included) or a hyphen.
-_GAP = f"{_SP}*[ \\-\u00a0\u202f]{_SP}*"
-_LONG = f"(?:{_DAY}(?: ?er)?|{_DAY_WORDS}){_GAP}(?:de{_SP}+)?{_MONTH_WORD}{_GAP}(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})"
+#: Between the words of a date: blanks (no-break spaces of word processors included) or a hyphen (also where
+#: :mod:`leakguard.pseudonymise.dates` writes a date back).
+WORD_GAP = f"{_SP}*[ \\-\u00a0\u202f]{_SP}*"
+_LONG = (f"(?:{_DAY}(?: ?er)?|{_DAY_WORDS}){WORD_GAP}(?:de{_SP}+)?{_MONTH_WORD}{WORD_GAP}"
+         f"(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})")
 _ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
 #: The 8-digit runs :func:`to_date` can read (year first or last, 1800-2099): an RE2 screen, where most 8-digit
@@ -218,7 +220,7 @@ def read_number(text: str) -> int:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if text in ("1er", "premier"):
+    if text in ("1er", "1 er", "premier"):
         return 1
     try:
         return int(text2num(text.replace("-", " "), "fr"))
@@ -233,7 +235,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     (datetime.date(1985, 5, 12), datetime.date(1981, 6, 12), datetime.date(1978, 1, 2))
     """
     today = today or dt.date.today()
-    text = re.sub(r"(?<![0-9])([0-9]{1,2}) er ", r"\1er ", " ".join(fold(text).split()))  # "1 er mai"
+    text = " ".join(fold(text).split())
     if re.fullmatch(r"[0-9](?: [0-9]| [/.\-|])+", text):  # digits spaced one by one
         text = re.sub(r" ?([/.\-|]) ?", r"\1", text.replace(" ", "")) if re.search("[/.|-]", text) else \
             text.replace(" ", "")

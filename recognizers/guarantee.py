@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 
-from recognizers.patterns import FLAGS, both_cases
+from recognizers.patterns import BLANK, FLAGS, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, lazy_attribute
 
@@ -94,7 +94,7 @@ FORMULAS = (
     "renfort", "basique", "responsable", "hospi", "evolution", "[eé]volution", "access", "start", "zen",
 )
 
-_SP = "[ \t\u00a0\u202f]"
+_SP = BLANK
 _NUM = "[0-9]{1,4}(?:[.,][0-9]{1,2})?"
 _BASE = "(?:" + "|".join(BASES) + ")"
 _PCT = f"{_NUM}{_SP}?%(?:{_SP}?{_BASE}(?![0-9A-Za-z]))?"

@@ -50,7 +50,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from recognizers import lexicon
-from recognizers.patterns import FLAGS, LOWER, UPPER, WORD_CHARS, both_cases
+from recognizers.patterns import BLANK, FLAGS, LOWER, UPPER, WORD_CHARS, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import EntitySpec, fold, lazy_attribute, words_re2
 
@@ -324,22 +324,21 @@ AMBIGUOUS_SPEC = EntitySpec(
 NAMED_SCORE = 0.7
 _CAP = rf"[{UPPER}][\w'’\-]*"
 _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
-_HSPACE = "[ \t\u00a0\u202f]"
 #: Between the words of a name (on one line): blanks, and the small words that link them, an elided one glued
 #: to the next word ("de l'Hôtellerie").
-_NAME_GAP = rf"(?:{_HSPACE}+{_LINK})*(?:{_HSPACE}+[dDlL]['’]|{_HSPACE}+)"
+_NAME_GAP = rf"(?:{BLANK}+{_LINK})*(?:{BLANK}+[dDlL]['’]|{BLANK}+)"
 #: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART",
 #: "Mutuelle de l'Hôtellerie Restauration", "Groupe des Mutuelles Indépendantes"; not the legal code ("Code de
 #: la Mutualité").
 _MUTUELLE_NAMED = re.compile(
     rf"(?<![\w])(?<![0-9][\-_/])(?<!Code de la )(?<!CODE DE LA )"
     rf"(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ|(?:Groupe|GROUPE) (?:des|DES) (?:Mutuelles|MUTUELLES))"
-    rf"(?:{_HSPACE}+[a-zé]+(?={_HSPACE}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
+    rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
 #: A name ending with the word, after a group's word or a capitalised word that is no determiner: "Groupe
 #: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle".
 _NAMED_MUTUELLE = re.compile(
-    rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){_HSPACE}+)?(?P<head>{_CAP})(?:{_HSPACE}+{_CAP}){{0,2}}{_HSPACE}+"
+    rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){BLANK}+)?(?P<head>{_CAP})(?:{BLANK}+{_CAP}){{0,2}}{BLANK}+"
     rf"(?:Mutuelle|MUTUELLE)"
     rf"(?![\w])(?![\-_/][0-9])"
 )

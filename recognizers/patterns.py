@@ -28,6 +28,9 @@ from collections.abc import Callable
 #: Flags of every case-insensitive Python span regex: ASCII letters fold, other letters are spelled out.
 FLAGS = re.IGNORECASE | re.ASCII
 
+#: A blank inside a line: space, tab, and the no-break and narrow no-break spaces of word processors.
+BLANK = "[ \t\u00a0\u202f]"
+
 #: Letters (ASCII, Latin-1, Latin Extended-A/B) and digits: what a word-bounded match must not touch.
 WORD_CHARS = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 

@@ -48,7 +48,8 @@ from dataclasses import dataclass
 
 from stdnum.exceptions import ValidationError
 
-from recognizers.date_of_birth import full_year, read_number
+from recognizers.date_of_birth import WORD_GAP, full_year, read_number
+from recognizers.patterns import BLANK
 from recognizers.spec import fold
 
 #: French month names (folded: lower case, no accents) and the abbreviations met in files.
@@ -81,17 +82,14 @@ _COMPACT_DMY = re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})")
 #: Digits spaced one by one, maybe with separators: ``1 2 . 0 5 . 1 9 8 5``.
 _SPACED = re.compile(r"\d(?: \d| [/.\-|])+")
 _DIGIT_RE = re.compile(r"\d")
-_SP = "[ \t\u00a0\u202f]"
 #: A month's name or abbreviation in a folded text, with its dot.
 _MONTH_WORD = re.compile(
     r"(?<![a-z])(?:" + "|".join(sorted([*MONTH_NAMES, *_ABBREVIATIONS], key=len, reverse=True)) + r")\.?(?![a-z])"
 )
-#: Between a date's words: blanks (no-break spaces of word processors too) or a hyphen.
-_WORD_GAP = rf"{_SP}*[ \-\u00a0\u202f]{_SP}*"
 #: Before the month (folded): the day (digits, ``1er``, words) and the gap, maybe with ``de``.
-_DAY_BEFORE = re.compile(rf"(?P<d>\d{{1,2}}(?: ?er)?|[a-z][a-z \-]*?)(?P<gap>{_WORD_GAP}(?:de{_SP}+)?)")
+_DAY_BEFORE = re.compile(rf"(?P<d>\d{{1,2}}(?: ?er)?|[a-z][a-z \-]*?)(?P<gap>{WORD_GAP}(?:de{BLANK}+)?)")
 #: After the month (folded): the gap and the year (two or four digits, or words).
-_YEAR_AFTER = re.compile(rf"(?P<gap>{_WORD_GAP})(?P<y>\d{{4}}|\d{{2}}|[a-z][a-z \-]*)")
+_YEAR_AFTER = re.compile(rf"(?P<gap>{WORD_GAP})(?P<y>\d{{4}}|\d{{2}}|[a-z][a-z \-]*)")
 
 
 @dataclass(frozen=True)
@@ -194,7 +192,7 @@ def _number(text: str, year: bool = False) -> int | None:
     """A day or a year (``year``) in digits or words, ``None`` when it is none; two-digit years as the detector
     reads them."""
     try:
-        return full_year(text) if year and text.isdigit() else read_number(text.replace(" er", "er"))  # "1 er"
+        return full_year(text) if year and text.isdigit() else read_number(text)
     except ValidationError:
         return None
 
