@@ -71,10 +71,12 @@ CLOSE = {
 }
 
 
+_E_QUOTE = re.compile(rf"{_E_BEFORE}'")
+
+
 def _e_string(text: str, quote: int) -> bool:
     """Whether the quote at ``quote`` opens a PostgreSQL ``E'...'`` string (backslash escapes)."""
-    return (text[quote] == "'" and quote > 0 and text[quote - 1] in "Ee"
-            and (quote < 2 or not (text[quote - 2].isalnum() or text[quote - 2] in "_$")))
+    return quote > 0 and _E_QUOTE.match(text, quote - 1) is not None
 
 
 def unquote_name(name: str) -> str:
