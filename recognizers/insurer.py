@@ -347,7 +347,7 @@ _DETERMINERS = frozenset({
     "la", "le", "les", "l", "ma", "ta", "sa", "mes", "tes", "ses", "notre", "votre", "nos", "vos", "leur", "leurs",
     "une", "un", "des", "du", "de", "d", "cette", "ce", "quelle", "quel", "chaque", "toute", "tout", "nouvelle",
     "meilleure", "bonne", "autre", "seule", "premiere", "meme", "aucune", "sans", "avec", "pour", "par", "et", "ou",
-    "choisir", "complementaire", "groupe",
+    "choisir", "complementaire",
 })
 _named_spans = _spans_of(_MUTUELLE_NAMED)
 

@@ -917,15 +917,11 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
             n = starts.get(gap.end(), -1) if gap is not None else -1
             if n < 0 or tokens[n].title or not tokens[n].capital or capitals != (tokens[n].kind == "upper"):
                 break
-            end = _take_name(tokens, n, text, first_free=capitals or _item_goes_on(tokens, n, text, folded),
-                             introduced=True)
-
-
-def _item_goes_on(tokens: list[_Token], n: int, text: str, folded: str) -> bool:
-    """Whether the one-word item ``tokens[n]`` of a list of names is followed by another item: a word there is
-    a name (``Mmes Julien, Blanchet, Henry``), the last one only if it reads as one (``…, Conseillers.``)."""
-    return _take_name(tokens, n, text, first_free=True, introduced=True) == n + 1 and \
-        _NAMES_LIST_GAP.match(folded, tokens[n].end) is not None
+            end = _take_name(tokens, n, text, first_free=True, introduced=True)
+            # a one-word item followed by another is a name whatever the word ("Mmes Julien, Blanchet, Henry"); the
+            # last one only if it reads as one ("…, Conseillers.")
+            if not capitals and (end != n + 1 or _NAMES_LIST_GAP.match(folded, tokens[n].end) is None):
+                end = _take_name(tokens, n, text, first_free=False, introduced=True)
 
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
@@ -1331,8 +1327,9 @@ def _glued(text: str, start: int, end: int) -> bool:
 def _named_after_someone(token: _Token, titled: bool) -> bool:
     """Whether a model's one-word span is a thing named after a person: a disease by its eponym alone
     (``tandis que Parkinson touche…``, ``avec Alzheimer``), or a place or an institution by a first name and
-    a surname joined by a hyphen, as French writes them (``Edouard-Herriot``, ``Victor-Hugo``; the person is
-    ``Édouard Herriot``; ``Jean-Pierre`` and ``Dubois-Laval`` are names). After a title, a person."""
+    a surname joined by a hyphen, as French writes them (``Edouard-Herriot``, ``Georges-Pompidou``; the person
+    is ``Édouard Herriot``; ``Jean-Pierre`` and ``Dubois-Laval`` are names, and ``Victor-Hugo``, whose second
+    part is a first name too, stays one). After a title, a person."""
     if titled:
         return False
     if token.key in _DISEASE_EPONYMS:
