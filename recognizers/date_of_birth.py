@@ -156,12 +156,19 @@ _CALENDAR_COMPACT = (
     "(?:(?:1[89]|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     "|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])(?:1[89]|20)[0-9]{2})"
 )
+#: The day of the week a date may open with, part of its span (``samedi 6 août 1836``): left outside, it would
+#: stay beside a generalised or replaced date and narrow it down.
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAY = f"(?:(?:{'|'.join(WEEKDAYS)}),?{_SP}+)"
+#: The same at the start of a folded text (:func:`to_date`, :mod:`leakguard.pseudonymise.dates`).
+WEEKDAY_PREFIX = re.compile(f"(?:{'|'.join(WEEKDAYS)}),?{_SP}+")
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _YEAR = "(?:1[89]|20)[0-9]{2}"
 
 #: Python pattern of the full written forms, not inside a longer number or word.
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] )(?:{_DAY_FIRST}|{_SPACED}|{_SPACE_APART}|{_LONG}|{_ISO}|{_COMPACT})"
+    rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] ){_WEEKDAY}?"
+    rf"(?:{_DAY_FIRST}|{_SPACED}|{_SPACE_APART}|{_LONG}|{_ISO}|{_COMPACT})"
     rf"(?![0-9A-SU-Za-su-z])(?![/.\-:|][0-9])(?! [0-9])",
     FLAGS,
 )
@@ -170,7 +177,7 @@ _PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_YEAR})(?![0-9A
 #: RE2 form of a cell holding one date: the day-first forms spelled out per separator (RE2 has no
 #: back-references), then the same long, ISO and compact forms as the span regex.
 _DAY_FIRST_RE2 = [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
-WHOLE_RE2 = "(?i)(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _COMPACT]) + ")"
+WHOLE_RE2 = f"(?i){_WEEKDAY}?(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _COMPACT]) + ")"
 #: The same forms, 8-digit runs only where they can be a date (:data:`_CALENDAR_COMPACT`).
 _DATE_RE2 = "(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _CALENDAR_COMPACT]) + ")"
 #: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
@@ -236,6 +243,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     """
     today = today or dt.date.today()
     text = " ".join(fold(text).split())
+    text = text[weekday.end() :] if (weekday := WEEKDAY_PREFIX.match(text)) else text
     if re.fullmatch(r"[0-9](?: [0-9]| [/.\-|])+", text):  # digits spaced one by one
         text = re.sub(r" ?([/.\-|]) ?", r"\1", text.replace(" ", "")) if re.search("[/.|-]", text) else \
             text.replace(" ", "")

@@ -604,8 +604,8 @@ DATE_WRITINGS = [
     ("{FIRST} {LAST}, né le [[1 er mai 1985]].", True),
     ("Rendez-vous le 12\u00a0mai\u00a02024 à 10 h.", False),
     # a weekday between the birth word and the date
-    ("{FIRST} {Last} est né le samedi [[6 août 1936]], à une heure du matin.", True),
-    ("Né le dimanche [[3 mars 1950]] à Lyon.", True),
+    ("{FIRST} {Last} est né le [[samedi 6 août 1936]], à une heure du matin.", True),
+    ("Né le [[dimanche 3 mars 1950]] à Lyon.", True),
 ]
 
 

@@ -598,6 +598,10 @@ GENERALISED_DATES = [
     ("12\u00a0mai\u00a01985", "01\u00a0janvier\u00a01985", "01\u00a0mai\u00a01985"),  # word processors' spaces
     ("12\u202fmars\u202f61", "01\u202fjanvier\u202f61", "01\u202fmars\u202f61"),
     ("1 er mai 1985", "1 er janvier 1985", "1 er mai 1985"),
+    # the day of the week is the new date's: left as it was, it would narrow the generalised date down
+    ("samedi 6 août 1836", "vendredi 1 janvier 1836", "lundi 1 août 1836"),
+    ("Mardi, 12/03/1961", "Dimanche, 01/01/1961", "Mercredi, 01/03/1961"),
+    ("JEUDI 12 MARS 1964", "MERCREDI 01 JANVIER 1964", "DIMANCHE 01 MARS 1964"),
     ("deux mars 1978", "premier janvier 1978", "premier mars 1978"),
     ("Deux janvier 1978", "Premier janvier 1978", "Premier janvier 1978"),
     ("deux janvier mille neuf cent soixante-dix-huit", "premier janvier mille neuf cent soixante-dix-huit",

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 from stdnum.exceptions import ValidationError
 
-from recognizers.date_of_birth import WORD_GAP, full_year, read_number
+from recognizers.date_of_birth import WEEKDAY_PREFIX, WEEKDAYS, WORD_GAP, full_year, read_number
 from recognizers.patterns import BLANK
 from recognizers.spec import fold
 
@@ -111,6 +111,8 @@ class WrittenDate:
     rest: str = ""
     #: whether the digits were spaced one by one (``1 2 . 0 5 . 1 9 8 5``)
     spaced: bool = False
+    #: the day of the week written before the date (``samedi``, ``Samedi,``), rewritten for the new date
+    weekday: str = ""
 
     def render(self, date: dt.date) -> str:
         """``date`` written in this style: ``parse_date("12/05/1985").render(1985-01-01) == "01/01/1985"``.
@@ -127,7 +129,8 @@ class WrittenDate:
             out += [self.text[last:start], written]
             last = end
         text = "".join([*out, self.text[last:], _DIGIT_RE.sub("0", self.rest)])  # a time of birth is not kept
-        return " ".join(text) if self.spaced else text
+        text = " ".join(text) if self.spaced else text
+        return _write_weekday(self.weekday, date) + text
 
     def _part(self, at: tuple[int, int]) -> str:
         return self.text[at[0] : at[1]]
@@ -149,6 +152,15 @@ def _write_day(written: str, old: int, new: int) -> str:
     if written[:1].isdigit():  # 1er, another day in digits
         return str(new)
     return _like(written, DAY_WORDS[new - 1])
+
+
+def _write_weekday(written: str, date: dt.date) -> str:
+    """The day of the week of ``date`` written as ``written`` (with what follows it) wrote another; ``""``
+    for none."""
+    if not written:
+        return written
+    name = written.rstrip(", \t\u00a0\u202f")
+    return _like(name, WEEKDAYS[date.weekday()]) + written[len(name) :]
 
 
 def _write_month(written: str, old: int, new: int) -> str:
@@ -210,6 +222,9 @@ def parse_date(text: str, partial: bool = False) -> WrittenDate | None:
     True
     """
     text = text.strip()
+    if weekday := WEEKDAY_PREFIX.match(fold(text)):
+        written = parse_date(text[weekday.end() :], partial)
+        return written and dataclasses.replace(written, weekday=text[: weekday.end()])
     if _SPACED.fullmatch(text):
         written = _parse_numeric(text.replace(" ", ""))
         return written and dataclasses.replace(written, spaced=True)
