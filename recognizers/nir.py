@@ -418,8 +418,8 @@ def _unkeyed_scored(numbers: list[str]) -> np.ndarray:
 
 #: The layouts only a NIR is written in: its seven groups with one separator (``1 60 04 25 311 114 26``,
 #: the Carte Vitale's; the first six alone when the key is left out), and its 13 or 15 digits one by one (a
-#: form's boxes). A number in either layout whose
-#: fields are in range (month included) is a NIR whatever its key, as a context word would say.
+#: form's boxes). A number in either layout whose fields are in range (in the boxes, the month may be out of
+#: range) is a NIR whatever its key, as a context word would say.
 NIR_LAYOUT = re.compile(
     r"[1-8](?P<sep>[ .])\d\d(?P=sep)\d\d(?P=sep)(?:(?:\d\d|2[AB])(?P=sep)\d{3}|9[78]\d(?P=sep)\d\d)"
     r"(?P=sep)\d{3}(?:(?P=sep)\d\d)?|[1-8](?: [0-9AB]){12}(?: [0-9] [0-9])?",
@@ -440,14 +440,19 @@ def _context_free(number: str) -> bool:
     [True, False, False]
     >>> _context_free('1 60 04 25 311 114')
     True
+    >>> _context_free('1 5 9 4 4 4 0 2 3 5 6 7 9 8 8')  # month 44 in a form's boxes
+    True
     """
     match = UNKEYED_REGEX.fullmatch(number)
     if match is None:
         return False
     if match.group("apart") is not None:
         return _unkeyed_score(number) == CONTEXT_SCORE
-    return NIR_LAYOUT.fullmatch(number) is not None and _unkeyed_body_plausible(
-        compact(match.group("body")).replace(" ", ""))
+    layout = NIR_LAYOUT.fullmatch(number)
+    # digits one by one are a form's boxes, which only a NIR fills 13 or 15 times: a month out of range there
+    # is a typo, as after a context word
+    return layout is not None and _unkeyed_body_plausible(
+        compact(match.group("body")).replace(" ", ""), any_month=layout.group("sep") is None)
 
 
 UNKEYED_SPEC = EntitySpec(

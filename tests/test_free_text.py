@@ -775,12 +775,17 @@ def test_an_identification_number_is_a_nir_word_but_a_tax_one_is_not(number: str
 
 @settings(max_examples=40, deadline=None)
 @given(nirs(kind="nir"), st.integers(13, 19))
-def test_a_nir_with_a_month_out_of_range_is_a_typo_only_next_to_a_nir_word(number: str, month: int) -> None:
+def test_a_nir_with_a_month_out_of_range_is_a_typo_next_to_a_nir_word_or_in_a_forms_boxes(number: str,
+                                                                                          month: int) -> None:
+    """Grouped, such a number needs a NIR word; digit by digit (a form's 13 or 15 boxes, which only a NIR
+    fills: eds-pseudo's prescription forms) it does not, and an invoice word still says no."""
     typo = number[:3] + f"{month}" + number[5:]
-    spaced = " ".join(typo[:13])
-    for written in (" ".join(nir_groups(typo)), spaced):
+    grouped, spaced = " ".join(nir_groups(typo)), " ".join(typo[:13])
+    for written in (grouped, spaced):
         assert _unkeyed(f"Numéro de sécurité sociale : {written}") == [written]
-        assert _unkeyed(f"Référence dossier {written}") == []
+    assert _unkeyed(f"Référence dossier {grouped}") == []
+    assert _unkeyed(f"DE LUCA Roberta  {spaced}  2 8 1 2 1 9 6 9") == [spaced]
+    assert _unkeyed(f"Facture n° {spaced}") == []
     assert {score for _, _, score in nir.UNKEYED_SPEC.find(f"NIR {typo}")} == {nir.UNKEYED_SCORE}
 
 
