@@ -508,7 +508,8 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
         return following.kind in ("upper", "initials") or (following.kind == "cap" and token.text[0].isupper()) or (
             token.key in ("dr", "pr") and following.kind == "letter" and i + 2 < len(tokens)
             and _joined(text, following, tokens[i + 2])
-            and (tokens[i + 2].kind == "cap" or _bare_initial_surname(tokens[i + 2])))
+            and (tokens[i + 2].kind == "cap" or _bare_initial_surname(tokens[i + 2]))) or (
+            token.key in ("dr", "pr") and _bare_doctor_initial(tokens, i, text))
     return True
 
 
@@ -940,8 +941,9 @@ def _placeholder(span: str) -> bool:
 
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
 _CIVIL_TITLES = (_SMALL_LETTER_TITLES - {"docteur", "dr"}) | {"mr"}
-#: Titles of doctors, before an initial alone only with its full stop (``le Dr D., qualifié``): ``Dr X`` is a
-#: placeholder, ``DR A BIEN VU`` a line in capitals.
+#: Titles of doctors, before an initial alone with its full stop (``le Dr D., qualifié``) or without it before
+#: small letters or punctuation (``le Dr A : « Moi…``, ``Le Dr K se sent``): ``Dr X`` is a placeholder,
+#: ``DR A BIEN VU`` a line in capitals.
 _DOCTOR_TITLES = frozenset({"dr", "docteur", "pr", "professeur"})
 
 
@@ -953,11 +955,22 @@ def _initial_after_civil_title(tokens: list[_Token], i: int, text: str) -> tuple
     initial = tokens[i + 1]
     dotted = initial.kind == "initials" and len(initial.text) == 2
     if initial.key in ("x", "y", "z") or not ((tokens[i].key in _CIVIL_TITLES and (initial.kind == "letter" or dotted))
-                                              or (tokens[i].key in _DOCTOR_TITLES and dotted)):
+                                              or (tokens[i].key in _DOCTOR_TITLES and (
+                                                  dotted or _bare_doctor_initial(tokens, i, text)))):
         return None  # "Mme X", "Dr Y.": placeholders
     if i + 2 < len(tokens) and tokens[i + 2].kind in ("cap", "upper") and _joined(text, initial, tokens[i + 2]):
         return None
     return initial.start, initial.end
+
+
+def _bare_doctor_initial(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether the letter after the doctor's title ``tokens[i]`` (``Dr`` in small letters) is a doctor cut to an
+    initial: small letters or punctuation follow it on its line, not a word in capitals."""
+    initial = tokens[i + 1]
+    if initial.kind != "letter" or tokens[i].text.isupper():
+        return False
+    rest = text[initial.end : text.find("\n", initial.end) % (len(text) + 1)].lstrip(" \t")
+    return not rest[:1].isupper() and not rest[:1].isdigit()
 
 
 #: After a name, the phrase that says the person was born (folded): ``, née le``, ``(né en``, ``est née le``,

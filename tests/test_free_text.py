@@ -1219,6 +1219,9 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
     ("un patient, Mr P, atteint d'une démence", ["P"]),
     ("l'instruction du dossier du Dr D., qualifié spécialiste", ["D."]),  # a doctor: the initial's full stop
     ("Dr X. est parti en congé.", []),  # a placeholder letter
+    ("Parmi eux, le Dr A : « Moi, ça m'arrange. »\nLe Dr K se sent plus détendu.", ["A", "K"]),  # interviews
+    ("Avis du Pr B, chef de service.", ["B"]),  # small letters or punctuation after a doctor's bare initial
+    ("DR A BIEN VU LE PATIENT.\nDr B 12 rue Haute", []),  # capitals, a number: no doctor cut to an initial
     ("o DR XXXX (MT)\no Dr YYYY (Spé)", []),
     ("Titre NOM USAGE - NOM NAISSANCE PRENOM né(e) le DDN", []),
     ("THÈSE pour le DIPLÔME D'ÉTAT de DOCTEUR EN MÉDECINE", []),  # a preposition opens no name
