@@ -1197,7 +1197,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
             score = max(score, found.pop(inside))
             covered[inside[0] : inside[1]] = bytes(inside[1] - inside[0])
         add(start, end, score)
-    for token in _lone_first_names(text, tokens, found):
+    for token in itertools.chain(_lone_first_names(text, tokens, found), _first_name_pairs(text, tokens)):
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
@@ -1290,6 +1290,23 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
                 listed >= 0 and _NAMES_LIST_GAP.fullmatch(fold(text[listed : token.start]))):
             listed = token.end  # "ses enfants Paul, Marie et Josiane"
             yield token
+
+
+def _first_name_pairs(text: str, tokens: list[_Token]) -> Iterator[_Token]:
+    """Two capitalised words joined by ``et`` that are both first names, or a first name that is no word of the
+    language and a word unknown to every list: two people, as stories and letters name them (``Servane et
+    Marianne sont allées à l'hôpital``, ``Paul et Sophie``); not places (``Florence et Nancy``), nor an
+    unknown word beside a word of the language (``Crohn et Parkinson``)."""
+    for i, (left, link, right) in enumerate(zip(tokens, tokens[1:], tokens[2:], strict=False)):
+        if link.key != "et" or left.kind != "cap" or right.kind != "cap" or text[left.end : right.start] != " et " \
+                or left.title or right.title or lexicon.is_place(left.key) or lexicon.is_place(right.key) \
+                or _after_place_word(tokens, i, text):  # "hôpitaux Bichat - Claude-Bernard et Beaujon"
+            continue
+        if (left.first_name and right.first_name) or any(
+                one.first_name and not one.word and not (other.first_name or other.word or other.surname_like is False)
+                for one, other in ((left, right), (right, left))):
+            yield left
+            yield right
 
 
 def _repeat_surnames(text: str, tokens: list[_Token], found: dict[tuple[int, int], float],

@@ -1214,6 +1214,18 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    ("Mardi Servane et Marianne sont allées à l'hôpital.", ["Servane", "Marianne"]),  # one name in no list
+    ("Hier, Paul et Sophie sont venus la voir.", ["Paul", "Sophie"]),
+    ("Entre Florence et Nancy, le train s'arrête.", []),  # places
+    ("La maladie de Crohn et Parkinson.", []),  # an unknown word beside a word of the language
+    ("Les hôpitaux Necker et Cochin ferment.", []),  # after a place word
+    ("Google et Amazon ouvrent des bureaux.", []),
+])
+def test_two_first_names_joined_by_et_are_two_people(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
     ("Mr C. est immobilisé dans son lit.", ["C."]),  # "Mr", and "M." with its full stop, before an initial
     ("M. D a appelé le secrétariat.", ["D"]),
     ("un patient, Mr P, atteint d'une démence", ["P"]),
