@@ -256,6 +256,7 @@ SPAN_REGEX = re.compile(
 
 CONTEXT = (
     "nir",
+    "nirs",  # "les NIRs", "Invalid NIRs"
     "nia",
     "ins",
     "insee",

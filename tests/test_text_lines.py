@@ -12,7 +12,7 @@ import pytest
 from leakguard.detect.engine import DetectOptions
 from leakguard.scan import scan_path
 from leakguard.sources.base import Problem
-from leakguard.sources.linecontext import LineContext
+from leakguard.sources.linecontext import LABEL_REACH, LineContext
 from tests.strategies import make_nir
 
 
@@ -69,8 +69,30 @@ def test_a_blank_line_ends_the_block_but_not_the_section() -> None:
     context = LineContext()
     first = context.of(pa.array(["[AMC]", "Mutuelle=1", ""]))
     second = context.of(pa.array(["Code=2"]))
-    assert first.to_pylist() == [None, "AMC\n[AMC]", "AMC\nMutuelle=1"]
-    assert second.to_pylist() == ["AMC\n"]
+    assert first.to_pylist() == [None, "AMC\n\n[AMC]", "AMC\n\nMutuelle=1"]  # header, label (none), line above
+    assert second.to_pylist() == ["AMC\n\n"]
+
+
+def test_a_label_names_the_lines_of_its_block_up_to_its_reach() -> None:
+    lines = ["Invalid NIRs", "- 2230 // too short", "- 2231 // wrong key", "", "après le bloc"]
+    context = LineContext().of(pa.array([*lines, *(f"ligne {i}" for i in range(LABEL_REACH + 2))]))
+    assert context.to_pylist()[:5] == [None, "\n\nInvalid NIRs", "\nInvalid NIRs\n- 2230 // too short",
+                                       "\nInvalid NIRs\n- 2231 // wrong key", None]
+    # "après le bloc" opens the next block: it labels the lines below it, as far as its reach
+    assert [c.split("\n")[1] for c in context.to_pylist()[6:]] == ["après le bloc"] * (LABEL_REACH - 1) + [""] * 2
+
+
+@pytest.mark.parametrize("head", [["}", "nss.csv:"], ["", "Numéros de sécurité sociale"], ["Invalid NIRs"]])
+def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tmp_path, head: list[str]) -> None:
+    """Validators' test lists: the label of the block (its first line, or a key alone) says what every item
+    is, not only the first; the same items in the next block, without it, are nothing."""
+    numbers = [make_nir("2", 55, 8, "14168", 25), make_nir("1", 86, 12, "91471", 27), make_nir("2", 38, 7, "78018", 8)]
+    wrong = [n[:13] + f"{(int(n[13:]) + 7) % 100:02d}" for n in numbers]
+    items = ["- 2230 // too short", *(f"- {n} // incorrect control key" for n in wrong), f"- {numbers[0][:13]}"]
+    path = tmp_path / "vectors.txt"
+    path.write_text("\n".join([*head, *items, "", *items]) + "\n", encoding="utf-8")
+    found = {(row, value) for row, entity, value in _findings(path) if entity == "FR_NIR"}
+    assert found == {(row, value) for row, value in enumerate([*wrong, numbers[0][:13]], start=len(head) + 1)}
 
 
 def test_an_invoice_date_under_a_birth_date_label_of_another_block_is_not_a_birth_date(tmp_path) -> None:

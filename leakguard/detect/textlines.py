@@ -213,12 +213,23 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
             continue
         for row, line, above in zip(rows.take(take).to_pylist(), lines.take(take).to_pylist(),
                                     context.take(take).to_pylist()):
-            offset = len(above) + 1
-            for start, end, score in spec.find(above + "\n" + line):
-                if start >= offset:
-                    found.append((row, start - offset, end - offset, spec.entity, score, line[start - offset:
-                                                                                               end - offset]))
+            found += _found_below(spec, row, line, above)
     return found
+
+
+def _found_below(spec: EntitySpec, row: int, line: str, above: str) -> list[_LineSpan]:
+    """What ``spec`` finds in ``line`` read under its context ``above``, and under its block's label alone (the
+    label of a list may stand further than an entity's context window) where the entity's context words need
+    not stand right before it (no ``context_gap``: the lines between would be skipped)."""
+    found: dict[tuple[int, int], _LineSpan] = {}
+    label = above.split("\n")[1] if spec.context_gap is None else ""
+    for before in (above, label) if label else (above,):
+        offset = len(before) + 1
+        for start, end, score in spec.find(before + "\n" + line):
+            span = (start - offset, end - offset)
+            if start >= offset and (span not in found or found[span][4] < score):
+                found[span] = (row, *span, spec.entity, score, line[span[0] : span[1]])
+    return list(found.values())
 
 
 def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
