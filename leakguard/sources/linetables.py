@@ -75,13 +75,18 @@ def _csv_cells(line: str, delimiter: str) -> list[tuple[int, str]] | None:
 
 
 def _csv_keys(header: str) -> tuple[str, list[str]] | None:
-    """The delimiter and column names of an export's header line (three or more names), or ``None``."""
+    """The delimiter and column names of an export's header line (three or more names), or ``None``; a name
+    loses the ``*`` that marks a required column in an import template (``Prénom*``), and a delimiter may end
+    the line (an empty last name, as spreadsheets export it)."""
     for delimiter in _DELIMITERS:
         if header.count(delimiter) < 2:
             continue
         cells = _csv_cells(header, delimiter)
-        if cells and 3 <= len(cells) <= MAX_COLUMNS and all(_CSV_KEY.fullmatch(key) for _, key in cells):
-            return delimiter, [key for _, key in cells]
+        keys = [key.rstrip("* ") for _, key in cells or ()]
+        # the empty field after a last delimiter: a column that names nothing (its cells are read unhinted)
+        named = keys[:-1] if keys and not keys[-1] and header.rstrip().endswith(delimiter) else keys
+        if 3 <= len(named) <= MAX_COLUMNS and all(_CSV_KEY.fullmatch(key) for key in named):
+            return delimiter, keys
     return None
 
 
