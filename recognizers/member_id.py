@@ -8,7 +8,8 @@ asks for. Each insurer chooses its own format; what is met in files:
 * plain digits, 6 to 12 (``00123456``, ``7845123690``);
 * an insurer or product prefix of 1 to 6 capitals/digits, then digits (``MGEN-01234567``, ``HM 4512378``,
   ``AG2R0045127``);
-* digits with a short rank or check suffix (``4512789-01``: member and beneficiary rank, ``1234567/2``).
+* digits with a short rank or check suffix (``4512789-01``: member and beneficiary rank, ``1234567/2``);
+* groups of digits as cards print them, maybe after a prefix (``0231 774 05``, ``MH-2207-0091``).
 
 None of these carries a check digit common to insurers, so a member number is recognised only after a
 context word (``n° adhérent``, ``numéro d'adhérent``, ``matricule adhérent``, ``n° de contrat``, ``member
@@ -124,16 +125,20 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     return pc.fill_null(pc.and_(sized, not_one_repeated_digit(values)), False)
 
 
-_FORMS = (
+_ONE_PIECE = (
     # prefix of capitals (and digits after the first letter), an optional separator, digits
     r"[A-Z][A-Z0-9]{0,5}[ \-]?[0-9]{4,12}"
     # plain digits with an optional rank/check suffix
     r"|[0-9]{6,12}(?:[/\-][0-9]{1,3})?"
 )
-#: Python pattern of the written forms, never inside a longer word or number.
-SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9][.,\-/])(?:{_FORMS})(?![0-9A-Za-z])(?![.,\-/][0-9])")
-#: RE2 pre-filter: 4 digits in a row (every form above holds some).
-PREFILTER = r"[0-9]{4}"
+#: Groups of digits apart by a space or a dash, maybe after a prefix, as cards print them.
+_GROUPED = r"(?:[A-Z][A-Z0-9]{0,5}[ \-])?[0-9]{2,6}(?:[ \-][0-9]{1,6}){1,3}"
+_FORMS = f"{_ONE_PIECE}|{_GROUPED}"
+#: Python pattern of the written forms, never inside a longer word or number; groups first, not cut before another.
+SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9][.,\-/])(?:(?<![0-9] )(?:{_GROUPED})(?![.,\-/ ][0-9])"
+                        rf"|(?:{_ONE_PIECE})(?![.,\-/][0-9]))(?![0-9A-Za-z])")
+#: RE2 pre-filter: 4 digits in a row, or a group of two and the next one (every form above holds one).
+PREFILTER = r"[0-9]{4}|[0-9]{2}[ \-][0-9]"
 
 CONTEXT = (
     "adherent",

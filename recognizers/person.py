@@ -225,8 +225,8 @@ _NAME_KEYS = re.compile(rf"(?<![0-9a-z_])[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[
 _XML_NAME_KEYS = re.compile(rf"<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?(?<!/)>)")
 #: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
 _NAME_PROPER_KEY = re.compile(r"nom|prenom|name|family|given")
-#: A number right after the words a key introduces: an identifier ("HM 4688283"), not a name.
-_ID_AFTER = re.compile(r"[ \t]*[0-9]")
+#: A number right after the words a key introduces: an identifier ("HM 4688283", "MB-301-774"), not a name.
+_ID_AFTER = re.compile(r"[ \t]*[\-/]?[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
 _BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
 #: Possessives, the words that may open a word of kinship (``petite-fille``), words of kinship (folded; ``fold``
@@ -770,7 +770,7 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
             not tokens[n].first_name and _prose_follows(tokens, n, text))):
         return None  # "Patient : Valide", "Prénom : Indiquez ici…" (but "nom": "Moulin" is a name)
     if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
-        return None  # "adherent=HM 4688283": a member number, not a name
+        return None  # "adherent=HM 4688283", "adherent=MB-301-774": a member number, not a name
     if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
         return None  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
     return (tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE) if end > n else None

@@ -428,7 +428,8 @@ MEMBER_PREFIXES = ("MGEN", "HM", "MH", "AG2R", "ADH", "MBR", "MUT", "AXA", "CTR"
 
 
 def member_ids() -> st.SearchStrategy[str]:
-    """Adherent numbers at a mutuelle: 6-12 digits, an insurer prefix and digits, or digits-suffix."""
+    """Adherent numbers at a mutuelle: 6-12 digits, an insurer prefix and digits, digits-suffix, or groups of
+    digits maybe after a prefix."""
     plain = st.integers(6, 12).flatmap(lambda n: digits(n, "123456789"))
     prefixed = st.builds(
         lambda p, sep, d: f"{p}{sep}{d}",
@@ -439,7 +440,14 @@ def member_ids() -> st.SearchStrategy[str]:
     suffixed = st.builds(
         lambda d, s: f"{d}-{s}", st.integers(6, 10).flatmap(lambda n: digits(n, "123456789")), digits(2)
     )
-    return st.one_of(plain, prefixed, suffixed)
+    # as cards print them: "0231 774 05", "MH-2207-0091"
+    grouped = st.builds(
+        lambda p, sep, groups: f"{p}{sep}{sep.join(groups)}" if p else sep.join(groups),
+        st.sampled_from(["", *MEMBER_PREFIXES]),
+        st.sampled_from([" ", "-"]),
+        st.lists(st.integers(2, 4).flatmap(lambda n: digits(n, "123456789")), min_size=2, max_size=3),
+    ).filter(lambda v: 6 <= len(v.replace(" ", "").replace("-", "")) <= 16)
+    return st.one_of(plain, prefixed, suffixed, grouped)
 
 
 @cache

@@ -1214,6 +1214,16 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    ("amc=40700062 adherent=MB-301-774 motif=clos", []),  # a member number's prefix, no name
+    ("retour adherent=HM 4688283 statut=ACCEPTE", []),
+    ("Adhérent : LMG/552017", []),
+    ("retour adherent=DUPONT Jean statut=ACCEPTE", ["DUPONT Jean"]),
+])
+def test_a_key_s_value_that_opens_a_number_is_no_name(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
     ("Mardi Servane et Marianne sont allées à l'hôpital.", ["Servane", "Marianne"]),  # one name in no list
     ("Hier, Paul et Sophie sont venus la voir.", ["Paul", "Sophie"]),
     ("Entre Florence et Nancy, le train s'arrête.", []),  # places

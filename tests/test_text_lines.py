@@ -404,3 +404,34 @@ def test_a_pipe_inside_a_value_does_not_end_a_table(tmp_path, text) -> None:
     path = tmp_path / "ticket.txt"
     path.write_text(text, encoding="utf-8")
     assert {("PERSON", "Martin"), ("DATE_OF_BIRTH", "1962-07-14")} <= {(e, t) for _, e, t in _findings(path)}
+
+
+def _statement(records: list[dict[str, str]], quote: str = "") -> str:
+    """One INSERT of ``records`` (strings quoted, the code postal as a number), column names maybe quoted."""
+    names = ", ".join(f"{quote}{key}{quote}" for key in records[0])
+    rows = ", ".join("(" + ", ".join(v if k == "code_postal" else f"'{v}'" for k, v in r.items()) + ")"
+                     for r in records)
+    return f"INSERT INTO {quote}beneficiaires{quote} ({names}) VALUES {rows};"
+
+
+@pytest.mark.parametrize("line", [
+    lambda records: f"2024-03-04 10:12:01.123 CET [4242] LOG:  statement: {_statement(records)}",  # PostgreSQL
+    lambda records: f"2024-03-04T10:12:01.123456Z\t   12 Query\t{_statement(records, '`')}",  # MySQL general log
+    lambda records: f"DEBUG sqlalchemy.engine: {_statement(records, chr(34))}",  # an ORM's echo
+], ids=["postgresql-log", "mysql-general-log", "orm-debug"])
+def test_the_values_of_an_insert_logged_on_one_line_are_read_under_their_columns(tmp_path, line) -> None:
+    path = tmp_path / "postgresql.log"
+    path.write_text("BEGIN\n" + line([BENEFICIARY, SECOND]) + "\nCOMMIT\n", encoding="utf-8")
+    found = {(row, entity, text) for row, entity, text in _findings(path)}
+    assert found == {(1, entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
+
+
+@pytest.mark.parametrize("line", [
+    "INSERT INTO beneficiaires VALUES ('X', '1985-05-12', '99999997');",  # no column list: no column to read under
+    "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997', 'Y');",  # more values than columns
+    "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997'",  # cut short
+])
+def test_an_insert_without_its_columns_or_whole_rows_gives_no_cell(line: str) -> None:
+    from leakguard.sources.linesql import insert_cells
+
+    assert insert_cells(pa.array([line])).keys == []

@@ -8,8 +8,9 @@ Four passes complete the detection of each line on its own:
   ``DUPONT``): the key is a column name, and the value a cell of that column: column hints
   (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
-* **Tables typed in text** (``psql`` output, Markdown): a cell is read under its header, as a value under its
-  key (:mod:`leakguard.sources.linetables`).
+* **Tables typed in text** (``psql`` output, Markdown, exports) and **INSERT statements** written on one line
+  (database logs): a cell is read under its header, a value under its column, as a value under its key
+  (:mod:`leakguard.sources.linetables`, :mod:`leakguard.sources.linesql`).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
@@ -34,7 +35,8 @@ from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
-from leakguard.sources.linetables import table_cells
+from leakguard.sources.linesql import insert_cells
+from leakguard.sources.linetables import TableCells, table_cells
 
 if TYPE_CHECKING:
     from leakguard.detect.engine import Detector
@@ -75,7 +77,8 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
         return []
     column = chunk.columns[0]
     tables = _key_values(detector, column.values, column.rows, chunk.context)
-    tables += _table_cells(detector, column.values, column.rows, chunk.table_headers)
+    tables += _cells(detector, column.rows, table_cells(column.values, chunk.table_headers))
+    tables += _cells(detector, column.rows, insert_cells(column.values))
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
@@ -130,9 +133,9 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
                          np.asarray(names.to_pylist(), dtype=object), value, row_of, offsets)
 
 
-def _table_cells(detector: Detector, lines: pa.Array, rows: pa.Array, headers: pa.Array | None) -> list[pa.Table]:
-    """The cells of the tables typed in the lines (:mod:`leakguard.sources.linetables`), under their header."""
-    cells = table_cells(lines, headers)
+def _cells(detector: Detector, rows: pa.Array, cells: TableCells) -> list[pa.Table]:
+    """Findings of cells read under their column (the tables typed in the lines,
+    :mod:`leakguard.sources.linetables`; the INSERT statements, :mod:`leakguard.sources.linesql`)."""
     if not cells.keys:
         return []
     keys = np.asarray(cells.keys, dtype=object)
@@ -157,13 +160,13 @@ def _hinted_cells(detector: Detector, keys_np: np.ndarray, names_np: np.ndarray,
             group = group[_plausible_names(value.take(pa.array(group)))]  # <name>Clinique du Belvédère</name>
             if len(group) == 0:
                 continue
+        # each cell is its own record (a line may hold a column twice: an INSERT of several rows), placed after
         cells = CellColumn(name if hint_for(own, detector.options.column_hints) is None else own,
-                           value.take(pa.array(group)), pa.array(row_of[group], pa.int64()))
+                           value.take(pa.array(group)), pa.array(group, pa.int64()))
         found = detector.hinted_cells(cells, NirProfile())
         if found is None or found.num_rows == 0:
             continue
-        shift = dict(zip(row_of[group].tolist(), offsets[group].tolist()))
-        tables.append(_shifted(found, shift))
+        tables.append(_shifted(found, row_of, offsets))
     return tables
 
 
@@ -175,9 +178,13 @@ def _plausible_names(values: pa.Array) -> np.ndarray:
     return np.fromiter((person.is_plausible_name(v.strip()) for v in values.to_pylist()), bool, len(values))
 
 
-def _shifted(found: pa.Table, shift: dict[int, int]) -> pa.Table:
-    """Findings of a value moved to their place in the line, as findings of a text line (null column)."""
-    by = np.array([shift[r] for r in found["row"].to_pylist()], np.int32)
+def _shifted(found: pa.Table, row_of: np.ndarray, offsets: np.ndarray) -> pa.Table:
+    """Findings of values (their rows: the values' indices) moved to their line (``row_of``) and their place in
+    it (``offsets``), as findings of a text line (null column)."""
+    cell = found["row"].to_numpy()
+    by = offsets[cell].astype(np.int32)
+    found = found.set_column(found.schema.get_field_index("row"), found.schema.field("row"),
+                             pa.array(row_of[cell], pa.int64()))
     found = found.set_column(found.schema.get_field_index("column"), "column",
                              pa.nulls(found.num_rows, pa.string()))
     for name in ("start", "end"):
