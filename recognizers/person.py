@@ -212,7 +212,7 @@ _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"
 #: Keys whose value is a name (folded).
 _KEY_WORDS = (
     r"(?:nom(?:[ _\-]?(?:de[ _\-]|d['’ _\-]?)?(?:naissance|usage|famille|jeune[ _\-]fille|marital|epouse|patient"
-    r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|beneficiaire|adherent(?:e)?"
+    r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|benef(?:iciaire)?|adherent(?:e)?"
     r"|titulaire|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
     r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
     r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
@@ -771,6 +771,9 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
         return None  # "Patient : Valide", "Prénom : Indiquez ici…" (but "nom": "Moulin" is a name)
     if end > n and _ID_AFTER.match(text, tokens[end - 1].end):
         return None  # "adherent=HM 4688283", "adherent=MB-301-774": a member number, not a name
+    if end > n and end < len(tokens) and text[tokens[end - 1].end : tokens[end].start] == "/" \
+            and tokens[end].capital and (tokens[end].first_name or tokens[end].surname_like):
+        end += 1  # "benef=FONDUE/CHARLOTTE": SURNAME/FIRST NAME, as tiers-payant exports and logs write them
     if end > n and _in_insurer_name(text, tokens[n].start, tokens[end - 1].end, (insurer.SPEC,)):
         return None  # "Nom=Harmonie Mutuelle" in an insurer's block: a name only insurers bear
     return (tokens[n].start, tokens[end - 1].end, KEY_VALUE_SCORE) if end > n else None

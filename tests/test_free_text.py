@@ -1218,8 +1218,10 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
     ("retour adherent=HM 4688283 statut=ACCEPTE", []),
     ("Adhérent : LMG/552017", []),
     ("retour adherent=DUPONT Jean statut=ACCEPTE", ["DUPONT Jean"]),
+    ("retour benef=FONDUE/CHARLOTTE ddn=19980525", ["FONDUE/CHARLOTTE"]),  # SURNAME/FIRST NAME of exports
 ])
-def test_a_key_s_value_that_opens_a_number_is_no_name(text: str, names: list[str]) -> None:
+def test_a_key_s_value_that_opens_a_number_is_no_name_and_one_that_opens_a_name_is(text: str,
+                                                                                  names: list[str]) -> None:
     assert _found(person.find(text), text) == names
 
 
