@@ -236,3 +236,18 @@ def test_a_column_named_for_an_entity_is_not_searched_for_entities_its_values_on
     assert sorted(set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True))) == [
         ("mutuelle", "FR_HEALTH_INSURER"), ("num_adherent", "FR_MUTUELLE_MEMBER_ID"), ("prenom", "PERSON"),
         ("telephone", "PHONE_NUMBER")]
+
+
+def test_the_name_of_a_thing_or_the_kind_of_an_insurer_is_no_person_nor_insurer() -> None:
+    """Exports name columns ``nom_ville``, ``nom_produit``, ``nom_court`` (an organisation's short name) and
+    ``type_organisme`` ("mutuelle", "IP"); only the person's name columns hold persons."""
+    table = pa.table({
+        "nom_ville": ["Lyon", "Brest", "Paris"], "nom_produit": ["Doliprane", "Spasfon", "Efferalgan"],
+        "nom_etablissement": ["Clinique du Parc", "Hôpital Nord", "Centre Leclerc"],
+        "nom_fichier": ["export.csv", "notes.txt", "rapport.pdf"], "nom_court": ["Harmonie", "Pro BTP", "Bleue"],
+        "type_organisme": ["mutuelle", "IP", "mutuelle"], "nom": ["Fondue", "Martin", "Roux"],
+        "nom_usuel": ["Durand", "Petit", "Leroy"],
+    })
+    found = scan_table(table, ner=False)
+    assert set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True)) == {
+        ("nom", "PERSON"), ("nom_usuel", "PERSON"), ("nom_court", "FR_HEALTH_INSURER")}

@@ -49,6 +49,9 @@ _CHOSES = (
 # Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words; an
 # entity of None says "no hint".
 _RULES: list[tuple[str | None, str]] = [
+    # the kind of an insurer, not its name nor its number (``type_organisme``: "mutuelle", "IP")
+    (None, r"\b(?:type|categorie|nature|statut|forme|famille) (?:d |de |du )?(?:l )?(?:organisme|mutuelle|assureur"
+           r"|complementaire|amc)\b"),
     # the insurer's own number / name before generic "nom", "numero"
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
@@ -67,7 +70,9 @@ _RULES: list[tuple[str | None, str]] = [
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
-    (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:de |du |des |d )(?:la |l )?(?:{_CHOSES})$|\bnom commercial$"),
+    # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name)
+    (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
+           r"|\bnom (?:commercial|court|long|abrege|raccourci)$"),
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
                r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
                r"|\bfirstname\b|\blastname\b"),
@@ -123,6 +128,8 @@ def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hin
 
     >>> [getattr(hint_for(c), "entity", None) for c in ("nom", "patientName", "streetName", "nom du fichier")]
     ['PERSON', 'PERSON', None, None]
+    >>> [getattr(hint_for(c), "entity", None) for c in ("nom_ville", "nom_court", "type_organisme", "nom_usuel")]
+    [None, None, None, 'PERSON']
     """
     if column is None:
         return Hint(FREE_TEXT, "text line")

@@ -1,4 +1,4 @@
-"""INSERT statements written on one line of a text file or a log: each value under its column's name.
+"""INSERT statements in the lines of a text file or a log: each value under its column's name.
 
 Database logs (PostgreSQL's ``log_statement``, MySQL's general query log, an ORM's debug output) and tickets
 print the statements an application ran, one per line::
@@ -10,6 +10,10 @@ print the statements an application ran, one per line::
 number written as it reads (no escape inside) with its column and its offset in the line, as
 :mod:`leakguard.sources.linetables` gives the cells of a table typed in text. A statement whose columns are
 not listed, or whose rows do not have as many values, gives nothing.
+
+Seeds and scripts pasted as text write a statement over lines, one row per line, under a line that ends with
+``VALUES``: :func:`insert_header` reads that line as a table's header, :func:`row_cells` a row's line as its
+cells (:mod:`leakguard.sources.linetables` then reads them as it reads a table's rows).
 """
 
 from __future__ import annotations
@@ -22,12 +26,55 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.sources.linetables import TableCells
-from leakguard.sources.sqlstatements import COLUMNS, NAME, RowLexer, column_names
+from leakguard.sources.sqlstatements import COLUMNS, NAME, RowLexer, ValueSpan, column_names
 
 #: RE2 pre-filter of the lines that may hold an INSERT with a column list.
 INSERT_RE2 = r"(?i)insert\s+(?:ignore\s+)?into\s+\S+\s*\("
+#: RE2: an INSERT whose rows follow on the next lines (the line ends with ``VALUES``).
+INSERT_HEADER_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*values\s*$"
 _INSERT = re.compile(rf"INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*", re.IGNORECASE)
 _LEXERS = (RowLexer("postgres", escapes=False), RowLexer("mysql", escapes=True))
+
+
+def insert_header(line: str) -> list[str] | None:
+    """The columns of an INSERT whose rows follow on the next lines (``line`` ends with ``VALUES``), or ``None``.
+
+    >>> insert_header("insert into mutuelles (numero_amc, raison_sociale) values")
+    ['numero_amc', 'raison_sociale']
+    """
+    statement = _INSERT.search(line)
+    if statement is None or line[statement.end() :].strip():
+        return None
+    return column_names(statement["columns"])
+
+
+def row_cells(line: str) -> list[tuple[int, str]]:
+    """The values of the row a line of a multi-line INSERT holds (its first, when it holds more), each with its
+    offset; a value not written as it reads (``NULL``, an escape) is empty; no row, no value.
+
+    >>> row_cells("  ('25992142', 'Harmonie Mutuelle', NULL, 45),")
+    [(4, '25992142'), (16, 'Harmonie Mutuelle'), (36, ''), (42, '45')]
+    """
+    for lexer in _LEXERS:
+        try:
+            read = lexer.row(line, 0)
+        except ValueError:
+            continue
+        if read is None:
+            return []
+        opening = line.index("(")
+        return [_cell(line, opening, span) for span in lexer.literals(line[opening : read[2]])]
+    return []
+
+
+def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
+    """A value's offset and text as written, or its offset and ``""`` when it is not written as it reads."""
+    literal = line[opening + span.start : opening + span.end]
+    if span.kind == "n":
+        return opening + span.start, literal
+    if span.kind == "s" and literal[:1] == "'" and "''" not in literal and "\\" not in literal:
+        return opening + span.start + 1, literal[1:-1]
+    return opening + span.start, ""
 
 
 def insert_cells(lines: pa.Array) -> TableCells:
@@ -80,9 +127,7 @@ def _rows(line: str, pos: int, names: list[str], lexer: RowLexer) -> Iterator[tu
             raise ValueError("not as many values as columns")
         opening = line.index("(", pos)
         for name, span in zip(names, lexer.literals(line[opening:end]), strict=True):
-            literal = line[opening + span.start : opening + span.end]
-            if span.kind == "n":
-                yield name, literal, opening + span.start
-            elif span.kind == "s" and literal[:1] == "'" and "''" not in literal and "\\" not in literal:
-                yield name, literal[1:-1], opening + span.start + 1
+            offset, value = _cell(line, opening, span)
+            if value:
+                yield name, value, offset
         first, pos = False, end

@@ -13,7 +13,8 @@ row but leaves the table open; it ends at the first line that has fewer (a blank
 
 An export pasted as text (a ticket, a help page, a log) is a table too: a header line of at least three column
 names separated by ``,``, ``;`` or a tab, each maybe between double quotes (RFC 4180), then the lines with as
-many fields under the same delimiter; the first line with another count ends it::
+many fields under the same delimiter; the first line with another count ends it (an INSERT written over lines,
+its rows under a line that ends with ``VALUES``, is read alike: :mod:`leakguard.sources.linesql`)::
 
     "nom","prenom","date_naissance"
     "Durand","Paul","12/03/1945"
@@ -131,14 +132,17 @@ def _header(line: str) -> _Header | None:
     """``line`` read as a table's header (cells between ``|``, else an export's names), or ``None``."""
     framed = _framed(line)
     keys = [text for _, text in _cells(line, framed)] if "|" in line else []
+    from leakguard.sources import linesql  # it reads rows as this module's cells
+
     if 2 <= len(keys) <= MAX_COLUMNS:
         read, pipes = (lambda row: _cells(row, framed)), True
-    else:
-        csv_header = _csv_keys(line)
-        if csv_header is None:
-            return None
+    elif (columns := linesql.insert_header(line)) is not None:  # before an export: its names hold commas
+        keys, read, pipes = columns, linesql.row_cells, False
+    elif (csv_header := _csv_keys(line)) is not None:
         delimiter, keys = csv_header
         read, pipes = (lambda row: _csv_cells(row, delimiter) or []), False
+    else:
+        return None
     return _Header([key if key not in keys[:j] else "" for j, key in enumerate(keys)], read, pipes)
 
 
@@ -198,12 +202,15 @@ class TableHeaders:
 
 
 def _csv_headers(lines: pa.Array) -> list[int]:
-    """The lines that may head an export (:data:`CSV_HEADER_RE2`, then :func:`_csv_keys`)."""
+    """The lines that may head an export (:data:`CSV_HEADER_RE2`, then :func:`_csv_keys`) or the rows of an
+    INSERT written over lines (:data:`~leakguard.sources.linesql.INSERT_HEADER_RE2`)."""
+    from leakguard.sources.linesql import INSERT_HEADER_RE2
+
     if not len(lines):
         return []
-    heads = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, CSV_HEADER_RE2), False).to_numpy(
-        zero_copy_only=False))
-    return [int(head) for head in heads if _csv_keys(lines[int(head)].as_py()) is not None]
+    heads = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, f"{CSV_HEADER_RE2}|{INSERT_HEADER_RE2}"),
+                                        False).to_numpy(zero_copy_only=False))
+    return [int(head) for head in heads if _header(lines[int(head)].as_py()) is not None]
 
 
 def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
