@@ -299,8 +299,8 @@ CONTEXT_GAP = re.compile(
     r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
-    r"""(?:le\s+|:\s*|value\s*=\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
-    r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; table cells
+    r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
+    r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; {key: …, value: …}; cells
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).

@@ -535,6 +535,9 @@ def test_a_genus_before_its_species_in_latin_is_no_name(text: str, genus: str, k
 DATE_WRITINGS = [
     ("Mme {FIRST} {LAST}, née le [[12/05/1985]], vue le 03/02/2024.", True),
     ("Date de naissance : [[1 2 . 0 6 . 1 9 8 1]]", True),
+    ('{{"key": "Date de naissance", "value": "[[24/09/1970]]"}}', True),  # key and value pairs of form exports
+    ("{{ label: 'Date de naissance',\n  valeur: '[[24/09/1970]]' }}", True),
+    ('{{"key": "Date d\'admission", "value": "24/09/1970"}}', False),
     ("| Date de naissance | [[12/03/1945]] | Lyon |", True),  # a table's cells, a form's boxes
     ("Date de naissance ¦ [[2 8 | 1 2 | 1 9 6 9]] ¦", True),
     ("Né le [[deux janvier mille neuf cent soixante-dix-huit]] à Lyon.", True),
