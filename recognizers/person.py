@@ -882,6 +882,8 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
     by = "par" in folded  # else no verb with "par" to look for before each capitalised word
     for i, token in enumerate(tokens):
         key = token.key
+        if token.title and _on_a_street(tokens, i, text):
+            continue  # "rue du Docteur Roux", "avenue du Professeur André Lemierre": a street named after someone
         if (token.title and _is_title(tokens, i, text)) or (key in _NAME_LINKS and _links_a_name(tokens, i, text)) \
                 or (key in _PATIENT_WORDS and _names_a_patient(tokens, i, text)):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
@@ -896,6 +898,19 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
+
+
+#: Words of a street's name (folded), before ``du`` and a title: ``rue du Docteur Roux``.
+_STREET_WORDS = frozenset({"rue", "avenue", "av", "ave", "bd", "boulevard", "place", "pl", "allee", "quai", "impasse",
+                           "chemin", "route", "rte", "square", "cours", "passage", "parvis", "promenade", "voie",
+                           "esplanade", "rond-point", "residence", "cite"})
+
+
+def _on_a_street(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether the title ``tokens[i]`` opens the rest of a street's name: a street word and ``du`` right before
+    it (``avenue du Professeur André Lemierre``; not ``le service du Dr Martin``, the doctor's)."""
+    return i >= 2 and tokens[i - 1].key == "du" and tokens[i - 2].key in _STREET_WORDS \
+        and _joined(text, tokens[i - 2], tokens[i - 1])
 
 
 #: Titles of several people, before a list of their names (folded, without their full stop).

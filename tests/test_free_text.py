@@ -1217,6 +1217,15 @@ def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: s
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    ("Adresse : 50 Avenue du Professeur André Lemierre, 75020 Paris", []),  # streets named after doctors
+    ("Il habite 12 rue du Docteur Roux, impasse du Dr Schweitzer.", []),
+    ("Avis demandé au service du Dr Martin, vu par le Docteur Roux.", ["Martin", "Roux"]),  # the doctor's
+])
+def test_a_title_in_a_street_s_name_names_nobody(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
     ("amc=40700062 adherent=MB-301-774 motif=clos", []),  # a member number's prefix, no name
     ("retour adherent=HM 4688283 statut=ACCEPTE", []),
     ("Adhérent : LMG/552017", []),
