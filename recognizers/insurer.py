@@ -329,9 +329,10 @@ _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
 _NAME_GAP = rf"(?:{BLANK}+{_LINK})*(?:{BLANK}+[dDlL]['’]|{BLANK}+)"
 #: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART",
 #: "Mutuelle de l'Hôtellerie Restauration", "Groupe des Mutuelles Indépendantes"; not the legal code ("Code de
-#: la Mutualité").
+#: la Mutualité") nor the compulsory scheme of farmers ("Mutualité sociale agricole").
 _MUTUELLE_NAMED = re.compile(
     rf"(?<![\w])(?<![0-9][\-_/])(?<!Code de la )(?<!CODE DE LA )"
+    rf"(?!(?i:mutualit[eé]{BLANK}+sociale{BLANK}+agricole))"  # the MSA: the farmers' compulsory scheme
     rf"(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ|(?:Groupe|GROUPE) (?:des|DES) (?:Mutuelles|MUTUELLES))"
     rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
@@ -459,8 +460,10 @@ def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tu
         # letter of a sentence the split cut off)
         others = [span for span, is_known in zip(names, known)
                   if not is_known and _may_name_an_insurer(text[slice(*span)].split())]
-        opened = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end()) is not None
-        if opened or (sum(known) >= 2 and sum(known) >= len(others)):
+        opener = _ENUMERATION_OPENS.search(folded, sentence.start(), sentence.end())
+        if opener is not None:  # what the enumeration lists comes after its opening words, not before
+            found += [(start, end) for start, end in others if start >= opener.end()]
+        elif sum(known) >= 2 and sum(known) >= len(others):
             found += others
     return found
 

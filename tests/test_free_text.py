@@ -927,6 +927,8 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("Choisir Votre Mutuelle Santé, Comparer Mutuelle", set()),
     ("INFORMATIONS SUR VOTRE MUTUELLE", set()),
     ("Mutuelle régie par le Livre II du Code de la Mutualité RNM", set()),
+    ("('020', 'MSA (Mutualité Sociale Agricole)', 'agricole')", set()),  # the farmers' compulsory scheme
+    ("-- 7) SEED — Mutuelles principales (n° AMC connus publiquement)", set()),  # before the opening words
     ("Groupes de mutuelles (Prévadiès, Mutuelle existence et Santévie)", {"Prévadiès", "Mutuelle", "Santévie"}),
     # items after an article: "la MGEN" is an item as "MGEN" is
     ("Au cœur du projet, une union réunira ainsi Malakoff Humanis, la MGEN, la MNT, la MGEFI et Mare-Gaillard, pour"
