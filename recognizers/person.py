@@ -839,8 +839,8 @@ def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
     if tokens[i].key not in _NAME_LINKS or i + 1 >= len(tokens):
         return False
     name = tokens[i + 1]
-    if name.key in _PROSE_WORDS:
-        return False  # "NÉ EN NOVEMBRE 1975", "NÉE DANS LA NUIT": a sentence in capitals
+    if name.key in _PROSE_WORDS or _WORD_CHARACTER.search(text, tokens[i].end, name.start):
+        return False  # "NÉ EN NOVEMBRE 1975", "NÉE DANS LA NUIT": a sentence in capitals; "né le0 X": no link
     if tokens[i].text.lower() == "ne" and not (name.kind == "upper" and not name.word):
         return False  # "NE PAS JETER", "il ne Correspond pas": the negation, not "né" (but "NE DUPONT")
     return name.surname_like or (
@@ -848,6 +848,8 @@ def _links_a_name(tokens: list[_Token], i: int, text: str) -> bool:
         and text[tokens[i].end : name.start] == " ")
 
 
+#: A letter or a digit, between a name link and the word after it: a word the tokens skip (``le0``) stands there.
+_WORD_CHARACTER = re.compile(r"\w")
 #: Name links after which comes a birth name, which may be any word (folded).
 _BIRTH_NAME_LINKS = frozenset({"nee", "epouse", "veuve"})
 
@@ -945,8 +947,9 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
 _PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage"})
-#: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``.
-_BLANKED = re.compile(r"([a-z])\1{2,}")
+#: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``; or
+#: the placeholder letters mixed (``X XXY``).
+_BLANKED = re.compile(r"([a-z])\1{2,}|[xyz]{3,}")
 
 
 def _placeholder(span: str) -> bool:

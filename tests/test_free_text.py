@@ -219,7 +219,7 @@ def test_a_civil_title_then_an_initial_alone_names_the_person_cut_to_it(title: s
 
 
 @pytest.mark.parametrize("text", ["À l'attention de : Mr / Mme NOM\nAdresse", "Madame, Monsieur NOM Prénom,",
-                                  "Patient : M. XXX né le JJ/MM/AAAA", "X XXX", "Signé : J. XXXX"])
+                                  "Patient : M. XXX né le JJ/MM/AAAA", "X XXX", "X XXY", "Signé : J. XXXX"])
 def test_a_placeholder_after_a_title_in_a_template_names_nobody(text: str) -> None:
     assert person.find(text) == []
 
@@ -1215,6 +1215,14 @@ def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess
     ("Merci Orange pour la fibre.", []),
 ])
 def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Jean Dupont né Lelièvre", ["Jean Dupont", "Lelièvre"]),
+    ("MMM.né le0 LeLiÈVRe", []),  # a word the tokens skip between the link and the next capital: no link
+])
+def test_a_name_link_links_the_word_right_after_it(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names
 
 
