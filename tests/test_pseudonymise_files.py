@@ -317,6 +317,24 @@ def test_json_lines_without_findings_and_lines_that_are_not_json(tmp_path):
     assert [(p.row, p.as_text) for p in report.problems] == [(2, True)] and report.as_text == 1
 
 
+@pytest.mark.parametrize("template", [
+    '{{"level":"info","nir":"{0}","msg":"lookup","nir":"{1}"}}',  # a field logged twice (zap, logrus...)
+    '{{"user.nir":"{0}","user":{{"nir":"{1}","id":7}}}}',  # a dotted key beside the same nested path
+    '{{"user":{{"nir":"{0}"}},"user.nir":"{1}"}}',
+], ids=["repeated key", "dotted key first", "nested first"])
+def test_json_lines_with_two_values_under_one_path_lose_neither(tmp_path, template):
+    first, second = generated_nirs(7, 2)
+    lines = [template.format(first, second), template.format(second, "bonjour")]
+    path = tmp_path / "app.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = pseudonymise_file(path, tmp_path / "out.jsonl", KEY, ner=False, verify=True)
+    out = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    token = TokenOperator("FR_NIR", KEY).apply_one
+    assert out == "\n".join([template.format(token(first), token(second)),
+                             template.format(token(second), "bonjour")]) + "\n"
+    assert [(p.row, p.as_text) for p in report.problems] == [(0, True), (1, True)]
+
+
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
                        st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(),
                                                                             max_size=3)),

@@ -15,8 +15,11 @@ arrays to positions (``phones.0``); a top-level scalar is the column ``$``. Ever
 numbers keep their JSON text (``185057800608491``, ``1.50``), ``true``/``false`` stay words, ``null`` is a
 null. A column holds only the records where its path exists. A malformed line gives a
 ``Problem(path, "line N: invalid JSON (...); scanned as text", N - 1, as_text=True)`` and is still scanned,
-as a text line: a text chunk of the chunk's malformed lines comes before the chunk (whose ``rows`` and
-``raw`` hold them, so the text chunk's ``rows`` is empty); a line too long to be parsed is read as text
+as a text line; so is a line where two leaves would have one path (a key repeated in an object, as loggers
+write when a field is added twice, or a dotted key beside the same nested path, ``"a.b"`` and ``"a": {"b"``):
+under one path, one value would hide the other from the scan and a writer would put one in the other's place.
+A text chunk of the chunk's malformed lines comes before the chunk (whose ``rows`` and ``raw`` hold them, so
+the text chunk's ``rows`` is empty); a line too long to be parsed is read as text
 windows. The rest of the file is read. (pyarrow's JSON
 reader was not used: it types numbers, so ``0612...`` or ``1.50`` would not stay as written, and one bad line
 fails a whole block.)
@@ -42,8 +45,21 @@ from leakguard.sources.linetables import TableHeaders
 from leakguard.sources.streams import LineBlock, LineEnd, Utf8Stream, fallback_problem, line_blocks, open_bytes
 from leakguard.sources.windows import LinePiece
 
+
+class _SamePath(ValueError):
+    """Two leaves of a JSON line have one path (a repeated key, or a dotted key beside the nested one)."""
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object; a key given twice (which ``dict`` would silently keep once) raises :class:`_SamePath`."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _SamePath
+    return value
+
+
 #: JSON numbers (and NaN/Infinity) are kept as their text
-_DECODER = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+_DECODER = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str, object_pairs_hook=_object)
 _WORDS: dict[object, str | None] = {True: "true", False: "false", None: None}
 #: column of a top-level JSON value that is neither an object nor an array
 SCALAR_COLUMN = "$"
@@ -166,18 +182,19 @@ class JsonLinesSource(_LineSource):
                 continue
             try:
                 value = decode(line)
-            except json.JSONDecodeError as error:
-                reason = f"{error.msg}, column {error.colno}"
-            except RecursionError:
-                reason = "nested too deeply"
-            else:
                 if type(value) is dict or type(value) is list:
                     _leaves(value, "", row, columns)
                 else:
                     _add(columns, SCALAR_COLUMN, row, value if isinstance(value, str) else _WORDS[value])
                 continue
-            problems.append(Problem(self.info.path, f"line {row + 1}: invalid JSON ({reason}); scanned as text",
-                                    row, as_text=True))
+            except json.JSONDecodeError as error:
+                reason = f"invalid JSON ({error.msg}, column {error.colno})"
+            except RecursionError:
+                reason = "invalid JSON (nested too deeply)"
+            except _SamePath:
+                _drop_row(columns, row)
+                reason = "two values under one name (a repeated key, or a dotted key beside the nested one)"
+            problems.append(Problem(self.info.path, f"line {row + 1}: {reason}; scanned as text", row, as_text=True))
             not_json.append(row)
         yield from problems
         if not_json:
@@ -226,8 +243,20 @@ def _leaves(value: dict | list, prefix: str, row: int, columns: _Columns) -> Non
         entry = columns.get(path)
         if entry is None:
             entry = columns[path] = ([], [])
+        elif entry[0] and entry[0][-1] == row:
+            raise _SamePath
         entry[0].append(row)
         entry[1].append(leaf)
+
+
+def _drop_row(columns: _Columns, row: int) -> None:
+    """Take back the cells of ``row`` already gathered (the last of each column), and columns left empty."""
+    for path, (indices, values) in list(columns.items()):
+        if indices and indices[-1] == row:
+            indices.pop()
+            values.pop()
+            if not indices:
+                del columns[path]
 
 
 def _strings(values: Sequence[str | None]) -> pa.Array:
