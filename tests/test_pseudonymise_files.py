@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tests.test_pseudonymise_tables as shared
-from leakguard import pseudonymise_file, scan_table
+from leakguard import pseudonymise_file, pseudonymise_table, scan_table
 from leakguard.pseudonymise import atomic
 from leakguard.pseudonymise.files import PseudonymiseError, VerificationFailed, reidentify_file
 from leakguard.pseudonymise.jsonlines import Style, detect_style, dump, parse
@@ -333,6 +333,24 @@ def test_json_lines_with_two_values_under_one_path_lose_neither(tmp_path, templa
     assert out == "\n".join([template.format(token(first), token(second)),
                              template.format(token(second), "bonjour")]) + "\n"
     assert [(p.row, p.as_text) for p in report.problems] == [(0, True), (1, True)]
+
+
+def _two_leaves_one_path(first: list[str], second: list[str], kind: str) -> pa.Table:
+    if kind == "repeated name":
+        return pa.Table.from_arrays([pa.array(first), pa.array(second)], names=["nir", "nir"])
+    return pa.table({"benef.nir": first, "benef": pa.array([{"nir": n, "rang": 1} for n in second])})
+
+
+@pytest.mark.parametrize("kind", ["repeated name", "dotted name beside a struct field"])
+def test_two_columns_under_one_path_are_refused_not_mixed(tmp_path, kind):
+    first, second = generated_nirs(11, 6)[:3], generated_nirs(11, 6)[3:]
+    table = _two_leaves_one_path(first, second, kind)
+    pq.write_table(table, tmp_path / "in.parquet")
+    with pytest.raises(PseudonymiseError, match="one flattened path"):
+        pseudonymise_file(tmp_path / "in.parquet", tmp_path / "out.parquet", KEY, ner=False)
+    assert not (tmp_path / "out.parquet").exists()
+    with pytest.raises(ValueError, match="one flattened path"):
+        pseudonymise_table(table, KEY, ner=False)
 
 
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),

@@ -63,6 +63,7 @@ from leakguard.pseudonymise.rewrite import (
 )
 from leakguard.sources import Container, TablePath, open_source
 from leakguard.sources.base import Chunk, LinePart, Problem, Source, SourceError
+from leakguard.sources.flatten import SharedPath
 from leakguard.sources.sniff import logical_extension
 from leakguard.sources.sqldump import SqlDump
 from leakguard.sources.streams import COMPRESSION_SUFFIXES
@@ -373,7 +374,10 @@ def _transform(src: str, dst: str | None, policy: Policy, *, options: DetectOpti
                     ParallelRewriter(policy, jobs=jobs, profile=profile, options=options))
             else:
                 chunk_rewriter = rewriter()
-            _write(source, temporary, chunk_rewriter, rewriter, report.collect, metadata, progress)
+            try:
+                _write(source, temporary, chunk_rewriter, rewriter, report.collect, metadata, progress)
+            except SharedPath as error:
+                raise PseudonymiseError(f"{info.path}: {error}") from None
             stack.close()  # workers stopped before the output is verified and moved in place
             if verify:
                 _verify(temporary, target, policy, batch_rows, report, options.column_hints)

@@ -37,6 +37,7 @@ from leakguard.pseudonymise.rewrite import ChunkEdits, ChunkRewriter, Rewriter
 from leakguard.pseudonymise.spill import Spill
 from leakguard.sources import flatten_batch, rebuild_batch, record_indices, table_to_columns
 from leakguard.sources.base import Chunk
+from leakguard.sources.flatten import check_paths
 
 __all__ = ["pseudonymise_batches", "pseudonymise_table"]
 
@@ -79,6 +80,7 @@ def apply_to_table(table: pa.Table, edits: ChunkEdits) -> pa.Table:
         return table
     names = table.schema.names
     touched: dict[int, dict[str, pa.Array]] = {}
+    check_paths(table.schema, edits.replacements())
     for path, values in edits.replacements().items():
         touched.setdefault(_top_level(path, names), {})[path] = values
     for i, replacements in sorted(touched.items()):

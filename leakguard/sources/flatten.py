@@ -16,7 +16,10 @@ per cell, only per column and per list position.
 
 :func:`rebuild_batch` is the inverse writers need: given replacement arrays for some flattened paths, it
 rebuilds the batch with the same schema (or the replacement's type for a whole top-level or struct leaf), and
-every column or struct field that was not replaced is the very same array object.
+every column or struct field that was not replaced is the very same array object. A path that names two
+leaves (a column name given twice, or a dotted name that is also a nested field's path: ``a.b`` beside a
+struct ``a`` with a field ``b``) flattens their cells into one column, which cannot be put back: it raises
+:class:`SharedPath` rather than write one leaf's values into the other.
 """
 
 from __future__ import annotations
@@ -146,6 +149,10 @@ class ListLayout:
             yield position, self.index[chosen], self.parent[chosen]
 
 
+class SharedPath(ValueError):
+    """A replaced path names two leaves of the batch (see the module docstring)."""
+
+
 def rebuild_batch(batch: pa.RecordBatch, replacements: Mapping[str, pa.Array]) -> pa.RecordBatch:
     """``batch`` with the leaves at the flattened paths of ``replacements`` replaced.
 
@@ -156,6 +163,7 @@ def rebuild_batch(batch: pa.RecordBatch, replacements: Mapping[str, pa.Array]) -
     """
     if not replacements:
         return batch
+    check_paths(batch.schema, replacements)
     names = batch.schema.names
     groups = _group_by_name(names, replacements)
     arrays = list(batch.columns)
@@ -166,6 +174,43 @@ def rebuild_batch(batch: pa.RecordBatch, replacements: Mapping[str, pa.Array]) -
             if arrays[i].type != schema.field(i).type:
                 schema = schema.set(i, schema.field(i).with_type(arrays[i].type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def check_paths(schema: pa.Schema, paths: Iterable[str]) -> None:
+    """Raise :class:`SharedPath` if one of the flattened ``paths`` names two leaves of ``schema``."""
+    fields = [(field.name, field.type) for field in schema]
+    if any(_leaves_at(path, fields) > 1 for path in paths):
+        raise SharedPath(
+            "two columns or fields have one flattened path (a column name given twice, or a dotted "
+            "name that is also a nested field's path), so their values cannot be told apart; "
+            "rename one of them"
+        )
+
+
+def _leaves_at(path: str, fields: Iterable[tuple[str, pa.DataType]]) -> int:
+    """How many of the leaves under ``fields`` (name, type) the flattened ``path`` may designate."""
+    count = 0
+    for name, kind in fields:
+        if path == name:
+            count += 1
+        elif path.startswith(name + "."):
+            count += _leaves_within(path[len(name) + 1 :], kind)
+    return count
+
+
+def _leaves_within(path: str, kind: pa.DataType) -> int:
+    """How many leaves of a value of type ``kind`` the flattened ``path`` below it may designate."""
+    if pa.types.is_struct(kind):
+        return _leaves_at(path, [(field.name, field.type) for field in kind])
+    if not _is_list(kind):
+        return 0
+    position, _, inner = path.partition(".")
+    if not position.isdigit():
+        return 0
+    if not inner:
+        return 1
+    element = pa.struct([kind.key_field, kind.item_field]) if pa.types.is_map(kind) else kind.value_type
+    return _leaves_within(inner, element)
 
 
 def _group_by_name(names: Iterable[str], paths: Mapping[str, object]) -> dict[str, dict[str, object]]:
