@@ -165,11 +165,12 @@ WEEKDAY_PREFIX = re.compile(f"(?:{'|'.join(WEEKDAYS)}),?{_SP}+")
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _YEAR = "(?:1[89]|20)[0-9]{2}"
 
-#: Python pattern of the full written forms, not inside a longer number or word.
+#: Python pattern of the full written forms, not inside a longer number or word; a time of day may follow
+#: (``T10:30``, or `` 00:00:00`` as datetime exports write it).
 SPAN_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<![0-9][/.\-:|])(?<![0-9] ){_WEEKDAY}?"
     rf"(?:{_DAY_FIRST}|{_SPACED}|{_SPACE_APART}|{_LONG}|{_ISO}|{_COMPACT})"
-    rf"(?![0-9A-SU-Za-su-z])(?![/.\-:|][0-9])(?! [0-9])",
+    rf"(?![0-9A-SU-Za-su-z])(?![/.\-:|][0-9])(?! [0-9](?![0-9]?:[0-5][0-9]))",
     FLAGS,
 )
 #: The partial forms, reported only after ``né(e) en``.

@@ -526,6 +526,21 @@ def test_verify_does_not_check_fpe_nirs_and_says_so(inputs, tmp_path):
 
 
 @pytest.mark.ner
+@pytest.mark.parametrize(("written", "generalised"), [
+    ("1985-05-12 00:00:00", "1985-01-01 00:00:00"),  # a datetime column through pandas, MySQL, PostgreSQL
+    ("1985-05-12 10:11:12.000", "1985-01-01 10:11:12.000"),
+    ("12/05/1985 00:00", "01/01/1985 00:00"),  # Excel's French date and time
+    ("1985-05-12T00:00:00", "1985-01-01T00:00:00"),
+])
+def test_a_birth_date_with_its_time_of_day_is_generalised(tmp_path, written, generalised):
+    source = tmp_path / "export.csv"
+    source.write_text(f"id;date_naissance\n1;{written}\n2;{written}\n", encoding="utf-8")
+    report = pseudonymise_file(source, tmp_path / "out.csv", KEY, ner=False, verify=True)
+    assert report.verified is True
+    out = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert out == f"id;date_naissance\n1;{generalised}\n2;{generalised}\n"
+
+
 def test_a_birth_date_column_under_generalise_month_verifies(inputs, tmp_path):
     report = pseudonymise_file(inputs["parquet"], tmp_path / "out.parquet", KEY,
                                operators={"DATE_OF_BIRTH": "generalise:month"}, verify=True)
