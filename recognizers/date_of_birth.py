@@ -481,8 +481,12 @@ def _name_gap_end(folded: str, start: int) -> int:
 
 
 def _follows_a_name(text: str, folded: str, match: re.Match[str], names: list[tuple[int, int, float]]) -> bool:
-    """Whether the date ``match`` is a birth date for coming right after one of ``names``."""
+    """Whether the date ``match`` is a birth date for coming right after one of ``names``; not with a weekday
+    (``A.BEAUFILS`` then ``mercredi 23 septembre 2020``): letters, minutes and visits are dated so, births in
+    lists and headers never are."""
     start, end = match.span()
+    if WEEKDAY_PREFIX.match(folded, start):
+        return False
     gap_end = _name_gap_end(folded, start)
     if not _after_name(text, folded, gap_end, names) or _CARE_AFTER.match(folded, end):
         return False

@@ -609,6 +609,9 @@ DATE_WRITINGS = [
     # a weekday between the birth word and the date
     ("{FIRST} {Last} est né le [[samedi 6 août 1936]], à une heure du matin.", True),
     ("Né le [[dimanche 3 mars 1950]] à Lyon.", True),
+    # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
+    ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
+    ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),
 ]
 
 
