@@ -148,27 +148,30 @@ def _check_corsica(dept: str, year: int) -> None:
         raise InvalidComponent("Corsica is written 20 for births before 1976")
 
 
-def _check_structure(number: str) -> None:
-    """Raise ``InvalidComponent`` when a field of the compact ``number`` is out of its range."""
+def _check_structure(number: str, *, places: bool = True) -> None:
+    """Raise ``InvalidComponent`` when a field of the compact ``number`` is out of its range; ``places=False``
+    leaves out the checks that need the place fields exact (Corsica's writing for the year, overseas
+    communes, country codes)."""
     sex, month, dept = number[0], int(number[3:5]), number[5:7]
     if sex not in NIR_SEX_DIGITS + TEMPORARY_SEX_DIGITS:
         raise InvalidComponent("the first digit (sex) must be 1 or 2, or 3, 4, 7, 8 for a NIA")
     if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
         raise InvalidComponent("the month must be 01-12, 20-42 or 50-99")
     if dept in ("2A", "2B", "20"):
-        _check_corsica(dept, int(number[1:3]))
+        if places:
+            _check_corsica(dept, int(number[1:3]))
         commune = number[7:10]
     elif dept in ("97", "98"):
         if number[7] == "0":
             raise InvalidComponent("an overseas département is 971-978 or 984-989")
         commune = number[8:10]
-        if int(commune) > OVERSEAS_COMMUNES.get(number[5:8], 99):
+        if places and int(commune) > OVERSEAS_COMMUNES.get(number[5:8], 99):
             raise InvalidComponent(f"département {number[5:8]} has {OVERSEAS_COMMUNES[number[5:8]]} communes")
     elif dept == "00" or (dept == "96" and sex in NIR_SEX_DIGITS and int(number[1:3]) < 68):
         raise InvalidComponent("the département must be 01-95, 2A, 2B, 97x, 98x or 99")
     else:
         commune = number[7:10]
-        if dept == "99" and not COUNTRY_CODES[0] <= int(commune) <= COUNTRY_CODES[1]:
+        if places and dept == "99" and not COUNTRY_CODES[0] <= int(commune) <= COUNTRY_CODES[1]:
             raise InvalidComponent("a country of birth is coded 101-599 after 99")
     if int(commune) == 0:
         raise InvalidComponent("the commune (or country) code cannot be 000")
@@ -371,14 +374,17 @@ UNKEYED_REGEX = re.compile(
 )
 
 
-def _unkeyed_body_plausible(body: str, *, any_month: bool = False) -> bool:
-    """Whether a 13-character body has a NIR's structure; ``any_month``: its month may be out of range (a
-    typo in a number that a NIR context word names)."""
+def _unkeyed_body_plausible(body: str, *, typo: bool = False) -> bool:
+    """Whether a 13-character body has a NIR's structure; ``typo``: a number that a NIR context word names,
+    or a form's boxes, whose key does not check it: a digit may be wrong, so its month may be out of range and
+    its place fields need not agree with each other or with the year (Corsica's ``20`` after 1975, an
+    overseas commune or a country code out of range)."""
     if body[0] not in UNKEYED_SEX_DIGITS or not body[3:5].isdigit():
         return False
-    month = "01" if any_month else body[3:5]
+    month = "01" if typo else body[3:5]
     try:
-        _check_structure(("1" if body[0] in "56" else body[0]) + body[1:3] + month + body[5:13] + "00")
+        _check_structure(("1" if body[0] in "56" else body[0]) + body[1:3] + month + body[5:13] + "00",
+                         places=not typo)
     except (InvalidComponent, ValueError):
         return False
     return True
@@ -391,6 +397,8 @@ def _unkeyed_score(number: str) -> float | None:
 
     >>> [_unkeyed_score(n) for n in ('1 85 05 78 006 084 90', '1 85 05 78 006 084, clé : 91', '185057800608491')]
     [0.55, 1.0, None]
+    >>> [_unkeyed_score(n) for n in ('1 89 05 20 006 084 90', '2 55 08 2A 168 025 97')]  # Corsica: typo, key right
+    [0.55, None]
     """
     match = UNKEYED_REGEX.fullmatch(number)
     if match is None:
@@ -400,7 +408,8 @@ def _unkeyed_score(number: str) -> float | None:
     if len(body) != 13:
         return None
     if not _unkeyed_body_plausible(body):
-        return UNKEYED_SCORE if _unkeyed_body_plausible(body, any_month=True) else None
+        keyed = bool(key) and body[:1] in "12345678" and calc_check_digits(body) == key  # no typo: impossible
+        return UNKEYED_SCORE if not keyed and _unkeyed_body_plausible(body, typo=True) else None
     if key and is_valid(body + key):
         return CONTEXT_SCORE if match.group("apart") else None  # a valid NIR: the main pattern reports it
     return UNKEYED_SCORE
@@ -453,7 +462,7 @@ def _context_free(number: str) -> bool:
     # digits one by one are a form's boxes, which only a NIR fills 13 or 15 times: a month out of range there
     # is a typo, as after a context word
     return layout is not None and _unkeyed_body_plausible(
-        compact(match.group("body")).replace(" ", ""), any_month=layout.group("sep") is None)
+        compact(match.group("body")).replace(" ", ""), typo=layout.group("sep") is None)
 
 
 UNKEYED_SPEC = EntitySpec(

@@ -853,6 +853,15 @@ def test_cnam_temporary_numbers_are_reported_next_to_context(sex: str) -> None:
 def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str, valid: bool) -> None:
     number = make_nir(sex, year, 1, place, 5)  # the key passes in every row
     assert nir.is_valid(number) is valid
+    # the key right, an impossible place is no typo: not a NIR even next to a NIR word or in a form's boxes
+    spaced = " ".join(number)
+    assert (_unkeyed(f"NIR : {number}") == [number]) is valid
+    assert (_unkeyed(f"Assuré {spaced}") == [spaced]) is valid
+    # with a wrong key, a digit is wrong: the place fields may be the typo, as the month may
+    wrong = number[:13] + f"{(int(number[13:]) + 1) % 100:02d}"
+    assert _unkeyed(f"NIR : {wrong}") == [wrong]
+    assert _unkeyed(f"Assuré {' '.join(wrong)}") == [" ".join(wrong)]
+    assert _unkeyed(f"Facture n° {' '.join(wrong)}") == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
