@@ -88,6 +88,18 @@ def test_the_right_key_restores_the_parquet_file(tmp_path):
         reidentify_file(back, tmp_path / "twice.parquet", KEY, force=True)
 
 
+@pytest.mark.parametrize(("flag", "said"), [((), True), (("-q",), False), (("--quiet",), False)])
+def test_reidentify_says_what_it_did_unless_quiet(tmp_path, flag, said):
+    source, pseudo = pseudonymised_parquet(tmp_path, ONLY_FPE)
+    key_file = tmp_path / "key"
+    key_file.write_text(format_key(KEY) + "\n")
+    back = tmp_path / "back.parquet"
+    code, err = run("reidentify", str(pseudo), str(back), "--key-file", str(key_file), *flag)
+    assert code == 0 and pq.read_table(back).equals(pq.read_table(source))
+    assert ("reidentified" in err and fingerprint(KEY) in err) is said
+    assert said or err == ""
+
+
 @pytest.mark.parametrize("operator", ["hmac", "mask", "redact"])
 def test_nirs_pseudonymised_by_an_irreversible_operator_are_refused(tmp_path, operator):
     _, pseudo = pseudonymised_parquet(tmp_path, {**ONLY_FPE, "FR_NIR": operator})

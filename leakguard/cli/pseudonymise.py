@@ -248,8 +248,10 @@ def keygen_command(output: str | None) -> None:
 @click.option("--batch-rows", type=click.IntRange(1_000, 10_000_000), default=65_536, show_default=True,
               help="Records per batch (memory is bounded by one batch).")
 @debug_option
+@verbosity_options
 def reidentify_command(source: str, destination: str | None, key_file: str | None, in_place: bool, force: bool,
-                       operator_option: str | None, batch_rows: int, debug: bool) -> None:
+                       operator_option: str | None, batch_rows: int, debug: bool,
+                       verbosity: int = Verbosity.NORMAL) -> None:
     """Turn the NIRs of a file pseudonymised with --operator FR_NIR=fpe back into the original NIRs.
 
     Needs the key used to pseudonymise. A Parquet output of leakguard records the key's fingerprint and the
@@ -264,11 +266,14 @@ def reidentify_command(source: str, destination: str | None, key_file: str | Non
         if entity != "FR_NIR" or not spec.startswith("fpe"):
             raise click.BadParameter("reidentify reverses FR_NIR=fpe only", param_hint="--operator")
     key = _key(key_file)
-    terminal = Terminal()
-    click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
+    terminal = Terminal(verbosity)
+    say = terminal.verbosity > Verbosity.QUIET
+    if say:
+        click.echo(f"leakguard: reidentifying FR_NIR (fpe) with key fingerprint {keys.fingerprint(key)}", err=True)
     with _errors(), terminal.progress("reidentifying") as on_progress:
         report = reidentify_file(source, destination, key, in_place=in_place, on_progress=on_progress,
                                  batch_rows=batch_rows, force=force, operator=spec)
     _problems(report, terminal)
-    click.echo(_summary("reidentified", report), err=True)
+    if say:
+        click.echo(_summary("reidentified", report), err=True)
     sys.exit(EXIT_CLEAN)
