@@ -294,11 +294,16 @@ CONTEXT = (
     "born", "born on",
 )
 #: Only separators and markup, a "le", or "à PLACE le" (a département in parentheses after the place), or
-#: "PLACE, le", between the context word and the date.
+#: "PLACE, le" / "PLACE, " before digits, between the context word and the date; whose birth it is, as forms
+#: label it ("Date de naissance de l'assuré(e) :", "du bénéficiaire", "de la mère") and a short remark in
+#: parentheses ("(si connue)").
 CONTEXT_GAP = re.compile(
+    r"""(?:\s+(?:du|des|de\s+la|de\s+l['’]|d['’]|de)\s*[a-z\-]{2,20}(?:\s+[a-z\-]{2,20})?(?:\((?:e|s|es)\))?)?"""
+    r"""(?:\s*\((?!jj|dd)[a-z' \-]{2,30}\))?"""  # "(si connue)"; a format hint is read below
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
     r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
-    r"""|[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s))?"""  # a place: "à Lyon (69)", "Lyon, le"
+    # a place: "à Lyon (69)", "Lyon, le", "Lyon, " (not "inconnue, ")
+    r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
     r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; {key: …, value: …}; cells

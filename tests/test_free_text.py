@@ -609,6 +609,15 @@ DATE_WRITINGS = [
     # a weekday between the birth word and the date
     ("{FIRST} {Last} est né le [[samedi 6 août 1936]], à une heure du matin.", True),
     ("Né le [[dimanche 3 mars 1950]] à Lyon.", True),
+    # forms say whose birth date it is, and remarks in parentheses (CERFA, mutuelles' and hospitals' forms)
+    ("Date de naissance de l'assuré(e) : [[12/05/1985]]", True),
+    ("Date de naissance du bénéficiaire : [[12/05/1985]]", True),
+    ("Date de naissance de la mère\n[[03/04/1957]]", True),
+    ("<td>Date de naissance du patient</td><td>[[12/05/1985]]</td>", True),
+    ("Date de naissance (si connue) : [[12/05/1985]]", True),
+    ("Lieu et date de naissance : Lyon, [[12/05/1985]]", True),
+    ("Date de naissance inconnue, 12/05/2020 : admission", False),
+    ("Congé de naissance du 12/05/2024 au 20/05/2024", False),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
     ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
     ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),
