@@ -755,6 +755,17 @@ def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str,
     assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
 
 
+@pytest.mark.parametrize("label", [
+    "N° de sécurité sociale de l'assuré :", "Numéro de sécurité sociale de l’assuré(e) :", "N° SS du bénéficiaire :",
+    "N° d'immatriculation de l'assuré :", "NIR du patient :", "Numéro de sécu :", "N° INSEE :", "Matricule INSEE :",
+    "N° de SS :", "Numéro de SS", "numéro SS", "N° carte vitale :", "Numéro INS :",
+])
+def test_a_compact_nir_with_a_wrong_key_after_a_forms_nir_label_is_reported(label: str) -> None:
+    number = make_nir("2", 69, 5, "49588", 157)
+    wrong = number[:13] + f"{(int(number[13:]) + 1) % 100:02d}"
+    assert _unkeyed(f"{label} {wrong}") == [wrong]
+
+
 @settings(max_examples=40, deadline=None)
 @given(nirs(kind="nir"), st.integers(1, 96), st.sampled_from([" ", "."]))
 def test_a_nir_in_its_own_layout_needs_no_nir_word_whatever_its_key(number: str, shift: int, sep: str) -> None:
