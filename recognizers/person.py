@@ -209,11 +209,20 @@ _NOT_OPENING = frozenset({"en", "et", "ou", "au", "aux", "pour", "par", "sur", "
                           "es", "a"})
 #: Words between a place word and the name it introduces (``Hôpital de la Pitié``, ``rue d'Alésia``).
 _PLACE_LINKS = _PARTICLES | {"l'", "l’", "a", "au", "aux", "en", "sur", "sous"}
+#: Whose name a form's key asks for, after ``nom`` or ``prénom`` (folded): ``Nom de l'assuré(e)``, ``Prénom du
+#: bénéficiaire``, ``Nom du médecin traitant``; persons only (``Nom du produit`` names a thing).
+_WHOSE = (
+    r"(?:[ _\-](?:de[ _\-]la|de[ _\-]l['’]|du|des|de|d['’])[ _\-]?(?:assure|patient|beneficiaire|enfant|mere|pere"
+    r"|conjoint|medecin|souscripteur|titulaire|adherent|ayant[ _\-]droit|defunt|epoux|epouse|tuteur|tutrice"
+    r"|demandeur|salarie|praticien|prescripteur|representant[ _\-]legal|responsable[ _\-]legal|parent)"
+    r"(?:\((?:e|s|es)\)|e|s|es)?(?:[ _\-](?:traitant|referent|prescripteur|adresseur|legal|principal)e?)?)"
+)
 #: Keys whose value is a name (folded).
 _KEY_WORDS = (
     r"(?:nom(?:[ _\-]?(?:de[ _\-]|d['’ _\-]?)?(?:naissance|usage|famille|jeune[ _\-]fille|marital|epouse|patient"
-    r"|du[ _\-]patient|de[ _\-]l[' ]assure))?|prenoms?|patient(?:e)?|assure(?:e)?|benef(?:iciaire)?|adherent(?:e)?"
-    r"|titulaire|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
+    rf"|du[ _\-]patient|de[ _\-]l[' ]assure))?{_WHOSE}?|prenoms?(?:\(s\))?{_WHOSE}?|patient(?:e)?"
+    r"|assure(?:e|\(e\))?|benef(?:iciaire)?|adherent(?:e)?|souscripteur|titulaire(?:[ _\-]du[ _\-]contrat)?"
+    r"|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
     r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
     r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
     r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name|family|given)"
@@ -299,7 +308,7 @@ PREFILTER = (
     r"(?i:\b(?:m|mm|mmes?|me?lles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
-    rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’]*[\"']?\s*[:=])"
+    rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’()]*[\"']?\s*[:=])"
     rf"|(?i:<[^<>]*(?:{_KEY_STEMS_PREFILTER}))"  # an XML element named for a name (<family>, <prenom>)
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
@@ -335,7 +344,7 @@ _KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adh
                         "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint", "given",
                         "family")
 CUED_RE2 = "|".join([
-    _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"]*{_WS_RE2}*[:=]",
+    _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"()]*{_WS_RE2}*[:=]",
     f"<[^<>]*(?:{_KEY_STEMS_RE2})",  # an XML element named for a name
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",

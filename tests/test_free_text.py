@@ -1095,6 +1095,10 @@ SMALL_LETTER_KEY_VALUES = [
     '"given":["{first}"]}}],"gender":"female"}}',  # a FHIR resource in a log line: a JSON list of given names
     '<Assure Nom="{last}" Prenom="{first}" DateNaissance="19850312" Regime="01"/>',  # XML attributes
     "<beneficiaire><nom>{last}</nom><prenom>{first}</prenom><ville>lyon</ville></beneficiaire>",  # XML elements
+    # forms' keys that say whose name it is
+    "Nom de l'assuré(e) : {last}\tPrénom(s) : {first}",
+    "Nom du bénéficiaire : {last} - Prénom du bénéficiaire : {first}",
+    "nom_de_la_mere={last}&prenom_de_la_mere={first}",
 ]
 
 
@@ -1127,6 +1131,7 @@ def test_each_string_of_a_list_after_a_name_key_is_a_name(text: str, names: list
 @pytest.mark.parametrize("text", [
     "nom=null&prenom=", "Nom : le patient", "Nom : voir ci-dessous", '{"nom": "inconnu", "prenom": "test"}',
     "Nom : à compléter", "nom_fichier=rapport.pdf", "hostname=srv01 name=backup",
+    "Nom du produit : doliprane", "Nom de la ville : lyon", "Nom de l'employeur : acme",  # things, not persons
 ])
 def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text
