@@ -156,6 +156,27 @@ def test_the_decision_is_the_same_whatever_the_chunking_and_the_row_order(seed, 
     assert {v for v, o in zip(shuffled, whole["c0"].to_pylist()) if v != o} == expected
 
 
+@pytest.mark.parametrize(("name", "form"), [("num_secu", "compact"), ("N° de SS", "spaced"), ("NIR", "key_apart"),
+                                           ("nir", "int64")])
+def test_a_typo_in_a_column_named_for_nirs_is_a_nir_at_the_wrong_keys_score(name, form):
+    """A typo does not anonymise: under a NIR name, a NIR-shaped value with a wrong key is reported below the
+    valid keys (and pseudonymised); in a column named for nothing it is not, as no context says it is a NIR."""
+    rng = random.Random(11)
+    valid = [ids.nir(rng) for _ in range(40)]
+    typos = [ids.nir_typo(rng, v) for v in valid[:10]]
+    assert not any(nir.is_valid(t) for t in typos)
+    values = valid[10:] + typos
+    written = pa.array([int(v) for v in values], pa.int64()) if form == "int64" else pa.array(
+        [ids.nir_written(v, form) for v in values])
+    found = scan_table(pa.table({name: written, "ref": written}), ner=False)
+    named = found.filter(pc.equal(found["column"], name))
+    scores = dict(zip(named["row"].to_pylist(), named["score"].to_pylist(), strict=True))
+    assert scores == {**dict.fromkeys(range(30), nir.CONTEXT_SCORE), **dict.fromkeys(range(30, 40), nir.UNKEYED_SCORE)}
+    assert sorted(found.filter(pc.equal(found["column"], "ref"))["row"].to_pylist()) == list(range(30))
+    out = pseudonymise_table(pa.table({name: written}), KEY)
+    assert not set(out[name].cast(pa.string()).to_pylist()) & set(written.cast(pa.string()).to_pylist())
+
+
 def test_a_column_whose_first_rows_look_like_nirs_is_decided_on_all_its_rows():
     # 30 NIRs, then 3,000 invoice numbers: about 2% of the shaped values are valid, not a NIR column; decided
     # batch by batch on the counts so far, its first batch (a majority of NIRs) was one

@@ -461,8 +461,23 @@ class Detector:
             scan.shaped_ids.append(ids)
             scan.valid_ids.append(ids[is_valid])
         valid = shaped[is_valid]
-        if len(valid) and not scan.counts_only:
+        if scan.counts_only:
+            return
+        if scan.hinted == "FR_NIR":  # a typo does not anonymise: a wrong key under a NIR name, at a lower score
+            valid = np.sort(np.concatenate([valid, self._typo_nirs(scan.distinct, shaped, is_valid)]))
+        if len(valid):
             scan.whole_nirs = self._whole_nir_block(scan.distinct, valid, scan.hinted == "FR_NIR")
+
+    @staticmethod
+    def _typo_nirs(distinct: pa.Array, shaped: np.ndarray, is_valid: np.ndarray) -> np.ndarray:
+        """The NIR-shaped cells of ``shaped`` whose key is wrong but whose structure a typo explains
+        (:data:`recognizers.nir.UNKEYED_SPEC`)."""
+        wrong = np.delete(shaped, is_valid)
+        if len(wrong) == 0:
+            return wrong
+        cells = [cell.strip() for cell in distinct.take(pa.array(wrong)).to_pylist()]
+        typos = [bool(nir.UNKEYED_REGEX.fullmatch(cell)) and nir.UNKEYED_SPEC.validate(cell) for cell in cells]
+        return wrong[np.array(typos, bool)]
 
     def _nir_bodies(self, scan: _ColumnScan) -> None:
         """In a column named for NIRs (or found to be a key column's body), cells that are a NIR without its
@@ -728,7 +743,8 @@ class Detector:
         values = distinct.take(pa.array(positions))
         starts, ends, trimmed = _trimmed(values)
         if hinted:
-            scores = np.full(len(positions), nir.CONTEXT_SCORE)
+            scores = np.where(nir.is_valid_array(trimmed).to_numpy(zero_copy_only=False), nir.CONTEXT_SCORE,
+                              nir.UNKEYED_SCORE)
         else:
             temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
             scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)

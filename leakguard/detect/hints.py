@@ -59,7 +59,7 @@ _RULES: list[tuple[str | None, str]] = [
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
     ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"
-               r"|\bn(?:um|umero|o)? ss\b|\binsee\b|\bins\b|\bcarte vitale\b|\bvitale\b|\bmatricule\b"
+               r"|\bn(?:um|umero|o)? (?:de )?ss\b|\binsee\b|\bins\b|\bcarte vitale\b|\bvitale\b|\bmatricule\b"
                r"|\bnumero assure\b|\bimmatriculation\b"),
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
     ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
