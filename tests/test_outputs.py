@@ -223,8 +223,11 @@ def test_an_internal_error_under_debug_prints_the_traceback_and_keeps_exit_2(wor
 
 
 def leakguard_process(*args: str, cwd: Path, prelude: str = "") -> subprocess.Popen:
-    """``leakguard ARGS`` in a new process group (as a shell job), standard streams captured."""
-    script = textwrap.dedent(prelude) + "\nimport sys\nfrom leakguard.cli import main\nsys.argv = ['leakguard', " \
+    """``leakguard ARGS`` in a new process group (as a shell job), standard streams captured; Ctrl-C interrupts
+    it as in a terminal even when the tests run in the background (where a shell makes its jobs ignore SIGINT,
+    which children inherit)."""
+    script = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n" + textwrap.dedent(prelude) \
+        + "\nimport sys\nfrom leakguard.cli import main\nsys.argv = ['leakguard', " \
         + ", ".join(repr(a) for a in args) + "]\nmain()\n"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     env.pop("LEAKGUARD_KEY", None)
