@@ -630,6 +630,34 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)
 
 
+def is_typo_array(values: pa.Array) -> pa.BooleanArray:
+    """Vectorised: cells that are one NIR-shaped number (:func:`is_valid_array`'s forms) whose key is wrong and
+    whose other fields a typo explains, the whole cells :data:`UNKEYED_SPEC` reports next to a NIR word (its
+    month and place fields free; a right key with an impossible structure is no typo).
+
+    >>> is_typo_array(pa.array(['1 85 05 78 006 084 90', '185057800608491', '1 89 05 20 006 084 90',
+    ...                         '255082A16802597', '1 85 05 00 006 084 90'])).to_pylist()
+    [True, False, True, False, False]
+    """
+    values = values.cast(pa.string()) if values.type != pa.string() else values
+    shaped = pc.fill_null(pc.match_substring_regex(values, _WHOLE_CELL_RE2), False)
+    number = pc.if_else(shaped, compact_array(values), pa.scalar("100000000000000"))
+    field = lambda start, end: pc.utf8_slice_codeunits(number, start, end)  # noqa: E731
+    dept, overseas = field(5, 7), pc.is_in(field(5, 7), pa.array(["97", "98"]))
+    commune = pc.cast(pc.if_else(overseas, field(8, 10), field(7, 10)), pa.int32())
+    year = pc.cast(field(1, 3), pa.int32())
+    fields_ok = pc.and_(
+        pc.and_(pc.not_equal(dept, "00"), pc.not_equal(commune, 0)),
+        pc.and_(pc.not_equal(field(10, 13), "000"), pc.invert(pc.and_(overseas, pc.equal(field(7, 8), "0")))),
+    )
+    old_96 = pc.and_(pc.equal(dept, "96"), pc.and_(pc.is_in(field(0, 1), pa.array(list(NIR_SEX_DIGITS))),
+                                                   pc.less(year, 68)))
+    body = pc.cast(pc.replace_substring(pc.replace_substring(field(0, 13), "2A", "19"), "2B", "18"), pa.int64())
+    expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
+    wrong_key = pc.not_equal(pc.cast(field(13, 15), pa.int64()), expected)
+    return pc.fill_null(pc.and_(pc.and_(shaped, wrong_key), pc.and_(fields_ok, pc.invert(old_96))), False)
+
+
 def are_valid(values: list[str]) -> np.ndarray:
     """:func:`is_valid` of many written NIRs at once (spans of :data:`SPAN_REGEX`), as numpy booleans.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from faker import Faker
 from hypothesis import given, settings
@@ -836,6 +837,20 @@ def test_wrong_key_nirs_checked_at_once_are_checked_as_one_by_one(number: str, s
         " ".join(wrong), number[:13], f"{number[:13]} (clé : {number[13:]})", f"{wrong[:13]}, clef {wrong[13:]}"]
     values = [v for v in written if nir.UNKEYED_REGEX.fullmatch(v)]
     assert nir.UNKEYED_SPEC.are_valid(values).tolist() == [nir.UNKEYED_SPEC.validate(v) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(nirs(kind="nir"), st.integers(0, 14), st.sampled_from("0123456789AB"), st.sampled_from(["", " ", ".", "-"]))
+def test_typos_checked_in_arrow_are_the_typos_the_rule_reports_next_to_a_nir_word(number: str, at: int, char: str,
+                                                                                 sep: str) -> None:
+    """Whole cells of a column named for NIRs: the typos found in Arrow (:func:`recognizers.nir.is_typo_array`)
+    are the NIR-shaped cells the wrong-key rule reports after a NIR word; others are left to that rule."""
+    typo = number[:at] + char + number[at + 1 :]
+    written = sep.join(nir_groups(typo))
+    shaped = pc.match_substring_regex(pa.array([written]), nir._WHOLE_CELL_RE2)[0].as_py()
+    one_by_one = shaped and not nir.is_valid(written) and bool(nir.UNKEYED_REGEX.fullmatch(written)) \
+        and nir.UNKEYED_SPEC.validate(written)
+    assert nir.is_typo_array(pa.array([written, f" {written} ", None])).to_pylist() == [one_by_one] * 2 + [False]
 
 
 @settings(max_examples=20, deadline=None)

@@ -475,9 +475,7 @@ class Detector:
         wrong = np.delete(shaped, is_valid)
         if len(wrong) == 0:
             return wrong
-        cells = [cell.strip() for cell in distinct.take(pa.array(wrong)).to_pylist()]
-        typos = [bool(nir.UNKEYED_REGEX.fullmatch(cell)) and nir.UNKEYED_SPEC.validate(cell) for cell in cells]
-        return wrong[np.array(typos, bool)]
+        return wrong[_true_positions(nir.is_typo_array(distinct.take(pa.array(wrong))))]
 
     def _nir_bodies(self, scan: _ColumnScan) -> None:
         """In a column named for NIRs (or found to be a key column's body), cells that are a NIR without its
