@@ -176,7 +176,9 @@ _INSTITUTION_ADJECTIVES = frozenset({
 #: Words before ``de`` and a place word that make a rank of them: ``chef de clinique``, ``cheffe de service``.
 _RANK_HEADS = frozenset({"chef", "cheffe"})
 #: A first name that heads the names of public bodies and broadcasters (``France Travail``, ``France Inter``,
-#: ``France Services``): before a capitalised word that is also a French word, no person's name (folded).
+#: ``France Services``): before a capitalised word that is also a French word, no person's name; and ends the
+#: names of firms and unions (``MG France``, ``Springer-Verlag France``): after a surname-like word alone, none
+#: either (folded).
 _ORGANISATION_HEADS = frozenset({"france"})
 #: Words after which a surname alone names a thing, a formula or a service (medical eponyms: "anneau de
 #: Carpentier", "clairance de Cockcroft", "canal de Wirsung"); a first name after them still starts a name.
@@ -711,6 +713,8 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             others = [t for t in tokens[lo:hi] if t is not token and (t.surname_like or (
                 t.start > token.start and t.kind == "cap" and token.key not in _ORGANISATION_HEADS
                 and text[token.end : t.start].isspace()))]
+            if token.key in _ORGANISATION_HEADS and hi == k + 1 and lo < k:
+                others = []  # "MG France", "Springer-Verlag France": a body's or a publisher's name ends so
             if others and hi > k:  # the first name itself belongs to the name (not a particle left behind)
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi

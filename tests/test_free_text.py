@@ -72,6 +72,8 @@ NAME_WRITINGS = [
     "Ma fille, [[{FIRST}]], viendra la chercher.",
     "Appel de son petit-fils [[{FIRST}]] ce matin.",
     "Mme [[{LAST}]] épouse MARTIN ([[{FIRST}]]), 63 ans",
+    "Mme [[{LAST} France]], née le 12/05/1950",  # the first name France after a SURNAME, with a title
+    "[[France {LAST}]] est venue avec sa fille.",
 ]
 
 
@@ -437,6 +439,7 @@ NOT_NAMES = [
     "Traitement : Certolizumab 200 mg, Adalimumab 40 mg.",
     "Le patient prend du paracétamol, pas d'allergie connue.",
     "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
+    "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
