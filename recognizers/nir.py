@@ -19,7 +19,10 @@ Layout, 13 digits and a 2-digit key::
     +-------------------------- 1 man, 2 woman; 3/4 NIA, 7/8 temporary number (NNT)
 
 Written forms met in files: compact ``185057800608491``, grouped ``1 85 05 78 006 084 91``, "13 digits and
-key" ``1850578006084 91``, dotted or dashed groups, no-break spaces, and integers in numeric columns.
+key" ``1850578006084 91``, dotted or dashed groups, no-break spaces, and integers in numeric columns; a NIR
+column gone through a floating-point type, as pandas and JSON encoders write it (``185057800608491.0``) or as
+Java's ``Double.toString`` (Spark, Jackson) writes it, in exponent notation with the mantissa's trailing zeros
+dropped (``1.85057800608491E14``, ``1.8505780060849E+14`` for a key ending in 0).
 
 Sources:
 
@@ -107,10 +110,19 @@ FEMALE_DIGITS = "248"
 BODY_LENGTH = 13
 
 _SEPARATORS_RE = re.compile(f"{SEP_CLASS_PY}+")
+#: A NIR in exponent notation (a double written by Java, Spark, Jackson): its 15 digits, or 14 when the key
+#: ends in 0 (the mantissa's trailing zero dropped), times 10^14.
+EXPONENT_FORM = r"[1-478]\.[0-9]{13,14}[eE]\+?14"
+_EXPONENT_RE = re.compile(rf"\s*({EXPONENT_FORM})\s*", re.ASCII)
+_EXPONENT_RE2 = rf"^\s*{EXPONENT_FORM}\s*$"
 
 
 def compact(number: str) -> str:
-    """Strip the separators (spaces, no-break spaces, dots, dashes) and upper-case 2a/2b."""
+    """Strip the separators (spaces, no-break spaces, dots, dashes) and upper-case 2a/2b; a number in exponent
+    notation is written out (``1.85057800608491E14`` -> ``185057800608491``)."""
+    exponent = _EXPONENT_RE.fullmatch(number)
+    if exponent is not None:
+        return exponent.group(1)[: exponent.group(1).upper().index("E")].replace(".", "").ljust(15, "0")
     return _SEPARATORS_RE.sub("", number).strip().upper()
 
 
@@ -121,8 +133,11 @@ def number_positions(written: str) -> list[int]:
     >>> written = '1 85 05 2a 006 084, clé : 91'
     >>> ''.join(written[i] for i in number_positions(written))
     '185052a00608491'
+    >>> ''.join('1.85057800608491E+14'[i] for i in number_positions('1.85057800608491E+14'))  # the mantissa
+    '185057800608491'
     """
-    return [i for i, char in enumerate(written)
+    end = written.upper().index("E") if _EXPONENT_RE.fullmatch(written) else len(written)
+    return [i for i, char in enumerate(written[:end])
             if "0" <= char <= "9" or (char in "aAbB" and i > 0 and written[i - 1] == "2")]
 
 
@@ -253,7 +268,8 @@ def _spaced(n: int = 15, first: str = "[1-478]") -> str:
 #: decimal part of zeros may follow (``185057800608491.0``: a NIR column gone through a float, as pandas and
 #: JSON encoders write it).
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])|{_spaced()}",
+    rf"(?<![0-9A-Za-z.]){EXPONENT_FORM}(?![0-9A-Za-z.])"
+    rf"|(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])|{_spaced()}",
     re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
@@ -557,7 +573,17 @@ def compact_array(values: pa.Array) -> pa.Array:
     stripped = values
     for separator in SEPARATORS:  # literal replacements: two and a half times faster than one RE2 replace
         stripped = pc.replace_substring(stripped, separator, "")
-    return pc.utf8_upper(pc.utf8_trim_whitespace(stripped))
+    return written_out(values, pc.utf8_upper(pc.utf8_trim_whitespace(stripped)))
+
+
+def written_out(values: pa.Array, compacted: pa.Array) -> pa.Array:
+    """``compacted`` (the compact forms of ``values``), with the numbers of ``values`` in exponent notation
+    written out: a double holds every 15-digit integer exactly."""
+    exponent = pc.fill_null(pc.match_substring_regex(values, _EXPONENT_RE2), False)
+    if not pc.any(exponent).as_py():
+        return compacted
+    number = pc.cast(pc.if_else(exponent, pc.utf8_trim_whitespace(values), pa.scalar("0")), pa.float64())
+    return pc.if_else(exponent, pc.cast(pc.cast(number, pa.int64()), pa.string()), compacted)
 
 
 def _places_plausible(number: pa.Array, dept: pa.Array, commune: pa.Array) -> pa.Array:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 from faker import Faker
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from leakguard.detect.engine import DetectOptions
@@ -876,6 +876,21 @@ def test_cnam_temporary_numbers_are_reported_next_to_context(sex: str) -> None:
         assert _found(nir.UNKEYED_SPEC.find(f"N° SS provisoire : {number}"), f"N° SS provisoire : {number}") == [
             number]
         assert list(nir.UNKEYED_SPEC.find(f"Dossier {number}")) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(nirs(kind="nir"), st.sampled_from(["E14", "E+14", "e+14"]))
+def test_a_nir_in_exponent_notation_is_found_and_a_rounded_one_is_not(number: str, marker: str) -> None:
+    """A NIR column gone through a double and written by Java, Spark or Jackson: ``1.85057800608491E14``."""
+    assume(number.isdigit())  # Corsica's 2A/2B are no number
+    written = f"{number[0]}.{number[1:].rstrip('0')}{marker}"
+    text = f"id=7;nir={written};ok"
+    assert _found(nir.SPEC.find(text), text) == [written]
+    assert nir.compact(written) == number
+    rounded = f"{number[0]}.{number[1:6]}{marker}"  # Excel's 1.85058E+14: digits lost, no NIR left
+    shifted = f"{number[0]}.{number[1:]}{marker[:-2]}13"  # a tenth of it
+    for other in (rounded, shifted, written.replace(".", "", 1)):
+        assert _found(nir.SPEC.find(f"nir={other}"), f"nir={other}") == [], other
 
 
 @pytest.mark.parametrize(("sex", "year", "place", "valid"), [

@@ -11,7 +11,8 @@ never a crash or a leak.
 entity                     normal form
 =========================  ================================================================================
 ``FR_NIR``                 :func:`recognizers.nir.compact` without the key (computed from the rest):
-                           separators removed, ``2a``/``2b`` upper-cased: ``1850578006084``
+                           separators removed, ``2a``/``2b`` upper-cased, exponent notation written out:
+                           ``1850578006084``
 ``EMAIL_ADDRESS``          white space trimmed, lower-cased (local parts are case-insensitive in practice,
                            although RFC 5321 lets a server tell them apart)
 ``PHONE_NUMBER``           E.164 (``+33612345678``) by ``phonenumbers`` with France as the default region, so
@@ -71,7 +72,7 @@ def nir_form(value: str) -> str:
     same pseudonym to a NIR written whole and to one exported without its key (the key in a column of its
     own). ``str.translate`` is 3x faster than the regex of ``compact``.
     """
-    compact = value.translate(_NIR_SEPARATORS).strip().upper()
+    compact = nir.compact(value) if "E" in value or "e" in value else value.translate(_NIR_SEPARATORS).strip().upper()
     return compact[:13] if len(compact) == 15 else compact
 
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leakguard.pseudonymise.normalise import normaliser
-from recognizers import all_records
+from recognizers import all_records, nir
 
 #: The ASCII characters Python's ``str.strip()`` removes and ``re``'s ``\s`` matches.
 ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -65,7 +65,7 @@ def _lower(values: pa.Array) -> pa.Array:
 
 
 def _nir(values: pa.Array) -> tuple[pa.Array, None]:
-    compact = _upper(_trimmed(_removed(values, " .-", _NIR_SEPARATORS)))
+    compact = nir.written_out(values, _upper(_trimmed(_removed(values, " .-", _NIR_SEPARATORS))))
     with_key = pc.equal(pc.binary_length(compact), 15)
     if not pc.any(with_key).as_py():
         return compact, None
