@@ -353,6 +353,42 @@ def test_two_columns_under_one_path_are_refused_not_mixed(tmp_path, kind):
         pseudonymise_table(table, KEY, ner=False)
 
 
+def _float_forms(number: str) -> list[str]:
+    """A NIR as floating-point columns write it: pandas and Python (``….0``), Java and Spark (``1.85…E14``,
+    trailing zeros of the mantissa dropped), other writers (``E+14``, ``e+14``)."""
+    mantissa = f"{number[0]}.{number[1:].rstrip('0')}"
+    return [f"{number}.0", f"{mantissa}E14", f"{mantissa}E+14", f"{mantissa}e+14"]
+
+
+@pytest.mark.parametrize("operator", ["token", "hmac", "fpe", "redact"])
+def test_nirs_written_as_floats_are_found_and_stay_json_numbers(tmp_path, operator):
+    numbers = generated_nirs(21, 3) + [n for n in generated_nirs(22, 200) if n.endswith("0")][:1]
+    lines = [f'{{"id":{i},"nir":{form}}}' for i, n in enumerate(numbers) for form in _float_forms(n)]
+    source = tmp_path / "export.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = scan_table(pa.table({"nir": [form for n in numbers for form in _float_forms(n)]}), ner=False)
+    assert found.num_rows == 4 * len(numbers)
+    out = tmp_path / "out.jsonl"
+    report = pseudonymise_file(source, out, KEY, operators={"FR_NIR": operator}, ner=False, verify=operator != "fpe")
+    assert report.replaced["FR_NIR"] == 4 * len(numbers)
+    written = [json.loads(line)["nir"] for line in out.read_text(encoding="utf-8").splitlines()]
+    if operator == "redact":
+        assert written == [None] * len(lines)
+        return
+    assert all(isinstance(value, float) for value in written)  # numbers, as written: floats
+    by_number = [written[i : i + 4] for i in range(0, len(written), 4)]
+    assert all(len(set(values)) == 1 for values in by_number)  # one value, one pseudonym, in every form
+    if operator == "fpe":
+        assert all(nir.is_valid(f"{values[0]:.0f}") for values in by_number)
+        back = tmp_path / "back.jsonl"
+        reidentify_file(out, back, KEY, force=True)
+        assert back.read_bytes() == source.read_bytes()
+    else:  # the float form of the keyed token: the one a float64 column of the same NIRs gets
+        floats = pa.table({"nir": pa.array([float(n) for n in numbers], pa.float64())})
+        column = pseudonymise_table(floats, KEY, operators={"FR_NIR": operator})["nir"].to_pylist()
+        assert [values[0] for values in by_number] == column
+
+
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
                        st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(),
                                                                             max_size=3)),

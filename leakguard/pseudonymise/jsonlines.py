@@ -37,6 +37,49 @@ class Number(str):
     """A JSON number kept as its text."""
 
 
+_INTEGRAL_RE = re.compile(r"(-?[0-9]+)(\.0+)?|(-?[0-9])\.([0-9]+)([eE]\+?)([0-9]+)")
+
+
+def integral(number: str) -> int:
+    """The integer a JSON number's text writes: ``185057800608491``, ``185057800608491.0``, or in exponent notation
+    ``1.85057800608491E14``; ``ValueError`` for any other (a fraction, or an exponent short of the digits).
+
+    >>> integral("185057800608491.0"), integral("1.8505780060849E+14")
+    (185057800608491, 185057800608490)
+    """
+    match = _INTEGRAL_RE.fullmatch(number)
+    if match is None:
+        raise ValueError(f"not an integer: {number}")
+    if match.group(1) is not None:
+        return int(match.group(1))
+    head, digits, exponent = match.group(3), match.group(4), int(match.group(6))
+    if len(digits) > exponent:
+        raise ValueError(f"not an integer: {number}")
+    return int(head + digits.ljust(exponent, "0"))
+
+
+def is_float(number: str) -> bool:
+    """Whether a JSON number's text is written as a float (a fraction or an exponent)."""
+    return "." in number or "e" in number or "E" in number
+
+
+def written_like(number: str, value: int) -> str:
+    """``value`` written as the JSON number ``number`` is: with its zero fraction (``….0``), or in its exponent
+    notation (mantissa without trailing zeros, the exponent's marker kept), else as an integer.
+
+    >>> written_like("185057800608491.0", 283072107300455), written_like("1.85057800608491E+14", 283072107300450)
+    ('283072107300455.0', '2.8307210730045E+14')
+    """
+    match = _INTEGRAL_RE.fullmatch(number)
+    if match is None or (match.group(1) is not None and match.group(2) is None):
+        return str(value)
+    if match.group(2) is not None:
+        return f"{value}{match.group(2)}"
+    digits = str(abs(value))
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[0]}.{digits[1:].rstrip('0') or '0'}{match.group(5)}{len(digits) - 1}"
+
+
 _DECODER = json.JSONDecoder(parse_int=Number, parse_float=Number, parse_constant=Number)
 
 

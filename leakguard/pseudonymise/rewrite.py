@@ -99,6 +99,9 @@ class ColumnEdit:
     whole: dict[str, np.ndarray] = field(default_factory=dict)
     #: spans replaced per entity (whole cells included), for the per-column summary
     entities: Counter[str] = field(default_factory=Counter)
+    #: for each entity, the cells that are a number whose integer part alone was found (``185057800608491.0``,
+    #: a NIR column gone through a float): JSON numbers are replaced as numbers there too
+    integral: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def changed(self) -> np.ndarray:
@@ -322,7 +325,9 @@ class Rewriter:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
         if pa.types.is_dictionary(kind):
             new = new.dictionary_encode().cast(kind)
-        return ColumnEdit(column.name, new, positions, whole, per_entity)
+        integral = _integral_parts(values, positions, starts, ends, entities) if pa.types.is_string(values.type) \
+            else {}
+        return ColumnEdit(column.name, new, positions, whole, per_entity, integral)
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
@@ -554,3 +559,21 @@ def _positions(rows: pa.Array, finding_rows: pa.ChunkedArray | pa.Array) -> np.n
 def _counts(findings: pa.Table) -> list[tuple[str, int]]:
     grouped = findings.group_by("entity").aggregate([("entity", "count")])
     return list(zip(grouped["entity"].to_pylist(), grouped["entity_count"].to_pylist()))
+
+
+def _integral_parts(values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    entities: pa.DictionaryArray) -> dict[str, np.ndarray]:
+    """Per entity, the cells (of ``positions``) written as a number with a zero fraction whose integer part is
+    the finding: ``185057800608491.0``."""
+    opening = np.flatnonzero(starts == 0)
+    if not len(opening):
+        return {}
+    cells = values.take(pa.array(positions[opening]))
+    shaped = pc.fill_null(pc.match_substring_regex(cells, r"^[0-9]+\.0+$"), False).to_numpy(zero_copy_only=False)
+    dots = pc.fill_null(pc.find_substring(cells, "."), -1).to_numpy(zero_copy_only=False)
+    picked = opening[shaped & (ends[opening] == dots)]
+    if not len(picked):
+        return {}
+    codes = entities.indices.to_numpy(zero_copy_only=False)[picked]
+    names = entities.dictionary.to_pylist()
+    return {names[code]: np.unique(positions[picked][codes == code]) for code in np.unique(codes).tolist()}

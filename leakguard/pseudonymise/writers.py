@@ -537,12 +537,15 @@ class JsonLinesRewriter:
             if cached is not None:
                 return cached
             try:
-                out = self.rewriter.policy.operator(entity).apply_array(pa.array([int(old)], pa.int64()))
+                # a float (``….0``, ``1.85…E14``) gets the operator's float64 form: a double holds it exactly
+                whole = jsonlines.integral(old)
+                cell = pa.array([float(whole)], pa.float64()) if jsonlines.is_float(old) else pa.array([whole])
+                out = self.rewriter.policy.operator(entity).apply_array(cell)
             except (ValueError, OverflowError, OperatorProblem, pa.ArrowException):
                 pass
             else:
                 value = out[0].as_py()
-                number = None if value is None else jsonlines.Number(str(value))
+                number = None if value is None else jsonlines.Number(jsonlines.written_like(old, int(value)))
                 self._numbers[(entity, old)] = number
                 return number
         return jsonlines.as_json_value(old, new)
@@ -567,7 +570,7 @@ def _collect_edit(path: str, edit: ColumnEdit, rows: pa.Array,
     records = rows.take(index).to_pylist()
     values = edit.values.take(index).to_pylist()
     whole: dict[int, str] = {}
-    for entity, cells in edit.whole.items():
+    for entity, cells in [*edit.integral.items(), *edit.whole.items()]:
         whole.update(dict.fromkeys(np.asarray(cells).tolist(), entity))
     for position, record, value in zip(positions.tolist(), records, values):
         changes, entities = out.setdefault(record, ({}, {}))
