@@ -389,6 +389,21 @@ def test_nirs_written_as_floats_are_found_and_stay_json_numbers(tmp_path, operat
         assert [values[0] for values in by_number] == column
 
 
+@pytest.mark.parametrize(("operator", "same"), [("token", True), ("hmac", True), ("mask", True), ("fpe", False)])
+def test_a_nir_written_as_a_float_in_a_csv_gets_the_pseudonym_of_the_nir(tmp_path, operator, same):
+    """``NIR_….0`` would not join with the ``NIR_…`` of the same NIR in another file; ``fpe`` keeps the float."""
+    numbers = generated_nirs(23, 3)
+    source = tmp_path / "export.csv"
+    source.write_text("id;nir\n" + "".join(f"{i};{n}\n{i};{n}.0\n" for i, n in enumerate(numbers)), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    pseudonymise_file(source, out, KEY, operators={"FR_NIR": operator}, ner=False, verify=operator != "fpe")
+    cells = [line.split(";")[1] for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    plain, floats = cells[0::2], cells[1::2]
+    assert (plain == floats) is same
+    if not same:
+        assert floats == [f"{p}.0" for p in plain] and all(nir.is_valid(p) for p in plain)
+
+
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
                        st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(),
                                                                             max_size=3)),

@@ -327,7 +327,21 @@ class Rewriter:
             new = new.dictionary_encode().cast(kind)
         integral = _integral_parts(values, positions, starts, ends, entities) if pa.types.is_string(values.type) \
             else {}
+        new = self._without_fractions(new, integral)
         return ColumnEdit(column.name, new, positions, whole, per_entity, integral)
+
+    def _without_fractions(self, new: pa.Array, integral: dict[str, np.ndarray]) -> pa.Array:
+        """``new`` where the number of an ``integral`` cell was replaced by a pseudonym that is no number: its zero
+        fraction dropped (``NIR_….0`` would not join with the ``NIR_…`` of the same NIR written as an integer);
+        ``fpe`` keeps it, to stay the number it was."""
+        for entity, cells in integral.items():
+            if self.policy.operator(entity).name in ("fpe", "keep"):
+                continue
+            mask = np.zeros(len(new), dtype=bool)
+            mask[cells] = True
+            stripped = pc.replace_substring_regex(new.take(pa.array(cells)), r"\.0+$", "")
+            new = pc.replace_with_mask(new, pa.array(mask), stripped)
+        return new
 
     def _values(self, values: pa.Array, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 entities: pa.DictionaryArray, findings: pa.Table) -> tuple[pa.Array, dict[str, np.ndarray]]:
