@@ -268,8 +268,8 @@ def _spaced(n: int = 15, first: str = "[1-478]") -> str:
 #: decimal part of zeros may follow (``185057800608491.0``: a NIR column gone through a float, as pandas and
 #: JSON encoders write it).
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z.]){EXPONENT_FORM}(?![0-9A-Za-z.])"
-    rf"|(?<![0-9A-Za-z])(?<!\d[.\-]){_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])|{_spaced()}",
+    rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?:{EXPONENT_FORM}(?![0-9A-Za-z.])"
+    rf"|{_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9]))|{_spaced()}",
     re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
