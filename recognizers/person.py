@@ -321,6 +321,8 @@ _CLOSE_PREFILTER = (
     f"{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
     r"\p{Lu}"
     f"|{_spelt(*_SALUTATIONS)}{_WS_RE2}+\\p{{Lu}}"
+    # a role as a label's key, its colon, a capital (_after_role_label)
+    f"|(?:\\p{{Lu}}[\\p{{L}}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*\\p{{Lu}}"
 )
 PREFILTERS = (PREFILTER, _CLOSE_PREFILTER)
 
@@ -1155,17 +1157,26 @@ def _inverted_names(tokens: list[_Token], text: str) -> Iterator[tuple[int, int,
 def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, int, float]]:
     """Two capitalised words after a role and its colon, both of them surname-like and not both French words,
     alone as the label's value (``Psychologue : Bruynzeels Moreira N° ADELI``): a first name and a surname,
-    whether the first-name list knows it or not."""
+    whether the first-name list knows it or not; or a listed first name alone there, as staff sign notes
+    (``Secrétaire : Nathalie``, ``IDE : Sophie``)."""
     if ":" not in text:
         return
-    for n, role in enumerate(tokens[:-2]):
-        first, last = tokens[n + 1], tokens[n + 2]
-        if not (_role_label(role) and _LABEL_COLON.fullmatch(text, role.end, first.start)
-                and text[first.end : last.start] == " " and first.surname_like and last.surname_like
-                and not (first.word and last.word) and not _insurer_name(f"{first.text} {last.text}")):
+    for n, role in enumerate(tokens[:-1]):
+        first = tokens[n + 1]
+        if not (_role_label(role) and _LABEL_COLON.fullmatch(text, role.end, first.start)):
             continue
-        if _ends_name(tokens, n + 2, text):
-            yield first.start, last.end, INITIAL_SCORE
+        last = tokens[n + 2] if n + 2 < len(tokens) else None
+        if last is not None and text[first.end : last.start] == " " and first.surname_like and last.surname_like \
+                and not (first.word and last.word) and not _insurer_name(f"{first.text} {last.text}"):
+            if _ends_name(tokens, n + 2, text):
+                yield first.start, last.end, INITIAL_SCORE
+        elif first.kind == "cap" and _plain_first_name(first) and not first.place and not lexicon.is_place(first.key) \
+                and _LONE_VALUE_END.match(text, first.end):
+            yield first.start, first.end, FIRST_NAME_SCORE
+
+
+#: After a label's value of one word: the end of the value (a line's end, punctuation, a bracket).
+_LONE_VALUE_END = re.compile(r"[ \t]*(?:$|[\r\n,;.()/|-])", re.MULTILINE)
 
 
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:

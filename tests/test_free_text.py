@@ -73,6 +73,7 @@ NAME_WRITINGS = [
     "Appel de son petit-fils [[{FIRST}]] ce matin.",
     "Mme [[{LAST}]] épouse MARTIN ([[{FIRST}]]), 63 ans",
     "Mme [[{LAST} France]], née le 12/05/1950",  # the first name France after a SURNAME, with a title
+    "Secrétaire : [[Nathalie]] (poste 4512)\nIDE : [[Sophie]]",  # staff signing by a first name after a role
     "[[France {LAST}]] est venue avec sa fille.",
 ]
 
@@ -440,6 +441,7 @@ NOT_NAMES = [
     "Le patient prend du paracétamol, pas d'allergie connue.",
     "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
     "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
+    "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
