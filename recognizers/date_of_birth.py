@@ -342,6 +342,12 @@ _ROLE_WORDS = rf"[ \t]*,[ \t]*[{LOWER}][{LOWER}'’\-]*"
 _WORD_BEFORE = re.compile(rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})(?:{_ROLE_WORDS})?[ \t]*,?\s*$")
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
+#: Before a date: the age it gives, as identity lines write both ("DUPONT Marie, 38 ans (12/05/1985)", "Âge :
+#: 38 ans - 12/05/1985"), after a comma, a colon or "âgé(e) de", not after "il y a", "depuis"... (folded).
+_AGE_BEFORE = re.compile(
+    r"(?:^|[,;:(|]|(?<![a-z])age(?:e|\(e\))?(?:\s+de)?)\s*(?P<age>[0-9]{1,3})\s*ans\s*[,;:\-–(]?\s*$")
+#: The oldest age :data:`_AGE_BEFORE` reads.
+MAX_AGE = 120
 #: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
 _AFTER_NAME_GAP = re.compile(
     r"[\s,;:|/\-(]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-()]+)?")
@@ -406,8 +412,11 @@ _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'ne
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
+#: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
+_DEGREE_RE2 = f"(?:^|[^\\p{{L}}0-9])°{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
 REPORTABLE_RE2 = "|".join(
-    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2]
+    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2,
+     _DEGREE_RE2]
 )
 
 
@@ -415,7 +424,7 @@ REPORTABLE_RE2 = "|".join(
 #: :data:`REPORTABLE_RE2`: a birth word, an age, a capitalised word then what :data:`_AFTER_NAME_GAP` or
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
-    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2,
+    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
@@ -423,12 +432,26 @@ CONTEXT_PREFILTER = "|".join([
 ])
 
 
+#: Right before a date, the degree sign of a birth (folded; not the ``n°`` of a number).
+_DEGREE_BEFORE = re.compile(r"(?<![a-z0-9])°\s*(?:le\s+)?$")
+
+
 def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
+    if _DEGREE_BEFORE.search(folded, max(0, start - 8), start):
+        return True
     return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
         _BORN_WORD.fullmatch(m.group()) is not None
         and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))
     ) for m in SPEC.context_regex().finditer(folded, lo, start))
+
+
+def _age_before(folded: str, start: int, date_text: str) -> bool:
+    """Whether an age stands right before the date at ``start`` and the date is old enough to be the birth of
+    someone that age today or earlier."""
+    age = _AGE_BEFORE.search(folded, max(0, start - 40), start)
+    year = _year_of(date_text) if age is not None else None
+    return year is not None and int(age["age"]) <= MAX_AGE and year + int(age["age"]) <= dt.date.today().year
 
 
 def _year_of(date_text: str) -> int | None:
@@ -554,7 +577,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
             continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end):
             score = CONTEXT_SCORE
-        elif _AGE_AFTER.match(folded, end):
+        elif _AGE_AFTER.match(folded, end) or _age_before(folded, start, match.group(0)):
             score = AGE_SCORE
         elif start in older:
             score = AFTER_NAME_SCORE

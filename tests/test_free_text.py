@@ -624,6 +624,15 @@ DATE_WRITINGS = [
     ("Lieu et date de naissance : Lyon, [[12/05/1985]]", True),
     ("Date de naissance inconnue, 12/05/2020 : admission", False),
     ("Congé de naissance du 12/05/2024 au 20/05/2024", False),
+    # an age right before a date gives its birth; "il y a 2 ans", a date too recent for the age, do not
+    ("Mme {LAST} {FIRST}, 38 ans ([[12/05/1985]])", True),
+    ("Âge : 38 ans - [[12/05/1985]]", True),
+    ("Chute il y a 2 ans (12/05/2022), sans séquelle.", False),
+    ("Patiente, 45 ans, 12/05/2024 : consultation", False),
+    # the degree sign of a birth, as notices write it; not the one of "n°"
+    ("M. {LAST} (°[[12/05/1985]])", True),
+    ("{FIRST} {Last} (° [[20 juin 1899]] - † 8 juillet 1943)", True),
+    ("Facture n° 12/05/2024", False),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
     ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
     ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),
