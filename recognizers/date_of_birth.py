@@ -284,7 +284,8 @@ def is_valid(text: str) -> bool:
 
 
 CONTEXT = (
-    "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "ne", "nee", "nait le",
+    "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "nes les", "nees les", "ne(e)s les", "ne", "nee",
+    "nait le",
     "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
     "datenaissance", "datedenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss",
     "dt naiss",
@@ -454,6 +455,19 @@ def _age_before(folded: str, start: int, date_text: str) -> bool:
     return year is not None and int(age["age"]) <= MAX_AGE and year + int(age["age"]) <= dt.date.today().year
 
 
+#: Between two dates of a list: a comma, a semicolon, ``et`` (folded).
+_NEXT_IN_LIST = re.compile(r"\s*(?:[,;]|et)\s*")
+#: Words that announce several births (folded): ``Dates de naissance :``, ``nés les``.
+_PLURAL_BIRTHS = re.compile(r"(?<![a-z])(?:dates\s+de\s+naissance|naissances|nee?s\s+les|ne\(e\)s\s+les)(?![a-z])")
+
+
+def _next_in_list(folded: str, start: int, previous_end: int) -> bool:
+    """Whether the date at ``start`` goes on a list of births whose last date (a birth) ends at
+    ``previous_end``: ``Dates de naissance : 12/05/2010, 03/02/2012``, ``nés les 12/05/1985 et 03/02/1987``."""
+    return previous_end > 0 and _NEXT_IN_LIST.fullmatch(folded, previous_end, start) is not None \
+        and _PLURAL_BIRTHS.search(folded, max(0, previous_end - 120), previous_end) is not None
+
+
 def _year_of(date_text: str) -> int | None:
     """The year of the date written ``date_text``, ``None`` when it is no date."""
     try:
@@ -575,7 +589,8 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         start, end = match.span()
         if not in_context and _addressed_to_reader(folded, start):
             continue
-        if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end):
+        if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end) \
+                or _next_in_list(folded, start, taken_until):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end) or _age_before(folded, start, match.group(0)):
             score = AGE_SCORE

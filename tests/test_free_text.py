@@ -629,6 +629,10 @@ DATE_WRITINGS = [
     ("Âge : 38 ans - [[12/05/1985]]", True),
     ("Chute il y a 2 ans (12/05/2022), sans séquelle.", False),
     ("Patiente, 45 ans, 12/05/2024 : consultation", False),
+    # a list of births after a plural label; a list of visits after one birth is no list of births
+    ("Dates de naissance des enfants : [[12/05/2010]], [[03/02/2012]] et [[01/01/2015]]", True),
+    ("Ils sont nés les [[12/05/1985]] et [[03/02/1987]] à Lyon.", True),
+    ("Née le [[12/05/1985]], 03/02/2020 : consultation, 04/02/2020 : sortie", True),
     # the degree sign of a birth, as notices write it; not the one of "n°"
     ("M. {LAST} (°[[12/05/1985]])", True),
     ("{FIRST} {Last} (° [[20 juin 1899]] - † 8 juillet 1943)", True),
