@@ -186,8 +186,15 @@ ALLOCATED_RE2 = _allocated_pattern()
 _ALLOCATED = re.compile(ALLOCATED_RE2, re.ASCII)
 
 
+#: In a column named for phone numbers, a number of nine digits is one whose leading zero a spreadsheet or a
+#: numeric type dropped (``612345678``).
+CUT_RE2 = "[1-9][0-9]{8}"
+
+
 def is_valid_array(values: pa.Array) -> pa.Array:
-    """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
+    """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``), or cut of their
+    leading zero (:data:`CUT_RE2`)."""
+    values = pc.replace_substring_regex(values, rf"^(\s*)({CUT_RE2})(\s*)$", r"\10\2\3")
     values = pc.replace_substring_regex(values, r"^(\s*)[Oo]", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
     international = pc.fill_null(pc.match_substring_regex(values, rf"^\s*(?:\+|00|\(\+?){_CALLING_CODE}"), False)
@@ -310,6 +317,7 @@ SPEC = EntitySpec(
     validate=is_valid,
     score_of=_score_of,
     whole_re2=_FORMS,
+    hinted_whole_re2=CUT_RE2,
     validate_array=is_valid_array,
     score_array=scores_array,
     find_spans=spans,

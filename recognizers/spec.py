@@ -134,6 +134,9 @@ class EntitySpec:
     #: optional: an RE2 pattern (no anchors, no lookarounds) of a cell that is one value and nothing else,
     #: for entities met as whole columns; ``leakguard.detect`` settles such cells in Arrow, without Python
     whole_re2: str | None = None
+    #: optional: another whole-cell form (RE2, as ``whole_re2``), read only in a column named for the entity: a
+    #: value a spreadsheet or a numeric type has cut (``612345678``, a phone number without its leading zero)
+    hinted_whole_re2: str | None = None
     #: optional: the bounds of the whole-cell form that ``whole_re2`` leaves out (string array -> boolean
     #: array), for forms whose counted repetitions of Unicode classes make RE2 slow (an e-mail's labels of at
     #: most 63 characters): a cell is in the whole-cell form when it matches ``whole_re2`` and these bounds

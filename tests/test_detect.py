@@ -227,6 +227,23 @@ def test_a_nir_column_gone_through_pandas_as_float64_is_read_and_pseudonymised_a
     assert detect(c0=out["c0"].combine_chunks()).num_rows == 0
 
 
+@pytest.mark.parametrize("stored", ["int64", "string"])
+def test_phone_numbers_whose_leading_zero_a_spreadsheet_cut_are_phones_under_a_phone_name_only(stored):
+    """Excel and numeric types drop a French number's leading zero (``612345678``): under ``Téléphone`` it is
+    the number ``06 12 34 56 78`` (same pseudonym); in a column named for nothing, nine digits are no phone."""
+    import leakguard
+
+    numbers = ["612345678", "145567890", "590123456"]
+    column = pa.array([int(n) for n in numbers], pa.int64()) if stored == "int64" else pa.array(numbers)
+    found = detect(**{"Téléphone": column, "ref": column})
+    assert found["column"].to_pylist() == ["Téléphone"] * 3 and set(found["entity"].to_pylist()) == {"PHONE_NUMBER"}
+    key = bytes(range(32))
+    cut = leakguard.pseudonymise_table(pa.table({"tel": pa.array(numbers)}), key, ner=False)["tel"].to_pylist()
+    whole = leakguard.pseudonymise_table(pa.table({"tel": pa.array(["0" + n for n in numbers])}), key,
+                                         ner=False)["tel"].to_pylist()
+    assert cut == whole and all(token.startswith("TEL_") for token in cut)
+
+
 def test_a_column_named_for_an_entity_is_not_searched_for_entities_its_values_only_resemble():
     """A spec's ``not_under`` hints: ten digits in a member-number column are no phone, an insurer's name in a
     first-name column is a first name; the same values under their own names are what they look like."""

@@ -763,7 +763,8 @@ class Detector:
         open_positions = np.flatnonzero(~done)
         if len(open_positions) == 0:
             return None
-        matched = np.flatnonzero(self._match(distinct, open_positions, rf"^\s*(?:{spec.whole_re2})\s*$"))
+        form = spec.whole_re2 if not (hinted and spec.hinted_whole_re2) else f"{spec.whole_re2}|{spec.hinted_whole_re2}"
+        matched = np.flatnonzero(self._match(distinct, open_positions, rf"^\s*(?:{form})\s*$"))
         if spec.whole_bounds is not None and len(matched):
             matched = matched[spec.whole_bounds(distinct.take(pa.array(open_positions[matched])))]
         if len(matched) == 0:

@@ -29,7 +29,7 @@ _SPACE_RUN = "[ \t\n\r\x0b\x0c\x1c-\x1f]+"
 _NIR_SEPARATORS = r"[ .\-]"
 _IBAN_SEPARATORS = r"[ \-]"
 _ID_SEPARATORS = "[ \t\n\r\x0b\x0c\x1c-\x1f./_\\-]+"
-_FR_PHONE = r"^(?:0|(?:\+|00)33(?:\(0\))?)([1-9][0-9]{8})$"
+_FR_PHONE = r"^(?:0|(?:\+|00)33(?:\(0\))?)?([1-9][0-9]{8})$"  # nine digits alone: the leading zero cut
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _UPPER = _LOWER.upper()
 
