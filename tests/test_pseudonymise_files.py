@@ -402,6 +402,11 @@ def test_a_nir_written_as_a_float_in_a_csv_gets_the_pseudonym_of_the_nir(tmp_pat
     assert (plain == floats) is same
     if not same:
         assert floats == [f"{p}.0" for p in plain] and all(nir.is_valid(p) for p in plain)
+    # the same in a dictionary-encoded Arrow column (Parquet's string columns)
+    column = pa.array([f"{n}.0" for n in numbers] + numbers).dictionary_encode()
+    out = pseudonymise_table(pa.table({"nir": column}), KEY, operators={"FR_NIR": operator}, ner=False)["nir"]
+    assert pa.types.is_dictionary(out.type)
+    assert (out.to_pylist()[:3] == out.to_pylist()[3:]) is same
 
 
 @given(value=st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),

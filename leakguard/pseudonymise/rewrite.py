@@ -323,11 +323,11 @@ class Rewriter:
             new = new.cast(values.type)
         else:
             new, whole = self._values(values, positions, starts, ends, entities, findings)
-        if pa.types.is_dictionary(kind):
-            new = new.dictionary_encode().cast(kind)
         integral = _integral_parts(values, positions, starts, ends, entities) if pa.types.is_string(values.type) \
             else {}
         new = self._without_fractions(new, integral)
+        if pa.types.is_dictionary(kind):
+            new = new.dictionary_encode().cast(kind)
         return ColumnEdit(column.name, new, positions, whole, per_entity, integral)
 
     def _without_fractions(self, new: pa.Array, integral: dict[str, np.ndarray]) -> pa.Array:
