@@ -517,6 +517,63 @@ def test_a_workbook_header_is_its_first_non_empty_row_and_hidden_sheets_are_read
     assert columns["column_3"][0] == ["x", None, None]
 
 
+TITLES = {
+    "a merged title": [["Export des bénéficiaires"]],
+    "a title, its date, a blank row": [["Export des bénéficiaires"], [None, "Extraction du 01/03/2024"], []],
+    "a title naming a person": [["Dossier de Mme Hélène DURAND"]],
+}
+
+
+@pytest.mark.parametrize("titles", TITLES.values(), ids=TITLES)
+def test_the_header_of_a_sheet_is_under_its_title_rows_and_the_titles_are_scanned(tmp_path, titles):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in titles:
+        sheet.append(row)
+    if len(titles[0][0]) > 10:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    sheet.append(["Nom", "Prénom", "N° SS", "Date de naissance", "Téléphone"])
+    for i, number in enumerate(NIRS):
+        sheet.append(["Moreau", "Françoise", int(number), datetime.date(1961, 3, 12 + i), 612345678 + 11 * i])
+        sheet.cell(sheet.max_row, 4).number_format = "dd/mm/yyyy"
+    book.save(tmp_path / "export.xlsx")
+    records = sum(1 for row in titles if row)
+    with open_source(str(tmp_path / "export.xlsx")) as container:
+        (source,) = container.tables()
+        cells = {c.name: (c.values.to_pylist(), c.rows.to_pylist()) for chunk in source.chunks() for c in chunk.columns}
+    assert cells["(title)"] == ([v for row in titles for v in row if v], list(range(records)))
+    assert cells["N° SS"] == ([int(n) for n in NIRS], [records, records + 1])
+    found = counts(container_findings(str(tmp_path / "export.xlsx"), "Sheet"))
+    columns = {"Nom": "PERSON", "Prénom": "PERSON", "N° SS": "FR_NIR", "Date de naissance": "DATE_OF_BIRTH",
+               "Téléphone": "PHONE_NUMBER"}
+    assert {column: found[(column, entity)] for column, entity in columns.items()} == dict.fromkeys(columns, 2)
+    assert (found[("(title)", "PERSON")] > 0) == ("DURAND" in titles[0][0])
+
+
+@pytest.mark.parametrize("rows, header, records", [
+    ([["nir"], [NIRS[0]], [NIRS[1]]], ["nir"], [[NIRS[0]], [NIRS[1]]]),
+    ([["nom"], ["Durand"], ["Martin", 1]], ["nom", "column_2"], [["Durand", None], ["Martin", 1]]),
+    ([["nom"], *[[f"x{i}"] for i in range(6)], ["a", "b"]], ["nom", "column_2"],
+     [*[[f"x{i}", None] for i in range(6)], ["a", "b"]]),
+], ids=["one column", "a number beside", "more one-cell rows than titles"])
+def test_a_sheet_s_one_cell_first_row_is_its_header_when_no_header_of_text_follows(tmp_path, rows, header, records):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "w.xlsx")
+    with open_source(str(tmp_path / "w.xlsx"), batch_rows=2) as container:
+        (source,) = container.tables()
+        chunks = list(source.chunks())
+    columns: dict[str, dict[int, object]] = {}
+    for column in (c for chunk in chunks for c in chunk.columns):
+        columns.setdefault(column.name, {}).update(zip(column.rows.to_pylist(), column.values.to_pylist()))
+    assert list(columns) == header
+    assert [[columns[name].get(i) for name in header] for i in range(len(records))] == records
+    assert [len(chunk.rows) for chunk in chunks] == [2] * (len(records) // 2) + [1] * (len(records) % 2)
+
+
 def test_pseudonymising_a_workbook_is_refused_with_the_way_out(tmp_path, table):
     write_workbook(table.slice(0, 5), tmp_path / "export.xlsx")
     result = CliRunner(env={"LEAKGUARD_KEY": "ab" * 32}).invoke(

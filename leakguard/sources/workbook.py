@@ -6,6 +6,14 @@ non-empty row is the header (an empty header cell gives ``column_N``, a repeated
 the rows below are the records, numbered from 0 (an empty row is a record with no cells, so record *i* is
 the *i*-th row under the header).
 
+A report typed in Excel often opens with a title: one cell, merged across the columns (``Export des
+bénéficiaires au 01/03/2024``), a line or two above the names of the columns. Leading rows of one text cell
+each (at most :data:`TITLE_ROWS`) followed by a row of two text cells or more are such titles: that row is the
+header. Titles are records too, ahead of the others (records 0, 1... then the rows under the header), their
+text in a column of their own, :data:`TITLE_COLUMN`: what they say is scanned (``Dossier de Mme Hélène
+DURAND``), and it says nothing of a column. Read as the header, a title hid every column's name, so that the
+names, dates of birth and phones of the columns below, which need their column's name, were not reported.
+
 Cells keep their type where a column agrees: whole numbers (Excel stores every number as a float, so a NIR
 typed as a number is ``185057800608491.0``) become integers, dates ``date32``, date-times timestamps; a column
 mixing types becomes text (whole floats written without ``.0``). Empty cells are nulls.
@@ -29,6 +37,10 @@ from leakguard.sources.database import check_file
 from leakguard.sources.flatten import flatten_batch, record_indices
 
 _INT64 = 2**63
+#: How many one-cell rows above a sheet's header may be titles (see the module docstring).
+TITLE_ROWS = 5
+#: The column of the titles above a sheet's header.
+TITLE_COLUMN = "(title)"
 
 
 def _empty(value: Any) -> bool:
@@ -92,18 +104,50 @@ class SheetSource(Source):
         names: list[str] | None = None
         pending: list[Sequence[Any]] = []
         start = 0
+        titles: list[Sequence[Any]] = []  # leading rows of one text cell: titles, or the header and records
         for cells in rows:
             if names is None:
-                if any(not _empty(v) for v in cells):
+                filled = [v for v in cells if not _empty(v)]
+                if not filled:
+                    if titles:
+                        titles.append(cells)  # an empty row: a record if the first title is the header
+                    continue
+                if len(filled) == 1 and isinstance(filled[0], str) and len(titles) < TITLE_ROWS:
+                    titles.append(cells)
+                    continue
+                if titles and len(filled) >= 2 and all(isinstance(v, str) for v in filled):
+                    chunk = self._titles(titles)
+                    start = chunk.rows.to_pylist()[-1] + 1
+                    yield chunk
                     names = header_names(cells, len(cells))
+                    continue
+                if titles:  # the first one-cell row is the header: the rows after it are records
+                    pending.extend(titles[1:])
+                    pending.append(cells)
+                    cells = titles[0]
+                names = header_names(cells, len(cells))
                 continue
             pending.append(cells)
-            if len(pending) == self.batch_rows:
-                yield self._chunk(names, pending, start)
+            if len(pending) >= self.batch_rows:
+                yield from self._chunks(names, pending, start)
                 start += len(pending)
                 pending = []
+        if names is None and titles:  # a sheet of one-cell rows: its header and records
+            names, pending = header_names(titles[0], len(titles[0])), list(titles[1:])
         if names is not None and pending:
-            yield self._chunk(names, pending, start)
+            yield from self._chunks(names, pending, start)
+
+    def _chunks(self, names: list[str], rows: list[Sequence[Any]], start: int) -> Iterator[Chunk]:
+        for at in range(0, len(rows), self.batch_rows):
+            yield self._chunk(names, rows[at:at + self.batch_rows], start + at)
+
+    def _titles(self, rows: list[Sequence[Any]]) -> Chunk:
+        """The titles above a sheet's header (the empty rows among them left out): records 0, 1... of
+        :data:`TITLE_COLUMN`."""
+        texts = [v for cells in rows for v in cells if not _empty(v)]
+        batch = pa.RecordBatch.from_arrays([column_array(texts)], names=[TITLE_COLUMN])
+        indices = record_indices(0, batch.num_rows)
+        return Chunk(columns=flatten_batch(batch, indices), rows=indices)
 
     def _chunk(self, names: list[str], rows: list[Sequence[Any]], start: int) -> Chunk:
         width = max(len(names), max(len(r) for r in rows))
