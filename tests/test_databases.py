@@ -574,6 +574,30 @@ def test_a_sheet_s_one_cell_first_row_is_its_header_when_no_header_of_text_follo
     assert [len(chunk.rows) for chunk in chunks] == [2] * (len(records) // 2) + [1] * (len(records) % 2)
 
 
+NOT_WORKBOOKS = {  # what applications' "Excel exports" write under a workbook's name
+    "export.xls": ("<html><body><table><tr><th>Nom</th><th>NIR</th></tr>\n<tr><td>Moreau</td><td>{nir}</td></tr>"
+                   "</table></body></html>\n", "utf-8"),
+    "extraction.xls": ("Nom\tPrénom\tN° SS\r\nLefèvre\tHélène\t{nir}\r\n", "cp1252"),
+    "liste.xlsx": ("nom;nir\nMoreau;{nir}\n", "utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", NOT_WORKBOOKS)
+def test_a_text_file_named_as_a_workbook_is_read_and_pseudonymised_as_the_text_it_is(tmp_path, key_file, name):
+    text, encoding = NOT_WORKBOOKS[name]
+    path = tmp_path / name
+    path.write_bytes(text.format(nir=NIRS[0]).encode(encoding))
+    code, out, err = run_scan(str(path), "--format", "jsonl", "--show-values")
+    assert (code, err) == (1, "")
+    assert [(r["path"], r["value"]) for r in map(json.loads, out.splitlines())
+            if r["type"] == "finding" and r["entity"] == "FR_NIR"] == [(str(path), NIRS[0])]
+    result = CliRunner().invoke(cli, ["pseudonymise", "--no-ner", "--key-file", str(key_file), "--verify",
+                                      "--operator", "FR_NIR=mask:0", "--operator", "PERSON=keep", str(path),
+                                      str(tmp_path / f"out-{name}")])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / f"out-{name}").read_bytes() == text.format(nir="*" * 15).encode(encoding)
+
+
 def test_pseudonymising_a_workbook_is_refused_with_the_way_out(tmp_path, table):
     write_workbook(table.slice(0, 5), tmp_path / "export.xlsx")
     result = CliRunner(env={"LEAKGUARD_KEY": "ab" * 32}).invoke(

@@ -36,6 +36,9 @@ Kind = Literal["postgresql", "sqlite", "duckdb", "dump", "workbook"]
 URI_SCHEMES: dict[str, Kind] = {"postgresql": "postgresql", "postgres": "postgresql", "sqlite": "sqlite",
                                 "duckdb": "duckdb"}
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+#: What a workbook starts with: a ZIP archive (``.xlsx``, ``.xlsm``, ``.xlsb``, ``.ods``) or an OLE compound file
+#: (``.xls``; an ``.xlsx`` protected by a password is one too).
+WORKBOOK_MAGICS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 DUMP_EXTENSIONS = (".sql",)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at offset 8
@@ -51,6 +54,9 @@ def uri_kind(path: str) -> Kind | None:
 
 def sniff_container(path: str) -> Kind | None:
     """What kind of container ``path`` is (by URI scheme, magic bytes or extension), or None.
+
+    A file named as a workbook is one when it starts as one (a ZIP archive, an OLE compound file); the
+    HTML tables, CSV and TSV files that many applications export as ``.xls`` are read as the text they are.
 
     Raises :class:`SourceError` for a PostgreSQL custom-format archive, which only ``pg_restore`` reads.
     """
@@ -77,8 +83,10 @@ def sniff_container(path: str) -> Kind | None:
     if head.startswith(PG_CUSTOM_MAGIC):
         raise SourceError(path, "a pg_dump custom-format archive, not a plain SQL dump",
                           f"make one with `pg_restore -f dump.sql {path}` and scan it")
-    if extension in WORKBOOK_EXTENSIONS:
+    if extension in WORKBOOK_EXTENSIONS and head.startswith(WORKBOOK_MAGICS):
         return "workbook"
+    # named as a workbook but none: an HTML table or a CSV or TSV file that an application's "Excel export"
+    # named .xls, read by its content as any other file
     if extension in DUMP_EXTENSIONS or any(line.startswith(_DUMP_HEADS) for line in head.split(b"\n", 3)[:3]):
         return "dump"
     return None
