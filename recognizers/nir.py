@@ -560,9 +560,7 @@ def body_key_array(values: pa.Array) -> pa.Int64Array:
     values = values.cast(pa.string()) if values.type != pa.string() else values
     shaped = pc.fill_null(pc.match_substring_regex(values, BODY_RE2), False)
     body = pc.if_else(shaped, compact_array(values), pa.scalar("1000101001001"))
-    digits = pc.replace_substring(pc.replace_substring(body, "2A", "19"), "2B", "18")
-    number = pc.cast(digits, pa.int64(), safe=False)
-    key = pc.subtract(97, pc.subtract(number, pc.multiply(pc.divide(number, 97), 97)))
+    key = _key_of(body)
     key_text = pc.utf8_lpad(pc.cast(key, pa.string()), 2, "0")
     valid = pc.and_(shaped, is_valid_array(pc.binary_join_element_wise(body, key_text, "")))
     return pc.if_else(valid, key, pa.scalar(None, pa.int64()))
@@ -605,6 +603,46 @@ def _places_plausible(number: pa.Array, dept: pa.Array, commune: pa.Array) -> pa
     return pc.and_(ok, pc.or_(pc.invert(abroad), in_range))
 
 
+def _whole_cells(values: pa.Array) -> tuple[pa.BooleanArray, pa.Array]:
+    """Which cells of ``values`` are one NIR-shaped number (:data:`_WHOLE_CELL_RE2`), and their compact forms
+    (``000000000000000`` for the others, which no check passes)."""
+    values = values.cast(pa.string()) if values.type != pa.string() else values
+    shaped = pc.fill_null(pc.match_substring_regex(values, _WHOLE_CELL_RE2), False)
+    return shaped, pc.if_else(shaped, compact_array(values), pa.scalar("000000000000000"))
+
+
+def _fields_in_range(number: pa.Array) -> tuple[pa.BooleanArray, pa.Array, pa.Array]:
+    """Vectorised, for compact NIRs: whether the fields a typo leaves checkable are in range (département,
+    commune, order, the 96 of births before 1968), and the département and commune fields."""
+    field = lambda start, end: pc.utf8_slice_codeunits(number, start, end)  # noqa: E731
+    dept = field(5, 7)
+    overseas = pc.is_in(dept, pa.array(["97", "98"]))
+    commune = pc.if_else(overseas, field(8, 10), field(7, 10))
+    in_range = pc.and_(
+        pc.and_(pc.not_equal(dept, "00"), pc.not_equal(pc.cast(commune, pa.int32(), safe=False), 0)),
+        pc.and_(pc.not_equal(field(10, 13), "000"), pc.invert(pc.and_(overseas, pc.equal(field(7, 8), "0")))),
+    )
+    dept96_old = pc.and_(
+        pc.equal(dept, "96"),
+        pc.and_(pc.is_in(field(0, 1), pa.array(list(NIR_SEX_DIGITS))),
+                pc.less(pc.cast(field(1, 3), pa.int32(), safe=False), 68)),
+    )
+    return pc.and_(in_range, pc.invert(dept96_old)), dept, commune
+
+
+def _key_of(number: pa.Array) -> pa.Int64Array:
+    """Vectorised: the key of the first 13 characters of compact NIRs (2A and 2B counting as 19 and 18)."""
+    body_text = pc.replace_substring(
+        pc.replace_substring(pc.utf8_slice_codeunits(number, 0, 13), "2A", "19"), "2B", "18"
+    )
+    body = pc.cast(body_text, pa.int64(), safe=False)
+    return pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
+
+
+def _written_key(number: pa.Array) -> pa.Int64Array:
+    return pc.cast(pc.utf8_slice_codeunits(number, 13, 15), pa.int64(), safe=False)
+
+
 def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     """Vectorised :func:`is_valid` for cells that hold one written NIR and nothing else.
 
@@ -613,47 +651,15 @@ def is_valid_array(values: pa.Array) -> pa.BooleanArray:
     with :func:`is_valid` on every whole-cell string; cells that merely contain a NIR are false here and are
     left to :data:`SPAN_REGEX`.
     """
-    values = values.cast(pa.string()) if values.type != pa.string() else values
-    shaped = pc.fill_null(pc.match_substring_regex(values, _WHOLE_CELL_RE2), False)
-    number = compact_array(values)
-    number = pc.if_else(shaped, number, pa.scalar("000000000000000"))
+    shaped, number = _whole_cells(values)
     sex = pc.utf8_slice_codeunits(number, 0, 1)
     month = pc.utf8_slice_codeunits(number, 3, 5)
-    dept = pc.utf8_slice_codeunits(number, 5, 7)
-    overseas = pc.is_in(dept, pa.array(["97", "98"]))
-    commune = pc.if_else(
-        overseas, pc.utf8_slice_codeunits(number, 8, 10), pc.utf8_slice_codeunits(number, 7, 10)
-    )
-    order = pc.utf8_slice_codeunits(number, 10, 13)
+    fields_ok, dept, commune = _fields_in_range(number)
     structure = pc.and_(
-        pc.and_(
-            pc.is_in(sex, pa.array(list(NIR_SEX_DIGITS + TEMPORARY_SEX_DIGITS))),
-            pc.is_in(month, _MONTH_OK),
-        ),
-        pc.and_(
-            pc.and_(pc.not_equal(dept, "00"), pc.not_equal(pc.cast(commune, pa.int32(), safe=False), 0)),
-            pc.and_(
-                pc.not_equal(order, "000"),
-                pc.invert(pc.and_(overseas, pc.equal(pc.utf8_slice_codeunits(number, 7, 8), "0"))),
-            ),
-        ),
+        pc.and_(pc.is_in(sex, pa.array(list(NIR_SEX_DIGITS + TEMPORARY_SEX_DIGITS))), pc.is_in(month, _MONTH_OK)),
+        pc.and_(fields_ok, _places_plausible(number, dept, commune)),
     )
-    dept96_old = pc.and_(
-        pc.equal(dept, "96"),
-        pc.and_(
-            pc.is_in(sex, pa.array(list(NIR_SEX_DIGITS))),
-            pc.less(pc.cast(pc.utf8_slice_codeunits(number, 1, 3), pa.int32()), 68),
-        ),
-    )
-    structure = pc.and_(structure, pc.invert(dept96_old))
-    structure = pc.and_(structure, _places_plausible(number, dept, commune))
-    body_text = pc.replace_substring(
-        pc.replace_substring(pc.utf8_slice_codeunits(number, 0, 13), "2A", "19"), "2B", "18"
-    )
-    body = pc.cast(body_text, pa.int64(), safe=False)
-    key = pc.cast(pc.utf8_slice_codeunits(number, 13, 15), pa.int64(), safe=False)
-    expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
-    return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(key, expected)), False)
+    return pc.fill_null(pc.and_(pc.and_(shaped, structure), pc.equal(_written_key(number), _key_of(number))), False)
 
 
 def is_typo_array(values: pa.Array) -> pa.BooleanArray:
@@ -665,23 +671,10 @@ def is_typo_array(values: pa.Array) -> pa.BooleanArray:
     ...                         '255082A16802597', '1 85 05 00 006 084 90'])).to_pylist()
     [True, False, True, False, False]
     """
-    values = values.cast(pa.string()) if values.type != pa.string() else values
-    shaped = pc.fill_null(pc.match_substring_regex(values, _WHOLE_CELL_RE2), False)
-    number = pc.if_else(shaped, compact_array(values), pa.scalar("100000000000000"))
-    field = lambda start, end: pc.utf8_slice_codeunits(number, start, end)  # noqa: E731
-    dept, overseas = field(5, 7), pc.is_in(field(5, 7), pa.array(["97", "98"]))
-    commune = pc.cast(pc.if_else(overseas, field(8, 10), field(7, 10)), pa.int32())
-    year = pc.cast(field(1, 3), pa.int32())
-    fields_ok = pc.and_(
-        pc.and_(pc.not_equal(dept, "00"), pc.not_equal(commune, 0)),
-        pc.and_(pc.not_equal(field(10, 13), "000"), pc.invert(pc.and_(overseas, pc.equal(field(7, 8), "0")))),
-    )
-    old_96 = pc.and_(pc.equal(dept, "96"), pc.and_(pc.is_in(field(0, 1), pa.array(list(NIR_SEX_DIGITS))),
-                                                   pc.less(year, 68)))
-    body = pc.cast(pc.replace_substring(pc.replace_substring(field(0, 13), "2A", "19"), "2B", "18"), pa.int64())
-    expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
-    wrong_key = pc.not_equal(pc.cast(field(13, 15), pa.int64()), expected)
-    return pc.fill_null(pc.and_(pc.and_(shaped, wrong_key), pc.and_(fields_ok, pc.invert(old_96))), False)
+    shaped, number = _whole_cells(values)
+    fields_ok, _, _ = _fields_in_range(number)
+    wrong_key = pc.not_equal(_written_key(number), _key_of(number))
+    return pc.fill_null(pc.and_(pc.and_(shaped, wrong_key), fields_ok), False)
 
 
 def are_valid(values: list[str]) -> np.ndarray:
