@@ -463,10 +463,10 @@ class Detector:
         valid = shaped[is_valid]
         if scan.counts_only:
             return
-        if scan.hinted == "FR_NIR":  # a typo does not anonymise: a wrong key under a NIR name, at a lower score
-            valid = np.sort(np.concatenate([valid, self._typo_nirs(scan.distinct, shaped, is_valid)]))
-        if len(valid):
-            scan.whole_nirs = self._whole_nir_block(scan.distinct, valid, scan.hinted == "FR_NIR")
+        # a typo does not anonymise: a wrong key under a NIR name, at a lower score
+        typos = self._typo_nirs(scan.distinct, shaped, is_valid) if scan.hinted == "FR_NIR" else shaped[:0]
+        if len(valid) or len(typos):
+            scan.whole_nirs = self._whole_nir_block(scan.distinct, valid, scan.hinted == "FR_NIR", typos)
 
     @staticmethod
     def _typo_nirs(distinct: pa.Array, shaped: np.ndarray, is_valid: np.ndarray) -> np.ndarray:
@@ -737,12 +737,13 @@ class Detector:
 
     # -- helpers of the passes -----------------------------------------------------------------------------
 
-    def _whole_nir_block(self, distinct: pa.Array, positions: np.ndarray, hinted: bool) -> _Block:
+    def _whole_nir_block(self, distinct: pa.Array, valid: np.ndarray, hinted: bool, typos: np.ndarray) -> _Block:
+        """The whole-cell NIRs at ``valid`` and the typos at ``typos`` (positions in ``distinct``)."""
+        positions = np.sort(np.concatenate([valid, typos])) if len(typos) else valid
         values = distinct.take(pa.array(positions))
         starts, ends, trimmed = _trimmed(values)
         if hinted:
-            scores = np.where(nir.is_valid_array(trimmed).to_numpy(zero_copy_only=False), nir.CONTEXT_SCORE,
-                              nir.UNKEYED_SCORE)
+            scores = np.where(np.isin(positions, typos), nir.UNKEYED_SCORE, nir.CONTEXT_SCORE)
         else:
             temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
             scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
