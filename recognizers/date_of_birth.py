@@ -411,10 +411,10 @@ _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GA
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
-#: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
-#: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 #: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
 _DEGREE_RE2 = f"(?:^|[^\\p{{L}}0-9])°{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
+#: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
+#: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
     [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2,
      _DEGREE_RE2]
@@ -450,9 +450,11 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
 def _age_before(folded: str, start: int, date_text: str) -> bool:
     """Whether an age stands right before the date at ``start`` and the date is old enough to be the birth of
     someone that age today or earlier."""
-    age = _AGE_BEFORE.search(folded, max(0, start - 40), start)
-    year = _year_of(date_text) if age is not None else None
-    return year is not None and int(age["age"]) <= MAX_AGE and year + int(age["age"]) <= dt.date.today().year
+    found = _AGE_BEFORE.search(folded, max(0, start - 40), start)
+    if found is None or int(found["age"]) > MAX_AGE:
+        return False
+    year = _year_of(date_text)
+    return year is not None and year + int(found["age"]) <= dt.date.today().year
 
 
 #: Between two dates of a list: a comma, a semicolon, ``et`` (folded).

@@ -539,8 +539,8 @@ class JsonLinesRewriter:
             try:
                 # a float (``….0``, ``1.85…E14``) gets the operator's float64 form: a double holds it exactly
                 whole = jsonlines.integral(old)
-                cell = pa.array([float(whole)] if jsonlines.is_float(old) else [whole],
-                                pa.float64() if jsonlines.is_float(old) else pa.int64())
+                cell = pa.array([float(whole)], pa.float64()) if jsonlines.is_float(old) \
+                    else pa.array([whole], pa.int64())
                 out = self.rewriter.policy.operator(entity).apply_array(cell)
             except (ValueError, OverflowError, OperatorProblem, pa.ArrowException):
                 pass
