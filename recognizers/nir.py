@@ -428,7 +428,7 @@ def _unkeyed_score(number: str) -> float | None:
     if len(body) != 13:
         return None
     if not _unkeyed_body_plausible(body):
-        keyed = bool(key) and body[:1] in "12345678" and calc_check_digits(body) == key  # no typo: impossible
+        keyed = bool(key) and calc_check_digits(body) == key  # the key right: no typo, an impossible number
         return UNKEYED_SCORE if not keyed and _unkeyed_body_plausible(body, typo=True) else None
     if key and is_valid(body + key):
         return CONTEXT_SCORE if match.group("apart") else None  # a valid NIR: the main pattern reports it
