@@ -11,7 +11,8 @@ the ``m`` glued to the digits hides the number as well.
 
 Cells holding a ``%XX`` escape, a query string with a ``+`` or an ``ESC [`` sequence are read a second time
 decoded (``%XX`` sequences as UTF-8, ``+`` as a space, as ``application/x-www-form-urlencoded`` has it,
-ECMA-48 control sequences as nothing) by the same
+ECMA-48 control sequences as nothing; the escapes that decoding writes, from a ``%25``, decoded again, for a
+URL encoded twice) by the same
 detector; each finding of the decoded text is moved back to the characters of the cell that encode it, so
 that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
 the decoded value: one token per person, encoded or not). A finding of the text as written that takes in
@@ -42,18 +43,45 @@ ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\["
 #: ECMA-48 control sequence: ESC [, parameter and intermediate bytes, one final byte.
 _CSI = "\x1b\\[[0-?]*[ -/]*[@-~]"
 _RUN = re.compile(rf"(?:%[0-9A-Fa-f]{{2}})+|\+|{_CSI}")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+#: How many times a text is percent-decoded at most: a URL in a URL in a URL.
+PERCENT_LEVELS = 3
 _CONTROL = re.compile(_CSI)
 
 
 def decode(text: str) -> tuple[str, list[int], list[int]] | None:
     """``text`` decoded, and for each decoded character the span of ``text`` it comes from (starts, ends);
-    None when nothing changes. A run of escapes that is not UTF-8 is kept as written."""
+    None when nothing changes. A run of escapes that is not UTF-8 is kept as written.
+
+    A URL carried in another URL's query string is often encoded twice (``email%3Djean%2540free.fr``: the
+    ``%`` of ``%40`` written ``%25``): the ``%XX`` escapes that the decoding wrote are decoded again, up to
+    :data:`PERCENT_LEVELS` times (``+`` and colour codes once: a ``%2B`` is a plus sign).
+    """
+    decoded = _decode_once(text, _RUN)
+    if decoded is None:
+        return None
+    out, starts, ends = decoded
+    level = decoded
+    for _ in range(PERCENT_LEVELS - 1):
+        # only a "%" that an escape wrote (a "%25") starts an escape of the next level
+        if not any(char == "%" and end - start > 1 for char, start, end in zip(*level)):
+            break
+        level = _decode_once(out, _PERCENT)
+        if level is None:
+            break
+        out = level[0]
+        starts, ends = [starts[i] for i in level[1]], [ends[i - 1] for i in level[2]]
+    return out, starts, ends
+
+
+def _decode_once(text: str, runs: re.Pattern[str]) -> tuple[str, list[int], list[int]] | None:
+    """One level of :func:`decode`: the ``runs`` of ``text`` decoded, with where each character comes from."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     at = 0
     changed = False
-    for match in _RUN.finditer(text):
+    for match in runs.finditer(text):
         for i in range(at, match.start()):
             out.append(text[i])
             starts.append(i)
