@@ -31,7 +31,7 @@ from leakguard.pseudonymise import atomic
 from leakguard.pseudonymise.files import PseudonymiseError, VerificationFailed, reidentify_file
 from leakguard.pseudonymise.jsonlines import Style, detect_style, dump, parse
 from leakguard.pseudonymise.keys import fingerprint, generate_key
-from leakguard.pseudonymise.operators import TokenOperator
+from leakguard.pseudonymise.operators import MaskOperator, TokenOperator
 from leakguard.sources import SourceError
 from recognizers import nir
 from synthetic import beneficiary_table
@@ -581,6 +581,29 @@ def test_verify_does_not_check_fpe_nirs_and_says_so(inputs, tmp_path):
     report = pseudonymise_file(inputs["log"], tmp_path / "out.log", KEY, operators={"FR_NIR": "fpe"}, ner=False,
                                verify=True)
     assert report.verified is True and "FR_NIR" in report.unverified
+
+
+@pytest.mark.parametrize("operator", ["mask", "mask:0", "mask:2"])
+def test_names_masked_in_name_columns_verify(tmp_path, operator):
+    # a name column makes any word in it a name, its masked form too: "***ont" was counted as a name left
+    source, out = tmp_path / "export.csv", tmp_path / "out.csv"
+    source.write_text("nom;prenom;ville\nDupont;Jean-Pierre;Lyon\nMoreau;Léa;Paris\n", encoding="utf-8")
+    report = pseudonymise_file(source, out, KEY, ner=False, verify=True, operators={"PERSON": operator})
+    assert report.verified is True
+    keep = int(operator.partition(":")[2] or 4)
+    masked = [MaskOperator("PERSON", arg=str(keep)).apply_one(name) for name in ("Dupont", "Jean-Pierre", "Moreau",
+                                                                                   "Léa")]
+    assert out.read_text(encoding="utf-8") == "nom;prenom;ville\n{};{};Lyon\n{};{};Paris\n".format(*masked)
+
+
+@pytest.mark.parametrize(("value", "keep", "masked"), [
+    ("***ont", 4, True), ("******", 0, True), ("****-**erre", 4, True), ("**a", 4, True),
+    ("Dupont", 4, False), ("Dup***", 4, False), ("**pont", 4, False), ("***ont", 2, False), ("*a*b", 4, False),
+])
+def test_what_verify_takes_for_a_masked_value(value, keep, masked):
+    from leakguard.pseudonymise.files import _is_masked
+
+    assert _is_masked(value, keep) is masked
 
 
 @pytest.mark.parametrize(("written", "generalised"), [

@@ -49,7 +49,15 @@ from leakguard.pseudonymise.dates import parse_date
 from leakguard.pseudonymise.dumps import write_dump
 from leakguard.pseudonymise.fpe import FORMAT as FPE_FORMAT
 from leakguard.pseudonymise.keys import fingerprint
-from leakguard.pseudonymise.operators import FpeOperator, KeepOperator, Operator, Policy, _Inverse, check_operator
+from leakguard.pseudonymise.operators import (
+    FpeOperator,
+    KeepOperator,
+    MaskOperator,
+    Operator,
+    Policy,
+    _Inverse,
+    check_operator,
+)
 from leakguard.pseudonymise.parallel import ParallelRewriter
 from leakguard.pseudonymise.provenance import ReidentifyRefused, fpe_spec_for
 from leakguard.pseudonymise.rewrite import (
@@ -480,6 +488,8 @@ def _remaining(chunk: Chunk, findings: pa.Table, unverified: list[str], policy: 
     for row in findings.select(["row", "column", "entity", "value", "preview"]).to_pylist():
         entity = row["entity"]
         op = policy.operator(entity)
+        if op.name == "mask" and _is_masked(row["value"], getattr(op, "keep", 0)):
+            continue  # what mask writes on purpose: in a name column, "***ne" is still read as a name
         if op.name == "generalise":
             value = row["value"]
             ok = generalised.get(value)
@@ -502,6 +512,16 @@ def _in_window(findings: pa.Table, part: LinePart | None) -> pa.Table:
         findings = findings.set_column(index, findings.schema.field(index),
                                        pc.subtract(findings[name], pa.scalar(part.offset - part.lead, kind)))
     return findings
+
+
+def _is_masked(value: str, keep: int) -> bool:
+    """Whether ``value`` is as ``mask:keep`` writes a value: letters and digits starred but the last ones, at
+    most ``keep`` and at most half of them (:class:`~leakguard.pseudonymise.operators.mask.MaskOperator`)."""
+    stars = value.count(MaskOperator.MASK)
+    kept = [i for i, char in enumerate(value) if char.isalnum()]
+    if not stars or (kept and MaskOperator.MASK in value[kept[0]:]):
+        return False
+    return len(kept) <= min(keep, (stars + len(kept)) // 2)
 
 
 def _is_generalised(value: str, granularity: str) -> bool:
