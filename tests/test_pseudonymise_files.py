@@ -270,6 +270,20 @@ def test_percent_encoded_identifiers_in_an_access_log_get_the_token_of_their_val
     assert out.read_text(encoding="utf-8") == line.replace(written, token) * 3
 
 
+def test_names_in_a_json_log_payload_with_unicode_escapes_get_the_token_of_the_name(tmp_path):
+    from tests.test_text_lines import ESCAPED_NAMES, json_log_line
+
+    source, out = tmp_path / "app.log", tmp_path / "out.log"
+    source.write_text(json_log_line(ESCAPED_NAMES) + "\n", encoding="utf-8")
+    report = pseudonymise_file(source, out, KEY, ner=False, verify=True)
+    assert report.verified is True
+    token = TokenOperator("PERSON", KEY).apply_one
+    expected = {"nom": token("Lefèvre"), "prenom": token("Hélène"),
+                "commentaire": f"Mme {token('Françoise LEFÈVRE')} appelle",
+                "contact": f"appel de Mme {token('Zoë MÜLLER')} 😀"}
+    assert out.read_text(encoding="utf-8") == json_log_line(expected) + "\n"  # no "\u00e8vre" left
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("ragged", ["court", '"deux{nl}lignes"', "a;b;trop"])
 def test_a_csv_row_of_the_wrong_width_without_identifiers_is_kept_as_written(tmp_path, newline, ragged):

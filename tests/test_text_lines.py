@@ -144,6 +144,23 @@ def test_identifiers_percent_encoded_in_an_access_log_are_found_where_written(tm
     assert text in written and value.replace(" ", "") in decoded.replace("+", "").replace(" ", "")
 
 
+#: Names with letters that JSON escapes under ``ensure_ascii`` (json.dumps' default, Jackson's ESCAPE_NON_ASCII).
+ESCAPED_NAMES = {"nom": "Lefèvre", "prenom": "Hélène", "commentaire": "Mme Françoise LEFÈVRE appelle",
+                 "contact": "appel de Mme Zoë MÜLLER 😀"}
+
+
+def json_log_line(payload: dict[str, str]) -> str:
+    """A syslog line whose JSON payload escapes every non-ASCII character, as json.dumps writes it."""
+    return f"Mar  1 10:00:02 app01 crm[4242]: {json.dumps(payload)}"
+
+
+def test_names_in_a_json_log_payload_with_unicode_escapes_are_found_whole(tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text(json_log_line(ESCAPED_NAMES) + "\n", encoding="utf-8")
+    found = {json.loads(f'"{text}"') for _, entity, text in _findings(path) if entity == "PERSON"}
+    assert found == {"Lefèvre", "Hélène", "Françoise LEFÈVRE", "Zoë MÜLLER"}  # not "Lef", "H", "Fran"
+
+
 def test_a_nir_between_terminal_colour_codes_is_found_on_its_digits(tmp_path):
     import random
 

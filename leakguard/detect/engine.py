@@ -290,8 +290,11 @@ class Detector:
         in_escapes = escaped.decoded_findings(self, chunk, counts) if decoded else None
         if in_escapes is not None:
             # spans of the text as written that take in a colour code's characters give way to the decoded ones
-            tables = [escaped.without_control_sequences(t, chunk) for t in tables]
-            extras = [escaped.without_control_sequences(t, chunk) for t in extras] + [in_escapes]
+            # and those that an escape cuts short give way to the decoded finding that holds them
+            tables = [escaped.without_parts_of(escaped.without_control_sequences(t, chunk), in_escapes)
+                      for t in tables]
+            extras = [escaped.without_parts_of(escaped.without_control_sequences(t, chunk), in_escapes)
+                      for t in extras] + [in_escapes]
             alone = pa.concat_tables(tables) if tables else None
         if extras:
             tables = [merged(alone if alone is not None else self._empty(), pa.concat_tables(extras).combine_chunks())]

@@ -6,13 +6,18 @@ A web server's access log writes the query string as the browser sent it: ``emai
 in proxies' and gateways' logs. Read as written, the ``@`` of the e-mail and the spaces of the phone are not
 there, and ``%2F`` glues hexadecimal digits to a NIR: the recognizers see nothing.
 
+A JSON payload in a log line, as ``json.dumps`` (``ensure_ascii``), Jackson's ``ESCAPE_NON_ASCII`` and many
+loggers write it, escapes every accented letter: ``"nom": "Lef\\u00e8vre"``. Read as written, the name stops at
+the escape (``Lef``) and a replacement would leave ``\\u00e8vre``; read decoded, it is ``Lefèvre``, and the
+findings of the text as written that such a finding holds give way to it.
+
 A logger that colours its output writes ``nir=\x1b[1m<NIR>\x1b[0m`` (ECMA-48 SGR sequences, ``ESC [ ... m``):
 the ``m`` glued to the digits hides the number as well.
 
-Cells holding a ``%XX`` escape, a query string with a ``+`` or an ``ESC [`` sequence are read a second time
-decoded (``%XX`` sequences as UTF-8, ``+`` as a space, as ``application/x-www-form-urlencoded`` has it,
-ECMA-48 control sequences as nothing; the escapes that decoding writes, from a ``%25``, decoded again, for a
-URL encoded twice) by the same
+Cells holding a ``%XX`` escape, a query string with a ``+``, an ``ESC [`` sequence or a ``\\uXXXX`` escape
+are read a second time decoded (``%XX`` sequences as UTF-8, ``+`` as a space, as
+``application/x-www-form-urlencoded`` has it, ``\\uXXXX`` as JSON has it, ECMA-48 control sequences as
+nothing; the escapes that decoding writes, from a ``%25``, decoded again, for a URL encoded twice) by the same
 detector; each finding of the decoded text is moved back to the characters of the cell that encode it, so
 that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
 the decoded value: one token per person, encoded or not). A finding of the text as written that takes in
@@ -38,11 +43,16 @@ if TYPE_CHECKING:
     from leakguard.detect.engine import Detector
     from leakguard.detect.profile import NirProfile
 
-#: RE2: a cell holding a percent escape, or a query-string value with a ``+`` (a space, as forms send it).
-ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\["
+#: RE2: a cell holding a percent escape, or a query-string value with a ``+`` (a space, as forms send it), a
+#: colour code, or a JSON ``\\uXXXX`` escape.
+ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\[|\\u[0-9A-Fa-f]{4}"
+#: What makes a ``+`` a space: a percent escape or a query-string value (a cell of colour codes alone too).
+_PLUS_RE = re.compile(r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\[")
 #: ECMA-48 control sequence: ESC [, parameter and intermediate bytes, one final byte.
 _CSI = "\x1b\\[[0-?]*[ -/]*[@-~]"
-_RUN = re.compile(rf"(?:%[0-9A-Fa-f]{{2}})+|\+|{_CSI}")
+_UNICODE = r"(?:\\u[0-9A-Fa-f]{4})+"
+_RUN = re.compile(rf"(?:%[0-9A-Fa-f]{{2}})+|{_UNICODE}|\+|{_CSI}")
+_RUN_NO_PLUS = re.compile(rf"{_UNICODE}|{_CSI}")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 #: How many times a text is percent-decoded at most: a URL in a URL in a URL.
 PERCENT_LEVELS = 3
@@ -57,7 +67,7 @@ def decode(text: str) -> tuple[str, list[int], list[int]] | None:
     ``%`` of ``%40`` written ``%25``): the ``%XX`` escapes that the decoding wrote are decoded again, up to
     :data:`PERCENT_LEVELS` times (``+`` and colour codes once: a ``%2B`` is a plus sign).
     """
-    decoded = _decode_once(text, _RUN)
+    decoded = _decode_once(text, _RUN if _PLUS_RE.search(text) else _RUN_NO_PLUS)
     if decoded is None:
         return None
     out, starts, ends = decoded
@@ -92,6 +102,8 @@ def _decode_once(text: str, runs: re.Pattern[str]) -> tuple[str, list[int], list
         elif run.startswith("\x1b"):
             pieces = []  # a colour code: nothing of the text
             changed = True
+        elif run.startswith("\\"):
+            pieces = _unicode_run(run, match.start())
         else:
             pieces = _decoded_run(run, match.start())
         changed = changed or any(piece != text[start:end] for piece, start, end in pieces)
@@ -125,6 +137,28 @@ def _decoded_run(run: str, offset: int) -> list[tuple[str, int, int]]:
     return pieces
 
 
+def _unicode_run(run: str, offset: int) -> list[tuple[str, int, int]]:
+    """The characters of a run of JSON ``\\uXXXX`` escapes starting at ``offset`` (a surrogate pair is one
+    character of 12), each with the escapes it spans; a lone surrogate is kept as written."""
+    units = [int(run[i + 2:i + 6], 16) for i in range(0, len(run), 6)]
+    pieces = []
+    i = 0
+    while i < len(units):
+        start = offset + 6 * i
+        unit = units[i]
+        if 0xD800 <= unit < 0xDC00 and i + 1 < len(units) and 0xDC00 <= units[i + 1] < 0xE000:
+            char = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00))
+            pieces.append((char, start, start + 12))
+            i += 2
+            continue
+        if 0xD800 <= unit < 0xE000:
+            pieces.extend((c, start + j, start + j + 1) for j, c in enumerate(run[6 * i:6 * i + 6]))
+        else:
+            pieces.append((chr(unit), start, start + 6))
+        i += 1
+    return pieces
+
+
 def _string_columns(chunk: Chunk) -> Iterator[tuple[CellColumn, pa.Array]]:
     """The string columns of ``chunk``, each with its values (a dictionary column decoded)."""
     for column in chunk.columns:
@@ -144,9 +178,9 @@ def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list
     places: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
     context = None
     for column, values in _string_columns(chunk):
-        # a literal search first (fast), the expression on the few cells with a "%" or a "+"
+        # a literal search first (fast), the expression on the few cells with a "%", a "+", ESC or "\u"
         maybe = pc.or_(pc.or_(pc.match_substring(values, "%"), pc.match_substring(values, "+")),
-                       pc.match_substring(values, "\x1b"))
+                       pc.or_(pc.match_substring(values, "\x1b"), pc.match_substring(values, "\\u")))
         positions = np.flatnonzero(pc.fill_null(maybe, False).to_numpy(zero_copy_only=False))
         if not len(positions):
             continue
@@ -222,6 +256,22 @@ def without_control_sequences(findings: pa.Table, chunk: Chunk) -> pa.Table:
     keep = [
         not any(start < end_ and start_ < end for start_, end_ in controls.get((row, text_name if name is None
                                                                                   else name), ()))
+        for row, name, start, end in zip(*(findings[c].to_pylist() for c in ("row", "column", "start", "end")))
+    ]
+    return findings if all(keep) else findings.filter(pa.array(keep))
+
+
+def without_parts_of(findings: pa.Table, decoded: pa.Table) -> pa.Table:
+    """``findings`` of the text as written without those inside a longer finding of the decoded text: an escape
+    cut the value there (``Lef`` of ``Lef\\u00e8vre``, whose decoded text holds ``Lefèvre``)."""
+    if findings.num_rows == 0 or decoded.num_rows == 0:
+        return findings
+    spans: dict[tuple[int, str | None], list[tuple[int, int]]] = {}
+    for row, column, start, end in zip(*(decoded[c].to_pylist() for c in ("row", "column", "start", "end"))):
+        spans.setdefault((row, column), []).append((start, end))
+    keep = [
+        not any(outer_start <= start and end <= outer_end and outer_end - outer_start > end - start
+                for outer_start, outer_end in spans.get((row, name), ()))
         for row, name, start, end in zip(*(findings[c].to_pylist() for c in ("row", "column", "start", "end")))
     ]
     return findings if all(keep) else findings.filter(pa.array(keep))
