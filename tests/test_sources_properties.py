@@ -445,6 +445,7 @@ def test_lines_of_any_length_come_back_whole_and_in_order(lines, newline, final,
 def test_cp1252_text_decodes_across_any_block_boundary(lines, block):
     assume(any(ord(ch) > 127 for line in lines for ch in line))
     data = ("\r\n".join(f"ligne {line}" for line in lines) + "\r\n").encode("cp1252")
+    assume(not _is_utf8(data))  # "âœœ" in cp1252 is the UTF-8 of "✜": such bytes are read as UTF-8, rightly
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vieux.txt"
         path.write_bytes(data)
@@ -465,3 +466,11 @@ def test_dictionary_columns_stay_dictionaries_through_parquet(tmp_path):
     values = chunks[0].columns[0].values
     assert pa.types.is_dictionary(values.type)
     assert pc.count(values.dictionary).as_py() == 2
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
