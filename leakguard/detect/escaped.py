@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leakguard.detect.pool import RegexPool
 from leakguard.sources.base import CellColumn, Chunk
 
 if TYPE_CHECKING:
@@ -177,10 +178,11 @@ def decoded_chunk(chunk: Chunk) -> tuple[Chunk, dict[tuple[int, str], tuple[list
     columns: list[CellColumn] = []
     places: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
     context = None
-    for column, values in _string_columns(chunk):
-        # one RE2 pass: as fast as the literal searches for "%", "+", ESC and "\\u" it replaces (measured)
-        has = pc.match_substring_regex(values, ESCAPE_RE2)
-        positions = np.flatnonzero(pc.fill_null(has, False).to_numpy(zero_copy_only=False))
+    strings = list(_string_columns(chunk))
+    # one RE2 pass over every string column at once (its compiling would grow with the columns of a wide table)
+    pool = RegexPool([values for _, values in strings])
+    for part, (column, values) in enumerate(strings):
+        positions = np.flatnonzero(pool.match(part, None, ESCAPE_RE2))
         if not len(positions):
             continue
         texts, rows, kept = [], [], []

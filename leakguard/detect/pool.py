@@ -71,6 +71,8 @@ class RegexPool:
 
 def _concat(parts: list[pa.Array]) -> pa.Array:
     """``parts`` (strings) end to end; as large strings when they hold more than 2 GiB."""
+    if len(parts) == 1:
+        return parts[0]  # no copy
     try:
         return pa.concat_arrays(parts)
     except (pa.ArrowInvalid, pa.ArrowCapacityError):
