@@ -154,7 +154,7 @@ _PLACE_WORDS = frozenset({
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
     # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
     "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
-    "mairie",
+    "mairie", "institution", "institutions",
 })
 #: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
 #: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
@@ -172,6 +172,9 @@ _INSTITUTION_ADJECTIVES = frozenset({
     "generale", "militaire", "national", "nationale", "psychiatrique", "mutualiste", "medical", "medicale",
     "specialise", "specialisee", "pediatrique", "municipal", "municipale", "communal", "communale", "local",
     "locale", "territorial", "territoriale", "d'instruction", "gerontologique", "medico-social", "medico-sociale",
+    # plurals, before a list ("les centres hospitaliers Lyon-Sud, Croix-Rousse et Édouard-Herriot")
+    "hospitaliers", "universitaires", "prives", "publics", "regionaux", "generaux", "militaires",
+    "psychiatriques", "specialises",
 })
 #: Words before ``de`` and a place word that make a rank of them: ``chef de clinique``, ``cheffe de service``.
 _RANK_HEADS = frozenset({"chef", "cheffe"})
@@ -649,29 +652,68 @@ def _rank(tokens: list[_Token], j: int) -> bool:
 
 
 def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
-    """Whether the words right before ``tokens[i]`` say a place, an institution or a building follows."""
-    j, hops = i - 1, 0
-    while j >= 0 and hops < 4:
+    """Whether the words right before ``tokens[i]`` say a place, an institution or a building follows; also
+    from inside a list of them (``les hôpitaux Bichat et Beaujon``, ``hôpital Bichat - Claude-Bernard``)."""
+    j, hops, listed = i - 1, 0, None
+    while j >= 0 and hops < _PLACES_LIST_HOPS:
         token = tokens[j]
         gap = text[token.end : tokens[j + 1].start]
         if "\n" in gap or ":" in gap:  # "Chef de service : Pr X. DUPONT": a line or a label ends the place
             return False
         if token.place and _rank(tokens, j):
             return False  # "chef de clinique de Jean Minet": a rank under a person, no place
-        if token.place or (token.key in _EPONYM_HEADS and not any(
-                t.first_name for t in tokens[i : i + 2] if t is tokens[i] or _joined(text, tokens[i], t))):
-            return True  # "anneau de Carpentier", but "prothèse de DUPONT Jean"
-        if (token.kind == "lower" and (token.key in _PLACE_LINKS or (
+        closed = _CLOSED.search(gap) is not None
+        if token.place and closed and not (gap.startswith(".") and len(token.key) <= 4):  # "av. Jean Jaurès"
+            return False  # "Vu à la clinique, Marie Dupont": the place's name would follow its word
+        if token.place or (token.key in _EPONYM_HEADS and not _first_name_at(tokens, i, text)):
+            # "anneau de Carpentier", but "prothèse de DUPONT Jean"; a list names places after a plural, or
+            # where no first name says a person follows ("CHU Bordeaux, HEGP Paris", "CHU de Lyon, Jean Dupont")
+            return listed != "list" or token.key.endswith(("s", "x")) or not _first_name_at(tokens, i, text)
+        if not closed and (hops < 4 or listed) and ((token.kind == "lower" and (token.key in _PLACE_LINKS or (
                 token.key in _INSTITUTION_ADJECTIVES and j > 0
                 and (tokens[j - 1].place or tokens[j - 1].key in _INSTITUTION_ADJECTIVES)))) or (
                 token.capital and hops < 2 and token.word) or (
                 token.kind == "lower" and j > 0 and tokens[j + 1].key in ("de", "d'", "d’")
-                and (tokens[j - 1].key in _EPONYM_HEADS or tokens[j - 1].place)):
+                and (tokens[j - 1].key in _EPONYM_HEADS or tokens[j - 1].place))):
             j -= 1  # "Hôpital Européen Georges-Pompidou", "rue de la Paix", "paralysie ascendante de Landry"
             hops += 1
             continue
-        return False
+        joins = _list_join(token, tokens[j + 1], gap)
+        if joins is None:
+            return False
+        listed = "list" if joins == "list" or listed == "list" else joins
+        j -= 1
+        hops += 1
     return False
+
+
+def _first_name_at(tokens: list[_Token], i: int, text: str) -> bool:
+    """Whether ``tokens[i]`` or the word joined to it is a first name that is no place (``Paris`` is both)."""
+    return any(t.first_name and not lexicon.is_place(t.key) for t in tokens[i : i + 2]
+               if t is tokens[i] or _joined(text, tokens[i], t))
+
+
+#: Punctuation after a place word that ends it: what follows names no place.
+_CLOSED = re.compile(r"[,;.()]")
+#: Most words looked back over from a name to the place word of a list it is in.
+_PLACES_LIST_HOPS = 12
+#: What joins two names of places in a list: a dash (one place: ``Bichat - Claude-Bernard``), a comma.
+_PLACES_LIST_GAP = re.compile(r"\s*(?:[-–]|(?P<comma>,))\s*")
+
+
+def _list_join(token: _Token, after: _Token, gap: str) -> str | None:
+    """How ``token`` joins the next word in a list of places: ``"dash"``, ``"list"`` (a comma or ``et``, which
+    needs a plural place word before it), or ``None`` when it is no list."""
+    if token.kind == "lower":
+        return "list" if token.key == "et" and after.capital else None
+    if not token.capital:
+        return None
+    if after.key == "et":
+        return "list"
+    gap_match = _PLACES_LIST_GAP.fullmatch(gap)
+    if gap_match is None or not after.capital:
+        return None
+    return "list" if gap_match.group("comma") else "dash"
 
 
 def _runs(tokens: list[_Token], text: str) -> Iterator[tuple[int, int]]:

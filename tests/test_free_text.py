@@ -454,12 +454,32 @@ NOT_NAMES = [
     "Assuré : NIR 1 85 05 78 006 084 91, suivi.",
     "Patient : NSS [REDACTED]",
     "Messieurs les Conseillers, bonjour. Mesdames, Messieurs, Merci.",
+    # hospitals named after people, listed after a plural place word or joined by a dash
+    "Le GHU regroupe les hôpitaux Lariboisière, Fernand-Widal et Saint-Louis.",
+    "Les centres hospitaliers Lyon-Sud, Croix-Rousse, Édouard-Herriot et Pierre-Wertheimer participent.",
+    "Transfert vers l'hôpital Bichat - Claude-Bernard pour avis.",
+    "Il a été confié à l'Institution Jean-Baptiste Thiéry.",
+    "Adresse : 123 av. Jean Jaurès, 16000 Angoulême. Siège : 4 bd. Émile Zola.",  # an abbreviation's full stop
 ]
 
 
 @pytest.mark.parametrize("text", NOT_NAMES)
 def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     assert person.find(text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a comma or a full stop after a place's name ends it: the names after it are people's
+    ("Vu à la clinique, Marie Dupont, Jean Martin et Paul Durand.", ["Marie Dupont", "Jean Martin", "Paul Durand"]),
+    ("Adressé par l'hôpital de Lyon, Jean Dupont et Marie Martin.", ["Jean Dupont", "Marie Martin"]),
+    ("Adressé par l'hôpital de Lyon. Jean Dupont est venu.", ["Jean Dupont"]),
+    ("Vue à la clinique. Marie Dupont reviendra.", ["Marie Dupont"]),
+    # a list of people after a singular place word is no list of places
+    ("Hôpital Necker, Pierre Martin, Anne Roux et Paul Durand, internes.",
+     ["Pierre Martin", "Anne Roux", "Paul Durand"]),
+])
+def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
 
 
 @pytest.mark.parametrize(("text", "span"), [
