@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from leakguard.detect import names
 from leakguard.detect.decisions import FILE_BUDGET, Decisions
-from leakguard.detect.engine import UNPROVEN_NIR, DetectOptions, Detector
+from leakguard.detect.engine import DetectOptions, Detector, unproven
 from leakguard.detect.profile import NirProfile, column_key
 from leakguard.filescan import ChunkFindings, Failed, Progress, file_events, source_message
 from leakguard.frames import ArrowData, as_batches, as_table
@@ -218,7 +218,7 @@ def _recount(path: str, options: DetectOptions, batch_rows: int, decisions: Deci
             if not columns:
                 continue
             raw, _ = detector.detect_raw(dataclasses.replace(item, columns=columns))
-            found = clip_findings(raw.filter(pc.equal(raw["entity"], UNPROVEN_NIR)), item.part, shift=True)
+            found = clip_findings(raw.filter(unproven(raw["entity"])), item.part, shift=True)
             if found.num_rows:
                 yield Detector.resolve(found, decisions.profile)
 

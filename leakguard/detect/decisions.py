@@ -22,7 +22,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leakguard.detect.engine import UNPROVEN_NIR, Detector
+from leakguard.detect.engine import Detector, unproven
 from leakguard.detect.profile import NirProfile, column_key
 
 #: Unproven findings a file scan holds before dropping the largest column's (about 80 MB).
@@ -32,7 +32,7 @@ _ORDER = [("row", "ascending"), ("start", "ascending")]
 
 def needs_decision(raw: pa.Table) -> bool:
     """Whether raw findings (:meth:`Detector.detect_raw`) hold NIRs that wait for their column's decision."""
-    return raw.num_rows > 0 and bool(pc.any(pc.equal(raw["entity"], UNPROVEN_NIR)).as_py())
+    return raw.num_rows > 0 and bool(pc.any(unproven(raw["entity"])).as_py())
 
 
 class Decisions:
@@ -57,8 +57,8 @@ class Decisions:
         self.profile.merge(counts)
         if not needs_decision(raw):
             return raw
-        unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
-        waiting = self.waiting = raw.filter(unproven)
+        waits = unproven(raw["entity"])
+        waiting = self.waiting = raw.filter(waits)
         for column in pc.unique(waiting["column"]).to_pylist():
             key = column_key(column)
             part = waiting.filter(pc.is_null(waiting["column"]) if column is None
@@ -68,7 +68,7 @@ class Decisions:
             self._held.setdefault(key, []).append(part)
             self._held_rows[key] = self._held_rows.get(key, 0) + part.num_rows
         self._keep_within_budget()
-        return raw.filter(pc.invert(unproven))
+        return raw.filter(pc.invert(waits))
 
     def release(self) -> pa.Table | None:
         """The held findings of the columns that hold NIRs (as ``FR_NIR``, by row and offset); ``None`` if none."""

@@ -59,7 +59,17 @@ PRIORITY = tuple(r.name for r in sorted(recognizers.all_records(), key=lambda r:
 _RANK = {entity: i for i, entity in enumerate(PRIORITY)}
 #: Internal entity of a NIR found without context, until the column profile says whether to keep it.
 UNPROVEN_NIR = "FR_NIR?"
-_RANK[UNPROVEN_NIR] = _RANK["FR_NIR"]
+#: Internal entity of a whole cell with a NIR's structure and a wrong key in a column not named for NIRs: a
+#: typo, kept only where the profile says the column is NIRs with few wrong keys (:meth:`NirProfile.holds_typos`).
+UNPROVEN_TYPO = "FR_NIR??"
+#: The entities that wait for their column's decision.
+UNPROVEN = (UNPROVEN_NIR, UNPROVEN_TYPO)
+_RANK[UNPROVEN_NIR] = _RANK[UNPROVEN_TYPO] = _RANK["FR_NIR"]
+
+
+def unproven(entities: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Which of ``entities`` wait for their column's decision (:data:`UNPROVEN`)."""
+    return pc.is_in(entities, value_set=pa.array(UNPROVEN, pa.string()))
 
 #: Score of a whole cell reported only because of its column name (a ``nom`` column, a ``mutuelle`` column).
 HINTED_CELL_SCORE = 0.8
@@ -326,17 +336,17 @@ class Detector:
 
     @staticmethod
     def resolve(raw: pa.Table, profile: NirProfile) -> pa.Table:
-        """Keep unproven NIRs only in columns that hold NIRs (the order, by row and offset, is kept)."""
-        unproven = pc.equal(raw["entity"], UNPROVEN_NIR)
-        if pc.any(unproven).as_py():
-            columns = pc.unique(raw.filter(unproven)["column"]).to_pylist()
+        """Keep unproven NIRs only in columns that hold NIRs, and their typos only in columns whose wrong keys are
+        typos (the order, by row and offset, is kept)."""
+        waiting = unproven(raw["entity"])
+        if pc.any(waiting).as_py():
+            columns = pc.unique(raw.filter(waiting)["column"]).to_pylist()
             proven = [c for c in columns if profile.holds_nirs(c)]
-            keep_column = pc.is_in(raw["column"], pa.array([c for c in proven if c is not None], pa.string()))
-            if None in proven:
-                keep_column = pc.or_(keep_column, pc.is_null(raw["column"]))
-            keep = pc.or_(pc.invert(unproven), pc.fill_null(keep_column, False))
-            raw = raw.filter(keep)
-            entity = pc.if_else(pc.equal(raw["entity"], UNPROVEN_NIR), "FR_NIR", raw["entity"])
+            typos = pc.equal(raw["entity"], UNPROVEN_TYPO)
+            keep_proven = pc.and_(_in_columns(raw, proven), pc.or_(
+                pc.invert(typos), _in_columns(raw, [c for c in proven if profile.holds_typos(c)])))
+            raw = raw.filter(pc.or_(pc.invert(waiting), keep_proven))
+            entity = pc.if_else(unproven(raw["entity"]), "FR_NIR", raw["entity"])
             index = raw.schema.get_field_index("entity")
             raw = raw.set_column(index, raw.schema.field(index), entity)
         return raw
@@ -350,7 +360,7 @@ class Detector:
             self._prepared, self._pool, self._part = {}, None, None
         if found is None:
             return None
-        return found.filter(pc.not_equal(found["entity"], UNPROVEN_NIR))
+        return found.filter(pc.invert(unproven(found["entity"])))
 
     # -- one column ----------------------------------------------------------------------------------------
 
@@ -466,8 +476,8 @@ class Detector:
         valid = shaped[is_valid]
         if scan.counts_only:
             return
-        # a typo does not anonymise: a wrong key under a NIR name, at a lower score
-        typos = self._typo_nirs(scan.distinct, shaped, is_valid) if scan.hinted == "FR_NIR" else shaped[:0]
+        # a typo does not anonymise: a wrong key under a NIR name, or in a column of NIRs (decided later)
+        typos = self._typo_nirs(scan.distinct, shaped, is_valid) if scan.hinted in (None, "FR_NIR") else shaped[:0]
         if len(valid) or len(typos):
             scan.whole_nirs = self._whole_nir_block(scan.distinct, valid, scan.hinted == "FR_NIR", typos)
 
@@ -745,14 +755,16 @@ class Detector:
         positions = np.sort(np.concatenate([valid, typos])) if len(typos) else valid
         values = distinct.take(pa.array(positions))
         starts, ends, trimmed = _trimmed(values)
+        is_typo = np.isin(positions, typos)
         if hinted:
-            scores = np.where(np.isin(positions, typos), nir.UNKEYED_SCORE, nir.CONTEXT_SCORE)
+            scores = np.where(is_typo, nir.UNKEYED_SCORE, nir.CONTEXT_SCORE)
+            entities = ["FR_NIR"] * len(positions)
         else:
             temporary = pc.is_in(pc.utf8_slice_codeunits(trimmed, 0, 1), pa.array(list(nir.TEMPORARY_SEX_DIGITS)))
-            scores = np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE)
-        return _Block(positions.astype(np.int64), starts, ends,
-                      [("FR_NIR" if hinted else UNPROVEN_NIR)] * len(positions), scores.astype(np.float64),
-                      trimmed)
+            scores = np.where(is_typo, nir.UNKEYED_SCORE,
+                              np.where(temporary.to_numpy(zero_copy_only=False), nir.TEMPORARY_SCORE, nir.SCORE))
+            entities = np.where(is_typo, UNPROVEN_TYPO, UNPROVEN_NIR).tolist()
+        return _Block(positions.astype(np.int64), starts, ends, entities, scores.astype(np.float64), trimmed)
 
     def _whole_cell_block(self, spec: EntitySpec, distinct: pa.Array, done: np.ndarray, hinted: bool, *,
                      settle_only: bool = False) -> _Block | None:
@@ -918,11 +930,19 @@ def _entities(block: _Block) -> pa.Array:
     return pa.array(block.entity, pa.string())
 
 
+def _in_columns(raw: pa.Table, columns: list[str | None]) -> pa.Array:
+    """Which findings of ``raw`` are in one of ``columns`` (``None``: the lines of a text)."""
+    inside = pc.is_in(raw["column"], pa.array([c for c in columns if c is not None], pa.string()))
+    if None in columns:
+        inside = pc.or_(inside, pc.is_null(raw["column"]))
+    return pc.fill_null(inside, False)
+
+
 def _previews(block: _Block) -> pa.Array:
     """Masked previews of a block's values, vectorised per entity (:func:`leakguard.preview.mask_array`)."""
     values = block.value if isinstance(block.value, pa.Array) else pa.array(block.value, pa.string())
     entities = _entities(block).dictionary_encode()
-    names = ["FR_NIR" if e == UNPROVEN_NIR else e for e in entities.dictionary.to_pylist()]
+    names = ["FR_NIR" if e in UNPROVEN else e for e in entities.dictionary.to_pylist()]
     if len(names) == 1:
         return mask_array(names[0], values)
     codes = entities.indices.to_numpy(zero_copy_only=False)

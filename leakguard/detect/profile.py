@@ -19,6 +19,10 @@ NIRs with other numbers, such as free text or logs, and keeps out any column who
 however large it is: a significance test against chance alone calls a share of 1.2 % "not chance" once a
 column has a few hundred thousand values.
 
+In a column kept as NIR where nine distinct shaped values in ten are valid (:data:`TYPO_SHARE`), the others,
+whose structure a typo explains, are NIRs with a typo (a typo does not anonymise); in a column mixing NIRs
+with other numbers they are the other numbers.
+
 Values with context (a ``nir`` column name, the words "n° SS" or "carte vitale" right before them) are not
 subject to profiling: context already says what they are.
 
@@ -50,6 +54,9 @@ EFFECT = 3
 ALPHA = 1e-5
 #: Share of valid values above which a column holds NIRs whatever its size.
 MAJORITY = 0.5
+#: Share of valid values from which a column's NIR-shaped values with a wrong key are typos of NIRs, not other
+#: numbers among NIRs (a wrong key reads as a typo only where nine values in ten are NIRs).
+TYPO_SHARE = 0.9
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
 
@@ -156,6 +163,15 @@ class NirProfile:
             entry = self.counts.get(key)
             decided = self._decided[key] = entry is not None and holds_nirs(*entry.estimates())
         return decided
+
+    def holds_typos(self, column: str | None) -> bool:
+        """Whether the NIR-shaped values of ``column`` with a wrong key are typos: :data:`TYPO_SHARE` of them are
+        valid."""
+        entry = self.counts.get(column_key(column))
+        if entry is None:
+            return False
+        shaped, valid = entry.estimates()
+        return shaped > 0 and valid >= TYPO_SHARE * shaped
 
     def estimates(self) -> dict[str, tuple[int, int]]:
         """``{column key: (distinct shaped values, distinct valid values)}``."""
