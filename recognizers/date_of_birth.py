@@ -413,11 +413,14 @@ _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'ne
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
 #: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
 _DEGREE_RE2 = f"(?:^|[^\\p{{L}}0-9])°{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
+#: RE2: ``DN`` as a label (``DN : 12/05/1985``, ``D.N.=``), the date of birth of medical software's headers; a
+#: label only: ``DN`` alone stands for other things.
+_DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
     [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2,
-     _DEGREE_RE2]
+     _DEGREE_RE2, _DN_LABEL_RE2]
 )
 
 
@@ -425,7 +428,7 @@ REPORTABLE_RE2 = "|".join(
 #: :data:`REPORTABLE_RE2`: a birth word, an age, a capitalised word then what :data:`_AFTER_NAME_GAP` or
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
-    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2,
+    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
@@ -433,13 +436,13 @@ CONTEXT_PREFILTER = "|".join([
 ])
 
 
-#: Right before a date, the degree sign of a birth (folded; not the ``n°`` of a number).
-_DEGREE_BEFORE = re.compile(r"(?<![a-z0-9])°\s*(?:le\s+)?$")
+#: Right before a date, the degree sign of a birth (folded; not the ``n°`` of a number), or a ``DN :`` label.
+_BIRTH_MARK_BEFORE = re.compile(r"(?<![a-z0-9])(?:°\s*(?:le\s+)?|d\.?n\.?\s*[:=]\s*)$")
 
 
 def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
-    if _DEGREE_BEFORE.search(folded, max(0, start - 8), start):
+    if _BIRTH_MARK_BEFORE.search(folded, max(0, start - 8), start):
         return True
     return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
         _BORN_WORD.fullmatch(m.group()) is not None

@@ -657,6 +657,11 @@ DATE_WRITINGS = [
     ("M. {LAST} (°[[12/05/1985]])", True),
     ("{FIRST} {Last} (° [[20 juin 1899]] - † 8 juillet 1943)", True),
     ("Facture n° 12/05/2024", False),
+    # "DN" as a label, as medical software's headers write the birth date; not inside a word, not without a label
+    ("{LAST} {FIRST}   DN : [[12/05/1985]]   IPP : 8012345", True),
+    ("Patient : {LAST}, D.N.=[[12.05.1985]]", True),
+    ("ADN : 12/05/2024, prélèvement conforme", False),
+    ("Réf. DN 12/05/2024 archivée", False),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
     ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
     ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),
