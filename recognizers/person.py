@@ -1516,8 +1516,9 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
     if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
-    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])):
-        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ..."
+    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])) \
+            or (len(words) == 1 and _POSTAL_CODE_BEFORE.search(text, max(0, span_start - 12), span_start)):
+        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ...", "71520 Trambly"
     if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
@@ -1530,6 +1531,11 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
         return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin
     return span_start, span_end
+
+
+#: Right before a word, a French postal code (five digits, maybe a quote and a field's comma): the word is the
+#: commune's name (``71520 Trambly``, ``"71000", "Mâcon"``).
+_POSTAL_CODE_BEFORE = re.compile(r"(?<![0-9])[0-9]{5}[\"']?[ \t]*(?:[,;][ \t]*)?[\"']?$")
 
 
 #: After a genus, the Latin epithet of a species in small letters (binomial nomenclature): ``jejuni``,

@@ -538,6 +538,10 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Étudiants des Universités François Rabelais de Tours et Paris 7-Diderot.", "François Rabelais", False),
     ("Séance présidée par le Maire de SACLAS.", "SACLAS", False),
     ("Le maire Jean Dupont a ouvert la séance.", "Jean Dupont", True),
+    # a commune after its postal code, in an address or a record's fields; a name after a file number is a name
+    ("Domicile : 2 rue Haute, 71520 Trambly.", "Trambly", False),
+    ('("12 Rue de la Paix", "71000", "Vrigny", "06 23 45 67 89")', "Vrigny", False),
+    ("Dossier 12345, Jean Dupont, vu ce jour.", "Jean Dupont", True),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
