@@ -409,6 +409,13 @@ _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')
             f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
 _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
+#: a name in small letters after a title in small letters (``mme dupont``, ``dr l. simon``), as
+#: ``person.find`` reads one, then a gap and a digit: a screen in Latin letters without counts (Unicode classes
+#: and counted repetitions here made RE2 leave its DFA: 250 times slower over a log)
+_SMALL_NAME_THEN_DATE_RE2 = (
+    "(?:^|[^a-zà-ÿ])(?:m\\.|mme|mlle|melle|madame|monsieur|mademoiselle|docteur|dr)\\.? +(?:[a-z]\\. ?)?(?:[a-z]\\. ?)?"
+    "[a-zà-ÿ'’\\-]+(?: [a-zà-ÿ'’\\-]+)?[ ,;:|/()\\-]*(?:le +)?[0-9]"
+)
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
 _LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
 #: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
@@ -419,8 +426,8 @@ _DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
 #: RE2: the texts where :func:`find_dates` may report a date without a column hint (one of its rules may
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
-    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _BORN_IN_RE2, _LIFESPAN_RE2, hl7.PREFILTER_RE2,
-     _DEGREE_RE2, _DN_LABEL_RE2]
+    [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _SMALL_NAME_THEN_DATE_RE2, _BORN_IN_RE2,
+     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2]
 )
 
 
@@ -431,6 +438,7 @@ CONTEXT_PREFILTER = "|".join([
     words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
+    _SMALL_NAME_THEN_DATE_RE2,
     "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
     "(?:1[89]|20)[0-9]{2}",
 ])
@@ -496,13 +504,19 @@ def _names(text: str) -> list[tuple[int, int, float]]:
 
 def _may_follow_name(text: str, folded: str, start: int) -> bool:
     """Whether a word opening with a capital ends right before ``start`` but for a gap a name may leave before
-    its date of birth: a name's last word opens with one (``person.find``), so without it no name can be
-    there, and the names of the text are not looked for."""
+    its date of birth: a name's last word opens with one (``person.find``) unless a title in small letters
+    precedes it (``mme dupont``), so without either no name can be there, and the names are not looked for."""
     lo = max(0, start - _GAP_WINDOW)
     if lo and not _NOT_IN_GAP.search(folded, lo, start):
         lo = 0  # the window is all gap: the gap may go on before it
     return any(_capital_word_ends(text, letter.end())
+               or _SMALL_TITLED_NAME.search(folded, max(0, letter.end() - 48), letter.end())
                for letter in _LETTER_BEFORE_GAP.finditer(folded, lo, start))
+
+
+#: A name in small letters after a title in small letters, ending the text (folded; see ``person.find``).
+_SMALL_TITLED_NAME = re.compile(r"(?<![a-z])(?:m\.|mme|mlle|melle|madame|monsieur|mademoiselle|docteur|dr)\.?\s+"
+                                r"(?:[a-z](?:-[a-z])?\.\s*){0,2}[a-z'’\-]+(?:\s+[a-z'’\-]+)?$")
 
 
 def _capital_word_ends(text: str, end: int) -> bool:

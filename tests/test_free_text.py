@@ -666,6 +666,8 @@ DATE_WRITINGS = [
     ("Patient : {LAST}, D.N.=[[12.05.1985]]", True),
     ("ADN : 12/05/2024, prélèvement conforme", False),
     ("Réf. DN 12/05/2024 archivée", False),
+    # a name in small letters after a title in small letters is a name before its birth date too
+    ("appel de mme lebon, [[12/05/1985]], pour un rdv", True),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
     ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
     ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),
