@@ -299,12 +299,10 @@ class Detector:
         extras = [t for t in line_findings(self, chunk, alone) if t.num_rows]
         in_escapes = escaped.decoded_findings(self, chunk, counts) if decoded else None
         if in_escapes is not None:
-            # spans of the text as written that take in a colour code's characters give way to the decoded ones
-            # and those that an escape cuts short give way to the decoded finding that holds them
-            tables = [escaped.without_parts_of(escaped.without_control_sequences(t, chunk), in_escapes)
-                      for t in tables]
-            extras = [escaped.without_parts_of(escaped.without_control_sequences(t, chunk), in_escapes)
-                      for t in extras] + [in_escapes]
+            # spans of the text as written that take in a colour code's characters, or that an escape cuts short,
+            # give way to the decoded ones
+            written = escaped.written_giving_way([*tables, *extras], chunk, in_escapes)
+            tables, extras = written[: len(tables)], [*written[len(tables) :], in_escapes]
             alone = pa.concat_tables(tables) if tables else None
         if extras:
             tables = [merged(alone if alone is not None else self._empty(), pa.concat_tables(extras).combine_chunks())]

@@ -22,7 +22,7 @@ detector; each finding of the decoded text is moved back to the characters of th
 that reports point at the written text and ``pseudonymise`` replaces the encoded span (with the pseudonym of
 the decoded value: one token per person, encoded or not). A finding of the text as written that takes in
 the characters of a control sequence (the ``36m`` of ``ESC[36m`` glued to an e-mail's local part) is dropped
-(:func:`without_control_sequences`): no identifier holds them, the decoded text has the value on its own
+(:func:`written_giving_way`): no identifier holds them, the decoded text has the value on its own
 characters, and replacing the longer span would destroy the colour code.
 """
 
@@ -44,11 +44,12 @@ if TYPE_CHECKING:
     from leakguard.detect.engine import Detector
     from leakguard.detect.profile import NirProfile
 
+#: What makes a ``+`` a space: a percent escape or a query-string value (a cell of colour codes alone too).
+_PLUS_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\["
+_PLUS_RE = re.compile(_PLUS_RE2)
 #: RE2: a cell holding a percent escape, or a query-string value with a ``+`` (a space, as forms send it), a
 #: colour code, or a JSON ``\\uXXXX`` escape.
-ESCAPE_RE2 = r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\[|\\u[0-9A-Fa-f]{4}"
-#: What makes a ``+`` a space: a percent escape or a query-string value (a cell of colour codes alone too).
-_PLUS_RE = re.compile(r"%[0-9A-Fa-f]{2}|[?&][^=&\s]+=[^&\s]*\+|\x1b\[")
+ESCAPE_RE2 = _PLUS_RE2 + r"|\\u[0-9A-Fa-f]{4}"
 #: ECMA-48 control sequence: ESC [, parameter and intermediate bytes, one final byte.
 _CSI = "\x1b\\[[0-?]*[ -/]*[@-~]"
 _UNICODE = r"(?:\\u[0-9A-Fa-f]{4})+"
@@ -235,10 +236,16 @@ def decoded_counts(detector: Detector, chunk: Chunk) -> NirProfile | None:
     return None if decoded is None else detector.count(decoded[0], decoded=False)
 
 
-def without_control_sequences(findings: pa.Table, chunk: Chunk) -> pa.Table:
-    """``findings`` of ``chunk`` without those whose span overlaps an ECMA-48 control sequence of its cell."""
-    if findings.num_rows == 0:
-        return findings
+def written_giving_way(tables: list[pa.Table], chunk: Chunk, decoded: pa.Table) -> list[pa.Table]:
+    """Findings of ``chunk`` as written (``tables``) without those that give way to the ``decoded`` ones: a span
+    that overlaps an ECMA-48 control sequence of its cell, and a span inside a longer finding of the decoded
+    text (an escape cut the value there: ``Lef`` of ``Lef\\u00e8vre``, whose decoded text holds ``Lefèvre``)."""
+    controls, held = _control_spans(chunk), _spans(decoded)
+    return [_without(_without(t, controls, _overlaps), held, _inside_longer) for t in tables]
+
+
+def _control_spans(chunk: Chunk) -> dict[tuple[int, str | None], list[tuple[int, int]]]:
+    """The spans of the ECMA-48 control sequences of each cell of ``chunk`` that holds one, by (row, column)."""
     text_name = chunk.columns[0].name if chunk.text else None
     controls: dict[tuple[int, str | None], list[tuple[int, int]]] = {}
     for column, values in _string_columns(chunk):
@@ -250,19 +257,23 @@ def without_control_sequences(findings: pa.Table, chunk: Chunk) -> pa.Table:
             controls[(row, column.name)] = [match.span() for match in _CONTROL.finditer(text)]
             if column.name == text_name:
                 controls[(row, None)] = controls[(row, column.name)]  # a text's findings name no column
-    return _without(findings, controls, lambda start, end, start_, end_: start < end_ and start_ < end)
+    return controls
 
 
-def without_parts_of(findings: pa.Table, decoded: pa.Table) -> pa.Table:
-    """``findings`` of the text as written without those inside a longer finding of the decoded text: an escape
-    cut the value there (``Lef`` of ``Lef\\u00e8vre``, whose decoded text holds ``Lefèvre``)."""
-    if findings.num_rows == 0 or decoded.num_rows == 0:
-        return findings
+def _spans(findings: pa.Table) -> dict[tuple[int, str | None], list[tuple[int, int]]]:
+    """The spans of ``findings`` by (row, column)."""
     spans: dict[tuple[int, str | None], list[tuple[int, int]]] = {}
-    for row, column, start, end in zip(*(decoded[c].to_pylist() for c in ("row", "column", "start", "end"))):
+    for row, column, start, end in zip(*(findings[c].to_pylist() for c in ("row", "column", "start", "end"))):
         spans.setdefault((row, column), []).append((start, end))
-    return _without(findings, spans, lambda start, end, outer_start, outer_end:
-                    outer_start <= start and end <= outer_end and outer_end - outer_start > end - start)
+    return spans
+
+
+def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    return start < other_end and other_start < end
+
+
+def _inside_longer(start: int, end: int, outer_start: int, outer_end: int) -> bool:
+    return outer_start <= start and end <= outer_end and outer_end - outer_start > end - start
 
 
 def _without(findings: pa.Table, spans: dict[tuple[int, str | None], list[tuple[int, int]]],
