@@ -409,11 +409,16 @@ _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')
             f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
 _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
-#: a name in small letters after a title in small letters (``mme dupont``, ``dr l. simon``), as
-#: ``person.find`` reads one, then a gap and a digit: a screen in Latin letters without counts (Unicode classes
-#: and counted repetitions here made RE2 leave its DFA: 250 times slower over a log)
+#: the titles in small letters after which ``person.find`` reads a name in small letters (its
+#: ``_SMALL_LETTER_TITLES``; person is imported late, so they are written here too, and a test compares them)
+_SMALL_LETTER_TITLES = ("m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr")
+#: the same as an alternation (``m`` only with its full stop), for the RE2 screen and :data:`_SMALL_TITLED_NAME`
+_SMALL_TITLE = "|".join("m\\." if title == "m" else title for title in _SMALL_LETTER_TITLES)
+#: a name in small letters after a title in small letters (``mme dupont``, ``dr l. simon``), then a gap and a
+#: digit: a screen in Latin letters without counts (Unicode classes and counted repetitions here made RE2 leave
+#: its DFA: 250 times slower over a log)
 _SMALL_NAME_THEN_DATE_RE2 = (
-    "(?:^|[^a-zà-ÿ])(?:m\\.|mme|mlle|melle|madame|monsieur|mademoiselle|docteur|dr)\\.? +(?:[a-z]\\. ?)?(?:[a-z]\\. ?)?"
+    f"(?:^|[^a-zà-ÿ])(?:{_SMALL_TITLE})\\.? +(?:[a-z]\\. ?)?(?:[a-z]\\. ?)?"
     "[a-zà-ÿ'’\\-]+(?: [a-zà-ÿ'’\\-]+)?[ ,;:|/()\\-]*(?:le +)?[0-9]"
 )
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
@@ -515,7 +520,7 @@ def _may_follow_name(text: str, folded: str, start: int) -> bool:
 
 
 #: A name in small letters after a title in small letters, ending the text (folded; see ``person.find``).
-_SMALL_TITLED_NAME = re.compile(r"(?<![a-z])(?:m\.|mme|mlle|melle|madame|monsieur|mademoiselle|docteur|dr)\.?\s+"
+_SMALL_TITLED_NAME = re.compile(rf"(?<![a-z])(?:{_SMALL_TITLE})\.?\s+"
                                 r"(?:[a-z](?:-[a-z])?\.\s*){0,2}[a-z'’\-]+(?:\s+[a-z'’\-]+)?$")
 
 

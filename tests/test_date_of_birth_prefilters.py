@@ -83,6 +83,10 @@ def test_a_date_right_after_a_name_is_always_looked_at(data):
                 assert date_of_birth._may_follow_name(text, folded, gap_end), text
 
 
+def test_the_small_letter_titles_are_those_person_reads_a_name_after():
+    assert set(date_of_birth._SMALL_LETTER_TITLES) == person._SMALL_LETTER_TITLES
+
+
 def _every_character() -> list[str]:
     return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
 
