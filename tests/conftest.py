@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import random
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from leakguard.cli import cli
 from leakguard.pseudonymise.keys import generate_key
 from recognizers import nir
 from synthetic import bulk
+from synthetic import identifiers as ids
 from tests.pgcluster import PostgresServer, Unavailable, throwaway_cluster
 
 #: Properties, not speed, are tested here (speed is measured by ``benchmarks/``): no per-example deadline, which a
@@ -270,6 +272,18 @@ class DecisionTable:
             return ~typos
         explained = nir.is_typo_array(self.table[name].combine_chunks()).to_numpy(zero_copy_only=False)
         return ~typos | (typos & explained)
+
+
+def nirs_with_typos(valid: int, typos: int) -> list[str]:
+    """``valid`` compact NIRs, then ``typos`` wrong keys whose fields a typo explains (not one in the sex digit:
+    641…), as in a column of NIRs typed by hand."""
+    rng = random.Random(valid + typos)
+    values = [ids.nir(rng) for _ in range(valid)]
+    while len(values) < valid + typos:
+        typo = ids.nir_typo(rng, ids.nir(rng))
+        if nir.is_typo_array(pa.array([typo]))[0].as_py():
+            values.append(typo)
+    return values
 
 
 def decision_table(rows: int, seed: int) -> tuple[pa.Table, dict[str, np.ndarray]]:

@@ -26,7 +26,7 @@ from leakguard.scan import DECIDED, scan_files
 from leakguard.scan import scan_path as scan_one
 from recognizers import nir
 from synthetic import identifiers as ids
-from tests.conftest import DecisionTable, decision_table
+from tests.conftest import DecisionTable, decision_table, nirs_with_typos
 from tests.dumps import write_mysql_dump
 
 KEY = bytes(range(32))
@@ -184,12 +184,7 @@ def test_a_typo_in_a_column_named_for_nirs_is_a_nir_at_the_wrong_keys_score(name
     (0, 10, False),
 ])
 def test_the_typos_of_an_unnamed_column_of_nirs_are_nirs_where_nine_in_ten_are_valid(valid, typos, reported):
-    rng = random.Random(valid + typos)
-    values = [ids.nir(rng) for _ in range(valid)]
-    while len(values) < valid + typos:  # typos whose fields a typo explains (not one in the sex digit: 641…)
-        typo = ids.nir_typo(rng, ids.nir(rng))
-        if nir.is_typo_array(pa.array([typo]))[0].as_py():
-            values.append(typo)
+    values = nirs_with_typos(valid, typos)
     table = pa.table({"identifiant": values})
     found = scan_table(table, ner=False)
     keyed = {row for row, score in zip(found["row"].to_pylist(), found["score"].to_pylist(), strict=True)

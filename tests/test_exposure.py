@@ -38,6 +38,7 @@ from synthetic.logs import gateway_log
 from synthetic.people import name_pools
 from synthetic.tables import beneficiary_table
 from synthetic.truth import GroundTruth
+from tests.conftest import nirs_with_typos
 from tests.strategies import generated_nirs
 
 # --- the truth, computed directly ----------------------------------------------------------------------------
@@ -567,6 +568,21 @@ def test_nirs_waiting_for_their_column_decision_count_as_decided(tmp_path, run_c
     streamed = exposure(table.to_batches(max_chunksize=1_000), ner=False).to_dict()
     assert streamed == exposure(_named(table), ner=False).to_dict()
     assert streamed["by_entity"] == {"FR_NIR": 12_000}
+
+
+@pytest.mark.parametrize(("valid", "typos", "reported"), [(95, 5, True), (30, 10, False)])
+def test_typos_held_for_their_column_count_where_they_are_reported(tmp_path, run_cli, valid, typos, reported):
+    """A record whose only NIR is a typo in a column of NIRs holds a NIR where the column's typos are reported
+    (nine in ten valid keys), and none where only its valid keys are."""
+    table = pa.table({"identifiant": nirs_with_typos(valid, typos), "sexe": ["F"] * (valid + typos)})
+    path = tmp_path / "identifiants.parquet"
+    pq.write_table(table, path, row_group_size=16)
+    nirs = valid + typos if reported else valid
+    figures = scanned_file(run_cli, path)["exposure"]
+    assert (figures["by_entity"], figures["records_with_personal_data"], figures["persons"]) == (
+        {"FR_NIR": nirs}, nirs, nirs)
+    streamed = exposure(table.to_batches(max_chunksize=16), ner=False)
+    assert (streamed.by_entity, streamed.persons.value) == ({"FR_NIR": nirs}, nirs)
 
 
 def test_invoice_numbers_decided_not_nirs_count_no_person(tmp_path, run_cli):

@@ -14,8 +14,9 @@ in-memory tables. Per chunk it
 NIRs found without context wait for their column's decision (:mod:`leakguard.detect.decisions`): they come
 with their chunk as ``held`` findings, and the records holding them are counted twice, aside, per set of
 waiting columns — as if those columns held NIRs and as if not — until :meth:`ExposureTracker.decide` says which
-columns do, and :meth:`ExposureTracker.finish` keeps the right count. (In a line read in windows, held NIRs
-count as persons only.)
+columns do (a column's typos wait apart: they are NIRs only where nine in ten of its keys are valid), and
+:meth:`ExposureTracker.finish` keeps the right count. (In a line read in windows, held NIRs count as persons
+only.)
 
 Memory per table: the counts of its entity combinations, up to 100,000 NIR identifiers (then a 16 kB
 sketch), up to 10^6 classes (then a sample), twice per set of waiting columns; one table is open at a time in
@@ -55,6 +56,8 @@ _NIR_ENTITY = nir.ENTITY
 _BIRTH_ENTITY = date_of_birth.ENTITY
 #: The fields of a finding that locate its span.
 _SPAN = ["row", "column", "start", "end"]
+#: the mark of the column key of a held typo (:func:`_held_codes`)
+_TYPOS = "\x00typos"
 
 
 def _entity_codes(findings: pa.Table) -> tuple[np.ndarray, list[str]]:
@@ -162,11 +165,15 @@ def _subsets(bits: int) -> list[int]:
     return out
 
 
-def _column_codes(findings: pa.Table) -> tuple[np.ndarray, list[str]]:
-    """The column key (:func:`leakguard.detect.profile.column_key`) of each finding as a code, and the keys."""
+def _held_codes(findings: pa.Table) -> tuple[np.ndarray, list[str]]:
+    """The column key (:func:`leakguard.detect.profile.column_key`) of each NIR held for its column's decision
+    (or released by it) as a code, and the keys. A typo's key is marked: a column decided to hold NIRs holds
+    typos only where nine in ten of its keys are valid. (Of the NIRs that wait, only typos have the wrong keys'
+    score, whether held or released, and whatever the entity a finding filter gave them.)"""
     encoded = pc.dictionary_encode(findings.column("column").combine_chunks(), null_encoding="encode")
-    return (encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-            [column_key(name) for name in encoded.dictionary.to_pylist()])
+    typos = pc.fill_null(pc.equal(findings["score"], nir.UNKEYED_SCORE), False).to_numpy(zero_copy_only=False)
+    return (encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * 2 + typos,
+            [column_key(name) + mark for name in encoded.dictionary.to_pylist() for mark in ("", _TYPOS)])
 
 
 class ExposureTracker:
@@ -282,7 +289,7 @@ class ExposureTracker:
     def _held(self, table: _Table, chunk: Chunk, held: pa.Table) -> _Held:
         """Count the persons of the held NIRs per column; their records, normal forms and column bits."""
         at, records, forms = self._nirs(chunk, held, np.arange(held.num_rows))
-        columns, keys = _column_codes(held)
+        columns, keys = _held_codes(held)
         for code, key in enumerate(keys):
             mine = forms[columns[at] == code]
             if len(mine):
@@ -321,7 +328,8 @@ class ExposureTracker:
         nirs = released.filter(pc.and_(pc.equal(released["entity"], _NIR_ENTITY),
                                        pc.greater_equal(released["row"], 0)))
         if nirs.num_rows:
-            self._table(path).decided.update(_column_codes(nirs)[1])
+            codes, keys = _held_codes(nirs)
+            self._table(path).decided.update(keys[code] for code in np.unique(codes).tolist())
 
     @staticmethod
     def _nirs(chunk: Chunk, findings: pa.Table, positions: np.ndarray
