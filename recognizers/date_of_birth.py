@@ -18,8 +18,11 @@ invoice date, a timestamp). This recognizer reports a date when:
   1978``) only when the date lies 15 years or more before the latest year the text writes, else it is the
   day of a visit or a call; in a row of a list, a date 15 years or more older further in the name's record
   (``NAME  30/03/2022  <NIR>  29/10/1995``) is the birth date, and the first one a care's;
-* a birth word follows it (``Le 7 novembre 1867 : naissance de ...``);
-* it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926.
+* a birth word follows it (``Le 7 novembre 1867 : naissance de ...``), or a name "a vu le jour" right
+  before it (``Philippine a vu le jour en 1802``; not a mutuelle or a law);
+* it opens a life span after a name, as biographies write it: ``Jean Aicardi (1926-2015)`` reports 1926, or in
+  prose: ``a vécu de 1865 à 1938``, ``vécut entre 1863 et 1933``;
+* it is a day and a month without a year after ``né(e) le`` (``née le 17 février à Nancy``).
 
 Written forms: day first with ``/``, ``-``, ``.`` or ``|``, spaces around them allowed (``12 . 06 . 1981``),
 two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 . 1 9 8 1``); the long
@@ -27,7 +30,7 @@ French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-m
 in words (``le deux janvier mille neuf cent soixante-dix-huit``, ``mil neuf cent``, parsed with ``text2num``);
 ISO (``1985-05-12``) and compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year
 alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1800
-and today.
+and today, or 1000 where words state the birth (``né en 1766``, a life span: genealogy and biographies).
 
 Care, visit, admission and document dates are not reported: ``soins du``, ``payé le``, ``consultation du``,
 ``imprimé le`` are no birth words, and the context must stand right before the date (``Date de naissance :
@@ -103,6 +106,10 @@ RECORD = EntityRecord(
 
 #: Oldest year of birth reported.
 MIN_YEAR = 1800
+#: Oldest year of birth reported where words state the birth (``né en 1766``, ``née et baptisée le 4 décembre
+#: 1783``, a life span after a name, ``a vécu de 1741 à 1802``): genealogy and biographies name people born
+#: long before; elsewhere a year that old is no one's birth in the data leakguard reads.
+OLDEST_STATED_YEAR = 1000
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1,
@@ -164,6 +171,8 @@ _WEEKDAY = f"(?:(?:{'|'.join(WEEKDAYS)}),?{_SP}+)"
 WEEKDAY_PREFIX = re.compile(f"(?:{'|'.join(WEEKDAYS)}),?{_SP}+")
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _YEAR = "(?:1[89]|20)[0-9]{2}"
+#: A year of :data:`OLDEST_STATED_YEAR` or later.
+_STATED_YEAR = "(?:1[0-9]|20)[0-9]{2}"
 
 #: Python pattern of the full written forms, not inside a longer number or word; a time of day may follow
 #: (``T10:30``, or `` 00:00:00`` as datetime exports write it).
@@ -174,7 +183,13 @@ SPAN_REGEX = re.compile(
     FLAGS,
 )
 #: The partial forms, reported only after ``né(e) en``.
-_PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_YEAR})(?![0-9A-Za-z])", FLAGS)
+_PARTIAL_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?:{_MONTH_YEAR}|{_STATED_YEAR})(?![0-9A-Za-z])", FLAGS)
+#: A day and a month without a year, reported only after ``né(e) le`` (``née le 17 février à Nancy``).
+_DAY_MONTH_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z])(?:{_DAY}(?: ?er)?|premier){WORD_GAP}(?:de{_SP}+)?{_MONTH_WORD}(?![0-9A-Za-z])"
+    rf"(?!\.?{WORD_GAP}(?:[0-9]|{_YEAR_WORDS}))",
+    FLAGS,
+)
 #: RE2 form of a cell holding one date: the day-first forms spelled out per separator (RE2 has no
 #: back-references), then the same long, ISO and compact forms as the span regex.
 _DAY_FIRST_RE2 = [f"{_DAY} ?{sep} ?{_MONTH} ?{sep} ?(?:[0-9]{{4}}|[0-9]{{2}})" for sep in ("/", "\\.", "-", "\\|")]
@@ -182,9 +197,10 @@ WHOLE_RE2 = f"(?i){_WEEKDAY}?(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_A
 #: The same forms, 8-digit runs only where they can be a date (:data:`_CALENDAR_COMPACT`).
 _DATE_RE2 = "(?:" + "|".join([*_DAY_FIRST_RE2, _SPACED, _SPACE_APART, _LONG, _ISO, _CALENDAR_COMPACT]) + ")"
 #: RE2 pre-filter: a number, a separator and a number; a month's name; 8 digits; digits spaced one by one; a
-#: year (no back-references).
+#: year (before 1800 only after a parenthesis, a comma or a word that may date a birth; no back-references).
 PREFILTER = (
-    f"(?i)(?:[0-9]{{1,2}} ?[/.\\-|] ?[0-9]{{1,2}}|{_MONTH_WORD}|[0-9]{{8}}|[0-9] [0-9] [0-9]|(?:1[89]|20)[0-9]{{2}})"
+    f"(?i)(?:[0-9]{{1,2}} ?[/.\\-|] ?[0-9]{{1,2}}|{_MONTH_WORD}|[0-9]{{8}}|[0-9] [0-9] [0-9]|{_YEAR}"
+    "|(?:[(,] ?|(?:en|de|entre|vers|an|courant|fin|d[eé]but) )1[0-7][0-9]{2})"  # older: where words may state a birth
 )
 
 _NUMERIC = re.compile(r"([0-9]{1,4}) ?[/.\-|] ?([0-9]{1,2}) ?[/.\-|] ?([0-9]{1,4})")
@@ -208,13 +224,13 @@ def full_year(text: str, today: dt.date | None = None) -> int:
     raise InvalidFormat("a year has 2 or 4 digits")
 
 
-def _check(year: int, month: int, day: int, today: dt.date) -> dt.date:
+def _check(year: int, month: int, day: int, today: dt.date, oldest: int = MIN_YEAR) -> dt.date:
     try:
         date = dt.date(year, month, day)
     except ValueError as error:
         raise InvalidComponent(f"no such date: {error}") from None
-    if date.year < MIN_YEAR or date > today:
-        raise InvalidComponent(f"a date of birth lies between {MIN_YEAR} and today")
+    if date.year < oldest or date > today:
+        raise InvalidComponent(f"a date of birth lies between {oldest} and today")
     return date
 
 
@@ -236,8 +252,9 @@ def read_number(text: str) -> int:
         raise InvalidFormat(f"not a number: {text!r}") from None
 
 
-def to_date(text: str, today: dt.date | None = None) -> dt.date:
-    """The calendar date written in ``text`` (any full form above); raises a ``ValidationError`` subclass.
+def to_date(text: str, today: dt.date | None = None, oldest: int = MIN_YEAR) -> dt.date:
+    """The calendar date written in ``text`` (any full form above), of year ``oldest`` or later; raises a
+    ``ValidationError`` subclass.
 
     >>> to_date('12.05.85'), to_date('1 2 . 0 6 . 1 9 8 1'), to_date('deux janvier mille neuf cent soixante-dix-huit')
     (datetime.date(1985, 5, 12), datetime.date(1981, 6, 12), datetime.date(1978, 1, 2))
@@ -253,8 +270,8 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     if match := _NUMERIC.fullmatch(text):
         first, month, last = match.groups()
         if len(first) == 4:  # ISO
-            return _check(int(first), int(month), int(last), today)
-        return _check(full_year(last, today), int(month), int(first), today)
+            return _check(int(first), int(month), int(last), today, oldest)
+        return _check(full_year(last, today), int(month), int(first), today, oldest)
     if text.isdigit() and len(text) == 8:
         errors: list[ValidationError] = []
         for year, month, day in ((text[:4], text[4:6], text[6:]), (text[4:], text[2:4], text[:2])):
@@ -266,7 +283,7 @@ def to_date(text: str, today: dt.date | None = None) -> dt.date:
     if match := _WORDS.fullmatch(text):
         day, word, year = match.groups()
         number = full_year(year, today) if year.isdigit() else read_number(year)
-        return _check(number, MONTHS[word], read_number(day), today)
+        return _check(number, MONTHS[word], read_number(day), today, oldest)
     raise InvalidFormat("not a date")
 
 
@@ -275,17 +292,17 @@ def validate(text: str) -> str:
     return to_date(text).isoformat()
 
 
-def is_valid(text: str) -> bool:
-    """Whether ``text`` is a real calendar date between 1800 and today, in one of the written forms."""
+def is_valid(text: str, oldest: int = MIN_YEAR) -> bool:
+    """Whether ``text`` is a real calendar date between ``oldest`` (1800) and today, in one of the written forms."""
     try:
-        return bool(validate(text))
+        return bool(to_date(text, oldest=oldest))
     except ValidationError:
         return False
 
 
 CONTEXT = (
     "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "nes les", "nees les", "ne(e)s les", "ne", "nee",
-    "nait le",
+    "nait le", "ne et baptise", "nee et baptisee", "ne et baptise le", "nee et baptisee le",
     "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
     "datenaissance", "datedenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss",
     "dt naiss",
@@ -320,10 +337,27 @@ _IF_BORN = re.compile(
     r"(?<![a-z])si\s+(?:vous\s+etes|tu\s+es)\s+n(?:e|ee|e\(e\)|es|ees)\s+(?:(?:le|en|vers|courant)\s+)?$")
 #: The same anywhere in a text: without it, no partial date of the text is reported.
 _BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
+#: Before a day and a month without a year: "née le" (folded).
+_BORN_ON = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+le\s+$")
+_BORN_ON_ANYWHERE = re.compile(_BORN_ON.pattern.removesuffix("$"))
+#: Before a date, a birth told as a life's first day, "a vu le jour le", "voit le jour à Nancy en" (folded): a
+#: birth when a name is its subject (``Philippine a vu le jour en 1802``; a mutuelle or a law "voit le jour" too).
+_SAW_THE_DAY = re.compile(
+    r"(?<![a-z])(?:a\s+vu|avait\s+vu|voit|vit|virent|ont\s+vu)\s+le\s+jour\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
+    r"(?:(?:en|le|courant|vers|fin|debut)\s+(?:l'an\s+)?)?$")
+#: Between a name and the verb of :data:`_SAW_THE_DAY`; the word that ends the name.
+_SUBJECT_GAP = re.compile(r"[ \t]*,?[ \t]*(?:qui[ \t]+)?")
+_LAST_WORD = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]*,?[ \t]*(?:qui[ \t]+)?$")
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
 #: A year, or a whole date in words or digits, in a life span.
-_LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_YEAR})"
+_LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_STATED_YEAR})"
+#: A life span in prose (folded): "a vécu de 1865 à 1938", "vécut entre 1863 et 1933".
+_LIVED = re.compile(
+    rf"(?<![a-z])vecu(?:t|rent|e|es|s)?\s+(?:de|entre)\s+(?:l'an\s+)?(?P<birth>{_LIFE_DATE})\s+"
+    rf"(?:a|et|jusqu'en|jusqu'a)\s+(?:l'an\s+)?(?P<death>{_LIFE_DATE})(?![0-9])",
+    FLAGS,
+)
 #: A place beside a date of a life span ("Varsovie", "Eaglesfield").
 _LIFE_PLACE = "[^()0-9]{1,40}"
 #: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)",
@@ -373,7 +407,7 @@ _LE_BEFORE = re.compile(r"(?<![a-z])le\s+$")
 BIRTH_AGE_GAP = 15
 #: How far after a date that follows a name its record may hold the name's birth date (characters).
 _RECORD_WINDOW = 80
-_YEARS = re.compile(r"(?<![0-9])(?:1[89]|2[01])[0-9]{2}(?![0-9])")
+_YEARS = re.compile(r"(?<![0-9])(?:1[0-9]|2[01])[0-9]{2}(?![0-9])")
 #: After ``née``, what may stand before the date but for separators, ``le`` and a place: a maiden name
 #: (``née DUPONT le``; capitalised, in the text), or a night between two days (``dans la nuit du 1er au``,
 #: ``entre le 01/02 et le``; folded).
@@ -403,7 +437,9 @@ _BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
                    f"{_spelt(*(fold(w) for w in CONTEXT), 'nes', 'nees')}"
                    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
 #: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth)
-_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour")
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour", "vu le jour", "vit le jour")
+#: a life span in prose (:data:`_LIVED`)
+_LIVED_RE2 = f"{_spelt('vecu', 'vecut', 'vecurent')}{_WS}+{_spelt('de', 'entre')}{_WS}"
 _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
 _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')}"
             f"|{_spelt('sexe')}{_WS}*:?{_WS}*{_spelt('m', 'f', 'h')})")
@@ -422,7 +458,7 @@ _SMALL_NAME_THEN_DATE_RE2 = (
     "[a-zà-ÿ'’\\-]+(?: [a-zà-ÿ'’\\-]+)?[ ,;:|/()\\-]*(?:le +)?[0-9]"
 )
 _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'nes', 'nees')}{_WS}"
-_LIFESPAN_RE2 = "\\([^()0-9]*(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}(?:1[89]|20)[0-9]{2}"
+_LIFESPAN_RE2 = f"\\([^()0-9]*(?:[0-9]{{1,2}}[^()0-9]{{1,20}}){{0,2}}{_STATED_YEAR}"
 #: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
 _DEGREE_RE2 = f"(?:^|[^\\p{{L}}0-9])°{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
 #: RE2: ``DN`` as a label (``DN : 12/05/1985``, ``D.N.=``), the date of birth of medical software's headers; a
@@ -432,7 +468,7 @@ _DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
     [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _SMALL_NAME_THEN_DATE_RE2, _BORN_IN_RE2,
-     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2]
+     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2]
 )
 
 
@@ -440,12 +476,12 @@ REPORTABLE_RE2 = "|".join(
 #: :data:`REPORTABLE_RE2`: a birth word, an age, a capitalised word then what :data:`_AFTER_NAME_GAP` or
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
-    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2,
+    words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     _SMALL_NAME_THEN_DATE_RE2,
     "\\p{Lu}[\\p{L}'’\\-]*[ \\t]*,?\\s*\\((?:[^()0-9]{1,40},\\s*)?(?:[0-9]{1,2}[^()0-9]{1,20}){0,2}"
-    "(?:1[89]|20)[0-9]{2}",
+    + _STATED_YEAR,
 ])
 
 
@@ -614,7 +650,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         if not in_context and _addressed_to_reader(folded, start):
             continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end) \
-                or _next_in_list(folded, start, taken_until):
+                or _next_in_list(folded, start, taken_until) or _saw_the_day(text, folded, start):
             score = CONTEXT_SCORE
         elif _AGE_AFTER.match(folded, end) or _age_before(folded, start, match.group(0)):
             score = AGE_SCORE
@@ -631,14 +667,19 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
                     older.add(birth.start())
                 continue
             score = AFTER_NAME_SCORE
-        if not is_valid(match.group(0)):  # after the context: most dates of a text are no birth dates
+        # after the context: most dates of a text are no birth dates
+        if not is_valid(match.group(0), OLDEST_STATED_YEAR if score == CONTEXT_SCORE and not in_context else MIN_YEAR):
             continue
         taken_until = end
         taken.add(start)
         yield start, end, score
-    if _BORN_IN_ANYWHERE.search(folded):  # else no month or year alone can be reported: not looked for
+    if _BORN_IN_ANYWHERE.search(folded) or "le jour" in folded:  # else no month or year alone: not looked for
         yield from _partial_dates(text, folded, taken_until)
+    if _BORN_ON_ANYWHERE.search(folded):
+        yield from (span for span in _days_of_birth(folded) if span[0] not in taken)
     yield from (span for span in _lifespans(text) if span[0] not in taken)
+    if "vecu" in folded:
+        yield from (span for span in _lived(folded) if span[0] not in taken)
     yield from (span for span in _hl7_births(text) if span[0] not in taken)
     if "<" in text:
         yield from (span for span in _xml_births(text) if span[0] not in taken)
@@ -670,9 +711,49 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
     """A month and year or a year alone after ``né(e) en``, past ``taken_until``."""
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
-        if start >= taken_until and _BORN_IN.search(folded, max(0, start - 80), start) and _plausible_partial(
-                match.group(0)) and not _addressed_to_reader(folded, start):
+        if start >= taken_until and (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(
+                text, folded, start)) and _plausible_partial(match.group(0)) \
+                and not _addressed_to_reader(folded, start):
             yield start, end, CONTEXT_SCORE
+
+
+def _days_of_birth(folded: str) -> Iterator[tuple[int, int, float]]:
+    """A day and a month without a year after ``né(e) le`` (``née le 17 février``), a day that exists."""
+    for match in _DAY_MONTH_REGEX.finditer(folded):
+        if _BORN_ON.search(folded, max(0, match.start() - 16), match.start()) and _day_exists(match.group(0)):
+            yield match.start(), match.end(), CONTEXT_SCORE
+
+
+def _day_exists(text: str) -> bool:
+    """Whether the day and month ``text`` (folded, :data:`_DAY_MONTH_REGEX`) is a day of some year."""
+    words = text.replace("-", " ").replace(" de ", " ").split()
+    try:
+        dt.date(2000, MONTHS[words[-1].rstrip(".")], read_number(" ".join(words[:-1])))
+    except (KeyError, ValueError, ValidationError):
+        return False
+    return True
+
+
+def _saw_the_day(text: str, folded: str, start: int) -> bool:
+    """Whether the date at ``start`` follows "a vu le jour" (:data:`_SAW_THE_DAY`) whose subject is a name."""
+    phrase = _SAW_THE_DAY.search(folded, max(0, start - 80), start)
+    if phrase is None:
+        return False
+    word = _LAST_WORD.search(text, max(0, phrase.start() - 40), phrase.start())
+    if word is not None and lexicon.is_first_name(word.group(1)):
+        return True
+    return any(_SUBJECT_GAP.fullmatch(text, end, phrase.start()) for _, end, _ in _names(text))
+
+
+def _lived(folded: str) -> Iterator[tuple[int, int, float]]:
+    """The first date or year of a life span in prose, "a vécu de 1865 à 1938" (:data:`_LIVED`)."""
+    for match in _LIVED.finditer(folded):
+        birth = match.group("birth")
+        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth, OLDEST_STATED_YEAR):
+            continue
+        years = [int(year) for year in _YEARS.findall(match.group(0))]
+        if len(years) == 2 and years[1] - years[0] >= BIRTH_AGE_GAP:
+            yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
 
 
 def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
@@ -685,7 +766,7 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
         if before is None:
             continue
         first, word, birth = before.group(1), before.group(2), match.group("birth")
-        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth):
+        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth, OLDEST_STATED_YEAR):
             continue
         if not _a_life(match, birth):
             continue
@@ -719,7 +800,7 @@ def _plausible_partial(text: str) -> bool:
         year = read_number(words[-1]) if len(words) == 2 else int(words[0])
     except ValidationError:
         return False
-    return MIN_YEAR <= year <= dt.date.today().year
+    return OLDEST_STATED_YEAR <= year <= dt.date.today().year
 
 
 SPEC = EntitySpec(

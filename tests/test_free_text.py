@@ -668,6 +668,23 @@ DATE_WRITINGS = [
     ("Réf. DN 12/05/2024 archivée", False),
     # a name in small letters after a title in small letters is a name before its birth date too
     ("appel de mme lebon, [[12/05/1985]], pour un rdv", True),
+    # genealogy and biographies: births stated in words, of any century; a life told in prose
+    ("{FIRST} {LAST} est né en [[1712]] à Quimper, mort en 1790.", True),
+    ("Son aïeul, {FIRST} {Last} ([[1642]]-1701), était tisserand.", True),
+    ("Il fut baptisé le lendemain ; née et baptisée le [[2 mars 1771]], sa sœur aînée", True),
+    ("{FIRST} a vécu de [[1880]] à 1952 dans la ferme familiale.", True),
+    ("Le tonnelier {FIRST} {LAST}, qui vécut entre [[1804]] et 1871, eut neuf enfants.", True),
+    ("Le procès a vécu de 2019 à 2021 au rythme des audiences.", False),  # two years apart: no life
+    ("{FIRST} a vu le jour en [[1893]] à Morlaix.", True),
+    ("{FIRST} {LAST} a vu le jour le [[3 juin 1948]] à Rennes.", True),
+    ("La Mutuelle Générale a vu le jour en 1945.", False),  # an institution's birth
+    ("La Sécurité sociale a vu le jour le 4 octobre 1945.", False),
+    ("Facture de 1766 euros réglée le 03/02/2024.", False),  # a number, not a year of birth
+    # a day of birth without its year, after "né(e) le"
+    ("Leur fille {FIRST}, née le [[9 juillet]] à la maternité.", True),
+    ("{FIRST} est né le [[1er avril]], comme son père.", True),
+    ("Née le 30 février", False),  # no such day
+    ("Rendez-vous le 9 juillet à la maternité.", False),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
     ("Le Maire,\n{FIRST} {LAST}\nmercredi 23 septembre 2020\nAu Conseil", False),
     ("{LAST} {FIRST}, Lundi 3 mars 1980 : réunion", False),

@@ -29,7 +29,7 @@ class GeneraliseOperator(Operator):
     name = "generalise"
     entities = ("DATE_OF_BIRTH",)
     GRANULARITIES = ("year", "month")
-    _YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+    _YEAR_RE = re.compile(r"(?<!\d)(?:1\d|20)\d{2}(?!\d)")  # a year of birth as the detector reads it
 
     def __init__(self, entity: str, key: bytes | None = None, arg: str | None = None):
         super().__init__(entity, key, arg)
