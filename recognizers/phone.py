@@ -78,15 +78,24 @@ REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 _SEP = "[ \u00a0\u202f.\\-]"
 #: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
 OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
-_NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\))(?:{_SEP}?[0-9O]{{2}}){{4}}"
+_NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\)|\\(0\\){_SEP}?[1-9])(?:{_SEP}?[0-9O]{{2}}){{4}}"
+#: Ten digits grouped otherwise than in pairs, as neighbouring countries and some overseas numbers print them:
+#: 3-3-2-2 (``027 603 42 90``), 4-3-3 (``0590 123 456``).
+_OTHER_GROUPS = (f"0[1-9][0-9]{_SEP}[0-9]{{3}}{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}"
+                 f"|0[1-9][0-9]{{2}}{_SEP}[0-9]{{3}}{_SEP}[0-9]{{3}}")
 #: Pairs one slash apart, as forms are filled in (``06/12/34/56/78``): the slashes of a date, five times.
 _SLASHED = "0[1-9](?:/[0-9]{2}){4}"
 #: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
 _SPECIAL_RATE = f"[0O]{_SEP}?8[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
 #: After ``+33``, the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without (``+33 06``).
-_INTERNATIONAL = f"(?:(?:\\+|00)33|\\(\\+?33\\)){_SEP}?(?:(?:\\(0\\)|0){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
-_OVERSEAS = f"(?:\\+|00)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
-_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_SPECIAL_RATE}|{_SLASHED})"
+_INTERNATIONAL = f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}?(?:(?:\\(0\\)|0){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
+#: Other countries' numbers, written internationally: ``+`` (or ``00``), the calling code, then groups of digits
+#: (``+353 86 822 3689``, ``+41 27 603 42 90``, ``0032612345678``); libphonenumber says which are numbers.
+#: After ``00``, separators between the groups: a run of digits opening with ``00`` is more often a padded code.
+_FOREIGN = (f"\\+{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}?\\(0\\))?{_SEP}?[0-9]{{1,4}}(?:{_SEP}?[0-9]{{2,4}}){{1,4}}"
+            f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
+_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN})"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
@@ -113,7 +122,10 @@ _GROUPED = re.compile(_SEP)
 
 #: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
 _CALLING_CODE = f"(?:33|{'|'.join(OVERSEAS_CODES)})"
-_INTERNATIONAL_PREFIX = re.compile(rf"\s*(?:\+|00|\(\+?){_CALLING_CODE}")
+_INTERNATIONAL_OPEN = f"(?:\\+|00{_SEP}?|\\(\\+?)"
+_INTERNATIONAL_PREFIX = re.compile(rf"\s*{_INTERNATIONAL_OPEN}{_CALLING_CODE}")
+#: The opening of another country's number (:data:`_FOREIGN`): ``+`` or ``00``, then no French calling code.
+_FOREIGN_OPEN = re.compile(r"\s*(?:\+|00)")
 #: The calling code's digits, and a trunk 0 written after them (``+33 06 …``).
 _CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}0?")
 
@@ -126,6 +138,8 @@ def compact(number: str) -> str:
         number = "0" + number[1:]
     if number[:1] == "0":
         number = number.replace("O", "0")
+    if number.startswith("(0)"):  # "(0)1 12 34 56 78": the trunk 0 in brackets, without the calling code
+        number = "0" + number[3:]
     digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
     if _INTERNATIONAL_PREFIX.match(number):
         digits = _CODE_DIGITS.sub("0", digits, count=1)
@@ -137,13 +151,35 @@ def _bare(number: str) -> bool:
     return number.strip().lstrip("Oo").isdigit()
 
 
+def _foreign(number: str) -> bool:
+    """Whether ``number`` is written as another country's number (:data:`_FOREIGN`), not with a French code."""
+    return _FOREIGN_OPEN.match(number) is not None and _INTERNATIONAL_PREFIX.match(number) is None
+
+
+def validate_foreign(number: str) -> str:
+    """Check another country's number with libphonenumber and return its E.164 form."""
+    digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
+    if number.lstrip().startswith("00"):
+        digits = digits[2:]
+    try:
+        parsed = phonenumbers.parse("+" + digits)
+    except phonenumbers.NumberParseException:
+        raise InvalidFormat() from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidComponent("not a valid number of its country")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def validate(number: str) -> str:
-    """Check a French number and return its national 10-digit form.
+    """Check a French number and return its national 10-digit form (another country's number: its E.164 form,
+    :func:`validate_foreign`).
 
     Raises ``InvalidFormat`` (not a French number shape), ``InvalidLength`` (not 10 digits) or
     ``InvalidComponent`` (a bare run of ten digits that is no valid number of France or an overseas
     département, per libphonenumber: written in pairs or with ``+33``, the shape alone makes it a phone).
     """
+    if _foreign(number):
+        return validate_foreign(number)
     national = compact(number)
     if not national.startswith("0") or national[1:2] in ("", "0"):
         raise InvalidFormat()
@@ -195,20 +231,32 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``), or cut of their
     leading zero (:data:`CUT_RE2`)."""
     values = pc.replace_substring_regex(values, rf"^(\s*)({CUT_RE2})(\s*)$", r"\10\2\3")
-    values = pc.replace_substring_regex(values, r"^(\s*)[Oo]", r"\10")
+    values = pc.replace_substring_regex(values, r"^(\s*)(?:[Oo]|\(0\))", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
-    international = pc.fill_null(pc.match_substring_regex(values, rf"^\s*(?:\+|00|\(\+?){_CALLING_CODE}"), False)
+    international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
     without_code = pc.replace_substring_regex(digits, _CODE_DIGITS.pattern, "0", max_replacements=1)
     national = pc.if_else(international, without_code, digits)
     shaped = pc.fill_null(pc.match_substring_regex(national, "^0[1-9][0-9]{8}$"), False)
     allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(national, 1), f"^{ALLOCATED_RE2}$")
     bare = pc.match_substring_regex(values, r"^\s*[0-9]+\s*$")
-    return pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
+    valid = pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
+    foreign = np.flatnonzero(_foreign_array(values, international))
+    if not len(foreign):
+        return valid
+    verdicts = valid.to_numpy(zero_copy_only=False).copy()
+    verdicts[foreign] = [is_valid(value) for value in values.take(pa.array(foreign)).to_pylist()]
+    return pa.array(verdicts)
+
+
+def _foreign_array(values: pa.Array, international: pa.Array) -> np.ndarray:
+    """Vectorised :func:`_foreign`, given which ``values`` open with a French calling code."""
+    opens = pc.fill_null(pc.match_substring_regex(values, f"^{_FOREIGN_OPEN.pattern}"), False)
+    return pc.and_(opens, pc.invert(international)).to_numpy(zero_copy_only=False)
 
 
 def _national_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`compact` of cells that :func:`compact` reads (surrounding white space trimmed)."""
-    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), "^[Oo]", "0")
+    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"^(?:[Oo]|\(0\))", "0")
     values = pc.if_else(pc.starts_with(values, "0"), pc.replace_substring(values, "O", "0"), values)
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
     international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
@@ -221,6 +269,8 @@ def scores_array(values: pa.Array) -> np.ndarray:
     bare = pc.match_substring_regex(values, "^[Oo]*[0-9]+$").to_numpy(zero_copy_only=False)
     allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(_national_array(values), 1),
                                          f"^{ALLOCATED_RE2}$").to_numpy(zero_copy_only=False)
+    international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
+    allocated |= _foreign_array(values, international)  # valid, libphonenumber says
     return np.where(bare, COMPACT_SCORE, np.where(allocated, SCORE, UNALLOCATED_SCORE))
 
 
@@ -276,6 +326,8 @@ CONTEXT_SCORE = 0.9
 def _score_of(value: str) -> float:
     if _bare(value):
         return COMPACT_SCORE
+    if _foreign(value):
+        return SCORE
     return SCORE if is_allocated(compact(value)) else UNALLOCATED_SCORE
 
 

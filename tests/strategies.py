@@ -352,6 +352,10 @@ def phone_written_forms(national: str) -> list[str]:
         f"0033 {intl_pairs}",
         "/".join(pairs),
         f"+33 0{intl_pairs}",
+        f"(0){rest[0]} {intl_pairs[2:]}",
+        f"00 33 {intl_pairs}",
+        f"{national[:3]} {national[3:6]} {national[6:8]} {national[8:]}",  # as neighbouring countries group them
+        f"{national[:4]} {national[4:7]} {national[7:]}",
     ]
 
 

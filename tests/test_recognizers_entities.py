@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -365,18 +366,45 @@ def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second
 
 
 #: any ten digits (allocated or not, a 0 second or not) in the written forms, some zeros typed as a letter O
-_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 9), st.sets(st.integers(0, 15), max_size=3)).map(
+_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 13), st.sets(st.integers(0, 15), max_size=3)).map(
     lambda t: "".join("O" if i in t[2] and c == "0" else c for i, c in enumerate(phone_written_forms(t[0])[t[1]])))
 
 
 @given(values=st.lists(_WRITTEN_NUMBERS | st.sampled_from(["0 800 123 456", "(01) 45 56 78 90", "+262 692 12 34 56",
-                                                           "(33) 1 45 56 78 90", "+33 (0)6 12 34 56 78"]),
+                                                           "(33) 1 45 56 78 90", "+33 (0)6 12 34 56 78",
+                                                           "+353 86 822 3689", "+32 612 34 56 78", "00 41 27 603 42 90",
+                                                           "+15 000 000"]),
                        max_size=8))
 @settings(max_examples=200, deadline=None)
 def test_numbers_checked_at_once_are_checked_as_one_by_one(values):
     """The joined search validates its spans in Arrow: the same verdicts as :func:`phone.is_valid`."""
     values = [v for v in values if phone.SPAN_REGEX.fullmatch(v)]
     assert phone.are_valid(values).tolist() == [phone.is_valid(v) for v in values]
+
+
+#: Regions whose example numbers (libphonenumber's) are found written internationally, as letterheads and
+#: validators' tests write them: neighbours, and the countries many patients and cross-border workers call from.
+_FOREIGN_REGIONS = ("BE", "CH", "DE", "ES", "IT", "LU", "GB", "IE", "PT", "MA", "DZ", "TN", "SN", "US", "CA")
+
+
+@pytest.mark.parametrize("region", _FOREIGN_REGIONS)
+@pytest.mark.parametrize("kind", [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE])
+def test_another_countrys_number_written_internationally_is_a_phone_number(region, kind):
+    example = phonenumbers.example_number_for_type(region, kind)
+    for written in (phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+                    phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)):
+        text = f"Joignable au {written} ou par courrier."
+        assert [text[start:end] for start, end in spans("PHONE_NUMBER", text)] == [written], text
+
+
+@pytest.mark.parametrize("text", [
+    "Le chiffre d'affaires progresse de +15 000 000 euros.",  # an amount, no calling code's number
+    "horodatage 2024-03-01T10:00:00+01:00 reçu",
+    "Référence 0012 3456 7890 à rappeler",  # "00" then a padded code, no country's number
+    "commande +33 000 000",
+])
+def test_signed_amounts_time_zones_and_padded_codes_are_no_foreign_phone_numbers(text):
+    assert spans("PHONE_NUMBER", text) == [], text
 
 
 _AROUND_PHONES = ["+", "/", " / ", "-", ".", " ", "\u00a0", "O", "tél", "(", ")", "\n", "a", "NIR 1 85", "0"]
