@@ -155,6 +155,9 @@ _PLACE_WORDS = frozenset({
     # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
     "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
     "mairie", "institution", "institutions",
+    # schools of nursing, care and physiotherapy, university units, hospital units by their acronyms
+    "ifsi", "ifas", "ifap", "ifmk", "ifcs", "ufr", "iut", "chru", "chs", "cht", "ssr", "usld", "smur", "samu",
+    "cmp", "cmpp", "ime", "esat",
 })
 #: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
 #: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
@@ -604,8 +607,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         if j == i and token.key in _NOT_OPENING and token.kind in ("upper", "lower"):
             break  # "DOCTEUR EN MÉDECINE": a preposition opens no name ("M. Ou", "Mme Es Sayed" do)
         if token.kind in ("initials", "letter"):
-            if nxt is None or not nxt.capital:
-                break
+            if nxt is None or not (nxt.capital or (token.kind == nxt.kind == "initials")):
+                break  # "L. C. PEREIRA": initials go on to the next one
         elif token.particle and nxt is not None and nxt.capital and nxt.key not in _DATE_WORDS and (
                 j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
             if j == i and nxt.key in _OFFICES:
@@ -662,7 +665,7 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
             return False
         if token.place and _rank(tokens, j):
             return False  # "chef de clinique de Jean Minet": a rank under a person, no place
-        closed = _CLOSED.search(gap) is not None
+        closed = _CLOSED.search(gap) is not None or _NUMBER_THEN_SEPARATOR.fullmatch(gap) is not None
         if token.place and closed and not (gap.startswith(".") and len(token.key) <= 4):  # "av. Jean Jaurès"
             return False  # "Vu à la clinique, Marie Dupont": the place's name would follow its word
         if token.place or (token.key in _EPONYM_HEADS and not _first_name_at(tokens, i, text)):
@@ -695,6 +698,9 @@ def _first_name_at(tokens: list[_Token], i: int, text: str) -> bool:
 
 #: Punctuation after a place word that ends it: what follows names no place.
 _CLOSED = re.compile(r"[,;.()]")
+#: A number then a dash or a comma after a place's name, as lists of staff write the département or the ward
+#: (``IFSI Sainte-Anne 75 - Danielle BENALI``): it ends the place too.
+_NUMBER_THEN_SEPARATOR = re.compile(r"\s+[0-9]{1,5}\s*(?:\s[-–]|,)\s*")
 #: Most words looked back over from a name to the place word of a list it is in.
 _PLACES_LIST_HOPS = 12
 #: What joins two names of places in a list: a dash (one place: ``Bichat - Claude-Bernard``), a comma.
@@ -738,10 +744,13 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
         token = tokens[k]
         if token.place:
             return  # "Hôpital Charles-Nicolle": what follows names the place
-        if token.kind in ("initials", "letter") and k + 1 < j and tokens[k + 1].capital and (
-                token.kind == "initials" or _bare_initial_surname(tokens[k + 1])):
-            end = _take_name(tokens, k + 1, text, first_free=False)
-            if end > k + 1:
+        last = k  # "L. C. PEREIRA": initials one after another, then the name
+        while token.kind == "initials" and last + 1 < j and tokens[last + 1].kind == "initials":
+            last += 1
+        if token.kind in ("initials", "letter") and last + 1 < j and tokens[last + 1].capital and (
+                token.kind == "initials" or _bare_initial_surname(tokens[last + 1])):
+            end = _take_name(tokens, last + 1, text, first_free=False)
+            if end > last + 1:
                 yield k, end, INITIAL_SCORE
                 k = end
                 continue
