@@ -329,7 +329,8 @@ CONTEXT_GAP = re.compile(
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
 _BORN_IN = re.compile(
-    r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
+    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
+    r"(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
 #: Right before a date, a birth word in a condition addressed to the reader: an example, not someone's birth
 #: ("si vous êtes né en 1990", as help pages explain the NIR), folded.
@@ -349,7 +350,7 @@ _SAW_THE_DAY = re.compile(
 _SUBJECT_GAP = re.compile(r"[ \t]*,?[ \t]*(?:qui[ \t]+)?")
 _LAST_WORD = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]*,?[ \t]*(?:qui[ \t]+)?$")
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
-_BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|est nee?|voit le jour)\b")
+_BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|nait|est nee?|voit le jour)\b")
 #: A year, or a whole date in words or digits, in a life span.
 _LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_STATED_YEAR})"
 #: A life span in prose (folded): "a vécu de 1865 à 1938", "vécut entre 1863 et 1933".
@@ -437,7 +438,7 @@ _BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
                    f"{_spelt(*(fold(w) for w in CONTEXT), 'nes', 'nees')}"
                    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
 #: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth)
-_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "est ne", "voit le jour", "vu le jour", "vit le jour")
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "nait", "est ne", "voit le jour", "vu le jour", "vit le jour")
 #: a life span in prose (:data:`_LIVED`)
 _LIVED_RE2 = f"{_spelt('vecu', 'vecut', 'vecurent')}{_WS}+{_spelt('de', 'entre')}{_WS}"
 _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
