@@ -337,10 +337,10 @@ _MUTUELLE_NAMED = re.compile(
     rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
 #: A name ending with the word, after a group's word or a capitalised word that is no determiner: "Groupe
-#: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle".
+#: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle", "Harmonie Mutuelles".
 _NAMED_MUTUELLE = re.compile(
     rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){BLANK}+)?(?P<head>{_CAP})(?:{BLANK}+{_CAP}){{0,2}}{BLANK}+"
-    rf"(?:Mutuelle|MUTUELLE)"
+    rf"(?:Mutuelles?|MUTUELLES?)"
     rf"(?![\w])(?![\-_/][0-9])"
 )
 #: Words before "Mutuelle" that say which one the writer means, not its name (folded).
