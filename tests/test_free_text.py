@@ -463,6 +463,17 @@ NOT_NAMES = [
 ]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # initials one after another, as author lists write them
+    ("DR A. B. MOREAU 1, C. D. LEROUX 2, E. GARNIER 3", ["A. B. MOREAU", "C. D. LEROUX", "E. GARNIER"]),
+    ("J. P. Martin et A.-M. Durand", ["J. P. Martin", "A.-M. Durand"]),
+    # a number then a dash ends a place's name: the next name is a person's
+    ("Jury : Anne LEROY, hôpital Sainte-Anne 75 - Paul GIRARD, IFSI Louis Mourier", ["Anne LEROY", "Paul GIRARD"]),
+])
+def test_initials_in_a_row_and_staff_after_a_numbered_place_are_named_exactly(text: str, expected: list[str]) -> None:
+    assert _found(person.find(text), text) == expected
+
+
 @pytest.mark.parametrize("text", NOT_NAMES)
 def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     assert person.find(text) == []
@@ -683,6 +694,9 @@ DATE_WRITINGS = [
     # a day of birth without its year, after "né(e) le"
     ("Leur fille {FIRST}, née le [[9 juillet]] à la maternité.", True),
     ("{FIRST} est né le [[1er avril]], comme son père.", True),
+    ("Le [[3 mars 1820]] naît à Florence leur fille {FIRST}.", True),  # a birth verb after the date
+    ("Leur second enfant naît en [[1822]] à Naples.", True),
+    ("Il connaît en 1990 un grand succès.", False),
     ("Née le 30 février", False),  # no such day
     ("Rendez-vous le 9 juillet à la maternité.", False),
     # a weekday dates a letter, minutes or a visit after a signature: no birth for following a name
@@ -1051,6 +1065,8 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("CONDITIONS GENERALES Mutuelle Vitalité Santé - MVS\nREGLEMENT", {"Mutuelle Vitalité Santé", "MVS"}),
     ("GROUPE FRANCE MUTUELLE\nREGLEMENT MUTUALISTE", {"GROUPE FRANCE MUTUELLE"}),
     ("adhérent du Groupe des Mutuelles Indépendantes depuis 2010", {"Groupe des Mutuelles Indépendantes"}),
+    ("le rapprochement avec Vendée Mutuelles, puis avec d'autres", {"Vendée Mutuelles"}),  # the plural too
+    ("Toutes Mutuelles confondues, les tarifs montent.", set()),
     # which mutuelle the writer means, a heading, the legal code: no name
     ("Choisir Votre Mutuelle Santé, Comparer Mutuelle", set()),
     ("INFORMATIONS SUR VOTRE MUTUELLE", set()),
