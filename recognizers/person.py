@@ -196,6 +196,10 @@ _EPONYM_HEADS = frozenset({
     "paralysie", "manoeuvre", "manœuvre", "sonde", "catheter", "cellule", "cellules", "tumeur", "fracture",
     "intervention", "operation", "point", "ligne", "lignes", "anse", "pince", "position", "lame", "drain",
     "incision", "attelle", "tube", "aiguille", "ecarteur", "spatule", "greffe", "lambeau",
+    # disorders and structures of anatomy named after their authors ("aphasie de Wernicke", "polygone de Willis")
+    "aphasie", "aphasies", "choree", "ataxie", "myopathie", "dystrophie", "neuropathie", "encephalopathie",
+    "tetralogie", "thyroidite", "lymphome", "sarcome", "polygone", "cercle", "ampoule", "plexus", "ganglion",
+    "espace", "loge",
 })
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan", "Maire de SACLAS"
 #: (folded).

@@ -460,6 +460,8 @@ NOT_NAMES = [
     "Transfert vers l'hôpital Bichat - Claude-Bernard pour avis.",
     "Il a été confié à l'Institution Jean-Baptiste Thiéry.",
     "Adresse : 123 av. Jean Jaurès, 16000 Angoulême. Siège : 4 bd. Émile Zola.",  # an abbreviation's full stop
+    # disorders and structures named after their authors
+    "Il décrit les aphasies de Wernicke, la chorée de Huntington et le polygone de Willis.",
 ]
 
 
