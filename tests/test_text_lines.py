@@ -449,6 +449,18 @@ def test_the_values_of_an_insert_logged_on_one_line_are_read_under_their_columns
     assert found == {(1, entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
 
 
+@pytest.mark.parametrize(("literal", "column"), [
+    ("DATE '{}'", "date_naissance"), ("TIMESTAMP '{} 00:00:00'", "dt_naiss"), ("date '{}'", "dateNaiss"),
+])
+def test_a_typed_date_literal_of_an_insert_is_read_under_its_column(tmp_path, literal: str, column: str) -> None:
+    """Standard SQL's typed literals, as seeds and ORMs write dates: the string is the value."""
+    date = BENEFICIARY["date_naissance"]
+    path = tmp_path / "seed.txt"
+    path.write_text(f"INSERT INTO client (nom, {column}) VALUES ('{BENEFICIARY['nom']}', {literal.format(date)});\n",
+                    encoding="utf-8")
+    assert ("DATE_OF_BIRTH", date) in {(entity, text) for _, entity, text in _findings(path)}
+
+
 @pytest.mark.parametrize("line", [
     "INSERT INTO beneficiaires VALUES ('X', '1985-05-12', '99999997');",  # no column list: no column to read under
     "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997', 'Y');",  # more values than columns

@@ -54,6 +54,8 @@ def row_cells(line: str) -> list[tuple[int, str]]:
 
     >>> row_cells("  ('25992142', 'Harmonie Mutuelle', NULL, 45),")
     [(4, '25992142'), (16, 'Harmonie Mutuelle'), (36, ''), (42, '45')]
+    >>> row_cells("('KILO', DATE '1970-05-15'),")
+    [(2, 'KILO'), (15, '1970-05-15')]
     """
     for lexer in _LEXERS:
         try:
@@ -67,6 +69,10 @@ def row_cells(line: str) -> list[tuple[int, str]]:
     return []
 
 
+#: A typed literal of standard SQL, whose string is the value (``DATE '1970-05-15'``, ``TIMESTAMP '…'``).
+_TYPED = re.compile(r"(?i)(?:date|time|timestamp)(?:\s+with(?:out)?\s+time\s+zone)?\s*'(?P<text>[^'\\]*)'\s*")
+
+
 def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
     """A value's offset and text as written, or its offset and ``""`` when it is not written as it reads."""
     literal = line[opening + span.start : opening + span.end]
@@ -74,6 +80,8 @@ def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
         return opening + span.start, literal
     if span.kind == "s" and literal[:1] == "'" and "''" not in literal and "\\" not in literal:
         return opening + span.start + 1, literal[1:-1]
+    if span.kind == "x" and (typed := _TYPED.fullmatch(literal)) is not None:
+        return opening + span.start + typed.start("text"), typed["text"]
     return opening + span.start, ""
 
 
