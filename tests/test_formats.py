@@ -223,6 +223,9 @@ def test_any_line_ends_across_any_block_boundary_come_back_as_written(tmp_path_f
     assume(text.strip("\r\n"))
     directory = tmp_path_factory.mktemp("ends")
     path = write(directory, "log", text, encoding)
+    # random letters may write a name after a title ("M AA") or an insurer's acronym ("AXA"): not these lines
+    assume(not any(item[1].num_rows for item in scan_path(str(path), options=DetectOptions(ner=False))
+                   if not isinstance(item, Problem)))
     monkeypatch.setattr(streams, "BLOCK_BYTES", block)
     with open_source(path) as source:
         read = [line for item in source.chunks() if not isinstance(item, Problem) for line in item.raw.to_pylist()]
