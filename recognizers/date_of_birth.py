@@ -66,6 +66,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
@@ -171,6 +174,8 @@ _WEEKDAY = f"(?:(?:{'|'.join(WEEKDAYS)}),?{_SP}+)"
 WEEKDAY_PREFIX = re.compile(f"(?:{'|'.join(WEEKDAYS)}),?{_SP}+")
 _MONTH_YEAR = f"{_MONTH_WORD}{_SP}+(?:[0-9]{{4}}|{_YEAR_WORDS})"
 _YEAR = "(?:1[89]|20)[0-9]{2}"
+#: RE2: a cell that is a year alone: a birth year where its column's name says it is one (``annee_naissance``).
+YEAR_CELL_RE2 = f"^\\s*{_YEAR}\\s*$"
 #: A year of :data:`OLDEST_STATED_YEAR` or later.
 _STATED_YEAR = "(?:1[0-9]|20)[0-9]{2}"
 
@@ -793,6 +798,13 @@ def _a_life(span: re.Match[str], birth: str) -> bool:
     if span.group("dash") is None and (span.group("place") is None or birth.isdigit()):
         return False  # "(2019)", "(Paris, 1936)": a year alone, no life span
     return dt.date.today().year - min(years) >= BIRTH_AGE_GAP
+
+
+def past_years(cells: pa.Array) -> np.ndarray:
+    """Which of ``cells`` (each a year alone, :data:`YEAR_CELL_RE2`) lie between 1800 and this year, as numpy
+    booleans: the birth years of a column named for them."""
+    years = pc.cast(pc.utf8_trim_whitespace(cells), pa.int32()).to_numpy(zero_copy_only=False)
+    return (years >= MIN_YEAR) & (years <= dt.date.today().year)
 
 
 def _plausible_partial(text: str) -> bool:

@@ -270,3 +270,18 @@ def test_the_name_of_a_thing_or_the_kind_of_an_insurer_is_no_person_nor_insurer(
     found = scan_table(table, ner=False)
     assert set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True)) == {
         ("nom", "PERSON"), ("nom_usuel", "PERSON"), ("nom_court", "FR_HEALTH_INSURER")}
+
+
+@pytest.mark.parametrize("column", ["annee_naissance", "BEN_NAI_ANN", "birthYear", "anneeDateDeNaissance"])
+@pytest.mark.parametrize("as_integers", [True, False])
+def test_a_year_alone_in_a_column_named_for_birth_years_is_a_date_of_birth(column: str, as_integers: bool):
+    """Health extracts keep the birth year apart (the SNDS's ``BEN_NAI_ANN``, ``annee_naissance``): a birth
+    year, but not a birth's weight in grams, another year, or a year to come."""
+    this_year = dt.date.today().year
+    years = [1950, 1987, 2003, this_year + 3]
+    make = (lambda v: pa.array(v, pa.int64())) if as_integers else (lambda v: pa.array([str(x) for x in v]))
+    table = pa.table({column: make(years), "poids_naissance": make([1950, 1987, 2003, 3250]),
+                      "annee_adhesion": make(years)})
+    found = scan_table(table, ner=False, show_values=True)
+    assert sorted(zip(found["column"].to_pylist(), found["entity"].to_pylist(), found["value"].to_pylist())) == [
+        (column, "DATE_OF_BIRTH", str(year)) for year in years[:3]]

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 
 import recognizers
 from leakguard.detect import escaped
-from leakguard.detect.hints import FREE_TEXT, Hint, hint_for
+from leakguard.detect.hints import FREE_TEXT, Hint, hint_for, names_a_year
 from leakguard.detect.joined import Joined, find_many
 from leakguard.detect.key_columns import hints_with_bodies
 from leakguard.detect.ner import PERSON_SCORE, unexplained
@@ -440,6 +440,7 @@ class Detector:
         self._nir_bodies(scan)
         scan.specs = self._specs_for(scan)
         self._whole_cells(scan)
+        self._birth_years(scan, column)
         self._candidates(scan)
         self._count_nirs(scan, counts, None if text else column)
         if counts_only:
@@ -521,6 +522,22 @@ class Detector:
                                                settle_only=scan.counts_only)
                 if block is not None:
                     scan.blocks.append(block)
+
+    def _birth_years(self, scan: _ColumnScan, column: str) -> None:
+        """4a'. Cells that are a year alone in a column named for birth years (``annee_naissance``: 1970)."""
+        if scan.hinted != date_of_birth.ENTITY or scan.counts_only or not names_a_year(column):
+            return
+        open_positions = np.flatnonzero(~scan.done)
+        positions = open_positions[self._match(scan.distinct, open_positions, date_of_birth.YEAR_CELL_RE2)]
+        if len(positions) == 0:
+            return
+        scan.done[positions] = True
+        cells = scan.distinct.take(pa.array(positions))
+        past = date_of_birth.past_years(cells)
+        starts, ends, trimmed = _trimmed(cells.filter(pa.array(past)))
+        scan.blocks.append(_Block(positions[past].astype(np.int64), starts, ends,
+                                  [date_of_birth.ENTITY] * int(past.sum()), np.full(int(past.sum()), HINTED_DATE_SCORE),
+                                  trimmed))
 
     def _candidates(self, scan: _ColumnScan) -> None:
         """4b-5. For each entity, the RE2 pre-filter keeps the open values that may hold it; its Python
