@@ -467,6 +467,8 @@ _BORN_IN_RE2 = f"(?:^|[^{FOLDS_TO_LETTER_RE2}]){_spelt('ne', 'nee', 'ne(e)', 'ne
 _LIFESPAN_RE2 = f"\\([^()0-9]*(?:[0-9]{{1,2}}[^()0-9]{{1,20}}){{0,2}}{_STATED_YEAR}"
 #: RE2: the degree sign that marks a birth in notices and civil-status writing (``(°12/05/1985)``, ``° le``).
 _DEGREE_RE2 = f"(?:^|[^\\p{{L}}0-9])°{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
+#: RE2: the star of a birth before a date (:data:`_STAR_BEFORE`; the death's cross is looked for after).
+_STAR_RE2 = f"\\*{_WS}*(?:{_spelt('le')}{_WS}+)?[0-9]"
 #: RE2: ``DN`` as a label (``DN : 12/05/1985``, ``D.N.=``), the date of birth of medical software's headers; a
 #: label only: ``DN`` alone stands for other things.
 _DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
@@ -474,7 +476,7 @@ _DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
     [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _SMALL_NAME_THEN_DATE_RE2, _BORN_IN_RE2,
-     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2]
+     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2, _STAR_RE2]
 )
 
 
@@ -483,6 +485,7 @@ REPORTABLE_RE2 = "|".join(
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
     words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2,
+    _STAR_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     _SMALL_NAME_THEN_DATE_RE2,
@@ -493,11 +496,18 @@ CONTEXT_PREFILTER = "|".join([
 
 #: Right before a date, the degree sign of a birth (folded; not the ``n°`` of a number), or a ``DN :`` label.
 _BIRTH_MARK_BEFORE = re.compile(r"(?<![a-z0-9])(?:°\s*(?:le\s+)?|d\.?n\.?\s*[:=]\s*)$")
+#: Right before a date, the star of a birth as genealogy writes it (``* le 7 novembre 1867``), a birth only
+#: where the cross of a death follows (``† 4 juillet 1934``): a star alone opens a list's item.
+_STAR_BEFORE = re.compile(r"(?:^|[\s(])\*\s*(?:le\s+)?$")
+#: How far after a starred date its death's cross may stand.
+_CROSS_WINDOW = 200
 
 
 def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
     if _BIRTH_MARK_BEFORE.search(folded, max(0, start - 8), start):
+        return True
+    if _STAR_BEFORE.search(folded, max(0, start - 8), start) and "†" in text[start : start + _CROSS_WINDOW]:
         return True
     return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
         _BORN_WORD.fullmatch(m.group()) is not None

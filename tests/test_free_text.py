@@ -694,6 +694,9 @@ DATE_WRITINGS = [
     ("La Mutuelle Générale a vu le jour en 1945.", False),  # an institution's birth
     ("La Sécurité sociale a vu le jour le 4 octobre 1945.", False),
     ("Facture de 1766 euros réglée le 03/02/2024.", False),  # a number, not a year of birth
+    # genealogy's star of a birth, where the cross of a death follows; a star alone opens a list's item
+    ("{FIRST} {LAST}\n* le [[3 mars 1921]] à Brest\n† 2 mai 1990 à Paris", True),
+    ("* 12/05/2024 : consultation\n* 13/05/2024 : sortie", False),
     # a day of birth without its year, after "né(e) le"
     ("Leur fille {FIRST}, née le [[9 juillet]] à la maternité.", True),
     ("{FIRST} est né le [[1er avril]], comme son père.", True),
