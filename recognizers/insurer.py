@@ -225,6 +225,14 @@ CONTEXT = (
     "insurer",
     "insurance",
     "carrier",
+    # the new insurers as the press calls them ("des assurtechs comme Alan", "la néo-mutuelle")
+    "assurtech",
+    "assurtechs",
+    "insurtech",
+    "insurtechs",
+    "neo-assureur",
+    "neo-assureurs",
+    "neo-mutuelle",
 )
 
 SCORE = 0.6

@@ -1007,6 +1007,7 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("Assuré chez Harmonie depuis 2019.", ["Harmonie"]),
     ("une harmonie de couleurs, la mnt du terrain", []),
     ("pour Alan Turing", []),
+    ("Des assurtechs comme Alan remboursent en deux jours.", ["Alan"]),  # the press's word for new insurers
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
