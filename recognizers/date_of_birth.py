@@ -341,11 +341,11 @@ _BORN_IN = re.compile(
 #: ("si vous êtes né en 1990", as help pages explain the NIR), folded.
 _IF_BORN = re.compile(
     r"(?<![a-z])si\s+(?:vous\s+etes|tu\s+es)\s+n(?:e|ee|e\(e\)|es|ees)\s+(?:(?:le|en|vers|courant)\s+)?$")
-#: The same anywhere in a text: without it, no partial date of the text is reported.
-_BORN_IN_ANYWHERE = re.compile(_BORN_IN.pattern.removesuffix("$"))
+#: A birth word anywhere in a text (folded): without it, no partial date of the text is reported (one search
+#: per text; the rules above are searched before each candidate).
+_BORN_ANYWHERE = re.compile(r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent)\s")
 #: Before a day and a month without a year: "née le" (folded).
 _BORN_ON = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+le\s+$")
-_BORN_ON_ANYWHERE = re.compile(_BORN_ON.pattern.removesuffix("$"))
 #: Before a date, a birth told as a life's first day, "a vu le jour le", "voit le jour à Nancy en" (folded): a
 #: birth when a name is its subject (``Philippine a vu le jour en 1802``; a mutuelle or a law "voit le jour" too).
 _SAW_THE_DAY = re.compile(
@@ -507,7 +507,8 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
     if _BIRTH_MARK_BEFORE.search(folded, max(0, start - 8), start):
         return True
-    if _STAR_BEFORE.search(folded, max(0, start - 8), start) and "†" in text[start : start + _CROSS_WINDOW]:
+    if folded.find("*", max(0, start - 8), start) >= 0 and _STAR_BEFORE.search(folded, max(0, start - 8), start) \
+            and "†" in text[start : start + _CROSS_WINDOW]:
         return True
     return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
         _BORN_WORD.fullmatch(m.group()) is not None
@@ -689,9 +690,10 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         taken_until = end
         taken.add(start)
         yield start, end, score
-    if _BORN_IN_ANYWHERE.search(folded) or "le jour" in folded:  # else no month or year alone: not looked for
+    born = _BORN_ANYWHERE.search(folded) is not None
+    if born or "le jour" in folded:  # else no month or year alone: not looked for
         yield from _partial_dates(text, folded, taken_until)
-    if _BORN_ON_ANYWHERE.search(folded):
+    if born:
         yield from (span for span in _days_of_birth(folded) if span[0] not in taken)
     yield from (span for span in _lifespans(text) if span[0] not in taken)
     if "vecu" in folded:
@@ -727,10 +729,15 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
     """A month and year or a year alone after ``né(e) en``, past ``taken_until``."""
     for match in _PARTIAL_REGEX.finditer(text):
         start, end = match.span()
-        if start >= taken_until and (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(
-                text, folded, start)) and _plausible_partial(match.group(0)) \
-                and not _addressed_to_reader(folded, start):
+        if start < taken_until or not folded[max(0, start - 8) : start].rstrip().endswith(_LAST_WORDS_BEFORE):
+            continue  # most years of a text: no regex search
+        if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)) \
+                and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start):
             yield start, end, CONTEXT_SCORE
+
+
+#: The words :data:`_BORN_IN` and :data:`_SAW_THE_DAY` end with, right before a partial date.
+_LAST_WORDS_BEFORE = ("en", "courant", "vers", "fin", "debut", "l'an", "le")
 
 
 def _days_of_birth(folded: str) -> Iterator[tuple[int, int, float]]:
@@ -752,6 +759,8 @@ def _day_exists(text: str) -> bool:
 
 def _saw_the_day(text: str, folded: str, start: int) -> bool:
     """Whether the date at ``start`` follows "a vu le jour" (:data:`_SAW_THE_DAY`) whose subject is a name."""
+    if folded.find("le jour", max(0, start - 80), start) < 0:
+        return False  # most dates: no regex search
     phrase = _SAW_THE_DAY.search(folded, max(0, start - 80), start)
     if phrase is None:
         return False
