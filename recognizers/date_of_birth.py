@@ -442,7 +442,8 @@ _GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-()]"
 _BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
                    f"{_spelt(*(fold(w) for w in CONTEXT), 'nes', 'nees')}"
                    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
-#: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth)
+#: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth); and the verbs of
+#: :data:`_SAW_THE_DAY`, before a date
 _BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "nait", "est ne", "voit le jour", "vu le jour", "vit le jour")
 #: a life span in prose (:data:`_LIVED`)
 _LIVED_RE2 = f"{_spelt('vecu', 'vecut', 'vecurent')}{_WS}+{_spelt('de', 'entre')}{_WS}"
@@ -774,7 +775,7 @@ def _lived(folded: str) -> Iterator[tuple[int, int, float]]:
     """The first date or year of a life span in prose, "a vécu de 1865 à 1938" (:data:`_LIVED`)."""
     for match in _LIVED.finditer(folded):
         birth = match.group("birth")
-        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth, OLDEST_STATED_YEAR):
+        if not _stated_birth(birth):
             continue
         years = [int(year) for year in _YEARS.findall(match.group(0))]
         if len(years) == 2 and years[1] - years[0] >= BIRTH_AGE_GAP:
@@ -791,7 +792,7 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
         if before is None:
             continue
         first, word, birth = before.group(1), before.group(2), match.group("birth")
-        if not (birth.isdigit() and _plausible_partial(birth)) and not is_valid(birth, OLDEST_STATED_YEAR):
+        if not _stated_birth(birth):
             continue
         if not _a_life(match, birth):
             continue
@@ -824,6 +825,11 @@ def past_years(cells: pa.Array) -> np.ndarray:
     booleans: the birth years of a column named for them."""
     years = pc.cast(pc.utf8_trim_whitespace(cells), pa.int32()).to_numpy(zero_copy_only=False)
     return (years >= MIN_YEAR) & (years <= dt.date.today().year)
+
+
+def _stated_birth(birth: str) -> bool:
+    """Whether ``birth``, the first date of a life span, is a year or a whole date words may state a birth at."""
+    return (birth.isdigit() and _plausible_partial(birth)) or is_valid(birth, OLDEST_STATED_YEAR)
 
 
 def _plausible_partial(text: str) -> bool:
