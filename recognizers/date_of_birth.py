@@ -737,8 +737,9 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
             yield start, end, CONTEXT_SCORE
 
 
-#: The words :data:`_BORN_IN` and :data:`_SAW_THE_DAY` end with, right before a partial date.
-_LAST_WORDS_BEFORE = ("en", "courant", "vers", "fin", "debut", "l'an", "le")
+#: The words :data:`_BORN_IN` and :data:`_SAW_THE_DAY` end with, right before a partial date (``jour``: the
+#: latter's last words are optional).
+_LAST_WORDS_BEFORE = ("en", "courant", "vers", "fin", "debut", "l'an", "le", "jour")
 
 
 def _days_of_birth(folded: str) -> Iterator[tuple[int, int, float]]:
