@@ -75,6 +75,7 @@ def all_specs() -> list[EntitySpec]:
         email_address.OBFUSCATED_SPEC,
         email_address.LITERAL_SPEC,
         phone.SPEC,
+        phone.MISTYPED_SPEC,
         amc.SPEC,
         member_id.SPEC,
         date_of_birth.SPEC,

@@ -185,7 +185,7 @@ def validate(number: str) -> str:
         raise InvalidFormat()
     if len(national) != 10:
         raise InvalidLength()
-    if _bare(number) and not is_allocated(national):
+    if _bare(number) and not (is_allocated(national) or _MOBILE_BLOCK.match(national)):
         raise InvalidComponent("not an allocated French number range")
     typos = number.strip()[1:].count("O")
     if typos > 2 or (typos and not _GROUPED.search(number)):
@@ -220,6 +220,10 @@ def _allocated_pattern() -> str:
 #: Valid national significant numbers (the nine digits after the leading 0).
 ALLOCATED_RE2 = _allocated_pattern()
 _ALLOCATED = re.compile(ALLOCATED_RE2, re.ASCII)
+#: The mobile block of the numbering plan, 06 and 07 whole: libphonenumber lists only the ranges allocated so
+#: far (07 3x to 07 9x), while validators' tests and filled-in forms write ``0712345678`` as a mobile.
+MOBILE_BLOCK_RE2 = "0[67][0-9]{8}"
+_MOBILE_BLOCK = re.compile(MOBILE_BLOCK_RE2)
 
 
 #: In a column named for phone numbers, a number of nine digits is one whose leading zero a spreadsheet or a
@@ -239,7 +243,8 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     shaped = pc.fill_null(pc.match_substring_regex(national, "^0[1-9][0-9]{8}$"), False)
     allocated = pc.match_substring_regex(pc.utf8_slice_codeunits(national, 1), f"^{ALLOCATED_RE2}$")
     bare = pc.match_substring_regex(values, r"^\s*[0-9]+\s*$")
-    valid = pc.fill_null(pc.and_(shaped, pc.or_(allocated, pc.invert(bare))), False)
+    mobile = pc.match_substring_regex(national, f"^{MOBILE_BLOCK_RE2}$")
+    valid = pc.fill_null(pc.and_(shaped, pc.or_(pc.or_(allocated, mobile), pc.invert(bare))), False)
     foreign = np.flatnonzero(_foreign_array(values, international))
     if not len(foreign):
         return valid
@@ -377,6 +382,41 @@ SPEC = EntitySpec(
     not_under=_IDENTIFIER_HINTS,
 )
 
+#: A number with a digit lost or doubled (nine or eleven digits after the ``0``, bare or in pairs with one short
+#: or long group), right after a phone label: ``ligne téléphonique 031478923``, ``Tél : 01 45 67 89 0``. A typo
+#: does not anonymise a number: it is reported, lower than a valid one, and never without its label.
+_MISTYPED = (f"0[1-9](?:[0-9]{{7}}|[0-9]{{9}})"
+             f"|0[1-9](?:{_SEP}[0-9]{{2}}){{3}}{_SEP}(?:[0-9]|[0-9]{{3}})")
+MISTYPED_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?:{_MISTYPED})(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
+)
+#: The labels a mistyped number must follow (folded), and what may stand between: ``Tél. :``, ``fax -``,
+#: ``portable : au``, ``n° de téléphone``.
+MISTYPED_CONTEXT = ("tel", "telephone", "telephonique", "portable", "mobile", "gsm", "fax", "phone")
+MISTYPED_GAP = re.compile(r"[ \t.:=\-–/]*(?:(?:au|le|n°|no)[ \t.:]*)?")
+MISTYPED_SCORE = 0.5
+
+
+def _mistyped(number: str) -> bool:
+    """Whether ``number`` (a :data:`MISTYPED_REGEX` match) is no valid number written otherwise."""
+    return not is_valid(number)
+
+
+MISTYPED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="phone number with a digit lost or doubled, after a phone label",
+    span_regex=MISTYPED_REGEX,
+    prefilter=f"(?:^|[^0-9A-Za-z+])(?:{_MISTYPED})(?:[^0-9]|$)",
+    score=MISTYPED_SCORE,
+    context_score=MISTYPED_SCORE,
+    context=MISTYPED_CONTEXT,
+    validate=_mistyped,
+    needs_context=True,
+    context_window=24,
+    context_gap=MISTYPED_GAP,
+    not_under=_IDENTIFIER_HINTS,
+)
+
 
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
@@ -389,7 +429,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC], supported_language=supported_language, name="FrPhoneRecognizer")
+            super().__init__([SPEC, MISTYPED_SPEC], supported_language=supported_language, name="FrPhoneRecognizer")
 
     return FrPhoneRecognizer
 

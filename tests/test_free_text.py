@@ -761,6 +761,29 @@ def test_phones_are_found_in_every_french_written_form(text: str, expected: list
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    ("Mobile : 0712345678", ["0712345678"]),  # the 06-07 block whole, as test lists and forms write it
+    ("mobile_ok = ['0612345678', '0712345678']", ["0612345678", "0712345678"]),
+    ("réf. 0012345678", []),  # no zone after the 0
+])
+def test_bare_numbers_of_the_mobile_block_are_phones(text: str, expected: list[str]) -> None:
+    assert _found(phone.SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("n'hésitez pas à appeler notre ligne téléphonique 031478923 ou à écrire", ["031478923"]),
+    ("Tél. : 01 45 67 89 0 (secrétariat)", ["01 45 67 89 0"]),
+    ("Fax - 01 45 67 89 012", ["01 45 67 89 012"]),
+    ("Portable : au 061234567", ["061234567"]),
+    ("Tél. : 01 45 67 89 00", []),  # a valid number is the main rule's
+    ("dossier 031478923, IPP 01234567890", []),  # no phone label: ids
+    ("téléphone du service, réf. 031478923", []),  # a label, but other words between
+])
+def test_a_number_with_a_digit_lost_or_doubled_is_a_phone_right_after_its_label(text: str,
+                                                                               expected: list[str]) -> None:
+    assert _found(phone.MISTYPED_SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("écrire à tlabelle @ medimail . com", "tlabelle @ medimail . com"),
     ("contact : jean.dupont [at] gmail [dot] com", "jean.dupont [at] gmail [dot] com"),
     ("courriel marie.curie arobase free point fr", "marie.curie arobase free point fr"),
