@@ -282,9 +282,10 @@ SPEC = EntitySpec(
 )
 #: Score of an ambiguous name written as a name is, after the words that introduce an insurer.
 AMBIGUOUS_CUE_SCORE = 0.7
-#: Before an insurer's name in prose (folded): "à la MNT", "chez Harmonie", "adhérente de la MGEN".
+#: Before an insurer's name in prose (folded): "à la MNT", "chez Harmonie", "adhérente de la MGEN", "le groupe
+#: Harmonie".
 _CUE_BEFORE = re.compile(
-    r"(?:(?<![a-z])(?:a|de|par|avec|pour|chez|aupres\s+de|affiliee?|adherente?|assuree?|cotise|cotisant)"
+    r"(?:(?<![a-z])(?:a|de|par|avec|pour|chez|aupres\s+de|affiliee?|adherente?|assuree?|cotise|cotisant|groupe)"
     r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)$"
 )
 _AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)

@@ -1031,6 +1031,10 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("une harmonie de couleurs, la mnt du terrain", []),
     ("pour Alan Turing", []),
     ("Des assurtechs comme Alan remboursent en deux jours.", ["Alan"]),  # the press's word for new insurers
+    ("Le groupe Harmonie est né de ces fusions.", ["Harmonie"]),  # a group's name after "groupe"
+    ("le groupe harmonie du chœur chante juste", []),
+    ("La SMERRA et Vittavi, mutuelles étudiantes ; Pavillon Prévoyance", ["SMERRA", "Vittavi", "Pavillon Prévoyance"]),
+    ("un pavillon de banlieue, une mère tutélaire", []),
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
