@@ -1179,6 +1179,32 @@ def _marked_authors(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int,
         yield from ((start, end, FIRST_NAME_SCORE) for start, end, _ in authors)
 
 
+#: One author as medical references list them (Vancouver style, ICMJE): a surname (two words at most), then its
+#: initials without dots, glued, spaced or hyphenated (``Berthier E``, ``PHILIPPE M O``, ``Le Bars JL``).
+_SURNAME = rf"[{_UP}][{_LETTER}'’\-]+(?: [{_UP}][{_LETTER}'’\-]+)?"
+_INITIALS = rf"[{_UP}](?:[ \-]?[{_UP}]){{0,2}}(?![{_LETTER}0-9])"
+#: Three authors or more, a comma between them, ending the list (a full stop, ``et al``, the line's end).
+_VANCOUVER_LIST = re.compile(
+    rf"(?<![{_LETTER}0-9'’\-]){_SURNAME} {_INITIALS}(?:, {_SURNAME} {_INITIALS}){{2,}}"
+    rf"(?=[ \t]*(?:[.;:]|,? et al|\r?\n|$))"
+)
+_VANCOUVER_ITEM = re.compile(rf"(?P<surname>{_SURNAME}) {_INITIALS}")
+
+
+def _vancouver_authors(text: str) -> Iterator[tuple[int, int, float]]:
+    """The authors of a reference list written surname first, initials after (``BERTHIER E, CHRISTIANO M,
+    PHILIPPE M O``): a list of three or more whose surnames are distinct and mostly no French word nor place
+    (``Vitamine D, Vitamine K, Vitamine E`` and ``Paris A, Lyon B, Nantes C`` name nobody)."""
+    if ", " not in text:
+        return
+    for match in _VANCOUVER_LIST.finditer(text):
+        items = list(_VANCOUVER_ITEM.finditer(text, match.start(), match.end()))
+        surnames = [item["surname"] for item in items]
+        common = sum(lexicon.is_word(name) or lexicon.is_place(fold(name)) for name in surnames)
+        if len(set(surnames)) == len(surnames) and 2 * common <= len(surnames):
+            yield from ((item.start(), item.end(), INITIAL_SCORE) for item in items)
+
+
 #: After an inverted name's first name: what a notice or an index writes next (a parenthesis, a full stop,
 #: a colon, the line's end).
 _INVERTED_END = re.compile(r"[ \t]*(?:[(.:;]|\r?\n|$)")
@@ -1289,7 +1315,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
-                                             _marked_authors(text, tokens), _inverted_names(tokens, text)):
+                                             _marked_authors(text, tokens), _inverted_names(tokens, text),
+                                             _vancouver_authors(text)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE
