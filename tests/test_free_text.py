@@ -9,6 +9,7 @@ generated with their keys, so no row is a real person. ``{FIRST}``/``{LAST}`` ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -280,6 +281,28 @@ def test_initials_before_a_word_are_no_name_without_a_named_neighbour() -> None:
         assert person.find(text) == [], text
     text = "Vu par le Dr Martin, puis vitamines D. Calcium et fer."  # a name, then prose between
     assert _found(person.find(text), text) == ["Martin"]
+
+
+@pytest.mark.parametrize("locale", ["fr_FR", "de_DE", "pl_PL"])
+@pytest.mark.parametrize(("case", "initials", "end"), [
+    (str.upper, ["E", "M O", "J", "JL"], ". Introduction (1)."),  # as a programme lists talks
+    (str.title, ["E", "MO", "J", "J-L"], ", et al. Stroke. 2012;43:1-8."),  # as references do
+])
+def test_authors_written_surname_then_initials_are_names(locale: str, case: Callable[[str], str],
+                                                         initials: list[str], end: str) -> None:
+    items = [f"{case(last)} {letters}" for (_, last), letters in zip(_people(4, locale), initials, strict=True)]
+    text = "Session 2 :\n" + ", ".join(items) + end
+    assert _found(person.find(text), text) == items
+
+
+@pytest.mark.parametrize("text", [
+    "Vitamine D, Vitamine K, Vitamine E.",  # the same word: no list of people
+    "Hépatite B, Virus C, Groupe A.",  # French words
+    "Paris A, Lyon B, Nantes C.",  # places
+    "Gilles R, Audrey M",  # two items: nothing says they are a reference list
+])
+def test_words_or_places_then_letters_name_nobody(text: str) -> None:
+    assert person.find(text) == []
 
 
 def test_authors_joined_by_et_after_a_name_are_names() -> None:
