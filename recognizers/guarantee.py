@@ -47,7 +47,7 @@ import re
 
 from recognizers.patterns import BLANK, FLAGS, both_cases
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import EntitySpec, lazy_attribute
+from recognizers.spec import EntitySpec, lazy_attribute, words_re2
 
 ENTITY = "FR_HEALTH_GUARANTEE"
 
@@ -115,7 +115,8 @@ _DOMAIN_SEP = f"{_SP}*[:=\\-]?{_SP}*"
 
 _CODE_CORE = f"(?:{'|'.join(CODES)}){_SP}*:?{_SP}*(?:{_PCT}|{_AMOUNT})"
 _DOMAIN_CORE = f"(?:{'|'.join(DOMAINS)}){_DOMAIN_SEP}(?:{_DOMAIN_PCT}|{_AMOUNT_WITH_PERIOD})"
-_FORMULA_CORE = f"(?:formule{_SP}+(?:{'|'.join(FORMULAS)})|100{_SP}?%{_SP}?sant[eé])"
+_FORMULA_CORE = f"formule{_SP}+(?:{'|'.join(FORMULAS)})"
+_SANTE_CORE = f"100{_SP}?%{_SP}?sant[eé]"
 _LEVEL_CORE = (
     f"(?:Niveau|NIVEAU|Formule|FORMULE|Option|OPTION|Palier|PALIER|Gamme|GAMME)"
     f"{_SP}?(?:[1-9]|[IVX]{{1,4}}|[A-F])"
@@ -137,6 +138,7 @@ def _compile(core: str, *, ignore_case: bool, end: bool = True) -> tuple[re.Patt
 CODE_REGEX, CODE_PREFILTER = _compile(_CODE_CORE, ignore_case=True, end=False)
 DOMAIN_REGEX, DOMAIN_PREFILTER = _compile(_DOMAIN_CORE, ignore_case=True, end=False)
 FORMULA_REGEX, FORMULA_PREFILTER = _compile(_FORMULA_CORE, ignore_case=True)
+SANTE_REGEX, SANTE_PREFILTER = _compile(_SANTE_CORE, ignore_case=True)
 LEVEL_REGEX, LEVEL_PREFILTER = _compile(_LEVEL_CORE, ignore_case=False)
 
 _LEVEL_PARTS = re.compile(
@@ -161,7 +163,7 @@ def is_guarantee(text: str) -> bool:
     (True, False, False)
     """
     text = text.strip()
-    return any(regex.fullmatch(text) for regex in (CODE_REGEX, DOMAIN_REGEX, FORMULA_REGEX))
+    return any(regex.fullmatch(text) for regex in (CODE_REGEX, DOMAIN_REGEX, FORMULA_REGEX, SANTE_REGEX))
 
 
 CONTEXT = (
@@ -186,6 +188,25 @@ CONTEXT = (
     "coverage",
 )
 
+
+def _named_formula(value: str) -> bool:
+    """Whether a formula is written as a contract names it, its name capitalised (``Formule Confort``,
+    ``FORMULE CONFORT``): help pages speak of ``la formule premium`` of no one's contract."""
+    name = _SPLIT_FORMULA.split(value.strip(), maxsplit=1)[-1]
+    return name[:1].isupper()
+
+
+_SPLIT_FORMULA = re.compile(f"{_SP}+")
+#: The care domains that ``100% Santé`` names a basket of (folded), right before it (``Optique : 100% Santé``).
+SANTE_DOMAINS = ("optique", "dentaire", "audiologie", "aides auditives", "audioprotheses", "lunettes",
+                 "protheses dentaires", "equipement")
+#: Right before ``100% Santé``: the label or the domain, separators only between (not ``ou`` in a help page's
+#: table, ``Minimum légal ou 100% Santé``).
+SANTE_GAP = re.compile(r"[ \t:=|\-–(]*")
+#: Right after it, another guarantee of the card (``100% Santé + DENT 150% BR``), folded.
+_SANTE_AFTER = rf"[ \t]*[+,;/][ \t]*(?:{'|'.join(code.lower() for code in CODES)}|{'|'.join(DOMAINS)})"
+SANTE_AFTER = re.compile(_SANTE_AFTER)
+
 SPECS = [
     EntitySpec(
         entity=ENTITY,
@@ -207,12 +228,28 @@ SPECS = [
     ),
     EntitySpec(
         entity=ENTITY,
-        name="named formula (Formule Confort) or 100% Santé",
+        name="named formula (Formule Confort)",
         span_regex=FORMULA_REGEX,
         prefilter=FORMULA_PREFILTER,
         score=0.5,
         context_score=0.8,
         context=CONTEXT,
+        validate=_named_formula,
+    ),
+    EntitySpec(
+        entity=ENTITY,
+        name="the 100% Santé basket, after its label or domain, or beside another guarantee",
+        span_regex=SANTE_REGEX,
+        prefilter=SANTE_PREFILTER,
+        score=0.5,
+        context_score=0.8,
+        context=CONTEXT + SANTE_DOMAINS,
+        needs_context=True,
+        context_window=40,
+        context_gap=SANTE_GAP,
+        context_after=SANTE_AFTER,
+        # the texts that may hold one: a context word, or the basket before another guarantee
+        context_prefilter=words_re2(CONTEXT + SANTE_DOMAINS) + rf"|(?i:sant[eé]{_SANTE_AFTER})",
     ),
     EntitySpec(
         entity=ENTITY,

@@ -238,6 +238,18 @@ def test_every_generated_guarantee_is_covered_by_findings_after_a_guarantee_cont
     assert all(i in covered for i in range(text.start, text.end) if not text[i].isspace()), (text, found)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Garanties : 100% Santé", ["100% Santé"]),  # after its label
+    ("Optique : 100% Santé", ["Optique : 100%", "100% Santé"]),  # after its domain
+    ("100% Santé + DENT 150% BR", ["100% Santé", "DENT 150% BR"]),  # beside another guarantee of the card
+    ("Votre contrat : Formule Essentielle", ["Formule Essentielle"]),
+    ("Minimum légal ou 100% Santé, selon les garanties", []),  # a help page's table of generic levels
+    ("entre la formule d'entrée de gamme et la formule premium", []),  # formulas of no one's contract
+])
+def test_the_100_sante_basket_and_formulas_are_guarantees_only_as_a_contract_writes_them(text, expected):
+    assert [text[s:e] for s, e in spans("FR_HEALTH_GUARANTEE", text)] == expected
+
+
 @given(data=st.data())
 @settings(max_examples=100, deadline=None)
 def test_a_percentage_or_an_amount_alone_is_never_a_guarantee_even_after_a_context_word(data):
