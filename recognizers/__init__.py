@@ -71,6 +71,7 @@ def all_specs() -> list[EntitySpec]:
         nir.SPEC,
         nir.UNKEYED_SPEC,
         iban.SPEC,
+        iban.MISTYPED_SPEC,
         email_address.SPEC,
         email_address.OBFUSCATED_SPEC,
         email_address.LITERAL_SPEC,

@@ -288,6 +288,48 @@ SPEC = EntitySpec(
 )
 
 
+def is_mistyped(number: str) -> bool:
+    """Whether ``number`` has an IBAN's whole structure for its country (length and national part) but wrong
+    check digits: a typo, or a test list's wrong example, of an account number.
+
+    >>> is_mistyped('FR66 3000 6000 0112 3456 7890 189'), is_mistyped('FR76 3000 6000 0112 3456 7890 189')
+    (True, False)
+    """
+    compacted = compact(number)
+    if _STRUCTURE.fullmatch(compacted) is None:
+        return False
+    try:
+        validate(compacted)
+    except InvalidChecksum:
+        return True
+    except ValidationError:
+        return False
+    return False
+
+
+_STRUCTURE = re.compile(structure_re2())
+MISTYPED_SCORE = 0.5
+
+
+def are_mistyped(numbers: list[str]) -> np.ndarray:
+    """:func:`is_mistyped` of many written IBANs: the valid ones told apart at once (:func:`are_valid`), the
+    structure of the few others checked one by one."""
+    verdicts = np.zeros(len(numbers), bool)
+    return checked_one_by_one(verdicts, numbers, ~are_valid(numbers), is_mistyped)
+
+#: IBANs whose check digits are wrong: a typo does not anonymise an account number (reported lower).
+MISTYPED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="IBAN with its country's structure and wrong check digits",
+    span_regex=SPAN_REGEX,
+    prefilter=PREFILTER,
+    score=MISTYPED_SCORE,
+    context_score=MISTYPED_SCORE,  # context words change nothing: none are looked for
+    validate=is_mistyped,
+    validate_many=are_mistyped,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -298,7 +340,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC], supported_language=supported_language, name="IbanRecognizer")
+            super().__init__([SPEC, MISTYPED_SPEC], supported_language=supported_language, name="IbanRecognizer")
 
     return IbanRecognizer
 

@@ -175,6 +175,8 @@ class _ColumnScan:
     #: the NIR-shaped spans in text, and the valid ones
     span_shaped: list[str] = field(default_factory=list)
     span_valid: list[str] = field(default_factory=list)
+    #: the open values each pre-filter matched (two specs of one entity may share one: a single RE2 pass)
+    prefiltered: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     texts: _Texts = field(init=False)
 
     def __post_init__(self) -> None:
@@ -559,7 +561,12 @@ class Detector:
 
     def _prefiltered(self, scan: _ColumnScan, spec: EntitySpec, open_positions: np.ndarray) -> np.ndarray:
         """The open values that may hold ``spec``'s entity."""
-        matches = self._match(scan.distinct, open_positions, spec.prefilter)
+        seen = scan.prefiltered.get(spec.prefilter)
+        if seen is not None and np.array_equal(seen[0], open_positions):
+            matches = seen[1].copy()
+        else:
+            matches = self._match(scan.distinct, open_positions, spec.prefilter)
+            scan.prefiltered[spec.prefilter] = (open_positions, matches.copy())
         if spec.needs_context and scan.hinted != spec.entity:
             # without a column hint, only texts with one of its context words can hold this entity
             matches &= self._match(scan.distinct, open_positions, spec.context_re2())

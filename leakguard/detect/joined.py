@@ -72,12 +72,28 @@ class Joined:
             yield owner, -1, -1, None
 
 
+#: The written forms last searched, the joined text searched and the spans found: two specs of one entity (an
+#: IBAN and a mistyped one) search the same forms in the same candidates, one after the other.
+_last_search: tuple[object, str, np.ndarray] | None = None
+
+
+def _spans_in(spec: EntitySpec, text: str) -> np.ndarray:
+    """``spec``'s written forms in ``text``, as an ``(n, 2)`` array: searched once for specs that share them."""
+    global _last_search
+    forms = spec.find_spans or spec.span_regex
+    if _last_search is not None and _last_search[0] is forms and _last_search[1] == text:
+        return _last_search[2]
+    spans = np.array(spec.spans_in(text), np.int64).reshape(-1, 2)
+    _last_search = (forms, text, spans)
+    return spans
+
+
 def find_many(spec: EntitySpec, texts: list[str], *, context: bool) -> Iterator[tuple[int, int, int, float]]:
     """``(text index, start, end, score)`` of ``spec``'s spans in each of ``texts``, as ``spec.find`` finds them
     in each text alone (``context``: a column hint says the texts are about the entity). For specs without a
     ``finder``: the spans of all the texts are validated at once (:meth:`~recognizers.spec.EntitySpec.are_valid`)."""
     joined = Joined(texts)
-    spans = np.array(spec.spans_in(joined.text), np.int64).reshape(-1, 2)
+    spans = _spans_in(spec, joined.text)
     if not len(spans):
         return
     owners, alone = joined.owners(spans[:, 0], spans[:, 1])
