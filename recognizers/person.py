@@ -1502,6 +1502,9 @@ _AFFILIATION_MARKS = re.compile(rf"(?<=[{_LO}])[0-9]{{1,2}}(?:,[0-9]{{1,2}})*\*?
 #: Characters no name holds: digits, and the markup of XML, HL7 v2 and JSON (``addr nullFlavor="NAV``,
 #: ``Code||N||||||F``) that a model's span may take in.
 _NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
+#: A word in a code's camel case, two capitals inside it after small letters (``CountryPhoneValidator``): an
+#: identifier of a program, no name (``McDonald``, ``DeVito`` have one).
+_CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
 
 
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1518,6 +1521,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (6, 12)
     >>> plausible_model_span("Pascal Couturier2,3", 0, 19), plausible_model_span("Covid19", 0, 7)
     ((0, 16), None)
+    >>> plausible_model_span("new CountryPhoneValidator('+33')", 4, 25), plausible_model_span("Ronald McDonald", 0, 15)
+    (None, (0, 15))
     """
     marks = _AFFILIATION_MARKS.search(text, start, end)
     if marks is None:
@@ -1551,7 +1556,8 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     span_start, span_end = span[0].start, span[-1].end
     value = text[span_start:span_end]
     words = [t for t in span if t.kind != "lower"]
-    if len(value) < 2 or _NOT_A_NAME.search(value) or _glued(text, span_start, span_end) or not words:
+    if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
+            or not words:
         return None
     if all(t.word for t in words) or any(t.place for t in words):
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
