@@ -177,6 +177,8 @@ class _ColumnScan:
     span_valid: list[str] = field(default_factory=list)
     #: the open values each pre-filter matched (two specs of one entity may share one: a single RE2 pass)
     prefiltered: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: the spans each written form was last found at in the joined candidates (:func:`find_many`)
+    searched: dict[object, tuple[str, np.ndarray]] = field(default_factory=dict)
     texts: _Texts = field(init=False)
 
     def __post_init__(self) -> None:
@@ -504,10 +506,7 @@ class Detector:
             return
         positions = open_positions[found]
         scan.done[positions] = True
-        cells = values.take(pa.array(found))
-        starts, ends, trimmed = _trimmed(cells)
-        scan.blocks.append(_Block(positions.astype(np.int64), starts, ends,
-                                  ["FR_NIR"] * len(positions), np.full(len(positions), NIR_BODY_SCORE), trimmed))
+        scan.blocks.append(_cells_block(positions, values.take(pa.array(found)), "FR_NIR", NIR_BODY_SCORE))
 
     def _specs_for(self, scan: _ColumnScan) -> list[EntitySpec]:
         """The recognizers that apply to the column."""
@@ -536,10 +535,8 @@ class Detector:
         scan.done[positions] = True
         cells = scan.distinct.take(pa.array(positions))
         past = date_of_birth.past_years(cells)
-        starts, ends, trimmed = _trimmed(cells.filter(pa.array(past)))
-        scan.blocks.append(_Block(positions[past].astype(np.int64), starts, ends,
-                                  [date_of_birth.ENTITY] * int(past.sum()), np.full(int(past.sum()), HINTED_DATE_SCORE),
-                                  trimmed))
+        scan.blocks.append(_cells_block(positions[past], cells.filter(pa.array(past)), date_of_birth.ENTITY,
+                                        HINTED_DATE_SCORE))
 
     def _candidates(self, scan: _ColumnScan) -> None:
         """4b-5. For each entity, the RE2 pre-filter keeps the open values that may hold it; its Python
@@ -586,7 +583,7 @@ class Detector:
         positions = candidates.tolist()
         if spec.finder is None:
             texts = [scan.texts.text(u) for u in positions]
-            for owner, start, end, score in find_many(spec, texts, context=in_context):
+            for owner, start, end, score in find_many(spec, texts, context=in_context, searched=scan.searched):
                 per_value.setdefault(positions[owner], []).append((start, end, entity, score))
             return
         folds = not in_context and bool(spec.context or spec.negative_context)
@@ -933,6 +930,14 @@ def _unsettled(distinct: pa.Array, done: np.ndarray) -> tuple[np.ndarray, pa.Arr
     """Positions of the distinct values no recognizer has settled yet, and those values."""
     positions = np.flatnonzero(~done)
     return positions, distinct if len(positions) == len(distinct) else distinct.take(pa.array(positions))
+
+
+def _cells_block(positions: np.ndarray, cells: pa.Array, entity: str, score: float) -> _Block:
+    """The whole ``cells`` (at ``positions`` of the distinct values) found as one ``entity`` at one ``score``,
+    each without its surrounding white space."""
+    starts, ends, trimmed = _trimmed(cells)
+    return _Block(positions.astype(np.int64), starts, ends, [entity] * len(positions),
+                  np.full(len(positions), score, np.float64), trimmed)
 
 
 def _trimmed(cells: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:

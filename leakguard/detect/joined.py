@@ -72,28 +72,28 @@ class Joined:
             yield owner, -1, -1, None
 
 
-#: The written forms last searched, the joined text searched and the spans found: two specs of one entity (an
-#: IBAN and a mistyped one) search the same forms in the same candidates, one after the other.
-_last_search: tuple[object, str, np.ndarray] | None = None
-
-
-def _spans_in(spec: EntitySpec, text: str) -> np.ndarray:
-    """``spec``'s written forms in ``text``, as an ``(n, 2)`` array: searched once for specs that share them."""
-    global _last_search
+def _spans_in(spec: EntitySpec, text: str, searched: dict[object, tuple[str, np.ndarray]] | None) -> np.ndarray:
+    """``spec``'s written forms in ``text``, as an ``(n, 2)`` array; with ``searched``, the forms' last search
+    is kept there and not run again on the same text (two specs of one entity, an IBAN and a mistyped one, search
+    the same forms in the same candidates, one after the other)."""
     forms = spec.find_spans or spec.span_regex
-    if _last_search is not None and _last_search[0] is forms and _last_search[1] == text:
-        return _last_search[2]
+    last = None if searched is None else searched.get(forms)
+    if last is not None and last[0] == text:
+        return last[1]
     spans = np.array(spec.spans_in(text), np.int64).reshape(-1, 2)
-    _last_search = (forms, text, spans)
+    if searched is not None:
+        searched[forms] = (text, spans)
     return spans
 
 
-def find_many(spec: EntitySpec, texts: list[str], *, context: bool) -> Iterator[tuple[int, int, int, float]]:
+def find_many(spec: EntitySpec, texts: list[str], *, context: bool,
+              searched: dict[object, tuple[str, np.ndarray]] | None = None) -> Iterator[tuple[int, int, int, float]]:
     """``(text index, start, end, score)`` of ``spec``'s spans in each of ``texts``, as ``spec.find`` finds them
     in each text alone (``context``: a column hint says the texts are about the entity). For specs without a
-    ``finder``: the spans of all the texts are validated at once (:meth:`~recognizers.spec.EntitySpec.are_valid`)."""
+    ``finder``: the spans of all the texts are validated at once (:meth:`~recognizers.spec.EntitySpec.are_valid`).
+    ``searched``: one column's searches so far (:func:`_spans_in`)."""
     joined = Joined(texts)
-    spans = _spans_in(spec, joined.text)
+    spans = _spans_in(spec, joined.text, searched)
     if not len(spans):
         return
     owners, alone = joined.owners(spans[:, 0], spans[:, 1])
