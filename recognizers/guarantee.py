@@ -189,6 +189,9 @@ CONTEXT = (
 )
 
 
+_SPLIT_FORMULA = re.compile(f"{_SP}+")
+
+
 def _named_formula(value: str) -> bool:
     """Whether a formula is written as a contract names it, its name capitalised (``Formule Confort``,
     ``FORMULE CONFORT``): help pages speak of ``la formule premium`` of no one's contract."""
@@ -196,7 +199,6 @@ def _named_formula(value: str) -> bool:
     return name[:1].isupper()
 
 
-_SPLIT_FORMULA = re.compile(f"{_SP}+")
 #: The care domains that ``100% Santé`` names a basket of (folded), right before it (``Optique : 100% Santé``).
 SANTE_DOMAINS = ("optique", "dentaire", "audiologie", "aides auditives", "audioprotheses", "lunettes",
                  "protheses dentaires", "equipement")

@@ -317,6 +317,7 @@ def are_mistyped(numbers: list[str]) -> np.ndarray:
     verdicts = np.zeros(len(numbers), bool)
     return checked_one_by_one(verdicts, numbers, ~are_valid(numbers), is_mistyped)
 
+
 #: IBANs whose check digits are wrong: a typo does not anonymise an account number (reported lower).
 MISTYPED_SPEC = EntitySpec(
     entity=ENTITY,

@@ -1200,8 +1200,8 @@ def _vancouver_authors(text: str) -> Iterator[tuple[int, int, float]]:
     for match in _VANCOUVER_LIST.finditer(text):
         items = list(_VANCOUVER_ITEM.finditer(text, match.start(), match.end()))
         surnames = [item["surname"] for item in items]
-        common = sum((lexicon.is_word(name) and not lexicon.is_first_name(fold(name))) or lexicon.is_place(fold(name))
-                     for name in surnames)
+        common = sum((lexicon.is_word(name) and not lexicon.is_first_name(key)) or lexicon.is_place(key)
+                     for name, key in zip(surnames, map(fold, surnames), strict=True))
         if len(set(surnames)) == len(surnames) and 2 * common <= len(surnames):
             yield from ((item.start(), item.end(), INITIAL_SCORE) for item in items)
 
