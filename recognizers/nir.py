@@ -102,6 +102,9 @@ CORSICA_RECENT = 30
 #: Sex digits of a NIR proper, and of NIA/temporary numbers.
 NIR_SEX_DIGITS = "12"
 TEMPORARY_SEX_DIGITS = "3478"
+#: Sex digits of numbers given while a person's birth is being checked (foreigners "en cours d'immatriculation"):
+#: their place fields are not checked (département ``00``, Corsica written either way), as python-stdnum does.
+PENDING_SEX_DIGITS = "78"
 #: The sex a first digit states: odd for a man, even for a woman.
 MALE_DIGITS = "137"
 FEMALE_DIGITS = "248"
@@ -172,7 +175,9 @@ def _check_structure(number: str, *, places: bool = True) -> None:
         raise InvalidComponent("the first digit (sex) must be 1 or 2, or 3, 4, 7, 8 for a NIA")
     if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
         raise InvalidComponent("the month must be 01-12, 20-42 or 50-99")
-    if dept in ("2A", "2B", "20"):
+    if sex in PENDING_SEX_DIGITS:
+        commune = number[8:10] if dept in ("97", "98") else number[7:10]
+    elif dept in ("2A", "2B", "20"):
         if places:
             _check_corsica(dept, int(number[1:3]))
         commune = number[7:10]
@@ -458,8 +463,10 @@ NIR_LAYOUT = re.compile(
 #: RE2 pre-filter of the texts that may hold a NIR in its own layout, or a body with its key given apart.
 LAYOUT_RE2 = (
     r"[1-8][ .]\d\d[ .]\d\d[ .][\dABab]{2,3}[ .]\d{2,3}[ .]\d{3}|[1-8](?: [0-9ABab]){12}"
-    r"|(?i:cl[eé]|key)"
+    r"|[1-8]\d{4}2[AB]\d{6}|(?i:cl[eé]|key)"
 )
+#: Corsica's département among a NIR's digits, as written (upper case): no other number is written so.
+CORSICA_INSIDE = re.compile(rf"[{NIR_SEX_DIGITS}]\d{{4}}2[AB]\d{{6}}", re.ASCII)
 
 
 def _context_free(number: str) -> bool:
@@ -472,12 +479,16 @@ def _context_free(number: str) -> bool:
     True
     >>> _context_free('1 5 9 4 4 4 0 2 3 5 6 7 9 8 8')  # month 44 in a form's boxes
     True
+    >>> [_context_free(n) for n in ('253012B073004', '177022A00100228', '253012b073004', '353072B073004')]
+    [True, True, False, False]
     """
     match = UNKEYED_REGEX.fullmatch(number)
     if match is None:
         return False
     if match.group("apart") is not None:
         return _unkeyed_score(number) == CONTEXT_SCORE
+    if CORSICA_INSIDE.match(number):  # its key missing or wrong, its year maybe too
+        return _unkeyed_body_plausible(number[:13], typo=True)
     layout = NIR_LAYOUT.fullmatch(number)
     # digits one by one are a form's boxes, which only a NIR fills 13 or 15 times: a month out of range there
     # is a typo, as after a context word
@@ -600,7 +611,8 @@ def _places_plausible(number: pa.Array, dept: pa.Array, commune: pa.Array) -> pa
     abroad = pc.equal(dept, "99")
     in_range = pc.and_(pc.greater_equal(commune_number, COUNTRY_CODES[0]), pc.less_equal(commune_number,
                                                                                         COUNTRY_CODES[1]))
-    return pc.and_(ok, pc.or_(pc.invert(abroad), in_range))
+    pending = pc.is_in(pc.utf8_slice_codeunits(number, 0, 1), pa.array(list(PENDING_SEX_DIGITS)))
+    return pc.or_(pending, pc.and_(ok, pc.or_(pc.invert(abroad), in_range)))
 
 
 def _whole_cells(values: pa.Array) -> tuple[pa.BooleanArray, pa.Array]:
@@ -618,9 +630,12 @@ def _fields_in_range(number: pa.Array) -> tuple[pa.BooleanArray, pa.Array, pa.Ar
     dept = field(5, 7)
     overseas = pc.is_in(dept, pa.array(["97", "98"]))
     commune = pc.if_else(overseas, field(8, 10), field(7, 10))
+    pending = pc.is_in(field(0, 1), pa.array(list(PENDING_SEX_DIGITS)))
+    dept_ok = pc.or_(pending, pc.and_(pc.not_equal(dept, "00"), pc.invert(pc.and_(overseas, pc.equal(field(7, 8),
+                                                                                                  "0")))))
     in_range = pc.and_(
-        pc.and_(pc.not_equal(dept, "00"), pc.not_equal(pc.cast(commune, pa.int32(), safe=False), 0)),
-        pc.and_(pc.not_equal(field(10, 13), "000"), pc.invert(pc.and_(overseas, pc.equal(field(7, 8), "0")))),
+        pc.and_(dept_ok, pc.not_equal(pc.cast(commune, pa.int32(), safe=False), 0)),
+        pc.not_equal(field(10, 13), "000"),
     )
     dept96_old = pc.and_(
         pc.equal(dept, "96"),

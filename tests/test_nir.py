@@ -20,6 +20,7 @@ from tests.strategies import (
     invoice_numbers,
     log_line_with,
     long_digit_runs,
+    make_nir,
     nir_written_forms,
     nirs,
     sirets,
@@ -106,7 +107,8 @@ def test_any_single_digit_change_of_the_body_or_the_key_is_never_reported_as_a_n
     for form in nir_written_forms(changed):
         # alone, only in a NIR's own layout (seven groups, digit by digit), and then as a wrong key (a typo)
         found = nir_spans(form)
-        assert found == [] or (nir.NIR_LAYOUT.fullmatch(form) and found == [(0, len(form), nir.UNKEYED_SCORE)])
+        own_writing = nir.NIR_LAYOUT.fullmatch(form) or nir.CORSICA_INSIDE.match(form)
+        assert found == [] or (own_writing and found == [(0, len(form), nir.UNKEYED_SCORE)])
     text = data.draw(texts_with(data.draw(written_forms(changed)), entity="FR_NIR"))
     # next to NIR words a typo does not anonymise: reported, at the score of a wrong key only
     assert {score for *_, score in nir_spans(text)} <= {nir.UNKEYED_SCORE}
@@ -190,3 +192,41 @@ def test_context_words_raise_the_score(data):
 @settings(max_examples=60, deadline=None)
 def test_is_valid_array_agrees_with_is_valid_on_whole_cells(values):
     assert nir.is_valid_array(pa.array(values)).to_pylist() == [nir.is_valid(v) for v in values]
+
+
+# --- numbers given while a birth is checked, and Corsica among the digits ------------------------------------
+
+
+@pytest.mark.parametrize(("sex", "year", "month", "place"), [
+    ("7", 18, 61, "00188"),  # no département yet: 00 (IsoCodes' "étranger en cours d'immatriculation")
+    ("8", 18, 61, "00173"),
+    ("7", 56, 50, "2B233"),  # Corsica written 2B for a birth of 1956: no place is checked yet
+    ("8", 80, 3, "20123"),  # and 20 after 1976
+])
+def test_a_pending_number_is_valid_whatever_its_place_fields(sex: str, year: int, month: int, place: str) -> None:
+    number = make_nir(sex, year, month, place, 264)
+    assert nir.is_valid(number) and nir.is_temporary(number)
+    assert nir.is_valid_array(pa.array([number])).to_pylist() == [True]
+    assert nir_spans(f"Assuré {number}") == [(7, 22, nir.CONTEXT_SCORE)]
+
+
+@pytest.mark.parametrize("number", [make_nir("1", 77, 2, "00100", 1), make_nir("2", 85, 3, "20123", 4),
+                                    make_nir("3", 85, 3, "00123", 4)])
+def test_a_nirs_place_fields_are_still_checked(number: str) -> None:
+    assert not nir.is_valid(number)
+    assert nir.is_valid_array(pa.array([number])).to_pylist() == [False]
+
+
+@pytest.mark.parametrize(("written", "found"), [
+    ("253012B073004", True),  # a NIR's 13 characters, its key left out
+    ("177022A00100228", True),  # wrong key
+    ("253012b073004", False),  # small letters: a hexadecimal run as well
+    ("353012B073004", False),  # sex digit 3: no NIR proper
+    ("253132B073004", True),  # month 13: a typo, as next to a NIR word
+    ("250012B000004", False),  # order number 000
+])
+def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: bool) -> None:
+    for text in (f"['{written}'],   // exemple", f"Référence dossier {written}"):
+        assert nir_spans(text) == ([(text.index(written), text.index(written) + len(written), nir.UNKEYED_SCORE)]
+                                   if found else [])
+    assert nir_spans(f"Facture n° {written}") == []
