@@ -42,7 +42,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, ValidationError
+from stdnum.iso7064 import mod_97_10
 from stdnum.util import get_cc_module
 
 from recognizers.record import EntityRecord, SarifRule
@@ -73,17 +74,37 @@ _SEP = "[ \u00a0\u202f.\\-]"
 _SEPARATORS_RE = re.compile(r"[ \u00a0\u202f\-.]+")
 
 
+#: IBANs outside the SWIFT registry that banks issue and validators accept: France's overseas territories
+#: with their own country code and the French structure (php-iban's registry), and the countries of IBAN.com's
+#: "experimental" list, most of them French-speaking Africa (BCEAO and BEAC zones, Maghreb). The first two
+#: characters of some West-African national parts are a letter and a digit or two letters (``2!c``).
+UNREGISTERED_STRUCTURES = {
+    **dict.fromkeys(("GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "TF", "PF", "NC", "WF"), "5!n5!n11!c2!n"),
+    **dict.fromkeys(("BJ", "BF", "CI", "ML", "NE", "SN", "TG"), "2!c22!n"),
+    **dict.fromkeys(("CM", "CF", "TD", "KM", "CG", "GQ", "GA", "MG"), "23!n"),
+    "DZ": "22!n", "IR": "22!n", "MA": "24!n", "AO": "21!n", "CV": "21!n", "MZ": "21!n", "GW": "2!c19!n",
+}
+
+
 @cache
 def bban_structures() -> dict[str, str]:
     """Country code -> BBAN structure (``5!n5!n11!c2!n``), from python-stdnum's IBAN registry
-    (``stdnum/iban.dat``)."""
-    structures = {}
+    (``stdnum/iban.dat``), and :data:`UNREGISTERED_STRUCTURES`."""
+    structures = dict(UNREGISTERED_STRUCTURES)
     text = resources.files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8")
     for line in text.splitlines():
         match = re.match(r'^([A-Z]{2}) .*bban="([^"]+)"', line)
         if match:
             structures[match.group(1)] = match.group(2)
     return structures
+
+
+@cache
+def _registered() -> frozenset[str]:
+    """The countries of python-stdnum's copy of the registry (a newer python-stdnum may add some of
+    :data:`UNREGISTERED_STRUCTURES`: its structure then wins)."""
+    text = resources.files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^([A-Z]{2}) ", text, re.MULTILINE))
 
 
 @cache
@@ -148,6 +169,10 @@ def validate(number: str) -> str:
     ``InvalidComponent``.
     """
     number = compact(number)
+    if number[:2] in UNREGISTERED_STRUCTURES and number[:2] not in _registered():
+        if re.fullmatch(structure_re2(), number) is None:
+            raise InvalidFormat()
+        return mod_97_10.validate(number[4:] + number[:4]) and number
     if number[:2] != "BE":
         return stdnum_iban.validate(number)
     number = stdnum_iban.validate(number, check_country=False)

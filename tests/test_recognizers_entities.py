@@ -507,6 +507,30 @@ def test_an_iban_with_wrong_check_digits_is_reported_lower(text, expected, score
     assert found == ([] if expected is None else [(expected, score)])
 
 
+def _with_check_digits(country: str, bban: str) -> str:
+    return country + stdnum_iban.calc_check_digits(country + "00" + bban) + bban
+
+
+@pytest.mark.parametrize(("country", "bban"), [
+    ("PF", "12239000010123456789012"),  # French Polynesia: the French structure under its own code
+    ("RE", "30006000011234567890189"),  # La Réunion
+    ("CI", "CI0080111301134291200589"),  # Côte d'Ivoire: two letters, then digits
+    ("SN", "SN0100152000048500003035"),  # Senegal
+    ("BJ", "B01234567890123456789012"),  # Benin: a letter, then digits
+    ("CM", "10005000120123456789012"),  # Cameroon
+    ("MA", "011519000001205000534921"),  # Morocco
+    ("DZ", "0002100001113000000570"),  # Algeria
+    ("MG", "00005030071289421016045"),  # Madagascar
+])
+def test_an_iban_of_a_country_outside_the_swift_registry_is_checked_like_others(country, bban):
+    number = _with_check_digits(country, bban)
+    assert iban.is_valid(number) and iban.is_valid_array(pa.array([number])).to_pylist() == [True]
+    assert spans("IBAN_CODE", f"Virement sur {iban.format(number)} reçu") == [(13, 13 + len(iban.format(number)))]
+    typo = number[:2] + f"{(int(number[2:4]) + 1) % 100:02d}" + number[4:]
+    assert not iban.is_valid(typo) and iban.is_mistyped(typo)
+    assert not iban.is_valid(number[:-1]) and not iban.is_mistyped(number[:-1])  # a character short
+
+
 @pytest.mark.parametrize("written", NATIONAL_GROUPINGS)
 def test_an_iban_grouped_the_national_way_is_found_whole(written):
     text = f"Virement sur le compte {written} du bénéficiaire."
