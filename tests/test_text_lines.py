@@ -461,6 +461,26 @@ def test_a_typed_date_literal_of_an_insert_is_read_under_its_column(tmp_path, li
     assert ("DATE_OF_BIRTH", date) in {(entity, text) for _, entity, text in _findings(path)}
 
 
+def _oracle_insert_all(records: list[dict[str, str]]) -> str:
+    """Oracle's multi-table INSERT as seeds write it: one ``INTO`` clause per line, a blank around each value."""
+    names = ",".join(records[0])
+    into = [f"INTO beneficiaires({names}) VALUES (" + " ,".join(f"' {v} '" for v in r.values()) + ")" for r in records]
+    return "INSERT ALL\n" + "\n".join(into) + "\nSELECT * FROM dual;"
+
+
+@pytest.mark.parametrize("statements", [
+    # MySQL's strings between double quotes, a date written without quotes (SQL reads a division: seeds do it)
+    lambda records: "\n".join(_statement([r], chr(96)).replace("'", '"').replace(
+        f'"{r["date_naissance"]}"', r["date_naissance"].replace("-", "/")) for r in records),
+    _oracle_insert_all,
+], ids=["mysql-double-quotes", "oracle-insert-all"])
+def test_hand_written_seeds_are_read_under_their_columns(tmp_path, statements) -> None:
+    path = tmp_path / "seed.sql.txt"
+    path.write_text(statements([BENEFICIARY, SECOND]) + "\n", encoding="utf-8")
+    found = {(entity, text.strip().replace("/", "-")) for _, entity, text in _findings(path)}
+    assert found == {(entity, record[key]) for record in (BENEFICIARY, SECOND) for key, entity in EXPECTED}
+
+
 @pytest.mark.parametrize("line", [
     "INSERT INTO beneficiaires VALUES ('X', '1985-05-12', '99999997');",  # no column list: no column to read under
     "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997', 'Y');",  # more values than columns

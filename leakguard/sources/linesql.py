@@ -28,11 +28,13 @@ import pyarrow.compute as pc
 from leakguard.sources.linetables import TableCells
 from leakguard.sources.sqlstatements import COLUMNS, NAME, RowLexer, ValueSpan, column_names
 
-#: RE2 pre-filter of the lines that may hold an INSERT with a column list.
-INSERT_RE2 = r"(?i)insert\s+(?:ignore\s+)?into\s+\S+\s*\("
+#: RE2 pre-filter of the lines that may hold an INSERT with a column list (or an ``INTO`` clause of Oracle's
+#: ``INSERT ALL``, one per line).
+INSERT_RE2 = r"(?i)insert\s+(?:ignore\s+)?into\s+\S+\s*\(|^\s*into\s+\S+\s*\(.*\)\s*values\s*\("
 #: RE2: an INSERT whose rows follow on the next lines (the line ends with ``VALUES``).
 INSERT_HEADER_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*values\s*$"
-_INSERT = re.compile(rf"INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*", re.IGNORECASE)
+_INSERT = re.compile(rf"(?:INSERT\s+(?:IGNORE\s+)?|^\s*)INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*",
+                     re.IGNORECASE)
 _LEXERS = (RowLexer("postgres", escapes=False), RowLexer("mysql", escapes=True))
 
 
@@ -73,6 +75,11 @@ def row_cells(line: str) -> list[tuple[int, str]]:
 _TYPED = re.compile(r"(?i)(?:date|time|timestamp)(?:\s+with(?:out)?\s+time\s+zone)?\s*'(?P<text>[^'\\]*)'\s*")
 
 
+_DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
+#: A date written without quotes, as hand-written seeds do (``2001/08/29``: SQL reads a division).
+_DATE_UNQUOTED = re.compile(r"[0-9]{1,4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,4}")
+
+
 def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
     """A value's offset and text as written, or its offset and ``""`` when it is not written as it reads."""
     literal = line[opening + span.start : opening + span.end]
@@ -80,8 +87,12 @@ def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
         return opening + span.start, literal
     if span.kind == "s" and literal[:1] == "'" and "''" not in literal and "\\" not in literal:
         return opening + span.start + 1, literal[1:-1]
+    if _DOUBLE_QUOTED.fullmatch(literal):  # MySQL's string (an identifier to PostgreSQL, which has none here)
+        return opening + span.start + 1, literal[1:-1]
     if span.kind == "x" and (typed := _TYPED.fullmatch(literal)) is not None:
         return opening + span.start + typed.start("text"), typed["text"]
+    if span.kind == "x" and _DATE_UNQUOTED.fullmatch(literal):
+        return opening + span.start, literal
     return opening + span.start, ""
 
 
