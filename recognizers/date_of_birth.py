@@ -28,9 +28,10 @@ Written forms: day first with ``/``, ``-``, ``.`` or ``|``, spaces around them a
 two-digit years too; digits spaced one by one (``1 2 0 5 1 9 7 8``, ``1 2 . 0 6 . 1 9 8 1``); the long
 French form with the month's name (``12 mai 1985``, ``1er janvier 1990``, ``12-mai-1985``, ``12 mai 85``); dates
 in words (``le deux janvier mille neuf cent soixante-dix-huit``, ``mil neuf cent``, parsed with ``text2num``);
-ISO (``1985-05-12``) and compact (``19850512``, ``12051985``); after ``né(e) en``, a month and year or a year
-alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie between 1800
-and today, or 1000 where words state the birth (``né en 1766``, a life span: genealogy and biographies).
+ISO (``1985-05-12``, ``1985/05/12``) and compact (``19850512``, ``12051985``); after ``né(e) en``, a month and
+year or a year alone. The date must exist in the calendar (no 31 April, 29 February only in leap years) and lie
+between 1800 and today, or 1000 where words state the birth (``né en 1766``, a life span: genealogy and
+biographies).
 
 Care, visit, admission and document dates are not reported: ``soins du``, ``payé le``, ``consultation du``,
 ``imprimé le`` are no birth words, and the context must stand right before the date (``Date de naissance :
@@ -158,7 +159,8 @@ _SPACE_APART = "(?:0[1-9]|[12][0-9]|3[01]) (?:0[1-9]|1[0-2]) (?:1[89]|20)[0-9]{2
 WORD_GAP = f"{_SP}*[ \\-\u00a0\u202f]{_SP}*"
 _LONG = (f"(?:{_DAY}(?: ?er)?|{_DAY_WORDS}){WORD_GAP}(?:de{_SP}+)?{_MONTH_WORD}{WORD_GAP}"
          f"(?:[0-9]{{4}}|[0-9]{{2}}|{_YEAR_WORDS})")
-_ISO = "(?:1[89]|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+#: Year first: ISO 8601 with dashes, or slashes as many databases and spreadsheets export it (``1985/05/12``).
+_ISO = "(?:1[89]|20)[0-9]{2}(?:-(?:0[1-9]|1[0-2])-|/(?:0[1-9]|1[0-2])/)(?:0[1-9]|[12][0-9]|3[01])"
 _COMPACT = "[0-9]{8}"
 #: The 8-digit runs :func:`to_date` can read (year first or last, 1800-2099): an RE2 screen, where most 8-digit
 #: runs are codes (an AMC or an invoice number after ``N° AMC``), not dates.

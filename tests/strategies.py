@@ -634,6 +634,7 @@ def birth_date_written_forms(d: dt.date) -> list[str]:
         " ".join(f"{dd}{mm}{yyyy}"),
         f"{dd} {mm} {yyyy}",
         f"{yyyy}{mm}{dd}",
+        f"{yyyy}/{mm}/{dd}",  # year first with slashes, as databases and spreadsheets export it
         f"{dd}{mm}{yyyy}",
         f"{day} {month.upper()} {yyyy}",
         f"{d.day} {MONTHS_FR_SHORT[d.month - 1]} {yyyy}",
