@@ -109,6 +109,7 @@ _TOKEN = re.compile(
 _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "iban", "rib", "bic", "ssn", "tel",
                             "fax", "ddn", "cmu", "css", "ald", "ipp", "rpps", "adeli", "finess", "siret", "siren",
                             # reports (compte rendu, opératoire, d'hospitalisation), levels of log lines ("DEBUG")
+                            "ins",  # the national health identifier (INS), as FHIR and CDA titles write it
                             "cr", "cro", "crh", "debug", "info", "notice", "warn", "warning", "error", "trace", "fatal",
                             "crit"})
 #: Civil titles and roles before a name (folded, without their full stop).
@@ -201,10 +202,12 @@ _EPONYM_HEADS = frozenset({
     "tetralogie", "thyroidite", "lymphome", "sarcome", "polygone", "cercle", "ampoule", "plexus", "ganglion",
     "espace", "loge",
 })
+_SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan", "Maire de SACLAS"
 #: (folded).
 _PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
                         r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?"
+                        r"|(?:ne|nee)\s+le\s+[0-9a-z ]{4,24}?\s(?:a|au)\s+"  # "né le 3 juillet 1973 à Paris"
                         r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
@@ -448,7 +451,9 @@ def _facts(text: str, initials: bool) -> tuple[str, str, str, bool, bool, bool, 
     # name ("Pierre" is one)
     word = key in _FORM_ACRONYMS or _ELIDED_PRONOUN.match(key) is not None or (
         (lexicon.is_word(key) or lexicon.is_place(key)) and not lexicon.is_french_first_name(key))
-    place, title = key in _PLACE_WORDS, key in TITLES
+    # "hôpital-école", "clinique-pilote": a place word heading a compound in small letters ("saint-simon" names)
+    place = key in _PLACE_WORDS or (kind == "lower" and key.partition("-")[0] in _PLACE_WORDS - _SAINTS)
+    title = key in TITLES
     # a capitalised word that may be a surname: in capitals, a first name, or no French word
     surname_like = capital and not place and not title and (kind == "upper" or not word)
     return text, key, kind, capital, first_name, word, key in _PARTICLES, place, title, surname_like
@@ -694,6 +699,11 @@ def _after_place_word(tokens: list[_Token], i: int, text: str) -> bool:
     return False
 
 
+def _place_cued(token: _Token, text: str, folded: str) -> bool:
+    """Whether ``token`` is a place right after the words that say where (``né à Paris``, ``Fait à Lyon``)."""
+    return lexicon.is_place(token.key) and _PLACE_CUE.search(folded, max(0, token.start - 40), token.start) is not None
+
+
 def _first_name_at(tokens: list[_Token], i: int, text: str) -> bool:
     """Whether ``tokens[i]`` or the word joined to it is a first name that is no place (``Paris`` is both)."""
     return any(t.first_name and not lexicon.is_place(t.key) for t in tokens[i : i + 2]
@@ -862,7 +872,7 @@ _SMALL_LETTERS_NAME = re.compile(
 _NO_NAME_VALUES = frozenset({
     "null", "none", "nil", "undefined", "nan", "na", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme",
     "anonymous", "test", "xxx", "non", "true", "false", "unknown", "empty", "default", "voir", "cf", "idem",
-    "aucun", "aucune", "ci",
+    "aucun", "aucune", "ci", "admin", "administrateur", "administrator", "root", "user", "utilisateur", "demo",
 }) | _FUNCTION_WORDS
 
 
@@ -1307,7 +1317,9 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                                              _titled(tokens, text, folded), _after_plural_title(tokens, text, folded)):
         add(start, end, score)
     for i, j in _runs(tokens, text):
-        if not _after_place_word(tokens, i, text):
+        if _place_cued(tokens[i], text, folded):
+            i += 1  # "né à Paris XVI", "habite à Lyon Marie Dupont": the place is no first name there
+        if i < j and not _after_place_word(tokens, i, text):
             for lo, hi, score in _names_in_run(tokens, i, j, text):
                 start, end = tokens[lo].start, tokens[hi - 1].end
                 # a span already covered adds nothing: the insurer names around it need no search
@@ -1505,6 +1517,11 @@ _NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
 #: A word in a code's camel case, two capitals inside it after small letters (``CountryPhoneValidator``): an
 #: identifier of a program, no name (``McDonald``, ``DeVito`` have one).
 _CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
+#: A drug's dosage form written after its name (``Loxen LP``, ``Skenan LP``, ``Tégrétol LI``), folded: a model
+#: labels the pair a person.
+_DOSAGE_FORMS = frozenset({"lp", "li", "lm", "sr", "xl", "retard", "flash", "lyoc"})
+#: French health services and apps that help pages name as a model names a person (folded).
+_SERVICES = frozenset({"ameli", "doctolib", "maiia", "qare", "mesdocteurs", "medadom"})
 
 
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1559,8 +1576,9 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
             or not words:
         return None
-    if all(t.word for t in words) or any(t.place for t in words):
-        return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle"
+    if all(t.word for t in words) or any(t.place or t.key in _SERVICES for t in words) or (
+            len(words) > 1 and words[-1].key in _DOSAGE_FORMS):
+        return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle", "espace Ameli", "Loxen LP"
     if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
     if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])) \
@@ -1654,8 +1672,10 @@ def is_name_cell(value: str) -> bool:
     >>> [is_name_cell(v) for v in ('Marie de la Croix', 'marie boulanger', 'Nom : ....', "celui de l'acte de naissance")
     ... ]
     [True, True, False, False]
+    >>> [is_name_cell(v) for v in ('Admin', 'inconnu', 'Test')]
+    [False, False, False]
     """
-    if _NOT_A_NAME_CELL.search(value):
+    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_VALUES:
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS

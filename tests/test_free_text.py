@@ -579,6 +579,13 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     # disorders and structures of anatomy named after their authors
     ("Il décrit les aphasies de Wernicke chez ce patient.", "Wernicke", False),
     ("Anévrisme du polygone de Willis, sans complication.", "Willis", False),
+    # a place word heading a compound in small letters; a town after the words that say where one was born
+    ("Elle dirige l'hôpital-école Edith-Cavell de Paris.", "Edith-Cavell de Paris", False),
+    ("Il est né le 3 juillet 1973 à Paris XVI.", "Paris XVI", False),
+    ("Né à Lyon, Paris Hilton n'y a jamais vécu.", "Paris Hilton", True),  # no cue right before
+    # a drug and its dosage form; a public health service's site
+    ("Hypertension traitée par Loxen LP depuis 2019.", "Loxen LP", False),
+    ("Connectez-vous à votre compte Ameli pour la télécharger.", "Ameli", False),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
