@@ -234,6 +234,8 @@ SCORE = 0.9
 CONTEXT_SCORE = 1.0
 
 OBFUSCATED_SCORE = 0.85
+#: A web server's name after a spelled-out ``at`` (``found at www.ecbs.org``): a page's address, no mailbox.
+_WEB_HOST = re.compile(r"www[0-9]?\.")
 
 #: Addresses hidden from robots (``prenom.nom [at] domaine [dot] fr``): valid once their hiding is undone.
 OBFUSCATED_SPEC = EntitySpec(
@@ -244,7 +246,8 @@ OBFUSCATED_SPEC = EntitySpec(
     score=OBFUSCATED_SCORE,
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
-    validate=lambda value: not _WHOLE.fullmatch(value.strip()) and is_valid(value),
+    validate=lambda value: not _WHOLE.fullmatch(value.strip()) and is_valid(value) and not _WEB_HOST.match(
+        compact(value).rpartition("@")[2]),
 )
 
 #: Addresses with a quoted local part or an IP-literal domain (``"john..doe"@example.org``).

@@ -302,14 +302,29 @@ def _written_as_a_name(value: str) -> bool:
     return value[:1].isupper() and not value.isupper()
 
 
+#: Between two items of an enumeration: a comma, ``et``, ``ou``, ``&``, a slash.
+_ITEM_GAP = re.compile(r"\s*(?:,|;|/|&|\bet\b|\bou\b)\s*")
+
+
+def _beside_a_listed_name(text: str, start: int, end: int) -> bool:
+    """Whether the name ``start:end`` is an item of an enumeration beside an insurer that is only an insurer
+    (``les groupes MGEN, Istya et Harmonie``, ``Harmonie / MGEN``)."""
+    for other_start, other_end in _listed_spans(text):
+        if (other_end <= start and _ITEM_GAP.fullmatch(text, other_end, start)) or (
+                other_start >= end and _ITEM_GAP.fullmatch(text, end, other_start)):
+            return True
+    return False
+
+
 def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """Names that are also words: after a context word, or written as a name right after the words that
-    introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``)."""
+    introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``) or beside another insurer
+    in an enumeration (``MGEN, Istya et Harmonie``)."""
     for start, end in _ambiguous_spans(text):
         if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
             yield start, end, AMBIGUOUS_CONTEXT_SCORE
-        elif _written_as_a_name(text[start:end]) and _CUE_BEFORE.search(folded, max(0, start - 24), start) and \
-                not _NAME_AFTER.match(text, end):
+        elif _written_as_a_name(text[start:end]) and not _NAME_AFTER.match(text, end) and (
+                _CUE_BEFORE.search(folded, max(0, start - 24), start) or _beside_a_listed_name(text, start, end)):
             yield start, end, AMBIGUOUS_CUE_SCORE
 
 
@@ -325,7 +340,7 @@ AMBIGUOUS_SPEC = EntitySpec(
     context=CONTEXT,
     needs_context=True,
     finder=find_ambiguous,
-    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de)\b)",
+    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de|et|ou)\b)|[,;/&]",
     not_under=_NAME_COLUMNS,
 )
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
@@ -501,12 +516,18 @@ _NAME_WORDS = 10
 
 def is_name_cell(value: str) -> bool:
     """Whether a cell of a column named for insurers may be an insurer's name as a whole: not a question or an
-    exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words.
+    exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words, not one
+    French word in small letters that names no insurer (a help page's ``Carte de mutuelle : définition``).
 
     >>> [is_name_cell(v) for v in ("harmonie mutuelle", "MGEN", "que faire en cas de perte ou vol ?")]
     [True, True, False]
+    >>> [is_name_cell(v) for v in ("définition", "harmonie", "macif", "Définition")]
+    [False, True, True, True]
     """
-    return "?" not in value and "!" not in value and len(value.split()) <= _NAME_WORDS
+    words = value.split()
+    if len(words) == 1 and value.islower() and lexicon.is_word(value) and not is_known(value):
+        return False
+    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS
 
 
 #: Names of insurers found by their form rather than the list.

@@ -820,6 +820,8 @@ def test_a_number_with_a_digit_lost_or_doubled_is_a_phone_right_after_its_label(
     ("rdv @ 10h . ok", None),
     ("IOC : expéditeur jean.dupont[@]gmail[.]com", "jean.dupont[@]gmail[.]com"),  # "defanged", as security reports
     ("voir [@] et [.] plus haut", None),
+    ("valid IBANs from standard-documents found at www.ecbs.org", None),  # a web page's host
+    ("écrire à jean.dupont at gmail.com", "jean.dupont at gmail.com"),
 ])
 def test_hidden_email_addresses_are_found_once_their_hiding_is_undone(text: str, expected: str | None) -> None:
     found = _found(email_address.OBFUSCATED_SPEC.find(text), text)
@@ -1066,6 +1068,9 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("le groupe harmonie du chœur chante juste", []),
     ("La SMERRA et Vittavi, mutuelles étudiantes ; Pavillon Prévoyance", ["SMERRA", "Vittavi", "Pavillon Prévoyance"]),
     ("un pavillon de banlieue, une mère tutélaire", []),
+    ("Fusion entre les groupes MGEN, Istya et Harmonie.", ["MGEN", "Istya", "Harmonie"]),  # an enumeration
+    ("Harmonie / MACIF", ["MACIF", "Harmonie"]),
+    ("la MACIF ; une harmonie parfaite", ["MACIF"]),  # no capital: a word
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
