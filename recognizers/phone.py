@@ -95,7 +95,11 @@ _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{
 #: After ``00``, separators between the groups: a run of digits opening with ``00`` is more often a padded code.
 _FOREIGN = (f"\\+{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}?\\(0\\))?{_SEP}?[0-9]{{1,4}}(?:{_SEP}?[0-9]{{2,4}}){{1,4}}"
             f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
-_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN})"
+#: A mobile number in the international form without its ``+`` (the MSISDN of SMS gateways and their exports,
+#: ``33612345678``).
+MSISDN = "33[67][0-9]{8}"
+_FORMS = (f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN}"
+          f"|{MSISDN})")
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
@@ -118,6 +122,7 @@ PREFILTER = f"(?:^[{_AFTER}]?|[^0-9][{_AFTER}]|[^0-9A-Za-z+{_AFTER}]){_FORMS}"
 
 _DIGITS = re.compile(r"[0-9]")
 _GROUPED = re.compile(_SEP)
+_MSISDN = re.compile(MSISDN)
 
 
 #: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
@@ -134,6 +139,8 @@ def compact(number: str) -> str:
     """The national 10-digit form: ``+33 (0)6 12 34 56 78`` -> ``0612345678``; a letter O typed for a zero
     of a national number is read as one (``O1 42 15 23 35``, ``01 42 21 O9 28``)."""
     number = number.strip()
+    if _MSISDN.fullmatch(number):
+        return "0" + number[2:]
     if number[:1] in "Oo":
         number = "0" + number[1:]
     if number[:1] == "0":
@@ -235,6 +242,7 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``), or cut of their
     leading zero (:data:`CUT_RE2`)."""
     values = pc.replace_substring_regex(values, rf"^(\s*)({CUT_RE2})(\s*)$", r"\10\2\3")
+    values = pc.replace_substring_regex(values, rf"^(\s*)33({MSISDN[2:]})(\s*)$", r"\10\2\3")
     values = pc.replace_substring_regex(values, r"^(\s*)(?:[Oo]|\(0\))", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
     international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
@@ -261,7 +269,8 @@ def _foreign_array(values: pa.Array, international: pa.Array) -> np.ndarray:
 
 def _national_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`compact` of cells that :func:`compact` reads (surrounding white space trimmed)."""
-    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"^(?:[Oo]|\(0\))", "0")
+    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), rf"^33({MSISDN[2:]})$", r"0\1")
+    values = pc.replace_substring_regex(values, r"^(?:[Oo]|\(0\))", "0")
     values = pc.if_else(pc.starts_with(values, "0"), pc.replace_substring(values, "O", "0"), values)
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
     international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)

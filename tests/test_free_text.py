@@ -794,6 +794,11 @@ def test_phones_are_found_in_every_french_written_form(text: str, expected: list
     ("Mobile : 0712345678", ["0712345678"]),  # the 06-07 block whole, as test lists and forms write it
     ("mobile_ok = ['0612345678', '0712345678']", ["0612345678", "0712345678"]),
     ("réf. 0012345678", []),  # no zone after the 0
+    # the international form without its "+", as SMS gateways store a mobile number
+    ("destinataire=33612457898;statut=OK", ["33612457898"]),
+    ("valid: ['+33712457898', '33712457898']", ["+33712457898", "33712457898"]),
+    ("ligne 33112457898", []),  # not a mobile: no gateway writes landlines so
+    ("commande 336124578981", []),  # a longer run of digits
 ])
 def test_bare_numbers_of_the_mobile_block_are_phones(text: str, expected: list[str]) -> None:
     assert _found(phone.SPEC.find(text), text) == expected
