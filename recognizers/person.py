@@ -1674,11 +1674,24 @@ def is_name_cell(value: str) -> bool:
     [True, True, False, False]
     >>> [is_name_cell(v) for v in ('Admin', 'inconnu', 'Test')]
     [False, False, False]
+    >>> [is_name_cell(v) for v in (' pédiatrie ', 'Chirurgie générale', 'Gastro-entérologie', 'Marie Radiologie')]
+    [False, False, False, True]
     """
-    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_VALUES:
+    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_VALUES or _names_a_ward(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
+
+
+#: A hospital's ward or speciality (folded word endings): a table of services has a ``nom`` column too.
+_WARD = re.compile(r"(?:logie|iatrie|pedie|chirurgie|medecine|urgences|reanimation|maternite|therapie)$")
+
+
+def _names_a_ward(value: str) -> bool:
+    """Whether ``value`` is French words only, one of them a ward's (``Chirurgie générale``, ``Néphrologie``)."""
+    words = [fold(w) for w in re.split(r"[\s\-]+", value.strip()) if w]
+    return bool(words) and any(_WARD.search(w) for w in words) and all(
+        (lexicon.is_word(w) and not lexicon.is_first_name(w)) or w in _FUNCTION_WORDS for w in words)
 
 
 #: French words in small letters that make a cell a sentence rather than a name (``boulanger petit`` may be one).
