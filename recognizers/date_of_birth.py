@@ -370,11 +370,12 @@ _LIVED = re.compile(
 _LIFE_PLACE = "[^()0-9]{1,40}"
 #: A life span in parentheses after a name: "(1869-1948)", "(Eaglesfield, 1766 - Manchester, 1844)",
 #: "(7 novembre 1867, Varsovie – 4 juillet 1934, Sancellemoz)".
-#: A life span with no death yet, "(1910- )"; a place and a whole date alone, as notices write a birth
+#: A life span with no death yet, "(1910- )", "(1936 - …)"; a place and a whole date alone, as notices write a birth
 #: ("White, Kenneth (Glasgow, 28 avril 1936)"). Dashes of every kind (``‑``, the no-break hyphen, included).
 _LIFESPAN = re.compile(
     rf"\(\s*(?P<place>{_LIFE_PLACE},\s*)?(?P<birth>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?\s*"
-    rf"(?:(?P<dash>[-‐‑‒–—])\s*(?:(?:{_LIFE_PLACE},\s*)?(?P<death>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?)?)?\s*\)",
+    rf"(?:(?P<dash>[-‐‑‒–—])\s*(?:(?:{_LIFE_PLACE},\s*)?(?P<death>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?|…|\.\.\.|\?)?)?"
+    rf"\s*\)",
     FLAGS,
 )
 #: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on

@@ -667,6 +667,8 @@ DATE_WRITINGS = [
     ("À_(1926-2015)", False),  # an identifier's letters before it, no name (found by Hypothesis)
     ("Le maire est {FIRST} {Last} ([[1853]]\u20111937), élu en 1896.", True),  # a no-break hyphen
     ("{FIRST} {Last} ([[1910]]- )", True),  # no death yet, as notices of living authors write it
+    ("{FIRST} {Last} ([[1936]] - …)", True),  # or its date unknown
+    ("{FIRST} {Last} ([[1936]] - ?)", True),
     ("{FIRST} {Last} (2017- ), président.", False),  # an office begun, not a life
     ("{Last}, {FIRST} (Glasgow, [[28 avril 1936]]). Poète, essayiste.", True),  # a notice: place, birth
     ("Rapport du Dr {Last} (Paris, 12 mars 2020) transmis.", False),  # a document's place and date
