@@ -205,7 +205,7 @@ _EPONYM_HEADS = frozenset({
 _SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan", "Maire de SACLAS"
 #: (folded).
-_PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|ne|nee|domicilie|domiciliee|habite|habitant|reside|residant"
+_PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|nee?s?|domiciliee?s?|habite|habitant|reside|residant"
                         r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?"
                         r"|(?:ne|nee)\s+le\s+[0-9a-z ]{4,24}?\s(?:a|au)\s+"  # "né le 3 juillet 1973 à Paris"
                         r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
@@ -360,6 +360,11 @@ _KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adh
                         "medecin", "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur",
                         "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint", "given",
                         "family")
+#: The initials of compound first names written without full stops (``JP FOURNIER``, ``JL Martin``: Jean-Pierre,
+#: Jean-Louis), before a surname in capitals (a word too).
+COMPOUND_INITIALS = frozenset({"JB", "JC", "JF", "JJ", "JL", "JM", "JP", "JY", "PY"})
+
+
 CUED_RE2 = "|".join([
     _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"()]*{_WS_RE2}*[:=]",
     f"<[^<>]*(?:{_KEY_STEMS_RE2})",  # an XML element named for a name
@@ -381,6 +386,8 @@ CUED_RE2 = "|".join([
     f"[ \\t]*[|,;][ \\t]*[0-9]",
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"(?:[{_UP}][{_LETTER}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*[{_UP}]",
+    # a compound first name's initials, then a surname (_initials_before)
+    f"{_NO_TOKEN_BEFORE}(?:{'|'.join(sorted(COMPOUND_INITIALS))}){_GAP_RE2}{{1,3}}[{_UP}]",
 ])
 #: What splits a text into runs of letters: a word opens with the first run of its letters.
 _LETTER_RUNS = f"[^{_LETTER}]+"
@@ -520,10 +527,18 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
     return gap in _NAME_GAPS
 
 
+#: A number right before a word: ``85 mm Hg``, ``3 m``: a unit, no title.
+_NUMBER_BEFORE = re.compile(r"[0-9][ \u00a0\u202f]?$")
+_UNITS = frozenset({"mm", "m"})
+
+
 def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     token = tokens[i]
     if not token.title or i + 1 >= len(tokens):
         return False
+    if token.key in _UNITS and token.kind == "lower" and _NUMBER_BEFORE.search(text, max(0, token.start - 2),
+                                                                                token.start):
+        return False  # "135/85 mm Hg": millimetres of mercury
     following = tokens[i + 1]
     if not _joined(text, token, following):
         return False
@@ -761,8 +776,7 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
         last = k  # "L. C. PEREIRA": initials one after another, then the name
         while token.kind == "initials" and last + 1 < j and tokens[last + 1].kind == "initials":
             last += 1
-        if token.kind in ("initials", "letter") and last + 1 < j and tokens[last + 1].capital and (
-                token.kind == "initials" or _bare_initial_surname(tokens[last + 1])):
+        if last + 1 < j and _initials_before(token, tokens[last + 1], text):
             end = _take_name(tokens, last + 1, text, first_free=False)
             if end > last + 1:
                 yield k, end, INITIAL_SCORE
@@ -787,6 +801,18 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
                 k = hi
                 continue
         k += 1
+
+
+def _initials_before(token: _Token, after: _Token, text: str) -> bool:
+    """Whether ``token`` is initials that open a name going on with ``after`` (``L. C. PEREIRA``, ``Dr H
+    FERDOIN``, ``JP FOURNIER``); not a unit's letter after a slash (``30 g/L. Créatininémie``)."""
+    if not after.capital or (token.start and text[token.start - 1] == "/"):
+        return False
+    if token.kind == "initials":
+        return True
+    if token.kind == "letter":
+        return _bare_initial_surname(after)
+    return token.text in COMPOUND_INITIALS and after.surname_like and len(after.key) >= 3
 
 
 def _bare_initial_surname(token: _Token) -> bool:
@@ -1028,8 +1054,8 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
 _PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage"})
 #: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``; or
-#: the placeholder letters mixed (``X XXY``).
-_BLANKED = re.compile(r"([a-z])\1{2,}|[xyz]{3,}")
+#: the placeholder letters mixed (``X XXY``, ``Dr XY``).
+_BLANKED = re.compile(r"([a-z])\1{2,}|[xyz]{3,}|x[xyz]")
 
 
 def _placeholder(span: str) -> bool:

@@ -492,6 +492,14 @@ NOT_NAMES = [
     ("J. P. Martin et A.-M. Durand", ["J. P. Martin", "A.-M. Durand"]),
     # a number then a dash ends a place's name: the next name is a person's
     ("Jury : Anne LEROY, hôpital Sainte-Anne 75 - Paul GIRARD, IFSI Louis Mourier", ["Anne LEROY", "Paul GIRARD"]),
+    # a compound first name's initials without full stops, before a surname in capitals (even a word)
+    ("Dossier clinique : 0001 - Auteur : JP FOURNIER - CHU de Nice", ["JP FOURNIER"]),
+    ("Orthopédie. JL Cahuzac, Site UMVF", ["JL Cahuzac"]),
+    ("Avis du PH RESPONSABLE ; PA SYSTOLIQUE 135", []),  # acronyms of ranks and measures
+    # a unit is no title or initial; a placeholder is nobody
+    ("Pression artérielle 135/85 mm Hg, FC 85/min", []),
+    ("Albuminémie 30 gr/L. Créatininémie 270 μmol/L.", []),
+    ("Nous sommes le stagiaire interne ou Dr XY, candidat à …", []),
 ])
 def test_initials_in_a_row_and_staff_after_a_numbered_place_are_named_exactly(text: str, expected: list[str]) -> None:
     assert _found(person.find(text), text) == expected
@@ -586,6 +594,7 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     # a drug and its dosage form; a public health service's site
     ("Hypertension traitée par Loxen LP depuis 2019.", "Loxen LP", False),
     ("Connectez-vous à votre compte Ameli pour la télécharger.", "Ameli", False),
+    ("Ses parents, tous deux domiciliés à Kombissiri, sont venus.", "Kombissiri", False),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)

@@ -62,6 +62,7 @@ def _kept(texts: list[str]) -> list[bool]:
     "Rosette Moreau\nNée le 4 septembre 1952", "Zilda Arns est née le 25 août", "Pasteur Jean | M | 22/02/1962",
     "Infirmiers: theodore roux, marie cécile lefevre", "Psychologue : Ildız Kaarlo N° ADELI",
     "consultation avec le dr fauveau margaux", "appel de mme lebas", "rappeler m. fauveau", "?nom=lebas&prenom=marc",
+    "Dossier clinique : 0001 - Auteur : JP FOURNIER - CHU de Nice",
 ])
 def test_each_rule_s_texts_are_kept(text: str) -> None:
     assert person.find(text), text
