@@ -77,6 +77,7 @@ def all_specs() -> list[EntitySpec]:
         email_address.LITERAL_SPEC,
         phone.SPEC,
         phone.MISTYPED_SPEC,
+        phone.MSISDN_SPEC,
         amc.SPEC,
         member_id.SPEC,
         date_of_birth.SPEC,

@@ -306,14 +306,27 @@ def _written_as_a_name(value: str) -> bool:
 _ITEM_GAP = re.compile(r"\s*(?:,|;|/|&|\bet\b|\bou\b)\s*")
 
 
+#: After the last item of an enumeration: its end (a full stop, a semicolon, a bracket, the line's end).
+_LIST_END = re.compile(r"\s*(?:[.;:)\]]|$)", re.MULTILINE)
+#: The conjunction before an enumeration's last item.
+_LAST_ITEM = re.compile(r"\b(?:et|ou)\b|&")
+#: An item gap, then the next item's capital.
+_NEXT_ITEM = re.compile(rf"{_ITEM_GAP.pattern}[{UPPER}]")
+
+
 def _beside_a_listed_name(text: str, start: int, end: int) -> bool:
     """Whether the name ``start:end`` is an item of an enumeration beside an insurer that is only an insurer
-    (``les groupes MGEN, Istya et Harmonie``, ``Harmonie / MGEN``)."""
-    for other_start, other_end in _listed_spans(text):
-        if (other_end <= start and _ITEM_GAP.fullmatch(text, other_end, start)) or (
-                other_start >= end and _ITEM_GAP.fullmatch(text, end, other_start)):
-            return True
-    return False
+    (``les groupes MGEN, Istya et Harmonie.``, ``Harmonie / MGEN``): a listed name one item gap before it, and
+    the list's end or another item gap right after it (not ``la MGEN, Alan a présenté``), or a listed name one
+    item gap after it."""
+    listed = _listed_spans(text)
+    if any(other_start >= end and _ITEM_GAP.fullmatch(text, end, other_start) for other_start, _ in listed):
+        return True
+    gaps = [gap for _, other_end in listed if other_end <= start and (gap := _ITEM_GAP.fullmatch(text, other_end,
+                                                                                                start))]
+    # the last item ("et Harmonie"), or an item the list goes on or ends after ("Harmonie, MNT", "Harmonie.")
+    return bool(gaps) and (any(_LAST_ITEM.search(gap.group()) for gap in gaps) or _LIST_END.match(text, end)
+                           is not None or _NEXT_ITEM.match(text, end) is not None)
 
 
 def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
@@ -340,7 +353,8 @@ AMBIGUOUS_SPEC = EntitySpec(
     context=CONTEXT,
     needs_context=True,
     finder=find_ambiguous,
-    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de|et|ou)\b)|[,;/&]",
+    context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de|et|ou|a)\b)|[,;/&à]"
+                      r"|(?i:cotis|affili|adh[eé]r|assur|groupe)",
     not_under=_NAME_COLUMNS,
 )
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
@@ -525,7 +539,7 @@ def is_name_cell(value: str) -> bool:
     [False, True, True, True]
     """
     words = value.split()
-    if len(words) == 1 and value.islower() and lexicon.is_word(value) and not is_known(value):
+    if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
     return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS
 

@@ -479,16 +479,17 @@ def _context_free(number: str) -> bool:
     True
     >>> _context_free('1 5 9 4 4 4 0 2 3 5 6 7 9 8 8')  # month 44 in a form's boxes
     True
-    >>> [_context_free(n) for n in ('253012B073004', '177022A00100228', '253012b073004', '353072B073004')]
-    [True, True, False, False]
+    >>> [_context_free(n) for n in ('253012B073004', '177022A00100228', '253012b073004', '353072B073004',
+    ...                             '199992B123456')]  # a part number's month 99
+    [True, True, False, False, False]
     """
     match = UNKEYED_REGEX.fullmatch(number)
     if match is None:
         return False
     if match.group("apart") is not None:
         return _unkeyed_score(number) == CONTEXT_SCORE
-    if CORSICA_INSIDE.match(number):  # its key missing or wrong, its year maybe too
-        return _unkeyed_body_plausible(number[:13], typo=True)
+    if CORSICA_INSIDE.match(number):  # its key missing or wrong, its year maybe too, but a calendar month
+        return 1 <= int(number[3:5]) <= 12 and _unkeyed_body_plausible(number[:13], typo=True)
     layout = NIR_LAYOUT.fullmatch(number)
     # digits one by one are a form's boxes, which only a NIR fills 13 or 15 times: a month out of range there
     # is a typo, as after a context word

@@ -207,7 +207,8 @@ _SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: (folded).
 _PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|nee?s?|domiciliee?s?|habite|habitant|reside|residant"
                         r"|situe|situee|hospitalise|hospitalisee|transfere|transferee)\s+(?:a|au|en)\s+(?:l['’])?"
-                        r"|(?:ne|nee)\s+le\s+[0-9a-z ]{4,24}?\s(?:a|au)\s+"  # "né le 3 juillet 1973 à Paris"
+                        r"|(?:ne|nee)\s+le\s+(?:[0-9]{1,2}(?:er)?\s+[a-z]+\.?\s+[0-9]{2,4}"  # "né le 3 juillet 1973 à"
+                        r"|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4})\s+(?:a|au)\s+"
                         r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
@@ -362,7 +363,7 @@ _KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adh
                         "family")
 #: The initials of compound first names written without full stops (``JP FOURNIER``, ``JL Martin``: Jean-Pierre,
 #: Jean-Louis), before a surname in capitals (a word too).
-COMPOUND_INITIALS = frozenset({"JB", "JC", "JF", "JJ", "JL", "JM", "JP", "JY", "PY"})
+COMPOUND_INITIALS = frozenset({"JB", "JC", "JJ", "JL", "JM", "JP", "JY"})  # not JF: "jeune femme"
 
 
 CUED_RE2 = "|".join([
@@ -895,10 +896,14 @@ _SMALL_LETTERS_NAME = re.compile(
 )
 #: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
 #: small words of a sentence (``Nom : voir ci-dessous``).
-_NO_NAME_VALUES = frozenset({
-    "null", "none", "nil", "undefined", "nan", "na", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme",
-    "anonymous", "test", "xxx", "non", "true", "false", "unknown", "empty", "default", "voir", "cf", "idem",
-    "aucun", "aucune", "ci", "admin", "administrateur", "administrator", "root", "user", "utilisateur", "demo",
+#: What a name field holds where nobody is named: a missing value's mark, a test or a system account (folded).
+_NO_NAME_CELLS = frozenset({
+    "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
+    "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
+    "utilisateur", "demo",
+})
+_NO_NAME_VALUES = _NO_NAME_CELLS | frozenset({
+    "na", "non", "true", "false", "voir", "cf", "idem", "aucun", "aucune", "ci",
 }) | _FUNCTION_WORDS
 
 
@@ -1545,7 +1550,7 @@ _NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
 _CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
 #: A drug's dosage form written after its name (``Loxen LP``, ``Skenan LP``, ``Tégrétol LI``), folded: a model
 #: labels the pair a person.
-_DOSAGE_FORMS = frozenset({"lp", "li", "lm", "sr", "xl", "retard", "flash", "lyoc"})
+_DOSAGE_FORMS = frozenset({"lp", "lm", "xl", "retard", "flash", "lyoc"})
 #: French health services and apps that help pages name as a model names a person (folded).
 _SERVICES = frozenset({"ameli", "doctolib", "maiia", "qare", "mesdocteurs", "medadom"})
 
@@ -1602,8 +1607,8 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
             or not words:
         return None
-    if all(t.word for t in words) or any(t.place or t.key in _SERVICES for t in words) or (
-            len(words) > 1 and words[-1].key in _DOSAGE_FORMS):
+    if all(t.word for t in words) or any(t.place for t in words) or (len(words) == 1 and words[0].key in _SERVICES) \
+            or (len(words) > 1 and words[-1].key in _DOSAGE_FORMS and words[-1].text[0].isupper()):
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle", "espace Ameli", "Loxen LP"
     if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
@@ -1698,12 +1703,12 @@ def is_name_cell(value: str) -> bool:
     >>> [is_name_cell(v) for v in ('Marie de la Croix', 'marie boulanger', 'Nom : ....', "celui de l'acte de naissance")
     ... ]
     [True, True, False, False]
-    >>> [is_name_cell(v) for v in ('Admin', 'inconnu', 'Test')]
-    [False, False, False]
+    >>> [is_name_cell(v) for v in ('Admin', 'inconnu', 'Test', 'Du', 'Lê', 'Son')]  # some surnames are words
+    [False, False, False, True, True, True]
     >>> [is_name_cell(v) for v in (' pédiatrie ', 'Chirurgie générale', 'Gastro-entérologie', 'Marie Radiologie')]
     [False, False, False, True]
     """
-    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_VALUES or _names_a_ward(value):
+    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_CELLS or _names_a_ward(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
@@ -1715,7 +1720,7 @@ _WARD = re.compile(r"(?:logie|iatrie|pedie|chirurgie|medecine|urgences|reanimati
 
 def _names_a_ward(value: str) -> bool:
     """Whether ``value`` is French words only, one of them a ward's (``Chirurgie générale``, ``Néphrologie``)."""
-    words = [fold(w) for w in re.split(r"[\s\-]+", value.strip()) if w]
+    words = [fold(w) for w in _WORD.findall(value)]
     return bool(words) and any(_WARD.search(w) for w in words) and all(
         (lexicon.is_word(w) and not lexicon.is_first_name(w)) or w in _FUNCTION_WORDS for w in words)
 

@@ -95,11 +95,12 @@ _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{
 #: After ``00``, separators between the groups: a run of digits opening with ``00`` is more often a padded code.
 _FOREIGN = (f"\\+{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}?\\(0\\))?{_SEP}?[0-9]{{1,4}}(?:{_SEP}?[0-9]{{2,4}}){{1,4}}"
             f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
+_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN})"
 #: A mobile number in the international form without its ``+`` (the MSISDN of SMS gateways and their exports,
-#: ``33612345678``).
-MSISDN = "33[67][0-9]{8}"
-_FORMS = (f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN}"
-          f"|{MSISDN})")
+#: ``33612345678``): ``33``, then a mobile's nine digits. Eleven digits are ids as often (an account number of a
+#: RIB): read only after a phone word (:data:`MSISDN_SPEC`) or in a column named for phones.
+SUBSCRIBER = "[67][0-9]{8}"
+MSISDN = f"33{SUBSCRIBER}"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
@@ -242,7 +243,7 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``), or cut of their
     leading zero (:data:`CUT_RE2`)."""
     values = pc.replace_substring_regex(values, rf"^(\s*)({CUT_RE2})(\s*)$", r"\10\2\3")
-    values = pc.replace_substring_regex(values, rf"^(\s*)33({MSISDN[2:]})(\s*)$", r"\10\2\3")
+    values = pc.replace_substring_regex(values, rf"^(\s*)33({SUBSCRIBER})(\s*)$", r"\10\2\3")
     values = pc.replace_substring_regex(values, r"^(\s*)(?:[Oo]|\(0\))", r"\10")
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
     international = pc.fill_null(pc.match_substring_regex(values, f"^{_INTERNATIONAL_PREFIX.pattern}"), False)
@@ -269,7 +270,7 @@ def _foreign_array(values: pa.Array, international: pa.Array) -> np.ndarray:
 
 def _national_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`compact` of cells that :func:`compact` reads (surrounding white space trimmed)."""
-    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), rf"^33({MSISDN[2:]})$", r"0\1")
+    values = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), rf"^33({SUBSCRIBER})$", r"0\1")
     values = pc.replace_substring_regex(values, r"^(?:[Oo]|\(0\))", "0")
     values = pc.if_else(pc.starts_with(values, "0"), pc.replace_substring(values, "O", "0"), values)
     digits = pc.replace_substring_regex(pc.replace_substring(values, "(0)", ""), "[^0-9]", "")
@@ -383,7 +384,7 @@ SPEC = EntitySpec(
     validate=is_valid,
     score_of=_score_of,
     whole_re2=_FORMS,
-    hinted_whole_re2=CUT_RE2,
+    hinted_whole_re2=f"{CUT_RE2}|{MSISDN}",
     validate_array=is_valid_array,
     score_array=scores_array,
     find_spans=spans,
@@ -421,6 +422,22 @@ MISTYPED_SPEC = EntitySpec(
 )
 
 
+#: RE2 of an MSISDN in a text, word-bounded.
+_MSISDN_RE2 = f"(?:^|[^0-9A-Za-z+]){MSISDN}(?:[^0-9A-Za-z]|$)"
+MSISDN_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="French mobile number in international form without its +, after a phone word",
+    span_regex=re.compile(rf"(?<![0-9A-Za-z+]){MSISDN}(?![0-9A-Za-z])"),
+    prefilter=_MSISDN_RE2,
+    score=COMPACT_SCORE,
+    context_score=CONTEXT_SCORE,
+    context=(*CONTEXT, "msisdn", "sms"),
+    needs_context=True,
+    validate=is_valid,
+    not_under=_IDENTIFIER_HINTS,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -432,7 +449,8 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, MISTYPED_SPEC], supported_language=supported_language, name="FrPhoneRecognizer")
+            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC], supported_language=supported_language,
+                             name="FrPhoneRecognizer")
 
     return FrPhoneRecognizer
 

@@ -496,6 +496,7 @@ NOT_NAMES = [
     ("Dossier clinique : 0001 - Auteur : JP FOURNIER - CHU de Nice", ["JP FOURNIER"]),
     ("Orthopédie. JL Cahuzac, Site UMVF", ["JL Cahuzac"]),
     ("Avis du PH RESPONSABLE ; PA SYSTOLIQUE 135", []),  # acronyms of ranks and measures
+    ("JF CHERCHE COLOCATION", []),  # "jeune femme"
     # a unit is no title or initial; a placeholder is nobody
     ("Pression artérielle 135/85 mm Hg, FC 85/min", []),
     ("Albuminémie 30 gr/L. Créatininémie 270 μmol/L.", []),
@@ -595,6 +596,9 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Hypertension traitée par Loxen LP depuis 2019.", "Loxen LP", False),
     ("Connectez-vous à votre compte Ameli pour la télécharger.", "Ameli", False),
     ("Ses parents, tous deux domiciliés à Kombissiri, sont venus.", "Kombissiri", False),
+    ("Il est né le 12/03/1973 à Paris XVI.", "Paris XVI", False),
+    ("Elle ne le dira pas à Jean Martin.", "Jean Martin", True),  # "ne le … à": a negation, no birth
+    ("Suivie par Mme Jing LI depuis 2019.", "Jing LI", True),  # a surname, no dosage form
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
@@ -805,14 +809,30 @@ def test_phones_are_found_in_every_french_written_form(text: str, expected: list
     ("Mobile : 0712345678", ["0712345678"]),  # the 06-07 block whole, as test lists and forms write it
     ("mobile_ok = ['0612345678', '0712345678']", ["0612345678", "0712345678"]),
     ("réf. 0012345678", []),  # no zone after the 0
-    # the international form without its "+", as SMS gateways store a mobile number
-    ("destinataire=33612457898;statut=OK", ["33612457898"]),
-    ("valid: ['+33712457898', '33712457898']", ["+33712457898", "33712457898"]),
-    ("ligne 33112457898", []),  # not a mobile: no gateway writes landlines so
-    ("commande 336124578981", []),  # a longer run of digits
 ])
 def test_bare_numbers_of_the_mobile_block_are_phones(text: str, expected: list[str]) -> None:
     assert _found(phone.SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the international form without its "+", as SMS gateways store a mobile number: after a phone word
+    ("sms=33612457898;statut=OK", ["33612457898"]),
+    ("Mobile : 33712457898", ["33712457898"]),
+    ("N° de compte 33712345678 clé 89", []),  # eleven digits without a phone word: an account number too
+    ("Mobile : 33112457898", []),  # not a mobile: no gateway writes landlines so
+    ("Mobile : 336124578981", []),  # a longer run of digits
+])
+def test_a_mobile_without_its_plus_is_a_phone_after_a_phone_word(text: str, expected: list[str]) -> None:
+    assert _found(phone.MSISDN_SPEC.find(text), text) == expected
+    assert _found(phone.SPEC.find(text), text) == []
+
+
+def test_a_mobile_without_its_plus_is_a_phone_in_a_phone_column() -> None:
+    found = scan_table(pa.table({"telephone": ["33612457898", "33712457898", "33112457898"],
+                                 "compte": ["33612457898", "33712345678", "12345678901"]}),
+                       options=DetectOptions(ner=False))
+    assert sorted(zip(found.column("column").to_pylist(), found.column("row").to_pylist(), strict=True)) == [
+        ("telephone", 0), ("telephone", 1)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -909,7 +929,8 @@ def test_a_nir_with_a_wrong_key_is_reported_only_next_to_a_nir_word(number: str,
     assert _unkeyed(f"N° de sécurité sociale : {grouped}") == [grouped]
     assert _unkeyed(f"Référence dossier {grouped}") == []
     # Corsica's 2A/2B among the digits is a NIR's own writing, as its layout is: its own context
-    assert _unkeyed(f"Référence dossier {wrong}") == ([wrong] if wrong[5:7] in ("2A", "2B") else [])
+    own_writing = wrong[5:7] in ("2A", "2B") and 1 <= int(wrong[3:5]) <= 12
+    assert _unkeyed(f"Référence dossier {wrong}") == ([wrong] if own_writing else [])
     found = list(nir.UNKEYED_SPEC.find(f"NIR {wrong}"))
     assert found and all(score < nir.TEMPORARY_SCORE for _, _, score in found)
 
@@ -1087,6 +1108,9 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("Fusion entre les groupes MGEN, Istya et Harmonie.", ["MGEN", "Istya", "Harmonie"]),  # an enumeration
     ("Harmonie / MACIF", ["MACIF", "Harmonie"]),
     ("la MACIF ; une harmonie parfaite", ["MACIF"]),  # no capital: a word
+    ("avec la MGEN, Alan a présenté le bilan", ["MGEN"]),  # a sentence's subject, no item
+    ("à la MAAF ; Harmonie, sa fille, a appelé", ["MAAF"]),
+    ("MGEN, Harmonie, MNT et Istya", ["MGEN", "Istya", "Harmonie", "MNT"]),
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]

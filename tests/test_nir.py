@@ -222,7 +222,8 @@ def test_a_nirs_place_fields_are_still_checked(number: str) -> None:
     ("177022A00100228", True),  # wrong key
     ("253012b073004", False),  # small letters: a hexadecimal run as well
     ("353012B073004", False),  # sex digit 3: no NIR proper
-    ("253132B073004", True),  # month 13: a typo, as next to a NIR word
+    ("253132B073004", False),  # month 13: a typo only next to a NIR word
+    ("199992B123456", False),  # month 99: a part number
     ("250012B000004", False),  # order number 000
 ])
 def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: bool) -> None:

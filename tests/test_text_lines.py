@@ -485,6 +485,7 @@ def test_hand_written_seeds_are_read_under_their_columns(tmp_path, statements) -
     "INSERT INTO beneficiaires VALUES ('X', '1985-05-12', '99999997');",  # no column list: no column to read under
     "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997', 'Y');",  # more values than columns
     "INSERT INTO beneficiaires (nom, num_amc) VALUES ('X', '99999997'",  # cut short
+    "INSERT INTO mesures (a, b) VALUES (10-2-3, 3/4/5);",  # arithmetic, no date: no value written as it reads
 ])
 def test_an_insert_without_its_columns_or_whole_rows_gives_no_cell(line: str) -> None:
     from leakguard.sources.linesql import insert_cells

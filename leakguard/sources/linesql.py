@@ -77,7 +77,8 @@ _TYPED = re.compile(r"(?i)(?:date|time|timestamp)(?:\s+with(?:out)?\s+time\s+zon
 
 _DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
 #: A date written without quotes, as hand-written seeds do (``2001/08/29``: SQL reads a division).
-_DATE_UNQUOTED = re.compile(r"[0-9]{1,4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,4}")
+_DATE_UNQUOTED = re.compile(r"[0-9]{4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,2}|[0-9]{1,2}(?P<s>[/.\-])[0-9]{1,2}"
+                            r"(?P=s)[0-9]{4}")
 
 
 def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
