@@ -387,6 +387,9 @@ CUED_RE2 = "|".join([
     f"[ \\t]*[|,;][ \\t]*[0-9]",
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"(?:[{_UP}][{_LETTER}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*[{_UP}]",
+    # a name's own word in prose, then a word in capitals (_named_in_capitals)
+    f"{_NO_TOKEN_BEFORE}(?i:nom|pr[eé]noms?)(?:[ \\t]+(?i:de|d['’]|usuel|marital)[a-zA-Zé'’ \\t-]{{0,20}})?"
+    f"[ \\t]*[ (][ \\t]*[{_UP}][{_UP}]",
     # a compound first name's initials, then a surname (_initials_before)
     f"{_NO_TOKEN_BEFORE}(?:{'|'.join(sorted(COMPOUND_INITIALS))}){_GAP_RE2}{{1,3}}[{_UP}]",
 ])
@@ -1301,6 +1304,28 @@ def _after_role_label(tokens: list[_Token], text: str) -> Iterator[tuple[int, in
 #: After a label's value of one word: the end of the value (a line's end, punctuation, a bracket).
 _LONE_VALUE_END = re.compile(r"[ \t]*(?:$|[\r\n,;.()/|-])", re.MULTILINE)
 
+#: A name's own word in prose, maybe qualified, then a space or a bracket (folded): ``le nom LOUIS``, ``son nom
+#: de naissance (DARK)``, ``son premier prénom d'état civil (JEANNE)``, as identity-vigilance texts write them.
+_NAME_WORD_IN_PROSE = re.compile(
+    r"(?<![a-z_])(?:nom|prenoms?)(?:[ \t]+(?:de[ \t]+naissance|d['’][ \t]?usage|d['’][ \t]?etat[ \t-]civil"
+    r"|de[ \t]+famille|usuel|marital|de[ \t]+jeune[ \t]+fille))?(?:[ \t]+|[ \t]*\([ \t]*)(?=[a-z])")
+
+
+def _named_in_capitals(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
+    """A name in capitals right after its own word in prose (``le nom LOUIS et le prénom MARIE-JEANNE``): one
+    word in capitals, no form's acronym, no short word (``nom ET prénom``), not after ``NOM`` in capitals (a form's
+    labels)."""
+    if "nom" not in folded:
+        return
+    starts = {t.start: t for t in tokens}
+    for match in _NAME_WORD_IN_PROSE.finditer(folded):
+        if text[match.start() : match.start() + 3].isupper():
+            continue  # "EMETTEUR NOM ADRESSE SERVICE": a form's labels in capitals
+        token = starts.get(match.end())
+        if token is not None and token.kind == "upper" and len(token.key) >= 3 and token.key not in _FORM_ACRONYMS \
+                and not token.place and not token.title and not (token.word and len(token.key) <= 3):
+            yield token.start, token.end, KEY_VALUE_SCORE
+
 
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A SURNAME and a first name as two fields of one record (``GARCIA;Elena``, ``Elena|GARCIA``), or a
@@ -1359,6 +1384,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
+                                             _named_in_capitals(tokens, text, folded),
                                              _marked_authors(text, tokens), _inverted_names(tokens, text),
                                              _vancouver_authors(text)):
         add(start, end, score)

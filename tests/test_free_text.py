@@ -501,6 +501,12 @@ NOT_NAMES = [
     ("Pression artérielle 135/85 mm Hg, FC 85/min", []),
     ("Albuminémie 30 gr/L. Créatininémie 270 μmol/L.", []),
     ("Nous sommes le stagiaire interne ou Dr XY, candidat à …", []),
+    # a name in capitals right after its own word in prose, as identity-vigilance texts write them
+    ("Elle est enregistrée avec le nom LOUIS et le prénom MARIE-JEANNE ;", ["LOUIS", "MARIE-JEANNE"]),
+    ("son nom de naissance (DARK), son nom d’usage (LOUIS) et son prénom d’état civil (JEANNE).",
+     ["DARK", "LOUIS", "JEANNE"]),
+    ("Saisir le nom ET le prénom du patient ; le nom NIR du champ ; au nom de la LOI", []),
+    ("EMETTEUR NOM ADRESSE SERVICE TEL /TELECOPIE", []),  # a form's labels
 ])
 def test_initials_in_a_row_and_staff_after_a_numbered_place_are_named_exactly(text: str, expected: list[str]) -> None:
     assert _found(person.find(text), text) == expected

@@ -63,6 +63,7 @@ def _kept(texts: list[str]) -> list[bool]:
     "Infirmiers: theodore roux, marie cécile lefevre", "Psychologue : Ildız Kaarlo N° ADELI",
     "consultation avec le dr fauveau margaux", "appel de mme lebas", "rappeler m. fauveau", "?nom=lebas&prenom=marc",
     "Dossier clinique : 0001 - Auteur : JP FOURNIER - CHU de Nice",
+    "son nom de naissance (DARK), son nom d’usage (LOUIS)", "enregistrée avec le prénom MARIE-JEANNE",
 ])
 def test_each_rule_s_texts_are_kept(text: str) -> None:
     assert person.find(text), text
