@@ -87,10 +87,10 @@ UNREGISTERED_STRUCTURES = {
 
 
 @cache
-def bban_structures() -> dict[str, str]:
-    """Country code -> BBAN structure (``5!n5!n11!c2!n``), from python-stdnum's IBAN registry
-    (``stdnum/iban.dat``), and :data:`UNREGISTERED_STRUCTURES`."""
-    structures = dict(UNREGISTERED_STRUCTURES)
+def _registry_structures() -> dict[str, str]:
+    """Country code -> BBAN structure (``5!n5!n11!c2!n``) of python-stdnum's copy of the SWIFT registry
+    (``stdnum/iban.dat``)."""
+    structures = {}
     text = resources.files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8")
     for line in text.splitlines():
         match = re.match(r'^([A-Z]{2}) .*bban="([^"]+)"', line)
@@ -100,11 +100,16 @@ def bban_structures() -> dict[str, str]:
 
 
 @cache
+def bban_structures() -> dict[str, str]:
+    """Country code -> BBAN structure: the registry's, and :data:`UNREGISTERED_STRUCTURES` (a newer
+    python-stdnum may register some of them: the registry's structure then wins)."""
+    return {**UNREGISTERED_STRUCTURES, **_registry_structures()}
+
+
+@cache
 def _registered() -> frozenset[str]:
-    """The countries of python-stdnum's copy of the registry (a newer python-stdnum may add some of
-    :data:`UNREGISTERED_STRUCTURES`: its structure then wins)."""
-    text = resources.files("stdnum").joinpath("iban.dat").read_text(encoding="utf-8")
-    return frozenset(re.findall(r"^([A-Z]{2}) ", text, re.MULTILINE))
+    """The countries of the registry (:func:`_registry_structures`)."""
+    return frozenset(_registry_structures())
 
 
 @cache
@@ -173,7 +178,7 @@ def validate(number: str) -> str:
     """
     number = compact(number)
     if number[:2] in UNREGISTERED_STRUCTURES and number[:2] not in _registered():
-        if re.fullmatch(structure_re2(), number) is None:
+        if _STRUCTURE.fullmatch(number) is None:
             raise InvalidFormat()
         return mod_97_10.validate(number[4:] + number[:4]) and number
     if number[:2] != "BE":
