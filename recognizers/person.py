@@ -202,6 +202,7 @@ _EPONYM_HEADS = frozenset({
     "tetralogie", "thyroidite", "lymphome", "sarcome", "polygone", "cercle", "ampoule", "plexus", "ganglion",
     "espace", "loge",
 })
+#: Place words that head saints' names in compounds (``saint-simon``), folded: no place word there.
 _SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: Words after which a capitalised word is where something is: "Fait à Avicenne", "né à Sedan", "Maire de SACLAS"
 #: (folded).
@@ -897,14 +898,14 @@ _SMALL_LETTERS_NAME = re.compile(
     r"(?P<particles>(?:(?:de|du|des|le|la|van|von|di|da|del|della)[ +]|d['’])*)(?P<first>[^\W\d_]+(?:[\-'’][^\W\d_]+)*)"
     r"(?P<more>(?:[ +][^\W\d_]+(?:[\-'’][^\W\d_]+)*){0,2})(?=$|[\s&\"',;|)\]}<>/\\#])"
 )
-#: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
-#: small words of a sentence (``Nom : voir ci-dessous``).
 #: What a name field holds where nobody is named: a missing value's mark, a test or a system account (folded).
 _NO_NAME_CELLS = frozenset({
     "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
     "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
     "utilisateur", "demo",
 })
+#: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
+#: small words of a sentence (``Nom : voir ci-dessous``).
 _NO_NAME_VALUES = _NO_NAME_CELLS | frozenset({
     "na", "non", "true", "false", "voir", "cf", "idem", "aucun", "aucune", "ci",
 }) | _FUNCTION_WORDS

@@ -75,6 +75,7 @@ def row_cells(line: str) -> list[tuple[int, str]]:
 _TYPED = re.compile(r"(?i)(?:date|time|timestamp)(?:\s+with(?:out)?\s+time\s+zone)?\s*'(?P<text>[^'\\]*)'\s*")
 
 
+#: A string between double quotes, without escapes: MySQL's string literal.
 _DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
 #: A date written without quotes, as hand-written seeds do (``2001/08/29``: SQL reads a division).
 _DATE_UNQUOTED = re.compile(r"[0-9]{4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,2}|[0-9]{1,2}(?P<s>[/.\-])[0-9]{1,2}"
