@@ -434,7 +434,7 @@ AFTER_NAME_SCORE = 0.75
 
 def _spelt(*words: str) -> str:
     """RE2: any of the folded ``words``, in every spelling that folds to it (case and accents aside)."""
-    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
 
 _WS = f"[{WHITESPACE_RE2}]"

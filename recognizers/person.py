@@ -306,7 +306,9 @@ _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 
 def _spelt(*folded: str) -> str:
     """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
-    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=len, reverse=True)) + ")"
+    # longest first, then in alphabetical order: the same program whatever the process's hash seed (the order of
+    # a set's strings changes with it, and with the order the size of RE2's DFA)
+    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=lambda w: (-len(w), w))) + ")"
 
 
 _WS_RE2 = f"[{WHITESPACE_RE2}]"

@@ -96,7 +96,7 @@ def spellings_re2(folded: str) -> str:
 
 def words_re2(words: tuple[str, ...]) -> str:
     """An RE2 pattern matching any of ``words``, accents and case aside (``"ne le"`` matches ``"Né le"``)."""
-    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    folded = sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))
     return "(?i)(?:" + "|".join(spellings_re2(w) for w in folded) + ")"
 
 
