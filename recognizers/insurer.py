@@ -262,10 +262,21 @@ def _spans_of(regex: re.Pattern[str]) -> Callable[[str], tuple[tuple[int, int], 
 _listed_spans = _spans_of(_LISTED_REGEX)
 
 
+#: A host name's next label after a name (``mgen.fr``, ``harmonie-mutuelle.fr``): the name is a web site's.
+_DOMAIN_AFTER = re.compile(r"[\w\-]*\.[a-z]{2,}(?![\w@])")
+
+
+def _in_web_address(text: str, start: int, end: int) -> bool:
+    """Whether the name ``start:end`` is inside a host name or an address (``www.mgen.fr``, ``@mgen.fr``): a web
+    site or a mailbox is no person's insurer (the address, when one, is an e-mail finding)."""
+    return (start > 0 and text[start - 1] in "./@") or _DOMAIN_AFTER.match(text, end) is not None
+
+
 def find_listed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
     """The listed names that are only insurers' names, scored higher after a context word."""
     for start, end in _listed_spans(text):
-        yield start, end, CONTEXT_SCORE if in_context or SPEC.has_context(folded, start) else SCORE
+        if not _in_web_address(text, start, end):
+            yield start, end, CONTEXT_SCORE if in_context or SPEC.has_context(folded, start) else SCORE
 
 
 #: Names that are only insurers' names: reported alone.
@@ -334,6 +345,8 @@ def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[i
     introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``) or beside another insurer
     in an enumeration (``MGEN, Istya et Harmonie``)."""
     for start, end in _ambiguous_spans(text):
+        if _in_web_address(text, start, end):
+            continue
         if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
             yield start, end, AMBIGUOUS_CONTEXT_SCORE
         elif _written_as_a_name(text[start:end]) and not _NAME_AFTER.match(text, end) and (
@@ -371,6 +384,7 @@ _NAME_GAP = rf"(?:{BLANK}+{_LINK})*(?:{BLANK}+[dDlL]['’]|{BLANK}+)"
 _MUTUELLE_NAMED = re.compile(
     rf"(?<![\w])(?<![0-9][\-_/])(?<!Code de la )(?<!CODE DE LA )"
     rf"(?!(?i:mutualit[eé]{BLANK}+sociale{BLANK}+agricole))"  # the MSA: the farmers' compulsory scheme
+    rf"(?!(?i:mutualit[eé]{BLANK}+fran[cç]aise(?![\w\-])))"  # the mutuelles' federation, no insurer
     rf"(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ|(?:Groupe|GROUPE) (?:des|DES) (?:Mutuelles|MUTUELLES))"
     rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )

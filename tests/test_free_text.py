@@ -1117,6 +1117,10 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("avec la MGEN, Alan a présenté le bilan", ["MGEN"]),  # a sentence's subject, no item
     ("à la MAAF ; Harmonie, sa fille, a appelé", ["MAAF"]),
     ("MGEN, Harmonie, MNT et Istya", ["MGEN", "Istya", "Harmonie", "MNT"]),
+    # a web site's or a mailbox's host, no insurer of anybody's; the mutuelles' federation
+    ("voir le site www.mgen.fr ou harmonie-mutuelle.fr", []),
+    ("le président de la Mutualité Française Eric Chenut", []),
+    ("la Mutualité Fonction Publique", ["Mutualité Fonction Publique"]),
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
