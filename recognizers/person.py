@@ -334,17 +334,42 @@ PREFILTER = (
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
     r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
+_NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
+_T = "[ \\t]"  # RE2: a space or a tab
+#: RE2: the closing of a message before its signature (``Cordialement,``, ``merci d'avance``), in every spelling.
+_CLOSING_WORDS_RE2 = (
+    f"(?:(?:{_spelt('bien')}{_T}+)?{_spelt('cordialement')}|{_spelt('bien')}{_T}+{_spelt('a')}{_T}+{_spelt('vous')}"
+    f"|{_spelt('merci')}(?:{_T}+{_spelt('d')}['’]{_T}?{_spelt('avance')}|{_T}+{_spelt('beaucoup')})?"
+    f"|{_spelt('salutations')}(?:{_T}+{_spelt('distinguees')})?|{_spelt('amicalement')}"
+    f"|{_spelt('bonne')}{_T}+{_spelt('journee', 'soiree')})"
+)
+#: RE2: a line that holds only a closing: the next line may be its signature (``leakguard.detect.textlines`` reads
+#: the two together).
+CLOSING_LINE_RE2 = f"^{_T}*{_CLOSING_WORDS_RE2}[ \\t,.!]*$"
+#: RE2: a writer giving their name (:func:`_self_named`), ``je m'appelle``, ``mon nom est``...; a closing, then
+#: small letters (a capital opens a first name that :func:`may_hold_names` reads anyway).
+_SELF_NAMING_RE2 = (
+    f"{_NO_TOKEN_BEFORE}(?:{_spelt('je')}{_T}+{_spelt('m')}['’]{_T}?{_spelt('apel', 'appel')}"
+    f"|{_spelt('je')}{_T}+{_spelt('me')}{_T}+{_spelt('nomm', 'prenomm')}"
+    f"|{_spelt('moi')}{_T}*,?{_T}*{_spelt('c')}['’]{_T}?{_spelt('est')}"
+    f"|{_spelt('mon', 'ma')}{_T}+{_spelt('nom', 'prenom')}(?:{_T}+{_spelt('de')}{_T}+{_spelt('famille')})?{_T}+"
+    f"{_spelt('est', 'c')})"
+    f"|{_NO_TOKEN_BEFORE}{_CLOSING_WORDS_RE2}{_T}*(?:[,.!]+{_T}*(?:\\r?\\n[ \\t\\r\\n]*)?|\\r?\\n[ \\t\\r\\n]*)[{_LO}]"
+    f"|{_spelt('cordialement', 'amicalement')}{_T}+[{_LO}]"
+    # a comment's header (_COMMENT_HEADER): "Seni says:", "marie75 a écrit :"
+    f"|{_T}(?:{_spelt('says', 'dit', 'wrote')}|{_spelt('a')}{_T}+{_spelt('ecrit', 'dit')}){_T}*:{_T}*(?:\\r?\\n|$)"
+)
 _CLOSE_PREFILTER = (
     f"{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
     r"\p{Lu}"
     f"|{_spelt(*_SALUTATIONS)}{_WS_RE2}+\\p{{Lu}}"
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"|(?:\\p{{Lu}}[\\p{{L}}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*\\p{{Lu}}"
+    f"|{_SELF_NAMING_RE2}"
 )
 PREFILTERS = (PREFILTER, _CLOSE_PREFILTER)
 
 
-_NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
 _GAP_RE2 = "[ \\t\\-\\x{a0}\\x{202f}]"  # the characters of a gap between two words of a name (_NAME_GAPS)
 #: up to the next word: no letter a word may start with (one after a digit, an underscore or a backslash starts none)
 _NO_TOKEN_RE2 = f"(?:[^{_LETTER}]|[0-9_\\\\][{_LETTER}]+)*"
@@ -411,6 +436,10 @@ def may_hold_names(values: pa.Array) -> np.ndarray:
     :data:`CUED_RE2`, or one of its words opens with a capital and the first letters of a listed first name (the
     rules that need no cue need a first name). Texts outside are not looked at; every other finds the same."""
     maybe = pc.fill_null(pc.match_substring_regex(values, CUED_RE2), False).to_numpy(zero_copy_only=False).copy()
+    rest = np.flatnonzero(~maybe)  # a pattern apart: in CUED_RE2, it would take RE2's DFA past its memory
+    if len(rest):
+        own = pc.match_substring_regex(values.take(pa.array(rest)), _SELF_NAMING_RE2)
+        maybe[rest[pc.fill_null(own, False).to_numpy(zero_copy_only=False)]] = True
     runs = pc.split_pattern_regex(pc.fill_null(values, ""), _LETTER_RUNS)
     words = pc.list_flatten(runs)
     distinct = pc.unique(words)
@@ -1013,7 +1042,8 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
                 yield span[0], span[1], TITLE_SCORE  # "mme dupont", "Mme S."
         elif token.key in _SMALL_LETTER_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
             yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
-        elif by and token.capital and _BY.search(folded, max(0, token.start - 30), token.start):
+        elif by and (token.capital or token.kind in ("letter", "initials")) \
+                and _BY.search(folded, max(0, token.start - 30), token.start):  # "Rédigé par F.Boumnadel"
             end = _take_name(tokens, i, text, first_free=False)
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
@@ -1190,6 +1220,71 @@ def _staff_in_small_letters(text: str, folded: str, tokens: list[_Token]) -> Ite
                 break
             gap = _SMALL_ITEM_GAP.match(folded, tokens[end - 1].end)
             n = starts.get(gap.end()) if gap else None
+
+
+#: How a writer gives their own name in a message (folded): ``je m'appelle``, ``mon nom est``, ``moi c'est``;
+#: forums and e-mails write it in small letters as often as not (``je m'apelle marie dupont``).
+_SELF_NAMING = re.compile(
+    r"(?<![\w\\])(?:je[ \t]+m['’][ \t]?ap+el+e?|je[ \t]+me[ \t]+(?:nomme|prenomme)|moi[ \t]*,?[ \t]*c['’][ \t]?est"
+    r"|(?:mon|ma)[ \t]+(?:nom|prenom)(?:[ \t]+de[ \t]+famille)?[ \t]+(?:est|c['’][ \t]?est))[ \t]*:?[ \t]+")
+#: The closing of a message before its signature (folded): ``cordialement,``, ``merci d'avance`` then the name.
+_CLOSING = re.compile(
+    r"(?<![\w\\])(?:(?:bien[ \t]+)?cordialement|bien[ \t]+a[ \t]+vous|merci(?:[ \t]+d['’][ \t]?avance|[ \t]+beaucoup)?"
+    r"|(?:sinceres[ \t]+)?salutations(?:[ \t]+distinguees)?|amicalement|bonne[ \t]+(?:journee|soiree))"
+    r"[ \t]*[,.!]*[ \t]*(?:\r?\n[ \t\r\n]*|(?<=[,.!])[ \t]*|(?<=cordialement)[ \t]+|(?<=amicalement)[ \t]+)")
+#: A comment's or a quotation's header in forums and blogs, the author's name alone on the line before the
+#: words (folded): ``1. Pascal g says:``, ``Seni dit :``, ``marie75 a écrit :``.
+_COMMENT_HEADER = re.compile(
+    r"^[ \t]*(?:[0-9]{1,4}[.)][ \t]+)?(?P<who>[^\W\d_][^\n]{0,40}?)[ \t]+(?:says|dit|wrote|a[ \t]+(?:ecrit|dit))"
+    r"[ \t]*:[ \t]*$", re.MULTILINE)
+#: One of these is in a text :data:`_SELF_NAMING` or :data:`_CLOSING` finds something in (folded).
+_SELF_NAMING_WORDS = ("pel", "nom", "est", "cordial", "merci", "vous", "salutations", "amical", "bonne", "says", "dit",
+                       "wrote", "ecrit")
+
+
+def _name_word(token: _Token, *, first: bool) -> bool:
+    """Whether ``token`` may be a word of a name a writer gives: letters, not a small word of prose; the first
+    a listed first name or no French word, the others too or a word in capitals that is none."""
+    if len(token.text) < 2 or token.key in _FUNCTION_WORDS or token.kind not in ("lower", "cap", "upper"):
+        return False
+    return not token.word or lexicon.is_first_name(token.text) or (not first and token.kind == "upper")
+
+
+def _own_name(tokens: list[_Token], n: int, text: str, *, at_line_end: bool) -> tuple[int, int] | None:
+    """The span of the name a writer gives from ``tokens[n]``: one to three words, single spaces between;
+    ``at_line_end``: as a signature, the words end the line, a first name first (``cordialement, sophie bernard``)."""
+    end = n + 1
+    while end < len(tokens) and end - n < 3 and text[tokens[end - 1].end : tokens[end].start] == " " \
+            and _name_word(tokens[end], first=False):
+        end += 1
+    if not _name_word(tokens[n], first=True) or _ADDRESS_AFTER.match(text, tokens[end - 1].end):
+        return None
+    if end < len(tokens) and len(tokens[end].text) == 1 and _small_gap(text, tokens[end - 1], tokens[end]) \
+            and _LINE_END.match(text, tokens[end].end):
+        end += 1  # "pascal g": the initial of a surname ends a signature
+    if at_line_end and not (lexicon.is_first_name(tokens[n].text) and _LINE_END.match(text, tokens[end - 1].end)):
+        return None
+    return tokens[n].start, tokens[end - 1].end
+
+
+def _self_named(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
+    """The names writers give as their own, in any case: after ``je m'appelle``, ``mon nom est``, ``moi c'est``
+    (``je m'appelle marie dupont et…``), and as the signature after a closing (``Cordialement,\nsophie``)."""
+    if not any(word in folded for word in _SELF_NAMING_WORDS):
+        return
+    starts = {t.start: n for n, t in enumerate(tokens)}
+    for cue, at_line_end in ((_SELF_NAMING, False), (_CLOSING, True)):
+        for match in cue.finditer(folded):
+            n = starts.get(match.end())
+            span = None if n is None else _own_name(tokens, n, text, at_line_end=at_line_end)
+            if span is not None:
+                yield span[0], span[1], FIRST_NAME_SCORE
+    for match in _COMMENT_HEADER.finditer(folded):
+        n, who = starts.get(match.start("who")), match.end("who")
+        if n is not None:
+            span = _own_name(tokens, n, text[:who], at_line_end=False)
+            if span is not None and span[1] == who:
+                yield span[0], span[1], FIRST_NAME_SCORE
 
 
 #: After a role written as a label: its colon (``Psychologue : ``).
@@ -1386,6 +1481,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                     add(start, end, score)
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
+                                             _self_named(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
                                              _named_in_capitals(tokens, text, folded),
                                              _marked_authors(text, tokens), _inverted_names(tokens, text),

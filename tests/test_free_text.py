@@ -1404,6 +1404,45 @@ def test_small_words_after_a_title_in_small_letters_are_no_names(text: str) -> N
     assert _found(person.find(text), text) == [], text
 
 
+#: Names writers give as their own in messages (forums, e-mails, chat), in small letters as often as not: after
+#: ``je m'appelle`` (misspelt too), ``mon nom est``, ``moi c'est``, and as a signature after a closing.
+SELF_NAMING = [
+    "bonjour je m'appelle [[{first} {last}]] et j'ai une question sur mon remboursement",
+    "je m'apelle [[{first}]] enceinte de 3 mois, ma mutuelle ne répond pas",
+    "bonjour, mon nom est [[{first} {last}]], adhérent depuis 2015",
+    "moi c'est [[{first}]], 34 ans, même problème",
+    "merci de votre aide. cordialement, [[{first} {last}]]",
+    "Je me nomme [[{First} {Last}]] et je conteste ce refus.",
+    "  1. [[{First} {l}]] says:\n\n    Bonjour,",
+    "  2. [[{First} {Last}]] a écrit :\n> ma mutuelle ne rembourse pas",
+    "Est-ce vrai?\n\n    Cordialement [[{first} {l}]]\n",
+    "Rédigé par [[F.{Last}]]\n\nPublié le 29/03/2011",  # an initial glued to the surname (not "M.": a title)
+]
+
+
+@pytest.mark.parametrize("template", SELF_NAMING)
+def test_names_writers_give_as_their_own_are_found(template: str) -> None:
+    people = [(first, last) for first, last in _people(12) if not lexicon.is_word(last)
+              and lexicon.is_first_name(first) and not lexicon.is_word(first)]
+    assert len(people) >= 4
+    for first, last in people:
+        text = template.format(first=first.lower(), last=last.lower(), First=first, Last=last, l=last[0].lower())
+        expected = _MARK.findall(text)
+        text = _MARK.sub(r"\1", text)
+        assert _found(person.find(text), text) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "je m'appelle comme mon grand-père", "moi c'est pareil, ma mutuelle ne rembourse pas",
+    "mon nom est personne", "merci beaucoup pour votre aide", "Cordialement,\nFrance Assureurs",
+    "Bien à vous,\nLe service adhérents", "merci, bonne journée à tous", "merci beaucoup\nla mutuelle",
+    "cordialement, le service client",
+    "  1. Résiliation Loi Hamon says:\n", "Le médecin dit :\nrien de grave", "La patiente a dit :",
+])
+def test_words_after_a_self_naming_or_a_closing_are_no_names(text: str) -> None:
+    assert _found(person.find(text), text) == [], text
+
+
 def test_the_model_reads_only_texts_with_a_capitalised_word_no_rule_explains(tmp_path, monkeypatch) -> None:
     from leakguard.detect import ner
     from leakguard.scan import scan_path

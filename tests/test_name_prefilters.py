@@ -35,6 +35,7 @@ PIECES = (
     "Psychologue :", "SECRÉTAIRE :", "Diététicienne:", "Ildız", "Kaarlo", "BOĞATIMUR",  # not in the lexicon
     "mme", "m.", "docteur", "nom=", "&prenom=", "fauveau", "lebas", "margaux",  # names in small letters
     "Cher", "chère", "Bonjour", "merci", "son interne,", "Sa voisine",  # greetings, close persons
+    "je m'appelle", "je m'apelle", "mon nom est", "moi c'est", "Cordialement,", "merci d'avance",  # own names
 )
 #: What the two engines read differently: accented and dotted capitals, Kelvin sign, long s, spaces.
 ODD = "İıſKÉÈÀÇéèàçñÑĔĕŃǸæÆßŒœ\u00a0\u202f\u2003\u2028\t\x0b\x1c_'’-.:=;,|()0123456789\\"
@@ -64,6 +65,7 @@ def _kept(texts: list[str]) -> list[bool]:
     "consultation avec le dr fauveau margaux", "appel de mme lebas", "rappeler m. fauveau", "?nom=lebas&prenom=marc",
     "Dossier clinique : 0001 - Auteur : JP FOURNIER - CHU de Nice",
     "son nom de naissance (DARK), son nom d’usage (LOUIS)", "enregistrée avec le prénom MARIE-JEANNE",
+    "bonjour je m'apelle fauveau", "cordialement, margaux lebas", "merci d'avance\nmargaux",
 ])
 def test_each_rule_s_texts_are_kept(text: str) -> None:
     assert person.find(text), text

@@ -350,6 +350,19 @@ def test_the_name_on_the_line_above_a_birth_line_is_found(tmp_path, block: str, 
     assert persons == {(1, name)}
 
 
+@pytest.mark.parametrize(("block", "name"), [
+    ("Cordialement,\nsophie bernard\n", "sophie bernard"),
+    ("merci d'avance\n\nkevin\n", "kevin"),
+    ("Bien à vous,\nMarie-Claire\n", "Marie-Claire"),
+])
+def test_the_signature_on_the_line_below_a_closing_is_found(tmp_path, block: str, name: str) -> None:
+    path = tmp_path / "message.txt"
+    path.write_text("ma mutuelle ne rembourse pas les lunettes\n" + block + "envoyé depuis mon téléphone\n",
+                    encoding="utf-8")
+    persons = {text for _, entity, text in _findings(path) if entity == "PERSON"}
+    assert persons == {name}
+
+
 SECOND = {"nom": "Lefèvre", "prenom": "Marc", "date_naissance": "1962-07-14", "num_amc": "99999997",
           "organisme": "MGEN", "code_postal": "69003", "observations": ""}  # an empty last cell
 

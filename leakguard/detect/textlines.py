@@ -82,6 +82,7 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
+        spans += _signatures_below_closings(column.values, column.rows)
     if spans:
         tables.append(_table(detector, spans))
     return tables
@@ -257,6 +258,25 @@ def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
         if line and not line.isspace():
             found += [(row, start, end, "PERSON", score, line[start:end])
                       for start, end, score in person.find(f"{line}\n{next_line}") if end <= len(line)]
+    return found
+
+
+def _signatures_below_closings(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
+    """Names on the line below a line that holds only a closing (``Cordialement,`` then ``sophie bernard``; a
+    blank line may stand between), as :func:`recognizers.person.find` reads the two together; this chunk only."""
+    from recognizers import person
+
+    closings = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, person.CLOSING_LINE_RE2), False).to_numpy(
+        zero_copy_only=False))
+    found: list[_LineSpan] = []
+    for i in closings[closings + 1 < len(lines)].tolist():
+        below = i + 1
+        if not lines[below].as_py().strip() and below + 1 < len(lines):
+            below += 1
+        closing, line, row = lines[i].as_py(), lines[below].as_py(), rows[below].as_py()
+        offset = len(closing) + 1
+        spans = [(start - offset, end - offset, score) for start, end, score in person.find(f"{closing}\n{line}")]
+        found += [(row, start, end, "PERSON", score, line[start:end]) for start, end, score in spans if start >= 0]
     return found
 
 
