@@ -897,8 +897,8 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     proper = _NAME_PROPER_KEY.search(key) is not None
     while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
         n += 1
-    if tokens[n].key in _FORM_ACRONYMS:
-        return None  # "Assuré : NIR 1 85 …": the name of the next field, no surname
+    if tokens[n].key in _FORM_ACRONYMS or tokens[n].key in _NO_NAME_CELLS:
+        return None  # "Assuré : NIR 1 85 …": the name of the next field, no surname; "nom: string;", a type
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
             tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):
@@ -934,6 +934,9 @@ _NO_NAME_CELLS = frozenset({
     "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
     "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
     "utilisateur", "demo",
+}) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)
+    "string", "str", "varchar", "varchar2", "nvarchar", "text", "char", "number", "int", "integer", "bigint",
+    "boolean", "bool", "float", "double", "date", "datetime", "timestamp", "object", "any", "uuid",
 })
 #: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
 #: small words of a sentence (``Nom : voir ci-dessous``).
@@ -1421,7 +1424,8 @@ def _named_in_capitals(tokens: list[_Token], text: str, folded: str) -> Iterator
             continue  # "EMETTEUR NOM ADRESSE SERVICE": a form's labels in capitals
         token = starts.get(match.end())
         if token is not None and token.kind == "upper" and len(token.key) >= 3 and token.key not in _FORM_ACRONYMS \
-                and not token.place and not token.title and not (token.word and len(token.key) <= 3):
+                and token.key not in _NO_NAME_CELLS and not token.place and not token.title \
+                and not (token.word and len(token.key) <= 3):  # "nom VARCHAR(50)": a column's type
             yield token.start, token.end, KEY_VALUE_SCORE
 
 
@@ -1669,7 +1673,7 @@ def _named_after_someone(token: _Token, titled: bool) -> bool:
 _AFFILIATION_MARKS = re.compile(rf"(?<=[{_LO}])[0-9]{{1,2}}(?:,[0-9]{{1,2}})*\*?$")
 #: Characters no name holds: digits, and the markup of XML, HL7 v2 and JSON (``addr nullFlavor="NAV``,
 #: ``Code||N||||||F``) that a model's span may take in.
-_NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]")
+_NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]|\s['‘]")
 #: A word in a code's camel case, two capitals inside it after small letters (``CountryPhoneValidator``): an
 #: identifier of a program, no name (``McDonald``, ``DeVito`` have one).
 _CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
@@ -1744,14 +1748,35 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
-    if _insurer_name(value):
-        return None
+    if _insurer_name(value) or (len(span) == 1 and _acronym_in_parentheses(text, span_start, span_end)) \
+            or _PRODUCT_BEFORE.search(fold(text[max(0, span_start - 24) : span_start])):
+        return None  # "Inspection générale des affaires sociales (Igas)", "la formule « Alizée »"
     if len(span) == 1 and _named_after_someone(span[0], first > 0 and tokens[first - 1].title):
         return None
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
             and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
         return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin
     return span_start, span_end
+
+
+#: Before a product's name (folded): a contract's formula or range (``la formule « Alizée »``, ``l'offre Lilas``).
+_PRODUCT_BEFORE = re.compile(
+    r"(?<![a-z])(?:formule|offre|gamme|contrat|garantie|pack)s?[ \t\u00a0]*[«\"“']?[ \t\u00a0]*$")
+#: A word and the small words of a name before it (folded): their initials make an acronym.
+_WORDS_BEFORE = re.compile(r"[a-z]+")
+
+
+def _acronym_in_parentheses(text: str, start: int, end: int) -> bool:
+    """Whether ``start:end``, in parentheses, is the acronym of the words before them, small words skipped or
+    not (``Inspection générale des affaires sociales (Igas)``, ``Caisse nationale d'assurance maladie (Cnam)``).
+    """
+    if start == 0 or text[start - 1] != "(" or not text.startswith(")", end):
+        return False
+    acronym = fold(text[start:end])
+    words = _WORDS_BEFORE.findall(fold(text[max(0, start - 160) : start - 1]))
+    content = [w for w in words if w not in _FUNCTION_WORDS and len(w) > 1]
+    return any("".join(w[0] for w in pool[-len(acronym):]) == acronym for pool in (words, content)
+               if len(pool) >= len(acronym))
 
 
 #: Right before a word, a French postal code (five digits, maybe a quote and a field's comma): the word is the
@@ -1799,8 +1824,9 @@ _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
 
 
 def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens a sentence, a line's item or a code's comment (``// Mauritania``)."""
     before = text[:start].rstrip(" \t")
-    return before == "" or before[-1] in ".!?\n:;•-*"
+    return before == "" or before[-1] in ".!?\n:;•-*#" or before.endswith("//")
 
 
 def _line_start(text: str, start: int) -> bool:
@@ -1833,7 +1859,7 @@ def is_name_cell(value: str) -> bool:
     >>> [is_name_cell(v) for v in (' pédiatrie ', 'Chirurgie générale', 'Gastro-entérologie', 'Marie Radiologie')]
     [False, False, False, True]
     """
-    if _NOT_A_NAME_CELL.search(value) or fold(value.strip()) in _NO_NAME_CELLS or _names_a_ward(value):
+    if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS

@@ -605,6 +605,13 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Il est né le 12/03/1973 à Paris XVI.", "Paris XVI", False),
     ("Elle ne le dira pas à Jean Martin.", "Jean Martin", True),  # "ne le … à": a negation, no birth
     ("Suivie par Mme Jing LI depuis 2019.", "Jing LI", True),  # a surname, no dosage form
+    # an acronym after the words it stands for; a contract's formula; a code's comment; an opening quote
+    ("Rapport de l'Inspection générale des affaires sociales (Igas), publié hier.", "Igas", False),
+    ("La Caisse nationale d'assurance maladie (Cnam) le confirme.", "Cnam", False),
+    ("Le dossier de M. Dupont (Kevin) est complet.", "Kevin", True),
+    ("Ma complémentaire, la formule « Alizée » de la SMEBA, me couvre.", "Alizée", False),
+    ("['MR1300012000010000002037372'], // Mauritania", "Mauritania", False),
+    ("\"1. Say 'Bonjour, Harmonie Mutuelle, service remboursement\"", "Say 'Bonjour", False),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
@@ -1364,6 +1371,8 @@ def test_each_string_of_a_list_after_a_name_key_is_a_name(text: str, names: list
     "nom=null&prenom=", "Nom : le patient", "Nom : voir ci-dessous", '{"nom": "inconnu", "prenom": "test"}',
     "Nom : à compléter", "nom_fichier=rapport.pdf", "hostname=srv01 name=backup",
     "Nom du produit : doliprane", "Nom de la ville : lyon", "Nom de l'employeur : acme",  # things, not persons
+    "export interface Patient {\n  nom: string;\n  prenom: string;\n}", "class Patient:\n    nom: str",
+    "nom: String, prenom: String", "CREATE TABLE patient (nom VARCHAR(50), prenom TEXT);",  # types of a schema
 ])
 def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text
