@@ -839,11 +839,20 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
         k += 1
 
 
+#: Words that head a section of a document (folded), after an outline's letter or numeral (``I. INTRODUCTION``).
+_SECTION_WORDS = frozenset({
+    "introduction", "conclusion", "conclusions", "generalites", "methode", "methodes", "methodologie", "resultats",
+    "discussion", "annexe", "annexes", "presentation", "contexte", "objectif", "objectifs", "materiel", "sommaire",
+    "bibliographie", "definition", "definitions", "historique", "synthese", "resume", "remerciements", "preambule",
+    "perspectives", "recommandations", "references", "problematique", "analyse",
+})
+
+
 def _initials_before(token: _Token, after: _Token, text: str) -> bool:
     """Whether ``token`` is initials that open a name going on with ``after`` (``L. C. PEREIRA``, ``Dr H
     FERDOIN``, ``JP FOURNIER``); not a unit's letter after a slash (``30 g/L. Créatininémie``)."""
-    if not after.capital or (token.start and text[token.start - 1] == "/"):
-        return False
+    if not after.capital or (token.start and text[token.start - 1] == "/") or after.key in _SECTION_WORDS:
+        return False  # "I. INTRODUCTION", "A. Méthodes": an outline's heading
     if token.kind == "initials":
         return True
     if token.kind == "letter":
@@ -1772,11 +1781,14 @@ def _acronym_in_parentheses(text: str, start: int, end: int) -> bool:
     """
     if start == 0 or text[start - 1] != "(" or not text.startswith(")", end):
         return False
-    acronym = fold(text[start:end])
-    words = _WORDS_BEFORE.findall(fold(text[max(0, start - 160) : start - 1]))
+    acronym, n = fold(text[start:end]), end - start
+    words = _WORDS_BEFORE.findall(fold(text[max(0, start - 200) : start - 1]))
     content = [w for w in words if w not in _FUNCTION_WORDS and len(w) > 1]
-    return any("".join(w[0] for w in pool[-len(acronym):]) == acronym for pool in (words, content)
-               if len(pool) >= len(acronym))
+    # the words it stands for end right before, or a few words before (``… Saint-Mihiel dans la Meuse (CHVSM)``)
+    # (a short one only right before, small words aside: "les enfants avec (Léa)" is no acronym)
+    pools = ((words, range(4)), (content, range(4))) if n > 3 else ((content, range(1)),)
+    return any("".join(w[0] for w in pool[len(pool) - n - back : len(pool) - back]) == acronym
+               for pool, backs in pools for back in backs if len(pool) >= n + back)
 
 
 #: Right before a word, a French postal code (five digits, maybe a quote and a field's comma): the word is the

@@ -212,6 +212,12 @@ def test_a_short_title_and_a_letter_before_a_word_name_nobody(text: str) -> None
     assert person.find(text) == []
 
 
+@pytest.mark.parametrize("text", ["I. INTRODUCTION Généralités", "II. Méthodes et résultats", "A. CONCLUSION\n",
+                                  "Plan : I. Présentation, II. Analyse"])
+def test_an_outline_s_numeral_before_a_section_s_word_names_nobody(text: str) -> None:
+    assert person.find(text) == []
+
+
 @pytest.mark.parametrize("title", ["Mme", "Madame", "Monsieur", "Mlle", "MME"])
 @pytest.mark.parametrize(("initial", "after"), [
     ("S.", " âgée de 74 ans, retraitée, est adressée aux urgences."), ("S", " est dirigée vers le service."),
@@ -612,6 +618,8 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Ma complémentaire, la formule « Alizée » de la SMEBA, me couvre.", "Alizée", False),
     ("['MR1300012000010000002037372'], // Mauritania", "Mauritania", False),
     ("\"1. Say 'Bonjour, Harmonie Mutuelle, service remboursement\"", "Say 'Bonjour", False),
+    ("au Centre Hospitalier de Verdun Saint-Mihiel dans la Meuse (CHVSM), service", "CHVSM", False),
+    ("Mme Dupont garde les enfants avec (Léa) le mercredi.", "Léa", True),  # short: small words are no initials
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
