@@ -286,10 +286,11 @@ def _mod97_is_one(numbers: pa.Array) -> np.ndarray:
 
 #: RE2 pre-filter: every country's IBAN, compact or grouped.
 PREFILTER = _forms()
-#: Python pattern: the same forms, never inside a longer word or number, nor followed by one more group of
-#: digits (``BE62 5100 0754 7061 2``: a number too long for its country, as validators' tests write one).
+#: Python pattern: the same forms, never inside a longer word or number, nor grouped by four and followed by
+#: a short last group that ends the text, the line or a quoted string (``'BE62 5100 0754 7061 2'``: a number too
+#: long for its country, as validators' tests write one; not ``… 7034 12/03/2024``, ``… 189 150,00 EUR``).
 SPAN_REGEX = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-){PREFILTER}(?![0-9A-Za-z])(?!-[0-9A-Za-z])"
-                        rf"(?!{_SEP}[0-9]{{1,4}}(?![0-9A-Za-z]))")
+                        r"(?!(?<= [0-9A-Za-z]{4}) [0-9]{1,3}(?![^'\"\])}\n]))")
 
 CONTEXT = (
     "iban",

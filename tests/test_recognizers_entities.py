@@ -505,6 +505,12 @@ def test_ibans_checked_at_once_are_checked_as_one_by_one(values):
     ("['BE62 5100 0754 7061 2'], // Belgium", None, None),
     ("['LU28 0019 4006 4475 0000 1'], // Luxembourg", None, None),
     ("IBAN FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP", "FR76 3000 6000 0112 3456 7890 189", 1.0),
+    # but a date, an amount, a street's number after an IBAN are no group of it
+    ("IBAN BE68 5390 0754 7034 12/03/2024", "BE68 5390 0754 7034", 1.0),
+    ("IBAN FR76 3000 6000 0112 3456 7890 189 150,00 EUR", "FR76 3000 6000 0112 3456 7890 189", 1.0),
+    ("IBAN FR76 3000 6000 0112 3456 7890 189 1 500,00 €", "FR76 3000 6000 0112 3456 7890 189", 1.0),
+    ("IBAN : FR7630006000011234567890189 15 mars", "FR7630006000011234567890189", 1.0),
+    ("RIB : BE68 5390 0754 7034 12 rue de la Paix", "BE68 5390 0754 7034", 1.0),
 ])
 def test_an_iban_with_wrong_check_digits_is_reported_lower(text, expected, score):
     found = [(text[s:e], sc) for s, e, sc in (*iban.SPEC.find(text), *iban.MISTYPED_SPEC.find(text))]
