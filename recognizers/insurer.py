@@ -262,14 +262,19 @@ def _spans_of(regex: re.Pattern[str]) -> Callable[[str], tuple[tuple[int, int], 
 _listed_spans = _spans_of(_LISTED_REGEX)
 
 
-#: A host name's next label after a name (``mgen.fr``, ``harmonie-mutuelle.fr``): the name is a web site's.
-_DOMAIN_AFTER = re.compile(r"[\w\-]*\.[a-z]{2,}(?![\w@])")
+#: After a name, the rest of a host name up to a common top-level domain (``mgen.fr``, ``harmonie-mutuelle.fr``):
+#: the name is a web site's (not ``MGEN.elle rembourse``, a full stop without its space).
+_DOMAIN_AFTER = re.compile(
+    r"[\w\-]*(?:\.[\w\-]+)*\.(?:fr|com|org|net|eu|info|io|be|ch|lu|mc|re|gp|mq|gf|yt|pm|nc|pf|ca|de|es|it|uk)"
+    r"(?![\w@\-])")
+#: Before a name, the end of a host name's label and its dot (``www.``), or a mailbox's ``@``.
+_HOST_BEFORE = re.compile(r"(?:[\w\-]\.|@)$")
 
 
 def _in_web_address(text: str, start: int, end: int) -> bool:
     """Whether the name ``start:end`` is inside a host name or an address (``www.mgen.fr``, ``@mgen.fr``): a web
     site or a mailbox is no person's insurer (the address, when one, is an e-mail finding)."""
-    return (start > 0 and text[start - 1] in "./@") or _DOMAIN_AFTER.match(text, end) is not None
+    return _HOST_BEFORE.search(text, max(0, start - 2), start) is not None or _DOMAIN_AFTER.match(text, end) is not None
 
 
 def find_listed(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:

@@ -1134,6 +1134,8 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("MGEN, Harmonie, MNT et Istya", ["MGEN", "Istya", "Harmonie", "MNT"]),
     # a web site's or a mailbox's host, no insurer of anybody's; the mutuelles' federation
     ("voir le site www.mgen.fr ou harmonie-mutuelle.fr", []),
+    ("ma mutuelle MGEN/Harmonie ne rembourse pas", ["MGEN", "Harmonie"]),  # a slash between two insurers
+    ("je suis à la MGEN.elle rembourse mal", ["MGEN"]),  # a full stop without its space
     ("le président de la Mutualité Française Eric Chenut", []),
     ("la Mutualité Fonction Publique", ["Mutualité Fonction Publique"]),
 ])
