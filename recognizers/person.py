@@ -336,28 +336,35 @@ PREFILTER = (
 )
 _NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
 _T = "[ \\t]"  # RE2: a space or a tab
+#: RE2: a name's own word in prose, then a word in capitals (:func:`_named_in_capitals`).
+_NAME_WORD_RE2 = (
+    f"{_NO_TOKEN_BEFORE}(?i:nom|pr[eé]noms?)(?:[ \\t]+(?i:de|d['’]|usuel|marital|naissance|usage)"
+    f"[a-zA-Zé'’ \\t-]{{0,20}})?[ \\t]*[ (][ \\t]*[{_UP}][{_UP}]"
+)
 #: RE2: the closing of a message before its signature (``Cordialement,``, ``merci d'avance``), in every spelling.
 _CLOSING_WORDS_RE2 = (
     f"(?:(?:{_spelt('bien')}{_T}+)?{_spelt('cordialement')}|{_spelt('bien')}{_T}+{_spelt('a')}{_T}+{_spelt('vous')}"
     f"|{_spelt('merci')}(?:{_T}+{_spelt('d')}['’]{_T}?{_spelt('avance')}|{_T}+{_spelt('beaucoup')})?"
-    f"|{_spelt('salutations')}(?:{_T}+{_spelt('distinguees')})?|{_spelt('amicalement')}"
+    f"|(?:{_spelt('sinceres')}{_T}+)?{_spelt('salutations')}(?:{_T}+{_spelt('distinguees')})?|{_spelt('amicalement')}"
     f"|{_spelt('bonne')}{_T}+{_spelt('journee', 'soiree')})"
 )
 #: RE2: a line that holds only a closing: the next line may be its signature (``leakguard.detect.textlines`` reads
 #: the two together).
 CLOSING_LINE_RE2 = f"^{_T}*{_CLOSING_WORDS_RE2}[ \\t,.!]*$"
 #: RE2: a writer giving their name (:func:`_self_named`), ``je m'appelle``, ``mon nom est``...; a closing, then
-#: small letters (a capital opens a first name that :func:`may_hold_names` reads anyway).
+#: a letter; a comment's header.
 _SELF_NAMING_RE2 = (
     f"{_NO_TOKEN_BEFORE}(?:{_spelt('je')}{_T}+{_spelt('m')}['’]{_T}?{_spelt('apel', 'appel')}"
     f"|{_spelt('je')}{_T}+{_spelt('me')}{_T}+{_spelt('nomm', 'prenomm')}"
     f"|{_spelt('moi')}{_T}*,?{_T}*{_spelt('c')}['’]{_T}?{_spelt('est')}"
     f"|{_spelt('mon', 'ma')}{_T}+{_spelt('nom', 'prenom')}(?:{_T}+{_spelt('de')}{_T}+{_spelt('famille')})?{_T}+"
     f"{_spelt('est', 'c')})"
-    f"|{_NO_TOKEN_BEFORE}{_CLOSING_WORDS_RE2}{_T}*(?:[,.!]+{_T}*(?:\\r?\\n[ \\t\\r\\n]*)?|\\r?\\n[ \\t\\r\\n]*)[{_LO}]"
-    f"|{_spelt('cordialement', 'amicalement')}{_T}+[{_LO}]"
-    # a comment's header (_COMMENT_HEADER): "Seni says:", "marie75 a écrit :"
-    f"|{_T}(?:{_spelt('says', 'dit', 'wrote')}|{_spelt('a')}{_T}+{_spelt('ecrit', 'dit')}){_T}*:{_T}*(?:\\r?\\n|$)"
+    f"|{_NO_TOKEN_BEFORE}{_CLOSING_WORDS_RE2}{_T}*(?:[,.!]+{_T}*(?:\\r?\\n[ \\t\\r\\n]*)?|\\r?\\n[ \\t\\r\\n]*)"
+    f"[{_LETTER}]"
+    f"|{_spelt('cordialement', 'amicalement')}{_T}+[{_LETTER}]"
+    # a comment's header (_COMMENT_HEADER): "Seni says:", "marie a écrit :"
+    f"|{_T}(?:{_spelt('says', 'dit', 'wrote')}|{_spelt('a')}{_T}+{_spelt('ecrit', 'dit')})"
+    f"[ \\t\\x{{a0}}\\x{{202f}}]*:{_T}*\\r?(?:\\n|$)"
 )
 _CLOSE_PREFILTER = (
     f"{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
@@ -365,7 +372,7 @@ _CLOSE_PREFILTER = (
     f"|{_spelt(*_SALUTATIONS)}{_WS_RE2}+\\p{{Lu}}"
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"|(?:\\p{{Lu}}[\\p{{L}}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*\\p{{Lu}}"
-    f"|{_SELF_NAMING_RE2}"
+    f"|{_SELF_NAMING_RE2}|{_NAME_WORD_RE2}"
 )
 PREFILTERS = (PREFILTER, _CLOSE_PREFILTER)
 
@@ -415,9 +422,7 @@ CUED_RE2 = "|".join([
     f"[ \\t]*[|,;][ \\t]*[0-9]",
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"(?:[{_UP}][{_LETTER}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*[{_UP}]",
-    # a name's own word in prose, then a word in capitals (_named_in_capitals)
-    f"{_NO_TOKEN_BEFORE}(?i:nom|pr[eé]noms?)(?:[ \\t]+(?i:de|d['’]|usuel|marital)[a-zA-Zé'’ \\t-]{{0,20}})?"
-    f"[ \\t]*[ (][ \\t]*[{_UP}][{_UP}]",
+    _NAME_WORD_RE2,
     # a compound first name's initials, then a surname (_initials_before)
     f"{_NO_TOKEN_BEFORE}(?:{'|'.join(sorted(COMPOUND_INITIALS))}){_GAP_RE2}{{1,3}}[{_UP}]",
 ])
@@ -434,7 +439,8 @@ def _first_name_heads() -> frozenset[str]:
 def may_hold_names(values: pa.Array) -> np.ndarray:
     """Whether :func:`find` may find a name in each of ``values`` (strings), vectorised: the text matches
     :data:`CUED_RE2`, or one of its words opens with a capital and the first letters of a listed first name (the
-    rules that need no cue need a first name). Texts outside are not looked at; every other finds the same."""
+    rules that need no cue need a first name), or a writer gives their own name (:data:`_SELF_NAMING_RE2`, a pass
+    apart). Texts outside are not looked at; every other finds the same."""
     maybe = pc.fill_null(pc.match_substring_regex(values, CUED_RE2), False).to_numpy(zero_copy_only=False).copy()
     rest = np.flatnonzero(~maybe)  # a pattern apart: in CUED_RE2, it would take RE2's DFA past its memory
     if len(rest):
@@ -906,8 +912,9 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     proper = _NAME_PROPER_KEY.search(key) is not None
     while n + 1 < len(tokens) and tokens[n].title and _joined(text, tokens[n], tokens[n + 1]):
         n += 1
-    if tokens[n].key in _FORM_ACRONYMS or tokens[n].key in _NO_NAME_CELLS:
-        return None  # "Assuré : NIR 1 85 …": the name of the next field, no surname; "nom: string;", a type
+    if tokens[n].key in _FORM_ACRONYMS or (tokens[n].key in _NO_NAME_CELLS and not (
+            n + 1 < len(tokens) and tokens[n + 1].capital and _joined(text, tokens[n], tokens[n + 1]))):
+        return None  # "Assuré : NIR 1 85 …": the next field's name; "nom: string;", a type (not "Char René")
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
             tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):
@@ -1237,7 +1244,7 @@ def _staff_in_small_letters(text: str, folded: str, tokens: list[_Token]) -> Ite
 #: How a writer gives their own name in a message (folded): ``je m'appelle``, ``mon nom est``, ``moi c'est``;
 #: forums and e-mails write it in small letters as often as not (``je m'apelle marie dupont``).
 _SELF_NAMING = re.compile(
-    r"(?<![\w\\])(?:je[ \t]+m['’][ \t]?ap+el+e?|je[ \t]+me[ \t]+(?:nomme|prenomme)|moi[ \t]*,?[ \t]*c['’][ \t]?est"
+    r"(?<![\w\\])(?:je[ \t]+m['’][ \t]?app?el+e?|je[ \t]+me[ \t]+(?:nomme|prenomme)|moi[ \t]*,?[ \t]*c['’][ \t]?est"
     r"|(?:mon|ma)[ \t]+(?:nom|prenom)(?:[ \t]+de[ \t]+famille)?[ \t]+(?:est|c['’][ \t]?est))[ \t]*:?[ \t]+")
 #: The closing of a message before its signature (folded): ``cordialement,``, ``merci d'avance`` then the name.
 _CLOSING = re.compile(
@@ -1245,36 +1252,45 @@ _CLOSING = re.compile(
     r"|(?:sinceres[ \t]+)?salutations(?:[ \t]+distinguees)?|amicalement|bonne[ \t]+(?:journee|soiree))"
     r"[ \t]*[,.!]*[ \t]*(?:\r?\n[ \t\r\n]*|(?<=[,.!])[ \t]*|(?<=cordialement)[ \t]+|(?<=amicalement)[ \t]+)")
 #: A comment's or a quotation's header in forums and blogs, the author's name alone on the line before the
-#: words (folded): ``1. Pascal g says:``, ``Seni dit :``, ``marie75 a écrit :``.
+#: words (folded): ``1. Pascal g says:``, ``Seni dit :``, ``marie a écrit :``.
 _COMMENT_HEADER = re.compile(
     r"^[ \t]*(?:[0-9]{1,4}[.)][ \t]+)?(?P<who>[^\W\d_][^\n]{0,40}?)[ \t]+(?:says|dit|wrote|a[ \t]+(?:ecrit|dit))"
-    r"[ \t]*:[ \t]*$", re.MULTILINE)
+    r"[ \t\u00a0\u202f]*:[ \t]*\r?$", re.MULTILINE)
+#: A capital after a small letter inside a word: a brand's or a program's name (``ChatGPT``, ``DocAdmin``).
+_INNER_CAPITAL = re.compile(rf"[{_LO}][{_UP}]")
 #: One of these is in a text :data:`_SELF_NAMING` or :data:`_CLOSING` finds something in (folded).
 _SELF_NAMING_WORDS = ("pel", "nom", "est", "cordial", "merci", "vous", "salutations", "amical", "bonne", "says", "dit",
                        "wrote", "ecrit")
 
 
 def _name_word(token: _Token, *, first: bool) -> bool:
-    """Whether ``token`` may be a word of a name a writer gives: letters, not a small word of prose; the first
-    a listed first name or no French word, the others too or a word in capitals that is none."""
-    if len(token.text) < 2 or token.key in _FUNCTION_WORDS or token.kind not in ("lower", "cap", "upper"):
-        return False
-    return not token.word or lexicon.is_first_name(token.text) or (not first and token.kind == "upper")
+    """Whether ``token`` may be a word of a name a writer gives: letters, not a small word of prose, no place, no
+    health service or insurer; the first a listed first name, or a capitalised word that is no French word; the
+    others a first name or no French word (in capitals, a vowel in it: ``kevin SVP``)."""
+    if len(token.text) < 2 or token.key in _FUNCTION_WORDS or token.kind not in ("lower", "cap", "upper") \
+            or token.place or lexicon.is_place(token.key) or token.key in _SERVICES or _insurer_name(token.text):
+        return False  # "Cordialement,\nParis", "moi c'est mgen"
+    if lexicon.is_first_name(token.text):
+        return True
+    if first:
+        return token.kind == "cap" and not token.word
+    return not token.word and (token.kind != "upper" or _VOWEL.search(token.key) is not None)
 
 
-def _own_name(tokens: list[_Token], n: int, text: str, *, at_line_end: bool) -> tuple[int, int] | None:
-    """The span of the name a writer gives from ``tokens[n]``: one to three words, single spaces between;
-    ``at_line_end``: as a signature, the words end the line, a first name first (``cordialement, sophie bernard``)."""
+def _own_name(tokens: list[_Token], n: int, text: str, *, signature: bool, initial: bool) -> tuple[int, int] | None:
+    """The span of the name a writer gives from ``tokens[n]``: one to three words (:func:`_name_word`), single
+    spaces between; ``initial``: a letter ending the line ends the name too (``pascal g``); ``signature``: the words
+    end the line, a listed first name first (``cordialement, sophie bernard``)."""
     end = n + 1
     while end < len(tokens) and end - n < 3 and text[tokens[end - 1].end : tokens[end].start] == " " \
             and _name_word(tokens[end], first=False):
         end += 1
     if not _name_word(tokens[n], first=True) or _ADDRESS_AFTER.match(text, tokens[end - 1].end):
         return None
-    if end < len(tokens) and len(tokens[end].text) == 1 and _small_gap(text, tokens[end - 1], tokens[end]) \
-            and _LINE_END.match(text, tokens[end].end):
+    if initial and end < len(tokens) and len(tokens[end].text) == 1 and tokens[end].key not in ("a", "y") \
+            and _small_gap(text, tokens[end - 1], tokens[end]) and _LINE_END.match(text, tokens[end].end):
         end += 1  # "pascal g": the initial of a surname ends a signature
-    if at_line_end and not (lexicon.is_first_name(tokens[n].text) and _LINE_END.match(text, tokens[end - 1].end)):
+    if signature and not (lexicon.is_first_name(tokens[n].text) and _LINE_END.match(text, tokens[end - 1].end)):
         return None
     return tokens[n].start, tokens[end - 1].end
 
@@ -1285,16 +1301,16 @@ def _self_named(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[
     if not any(word in folded for word in _SELF_NAMING_WORDS):
         return
     starts = {t.start: n for n, t in enumerate(tokens)}
-    for cue, at_line_end in ((_SELF_NAMING, False), (_CLOSING, True)):
+    for cue, signature in ((_SELF_NAMING, False), (_CLOSING, True)):
         for match in cue.finditer(folded):
             n = starts.get(match.end())
-            span = None if n is None else _own_name(tokens, n, text, at_line_end=at_line_end)
+            span = None if n is None else _own_name(tokens, n, text, signature=signature, initial=signature)
             if span is not None:
                 yield span[0], span[1], FIRST_NAME_SCORE
     for match in _COMMENT_HEADER.finditer(folded):
         n, who = starts.get(match.start("who")), match.end("who")
-        if n is not None:
-            span = _own_name(tokens, n, text[:who], at_line_end=False)
+        if n is not None and not _INNER_CAPITAL.search(text, tokens[n].start, who):  # "ChatGPT a dit :"
+            span = _own_name(tokens, n, text[:who], signature=False, initial=True)
             if span is not None and span[1] == who:
                 yield span[0], span[1], FIRST_NAME_SCORE
 
@@ -1417,8 +1433,11 @@ _LONE_VALUE_END = re.compile(r"[ \t]*(?:$|[\r\n,;.()/|-])", re.MULTILINE)
 #: A name's own word in prose, maybe qualified, then a space or a bracket (folded): ``le nom LOUIS``, ``son nom
 #: de naissance (DARK)``, ``son premier prénom d'état civil (JEANNE)``, as identity-vigilance texts write them.
 _NAME_WORD_IN_PROSE = re.compile(
-    r"(?<![a-z_])(?:nom|prenoms?)(?:[ \t]+(?:de[ \t]+naissance|d['’][ \t]?usage|d['’][ \t]?etat[ \t-]civil"
+    r"(?<![a-z_])(?:nom|prenoms?)(?:[ \t]+(?:(?:de[ \t]+)?naissance|(?:d['’][ \t]?)?usage|d['’][ \t]?etat[ \t-]civil"
     r"|de[ \t]+famille|usuel|marital|de[ \t]+jeune[ \t]+fille))?(?:[ \t]+|[ \t]*\([ \t]*)(?=[a-z])")
+
+
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 def _named_in_capitals(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
@@ -1432,10 +1451,16 @@ def _named_in_capitals(tokens: list[_Token], text: str, folded: str) -> Iterator
         if text[match.start() : match.start() + 3].isupper():
             continue  # "EMETTEUR NOM ADRESSE SERVICE": a form's labels in capitals
         token = starts.get(match.end())
-        if token is not None and token.kind == "upper" and len(token.key) >= 3 and token.key not in _FORM_ACRONYMS \
-                and token.key not in _NO_NAME_CELLS and not token.place and not token.title \
-                and not (token.word and len(token.key) <= 3):  # "nom VARCHAR(50)": a column's type
+        if token is not None and _may_be_named_in_capitals(token):
             yield token.start, token.end, KEY_VALUE_SCORE
+
+
+def _may_be_named_in_capitals(token: _Token) -> bool:
+    """A word in capitals that may be the name after ``nom``: three letters or more, no form's acronym, type
+    (``nom VARCHAR(50)``), place or title, no short word, a vowel in it (``le nom HTTP``: an acronym)."""
+    return token.kind == "upper" and len(token.key) >= 3 and token.key not in _FORM_ACRONYMS \
+        and token.key not in _NO_NAME_CELLS and not token.place and not token.title \
+        and not (token.word and len(token.key) <= 3) and _VOWEL.search(token.key) is not None
 
 
 def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
@@ -1690,7 +1715,7 @@ _CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
 #: labels the pair a person.
 _DOSAGE_FORMS = frozenset({"lp", "lm", "xl", "retard", "flash", "lyoc"})
 #: French health services and apps that help pages name as a model names a person (folded).
-_SERVICES = frozenset({"ameli", "doctolib", "maiia", "qare", "mesdocteurs", "medadom"})
+_SERVICES = frozenset({"ameli", "doctolib", "maiia", "qare", "mesdocteurs", "medadom", "doctissimo"})
 
 
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1757,8 +1782,9 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
         return None  # "Ibrutinib 420 mg", "Erythromicine depuis ...": a word opening a sentence
-    if _insurer_name(value) or (len(span) == 1 and _acronym_in_parentheses(text, span_start, span_end)) \
-            or _PRODUCT_BEFORE.search(fold(text[max(0, span_start - 24) : span_start])):
+    if _insurer_name(value) or (len(span) == 1 and (_acronym_in_parentheses(text, span_start, span_end)
+                                                    or _PRODUCT_BEFORE.search(fold(text[max(0, span_start - 24)
+                                                                                        : span_start])))):
         return None  # "Inspection générale des affaires sociales (Igas)", "la formule « Alizée »"
     if len(span) == 1 and _named_after_someone(span[0], first > 0 and tokens[first - 1].title):
         return None
@@ -1838,7 +1864,8 @@ _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
 def _sentence_start(text: str, start: int) -> bool:
     """Whether ``start`` opens a sentence, a line's item or a code's comment (``// Mauritania``)."""
     before = text[:start].rstrip(" \t")
-    return before == "" or before[-1] in ".!?\n:;•-*#" or before.endswith("//")
+    return before == "" or before[-1] in ".!?\n:;•-*" or before.endswith("//") or (
+        before.endswith("#") and len(before) < start)  # "# Mauritania", not "Patient #Dupont"
 
 
 def _line_start(text: str, start: int) -> bool:

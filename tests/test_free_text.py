@@ -513,6 +513,8 @@ NOT_NAMES = [
      ["DARK", "LOUIS", "JEANNE"]),
     ("Saisir le nom ET le prénom du patient ; le nom NIR du champ ; au nom de la LOI", []),
     ("EMETTEUR NOM ADRESSE SERVICE TEL /TELECOPIE", []),  # a form's labels
+    ("son nom usage DUPONT, son nom naissance MARTIN", ["DUPONT", "MARTIN"]),  # without "de", "d'"
+    ("le nom HTTP est réservé au protocole", []),  # an acronym without a vowel
 ])
 def test_initials_in_a_row_and_staff_after_a_numbered_place_are_named_exactly(text: str, expected: list[str]) -> None:
     assert _found(person.find(text), text) == expected
@@ -620,6 +622,8 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("\"1. Say 'Bonjour, Harmonie Mutuelle, service remboursement\"", "Say 'Bonjour", False),
     ("au Centre Hospitalier de Verdun Saint-Mihiel dans la Meuse (CHVSM), service", "CHVSM", False),
     ("Mme Dupont garde les enfants avec (Léa) le mercredi.", "Léa", True),  # short: small words are no initials
+    ("Résiliation du contrat Jean DUPONT au 1er mars.", "Jean DUPONT", True),  # a person after a contract word
+    ("Voir le patient #Dupont avec Mme Martin.", "Dupont", True),  # a hash glued to a word opens no comment
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
@@ -1148,7 +1152,8 @@ _VOCABULARY = st.sampled_from([
     "Dr", "Dr.", "M.", "Mme", "née", "Nom :", "Prénom=", "signé par", "Jean", "Marie", "SOPHIE", "DUPONT",
     "Martin", "Rousset", "C.", "P.E.", "J-L", "de", "Le", "Hôpital", "rue", "poumon", "Résultats", "le", ";", ",",
     "|", "12/05/1985", "\n", "(", ")", ".", "ma fille", "sa sœur", "Christine", "Infirmiers :", "IDE:", "théodore",
-    "roux", "et",
+    "roux", "et", "je m'appelle", "mon nom est", "cordialement,", "says:", "a écrit :", "nom", "LOUIS", "usage",
+    "lefevre", "Cordialement,", "merci,", "Sophie", "Paris",
 ])
 
 
@@ -1388,6 +1393,14 @@ def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None
     assert _found(person.find(text), text) == [], text
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Nom : Char René", ["Char René"]),  # a type's name that is a surname, a first name after it
+    ('{"nom": "Date", "prenom": "Marie"}', ["Marie"]),
+])
+def test_a_type_s_name_before_a_first_name_is_a_surname(text: str, expected: list[str]) -> None:
+    assert _found(person.find(text), text) == expected
+
+
 #: Names typed in small letters after a title in small letters (call notes, chat messages): the title says a
 #: name follows; a surname that is a French word is not taken after a title alone (``mme petit``).
 SMALL_LETTER_TITLES = [
@@ -1436,6 +1449,9 @@ SELF_NAMING = [
     "  2. [[{First} {Last}]] a écrit :\n> ma mutuelle ne rembourse pas",
     "Est-ce vrai?\n\n    Cordialement [[{first} {l}]]\n",
     "Rédigé par [[F.{Last}]]\n\nPublié le 29/03/2011",  # an initial glued to the surname (not "M.": a title)
+    "Merci de votre retour.\nCordialement,\n[[{First}]]\n", "ok merci, [[{First}]]\n",
+    "je m'appelle [[{first}]] SVP aidez-moi",  # a word in capitals without a vowel ends the name
+    "  3. [[{First}]] dit\u00a0:\r\n  Bonjour",
 ]
 
 
@@ -1457,6 +1473,8 @@ def test_names_writers_give_as_their_own_are_found(template: str) -> None:
     "Bien à vous,\nLe service adhérents", "merci, bonne journée à tous", "merci beaucoup\nla mutuelle",
     "cordialement, le service client",
     "  1. Résiliation Loi Hamon says:\n", "Le médecin dit :\nrien de grave", "La patiente a dit :",
+    "moi c'est ok", "moi c'est covid", "moi c'est IRM lundi", "moi c'est mgen", "mon nom est ok",  # no names
+    "MGEN dit :\n", "ChatGPT a dit :\n", "L'IA dit :\n", "Bien cordialement,\nParis", "Merci,\nNancy",
 ])
 def test_words_after_a_self_naming_or_a_closing_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text

@@ -1,6 +1,6 @@
 """Text lines read with what stands around them, for forms, INI-like exports and letters.
 
-Four passes complete the detection of each line on its own:
+Five passes complete the detection of each line on its own:
 
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
@@ -18,6 +18,8 @@ Four passes complete the detection of each line on its own:
   context words and the entity was found with its context score (``nir=…`` in a log line).
 * **A name above a birth line**: a line that opens with a birth phrase (``Née le 4 septembre 1952``) is read
   with the line above, whose capitalised words are then a name (``Rosette Moreau``), in the same chunk.
+* **A signature below a closing**: a line that holds only a closing (``Cordialement,``) is read with the next
+  line (a blank line may stand between), whose first name ends a message (``sophie bernard``), in the same chunk.
 
 Findings of these passes are kept where the line alone found nothing overlapping them.
 """
@@ -71,7 +73,7 @@ _PREVIOUS_RE2 = r"\n(?P<previous>[^\n]*)$"
 
 
 def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> list[pa.Table]:
-    """Findings of the four passes on a chunk of text lines (empty when the chunk has no context), ``found``:
+    """Findings of the five passes on a chunk of text lines (empty when the chunk has no context), ``found``:
     the findings of its lines read alone."""
     if not chunk.text or chunk.context is None or not chunk.columns:
         return []
