@@ -339,28 +339,21 @@ def test_a_number_member_and_an_escaped_string_keep_their_offsets_in_the_line(tm
 
 
 @pytest.mark.parametrize(("block", "name"), [
+    # a name on the line above a birth line
     ("Rosette Moreau\nNée le 4 septembre 1952, Deuil-la-Barre.\n", "Rosette Moreau"),
     ("Mr ROUSSEAU Pierre\nNé en novembre 1975\n", "ROUSSEAU Pierre"),
     ("Jean Moreau\nné le 15/08/1961\n", "Jean Moreau"),
-])
-def test_the_name_on_the_line_above_a_birth_line_is_found(tmp_path, block: str, name: str) -> None:
-    path = tmp_path / "identite.txt"
-    path.write_text("Service d'otologie\n" + block + "Hospitalisation du 01/07/2020 au 15/07/2020\n", encoding="utf-8")
-    persons = {(row, text) for row, entity, text in _findings(path) if entity == "PERSON"}
-    assert persons == {(1, name)}
-
-
-@pytest.mark.parametrize(("block", "name"), [
+    # a signature on the line below a closing, a blank line between or not
     ("Cordialement,\nsophie bernard\n", "sophie bernard"),
     ("merci d'avance\n\nkevin\n", "kevin"),
     ("Bien à vous,\nMarie-Claire\n", "Marie-Claire"),
 ])
-def test_the_signature_on_the_line_below_a_closing_is_found(tmp_path, block: str, name: str) -> None:
-    path = tmp_path / "message.txt"
-    path.write_text("ma mutuelle ne rembourse pas les lunettes\n" + block + "envoyé depuis mon téléphone\n",
-                    encoding="utf-8")
-    persons = {text for _, entity, text in _findings(path) if entity == "PERSON"}
-    assert persons == {name}
+def test_a_name_read_with_the_line_beside_it_is_found(tmp_path, block: str, name: str) -> None:
+    path = tmp_path / "identite.txt"
+    path.write_text("Service d'otologie\n" + block + "Hospitalisation du 01/07/2020 au 15/07/2020\n", encoding="utf-8")
+    expected_row = 1 + next(n for n, line in enumerate(block.split("\n")) if name in line)
+    persons = {(row, text) for row, entity, text in _findings(path) if entity == "PERSON"}
+    assert persons == {(expected_row, name)}
 
 
 SECOND = {"nom": "Lefèvre", "prenom": "Marc", "date_naissance": "1962-07-14", "num_amc": "99999997",
