@@ -475,7 +475,8 @@ def find_named(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
 _KINDS_OF_COVER = frozenset({
     "sante", "complementaire", "entreprise", "senior", "seniors", "obligatoire", "familiale", "famille",
     "individuelle", "collective", "responsable", "solidaire", "etudiante", "etudiant", "jeune", "jeunes", "pas",
-    "chere", "cher", "pro", "tns", "retraite", "retraites", "dentaire", "optique", "hospitalisation",
+    "chere", "cher", "pro", "tns", "retraite", "retraites", "dentaire", "optique", "hospitalisation", "couverte",
+    "couvert",
 })
 
 
@@ -494,12 +495,18 @@ def _capitalised_head(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, head.end()) if head else (start, end)
 
 
+#: A sentence that is an SQL statement (its column list looks like an enumeration).
+_SQL_STATEMENT = re.compile(r"\s*(?:INSERT|REPLACE|SELECT|UPDATE|DELETE|CREATE)\b", re.IGNORECASE)
+
+
 def _enumerated(text: str, folded: str, named: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Capitalised items of an enumeration in which at least two items, and half of them, are insurers."""
     if len(named) < 2 and _ENUMERATION_OPENS.search(folded) is None:
         return []  # no sentence opens an enumeration, none holds two known names (items do not overlap)
     found = []
     for sentence in re.finditer(r"[^.!?\n]+", text):
+        if _SQL_STATEMENT.match(sentence.group(0)):
+            continue  # "INSERT INTO MUTUELLES ( CODE, LIBELLE, EMAIL )": a statement's columns, no enumeration
         items = []
         # after a colon, the enumeration; before it, its label ("deux options : SMER et LMDE", "Assurance : AXA")
         position = sentence.start() if (colon := sentence.group(0).find(":")) < 0 else sentence.start() + colon + 1
@@ -556,11 +563,17 @@ def is_name_cell(value: str) -> bool:
     [True, True, False]
     >>> [is_name_cell(v) for v in ("définition", "harmonie", "macif", "Définition")]
     [False, True, True, True]
+    >>> [is_name_cell(v) for v in ("-18.00 euro", "12,50 €", "Mutuelle 45")]  # the mutuelle's share of a bill
+    [False, False, True]
     """
     words = value.split()
     if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
-    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS
+    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None
+
+
+#: An amount of money (``-18.00 euro``, ``12,50 €``): what a mutuelle pays, in a column named for it.
+_AMOUNT = re.compile(r"[0-9](?:[.,][0-9]{1,2})?\s*(?:€|eur(?:os?)?\b)", re.IGNORECASE)
 
 
 #: Names of insurers found by their form rather than the list.

@@ -1140,6 +1140,8 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("voir le site www.mgen.fr ou harmonie-mutuelle.fr", []),
     ("ma mutuelle MGEN/Harmonie ne rembourse pas", ["MGEN", "Harmonie"]),  # a slash between two insurers
     ("je suis à la MGEN.elle rembourse mal", ["MGEN"]),  # a full stop without its space
+    # an SQL statement's columns, no enumeration of insurers
+    ("INSERT INTO MUTUELLES ( CODEMUTUELLE, LIBELLE, CODEADRESSE, EMAIL ) VALUES (", []),
     ("le président de la Mutualité Française Eric Chenut", []),
     ("la Mutualité Fonction Publique", ["Mutualité Fonction Publique"]),
 ])
