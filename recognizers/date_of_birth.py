@@ -82,7 +82,7 @@ from recognizers.spec import (
     EntitySpec,
     fold,
     lazy_attribute,
-    spellings_re2,
+    spelt_re2,
     validate_each,
     words_re2,
 )
@@ -432,9 +432,7 @@ CONTEXT_SCORE = 0.9
 AGE_SCORE = 0.85
 AFTER_NAME_SCORE = 0.75
 
-def _spelt(*words: str) -> str:
-    """RE2: any of the folded ``words``, in every spelling that folds to it (case and accents aside)."""
-    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+_spelt = spelt_re2
 
 
 _WS = f"[{WHITESPACE_RE2}]"

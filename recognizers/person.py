@@ -59,7 +59,7 @@ import pyarrow.compute as pc
 from recognizers import hl7, insurer, lexicon
 from recognizers.patterns import LOWER, UPPER
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spellings_re2
+from recognizers.spec import FOLDS_TO_LETTER_RE2, WHITESPACE_RE2, EntitySpec, fold, lazy_attribute, spelt_re2
 
 ENTITY = "PERSON"
 
@@ -304,11 +304,7 @@ _VERSION_AFTER = re.compile(r"/[0-9]")
 _NAME_GAPS = frozenset({" ", "  ", "\t", "-", " - ", "\u00a0", "\u202f"})
 
 
-def _spelt(*folded: str) -> str:
-    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside)."""
-    # longest first, then in alphabetical order: the same program whatever the process's hash seed (the order of
-    # a set's strings changes with it, and with the order the size of RE2's DFA)
-    return "(?i:" + "|".join(spellings_re2(w) for w in sorted(set(folded), key=lambda w: (-len(w), w))) + ")"
+_spelt = spelt_re2
 
 
 _WS_RE2 = f"[{WHITESPACE_RE2}]"

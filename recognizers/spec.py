@@ -94,10 +94,24 @@ def spellings_re2(folded: str) -> str:
     return "".join(_spellings(char) for char in folded)
 
 
+def _alternatives(folded: set[str]) -> str:
+    """RE2: the spellings of each of ``folded``, longest first, then in alphabetical order: the same program
+    whatever the process's hash seed (a set's order changes with it, and with the order the size of RE2's DFA)."""
+    return "|".join(spellings_re2(w) for w in sorted(folded, key=lambda w: (-len(w), w)))
+
+
+def spelt_re2(*folded: str) -> str:
+    """RE2: any of the ``folded`` words, in every spelling :func:`fold` reads as it (case and accents aside).
+
+    >>> spelt_re2("ne", "a")
+    '(?i:[nÑñŃńŅņŇňǸǹ][eÈÉÊËèéêëĒēĔĕĖėĘęĚěȄȅȆȇȨȩ]|[aÀÁÂÃÄÅàáâãäåĀāĂăĄąǍǎǞǟǠǡǺǻȀȁȂȃȦȧ])'
+    """
+    return f"(?i:{_alternatives(set(folded))})"
+
+
 def words_re2(words: tuple[str, ...]) -> str:
     """An RE2 pattern matching any of ``words``, accents and case aside (``"ne le"`` matches ``"Né le"``)."""
-    folded = sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))
-    return "(?i)(?:" + "|".join(spellings_re2(w) for w in folded) + ")"
+    return f"(?i)(?:{_alternatives({fold(w) for w in words})})"
 
 
 @dataclass(frozen=True)
