@@ -247,8 +247,7 @@ def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
     the two lines together (``Rosette Moreau`` then ``Née le 4 septembre 1952``); lines of this chunk only."""
     from recognizers import person
 
-    births = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, person.BIRTH_LINE_RE2), False).to_numpy(
-        zero_copy_only=False))
+    births = _lines_matching(lines, person.BIRTH_LINE_RE2)
     births = births[births > 0]
     found: list[_LineSpan] = []
     if len(births) == 0:
@@ -258,8 +257,7 @@ def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
     row_of = rows.take(pa.array(births - 1)).to_pylist()
     for row, line, next_line in zip(row_of, above, below, strict=True):
         if line and not line.isspace():
-            found += [(row, start, end, "PERSON", score, line[start:end])
-                      for start, end, score in person.find(f"{line}\n{next_line}") if end <= len(line)]
+            found += _names_read_with(row, line, next_line, other_below=True)
     return found
 
 
@@ -268,18 +266,29 @@ def _signatures_below_closings(lines: pa.Array, rows: pa.Array) -> list[_LineSpa
     blank line may stand between), as :func:`recognizers.person.find` reads the two together; this chunk only."""
     from recognizers import person
 
-    closings = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, person.CLOSING_LINE_RE2), False).to_numpy(
-        zero_copy_only=False))
+    closings = _lines_matching(lines, person.CLOSING_LINE_RE2)
     found: list[_LineSpan] = []
     for i in closings[closings + 1 < len(lines)].tolist():
         below = i + 1
         if not lines[below].as_py().strip() and below + 1 < len(lines):
             below += 1
-        closing, line, row = lines[i].as_py(), lines[below].as_py(), rows[below].as_py()
-        offset = len(closing) + 1
-        spans = [(start - offset, end - offset, score) for start, end, score in person.find(f"{closing}\n{line}")]
-        found += [(row, start, end, "PERSON", score, line[start:end]) for start, end, score in spans if start >= 0]
+        found += _names_read_with(rows[below].as_py(), lines[below].as_py(), lines[i].as_py(), other_below=False)
     return found
+
+
+def _lines_matching(lines: pa.Array, pattern: str) -> np.ndarray:
+    """The indices of the lines RE2 ``pattern`` matches."""
+    return np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, pattern), False).to_numpy(zero_copy_only=False))
+
+
+def _names_read_with(row: int, line: str, other: str, *, other_below: bool) -> list[_LineSpan]:
+    """The names :func:`recognizers.person.find` finds in ``line`` (row ``row``) read together with the line
+    ``other``, which stands below it or above it."""
+    from recognizers import person
+
+    text, offset = (f"{line}\n{other}", 0) if other_below else (f"{other}\n{line}", len(other) + 1)
+    return [(row, start - offset, end - offset, "PERSON", score, line[start - offset : end - offset])
+            for start, end, score in person.find(text) if start >= offset and end - offset <= len(line)]
 
 
 def _table(detector: Detector, found: list[_LineSpan]) -> pa.Table:
