@@ -455,7 +455,8 @@ _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GA
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 #: the titles in small letters after which ``person.find`` reads a name in small letters (its
 #: ``_SMALL_LETTER_TITLES``; person is imported late, so they are written here too, and a test compares them)
-_SMALL_LETTER_TITLES = ("m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr")
+_SMALL_LETTER_TITLES = ("m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr",
+                        "professeur")
 #: the same as an alternation (``m`` only with its full stop), for the RE2 screen and :data:`_SMALL_TITLED_NAME`
 _SMALL_TITLE = "|".join("m\\." if title == "m" else title for title in _SMALL_LETTER_TITLES)
 #: a name in small letters after a title in small letters (``mme dupont``, ``dr l. simon``), then a gap and a

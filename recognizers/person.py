@@ -404,6 +404,7 @@ CUED_RE2 = "|".join([
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
     f"{_NO_TOKEN_BEFORE}dr{_GAP_RE2}{{1,3}}[{_LETTER}]",  # "dr lefebvre" (_small_letters_after_title)
+    f"{_NO_TOKEN_BEFORE}pr(?:of)?{_GAP_RE2}{{1,3}}[{_LETTER}]\\.",  # "pr f. fontaine"
     hl7.PREFILTER_RE2,
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
@@ -595,32 +596,76 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
 
 
 #: Titles written in small letters that say a name follows (folded): ``appel de mme dupont``, ``vu par le
-#: docteur lefebvre``; ``m`` only with its full stop. Not ``me`` or ``pr``, words and abbreviations too.
-_SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr"})
+#: docteur lefebvre``; ``m`` only with its full stop. Not ``me``, a word too.
+_SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr",
+                                  "professeur"})
+#: Short titles in small letters that are words or abbreviations too (``pr`` for ``pour``, a school's ``prof``):
+#: a name follows them only after its initials (``pr f. fontaine``, ``prof j. herno``).
+_SMALL_TITLES_BEFORE_INITIALS = frozenset({"pr", "prof"})
+#: Doctors' titles in small letters after which an initial may stand without its full stop (``dr h ferdoin``).
+_BARE_INITIAL_TITLES = frozenset({"dr", "pr"})
 
 
 def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
     """The span of a name in small letters after the title ``tokens[i]``, itself in small letters: initials
-    (``dr l. simon``), then one or two words, each a first name or no French word (``mme dupont``, ``mme marie
-    dupont``; not ``mme la directrice``, ``monsieur le maire``, ``madame est venue``); after initials, any word
-    (``dr t. moreau``)."""
+    (``dr l. simon``, ``dr h ferdoin``), then one or two words, each a first name or no French word (``mme
+    dupont``, ``mme marie dupont``; not ``mme la directrice``, ``monsieur le maire``, ``madame est venue``), or a
+    word before a first name that is no French word (``dr faucon jérémy``); after initials, any word first (``dr
+    t. moreau``)."""
     title = tokens[i]
-    if title.key not in _SMALL_LETTER_TITLES or not title.text.islower():
+    if title.key not in _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS or not title.text.islower():
         return None
     if title.key == "m" and not text.startswith(".", title.end):
         return None
+    j = _after_small_initials(tokens, i, text)
+    if j == i + 1 and title.key in _SMALL_TITLES_BEFORE_INITIALS:
+        return None
+    words = _small_words(tokens, j, text)
+    strong = [lexicon.is_first_name(w.text) or not lexicon.is_word(w.text) for w in words]
+    if j == i + 1 and words and not strong[0]:  # no initials: a word needs to stand before a first name
+        words = words if len(words) == 2 and _plain_small_first_name(words[1]) else []
+        words = words[1:] if words and _ROLE.search(words[0].key) else words  # "dr urgentiste jérémy"
+    elif len(words) == 2 and not strong[1]:
+        words = words[:1]
+    return (words[0].start if j == i + 1 else tokens[i + 1].start, words[-1].end) if words else None
+
+
+def _small_words(tokens: list[_Token], j: int, text: str) -> list[_Token]:
+    """Up to two words in small letters from ``tokens[j]`` that may go on a name (:func:`_small_name_word`)."""
+    words: list[_Token] = []
+    for token in tokens[j : j + 2]:
+        if not _small_name_word(text, words[-1] if words else tokens[j - 1], token):
+            break
+        words.append(token)
+    return words
+
+
+def _after_small_initials(tokens: list[_Token], i: int, text: str) -> int:
+    """The index after the initials in small letters that follow the title ``tokens[i]`` (``i + 1`` for none):
+    up to two, each with its full stop, or one without it after a doctor's title before a word that is no French
+    word (``dr h ferdoin``; not ``dr a vu``)."""
     j = i + 1
     while j < min(len(tokens), i + 3) and _SMALL_INITIAL.fullmatch(tokens[j].text) \
             and text.startswith(".", tokens[j].end) and _small_gap(text, tokens[j - 1], tokens[j]):
         j += 1
-    words: list[_Token] = []
-    for token in tokens[j : j + 2]:
-        if not (token.kind == "lower" and _small_gap(text, words[-1] if words else tokens[j - 1], token)
-                and len(token.text) > 1 and token.text.isalpha() and token.key not in _FUNCTION_WORDS
-                and (j > i + 1 or lexicon.is_first_name(token.text) or not lexicon.is_word(token.text))):
-            break
-        words.append(token)
-    return (tokens[i + 1].start, words[-1].end) if words else None
+    if j == i + 1 and tokens[i].key in _BARE_INITIAL_TITLES and j + 1 < len(tokens) \
+            and len(tokens[j].text) == 1 and tokens[j].text.isalpha() and tokens[j].text.islower() \
+            and _small_gap(text, tokens[i], tokens[j]) and _small_name_word(text, tokens[j], tokens[j + 1]) \
+            and not lexicon.is_word(tokens[j + 1].text):
+        j += 1
+    return j
+
+
+def _small_name_word(text: str, left: _Token, token: _Token) -> bool:
+    """Whether ``token`` may go on a name in small letters after ``left``: a word in small letters (hyphens
+    inside), no small word of prose."""
+    return token.kind == "lower" and _small_gap(text, left, token) and len(token.text) > 1 \
+        and token.text.replace("-", "").isalpha() and token.key not in _FUNCTION_WORDS
+
+
+def _plain_small_first_name(token: _Token) -> bool:
+    """A first name in small letters that is no French word (``jérémy``, not ``pierre``)."""
+    return lexicon.is_first_name(token.text) and not lexicon.is_word(token.text)
 
 
 #: An initial in small letters (``l``, ``r-l`` of ``r-l.``).
@@ -629,9 +674,10 @@ _SMALL_INITIAL = re.compile(r"[^\W\d_](?:-[^\W\d_])?")
 
 def _small_gap(text: str, left: _Token, right: _Token) -> bool:
     """Whether ``right`` goes on the name in small letters ``left`` ends: spaces, after a full stop that ends a
-    title or an initial; not the local part of an e-mail address (``m. lamy@…``)."""
-    return text[left.end : right.start].removeprefix(".") in (" ", "  ", "\u00a0") \
-        and not _ADDRESS_AFTER.match(text, right.end)
+    title or an initial, or that full stop alone (``dr.roger``); not the local part of an e-mail address (``m.
+    lamy@…``)."""
+    gap = text[left.end : right.start]
+    return (gap.removeprefix(".") in (" ", "  ", "\u00a0") or gap == ".") and not _ADDRESS_AFTER.match(text, right.end)
 
 
 def _role(token: _Token) -> bool:
@@ -1055,7 +1101,8 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)
                                    or _initial_after_civil_title(tokens, i, text)) is not None:
                 yield span[0], span[1], TITLE_SCORE  # "mme dupont", "Mme S."
-        elif token.key in _SMALL_LETTER_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
+        elif token.key in _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS \
+                and (span := _small_letters_after_title(tokens, i, text)) is not None:
             yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
         elif by and (token.capital or token.kind in ("letter", "initials")) \
                 and _BY.search(folded, max(0, token.start - 30), token.start):  # "Rédigé par F.Boumnadel"
@@ -1123,7 +1170,7 @@ def _placeholder(span: str) -> bool:
 
 
 #: Civil titles (folded) that, before an initial alone, stand for a person the writer cut to it: ``Mme S.``
-_CIVIL_TITLES = (_SMALL_LETTER_TITLES - {"docteur", "dr"}) | {"mr"}
+_CIVIL_TITLES = (_SMALL_LETTER_TITLES - {"docteur", "dr", "professeur"}) | {"mr"}
 #: Titles of doctors, before an initial alone with its full stop (``le Dr D., qualifié``) or without it before
 #: small letters or punctuation (``le Dr A : « Moi…``, ``Le Dr K se sent``): ``Dr X`` is a placeholder,
 #: ``DR A BIEN VU`` a line in capitals.

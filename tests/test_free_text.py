@@ -1412,6 +1412,12 @@ SMALL_LETTER_TITLES = [
     ("rappeler m. [[{last}]] au 01 42 21 09 28", False),
     ("secrétariat dr [[{f}. {last}]] 01 42 21 09 28", True),
     ("mme [[{first} {last}]] a appelé pour son remboursement", False),
+    ("contactez dr.[[{first} {last}]] pour le suivi", False),  # the title's full stop glued to the name
+    ("rapport rédigé pour m.[[{last}]] le 12/12/2025", False),
+    ("drs juniors : dr [[{f} {last}]] 02.14.11.00.43", False),  # an initial without its full stop
+    ("compte rendu validé par le prof [[{f}. {last}]]", True),  # "pr", "prof": only before initials
+    ("avis du pr [[{f}. {last}]] demandé", True),
+    ("vu en staff avec le professeur [[{last}]] ce jour", False),
 ]
 
 
@@ -1432,10 +1438,27 @@ def test_names_in_small_letters_after_a_title_are_found(template: str, any_word:
 @pytest.mark.parametrize("text", [
     "mme la directrice a signé", "monsieur le maire est informé", "madame est venue ce matin",
     "madame, monsieur, veuillez trouver", "taille 1,75 m. poids 80 kg", "avis du docteur traitant demandé",
-    "docteur en médecine générale", "mme x a appelé",
+    "docteur en médecine générale", "mme x a appelé", "le dr a vu le patient", "pr rdv demain", "prof de sport",
+    "rdv pr irm lundi", "le professeur principal a appelé", "dr r mas - phone",
 ])
+
 def test_small_words_after_a_title_in_small_letters_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text
+
+
+#: A surname that is a French word, after a title in small letters, before a first name that is none: the first
+#: name says the word is a surname (``le dr faucon jérémy``); a role is none (``le dr urgentiste jérémy``).
+@pytest.mark.parametrize(("text", "expected"), [
+    ("le dr [[hommé jérémy]], tel: 05 62 05 68 52", None),
+    ("rdv avec mme [[petit lucas]] demain", None),
+    ("le dr urgentiste [[jérémy]] a rappelé", None),
+    ("dr [[toudoire-surlapierre benoît]], dr [[lefebvre dominique]]", None),  # a hyphenated surname
+    ("le dr faucon pierre s'est entretenu", []),  # "pierre" is a word too: no cue
+])
+def test_a_word_before_a_first_name_after_a_small_title_is_a_surname(text: str, expected: list[str] | None) -> None:
+    want = _MARK.findall(text) if expected is None else expected
+    plain = _MARK.sub(r"\1", text)
+    assert _found(person.find(plain), plain) == want, plain
 
 
 #: Names writers give as their own in messages (forums, e-mails, chat), in small letters as often as not: after
