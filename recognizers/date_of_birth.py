@@ -339,6 +339,12 @@ _BORN_IN = re.compile(
     r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
     r"(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
+#: Before a year, a birth told with its subject after the verb (``C'est là que naît Anne MATHIEU en 1767``),
+#: folded; the subject must be a name in the text as written (:func:`_born_subject_before`).
+_BORN_SUBJECT_IN = re.compile(
+    r"(?<![a-z])(?:nait|naquit|naquirent)\s+(?P<subject>[^0-9.;,:()]{2,48}?)\s+(?:en|vers|courant)\s+(?:l'an\s+)?$")
+#: A name as written: capitalised words, maybe with particles (``Anne MATHIEU``, ``Louis de Broglie``).
+_SUBJECT_NAME = re.compile(rf"[{UPPER}][\w'’\-]*(?:\s+(?:(?:de|du|d'|d’|le|la)\s*)?[{UPPER}][\w'’\-]*){{0,3}}")
 #: Right before a date, a birth word in a condition addressed to the reader: an example, not someone's birth
 #: ("si vous êtes né en 1990", as help pages explain the NIR), folded.
 _IF_BORN = re.compile(
@@ -359,7 +365,7 @@ _LAST_WORD = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]*,?[ \t]*(?:qui[ \t]+)?$")
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|nait|est nee?|voit le jour)\b")
 #: A year, or a whole date in words or digits, in a life span.
-_LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_STATED_YEAR})"
+_LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_DAY}-{_MONTH}-[0-9]{{4}}|{_STATED_YEAR})"
 #: A life span in prose (folded): "a vécu de 1865 à 1938", "vécut entre 1863 et 1933".
 _LIVED = re.compile(
     rf"(?<![a-z])vecu(?:t|rent|e|es|s)?\s+(?:de|entre)\s+(?:l'an\s+)?(?P<birth>{_LIFE_DATE})\s+"
@@ -734,7 +740,8 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
         start, end = match.span()
         if start < taken_until or not folded[max(0, start - 8) : start].rstrip().endswith(_LAST_WORDS_BEFORE):
             continue  # most years of a text: no regex search
-        if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)) \
+        if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)
+                or _born_subject_before(text, folded, start)) \
                 and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start):
             yield start, end, CONTEXT_SCORE
 
@@ -742,6 +749,13 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
 #: The words :data:`_BORN_IN` and :data:`_SAW_THE_DAY` end with, right before a partial date (``jour``: the
 #: latter's last words are optional).
 _LAST_WORDS_BEFORE = ("en", "courant", "vers", "fin", "debut", "l'an", "le", "jour")
+
+
+def _born_subject_before(text: str, folded: str, start: int) -> bool:
+    """Whether a birth verb and its subject, a name, stand right before the year at ``start`` (``naît Anne
+    MATHIEU en 1767``; not ``naît de la fusion en 2005``)."""
+    found = _BORN_SUBJECT_IN.search(folded, max(0, start - 80), start)
+    return found is not None and _SUBJECT_NAME.fullmatch(text, *found.span("subject")) is not None
 
 
 def _days_of_birth(folded: str) -> Iterator[tuple[int, int, float]]:

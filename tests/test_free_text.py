@@ -691,6 +691,11 @@ DATE_WRITINGS = [
     ("Si vous êtes née le 12/05/1985, votre numéro commence par 2 85 05.", False),
     ("Vous êtes né le [[12/05/1985]] à Lyon.", True),
     ("Si vous êtes né en 1990, écrivez 90. {FIRST} {LAST} est né en [[1923]] à Brest.", True),
+    # the subject after the verb, as genealogies tell a birth: a name, not a thing that "naît"
+    ("C'est au moulin que naît {FIRST} {LAST} en [[1802]], fille d'un forgeron.", True),
+    ("Ici naquit {FIRST} de {Last} en [[1892]].", True),
+    ("La mutuelle naît de la fusion en 2005 de deux caisses.", False),
+    ("C'est là que naît l'idée en 1990.", False),
     # a life span after a name, as biographies write it: its first date
     ("{FIRST} {LAST} ([[1926]]-2015)", True),
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
@@ -709,6 +714,9 @@ DATE_WRITINGS = [
     ("{FIRST} {Last} ([[1936]] - ?)", True),
     ("{FIRST} {Last} (2017- ), président.", False),  # an office begun, not a life
     ("{Last}, {FIRST} (Glasgow, [[28 avril 1936]]). Poète, essayiste.", True),  # a notice: place, birth
+    ("{Last}, {FIRST} (Oran, [[3-4-1938]]). Avocat.", True),  # dashes, as almanacs write dates
+    ("{Last}, {FIRST}   (Saint-Maur, Val-de-M., [[12-10-1951]]). Père médecin.", True),
+    ("Contrat Harmonie (Paris, 1-3-2019 - 2-3-2020)", False),
     ("Rapport du Dr {Last} (Paris, 12 mars 2020) transmis.", False),  # a document's place and date
     ("{FIRST} {Last} (Paris, 1936) a écrit.", False),  # a year alone, no life span
     ("{FIRST} {Last} (2019) a montré", False),  # a reference
