@@ -5,11 +5,11 @@ line: 01 Île-de-France, 02 North-West (and 0262/0269 Réunion and Mayotte), 03 
 05 South-West (0590/0594/0596 Antilles and Guyane), 06 and 07 mobiles, 08 special rates, 09 VoIP lines.
 Internationally the ``0`` is replaced by ``+33`` (or ``0033``). Written forms met in files::
 
-    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    (01) 45 56 78 90
+    06 12 34 56 78    06.12.34.56.78    06-12-34-56-78    0612345678    (01) 45 56 78 90    06  12  34  56  78
     0 801 23 45 67    0 800 123 456 (special rates, in threes)
     +33 6 12 34 56 78    +33612345678    +33 (0)6 12 34 56 78    0033 6 12 34 56 78    (33) 1 45 56 78 90
     +33 06 12 34 56 78 (the trunk 0 kept by mistake)    06/12/34/56/78 (as forms are filled in)
-    +262 692 12 34 56 (Réunion, and +269, +508, +590, +594, +596 overseas)
+    +262 692 12 34 56 (Réunion, and +269, +590, +594, +596 overseas)
 
 A letter O typed for the leading zero (``O1 42 15 23 35``) is read as one.
 
@@ -76,13 +76,16 @@ _IDENTIFIER_HINTS = frozenset({"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBA
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 
 _SEP = "[ \u00a0\u202f.\\-]"
-#: Country calling codes of the overseas départements and collectivities dialled with a 0 from France.
-OVERSEAS_CODES = ("262", "269", "508", "590", "594", "596")
+#: Country calling codes of the overseas départements and collectivities dialled with a 0 from France. Not 508:
+#: Saint-Pierre-et-Miquelon has six-digit numbers of its own (``+508 41 23 56``), read as another country's.
+OVERSEAS_CODES = ("262", "269", "590", "594", "596")
 _NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\)|\\(0\\){_SEP}?[1-9])(?:{_SEP}?[0-9O]{{2}}){{4}}"
 #: Ten digits grouped otherwise than in pairs, as neighbouring countries and some overseas numbers print them:
 #: 3-3-2-2 (``027 603 42 90``), 4-3-3 (``0590 123 456``).
 _OTHER_GROUPS = (f"0[1-9][0-9]{_SEP}[0-9]{{3}}{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}"
                  f"|0[1-9][0-9]{{2}}{_SEP}[0-9]{{3}}{_SEP}[0-9]{{3}}")
+#: Pairs two spaces apart, as justified text and text taken out of a PDF space them (``06  12  34  56  78``).
+_WIDE_PAIRS = "0[1-9](?:[ \u00a0]{2}[0-9]{2}){4}"
 #: Pairs one slash apart, as forms are filled in (``06/12/34/56/78``): the slashes of a date, five times.
 _SLASHED = "0[1-9](?:/[0-9]{2}){4}"
 #: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
@@ -95,7 +98,8 @@ _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{
 #: After ``00``, separators between the groups: a run of digits opening with ``00`` is more often a padded code.
 _FOREIGN = (f"\\+{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}?\\(0\\))?{_SEP}?[0-9]{{1,4}}(?:{_SEP}?[0-9]{{2,4}}){{1,4}}"
             f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
-_FORMS = f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_FOREIGN})"
+_FORMS = (f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_WIDE_PAIRS}"
+          f"|{_FOREIGN})")
 #: A mobile number in the international form without its ``+`` (the MSISDN of SMS gateways and their exports,
 #: ``33612345678``): ``33``, then a mobile's nine digits. Eleven digits are ids as often (an account number of a
 #: RIB): read only after a phone word (:data:`MSISDN_SPEC`) or in a column named for phones.

@@ -356,6 +356,7 @@ def phone_written_forms(national: str) -> list[str]:
         f"00 33 {intl_pairs}",
         f"{national[:3]} {national[3:6]} {national[6:8]} {national[8:]}",  # as neighbouring countries group them
         f"{national[:4]} {national[4:7]} {national[7:]}",
+        "  ".join(pairs),  # as justified text and text taken out of a PDF space them
     ]
 
 

@@ -378,14 +378,14 @@ def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second
 
 
 #: any ten digits (allocated or not, a 0 second or not) in the written forms, some zeros typed as a letter O
-_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 13), st.sets(st.integers(0, 15), max_size=3)).map(
+_WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 14), st.sets(st.integers(0, 15), max_size=3)).map(
     lambda t: "".join("O" if i in t[2] and c == "0" else c for i, c in enumerate(phone_written_forms(t[0])[t[1]])))
 
 
 @given(values=st.lists(_WRITTEN_NUMBERS | st.sampled_from(["0 800 123 456", "(01) 45 56 78 90", "+262 692 12 34 56",
                                                            "(33) 1 45 56 78 90", "+33 (0)6 12 34 56 78",
                                                            "+353 86 822 3689", "+32 612 34 56 78", "00 41 27 603 42 90",
-                                                           "+15 000 000"]),
+                                                           "+15 000 000", "+508 41 23 56", "+508412356"]),
                        max_size=8))
 @settings(max_examples=200, deadline=None)
 def test_numbers_checked_at_once_are_checked_as_one_by_one(values):
@@ -396,7 +396,7 @@ def test_numbers_checked_at_once_are_checked_as_one_by_one(values):
 
 #: Regions whose example numbers (libphonenumber's) are found written internationally, as letterheads and
 #: validators' tests write them: neighbours, and the countries many patients and cross-border workers call from.
-_FOREIGN_REGIONS = ("BE", "CH", "DE", "ES", "IT", "LU", "GB", "IE", "PT", "MA", "DZ", "TN", "SN", "US", "CA")
+_FOREIGN_REGIONS = ("BE", "CH", "DE", "ES", "IT", "LU", "GB", "IE", "PT", "MA", "DZ", "TN", "SN", "US", "CA", "PM")
 
 
 @pytest.mark.parametrize("region", _FOREIGN_REGIONS)
