@@ -211,6 +211,9 @@ _PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|nee?s?|domiciliee?s?|habite
                         r"|(?:ne|nee)\s+le\s+(?:[0-9]{1,2}(?:er)?\s+[a-z]+\.?\s+[0-9]{2,4}"  # "né le 3 juillet 1973 à"
                         r"|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4})\s+(?:a|au)\s+"
                         r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
+#: Right before a model's span, the prepositions of a country or a region (folded): ``en France``, ``au Maroc``,
+#: ``aux Antilles``; a person's name never follows them.
+_IN_A_PLACE = re.compile(r"(?<![a-z'’])(?:en|au|aux)[ \t\u00a0]+$")
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
 #: Offices a title and a capitalised article introduce (``Monsieur Le Maire``), folded.
@@ -1672,12 +1675,14 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
 def _first_name_pairs(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """Two capitalised words joined by ``et`` that are both first names, or a first name that is no word of the
     language and a word unknown to every list: two people, as stories and letters name them (``Servane et
-    Marianne sont allées à l'hôpital``, ``Paul et Sophie``); not places (``Florence et Nancy``), nor an
+    Marianne sont allées à l'hôpital``, ``Paul et Sophie``); not places (``Florence et Nancy``, ``en France et
+    Grande-Bretagne``), nor an
     unknown word beside a word of the language (``Crohn et Parkinson``)."""
     for i, (left, link, right) in enumerate(zip(tokens, tokens[1:], tokens[2:], strict=False)):
         if link.key != "et" or left.kind != "cap" or right.kind != "cap" or text[left.end : right.start] != " et " \
                 or left.title or right.title or lexicon.is_place(left.key) or lexicon.is_place(right.key) \
-                or _after_place_word(tokens, i, text):  # "hôpitaux Bichat - Claude-Bernard et Beaujon"
+                or _after_place_word(tokens, i, text) \
+                or _IN_A_PLACE.search(fold(text[max(0, left.start - 8) : left.start])):  # "en France et Italie"
             continue
         if (left.first_name and right.first_name) or any(
                 one.first_name and not one.word and not (other.first_name or other.word or other.surname_like is False)
@@ -1818,7 +1823,8 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle", "espace Ameli", "Loxen LP"
     if value.isupper() and all(lexicon.is_word(t.key) or lexicon.is_place(t.key) or len(t.text) <= 4 for t in words):
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
-    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(fold(text[max(0, span_start - 30):span_start])) \
+    before = fold(text[max(0, span_start - 30):span_start])
+    if _after_place_word(tokens, first, text) or _PLACE_CUE.search(before) or _IN_A_PLACE.search(before) \
             or (len(words) == 1 and _POSTAL_CODE_BEFORE.search(text, max(0, span_start - 12), span_start)):
         return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ...", "71520 Trambly"
     if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):

@@ -624,6 +624,11 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Mme Dupont garde les enfants avec (Léa) le mercredi.", "Léa", True),  # short: small words are no initials
     ("Résiliation du contrat Jean DUPONT au 1er mars.", "Jean DUPONT", True),  # a person after a contract word
     ("Voir le patient #Dupont avec Mme Martin.", "Dupont", True),  # a hash glued to a word opens no comment
+    # a country or a region after "en", "au", "aux" (France is a first name too)
+    ("Il a vécu dix ans en France, puis à Lyon.", "France", False),
+    ("Remboursements des soins reçus au Maroc.", "Maroc", False),
+    ("Tarifs des consultations aux Antilles.", "Antilles", False),
+    ("Le courrier de France Dupont est arrivé.", "France Dupont", True),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
@@ -1629,6 +1634,7 @@ def test_a_key_s_value_that_opens_a_number_is_no_name_and_one_that_opens_a_name_
     ("Mardi Servane et Marianne sont allées à l'hôpital.", ["Servane", "Marianne"]),  # one name in no list
     ("Hier, Paul et Sophie sont venus la voir.", ["Paul", "Sophie"]),
     ("Entre Florence et Nancy, le train s'arrête.", []),  # places
+    ("Après mes études en France et Grande-Bretagne, j'ai obtenu un poste.", []),  # countries after "en"
     ("La maladie de Crohn et Parkinson.", []),  # an unknown word beside a word of the language
     ("Les hôpitaux Necker et Cochin ferment.", []),  # after a place word
     ("Google et Amazon ouvrent des bureaux.", []),
