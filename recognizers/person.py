@@ -297,6 +297,13 @@ def _alternation(words: tuple[str, ...]) -> str:
 _KIN_BEFORE = re.compile(
     rf"(?<![a-z])(?:{_alternation(_POSSESSIVES + _COUNTS)}|[0-9]{{1,2}})\s+(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*"
     rf"(?:{_alternation(_KIN_WORDS)})\s*,?\s*$")
+#: A word of kinship and ``de`` right before a first name (folded), as civil-status records and genealogies name
+#: parents (``fils d'André et de Marie``, ``veuve de Honoré``): the first name alone is a person's.
+_KIN_OF_WORDS = ("fils", "fille", "filles", "frere", "soeur", "sœur", "pere", "mere", "neveu", "niece", "cousin",
+                 "cousine", "oncle", "tante", "enfant", "enfants", "veuf", "veuve", "epoux", "epouse", "orphelin",
+                 "orpheline")
+_KIN_OF_BEFORE = re.compile(
+    rf"(?<![a-z])(?:(?:{_alternation(_KIN_PREFIXES)})[ -])*(?:{_alternation(_KIN_OF_WORDS)})\s+(?:de\s+|d['’])$")
 #: An age right after a first name: ``Ginette, 95 ans,``, ``Léa (8 ans)``.
 _AGE_AFTER = re.compile(r"[ \t]*(?:,|\()[ \t]*(?:[âa]g[ée]e?[ \t]+de[ \t]+)?[0-9]{1,3}[ \t]*ans\b")
 #: A greeting right before a first name (folded).
@@ -368,6 +375,8 @@ _SELF_NAMING_RE2 = (
 _CLOSE_PREFILTER = (
     f"{_spelt(*_POSSESSIVES)}{_WS_RE2}+(?:{_spelt(*_KIN_PREFIXES)}[ -])*{_spelt(*_KIN_WORDS)}{_WS_RE2}*,?{_WS_RE2}*"
     r"\p{Lu}"
+    # a word of kinship and "de" (_KIN_OF_BEFORE): "fils d'André", "veuve de Honoré"
+    f"|{_spelt(*_KIN_OF_WORDS)}{_WS_RE2}+(?:{_spelt('de')}{_WS_RE2}+|{_spelt('d')}['’])\\p{{Lu}}"
     f"|{_spelt(*_SALUTATIONS)}{_WS_RE2}+\\p{{Lu}}"
     # a role as a label's key, its colon, a capital (_after_role_label)
     f"|(?:\\p{{Lu}}[\\p{{L}}'’\\-]*(?i:{_ROLE.pattern.removesuffix('$')})|{_spelt(*_OFFICES)})[ \\t]*:[ \\t]*\\p{{Lu}}"
@@ -1131,6 +1140,8 @@ def _on_a_street(tokens: list[_Token], i: int, text: str) -> bool:
 _PLURAL_TITLES = frozenset({"mm", "mmes", "mlles", "melles", "messieurs", "mesdames", "drs", "docteurs"})
 #: Between two names of such a list (folded): a comma, ``et``, or both.
 _NAMES_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:et[ \t]+)?|et[ \t]+)")
+#: Between a parent's first name and the other's (folded): ``fils de Jacques et de Françoise``.
+_PARENTS_GAP = re.compile(r"[ \t]*(?:,[ \t]*)?et[ \t]+(?:de[ \t]+|d['’])")
 
 
 def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
@@ -1654,30 +1665,42 @@ def _surname_pairs(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int]]
 
 def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, int], float]) -> Iterator[_Token]:
     """A listed first name alone where the writing says whose it is: after a possessive and a word of kinship
-    (``Ma fille, Christine, …``, ``son interne, Mélanie``), after a greeting (``Cher Bernard``, ``Bonjour
-    Marie,``), or in parentheses right after a name found (``Mme LEROY épouse GARCIA (Sophie)``)."""
+    (``Ma fille, Christine, …``, ``son interne, Mélanie``) or a word of kinship and ``de`` (``fils d'André et de
+    Marie``), after a greeting (``Cher Bernard``, ``Bonjour Marie,``), or in parentheses right after a name found
+    (``Mme LEROY épouse GARCIA (Sophie)``)."""
     ends = {end for _, end in found}
     listed = -1  # where the last first name given out ends: the next item of its list is one too
-    for token in tokens:
+    for token in map(_without_elision, tokens):
         if token.kind != "cap" or not token.first_name or token.word:  # "mon fils, Paris"
             continue
         if text[token.start - 1 : token.start] == "(" and text[token.end : token.end + 1] == ")":
             if len(text[: token.start - 1].rstrip(" \t")) in ends:
                 yield token
-        elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) or (
+        elif _KIN_BEFORE.search(before := fold(text[max(0, token.start - 40) : token.start])) \
+                or (_KIN_OF_BEFORE.search(before) and not lexicon.is_place(token.key)) or (
                 (_SALUTATION_BEFORE.search(before) or _AGE_AFTER.match(text, token.end))
                 and not lexicon.is_place(token.key)) or (  # "Bonjour Paris !", "Paris, 12 ans après"
-                listed >= 0 and _NAMES_LIST_GAP.fullmatch(fold(text[listed : token.start]))):
+                listed >= 0 and (_NAMES_LIST_GAP.fullmatch(gap := fold(text[listed : token.start]))
+                                 or _PARENTS_GAP.fullmatch(gap))):
             listed = token.end  # "ses enfants Paul, Marie et Josiane"
             yield token
+
+
+def _without_elision(token: _Token) -> _Token:
+    """``token`` without the elided ``d'`` it opens with before a capital (``d'André``: ``André``, a first name)."""
+    if token.text[:2] not in ("d'", "d’") or not token.text[2:3].isupper():
+        return token
+    word, key = token.text[2:], token.key  # its key is the word's already
+    listed_word = (lexicon.is_word(key) or lexicon.is_place(key)) and not lexicon.is_french_first_name(key)
+    return token._replace(start=token.start + 2, text=word, kind="upper" if word.isupper() else "cap", capital=True,
+                          first_name=len(word) > 1 and lexicon.is_first_name(word), word=listed_word)
 
 
 def _first_name_pairs(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """Two capitalised words joined by ``et`` that are both first names, or a first name that is no word of the
     language and a word unknown to every list: two people, as stories and letters name them (``Servane et
     Marianne sont allées à l'hôpital``, ``Paul et Sophie``); not places (``Florence et Nancy``, ``en France et
-    Grande-Bretagne``), nor an
-    unknown word beside a word of the language (``Crohn et Parkinson``)."""
+    Grande-Bretagne``), nor an unknown word beside a word of the language (``Crohn et Parkinson``)."""
     for i, (left, link, right) in enumerate(zip(tokens, tokens[1:], tokens[2:], strict=False)):
         if link.key != "et" or left.kind != "cap" or right.kind != "cap" or text[left.end : right.start] != " et " \
                 or left.title or right.title or lexicon.is_place(left.key) or lexicon.is_place(right.key) \

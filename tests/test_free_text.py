@@ -1596,6 +1596,11 @@ def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess
     ("Ses deux filles, Danielle et Orange, la fibre.", ["Danielle"]),  # a word is no item of the list
     ("Cher Ami,\nChère Madame,\nCher Confrère,", []),  # words, titles: nobody
     ("Merci Orange pour la fibre.", []),
+    # parents and spouses as civil-status records and genealogies name them, the first name elided or not
+    ("Baptisé ce jour, fils de Jacques et de Françoise, laboureurs.", ["Jacques", "Françoise"]),
+    ("Jean CARLIN, fils d'Étienne et d'Hélène, journalier.", ["Jean CARLIN", "Étienne", "Hélène"]),
+    ("Inhumée la veuve de Honoré, âgée de 80 ans.", ["Honoré"]),
+    ("Les enfants de Paris et le fils de Dieu.", []),  # a place, a word
 ])
 def test_a_first_name_after_a_greeting_or_a_close_persons_word_is_a_name(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names

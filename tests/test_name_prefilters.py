@@ -80,7 +80,7 @@ def _handed_to_the_rules(texts: list[str]) -> list[bool]:
     "  1. Pascal g says:\n", "son nom usage DUPONT est enregistré", "le nom LOUIS et le prénom MARIEJEANNE",
     "Cordialement,\nSophie", "ok merci, Pierre\n", "cordialement Julien", "Seni dit :\r\nBonjour",
     "avis du pr f. fontaine", "validé par le prof j. herno", "contactez dr.roger hardy", "dr h ferdoin 02 14 11 00 43",
-    "le dr faucon jérémy", "vu par le professeur lebas",
+    "le dr faucon jérémy", "vu par le professeur lebas", "fils d'Étienne", "la veuve de Honoré",
 ])
 def test_each_rule_s_texts_are_kept(text: str) -> None:
     assert person.find(text), text
