@@ -390,6 +390,14 @@ _LIFESPAN = re.compile(
 _NAME_WORD = rf"[{UPPER}](?:[^\W\d_]|['’\-])*"  # letters, apostrophes and hyphens, as CONTEXT_PREFILTER reads it
 _ROLE_WORDS = rf"[ \t]*,[ \t]*[{LOWER}][{LOWER}'’\-]*"
 _WORD_BEFORE = re.compile(rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})(?:{_ROLE_WORDS})?[ \t]*,?\s*$")
+#: A role of two or three words in small letters between a name and its life span (``Chico Anysio, acteur
+#: brésilien (1931-2012)``). A career reads the same (``Dr Lefebvre, chef de service (1970-2005)``): the span must
+#: last longer than careers do (:data:`LONGER_THAN_A_CAREER` years) and the role hold no small word of a phrase.
+_WORD_BEFORE_LONG_ROLE = re.compile(
+    rf"(?:({_NAME_WORD})[ \t]+)?({_NAME_WORD})[ \t]*,[ \t]*(?P<role>[{LOWER}][{LOWER}'’\-]*"
+    rf"(?:[ \t]+[{LOWER}][{LOWER}'’\-]*){{1,2}})[ \t]*$")
+_PHRASE_WORD = re.compile(r"(?<![^\W\d_])(?:de|du|des|d['’]|la|le|les|et|en|au|aux|à|a|pour|par|sur|dans)(?![^\W\d_])")
+LONGER_THAN_A_CAREER = 50
 #: After a date: the age ("(27 ans)", ", 38 ans", "- âgée de 38 ans"), folded.
 _AGE_AFTER = re.compile(r"\s*[,;\-]?\s*\(?\s*(?:age(?:e|\(e\))?\s+de\s+)?[0-9]{1,3}\s*ans\b")
 #: Before a date: the age it gives, as identity lines write both ("DUPONT Marie, 38 ans (12/05/1985)", "Âge :
@@ -805,7 +813,7 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
     rules end a name there (``Guy BLAUDIN de THÉ (1930-2014)``)."""
     names: list[tuple[int, int, float]] | None = None
     for match in _LIFESPAN.finditer(text):
-        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        before = _name_before_lifespan(text, match)
         if before is None:
             continue
         first, word, birth = before.group(1), before.group(2), match.group("birth")
@@ -823,6 +831,19 @@ def _lifespans(text: str) -> Iterator[tuple[int, int, float]]:
 
 #: Between a name and its life span.
 _NAME_TO_LIFESPAN = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def _name_before_lifespan(text: str, span: re.Match[str]) -> re.Match[str] | None:
+    """The word or two right before the life span ``span`` that may end a name (groups 1 and 2), maybe after a
+    role of one word, or of two or three for a span longer than a career."""
+    before = _WORD_BEFORE.search(text, max(0, span.start() - 40), span.start())
+    if before is not None or span.group("death") is None:
+        return before
+    before = _WORD_BEFORE_LONG_ROLE.search(text, max(0, span.start() - 60), span.start())
+    years = [int(year) for year in _YEARS.findall(span.group(0))]
+    if before is None or _PHRASE_WORD.search(before["role"]) or max(years) - min(years) < LONGER_THAN_A_CAREER:
+        return None
+    return before
 
 
 def _a_life(span: re.Match[str], birth: str) -> bool:

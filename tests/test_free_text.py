@@ -708,6 +708,10 @@ DATE_WRITINGS = [
     ("{FIRST} {LAST} (Lyon, [[12/03/1950]] – Paris, 01/02/2020)", True),
     ("{FIRST} {Last}, médecin ([[1876]]-1961), a décrit le syndrome.", True),  # a role between
     ("Dr {Last}, chef de service (1970-2005)", False),  # a career after a name and a role of several words
+    ("{FIRST} {Last}, acteur brésilien ([[1931]]-2012). Humoriste.", True),  # two role words, longer than a career
+    ("{FIRST} {Last}, grand peintre paysagiste ([[1850]]-1920), exposé.", True),
+    ("{FIRST} {Last}, directeur commercial (1985-2020)", False),  # a career's length
+    ("{FIRST} {Last}, responsable des achats (1950-2012)", False),  # a phrase, not a role
     ("Docteur {Last}, exercice libéral (1985-2020)", False),
     ("Contrat Harmonie, signé (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
     ("Contrat Harmonie (1 mars 2019 - 2 mars 2020)", False),  # a period, not a life
