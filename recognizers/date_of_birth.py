@@ -73,7 +73,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
-from recognizers import hl7, lexicon
+from recognizers import hl7, insurer, lexicon
 from recognizers.patterns import BLANK, FLAGS, LOWER, UPPER, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
@@ -459,7 +459,8 @@ _BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
                    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
 #: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth); and the verbs of
 #: :data:`_SAW_THE_DAY`, before a date
-_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "nait", "est ne", "voit le jour", "vu le jour", "vit le jour")
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "naquirent", "nait", "est ne", "voit le jour", "vu le jour",
+                          "vit le jour")
 #: a life span in prose (:data:`_LIVED`)
 _LIVED_RE2 = f"{_spelt('vecu', 'vecut', 'vecurent')}{_WS}+{_spelt('de', 'entre')}{_WS}"
 _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"
@@ -468,7 +469,8 @@ _SEX_RE2 = (f"(?:{_spelt('m', 'f', 'h', 'homme', 'femme', 'masculin', 'feminin')
 _NAME_THEN_DATE_RE2 = (f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
                        f"(?i:{_DATE_RE2})(?:[^0-9]|$)")  # no digit after (SPAN_REGEX)
 #: the titles in small letters after which ``person.find`` reads a name in small letters (its
-#: ``_SMALL_LETTER_TITLES``; person is imported late, so they are written here too, and a test compares them)
+#: ``_SMALL_LETTER_TITLES``; person is imported late, so they are written here too, and a test compares them; not
+#: ``pr`` and ``prof``, before initials only, whose dates are visits as a doctor's are, ``_DOCTOR_BEFORE``)
 _SMALL_LETTER_TITLES = ("m", "mme", "mlle", "melle", "madame", "monsieur", "mademoiselle", "docteur", "dr",
                         "professeur")
 #: the same as an alternation (``m`` only with its full stop), for the RE2 screen and :data:`_SMALL_TITLED_NAME`
@@ -760,10 +762,15 @@ _LAST_WORDS_BEFORE = ("en", "courant", "vers", "fin", "debut", "l'an", "le", "jo
 
 
 def _born_subject_before(text: str, folded: str, start: int) -> bool:
-    """Whether a birth verb and its subject, a name, stand right before the year at ``start`` (``naît Anne
-    MATHIEU en 1767``; not ``naît de la fusion en 2005``)."""
+    """Whether a birth verb and its subject, a person's name, stand right before the year at ``start`` (``naît Anne
+    MATHIEU en 1767``): the name opens with a listed first name (not ``naît de la fusion en 2005``, ``naît Airbus
+    en 1970``) and is no insurer's (``naît Harmonie Mutuelle en 2012``)."""
     found = _BORN_SUBJECT_IN.search(folded, max(0, start - 80), start)
-    return found is not None and _SUBJECT_NAME.fullmatch(text, *found.span("subject")) is not None
+    if found is None or _SUBJECT_NAME.fullmatch(text, *found.span("subject")) is None:
+        return False
+    subject = text[slice(*found.span("subject"))]
+    return lexicon.is_first_name(subject.split()[0]) and not any(
+        spec.span_regex.search(subject) for spec in insurer.SPECS)
 
 
 def _days_of_birth(folded: str) -> Iterator[tuple[int, int, float]]:

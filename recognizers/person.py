@@ -211,9 +211,9 @@ _PLACE_CUE = re.compile(r"(?<![a-z])(?:(?:fait|faite|nee?s?|domiciliee?s?|habite
                         r"|(?:ne|nee)\s+le\s+(?:[0-9]{1,2}(?:er)?\s+[a-z]+\.?\s+[0-9]{2,4}"  # "né le 3 juillet 1973 à"
                         r"|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4})\s+(?:a|au)\s+"
                         r"|(?:maire|mairie|commune|ville|village|canton)\s+(?:de|d['’])\s*)$")  # "Maire de SACLAS"
-#: Right before a model's span, the prepositions of a country or a region (folded): ``en France``, ``au Maroc``,
-#: ``aux Antilles``; a person's name never follows them.
-_IN_A_PLACE = re.compile(r"(?<![a-z'’])(?:en|au|aux)[ \t\u00a0]+$")
+#: Right before a span, the preposition of a country or a region (folded): ``en France``, ``en Bretagne``; a person's
+#: name never follows it (``au``, ``aux`` do: ``merci aux Dupont``).
+_IN_A_PLACE = re.compile(r"(?<![a-z'’])en[ \t\u00a0]+$")
 #: Nouns of roles and specialities, which follow a title without being a name ("Dr. Cardiologue").
 _ROLE = re.compile(r"(?:logue|iatre|iste|ien|ienne|ician|icien|icienne)$")
 #: Offices a title and a capitalised article introduce (``Monsieur Le Maire``), folded.
@@ -416,7 +416,7 @@ CUED_RE2 = "|".join([
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
     f"{_NO_TOKEN_BEFORE}dr{_GAP_RE2}{{1,3}}[{_LETTER}]",  # "dr lefebvre" (_small_letters_after_title)
-    f"{_NO_TOKEN_BEFORE}pr(?:of)?{_GAP_RE2}{{1,3}}[{_LETTER}]\\.",  # "pr f. fontaine"
+    f"{_NO_TOKEN_BEFORE}pr(?:of)?{_GAP_RE2}{{1,3}}[{_LETTER}](?:-[{_LETTER}])?\\.",  # "pr f. fontaine", "pr j-l."
     hl7.PREFILTER_RE2,
     f"{_NO_TOKEN_BEFORE}{_spelt(*_NAME_LINKS)}{_NO_TOKEN_RE2}[{_UP}]",
     _spelt("sign", "redig", "dict", "valid", "vu", "ecrit", "saisi", "adress", "envoy", "appel", "examin")
@@ -614,16 +614,21 @@ _SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "melle", "madame", "monsie
 #: Short titles in small letters that are words or abbreviations too (``pr`` for ``pour``, a school's ``prof``):
 #: a name follows them only after its initials (``pr f. fontaine``, ``prof j. herno``).
 _SMALL_TITLES_BEFORE_INITIALS = frozenset({"pr", "prof"})
-#: Doctors' titles in small letters after which an initial may stand without its full stop (``dr h ferdoin``).
-_BARE_INITIAL_TITLES = frozenset({"dr", "pr"})
+#: Doctors' titles in small letters after which an initial may stand without its full stop (``dr h ferdoin``; not
+#: ``pr``, also ``pour``: ``rdv pr l irm``).
+_BARE_INITIAL_TITLES = frozenset({"dr"})
+#: Doctors' titles in small letters after which a French word may be a surname before a first name (``le dr faucon
+#: jérémy``); after a civil title it is a verb as often (``mme inscrit kévin à la crèche``).
+_DOCTOR_TITLES = frozenset({"dr", "docteur", "professeur"})
 
 
 def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple[int, int] | None:
     """The span of a name in small letters after the title ``tokens[i]``, itself in small letters: initials
     (``dr l. simon``, ``dr h ferdoin``), then one or two words, each a first name or no French word (``mme
     dupont``, ``mme marie dupont``; not ``mme la directrice``, ``monsieur le maire``, ``madame est venue``), or a
-    word before a first name that is no French word (``dr faucon jérémy``); after initials, any word first (``dr
-    t. moreau``)."""
+    word before a first name that is no French word after a doctor's title (``dr faucon jérémy``); after initials,
+    any word first (``dr t. moreau``), but after ``pr`` and ``prof`` and two letters a name's (``pr s.c. demain``
+    is none)."""
     title = tokens[i]
     if title.key not in _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS or not title.text.islower():
         return None
@@ -634,8 +639,10 @@ def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple
         return None
     words = _small_words(tokens, j, text)
     strong = [lexicon.is_first_name(w.text) or not lexicon.is_word(w.text) for w in words]
+    if words and not strong[0] and title.key in _SMALL_TITLES_BEFORE_INITIALS and j > i + 2:
+        return None  # "pr s.c. demain": an abbreviation's letters, not initials
     if j == i + 1 and words and not strong[0]:  # no initials: a word needs to stand before a first name
-        words = words if len(words) == 2 and _plain_small_first_name(words[1]) else []
+        words = words if len(words) == 2 and _plain_small_first_name(words[1]) and title.key in _DOCTOR_TITLES else []
         words = words[1:] if words and _ROLE.search(words[0].key) else words  # "dr urgentiste jérémy"
     elif len(words) == 2 and not strong[1]:
         words = words[:1]
@@ -654,8 +661,8 @@ def _small_words(tokens: list[_Token], j: int, text: str) -> list[_Token]:
 
 def _after_small_initials(tokens: list[_Token], i: int, text: str) -> int:
     """The index after the initials in small letters that follow the title ``tokens[i]`` (``i + 1`` for none):
-    up to two, each with its full stop, or one without it after a doctor's title before a word that is no French
-    word (``dr h ferdoin``; not ``dr a vu``)."""
+    up to two, each with its full stop, or one without it after ``dr`` before a word of three letters or more that
+    is no French word (``dr h ferdoin``; not ``dr a vu``, ``dr c ok``)."""
     j = i + 1
     while j < min(len(tokens), i + 3) and _SMALL_INITIAL.fullmatch(tokens[j].text) \
             and text.startswith(".", tokens[j].end) and _small_gap(text, tokens[j - 1], tokens[j]):
@@ -663,7 +670,7 @@ def _after_small_initials(tokens: list[_Token], i: int, text: str) -> int:
     if j == i + 1 and tokens[i].key in _BARE_INITIAL_TITLES and j + 1 < len(tokens) \
             and len(tokens[j].text) == 1 and tokens[j].text.isalpha() and tokens[j].text.islower() \
             and _small_gap(text, tokens[i], tokens[j]) and _small_name_word(text, tokens[j], tokens[j + 1]) \
-            and not lexicon.is_word(tokens[j + 1].text):
+            and len(tokens[j + 1].text) > 2 and not lexicon.is_word(tokens[j + 1].text):
         j += 1
     return j
 
@@ -686,10 +693,22 @@ _SMALL_INITIAL = re.compile(r"[^\W\d_](?:-[^\W\d_])?")
 
 def _small_gap(text: str, left: _Token, right: _Token) -> bool:
     """Whether ``right`` goes on the name in small letters ``left`` ends: spaces, after a full stop that ends a
-    title or an initial, or that full stop alone (``dr.roger``); not the local part of an e-mail address (``m.
-    lamy@…``)."""
+    title or an initial, or that full stop alone after a title (:func:`_glued_after_title`); not the local part of
+    an e-mail address (``m. lamy@…``)."""
     gap = text[left.end : right.start]
-    return (gap.removeprefix(".") in (" ", "  ", "\u00a0") or gap == ".") and not _ADDRESS_AFTER.match(text, right.end)
+    return (gap.removeprefix(".") in (" ", "  ", "\u00a0") or (gap == "." and _glued_after_title(text, left, right))) \
+        and not _ADDRESS_AFTER.match(text, right.end)
+
+
+#: After a word, a full stop and a letter: the word goes on as a host's or a file's name (``m.doctolib.fr``,
+#: ``dupont.docx``), or as an abbreviation's letters (``m.a.j.``).
+_DOTTED_ON = re.compile(r"\.[^\W\d_]")
+
+
+def _glued_after_title(text: str, left: _Token, right: _Token) -> bool:
+    """Whether ``right`` is glued to the title ``left`` by its full stop and opens a name (``dr.roger``,
+    ``m.benedict``): a word, not a letter (``m.a.j.``), that no full stop and letter continue (``m.doctolib.fr``)."""
+    return left.key in TITLES and len(right.text) > 1 and not _DOTTED_ON.match(text, right.end)
 
 
 def _role(token: _Token) -> bool:

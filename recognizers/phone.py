@@ -72,7 +72,8 @@ RECORD = EntityRecord(
 
 #: Columns named for identifiers: their digit runs are no phone numbers, whatever their shape.
 _IDENTIFIER_HINTS = frozenset({"FR_AMC", "FR_MUTUELLE_MEMBER_ID", "FR_NIR", "IBAN_CODE"})
-#: Regions whose numbers are dialled with a 0 from France: metropolitan France and the overseas départements.
+#: Regions whose national numbers libphonenumber checks as French: metropolitan France, the overseas départements
+#: and collectivities (Saint-Pierre-et-Miquelon's six-digit numbers match none of the ten-digit forms).
 REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
 
 _SEP = "[ \u00a0\u202f.\\-]"
@@ -109,14 +110,15 @@ MSISDN = f"33{SUBSCRIBER}"
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
 SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
+    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?<![0-9][ \u00a0]{{2}}){_FORMS}(?![0-9A-Za-z])"
+    rf"(?![ \u00a0\u202f.\-/][0-9])(?![ \u00a0]{{2}}[0-9])"
 )
 #: Numbers side by side, one space, slash or dash apart (``01.41.29.00.35 01 41 29 00 37``): each is a
 #: number though it touches the next one's digits.
 _BETWEEN = "(?=[ \u00a0\u202f/\\-])[ \u00a0\u202f]*[/\\-]?[ \u00a0\u202f]*"
 _SIDE_BY_SIDE = re.compile(
-    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/]){_FORMS}(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+"
-    rf"(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])"
+    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?<![0-9][ \u00a0]{{2}}){_FORMS}"
+    rf"(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])(?![ \u00a0]{{2}}[0-9])"
 )
 _ONE = re.compile(_FORMS)
 _GAP = re.compile(_BETWEEN)

@@ -54,7 +54,7 @@ def birth_texts(draw: st.DrawFn) -> str:
     "Pierre Martin (Lyon, 12/03/1950 – Paris, 01/02/2020)", "Julien Gracq (1910- )", "Jules Pezet (1853\u20111937)",
     "White, Kenneth (Glasgow, 28 avril 1936)", "Victor Emile est né le samedi 6 août 1836",
     "Roger Lhopitallier (1936 - …)", "Lucas Martin, acteur brésilien (1931-2012)", "Ici naquit Louis Martin en 1902",
-    "Attali, Jacques (Oran, 3-4-1938)",
+    "Attali, Jacques (Oran, 3-4-1938)", "Ainsi naquirent Anne MATHIEU en 1767",
 ])
 def test_each_rule_s_texts_match_the_reportable_prefilter(text):
     assert list(date_of_birth.find_dates(text, fold(text), False))

@@ -370,6 +370,14 @@ def test_a_ten_digit_number_inside_a_longer_run_of_digits_is_never_a_phone_numbe
     assert spans("PHONE_NUMBER", before + number + after) == []
 
 
+@pytest.mark.parametrize("text", [
+    "01  02  03  04  05  06  07", "Notes : 12  05  14  16  18  11", "06  12  34  56  78  90",
+])
+def test_a_run_of_pairs_two_spaces_apart_is_no_phone_number(text):
+    """Pairs two spaces apart are a number only where no other pair goes on the run (a table's row of marks)."""
+    assert spans("PHONE_NUMBER", text) == []
+
+
 @given(first=phones(), second=phones())
 @settings(max_examples=50, deadline=None)
 def test_two_numbers_glued_without_a_separator_are_no_phone_number(first, second):
