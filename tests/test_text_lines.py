@@ -376,23 +376,27 @@ def _markdown(records: list[dict[str, str]]) -> str:
                       *(row([r[k] for k in keys]) for r in records), ""])
 
 
-def _export(delimiter: str, quoted: bool, template: bool = False) -> Callable[[list[dict[str, str]]], str]:
+def _export(delimiter: str, quoted: bool, template: bool = False,
+            elided: str = "") -> Callable[[list[dict[str, str]]], str]:
     """An export's lines pasted into a ticket or a help page: a header of column names, then the records; as an
-    import template (``template``), required columns marked ``*`` and a delimiter ending every line."""
+    import template (``template``), required columns marked ``*`` and a delimiter ending every line; quoted with
+    rows left out (``elided``: the line that marks them, before each record)."""
     def write(records: list[dict[str, str]]) -> str:
         field = (lambda v: '"' + v.replace('"', '""') + '"') if quoted else (lambda v: v)
         end = delimiter if template else ""
         line = lambda cells: delimiter.join(field(c) for c in cells) + end  # noqa: E731
         header = [f"{key}*" if template and key != "observations" else key for key in records[0]]
-        return "\n".join(["Voici sa structure brute :", line(header),
-                          *(line(list(r.values())) for r in records), "La première ligne doit être identique."])
+        rows = [part for r in records for part in ([elided] if elided else []) + [line(list(r.values()))]]
+        return "\n".join(["Voici sa structure brute :", line(header), *rows, "La première ligne doit être identique."])
     return write
 
 
 @pytest.mark.parametrize("batch_rows", [65_536, 2, 1])  # a table goes on from one chunk to the next
 @pytest.mark.parametrize("write", [_psql, _markdown, _export(",", True), _export(";", False),
-                                   _export(";", False, template=True)],
-                         ids=["psql", "markdown", "csv-quoted", "csv-semicolons", "import-template"])
+                                   _export(";", False, template=True), _export(",", False, elided="[…]"),
+                                   _export(";", True, elided="...")],
+                         ids=["psql", "markdown", "csv-quoted", "csv-semicolons", "import-template", "csv-elided",
+                              "csv-elided-dots"])
 def test_the_cells_of_a_table_typed_in_text_are_read_under_their_header(tmp_path, write, batch_rows) -> None:
     path = tmp_path / "ticket.txt"
     path.write_text(write([BENEFICIARY, SECOND]), encoding="utf-8")

@@ -9,7 +9,8 @@ again once its header is read::
 
 A table is a line of cells separated by ``|``, then a rule line of dashes (``---+---``, ``|---|:--:|``), then
 the lines with as many cells; a line with more (a ``|`` inside a value, which ``psql`` does not escape) is no
-row but leaves the table open; it ends at the first line that has fewer (a blank line, ``(2 rows)``).
+row but leaves the table open; it ends at the first line that has fewer (a blank line, ``(2 rows)``), but for a
+line that only marks rows left out (``…``, ``[...]``), as quotations in tickets and help pages cut tables.
 
 An export pasted as text (a ticket, a help page, a log) is a table too: a header line of at least three column
 names separated by ``,``, ``;`` or a tab, each maybe between double quotes (RFC 4180), then the lines with as
@@ -38,6 +39,8 @@ import pyarrow.compute as pc
 RULE_RE2 = r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)+\|?\s*$"
 #: Most columns in a table read (a wider line of pipes is data, not a table typed by hand or by psql).
 MAX_COLUMNS = 64
+#: A line that only marks rows left out of a quoted table: an ellipsis, maybe in brackets (``…``, ``[...]``).
+_ELISION = re.compile(r"\s*[\[(]?\s*(?:\.{3}|…)\s*[\])]?\s*")
 #: A cell: the text up to the next ``|`` that is not escaped (Markdown writes ``\|`` inside a cell).
 _CELL = re.compile(r"(?:[^|\\]|\\.)*\\?")
 
@@ -192,7 +195,11 @@ class TableHeaders:
         assert head is not None
         width, read, pipes = len(head.keys), head.read, head.pipes
         while at < len(lines):
-            cells = len(read(lines[at].as_py() or ""))
+            line = lines[at].as_py() or ""
+            if _ELISION.fullmatch(line):
+                at += 1  # rows left out of a quotation: the table goes on
+                continue
+            cells = len(read(line))
             if cells < width or (cells > width and not pipes):  # an export's row has its header's width
                 break
             if cells == width:
