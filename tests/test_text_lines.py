@@ -514,3 +514,17 @@ def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp
     found = {(row, entity, text) for row, entity, text in _findings(path, batch_rows=batch_rows)}
     assert found == {(row, entity, record[key]) for row, record in ((2, BENEFICIARY), (3, SECOND))
                      for key, entity in EXPECTED}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('        .param("lastName", "DUPONT")', {("PERSON", "DUPONT")}),  # a test's request builder
+    ('        .param("firstNames", "JIMMY")', {("PERSON", "JIMMY")}),
+    ("    ('given_names', 'Lucie Anne'),", {("PERSON", "Lucie Anne")}),
+    ('map.put("nir", "185057800608436");', {("FR_NIR", "185057800608436")}),
+    ('    .header("Accept", "application/json")', set()),  # a key that names nothing
+    ("INSERT INTO t VALUES ('Mercredi', 'Orange');", set()),  # values, not a key and its value
+])
+def test_a_key_and_its_value_as_two_quoted_arguments_are_read_as_a_key_value_line(tmp_path, line, expected) -> None:
+    path = tmp_path / "SearchTest.java"
+    path.write_text("    @Test\n" + line + "\n", encoding="utf-8")
+    assert {(entity, text) for _, entity, text in _findings(path)} == expected

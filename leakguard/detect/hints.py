@@ -73,9 +73,9 @@ _RULES: list[tuple[str | None, str]] = [
     # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name)
     (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
            r"|\bnom (?:commercial|court|long|abrege|raccourci)$"),
-    ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?name\b|\blast ?name\b|\bsurname\b|\bgiven name\b"
-               r"|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b|\bfamily name\b"
-               r"|\bfirstname\b|\blastname\b"),
+    ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
+               r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
+               r"|\bfamily name\b"),
     (FREE_TEXT, r"\bcommentaires?\b|\bcomments?\b|\bnotes?\b|\bremarques?\b|\bmessages?\b|\bdescription\b"
                 r"|\bobservations?\b|\btexte?\b|\blibelle\b|\bmotif\b|\bbody\b|\bdetails?\b|\bobjet\b"
                 r"|\blog\b|\bcontenu\b|\bcontent\b|\bsummary\b|\bresume\b"),

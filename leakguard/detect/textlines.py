@@ -91,7 +91,13 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
 
 
 #: The forms of a key-value line, tried in this order (a line matches one at most but for odd keys).
-_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2)
+#: RE2: a key and its value as two quoted arguments or items, on a line of code: ``.param("lastName", "DUPONT")``,
+#: ``("nom", "Dupont"),``, ``put('prenom', 'Jean')`` (the first pair of the line).
+ARGUMENT_PAIR_RE2 = (
+    r"""^(?P<lead>.*?[(\[{,]\s*["'](?P<key>\pL[\pL\pN_.\-]{0,47})["']\s*,\s*["'])"""
+    r"""(?P<value>[^"'\\]+)["']\s*[)\]}]"""
+)
+_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2)
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
