@@ -105,11 +105,19 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
     of a value line below a key alone (:data:`KEY_ALONE_RE2`, :data:`TAG_ALONE_RE2`); null elsewhere."""
     parts = pc.extract_regex(lines, _KEY_VALUE_FORMS[0]).flatten()
     for form in _KEY_VALUE_FORMS[1:]:
-        found = pc.is_valid(parts[1])
-        if pc.all(found).as_py():
+        # the lines no form read yet that this one matches (a match without groups runs RE2's DFA; extracting
+        # groups does not, and costs more on long lines): few, extracted apart
+        missing = np.flatnonzero(pc.is_null(parts[1]).to_numpy(zero_copy_only=False))
+        if len(missing) == 0:
             return parts
-        other = pc.extract_regex(lines, form).flatten()
-        parts = [pc.if_else(found, part, more) for part, more in zip(parts, other, strict=True)]
+        maybe = pc.fill_null(pc.match_substring_regex(lines.take(pa.array(missing)), form), False)
+        where = missing[maybe.to_numpy(zero_copy_only=False)]
+        if len(where) == 0:
+            continue
+        mask = np.zeros(len(lines), bool)
+        mask[where] = True
+        found = pc.extract_regex(lines.take(pa.array(where)), form).flatten()
+        parts = [pc.replace_with_mask(part, pa.array(mask), more) for part, more in zip(parts, found, strict=True)]
     # lines without a key whose previous line ends as a key alone does (":", ">"): few, looked at closer
     open_lines = pc.and_(pc.is_null(parts[1]), pc.fill_null(pc.match_substring_regex(context, r"[:>]\s*$"), False))
     positions = np.flatnonzero(open_lines.to_numpy(zero_copy_only=False))
