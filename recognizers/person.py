@@ -185,7 +185,7 @@ _RANK_HEADS = frozenset({"chef", "cheffe"})
 #: A first name that heads the names of public bodies and broadcasters (``France Travail``, ``France Inter``,
 #: ``France Services``): before a capitalised word that is also a French word, no person's name; and ends the
 #: names of firms and unions (``MG France``, ``Springer-Verlag France``): after a surname-like word alone, none
-#: either (folded).
+#: either; before a disease's eponym, a patients' association (``France Alzheimer``) (folded).
 _ORGANISATION_HEADS = frozenset({"france"})
 #: Words after which a surname alone names a thing, a formula or a service (medical eponyms: "anneau de
 #: Carpentier", "clairance de Cockcroft", "canal de Wirsung"); a first name after them still starts a name.
@@ -911,6 +911,8 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
                 and text[token.end : t.start].isspace()))]
             if token.key in _ORGANISATION_HEADS and hi == k + 1 and lo < k:
                 others = []  # "MG France", "Springer-Verlag France": a body's or a publisher's name ends so
+            if token.key in _ORGANISATION_HEADS and all(t.key in _DISEASE_EPONYMS for t in others):
+                others = []  # "France Alzheimer", "France Parkinson": patients' associations
             if others and hi > k:  # the first name itself belongs to the name (not a particle left behind)
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi
@@ -1178,6 +1180,8 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
             yield tokens[n].start, tokens[end - 1].end, TITLE_SCORE
             gap = _NAMES_LIST_GAP.match(folded, tokens[end - 1].end)
             n = starts.get(gap.end(), -1) if gap is not None else -1
+            if capitals and (n < 0 or tokens[n].kind != "upper"):
+                n = _name_after_roles(text, tokens[end - 1].end, starts, tokens)
             if n < 0 or tokens[n].title or not tokens[n].capital or capitals != (tokens[n].kind == "upper"):
                 break
             end = _take_name(tokens, n, text, first_free=True, introduced=True)
@@ -1185,6 +1189,28 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
             # last one only if it reads as one ("…, Conseillers.")
             if not capitals and (end != n + 1 or _NAMES_LIST_GAP.match(folded, tokens[n].end) is None):
                 end = _take_name(tokens, n, text, first_free=False, introduced=True)
+
+
+#: In a list of names in capitals, a role between commas after a name: words not in capitals (``professeur``,
+#: ``Président``, ``chargé de cours``).
+_ROLE_SEGMENT = re.compile(r"[ \t]*,[ \t]*(?P<role>[^\W\d_][^,;\n0-9]{0,40}?)(?=[ \t]*,)")
+#: The most roles between two names of such a list.
+_MOST_ROLES = 3
+
+
+def _name_after_roles(text: str, at: int, starts: dict[int, int], tokens: list[_Token]) -> int:
+    """The index of the name in capitals that the roles after ``at`` lead to (``MM. ARNOZAN, professeur,
+    Président, MOUSSOUS``), or -1: one to :data:`_MOST_ROLES` roles, none with a word in capitals."""
+    for _ in range(_MOST_ROLES):
+        role = _ROLE_SEGMENT.match(text, at)
+        if role is None or any(word.isupper() and len(word) > 1 for word in role["role"].split()):
+            return -1
+        at = role.end()
+        gap = _NAMES_LIST_GAP.match(text, at)
+        n = starts.get(gap.end(), -1) if gap is not None else -1
+        if n >= 0 and tokens[n].kind == "upper":
+            return n
+    return -1
 
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
@@ -1719,10 +1745,12 @@ def _first_name_pairs(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """Two capitalised words joined by ``et`` that are both first names, or a first name that is no word of the
     language and a word unknown to every list: two people, as stories and letters name them (``Servane et
     Marianne sont allées à l'hôpital``, ``Paul et Sophie``); not places (``Florence et Nancy``, ``en France et
-    Grande-Bretagne``), nor an unknown word beside a word of the language (``Crohn et Parkinson``)."""
+    Grande-Bretagne``), nor a disease's eponym (``Crohn et Parkinson``), nor an unknown word beside a word of the
+    language."""
     for i, (left, link, right) in enumerate(zip(tokens, tokens[1:], tokens[2:], strict=False)):
         if link.key != "et" or left.kind != "cap" or right.kind != "cap" or text[left.end : right.start] != " et " \
                 or left.title or right.title or lexicon.is_place(left.key) or lexicon.is_place(right.key) \
+                or left.key in _DISEASE_EPONYMS or right.key in _DISEASE_EPONYMS \
                 or _after_place_word(tokens, i, text) \
                 or _IN_A_PLACE.search(fold(text[max(0, left.start - 8) : left.start])):  # "en France et Italie"
             continue

@@ -451,6 +451,8 @@ def test_a_doctor_in_a_line_of_prose_in_capitals_is_named(template: str) -> None
     ("Absents excusés : MM. {0}, {1} et {2}.\nNombre de conseillers en exercice : 11", True),
     ("Présents : Mmes {0}, {1}, MM. {2} et {3}. Secrétaire de séance : M. {4}.", False),
     ("Ont signé : Drs {0}, {1}, chefs de service.", True),
+    ("Jury : MM. {0}, professeur, Président, {1}, professeur, {2}, agrégé, {3}, chargé de cours", True),  # roles
+    ("MM. {0}, directeur, et {1}, trésorier, sont présents.", True),
 ])
 def test_the_names_listed_after_a_title_of_several_people_are_each_a_name(template: str, capitals: bool) -> None:
     surnames = [last.upper() if capitals else last for _, last in _people(7)]
@@ -469,6 +471,7 @@ NOT_NAMES = [
     "Traitement : Certolizumab 200 mg, Adalimumab 40 mg.",
     "Le patient prend du paracétamol, pas d'allergie connue.",
     "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
+    "Le comité de France Parkinson et France Alzheimer se réunit.",  # patients' associations
     "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
     "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
     # a ward role, then which duty (in capitals, as headers write it)
