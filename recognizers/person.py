@@ -1112,11 +1112,15 @@ def _names_a_patient(tokens: list[_Token], i: int, text: str) -> bool:
 _WARD_ROLES = TITLES.intersection(_STAFF_HEADS)
 
 
-def _ward_role_phrase(tokens: list[_Token], i: int, end: int) -> bool:
+def _ward_role_phrase(tokens: list[_Token], i: int, end: int, text: str) -> bool:
     """Whether the words after the role ``tokens[i]`` up to ``end`` say which duty, not who: a particle, then
-    French words only (``INTERNE DE GARDE``, ``INTERNE DE LA PATIENTE``; not ``Interne de Lattre``)."""
-    return tokens[i].key in _WARD_ROLES and tokens[i + 1].particle and all(
-        t.word or t.particle for t in tokens[i + 1 : end])
+    French words only (``INTERNE DE GARDE``, ``INTERNE DE LA PATIENTE``; not ``Interne de Lattre``), or one French
+    word that a form's colon ends (``IDE Responsable :``, ``Interne Référent :``)."""
+    if tokens[i].key not in _WARD_ROLES:
+        return False
+    if end == i + 2 and tokens[i + 1].word and _LABEL_AFTER.match(text, tokens[i + 1].end):
+        return True
+    return tokens[i + 1].particle and all(t.word or t.particle for t in tokens[i + 1 : end])
 
 
 def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int, int, float]]:
@@ -1129,7 +1133,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
         if (token.title and _is_title(tokens, i, text)) or (key in _NAME_LINKS and _links_a_name(tokens, i, text)) \
                 or (key in _PATIENT_WORDS and _names_a_patient(tokens, i, text)):
             end = _take_name(tokens, i + 1, text, first_free=True, introduced=True)
-            if end > i + 1 and not _ward_role_phrase(tokens, i, end):
+            if end > i + 1 and not _ward_role_phrase(tokens, i, end, text):
                 yield tokens[i + 1].start, tokens[end - 1].end, TITLE_SCORE
             elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)
                                    or _initial_after_civil_title(tokens, i, text)) is not None:
@@ -1806,13 +1810,15 @@ def _glued(text: str, start: int, end: int) -> bool:
         after == "." and text[end + 1 : end + 2].isalnum())
 
 
-def _named_after_someone(token: _Token, titled: bool) -> bool:
-    """Whether a model's one-word span is a thing named after a person: a disease by its eponym alone
-    (``tandis que Parkinson touche…``, ``avec Alzheimer``), or a place or an institution by a first name and
-    a surname joined by a hyphen, as French writes them (``Edouard-Herriot``, ``Georges-Pompidou``; the person
-    is ``Édouard Herriot``; ``Jean-Pierre`` and ``Dubois-Laval`` are names, and ``Victor-Hugo``, whose second
-    part is a first name too, stays one). After a title, a person."""
-    if titled:
+def _named_after_someone(span: list[_Token], titled: bool) -> bool:
+    """Whether a model's span is a thing named after a person: a disease by its eponym alone (``tandis que
+    Parkinson touche…``, ``avec Alzheimer``) or before a particle (``centre expert Parkinson de Bordeaux``), or
+    a place or an institution by a first name and a surname joined by a hyphen, as French writes them
+    (``Edouard-Herriot``, ``Georges-Pompidou``; the person is ``Édouard Herriot``; ``Jean-Pierre`` and
+    ``Dubois-Laval`` are names, and ``Victor-Hugo``, whose second part is a first name too, stays one). After a
+    title, a person."""
+    token = span[0]
+    if titled or (len(span) > 1 and not (token.key in _DISEASE_EPONYMS and span[1].particle)):
         return False
     if token.key in _DISEASE_EPONYMS:
         return True
@@ -1905,7 +1911,7 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
                                                     or _PRODUCT_BEFORE.search(fold(text[max(0, span_start - 24)
                                                                                         : span_start])))):
         return None  # "Inspection générale des affaires sociales (Igas)", "la formule « Alizée »"
-    if len(span) == 1 and _named_after_someone(span[0], first > 0 and tokens[first - 1].title):
+    if _named_after_someone(span, first > 0 and tokens[first - 1].title):
         return None
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
             and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):

@@ -474,6 +474,7 @@ NOT_NAMES = [
     "Le comité de France Parkinson et France Alzheimer se réunit.",  # patients' associations
     "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
     "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
+    "Nom IDE Responsable : nom\nInterne Référent : à désigner",  # a role and a word before a form's colon
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
@@ -604,6 +605,7 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Dossier 12345, Jean Dupont, vu ce jour.", "Jean Dupont", True),
     # disorders and structures of anatomy named after their authors
     ("Il décrit les aphasies de Wernicke chez ce patient.", "Wernicke", False),
+    ("Le centre expert Parkinson de Bordeaux ouvre.", "Parkinson de Bordeaux", False),  # a disease, then where
     ("Anévrisme du polygone de Willis, sans complication.", "Willis", False),
     # a place word heading a compound in small letters; a town after the words that say where one was born
     ("Elle dirige l'hôpital-école Edith-Cavell de Paris.", "Edith-Cavell de Paris", False),
