@@ -614,6 +614,7 @@ _SMALL_LETTER_TITLES = frozenset({"m", "mme", "mlle", "melle", "madame", "monsie
 #: Short titles in small letters that are words or abbreviations too (``pr`` for ``pour``, a school's ``prof``):
 #: a name follows them only after its initials (``pr f. fontaine``, ``prof j. herno``).
 _SMALL_TITLES_BEFORE_INITIALS = frozenset({"pr", "prof"})
+_SMALL_TITLES = _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS
 #: Doctors' titles in small letters after which an initial may stand without its full stop (``dr h ferdoin``; not
 #: ``pr``, also ``pour``: ``rdv pr l irm``).
 _BARE_INITIAL_TITLES = frozenset({"dr"})
@@ -630,7 +631,7 @@ def _small_letters_after_title(tokens: list[_Token], i: int, text: str) -> tuple
     any word first (``dr t. moreau``), but after ``pr`` and ``prof`` and two letters a name's (``pr s.c. demain``
     is none)."""
     title = tokens[i]
-    if title.key not in _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS or not title.text.islower():
+    if title.key not in _SMALL_TITLES or not title.text.islower():
         return None
     if title.key == "m" and not text.startswith(".", title.end):
         return None
@@ -909,10 +910,10 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             others = [t for t in tokens[lo:hi] if t is not token and (t.surname_like or (
                 t.start > token.start and t.kind == "cap" and token.key not in _ORGANISATION_HEADS
                 and text[token.end : t.start].isspace()))]
-            if token.key in _ORGANISATION_HEADS and hi == k + 1 and lo < k:
-                others = []  # "MG France", "Springer-Verlag France": a body's or a publisher's name ends so
-            if token.key in _ORGANISATION_HEADS and all(t.key in _DISEASE_EPONYMS for t in others):
-                others = []  # "France Alzheimer", "France Parkinson": patients' associations
+            if token.key in _ORGANISATION_HEADS and (
+                    (hi == k + 1 and lo < k)  # "MG France", "Springer-Verlag France": a body's or a publisher's name
+                    or all(t.key in _DISEASE_EPONYMS for t in others)):  # "France Alzheimer": patients' association
+                others = []
             if others and hi > k:  # the first name itself belongs to the name (not a particle left behind)
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi
@@ -1138,8 +1139,7 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
             elif end == i + 1 and (span := _small_letters_after_title(tokens, i, text)
                                    or _initial_after_civil_title(tokens, i, text)) is not None:
                 yield span[0], span[1], TITLE_SCORE  # "mme dupont", "Mme S."
-        elif token.key in _SMALL_LETTER_TITLES | _SMALL_TITLES_BEFORE_INITIALS \
-                and (span := _small_letters_after_title(tokens, i, text)) is not None:
+        elif token.key in _SMALL_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
             yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
         elif by and (token.capital or token.kind in ("letter", "initials")) \
                 and _BY.search(folded, max(0, token.start - 30), token.start):  # "Rédigé par F.Boumnadel"
@@ -1182,8 +1182,7 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
         end = _take_name(tokens, n, text, first_free=True, introduced=True)
         while end > n:
             yield tokens[n].start, tokens[end - 1].end, TITLE_SCORE
-            gap = _NAMES_LIST_GAP.match(folded, tokens[end - 1].end)
-            n = starts.get(gap.end(), -1) if gap is not None else -1
+            n = _item_after(folded, tokens[end - 1].end, starts)
             if capitals and (n < 0 or tokens[n].kind != "upper"):
                 n = _name_after_roles(text, tokens[end - 1].end, starts, tokens)
             if n < 0 or tokens[n].title or not tokens[n].capital or capitals != (tokens[n].kind == "upper"):
@@ -1210,11 +1209,16 @@ def _name_after_roles(text: str, at: int, starts: dict[int, int], tokens: list[_
         if role is None or any(word.isupper() and len(word) > 1 for word in role["role"].split()):
             return -1
         at = role.end()
-        gap = _NAMES_LIST_GAP.match(text, at)
-        n = starts.get(gap.end(), -1) if gap is not None else -1
+        n = _item_after(text, at, starts)
         if n >= 0 and tokens[n].kind == "upper":
             return n
     return -1
+
+
+def _item_after(text: str, at: int, starts: dict[int, int]) -> int:
+    """The index of the token (``starts``: token index by start) that the list's gap at ``at`` leads to, or -1."""
+    gap = _NAMES_LIST_GAP.match(text, at)
+    return starts.get(gap.end(), -1) if gap is not None else -1
 
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
@@ -1739,10 +1743,7 @@ def _without_elision(token: _Token) -> _Token:
     """``token`` without the elided ``d'`` it opens with before a capital (``d'André``: ``André``, a first name)."""
     if token.text[:2] not in ("d'", "d’") or not token.text[2:3].isupper():
         return token
-    word, key = token.text[2:], token.key  # its key is the word's already
-    listed_word = (lexicon.is_word(key) or lexicon.is_place(key)) and not lexicon.is_french_first_name(key)
-    return token._replace(start=token.start + 2, text=word, kind="upper" if word.isupper() else "cap", capital=True,
-                          first_name=len(word) > 1 and lexicon.is_first_name(word), word=listed_word)
+    return _Token(token.start + 2, token.end, *_facts(token.text[2:], False))
 
 
 def _first_name_pairs(text: str, tokens: list[_Token]) -> Iterator[_Token]:
