@@ -109,17 +109,14 @@ MSISDN = f"33{SUBSCRIBER}"
 
 #: Python pattern: not after a letter, a digit or ``+``, nor after a digit and a separator; not before a digit
 #: or a letter, nor before a separator and a digit (the rest of a longer grouped number).
-SPAN_REGEX = re.compile(
-    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?<![0-9][ \u00a0]{{2}}){_FORMS}(?![0-9A-Za-z])"
-    rf"(?![ \u00a0\u202f.\-/][0-9])(?![ \u00a0]{{2}}[0-9])"
-)
+_NOT_AFTER_A_NUMBER = r"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?<![0-9][ \u00a0]{2})"
+_NOT_BEFORE_A_NUMBER = r"(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])(?![ \u00a0]{2}[0-9])"
+SPAN_REGEX = re.compile(f"{_NOT_AFTER_A_NUMBER}{_FORMS}{_NOT_BEFORE_A_NUMBER}")
 #: Numbers side by side, one space, slash or dash apart (``01.41.29.00.35 01 41 29 00 37``): each is a
 #: number though it touches the next one's digits.
 _BETWEEN = "(?=[ \u00a0\u202f/\\-])[ \u00a0\u202f]*[/\\-]?[ \u00a0\u202f]*"
 _SIDE_BY_SIDE = re.compile(
-    rf"(?<![0-9A-Za-z+])(?<![0-9][ \u00a0\u202f.\-/])(?<![0-9][ \u00a0]{{2}}){_FORMS}"
-    rf"(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+(?![0-9A-Za-z])(?![ \u00a0\u202f.\-/][0-9])(?![ \u00a0]{{2}}[0-9])"
-)
+    f"{_NOT_AFTER_A_NUMBER}{_FORMS}(?:(?<=[0-9]){_BETWEEN}(?=[0-9+(O]){_FORMS})+{_NOT_BEFORE_A_NUMBER}")
 _ONE = re.compile(_FORMS)
 _GAP = re.compile(_BETWEEN)
 #: RE2 pre-filter: the same forms after the same left boundary, which RE2 says without a lookbehind (not after
