@@ -809,7 +809,7 @@ def _lived(folded: str) -> Iterator[tuple[int, int, float]]:
         birth = match.group("birth")
         if not _stated_birth(birth):
             continue
-        years = [int(year) for year in _YEARS.findall(match.group(0))]
+        years = _years_in(match)
         if len(years) == 2 and years[1] - years[0] >= BIRTH_AGE_GAP:
             yield match.start("birth"), match.end("birth"), AFTER_NAME_SCORE
 
@@ -847,7 +847,7 @@ def _name_before_lifespan(text: str, span: re.Match[str]) -> re.Match[str] | Non
     if before is not None or span.group("death") is None:
         return before
     before = _WORD_BEFORE_LONG_ROLE.search(text, max(0, span.start() - 60), span.start())
-    years = [int(year) for year in _YEARS.findall(span.group(0))]
+    years = _years_in(span)
     if before is None or _PHRASE_WORD.search(before["role"]) or max(years) - min(years) < LONGER_THAN_A_CAREER:
         return None
     return before
@@ -857,12 +857,17 @@ def _a_life(span: re.Match[str], birth: str) -> bool:
     """Whether the life span ``span`` is a life's: its two dates at least :data:`BIRTH_AGE_GAP` years apart (not a
     period: "Contrat Harmonie (1 mars 2019 - 2 mars 2020)"); with no death ("(1910- )") or as a place and a whole
     date alone ("(Glasgow, 28 avril 1936)"), a date at least as long ago."""
-    years = [int(year) for year in _YEARS.findall(span.group(0))]
+    years = _years_in(span)
     if span.group("death") is not None:
         return max(years) - min(years) >= BIRTH_AGE_GAP
     if span.group("dash") is None and (span.group("place") is None or birth.isdigit()):
         return False  # "(2019)", "(Paris, 1936)": a year alone, no life span
     return dt.date.today().year - min(years) >= BIRTH_AGE_GAP
+
+
+def _years_in(span: re.Match[str]) -> list[int]:
+    """The years written in a life span's match, in order."""
+    return [int(year) for year in _YEARS.findall(span.group(0))]
 
 
 def past_years(cells: pa.Array) -> np.ndarray:
