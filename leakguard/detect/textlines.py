@@ -111,8 +111,7 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
         missing = np.flatnonzero(pc.is_null(parts[1]).to_numpy(zero_copy_only=False))
         if len(missing) == 0:
             return parts
-        maybe = pc.fill_null(pc.match_substring_regex(lines.take(pa.array(missing)), form), False)
-        where = missing[maybe.to_numpy(zero_copy_only=False)]
+        where = missing[_lines_matching(lines.take(pa.array(missing)), form)]
         if len(where) == 0:
             continue
         mask = np.zeros(len(lines), bool)
