@@ -229,6 +229,8 @@ def _context_above(detector: Detector, lines: pa.Array, rows: pa.Array, context:
             pc.fill_null(pc.match_substring_regex(joined, context_re2), False),
         )
         positions = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        if len(positions) and spec.reportable_re2 is not None:
+            positions = positions[_lines_matching(joined.take(pa.array(positions)), spec.reportable_re2)]
         if len(positions) == 0:
             continue
         explained = _explained(spec, lines.take(pa.array(positions)), rows.take(pa.array(positions)), found_alone)
