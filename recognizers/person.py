@@ -116,8 +116,8 @@ _FORM_ACRONYMS = frozenset({"nir", "nss", "nia", "nnp", "amc", "cpam", "caf", "i
 TITLES = frozenset({
     "m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "melles", "mr", "mrs", "ms", "madame", "monsieur",
     "mademoiselle", "messieurs", "mesdames", "dr", "drs", "dre", "docteur", "docteure", "docteurs", "pr", "pre",
-    "prof", "professeur", "professeure", "me", "maitre", "interne", "externe", "ide", "iade", "ibode", "infirmier",
-    "infirmiere", "kine", "mgr", "soeur", "frere",
+    "prof", "professeur", "professeure", "professeurs", "me", "maitre", "interne", "externe", "ide", "iade", "ibode",
+    "infirmier", "infirmiere", "kine", "mgr", "soeur", "frere",
 })
 #: Titles that are also ordinary words or letters: a title only with a full stop or before a capital word.
 _SHORT_TITLES = frozenset({"m", "me", "ms", "pr", "dr", "prof"})
@@ -1162,7 +1162,7 @@ def _on_a_street(tokens: list[_Token], i: int, text: str) -> bool:
 
 
 #: Titles of several people, before a list of their names (folded, without their full stop).
-_PLURAL_TITLES = frozenset({"mm", "mmes", "mlles", "melles", "messieurs", "mesdames", "drs", "docteurs"})
+_PLURAL_TITLES = frozenset({"mm", "mmes", "mlles", "melles", "messieurs", "mesdames", "drs", "docteurs", "professeurs"})
 #: Between two names of such a list (folded): a comma, ``et``, or both.
 _NAMES_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:et[ \t]+)?|et[ \t]+)")
 #: Between a parent's first name and the other's (folded): ``fils de Jacques et de Françoise``.

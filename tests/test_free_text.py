@@ -453,6 +453,7 @@ def test_a_doctor_in_a_line_of_prose_in_capitals_is_named(template: str) -> None
     ("Ont signé : Drs {0}, {1}, chefs de service.", True),
     ("Jury : MM. {0}, professeur, Président, {1}, professeur, {2}, agrégé, {3}, chargé de cours", True),  # roles
     ("MM. {0}, directeur, et {1}, trésorier, sont présents.", True),
+    ("Professeurs {0} et {1} 47 à 49", True),  # a thesis jury
 ])
 def test_the_names_listed_after_a_title_of_several_people_are_each_a_name(template: str, capitals: bool) -> None:
     surnames = [last.upper() if capitals else last for _, last in _people(7)]
