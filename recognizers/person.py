@@ -153,6 +153,8 @@ _PLACE_WORDS = frozenset({
     "commune", "porte", "villa", "domaine", "laboratoire", "labo", "cabinet", "pharmacie", "cedex", "loi",
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
+    # the heads of eponymous diseases and signs ("cirrhose de Laennec", "tétralogie de Fallot", "kyste de Baker")
+    "cirrhose", "tumeur", "triade", "tetralogie", "anomalie", "ulcere", "kyste", "choree", "paralysie", "nevralgie",
     # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
     "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
     "mairie", "institution", "institutions",

@@ -1601,6 +1601,7 @@ def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess
     assert [text[s:e] for s, e, _ in person.mentioned_again(text, names)] == []
 
 
+    "René Laennec inventa le stéthoscope ; on parle encore de cirrhose de Laennec.",  # an eponymous disease
 @pytest.mark.parametrize(("text", "names"), [
     ("Cher Bernard,\nJe vous remercie de votre lettre.", ["Bernard"]),  # a letter's salutation
     ("Bonjour Marie, merci pour le dossier.", ["Marie"]),
