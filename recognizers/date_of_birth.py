@@ -309,7 +309,8 @@ def is_valid(text: str, oldest: int = MIN_YEAR) -> bool:
 
 CONTEXT = (
     "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "nes les", "nees les", "ne(e)s les", "ne", "nee",
-    "nait le", "ne et baptise", "nee et baptisee", "ne et baptise le", "nee et baptisee le",
+    "nait le", "nait", "naquit", "naquirent", "naissait", "ne et baptise", "nee et baptisee", "ne et baptise le",
+    "nee et baptisee le",
     "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
     "datenaissance", "datedenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss",
     "dt naiss",
@@ -363,7 +364,9 @@ _SAW_THE_DAY = re.compile(
 _SUBJECT_GAP = re.compile(r"[ \t]*,?[ \t]*(?:qui[ \t]+)?")
 _LAST_WORD = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]*,?[ \t]*(?:qui[ \t]+)?$")
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
-_BIRTH_AFTER = re.compile(r"\s*[:,\-–]?\s*(?:naissance|naquit|nait|est nee?|voit le jour)\b")
+_BIRTH_AFTER = re.compile(
+    r"\s*[:,\-–]?\s*(?:qu(?:e\s+|['’])(?:[a-z'’\-]+\s+){0,3})?"  # "le 27 décembre 1822, que Louis Pasteur naquit"
+    r"(?:naissance|naquit|naquirent|naissait|nait|est nee?|voit le jour)\b")
 #: A year, or a whole date in words or digits, in a life span.
 _LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_DAY}-{_MONTH}-[0-9]{{4}}|{_STATED_YEAR})"
 #: A life span in prose (folded): "a vécu de 1865 à 1938", "vécut entre 1863 et 1933".
@@ -459,8 +462,8 @@ _BIRTH_WORD_RE2 = (f"(?:^|[^0-9{FOLDS_TO_LETTER_RE2}])"
                    f"(?:[^{FOLDS_TO_LETTER_RE2}]|$)")
 #: a birth word after a date may touch it (``01/01/2000naissance`` reads as a birth); and the verbs of
 #: :data:`_SAW_THE_DAY`, before a date
-_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "naquirent", "nait", "est ne", "voit le jour", "vu le jour",
-                          "vit le jour")
+_BIRTH_AFTER_RE2 = _spelt("naissance", "naquit", "naquirent", "naissait", "nait", "est ne", "voit le jour",
+                          "vu le jour", "vit le jour")
 #: a life span in prose (:data:`_LIVED`)
 _LIVED_RE2 = f"{_spelt('vecu', 'vecut', 'vecurent')}{_WS}+{_spelt('de', 'entre')}{_WS}"
 _AGE_RE2 = f"[0-9]{_WS}*{_spelt('ans')}"

@@ -797,6 +797,12 @@ DATE_WRITINGS = [
     ("Leur fille {FIRST}, née le [[9 juillet]] à la maternité.", True),
     ("{FIRST} est né le [[1er avril]], comme son père.", True),
     ("Le [[3 mars 1820]] naît à Florence leur fille {FIRST}.", True),  # a birth verb after the date
+    ("Le [[12 mars 1901]], naissait à Lille {FIRST} {LAST}.", True),
+    ("C'est par un matin d'hiver, le [[27 décembre 1822]], que {FIRST} {Last} naquit à Dole.", True),  # a cleft
+    ("C'est le [[3 mai 1950]] qu'elle est née.", True),
+    ("{FIRST} {Last} naît à Dole le [[27 décembre 1822]], rue des Tanneurs.", True),  # a birth verb, a place
+    ("Il naquit à Dole (Jura) le [[27 décembre 1822]].", True),
+    ("C'est le 3 mai 2020 que le service a ouvert.", False),
     ("Leur second enfant naît en [[1822]] à Naples.", True),
     ("Il connaît en 1990 un grand succès.", False),
     ("Née le 30 février", False),  # no such day
@@ -1595,13 +1601,13 @@ def test_a_name_found_once_is_found_again_alone_on_other_lines(story: str, again
     "Hôpital Avicenne, service d'oncologie.\nLe Dr Martin y consulte. Rendez-vous rue Martin.",  # a place word
     "Urgences Oncologiques de Smallpox.\nLe service Smallpox répond.",  # no first name, no title: a guess
     "M. DEBRE a appelé.\nHôpital ROBERT DEBRE, site DEBRE.",  # words in capitals: codes and hospitals
+    "René Laennec inventa le stéthoscope ; on parle encore de cirrhose de Laennec.",  # an eponymous disease
 ])
 def test_a_word_of_a_name_is_not_a_name_again_after_a_place_word_or_from_a_guess(text: str) -> None:
     names = person.find(text)
     assert [text[s:e] for s, e, _ in person.mentioned_again(text, names)] == []
 
 
-    "René Laennec inventa le stéthoscope ; on parle encore de cirrhose de Laennec.",  # an eponymous disease
 @pytest.mark.parametrize(("text", "names"), [
     ("Cher Bernard,\nJe vous remercie de votre lettre.", ["Bernard"]),  # a letter's salutation
     ("Bonjour Marie, merci pour le dossier.", ["Marie"]),
