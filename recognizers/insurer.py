@@ -565,11 +565,25 @@ def is_name_cell(value: str) -> bool:
     [False, True, True, True]
     >>> [is_name_cell(v) for v in ("-18.00 euro", "12,50 €", "Mutuelle 45")]  # the mutuelle's share of a bill
     [False, False, True]
+    >>> [is_name_cell(v) for v in ("les meilleurs contrats en 2025, notre comparatif", "mutuelle des cheminots")]
+    [False, True]
     """
     words = value.split()
     if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
-    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None
+    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None \
+        and not _is_phrase(value)
+
+
+def _is_phrase(value: str) -> bool:
+    """Whether ``value`` is a phrase in small letters, four French words or more of which none heads an insurer's
+    name (a heading's ``Mutuelle senior : les meilleurs contrats en 2025, notre comparatif``)."""
+    words = _WORD.findall(value)
+    return len(words) >= 4 and value.islower() and all(map(lexicon.is_word, words)) \
+        and not _NAME_HEADS & {fold(word) for word in words}
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 #: An amount of money (``-18.00 euro``, ``12,50 €``): what a mutuelle pays, in a column named for it.

@@ -218,6 +218,16 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     assert (5, "PERSON", "DUPONT") in found
 
 
+@pytest.mark.parametrize("heading", [
+    "Mutuelle senior : les meilleurs et les pires contrats en 2025, notre comparatif",
+    "Complémentaire santé : comment bien choisir sa formule quand on part à la retraite",
+])
+def test_a_heading_whose_key_names_insurers_is_no_insurer(tmp_path, heading: str) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(f"Enquête\n{heading}\nPrix, remboursement, garanties.\n", encoding="utf-8")
+    assert not any(entity == "FR_HEALTH_INSURER" for _, entity, _ in _findings(path))
+
+
 def _alone(rows: list[int], entity: str, score: float) -> pa.Table:
     """Findings of lines read alone, as the detector passes them to the lines-above pass."""
     return pa.table({"row": pa.array(rows, pa.int64()), "entity": [entity] * len(rows),
