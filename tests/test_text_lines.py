@@ -513,14 +513,16 @@ def test_an_insert_without_its_columns_or_whole_rows_gives_no_cell(line: str) ->
     assert insert_cells(pa.array([line])).keys == []
 
 
+@pytest.mark.parametrize("values", [" VALUES\n  ", "\nVALUES "])  # VALUES ends the columns' line, or opens a row's
 @pytest.mark.parametrize("batch_rows", [65_536, 2])  # the statement goes on from one chunk to the next
-def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp_path, batch_rows: int) -> None:
-    """A seed pasted into a ticket: the columns on the line that ends with VALUES, one row per line below."""
+def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp_path, batch_rows: int,
+                                                                             values: str) -> None:
+    """A seed pasted into a ticket: the columns on one line, one row per line below."""
     one_line = _statement([BENEFICIARY, SECOND])
     head, rows = one_line.split(" VALUES ")
     body = rows.removesuffix(";").replace("), (", "),\n  (")
     path = tmp_path / "seed.txt"
-    path.write_text(f"-- beneficiaires de test\n{head} VALUES\n  {body};\n[…]\n", encoding="utf-8")
+    path.write_text(f"-- beneficiaires de test\n{head}{values}{body};\n[…]\n", encoding="utf-8")
     found = {(row, entity, text) for row, entity, text in _findings(path, batch_rows=batch_rows)}
     assert found == {(row, entity, record[key]) for row, record in ((2, BENEFICIARY), (3, SECOND))
                      for key, entity in EXPECTED}

@@ -12,8 +12,9 @@ number written as it reads (no escape inside) with its column and its offset in 
 not listed, or whose rows do not have as many values, gives nothing.
 
 Seeds and scripts pasted as text write a statement over lines, one row per line, under a line that ends with
-``VALUES``: :func:`insert_header` reads that line as a table's header, :func:`row_cells` a row's line as its
-cells (:mod:`leakguard.sources.linetables` then reads them as it reads a table's rows).
+``VALUES`` (or with the column list, the first row's line opening with ``VALUES``): :func:`insert_header`
+reads that line as a table's header, :func:`row_cells` a row's line as its cells
+(:mod:`leakguard.sources.linetables` then reads them as it reads a table's rows).
 """
 
 from __future__ import annotations
@@ -31,23 +32,29 @@ from leakguard.sources.sqlstatements import COLUMNS, NAME, RowLexer, ValueSpan, 
 #: RE2 pre-filter of the lines that may hold an INSERT with a column list (or an ``INTO`` clause of Oracle's
 #: ``INSERT ALL``, one per line).
 INSERT_RE2 = r"(?i)insert\s+(?:ignore\s+)?into\s+\S+\s*\(|^\s*into\s+\S+\s*\(.*\)\s*values\s*\("
-#: RE2: an INSERT whose rows follow on the next lines (the line ends with ``VALUES``).
-INSERT_HEADER_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*values\s*$"
+#: RE2: an INSERT whose rows follow on the next lines (the line ends with ``VALUES``, or with the column list
+#: when the first row's line opens with ``VALUES``).
+INSERT_HEADER_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*(?:values\s*)?$"
 _INSERT = re.compile(rf"(?:INSERT\s+(?:IGNORE\s+)?|^\s*)INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*",
                      re.IGNORECASE)
+_INSERT_HEADER = re.compile(rf"^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*(?:VALUES\s*)?$",
+                            re.IGNORECASE)
+#: ``VALUES`` opening the line of a multi-line INSERT's first row.
+_VALUES = re.compile(r"\s*VALUES\b", re.IGNORECASE)
 _LEXERS = (RowLexer("postgres", escapes=False), RowLexer("mysql", escapes=True))
 
 
 def insert_header(line: str) -> list[str] | None:
-    """The columns of an INSERT whose rows follow on the next lines (``line`` ends with ``VALUES``), or ``None``.
+    """The columns of an INSERT whose rows follow on the next lines (``line`` ends with ``VALUES`` or with the
+    column list), or ``None``.
 
     >>> insert_header("insert into mutuelles (numero_amc, raison_sociale) values")
     ['numero_amc', 'raison_sociale']
+    >>> insert_header("INSERT INTO salarie (nir, nom)")
+    ['nir', 'nom']
     """
-    statement = _INSERT.search(line)
-    if statement is None or line[statement.end() :].strip():
-        return None
-    return column_names(statement["columns"])
+    statement = _INSERT_HEADER.match(line)
+    return None if statement is None else column_names(statement["columns"])
 
 
 def row_cells(line: str) -> list[tuple[int, str]]:
@@ -58,15 +65,19 @@ def row_cells(line: str) -> list[tuple[int, str]]:
     [(4, '25992142'), (16, 'Harmonie Mutuelle'), (36, ''), (42, '45')]
     >>> row_cells("('KILO', DATE '1970-05-15'),")
     [(2, 'KILO'), (15, '1970-05-15')]
+    >>> row_cells('VALUES ("Chauvino", "Gilbert"),')  # the first row, under a header without VALUES
+    [(9, 'Chauvino'), (21, 'Gilbert')]
     """
+    values = _VALUES.match(line)
+    start = values.end() if values else 0
     for lexer in _LEXERS:
         try:
-            read = lexer.row(line, 0)
+            read = lexer.row(line, start)
         except ValueError:
             continue
         if read is None:
             return []
-        opening = line.index("(")
+        opening = line.index("(", start)
         return [_cell(line, opening, span) for span in lexer.literals(line[opening : read[2]])]
     return []
 
