@@ -27,6 +27,8 @@ Sources:
 >>> text = "écrire à sean.o'brien@example.ie ou à l'accueil@exemple.fr"
 >>> [text[s:e] for s, e, _ in SPEC.find(text)]
 ["sean.o'brien@example.ie", 'accueil@exemple.fr']
+>>> list(SPEC.find('Message-ID: <20240220001900.12345@chb.mssante.fr>'))  # a message's identifier
+[]
 """
 
 from __future__ import annotations
@@ -232,6 +234,9 @@ CONTEXT = (
 
 SCORE = 0.9
 CONTEXT_SCORE = 1.0
+#: Mail headers whose value has an address's form but names a message or a part, not a mailbox
+#: (``Message-ID: <199509200019.12345@chb.mssante.fr>``, RFC 5322 section 3.6.4; RFC 2392).
+MESSAGE_IDS = ("message-id", "in-reply-to", "content-id", "msgid")
 
 OBFUSCATED_SCORE = 0.85
 #: A web server's name after a spelled-out ``at`` (``found at www.ecbs.org``): a page's address, no mailbox.
@@ -271,6 +276,7 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
+    negative_context=MESSAGE_IDS,
     whole_re2=f"{_LOCAL_RE2}@{_DOMAIN_RE2}",
     whole_bounds=within_bounds,
     validate_array=is_valid_array,

@@ -965,6 +965,17 @@ def test_quotes_and_brackets_near_an_at_sign_are_no_address(text: str) -> None:
     assert list(email_address.LITERAL_SPEC.find(text)) == []
 
 
+@pytest.mark.parametrize(("text", "addresses"), [
+    ("Message-ID: <20240220001900.12345@chb.mssante.fr>", []),  # a message's identifier, not a mailbox
+    ("Original-Message-ID: <20240219230100.23456@chb.mssante.fr>", []),
+    ("In-Reply-To: <CAF3x9=abc@mail.gmail.com>", []),
+    ("Content-ID: <part1.06090408.01060107@exemple.fr>", []),
+    ("From: jean.martin@exemple.fr", ["jean.martin@exemple.fr"]),
+])
+def test_mail_headers_that_identify_messages_hold_no_address(text: str, addresses: list[str]) -> None:
+    assert _found(email_address.SPEC.find(text), text) == addresses
+
+
 def test_ibans_with_dashes_or_in_lower_case_are_found() -> None:
     number = make_french_iban("30006", "00001", "12345678901")
     dashed = "-".join(number[i : i + 4] for i in range(0, len(number), 4))
