@@ -35,6 +35,8 @@ False
 []
 >>> list(SPEC.find('Contrat obligatoire frais de santé - IDCC 1501'))  # a collective agreement
 []
+>>> list(SPEC.find('"date_debut_contrat": "2024-09-01"'))  # a contract's date
+[]
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def validate(number: str) -> str:
     ``InvalidLength`` (not 6-16 characters once compact) or ``InvalidComponent`` (one digit repeated, a
     placeholder such as ``000000``).
     """
+    if _DATE.fullmatch(number.strip()):
+        raise InvalidComponent("a calendar date, not a member number")
     number = compact(number)
     if not (number.isascii() and number.isalnum()):
         raise InvalidFormat()
@@ -103,6 +107,11 @@ def validate(number: str) -> str:
     return number
 
 
+#: A calendar date with dashes or slashes, ISO or French (``2024-09-01``, ``01/09/2024``): a contract's start, not
+#: its number (the grouped form reads one).
+_DATE_RE2 = (r"(?:19|20)[0-9]{2}[\-/](?:0[1-9]|1[0-2])[\-/](?:0[1-9]|[12][0-9]|3[01])"
+             r"|(?:0[1-9]|[12][0-9]|3[01])[\-/](?:0[1-9]|1[0-2])[\-/](?:19|20)[0-9]{2}")
+_DATE = re.compile(_DATE_RE2)
 #: Prefixes that name another kind of number, not a member's (``IDCC 1501``: a collective agreement; ``CERFA
 #: 12345``: a form; ``SIRET``, ``FINESS``, ``RPPS``, ``ADELI``: organisations and professionals).
 OTHER_CODES = frozenset({"IDCC", "CERFA", "SIRET", "SIREN", "FINESS", "RPPS", "ADELI", "APE", "NAF", "RCS", "TVA",
@@ -122,7 +131,8 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
     length = pc.utf8_length(pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[ \x{00a0}\x{202f}/\-]+", ""))
     sized = pc.and_(pc.greater_equal(length, MIN_LENGTH), pc.less_equal(length, MAX_LENGTH))
-    return pc.fill_null(pc.and_(sized, not_one_repeated_digit(values)), False)
+    dated = pc.match_substring_regex(values, rf"^\s*(?:{_DATE_RE2})\s*$")
+    return pc.fill_null(pc.and_(pc.and_(sized, not_one_repeated_digit(values)), pc.invert(dated)), False)
 
 
 _ONE_PIECE = (

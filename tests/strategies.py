@@ -22,6 +22,7 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -451,8 +452,12 @@ def member_ids() -> st.SearchStrategy[str]:
         st.sampled_from(["", *MEMBER_PREFIXES]),
         st.sampled_from([" ", "-"]),
         st.lists(st.integers(2, 4).flatmap(lambda n: digits(n, "123456789")), min_size=2, max_size=3),
-    ).filter(lambda v: 6 <= len(v.replace(" ", "").replace("-", "")) <= 16)
+    ).filter(lambda v: 6 <= len(v.replace(" ", "").replace("-", "")) <= 16 and not _ISO_DATE.fullmatch(v))
     return st.one_of(plain, prefixed, suffixed, grouped)
+
+
+#: A calendar date the grouped form may draw (``2024-12-15``): a contract's date, no member number.
+_ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
 
 
 @cache

@@ -218,6 +218,17 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     assert (5, "PERSON", "DUPONT") in found
 
 
+@pytest.mark.parametrize("line", [
+    '        "date_debut_contrat": "2024-09-01",',  # a contract's dates after its context word
+    "Contrat n° 7845123, date de fin de contrat : 30/06/2025",
+])
+def test_a_contract_s_dates_are_no_member_numbers(tmp_path, line: str) -> None:
+    path = tmp_path / "export.txt"
+    path.write_text(f"{{\n{line}\n}}\n", encoding="utf-8")
+    assert [text for _, entity, text in _findings(path) if entity == "FR_MUTUELLE_MEMBER_ID"] == (
+        ["7845123"] if "n°" in line else [])
+
+
 @pytest.mark.parametrize("heading", [
     "Mutuelle senior : les meilleurs et les pires contrats en 2025, notre comparatif",
     "Complémentaire santé : comment bien choisir sa formule quand on part à la retraite",
