@@ -2025,8 +2025,11 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True, True, True]
     >>> [is_name_cell(v) for v in (' pédiatrie ', 'Chirurgie générale', 'Gastro-entérologie', 'Marie Radiologie')]
     [False, False, False, True]
+    >>> [is_name_cell(v) for v in ('Lycée Paul Melizan', 'Hôpital Paul Brousse', 'Lycée', 'Hôpital-Dupont')]
+    [False, False, True, True]
     """
-    if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value):
+    if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
+            or _names_an_establishment(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
@@ -2041,6 +2044,20 @@ def _names_a_ward(value: str) -> bool:
     words = [fold(w) for w in _WORD.findall(value)]
     return bool(words) and any(_WARD.search(w) for w in words) and all(
         (lexicon.is_word(w) and not lexicon.is_first_name(w)) or w in _FUNCTION_WORDS for w in words)
+
+
+def _names_an_establishment(value: str) -> bool:
+    """Whether ``value`` opens with the word of an establishment and goes on (``Lycée Paul Melizan``: the school
+    named after someone, in a ``nom`` field of an export)."""
+    words = value.split(maxsplit=1)
+    return len(words) == 2 and fold(words[0]) in _ESTABLISHMENTS
+
+
+#: Words that open the name of an establishment (folded): schools, hospitals, care homes, offices.
+_ESTABLISHMENTS = frozenset({
+    "lycee", "college", "ecole", "universite", "faculte", "institut", "hopital", "clinique", "polyclinique", "chu",
+    "chr", "ch", "ehpad", "centre", "mairie", "pharmacie", "laboratoire", "cabinet", "fondation", "residence",
+})
 
 
 #: French words in small letters that make a cell a sentence rather than a name (``boulanger petit`` may be one).

@@ -121,7 +121,8 @@ def test_birth_dates_come_from_a_column_named_for_them_and_care_dates_do_not():
 
 def test_names_in_a_name_column_are_whole_cell_findings():
     findings = detect(prenom=pa.array(["  Élodie ", "Jean-Pierre", None, "", "42", "Marie de la Croix",
-                                       "voir la pièce d'identité jointe", "Nom : .... Prénom : ...."]))
+                                       "voir la pièce d'identité jointe", "Nom : .... Prénom : ....",
+                                       "Lycée Paul Melizan"]))  # an establishment named after someone
     assert findings["row"].to_pylist() == [0, 1, 5]
     assert [(s, e) for s, e in zip(findings["start"].to_pylist(), findings["end"].to_pylist())] == [
         (2, 8), (0, 11), (0, 17)]
