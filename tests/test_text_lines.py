@@ -218,6 +218,21 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     assert (5, "PERSON", "DUPONT") in found
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a YAML sequence of given names, as API test data write a call's parameters
+    ("params:\n  nomNaissance: 'DURAND'\n  prenoms:\n    - 'JEAN'\n    - 'MICHEL'\n  anneeDateNaissance: 2006\n",
+     {(1, "PERSON", "DURAND"), (3, "PERSON", "JEAN"), (4, "PERSON", "MICHEL"), (5, "DATE_OF_BIRTH", "2006")}),
+    ("Prénoms :\n- Anne\n- Marie-Claire\n\nTraitement :\n- Kardegic\n", {(1, "PERSON", "Anne"),
+                                                                          (2, "PERSON", "Marie-Claire")}),
+    ("Traitements :\n- Doliprane\n- Kardegic\n", set()),  # a key that names no person
+    ("Prénom : Anne\n- Doliprane\n- Kardegic\n", {(0, "PERSON", "Anne")}),  # the list is not below a key alone
+])
+def test_the_items_of_a_list_below_a_key_alone_are_values_of_that_key(tmp_path, text: str, expected: set) -> None:
+    path = tmp_path / "params.yaml.txt"
+    path.write_text(text, encoding="utf-8")
+    assert set(_findings(path)) == expected
+
+
 @pytest.mark.parametrize("line", [
     '        "date_debut_contrat": "2024-09-01",',  # a contract's dates after its context word
     "Contrat n° 7845123, date de fin de contrat : 30/06/2025",

@@ -5,7 +5,8 @@ Five passes complete the detection of each line on its own:
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
   ``<nom>DUPONT</nom>``), and values on the line below a key alone (``Nom :`` then ``DUPONT``, ``<nom>`` then
-  ``DUPONT``): the key is a column name, and the value a cell of that column: column hints
+  ``DUPONT``), and the items of a list below a key alone (``prenoms:`` then ``- 'JEAN'``, ``- 'MICHEL'``): the
+  key is a column name, and the value a cell of that column: column hints
   (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Tables typed in text** (``psql`` output, Markdown, exports) and **INSERT statements** written on one line
@@ -102,8 +103,15 @@ _KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
-    """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`), or
-    of a value line below a key alone (:data:`KEY_ALONE_RE2`, :data:`TAG_ALONE_RE2`); null elsewhere."""
+    """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`), of
+    a value line below a key alone (:data:`KEY_ALONE_RE2`, :data:`TAG_ALONE_RE2`), and of the items of a list
+    below a key alone (:data:`LIST_ITEM_RE2`); null elsewhere."""
+    parts = _values_after_keys(lines)
+    parts, below = _values_below_keys(lines, context, parts)
+    return _list_items(lines, parts, below)
+
+
+def _values_after_keys(lines: pa.Array) -> list[pa.Array]:
     parts = pc.extract_regex(lines, _KEY_VALUE_FORMS[0]).flatten()
     for form in _KEY_VALUE_FORMS[1:]:
         # the lines no form read yet that this one matches (a match without groups runs RE2's DFA; extracting
@@ -114,24 +122,53 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
         where = missing[_lines_matching(lines.take(pa.array(missing)), form)]
         if len(where) == 0:
             continue
-        mask = np.zeros(len(lines), bool)
-        mask[where] = True
         found = pc.extract_regex(lines.take(pa.array(where)), form).flatten()
-        parts = [pc.replace_with_mask(part, pa.array(mask), more) for part, more in zip(parts, found, strict=True)]
+        parts = _replaced(parts, where, found)
+    return parts
+
+
+def _values_below_keys(lines: pa.Array, context: pa.Array, parts: list[pa.Array]
+                       ) -> tuple[list[pa.Array], np.ndarray]:
+    """``parts`` with the value lines below a key alone, and where those lines are."""
     # lines without a key whose previous line ends as a key alone does (":", ">"): few, looked at closer
     open_lines = pc.and_(pc.is_null(parts[1]), pc.fill_null(pc.match_substring_regex(context, r"[:>]\s*$"), False))
     positions = np.flatnonzero(open_lines.to_numpy(zero_copy_only=False))
     if len(positions) == 0:
-        return parts
+        return parts, positions
     take = pa.array(positions)
     previous = pc.extract_regex(context.take(take), _PREVIOUS_RE2).flatten()[0]
     key = pc.coalesce(*(pc.extract_regex(previous, form).flatten()[0] for form in (KEY_ALONE_RE2, TAG_ALONE_RE2)))
     lead, value = pc.extract_regex(lines.take(take), VALUE_ALONE_RE2).flatten()
     below = pc.fill_null(pc.and_(pc.is_valid(key), pc.is_valid(value)), False)
-    mask = np.zeros(len(lines), bool)
-    mask[positions[below.to_numpy(zero_copy_only=False)]] = True
-    return [pc.replace_with_mask(part, pa.array(mask), new.filter(below))
-            for part, new in zip(parts, (lead, key, value), strict=True)]
+    where = positions[below.to_numpy(zero_copy_only=False)]
+    return _replaced(parts, where, [new.filter(below) for new in (lead, key, value)]), where
+
+
+#: RE2: an item of a list, its value maybe quoted: YAML's sequences (``    - 'JEAN'``), bullets in text.
+LIST_ITEM_RE2 = r"""^(?P<lead>\s*[-*•][ \t]+["']?)(?P<value>[^"'\s](?:[^"']*[^"'\s])?)["']?\s*$"""
+
+
+def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> list[pa.Array]:
+    """``parts`` with the items of each list whose first item stands below a key alone (``prenoms:`` then
+    ``- 'JEAN'``, ``- 'MICHEL'``): each item is a value of that key, in this chunk."""
+    items = _lines_matching(lines, LIST_ITEM_RE2) if len(below) else below
+    if len(items) == 0:
+        return parts
+    first = np.r_[True, np.diff(items) != 1]
+    run_start = items[first][np.cumsum(first) - 1]
+    listed = np.isin(run_start, below)
+    items, run_start = items[listed], run_start[listed]
+    if len(items) == 0:
+        return parts
+    lead, value = pc.extract_regex(lines.take(pa.array(items)), LIST_ITEM_RE2).flatten()
+    return _replaced(parts, items, [lead, parts[1].take(pa.array(run_start)), value])
+
+
+def _replaced(parts: list[pa.Array], where: np.ndarray, new: list[pa.Array]) -> list[pa.Array]:
+    """``parts`` (lead, key, value) with ``new`` at the lines ``where``."""
+    mask = np.zeros(len(parts[0]), bool)
+    mask[where] = True
+    return [pc.replace_with_mask(part, pa.array(mask), more) for part, more in zip(parts, new, strict=True)]
 
 
 def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa.Array) -> list[pa.Table]:
