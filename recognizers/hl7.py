@@ -13,15 +13,27 @@ attending, referring, consulting and admitting doctors PV1-7, 8, 9, 17, the orde
 OBR-16, ROL-4), and the insured person IN1-16 and guarantor GT1-3 of the insurance segments; dates of birth are
 PID-7, NK1-16, IN1-18 and GT1-8 (``YYYYMMDD``, maybe with a time).
 
+The same layout carries French laboratories' results: HPRIM Santé builds on ASTM E1394 (CLSI LIS2), whose
+patient record ``P`` (a sequence number first) holds the patient's name in its 6th field, the mother's maiden name
+(HPRIM: the birth name) in the 7th and the birth date in the 8th, the record type being the 1st::
+
+    P|1|00209272||12411338|DUPONT^JEAN^^^M^||19810508|M
+
 Sources: HL7 Version 2.5, chapter 2 (message control: encoding rules, data types XPN, XCN, DTM) and chapter 3
 (patient administration: PID, NK1, PV1, ROL), chapter 6 (financial management: IN1, GT1); IHE PAM France (the
-French profile of those messages).
+French profile of those messages); ASTM E1394-97 (CLSI LIS2-A2), section 8 (patient information record);
+HPRIM Santé 2.x (HPRIM association, the records H, P, OBR, OBX, L of lab results exchange).
 
 >>> text = "PID|1||123456^^^HOP^PI||DUPONT^JEAN^PIERRE^^M.||19850512|M"
 >>> [text[s:e] for s, e in components(text, NAME_FIELDS, NAME_COMPONENTS)]
 ['DUPONT', 'JEAN', 'PIERRE']
 >>> [text[s:e] for s, e in components(text, BIRTH_FIELDS)]
 ['19850512']
+>>> text = "P|1|398|B1042100871||GAULLE~MARECHAL|PIT|19370325|F||28 RUE DE LA PAIX"
+>>> [text[s:e] for s, e in components(text, NAME_FIELDS, NAME_COMPONENTS)]
+['GAULLE', 'MARECHAL', 'PIT']
+>>> [text[s:e] for s, e in components(text, BIRTH_FIELDS)]
+['19370325']
 """
 
 from __future__ import annotations
@@ -49,9 +61,11 @@ NAME_FIELDS: Mapping[str, Mapping[int, int]] = {
     "ROL": {4: 1},
     "IN1": {16: 0},
     "GT1": {3: 0},
+    "P": {5: 0, 6: 0},  # ASTM's fields 6 and 7: counted here from 0, the record type
 }
 #: Date-of-birth fields (their first component).
-BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}, "IN1": {18: 0}, "GT1": {8: 0}}
+BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}, "IN1": {18: 0}, "GT1": {8: 0},
+                                                 "P": {7: 0}}
 #: Name components read from the first one: family name, given name, second given names.
 NAME_COMPONENTS = 3
 
@@ -59,11 +73,12 @@ NAME_COMPONENTS = 3
 #: line's prefix (a space, a quote, ``:``, ``>``, ``]``), or after ``\r`` written as two characters in a JSON log;
 #: not inside another segment (``MSH|^~\&|PID|…``, an application named PID); up to the end of the line
 #: or that written ``\r`` (HL7's own escapes, ``\F\``, ``\T\``, are in capitals).
+#: ASTM's patient record ``P`` only before its sequence number (``P|1|``).
 _SEGMENTS = "PID|PD1|MRG|NK1|PV1|EVN|ORC|OBR|OBX|TXA|PRT|ROL|IN1|GT1"
-SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS})\|"
+SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS}|P(?=\|[0-9]{{1,4}}\|))\|"
                      r"(?:[^\r\n\\]|\\(?![rn]))*")
 #: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
-PREFILTER_RE2 = rf"(?:{_SEGMENTS})\|"
+PREFILTER_RE2 = rf"(?:{_SEGMENTS})\||P\|[0-9]{{1,4}}\|"
 
 
 def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 1) -> Iterator[tuple[int, int]]:

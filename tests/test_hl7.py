@@ -1,4 +1,5 @@
-"""HL7 v2 messages: the names and dates of birth of their PID, NK1, PV1... segments, as files and logs hold them.
+"""HL7 v2 messages: the names and dates of birth of their PID, NK1, PV1... segments, as files and logs hold them;
+HPRIM Santé's patient records.
 
 The messages follow the layout of HL7 v2.5 and IHE PAM France (ADT^A01 admission, ADT^A08 update, ORM order);
 identities are Faker's, the NIR is python-stdnum's documentation example, the phone a libphonenumber example.
@@ -106,6 +107,11 @@ def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
      ["DIAZ", "THIERRY"], []),  # a participant
     (_segment("TXA", {1: "1", 2: "CR", 9: "10003^ROUX^ANNE", 22: "10004^PETIT^LUC"}),
      ["ROUX", "ANNE", "PETIT", "LUC"], []),  # originator, authentication person
+    # HPRIM Santé's (ASTM E1394's) patient record: name, birth name, birth date, after a sequence number
+    ("P|1|00209272||12411338|DURAND^PAUL^^^M^||19810508|M|||||", ["DURAND", "PAUL"], ["19810508"]),
+    ("P|1|398|B1042100871||GAULLE~MARECHAL|PIT|19370325|F||28 RUE DE LA PAIX~~PARIS~~75000", ["GAULLE", "MARECHAL",
+                                                                                              "PIT"], ["19370325"]),
+    ("P|X|398|B1042100871||GAULLE|PIT|19370325|F", [], []),  # no sequence number: no patient record
 ])
 def test_fields_and_components(segment: str, names: list[str], births: list[str]) -> None:
     assert [segment[s:e] for s, e, _ in person.find(segment) if segment[s:e].isupper()] == names
