@@ -78,6 +78,7 @@ def all_specs() -> list[EntitySpec]:
         phone.SPEC,
         phone.MISTYPED_SPEC,
         phone.MSISDN_SPEC,
+        phone.REGIONED_SPEC,
         amc.SPEC,
         member_id.SPEC,
         date_of_birth.SPEC,

@@ -441,6 +441,58 @@ MSISDN_SPEC = EntitySpec(
 )
 
 
+#: A quoted number beside a quoted region code, either first, as phone libraries' and validators' tests and data
+#: write them (``['650-798-2800', 'US']``, ``{"044 668 18 00", "CH"}``, ``('FR', '06 12 34 56 78')``): the code
+#: says how to read a national number, libphonenumber checks it there.
+_QUOTED_NUMBER = r"""["'](?P<number>\+?[0-9(][0-9 ().\-]{4,22}[0-9])["']"""
+_QUOTED_REGION = r"""["'](?P<region>[A-Za-z]{2})["']"""
+_PAIR_GAP = r"[ \t]*,[ \t]*"
+#: Python: the number before its region (consumed), or the region before its number (looked ahead: a number may
+#: stand between two codes, ``['+33123456789', 'US', '011 33 1 23 45 67 89']``).
+REGIONED_REGEX = re.compile(f"{_QUOTED_NUMBER}(?={_PAIR_GAP}{_QUOTED_REGION})")
+_REGION_FIRST = re.compile(f"(?={_QUOTED_REGION}{_PAIR_GAP}{_QUOTED_NUMBER})")
+_REGIONED_RE2 = (r"""["'][+0-9(][0-9 ().\-]{4,22}[0-9]["'][ \t]*,[ \t]*["'][A-Za-z]{2}["']"""
+                 r"""|["'][A-Za-z]{2}["'][ \t]*,[ \t]*["'][+0-9(][0-9 ().\-]{4,22}[0-9]["']""")
+REGIONED_SCORE = 0.85
+
+
+def find_regioned(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The numbers of :data:`REGIONED_REGEX` that libphonenumber finds valid in the region beside them.
+
+    >>> text = "['650-798-2800', 'US'], ['+33123456789', 'US', '011 33 1 23 45 67 89'], ['75001', 'FR']"
+    >>> [text[s:e] for s, e, _ in find_regioned(text, text, False)]
+    ['650-798-2800', '+33123456789', '011 33 1 23 45 67 89']
+    """
+    found = {match.span("number"): match["region"] for regex in (REGIONED_REGEX, _REGION_FIRST)
+             for match in regex.finditer(text)}
+    for (start, end), region in sorted(found.items()):
+        if _valid_in(text[start:end], region.upper()):
+            yield start, end, REGIONED_SCORE
+
+
+def _valid_in(number: str, region: str) -> bool:
+    """Whether libphonenumber reads ``number`` as a valid number of ``region``; in France, a bare run of digits
+    only with its trunk ``0`` (``"FR", "552100554"``: a SIREN beside a country code)."""
+    if region not in phonenumbers.SUPPORTED_REGIONS or (region in REGIONS and number.isdigit() and number[0] != "0"):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+REGIONED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="phone number beside its region code (libraries' tests and data)",
+    span_regex=REGIONED_REGEX,
+    prefilter=_REGIONED_RE2,
+    score=REGIONED_SCORE,
+    context_score=REGIONED_SCORE,
+    finder=find_regioned,
+    not_under=_IDENTIFIER_HINTS,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -452,7 +504,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC], supported_language=supported_language,
+            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC, REGIONED_SPEC], supported_language=supported_language,
                              name="FrPhoneRecognizer")
 
     return FrPhoneRecognizer

@@ -893,6 +893,20 @@ def test_a_mobile_without_its_plus_is_a_phone_in_a_phone_column() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # a national number beside its region code, as phone libraries' tests and data write them
+    ("['650-798-2800', 'US'], ['(650) 798-2800', 'US'],", ["650-798-2800", "(650) 798-2800"]),
+    ('{"044 668 18 00", "CH"}, {"011 41 44 668 1800", "US"}', ["044 668 18 00", "011 41 44 668 1800"]),
+    ('["912345678", "ES", "+34912345678"],', ["912345678", "+34912345678"]),  # a number on either side
+    ('phonenumbers.parse("06 12 34 56 78", "fr")', ["06 12 34 56 78"]),
+    ("('FR', '75001'), ('FR', '1234567890'), ('fr', '2024-01-01')", []),  # no valid number of the region
+    ("INSERT INTO villes VALUES ('75056', 'FR', 'Paris');", []),
+    ('"FR","552100554","ACME SAS"', []),  # a SIREN beside a country code: no trunk 0, no French phone
+])
+def test_a_number_beside_its_region_code_is_read_in_that_region(text: str, expected: list[str]) -> None:
+    assert _found(phone.REGIONED_SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("n'hésitez pas à appeler notre ligne téléphonique 031478923 ou à écrire", ["031478923"]),
     ("Tél. : 01 45 67 89 0 (secrétariat)", ["01 45 67 89 0"]),
     ("Fax - 01 45 67 89 012", ["01 45 67 89 012"]),
