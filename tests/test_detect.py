@@ -265,6 +265,7 @@ def test_the_name_of_a_thing_or_the_kind_of_an_insurer_is_no_person_nor_insurer(
         "nom_ville": ["Lyon", "Brest", "Paris"], "nom_produit": ["Doliprane", "Spasfon", "Efferalgan"],
         "nom_etablissement": ["Clinique du Parc", "Hôpital Nord", "Centre Leclerc"],
         "nom_fichier": ["export.csv", "notes.txt", "rapport.pdf"], "nom_court": ["Harmonie", "Pro BTP", "Bleue"],
+        "STRUCTURE_NOM": ["CCAS de Test", "Mairie de Lyon", "Épicerie solidaire"],  # the thing first
         "type_organisme": ["mutuelle", "IP", "mutuelle"], "nom": ["Fondue", "Martin", "Roux"],
         "nom_usuel": ["Durand", "Petit", "Leroy"],
     })

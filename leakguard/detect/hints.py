@@ -70,9 +70,10 @@ _RULES: list[tuple[str | None, str]] = [
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
-    # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name)
+    # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name;
+    # ``STRUCTURE_NOM``: the thing first, as templates' variables name fields)
     (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
-           r"|\bnom (?:commercial|court|long|abrege|raccourci)$"),
+           rf"|\b(?:{_CHOSES}) noms?$|\bnom (?:commercial|court|long|abrege|raccourci)$"),
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
                r"|\bfamily name\b"),
