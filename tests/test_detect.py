@@ -141,6 +141,14 @@ def test_insurers_in_an_insurer_column_are_whole_cell_findings_but_questions_are
     assert set(findings["entity"].to_pylist()) == {"FR_HEALTH_INSURER"}
 
 
+def test_an_insurer_s_name_in_a_name_column_is_an_insurer_not_a_person():
+    """A list of mutuelles exported with a ``nom`` column: a listed insurer's name, whole, is no person's (a name
+    that is also a word, ``Harmonie``, stays a person's there)."""
+    findings = detect(nom=pa.array(["MGEN", "Harmonie Mutuelle", "Dupont", "Harmonie"]))
+    assert list(zip(findings["row"].to_pylist(), findings["entity"].to_pylist(), strict=True)) == [
+        (0, "FR_HEALTH_INSURER"), (1, "FR_HEALTH_INSURER"), (2, "PERSON"), (3, "PERSON")]
+
+
 @pytest.mark.parametrize(("column", "person"), [
     ("name.0.family", True), ("name.0.given.0", True), ("contact.0.name.text", True), ("NAME.0.GIVEN", True),
     ("family", False), ("given", False), ("product.family", False), ("name.0.use", False),

@@ -664,8 +664,13 @@ class Detector:
                 continue  # digits, another key ("Nom : .... Prénom : ...."), a form's blanks, a sentence
             start = len(value) - len(value.lstrip())
             end = len(value.rstrip())
-            if end > start:
-                scan.per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
+            if end <= start:
+                continue
+            if entity == "PERSON" and self._names_an_insurer(value, start, end):
+                if self.options.wants("FR_HEALTH_INSURER"):  # {"nom": "MGEN", "siren": …}: a list of insurers
+                    scan.per_value[u] = [(start, end, "FR_HEALTH_INSURER", 0.6)]
+                continue
+            scan.per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
 
     def _is_free_text(self, scan: _ColumnScan, text: bool) -> bool:
         """7. Whether names are looked for in the column's text: text lines, a column named or shaped as prose."""
@@ -755,6 +760,11 @@ class Detector:
 
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
+
+    def _names_an_insurer(self, value: str, start: int, end: int) -> bool:
+        """Whether the listed names of insurers (that are no words) cover ``value[start:end]`` whole."""
+        return self._insurer_spec is not None and any(
+            s == start and e == end for s, e, _ in self._insurer_spec.find(value))
 
     def _resolved(self, scan: _ColumnScan) -> list[_Block]:
         """The column's blocks, then the spans of each value without the overlaps a better span wins."""
