@@ -255,6 +255,16 @@ def test_phone_numbers_whose_leading_zero_a_spreadsheet_cut_are_phones_under_a_p
     assert cut == whole and all(token.startswith("TEL_") for token in cut)
 
 
+def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
+    """Tiers-payant rights exchanges: the ``société émettrice`` is the AMC issuing the rights (ten digits there
+    are no phone), the ``numéro d'adhésion`` the member's number."""
+    table = pa.table({"societeEmettrice": ["0378900000", "0098500000"],
+                      "numeroAdhesionIndividuelle": ["31500000", "120320020"]})
+    found = scan_table(table, ner=False)
+    assert sorted(set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True))) == [
+        ("numeroAdhesionIndividuelle", "FR_MUTUELLE_MEMBER_ID"), ("societeEmettrice", "FR_AMC")]
+
+
 def test_a_column_named_for_an_entity_is_not_searched_for_entities_its_values_only_resemble():
     """A spec's ``not_under`` hints: ten digits in a member-number column are no phone, an insurer's name in a
     first-name column is a first name; the same values under their own names are what they look like."""

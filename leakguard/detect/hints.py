@@ -53,10 +53,13 @@ _RULES: list[tuple[str | None, str]] = [
     (None, r"\b(?:type|categorie|nature|statut|forme|famille) (?:d |de |du )?(?:l )?(?:organisme|mutuelle|assureur"
            r"|complementaire|amc)\b"),
     # the insurer's own number / name before generic "nom", "numero"
-    ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"),
+    # (the "société émettrice" of tiers-payant exchanges: the AMC that issues the rights)
+    ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
+               r"|\bsociete emettrice\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
                           r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
+                              r"|\b(?:num|numero|n|no) (?:d )?adhesion\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
     ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"
                r"|\bn(?:um|umero|o)? (?:de )?ss\b|\binsee\b|\bins\b|\bcarte vitale\b|\bvitale\b|\bmatricule\b"
