@@ -567,12 +567,21 @@ def is_name_cell(value: str) -> bool:
     [False, False, True]
     >>> [is_name_cell(v) for v in ("les meilleurs contrats en 2025, notre comparatif", "mutuelle des cheminots")]
     [False, True]
+    >>> [is_name_cell(v) for v in ("Caisse nationale d'assurance maladie (Cnam)", "CPAM de Paris", "MSA")]
+    [False, False, False]
     """
     words = value.split()
     if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
     return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None \
-        and not _is_phrase(value)
+        and not _is_phrase(value) and _COMPULSORY.match(fold(value.strip())) is None
+
+
+#: The compulsory scheme's bodies, which a column of organisms may hold beside the complementary ones (folded):
+#: no complementary insurer.
+_COMPULSORY = re.compile(
+    r"(?:l[a']\s*)?(?:cpam|cgss|cnam|cnamts|cnmss|msa|caisse\s+(?:primaire|nationale|generale)\s+d['’]?\s*assurance"
+    r"\s+maladie|assurance\s+maladie|mutualite\s+sociale\s+agricole|securite\s+sociale|regime\s+general)\b")
 
 
 def _is_phrase(value: str) -> bool:

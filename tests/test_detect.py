@@ -141,6 +141,12 @@ def test_insurers_in_an_insurer_column_are_whole_cell_findings_but_questions_are
     assert set(findings["entity"].to_pylist()) == {"FR_HEALTH_INSURER"}
 
 
+def test_the_compulsory_scheme_in_a_column_of_organisms_is_no_insurer():
+    findings = detect(organisme=pa.array(["CPAM de Paris", "Harmonie Mutuelle", "MSA", "Caisse nationale d'assurance"
+                                          " maladie (Cnam)", "La Mutuelle Générale"]))
+    assert findings["row"].to_pylist() == [1, 4]
+
+
 def test_an_insurer_s_name_in_a_name_column_is_an_insurer_not_a_person():
     """A list of mutuelles exported with a ``nom`` column: a listed insurer's name, whole, is no person's (a name
     that is also a word, ``Harmonie``, stays a person's there)."""
