@@ -729,6 +729,18 @@ def _plain_first_name(token: _Token) -> bool:
 _FIELD_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]{1,12}){0,2}[ \t]*[:=](?![/\\])")
 
 
+#: A feminine or plural ending in brackets right after a word (``Né(e)``, ``Marié(e)s``): a label or an
+#: adjective written for both sexes, never a name.
+_INCLUSIVE_ENDING = re.compile(r"\((?:e|s|es|ne|le|x)\)", re.IGNORECASE)
+
+
+def _label_follows(token: _Token, text: str, *, inside: bool) -> bool:
+    """Whether ``token`` opens a form's next label rather than goes on with a name: a word before a colon (not the
+    name's first, ``inside``), or a word written for both sexes (``Nom de naissance : Né(e) le :``)."""
+    return (inside and token.word and _FIELD_LABEL_AFTER.match(text, token.end) is not None) \
+        or _INCLUSIVE_ENDING.match(text, token.end) is not None
+
+
 def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, introduced: bool = False) -> int:
     """The index after the name starting at ``tokens[i]`` (``i`` when there is none).
 
@@ -744,7 +756,7 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
         # after a title, the first word past the initials is free too: "Dr R. Mas", "Dr J.-P. Lebon"
         free = first_free and all(t.kind in ("initials", "letter") for t in tokens[i:j])
         nxt = tokens[j + 1] if j + 1 < len(tokens) and _joined(text, token, tokens[j + 1]) else None
-        if j > i and token.word and _FIELD_LABEL_AFTER.match(text, token.end):
+        if _label_follows(token, text, inside=j > i):
             break  # "Nom : DURAND Prénom : Paul Né le : ...": the next field's label
         if j == i and token.key in _NOT_OPENING and token.kind in ("upper", "lower"):
             break  # "DOCTEUR EN MÉDECINE": a preposition opens no name ("M. Ou", "Mme Es Sayed" do)

@@ -476,6 +476,7 @@ NOT_NAMES = [
     "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
     "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
     "Nom IDE Responsable : nom\nInterne Référent : à désigner",  # a role and a word before a form's colon
+    "NOM (usuel) : Prénom : Nom de naissance : Né(e) le : à (ville, pays) :",  # a blank form, for both sexes
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
