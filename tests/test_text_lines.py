@@ -233,6 +233,19 @@ def test_the_items_of_a_list_below_a_key_alone_are_values_of_that_key(tmp_path, 
     assert set(_findings(path)) == expected
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ('    "codesAMC": ["442224671", "775685399"],', {("FR_AMC", "442224671"), ("FR_AMC", "775685399")}),
+    ('  "prenoms": ["JEAN", "MICHEL"],', {("PERSON", "JEAN"), ("PERSON", "MICHEL")}),  # as API answers give them
+    ('  "dates_naissance": ["1985-05-12", "2010-02-03"]', {("DATE_OF_BIRTH", "1985-05-12"),
+                                                           ("DATE_OF_BIRTH", "2010-02-03")}),
+    ('  "tags": ["Harmonie", "Marie"],', set()),  # a key that names nothing
+])
+def test_the_items_of_a_json_array_on_one_line_are_values_of_its_key(tmp_path, line: str, expected: set) -> None:
+    path = tmp_path / "answer.json.txt"
+    path.write_text(f"{{\n{line}\n  \"statut\": \"ok\"\n}}\n", encoding="utf-8")
+    assert {(entity, text) for _, entity, text in _findings(path)} == expected
+
+
 @pytest.mark.parametrize("line", [
     '        "date_debut_contrat": "2024-09-01",',  # a contract's dates after its context word
     "Contrat n° 7845123, date de fin de contrat : 30/06/2025",

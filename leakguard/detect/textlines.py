@@ -5,9 +5,10 @@ Five passes complete the detection of each line on its own:
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
   ``<nom>DUPONT</nom>``), and values on the line below a key alone (``Nom :`` then ``DUPONT``, ``<nom>`` then
-  ``DUPONT``), and the items of a list below a key alone (``prenoms:`` then ``- 'JEAN'``, ``- 'MICHEL'``): the
-  key is a column name, and the value a cell of that column: column hints
-  (:mod:`leakguard.detect.hints`) apply to it as they do to a table. A key that says nothing takes the
+  ``DUPONT``), the items of a list below a key alone (``prenoms:`` then ``- 'JEAN'``, ``- 'MICHEL'``) and of a
+  JSON array on its member's line (``"codesAMC": ["442224671", "775685399"],``): the key is a column name,
+  and the value a cell of that column: column hints (:mod:`leakguard.detect.hints`) apply to it as they do to a
+  table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Tables typed in text** (``psql`` output, Markdown, exports) and **INSERT statements** written on one line
   (database logs): a cell is read under its header, a value under its column, as a value under its key
@@ -27,6 +28,7 @@ Findings of these passes are kept where the line alone found nothing overlapping
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,6 +84,7 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     tables = _key_values(detector, column.values, column.rows, chunk.context)
     tables += _cells(detector, column.rows, table_cells(column.values, chunk.table_headers))
     tables += _cells(detector, column.rows, insert_cells(column.values))
+    tables += _cells(detector, column.rows, array_cells(column.values))
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
@@ -185,6 +188,35 @@ def _key_values(detector: Detector, lines: pa.Array, rows: pa.Array, context: pa
     row_of = rows.take(take).to_numpy(zero_copy_only=False)
     return _hinted_cells(detector, np.asarray(key.to_pylist(), dtype=object),
                          np.asarray(names.to_pylist(), dtype=object), value, row_of, offsets)
+
+
+#: RE2: a member of a JSON document whose value is an array written on its line, of strings or numbers
+#: (``"codesAMC": ["775685399", "440363588"],``, ``"prenoms": ["JEAN", "MICHEL"]``).
+JSON_ARRAY_RE2 = r'^\s*"[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47}"\s*:\s*\[\s*(?:"|-?[0-9])'
+_JSON_ARRAY = re.compile(r'\s*"(?P<key>[^"\\]{1,48})"\s*:\s*\[(?P<items>[^\[\]{}]*)\]\s*,?\s*')
+_JSON_ITEM = re.compile(r'"(?P<string>(?:[^"\\]|\\.)*)"|(?P<number>-?[0-9][0-9.eE+\-]*)')
+
+
+def array_cells(lines: pa.Array) -> TableCells:
+    """The items of the JSON arrays written on one line as a member's value, each a cell under the member's key.
+
+    >>> array_cells(pa.array(['  "codesAMC": ["775685399", "440363588"],', '"n": 3']))
+    TableCells(keys=['codesAMC', 'codesAMC'], values=['775685399', '440363588'], lines=[0, 0], offsets=[16, 29])
+    """
+    cells = TableCells([], [], [], [])
+    for index in _lines_matching(lines, JSON_ARRAY_RE2).tolist():
+        line = lines[index].as_py()
+        member = _JSON_ARRAY.fullmatch(line)
+        if member is None:
+            continue
+        for item in _JSON_ITEM.finditer(line, member.start("items"), member.end("items")):
+            group = "string" if item["string"] is not None else "number"
+            if item[group]:
+                cells.keys.append(member["key"])
+                cells.values.append(item[group])
+                cells.lines.append(index)
+                cells.offsets.append(item.start(group))
+    return cells
 
 
 def _cells(detector: Detector, rows: pa.Array, cells: TableCells) -> list[pa.Table]:
