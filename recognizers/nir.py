@@ -328,7 +328,8 @@ CONTEXT = (
 INS_OID_AFTER = re.compile(r"[^<>\n\r|~]{0,60}?1\.2\.250\.1\.213\.1\.4\.[0-9]")
 
 #: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
-#: they say it is an invoice, order or claim number that passes the key by chance (one in 97).
+#: they say it is an invoice, order or claim number that passes the key by chance (one in 97); or a time in
+#: milliseconds since 1970, whose 13 digits have a NIR's shape without its key (``'updatedAt':1508161300543``).
 NEGATIVE_CONTEXT = (
     "facture",
     "factures",
@@ -347,6 +348,14 @@ NEGATIVE_CONTEXT = (
     "fiscal",
     "fiscale",
     "ean",
+    "updatedat",
+    "updated_at",
+    "createdat",
+    "created_at",
+    "modifiedat",
+    "timestamp",
+    "horodatage",
+    "epoch",
 )
 
 SCORE = 0.85

@@ -1054,6 +1054,14 @@ def test_a_number_out_of_a_nirs_layout_or_ranges_needs_a_nir_word(text: str) -> 
     assert _unkeyed(text) == []
 
 
+@pytest.mark.parametrize("field", ["'updatedAt':", '"created_at": ', "timestamp=", "horodatage : "])
+def test_a_time_in_milliseconds_after_a_nir_is_no_nir(field: str) -> None:
+    """Thirteen digits of a time since 1970 have a NIR's shape without its key; the field names the time."""
+    nir_value = make_nir("1", 78, 11, "84007", 115)
+    text = f"{{'numero_secu':'{nir_value}',{field}1508161300543,'__completion':true}}"
+    assert _unkeyed(text) == [nir_value]
+
+
 @settings(max_examples=30, deadline=None)
 @given(nirs(kind="nir"), st.integers(1, 96))
 def test_an_identification_number_is_a_nir_word_but_a_tax_one_is_not(number: str, shift: int) -> None:
