@@ -302,7 +302,7 @@ AMBIGUOUS_CUE_SCORE = 0.7
 #: Harmonie".
 _CUE_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:a|de|par|avec|pour|chez|aupres\s+de|affiliee?|adherente?|assuree?|cotise|cotisant|groupe)"
-    r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)$"
+    r"\s+(?:la\s+|l[' ’])?|(?<![a-z])(?:la|l[' ’])\s*)[*_]{0,3}$"  # Markdown's emphasis: "chez **MNT**"
 )
 _AMBIGUOUS_REGEX = span_regex(_AMBIGUOUS)
 _ambiguous_spans = _spans_of(_AMBIGUOUS_REGEX)

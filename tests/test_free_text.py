@@ -1189,6 +1189,8 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("La MGS couvre mes enfants.", ["MGS"]),
     ("Ma mutuelle, la Mutuelle Générale, rembourse mal.", ["la Mutuelle Générale"]),
     ("Assuré chez Harmonie depuis 2019.", ["Harmonie"]),
+    ("Remboursement des semelles chez **MNT** (SIREN: 775678584).", ["MNT"]),  # Markdown's emphasis
+    ("Je suis adhérente à la _MNT_ depuis 2010.", ["MNT"]),
     ("une harmonie de couleurs, la mnt du terrain", []),
     ("pour Alan Turing", []),
     ("Des assurtechs comme Alan remboursent en deux jours.", ["Alan"]),  # the press's word for new insurers
