@@ -593,8 +593,8 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
                                                                                 token.start):
         return False  # "135/85 mm Hg": millimetres of mercury
     following = tokens[i + 1]
-    if not _joined(text, token, following):
-        return False
+    if not _joined(text, token, following) or "-" in text[token.end : following.start]:
+        return False  # "L'équipe MRS - Assurance Maladie": a dash after a title's word says it is none
     if token.key in _SHORT_TITLES and not (token.text.endswith(".") or text.startswith(".", token.end)):
         # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
         # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")

@@ -477,6 +477,7 @@ NOT_NAMES = [
     "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
     "Nom IDE Responsable : nom\nInterne Référent : à désigner",  # a role and a word before a form's colon
     "NOM (usuel) : Prénom : Nom de naissance : Né(e) le : à (ville, pays) :",  # a blank form, for both sexes
+    "Cordialement,\nL'équipe MRS - Assurance Maladie",  # a service's acronym that is a title too, then a dash
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
