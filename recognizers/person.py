@@ -153,8 +153,6 @@ _PLACE_WORDS = frozenset({
     "commune", "porte", "villa", "domaine", "laboratoire", "labo", "cabinet", "pharmacie", "cedex", "loi",
     "decret", "prix", "syndrome", "maladie", "signe", "test", "score", "echelle", "classification", "methode",
     "manoeuvre", "theoreme", "reflexe", "procedure", "technique", "protocole", "etat", "province", "archeveque",
-    # the heads of eponymous diseases and signs ("cirrhose de Laennec", "tétralogie de Fallot", "kyste de Baker")
-    "cirrhose", "tumeur", "triade", "tetralogie", "anomalie", "ulcere", "kyste", "choree", "paralysie", "nevralgie",
     # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
     "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
     "mairie", "institution", "institutions",
@@ -202,7 +200,7 @@ _EPONYM_HEADS = frozenset({
     # disorders and structures of anatomy named after their authors ("aphasie de Wernicke", "polygone de Willis")
     "aphasie", "aphasies", "choree", "ataxie", "myopathie", "dystrophie", "neuropathie", "encephalopathie",
     "tetralogie", "thyroidite", "lymphome", "sarcome", "polygone", "cercle", "ampoule", "plexus", "ganglion",
-    "espace", "loge",
+    "espace", "loge", "cirrhose", "anomalie", "ulcere", "nevralgie",
 })
 #: Place words that head saints' names in compounds (``saint-simon``), folded: no place word there.
 _SAINTS = frozenset({"saint", "sainte", "st", "ste"})

@@ -536,6 +536,9 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     # a comma or a full stop after a place's name ends it: the names after it are people's
     ("Vu à la clinique, Marie Dupont, Jean Martin et Paul Durand.", ["Marie Dupont", "Jean Martin", "Paul Durand"]),
     ("Adressé par l'hôpital de Lyon, Jean Dupont et Marie Martin.", ["Jean Dupont", "Marie Martin"]),
+    # the head of an eponymous disease, then a patient's name (a first name says whose)
+    ("Suivi de la tumeur de Jean DUPONT en RCP.", ["Jean DUPONT"]),
+    ("Ulcère de Marie Lefèvre : soins infirmiers.", ["Marie Lefèvre"]),
     ("Adressé par l'hôpital de Lyon. Jean Dupont est venu.", ["Jean Dupont"]),
     ("Vue à la clinique. Marie Dupont reviendra.", ["Marie Dupont"]),
     # a list of people after a singular place word is no list of places
@@ -566,6 +569,7 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
     ("position de Trendelenburg", None),
     ("drain de Redon", None),
     ("intervention de Pierre Durand", "Pierre Durand"),
+    ("cirrhose de Laennec", None),
     ("prothèse de MARTIN Camille", "MARTIN Camille"),
     ("Dr N. Chauvet – Chef", "N. Chauvet"),  # no name goes on across a dash between spaces
     ("Nadia Chauvet - Chef", "Nadia Chauvet"),
