@@ -234,9 +234,19 @@ CONTEXT = (
 
 SCORE = 0.9
 CONTEXT_SCORE = 1.0
-#: Mail headers whose value has an address's form but names a message or a part, not a mailbox
-#: (``Message-ID: <199509200019.12345@chb.mssante.fr>``, RFC 5322 section 3.6.4; RFC 2392).
-MESSAGE_IDS = ("message-id", "in-reply-to", "content-id", "msgid")
+#: Before an address inside angle brackets: a mail header (or a log's or a JSON field) whose value has an
+#: address's form but names a message or a part, not a mailbox (``Message-ID: <199509200019.12345@chb.fr>``,
+#: ``References: <a@b.fr> <c@d.fr>``; RFC 5322 section 3.6.4, RFC 2392); on one line.
+_MESSAGE_ID_BEFORE = re.compile(
+    r"(?i)(?<![a-z])(?:message[-_ ]?id|in-reply-to|content[-_]id|msgid|references)[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"[ \t]*(?:<[^<>\n]*>[ \t,]*)*<[^<>\s]*$")
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """The addresses of ``text`` but those that identify a message (:data:`_MESSAGE_ID_BEFORE`)."""
+    return [match.span() for match in SPAN_REGEX.finditer(text)
+            if not (text.startswith(">", match.end())
+                    and _MESSAGE_ID_BEFORE.search(text, max(0, match.start() - 400), match.start()))]
 
 OBFUSCATED_SCORE = 0.85
 #: A web server's name after a spelled-out ``at`` (``found at www.ecbs.org``): a page's address, no mailbox.
@@ -276,7 +286,7 @@ SPEC = EntitySpec(
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
     validate=is_valid,
-    negative_context=MESSAGE_IDS,
+    find_spans=spans,
     whole_re2=f"{_LOCAL_RE2}@{_DOMAIN_RE2}",
     whole_bounds=within_bounds,
     validate_array=is_valid_array,

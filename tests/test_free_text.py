@@ -991,6 +991,12 @@ def test_quotes_and_brackets_near_an_at_sign_are_no_address(text: str) -> None:
     ("In-Reply-To: <CAF3x9=abc@mail.gmail.com>", []),
     ("Content-ID: <part1.06090408.01060107@exemple.fr>", []),
     ("From: jean.martin@exemple.fr", ["jean.martin@exemple.fr"]),
+    ("References: <20240219.1@chb.mssante.fr> <x.2@chb.fr>", []),
+    ('{"message_id": "<abc123@mail.fr>"}', []),
+    # a mailbox after a message's identifier is still one
+    ("sendmail[123]: msgid=<2024@host.fr>, from=<paul.martin@orange.fr>, size=1234", ["paul.martin@orange.fr"]),
+    ('{"message-id": "<abc@x.fr>", "from": "luc.bernard@gmail.com"}', ["luc.bernard@gmail.com"]),
+    ("Message-ID: <abc@x.fr>; Reply-To: jean.dupont@orange.fr", ["jean.dupont@orange.fr"]),
 ])
 def test_mail_headers_that_identify_messages_hold_no_address(text: str, addresses: list[str]) -> None:
     assert _found(email_address.SPEC.find(text), text) == addresses
