@@ -593,6 +593,8 @@ def _is_title(tokens: list[_Token], i: int, text: str) -> bool:
     following = tokens[i + 1]
     if not _joined(text, token, following) or "-" in text[token.end : following.start]:
         return False  # "L'équipe MRS - Assurance Maladie": a dash after a title's word says it is none
+    if token.key in _PLURAL_TITLES and _plural_of_a_word(following):
+        return False  # "les Professeurs Associés", "Drs Internes": a kind of them, no names
     if token.key in _SHORT_TITLES and not (token.text.endswith(".") or text.startswith(".", token.end)):
         # "M", "Me", "Pr" without a full stop: a title only before a word in capitals or initials; "Dr" and "Pr"
         # also before an initial without its full stop and a surname ("Dr R Mas", "Dr H FERDOIN")
@@ -1204,6 +1206,16 @@ def _after_plural_title(tokens: list[_Token], text: str, folded: str) -> Iterato
             # last one only if it reads as one ("…, Conseillers.")
             if not capitals and (end != n + 1 or _NAMES_LIST_GAP.match(folded, tokens[n].end) is None):
                 end = _take_name(tokens, n, text, first_free=False, introduced=True)
+
+
+def _plural_of_a_word(token: _Token) -> bool:
+    """Whether ``token`` is the plural of a French word and no first name (``Associés``, ``PRINCIPAUX``; not
+    ``Gros``, ``Thomas``, ``Dubois``)."""
+    key = token.key
+    if token.first_name or len(key) < 4:
+        return False
+    return (key.endswith("s") and lexicon.is_word(key[:-1])) or (
+        key.endswith("aux") and lexicon.is_word(key[:-3] + "al"))
 
 
 #: In a list of names in capitals, a role between commas after a name: words not in capitals (``professeur``,

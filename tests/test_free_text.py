@@ -478,6 +478,9 @@ NOT_NAMES = [
     "Nom IDE Responsable : nom\nInterne Référent : à désigner",  # a role and a word before a form's colon
     "NOM (usuel) : Prénom : Nom de naissance : Né(e) le : à (ville, pays) :",  # a blank form, for both sexes
     "Cordialement,\nL'équipe MRS - Assurance Maladie",  # a service's acronym that is a title too, then a dash
+    "Liste des Professeurs Associés et Maîtres de Conférences",  # a plural title, then a kind of them
+    "Réunion des Professeurs Principaux le 12 mars.",
+    "PROFESSEURS ASSOCIES ET DOCTEURS INTERNES",
     # a ward role, then which duty (in capitals, as headers write it)
     "AVIS DE L'INTERNE DE GARDE",
     "TRANSMISSIONS IDE DE NUIT",
