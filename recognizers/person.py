@@ -2047,8 +2047,8 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True, True, True]
     >>> [is_name_cell(v) for v in (' pédiatrie ', 'Chirurgie générale', 'Gastro-entérologie', 'Marie Radiologie')]
     [False, False, False, True]
-    >>> [is_name_cell(v) for v in ('Lycée Paul Melizan', 'Hôpital Paul Brousse', 'Lycée', 'Hôpital-Dupont')]
-    [False, False, True, True]
+    >>> [is_name_cell(v) for v in ('Lycée Paul Melizan', 'Hôpital Paul Brousse', 'Lycée', 'Hôpital-Dupont', 'CHU Wei')]
+    [False, False, True, True, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
             or _names_an_establishment(value):
@@ -2077,9 +2077,9 @@ def _names_an_establishment(value: str) -> bool:
 
 #: Words that open the name of an establishment (folded): schools, hospitals, care homes, offices.
 _ESTABLISHMENTS = frozenset({
-    "lycee", "college", "ecole", "universite", "faculte", "institut", "hopital", "clinique", "polyclinique", "chu",
-    "chr", "ch", "ehpad", "centre", "mairie", "pharmacie", "laboratoire", "cabinet", "fondation", "residence",
-})
+    "lycee", "college", "ecole", "universite", "faculte", "institut", "hopital", "clinique", "polyclinique",
+    "ehpad", "centre", "mairie", "pharmacie", "laboratoire", "cabinet", "fondation", "residence",
+})  # not CHU, CH: surnames too (CHU Wei)
 
 
 #: French words in small letters that make a cell a sentence rather than a name (``boulanger petit`` may be one).
