@@ -556,17 +556,20 @@ _NAME_WORDS = 10
 
 def is_name_cell(value: str) -> bool:
     """Whether a cell of a column named for insurers may be an insurer's name as a whole: not a question or an
-    exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words, not one
-    French word in small letters that names no insurer (a help page's ``Carte de mutuelle : définition``).
+    exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words, not French
+    words only that name no insurer (a form's answer ``Mutuelle : Oui``, a help page's ``Carte de mutuelle :
+    définition``), not the compulsory scheme.
 
     >>> [is_name_cell(v) for v in ("harmonie mutuelle", "MGEN", "que faire en cas de perte ou vol ?")]
     [True, True, False]
     >>> [is_name_cell(v) for v in ("définition", "harmonie", "macif", "Définition")]
-    [False, True, True, True]
+    [False, True, True, False]
     >>> [is_name_cell(v) for v in ("-18.00 euro", "12,50 €", "Mutuelle 45")]  # the mutuelle's share of a bill
     [False, False, True]
     >>> [is_name_cell(v) for v in ("les meilleurs contrats en 2025, notre comparatif", "mutuelle des cheminots")]
     [False, True]
+    >>> [is_name_cell(v) for v in ("Oui", "Aucune", "tiers payant intégral", "Harmonie", "Swiss Life")]  # answers
+    [False, False, False, True, True]
     >>> [is_name_cell(v) for v in ("Caisse nationale d'assurance maladie (Cnam)", "CPAM de Paris", "MSA")]
     [False, False, False]
     """
@@ -574,7 +577,7 @@ def is_name_cell(value: str) -> bool:
     if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
     return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None \
-        and not _is_phrase(value) and _COMPULSORY.match(fold(value.strip())) is None
+        and not _common_words_only(value) and _COMPULSORY.match(fold(value.strip())) is None
 
 
 #: The compulsory scheme's bodies, which a column of organisms may hold beside the complementary ones (folded):
@@ -584,12 +587,12 @@ _COMPULSORY = re.compile(
     r"\s+maladie|assurance\s+maladie|mutualite\s+sociale\s+agricole|securite\s+sociale|regime\s+general)\b")
 
 
-def _is_phrase(value: str) -> bool:
-    """Whether ``value`` is a phrase in small letters, four French words or more of which none heads an insurer's
-    name (a heading's ``Mutuelle senior : les meilleurs contrats en 2025, notre comparatif``)."""
+def _common_words_only(value: str) -> bool:
+    """Whether ``value`` is French words only, none of which heads an insurer's name nor is one (a form's answer,
+    ``Oui``, ``Aucune``, ``En cours``; a heading's ``les meilleurs contrats en 2025, notre comparatif``)."""
     words = _WORD.findall(value)
-    return len(words) >= 4 and value.islower() and all(map(lexicon.is_word, words)) \
-        and not _NAME_HEADS & {fold(word) for word in words}
+    return bool(words) and all(map(lexicon.is_word, words)) and not _NAME_HEADS & {fold(word) for word in words} \
+        and not any(spec.span_regex.search(value) for spec in (SPEC, AMBIGUOUS_SPEC))
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -1040,6 +1040,8 @@ _NO_NAME_CELLS = frozenset({
     "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
     "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
     "utilisateur", "demo",
+    # a form's answers where a name is asked
+    "oui", "non", "aucun", "aucune", "neant", "identique", "non renseigne", "non renseignee", "idem", "n/a",
 }) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)
     "string", "str", "varchar", "varchar2", "nvarchar", "text", "char", "number", "int", "integer", "bigint",
     "boolean", "bool", "float", "double", "date", "datetime", "timestamp", "object", "any", "uuid",

@@ -141,6 +141,14 @@ def test_insurers_in_an_insurer_column_are_whole_cell_findings_but_questions_are
     assert set(findings["entity"].to_pylist()) == {"FR_HEALTH_INSURER"}
 
 
+def test_a_form_s_answers_in_a_name_or_insurer_column_are_no_name():
+    """``Mutuelle : Oui``, ``Nom d'usage : Identique``: a form's answers where a name is asked."""
+    findings = detect(mutuelle=pa.array(["Oui", "Non", "Aucune", "En cours", "Harmonie Mutuelle", "Alptis"]),
+                      nom_usage=pa.array(["Identique", "Non renseigné", "Oui", "Martin", "Neant", "Roux"]))
+    assert sorted(zip(findings["column"].to_pylist(), findings["row"].to_pylist(), strict=True)) == [
+        ("mutuelle", 4), ("mutuelle", 5), ("nom_usage", 3), ("nom_usage", 5)]
+
+
 def test_the_compulsory_scheme_in_a_column_of_organisms_is_no_insurer():
     findings = detect(organisme=pa.array(["CPAM de Paris", "Harmonie Mutuelle", "MSA", "Caisse nationale d'assurance"
                                           " maladie (Cnam)", "La Mutuelle Générale"]))
