@@ -225,6 +225,10 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     ("Prénoms :\n- Anne\n- Marie-Claire\n\nTraitement :\n- Kardegic\n", {(1, "PERSON", "Anne"),
                                                                           (2, "PERSON", "Marie-Claire")}),
     ("Traitements :\n- Doliprane\n- Kardegic\n", set()),  # a key that names no person
+    ("Noms :\n- N'DIAYE\n- DUPONT\n- O'Brien\n", {(1, "PERSON", "N'DIAYE"), (2, "PERSON", "DUPONT"),
+                                                (3, "PERSON", "O'Brien")}),  # a quote inside a name
+    ("Nom des médicaments :\n- Doliprane\n- Kardegic\n", set()),  # the name of things
+    ("Mutuelle :\n- Oui\n- Non\n- Ne sait pas\n", set()),  # a form's answers
     ("Prénom : Anne\n- Doliprane\n- Kardegic\n", {(0, "PERSON", "Anne")}),  # the list is not below a key alone
 ])
 def test_the_items_of_a_list_below_a_key_alone_are_values_of_that_key(tmp_path, text: str, expected: set) -> None:

@@ -76,7 +76,8 @@ _RULES: list[tuple[str | None, str]] = [
     # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name;
     # ``STRUCTURE_NOM``: the thing first, as templates' variables name fields)
     (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
-           rf"|\b(?:{_CHOSES}) noms?$|\bnom (?:commercial|court|long|abrege|raccourci)$"),
+           rf"|\b(?:{_CHOSES}) noms?$|\bnom (?:commercial|court|long|abrege|raccourci)$"
+           rf"|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})s\b"),  # "Nom des médicaments"
     ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
                r"|\bfamily name\b"),

@@ -147,8 +147,14 @@ def _values_below_keys(lines: pa.Array, context: pa.Array, parts: list[pa.Array]
     return _replaced(parts, where, [new.filter(below) for new in (lead, key, value)]), where
 
 
-#: RE2: an item of a list, its value maybe quoted: YAML's sequences (``    - 'JEAN'``), bullets in text.
-LIST_ITEM_RE2 = r"""^(?P<lead>\s*[-*•][ \t]+["']?)(?P<value>[^"'\s](?:[^"']*[^"'\s])?)["']?\s*$"""
+#: RE2: an item of a list, its value maybe quoted: YAML's sequences (``    - 'JEAN'``), bullets in text; a quote
+#: inside an unquoted value is the value's (``- N'DIAYE``).
+LIST_ITEM_FORMS = (
+    r"""^(?P<lead>\s*[-*•][ \t]+')(?P<value>[^'\s](?:[^']*[^'\s])?)'\s*$""",
+    r"""^(?P<lead>\s*[-*•][ \t]+")(?P<value>[^"\s](?:[^"]*[^"\s])?)"\s*$""",
+    r"""^(?P<lead>\s*[-*•][ \t]+)(?P<value>[^"'\s](?:.*\S)?)\s*$""",
+)
+LIST_ITEM_RE2 = r"^\s*[-*•][ \t]+\S"
 
 
 def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> list[pa.Array]:
@@ -163,7 +169,11 @@ def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> li
     items, run_start = items[listed], run_start[listed]
     if len(items) == 0:
         return parts
-    lead, value = pc.extract_regex(lines.take(pa.array(items)), LIST_ITEM_RE2).flatten()
+    texts = lines.take(pa.array(items))
+    lead, value = pc.extract_regex(texts, LIST_ITEM_FORMS[-1]).flatten()
+    for form in LIST_ITEM_FORMS[:-1]:  # quoted: the quotes are no part of the value
+        quoted = pc.extract_regex(texts, form).flatten()
+        lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
     return _replaced(parts, items, [lead, parts[1].take(pa.array(run_start)), value])
 
 
