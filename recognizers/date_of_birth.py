@@ -365,7 +365,10 @@ _SUBJECT_GAP = re.compile(r"[ \t]*,?[ \t]*(?:qui[ \t]+)?")
 _LAST_WORD = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]*,?[ \t]*(?:qui[ \t]+)?$")
 #: After a date: a birth word ("Le 7 novembre 1867 : naissance de ..."), folded.
 _BIRTH_AFTER = re.compile(
-    r"\s*[:,\-–]?\s*(?:qu(?:e\s+|['’])(?:[a-z'’\-]+\s+){0,3})?"  # "le 27 décembre 1822, que Louis Pasteur naquit"
+    # a cleft's subject, a pronoun or a name: "le 27 décembre 1822, que Louis Pasteur naquit"; not a thing
+    # ("que le projet est né"), nor a clause ("que j'ai su qu'elle est née")
+    r"\s*[:,\-–]?\s*(?:qu(?:e\s+|['’])(?:(?!(?:le|la|les|l|un|une|ce|cet|cette|ces|son|sa|ses|notre|nos|leur|leurs"
+    r"|j|je|on|nous|vous|qu)\b)[a-z\-]+\s+){0,3})?"
     r"(?:naissance|naquit|naquirent|naissait|nait|est nee?|voit le jour)\b")
 #: A year, or a whole date in words or digits, in a life span.
 _LIFE_DATE = f"(?:{_LONG}|{_DAY} ?[/.] ?{_MONTH} ?[/.] ?[0-9]{{4}}|{_DAY}-{_MONTH}-[0-9]{{4}}|{_STATED_YEAR})"
@@ -532,10 +535,24 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
     if folded.find("*", max(0, start - 8), start) >= 0 and _STAR_BEFORE.search(folded, max(0, start - 8), start) \
             and "†" in text[start : start + _CROSS_WINDOW]:
         return True
-    return any(CONTEXT_GAP.fullmatch(folded, m.end(), start) or (
+    return any((CONTEXT_GAP.fullmatch(folded, m.end(), start) and not _thing_born(folded, m)) or (
         _BORN_WORD.fullmatch(m.group()) is not None
         and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))
     ) for m in SPEC.context_regex().finditer(folded, lo, start))
+
+
+#: A birth verb (folded), and before it a thing as its subject: an article and a noun that names no person
+#: (``L'entreprise naquit à Lyon``, ``le projet naît d'un constat``; not ``leur fille naquit``).
+_BIRTH_VERB = re.compile(r"na(?:it|quit|quirent|issait)\b")
+_THING_BEFORE = re.compile(
+    r"(?<![a-z])(?:l'|l’|le|la|les|un|une|ce|cet|cette|ces)\s*(?!(?:fille|fils|enfant|bebe|frere|soeur|pere|mere"
+    r"|garcon|petite?|cadette?|ainee?|heritier|heritiere|jumeau|jumelle|jumeaux|patiente?)\b)[a-z\-]+\s+$")
+
+
+def _thing_born(folded: str, word: re.Match[str]) -> bool:
+    """Whether the context word ``word`` is a birth verb whose subject is a thing (:data:`_THING_BEFORE`)."""
+    return _BIRTH_VERB.match(word.group()) is not None and \
+        _THING_BEFORE.search(folded, max(0, word.start() - 30), word.start()) is not None
 
 
 def _age_before(folded: str, start: int, date_text: str) -> bool:

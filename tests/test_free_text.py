@@ -812,6 +812,12 @@ DATE_WRITINGS = [
     ("{FIRST} {Last} naît à Dole le [[27 décembre 1822]], rue des Tanneurs.", True),  # a birth verb, a place
     ("Il naquit à Dole (Jura) le [[27 décembre 1822]].", True),
     ("C'est le 3 mai 2020 que le service a ouvert.", False),
+    ("L'entreprise naquit à Lyon le 3 mars 2005.", False),  # a thing's birth
+    ("La crise naît à Wall Street le 24 octobre 1929.", False),
+    ("Le projet naît d'un constat : le 12 mars 2020, les urgences ont fermé.", False),
+    ("C'est le 3 mai 2020 que le projet est né.", False),
+    ("C'est le 3 mai 2020 que j'ai su qu'elle est née en Algérie.", False),  # the day one learnt it
+    ("Leur fille naquit à Lyon le [[3 mars 1950]].", True),
     ("Leur second enfant naît en [[1822]] à Naples.", True),
     ("Il connaît en 1990 un grand succès.", False),
     ("Née le 30 février", False),  # no such day
