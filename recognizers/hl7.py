@@ -73,9 +73,11 @@ NAME_COMPONENTS = 3
 #: line's prefix (a space, a quote, ``:``, ``>``, ``]``), or after ``\r`` written as two characters in a JSON log;
 #: not inside another segment (``MSH|^~\&|PID|…``, an application named PID); up to the end of the line
 #: or that written ``\r`` (HL7's own escapes, ``\F\``, ``\T\``, are in capitals).
-#: ASTM's patient record ``P`` only before its sequence number (``P|1|``).
+#: ASTM's patient record ``P`` only before its sequence number (``P|1|``) and a name of components or
+#: repetitions (``DUPONT^JEAN``, ``GAULLE~MARECHAL``): a table's row typed with pipes may open with a ``P`` too.
 _SEGMENTS = "PID|PD1|MRG|NK1|PV1|EVN|ORC|OBR|OBX|TXA|PRT|ROL|IN1|GT1"
-SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS}|P(?=\|[0-9]{{1,4}}\|))\|"
+_PATIENT_RECORD = r"P(?=\|[0-9]{1,4}(?:\|[^|\r\n]*){3}\|[^|\r\n]*[\^~])"
+SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS}|{_PATIENT_RECORD})\|"
                      r"(?:[^\r\n\\]|\\(?![rn]))*")
 #: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
 PREFILTER_RE2 = rf"(?:{_SEGMENTS})\||P\|[0-9]{{1,4}}\|"

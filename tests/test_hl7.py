@@ -112,6 +112,8 @@ def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
     ("P|1|398|B1042100871||GAULLE~MARECHAL|PIT|19370325|F||28 RUE DE LA PAIX~~PARIS~~75000", ["GAULLE", "MARECHAL",
                                                                                               "PIT"], ["19370325"]),
     ("P|X|398|B1042100871||GAULLE|PIT|19370325|F", [], []),  # no sequence number: no patient record
+    ("P|1|12|Paris|75001|Rue de la Paix|Bat A|20240312|1", [], []),  # a table's row with pipes: no components
+    ("P|1|0001|20240312|PHARMACIE|DOLIPRANE 1000|CPR|20240312|2.18", [], []),
 ])
 def test_fields_and_components(segment: str, names: list[str], births: list[str]) -> None:
     assert [segment[s:e] for s, e, _ in person.find(segment) if segment[s:e].isupper()] == names
