@@ -35,8 +35,8 @@ False
 []
 >>> list(SPEC.find('Contrat obligatoire frais de santé - IDCC 1501'))  # a collective agreement
 []
->>> list(SPEC.find('"date_debut_contrat": "2024-09-01"'))  # a contract's date
-[]
+>>> list(SPEC.find('"date_debut_contrat": "2024-09-01"')), list(SPEC.find("Contrat signé le 2024-09-01 10:15"))
+([], [])
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def validate(number: str) -> str:
     ``InvalidLength`` (not 6-16 characters once compact) or ``InvalidComponent`` (one digit repeated, a
     placeholder such as ``000000``).
     """
-    if _DATE.fullmatch(number.strip()):
-        raise InvalidComponent("a calendar date, not a member number")
+    if _DATE.match(number.strip()):
+        raise InvalidComponent("a calendar date (maybe with its time), not a member number")
     number = compact(number)
     if not (number.isascii() and number.isalnum()):
         raise InvalidFormat()
@@ -131,7 +131,7 @@ def is_valid_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`validate` for cells in one of the written forms (``SPEC.whole_re2``)."""
     length = pc.utf8_length(pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"[ \x{00a0}\x{202f}/\-]+", ""))
     sized = pc.and_(pc.greater_equal(length, MIN_LENGTH), pc.less_equal(length, MAX_LENGTH))
-    dated = pc.match_substring_regex(values, rf"^\s*(?:{_DATE_RE2})\s*$")
+    dated = pc.match_substring_regex(values, rf"^\s*(?:{_DATE_RE2})")
     return pc.fill_null(pc.and_(pc.and_(sized, not_one_repeated_digit(values)), pc.invert(dated)), False)
 
 

@@ -253,6 +253,7 @@ def test_the_items_of_a_json_array_on_one_line_are_values_of_its_key(tmp_path, l
 @pytest.mark.parametrize("line", [
     '        "date_debut_contrat": "2024-09-01",',  # a contract's dates after its context word
     "Contrat n° 7845123, date de fin de contrat : 30/06/2025",
+    '        "date_debut_contrat": "2024-09-01 00:00:00",',  # with its time
 ])
 def test_a_contract_s_dates_are_no_member_numbers(tmp_path, line: str) -> None:
     path = tmp_path / "export.txt"
