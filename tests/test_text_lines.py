@@ -557,7 +557,7 @@ def test_an_insert_without_its_columns_or_whole_rows_gives_no_cell(line: str) ->
     assert insert_cells(pa.array([line])).keys == []
 
 
-@pytest.mark.parametrize("values", [" VALUES\n  ", "\nVALUES "])  # VALUES ends the columns' line, or opens a row's
+@pytest.mark.parametrize("values", [" VALUES\n  ", "\nVALUES ", "\nVALUES\n"])  # after the columns, or alone
 @pytest.mark.parametrize("batch_rows", [65_536, 2])  # the statement goes on from one chunk to the next
 def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp_path, batch_rows: int,
                                                                              values: str) -> None:
@@ -568,7 +568,8 @@ def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp
     path = tmp_path / "seed.txt"
     path.write_text(f"-- beneficiaires de test\n{head}{values}{body};\n[…]\n", encoding="utf-8")
     found = {(row, entity, text) for row, entity, text in _findings(path, batch_rows=batch_rows)}
-    assert found == {(row, entity, record[key]) for row, record in ((2, BENEFICIARY), (3, SECOND))
+    first = 1 + values.count("\n")  # the first row's line
+    assert found == {(row, entity, record[key]) for row, record in ((first, BENEFICIARY), (first + 1, SECOND))
                      for key, entity in EXPECTED}
 
 

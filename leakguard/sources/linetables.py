@@ -41,6 +41,8 @@ RULE_RE2 = r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)+\|?\s*$"
 MAX_COLUMNS = 64
 #: A line that only marks rows left out of a quoted table: an ellipsis, maybe in brackets (``…``, ``[...]``).
 _ELISION = re.compile(r"\s*[\[(]?\s*(?:\.{3}|…)\s*[\])]?\s*")
+#: A line that only holds an INSERT's ``VALUES``, between its column list and its rows, as formatters write it.
+_VALUES_LINE = re.compile(r"\s*VALUES\s*", re.IGNORECASE)
 #: A cell: the text up to the next ``|`` that is not escaped (Markdown writes ``\|`` inside a cell).
 _CELL = re.compile(r"(?:[^|\\]|\\.)*\\?")
 
@@ -196,8 +198,8 @@ class TableHeaders:
         width, read, pipes = len(head.keys), head.read, head.pipes
         while at < len(lines):
             line = lines[at].as_py() or ""
-            if _ELISION.fullmatch(line):
-                at += 1  # rows left out of a quotation: the table goes on
+            if _ELISION.fullmatch(line) or _VALUES_LINE.fullmatch(line):
+                at += 1  # rows left out of a quotation, an INSERT's VALUES: the table goes on
                 continue
             cells = len(read(line))
             if cells < width or (cells > width and not pipes):  # an export's row has its header's width
