@@ -1869,6 +1869,17 @@ _DOSAGE_FORMS = frozenset({"lp", "lm", "xl", "retard", "flash", "lyoc"})
 _SERVICES = frozenset({"ameli", "doctolib", "maiia", "qare", "mesdocteurs", "medadom", "doctissimo"})
 
 
+#: One word in camel case of two humps (``DateTime``, ``StringField``): a program's identifier, unless the first
+#: hump is a prefix of surnames (``McDonald``, ``DeVito``, ``LeBlanc``, ``DiCaprio``, ``VanDyke``).
+_TWO_HUMPS = re.compile(rf"(?P<first>[{_UP}][{_LO}]+)[{_UP}][{_LO}]+")
+_SURNAME_PREFIXES = frozenset({"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "fitz", "del", "des"})
+
+
+def _code_word(value: str) -> bool:
+    humps = _TWO_HUMPS.fullmatch(value)
+    return humps is not None and fold(humps["first"]) not in _SURNAME_PREFIXES
+
+
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A span the model labelled as a person, trimmed of its titles, or ``None`` if it cannot be a name.
 
@@ -1885,6 +1896,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     ((0, 16), None)
     >>> plausible_model_span("new CountryPhoneValidator('+33')", 4, 25), plausible_model_span("Ronald McDonald", 0, 15)
     (None, (0, 15))
+    >>> plausible_model_span("return DateTime(2017);", 7, 15), plausible_model_span("Marc LeBlanc", 0, 12)
+    (None, (0, 12))
     """
     marks = _AFFILIATION_MARKS.search(text, start, end)
     if marks is None:
@@ -1919,8 +1932,8 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     value = text[span_start:span_end]
     words = [t for t in span if t.kind != "lower"]
     if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
-            or not words:
-        return None
+            or not words or _code_word(value) or _INCLUSIVE_ENDING.match(text, span_end):
+        return None  # "DateTime(2017)", "Célibataire Marié(e)"
     if all(t.word for t in words) or any(t.place for t in words) or (len(words) == 1 and words[0].key in _SERVICES) \
             or (len(words) > 1 and words[-1].key in _DOSAGE_FORMS and words[-1].text[0].isupper()):
         return None  # "Poumon", "Résultats de laboratoire", "Hôpital Charles-Nicolle", "espace Ameli", "Loxen LP"

@@ -573,6 +573,7 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
     ("drain de Redon", None),
     ("intervention de Pierre Durand", "Pierre Durand"),
     ("cirrhose de Laennec", None),
+    ("Danny DeVito", "Danny DeVito"),  # a surname's prefix
     ("prothèse de MARTIN Camille", "MARTIN Camille"),
     ("Dr N. Chauvet – Chef", "N. Chauvet"),  # no name goes on across a dash between spaces
     ("Nadia Chauvet - Chef", "Nadia Chauvet"),
@@ -595,6 +596,16 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
 def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str | None) -> None:
     kept = person.plausible_model_span(text, 0, len(text))
     assert (text[kept[0]:kept[1]] if kept else None) == span
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Situation : Célibataire Marié(e) Pacsé(e) Concubin(e)", "Célibataire Marié"),  # written for both sexes
+    ("      case '3':\n        return DateTime(2017);", "DateTime"),  # a program's identifier in camel case
+    ("**social_security** ([StringField](#stringfield)): the number", "StringField"),
+])
+def test_a_model_span_that_is_a_label_or_an_identifier_is_no_name(text: str, span: str) -> None:
+    start = text.index(span)
+    assert person.plausible_model_span(text, start, start + len(span)) is None
 
 
 @pytest.mark.parametrize(("text", "name", "kept"), [
