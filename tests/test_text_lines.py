@@ -573,6 +573,23 @@ def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp
                      for key, entity in EXPECTED}
 
 
+@pytest.mark.parametrize("layout", [
+    'INSERT INTO "beneficiaires" (\n  {names}\n)\nVALUES\n{rows};',  # a formatter's
+    "INSERT INTO public.beneficiaires(\n\t{names})\n\tVALUES {rows};",  # pgAdmin's "INSERT script"
+])
+def test_an_insert_whose_column_list_spans_lines_is_read_under_it(tmp_path, layout: str) -> None:
+    one_line = _statement([BENEFICIARY, SECOND])
+    names = one_line[one_line.index("(") + 1 : one_line.index(")")]
+    rows = one_line.split(" VALUES ")[1].removesuffix(";").replace("), (", "),\n(")
+    path = tmp_path / "seed.txt"
+    path.write_text(layout.format(names=names, rows=rows) + "\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if BENEFICIARY["nom"] in line)
+    found = {(row, entity, text) for row, entity, text in _findings(path)}
+    assert found == {(row, entity, record[key]) for row, record in ((first, BENEFICIARY), (first + 1, SECOND))
+                     for key, entity in EXPECTED}
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ('        .param("lastName", "DUPONT")', {("PERSON", "DUPONT")}),  # a test's request builder
     ('        .param("firstNames", "JIMMY")', {("PERSON", "JIMMY")}),

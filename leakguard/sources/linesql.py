@@ -14,7 +14,8 @@ not listed, or whose rows do not have as many values, gives nothing.
 Seeds and scripts pasted as text write a statement over lines, one row per line, under a line that ends with
 ``VALUES`` (or with the column list, the first row's line opening with ``VALUES``): :func:`insert_header`
 reads that line as a table's header, :func:`row_cells` a row's line as its cells
-(:mod:`leakguard.sources.linetables` then reads them as it reads a table's rows).
+(:mod:`leakguard.sources.linetables` then reads them as it reads a table's rows); a column list over lines
+(``INSERT INTO t (`` then the names, then ``)``) is joined into one header by :func:`open_inserts`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,36 @@ def insert_header(line: str) -> list[str] | None:
     """
     statement = _INSERT_HEADER.match(line)
     return None if statement is None else column_names(statement["columns"])
+
+
+#: RE2: the first line of an INSERT whose column list goes on over the next lines (``INSERT INTO t (``).
+OPEN_INSERT_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+?\s*\(\s*$"
+#: The most lines a column list spans.
+_COLUMN_LINES = 20
+
+
+def open_inserts(lines: pa.Array) -> list[tuple[int, str]]:
+    """The INSERTs of ``lines`` whose column list spans lines, as formatters and database tools write them
+    (``INSERT INTO t (`` then the names, then ``)``): the index of the line after the list's end, and the
+    statement's head on one line (for :func:`insert_header`).
+
+    >>> open_inserts(pa.array(['INSERT INTO "patients" (', '  "nom", "prenom"', ')', 'VALUES', "('X', 'Y');"]))
+    [(3, 'INSERT INTO "patients" (  "nom", "prenom" )')]
+    """
+    found = []
+    opening = pc.fill_null(pc.match_substring_regex(lines, OPEN_INSERT_RE2), False).to_numpy(zero_copy_only=False)
+    for index in np.flatnonzero(opening).tolist():
+        names = []
+        for at in range(index + 1, min(len(lines), index + 1 + _COLUMN_LINES)):
+            line = lines[at].as_py() or ""
+            end = line.find(")")
+            names.append(line if end < 0 else line[:end])
+            if end >= 0:
+                head = f"{lines[index].as_py().rstrip()}{' '.join(names)})"
+                if insert_header(head) is not None:
+                    found.append((at + 1, head))
+                break
+    return found
 
 
 def row_cells(line: str) -> list[tuple[int, str]]:

@@ -173,10 +173,15 @@ class TableHeaders:
         if opened is not None:
             names.append(opened)
             at = self._rows(lines, 0, opened, table_of, 0)
-        # a psql or Markdown header is the line above its rule; an export's header is a table's first line
-        starts = [(rule, rule + 1) for rule in rules.tolist()] + [(head + 1, head + 1) for head in _csv_headers(lines)]
-        for rule, first in sorted(starts):
-            header = lines[rule - 1].as_py() if rule > 0 else self._last
+        # a psql or Markdown header is the line above its rule; an export's header is a table's first line; an
+        # INSERT's column list over lines is read as one header line
+        from leakguard.sources.linesql import open_inserts
+
+        starts: list[tuple[int, int, str | None]] = [(rule, rule + 1, None) for rule in rules.tolist()]
+        starts += [(head + 1, head + 1, None) for head in _csv_headers(lines)]
+        starts += [(first, first, head) for first, head in open_inserts(lines)]
+        for rule, first, given in sorted(starts, key=lambda start: (start[0], start[1], start[2] is None)):
+            header = given if given is not None else lines[rule - 1].as_py() if rule > 0 else self._last
             if rule < at or header is None or _header(header) is None:
                 continue
             names.append(header)
