@@ -64,17 +64,21 @@ OPEN_INSERT_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+?\s*\(\s*$"
 _COLUMN_LINES = 20
 
 
-def open_inserts(lines: pa.Array) -> list[tuple[int, str]]:
+def open_inserts(lines: pa.Array, among: np.ndarray | None = None) -> list[tuple[int, str]]:
     """The INSERTs of ``lines`` whose column list spans lines, as formatters and database tools write them
     (``INSERT INTO t (`` then the names, then ``)``): the index of the line after the list's end, and the
-    statement's head on one line (for :func:`insert_header`).
+    statement's head on one line (for :func:`insert_header`). ``among``: the indices of the only lines that may
+    open one (a wider pre-filter's matches).
 
     >>> open_inserts(pa.array(['INSERT INTO "patients" (', '  "nom", "prenom"', ')', 'VALUES', "('X', 'Y');"]))
     [(3, 'INSERT INTO "patients" (  "nom", "prenom" )')]
     """
     found = []
-    opening = pc.fill_null(pc.match_substring_regex(lines, OPEN_INSERT_RE2), False).to_numpy(zero_copy_only=False)
-    for index in np.flatnonzero(opening).tolist():
+    among = np.arange(len(lines)) if among is None else among
+    if len(among) == 0:
+        return found
+    opening = pc.fill_null(pc.match_substring_regex(lines.take(pa.array(among)), OPEN_INSERT_RE2), False)
+    for index in among[opening.to_numpy(zero_copy_only=False)].tolist():
         names = []
         for at in range(index + 1, min(len(lines), index + 1 + _COLUMN_LINES)):
             line = lines[at].as_py() or ""

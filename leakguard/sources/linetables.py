@@ -175,11 +175,7 @@ class TableHeaders:
             at = self._rows(lines, 0, opened, table_of, 0)
         # a psql or Markdown header is the line above its rule; an export's header is a table's first line; an
         # INSERT's column list over lines is read as one header line
-        from leakguard.sources.linesql import open_inserts
-
-        starts: list[tuple[int, int, str | None]] = [(rule, rule + 1, None) for rule in rules.tolist()]
-        starts += [(head + 1, head + 1, None) for head in _csv_headers(lines)]
-        starts += [(first, first, head) for first, head in open_inserts(lines)]
+        starts: list[tuple[int, int, str | None]] = [(rule, rule + 1, None) for rule in rules.tolist()] + _heads(lines)
         for rule, first, given in sorted(starts, key=lambda start: (start[0], start[1], start[2] is None)):
             header = given if given is not None else lines[rule - 1].as_py() if rule > 0 else self._last
             if rule < at or header is None or _header(header) is None:
@@ -215,16 +211,21 @@ class TableHeaders:
         return at
 
 
-def _csv_headers(lines: pa.Array) -> list[int]:
-    """The lines that may head an export (:data:`CSV_HEADER_RE2`, then :func:`_csv_keys`) or the rows of an
-    INSERT written over lines (:data:`~leakguard.sources.linesql.INSERT_HEADER_RE2`)."""
-    from leakguard.sources.linesql import INSERT_HEADER_RE2
+def _heads(lines: pa.Array) -> list[tuple[int, int, str | None]]:
+    """``(rule, first row, header)`` of the tables whose header is their first line (``header`` ``None``: that
+    line): exports (:data:`CSV_HEADER_RE2`, then :func:`_csv_keys`) and INSERTs written over lines
+    (:data:`~leakguard.sources.linesql.INSERT_HEADER_RE2`), and of INSERTs whose column list spans lines (their
+    head joined on one line, :func:`~leakguard.sources.linesql.open_inserts`); one pass of RE2 finds them all."""
+    from leakguard.sources.linesql import INSERT_HEADER_RE2, OPEN_INSERT_RE2, open_inserts
 
     if not len(lines):
         return []
-    heads = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, f"{CSV_HEADER_RE2}|{INSERT_HEADER_RE2}"),
-                                        False).to_numpy(zero_copy_only=False))
-    return [int(head) for head in heads if _header(lines[int(head)].as_py()) is not None]
+    pattern = f"{CSV_HEADER_RE2}|{INSERT_HEADER_RE2}|{OPEN_INSERT_RE2}"
+    heads = np.flatnonzero(pc.fill_null(pc.match_substring_regex(lines, pattern), False).to_numpy(
+        zero_copy_only=False))
+    found: list[tuple[int, int, str | None]] = [
+        (int(head) + 1, int(head) + 1, None) for head in heads if _header(lines[int(head)].as_py()) is not None]
+    return found + [(first, first, head) for first, head in open_inserts(lines, heads)]
 
 
 def table_cells(lines: pa.Array, headers: pa.Array | None) -> TableCells:
