@@ -92,15 +92,28 @@ _SLASHED = "0[1-9](?:/[0-9]{2}){4}"
 #: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
 _SPECIAL_RATE = f"[0O]{_SEP}?8[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
 #: After ``+33``, the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without (``+33 06``).
-_INTERNATIONAL = f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}?(?:(?:\\(0\\)|0){_SEP}?)?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_INTERNATIONAL = (f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}{{0,2}}(?:(?:\\(0\\)|0){_SEP}?)?"
+                  f"[1-9](?:{_SEP}?[0-9]{{2}}){{4}}")
 _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
-#: Other countries' numbers, written internationally: ``+`` (or ``00``), the calling code, then groups of digits
-#: (``+353 86 822 3689``, ``+41 27 603 42 90``, ``0032612345678``); libphonenumber says which are numbers.
-#: After ``00``, separators between the groups: a run of digits opening with ``00`` is more often a padded code.
-_FOREIGN = (f"\\+{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}?\\(0\\))?{_SEP}?[0-9]{{1,4}}(?:{_SEP}?[0-9]{{2,4}}){{1,4}}"
+#: Other countries' numbers, written internationally: ``+`` (or ``00``, or ``(+`` … ``)``), the calling code, then
+#: groups of digits (``+353 86 822 3689``, ``+41 27 603 42 90``, ``0032612345678``, ``(+351) 282 43 50 50``), an
+#: area code maybe in brackets (``+86 (10)69445464``, ``+1 (202) 555 123 4``), groups maybe split by a slash
+#: (``+49-4312 / 777 777``); libphonenumber says which are numbers. After ``00``, separators between the groups: a
+#: run of digits opening with ``00`` is more often a padded code.
+_GROUP_GAP = f"(?:{_SEP}{{0,2}}|[ \u00a0]?/[ \u00a0]?)"
+_AREA_GROUPS = (f"(?:{_SEP}{{0,2}}\\([0-9]{{1,4}}\\){_SEP}?[0-9]{{1,8}}(?:{_GROUP_GAP}[0-9]{{1,4}}){{0,4}}"
+                f"|{_SEP}{{0,2}}[0-9]{{1,4}}(?:{_GROUP_GAP}[0-9]{{2,4}}){{0,3}}{_GROUP_GAP}[0-9]{{1,4}})")
+_FOREIGN = (f"(?:\\+{_SEP}?[1-9][0-9]{{0,2}}|\\(\\+[1-9][0-9]{{0,2}}\\))(?:{_SEP}?\\(0\\))?{_AREA_GROUPS}"
             f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
+#: North American numbers as written there, without ``+1`` (``(514) 765-4321``, ``514.765.4321``,
+#: ``1-800-555-0199``): an area code and an exchange of three digits not opening with 0 or 1, the line's four
+#: digits after a dash or a dot (or any grouping after a bracketed area code); libphonenumber reads them in the
+#: North American plan. Three, three and four digits are no French grouping of anything else.
+NANP = (f"(?:1[ .\\-])?(?:\\([2-9][0-9]{{2}}\\) ?[2-9][0-9]{{2}}(?:{_SEP}?[0-9]{{4}}|{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}})"
+        f"|[2-9][0-9]{{2}}[ .\\-/][2-9][0-9]{{2}}[.\\-][0-9]{{4}}"
+        f"|[2-9][0-9]{{2}}[.\\-][2-9][0-9]{{2}}[ .\\-][0-9]{{4}})")
 _FORMS = (f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_WIDE_PAIRS}"
-          f"|{_FOREIGN})")
+          f"|{_FOREIGN}|{NANP})")
 #: A mobile number in the international form without its ``+`` (the MSISDN of SMS gateways and their exports,
 #: ``33612345678``): ``33``, then a mobile's nine digits. Eleven digits are ids as often (an account number of a
 #: RIB): read only after a phone word (:data:`MSISDN_SPEC`) or in a column named for phones.
@@ -134,7 +147,8 @@ _CALLING_CODE = f"(?:33|{'|'.join(OVERSEAS_CODES)})"
 _INTERNATIONAL_OPEN = f"(?:\\+|00{_SEP}?|\\(\\+?)"
 _INTERNATIONAL_PREFIX = re.compile(rf"\s*{_INTERNATIONAL_OPEN}{_CALLING_CODE}")
 #: The opening of another country's number (:data:`_FOREIGN`): ``+`` or ``00``, then no French calling code.
-_FOREIGN_OPEN = re.compile(r"\s*(?:\+|00)")
+_FOREIGN_OPEN = re.compile(r"\s*(?:\+|00|\(\+)")
+_NANP = re.compile(NANP)
 #: The calling code's digits, and a trunk 0 written after them (``+33 06 …``).
 _CODE_DIGITS = re.compile(rf"^(?:00)?{_CALLING_CODE}0?")
 
@@ -163,15 +177,21 @@ def _bare(number: str) -> bool:
 
 
 def _foreign(number: str) -> bool:
-    """Whether ``number`` is written as another country's number (:data:`_FOREIGN`), not with a French code."""
+    """Whether ``number`` is written as another country's number (:data:`_FOREIGN`, :data:`NANP`), not with a
+    French code."""
+    if _NANP.fullmatch(number.strip()):
+        return True
     return _FOREIGN_OPEN.match(number) is not None and _INTERNATIONAL_PREFIX.match(number) is None
 
 
 def validate_foreign(number: str) -> str:
-    """Check another country's number with libphonenumber and return its E.164 form."""
+    """Check another country's number with libphonenumber and return its E.164 form (a North American number
+    written without ``+1``: in that plan)."""
     digits = "".join(_DIGITS.findall(number.replace("(0)", "")))
     if number.lstrip().startswith("00"):
         digits = digits[2:]
+    elif _NANP.fullmatch(number.strip()):
+        digits = "1" + digits[-10:]
     try:
         parsed = phonenumbers.parse("+" + digits)
     except phonenumbers.NumberParseException:
@@ -268,7 +288,8 @@ def is_valid_array(values: pa.Array) -> pa.Array:
 def _foreign_array(values: pa.Array, international: pa.Array) -> np.ndarray:
     """Vectorised :func:`_foreign`, given which ``values`` open with a French calling code."""
     opens = pc.fill_null(pc.match_substring_regex(values, f"^{_FOREIGN_OPEN.pattern}"), False)
-    return pc.and_(opens, pc.invert(international)).to_numpy(zero_copy_only=False)
+    nanp = pc.fill_null(pc.match_substring_regex(values, rf"^\s*(?:{NANP})\s*$"), False)
+    return pc.or_(pc.and_(opens, pc.invert(international)), nanp).to_numpy(zero_copy_only=False)
 
 
 def _national_array(values: pa.Array) -> pa.Array:

@@ -393,7 +393,10 @@ _WRITTEN_NUMBERS = st.tuples(digits(10, "0"), st.integers(0, 14), st.sets(st.int
 @given(values=st.lists(_WRITTEN_NUMBERS | st.sampled_from(["0 800 123 456", "(01) 45 56 78 90", "+262 692 12 34 56",
                                                            "(33) 1 45 56 78 90", "+33 (0)6 12 34 56 78",
                                                            "+353 86 822 3689", "+32 612 34 56 78", "00 41 27 603 42 90",
-                                                           "+15 000 000", "+508 41 23 56", "+508412356"]),
+                                                           "+15 000 000", "+508 41 23 56", "+508412356",
+                                                           "+1 (202) 555 123 4", "(+351) 282 43 50 50",
+                                                           "(514) 765-4321", "514.765.4321", "1-800-123-4567",
+                                                           "+33 (612) 345 678", "+49-4312 / 777 777"]),
                        max_size=8))
 @settings(max_examples=200, deadline=None)
 def test_numbers_checked_at_once_are_checked_as_one_by_one(values):
@@ -415,6 +418,45 @@ def test_another_countrys_number_written_internationally_is_a_phone_number(regio
                     phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)):
         text = f"Joignable au {written} ou par courrier."
         assert [text[start:end] for start, end in spans("PHONE_NUMBER", text)] == [written], text
+
+
+@pytest.mark.parametrize("region", ("US", "CN", "DE", "GB", "BE", "RU", "BR", "IT"))
+def test_another_countrys_number_with_its_area_code_in_brackets_is_a_phone_number(region):
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.FIXED_LINE)
+    national = phonenumbers.national_significant_number(example)
+    area = phonenumbers.length_of_geographical_area_code(example) or 2
+    code = example.country_code
+    head, rest = national[:area], national[area:]
+    for written in (f"+{code} ({head}) {rest}", f"+{code} ({head}){rest}", f"(+{code}) {head} {rest}",
+                    f"+{code}  {head} / {rest}"):
+        text = f"Tél. {written} (domicile)"
+        assert [text[start:end] for start, end in spans("PHONE_NUMBER", text)] == [written], text
+
+
+@pytest.mark.parametrize("region", ("US", "CA"))
+@pytest.mark.parametrize("kind", [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE])
+def test_a_north_american_number_written_there_is_a_phone_number(region, kind):
+    example = phonenumbers.example_number_for_type(region, kind)
+    national = phonenumbers.national_significant_number(example)
+    area, exchange, line = national[:3], national[3:6], national[6:]
+    for written in (phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL),
+                    f"{area}-{exchange}-{line}", f"{area}.{exchange}.{line}", f"{area} {exchange}-{line}",
+                    f"{area}/{exchange}-{line}", f"1-{area}-{exchange}-{line}",
+                    f"({area}) {exchange} {line[:2]} {line[2:]}"):
+        text = f"Contact au Québec : {written}, le soir."
+        assert [text[start:end] for start, end in spans("PHONE_NUMBER", text)] == [written], text
+
+
+@pytest.mark.parametrize("text", [
+    "Facture 123-456-7890 réglée",  # no area code opens with 1
+    "Appelez le (800) 123-4567",  # nor an exchange: a made-up number
+    "Code 555-555-5555 du jeu",  # no such area code
+    "SIRET 362 521 879 00034, SIREN 732 829 320",  # threes, never three-three-four
+    "Lot 201 555 0123 en stock",  # spaces alone: any three numbers
+    "Dossier 201-555-01234",  # a longer run
+])
+def test_three_three_four_digit_runs_that_are_no_north_american_number_are_no_phone_number(text):
+    assert spans("PHONE_NUMBER", text) == [], text
 
 
 @pytest.mark.parametrize("text", [
