@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recognizers import nir
+from recognizers import email_address, nir
 from tests.strategies import (
     NIR_KINDS,
     card_like_numbers,
@@ -137,6 +137,15 @@ def test_a_nir_glued_to_letters_or_other_digits_is_not_reported(data):
     glue = data.draw(st.sampled_from(["0", "7", "A", "x", "1.", "-3"]))
     assert nir_spans(glue + number) == []
     assert nir_spans(number + glue[::-1]) == []
+
+
+@given(number=nirs(), domain=st.sampled_from(["patient.mssante.fr", "exemple.fr"]))
+@settings(max_examples=30, deadline=None)
+def test_a_nir_as_an_addresss_local_part_is_the_addresss(number, domain):
+    """A patient's MSSanté address is their INS: ``<NIR>@patient.mssante.fr``, one e-mail address."""
+    text = f"Messagerie : {number}@{domain}, INS {number}"
+    assert [text[s:e] for s, e, _ in nir_spans(text)] == [number]
+    assert [text[s:e] for s, e, _ in email_address.SPEC.find(text)] == [f"{number}@{domain}"]
 
 
 @given(number=nirs(), decimals=st.sampled_from([".0", ".00", ".5", ".05", ".0001"]))
