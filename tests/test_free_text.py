@@ -681,6 +681,11 @@ DATE_WRITINGS = [
     ("Date de naissance : [[1 2 . 0 6 . 1 9 8 1]]", True),
     ('{{"key": "Date de naissance", "value": "[[24/09/1970]]"}}', True),  # key and value pairs of form exports
     ("{{ label: 'Date de naissance',\n  valeur: '[[24/09/1970]]' }}", True),
+    # a program's date built from a string after a birth key (test fixtures, seed data)
+    ("  'birthdate': new Date('[[1989-12-13]]'),", True),
+    ("  dateNaissance: moment('[[1954-10-13]]'),", True),
+    ('date_naissance = date.fromisoformat("[[1962-02-22]]")', True),
+    ("  'creationDate': new Date('2017-08-01'),", False),
     ('{{"key": "Date d\'admission", "value": "24/09/1970"}}', False),
     ("| Date de naissance | [[12/03/1945]] | Lyon |", True),  # a table's cells, a form's boxes
     ("Date de naissance ¦ [[2 8 | 1 2 | 1 9 6 9]] ¦", True),
