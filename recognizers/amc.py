@@ -131,6 +131,9 @@ CONTEXT = (
     "ocam",
     "operateur tiers payant",
     "numero de l'organisme",
+    "code prefectoral",  # the number the prefecture registered a mutuelle under, its AMC number in tiers payant
+    "numero prefectoral",
+    "n° prefectoral",
 )
 #: What may stand between the context word and the number: words and punctuation, not another number.
 CONTEXT_GAP = re.compile(r"[^0-9]*")

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leakguard import scan_batches, scan_table
+from leakguard.detect import hints
 from leakguard.detect.engine import DetectOptions, Detector
 from leakguard.sources.base import CellColumn, Chunk
-from recognizers import nir
+from recognizers import amc, nir
 from tests.strategies import nirs, written_forms
 
 NO_NER = DetectOptions(ner=False)
@@ -277,6 +278,27 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     found = scan_table(table, ner=False)
     assert sorted(set(zip(found["column"].to_pylist(), found["entity"].to_pylist(), strict=True))) == [
         ("numeroAdhesionIndividuelle", "FR_MUTUELLE_MEMBER_ID"), ("societeEmettrice", "FR_AMC")]
+
+
+@pytest.mark.parametrize(("column", "entity"), [
+    ("numAMCEchange", "FR_AMC"),  # an acronym among camelCase humps
+    ("code_prefectoral", "FR_AMC"),  # the number a mutuelle is registered under, its AMC number
+    ("NIRCle", "FR_NIR"),
+    ("dateNaissance", "DATE_OF_BIRTH"),
+    ("XMLHttpRequest", None),
+])
+def test_a_column_name_in_camel_case_or_naming_a_prefectoral_code_gives_its_hint(column, entity):
+    hint = hints.hint_for(column)
+    assert (hint.entity if hint else None) == entity
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("son code préfectoral, 75004407, atteste de son rattachement", ["75004407"]),
+    ("Numéro préfectoral : 775685399", ["775685399"]),
+    ("son code postal, 75004407, est faux", []),
+])
+def test_a_mutuelles_prefectoral_number_is_its_amc_number(text, expected):
+    assert [text[s:e] for s, e, _ in amc.SPEC.find(text)] == expected
 
 
 def test_a_column_named_for_an_entity_is_not_searched_for_entities_its_values_only_resemble():

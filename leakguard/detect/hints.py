@@ -55,7 +55,7 @@ _RULES: list[tuple[str | None, str]] = [
     # the insurer's own number / name before generic "nom", "numero"
     # (the "société émettrice" of tiers-payant exchanges: the AMC that issues the rights)
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
-               r"|\bsociete emettrice\b"),
+               r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
                           r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
@@ -87,7 +87,8 @@ _RULES: list[tuple[str | None, str]] = [
 ]
 _COMPILED = [(entity, re.compile(pattern)) for entity, pattern in _RULES]
 
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: camelCase humps, an acronym's end among them (``numAMCEchange`` -> ``num AMC Echange``)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
