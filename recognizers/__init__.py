@@ -70,6 +70,7 @@ def all_specs() -> list[EntitySpec]:
     return [
         nir.SPEC,
         nir.UNKEYED_SPEC,
+        nir.BESIDE_A_DATE_SPEC,
         iban.SPEC,
         iban.MISTYPED_SPEC,
         email_address.SPEC,

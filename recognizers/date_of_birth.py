@@ -73,7 +73,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
 from text_to_num import text2num
 
-from recognizers import hl7, insurer, lexicon
+from recognizers import hl7, insurer, lexicon, nir
 from recognizers.patterns import BLANK, FLAGS, LOWER, UPPER, both_cases
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
@@ -503,7 +503,7 @@ _DN_LABEL_RE2 = f"(?:^|[^\\p{{L}}0-9])(?i:d\\.?n)\\.?{_WS}*[:=]{_WS}*[0-9]"
 #: apply), in every spelling :func:`recognizers.spec.fold` reads as what the rules look for.
 REPORTABLE_RE2 = "|".join(
     [_BIRTH_WORD_RE2, _BIRTH_AFTER_RE2, _AGE_RE2, _NAME_THEN_DATE_RE2, _SMALL_NAME_THEN_DATE_RE2, _BORN_IN_RE2,
-     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2, _STAR_RE2]
+     _LIFESPAN_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2, _STAR_RE2, nir.BESIDE_A_DATE_RE2]
 )
 
 
@@ -512,7 +512,7 @@ REPORTABLE_RE2 = "|".join(
 #: ``le`` allows then a digit or a day in words, a life span after a capitalised word.
 CONTEXT_PREFILTER = "|".join([
     words_re2(CONTEXT), _BIRTH_AFTER_RE2, _AGE_RE2, hl7.PREFILTER_RE2, _DEGREE_RE2, _DN_LABEL_RE2, _LIVED_RE2,
-    _STAR_RE2,
+    _STAR_RE2, nir.BESIDE_A_DATE_RE2,
     f"\\p{{Lu}}[\\p{{L}}'’\\-]*{_GAP_RE2}*(?:{_SEX_RE2}{_GAP_RE2}+|{_spelt('le')}{_WS}+)?"
     f"(?:[0-9]|(?i:{_DAY_WORD_START}))",
     _SMALL_NAME_THEN_DATE_RE2,
@@ -740,6 +740,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     if "vecu" in folded:
         yield from (span for span in _lived(folded) if span[0] not in taken)
     yield from (span for span in _hl7_births(text) if span[0] not in taken)
+    yield from (span for span in _beside_a_nir(text) if span[0] not in taken)
     if "<" in text:
         yield from (span for span in _xml_births(text) if span[0] not in taken)
 
@@ -756,6 +757,14 @@ def _xml_births(text: str) -> Iterator[tuple[int, int, float]]:
     for match in _XML_BIRTH.finditer(text):
         if is_valid(match.group("date")):
             yield *match.span("date"), CONTEXT_SCORE
+
+
+def _beside_a_nir(text: str) -> Iterator[tuple[int, int, float]]:
+    """A date beside a NIR-shaped number of its year and month (:func:`recognizers.nir.beside_their_dates`: a
+    beneficiary's line, ``MARTIN SOPHIE 2850675123456 15/06/1985``): its holder's date of birth."""
+    for _, (start, end) in nir.beside_their_dates(text):
+        if is_valid(text[start:end]):
+            yield start, end, AGE_SCORE
 
 
 def _hl7_births(text: str) -> Iterator[tuple[int, int, float]]:

@@ -53,6 +53,7 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -527,6 +528,63 @@ UNKEYED_SPEC = EntitySpec(
 )
 
 
+# --- A NIR and its holder's date of birth side by side ----------------------------------------------------
+
+#: A date as lists of people write it: day, month and year (``15/06/1985``, ``15-06-85``), or ISO 8601.
+_LISTED_DATE = r"(?:[0-3]?[0-9][/.\-][01]?[0-9][/.\-](?:[0-9]{4}|[0-9]{2})|[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
+_LISTED_NIR = r"[1-8][0-9]{12}(?:[0-9]{2})?"
+#: Between the two: blanks, a field's separator and quotes, nothing else.
+_BESIDE = r"[ \t;,|\"']{1,6}"
+#: A NIR-shaped number of 13 or 15 digits and a date side by side, either first (a beneficiary's line of a
+#: tiers-payant card or an export: ``MARTIN SOPHIE 2850675123456 15/06/1985``).
+BESIDE_A_DATE_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z])(?P<nir>{_LISTED_NIR}){_BESIDE}(?P<date>{_LISTED_DATE})(?![0-9])"
+    rf"|(?<![0-9])(?P<date_first>{_LISTED_DATE}){_BESIDE}(?P<nir_after>{_LISTED_NIR})(?![0-9A-Za-z])"
+)
+BESIDE_A_DATE_RE2 = (f"{_LISTED_NIR}{_BESIDE}[0-9]{{1,4}}[/.\\-]"
+                     f"|[/.\\-][0-9]{{2,4}}{_BESIDE}{_LISTED_NIR}")
+
+
+def _born_in(date: str) -> tuple[str, str]:
+    """The year's last two digits and the month of a date of :data:`_LISTED_DATE`."""
+    parts = re.split(r"[/.\-]", date)
+    year, month = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[2], parts[1])
+    return year[-2:], month.zfill(2)
+
+
+def beside_their_dates(text: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    """The spans of the NIR-shaped numbers and the dates side by side in ``text`` whose year and month are the
+    number's (its 2nd-3rd and 4th-5th digits), the number's structure right: each says what the other is, a
+    NIR (whatever its key, as a context word would say) and its holder's date of birth.
+
+    >>> text = "MARTIN SOPHIE 2850675123456 15/06/1985 ; commande 1234567890123 12/03/2024"
+    >>> [(text[slice(*n)], text[slice(*d)]) for n, d in beside_their_dates(text)]
+    [('2850675123456', '15/06/1985')]
+    """
+    for match in BESIDE_A_DATE_REGEX.finditer(text):
+        number, date = ("nir", "date") if match.group("nir") else ("nir_after", "date_first")
+        body = match.group(number)[:13]
+        if body[1:3] + body[3:5] == "".join(_born_in(match.group(date))) and _unkeyed_body_plausible(body):
+            yield match.span(number), match.span(date)
+
+
+def _find_beside_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    for number, _ in beside_their_dates(text):
+        yield *number, UNKEYED_SCORE
+
+
+#: A NIR beside its holder's date of birth, its key wrong or missing (a valid one is the main pattern's too).
+BESIDE_A_DATE_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="NIR-shaped number beside a date of its year and month",
+    span_regex=BESIDE_A_DATE_REGEX,
+    prefilter=BESIDE_A_DATE_RE2,
+    score=UNKEYED_SCORE,
+    context_score=UNKEYED_SCORE,
+    finder=_find_beside_dates,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -538,7 +596,8 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, UNKEYED_SPEC], supported_language=supported_language, name="FrNirRecognizer")
+            super().__init__([SPEC, UNKEYED_SPEC, BESIDE_A_DATE_SPEC], supported_language=supported_language,
+                             name="FrNirRecognizer")
 
     return FrNirRecognizer
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recognizers import email_address, nir
+from recognizers import date_of_birth, email_address, nir
 from tests.strategies import (
     NIR_KINDS,
     card_like_numbers,
@@ -240,3 +240,17 @@ def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: 
         assert nir_spans(text) == ([(text.index(written), text.index(written) + len(written), nir.UNKEYED_SCORE)]
                                    if found else [])
     assert nir_spans(f"Facture n° {written}") == []
+
+
+@pytest.mark.parametrize(("text", "nirs", "births"), [
+    # a beneficiary's line of a tiers-payant card: the NIR without its key, the date of its year and month
+    ("MARTIN SOPHIE 2850675123456 15/06/1985", ["2850675123456"], ["15/06/1985"]),
+    ('"1120375987654";"22/03/2012";"Lyon"', ["1120375987654"], ["22/03/2012"]),  # an export's fields
+    ("né le 1985-06-15 | 285067512345699", ["285067512345699"], ["1985-06-15"]),  # date first, ISO, key wrong
+    ("DUPONT JEAN 1851269012345 15/06/1985", [], []),  # year and month disagree: nothing says what either is
+    ("commande 1234567890123 12/03/2024", [], []),  # no NIR's structure (month 45)
+    ("réf. 2850675123456 15/06/19851", [], []),  # no date: a longer run of digits
+])
+def test_a_nir_beside_a_date_of_its_year_and_month_makes_both_known(text, nirs, births):
+    assert [text[s:e] for s, e, _ in nir.BESIDE_A_DATE_SPEC.find(text)] == nirs
+    assert [text[s:e] for s, e, _ in date_of_birth.SPEC.find(text)] == births
