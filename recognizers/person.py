@@ -338,7 +338,7 @@ PREFILTER = (
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
-    r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|[ \t]*[;,|][ \t]*)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
+    r"|\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+|\"?[ \t]*[;,|][ \t]*['\"]?)(?:[\p{Ll}'’]{1,4}[ \t]+)?\p{Lu}|\p{Lu}\.\p{Lu}"
 )
 _NO_TOKEN_BEFORE = f"(?:^|[^{_LETTER}0-9_\\\\])"
 _T = "[ \\t]"  # RE2: a space or a tab
@@ -1615,6 +1615,28 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
             yield right
 
 
+#: Between two quoted fields of a row (an INSERT's values, a CSV line, an array): ``','``, ``", "``, ``';'``.
+_QUOTED_GAP = re.compile(r"""(['"])[ \t]*[,;][ \t]*\1""")
+
+
+def _quoted_fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
+    """A surname and a first name as two quoted fields of a row, either first (``'Durand','Annabelle'``,
+    ``"Jean-Luc", "Perez"``; an INSERT without its column list, a CSV line): a listed first name that is no French
+    word, beside a capitalised word that is no French word and no place (a first name may be one: Florence),
+    or another such first name."""
+    if "'" not in text and '"' not in text:
+        return
+    for left, right in itertools.pairwise(tokens):
+        gap = _QUOTED_GAP.fullmatch(text, left.end, right.start)
+        if gap is None or text[left.start - 1 : left.start] != gap[1] or text[right.end : right.end + 1] != gap[1]:
+            continue
+        if any(t.kind not in ("cap", "upper") or t.word or t.place or t.title or len(t.key) < 2 for t in (left, right)):
+            continue
+        if any(first.first_name and not lexicon.is_place(other.key) for first, other in ((left, right), (right, left))):
+            yield left  # not two places ('Paris', 'Florence'), nor a place beside a first name ('Lyon', 'Marie')
+            yield right
+
+
 def find(text: str) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` of the names the rules find in ``text`` (titles excluded), in text order.
 
@@ -1654,6 +1676,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                 if not any(covered[start:end]) and not _in_insurer_name(text, start, end):  # "MALAKOFF MÉDÉRIC"
                     add(start, end, score)
     for start, end, score in itertools.chain(((t.start, t.end, FIRST_NAME_SCORE) for t in _fields(tokens, text)),
+                                             ((t.start, t.end, FIRST_NAME_SCORE) for t in _quoted_fields(tokens, text)),
                                              _staff_in_small_letters(text, folded, tokens),
                                              _self_named(text, folded, tokens),
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),

@@ -536,6 +536,19 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    # a surname and a first name as quoted fields of a row: an INSERT without its column list, a CSV line
+    ("INSERT INTO Patient VALUES (1,1,1 ,'Durand','Annabelle','28-03-1994','Paris');", ["Durand", "Annabelle"]),
+    ("insert into PERSONNEL values(2,'Didier','Rachoul','13 rue des Lilas','Medecin',1);", ["Didier", "Rachoul"]),
+    ('"Schejkowski","Anton","01-01-1999"', ["Schejkowski", "Anton"]),
+    ("('Jean-Luc', 'Perez', 'Epinay')", ["Jean-Luc", "Perez"]),
+    ("insert into SERVICE values (1,'Pediatrie','Cardiologie','Lyon','Marie');", []),  # words; a place
+    ("['Pierre', 'Feuille', 'Ciseaux'] ou ('Paris', 'Florence')", []),  # words; two places
+])
+def test_a_surname_and_a_first_name_as_quoted_fields_of_a_row_are_names(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
     # a comma or a full stop after a place's name ends it: the names after it are people's
     ("Vu à la clinique, Marie Dupont, Jean Martin et Paul Durand.", ["Marie Dupont", "Jean Martin", "Paul Durand"]),
     ("Adressé par l'hôpital de Lyon, Jean Dupont et Marie Martin.", ["Jean Dupont", "Marie Martin"]),
