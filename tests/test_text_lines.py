@@ -602,3 +602,17 @@ def test_a_key_and_its_value_as_two_quoted_arguments_are_read_as_a_key_value_lin
     path = tmp_path / "SearchTest.java"
     path.write_text("    @Test\n" + line + "\n", encoding="utf-8")
     assert {(entity, text) for _, entity, text in _findings(path)} == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('        "identificationMutuelle"   => "62013354",', {("FR_AMC", "62013354")}),  # PHP
+    ("    'nom_usage' => 'DUPONT',", {("PERSON", "DUPONT")}),
+    ('  :telephone => "06 12 34 56 78",', {("PHONE_NUMBER", "06 12 34 56 78")}),  # Ruby's symbol keys
+    ("    'numero_teletransmission' => 82990012,", {("FR_AMC", "82990012")}),
+    ("    'statut' => 'actif',", set()),  # a key that names nothing
+    ("$total = $a => $b;", set()),
+])
+def test_a_member_of_an_associative_array_is_read_as_a_key_value_line(tmp_path, line, expected) -> None:
+    path = tmp_path / "fixtures.php"
+    path.write_text("<?php\nreturn [\n" + line + "\n];\n", encoding="utf-8")
+    assert {(entity, text) for _, entity, text in _findings(path)} == expected

@@ -102,7 +102,13 @@ ARGUMENT_PAIR_RE2 = (
     r"""^(?P<lead>.*?[(\[{,][ \t]*["'](?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-ÖØ-öø-ÿ0-9_.\-]{0,47})["'][ \t]*,[ \t]*["'])"""
     r"""(?P<value>[^"'\\]+)["'][ \t]*[)\]}]"""
 )
-_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2)
+#: RE2: a member of an associative array on a line of its own, PHP's, Ruby's or Perl's arrow between the key and
+#: the value (``'identificationMutuelle' => '62013354',``, ``:nom => "DUPONT",``), the quotes left out of both.
+ARROW_PAIR_RE2 = (
+    r"""^(?P<lead>\s*["':]?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-ÖØ-öø-ÿ0-9_.\-]{0,47})["']?[ \t]*=>[ \t]*["']?)"""
+    r"""(?P<value>[^"'\\\s,][^"'\\]*?)["']?[ \t]*,?[ \t]*$"""
+)
+_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2, ARROW_PAIR_RE2)
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
