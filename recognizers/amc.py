@@ -134,6 +134,14 @@ CONTEXT = (
     "code prefectoral",  # the number the prefecture registered a mutuelle under, its AMC number in tiers payant
     "numero prefectoral",
     "n° prefectoral",
+    # the number a tiers-payant card gives the organisme for SESAM-Vitale's transmissions (NOEMIE)
+    "n° teletransmission",
+    "n° de teletransmission",
+    "numero de teletransmission",
+    "numero teletransmission",
+    "code teletransmission",
+    "mutuelle n°",
+    "mutuelle no",
 )
 #: What may stand between the context word and the number: words and punctuation, not another number.
 CONTEXT_GAP = re.compile(r"[^0-9]*")

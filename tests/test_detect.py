@@ -283,6 +283,8 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
 @pytest.mark.parametrize(("column", "entity"), [
     ("numAMCEchange", "FR_AMC"),  # an acronym among camelCase humps
     ("code_prefectoral", "FR_AMC"),  # the number a mutuelle is registered under, its AMC number
+    ("numeroTeletransmission", "FR_AMC"),
+    ("identificationMutuelle", "FR_AMC"),  # the Vitale card's field
     ("NIRCle", "FR_NIR"),
     ("dateNaissance", "DATE_OF_BIRTH"),
     ("XMLHttpRequest", None),
@@ -295,9 +297,12 @@ def test_a_column_name_in_camel_case_or_naming_a_prefectoral_code_gives_its_hint
 @pytest.mark.parametrize(("text", "expected"), [
     ("son code préfectoral, 75004407, atteste de son rattachement", ["75004407"]),
     ("Numéro préfectoral : 775685399", ["775685399"]),
+    ("N° Télétransmission : 82990012", ["82990012"]),  # a tiers-payant card's number for SESAM-Vitale
+    ("libellé : Mutuelle n°62013354", ["62013354"]),
     ("son code postal, 75004407, est faux", []),
+    ("la télétransmission est passée, dossier 12345678", []),  # the word alone says nothing
 ])
-def test_a_mutuelles_prefectoral_number_is_its_amc_number(text, expected):
+def test_the_numbers_a_mutuelle_is_known_by_are_its_amc_number(text, expected):
     assert [text[s:e] for s, e, _ in amc.SPEC.find(text)] == expected
 
 

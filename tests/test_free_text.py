@@ -1244,6 +1244,7 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("pour Alan Turing", []),
     ("Des assurtechs comme Alan remboursent en deux jours.", ["Alan"]),  # the press's word for new insurers
     ("Le groupe Harmonie est né de ces fusions.", ["Harmonie"]),  # a group's name after "groupe"
+    ("Le groupe mutualiste MNT a présenté ses comptes.", ["MNT"]),  # the word the press calls mutuelles by
     ("le groupe harmonie du chœur chante juste", []),
     ("La SMERRA et Vittavi, mutuelles étudiantes ; Pavillon Prévoyance", ["SMERRA", "Vittavi", "Pavillon Prévoyance"]),
     ("un pavillon de banlieue, une mère tutélaire", []),

@@ -55,7 +55,8 @@ _RULES: list[tuple[str | None, str]] = [
     # the insurer's own number / name before generic "nom", "numero"
     # (the "société émettrice" of tiers-payant exchanges: the AMC that issues the rights)
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
-               r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"),
+               r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"
+               r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle\b"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
                           r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
