@@ -414,14 +414,14 @@ _AGE_BEFORE = re.compile(
     r"(?:^|[,;:(|]|(?<![a-z])age(?:e|\(e\))?(?:\s+de)?)\s*(?P<age>[0-9]{1,3})\s*ans\s*[,;:\-–(]?\s*$")
 #: The oldest age :data:`_AGE_BEFORE` reads.
 MAX_AGE = 120
-#: Between a name and its date of birth: separators and maybe a sex, nothing else (folded).
+#: Between a name and its date of birth: separators, quotes (fields of a row) and maybe a sex, nothing else (folded).
 _AFTER_NAME_GAP = re.compile(
-    r"[\s,;:|/\-(]*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-()]+)?")
+    r"""[\s,;:|/\-("']*(?:(?:m|f|h|homme|femme|masculin|feminin|sexe\s*:?\s*[mfh])[\s,;:|/\-()"']+)?""")
 #: In a folded text: a letter right before a gap :data:`_AFTER_NAME_GAP` allows up to the end of the search.
 _LETTER_BEFORE_GAP = re.compile(rf"[^\W\d_](?={_AFTER_NAME_GAP.pattern}\Z)")
 #: How far before a date its gap from a name is first looked for; a character no gap holds bounds it.
 _GAP_WINDOW = 24
-_NOT_IN_GAP = re.compile(r"[^\s,;:|/\-()mfhomeasculinx]")
+_NOT_IN_GAP = re.compile(r"""[^\s,;:|/\-()"'mfhomeasculinx]""")
 #: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
 #: Première consultation"): the date after a name is then not a birth (folded).
 _CARE_AFTER = re.compile(
@@ -458,7 +458,7 @@ _spelt = spelt_re2
 
 
 _WS = f"[{WHITESPACE_RE2}]"
-_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-()]"
+_GAP_RE2 = f"[{WHITESPACE_RE2},;:|/\\-()\"']"
 #: RE2 forms of the rules' folded patterns: a birth word standing alone (before the date, or after it:
 #: :data:`_BIRTH_AFTER`), a number then ``ans``, a capitalised word then what
 #: :data:`_AFTER_NAME_GAP` allows then a date, ``né(e) en`` (:data:`_BORN_IN`), a life span's opening.

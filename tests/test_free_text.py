@@ -705,6 +705,9 @@ DATE_WRITINGS = [
     ("Né le [[deux janvier mille neuf cent soixante-dix-huit]] à Lyon.", True),
     ("Née le [[22|8|1923]] à Brest", True),
     ("{LAST} {FIRST} [[02/01/1978]]", True),
+    ("INSERT INTO patient VALUES (7, '{LAST}', '{FIRST}', '[[28-03-1994]]', 'Lyon');", True),  # a row's fields
+    ('"{LAST}","{FIRST}","M","[[12/03/1950]]"', True),
+    ("Vu « {LAST} » le 12/03/2020 en consultation.", False),
     ("Patient : {FIRST} {LAST} | F | [[10/05/1986]] | IPP 123", True),
     ("Dossier : [[22/01/1965]] (57 ans)", True),
     ("Elle est née en [[1923]] en Bretagne.", True),
