@@ -299,6 +299,35 @@ def validate(text: str) -> str:
     return to_date(text).isoformat()
 
 
+#: RE2: six digits, a date of birth as the Carte Vitale and older exchange formats store it, year first
+#: (``AAMMJJ``) or day first (``JJMMAA``): read only in a column named for dates of birth.
+SIX_DIGITS_RE2 = "[0-9]{6}"
+
+
+def is_six_digit_date(text: str, today: dt.date | None = None) -> bool:
+    """Whether six digits are a real past date read year first (``AAMMJJ``) or day first (``JJMMAA``).
+
+    >>> is_six_digit_date("610217"), is_six_digit_date("170261"), is_six_digit_date("613217")
+    (True, True, False)
+    """
+    text, today = text.strip(), today or dt.date.today()
+    if len(text) != 6 or not text.isdigit():
+        return False
+    for year, month, day in ((text[:2], text[2:4], text[4:]), (text[4:], text[2:4], text[:2])):
+        try:
+            _check(full_year(year, today), int(month), int(day), today)
+        except InvalidComponent:
+            continue
+        return True
+    return False
+
+
+def _is_valid_cell(text: str) -> bool:
+    """:func:`is_valid`, or six digits that are a date (:func:`is_six_digit_date`): cells of the whole-cell
+    forms, and in a column named for dates of birth :data:`SIX_DIGITS_RE2`."""
+    return is_valid(text) or is_six_digit_date(text)
+
+
 def is_valid(text: str, oldest: int = MIN_YEAR) -> bool:
     """Whether ``text`` is a real calendar date between ``oldest`` (1800) and today, in one of the written forms."""
     try:
@@ -933,7 +962,8 @@ SPEC = EntitySpec(
     validate=is_valid,
     needs_context=True,
     whole_re2=WHOLE_RE2,
-    validate_array=validate_each(is_valid),
+    hinted_whole_re2=SIX_DIGITS_RE2,
+    validate_array=validate_each(_is_valid_cell),
     context_window=CONTEXT_WINDOW,
     context_gap=CONTEXT_GAP,
     finder=find_dates,

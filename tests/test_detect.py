@@ -346,3 +346,17 @@ def test_a_year_alone_in_a_column_named_for_birth_years_is_a_date_of_birth(colum
     found = scan_table(table, ner=False, show_values=True)
     assert sorted(zip(found["column"].to_pylist(), found["entity"].to_pylist(), found["value"].to_pylist())) == [
         (column, "DATE_OF_BIRTH", str(year)) for year in years[:3]]
+
+
+def test_six_digits_in_a_birth_date_column_are_dates_of_birth_and_are_redacted():
+    """``AAMMJJ`` or ``JJMMAA``, as the Carte Vitale and older exchange formats store a date of birth: a date of
+    birth only under a column named for it; which order is unknown, so the generalise operator redacts it."""
+    import leakguard
+
+    table = pa.table({"date_naissance": ["610217", "170261", "613217", "12/05/1985"],
+                      "code": ["610217", "170261", "613217", "123456"]})
+    found = scan_table(table, ner=False)
+    assert sorted(zip(found["column"].to_pylist(), found["row"].to_pylist(), strict=True)) == [
+        ("date_naissance", 0), ("date_naissance", 1), ("date_naissance", 3)]
+    out = leakguard.pseudonymise_table(table.select(["date_naissance"]), bytes(range(32)), ner=False)
+    assert out["date_naissance"].to_pylist() == ["[REDACTED]", "[REDACTED]", "613217", "01/01/1985"]
