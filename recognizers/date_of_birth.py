@@ -760,6 +760,13 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
         taken_until = end
         taken.add(start)
         yield start, end, score
+    yield from _other_forms(text, folded, in_context, taken, taken_until)
+
+
+def _other_forms(text: str, folded: str, in_context: bool, taken: set[int], taken_until: int
+                 ) -> Iterator[tuple[int, int, float]]:
+    """The dates of birth of :func:`find_dates` that are not one date's written form after or before its cue:
+    partial dates, life spans, records' fields, programs' dates; none starting at a date already ``taken``."""
     born = _BORN_ANYWHERE.search(folded) is not None
     if born or "le jour" in folded:  # else no month or year alone: not looked for
         yield from _partial_dates(text, folded, taken_until)
@@ -772,6 +779,30 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     yield from (span for span in _beside_a_nir(text) if span[0] not in taken)
     if "<" in text:
         yield from (span for span in _xml_births(text) if span[0] not in taken)
+    if "(" in text:
+        yield from (span for span in _program_dates(text, folded, in_context) if span[0] not in taken)
+
+
+#: A date as programs build it from its year, month and day (C#'s ``new DateTime(1951, 2, 1)``, Dart's
+#: ``DateTime(1989, 04, 01)``, Java's ``LocalDate.of(1989, 4, 1)``, Python's ``date(1989, 4, 1)``, JavaScript's
+#: ``new Date(1989, 3, 1)`` whose months count from 0): the arguments are the date.
+_PROGRAM_DATE = re.compile(
+    r"(?<![\w.])(?P<new>new\s+)?(?P<type>DateTime|DateOnly|LocalDate\.of|LocalDateTime\.of|date|datetime|Date)\(\s*"
+    r"(?P<date>(?P<y>1[89][0-9]{2}|20[0-9]{2})\s*,\s*(?P<m>[0-9]{1,2})\s*,\s*(?P<d>[0-9]{1,2}))\s*[,)]")
+
+
+def _program_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The dates of :data:`_PROGRAM_DATE` after a birth key (``birthDate: DateTime(1989, 04, 01)``)."""
+    for match in _PROGRAM_DATE.finditer(text):
+        start, end = match.span("date")
+        if not (in_context or SPEC.has_context(folded, match.start())):
+            continue
+        month = int(match["m"]) + (1 if match["new"] and match["type"] == "Date" else 0)
+        try:
+            _check(int(match["y"]), month, int(match["d"]), dt.date.today())
+        except InvalidComponent:
+            continue
+        yield start, end, CONTEXT_SCORE
 
 
 #: The date and time of birth of an HL7 CDA R2 or FHIR XML element (``<birthTime value="19851204083000+0100"/>``,

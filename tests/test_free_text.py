@@ -699,6 +699,12 @@ DATE_WRITINGS = [
     ("  dateNaissance: moment('[[1954-10-13]]'),", True),
     ('date_naissance = date.fromisoformat("[[1962-02-22]]")', True),
     ("  'creationDate': new Date('2017-08-01'),", False),
+    # or from its year, month and day (months from 0 in JavaScript's Date)
+    ("          birthDate: DateTime([[1989, 04, 01]]),", True),
+    ("  dateNaissance: new Date([[1989, 11, 31]]),", True),
+    ("  naissance=date([[1962, 2, 22]])", True),
+    ("  BirthDate = new DateOnly(1975, 2, 30),", False),  # no such day
+    ("  created_at = datetime(2021, 3, 4, 10, 0)", False),
     ('{{"key": "Date d\'admission", "value": "24/09/1970"}}', False),
     ("| Date de naissance | [[12/03/1945]] | Lyon |", True),  # a table's cells, a form's boxes
     ("Date de naissance ¦ [[2 8 | 1 2 | 1 9 6 9]] ¦", True),
