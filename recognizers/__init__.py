@@ -80,6 +80,7 @@ def all_specs() -> list[EntitySpec]:
         phone.MISTYPED_SPEC,
         phone.MSISDN_SPEC,
         phone.REGIONED_SPEC,
+        phone.NANP_SPEC,
         amc.SPEC,
         member_id.SPEC,
         date_of_birth.SPEC,

@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from recognizers.record import EntityRecord, SarifRule
-from recognizers.spec import EntitySpec, checked_one_by_one, lazy_attribute
+from recognizers.spec import EntitySpec, checked_one_by_one, lazy_attribute, validate_each
 
 ENTITY = "PHONE_NUMBER"
 
@@ -97,21 +97,23 @@ _INTERNATIONAL = (f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}{{0,2}}(?:(?:\\(0\
 _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
 #: Other countries' numbers, written internationally: ``+`` (or ``00``, or ``(+`` … ``)``), the calling code, then
 #: groups of digits (``+353 86 822 3689``, ``+41 27 603 42 90``, ``0032612345678``, ``(+351) 282 43 50 50``), an
-#: area code maybe in brackets (``+86 (10)69445464``, ``+1 (202) 555 123 4``), groups maybe split by a slash
-#: (``+49-4312 / 777 777``); libphonenumber says which are numbers. After ``00``, separators between the groups: a
-#: run of digits opening with ``00`` is more often a padded code.
-_GROUP_GAP = f"(?:{_SEP}{{0,2}}|[ \u00a0]?/[ \u00a0]?)"
-_AREA_GROUPS = (f"(?:{_SEP}{{0,2}}\\([0-9]{{1,4}}\\){_SEP}?[0-9]{{1,8}}(?:{_GROUP_GAP}[0-9]{{1,4}}){{0,4}}"
-                f"|{_SEP}{{0,2}}[0-9]{{1,4}}(?:{_GROUP_GAP}[0-9]{{2,4}}){{0,3}}{_GROUP_GAP}[0-9]{{1,4}})")
+#: area code maybe in brackets (``+86 (10)69445464``, ``+1 (202) 555 123 4``) or followed by a slash
+#: (``+49-4312 / 777 777``: further on, a slash parts two numbers), two spaces maybe after the code (``+687  546
+#: 835``); libphonenumber says which are numbers. After ``00``, separators between the groups: a run of digits
+#: opening with ``00`` is more often a padded code.
+_AREA_SLASH = "[ \u00a0]?/[ \u00a0]?"
+_AREA_GROUPS = (f"(?:{_SEP}{{0,2}}\\([0-9]{{1,4}}\\){_SEP}?[0-9]{{1,8}}(?:{_SEP}?[0-9]{{1,4}}){{0,4}}"
+                f"|{_SEP}{{0,2}}[0-9]{{1,4}}(?:{_SEP}?|{_AREA_SLASH})[0-9]{{2,4}}(?:{_SEP}?[0-9]{{2,4}}){{0,3}})")
 _FOREIGN = (f"(?:\\+{_SEP}?[1-9][0-9]{{0,2}}|\\(\\+[1-9][0-9]{{0,2}}\\))(?:{_SEP}?\\(0\\))?{_AREA_GROUPS}"
             f"|00{_SEP}?[1-9][0-9]{{0,2}}(?:{_SEP}\\(0\\))?{_SEP}[0-9]{{1,4}}(?:{_SEP}[0-9]{{2,4}}){{1,4}}")
-#: North American numbers as written there, without ``+1`` (``(514) 765-4321``, ``514.765.4321``,
-#: ``1-800-555-0199``): an area code and an exchange of three digits not opening with 0 or 1, the line's four
-#: digits after a dash or a dot (or any grouping after a bracketed area code); libphonenumber reads them in the
-#: North American plan. Three, three and four digits are no French grouping of anything else.
-NANP = (f"(?:1[ .\\-])?(?:\\([2-9][0-9]{{2}}\\) ?[2-9][0-9]{{2}}(?:{_SEP}?[0-9]{{4}}|{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}})"
-        f"|[2-9][0-9]{{2}}[ .\\-/][2-9][0-9]{{2}}[.\\-][0-9]{{4}}"
-        f"|[2-9][0-9]{{2}}[.\\-][2-9][0-9]{{2}}[ .\\-][0-9]{{4}})")
+#: North American numbers as written there, without ``+1``, their area code in brackets (``(514) 765-4321``,
+#: ``(305) 613 09 58``): an area code and an exchange of three digits not opening with 0 or 1; libphonenumber reads
+#: them in the North American plan. Written with dashes or dots only (``514-765-4321``), they read like a range or a
+#: reference: :data:`NANP_SPEC`, after a phone word.
+NANP = (f"(?:1[ .\\-])?\\([2-9][0-9]{{2}}\\) ?[2-9][0-9]{{2}}"
+        f"(?:{_SEP}?[0-9]{{4}}|{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}})")
+NANP_DASHED = ("(?:1[ .\\-])?[2-9][0-9]{2}(?:[ /][2-9][0-9]{2}[.\\-]|[.\\-][2-9][0-9]{2}[.\\-])"
+               "[0-9]{4}")
 _FORMS = (f"(?:{_INTERNATIONAL}|{_OVERSEAS}|{_NATIONAL}|{_OTHER_GROUPS}|{_SPECIAL_RATE}|{_SLASHED}|{_WIDE_PAIRS}"
           f"|{_FOREIGN}|{NANP})")
 #: A mobile number in the international form without its ``+`` (the MSISDN of SMS gateways and their exports,
@@ -446,6 +448,29 @@ MISTYPED_SPEC = EntitySpec(
 )
 
 
+def _north_american(number: str) -> bool:
+    """Whether ``number`` is a valid North American number (libphonenumber, read in the US plan)."""
+    return _valid_in(number, "US")
+
+
+#: A North American number written with dashes or dots (:data:`NANP_DASHED`), after a phone word (``Tél. :
+#: 514-765-4321``): ranges (``250-450 1650 UI/L``) and references (``réf. 312-456-7890``) read the same.
+NANP_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="North American phone number with dashes or dots, after a phone word",
+    span_regex=re.compile(f"{_NOT_AFTER_A_NUMBER}(?:{NANP_DASHED}){_NOT_BEFORE_A_NUMBER}"),
+    prefilter=f"(?:^|[^0-9A-Za-z+])(?:{NANP_DASHED})(?:[^0-9]|$)",
+    score=SCORE,
+    context_score=CONTEXT_SCORE,
+    context=CONTEXT,
+    needs_context=True,
+    validate=_north_american,
+    whole_re2=NANP_DASHED,
+    validate_array=validate_each(_north_american),
+    not_under=_IDENTIFIER_HINTS,
+)
+
+
 #: RE2 of an MSISDN in a text, word-bounded.
 _MSISDN_RE2 = f"(?:^|[^0-9A-Za-z+]){MSISDN}(?:[^0-9A-Za-z]|$)"
 MSISDN_SPEC = EntitySpec(
@@ -525,8 +550,8 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC, REGIONED_SPEC], supported_language=supported_language,
-                             name="FrPhoneRecognizer")
+            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC, REGIONED_SPEC, NANP_SPEC],
+                             supported_language=supported_language, name="FrPhoneRecognizer")
 
     return FrPhoneRecognizer
 
