@@ -611,6 +611,8 @@ def test_a_key_and_its_value_as_two_quoted_arguments_are_read_as_a_key_value_lin
     ("    'numero_teletransmission' => 82990012,", {("FR_AMC", "82990012")}),
     ("    'statut' => 'actif',", set()),  # a key that names nothing
     ("$total = $a => $b;", set()),
+    ("    'nom' => $this->faker->lastName(),", set()),  # code, not a value
+    ("    nom => 'DUPONT',", {("PERSON", "DUPONT")}),  # Perl's bare key
 ])
 def test_a_member_of_an_associative_array_is_read_as_a_key_value_line(tmp_path, line, expected) -> None:
     path = tmp_path / "fixtures.php"

@@ -48,9 +48,9 @@ if TYPE_CHECKING:
     from recognizers.spec import EntitySpec
 
 #: RE2: a ``key = value`` or ``key : value`` line; the key starts with a letter and holds no more than 48
-#: characters (``N° Sécurité Sociale``, ``Date de naissance``).
+#: characters (``N° Sécurité Sociale``, ``Date de naissance``); not an arrow's ``=>`` (:data:`ARROW_STRING_RE2`).
 KEY_VALUE_RE2 = (
-    r"^(?P<lead>\s*(?P<key>\pL[\pL\pN _.'’°/()\-]{0,47}?)\s*[:=]\s*)(?P<value>\S.*?)\s*$"
+    r"^(?P<lead>\s*(?P<key>\pL[\pL\pN _.'’°/()\-]{0,47}?)\s*[:=]\s*)(?P<value>[^\s>].*?)\s*$"
 )
 #: RE2: a member of a pretty-printed JSON document on a line of its own, a string (``"nom": "DUPONT",``: the
 #: value is what stands between the quotes, escapes as written) or a number (``"nir": 295109912611193``).
@@ -103,12 +103,13 @@ ARGUMENT_PAIR_RE2 = (
     r"""(?P<value>[^"'\\]+)["'][ \t]*[)\]}]"""
 )
 #: RE2: a member of an associative array on a line of its own, PHP's, Ruby's or Perl's arrow between the key and
-#: the value (``'identificationMutuelle' => '62013354',``, ``:nom => "DUPONT",``), the quotes left out of both.
-ARROW_PAIR_RE2 = (
-    r"""^(?P<lead>\s*["':]?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-ÖØ-öø-ÿ0-9_.\-]{0,47})["']?[ \t]*=>[ \t]*["']?)"""
-    r"""(?P<value>[^"'\\\s,][^"'\\]*?)["']?[ \t]*,?[ \t]*$"""
-)
-_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2, ARROW_PAIR_RE2)
+#: the value (``'identificationMutuelle' => '62013354',``, ``:nom => "DUPONT",``, ``'nir' => 185057800608491,``),
+#: the quotes left out of both; a string or a number only (``$patient->nom``, ``fake()->name()``: code).
+_ARROW_KEY = r"""^(?P<lead>\s*["':]?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-ÖØ-öø-ÿ0-9_.\-]{0,47})["']?[ \t]*=>[ \t]*"""
+ARROW_STRING_RE2 = _ARROW_KEY + r"""["'])(?P<value>[^"'\\\s][^"'\\]*)["'][ \t]*,?[ \t]*$"""
+ARROW_NUMBER_RE2 = _ARROW_KEY + r""")(?P<value>[0-9][0-9.]*)[ \t]*,?[ \t]*$"""
+_KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2,
+                    ARROW_STRING_RE2, ARROW_NUMBER_RE2)
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
