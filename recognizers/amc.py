@@ -140,8 +140,6 @@ CONTEXT = (
     "numero de teletransmission",
     "numero teletransmission",
     "code teletransmission",
-    "mutuelle n°",
-    "mutuelle no",
 )
 #: What may stand between the context word and the number: words and punctuation, not another number.
 CONTEXT_GAP = re.compile(r"[^0-9]*")

@@ -454,12 +454,19 @@ _NOT_IN_GAP = re.compile(r"""[^\s,;:|/\-()"'mfhomeasculinx]""")
 #: After a date: what happened that day to the person, a care or a document ("PODA Stéphanie : 01.10.2001
 #: Première consultation"): the date after a name is then not a birth (folded).
 _CARE_AFTER = re.compile(
-    r"\s*[:,;\-–]?\s*(?:(?:premiere|derniere|nouvelle|1ere|1re)\s+)?(?:consultation|visite|hospitalisation"
+    r"""\s*["']?\s*[:,;\-–]?\s*["']?\s*(?:(?:premiere|derniere|nouvelle|1ere|1re)\s+)?"""
+    r"(?:consultation|visite|hospitalisation"
     r"|admission|entree|sortie|intervention|operation|rdv|rendez-vous|seance|examen|bilan|controle|suivi|sejour"
     r"|compte[ -]rendu|courrier|ordonnance|prescription|facture|soins?)\b"
 )
-#: A doctor's title before a name: the date after it is a visit or a letter's date, not a birth (folded).
-_DOCTOR_BEFORE = re.compile(r"(?:dr|pr|docteur|professeur|interne|ide|drs|par|signe|valide)\.?\s*$")
+#: A doctor's title or a role's label before a name (``Prescripteur :``, ``updated_by=``): the date after it is a
+#: visit's, a letter's or a change's, not a birth (folded).
+_DOCTOR_BEFORE = re.compile(
+    r"""(?<![a-z])(?:dr|pr|docteur|professeur|interne|ide|drs|par|signe|valide|prescripteur|medecin|redacteur|auteur"""
+    r"""|operateur|utilisateur|user|by)\.?\s*[=:]?\s*["']?$""")
+#: Right after a date, a time: the date of an event (``12/03/2024 14:05``, ``2024-03-12T10:00:00Z``, a row's
+#: ``'2024-03-12','10:30'``), no birth (folded).
+_TIME_AFTER = re.compile(r"""(?:t|["']?[ \t]*[,;]?[ \t]*["']?[ \t]*(?:a[ \t]+)?)[0-2]?[0-9][:h][0-5][0-9]""")
 #: ``le`` between a name and a date (``TRAVIS GUILLAUMET le deux janvier 1978``), folded: a date of birth
 #: only when the text shows it is long past (:data:`BIRTH_AGE_GAP`); else the day of a visit or an event.
 _LE_BEFORE = re.compile(r"(?<![a-z])le\s+$")
@@ -566,7 +573,8 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
     if folded.find("*", max(0, start - 8), start) >= 0 and _STAR_BEFORE.search(folded, max(0, start - 8), start) \
             and "†" in text[start : start + _CROSS_WINDOW]:
         return True
-    return any((CONTEXT_GAP.fullmatch(folded, m.end(), start) and not _thing_born(folded, m)) or (
+    return any((CONTEXT_GAP.fullmatch(folded, m.end(), start) and not _thing_born(folded, m)
+                and folded[m.start() - 1 : m.start()] != "$") or (  # a query's operator: MongoDB's $ne
         _BORN_WORD.fullmatch(m.group()) is not None
         and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))
     ) for m in SPEC.context_regex().finditer(folded, lo, start))
@@ -659,7 +667,7 @@ def _capital_word_ends(text: str, end: int) -> bool:
 def _after_name(text: str, folded: str, start: int, names: list[tuple[int, int, float]]) -> bool:
     for name_start, name_end, _ in names:
         if name_end <= start and _AFTER_NAME_GAP.fullmatch(folded, name_end, start):
-            return not _DOCTOR_BEFORE.search(folded, max(0, name_start - 14), name_start)
+            return not _DOCTOR_BEFORE.search(folded, max(0, name_start - 20), name_start)
     return False
 
 
@@ -677,7 +685,8 @@ def _follows_a_name(text: str, folded: str, match: re.Match[str], names: list[tu
     if WEEKDAY_PREFIX.match(folded, start):
         return False
     gap_end = _name_gap_end(folded, start)
-    if not _after_name(text, folded, gap_end, names) or _CARE_AFTER.match(folded, end):
+    if not _after_name(text, folded, gap_end, names) or _CARE_AFTER.match(folded, end) \
+            or _TIME_AFTER.match(folded, end):
         return False
     return gap_end == start or _long_past(text, match.group(0))
 
@@ -776,7 +785,7 @@ def _other_forms(text: str, folded: str, in_context: bool, taken: set[int], take
     if "vecu" in folded:
         yield from (span for span in _lived(folded) if span[0] not in taken)
     yield from (span for span in _hl7_births(text) if span[0] not in taken)
-    yield from (span for span in _beside_a_nir(text) if span[0] not in taken)
+    yield from (span for span in _beside_a_nir(text, folded) if span[0] not in taken)
     if "<" in text:
         yield from (span for span in _xml_births(text) if span[0] not in taken)
     if "(" in text:
@@ -819,10 +828,10 @@ def _xml_births(text: str) -> Iterator[tuple[int, int, float]]:
             yield *match.span("date"), CONTEXT_SCORE
 
 
-def _beside_a_nir(text: str) -> Iterator[tuple[int, int, float]]:
+def _beside_a_nir(text: str, folded: str) -> Iterator[tuple[int, int, float]]:
     """A date beside a NIR-shaped number of its year and month (:func:`recognizers.nir.beside_their_dates`: a
     beneficiary's line, ``MARTIN SOPHIE 2850675123456 15/06/1985``): its holder's date of birth."""
-    for _, (start, end) in nir.beside_their_dates(text):
+    for _, (start, end) in nir.beside_their_dates(text, folded):
         if is_valid(text[start:end]):
             yield start, end, AGE_SCORE
 

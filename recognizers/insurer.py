@@ -221,8 +221,6 @@ CONTEXT = (
     "ocam",
     "amc",
     "prevoyance",
-    "mutualiste",  # "le groupe mutualiste X", "AG MNT 2025 : une dynamique mutualiste"
-    "mutualistes",
     "couverture",
     "insurer",
     "insurance",

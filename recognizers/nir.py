@@ -52,6 +52,7 @@ False
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -68,6 +69,7 @@ from recognizers.spec import (
     SEPARATORS,
     EntitySpec,
     checked_one_by_one,
+    fold,
     lazy_attribute,
     words_re2,
 )
@@ -276,7 +278,7 @@ def _spaced(n: int = 15, first: str = "[1-478]") -> str:
 #: (``277076322082910@patient.mssante.fr``), reported whole as an e-mail address.
 SPAN_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?:{EXPONENT_FORM}(?![0-9A-Za-z.])"
-    rf"|{_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])(?!@[0-9A-Za-z]))|{_spaced()}",
+    rf"|{_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])(?!@[0-9A-Za-z][0-9A-Za-z\-]*\.[0-9A-Za-z]))|{_spaced()}",
     re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
@@ -405,7 +407,7 @@ UNKEYED_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<!(?<![0-9A-Za-z])[0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}}"
     rf"|[5-8](?: ?[0-9]){{12}})"  # CNAM's temporary numbers, grouped as written (6 2 789 65432189)
     rf"(?:{SEP_CLASS_PY}?(?P<key>\d{{2}})|\s*[,;]?\s*\(?(?:cl[eé]f?|key|cl[eé]\s+nir)\s*[:=]?\s*(?P<apart>\d{{2}})\)?"
-    rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])(?!@[0-9A-Za-z])",
+    rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])(?!@[0-9A-Za-z][0-9A-Za-z\-]*\.[0-9A-Za-z])",
     re.ASCII | re.IGNORECASE,
 )
 
@@ -543,6 +545,10 @@ _DATE_AFTER = re.compile(rf"{_BESIDE}({_LISTED_DATE})(?![0-9])")
 _DATE_BEFORE = re.compile(rf"(?<![0-9])({_LISTED_DATE}){_BESIDE}$")
 #: How far before a number a date and the gap may start.
 _DATE_BEFORE_WINDOW = 18
+#: The texts :func:`beside_their_dates` reads, as one pattern (the spec's written forms).
+_BESIDE_A_DATE_REGEX = re.compile(
+    rf"(?<![0-9A-Za-z]){_LISTED_NIR}{_BESIDE}{_LISTED_DATE}(?![0-9])"
+    rf"|(?<![0-9]){_LISTED_DATE}{_BESIDE}{_LISTED_NIR}(?![0-9A-Za-z])")
 BESIDE_A_DATE_RE2 = (f"{_LISTED_NIR}{_BESIDE}[0-9]{{1,4}}[/.\\-]"
                      f"|[/.\\-][0-9]{{2,4}}{_BESIDE}{_LISTED_NIR}")
 #: A looser RE2 screen of the same texts (the number's last or first five digits), for long alternations of
@@ -551,17 +557,34 @@ BESIDE_A_DATE_LOOSE_RE2 = (f"[0-9]{{5}}{_BESIDE}[0-9]{{1,4}}[/.\\-]"
                            f"|[/.\\-][0-9]{{2,4}}{_BESIDE}[1-8][0-9]{{4}}")
 
 
-def _born_in(date: str) -> tuple[str, str]:
-    """The year's last two digits and the month of a date of :data:`_LISTED_DATE`."""
+def _day_month_year(date: str) -> tuple[str, str, str]:
+    """The day, the month (two digits each) and the year as written of a date of :data:`_LISTED_DATE`."""
     parts = re.split(r"[/.\-]", date)
-    year, month = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[2], parts[1])
-    return year[-2:], month.zfill(2)
+    day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
+    return day.zfill(2), month.zfill(2), year
 
 
-def beside_their_dates(text: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+#: Right after a date, a time: an event's timestamp (``15/03/2024 09:30:12``), no one's birth.
+_TIME_AFTER = re.compile(r"(?:[ T]|\s+à\s+)[0-2]?[0-9][:h][0-5][0-9]")
+#: How many years back a date may be the date a number was made on (:func:`_dated_by_itself`).
+_RECENT_YEARS = 3
+
+
+def _dated_by_itself(body: str, date: str) -> bool:
+    """Whether ``body`` reads as a number made on ``date``: a digit, then the date's year, month and day, as
+    transaction and order numbers are made (``1240315093012`` on 15/03/2024), the date recent; a NIR's département
+    is the day of its holder's birth by chance only."""
+    day, _, year = _day_month_year(date)
+    return body[5:7] == day and int(year[-2:]) >= (dt.date.today().year - _RECENT_YEARS) % 100 and \
+        (len(year) == 2 or int(year) >= dt.date.today().year - _RECENT_YEARS)
+
+
+def beside_their_dates(text: str, folded: str | None = None) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
     """The spans of the NIR-shaped numbers and the dates side by side in ``text`` whose year and month are the
-    number's (its 2nd-3rd and 4th-5th digits), the number's structure right: each says what the other is, a
-    NIR (whatever its key, as a context word would say) and its holder's date of birth.
+    number's (its 2nd-3rd and 4th-5th digits), the number's structure right, its sex digit a NIR's: each says
+    what the other is, a NIR (whatever its key, as a context word would say) and its holder's date of birth; not a
+    number made on that date (:func:`_dated_by_itself`), nor a date with its time, nor after an order's or an
+    invoice's word.
 
     >>> text = "MARTIN SOPHIE 2850675123456 15/06/1985 ; commande 1234567890123 12/03/2024"
     >>> [(text[slice(*n)], text[slice(*d)]) for n, d in beside_their_dates(text)]
@@ -570,13 +593,19 @@ def beside_their_dates(text: str) -> Iterator[tuple[tuple[int, int], tuple[int, 
     for number in _LISTED_NIR_REGEX.finditer(text):
         start, end = number.span()
         date = _DATE_AFTER.match(text, end) or _DATE_BEFORE.search(text, max(0, start - _DATE_BEFORE_WINDOW), start)
-        body = number.group()[:13]
-        if date is not None and body[1:5] == "".join(_born_in(date.group(1))) and _unkeyed_body_plausible(body):
+        if date is None or _TIME_AFTER.match(text, date.end(1)):
+            continue
+        body, (_, month, year) = number.group()[:13], _day_month_year(date.group(1))
+        if body[0] not in NIR_SEX_DIGITS or body[1:5] != year[-2:] + month or not _unkeyed_body_plausible(body) \
+                or _dated_by_itself(body, date[1]):
+            continue
+        folded = fold(text) if folded is None else folded
+        if not UNKEYED_SPEC.has_negative_context(folded, min(start, date.start(1))):  # "commande", "facture"
             yield (start, end), date.span(1)
 
 
 def _find_beside_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
-    for number, _ in beside_their_dates(text):
+    for number, _ in beside_their_dates(text, folded):
         yield *number, UNKEYED_SCORE
 
 
@@ -584,7 +613,7 @@ def _find_beside_dates(text: str, folded: str, in_context: bool) -> Iterator[tup
 BESIDE_A_DATE_SPEC = EntitySpec(
     entity=ENTITY,
     name="NIR-shaped number beside a date of its year and month",
-    span_regex=_LISTED_NIR_REGEX,
+    span_regex=_BESIDE_A_DATE_REGEX,
     prefilter=BESIDE_A_DATE_RE2,
     score=UNKEYED_SCORE,
     context_score=UNKEYED_SCORE,

@@ -1617,24 +1617,40 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
 
 #: Between two quoted fields of a row (an INSERT's values, a CSV line, an array): ``','``, ``", "``, ``';'``.
 _QUOTED_GAP = re.compile(r"""(['"])[ \t]*[,;][ \t]*\1""")
+#: What else a row about a person holds, on the same line: a date, an e-mail address, a long run of digits (a
+#: phone, a NIR), a street or a postcode and its town (``'13 rue des Lilas'``, ``93800 Epinay``). Lists of words
+#: hold none (``['Spring','Summer']``).
+_PERSON_ROW = re.compile(
+    r"(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9]"
+    r"|@|[0-9]{9}|(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse)(?![^\W\d_])"
+    r"|(?<![0-9])[0-9]{5}[ \t]+[A-Z]", re.IGNORECASE)
 
 
 def _quoted_fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
     """A surname and a first name as two quoted fields of a row, either first (``'Durand','Annabelle'``,
-    ``"Jean-Luc", "Perez"``; an INSERT without its column list, a CSV line): a listed first name that is no French
-    word, beside a capitalised word that is no French word and no place (a first name may be one: Florence),
-    or another such first name."""
+    ``"Jean-Luc", "Perez"``; an INSERT without its column list, a CSV line), where the row holds what else a row
+    about a person holds (:data:`_PERSON_ROW`): a listed first name that is no French word, beside a capitalised
+    word that is no French word, no place and no first name (unless in capitals, as surnames are written:
+    ``'JULIEN','Georges'``); neither an insurer's name (``'Alan','April'``)."""
     if "'" not in text and '"' not in text:
         return
     for left, right in itertools.pairwise(tokens):
         gap = _QUOTED_GAP.fullmatch(text, left.end, right.start)
         if gap is None or text[left.start - 1 : left.start] != gap[1] or text[right.end : right.end + 1] != gap[1]:
             continue
-        if any(t.kind not in ("cap", "upper") or t.word or t.place or t.title or len(t.key) < 2 for t in (left, right)):
+        if any(t.kind not in ("cap", "upper") or t.word or t.title or len(t.key) < 2 or _insurer_name(t.text)
+               for t in (left, right)):
             continue
-        if any(first.first_name and not lexicon.is_place(other.key) for first, other in ((left, right), (right, left))):
-            yield left  # not two places ('Paris', 'Florence'), nor a place beside a first name ('Lyon', 'Marie')
+        if any(first.first_name and (not other.first_name or other.kind == "upper") and not lexicon.is_place(other.key)
+               for first, other in ((left, right), (right, left))) and _on_a_persons_row(text, left.start):
+            yield left
             yield right
+
+
+def _on_a_persons_row(text: str, at: int) -> bool:
+    """Whether the line of ``text`` that holds ``at`` holds what else a row about a person holds."""
+    line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    return _PERSON_ROW.search(text, line_start, len(text) if line_end < 0 else line_end) is not None
 
 
 def find(text: str) -> list[tuple[int, int, float]]:

@@ -285,7 +285,9 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     ("code_prefectoral", "FR_AMC"),  # the number a mutuelle is registered under, its AMC number
     ("numeroTeletransmission", "FR_AMC"),
     ("identificationMutuelle", "FR_AMC"),  # the Vitale card's field
-    ("NIRCle", "FR_NIR"),
+    ("AMCTelephone", None),  # an acronym opening the name names the owner: the values say what it holds
+    ("NIRAssureNom", "PERSON"),
+    ("identificationMutuelleLibelle", "FR_HEALTH_INSURER"),
     ("dateNaissance", "DATE_OF_BIRTH"),
     ("XMLHttpRequest", None),
 ])
@@ -298,7 +300,7 @@ def test_a_column_name_in_camel_case_or_naming_a_prefectoral_code_gives_its_hint
     ("son code préfectoral, 75004407, atteste de son rattachement", ["75004407"]),
     ("Numéro préfectoral : 775685399", ["775685399"]),
     ("N° Télétransmission : 82990012", ["82990012"]),  # a tiers-payant card's number for SESAM-Vitale
-    ("libellé : Mutuelle n°62013354", ["62013354"]),
+    ("Carte mutuelle n° adhérent : 12345678", []),  # a member's number
     ("son code postal, 75004407, est faux", []),
     ("la télétransmission est passée, dossier 12345678", []),  # the word alone says nothing
 ])

@@ -143,8 +143,8 @@ def test_a_nir_glued_to_letters_or_other_digits_is_not_reported(data):
 @settings(max_examples=30, deadline=None)
 def test_a_nir_as_an_addresss_local_part_is_the_addresss(number, domain):
     """A patient's MSSanté address is their INS: ``<NIR>@patient.mssante.fr``, one e-mail address."""
-    text = f"Messagerie : {number}@{domain}, INS {number}"
-    assert [text[s:e] for s, e, _ in nir_spans(text)] == [number]
+    text = f"Messagerie : {number}@{domain}, INS {number}, lot {number}@SITE01"
+    assert [text[s:e] for s, e, _ in nir_spans(text)] == [number, number]  # no address: a NIR and a site
     assert [text[s:e] for s, e, _ in email_address.SPEC.find(text)] == [f"{number}@{domain}"]
 
 
@@ -250,6 +250,13 @@ def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: 
     ("DUPONT JEAN 1851269012345 15/06/1985", [], []),  # year and month disagree: nothing says what either is
     ("commande 1234567890123 12/03/2024", [], []),  # no NIR's structure (month 45)
     ("réf. 2850675123456 15/06/19851", [], []),  # no date: a longer run of digits
+    # numbers made on their date (a digit, then the date): transactions, orders, lots
+    ("1240315093012;15/03/2024;49,90", [], []),
+    ("TRX 1240315093012 15/03/2024 09:30:12 OK", [], []),  # a date with its time
+    ("2024-03-15 1240315093012 paiement accepté", [], []),
+    ("lot 3240312345678 15-03-2024", [], []),  # no NIR's sex digit
+    ("Commande 2850675123456 15/06/1985", [], []),  # an order's word
+    ("BEBE LEO 1240375123456 15/03/2024", ["1240375123456"], ["15/03/2024"]),  # a baby's: another département
 ])
 def test_a_nir_beside_a_date_of_its_year_and_month_makes_both_known(text, nirs, births):
     assert [text[s:e] for s, e, _ in nir.BESIDE_A_DATE_SPEC.find(text)] == nirs

@@ -56,7 +56,7 @@ _RULES: list[tuple[str | None, str]] = [
     # (the "société émettrice" of tiers-payant exchanges: the AMC that issues the rights)
     ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
                r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"
-               r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle\b"),
+               r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle$"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
                           r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
@@ -88,8 +88,10 @@ _RULES: list[tuple[str | None, str]] = [
 ]
 _COMPILED = [(entity, re.compile(pattern)) for entity, pattern in _RULES]
 
-#: camelCase humps, an acronym's end among them (``numAMCEchange`` -> ``num AMC Echange``)
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: An acronym between camelCase humps (``numAMCEchange`` -> ``num AMC Echange``); not one that opens the name
+#: (``AMCTelephone``, ``NIRAssureNom``: the thing is named after its owner, a hint would take the owner's).
+_ACRONYM_INSIDE = re.compile(r"(?<=[a-z])([A-Z]{2,})(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -103,7 +105,7 @@ _NAME_PARTS = re.compile(r"(?:^|\.)name(?:\.\d+)*\.(?:family|given|text)(?:\.\d+
 def words(column: str) -> str:
     """The folded words of a column name: ``"N° Sécurité_Sociale"`` -> ``"n securite sociale"``; a list
     element (``telephones.1``) is named by its list."""
-    split = _CAMEL.sub(" ", _POSITIONS.sub("", column).rsplit(".", 1)[-1])
+    split = _CAMEL.sub(" ", _ACRONYM_INSIDE.sub(r"\1 ", _POSITIONS.sub("", column).rsplit(".", 1)[-1]))
     return " ".join(_NON_WORD.split(fold(split))).strip()
 
 
