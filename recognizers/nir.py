@@ -330,6 +330,12 @@ CONTEXT = (
 #: extension="…" root="1.2.250.1.213.1.4.10"/>``, HL7 v2 ``…^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS``
 #: (not past a field, a repetition or a segment: ``|``, ``~``, a line break).
 INS_OID_AFTER = re.compile(r"[^<>\n\r|~]{0,60}?1\.2\.250\.1\.213\.1\.4\.[0-9]")
+#: After a number, a comment on its line that names it (folded): ``subscriberId = "…" // Numéro de sécurité
+#: sociale (NIR)``, ``nss: … # n° de sécu``, as code and configuration files explain a value.
+_COMMENT_NAMING_AFTER = (r"""["']?[ \t]*[,;)]*[ \t]*(?://|#|--|/\*)[^\n\r]{0,40}?"""
+                         r"""(?<![a-z])(?:nir|nss|insee|secu|securite sociale|social security)(?![a-z])""")
+#: What after a number gives it context: its INS OID, a comment naming it.
+CONTEXT_AFTER = re.compile(f"{INS_OID_AFTER.pattern}|{_COMMENT_NAMING_AFTER}")
 
 #: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
 #: they say it is an invoice, order or claim number that passes the key by chance (one in 97); or a time in
@@ -382,7 +388,7 @@ SPEC = EntitySpec(
     validate=is_valid,
     score_of=_score_of,
     negative_context=NEGATIVE_CONTEXT,
-    context_after=INS_OID_AFTER,
+    context_after=CONTEXT_AFTER,
 )
 
 
@@ -526,7 +532,7 @@ UNKEYED_SPEC = EntitySpec(
     score_of=lambda number: _unkeyed_score(number) or UNKEYED_SCORE,
     context_free=_context_free,
     context_prefilter=f"{words_re2(CONTEXT)}|{LAYOUT_RE2}",
-    context_after=INS_OID_AFTER,
+    context_after=CONTEXT_AFTER,
 )
 
 

@@ -1900,7 +1900,9 @@ _AFFILIATION_MARKS = re.compile(rf"(?<=[{_LO}])[0-9]{{1,2}}(?:,[0-9]{{1,2}})*\*?
 _NOT_A_NAME = re.compile(r"[0-9@_=<>|^\"{}\[\]\\]|\s['‘]")
 #: A word in a code's camel case, two capitals inside it after small letters (``CountryPhoneValidator``): an
 #: identifier of a program, no name (``McDonald``, ``DeVito`` have one).
-_CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]")
+#: Or an acronym with a small letter after it (``INSi``, the INS's teleservice; ``ROCe``): names in capitals end
+#: in capitals.
+_CAMEL_CASE = re.compile(rf"[{_LO}][{_UP}][{_LO}]+[{_UP}]|(?<![^\W\d_])[{_UP}]{{2,}}[{_LO}]{{1,2}}(?![^\W\d_])")
 #: A drug's dosage form written after its name (``Loxen LP``, ``Skenan LP``, ``Tégrétol LI``), folded: a model
 #: labels the pair a person.
 _DOSAGE_FORMS = frozenset({"lp", "lm", "xl", "retard", "flash", "lyoc"})

@@ -290,8 +290,13 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     ("identificationMutuelleLibelle", "FR_HEALTH_INSURER"),
     ("dateNaissance", "DATE_OF_BIRTH"),
     ("XMLHttpRequest", None),
+    ("Datedenaissance", "DATE_OF_BIRTH"),  # one word, as CSV headers write it
+    ("dateOfBirth", "DATE_OF_BIRTH"),
+    ("sn", "PERSON"),  # LDAP's surname and common name (RFC 4519)
+    ("cn", "PERSON"),
+    ("snapshot", None),
 ])
-def test_a_column_name_in_camel_case_or_naming_a_prefectoral_code_gives_its_hint(column, entity):
+def test_column_names_give_their_hints(column, entity):
     hint = hints.hint_for(column)
     assert (hint.entity if hint else None) == entity
 

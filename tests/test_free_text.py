@@ -681,6 +681,15 @@ def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, na
     assert bool(person.find(text)) == kept
 
 
+@pytest.mark.parametrize(("text", "word", "kept"), [
+    ("récupérée par le téléservice INSi, les valeurs", "INSi", False),  # an acronym with a small letter after it
+    ("Vu avec Mme McDONALD ce matin", "McDONALD", True),
+])
+def test_an_acronym_with_a_small_letter_after_it_is_no_name(text: str, word: str, kept: bool) -> None:
+    start = text.index(word)
+    assert (person.plausible_model_span(text, start, start + len(word)) is not None) is kept
+
+
 @pytest.mark.parametrize(("text", "genus", "kept"), [
     ("Une infection par Campylobacter jejuni serait objectivée.", "Campylobacter", False),
     ("Germes : Haemophilus influenzae, Staphylococcus aureus.", "Haemophilus", False),

@@ -261,3 +261,14 @@ def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: 
 def test_a_nir_beside_a_date_of_its_year_and_month_makes_both_known(text, nirs, births):
     assert [text[s:e] for s, e, _ in nir.BESIDE_A_DATE_SPEC.find(text)] == nirs
     assert [text[s:e] for s, e, _ in date_of_birth.SPEC.find(text)] == births
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ('* subscriberId = "123456789012345" // Numéro de sécurité sociale (NIR)', True),  # a placeholder, named
+    ("nss: 185057800608490 # n° de sécu de test", True),  # a wrong key, named by the comment after it
+    ("ref: 185057800608490 # facture client", False),
+    ("ref: 185057800608490 // voir le NIR plus bas, ligne 12", True),
+])
+def test_a_comment_after_a_number_that_names_it_a_nir_is_its_context(line: str, found: bool) -> None:
+    number = line.split('"')[1] if '"' in line else line.split()[1]
+    assert ([line[s:e] for s, e, _ in nir_spans(line)] == [number]) is found

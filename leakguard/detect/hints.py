@@ -67,7 +67,8 @@ _RULES: list[tuple[str | None, str]] = [
                r"|\bnumero assure\b|\bimmatriculation\b"),
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
     ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
-                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt) ?naiss?\b|\bnai ann\b"),
+                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt) ?(?:de ?)?naiss?(?:ance)?\b"
+                      r"|\bnai ann\b|\bdateofbirth\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
     ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
@@ -79,7 +80,8 @@ _RULES: list[tuple[str | None, str]] = [
     (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
            rf"|\b(?:{_CHOSES}) noms?$|\bnom (?:commercial|court|long|abrege|raccourci)$"
            rf"|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})s\b"),  # "Nom des médicaments"
-    ("PERSON", r"\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
+    # LDAP's and LDIF's person attributes (RFC 4519): sn (surname), cn (common name), displayName
+    ("PERSON", r"^sn$|^cn$|\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
                r"|\bfamily name\b"),
     (FREE_TEXT, r"\bcommentaires?\b|\bcomments?\b|\bnotes?\b|\bremarques?\b|\bmessages?\b|\bdescription\b"
