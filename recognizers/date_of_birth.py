@@ -788,7 +788,7 @@ def _other_forms(text: str, folded: str, in_context: bool, taken: set[int], take
     yield from (span for span in _beside_a_nir(text, folded) if span[0] not in taken)
     if "<" in text:
         yield from (span for span in _xml_births(text) if span[0] not in taken)
-    if "ate(" in text or ".of(" in text:  # every constructor of _PROGRAM_DATE: a cheap first search
+    if any(end in text for end in _PROGRAM_DATE_ENDS):  # a cheap first search
         yield from (span for span in _program_dates(text, folded, in_context) if span[0] not in taken)
 
 
@@ -798,6 +798,10 @@ def _other_forms(text: str, folded: str, in_context: bool, taken: set[int], take
 _PROGRAM_DATE = re.compile(
     r"(?<![\w.])(?P<new>new\s+)?(?P<type>DateTime|DateOnly|LocalDate\.of|LocalDateTime\.of|date|datetime|Date)\(\s*"
     r"(?P<date>(?P<y>1[89][0-9]{2}|20[0-9]{2})\s*,\s*(?P<m>[0-9]{1,2})\s*,\s*(?P<d>[0-9]{1,2}))\s*[,)]")
+
+
+#: How every constructor of :data:`_PROGRAM_DATE` ends.
+_PROGRAM_DATE_ENDS = ("ate(", "ime(", "nly(", ".of(")
 
 
 def _program_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
