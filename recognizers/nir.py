@@ -272,13 +272,15 @@ def _spaced(n: int = 15, first: str = "[1-478]") -> str:
     return rf"(?<![0-9A-Za-z])(?<![0-9] ){first}(?: [0-9ABab]){{{n - 1}}}(?![0-9A-Za-z])(?! [0-9])"
 
 
+#: Python lookahead: not the local part of an address (``…@patient.mssante.fr``), ``@`` then a domain with a dot.
+_NOT_A_LOCAL_PART = r"(?!@[0-9A-Za-z][0-9A-Za-z\-]*\.[0-9A-Za-z])"
 #: Python pattern of the written forms inside text, never inside a longer run of digits or letters; a
 #: decimal part of zeros may follow (``185057800608491.0``: a NIR column gone through a float, as pandas and
 #: JSON encoders write it). Not an address's local part: the patients' MSSanté address is their INS
 #: (``277076322082910@patient.mssante.fr``), reported whole as an e-mail address.
 SPAN_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?:{EXPONENT_FORM}(?![0-9A-Za-z.])"
-    rf"|{_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9])(?!@[0-9A-Za-z][0-9A-Za-z\-]*\.[0-9A-Za-z]))|{_spaced()}",
+    rf"|{_pattern(SEP_CLASS_PY)}(?![0-9A-Za-z])(?!-\d)(?!\.0*[1-9]){_NOT_A_LOCAL_PART})|{_spaced()}",
     re.ASCII,  # \d as RE2 reads it: ASCII digits only, so the pre-filter matches every span found here
 )
 
@@ -413,7 +415,7 @@ UNKEYED_REGEX = re.compile(
     rf"(?<![0-9A-Za-z])(?<!\d[.\-])(?<!(?<![0-9A-Za-z])[0-9] )(?P<body>{_body(SEP_CLASS_PY)}|[1-8](?: [0-9ABab]){{12}}"
     rf"|[5-8](?: ?[0-9]){{12}})"  # CNAM's temporary numbers, grouped as written (6 2 789 65432189)
     rf"(?:{SEP_CLASS_PY}?(?P<key>\d{{2}})|\s*[,;]?\s*\(?(?:cl[eé]f?|key|cl[eé]\s+nir)\s*[:=]?\s*(?P<apart>\d{{2}})\)?"
-    rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9])(?!@[0-9A-Za-z][0-9A-Za-z\-]*\.[0-9A-Za-z])",
+    rf"|(?P<spaced_key> [0-9] [0-9]))?(?![0-9A-Za-z])(?![.\-]\d)(?! [0-9]){_NOT_A_LOCAL_PART}",
     re.ASCII | re.IGNORECASE,
 )
 
