@@ -583,8 +583,8 @@ def _dated_by_itself(body: str, date: str) -> bool:
     transaction and order numbers are made (``1240315093012`` on 15/03/2024), the date recent; a NIR's département
     is the day of its holder's birth by chance only."""
     day, _, year = _day_month_year(date)
-    return body[5:7] == day and int(year[-2:]) >= (dt.date.today().year - _RECENT_YEARS) % 100 and \
-        (len(year) == 2 or int(year) >= dt.date.today().year - _RECENT_YEARS)
+    made = int(year) if len(year) == 4 else 2000 + int(year)  # a number made recently: this century's years
+    return body[5:7] == day and dt.date.today().year - _RECENT_YEARS <= made <= dt.date.today().year
 
 
 def beside_their_dates(text: str, folded: str | None = None) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:

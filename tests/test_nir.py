@@ -257,6 +257,7 @@ def test_corsica_among_a_numbers_digits_is_its_own_context(written: str, found: 
     ("lot 3240312345678 15-03-2024", [], []),  # no NIR's sex digit
     ("Commande 2850675123456 15/06/1985", [], []),  # an order's word
     ("BEBE LEO 1240375123456 15/03/2024", ["1240375123456"], ["15/03/2024"]),  # a baby's: another département
+    ("MARTIN PAUL 1990315123456 15/03/99", ["1990315123456"], ["15/03/99"]),  # département 15, born the 15th
 ])
 def test_a_nir_beside_a_date_of_its_year_and_month_makes_both_known(text, nirs, births):
     assert [text[s:e] for s, e, _ in nir.BESIDE_A_DATE_SPEC.find(text)] == nirs
