@@ -338,6 +338,14 @@ _COMMENT_NAMING_AFTER = (r"""["']?[ \t]*[,;)]*[ \t]*(?://|#|--|/\*)[^\n\r]{0,40}
                          r"""(?<![a-z])(?:nir|nss|insee|secu|securite sociale|social security)(?![a-z])""")
 #: What after a number gives it context: its INS OID, a comment naming it.
 CONTEXT_AFTER = re.compile(f"{INS_OID_AFTER.pattern}|{_COMMENT_NAMING_AFTER}")
+#: Before a number, in code, an identifier that names it in camel case (case kept: ``fournir`` names
+#: nothing, ``setNir`` does) and what code writes between a name and its value: ``setNir("…")``,
+#: ``formatNir('…')``, ``numeroSecuriteSociale).toBe("…")``, ``nirPatient = "…"``.
+_NAMING_PART = r"(?:Nir|NIR|Nss|NSS|Insee|INSEE|Secu|SECU|Securite|SECURITE|SocialSecurity|Ssn|SSN)(?![a-z])"
+CODE_NAMING_BEFORE = re.compile(
+    rf"(?:[A-Za-z0-9_$]*[a-z0-9$]{_NAMING_PART}|(?<![A-Za-z0-9_$])(?:nir|nss|insee|secu|ssn)(?=[A-Z0-9]))"
+    r"""[A-Za-z0-9_]*(?:[ \t"'`()\[\]{},:=>]|\.to(?:Be|Equal|StrictEqual)\()*\Z""",
+)
 
 #: Words that name another 15-digit number: right before a NIR-shaped number, without a NIR context word,
 #: they say it is an invoice, order or claim number that passes the key by chance (one in 97); or a time in
@@ -391,6 +399,7 @@ SPEC = EntitySpec(
     score_of=_score_of,
     negative_context=NEGATIVE_CONTEXT,
     context_after=CONTEXT_AFTER,
+    context_before=CODE_NAMING_BEFORE,
 )
 
 
@@ -535,6 +544,7 @@ UNKEYED_SPEC = EntitySpec(
     context_free=_context_free,
     context_prefilter=f"{words_re2(CONTEXT)}|{LAYOUT_RE2}",
     context_after=CONTEXT_AFTER,
+    context_before=CODE_NAMING_BEFORE,
 )
 
 

@@ -178,6 +178,10 @@ class EntitySpec:
     #: it does (an identifier's type written after it: ``extension="…" root="1.2.250.1.213.1.4.8"``); it must
     #: not match across a line break (texts searched together are joined by one)
     context_after: re.Pattern[str] | None = None
+    #: optional: a regex matched in the original text (case kept) that ends right at a match, within the
+    #: context window, and gives it context as a word before it does: code identifiers that name the entity,
+    #: whose camel case folding hides (``setNir("…")``, ``numeroSecuriteSociale).toBe("…")``)
+    context_before: re.Pattern[str] | None = None
     #: optional: the valid values that are their own context, as if a context word preceded them (a NIR body with
     #: its right key given apart, a NIR in its own layout, in a spec that otherwise needs context); a negative
     #: context word still says no where it would after a context word
@@ -258,11 +262,14 @@ class EntitySpec:
         gap = self.context_gap
         return any(gap.fullmatch(folded_text, m.end(), start) for m in regex.finditer(folded_text, lo, start))
 
-    def in_context(self, folded_text: str, start: int, end: int, text_start: int = 0) -> bool:
-        """Whether the match ``start:end`` of ``folded_text`` has context: a context word before it
-        (:meth:`has_context`), or ``context_after`` right after it."""
+    def in_context(self, folded_text: str, start: int, end: int, text_start: int = 0, text: str = "") -> bool:
+        """Whether the match ``start:end`` of ``folded_text`` (folded from ``text``) has context: a context word
+        before it (:meth:`has_context`), ``context_after`` right after it, or ``context_before`` right before it
+        in ``text``."""
         return self.has_context(folded_text, start, text_start=text_start) or (
-            self.context_after is not None and self.context_after.match(folded_text, end) is not None)
+            self.context_after is not None and self.context_after.match(folded_text, end) is not None) or (
+            self.context_before is not None and bool(text) and self.context_before.search(
+                text, max(text_start, start - self.context_window), start) is not None)
 
     def base_score(self, value: str) -> float:
         return self.score_of(value) if self.score_of is not None else self.score
@@ -283,7 +290,7 @@ class EntitySpec:
                 continue
             if folded is None and not context and (self.context or self.negative_context):
                 folded = fold(text)
-            score = self.score_valid(value, folded or "", start, context=context)
+            score = self.score_valid(value, folded or "", start, context=context, text=text)
             if score is not None:
                 yield start, end, score
 
@@ -301,13 +308,14 @@ class EntitySpec:
             return self.validate_many(values)
         return np.fromiter(map(self.validate, values), bool, len(values))
 
-    def score_valid(self, value: str, folded: str, start: int, *, context: bool, text_start: int = 0) -> float | None:
-        """The score of a valid ``value`` found at ``start`` of a text folded to ``folded`` (beginning at
+    def score_valid(self, value: str, folded: str, start: int, *, context: bool, text_start: int = 0,
+                    text: str = "") -> float | None:
+        """The score of a valid ``value`` found at ``start`` of ``text`` folded to ``folded`` (beginning at
         ``text_start``), from its context words (``context``: a column hint); ``None`` when the context says it
         is no such entity."""
         near = context or (self.context_free is not None and self.context_free(value))
         if not context and (self.context or self.negative_context):
-            near = near or self.in_context(folded, start, start + len(value), text_start=text_start)
+            near = near or self.in_context(folded, start, start + len(value), text_start=text_start, text=text)
             if (self.negative_wins or not near) and self.has_negative_context(folded, start, text_start):
                 return None
         if self.needs_context and not near:

@@ -273,3 +273,19 @@ def test_a_nir_beside_a_date_of_its_year_and_month_makes_both_known(text, nirs, 
 def test_a_comment_after_a_number_that_names_it_a_nir_is_its_context(line: str, found: bool) -> None:
     number = line.split('"')[1] if '"' in line else line.split()[1]
     assert ([line[s:e] for s, e, _ in nir_spans(line)] == [number]) is found
+
+
+@pytest.mark.parametrize(("line", "number"), [
+    # code names a number by its identifier, camel case and all: the case the context words fold away
+    ('    pojo.setNir("155072900199918");', "155072900199918"),
+    ("expect(formatNir('295042531115732')).toEqual(x);", "295042531115732"),
+    ('expect(r.personnes[0].numeroSecuriteSociale).toBe("1851269012345");', "1851269012345"),
+    ("const nirPatient = '255081416802539';", "255081416802539"),
+    ("assertFalse(isValidINSEE(\"185057800608490\"))", "185057800608490"),
+    # French words ending as a context word do not name a number
+    ("Les pièces à fournir (1851269012345) sont listées.", None),
+    ("avenir : 185057800608490", None),
+    ("setName('185057800608490')", None),
+])
+def test_an_identifier_in_code_that_names_a_nir_is_its_context(line: str, number: str | None) -> None:
+    assert [line[s:e] for s, e, _ in nir_spans(line)] == ([number] if number else [])

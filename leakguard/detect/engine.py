@@ -625,7 +625,7 @@ class Detector:
         offset, (start, end) = int(joined.starts[owner]), match.span()
         context = scan.hinted == spec.entity
         if not context:
-            context = spec.in_context(joined.folded, start, end, text_start=offset)
+            context = spec.in_context(joined.folded, start, end, text_start=offset, text=joined.text)
             if not context and spec.has_negative_context(joined.folded, start, offset):
                 return  # "facture n° 2850…": an invoice number passing the key by chance
         score = max(spec.base_score(value), spec.context_score) if context else spec.base_score(value)

@@ -104,7 +104,7 @@ def find_many(spec: EntitySpec, texts: list[str], *, context: bool,
         owner, (start, end) = int(owners[i]), spans[i].tolist()
         offset = int(joined.starts[owner])
         score = spec.score_valid(joined.text[start:end], joined.folded if folds else "", start, context=context,
-                                 text_start=offset)
+                                 text_start=offset, text=joined.text)
         if score is not None:
             yield owner, start - offset, end - offset, score
     for owner in sorted(alone):
