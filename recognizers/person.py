@@ -156,6 +156,8 @@ _PLACE_WORDS = frozenset({
     # the same in the plural ("les Universités François Rabelais de Tours et Paris 7-Diderot"), and the town hall
     "universites", "facultes", "ecoles", "lycees", "colleges", "instituts", "centres", "fondations",
     "mairie", "institution", "institutions",
+    # groupings of hospitals ("Groupement Hospitalier Edouard Herriot", "GHT Alpes-Dauphiné"), hospices
+    "groupement", "groupements", "ght", "gcs", "hospice", "hospices",
     # schools of nursing, care and physiotherapy, university units, hospital units by their acronyms
     "ifsi", "ifas", "ifap", "ifmk", "ifcs", "ufr", "iut", "chru", "chs", "cht", "ssr", "usld", "smur", "samu",
     "cmp", "cmpp", "ime", "esat",
@@ -257,7 +259,8 @@ _NAME_PROPER_KEY = re.compile(r"nom|prenom|name|family|given")
 #: A number right after the words a key introduces: an identifier ("HM 4688283", "MB-301-774"), not a name.
 _ID_AFTER = re.compile(r"[ \t]*[\-/]?[0-9]")
 #: Verbs after which comes who did it (``signé par``, ``vu par``), folded.
-_BY = re.compile(r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?:le\s+|la\s+)?$")
+_BY = re.compile(
+    r"(?:sign|redig|dict|valid|vu|ecrit|saisi|adress|envoy|appel|examin)[a-z]*\s+par\s+(?P<article>le\s+|la\s+)?$")
 #: Possessives, the words that may open a word of kinship (``petite-fille``), words of kinship (folded; ``fold``
 #: keeps ``œ``, so ``sœur`` is listed with ``soeur``).
 _POSSESSIVES = ("mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur",
@@ -764,7 +767,9 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
             if nxt is None or not (nxt.capital or (token.kind == nxt.kind == "initials")):
                 break  # "L. C. PEREIRA": initials go on to the next one
         elif token.particle and nxt is not None and nxt.capital and nxt.key not in _DATE_WORDS and (
-                j > i or token.kind == "upper" or (first_free and token.kind == "cap" and nxt.key not in _OFFICES)):
+                j > i or token.kind == "upper" or (first_free and (token.kind == "cap" or token.key in ("de", "du"))
+                                                   and nxt.key not in _OFFICES and not nxt.place
+                                                   and not lexicon.is_place(nxt.key))):
             if j == i and nxt.key in _OFFICES:
                 break  # "MONSIEUR LE PRÉSIDENT", "Madame La Directrice": an office
             # "Le" in "Jean-Marie Le Parc", "M. Le Roux": what follows is a name even if it is a word (a place's
@@ -789,13 +794,27 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
                     introduced and j == i + 1 and tokens[i].first_name
                     and text[tokens[i].end : token.start].isspace())))):
             break  # a capitalised word is a surname after a first name that is no word ("Philippe Roche")
-        elif token.kind == "upper" and words and ((len(token.text) <= 3 and token.word) or token.key in _DATE_WORDS):
+        elif token.kind == "upper" and words and (
+                (len(token.text) <= 3 and token.word and not _short_surname(tokens, j, text, words))
+                or token.key in _DATE_WORDS):
             break  # "Dr MARTIN ET ...", "GUILLAUMET LE DEUX JANVIER MILLE ..."
         j += 1
         words += 1
     while j > i and (tokens[j - 1].kind in ("initials", "letter") or tokens[j - 1].particle):
         j -= 1
     return j
+
+
+#: Short words in capitals that follow a name as labels, not as its surname (folded).
+_LABELS_AFTER_NAME = frozenset({"tel", "fax", "nee", "ne", "ddn", "age", "ans", "nir", "ins", "ipp"})
+
+
+def _short_surname(tokens: list[_Token], j: int, text: str, words: int) -> bool:
+    """Whether a short word in capitals that is also a French word (``tokens[j]``) is the surname of the first
+    name before it, the last word of its line: ``Dr Christian BAR``, not ``Dr MARTIN ET``."""
+    return (words == 1 and tokens[j - 1].kind == "cap" and _plain_first_name(tokens[j - 1])
+            and tokens[j].key not in _FUNCTION_WORDS and tokens[j].key not in _LABELS_AFTER_NAME
+            and _LINE_END.match(text, tokens[j].end) is not None)
 
 
 def _ends_name(tokens: list[_Token], j: int, text: str) -> bool:
@@ -1158,8 +1177,10 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
         elif token.key in _SMALL_TITLES and (span := _small_letters_after_title(tokens, i, text)) is not None:
             yield span[0], span[1], TITLE_SCORE  # "dr lefebvre": a short title without its full stop
         elif by and (token.capital or token.kind in ("letter", "initials")) \
-                and _BY.search(folded, max(0, token.start - 30), token.start):  # "Rédigé par F.Boumnadel"
+                and (verb := _BY.search(folded, max(0, token.start - 30), token.start)):  # "Rédigé par F.Boumnadel"
             end = _take_name(tokens, i, text, first_free=False)
+            if verb.group("article") and not (end > i + 1 and token.first_name):
+                continue  # "validé par la CE", "signé par le CHU Nord": a body; a person has a first name there
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE
 

@@ -241,6 +241,27 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     assert _found(person.find(text), text) in ([], ["C. Dupont"])
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # a particle in small letters after a civil title opens the surname
+    ("Ainsi s'exprimait Monsieur de La Porte dans une lettre.", ["de La Porte"]),
+    ("Madame de Sévigné écrit à sa fille.", ["de Sévigné"]),
+    ("Monsieur le Maire a reçu M. de Villepin.", ["de Villepin"]),
+    ("M. de Paris est venu.", []),  # a town
+    ("Messieurs les Conseillers, bonjour.", []),  # an office in the plural
+    # a short surname that is a word, in capitals after a first name, ends its line
+    ("Mise en pratique\nDr Christian BAR\nMerci", ["Christian BAR"]),
+    ("Le Dr Paul DURAND TEL 01 45 67 89 12", ["Paul DURAND"]),
+    ("Pr Paul MARTIN ET associés", ["Paul MARTIN"]),
+    # after "validé par la", a body; a person there has a first name
+    ("Glossaire validé par la CE. Ensuite", []),
+    ("Courrier adressé par la Jeanne Martin du service", ["Jeanne Martin"]),
+    # a grouping of hospitals named after someone
+    ("Pharmacie, Groupement Hospitalier Edouard Herriot, 5 Place d’Arsonval", []),
+])
+def test_particles_short_surnames_bodies_and_groupings_of_hospitals(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
 @pytest.mark.parametrize("title", ["M.", "Mme", "Dr", "Pr"])
 @pytest.mark.parametrize("words", [WORD_SURNAMES[:3], WORD_SURNAMES[3:]])
 @pytest.mark.parametrize("glue", [", ", " et "])
