@@ -362,8 +362,9 @@ CONTEXT_GAP = re.compile(
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
     r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; {key: …, value: …}; cells
-    # a program's date built from a string: 'birthdate': new Date('1989-12-13'), LocalDate.parse("1989-12-13")
-    r"""(?:(?:new\s+)?(?:date|datetime|localdate|moment|dayjs)(?:\.(?:parse|of|fromisoformat))?\s*\(\s*[\"'])?"""
+    # a program's date built from a string: 'birthdate': new Date('1989-12-13'), LocalDate.parse("1989-12-13"),
+    # PHP's new \DateTime('1990-05-15')
+    r"""(?:(?:new\s+)?\\?(?:date|datetime|localdate|moment|dayjs)(?:\.(?:parse|of|fromisoformat))?\s*\(\s*[\"'])?"""
 )
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).

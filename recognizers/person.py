@@ -249,9 +249,12 @@ _KEY_WORDS = (
     r"|pere|mere|tuteur|tutrice|conjoint(?:e)?|first[ _\-]?name|last[ _\-]?name|surname|given[ _\-]?name"
     r"|birth[ _\-]?name|full[ _\-]?name|patient[ _\-]?name|family|given)"
 )
+#: A setter's name before the key it sets, in code (folded): ``->setNom("Durand")``, ``.withFirstName("Jean")``.
+_SETTER = "(?:set|with)_?"
 #: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``), and XML
 #: elements (``<nom>Dupont</nom>``; HL7 CDA's ``<family>DUPONT</family>``, FHIR's ``<given value="Jean"/>``).
-_NAME_KEYS = re.compile(rf"(?<![0-9a-z_])[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?")
+_NAME_KEYS = re.compile(rf"(?<![0-9a-z_])(?:[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?"
+                        rf"|{_SETTER}{_KEY_WORDS}\s*\(\s*[\"'])")
 #: The XML elements, searched apart: an element's attributes may be keys too (``<assure nom="DUPONT">``).
 _XML_NAME_KEYS = re.compile(rf"<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?(?<!/)>)")
 #: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
@@ -338,6 +341,7 @@ PREFILTER = (
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’()]*[\"']?\s*[:=])"
     rf"|(?i:<[^<>]*(?:{_KEY_STEMS_PREFILTER}))"  # an XML element named for a name (<family>, <prenom>)
+    rf"|(?i:(?:set|with)[\p{{L}}_]*(?:{_KEY_STEMS_PREFILTER})[\p{{L}}_]*\s*\(\s*[\"'])"  # a setter: setNom("…")
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
@@ -415,6 +419,8 @@ COMPOUND_INITIALS = frozenset({"JB", "JC", "JJ", "JL", "JM", "JP", "JY"})  # not
 CUED_RE2 = "|".join([
     _KEY_STEMS_RE2 + f"[{FOLDS_TO_LETTER_RE2} _\\-'\"()]*{_WS_RE2}*[:=]",
     f"<[^<>]*(?:{_KEY_STEMS_RE2})",  # an XML element named for a name
+    f"{_spelt('set', 'with')}[{FOLDS_TO_LETTER_RE2}_]*(?:{_KEY_STEMS_RE2})[{FOLDS_TO_LETTER_RE2}_]*{_WS_RE2}*\\("
+    f"{_WS_RE2}*[\"']",  # a setter: setNom("Durand"), setLastName("Martin")
     f"{_NO_TOKEN_BEFORE}{_spelt(*(TITLES - _SHORT_TITLES))}(?:[^{_LETTER}]|$)",
     f"{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:",
     f"{_NO_TOKEN_BEFORE}{_spelt(*_SHORT_TITLES, *_PATIENT_WORDS)}(?:\\.|{_GAP_RE2}{{1,3}}[{_UP}])",
@@ -986,8 +992,8 @@ def _end(match: re.Match[str]) -> int:
 
 
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
-    if ":" not in folded and "=" not in folded and ">" not in folded:
-        return  # no key (cheaper said than searched)
+    if ":" not in folded and "=" not in folded and ">" not in folded and "(" not in folded:
+        return  # no key, no setter (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
     keys: Iterator[re.Match[str]] = _NAME_KEYS.finditer(folded)
     if "<" in folded:
@@ -1269,7 +1275,9 @@ def _item_after(text: str, at: int, starts: dict[int, int]) -> int:
 
 
 #: A form's placeholders where a name goes (folded): ``Mr / Mme NOM Prénom``.
-_PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage"})
+_PLACEHOLDERS = frozenset({"nom", "noms", "prenom", "prenoms", "name", "nomprenom", "naissance", "usage",
+                           # a field's own name as its value: "firstName: 'prénom'", "userName: 'userName'"
+                           "firstname", "lastname", "username", "fullname", "surname", "givenname"})
 #: A letter three times or more, where a name was blanked out or is to be written: ``XXX``, ``Dr YYYY``; or
 #: the placeholder letters mixed (``X XXY``, ``Dr XY``).
 _BLANKED = re.compile(r"([a-z])\1{2,}|[xyz]{3,}|x[xyz]")

@@ -208,7 +208,8 @@ class EntitySpec:
         if not self._context_re:
             words = sorted({fold(w) for w in self.context}, key=len, reverse=True)
             alternation = "|".join(re.escape(w) for w in words)
-            self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:{alternation})(?![a-z])"))
+            # a setter named for the word counts as the word: setDateNaissance("…"), with_birthdate(…)
+            self._context_re.append(re.compile(rf"(?<![0-9a-z])(?:(?:set|with)_?)?(?:{alternation})(?![a-z])"))
         return self._context_re[0]
 
     def has_negative_context(self, folded_text: str, start: int, text_start: int = 0) -> bool:

@@ -733,6 +733,8 @@ DATE_WRITINGS = [
     ("  'birthdate': new Date('[[1989-12-13]]'),", True),
     ("  dateNaissance: moment('[[1954-10-13]]'),", True),
     ('date_naissance = date.fromisoformat("[[1962-02-22]]")', True),
+    ("  ->setDateNaissance(new \\DateTime('[[1990-05-15]]'))", True),  # PHP: a setter, a class's namespace
+    ("  ->setDateCreation(new \\DateTime('1990-05-15'))", False),
     ("  'creationDate': new Date('2017-08-01'),", False),
     # or from its year, month and day (months from 0 in JavaScript's Date)
     ("          birthDate: DateTime([[1989, 04, 01]]),", True),
@@ -1457,6 +1459,18 @@ def test_each_name_key_of_a_line_names_its_value(key: str) -> None:
     for first, last in _people(3):
         text = f"Prénom : {first} ; {key} : {last.upper()} ; Sexe : F"
         assert _found(person.find(text), text) == [first, last.upper()], text
+
+
+@pytest.mark.parametrize("template", [
+    '$patient->setNom("{LAST}")\n    ->setPrenom("{FIRST}")',  # fixtures and builders name fields by setters
+    'p.setLastName("{LAST}"); p.setFirstName("{FIRST}");',
+    'Patient.builder().withNom("{last}").withPrenom("{first}").build();',
+])
+def test_a_setter_named_for_a_name_key_names_its_argument(template: str) -> None:
+    for first, last in _people(3):
+        text = template.format(FIRST=first, LAST=last, first=first.lower(), last=last.lower())
+        assert _found(person.find(text), text) == [last.lower() if "{last}" in template else last,
+                                                   first.lower() if "{first}" in template else first], text
 
 
 @pytest.mark.parametrize("gap", [" ", "  ", "\t"])
