@@ -2118,6 +2118,8 @@ def is_plausible_name(span: str) -> bool:
 
 #: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
 _NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
+#: The filler text of mock-ups, where a name is to come.
+_LOREM = re.compile(r"\s*lorem\s+ipsum", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -2134,9 +2136,11 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True]
     >>> [is_name_cell(v) for v in ('Lycée Paul Melizan', 'Hôpital Paul Brousse', 'Lycée', 'Hôpital-Dupont', 'CHU Wei')]
     [False, False, True, True, True]
+    >>> [is_name_cell(v) for v in ('prénom', 'userName', 'Lorem ipsum dolor sit amet', 'Nomé')]
+    [False, False, False, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
-            or _names_an_establishment(value):
+            or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS

@@ -250,6 +250,21 @@ def test_the_items_of_a_json_array_on_one_line_are_values_of_its_key(tmp_path, l
     assert {(entity, text) for _, entity, text in _findings(path)} == expected
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    # an object literal's members: the quotes and the comma are no part of the value
+    ("    lastName: 'Durand',", {("PERSON", "Durand")}),
+    ('    prenom: "Élise",', {("PERSON", "Élise")}),
+    # a field's own name, or a mock-up's filler, where the value goes: no name
+    ("    firstName: 'prénom',", set()),
+    ("    userName: 'userName',", set()),
+    ("    'nom' => 'Lorem ipsum dolor sit amet',", set()),
+])
+def test_a_quoted_member_s_value_is_read_without_its_quotes(tmp_path, line: str, expected: set) -> None:
+    path = tmp_path / "mock.ts.txt"
+    path.write_text(f"const patient = {{\n{line}\n}}\n", encoding="utf-8")
+    assert {(entity, text) for _, entity, text in _findings(path)} == expected
+
+
 @pytest.mark.parametrize("line", [
     '        "date_debut_contrat": "2024-09-01",',  # a contract's dates after its context word
     "Contrat n° 7845123, date de fin de contrat : 30/06/2025",

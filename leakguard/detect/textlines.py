@@ -116,9 +116,22 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
     """``lead`` (up to the value), ``key`` and ``value`` of each key-value line (:data:`_KEY_VALUE_FORMS`), of
     a value line below a key alone (:data:`KEY_ALONE_RE2`, :data:`TAG_ALONE_RE2`), and of the items of a list
     below a key alone (:data:`LIST_ITEM_RE2`); null elsewhere."""
-    parts = _values_after_keys(lines)
+    parts = _unquoted(_values_after_keys(lines))
     parts, below = _values_below_keys(lines, context, parts)
     return _list_items(lines, parts, below)
+
+
+#: RE2: a value in quotes, maybe a comma after it, as object literals write members (``firstName: 'Jean',``).
+_QUOTED_VALUE_RE2 = r"""^(?P<quote>["'`])(?P<value>[^"'`\\]+)["'`][ \t]*[,;]?$"""
+
+
+def _unquoted(parts: list[pa.Array]) -> list[pa.Array]:
+    """``parts`` (lead, key, value) with the quotes around a value, and a comma after them, moved out of it."""
+    lead, key, value = parts
+    quote, inner = pc.extract_regex(value, _QUOTED_VALUE_RE2).flatten()
+    quoted = pc.is_valid(inner)
+    return [pc.if_else(quoted, pc.binary_join_element_wise(lead, quote, ""), lead), key,
+            pc.if_else(quoted, inner, value)]
 
 
 def _values_after_keys(lines: pa.Array) -> list[pa.Array]:
