@@ -773,7 +773,7 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
             if nxt is None or not (nxt.capital or (token.kind == nxt.kind == "initials")):
                 break  # "L. C. PEREIRA": initials go on to the next one
         elif token.particle and nxt is not None and nxt.capital and nxt.key not in _DATE_WORDS and (
-                j > i or token.kind == "upper" or (first_free and (token.kind == "cap" or token.key in ("de", "du"))
+                j > i or token.kind == "upper" or (first_free and (token.kind == "cap" or _small_particle(tokens, i))
                                                    and nxt.key not in _OFFICES and not nxt.place
                                                    and not lexicon.is_place(nxt.key))):
             if j == i and nxt.key in _OFFICES:
@@ -809,6 +809,20 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
     while j > i and (tokens[j - 1].kind in ("initials", "letter") or tokens[j - 1].particle):
         j -= 1
     return j
+
+
+#: Civil titles (folded), after which ``de`` and a French word may open a surname (``Monsieur de La Porte``);
+#: after ``Professeur de`` comes a discipline (``Professeur de Physiologie``).
+_CIVIL_TITLES_BEFORE_PARTICLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "mr", "mrs", "ms",
+                                            "madame", "monsieur", "mademoiselle", "messieurs", "mesdames"})
+
+
+def _small_particle(tokens: list[_Token], i: int) -> bool:
+    """Whether ``tokens[i]``, right after a title, is ``de`` or ``du`` opening a surname: not before a first name
+    (``le frère de Philippe Monod``), nor before a French word after another title than a civil one."""
+    nxt = tokens[i + 1]
+    return tokens[i].key in ("de", "du") and not nxt.first_name and (
+        not nxt.word or (i > 0 and tokens[i - 1].key in _CIVIL_TITLES_BEFORE_PARTICLES) or nxt.particle)
 
 
 #: Short words in capitals that follow a name as labels, not as its surname (folded).
@@ -1735,7 +1749,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
             score = max(score, found.pop(inside))
             covered[inside[0] : inside[1]] = bytes(inside[1] - inside[0])
         add(start, end, score)
-    for token in itertools.chain(_lone_first_names(text, tokens, found), _first_name_pairs(text, tokens)):
+    for token in itertools.chain(_lone_first_names(text, tokens, found), _first_name_pairs(text, tokens),
+                                 _listed_first_names(text, tokens)):
         add(token.start, token.end, FIRST_NAME_SCORE)
     _repeat_surnames(text, tokens, found, add)
     return tuple(sorted((start, end, score) for (start, end), score in found.items()))
@@ -1831,6 +1846,31 @@ def _lone_first_names(text: str, tokens: list[_Token], found: dict[tuple[int, in
                                  or _PARENTS_GAP.fullmatch(gap))):
             listed = token.end  # "ses enfants Paul, Marie et Josiane"
             yield token
+
+
+#: Fewest first names that no French word spells, in a row of a list, that make it a list of people.
+_FIRST_NAMES_LISTED = 3
+
+
+def _listed_first_names(text: str, tokens: list[_Token]) -> Iterator[_Token]:
+    """The items of a list of single capitalised words (commas, ``et``) of which at least three are first names
+    that no French word spells: ``merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha et Candice``; each
+    item that is a first name or no French word is one (not ``Paris``, not ``Rose``)."""
+    run: list[_Token] = []
+    for token in map(_without_elision, tokens):
+        listed = bool(run) and _NAMES_LIST_GAP.fullmatch(fold(text[run[-1].end : token.start])) is not None
+        if not listed:
+            yield from _people_listed(run)
+            run = []
+        if token.kind == "cap" and not token.place and not lexicon.is_place(token.key):
+            run.append(token)
+    yield from _people_listed(run)
+
+
+def _people_listed(run: list[_Token]) -> list[_Token]:
+    if sum(_plain_first_name(token) for token in run) < _FIRST_NAMES_LISTED:
+        return []
+    return [token for token in run if token.first_name or not token.word]
 
 
 def _without_elision(token: _Token) -> _Token:

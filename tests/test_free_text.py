@@ -247,6 +247,12 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     ("Madame de Sévigné écrit à sa fille.", ["de Sévigné"]),
     ("Monsieur le Maire a reçu M. de Villepin.", ["de Villepin"]),
     ("M. de Paris est venu.", []),  # a town
+    ("Membres du jury : Professeur de Physiologie, Docteur en Médecine", []),  # a discipline after a title
+    ("le frère de Philippe Monod", ["Philippe Monod"]),  # "de" before a first name is no particle
+    # a list of single capitalised words, three of them first names no French word spells: people
+    ("Merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha, Candice et tant d’autres.",
+     ["Jean-François", "Sophie", "Stéphanie", "Ximena", "Josepha", "Candice"]),
+    ("Étapes : Paris, Lyon, Marseille et Nice.", []),
     ("Messieurs les Conseillers, bonjour.", []),  # an office in the plural
     # a short surname that is a word, in capitals after a first name, ends its line
     ("Mise en pratique\nDr Christian BAR\nMerci", ["Christian BAR"]),
@@ -258,7 +264,7 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     # a grouping of hospitals named after someone
     ("Pharmacie, Groupement Hospitalier Edouard Herriot, 5 Place d’Arsonval", []),
 ])
-def test_particles_short_surnames_bodies_and_groupings_of_hospitals(text: str, names: list[str]) -> None:
+def test_particles_short_surnames_lists_bodies_and_groupings_of_hospitals(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names
 
 
