@@ -554,6 +554,10 @@ def _may_name_an_insurer(words: list[str]) -> bool:
 _NAME_WORDS = 10
 
 
+#: What code writes and names do not: braces, brackets, a semicolon, a bracket closed before a colon.
+_CODE = re.compile(r"[{}\[\];]|\)\s*:")
+
+
 def is_name_cell(value: str) -> bool:
     """Whether a cell of a column named for insurers may be an insurer's name as a whole: not a question or an
     exclamation (``Carte de mutuelle : que faire en cas de perte ?``), not a sentence of many words, not French
@@ -572,12 +576,15 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True, True]
     >>> [is_name_cell(v) for v in ("Caisse nationale d'assurance maladie (Cnam)", "CPAM de Paris", "MSA")]
     [False, False, False]
+    >>> is_name_cell("string): MutuelleData {")  # code: "function parseMutuelle(text: string): MutuelleData {"
+    False
     """
     words = value.split()
     if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
         return False
-    return "?" not in value and "!" not in value and len(words) <= _NAME_WORDS and _AMOUNT.search(value) is None \
-        and not _common_words_only(value) and _COMPULSORY.match(fold(value.strip())) is None
+    return _CODE.search(value) is None and "?" not in value and "!" not in value and len(words) <= _NAME_WORDS \
+        and _AMOUNT.search(value) is None and not _common_words_only(value) \
+        and _COMPULSORY.match(fold(value.strip())) is None
 
 
 #: The compulsory scheme's bodies, which a column of organisms may hold beside the complementary ones (folded):

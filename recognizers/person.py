@@ -796,6 +796,7 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
             break  # ... or an address's local part; a protocol and its version, as a log line goes on ("nom=Breton
             # HTTP/1.1")
         elif not (token.surname_like or (free and not _role(token)) or (
+                token.kind in ("cap", "upper") and j > i and _PARTICLE_ENDING.search(tokens[j - 1].text)) or (
                 token.kind == "cap" and j > i and (_plain_first_name(tokens[j - 1]) or (
                     introduced and j == i + 1 and tokens[i].first_name
                     and text[tokens[i].end : token.start].isspace())))):
@@ -811,6 +812,8 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
     return j
 
 
+#: A particle that ends a hyphenated word: the next word goes on with the name (``Guillet-Le Roux``).
+_PARTICLE_ENDING = re.compile(r"-(?:[Ll]e|[Ll]a|[Dd]e|[Dd]u|[Dd]es|LE|LA|DE|DU|DES)$")
 #: Civil titles (folded), after which ``de`` and a French word may open a surname (``Monsieur de La Porte``);
 #: after ``Professeur de`` comes a discipline (``Professeur de Physiologie``).
 _CIVIL_TITLES_BEFORE_PARTICLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "mr", "mrs", "ms",
@@ -2157,7 +2160,7 @@ def is_plausible_name(span: str) -> bool:
 
 
 #: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
-_NOT_A_NAME_CELL = re.compile(r"[0-9:=]|\.{3}|_{3}|…")
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=;{}\[\]]|\.{3}|_{3}|…")
 #: The filler text of mock-ups, where a name is to come.
 _LOREM = re.compile(r"\s*lorem\s+ipsum", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")

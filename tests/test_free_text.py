@@ -249,6 +249,8 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     ("M. de Paris est venu.", []),  # a town
     ("Membres du jury : Professeur de Physiologie, Docteur en Médecine", []),  # a discipline after a title
     ("le frère de Philippe Monod", ["Philippe Monod"]),  # "de" before a first name is no particle
+    ("Appel de M. Guillet-Le Roux (tél. 07 55 95 47 31)", ["Guillet-Le Roux"]),  # a hyphen, then a particle
+    ("Contact : Anne Martin-De La Tour, 06 12 34 56 78", ["Anne Martin-De La Tour"]),
     # a list of single capitalised words, three of them first names no French word spells: people
     ("Merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha, Candice et tant d’autres.",
      ["Jean-François", "Sophie", "Stéphanie", "Ximena", "Josepha", "Candice"]),
