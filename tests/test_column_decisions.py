@@ -38,6 +38,11 @@ KEY = bytes(range(32))
 @pytest.mark.parametrize(("shaped", "valid", "holds"), [
     (1, 1, True),  # one value: it is all the evidence there is
     (10, 1, False),
+    (7, 2, True),  # a short text's test vectors: two valid keys among seven are no chance (tail 0.2 %)
+    (14, 2, True),
+    (20, 2, False),  # two among twenty may be (tail 1.8 %)
+    (20, 3, True),
+    (60, 3, False),  # past the small columns, the effect test decides
     (1_000, 12, False),
     (1_000, 900, True),  # typos: a majority is valid
     (1_000_000, 950_000, True),  # 5% typos

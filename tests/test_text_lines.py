@@ -95,6 +95,19 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     assert found == {(row, value) for row, value in enumerate([*wrong, numbers[0][:13]], start=len(head) + 1)}
 
 
+@pytest.mark.parametrize("layout", ["{n}", "| {i} | {n} | {verdict} |", "        ('{n}', {verdict}),"])
+def test_a_validator_s_few_vectors_keep_their_valid_nirs_among_wrong_keys(tmp_path, layout: str) -> None:
+    """A short test table: two valid NIRs among five wrong keys, no NIR word on their lines."""
+    valid = [make_nir("1", 84, 2, "75123", 456), make_nir("2", 91, 2, "56012", 345)]
+    wrong = [n[:13] + f"{(int(n[13:]) + 1) % 100:02d}" for n in (make_nir("1", 80, 12, "31234", 567),
+             make_nir("2", 55, 12, "99123", 457), make_nir("2", 10, 1, "21101", 3), make_nir("1", 84, 2, "75123", 456),
+             make_nir("2", 71, 6, "44109", 12))]
+    lines = [layout.format(i=i, n=n, verdict=n in valid) for i, n in enumerate(valid + wrong)]
+    path = tmp_path / "vectors.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert {text for _, entity, text in _findings(path) if entity == "FR_NIR"} == set(valid)
+
+
 def test_an_invoice_date_under_a_birth_date_label_of_another_block_is_not_a_birth_date(tmp_path) -> None:
     path = tmp_path / "note.txt"
     path.write_text("Date de naissance :\n\nFacture du 12/05/2023\n", encoding="utf-8")

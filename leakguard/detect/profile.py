@@ -11,13 +11,14 @@ even with typos, is mostly valid; a column of invoice or order numbers is valid 
 * numbers whose every field happens to fit the structure (date-prefixed invoice numbers): 1 in 100;
 * numbers whose last two digits are themselves a key modulo 97: 1 in 97, the highest rate: :data:`CHANCE`.
 
-A column is kept as NIR when at least half of its shaped values are valid (:data:`MAJORITY`, whatever its
-size), or when its valid share is *well above* chance, with confidence: the binomial test of the hypothesis
-"the valid share is at most :data:`EFFECT` × :data:`CHANCE`" rejects it at level :data:`ALPHA` (equivalently,
-the one-sided Clopper-Pearson lower bound of the share is above 3/97, about 3 %). That takes in columns mixing
-NIRs with other numbers, such as free text or logs, and keeps out any column whose share is near chance
-however large it is: a significance test against chance alone calls a share of 1.2 % "not chance" once a
-column has a few hundred thousand values.
+A column is kept as NIR when at least half of its shaped values are valid (:data:`MAJORITY`, whatever its size),
+when it is small (:data:`SMALL`) and holds more valid values than chance explains (a validator's test vectors,
+valid and wrong keys side by side), or when its valid share is *well above* chance, with confidence: the binomial
+test of the hypothesis "the valid share is at most :data:`EFFECT` × :data:`CHANCE`" rejects it at level
+:data:`ALPHA` (equivalently, the one-sided Clopper-Pearson lower bound of the share is above 3/97, about 3 %). That
+takes in columns mixing NIRs with other numbers, such as free text or logs, and keeps out any column whose share is
+near chance however large it is: a significance test against chance alone calls a share of 1.2 % "not chance" once
+a column has a few hundred thousand values.
 
 In a column kept as NIR where nine distinct shaped values in ten are valid (:data:`TYPO_SHARE`), the others,
 whose structure a typo explains, are NIRs with a typo (a typo does not anonymise); in a column mixing NIRs
@@ -54,6 +55,11 @@ EFFECT = 3
 ALPHA = 1e-5
 #: Share of valid values above which a column holds NIRs whatever its size.
 MAJORITY = 0.5
+#: Up to this many distinct shaped values, a column (a short text's numbers) holds NIRs when its valid ones are
+#: more than chance gives, at :data:`SMALL_ALPHA`: two valid among 14 or fewer, three among 20 (no effect size
+#: can be shown on so few; the chance of two passing by chance among ten is 0.5 %).
+SMALL = 20
+SMALL_ALPHA = 1e-2
 #: Share of valid values from which a column's NIR-shaped values with a wrong key are typos of NIRs, not other
 #: numbers among NIRs (a wrong key reads as a typo only where nine values in ten are NIRs).
 TYPO_SHARE = 0.9
@@ -96,6 +102,8 @@ def holds_nirs(shaped: int, valid: int) -> bool:
         return False
     if valid >= MAJORITY * shaped:
         return True
+    if shaped <= SMALL and binomial_tail(valid, shaped, CHANCE) < SMALL_ALPHA:
+        return True  # a validator's few test vectors, valid and wrong keys mixed: too few for the test below
     return binomial_tail(valid, shaped, EFFECT * CHANCE) < ALPHA
 
 
