@@ -342,8 +342,14 @@ CONTEXT_AFTER = re.compile(f"{INS_OID_AFTER.pattern}|{_COMMENT_NAMING_AFTER}")
 #: nothing, ``setNir`` does) and what code writes between a name and its value: ``setNir("…")``,
 #: ``formatNir('…')``, ``numeroSecuriteSociale).toBe("…")``, ``nirPatient = "…"``.
 _NAMING_PART = r"(?:Nir|NIR|Nss|NSS|Insee|INSEE|Secu|SECU|Securite|SECURITE|SocialSecurity|Ssn|SSN)(?![a-z])"
+#: Parts of an identifier that name a time, a count or a token about the NIR, not the NIR (``nirUpdatedAt``,
+#: ``secuTokenExpiresAt``, ``nir_sync_ts``): their values are timestamps and counters.
+_ABOUT_IT = (r"(?:At|AT|Date|DATE|Time|TIME|Stamp|STAMP|Ts|TS|Ms|MS|Expire|EXPIRE|Sync|SYNC|Count|COUNT|Token|TOKEN"
+             r"|Hash|HASH|Version|VERSION|_(?:at|date|time|stamp|ts|ms|expires?|sync|count|token|hash|version))"
+             r"(?![a-z])")
 CODE_NAMING_BEFORE = re.compile(
-    rf"(?:[A-Za-z0-9_$]*[a-z0-9$]{_NAMING_PART}|(?<![A-Za-z0-9_$])(?:nir|nss|insee|secu|ssn)(?=[A-Z0-9]))"
+    rf"(?![A-Za-z0-9_$]*{_ABOUT_IT})"
+    rf"(?:[A-Za-z0-9_$]*[a-z0-9$]{_NAMING_PART}|(?<![A-Za-z0-9_])(?:nir|nss|insee|secu|ssn)(?=[A-Z0-9]))"
     r"""[A-Za-z0-9_]*(?:[ \t"'`()\[\]{},:=>]|\.to(?:Be|Equal|StrictEqual)\()*\Z""",
 )
 

@@ -254,7 +254,7 @@ _SETTER = "(?:set|with)_?"
 #: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``), and XML
 #: elements (``<nom>Dupont</nom>``; HL7 CDA's ``<family>DUPONT</family>``, FHIR's ``<given value="Jean"/>``).
 _NAME_KEYS = re.compile(rf"(?<![0-9a-z_])(?:[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?"
-                        rf"|{_SETTER}{_KEY_WORDS}\s*\(\s*[\"'])")
+                        rf"|{_SETTER}(?!family|given){_KEY_WORDS}\s*\(\s*[\"'])")  # not a font's setFamily
 #: The XML elements, searched apart: an element's attributes may be keys too (``<assure nom="DUPONT">``).
 _XML_NAME_KEYS = re.compile(rf"<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?(?<!/)>)")
 #: Keys that name a person's name itself (``nom``, ``prénom``, ``last_name``): whatever word follows is a name.
@@ -327,7 +327,7 @@ _WS_RE2 = f"[{WHITESPACE_RE2}]"
 
 #: RE2: the first letters of the name keys (``nom``, ``prénom``, ``patient``, ``family``...).
 _KEY_STEMS_PREFILTER = (
-    "nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]ficiaire|adh[ée]rent|titulaire|identit|m[ée]decin|destinataire"
+    "nom|pr[ée]nom|name|patient|assur|b[ée]n[ée]f|adh[ée]rent|titulaire|identit|m[ée]decin|destinataire"
     "|exp[ée]diteur|signataire|interlocuteur|contact|r[ée]dacteur|op[ée]rateur|conseill|p[èe]re|m[èe]re|tut"
     "|conjoint|given|family"
 )
@@ -341,7 +341,7 @@ PREFILTER = (
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
     rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’()]*[\"']?\s*[:=])"
     rf"|(?i:<[^<>]*(?:{_KEY_STEMS_PREFILTER}))"  # an XML element named for a name (<family>, <prenom>)
-    rf"|(?i:(?:set|with)[\p{{L}}_]*(?:{_KEY_STEMS_PREFILTER})[\p{{L}}_]*\s*\(\s*[\"'])"  # a setter: setNom("…")
+    rf"|(?i:(?:set|with)[\p{{L}}_]*(?:{_KEY_STEMS_PREFILTER})[\p{{L}}_]*{_WS_RE2}*\({_WS_RE2}*[\"'])"  # setNom("…")
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"
     f"|{hl7.PREFILTER_RE2}"
     f"|{_spelt(*_STAFF_HEADS)}{_WS_RE2}*:"
@@ -407,7 +407,7 @@ BIRTH_LINE_RE2 = f"^[ \\t]*{_BIRTH_PHRASE_RE2}"
 #: capital); a name link before a capitalised word; a verb then ``par`` right before one; initials or one
 #: capital letter before one; two capitalised words before a birth phrase or a sex and a date. With a listed first name
 #: (:func:`may_hold_names`): every text :func:`find` reports in.
-_KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "beneficiaire", "adherent", "titulaire", "identite",
+_KEY_STEMS_RE2 = _spelt("nom", "name", "patient", "assure", "benef", "adherent", "titulaire", "identite",
                         "medecin", "destinataire", "expediteur", "signataire", "interlocuteur", "contact", "redacteur",
                         "operateur", "conseiller", "pere", "mere", "tuteur", "tutrice", "conjoint", "given",
                         "family")
@@ -814,28 +814,31 @@ def _take_name(tokens: list[_Token], i: int, text: str, *, first_free: bool, int
 
 #: A particle that ends a hyphenated word: the next word goes on with the name (``Guillet-Le Roux``).
 _PARTICLE_ENDING = re.compile(r"-(?:[Ll]e|[Ll]a|[Dd]e|[Dd]u|[Dd]es|LE|LA|DE|DU|DES)$")
-#: Civil titles (folded), after which ``de`` and a French word may open a surname (``Monsieur de La Porte``);
-#: after ``Professeur de`` comes a discipline (``Professeur de Physiologie``).
-_CIVIL_TITLES_BEFORE_PARTICLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "mlles", "melle", "mr", "mrs", "ms",
-                                            "madame", "monsieur", "mademoiselle", "messieurs", "mesdames"})
-
-
 def _small_particle(tokens: list[_Token], i: int) -> bool:
-    """Whether ``tokens[i]``, right after a title, is ``de`` or ``du`` opening a surname: not before a first name
-    (``le frère de Philippe Monod``), nor before a French word after another title than a civil one."""
+    """Whether ``tokens[i]``, right after a title, is ``de`` or ``du`` opening a surname (``Madame de Sévigné``,
+    ``Monsieur de La Porte``): not before a first name (``le frère de Philippe Monod``), a French word
+    (``Professeur de Physiologie``, ``Monsieur de Garde``) or a place."""
     nxt = tokens[i + 1]
-    return tokens[i].key in ("de", "du") and not nxt.first_name and (
-        not nxt.word or (i > 0 and tokens[i - 1].key in _CIVIL_TITLES_BEFORE_PARTICLES) or nxt.particle)
+    if tokens[i].key not in ("de", "du") or nxt.first_name:
+        return False
+    if nxt.particle:  # "Monsieur de La Porte", not "Monsieur de La Rochelle"
+        return i + 2 < len(tokens) and not lexicon.is_place(tokens[i + 2].key) \
+            and not lexicon.is_place(f"{nxt.key} {tokens[i + 2].key}")
+    return not nxt.word
 
 
 #: Short words in capitals that follow a name as labels, not as its surname (folded).
-_LABELS_AFTER_NAME = frozenset({"tel", "fax", "nee", "ne", "ddn", "age", "ans", "nir", "ins", "ipp"})
+_LABELS_AFTER_NAME = frozenset({
+    "tel", "fax", "nee", "ne", "ddn", "age", "ans", "nir", "ins", "ipp", "oui", "non", "ras", "vu", "lu", "fin", "etc",
+    "dcd", "ald", "cmu", "ame", "am", "pm", "as", "cap", "bac", "sa", "sas", "cdi", "cdd", "ok", "ko", "na",
+})
 
 
 def _short_surname(tokens: list[_Token], j: int, text: str, words: int) -> bool:
     """Whether a short word in capitals that is also a French word (``tokens[j]``) is the surname of the first
     name before it, the last word of its line: ``Dr Christian BAR``, not ``Dr MARTIN ET``."""
     return (words == 1 and tokens[j - 1].kind == "cap" and _plain_first_name(tokens[j - 1])
+            and text[tokens[j - 1].end : tokens[j].start] == " "
             and tokens[j].key not in _FUNCTION_WORDS and tokens[j].key not in _LABELS_AFTER_NAME
             and _LINE_END.match(text, tokens[j].end) is not None)
 
@@ -1202,7 +1205,8 @@ def _titled(tokens: list[_Token], text: str, folded: str) -> Iterator[tuple[int,
         elif by and (token.capital or token.kind in ("letter", "initials")) \
                 and (verb := _BY.search(folded, max(0, token.start - 30), token.start)):  # "Rédigé par F.Boumnadel"
             end = _take_name(tokens, i, text, first_free=False)
-            if verb.group("article") and not (end > i + 1 and token.first_name):
+            article = verb.group("article") and text[verb.start("article")].islower()  # "par Le Guen": a particle
+            if article and not (end > i + 1 and token.first_name):
                 continue  # "validé par la CE", "signé par le CHU Nord": a body; a person has a first name there
             if end > i + 1 or (end == i + 1 and token.surname_like):
                 yield token.start, tokens[end - 1].end, TITLE_SCORE

@@ -250,6 +250,10 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     ("Membres du jury : Professeur de Physiologie, Docteur en Médecine", []),  # a discipline after a title
     ("le frère de Philippe Monod", ["Philippe Monod"]),  # "de" before a first name is no particle
     ("Appel de M. Guillet-Le Roux (tél. 07 55 95 47 31)", ["Guillet-Le Roux"]),  # a hyphen, then a particle
+    ("Monsieur de Garde ce week-end", []),  # a French word after "de"
+    ("Médecin : Dr Sylvie\tOUI", ["Sylvie"]),  # an answer after a tab, no surname
+    ("Dr Christian NON", ["Christian"]),
+    ("Compte rendu rédigé par Le Guen, interne.", ["Guen"]),  # a capital "Le" is no article
     ("Contact : Anne Martin-De La Tour, 06 12 34 56 78", ["Anne Martin-De La Tour"]),
     # a list of single capitalised words, three of them first names no French word spells: people
     ("Merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha, Candice et tant d’autres.",
@@ -1473,12 +1477,18 @@ def test_each_name_key_of_a_line_names_its_value(key: str) -> None:
     '$patient->setNom("{LAST}")\n    ->setPrenom("{FIRST}")',  # fixtures and builders name fields by setters
     'p.setLastName("{LAST}"); p.setFirstName("{FIRST}");',
     'Patient.builder().withNom("{last}").withPrenom("{first}").build();',
+    '$p->setNom(\u00a0"{LAST}")->setPrenom(\u00a0"{FIRST}")',  # a no-break space before the quote
 ])
 def test_a_setter_named_for_a_name_key_names_its_argument(template: str) -> None:
     for first, last in _people(3):
         text = template.format(FIRST=first, LAST=last, first=first.lower(), last=last.lower())
         assert _found(person.find(text), text) == [last.lower() if "{last}" in template else last,
                                                    first.lower() if "{first}" in template else first], text
+
+
+@pytest.mark.parametrize("text", ['font.setFamily("Helvetica");', 'label.setGivenName("Roboto")'])
+def test_a_font_s_family_set_in_code_is_no_name(text: str) -> None:
+    assert _found(person.find(text), text) == []
 
 
 @pytest.mark.parametrize("gap", [" ", "  ", "\t"])

@@ -81,7 +81,8 @@ def _handed_to_the_rules(texts: list[str]) -> list[bool]:
     "Cordialement,\nSophie", "ok merci, Pierre\n", "cordialement Julien", "Seni dit :\r\nBonjour",
     "avis du pr f. fontaine", "validé par le prof j. herno", "contactez dr.roger hardy", "dr h ferdoin 02 14 11 00 43",
     "le dr faucon jérémy", "vu par le professeur lebas", "fils d'Étienne", "la veuve de Honoré",
-    "avis du pr j-l. martin",
+    "avis du pr j-l. martin", '$p->setNom("Durand")', 'p.setLastName("martin")', '$p->setBenef("Dupont")',
+    'x.setNom(\u00a0"Durand")',
 ])
 def test_each_rule_s_texts_are_kept(text: str) -> None:
     assert person.find(text), text

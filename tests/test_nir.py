@@ -286,6 +286,10 @@ def test_a_comment_after_a_number_that_names_it_a_nir_is_its_context(line: str, 
     ("Les pièces à fournir (1851269012345) sont listées.", None),
     ("avenir : 185057800608490", None),
     ("setName('185057800608490')", None),
+    ('$nirPatient = "255081416802539";', "255081416802539"),  # PHP's variable
+    # what an identifier says about the number: a time, a counter
+    ("const audit = { nirUpdatedAt: 1712345678901, count: 3 };", None),
+    ("secuTokenExpiresAt: 1712345678901", None),
 ])
 def test_an_identifier_in_code_that_names_a_nir_is_its_context(line: str, number: str | None) -> None:
     assert [line[s:e] for s, e, _ in nir_spans(line)] == ([number] if number else [])
