@@ -1012,7 +1012,8 @@ def _end(match: re.Match[str]) -> int:
 
 
 def _key_values(text: str, folded: str, tokens: list[_Token]) -> Iterator[tuple[int, int, float]]:
-    if ":" not in folded and "=" not in folded and ">" not in folded and "(" not in folded:
+    if ":" not in folded and "=" not in folded and ">" not in folded and not (
+            "(" in folded and ("set" in folded or "with" in folded)):
         return  # no key, no setter (cheaper said than searched)
     starts = {t.start: n for n, t in enumerate(tokens)}
     keys: Iterator[re.Match[str]] = _NAME_KEYS.finditer(folded)
@@ -1863,6 +1864,8 @@ def _listed_first_names(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """The items of a list of single capitalised words (commas, ``et``) of which at least three are first names
     that no French word spells: ``merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha et Candice``; each
     item that is a first name or no French word is one (not ``Paris``, not ``Rose``)."""
+    if "," not in text or sum(token.first_name and token.kind == "cap" for token in tokens) < _FIRST_NAMES_LISTED:
+        return  # no list, or too few first names for one (cheaper said than searched)
     run: list[_Token] = []
     for token in map(_without_elision, tokens):
         listed = bool(run) and _NAMES_LIST_GAP.fullmatch(fold(text[run[-1].end : token.start])) is not None
