@@ -1085,7 +1085,7 @@ _SMALL_LETTERS_NAME = re.compile(
 _NO_NAME_CELLS = frozenset({
     "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
     "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
-    "utilisateur", "demo",
+    "utilisateur", "demo", "true", "false", "vrai", "faux",
     # a form's answers where a name is asked
     "oui", "non", "aucun", "aucune", "neant", "identique", "non renseigne", "non renseignee", "idem", "n/a",
 }) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)

@@ -95,6 +95,28 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     assert found == {(row, value) for row, value in enumerate([*wrong, numbers[0][:13]], start=len(head) + 1)}
 
 
+@pytest.mark.parametrize(("lines", "expected"), [
+    # a setter's name is its argument's key, for every entity
+    (["$pm1->setNumeroAdherent('ALL-12345');", "$pm1->setDateDebutValidite(new \\DateTime('2024-01-01'));"],
+     {("FR_MUTUELLE_MEMBER_ID", "ALL-12345")}),
+    (['$p->setNom("Durand")', '  ->setNumSecuSociale("1850575123456")', '  ->setNumTel("0623456789");'],
+     {("PERSON", "Durand"), ("FR_NIR", "1850575123456"), ("PHONE_NUMBER", "0623456789")}),
+    (['    amc.setCodeAmc("77563212");'], {("FR_AMC", "77563212")}),
+    (['    font.setFamily("Helvetica");', '    label.setText("Martin");'], set()),
+    # under a name key, an insurer's name and its expansion in brackets are the insurer's
+    (['  "nom": "MGEN (Mutuelle Générale de l\'Éducation Nationale)",'],
+     {("FR_HEALTH_INSURER", "MGEN"), ("FR_HEALTH_INSURER", "Mutuelle Générale de l'Éducation Nationale")}),
+    (['  "nom": "Dupont (Marie)",'], {("PERSON", "Dupont"), ("PERSON", "Marie")}),
+    # a thing's name and a yes-or-no answer under a name key are no names
+    (["date,ferie,nom_jour_ferie", "1950-05-18,True,Ascension", "1950-05-29,True,Lundi de Pentecôte"], set()),
+    (["<ec:DivergenceNom>false</ec:DivergenceNom>"], set()),
+])
+def test_setters_insurers_in_brackets_and_things_under_name_keys(tmp_path, lines: list[str], expected: set) -> None:
+    path = tmp_path / "fixture.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert {(entity, text) for _, entity, text in _findings(path)} == expected
+
+
 @pytest.mark.parametrize("layout", ["{n}", "| {i} | {n} | {verdict} |", "        ('{n}', {verdict}),"])
 def test_a_validator_s_few_vectors_keep_their_valid_nirs_among_wrong_keys(tmp_path, layout: str) -> None:
     """A short test table: two valid NIRs among five wrong keys, no NIR word on their lines."""

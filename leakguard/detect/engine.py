@@ -242,6 +242,10 @@ def _true_positions(mask: pa.Array) -> np.ndarray:
     return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
 
 
+#: A name, then another in brackets (an acronym and its expansion, or the reverse).
+_NAME_THEN_BRACKET = re.compile(r"(?P<head>[^()]*[^()\s])\s*\((?P<inner>[^()]+)\)")
+
+
 class Detector:
     """Finds entities in chunks of cells.
 
@@ -666,9 +670,9 @@ class Detector:
             end = len(value.rstrip())
             if end <= start:
                 continue
-            if entity == "PERSON" and self._names_an_insurer(value, start, end):
+            if entity == "PERSON" and (insurers := self._insurer_names(value, start, end)):
                 if self.options.wants("FR_HEALTH_INSURER"):  # {"nom": "MGEN", "siren": …}: a list of insurers
-                    scan.per_value[u] = [(start, end, "FR_HEALTH_INSURER", 0.6)]
+                    scan.per_value[u] = [(s, e, "FR_HEALTH_INSURER", 0.6) for s, e in insurers]
                 continue
             scan.per_value[u] = [(start, end, entity, HINTED_CELL_SCORE if entity == "PERSON" else 0.6)]
 
@@ -761,10 +765,19 @@ class Detector:
     def _is_insurer(self, value: str) -> bool:
         return self._insurer_spec is not None and next(iter(self._insurer_spec.find(value)), None) is not None
 
-    def _names_an_insurer(self, value: str, start: int, end: int) -> bool:
-        """Whether the listed names of insurers (that are no words) cover ``value[start:end]`` whole."""
-        return self._insurer_spec is not None and any(
-            s == start and e == end for s, e, _ in self._insurer_spec.find(value))
+    def _insurer_names(self, value: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans of the listed names of insurers (that are no words) that make ``value[start:end]`` an
+        insurer's name: the whole of it, or its head and the name in brackets after it (``MGEN (Mutuelle
+        Générale de l'Éducation Nationale)``, ``MACSF (Mutuelle d'Assurance du Corps de Santé Français)``)."""
+        if self._insurer_spec is None:
+            return []
+        found = [(s, e) for s, e, _ in self._insurer_spec.find(value)]
+        if (start, end) in found:
+            return [(start, end)]
+        bracket = _NAME_THEN_BRACKET.fullmatch(value, start, end)
+        if bracket is None or bracket.span("head") not in found:
+            return []
+        return [bracket.span("head"), *(span for span in found if span == bracket.span("inner"))]
 
     def _resolved(self, scan: _ColumnScan) -> list[_Block]:
         """The column's blocks, then the spans of each value without the overlaps a better span wins."""

@@ -43,7 +43,8 @@ _THINGS = (
 _CHOSES = (
     "rue|voie|fichier|etablissement|service|structure|produit|domaine|ville|commune|medicament|hopital|societe|"
     "entreprise|logiciel|application|serveur|base|table|colonne|champ|site|pays|lieu|specialite|laboratoire|"
-    "pharmacie|clinique|centre|unite|banque|agence|document|modele|marque|departement|region"
+    "pharmacie|clinique|centre|unite|banque|agence|document|modele|marque|departement|region|jour|fete|evenement|"
+    "campagne|projet|equipe|categorie|article|rubrique|page|parametre"
 )
 
 # Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words; an
@@ -155,6 +156,8 @@ def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hin
     ['PERSON', 'PERSON', None, None]
     >>> [getattr(hint_for(c), "entity", None) for c in ("nom_ville", "nom_court", "type_organisme", "nom_usuel")]
     [None, None, None, 'PERSON']
+    >>> [getattr(hint_for(c), "entity", None) for c in ("nom_jour_ferie", "nomEvenement", "nom_projet")]
+    [None, None, None]
     """
     if column is None:
         return Hint(FREE_TEXT, "text line")

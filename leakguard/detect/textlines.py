@@ -108,8 +108,14 @@ ARGUMENT_PAIR_RE2 = (
 _ARROW_KEY = r"""^(?P<lead>\s*["':]?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-ÖØ-öø-ÿ0-9_.\-]{0,47})["']?[ \t]*=>[ \t]*"""
 ARROW_STRING_RE2 = _ARROW_KEY + r"""["'])(?P<value>[^"'\\\s][^"'\\]*)["'][ \t]*,?[ \t]*$"""
 ARROW_NUMBER_RE2 = _ARROW_KEY + r""")(?P<value>[0-9][0-9.]*)[ \t]*,?[ \t]*$"""
+#: RE2: the first setter of a line of code and its quoted argument, the setter's name the key (fixtures and
+#: builders: ``$pm->setNumeroAdherent('ALL-12345-X')``, ``.setDateNaissance("1985-05-12")``, ``.withNir("…")``).
+SETTER_RE2 = (
+    r"""^(?P<lead>.*?(?:->|\.)(?:set|with)_?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]{0,47})[ \t]*\([ \t]*["'])"""
+    r"""(?P<value>[^"'\\]+)["'][ \t]*\)"""
+)
 _KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2,
-                    ARROW_STRING_RE2, ARROW_NUMBER_RE2)
+                    ARROW_STRING_RE2, ARROW_NUMBER_RE2, SETTER_RE2)
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
