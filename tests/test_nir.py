@@ -290,6 +290,10 @@ def test_a_comment_after_a_number_that_names_it_a_nir_is_its_context(line: str, 
     # what an identifier says about the number: a time, a counter
     ("const audit = { nirUpdatedAt: 1712345678901, count: 3 };", None),
     ("secuTokenExpiresAt: 1712345678901", None),
+    # HL7 v2: the identifier's type or authority after it names it
+    ("PID|||123456789012345^^^INS~98765^^^LOCAL||DUBOIS^JEAN PIERRE", "123456789012345"),
+    ("PID|1||1234567890123^^^INS^NH||TESTEUR^MARIE", "1234567890123"),
+    ("PID|||185057800608490^^^HOPITAL^PI||DUBOIS^JEAN", None),
 ])
 def test_an_identifier_in_code_that_names_a_nir_is_its_context(line: str, number: str | None) -> None:
     assert [line[s:e] for s, e, _ in nir_spans(line)] == ([number] if number else [])
