@@ -338,7 +338,8 @@ _COMMENT_NAMING_AFTER = (r"""["']?[ \t]*[,;)]*[ \t]*(?://|#|--|/\*)[^\n\r]{0,40}
                          r"""(?<![a-z])(?:nir|nss|insee|secu|securite sociale|social security)(?![a-z])""")
 #: After a number, in an HL7 v2 identifier (CX), its authority or type naming it (folded): ``PID|||…^^^INS``,
 #: ``…^^^INS^NH``, ``…^^^ASIP-SANTE-INS-NIR^INS-NIR``; not past a field, a repetition or a line.
-_HL7_TYPE_AFTER = r"\^(?:[^|~\n\r^]{0,40}\^){0,4}(?:[a-z\-]{0,20}-)?(?:ins|nir|nia|nss)(?:-[a-z]{1,4})?(?=[\^|~&\r\n]|$)"
+_HL7_TYPE_AFTER = (r"\^(?:[^|~\n\r^]{0,40}\^){0,4}(?:[a-z\-]{0,20}-)?(?:ins|nir|nia|nss)(?:-[a-z]{1,4})?"
+                   r"(?=[\^|~&\r\n]|$)")
 #: What after a number gives it context: its INS OID, an HL7 identifier type naming it, a comment naming it.
 CONTEXT_AFTER = re.compile(f"{INS_OID_AFTER.pattern}|{_HL7_TYPE_AFTER}|{_COMMENT_NAMING_AFTER}")
 #: Before a number, in code, an identifier that names it in camel case (case kept: ``fournir`` names
