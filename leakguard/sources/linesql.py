@@ -100,6 +100,8 @@ def row_cells(line: str) -> list[tuple[int, str]]:
     [(4, '25992142'), (16, 'Harmonie Mutuelle'), (36, ''), (42, '45')]
     >>> row_cells("('KILO', DATE '1970-05-15'),")
     [(2, 'KILO'), (15, '1970-05-15')]
+    >>> row_cells("  (4, 'Katina', TO_DATE('2000-05-10', 'yyyy-mm-dd')),")
+    [(3, '4'), (7, 'Katina'), (25, '2000-05-10')]
     >>> row_cells('VALUES ("Chauvino", "Gilbert"),')  # the first row, under a header without VALUES
     [(9, 'Chauvino'), (21, 'Gilbert')]
     """
@@ -121,6 +123,10 @@ def row_cells(line: str) -> list[tuple[int, str]]:
 _TYPED = re.compile(r"(?i)(?:date|time|timestamp)(?:\s+with(?:out)?\s+time\s+zone)?\s*'(?P<text>[^'\\]*)'\s*")
 
 
+#: A date a function makes from a string, maybe with its format (Oracle's and PostgreSQL's ``TO_DATE('2000-05-10',
+#: 'yyyy-mm-dd')``, MySQL's ``STR_TO_DATE('10/05/2000', '%d/%m/%Y')``, SQLite's ``date('2000-05-10')``): the string.
+_FUNCTION_DATE = re.compile(r"(?i)(?:to_date|to_timestamp|str_to_date|date|datetime|timestamp)\s*\(\s*"
+                            r"'(?P<text>[^'\\]*)'\s*(?:,\s*'[^'\\]*'\s*)?\)\s*")
 #: A string between double quotes, without escapes: MySQL's string literal.
 _DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
 #: A date written without quotes, as hand-written seeds do (``2001/08/29``: SQL reads a division).
@@ -137,7 +143,7 @@ def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
         return opening + span.start + 1, literal[1:-1]
     if _DOUBLE_QUOTED.fullmatch(literal):  # MySQL's string (an identifier to PostgreSQL, which has none here)
         return opening + span.start + 1, literal[1:-1]
-    if span.kind == "x" and (typed := _TYPED.fullmatch(literal)) is not None:
+    if span.kind == "x" and (typed := _TYPED.fullmatch(literal) or _FUNCTION_DATE.fullmatch(literal)) is not None:
         return opening + span.start + typed.start("text"), typed["text"]
     if span.kind == "x" and _DATE_UNQUOTED.fullmatch(literal):
         return opening + span.start, literal
