@@ -1672,9 +1672,10 @@ _QUOTED_GAP = re.compile(r"""(['"])[ \t]*[,;][ \t]*\1""")
 #: phone, a NIR), a street or a postcode and its town (``'13 rue des Lilas'``, ``93800 Epinay``). Lists of words
 #: hold none (``['Spring','Summer']``).
 _PERSON_ROW = re.compile(
-    r"(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9]"
-    r"|@|[0-9]{9}|(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse)(?![^\W\d_])"
-    r"|(?<![0-9])[0-9]{5}[ \t]+[A-Z]", re.IGNORECASE)
+    r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
+    r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
+    r"|(?P<mail>@)|(?P<digits>[0-9]{9})|(?P<street>(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse|place)"
+    r"(?![^\W\d_]))|(?P<town>(?<![0-9])[0-9]{5}[ \t]+[A-Z])", re.IGNORECASE)
 
 
 def _quoted_fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
@@ -1689,19 +1690,34 @@ def _quoted_fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
         gap = _QUOTED_GAP.fullmatch(text, left.end, right.start)
         if gap is None or text[left.start - 1 : left.start] != gap[1] or text[right.end : right.end + 1] != gap[1]:
             continue
-        if any(t.kind not in ("cap", "upper") or t.word or t.title or len(t.key) < 2 or _insurer_name(t.text)
+        if any(t.kind not in ("cap", "upper") or t.title or len(t.key) < 2 or _insurer_name(t.text)
                for t in (left, right)):
             continue
-        if any(first.first_name and (not other.first_name or other.kind == "upper") and not lexicon.is_place(other.key)
-               for first, other in ((left, right), (right, left))) and _on_a_persons_row(text, left.start):
+        if any(_first_and_surname(first, other, text) for first, other in ((left, right), (right, left))):
             yield left
             yield right
 
 
-def _on_a_persons_row(text: str, at: int) -> bool:
-    """Whether the line of ``text`` that holds ``at`` holds what else a row about a person holds."""
+def _first_and_surname(first: _Token, other: _Token, text: str) -> bool:
+    """Whether two quoted fields of a row are a first name and a surname (:func:`_quoted_fields`): the surname may
+    be a French word (``'Roux','Emma'``) where the row holds two of the things a person's row holds."""
+    if first.word or not first.first_name or (other.first_name and other.kind != "upper") \
+            or lexicon.is_place(other.key):
+        return False
+    row = _row_evidence(text, first.start)
+    return row >= 1 if not other.word else row >= _WORD_SURNAME_EVIDENCE
+
+
+#: How many of the things a person's row holds (:data:`_PERSON_ROW`) let a quoted surname be a French word.
+_WORD_SURNAME_EVIDENCE = 2
+
+
+def _row_evidence(text: str, at: int) -> int:
+    """How many different things a row about a person holds (:data:`_PERSON_ROW`) the line of ``text`` that holds
+    ``at`` holds: a date, an e-mail address, a long run of digits, a street, a postcode and its town."""
     line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    return _PERSON_ROW.search(text, line_start, len(text) if line_end < 0 else line_end) is not None
+    found = _PERSON_ROW.finditer(text, line_start, len(text) if line_end < 0 else line_end)
+    return len({match.lastgroup for match in found})
 
 
 def find(text: str) -> list[tuple[int, int, float]]:

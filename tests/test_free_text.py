@@ -581,6 +581,12 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("languages = ['Python','Julia','Ruby','Rust']", []),
     ("INSERT INTO voitures VALUES (1,'Renault','Zoe', 25000);", []),
     ("pays = ('France','Allemagne','Italie')", []),
+    # a surname that is a French word, where the row holds two things a person's row holds
+    ("    ['Boucher', 'Paul', '15 Rue des Lilas', '1985-05-12', '1850575123456', '0601020304'],", ["Boucher", "Paul"]),
+    ("        ['Roux', 'Emma', '2 Place de la Mairie', '2001-02-14'],", ["Roux", "Emma"]),
+    ("        ['Roux', 'Emma', 'bleu'],", []),  # nothing else of a person's row
+    ("('Boucher', 'Paul', '2024-01-01')", []),  # one thing only
+    ("['Rose', 'Marie', '2 rue des Lilas', '2024-01-01']", []),  # two words
 ])
 def test_a_surname_and_a_first_name_as_quoted_fields_of_a_row_are_names(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names
