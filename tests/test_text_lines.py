@@ -110,6 +110,8 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     # a thing's name and a yes-or-no answer under a name key are no names
     (["date,ferie,nom_jour_ferie", "1950-05-18,True,Ascension", "1950-05-29,True,Lundi de Pentecôte"], set()),
     (["<ec:DivergenceNom>false</ec:DivergenceNom>"], set()),
+    # a birth year under a key that names it in one word
+    (["<ARTISTE>", "  <ANNEENAISS>1954</ANNEENAISS>", "</ARTISTE>"], {("DATE_OF_BIRTH", "1954")}),
 ])
 def test_setters_insurers_in_brackets_and_things_under_name_keys(tmp_path, lines: list[str], expected: set) -> None:
     path = tmp_path / "fixture.txt"

@@ -69,7 +69,7 @@ _RULES: list[tuple[str | None, str]] = [
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
     ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
                       r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt) ?(?:de ?)?naiss?(?:ance)?\b"
-                      r"|\bnai ann\b|\bdateofbirth\b"),
+                      r"|\bnai ann\b|\bdateofbirth\b|\banneenaiss(?:ance)?\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
     ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
@@ -122,14 +122,14 @@ _WHOSE_NAME = re.compile(
 
 #: Words of a column name that say it holds a year (folded): ``annee_naissance``, ``birth_year``, the SNDS's
 #: ``BEN_NAI_ANN``.
-_YEAR_WORDS = re.compile(r"\b(?:annee|an|ann|year|yyyy|aaaa)\b")
+_YEAR_WORDS = re.compile(r"\b(?:annee|an|ann|year|yyyy|aaaa)\b|\banneenaiss")
 
 
 def names_a_year(column: str | None) -> bool:
     """Whether ``column`` is named for a year (with a date-of-birth hint: a birth year, ``annee_naissance``).
 
-    >>> [names_a_year(c) for c in ("annee_naissance", "BEN_NAI_ANN", "birthYear", "poids_naissance")]
-    [True, True, True, False]
+    >>> [names_a_year(c) for c in ("annee_naissance", "BEN_NAI_ANN", "birthYear", "poids_naissance", "ANNEENAISS")]
+    [True, True, True, False, True]
     """
     return column is not None and _YEAR_WORDS.search(words(column)) is not None
 
