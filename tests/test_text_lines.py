@@ -110,6 +110,9 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     # a thing's name and a yes-or-no answer under a name key are no names
     (["date,ferie,nom_jour_ferie", "1950-05-18,True,Ascension", "1950-05-29,True,Lundi de Pentecôte"], set()),
     (["<ec:DivergenceNom>false</ec:DivergenceNom>"], set()),
+    # an export's header with a long camel-case column name, its fields padded with spaces
+    (["SPI          ,nomDeNaissance,prenom   ,paiementsIndemnitesJournalieresVersesParAssuranceMaladie",
+      "3999999887218,DUPONT        ,STEPHANE ,12568"], {("PERSON", "DUPONT"), ("PERSON", "STEPHANE")}),
     # a birth year under a key that names it in one word
     (["<ARTISTE>", "  <ANNEENAISS>1954</ANNEENAISS>", "</ARTISTE>"], {("DATE_OF_BIRTH", "1954")}),
 ])
