@@ -1051,6 +1051,8 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     if tokens[n].key in _FORM_ACRONYMS or (tokens[n].key in _NO_NAME_CELLS and not (
             n + 1 < len(tokens) and tokens[n + 1].capital and _joined(text, tokens[n], tokens[n + 1]))):
         return None  # "Assuré : NIR 1 85 …": the next field's name; "nom: string;", a type (not "Char René")
+    if tokens[n].word and _FIELD_LABEL_AFTER.match(text, tokens[n].end) and not tokens[n].first_name:
+        return None  # "PRÉNOM : ÂGE : PHOTO": a blank form's next label
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
             tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):
@@ -1308,7 +1310,7 @@ _BLANKED = re.compile(r"([a-z])\1{2,}|[xyz]{3,}|x[xyz]")
 def _placeholder(span: str) -> bool:
     """Whether ``span`` is a form's placeholder where a name goes: ``NOM``, ``NOM NAISSANCE Prénom``, ``M. XXX``,
     ``Dr YYYY``, ``X XXX`` (an initial before a blank)."""
-    words = [word for word in fold(span).replace(".", " ").split() if word not in TITLES]
+    words = [word for word in re.split(r"[\s.\-]+", fold(span)) if word and word not in TITLES]
     blanks = [word for word in words if len(word) > 1]
     return bool(blanks) and all(word in _PLACEHOLDERS or _BLANKED.fullmatch(word) for word in blanks)
 

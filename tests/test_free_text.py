@@ -230,6 +230,8 @@ def test_a_civil_title_then_an_initial_alone_names_the_person_cut_to_it(title: s
 
 
 @pytest.mark.parametrize("text", ["À l'attention de : Mr / Mme NOM\nAdresse", "Madame, Monsieur NOM Prénom,",
+                                  "représenté par Madame Xxxxxxxx XXX-XXXXXX, Directrice",  # blanked, hyphen and all
+                                  "NOM DE L ENFANT : PRÉNOM : ÂGE : PHOTO",  # a blank form's labels
                                   "Patient : M. XXX né le JJ/MM/AAAA", "X XXX", "X XXY", "Signé : J. XXXX"])
 def test_a_placeholder_after_a_title_in_a_template_names_nobody(text: str) -> None:
     assert person.find(text) == []
