@@ -1043,6 +1043,10 @@ def _value_starts(folded: str, match: re.Match[str]) -> Iterator[int]:
         yield at
 
 
+#: A colon right after a word: the word is a form's label.
+_COLON_AFTER = re.compile(r"[ \t]*:(?![/\\])")
+
+
 def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, int, float] | None:
     """The name a key's value that begins with token ``n`` holds, if any."""
     proper = _NAME_PROPER_KEY.search(key) is not None
@@ -1051,7 +1055,7 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     if tokens[n].key in _FORM_ACRONYMS or (tokens[n].key in _NO_NAME_CELLS and not (
             n + 1 < len(tokens) and tokens[n + 1].capital and _joined(text, tokens[n], tokens[n + 1]))):
         return None  # "Assuré : NIR 1 85 …": the next field's name; "nom: string;", a type (not "Char René")
-    if tokens[n].word and _FIELD_LABEL_AFTER.match(text, tokens[n].end) and not tokens[n].first_name:
+    if tokens[n].word and _COLON_AFTER.match(text, tokens[n].end) and not tokens[n].first_name:
         return None  # "PRÉNOM : ÂGE : PHOTO": a blank form's next label
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
