@@ -2040,6 +2040,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (None, (0, 15))
     >>> plausible_model_span("return DateTime(2017);", 7, 15), plausible_model_span("Marc LeBlanc", 0, 12)
     (None, (0, 12))
+    >>> plausible_model_span("class TphValidator extends Validator", 27, 36), plausible_model_span("{Sophie}", 1, 7)
+    (None, (1, 7))
     """
     marks = _AFFILIATION_MARKS.search(text, start, end)
     if marks is None:
@@ -2095,10 +2097,23 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "Inspection générale des affaires sociales (Igas)", "la formule « Alizée »"
     if _named_after_someone(span, first > 0 and tokens[first - 1].title):
         return None
-    if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name \
-            and (species := _SPECIES_AFTER.match(text, span_end)) and not lexicon.is_word(species["epithet"]):
-        return None  # "Campylobacter jejuni", "Haemophilus influenzae": a genus, then its species in Latin
+    if len(span) == 1 and not words[0].first_name and _a_genus_or_a_type(text, words[0]):
+        return None
     return span_start, span_end
+
+
+def _a_genus_or_a_type(text: str, word: _Token) -> bool:
+    """Whether one capitalised word that is no first name is a genus before its species in Latin
+    (``Campylobacter jejuni``) or a type in code (``class TphValidator extends Validator``, ``@return {Boolean}``)."""
+    if word.kind == "cap" and (species := _SPECIES_AFTER.match(text, word.end)) \
+            and not lexicon.is_word(species["epithet"]):
+        return True
+    return _TYPE_BEFORE.search(text, max(0, word.start - 24), word.start) is not None
+
+
+#: Before a word, what makes it a type or a class in code: ``extends``, ``new``, a JSDoc brace.
+_TYPE_BEFORE = re.compile(r"(?:\b(?:extends|implements|instanceof|new|class|interface|throws|enum)[ \t]+"
+                          r"|@(?:param|returns?|type|throws)[ \t]+\{[ \t]*|[{<][ \t]*)$")
 
 
 #: Before a product's name (folded): a contract's formula or range (``la formule « Alizée »``, ``l'offre Lilas``).
