@@ -1045,6 +1045,10 @@ def _value_starts(folded: str, match: re.Match[str]) -> Iterator[int]:
 
 #: A colon right after a word: the word is a form's label.
 _COLON_AFTER = re.compile(r"[ \t]*:(?![/\\])")
+#: The labels of a form's fields (folded) that may follow a name's key on a blank form (``PRÉNOM : ÂGE :``).
+_FORM_LABELS = frozenset({"age", "photo", "adresse", "sexe", "profession", "telephone", "tel", "ville", "date",
+                          "naissance", "nationalite", "signature", "email", "mail", "prenom", "nom", "classe",
+                          "ecole", "poids", "taille", "civilite", "qualite", "fonction"})
 
 
 def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, int, float] | None:
@@ -1055,8 +1059,8 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
     if tokens[n].key in _FORM_ACRONYMS or (tokens[n].key in _NO_NAME_CELLS and not (
             n + 1 < len(tokens) and tokens[n + 1].capital and _joined(text, tokens[n], tokens[n + 1]))):
         return None  # "Assuré : NIR 1 85 …": the next field's name; "nom: string;", a type (not "Char René")
-    if tokens[n].word and _COLON_AFTER.match(text, tokens[n].end) and not tokens[n].first_name:
-        return None  # "PRÉNOM : ÂGE : PHOTO": a blank form's next label
+    if tokens[n].key in _FORM_LABELS and _COLON_AFTER.match(text, tokens[n].end):
+        return None  # "PRÉNOM : ÂGE : PHOTO": a blank form's next label (not "Nom : Meunier :")
     end = _take_name(tokens, n, text, first_free=True, introduced=True)
     if end == n and tokens[n].capital and not (tokens[n].place or tokens[n].title) and proper and not (
             tokens[n].key in _FUNCTION_WORDS or _prose_follows(tokens, n, text)):
@@ -1680,8 +1684,16 @@ _QUOTED_GAP = re.compile(r"""(['"])[ \t]*[,;][ \t]*\1""")
 _PERSON_ROW = re.compile(
     r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
     r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
-    r"|(?P<mail>@)|(?P<digits>[0-9]{9})|(?P<street>(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse|place)"
+    r"|(?P<mail>@)|(?P<digits>[0-9]{9})|(?P<street>(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse)"
     r"(?![^\W\d_]))|(?P<town>(?<![0-9])[0-9]{5}[ \t]+[A-Z])", re.IGNORECASE)
+#: The same, where a quoted surname is a French word: no run of digits (a timestamp), a street with its number
+#: (``2 Place de la Mairie``, not ``place ('Jade', 'Fenêtre')``, a seat).
+_PERSON_ROW_STRICT = re.compile(
+    r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
+    r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
+    r"|(?P<mail>@[\w\-]+\.)|(?P<street>(?<![0-9])[0-9]{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+"
+    r"(?:rue|avenue|boulevard|all[ée]e|chemin|impasse|place|quai|route|cours)(?![^\W\d_]))"
+    r"|(?P<town>(?<![0-9])[0-9]{5}[ \t]+[A-Z])", re.IGNORECASE)
 
 
 def _quoted_fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
@@ -1710,20 +1722,29 @@ def _first_and_surname(first: _Token, other: _Token, text: str) -> bool:
     if first.word or not first.first_name or (other.first_name and other.kind != "upper") \
             or lexicon.is_place(other.key):
         return False
-    row = _row_evidence(text, first.start)
-    return row >= 1 if not other.word else row >= _WORD_SURNAME_EVIDENCE
+    if not other.word:
+        return _row_evidence(text, first.start, _PERSON_ROW) >= 1
+    return _row_evidence(text, first.start, _PERSON_ROW_STRICT) >= _WORD_SURNAME_EVIDENCE
 
 
 #: How many of the things a person's row holds (:data:`_PERSON_ROW`) let a quoted surname be a French word.
 _WORD_SURNAME_EVIDENCE = 2
 
 
-def _row_evidence(text: str, at: int) -> int:
-    """How many different things a row about a person holds (:data:`_PERSON_ROW`) the line of ``text`` that holds
-    ``at`` holds: a date, an e-mail address, a long run of digits, a street, a postcode and its town."""
+def _row_evidence(text: str, at: int, facts: re.Pattern[str]) -> int:
+    """How many different things a row about a person holds (``facts``: a date, an e-mail address, a long run of
+    digits, a street, a postcode and its town) the row of ``text`` that holds ``at`` holds: its brackets' (a
+    tuple of an INSERT, an array) or its line's, at most :data:`_ROW_REACH` characters either side."""
     line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    found = _PERSON_ROW.finditer(text, line_start, len(text) if line_end < 0 else line_end)
-    return len({match.lastgroup for match in found})
+    line_end = len(text) if line_end < 0 else line_end
+    start = max(line_start, at - _ROW_REACH, text.rfind("(", 0, at) + 1, text.rfind("[", 0, at) + 1)
+    closes = [i for i in (text.find(")", at, line_end), text.find("]", at, line_end)) if i >= 0]
+    end = min(line_end, at + _ROW_REACH, *closes)
+    return len({match.lastgroup for match in facts.finditer(text, start, end)})
+
+
+#: How far from a quoted field its row is read, at most (a long line of many rows: minified JSON, one-line dumps).
+_ROW_REACH = 300
 
 
 def find(text: str) -> list[tuple[int, int, float]]:
@@ -1886,7 +1907,8 @@ def _listed_first_names(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """The items of a list of single capitalised words (commas, ``et``) of which at least three are first names
     that no French word spells: ``merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha et Candice``; each
     item that is a first name or no French word is one (not ``Paris``, not ``Rose``)."""
-    if "," not in text or sum(token.first_name and token.kind == "cap" for token in tokens) < _FIRST_NAMES_LISTED:
+    if "," not in text or sum(token.first_name and token.kind == "cap"
+                              for token in map(_without_elision, tokens)) < _FIRST_NAMES_LISTED:
         return  # no list, or too few first names for one (cheaper said than searched)
     run: list[_Token] = []
     for token in map(_without_elision, tokens):
@@ -2042,6 +2064,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (None, (0, 12))
     >>> plausible_model_span("class TphValidator extends Validator", 27, 36), plausible_model_span("{Sophie}", 1, 7)
     (None, (1, 7))
+    >>> plausible_model_span("@return {Boolean}", 9, 16), plausible_model_span("author = {Lefebvre, Jean}", 10, 18)
+    (None, (10, 18))
     """
     marks = _AFFILIATION_MARKS.search(text, start, end)
     if marks is None:
@@ -2113,7 +2137,7 @@ def _a_genus_or_a_type(text: str, word: _Token) -> bool:
 
 #: Before a word, what makes it a type or a class in code: ``extends``, ``new``, a JSDoc brace.
 _TYPE_BEFORE = re.compile(r"(?:\b(?:extends|implements|instanceof|new|class|interface|throws|enum)[ \t]+"
-                          r"|@(?:param|returns?|type|throws)[ \t]+\{[ \t]*|[{<][ \t]*)$")
+                          r"|@(?:param|returns?|type|throws)[ \t]+\{[ \t]*)$")
 
 
 #: Before a product's name (folded): a contract's formula or range (``la formule « Alizée »``, ``l'offre Lilas``).

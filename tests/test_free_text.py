@@ -261,6 +261,10 @@ def test_an_initial_after_another_title_or_before_a_name_is_not_alone(text: str)
     ("Merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha, Candice et tant d’autres.",
      ["Jean-François", "Sophie", "Stéphanie", "Ximena", "Josepha", "Candice"]),
     ("Étapes : Paris, Lyon, Marseille et Nice.", []),
+    ("Les photos d'Inès, Amélie, Léa sont sur le drive.", ["Inès", "Amélie", "Léa"]),  # an elision first
+    # a surname that is a word before a colon is no label; a form's label word is
+    ("Nom : Meunier : Prénom : Louise", ["Meunier", "Louise"]),
+    ("Patient : BERGER : RDV annulé", ["BERGER"]),
     ("Messieurs les Conseillers, bonjour.", []),  # an office in the plural
     # a short surname that is a word, in capitals after a first name, ends its line
     ("Mise en pratique\nDr Christian BAR\nMerci", ["Christian BAR"]),
@@ -589,6 +593,9 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
     ("        ['Roux', 'Emma', 'bleu'],", []),  # nothing else of a person's row
     ("('Boucher', 'Paul', '2024-01-01')", []),  # one thing only
     ("['Rose', 'Marie', '2 rue des Lilas', '2024-01-01']", []),  # two words
+    # a timestamp's digits and a seat's "place" are no facts of a person's row
+    ("2024-03-01 12:00:01 order_id=1709294400 wines=('Margaux', 'Rouge')", []),
+    ("2024-03-01 réservation place ('Jade', 'Fenêtre')", []),
 ])
 def test_a_surname_and_a_first_name_as_quoted_fields_of_a_row_are_names(text: str, names: list[str]) -> None:
     assert _found(person.find(text), text) == names

@@ -767,7 +767,7 @@ class Detector:
 
     def _insurer_names(self, value: str, start: int, end: int) -> list[tuple[int, int]]:
         """The spans of the listed names of insurers (that are no words) that make ``value[start:end]`` an
-        insurer's name: the whole of it, or its head and the name in brackets after it (``MGEN (Mutuelle
+        insurer's name: the whole of it, or its head and the insurer's name in brackets after it (``MGEN (Mutuelle
         Générale de l'Éducation Nationale)``, ``MACSF (Mutuelle d'Assurance du Corps de Santé Français)``)."""
         if self._insurer_spec is None:
             return []
@@ -775,9 +775,9 @@ class Detector:
         if (start, end) in found:
             return [(start, end)]
         bracket = _NAME_THEN_BRACKET.fullmatch(value, start, end)
-        if bracket is None or bracket.span("head") not in found:
-            return []
-        return [bracket.span("head"), *(span for span in found if span == bracket.span("inner"))]
+        if bracket is None or bracket.span("head") not in found or bracket.span("inner") not in found:
+            return []  # "MGEN (Girard)": a person named beside an insurer
+        return [bracket.span("head"), bracket.span("inner")]
 
     def _resolved(self, scan: _ColumnScan) -> list[_Block]:
         """The column's blocks, then the spans of each value without the overlaps a better span wins."""

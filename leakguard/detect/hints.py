@@ -43,9 +43,10 @@ _THINGS = (
 _CHOSES = (
     "rue|voie|fichier|etablissement|service|structure|produit|domaine|ville|commune|medicament|hopital|societe|"
     "entreprise|logiciel|application|serveur|base|table|colonne|champ|site|pays|lieu|specialite|laboratoire|"
-    "pharmacie|clinique|centre|unite|banque|agence|document|modele|marque|departement|region|jour|fete|evenement|"
-    "campagne|projet|equipe|categorie|article|rubrique|page|parametre"
+    "pharmacie|clinique|centre|unite|banque|agence|document|modele|marque|departement|region"
 )
+#: Things named after ``nom`` only: before ``nom`` they qualify a person's role (``chef_projet_nom``).
+_CHOSES_AFTER_NOM = f"{_CHOSES}|jour|fete|evenement|campagne|projet|equipe|categorie|article|rubrique|page|parametre"
 
 # Rules are tried in order; the first match wins. Each is a regex over the folded, space-joined words; an
 # entity of None says "no hint".
@@ -78,9 +79,9 @@ _RULES: list[tuple[str | None, str]] = [
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
     # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name;
     # ``STRUCTURE_NOM``: the thing first, as templates' variables name fields)
-    (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})\b"
+    (None, rf"\b(?:{_THINGS}) ?names?$|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES_AFTER_NOM})\b"
            rf"|\b(?:{_CHOSES}) noms?$|\bnom (?:commercial|court|long|abrege|raccourci)$"
-           rf"|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES})s\b"),  # "Nom des médicaments"
+           rf"|\bnoms? (?:(?:de |du |des |d )(?:la |l )?)?(?:{_CHOSES_AFTER_NOM})s\b"),  # "Nom des médicaments"
     # LDAP's and LDIF's person attributes (RFC 4519): sn (surname), cn (common name), displayName
     ("PERSON", r"^sn$|^cn$|\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
@@ -156,8 +157,8 @@ def hint_for(column: str | None, overrides: dict[str, str] | None = None) -> Hin
     ['PERSON', 'PERSON', None, None]
     >>> [getattr(hint_for(c), "entity", None) for c in ("nom_ville", "nom_court", "type_organisme", "nom_usuel")]
     [None, None, None, 'PERSON']
-    >>> [getattr(hint_for(c), "entity", None) for c in ("nom_jour_ferie", "nomEvenement", "nom_projet")]
-    [None, None, None]
+    >>> [getattr(hint_for(c), "entity", None) for c in ("nom_jour_ferie", "nomEvenement", "chef_projet_nom")]
+    [None, None, 'PERSON']
     """
     if column is None:
         return Hint(FREE_TEXT, "text line")
