@@ -1678,19 +1678,20 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
 
 #: Between two quoted fields of a row (an INSERT's values, a CSV line, an array): ``','``, ``", "``, ``';'``.
 _QUOTED_GAP = re.compile(r"""(['"])[ \t]*[,;][ \t]*\1""")
+#: A date in a row (``14/02/2001``, ``2001-02-14``), one of the facts the two patterns below look for.
+_ROW_DATE = (r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
+             r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])")
 #: What else a row about a person holds, on the same line: a date, an e-mail address, a long run of digits (a
 #: phone, a NIR), a street or a postcode and its town (``'13 rue des Lilas'``, ``93800 Epinay``). Lists of words
 #: hold none (``['Spring','Summer']``).
 _PERSON_ROW = re.compile(
-    r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
-    r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
+    _ROW_DATE +
     r"|(?P<mail>@)|(?P<digits>[0-9]{9})|(?P<street>(?<![^\W\d_])(?:rue|avenue|boulevard|all[ée]e|chemin|impasse)"
     r"(?![^\W\d_]))|(?P<town>(?<![0-9])[0-9]{5}[ \t]+[A-Z])", re.IGNORECASE)
 #: The same, where a quoted surname is a French word: no run of digits (a timestamp), a street with its number
 #: (``2 Place de la Mairie``, not ``place ('Jade', 'Fenêtre')``, a seat).
 _PERSON_ROW_STRICT = re.compile(
-    r"(?P<date>(?<![0-9])[0-3]?[0-9][/.\-][01]?[0-9][/.\-][0-9]{2,4}(?![0-9])"
-    r"|(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9])"
+    _ROW_DATE +
     r"|(?P<mail>@[\w\-]+\.)|(?P<street>(?<![0-9])[0-9]{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+"
     r"(?:rue|avenue|boulevard|all[ée]e|chemin|impasse|place|quai|route|cours)(?![^\W\d_]))"
     r"|(?P<town>(?<![0-9])[0-9]{5}[ \t]+[A-Z])", re.IGNORECASE)
@@ -1907,11 +1908,13 @@ def _listed_first_names(text: str, tokens: list[_Token]) -> Iterator[_Token]:
     """The items of a list of single capitalised words (commas, ``et``) of which at least three are first names
     that no French word spells: ``merci à Jean-François, Sophie, Stéphanie, Ximena, Josepha et Candice``; each
     item that is a first name or no French word is one (not ``Paris``, not ``Rose``)."""
-    if "," not in text or sum(token.first_name and token.kind == "cap"
-                              for token in map(_without_elision, tokens)) < _FIRST_NAMES_LISTED:
-        return  # no list, or too few first names for one (cheaper said than searched)
+    if "," not in text:
+        return  # no list
+    items = list(map(_without_elision, tokens))
+    if sum(token.first_name and token.kind == "cap" for token in items) < _FIRST_NAMES_LISTED:
+        return  # too few first names for a list of people (cheaper said than searched)
     run: list[_Token] = []
-    for token in map(_without_elision, tokens):
+    for token in items:
         listed = bool(run) and _NAMES_LIST_GAP.fullmatch(fold(text[run[-1].end : token.start])) is not None
         if not listed:
             yield from _people_listed(run)

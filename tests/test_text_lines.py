@@ -109,7 +109,8 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     (['  "nom": "Dupont (Marie)",'], {("PERSON", "Dupont"), ("PERSON", "Marie")}),
     (['  "nom": "MGEN (Girard)",'], {("PERSON", "MGEN (Girard)")}),  # a person beside an insurer, as before
     # a role's column named after a thing keeps its person's hint
-    (["chef_projet_nom;chef_projet_prenom;budget", "Lemoine;Hélène;1200"], {("PERSON", "Lemoine"), ("PERSON", "Hélène")}),
+    (["chef_projet_nom;chef_projet_prenom;budget", "Lemoine;Hélène;1200"],
+     {("PERSON", "Lemoine"), ("PERSON", "Hélène")}),
     # a clause of prose as long as a column name is no header
     (["Nous avons bien reçu le formulaire avec le nom et le prénom du bénéficiaire, sa date de naissance, son numéro",
       "Cordialement, Service Gestion, Harmonie Mutuelle"], {("FR_HEALTH_INSURER", "Harmonie Mutuelle")}),
