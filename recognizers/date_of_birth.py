@@ -358,7 +358,8 @@ CONTEXT_GAP = re.compile(
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
     r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     # a place: "à Lyon (69)", "Lyon, le", "Lyon, " (not "inconnue, ")
-    r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
+    r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z)"""
+    r"""|(?<=\ben\s)[a-z' \-]{2,40}?\s+(?=le\s))?"""  # after "né en": a country or a region, "en France le"
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
     r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; {key: …, value: …}; cells
@@ -375,7 +376,7 @@ _BORN_IN = re.compile(
 #: Before a year, a birth told with its subject after the verb (``C'est là que naît Anne MATHIEU en 1767``),
 #: folded; the subject must be a name in the text as written (:func:`_born_subject_before`).
 _BORN_SUBJECT_IN = re.compile(
-    r"(?<![a-z])(?:nait|naquit|naquirent)\s+(?P<subject>[^0-9.;,:()]{2,48}?)\s+(?:en|vers|courant)\s+(?:l'an\s+)?$")
+    r"(?<![a-z])(?:nait|naquit|naquirent|naissait)\s+(?P<subject>[^0-9.;,:()]{2,48}?)\s+(?:en|vers|courant)\s+(?:l'an\s+)?$")
 #: A name as written: capitalised words, maybe with particles (``Anne MATHIEU``, ``Louis de Broglie``).
 _SUBJECT_NAME = re.compile(rf"[{UPPER}][\w'’\-]*(?:\s+(?:(?:de|du|d'|d’|le|la)\s*)?[{UPPER}][\w'’\-]*){{0,3}}")
 #: Right before a date, a birth word in a condition addressed to the reader: an example, not someone's birth
@@ -384,7 +385,7 @@ _IF_BORN = re.compile(
     r"(?<![a-z])si\s+(?:vous\s+etes|tu\s+es)\s+n(?:e|ee|e\(e\)|es|ees)\s+(?:(?:le|en|vers|courant)\s+)?$")
 #: A birth word anywhere in a text (folded): without it, no partial date of the text is reported (one search
 #: per text; the rules above are searched before each candidate).
-_BORN_ANYWHERE = re.compile(r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent)\s")
+_BORN_ANYWHERE = re.compile(r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait)\s")
 #: Before a day and a month without a year: "née le" (folded).
 _BORN_ON = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+le\s+$")
 #: Before a date, a birth told as a life's first day, "a vu le jour le", "voit le jour à Nancy en" (folded): a
@@ -726,6 +727,18 @@ def _addressed_to_reader(folded: str, start: int) -> bool:
     return _IF_BORN.search(folded, max(0, start - 40), start) is not None
 
 
+#: Right after a date, how a company, a mutuelle or a group was born, not a person (folded): ``elle est née le
+#: 1er janvier 2013 de la fusion de deux mutuelles``, ``née en 2016 sous la forme d'une start-up``.
+_FOUNDED_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?:de[ \t]+la[ \t]+(?:fusion|reunion|transformation|scission)"
+    r"|du[ \t]+(?:rapprochement|regroupement)|de[ \t]+l'(?:union|alliance)|sous[ \t]+(?:la[ \t]+)?forme)(?![a-z])")
+
+
+def _founded(folded: str, end: int) -> bool:
+    """Whether the date ending at ``end`` tells a foundation (:data:`_FOUNDED_AFTER`)."""
+    return _FOUNDED_AFTER.match(folded, end) is not None
+
+
 def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]
                  ) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` of the dates of ``text`` that are birth dates for following one of ``names``,
@@ -744,7 +757,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until, taken, older = 0, set(), set()
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
-        if not in_context and _addressed_to_reader(folded, start):
+        if not in_context and (_addressed_to_reader(folded, start) or _founded(folded, end)):
             continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end) \
                 or _next_in_list(folded, start, taken_until) or _saw_the_day(text, folded, start):
@@ -857,7 +870,8 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
             continue  # most years of a text: no regex search
         if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)
                 or _born_subject_before(text, folded, start)) \
-                and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start):
+                and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start) \
+                and not _founded(folded, end):
             yield start, end, CONTEXT_SCORE
 
 

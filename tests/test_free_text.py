@@ -828,6 +828,15 @@ DATE_WRITINGS = [
     ("De cette fusion naît Malakoff Humanis en 2019.", False),  # an insurer, a company: no first name
     ("C'est à Toulouse que naît Airbus en 1970.", False),
     ("C'est là que naît l'idée en 1990.", False),
+    ("C'est à Lille que naissait {FIRST} {LAST} en [[1922]].", True),
+    # a country or a region between "né en" and the date, as biographies write it
+    ("{FIRST} {LAST} est né en France le [[28 avril 1943]].", True),
+    ("{FIRST} {LAST} est née en Nouvelle-Calédonie le [[3 mars 1950]] à Nouméa.", True),
+    # a mutuelle, a group, a company founded: born of a merger, as a start-up
+    ("Car elle est née le 1er janvier 2013 de la fusion-absorption de deux mutuelles.", False),
+    ("Alan est une compagnie d'assurance née en 2016 sous la forme d'une start-up.", False),
+    ("Né en 2008 du rapprochement de deux groupes, il couvre 8 millions de personnes.", False),
+    ("{FIRST} {LAST}, née le [[3 mai 1950]] de parents bretons.", True),
     # a life span after a name, as biographies write it: its first date
     ("{FIRST} {LAST} ([[1926]]-2015)", True),
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
