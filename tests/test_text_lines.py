@@ -122,6 +122,9 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
       "3999999887218,DUPONT        ,STEPHANE ,12568"], {("PERSON", "DUPONT"), ("PERSON", "STEPHANE")}),
     # a birth year under a key that names it in one word
     (["<ARTISTE>", "  <ANNEENAISS>1954</ANNEENAISS>", "</ARTISTE>"], {("DATE_OF_BIRTH", "1954")}),
+    # hospital systems' glued column names: NOMPAT, PRENOMPAT (not NOMPATHO, a pathology's name)
+    (["IPP;NOMPAT;PRENOMPAT;NOMPATHO", "0000000283;Sardou;Michelle;Asthme"],
+     {("PERSON", "Sardou"), ("PERSON", "Michelle")}),
 ])
 def test_setters_insurers_in_brackets_and_things_under_name_keys(tmp_path, lines: list[str], expected: set) -> None:
     path = tmp_path / "fixture.txt"
@@ -650,6 +653,35 @@ def test_an_insert_whose_column_list_spans_lines_is_read_under_it(tmp_path, layo
     found = {(row, entity, text) for row, entity, text in _findings(path)}
     assert found == {(row, entity, record[key]) for row, record in ((first, BENEFICIARY), (first + 1, SECOND))
                      for key, entity in EXPECTED}
+
+
+def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_columns(tmp_path) -> None:
+    """A row laid out over lines, as formatters and hand-written scripts do: ``VALUES (``, then one value a line."""
+    one_line = _statement([BENEFICIARY])
+    head, row = one_line.split(" VALUES ")
+    values = [value.strip() for value in row.removeprefix("(").removesuffix(");").split(",")]
+    path = tmp_path / "seed.sql.txt"
+    path.write_text(f"{head} VALUES (\n" + ",\n".join(f"    {v}" for v in values) + "\n);\n", encoding="utf-8")
+    line_of = {key: 1 + n for n, key in enumerate(BENEFICIARY)}
+    assert _findings(path) == {(line_of[key], entity, BENEFICIARY[key]) for key, entity in EXPECTED}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an HL7 FHIR Patient, pretty-printed: HumanName's given names are an array
+    ('{\n  "resourceType": "Patient",\n  "name": [\n    {\n      "use": "official",\n      "family": "Chalmers",\n'
+     '      "given": [\n        "Peter",\n        "James"\n      ]\n    }\n  ],\n  "gender": "male"\n}\n',
+     {(5, "PERSON", "Chalmers"), (7, "PERSON", "Peter"), (8, "PERSON", "James")}),
+    ('{\n  "nomUsage": "DURAND",\n  "prenoms": [\n    "JEAN",\n    "MICHEL"\n  ],\n  "statut": "ok"\n}\n',
+     {(1, "PERSON", "DURAND"), (3, "PERSON", "JEAN"), (4, "PERSON", "MICHEL")}),
+    ('{\n  "codesAMC": [\n    "442224671",\n    775685399\n  ]\n}\n',
+     {(2, "FR_AMC", "442224671"), (3, "FR_AMC", "775685399")}),
+    ('{\n  "tags": [\n    "Harmonie",\n    "Fleur"\n  ]\n}\n', set()),  # a key that names nothing
+    ('{\n  "scenario": "connexion",\n  "given": [\n    "Ouverture",\n    "Tarifs"\n  ]\n}\n', set()),  # no name
+])
+def test_the_items_of_a_json_array_over_lines_are_values_of_its_key(tmp_path, text: str, expected: set) -> None:
+    path = tmp_path / "patient.json.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _findings(path) == expected
 
 
 @pytest.mark.parametrize(("line", "expected"), [

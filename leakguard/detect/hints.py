@@ -85,7 +85,9 @@ _RULES: list[tuple[str | None, str]] = [
     # LDAP's and LDIF's person attributes (RFC 4519): sn (surname), cn (common name), displayName
     ("PERSON", r"^sn$|^cn$|\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
-               r"|\bfamily name\b"),
+               r"|\bfamily name\b"
+               # hospital systems' glued abbreviations: NOMPAT, PRENOMPAT, NOMUSUEL, NOMJF (nom de jeune fille)
+               r"|\b(?:nom|prenom)(?:pat|patient|usuel|usage|naiss|jf|marital)\b"),
     (FREE_TEXT, r"\bcommentaires?\b|\bcomments?\b|\bnotes?\b|\bremarques?\b|\bmessages?\b|\bdescription\b"
                 r"|\bobservations?\b|\btexte?\b|\blibelle\b|\bmotif\b|\bbody\b|\bdetails?\b|\bobjet\b"
                 r"|\blog\b|\bcontenu\b|\bcontent\b|\bsummary\b|\bresume\b"),

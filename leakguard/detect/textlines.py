@@ -40,7 +40,7 @@ from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
-from leakguard.sources.linesql import insert_cells
+from leakguard.sources.linesql import insert_cells, row_over_lines
 from leakguard.sources.linetables import TableCells, table_cells
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     tables = _key_values(detector, column.values, column.rows, chunk.context)
     tables += _cells(detector, column.rows, table_cells(column.values, chunk.table_headers))
     tables += _cells(detector, column.rows, insert_cells(column.values))
+    tables += _cells(detector, column.rows, row_over_lines(column.values))
     tables += _cells(detector, column.rows, array_cells(column.values))
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PERSON"):
@@ -124,7 +125,7 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
     below a key alone (:data:`LIST_ITEM_RE2`); null elsewhere."""
     parts = _unquoted(_values_after_keys(lines))
     parts, below = _values_below_keys(lines, context, parts)
-    return _list_items(lines, parts, below)
+    return _array_items(lines, _list_items(lines, parts, below))
 
 
 #: RE2: a value in quotes, maybe a comma after it, as object literals write members (``firstName: 'Jean',``).
@@ -201,6 +202,56 @@ def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> li
         quoted = pc.extract_regex(texts, form).flatten()
         lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
     return _replaced(parts, items, [lead, parts[1].take(pa.array(run_start)), value])
+
+
+#: RE2: a member of a pretty-printed JSON document whose array opens at the line's end, its items on the lines
+#: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``).
+ARRAY_OPEN_RE2 = r'^\s*"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\[\s*$'
+#: RE2: an item of such an array, a string (the value between its quotes) or a number, maybe a comma after it.
+ARRAY_ITEM_FORMS = (r'^(?P<lead>\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*$',
+                    r'^(?P<lead>\s*)(?P<value>-?[0-9][0-9.eE+\-]*)\s*,?\s*$')
+ARRAY_ITEM_RE2 = r'^\s*(?:"(?:[^"\\]|\\.)+"|-?[0-9][0-9.eE+\-]*)\s*,?\s*$'
+
+
+def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
+    """``parts`` with the items of each JSON array written one per line below its member's key (``"prenoms": [``
+    then ``"PIERRE",``, ``"PAUL"``): each item is a value of that key, in this chunk."""
+    opening = _lines_matching(lines, ARRAY_OPEN_RE2)
+    items = _lines_matching(lines, ARRAY_ITEM_RE2) if len(opening) else opening
+    if len(items) == 0:
+        return parts
+    first = np.r_[True, np.diff(items) != 1]
+    run_start = items[first][np.cumsum(first) - 1]
+    listed = np.isin(run_start - 1, opening)
+    items, run_start = items[listed], run_start[listed]
+    if len(items) == 0:
+        return parts
+    texts = lines.take(pa.array(items))
+    lead, value = pc.extract_regex(texts, ARRAY_ITEM_FORMS[1]).flatten()
+    quoted = pc.extract_regex(texts, ARRAY_ITEM_FORMS[0]).flatten()
+    lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
+    keys = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()[0]
+    return _replaced(parts, items, [lead, _human_name_parts(lines, keys, run_start - 1), value])
+
+
+#: RE2: a member of an HL7 FHIR ``HumanName`` before its ``given`` names: ``"family": "Chalmers",``, ``"name": [``.
+_HUMAN_NAME_ABOVE_RE2 = r'^\s*"(?:family|name)"\s*:'
+#: How many lines above its ``given`` array a ``HumanName``'s family name or opening may stand (``use``, ``text``).
+_HUMAN_NAME_REACH = 4
+
+
+def _human_name_parts(lines: pa.Array, keys: pa.Array, openings: np.ndarray) -> pa.Array:
+    """``keys`` with ``given`` read as ``name.given`` where a FHIR ``HumanName`` holds the array (its ``family``
+    or ``name`` member just above): alone, ``given`` names nothing (:mod:`leakguard.detect.hints`)."""
+    given = np.flatnonzero(pc.equal(keys, "given").to_numpy(zero_copy_only=False))
+    if len(given) == 0:
+        return keys
+    above = [lines.slice(max(0, at - _HUMAN_NAME_REACH), min(at, _HUMAN_NAME_REACH)) for at in openings[given].tolist()]
+    named = [len(_lines_matching(lines_above, _HUMAN_NAME_ABOVE_RE2)) > 0 for lines_above in above]
+    where = given[np.asarray(named, bool)]
+    mask = np.zeros(len(keys), bool)
+    mask[where] = True
+    return pc.if_else(pa.array(mask), "name.given", keys)
 
 
 def _replaced(parts: list[pa.Array], where: np.ndarray, new: list[pa.Array]) -> list[pa.Array]:

@@ -20,6 +20,7 @@ reads that line as a table's header, :func:`row_cells` a row's line as its cells
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -172,12 +173,54 @@ lines=[1, 1, 1, 1, 1], offsets=[54, 62, 75, 81, 92])
     return cells
 
 
+#: RE2: an INSERT whose one row opens at the line's end, its values on the lines below, one or a few per line
+#: (``INSERT INTO patient (ipp, nom) VALUES (`` then ``'0000000283',``, ``'SARDOU'``, then ``);``).
+OPEN_ROW_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*values\s*\(\s*$"
+_OPEN_ROW = re.compile(rf"^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*\(\s*$",
+                       re.IGNORECASE)
+#: The most lines beyond one per column that such a row spans (a value over two lines, comments).
+_ROW_SLACK = 5
+
+
+def row_over_lines(lines: pa.Array) -> TableCells:
+    """The values of the INSERTs of ``lines`` whose row opens at the end of the statement's line and goes on
+    over the next lines (as formatters and hand-written scripts lay out one row), each under its column.
+
+    >>> row_over_lines(pa.array(["INSERT INTO t (nom, ddn) VALUES (", "  'Roux',", "  '1945-03-12'", ");"]))
+    TableCells(keys=['nom', 'ddn'], values=['Roux', '1945-03-12'], lines=[1, 2], offsets=[3, 3])
+    """
+    cells = TableCells([], [], [], [])
+    opening = pc.fill_null(pc.match_substring_regex(lines, OPEN_ROW_RE2), False)
+    for index in np.flatnonzero(opening.to_numpy(zero_copy_only=False)).tolist():
+        statement = _OPEN_ROW.match(lines[index].as_py())
+        names = column_names(statement["columns"]) if statement else None
+        if not names:
+            continue
+        row, starts = "(", []
+        for at in range(index + 1, min(len(lines), index + 1 + len(names) + _ROW_SLACK)):
+            starts.append(len(row))
+            row += (lines[at].as_py() or "") + "\n"
+            if row.rstrip().endswith((")", ");")):
+                break
+        for key, value, offset in _read_rows(row, 0, names):
+            line = bisect.bisect_right(starts, offset) - 1
+            cells.keys.append(key)
+            cells.values.append(value)
+            cells.lines.append(index + 1 + line)
+            cells.offsets.append(offset - starts[line])
+    return cells
+
+
 def _values(line: str, statement: re.Match[str]) -> list[tuple[str, str, int]]:
-    """(column, value, offset) of the rows of one INSERT, read by the first lexer that reads them all."""
-    names = column_names(statement["columns"]) or []
+    """(column, value, offset) of the rows of one INSERT."""
+    return _read_rows(line, statement.end(), column_names(statement["columns"]) or [])
+
+
+def _read_rows(line: str, pos: int, names: list[str]) -> list[tuple[str, str, int]]:
+    """(column, value, offset) of the rows from ``pos`` on, read by the first lexer that reads them all."""
     for lexer in _LEXERS:
         try:
-            return list(_rows(line, statement.end(), names, lexer))
+            return list(_rows(line, pos, names, lexer))
         except ValueError:
             continue
     return []
