@@ -81,6 +81,7 @@ def all_specs() -> list[EntitySpec]:
         phone.MSISDN_SPEC,
         phone.REGIONED_SPEC,
         phone.NANP_SPEC,
+        phone.RESTATED_SPEC,
         amc.SPEC,
         member_id.SPEC,
         date_of_birth.SPEC,

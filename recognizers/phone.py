@@ -38,7 +38,7 @@ Sources:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import phonenumbers
@@ -539,6 +539,62 @@ REGIONED_SPEC = EntitySpec(
 )
 
 
+#: A French number written again in the same text without its trunk 0 (``633344554``), or with its calling code but
+#: no ``+`` (``33633344554``, ``33 6 33 34 45 54``), as phone libraries' and validators' tests write one number in
+#: every form: a run of the nine digits after the trunk 0 is that number where the text writes it with its ``+`` or
+#: ``00`` and a French or overseas calling code (``'+33633344554'``, ``'+262 692 98 01 01'``). Alone, such a run is
+#: an id as often.
+_RESTATED = ("(?:330?)?[1-9][0-9]{8}|(?:33 0?)?[1-9](?: [0-9]{2}){4}|(?:33\\.0?)?[1-9](?:\\.[0-9]{2}){4}"
+             "|(?:33-0?)?[1-9](?:-[0-9]{2}){4}")
+RESTATED_REGEX = re.compile(f"(?<![0-9A-Za-z+])(?<![0-9][ .\\-])(?:{_RESTATED})(?![0-9A-Za-z])(?![ .\\-][0-9])")
+_WRITTEN_WITH_CODE = f"(?:\\+|00|\\(\\+?){_CALLING_CODE}"
+RESTATED_RE2 = f"(?:^|[^0-9A-Za-z+])(?:{_RESTATED})(?:[^0-9A-Za-z]|$)"
+RESTATED_SCORE = 0.75
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def subscribers(numbers: Iterable[str]) -> set[str]:
+    """The nine digits after the trunk 0 of those ``numbers`` that are French ones written with their calling
+    code (``+33 6 33 34 45 54``, ``+262 692 98 01 01``)."""
+    return {national[1:] for number in numbers
+            if _INTERNATIONAL_PREFIX.match(number) and len(national := compact(number)) == 10}
+
+
+def restated(text: str, known: set[str]) -> Iterator[tuple[int, int]]:
+    """The runs of :data:`RESTATED_REGEX` in ``text`` that write one of the ``known`` subscriber numbers again."""
+    for match in RESTATED_REGEX.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if digits[-9:] in known and digits[:-9] in ("", "33", "330"):
+            yield match.span()
+
+
+def find_restated(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The numbers of ``text`` written again without their trunk 0 or ``+`` (:func:`restated`) where ``text`` writes
+    them with their calling code.
+
+    >>> text = "${'+33633344554'} | ${'633344554'}, ${'33633344554'}, ${'612345678'}"
+    >>> [text[s:e] for s, e, _ in find_restated(text, text, False)]
+    ['633344554', '33633344554']
+    """
+    known = subscribers(text[start:end] for start, end in spans(text))
+    if known:
+        yield from ((start, end, RESTATED_SCORE) for start, end in restated(text, known))
+
+
+RESTATED_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="French number written again without its trunk 0 or its +, beside its international form",
+    # the run with the number written with its code, before or after it (the finder reports the run alone)
+    span_regex=re.compile(f"(?s){_WRITTEN_WITH_CODE}.*?{RESTATED_REGEX.pattern}"
+                          f"|{RESTATED_REGEX.pattern}(?=.*?{_WRITTEN_WITH_CODE})"),
+    prefilter=f"(?s){_WRITTEN_WITH_CODE}.*{RESTATED_RE2}|{RESTATED_RE2}.*{_WRITTEN_WITH_CODE}",
+    score=RESTATED_SCORE,
+    context_score=RESTATED_SCORE,
+    finder=find_restated,
+    not_under=_IDENTIFIER_HINTS,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -550,7 +606,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC, REGIONED_SPEC, NANP_SPEC],
+            super().__init__([SPEC, MISTYPED_SPEC, MSISDN_SPEC, REGIONED_SPEC, NANP_SPEC, RESTATED_SPEC],
                              supported_language=supported_language, name="FrPhoneRecognizer")
 
     return FrPhoneRecognizer

@@ -1040,6 +1040,20 @@ def test_a_number_beside_its_region_code_is_read_in_that_region(text: str, expec
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # the one number in every form, as phone libraries' tests write it: its nine digits after the trunk 0 again
+    ("${'+33633344554'} | ${'633344554'} | ${'6.33.34.45.54'} | ${'33633344554'}",
+     ["633344554", "6.33.34.45.54", "33633344554"]),
+    ("toStrictEqual('692980101') // getPhoneNumberInputAndCountryCode('+262 692 98 01 01')", ["692980101"]),
+    ("formatter.input('0033 6 12 90 25 54') == '33 6 12 90 25 54'", ["33 6 12 90 25 54"]),
+    ("+33 6 12 34 56 78, commande 612345679, SIREN 552100554", []),  # other digits: ids
+    ("06 12 34 56 78, commande 612345678", []),  # a national form only: an order number may share its digits
+    ("réf. 633344554, 2024-03-04 10:12", []),  # no number written with its calling code
+])
+def test_a_number_written_again_without_its_trunk_0_or_its_plus_is_that_number(text: str, expected) -> None:
+    assert _found(phone.RESTATED_SPEC.find(text), text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("n'hésitez pas à appeler notre ligne téléphonique 031478923 ou à écrire", ["031478923"]),
     ("Tél. : 01 45 67 89 0 (secrétariat)", ["01 45 67 89 0"]),
     ("Fax - 01 45 67 89 012", ["01 45 67 89 012"]),

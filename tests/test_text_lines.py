@@ -655,6 +655,15 @@ def test_an_insert_whose_column_list_spans_lines_is_read_under_it(tmp_path, layo
                      for key, entity in EXPECTED}
 
 
+def test_a_phone_number_written_again_on_another_line_without_its_plus_is_found(tmp_path) -> None:
+    """A validator's list of the one number in its forms: the line with ``+33`` tells what the bare runs are."""
+    path = tmp_path / "phone.test.ts"
+    path.write_text("valid: [\n  '0612457898',\n  '+33612457898',\n  '33612457898',\n  '612457898',\n"
+                    "  '612457899'\n],\n", encoding="utf-8")
+    assert {(row, text) for row, entity, text in _findings(path) if entity == "PHONE_NUMBER"} == {
+        (1, "0612457898"), (2, "+33612457898"), (3, "33612457898"), (4, "612457898")}
+
+
 def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_columns(tmp_path) -> None:
     """A row laid out over lines, as formatters and hand-written scripts do: ``VALUES (``, then one value a line."""
     one_line = _statement([BENEFICIARY])

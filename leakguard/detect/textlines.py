@@ -87,6 +87,8 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     tables += _cells(detector, column.rows, row_over_lines(column.values))
     tables += _cells(detector, column.rows, array_cells(column.values))
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
+    if detector.options.wants("PHONE_NUMBER"):
+        spans += _numbers_restated(column.values, column.rows, found)
     if detector.options.wants("PERSON"):
         spans += _names_above_births(column.values, column.rows)
         spans += _signatures_below_closings(column.values, column.rows)
@@ -412,6 +414,29 @@ def _found_below(spec: EntitySpec, row: int, line: str, above: str) -> list[_Lin
             if start >= offset and (span not in found or found[span][4] < score):
                 found[span] = (row, *span, spec.entity, score, line[span[0] : span[1]])
     return list(found.values())
+
+
+def _numbers_restated(lines: pa.Array, rows: pa.Array, found_alone: pa.Table | None) -> list[_LineSpan]:
+    """Phone numbers written again on other lines of the chunk without their trunk 0 or ``+`` where a line writes
+    them with their calling code (:func:`recognizers.phone.restated`: ``'+33612457898',`` then ``'612457898',``)."""
+    from recognizers import phone
+
+    if found_alone is None or found_alone.num_rows == 0:
+        return []
+    numbers = found_alone.filter(pc.equal(found_alone["entity"], phone.ENTITY))
+    if numbers.num_rows == 0:
+        return []
+    line_of = {row: i for i, row in enumerate(rows.to_pylist())}
+    known = phone.subscribers(lines[line_of[row]].as_py()[start:end] for row, start, end in zip(
+        *(numbers[name].to_pylist() for name in ("row", "start", "end")), strict=True) if row in line_of)
+    if not known:
+        return []
+    found: list[_LineSpan] = []
+    for i in _lines_matching(lines, phone.RESTATED_RE2).tolist():
+        line = lines[i].as_py()
+        found += [(rows[i].as_py(), start, end, phone.ENTITY, phone.RESTATED_SCORE, line[start:end])
+                  for start, end in phone.restated(line, known)]
+    return found
 
 
 def _names_above_births(lines: pa.Array, rows: pa.Array) -> list[_LineSpan]:
