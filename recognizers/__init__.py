@@ -71,6 +71,7 @@ def all_specs() -> list[EntitySpec]:
         nir.SPEC,
         nir.UNKEYED_SPEC,
         nir.BESIDE_A_DATE_SPEC,
+        nir.HL7_SPEC,
         iban.SPEC,
         iban.MISTYPED_SPEC,
         email_address.SPEC,

@@ -66,6 +66,9 @@ NAME_FIELDS: Mapping[str, Mapping[int, int]] = {
 #: Date-of-birth fields (their first component).
 BIRTH_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {7: 0}, "NK1": {16: 0}, "IN1": {18: 0}, "GT1": {8: 0},
                                                  "P": {7: 0}}
+#: Social-security number fields, where French systems write the NIR (their first component): the patient's SSN
+#: PID-19, the contact's NK1-37, the guarantor's GT1-12, the insured's id IN1-49.
+SSN_FIELDS: Mapping[str, Mapping[int, int]] = {"PID": {19: 0}, "NK1": {37: 0}, "GT1": {12: 0}, "IN1": {49: 0}}
 #: Name components read from the first one: family name, given name, second given names.
 NAME_COMPONENTS = 3
 
@@ -96,6 +99,37 @@ def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 
             if number in wanted:
                 for repetition in _pieces(text, start, end, "~"):
                     yield from _named(text, repetition, wanted[number], count)
+
+
+#: A segment of any kind a message holds (the header, visits, observations, French ``Z`` segments), at a line's
+#: start: the frame of :func:`coded_components`.
+_ANY_SEGMENT = re.compile(r"(?m)^(?:MSH|EVN|PID|PD1|PV[12]|NK1|IN[123]|GT1|OBR|OBX|ORC|AL1|DG1|PR1|ROL|MRG|TXA|PRT|NTE"
+                          r"|SPM|TQ1|Z[A-Z0-9]{2})\|[^\r\n]*")
+#: The longest component read as a code or a label (a free text's component is longer).
+_CODE_LENGTH = 40
+
+
+def coded_components(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the short components (codes, ids, labels, places: ``FRA``, ``SPO``, ``CPAM PARIS``) of
+    the segments of ``text`` outside their name fields (:data:`NAME_FIELDS`): no person's name stands there.
+
+    >>> text = "NK1|1|MARTIN^Marie|SPO|456 AVENUE DE LA REPUBLIQUE^^BORDEAUX^^33000^FR^H"
+    >>> [text[s:e] for s, e in coded_components(text)]
+    ['NK1', '1', 'SPO', '456 AVENUE DE LA REPUBLIQUE', 'BORDEAUX', '33000', 'FR', 'H']
+    """
+    if "|" not in text:
+        return
+    for segment in _ANY_SEGMENT.finditer(text):
+        names = NAME_FIELDS.get(text[segment.start() : segment.start() + 3], {})
+        for number, field in enumerate(_pieces(text, segment.start(), segment.end(), "|")):
+            if number in names:
+                continue
+            for repetition in _pieces(text, *field, "~"):
+                for start, end in _pieces(text, *repetition, "^"):
+                    while start < end and text[start] == " ":
+                        start += 1
+                    if 0 < end - start <= _CODE_LENGTH:
+                        yield start, end
 
 
 def _named(text: str, repetition: tuple[int, int], first: int, count: int, separator: str = "^"

@@ -62,6 +62,7 @@ import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
+from recognizers import hl7
 from recognizers.record import EntityRecord, SarifRule
 from recognizers.spec import (
     SEP_CLASS,
@@ -649,6 +650,32 @@ BESIDE_A_DATE_SPEC = EntitySpec(
 )
 
 
+def _find_in_hl7(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
+    """The NIRs of the social-security number fields of HL7 v2 segments (:data:`recognizers.hl7.SSN_FIELDS`,
+    ``PID|…|154049903408390|``): the field names its value, so a wrong or missing key is reported as after a
+    NIR word; a valid one is :data:`SPEC`'s.
+
+    >>> text = "PID|1||05560^^^MED^PI||SOLO^PEDRO||19750419|M|||||||||||154049903408390||"
+    >>> [text[s:e] for s, e, _ in _find_in_hl7(text, text, False)]
+    ['154049903408390']
+    """
+    for start, end in hl7.components(text, hl7.SSN_FIELDS):
+        value = text[start:end]
+        if UNKEYED_REGEX.fullmatch(value) and _has_unkeyed_score(value):
+            yield start, end, _unkeyed_score(value) or UNKEYED_SCORE
+
+
+HL7_SPEC = EntitySpec(
+    entity=ENTITY,
+    name="NIR-shaped number in an HL7 v2 social-security number field, key wrong or missing",
+    span_regex=hl7.SEGMENT,
+    prefilter=hl7.PREFILTER_RE2,
+    score=UNKEYED_SCORE,
+    context_score=UNKEYED_SCORE,
+    finder=_find_in_hl7,
+)
+
+
 def _recognizer_class() -> type:
     from recognizers.adapter import SpecRecognizer
 
@@ -660,7 +687,7 @@ def _recognizer_class() -> type:
         """
 
         def __init__(self, supported_language: str = "fr"):
-            super().__init__([SPEC, UNKEYED_SPEC, BESIDE_A_DATE_SPEC], supported_language=supported_language,
+            super().__init__([SPEC, UNKEYED_SPEC, BESIDE_A_DATE_SPEC, HL7_SPEC], supported_language=supported_language,
                              name="FrNirRecognizer")
 
     return FrNirRecognizer

@@ -1136,12 +1136,22 @@ def _prose_follows(tokens: list[_Token], n: int, text: str) -> bool:
     return after.kind == "lower" and after.word and text[tokens[n].end : after.start] in (" ", "\u00a0")
 
 
+def _read_hl7(text: str, add: Callable[[int, int, float], None], covered: bytearray) -> None:
+    """The names of the HL7 v2 segments of ``text`` (:func:`_hl7_names`), and their other short components marked
+    as ``covered``: an HL7 segment's codes and labels are no names (``SPO``, ``FRA``, ``CPAM PARIS``)."""
+    for start, end, score in _hl7_names(text):
+        add(start, end, score)
+    for start, end in hl7.coded_components(text):
+        covered[start:end] = b"\x01" * (end - start)
+
+
 def _hl7_names(text: str) -> Iterator[tuple[int, int, float]]:
     """The family and given names of the name fields of HL7 v2 segments (:mod:`recognizers.hl7`):
     ``PID|1||123456^^^HOP^PI||DUPONT^JEAN``; components with a digit are codes, not names."""
     for start, end in hl7.components(text, hl7.NAME_FIELDS, hl7.NAME_COMPONENTS):
         value = text[start:end]
-        if any(c.isalpha() for c in value) and not any(c.isdigit() for c in value):
+        if any(c.isalpha() for c in value) and not any(c.isdigit() for c in value) \
+                and fold(value).rstrip(".") not in TITLES:  # a prefix out of its place: "DURAND^Pierre^Dr"
             yield start, end, KEY_VALUE_SCORE
 
 
@@ -1774,7 +1784,8 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
             covered[start:end] = b"\x01" * (end - start)
 
     folded = fold(text)
-    for start, end, score in itertools.chain(_hl7_names(text), _key_values(text, folded, tokens),
+    _read_hl7(text, add, covered)
+    for start, end, score in itertools.chain(_key_values(text, folded, tokens),
                                              _titled(tokens, text, folded), _after_plural_title(tokens, text, folded)):
         add(start, end, score)
     for i, j in _runs(tokens, text):

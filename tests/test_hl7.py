@@ -86,6 +86,26 @@ def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
         assert list(nir.UNKEYED_SPEC.find(other)) == []
 
 
+@pytest.mark.parametrize(("segment", "found"), [
+    # the social-security number fields, where French systems write the NIR: its key may be wrong there
+    (_segment("PID", {1: "1", 3: "05560^^^MED^PI", 5: "SOLO^PEDRO", 19: "154049903408390"}), ["154049903408390"]),
+    (_segment("IN1", {1: "1", 2: "AMO", 16: "SOLO^PEDRO", 49: "1540499034083"}), ["1540499034083"]),  # no key
+    (_segment("NK1", {1: "1", 2: "SOLO^ANA", 37: "254049903408312"}), ["254049903408312"]),
+    (_segment("PID", {1: "1", 18: "154049903408390"}), []),  # the patient's account number
+    (_segment("PID", {1: "1", 19: "987654321"}), []),  # a US SSN's nine digits: no NIR
+    (_segment("OBX", {1: "1", 19: "154049903408390"}), []),  # no person's field
+])
+def test_a_nir_in_a_social_security_number_field_is_found_whatever_its_key(segment: str, found: list[str]) -> None:
+    assert [segment[s:e] for s, e, _ in nir.HL7_SPEC.find(segment)] == found
+
+
+def test_a_wrong_key_nir_in_pid_19_of_a_message_file_is_reported(tmp_path) -> None:
+    path = tmp_path / "adt.hl7"
+    pid = _segment("PID", {1: "1", 3: "05560^^^MED^PI", 5: "SOLO^PEDRO", 7: "19750419", 19: "154049903408390"})
+    path.write_bytes(f"MSH|^~\\&|SIH|HOPITAL|||20261204||ADT^A01|1|P|2.5\r{pid}\r".encode("latin-1"))
+    assert ("FR_NIR", "154049903408390") in {(entity, value) for _, entity, value in _findings(path)}
+
+
 @pytest.mark.parametrize(("segment", "names", "births"), [
     (_segment("IN1", {1: "1", 2: "MUT01", 3: "99999997", 4: "MGEN", 16: "DURAND^PAUL", 17: "01", 18: "19600101"}),
      ["DURAND", "PAUL"], ["19600101"]),  # the insured person of an insurance segment
@@ -96,6 +116,11 @@ def test_an_ins_with_a_wrong_key_is_a_nir_by_the_oid_after_it() -> None:
     ("PID|1||123456^^^HOP^PI||X123^^^||20301312", [], []),  # a code, no date
     ("OBR|1|45^LAB||2345-7^GLUCOSE^LN|||20261204|||||||||10003^MOREAU^PAUL", ["MOREAU", "PAUL"], []),
     ("MSH|^~\\&|PID|PID|||20261204||ADT^A01|1|P|2.5", [], []),
+    # a segment's codes and labels are no names; nor a prefix written where a second given name goes
+    ("NK1|1|MARTIN^MARIE|SPO|15 RUE DE LA PAIX^^PARIS^^75001^FRA^H", ["MARTIN", "MARIE"], []),
+    ("IN1|1|AMO|101|CPAM PARIS|15 RUE RIVOLI^^PARIS^^75001", [], []),
+    ("MSH|^~\\&|SIH|HOPITAL|||20230607||ADT^A01^ADT_A01|344139|P|2.5|||AL|NE|FRA|UNICODE UTF-8", [], []),
+    ("PV1|1|I|CARDIO^101^A||||987654321^DURAND^PIERRE^DR^^^MD", ["DURAND", "PIERRE"], []),
     # the staff of orders, results and documents (the ANS's example messages for the DMP and MSSanté)
     (_segment("ORC", {1: "SC", 9: "20261204", 10: "R854^NURSE^JANET^^^^^^^D", 11: "R855^MOREAU^PAUL"}),
      ["NURSE", "JANET", "MOREAU", "PAUL"], []),  # entered by, verified by
