@@ -1568,6 +1568,27 @@ _VANCOUVER_LIST = re.compile(
 _VANCOUVER_ITEM = re.compile(rf"(?P<surname>{_SURNAME}) {_INITIALS}")
 
 
+#: A common name (``CN``) of an LDAP distinguished name or an iCalendar attendee, up to the next separator:
+#: ``dn: cn=jean dupont,dc=…``, ``ORGANIZER;CN=Alice:mailto:…`` (RFC 4519, RFC 5545).
+_COMMON_NAME = re.compile(r"(?<![\w])(?:CN|cn|Cn)=(?P<name>[^\W\d_][^\W\d_' \-]*(?:[' \-][^\W\d_]+){0,3})"
+                          r"(?=[;:,\"\\\r\n]|$)")
+
+
+def _common_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """The common names of :data:`_COMMON_NAME` that hold a listed first name (not ``cn=admin``, ``CN=ISRG Root``).
+
+    >>> text = "ORGANIZER;CN=Alice:mailto:a@example.org | dn: cn=jean dupont,dc=fr | dn: cn=admin,dc=org"
+    >>> [text[s:e] for s, e, _ in _common_names(text)]
+    ['Alice', 'jean dupont']
+    """
+    if "cn=" not in text and "CN=" not in text and "Cn=" not in text:
+        return
+    for match in _COMMON_NAME.finditer(text):
+        words = match["name"].replace("-", " ").split()
+        if any(lexicon.is_first_name(word) and not lexicon.is_place(word) for word in words):
+            yield match.start("name"), match.end("name"), KEY_VALUE_SCORE
+
+
 def _vancouver_authors(text: str) -> Iterator[tuple[int, int, float]]:
     """The authors of a reference list written surname first, initials after (``BERTHIER E, CHRISTIANO M,
     PHILIPPE M O``): a list of three or more whose surnames are distinct and mostly no French word nor place
@@ -1681,7 +1702,7 @@ def _fields(tokens: list[_Token], text: str) -> Iterator[_Token]:
             continue
         surname, first = (left, right) if left.kind == "upper" else (right, left)
         if surname.kind == "upper" and len(surname.text) >= 3 and surname.surname_like and not surname.word and \
-                first.kind == "cap" and first.first_name:
+                first.kind == "cap" and first.first_name and text[surname.end : surname.end + 1] != "=":  # RSVP=TRUE
             yield left
             yield right
 
@@ -1804,7 +1825,7 @@ def _find(text: str) -> tuple[tuple[int, int, float], ...]:
                                              _before_birth(tokens, text, folded), _after_role_label(tokens, text),
                                              _named_in_capitals(tokens, text, folded),
                                              _marked_authors(text, tokens), _inverted_names(tokens, text),
-                                             _vancouver_authors(text)):
+                                             _vancouver_authors(text), _common_names(text)):
         add(start, end, score)
     for start, end in _staff_list_items(text, tokens, found):
         score = INITIAL_SCORE
@@ -2058,6 +2079,13 @@ def _code_word(value: str) -> bool:
     return humps is not None and fold(humps["first"]) not in _SURNAME_PREFIXES
 
 
+#: Right before a value, a key naming a place (a town, a birth place, a country, an address), as exports and
+#: JSON write it: ``"ville_adh": "``, ``lieu_naissance=``, ``"birthplace": "``.
+_PLACE_KEY_BEFORE = re.compile(
+    r"(?i)(?<![^\W_])[\w.]*(?:ville|city|commune|town|localite|locality|lieu_?(?:de_?)?naissance|birth_?place|pays"
+    r"|country|region|departement|adresse|address|street)[\w.]*[\"']?[ \t]*[:=][ \t]*[\"']?$")
+
+
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A span the model labelled as a person, trimmed of its titles, or ``None`` if it cannot be a name.
 
@@ -2081,6 +2109,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     >>> plausible_model_span("@return {Boolean}", 9, 16), plausible_model_span("author = {Lefebvre, Jean}", 10, 18)
     (None, (10, 18))
     """
+    if _PLACE_KEY_BEFORE.search(text, max(0, start - 40), start):
+        return None  # '"ville_adh": "Mahe"', 'lieu_naissance=Giraud': towns named like people
     marks = _AFFILIATION_MARKS.search(text, start, end)
     if marks is None:
         return _model_span(text, start, end)

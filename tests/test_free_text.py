@@ -722,11 +722,26 @@ def test_a_model_span_that_is_a_label_or_an_identifier_is_no_name(text: str, spa
     ("Tarifs des consultations en Guadeloupe.", "Guadeloupe", False),
     ("Le courrier de France Dupont est arrivé.", "France Dupont", True),
     ("Mail transmis au Jean-Marc DURAND de la compta.", "Jean-Marc DURAND", True),  # a person after "au"
+    # a value under a key naming a town, a birth place, an address: towns are named like people
+    ('        "ville_adh": "Mahe",', "Mahe", False),
+    ("lieu_naissance=Giraud", "Giraud", False),
+    ('  "nom": "Giraud",', "Giraud", True),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
     assert (person.plausible_model_span(text, start, start + len(name)) is not None) == kept
     assert bool(person.find(text)) == kept
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ORGANIZER;CN=Alice:mailto:alice@example.com", ["Alice"]),  # iCalendar (RFC 5545)
+    ("ATTENDEE;CN=Bob;RSVP=TRUE:mailto:bob@example.com", ["Bob"]),  # a parameter's name is no surname
+    ("dn: cn=jean dupont,ou=people,dc=example,dc=fr", ["jean dupont"]),  # LDAP (RFC 4519)
+    ("dn: cn=admin,dc=example,dc=org", []),
+    ("subject=CN=ISRG Root X1,O=Internet Security Research Group", []),
+])
+def test_the_common_name_of_a_directory_entry_or_an_attendee_is_a_name(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e, _ in person.find(text)] == expected
 
 
 @pytest.mark.parametrize(("text", "word", "kept"), [
