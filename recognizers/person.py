@@ -740,7 +740,7 @@ _FIELD_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]{1,12}){0,2}[ \t]*[:=](?![/\\
 
 #: A feminine or plural ending in brackets right after a word (``Né(e)``, ``Marié(e)s``): a label or an
 #: adjective written for both sexes, never a name.
-_INCLUSIVE_ENDING = re.compile(r"\((?:e|s|es|ne|le|x)\)", re.IGNORECASE)
+_INCLUSIVE_ENDING = re.compile(r" ?\((?:e|s|es|ne|le|x)\)", re.IGNORECASE)
 
 
 def _label_follows(token: _Token, text: str, *, inside: bool) -> bool:
@@ -2144,7 +2144,7 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     value = text[span_start:span_end]
     words = [t for t in span if t.kind != "lower"]
     if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
-            or not words or _code_word(value) or _INCLUSIVE_ENDING.match(text, span_end):
+            or not words or _code_word(value) or _INCLUSIVE_ENDING.match(text, span_end) or _placeholder(value):
         return None  # "DateTime(2017)", "Célibataire Marié(e)"
     if all(t.word for t in words) or any(t.place for t in words) or (len(words) == 1 and words[0].key in _SERVICES) \
             or (len(words) > 1 and words[-1].key in _DOSAGE_FORMS and words[-1].text[0].isupper()):
