@@ -161,6 +161,8 @@ _PLACE_WORDS = frozenset({
     # schools of nursing, care and physiotherapy, university units, hospital units by their acronyms
     "ifsi", "ifas", "ifap", "ifmk", "ifcs", "ufr", "iut", "chru", "chs", "cht", "ssr", "usld", "smur", "samu",
     "cmp", "cmpp", "ime", "esat",
+    # airports, named after people ("aéroport Charles de Gaulle", "Aéroport International Félix Éboué")
+    "aeroport", "aeroports", "aerodrome", "aerogare",
 })
 #: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
 #: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).

@@ -729,6 +729,9 @@ def test_a_model_span_that_is_a_label_or_an_identifier_is_no_name(text: str, spa
     # a form's boxes, a space before the inclusive ending; a name blanked out in a published agreement
     ("Tél. prof. : Célibataire Marié (e) Pacsé(e) Concubin(e)", "Célibataire Marié", False),
     ("représenté par Madame Xxxxxxxx XXX-XXXXXX, Directrice", "Xxxxxxxx XXX-XXXXXX", False),
+    # an airport named after someone
+    ("Arrivée à l'aéroport Charles de Gaulle à 7 h.", "Charles de Gaulle", False),
+    ("L'aéroport d'arrivée est l'Aéroport International Félix Éboué.", "Félix Éboué", False),
 ])
 def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, name: str, kept: bool) -> None:
     start = text.index(name)
