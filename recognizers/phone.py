@@ -547,34 +547,45 @@ REGIONED_SPEC = EntitySpec(
 _RESTATED = ("(?:330?)?[1-9][0-9]{8}|(?:33 0?)?[1-9](?: [0-9]{2}){4}|(?:33\\.0?)?[1-9](?:\\.[0-9]{2}){4}"
              "|(?:33-0?)?[1-9](?:-[0-9]{2}){4}")
 RESTATED_REGEX = re.compile(f"(?<![0-9A-Za-z+])(?<![0-9][ .\\-])(?:{_RESTATED})(?![0-9A-Za-z])(?![ .\\-][0-9])")
-_WRITTEN_WITH_CODE = f"(?:\\+|00|\\(\\+?){_CALLING_CODE}"
+#: RE2: a number the runs may write again: with its calling code, or in pairs from its trunk 0.
+_WRITTEN_BEFORE = f"(?:(?:\\+|00|\\(\\+?){_CALLING_CODE}|(?:^|[^0-9])0[1-9](?:[ .\\-]?[0-9]{{2}}){{4}})"
 RESTATED_RE2 = f"(?:^|[^0-9A-Za-z+])(?:{_RESTATED})(?:[^0-9A-Za-z]|$)"
 RESTATED_SCORE = 0.75
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
-def subscribers(numbers: Iterable[str]) -> set[str]:
-    """The nine digits after the trunk 0 of those ``numbers`` that are French ones written with their calling
-    code (``+33 6 33 34 45 54``, ``+262 692 98 01 01``)."""
-    return {national[1:] for number in numbers
-            if _INTERNATIONAL_PREFIX.match(number) and len(national := compact(number)) == 10}
+def subscribers(numbers: Iterable[str]) -> dict[str, bool]:
+    """The nine digits after the trunk 0 of the French ``numbers`` (``+33 6 33 34 45 54``, ``04 66 32 83 16``),
+    each with whether it was written with its calling code."""
+    known: dict[str, bool] = {}
+    for number in numbers:
+        national = compact(number)
+        if len(national) == 10 and national[0] == "0":
+            coded = _INTERNATIONAL_PREFIX.match(number) is not None
+            known[national[1:]] = known.get(national[1:], False) or coded
+    return known
 
 
-def restated(text: str, known: set[str]) -> Iterator[tuple[int, int]]:
-    """The runs of :data:`RESTATED_REGEX` in ``text`` that write one of the ``known`` subscriber numbers again."""
+def restated(text: str, known: dict[str, bool]) -> Iterator[tuple[int, int]]:
+    """The runs of :data:`RESTATED_REGEX` in ``text`` that write one of the ``known`` subscriber numbers again: with
+    ``33`` before them, any; without, one written with its calling code (``04 66 32 83 16`` says nothing of a
+    ``466328316`` further on, a reference as often)."""
     for match in RESTATED_REGEX.finditer(text):
         digits = _NOT_DIGIT.sub("", match.group())
-        if digits[-9:] in known and digits[:-9] in ("", "33", "330"):
+        coded = known.get(digits[-9:])
+        if coded is not None and (digits[:-9] in ("33", "330") or (coded and len(digits) == 9)):
             yield match.span()
 
 
 def find_restated(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
-    """The numbers of ``text`` written again without their trunk 0 or ``+`` (:func:`restated`) where ``text`` writes
-    them with their calling code.
+    """The numbers of ``text`` written again without their trunk 0 or ``+`` (:func:`restated`).
 
     >>> text = "${'+33633344554'} | ${'633344554'}, ${'33633344554'}, ${'612345678'}"
     >>> [text[s:e] for s, e, _ in find_restated(text, text, False)]
     ['633344554', '33633344554']
+    >>> text = "de la France au 04 66 32 83 16, hors de France au 33 4 66 32 83 16 (réf. 466328316)"
+    >>> [text[s:e] for s, e, _ in find_restated(text, text, False)]
+    ['33 4 66 32 83 16']
     """
     known = subscribers(text[start:end] for start, end in spans(text))
     if known:
@@ -585,9 +596,9 @@ RESTATED_SPEC = EntitySpec(
     entity=ENTITY,
     name="French number written again without its trunk 0 or its +, beside its international form",
     # the run with the number written with its code, before or after it (the finder reports the run alone)
-    span_regex=re.compile(f"(?s){_WRITTEN_WITH_CODE}.*?{RESTATED_REGEX.pattern}"
-                          f"|{RESTATED_REGEX.pattern}(?=.*?{_WRITTEN_WITH_CODE})"),
-    prefilter=f"(?s){_WRITTEN_WITH_CODE}.*{RESTATED_RE2}|{RESTATED_RE2}.*{_WRITTEN_WITH_CODE}",
+    span_regex=re.compile(f"(?s){_WRITTEN_BEFORE}.*?{RESTATED_REGEX.pattern}"
+                          f"|{RESTATED_REGEX.pattern}(?=.*?{_WRITTEN_BEFORE})"),
+    prefilter=f"(?s){_WRITTEN_BEFORE}.*{RESTATED_RE2}|{RESTATED_RE2}.*{_WRITTEN_BEFORE}",
     score=RESTATED_SCORE,
     context_score=RESTATED_SCORE,
     finder=find_restated,

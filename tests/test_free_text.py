@@ -1068,6 +1068,7 @@ def test_a_number_beside_its_region_code_is_read_in_that_region(text: str, expec
     ("formatter.input('0033 6 12 90 25 54') == '33 6 12 90 25 54'", ["33 6 12 90 25 54"]),
     ("+33 6 12 34 56 78, commande 612345679, SIREN 552100554", []),  # other digits: ids
     ("06 12 34 56 78, commande 612345678", []),  # a national form only: an order number may share its digits
+    ("de la France au 04 66 32 83 16 ; hors de France au 33 4 66 32 83 16", ["33 4 66 32 83 16"]),  # 33: dialled
     ("réf. 633344554, 2024-03-04 10:12", []),  # no number written with its calling code
 ])
 def test_a_number_written_again_without_its_trunk_0_or_its_plus_is_that_number(text: str, expected) -> None:
