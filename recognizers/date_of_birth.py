@@ -358,8 +358,7 @@ CONTEXT_GAP = re.compile(
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
     r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     # a place: "à Lyon (69)", "Lyon, le", "Lyon, " (not "inconnue, ")
-    r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z)"""
-    r"""|(?<=\ben\s)[a-z' \-]{2,40}?\s+(?=le\s))?"""  # after "né en": a country or a region, "en France le"
+    r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
     r"""[\s:=\"'|¦]*"""  # "le samedi 6 août 1836"; XML: <birthTime value="19951023"/>; {key: …, value: …}; cells
@@ -370,7 +369,7 @@ CONTEXT_GAP = re.compile(
 CONTEXT_WINDOW = 64
 #: Before a month and year or a year alone: "né en", "née en" (folded).
 _BORN_IN = re.compile(
-    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
+    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
     r"(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
 #: Before a year, a birth told with its subject after the verb (``C'est là que naît Anne MATHIEU en 1767``),
@@ -568,9 +567,23 @@ _STAR_BEFORE = re.compile(r"(?:^|[\s(])\*\s*(?:le\s+)?$")
 _CROSS_WINDOW = 200
 
 
+#: Before a date, a birth in a country or a region, "née en Nouvelle-Calédonie le" (folded): the place must be
+#: written as one, capitalised (:func:`_born_in_a_place`; not "né en cours d'année le").
+_BORN_IN_PLACE = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+en\s+"
+                            r"(?P<place>[a-z'’\-]{2,30}(?:\s+[a-z'’\-]{2,20})?)\s+le\s+$")
+
+
+def _born_in_a_place(text: str, folded: str, start: int) -> bool:
+    """Whether ``né en`` and a place written capitalised stand right before the date at ``start`` (``est né en
+    France le 28 avril 1943``)."""
+    found = _BORN_IN_PLACE.search(folded, max(0, start - 50), start)
+    return found is not None and all(word[:1].isupper() or word in ("de", "du", "des")
+                                     for word in text[slice(*found.span("place"))].split())
+
+
 def _birth_word_before(text: str, folded: str, start: int) -> bool:
     lo = max(0, start - CONTEXT_WINDOW)
-    if _BIRTH_MARK_BEFORE.search(folded, max(0, start - 8), start):
+    if _BIRTH_MARK_BEFORE.search(folded, max(0, start - 8), start) or _born_in_a_place(text, folded, start):
         return True
     if folded.find("*", max(0, start - 8), start) >= 0 and _STAR_BEFORE.search(folded, max(0, start - 8), start) \
             and "†" in text[start : start + _CROSS_WINDOW]:
@@ -730,8 +743,8 @@ def _addressed_to_reader(folded: str, start: int) -> bool:
 #: Right after a date, how a company, a mutuelle or a group was born, not a person (folded): ``elle est née le
 #: 1er janvier 2013 de la fusion de deux mutuelles``, ``née en 2016 sous la forme d'une start-up``.
 _FOUNDED_AFTER = re.compile(
-    r"[ \t]*,?[ \t]*(?:de[ \t]+la[ \t]+(?:fusion|reunion|transformation|scission)"
-    r"|du[ \t]+(?:rapprochement|regroupement)|de[ \t]+l'(?:union|alliance)|sous[ \t]+(?:la[ \t]+)?forme)(?![a-z])")
+    r"[ \t]*,?[ \t]*(?:de[ \t]+la[ \t]+(?:fusion|transformation|scission)|du[ \t]+(?:rapprochement|regroupement)"
+    r"|sous[ \t]+(?:la[ \t]+)?forme)(?![a-z])")
 
 
 def _founded(folded: str, end: int) -> bool:

@@ -80,8 +80,9 @@ NAME_COMPONENTS = 3
 #: repetitions (``DUPONT^JEAN``, ``GAULLE~MARECHAL``): a table's row typed with pipes may open with a ``P`` too.
 _SEGMENTS = "PID|PD1|MRG|NK1|PV1|EVN|ORC|OBR|OBX|TXA|PRT|ROL|IN1|GT1"
 _PATIENT_RECORD = r"P(?=\|[0-9]{1,4}(?:\|[^|\r\n]*){3}\|[^|\r\n]*[\^~])"
-SEGMENT = re.compile(rf"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))(?P<name>{_SEGMENTS}|{_PATIENT_RECORD})\|"
-                     r"(?:[^\r\n\\]|\\(?![rn]))*")
+_SEGMENT_START = r"(?:(?<![^\s\"'>:\]])|(?<=\\[rn]))"
+_SEGMENT_FIELDS = r"\|(?:[^\r\n\\]|\\(?![rn]))*"
+SEGMENT = re.compile(rf"{_SEGMENT_START}(?P<name>{_SEGMENTS}|{_PATIENT_RECORD}){_SEGMENT_FIELDS}")
 #: RE2 pre-filter: a text that may hold one (a column's values are not split into lines).
 PREFILTER_RE2 = rf"(?:{_SEGMENTS})\||P\|[0-9]{{1,4}}\|"
 
@@ -101,17 +102,21 @@ def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 
                     yield from _named(text, repetition, wanted[number], count)
 
 
-#: A segment of any kind a message holds (the header, visits, observations, French ``Z`` segments), at a line's
-#: start: the frame of :func:`coded_components`.
-_ANY_SEGMENT = re.compile(r"(?m)^(?:MSH|EVN|PID|PD1|PV[12]|NK1|IN[123]|GT1|OBR|OBX|ORC|AL1|DG1|PR1|ROL|MRG|TXA|PRT|NTE"
-                          r"|SPM|TQ1|Z[A-Z0-9]{2})\|[^\r\n]*")
-#: The longest component read as a code or a label (a free text's component is longer).
+#: The structured segments of a message (the header, visits, insurance, orders), framed as :data:`SEGMENT` frames
+#: its own: the frame of :func:`coded_components`. Not NTE nor the French ``Z`` segments, whose fields may be text.
+_CODED_SEGMENT = re.compile(rf"{_SEGMENT_START}(?P<name>MSH|EVN|PID|PD1|PV[12]|NK1|IN[123]|GT1|OBR|OBX|ORC|AL1|DG1"
+                            rf"|PR1|ROL|MRG|TXA|PRT|SPM|TQ1){_SEGMENT_FIELDS}")
+#: Fields of free text among them: an observation's value (OBX-5).
+_TEXT_FIELDS: Mapping[str, frozenset[int]] = {"OBX": frozenset({5})}
+#: The longest component read as a code or a label.
 _CODE_LENGTH = 40
+_SMALL_LETTER = re.compile(r"[a-zà-ÿ]")
 
 
 def coded_components(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of the short components (codes, ids, labels, places: ``FRA``, ``SPO``, ``CPAM PARIS``) of
-    the segments of ``text`` outside their name fields (:data:`NAME_FIELDS`): no person's name stands there.
+    """``(start, end)`` of the short components in capitals (codes, ids, labels, places: ``FRA``, ``SPO``, ``CPAM
+    PARIS``) of the structured segments of ``text``, outside their name and text fields: no person's name stands
+    there (a comment's ``Appeler Mme Marie DURAND`` is text).
 
     >>> text = "NK1|1|MARTIN^Marie|SPO|456 AVENUE DE LA REPUBLIQUE^^BORDEAUX^^33000^FR^H"
     >>> [text[s:e] for s, e in coded_components(text)]
@@ -119,16 +124,16 @@ def coded_components(text: str) -> Iterator[tuple[int, int]]:
     """
     if "|" not in text:
         return
-    for segment in _ANY_SEGMENT.finditer(text):
-        names = NAME_FIELDS.get(text[segment.start() : segment.start() + 3], {})
+    for segment in _CODED_SEGMENT.finditer(text):
+        skipped = set(NAME_FIELDS.get(segment["name"], ())) | _TEXT_FIELDS.get(segment["name"], frozenset())
         for number, field in enumerate(_pieces(text, segment.start(), segment.end(), "|")):
-            if number in names:
+            if number in skipped:
                 continue
             for repetition in _pieces(text, *field, "~"):
                 for start, end in _pieces(text, *repetition, "^"):
                     while start < end and text[start] == " ":
                         start += 1
-                    if 0 < end - start <= _CODE_LENGTH:
+                    if 0 < end - start <= _CODE_LENGTH and not _SMALL_LETTER.search(text, start, end):
                         yield start, end
 
 

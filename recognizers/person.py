@@ -354,7 +354,7 @@ _T = "[ \\t]"  # RE2: a space or a tab
 #: RE2: a name's own word in prose, then a word in capitals (:func:`_named_in_capitals`).
 _NAME_WORD_RE2 = (
     f"{_NO_TOKEN_BEFORE}(?i:nom|pr[eé]noms?)(?:[ \\t]+(?i:de|d['’]|usuel|marital|naissance|usage)"
-    f"[a-zA-Zé'’ \\t-]{{0,20}})?[ \\t]*[ (][ \\t]*[{_UP}][{_UP}]"
+    f"[a-zA-Zé'’ \\t-]{{0,20}})?(?:[ \\t]+|[ \\t]*\\([ \\t]*)[{_UP}][{_UP}]"
 )
 #: RE2: the closing of a message before its signature (``Cordialement,``, ``merci d'avance``), in every spelling.
 _CLOSING_WORDS_RE2 = (
@@ -742,7 +742,7 @@ _FIELD_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]{1,12}){0,2}[ \t]*[:=](?![/\\
 
 #: A feminine or plural ending in brackets right after a word (``Né(e)``, ``Marié(e)s``): a label or an
 #: adjective written for both sexes, never a name.
-_INCLUSIVE_ENDING = re.compile(r" ?\((?:e|s|es|ne|le|x)\)", re.IGNORECASE)
+_INCLUSIVE_ENDING = re.compile(r"\((?:e|s|es|ne|le|x)\)", re.IGNORECASE)
 
 
 def _label_follows(token: _Token, text: str, *, inside: bool) -> bool:
@@ -1572,8 +1572,9 @@ _VANCOUVER_ITEM = re.compile(rf"(?P<surname>{_SURNAME}) {_INITIALS}")
 
 #: A common name (``CN``) of an LDAP distinguished name or an iCalendar attendee, up to the next separator:
 #: ``dn: cn=jean dupont,dc=…``, ``ORGANIZER;CN=Alice:mailto:…`` (RFC 4519, RFC 5545).
-_COMMON_NAME = re.compile(r"(?<![\w])(?:CN|cn|Cn)=(?P<name>[^\W\d_][^\W\d_' \-]*(?:[' \-][^\W\d_]+){0,3})"
+_COMMON_NAME = re.compile(r"(?<![\w])(?:CN|cn|Cn)=(?P<name>[^\W\d_][^\W\d_' \-]*(?:(?:[' \-]|\\, ?)[^\W\d_]+){0,3})"
                           r"(?=[;:,\"\\\r\n]|$)")
+_NAME_PARTS = re.compile(r"[^\W\d_]+")
 
 
 def _common_names(text: str) -> Iterator[tuple[int, int, float]]:
@@ -1582,13 +1583,18 @@ def _common_names(text: str) -> Iterator[tuple[int, int, float]]:
     >>> text = "ORGANIZER;CN=Alice:mailto:a@example.org | dn: cn=jean dupont,dc=fr | dn: cn=admin,dc=org"
     >>> [text[s:e] for s, e, _ in _common_names(text)]
     ['Alice', 'jean dupont']
+    >>> text = "CN=PC-MARIE,OU=Ordinateurs | CN=Hopital Saint Louis,OU=Sites | CN=Grp-Infirmieres-Marie,OU=G"
+    >>> [text[s:e] for s, e, _ in _common_names(text)]
+    []
     """
     if "cn=" not in text and "CN=" not in text and "Cn=" not in text:
         return
     for match in _COMMON_NAME.finditer(text):
-        words = match["name"].replace("-", " ").split()
-        if any(lexicon.is_first_name(word) and not lexicon.is_place(word) for word in words):
-            yield match.start("name"), match.end("name"), KEY_VALUE_SCORE
+        words = _NAME_PARTS.findall(match["name"])
+        if any(lexicon.is_first_name(word) and not lexicon.is_place(word) for word in words) and not any(
+                (word.isupper() and len(word) <= 3) or fold(word) in _PLACE_WORDS
+                or (lexicon.is_word(word) and not lexicon.is_first_name(word)) for word in words):
+            yield match.start("name"), match.end("name"), KEY_VALUE_SCORE  # not CN=PC-MARIE, CN=Hopital Saint Louis
 
 
 def _vancouver_authors(text: str) -> Iterator[tuple[int, int, float]]:
@@ -2081,11 +2087,12 @@ def _code_word(value: str) -> bool:
     return humps is not None and fold(humps["first"]) not in _SURNAME_PREFIXES
 
 
-#: Right before a value, a key naming a place (a town, a birth place, a country, an address), as exports and
-#: JSON write it: ``"ville_adh": "``, ``lieu_naissance=``, ``"birthplace": "``.
+#: Right before a value, a key naming a place (a town, a birth place, a country, an address) as its last part or
+#: before a short tag, as exports and JSON write it: ``"ville_adh": "``, ``lieu_naissance=``, ``"birthplace": "``;
+#: not ``"adresseur": "``, ``country_manager=`` (people).
 _PLACE_KEY_BEFORE = re.compile(
-    r"(?i)(?<![^\W_])[\w.]*(?:ville|city|commune|town|localite|locality|lieu_?(?:de_?)?naissance|birth_?place|pays"
-    r"|country|region|departement|adresse|address|street)[\w.]*[\"']?[ \t]*[:=][ \t]*[\"']?$")
+    r"(?i)(?<![^\W_])(?:ville|city|commune|town|localite|locality|lieu_?(?:de_?)?naissance|birth_?place|pays|country"
+    r"|adresse|address|street)(?:_[a-z0-9]{1,4}|_naissance|_residence)?[\"']?[ \t]*[:=][ \t]*[\"']?$")
 
 
 def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -2121,6 +2128,15 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     return kept if len(words) > 1 and lexicon.is_first_name(words[0]) else None
 
 
+def _inclusive_after(text: str, last: _Token) -> bool:
+    """Whether an inclusive ending follows the span's ``last`` word, glued (``Marié(e)``) or, after a participle, one
+    space apart as forms lay out their boxes (``Marié (e)``; not ``Jean DUPONT (e)``, a box after a name)."""
+    if _INCLUSIVE_ENDING.match(text, last.end):
+        return True
+    return text[last.end : last.end + 1] == " " and _INCLUSIVE_ENDING.match(text, last.end + 1) is not None \
+        and last.text[-1:] in ("é", "É") and lexicon.is_word(last.text)
+
+
 def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     tokens = _tokens(text[:end])
     first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
@@ -2146,7 +2162,7 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     value = text[span_start:span_end]
     words = [t for t in span if t.kind != "lower"]
     if len(value) < 2 or _NOT_A_NAME.search(value) or _CAMEL_CASE.search(value) or _glued(text, span_start, span_end) \
-            or not words or _code_word(value) or _INCLUSIVE_ENDING.match(text, span_end) or _placeholder(value):
+            or not words or _code_word(value) or _placeholder(value) or _inclusive_after(text, span[-1]):
         return None  # "DateTime(2017)", "Célibataire Marié(e)"
     if all(t.word for t in words) or any(t.place for t in words) or (len(words) == 1 and words[0].key in _SERVICES) \
             or (len(words) > 1 and words[-1].key in _DOSAGE_FORMS and words[-1].text[0].isupper()):

@@ -548,7 +548,9 @@ _RESTATED = ("(?:330?)?[1-9][0-9]{8}|(?:33 0?)?[1-9](?: [0-9]{2}){4}|(?:33\\.0?)
              "|(?:33-0?)?[1-9](?:-[0-9]{2}){4}")
 RESTATED_REGEX = re.compile(f"(?<![0-9A-Za-z+])(?<![0-9][ .\\-])(?:{_RESTATED})(?![0-9A-Za-z])(?![ .\\-][0-9])")
 #: RE2: a number the runs may write again: with its calling code, or in pairs from its trunk 0.
-_WRITTEN_BEFORE = f"(?:(?:\\+|00|\\(\\+?){_CALLING_CODE}|(?:^|[^0-9])0[1-9](?:[ .\\-]?[0-9]{{2}}){{4}})"
+_ANCHOR = f"{_INTERNATIONAL_OPEN}{_CALLING_CODE}|0{_SEP}?[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_WRITTEN_BEFORE = f"(?:(?:^|[^0-9])(?:{_ANCHOR}))"
+_ANCHOR_START = re.compile(_ANCHOR)
 RESTATED_RE2 = f"(?:^|[^0-9A-Za-z+])(?:{_RESTATED})(?:[^0-9A-Za-z]|$)"
 RESTATED_SCORE = 0.75
 _NOT_DIGIT = re.compile(r"[^0-9]")
@@ -586,10 +588,14 @@ def find_restated(text: str, folded: str, in_context: bool) -> Iterator[tuple[in
     >>> text = "de la France au 04 66 32 83 16, hors de France au 33 4 66 32 83 16 (réf. 466328316)"
     >>> [text[s:e] for s, e, _ in find_restated(text, text, False)]
     ['33 4 66 32 83 16']
+    >>> [list(find_restated(t, t, False)) for t in ("Tél : +33 (0)6 12 34 56 78", "(+33) 6 12 34 56 78")]
+    [[], []]
     """
-    known = subscribers(text[start:end] for start, end in spans(text))
-    if known:
-        yield from ((start, end, RESTATED_SCORE) for start, end in restated(text, known))
+    numbers = [(start, end) for start, end in spans(text) if _ANCHOR_START.match(text, start)]
+    known = subscribers(text[start:end] for start, end in numbers)
+    for start, end in restated(text, known) if known else ():
+        if not any(start < e and s < end for s, e in numbers):  # "+33 (0)6 12 34 56 78" holds "6 12 34 56 78"
+            yield start, end, RESTATED_SCORE
 
 
 RESTATED_SPEC = EntitySpec(

@@ -745,6 +745,13 @@ def test_an_institution_or_a_disease_named_after_someone_is_nobody(text: str, na
     ("dn: cn=jean dupont,ou=people,dc=example,dc=fr", ["jean dupont"]),  # LDAP (RFC 4519)
     ("dn: cn=admin,dc=example,dc=org", []),
     ("subject=CN=ISRG Root X1,O=Internet Security Research Group", []),
+    ("dn: CN=PC-MARIE,OU=Ordinateurs,DC=chu,DC=fr", []),  # a machine, a site, a group named after people
+    ("dn: CN=Hopital Saint Louis,OU=Sites,DC=chu,DC=fr", []),
+    ("dn: CN=Grp-Infirmieres-Marie,OU=Groupes,DC=chu,DC=fr", []),
+    ("dn: cn=Dupont\\, Marie,ou=people,dc=example,dc=fr", ["Dupont\\, Marie"]),  # a comma escaped (RFC 4514)
+    # an inclusive ending after a name is a form's box, not a label
+    ("Bénéficiaire(s) : Paul ROUX (x)", ["Paul ROUX"]),
+    ("Enfants : Léa MARTIN (x) et Hugo MARTIN", ["Léa MARTIN", "Hugo MARTIN"]),
 ])
 def test_the_common_name_of_a_directory_entry_or_an_attendee_is_a_name(text: str, expected: list[str]) -> None:
     assert [text[s:e] for s, e, _ in person.find(text)] == expected
@@ -753,6 +760,10 @@ def test_the_common_name_of_a_directory_entry_or_an_attendee_is_a_name(text: str
 @pytest.mark.parametrize(("text", "word", "kept"), [
     ("récupérée par le téléservice INSi, les valeurs", "INSi", False),  # an acronym with a small letter after it
     ("Vu avec Mme McDONALD ce matin", "McDONALD", True),
+    # keys naming people though a place word is inside them: the referring doctor, a manager
+    ('  "adresseur": "Ferhat Zeggane",', "Ferhat Zeggane", True),
+    ('  "country_manager": "Seydou Traoré",', "Seydou Traoré", True),
+    ("Patient : Jean DUPONT (e) absent", "Jean DUPONT", True),
 ])
 def test_an_acronym_with_a_small_letter_after_it_is_no_name(text: str, word: str, kept: bool) -> None:
     start = text.index(word)
@@ -858,6 +869,12 @@ DATE_WRITINGS = [
     ("Alan est une compagnie d'assurance née en 2016 sous la forme d'une start-up.", False),
     ("Né en 2008 du rapprochement de deux groupes, il couvre 8 millions de personnes.", False),
     ("{FIRST} {LAST}, née le [[3 mai 1950]] de parents bretons.", True),
+    ("Enfant né le [[3 mai 1950]] de l'union de {FIRST} {LAST} et Rose Payet.", True),  # genealogy's wording
+    ("{FIRST} {LAST}, née le [[3 mai 1950]] de La Réunion, a rejoint la métropole.", True),
+    ("ddn: [[03/05/1950]], de la réunion de synthèse", True),
+    ("{FIRST} {LAST} naissait en [[1922]] à Lille.", True),
+    ("Le contrat né en cours d'année le 1er juillet 2023 est proratisé.", False),  # no place after "né en"
+    ("Le projet, né en interne le 12 janvier 2021, vise les aidants.", False),
     # a life span after a name, as biographies write it: its first date
     ("{FIRST} {LAST} ([[1926]]-2015)", True),
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
@@ -1069,6 +1086,8 @@ def test_a_number_beside_its_region_code_is_read_in_that_region(text: str, expec
     ("+33 6 12 34 56 78, commande 612345679, SIREN 552100554", []),  # other digits: ids
     ("06 12 34 56 78, commande 612345678", []),  # a national form only: an order number may share its digits
     ("de la France au 04 66 32 83 16 ; hors de France au 33 4 66 32 83 16", ["33 4 66 32 83 16"]),  # 33: dialled
+    ("Appeler le 00 33 6 12 34 56 78 (ou 612345678 depuis la box)", ["612345678"]),
+    ("Tél : +33 (0)6 12 34 56 78", []),  # the number itself, not a run of it written again
     ("réf. 633344554, 2024-03-04 10:12", []),  # no number written with its calling code
 ])
 def test_a_number_written_again_without_its_trunk_0_or_its_plus_is_that_number(text: str, expected) -> None:

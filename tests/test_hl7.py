@@ -106,6 +106,19 @@ def test_a_wrong_key_nir_in_pid_19_of_a_message_file_is_reported(tmp_path) -> No
     assert ("FR_NIR", "154049903408390") in {(entity, value) for _, entity, value in _findings(path)}
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # text fields keep their names; the codes of a segment framed as the name rules frame segments are none
+    ("NTE|1||Appeler Mme Marie DURAND au retour", ["Marie DURAND"]),
+    ("OBX|1|TX|COM^Commentaire||Vu avec le Dr Paul MOREAU||||||F", ["Paul MOREAU"]),
+    ("ZFD|1|Jean DUPONT|O", ["Jean DUPONT"]),
+    ("PID|1||123^^^H^PI||DUPONT^JEAN\rIN1|1|AMO|101|CPAM PARIS|15 RUE RIVOLI^^PARIS^^75001", ["DUPONT", "JEAN"]),
+    ("2024-01-01 10:00:00 INFO recu: IN1|1|AMO|101|CPAM PARIS|15 RUE RIVOLI^^PARIS^^75001", []),
+    ("PV1|1|I|CARDIO^101^A||||987654321^DURAND^Pierre^Dr^^^MD", ["DURAND", "Pierre"]),
+])
+def test_names_in_text_fields_are_kept_and_codes_are_none(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e, _ in person.find(text)] == names
+
+
 @pytest.mark.parametrize(("segment", "names", "births"), [
     (_segment("IN1", {1: "1", 2: "MUT01", 3: "99999997", 4: "MGEN", 16: "DURAND^PAUL", 17: "01", 18: "19600101"}),
      ["DURAND", "PAUL"], ["19600101"]),  # the insured person of an insurance segment

@@ -125,6 +125,8 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     # hospital systems' glued column names: NOMPAT, PRENOMPAT (not NOMPATHO, a pathology's name)
     (["IPP;NOMPAT;PRENOMPAT;NOMPATHO", "0000000283;Sardou;Michelle;Asthme"],
      {("PERSON", "Sardou"), ("PERSON", "Michelle")}),
+    (["NOMASSURE;PRENOMASSURE;NOMMEDECIN", "Sardou;Michelle;Durand"],
+     {("PERSON", "Sardou"), ("PERSON", "Michelle"), ("PERSON", "Durand")}),
 ])
 def test_setters_insurers_in_brackets_and_things_under_name_keys(tmp_path, lines: list[str], expected: set) -> None:
     path = tmp_path / "fixture.txt"
@@ -664,13 +666,17 @@ def test_a_phone_number_written_again_on_another_line_without_its_plus_is_found(
         (1, "0612457898"), (2, "+33612457898"), (3, "33612457898"), (4, "612457898")}
 
 
-def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_columns(tmp_path) -> None:
-    """A row laid out over lines, as formatters and hand-written scripts do: ``VALUES (``, then one value a line."""
+@pytest.mark.parametrize("comment", ["", " -- {key}", " /* {key} */"])
+def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_columns(tmp_path, comment: str) -> None:
+    """A row laid out over lines, as formatters and hand-written scripts do: ``VALUES (``, then one value a line,
+    maybe commented."""
     one_line = _statement([BENEFICIARY])
     head, row = one_line.split(" VALUES ")
     values = [value.strip() for value in row.removeprefix("(").removesuffix(");").split(",")]
     path = tmp_path / "seed.sql.txt"
-    path.write_text(f"{head} VALUES (\n" + ",\n".join(f"    {v}" for v in values) + "\n);\n", encoding="utf-8")
+    lines = [f"    {v}{',' if n < len(values) - 1 else ''}{comment.format(key=key)}"
+             for n, (v, key) in enumerate(zip(values, BENEFICIARY, strict=True))]
+    path.write_text(f"{head} VALUES (\n" + "\n".join(lines) + "\n);\n", encoding="utf-8")
     line_of = {key: 1 + n for n, key in enumerate(BENEFICIARY)}
     assert _findings(path) == {(line_of[key], entity, BENEFICIARY[key]) for key, entity in EXPECTED}
 
@@ -686,6 +692,8 @@ def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_colum
      {(2, "FR_AMC", "442224671"), (3, "FR_AMC", "775685399")}),
     ('{\n  "tags": [\n    "Harmonie",\n    "Fleur"\n  ]\n}\n', set()),  # a key that names nothing
     ('{\n  "scenario": "connexion",\n  "given": [\n    "Ouverture",\n    "Tarifs"\n  ]\n}\n', set()),  # no name
+    ('{\n  "name": "Connexion",\n  "given": [\n    "Ouverture de session",\n    "Marie saisit son code"\n  ]\n}\n',
+     set()),  # a test's title and steps: a scalar "name" is no HumanName
 ])
 def test_the_items_of_a_json_array_over_lines_are_values_of_its_key(tmp_path, text: str, expected: set) -> None:
     path = tmp_path / "patient.json.txt"

@@ -86,8 +86,9 @@ _RULES: list[tuple[str | None, str]] = [
     ("PERSON", r"^sn$|^cn$|\bnoms?\b|\bprenoms?\b|\bname\b|\bfirst ?names?\b|\blast ?names?\b|\bsurnames?\b"
                r"|\bgiven ?names?\b|\bfull ?name\b|\bnom (?:de )?(?:naissance|usage|famille|marital)\b"
                r"|\bfamily name\b"
-               # hospital systems' glued abbreviations: NOMPAT, PRENOMPAT, NOMUSUEL, NOMJF (nom de jeune fille)
-               r"|\b(?:nom|prenom)(?:pat|patient|usuel|usage|naiss|jf|marital)\b"),
+               # hospital and insurers' systems' glued names: NOMPAT, PRENOMPAT, NOMUSUEL, NOMJF (nom de jeune fille),
+               # NOMASSURE, PRENOMBENEF, NOMMEDECIN
+               r"|\b(?:nom|prenom)(?:pat|patient|usuel|usage|naiss|jf|marital|assure|benef|beneficiaire|medecin)s?\b"),
     (FREE_TEXT, r"\bcommentaires?\b|\bcomments?\b|\bnotes?\b|\bremarques?\b|\bmessages?\b|\bdescription\b"
                 r"|\bobservations?\b|\btexte?\b|\blibelle\b|\bmotif\b|\bbody\b|\bdetails?\b|\bobjet\b"
                 r"|\blog\b|\bcontenu\b|\bcontent\b|\bsummary\b|\bresume\b"),

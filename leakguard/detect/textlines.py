@@ -236,8 +236,9 @@ def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
     return _replaced(parts, items, [lead, _human_name_parts(lines, keys, run_start - 1), value])
 
 
-#: RE2: a member of an HL7 FHIR ``HumanName`` before its ``given`` names: ``"family": "Chalmers",``, ``"name": [``.
-_HUMAN_NAME_ABOVE_RE2 = r'^\s*"(?:family|name)"\s*:'
+#: RE2: a member of an HL7 FHIR ``HumanName`` before its ``given`` names: ``"family": "Chalmers",``, the array of
+#: names ``"name": [`` (not a scalar ``"name": "Connexion"``, a test's title).
+_HUMAN_NAME_ABOVE_RE2 = r'^\s*"(?:family"\s*:|name"\s*:\s*\[)'
 #: How many lines above its ``given`` array a ``HumanName``'s family name or opening may stand (``use``, ``text``).
 _HUMAN_NAME_REACH = 4
 

@@ -199,7 +199,7 @@ def row_over_lines(lines: pa.Array) -> TableCells:
         row, starts = "(", []
         for at in range(index + 1, min(len(lines), index + 1 + len(names) + _ROW_SLACK)):
             starts.append(len(row))
-            row += (lines[at].as_py() or "") + "\n"
+            row += _without_comment(lines[at].as_py() or "") + "\n"
             if row.rstrip().endswith((")", ");")):
                 break
         for key, value, offset in _read_rows(row, 0, names):
@@ -214,6 +214,34 @@ def row_over_lines(lines: pa.Array) -> TableCells:
 def _values(line: str, statement: re.Match[str]) -> list[tuple[str, str, int]]:
     """(column, value, offset) of the rows of one INSERT."""
     return _read_rows(line, statement.end(), column_names(statement["columns"]) or [])
+
+
+def _without_comment(line: str) -> str:
+    """``line`` with its SQL comments (``-- …`` to the end, ``/* … */``) outside strings blanked, offsets kept.
+
+    >>> _without_comment("  'Roux', -- nom de l'assuré")
+    "  'Roux',                   "
+    >>> _without_comment("  '1945-03-12' /* ddn */, 'a--b'")
+    "  '1945-03-12'          , 'a--b'"
+    """
+    quote, i, out = "", 0, list(line)
+    while i < len(line):
+        char = line[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif line.startswith("--", i):
+            out[i:] = " " * (len(line) - i)
+            break
+        elif line.startswith("/*", i):
+            end = line.find("*/", i + 2)
+            end = len(line) if end < 0 else end + 2
+            out[i:end] = " " * (end - i)
+            i = end
+            continue
+        i += 1
+    return "".join(out)
 
 
 def _read_rows(line: str, pos: int, names: list[str]) -> list[tuple[str, str, int]]:
