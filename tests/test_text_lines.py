@@ -657,6 +657,20 @@ def test_an_insert_whose_column_list_spans_lines_is_read_under_it(tmp_path, layo
                      for key, entity in EXPECTED}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a map whose variable says what its values are, keyed by insurers' names: the values are AMC numbers
+    ("$amcMapping = [\n    'harmonie' => '77563212',\n    'mgen' => '77568531',\n];\n",
+     {(1, "FR_AMC", "77563212"), (2, "FR_AMC", "77568531")}),
+    ("const CODES_AMC = {\n  harmonie: '77563212',\n  mgen: '77568531',\n};\n",
+     {(1, "FR_AMC", "77563212"), (2, "FR_AMC", "77568531")}),
+    ("$villes = [\n    'lyon' => '69001',\n    'paris' => '75056',\n];\n", set()),  # a name that says nothing
+])
+def test_the_members_of_a_map_named_for_an_entity_are_read_under_its_name(tmp_path, text: str, expected) -> None:
+    path = tmp_path / "mapping.php.txt"
+    path.write_text(text, encoding="utf-8")
+    assert {f for f in _findings(path) if f[1] != "FR_HEALTH_INSURER"} == expected
+
+
 def test_a_phone_number_written_again_on_another_line_without_its_plus_is_found(tmp_path) -> None:
     """A validator's list of the one number in its forms: the line with ``+33`` tells what the bare runs are."""
     path = tmp_path / "phone.test.ts"

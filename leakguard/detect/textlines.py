@@ -127,7 +127,7 @@ def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
     below a key alone (:data:`LIST_ITEM_RE2`); null elsewhere."""
     parts = _unquoted(_values_after_keys(lines))
     parts, below = _values_below_keys(lines, context, parts)
-    return _array_items(lines, _list_items(lines, parts, below))
+    return _mapped_items(lines, _array_items(lines, _list_items(lines, parts, below)))
 
 
 #: RE2: a value in quotes, maybe a comma after it, as object literals write members (``firstName: 'Jean',``).
@@ -255,6 +255,39 @@ def _human_name_parts(lines: pa.Array, keys: pa.Array, openings: np.ndarray) -> 
     mask = np.zeros(len(keys), bool)
     mask[where] = True
     return pc.if_else(pa.array(mask), "name.given", keys)
+
+
+#: RE2: a line of code opening a map or a list literal assigned to a variable, its members on the lines below
+#: (``$amcMapping = [``, ``codes_amc = {``, ``const AMC = {``).
+MAP_OPEN_RE2 = (r"^\s*(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<key>[A-Za-z_][A-Za-z0-9_]{0,47})"
+                r"\s*=\s*(?:\[|\{|array\()\s*$")
+
+
+def _mapped_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
+    """``parts`` with the members of a map literal whose variable names what they hold read under its name, where
+    their own keys say nothing (``$amcMapping = [`` then ``'mgen' => '77568531',``: the key is an insurer's name,
+    the variable says the values are AMC numbers)."""
+    openings = _lines_matching(lines, MAP_OPEN_RE2)
+    if len(openings) == 0:
+        return parts
+    names = pc.extract_regex(lines.take(pa.array(openings)), MAP_OPEN_RE2).flatten()[0].to_pylist()
+    keys = parts[1].to_pylist()
+    where: list[int] = []
+    renamed: list[str] = []
+    for opening, name in zip(openings.tolist(), names, strict=True):
+        if hint_for(name) is None:
+            continue
+        at = opening + 1
+        while at < len(keys) and keys[at] is not None:  # the members, up to the literal's end
+            if hint_for(keys[at]) is None:
+                where.append(at)
+                renamed.append(name)
+            at += 1
+    if not where:
+        return parts
+    at = pa.array(where, pa.int64())
+    return _replaced(parts, np.asarray(where), [parts[0].take(at), pa.array(renamed, pa.string()),
+                                                parts[2].take(at)])
 
 
 def _replaced(parts: list[pa.Array], where: np.ndarray, new: list[pa.Array]) -> list[pa.Array]:
