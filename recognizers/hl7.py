@@ -104,8 +104,8 @@ def components(text: str, fields: Mapping[str, Mapping[int, int]], count: int = 
 
 #: The structured segments of a message (the header, visits, insurance, orders), framed as :data:`SEGMENT` frames
 #: its own: the frame of :func:`coded_components`. Not NTE nor the French ``Z`` segments, whose fields may be text.
-_CODED_SEGMENT = re.compile(rf"{_SEGMENT_START}(?P<name>MSH|EVN|PID|PD1|PV[12]|NK1|IN[123]|GT1|OBR|OBX|ORC|AL1|DG1"
-                            rf"|PR1|ROL|MRG|TXA|PRT|SPM|TQ1){_SEGMENT_FIELDS}")
+_CODED_SEGMENT = re.compile(rf"{_SEGMENT_START}(?P<name>{_SEGMENTS}|MSH|PV2|IN2|IN3|AL1|DG1|PR1|SPM|TQ1)"
+                            rf"{_SEGMENT_FIELDS}")
 #: Fields of free text among them: an observation's value (OBX-5).
 _TEXT_FIELDS: Mapping[str, frozenset[int]] = {"OBX": frozenset({5})}
 #: The longest component read as a code or a label.

@@ -1,23 +1,26 @@
 """Text lines read with what stands around them, for forms, INI-like exports and letters.
 
-Five passes complete the detection of each line on its own:
+Six passes complete the detection of each line on its own:
 
 * **Key-value lines** (``Nom=DUPONT``, ``N° AMC : 99999997``, ``Date de naissance : 12/05/1985``, the
   members of pretty-printed JSON, ``"nom": "DUPONT",``, and the one-element lines of XML exports,
   ``<nom>DUPONT</nom>``), and values on the line below a key alone (``Nom :`` then ``DUPONT``, ``<nom>`` then
   ``DUPONT``), the items of a list below a key alone (``prenoms:`` then ``- 'JEAN'``, ``- 'MICHEL'``) and of a
-  JSON array on its member's line (``"codesAMC": ["442224671", "775685399"],``): the key is a column name,
+  JSON array on its member's line (``"codesAMC": ["442224671", "775685399"],``) or one per line below it, the
+  members of a map literal whose variable names an entity (``$amcMapping = [``): the key is a column name,
   and the value a cell of that column: column hints (:mod:`leakguard.detect.hints`) apply to it as they do to a
   table. A key that says nothing takes the
   section header above as its prefix (``[AMC]`` then ``Code=99999997`` reads as ``AMC Code``).
 * **Tables typed in text** (``psql`` output, Markdown, exports) and **INSERT statements** written on one line
-  (database logs): a cell is read under its header, a value under its column, as a value under its key
-  (:mod:`leakguard.sources.linetables`, :mod:`leakguard.sources.linesql`).
+  (database logs) or one value a line (scripts): a cell is read under its header, a value under its column, as a
+  value under its key (:mod:`leakguard.sources.linetables`, :mod:`leakguard.sources.linesql`).
 * **Context from the lines above**: an entity that needs a context word (an AMC number, a date of birth, a
   NIR with a wrong key) is looked for in the previous line and the section header as well
   (``Date de naissance :`` on one line, the date on the next; a name on one line, its date of birth on the
   next), except in the lines that explain themselves: where the line alone holds one of the entity's
   context words and the entity was found with its context score (``nir=…`` in a log line).
+* **A phone number written again**: a run of the nine digits of a number another line writes with its calling
+  code (:func:`recognizers.phone.restated`: ``'+33612457898',`` then ``'612457898',``), in the same chunk.
 * **A name above a birth line**: a line that opens with a birth phrase (``Née le 4 septembre 1952``) is read
   with the line above, whose capitalised words are then a name (``Rosette Moreau``), in the same chunk.
 * **A signature below a closing**: a line that holds only a closing (``Cordialement,``) is read with the next
@@ -40,7 +43,7 @@ from leakguard.detect.profile import NirProfile
 from leakguard.findings import TABLE_SCHEMA
 from leakguard.preview import mask_array
 from leakguard.sources.base import CellColumn, Chunk
-from leakguard.sources.linesql import insert_cells, row_over_lines
+from leakguard.sources.linesql import insert_cells
 from leakguard.sources.linetables import TableCells, table_cells
 
 if TYPE_CHECKING:
@@ -84,7 +87,6 @@ def line_findings(detector: Detector, chunk: Chunk, found: pa.Table | None) -> l
     tables = _key_values(detector, column.values, column.rows, chunk.context)
     tables += _cells(detector, column.rows, table_cells(column.values, chunk.table_headers))
     tables += _cells(detector, column.rows, insert_cells(column.values))
-    tables += _cells(detector, column.rows, row_over_lines(column.values))
     tables += _cells(detector, column.rows, array_cells(column.values))
     spans = _context_above(detector, column.values, column.rows, chunk.context, found)
     if detector.options.wants("PHONE_NUMBER"):

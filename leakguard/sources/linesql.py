@@ -153,17 +153,23 @@ def _cell(line: str, opening: int, span: ValueSpan) -> tuple[int, str]:
 
 def insert_cells(lines: pa.Array) -> TableCells:
     """The values of the INSERT statements of ``lines`` (a string array), each with its column's name, its line
-    (index in ``lines``) and its offset there.
+    (index in ``lines``) and its offset there; a statement whose one row opens at its line's end is read over the
+    next lines (:func:`_row_over_lines`).
 
     >>> line = "LOG: statement: INSERT INTO t (nom, ddn, id) VALUES ('Roux', '1945-03-12', 7), ('Li', NULL, 8);"
     >>> insert_cells(pa.array(["BEGIN", line]))
     TableCells(keys=['nom', 'ddn', 'id', 'nom', 'id'], values=['Roux', '1945-03-12', '7', 'Li', '8'], \
 lines=[1, 1, 1, 1, 1], offsets=[54, 62, 75, 81, 92])
+    >>> insert_cells(pa.array(["INSERT INTO t (nom, ddn) VALUES (", "  'Roux', -- nom", "  '1945-03-12'", ");"]))
+    TableCells(keys=['nom', 'ddn'], values=['Roux', '1945-03-12'], lines=[1, 2], offsets=[3, 3])
     """
     cells = TableCells([], [], [], [])
     matches = pc.fill_null(pc.match_substring_regex(lines, INSERT_RE2), False)
     for index in np.flatnonzero(matches.to_numpy(zero_copy_only=False)).tolist():
         line = lines[index].as_py()
+        if (opening := _OPEN_ROW.match(line)) is not None:
+            _row_over_lines(lines, index, column_names(opening["columns"]) or [], cells)
+            continue
         for statement in _INSERT.finditer(line):
             for key, value, offset in _values(line, statement):
                 cells.keys.append(key)
@@ -173,42 +179,29 @@ lines=[1, 1, 1, 1, 1], offsets=[54, 62, 75, 81, 92])
     return cells
 
 
-#: RE2: an INSERT whose one row opens at the line's end, its values on the lines below, one or a few per line
+#: An INSERT whose one row opens at the line's end, its values on the lines below, one or a few per line
 #: (``INSERT INTO patient (ipp, nom) VALUES (`` then ``'0000000283',``, ``'SARDOU'``, then ``);``).
-OPEN_ROW_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+\s*\(.*\)\s*values\s*\(\s*$"
 _OPEN_ROW = re.compile(rf"^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*VALUES\s*\(\s*$",
                        re.IGNORECASE)
 #: The most lines beyond one per column that such a row spans (a value over two lines, comments).
 _ROW_SLACK = 5
 
 
-def row_over_lines(lines: pa.Array) -> TableCells:
-    """The values of the INSERTs of ``lines`` whose row opens at the end of the statement's line and goes on
-    over the next lines (as formatters and hand-written scripts lay out one row), each under its column.
-
-    >>> row_over_lines(pa.array(["INSERT INTO t (nom, ddn) VALUES (", "  'Roux',", "  '1945-03-12'", ");"]))
-    TableCells(keys=['nom', 'ddn'], values=['Roux', '1945-03-12'], lines=[1, 2], offsets=[3, 3])
-    """
-    cells = TableCells([], [], [], [])
-    opening = pc.fill_null(pc.match_substring_regex(lines, OPEN_ROW_RE2), False)
-    for index in np.flatnonzero(opening.to_numpy(zero_copy_only=False)).tolist():
-        statement = _OPEN_ROW.match(lines[index].as_py())
-        names = column_names(statement["columns"]) if statement else None
-        if not names:
-            continue
-        row, starts = "(", []
-        for at in range(index + 1, min(len(lines), index + 1 + len(names) + _ROW_SLACK)):
-            starts.append(len(row))
-            row += _without_comment(lines[at].as_py() or "") + "\n"
-            if row.rstrip().endswith((")", ");")):
-                break
-        for key, value, offset in _read_rows(row, 0, names):
-            line = bisect.bisect_right(starts, offset) - 1
-            cells.keys.append(key)
-            cells.values.append(value)
-            cells.lines.append(index + 1 + line)
-            cells.offsets.append(offset - starts[line])
-    return cells
+def _row_over_lines(lines: pa.Array, index: int, names: list[str], cells: TableCells) -> None:
+    """The values of the row that opens at the end of line ``index`` and goes on over the next lines (as
+    formatters and hand-written scripts lay out one row), each under its column, into ``cells``."""
+    row, starts = "(", []
+    for at in range(index + 1, min(len(lines), index + 1 + len(names) + _ROW_SLACK)):
+        starts.append(len(row))
+        row += _without_comment(lines[at].as_py() or "") + "\n"
+        if row.rstrip().endswith((")", ");")):
+            break
+    for key, value, offset in _read_rows(row, 0, names):
+        line = bisect.bisect_right(starts, offset) - 1
+        cells.keys.append(key)
+        cells.values.append(value)
+        cells.lines.append(index + 1 + line)
+        cells.offsets.append(offset - starts[line])
 
 
 def _values(line: str, statement: re.Match[str]) -> list[tuple[str, str, int]]:
