@@ -4,10 +4,11 @@ Beside the compulsory scheme (Assurance Maladie), about 400 complementary organi
 costs in France. They come in three legal families: *mutuelles* (Code de la mutualité: MGEN, Harmonie
 Mutuelle, Aésio...), *institutions de prévoyance* run by employers and unions (Code de la sécurité sociale:
 Malakoff Humanis, AG2R La Mondiale, Klesia, Pro BTP...) and *insurance companies* (Code des assurances:
-AXA, Allianz, Generali, Swiss Life, Alan...). Claims are often processed by a *tiers-payant operator* or a
-care network (Viamedis, Almerys, iSanté, SP santé, Santéclair, Kalixia, Itelis...), whose name is printed on
-the card too. Knowing a person's insurer is personal data about them (and, for some mutuelles, about their
-profession: teachers, hospital staff, civil servants, soldiers).
+AXA, Allianz, Generali, Swiss Life, Alan...). Claims are often processed by a *tiers-payant operator*
+(Viamedis, Almerys, iSanté, SP santé...), whose name is printed on the card too; care networks (Santéclair,
+Kalixia, Itelis), brokers and software vendors work for many insurers and are not listed. Knowing a person's
+insurer is personal data about them (and, for some mutuelles, about their profession: teachers, hospital
+staff, civil servants, soldiers).
 
 The names live in ``recognizers/data/insurers.txt``: one name or variant per line, ``#`` comments, and a
 leading ``!`` for names that are also ordinary words or first names (``April``, ``Alan``, ``Entrain``,
@@ -154,6 +155,8 @@ def name_tokens(name: str) -> list[str]:
                 tokens.append(both_cases(f"[{_ACCENTS[base]}]"))
             else:
                 tokens.append(re.escape(char.lower() if char.isascii() else char))
+    if normalise(name).endswith("mutuelle"):
+        tokens.append("s?")  # "Harmonie Mutuelles", "Union Harmonie Mutuelles": the group in the plural
     return tokens
 
 
@@ -345,17 +348,39 @@ def _beside_a_listed_name(text: str, start: int, end: int) -> bool:
                            is not None or _NEXT_ITEM.match(text, end) is not None)
 
 
+#: After an insurer's name (folded): the line of cover it sells (``MNT Santé``, ``APRIL Assurances``), or a
+#: sentence saying what it is (``Alan est une compagnie d'assurance``).
+_CUE_AFTER = re.compile(
+    r"[ \t]+(?:(?:sante|prevoyance|mutuelle|mutualite|assurances?)(?![\w\-])"
+    r"|(?:est|etait)[ \t]+(?:une?|la|le|l['’])[ \t]*(?:[\w\-]+[ \t]+){0,2}"
+    r"(?:mutuelle|assureur|complementaire|compagnie d['’]assurances?|institution de prevoyance|neo-assureur"
+    r"|assurtech|insurtech)(?![\w\-]))"
+)
+
+
+def _introduced(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether the name ``start:end``, written as a name, is introduced as an insurer: after the words that
+    introduce one in prose (``adhérente à la MNT``, ``assuré chez Harmonie``), before its line of cover or what
+    it is (``MNT Santé``, ``Alan est une assurtech``), or beside another insurer in an enumeration (``MGEN, Istya
+    et Harmonie``)."""
+    if not _written_as_a_name(text[start:end]):
+        return False
+    if _CUE_AFTER.match(folded, end):
+        return True
+    return _NAME_AFTER.match(text, end) is None and (
+        _CUE_BEFORE.search(folded, max(0, start - 24), start) is not None or _beside_a_listed_name(text, start, end))
+
+
 def find_ambiguous(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, int, float]]:
-    """Names that are also words: after a context word, or written as a name right after the words that
-    introduce an insurer in prose (``adhérente à la MNT``, ``assuré chez Harmonie``) or beside another insurer
-    in an enumeration (``MGEN, Istya et Harmonie``)."""
+    """Names that are also words: after a context word, or written as a name and introduced as an insurer
+    (:func:`_introduced`)."""
+    listed = _listed_spans(text)
     for start, end in _ambiguous_spans(text):
-        if _in_web_address(text, start, end):
-            continue
+        if _in_web_address(text, start, end) or any(s <= start and end <= e for s, e in listed):
+            continue  # "Harmonie" in "Harmonie Mutuelle": the listed name is found
         if in_context or AMBIGUOUS_SPEC.has_context(folded, start):
             yield start, end, AMBIGUOUS_CONTEXT_SCORE
-        elif _written_as_a_name(text[start:end]) and not _NAME_AFTER.match(text, end) and (
-                _CUE_BEFORE.search(folded, max(0, start - 24), start) or _beside_a_listed_name(text, start, end)):
+        elif _introduced(text, folded, start, end):
             yield start, end, AMBIGUOUS_CUE_SCORE
 
 
@@ -372,7 +397,7 @@ AMBIGUOUS_SPEC = EntitySpec(
     needs_context=True,
     finder=find_ambiguous,
     context_prefilter=words_re2(CONTEXT) + r"|(?i:\b(?:la|l['’]|chez|aupr[eè]s|par|avec|pour|de|et|ou|a)\b)|[,;/&à]"
-                      r"|(?i:cotis|affili|adh[eé]r|assur|groupe)",
+                      r"|(?i:cotis|affili|adh[eé]r|assur|groupe|sant[eé]|mutualit[eé])",
     not_under=_NAME_COLUMNS,
 )
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
@@ -394,10 +419,11 @@ _MUTUELLE_NAMED = re.compile(
     rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
 #: A name ending with the word, after a group's word or a capitalised word that is no determiner: "Groupe
-#: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle", "Harmonie Mutuelles".
+#: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle", "Harmonie Mutuelles", "Landes Mutualité",
+#: "Toulouse mutualité".
 _NAMED_MUTUELLE = re.compile(
     rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){BLANK}+)?(?P<head>{_CAP})(?:{BLANK}+{_CAP}){{0,2}}{BLANK}+"
-    rf"(?:Mutuelles?|MUTUELLES?)"
+    rf"(?:Mutuelles?|MUTUELLES?|(?P<mutualite>[Mm]utualit[ée]|MUTUALIT[ÉE]))"
     rf"(?![\w])(?![\-_/][0-9])"
 )
 #: Words before "Mutuelle" that say which one the writer means, not its name (folded).
@@ -410,21 +436,31 @@ _DETERMINERS = frozenset({
 _named_spans = _spans_of(_MUTUELLE_NAMED)
 
 
-def _may_name(word: str) -> bool:
+#: Words before "Mutualité" that make no insurer's name: the mutuelles' federation and its events.
+_NO_MUTUALITE_HEAD = frozenset({"federation", "fnmf", "semaine", "journee", "journees", "congres", "assises", "code"})
+
+
+def _may_name(word: str, before_mutualite: bool = False) -> bool:
     """Whether ``word`` may be part of an insurer's name before "Mutuelle": no determiner, and no French word
-    unless a place or a first name (``France``, ``Apivia``; not ``Votre``, ``Comparer``, ``Informations``)."""
+    unless a place or a first name (``France``, ``Apivia``; not ``Votre``, ``Comparer``, ``Informations``).
+    Before "Mutualité", which no writer puts after a common word, any word but a determiner and the federation's
+    (``Landes Mutualité``)."""
     key = normalise(word).split("'")[0]
+    if before_mutualite:
+        return key not in _DETERMINERS and key not in _NO_MUTUALITE_HEAD
     return key not in _DETERMINERS and (not lexicon.is_word(key) or lexicon.is_place(key) or lexicon.is_first_name(key))
 
 
 def _names_ending_with_the_word(text: str) -> list[tuple[int, int]]:
-    """Names that end with "Mutuelle" (:data:`_NAMED_MUTUELLE`) whose words are no determiner."""
-    if "utuelle" not in text and "UTUELLE" not in text:
+    """Names that end with "Mutuelle" or "Mutualité" (:data:`_NAMED_MUTUELLE`) whose words are no determiner."""
+    if not any(word in text for word in ("utuelle", "UTUELLE", "utualit", "UTUALIT")):
         return []
     spans = []
     for match in _NAMED_MUTUELLE.finditer(text):
         *words, last = match[0].split()
-        if all(word.isupper() == last.isupper() and _may_name(word) for word in words if fold(word) != "groupe"):
+        mutualite = match["mutualite"] is not None
+        if all(word.isupper() == last.isupper() and _may_name(word, mutualite) for word in words
+               if fold(word) != "groupe"):
             spans.append(match.span())  # not "CONDITIONS GENERALES Mutuelle X" (a heading), "Comparer Mutuelle"
     return spans
 #: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).

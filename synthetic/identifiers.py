@@ -287,7 +287,7 @@ BUILTIN_INSURERS = (
     "Aésio Mutuelle", "Mutuelle Générale", "MNT", "MNH", "Intériale", "Mutualia", "Mutuelle Bleue",
     "Ociane Matmut", "Klesia", "Pro BTP", "Apicil", "Audiens", "Humanis", "Uniprévoyance", "CNP Assurances",
     "Apivia Mutuelle", "Crédit Agricole Assurances", "Pacifica", "BNP Paribas Cardif", "Viamedis",
-    "Almerys", "Santéclair", "Kalixia", "Itelis", "Carte Blanche Partenaires", "Unéo", "Smatis", "Solimut",
+    "Almerys", "Unéo", "Smatis", "Solimut",
 )  # fmt: skip
 
 

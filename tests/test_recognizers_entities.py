@@ -153,16 +153,21 @@ def test_the_insurer_list_holds_more_than_a_hundred_names_and_the_ones_everybody
         "Eovi",
         "Adréa",
         "Ociane",
-        "Henner",
-        "Santéclair",
-        "Kalixia",
-        "Carte Blanche",
         "iSanté",
-        "Seveane",
-        "Itelis",
         "Sp santé",
+        "Aéma",
+        "SMACL",
+        "Helsana",
     ):
         assert insurer.is_known(name), name
+
+
+@pytest.mark.parametrize("name", ["Santéclair", "Kalixia", "Itelis", "Sévéane", "Carte Blanche", "Henner",
+                                  "Gras Savoye", "Verspieren", "Cegedim Activ"])
+def test_care_networks_brokers_and_vendors_are_not_insurers(name):
+    # they work for many insurers: on a card or in a file, the insurer covering the person is named beside them
+    assert not insurer.is_known(name)
+    assert spans("FR_HEALTH_INSURER", f"Carte de tiers payant : réseau {name}, assureur à préciser") == []
 
 
 @given(data=st.data())
