@@ -747,9 +747,20 @@ _FOUNDED_AFTER = re.compile(
     r"|sous[ \t]+(?:la[ \t]+)?forme)(?![a-z])")
 
 
-def _founded(folded: str, end: int) -> bool:
-    """Whether the date ending at ``end`` tells a foundation (:data:`_FOUNDED_AFTER`)."""
-    return _FOUNDED_AFTER.match(folded, end) is not None
+#: Before a date, a sentence whose subject is an organisation, then its birth word (folded): ``L'association des
+#: diabétiques de Saône-et-Loire, née à Mâcon en 1985``, ``Le club, né en 1920``; not ``La fille de la présidente
+#: de l'association, née le`` (a person is the subject).
+_FOUNDED_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.!?\n])[ \t]*(?:l[' ’]|la[ \t]+|le[ \t]+|notre[ \t]+|votre[ \t]+|cette[ \t]+|ce[ \t]+)?"
+    r"(?:association|societe|entreprise|mutuelle|structure|start-?up|marque|revue|federation|union|cooperative"
+    r"|fondation|compagnie|banque|clinique|institution|club|ecole|commune|collection|enseigne|plateforme|agence)"
+    r"(?![a-z])[^.!?\n]{0,80}(?<![a-z])nee?s?(?![a-z])[^.!?\n]{0,40}$")
+
+
+def _founded(folded: str, start: int, end: int) -> bool:
+    """Whether the date ``start:end`` tells a foundation (:data:`_FOUNDED_AFTER`, :data:`_FOUNDED_SUBJECT_BEFORE`)."""
+    return _FOUNDED_AFTER.match(folded, end) is not None or _FOUNDED_SUBJECT_BEFORE.search(
+        folded, max(0, start - 160), start) is not None
 
 
 def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]
@@ -770,7 +781,7 @@ def find_dates(text: str, folded: str, in_context: bool) -> Iterator[tuple[int, 
     taken_until, taken, older = 0, set(), set()
     for match in SPAN_REGEX.finditer(text):
         start, end = match.span()
-        if not in_context and (_addressed_to_reader(folded, start) or _founded(folded, end)):
+        if not in_context and (_addressed_to_reader(folded, start) or _founded(folded, start, end)):
             continue
         if in_context or _birth_word_before(text, folded, start) or _BIRTH_AFTER.match(folded, end) \
                 or _next_in_list(folded, start, taken_until) or _saw_the_day(text, folded, start):
@@ -884,7 +895,7 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
         if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)
                 or _born_subject_before(text, folded, start)) \
                 and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start) \
-                and not _founded(folded, end):
+                and not _founded(folded, start, end):
             yield start, end, CONTEXT_SCORE
 
 

@@ -242,15 +242,48 @@ _MESSAGE_ID_BEFORE = re.compile(
     r"[ \t]*(?:<[^<>\n]*>[ \t,]*)*<[^<>\s]*$")
 
 
+#: The same headers with the identifier written bare after the colon (``Message-Id: E1L4bAo-0000SE@host.org``).
+_BARE_MESSAGE_ID_BEFORE = re.compile(r"(?i)(?<![a-z])(?:message[-_ ]?id|in-reply-to|content[-_]id|msgid)[ \t]*:[ \t]*$")
+#: A remote of git and of scp (``git@github.com:owner/repo.git``, ``root@host:/etc``): a user of an SSH server,
+#: its path after the colon; no mailbox. (An address then a colon and a password, as leaked lists write them, is
+#: one: the users are only those of servers.)
+_SSH_USER = re.compile(r"(?:git|hg|root|ubuntu|ec2-user|admin|deploy)@", re.IGNORECASE)
+_SSH_PATH_AFTER = re.compile(r":[\w~/.\-]")
+
+
+def _names_no_mailbox(text: str, start: int, end: int) -> bool:
+    """Whether the address ``start:end`` identifies a message (:data:`_MESSAGE_ID_BEFORE`) or is an SSH remote
+    (:data:`_SSH_USER`)."""
+    before = max(0, start - 400)
+    if text.startswith(">", end) and _MESSAGE_ID_BEFORE.search(text, before, start):
+        return True
+    if _BARE_MESSAGE_ID_BEFORE.search(text, before, start):
+        return True
+    return _SSH_USER.match(text, start) is not None and _SSH_PATH_AFTER.match(text, end) is not None
+
+
 def spans(text: str) -> list[tuple[int, int]]:
-    """The addresses of ``text`` but those that identify a message (:data:`_MESSAGE_ID_BEFORE`)."""
-    return [match.span() for match in SPAN_REGEX.finditer(text)
-            if not (text.startswith(">", match.end())
-                    and _MESSAGE_ID_BEFORE.search(text, max(0, match.start() - 400), match.start()))]
+    """The addresses of ``text`` but those that name no mailbox (:func:`_names_no_mailbox`)."""
+    return [match.span() for match in SPAN_REGEX.finditer(text) if not _names_no_mailbox(text, *match.span())]
 
 OBFUSCATED_SCORE = 0.85
 #: A web server's name after a spelled-out ``at`` (``found at www.ecbs.org``): a page's address, no mailbox.
 _WEB_HOST = re.compile(r"www[0-9]?\.")
+#: Small words before a spaced ``@``: a domain named in a sentence (``au profit du @univ-rennes.fr``), no local
+#: part.
+_FUNCTION_WORDS = frozenset({
+    "le", "la", "les", "l", "du", "de", "des", "d", "au", "aux", "un", "une", "en", "par", "pour", "sur", "et", "ou",
+    "avec", "chez", "vers", "sans", "the", "a", "an", "of", "to", "on", "in", "via", "and", "or", "from", "by",
+})
+
+
+def _hidden_address(value: str) -> bool:
+    """Whether ``value`` is an address hidden from robots: not a plain address, valid once its hiding is undone,
+    neither a web page's address nor a domain after a small word."""
+    if _WHOLE.fullmatch(value.strip()) or not is_valid(value):
+        return False
+    local, _, domain = compact(value).rpartition("@")
+    return not _WEB_HOST.match(domain) and local.lower() not in _FUNCTION_WORDS
 
 #: Addresses hidden from robots (``prenom.nom [at] domaine [dot] fr``): valid once their hiding is undone.
 OBFUSCATED_SPEC = EntitySpec(
@@ -261,8 +294,7 @@ OBFUSCATED_SPEC = EntitySpec(
     score=OBFUSCATED_SCORE,
     context_score=CONTEXT_SCORE,
     context=CONTEXT,
-    validate=lambda value: not _WHOLE.fullmatch(value.strip()) and is_valid(value) and not _WEB_HOST.match(
-        compact(value).rpartition("@")[2]),
+    validate=_hidden_address,
 )
 
 #: Addresses with a quoted local part or an IP-literal domain (``"john..doe"@example.org``).

@@ -47,8 +47,9 @@ def french_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    """Folded names of places and other proper nouns that are not people's (``paris``, ``varsovie``)."""
-    return frozenset(fold(name) for name in _lines("places.txt"))
+    """Folded names of places and other proper nouns that are not people's (``paris``, ``varsovie``), French
+    regions and départements (``gers``, ``lorraine``) included."""
+    return frozenset(fold(name) for name in _lines("places.txt") + _lines("areas.txt"))
 
 
 def load() -> None:

@@ -971,15 +971,30 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             others = [t for t in tokens[lo:hi] if t is not token and (t.surname_like or (
                 t.start > token.start and t.kind == "cap" and token.key not in _ORGANISATION_HEADS
                 and text[token.end : t.start].isspace()))]
-            if token.key in _ORGANISATION_HEADS and (
-                    (hi == k + 1 and lo < k)  # "MG France", "Springer-Verlag France": a body's or a publisher's name
-                    or all(t.key in _DISEASE_EPONYMS for t in others)):  # "France Alzheimer": patients' association
+            if _names_a_body(tokens, k, lo, hi, others):
                 others = []
             if others and hi > k:  # the first name itself belongs to the name (not a particle left behind)
                 yield lo, hi, FIRST_NAME_SCORE
                 k = hi
                 continue
         k += 1
+
+
+def _names_a_body(tokens: list[_Token], k: int, lo: int, hi: int, others: list[_Token]) -> bool:
+    """Whether the words ``lo:hi`` around the first name ``k`` name a body, not a person: a public body or a
+    publisher headed or ended by ``France`` (``MG France``, ``Springer-Verlag France``), a patients'
+    association (``France Alzheimer``), a body in a town (:func:`_body_in_a_town`)."""
+    if tokens[k].key in _ORGANISATION_HEADS:
+        return (hi == k + 1 and lo < k) or all(t.key in _DISEASE_EPONYMS for t in others)
+    return hi == k + 1 and lo == k - 1 and _body_in_a_town(tokens[lo], tokens[k])
+
+
+def _body_in_a_town(before: _Token, first: _Token) -> bool:
+    """Whether ``before`` then a first name that is a town or a region too names a body there (``SCD Nancy``,
+    ``URML Lorraine``, ``REGION LORRAINE``, ``DE NANCY``): an acronym of four letters or fewer, a French word or a
+    particle before it, where a SURNAME would stand (``DUPONT Nancy`` stays a name)."""
+    return lexicon.is_place(first.key) and (
+        before.particle or before.word or (before.kind == "upper" and len(before.key) <= 4))
 
 
 #: Words that head a section of a document (folded), after an outline's letter or numeral (``I. INTRODUCTION``).

@@ -81,16 +81,18 @@ _SEP = "[ \u00a0\u202f.\\-]"
 #: Saint-Pierre-et-Miquelon has six-digit numbers of its own (``+508 41 23 56``), read as another country's.
 OVERSEAS_CODES = ("262", "269", "590", "594", "596")
 _NATIONAL = f"(?:[0O]{_SEP}?[1-9]|\\(0[1-9]\\)|\\(0\\){_SEP}?[1-9])(?:{_SEP}?[0-9O]{{2}}){{4}}"
-#: Ten digits grouped otherwise than in pairs, as neighbouring countries and some overseas numbers print them:
-#: 3-3-2-2 (``027 603 42 90``), 4-3-3 (``0590 123 456``).
+#: Ten digits grouped otherwise than in pairs, as neighbouring countries, some overseas numbers and some
+#: help lines print them: 3-3-2-2 (``027 603 42 90``), 4-3-3 (``0590 123 456``), 2-2-3-3 (``09 69 392 393``).
 _OTHER_GROUPS = (f"0[1-9][0-9]{_SEP}[0-9]{{3}}{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}"
-                 f"|0[1-9][0-9]{{2}}{_SEP}[0-9]{{3}}{_SEP}[0-9]{{3}}")
+                 f"|0[1-9][0-9]{{2}}{_SEP}[0-9]{{3}}{_SEP}[0-9]{{3}}"
+                 f"|0[1-9]{_SEP}[0-9]{{2}}{_SEP}[0-9]{{3}}{_SEP}[0-9]{{3}}")
 #: Pairs two spaces apart, as justified text and text taken out of a PDF space them (``06  12  34  56  78``).
 _WIDE_PAIRS = "0[1-9](?:[ \u00a0]{2}[0-9]{2}){4}"
 #: Pairs one slash apart, as forms are filled in (``06/12/34/56/78``): the slashes of a date, five times.
 _SLASHED = "0[1-9](?:/[0-9]{2}){4}"
-#: Special-rate numbers as their owners print them, in threes after the ``0`` (``0 800 123 456``).
-_SPECIAL_RATE = f"[0O]{_SEP}?8[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
+#: Special-rate and non-geographic numbers as their owners print them, in threes after the ``0`` (``0 800 123
+#: 456``, the ``09 69`` help lines as ``0 969 363 373``).
+_SPECIAL_RATE = f"[0O]{_SEP}?[89][0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
 #: After ``+33``, the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without (``+33 06``).
 _INTERNATIONAL = (f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}{{0,2}}(?:(?:\\(0\\)|0){_SEP}?)?"
                   f"[1-9](?:{_SEP}?[0-9]{{2}}){{4}}")

@@ -513,6 +513,10 @@ NOT_NAMES = [
     "Écoutez France Inter ou France Culture, inscrivez-vous à France Travail.",  # public bodies, not France X
     "Le comité de France Parkinson et France Alzheimer se réunit.",  # patients' associations
     "C'est au tour de MG France d'appeler au boycott. © SFMU et Springer-Verlag France 2013",  # firms: X France
+    # a body's acronym, a word or a particle, then a first name that is a town or a region too; a département
+    "Contact SCD Nancy 1 : bibliothèque universitaire. Publié par l'URML Lorraine.",
+    "MINISTERE DE LA SANTE\nREGION LORRAINE\nINSTITUT DE FORMATION EN MASSO-KINESITHERAPIE\nDE NANCY",
+    "Ils s'étaient mariés à Leers, dans le Nord, alors que l'époux était du Gers.",
     "Secrétaire : Accueil\nIDE : RAS\nMaire : Paris\nInterne : de garde",  # a role's value that is no name
     "Nom IDE Responsable : nom\nInterne Référent : à désigner",  # a role and a word before a form's colon
     "NOM (usuel) : Prénom : Nom de naissance : Né(e) le : à (ville, pays) :",  # a blank form, for both sexes
@@ -875,6 +879,10 @@ DATE_WRITINGS = [
     ("{FIRST} {LAST} naissait en [[1922]] à Lille.", True),
     ("Le contrat né en cours d'année le 1er juillet 2023 est proratisé.", False),  # no place after "né en"
     ("Le projet, né en interne le 12 janvier 2021, vise les aidants.", False),
+    # a sentence whose subject is an organisation, born somewhere: no person's birth
+    ("L’association des diabétiques de Saône-et-Loire, née à Mâcon en 1985, tenait son assemblée.", False),
+    ("Le club, né en 1920, compte quarante membres.", False),
+    ("La fille de la présidente de l'association, née le [[3 mars 1950]], a pris la parole.", True),
     # a life span after a name, as biographies write it: its first date
     ("{FIRST} {LAST} ([[1926]]-2015)", True),
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
@@ -1020,6 +1028,9 @@ def test_a_recent_date_after_a_model_name_and_le_is_no_birth_date(listed_people)
     ("Numéro vert : 0 800 123 456 (appel gratuit)", ["0 800 123 456"]),  # special rates in threes
     ("Service client 0 825 12 34 56", ["0 825 12 34 56"]),
     ("Capital de 0 800 123 456 789 euros", []),  # longer than a number
+    ("Numéro cristal : 0 969 363 373 (appel non surtaxé)", ["0 969 363 373"]),  # help lines in threes
+    ("Numéro cristal : 09 69 392 393 (appel non surtaxé)", ["09 69 392 393"]),
+    ("Capital de 0 969 363 373 123 euros", []),
     ("Réunion : 0262 12 34 56", ["0262 12 34 56"]),
     ("Père : 0654321867", ["0654321867"]),
     ("Standard 01.45.56.78.90 02 47 56 78 90", ["01.45.56.78.90", "02 47 56 78 90"]),  # side by side
@@ -1117,6 +1128,9 @@ def test_a_number_with_a_digit_lost_or_doubled_is_a_phone_right_after_its_label(
     ("voir [@] et [.] plus haut", None),
     ("valid IBANs from standard-documents found at www.ecbs.org", None),  # a web page's host
     ("écrire à jean.dupont at gmail.com", "jean.dupont at gmail.com"),
+    # a domain after a small word, named in a sentence: no local part
+    ("nous avons abandonné le @univ-rennes1.fr au profit du @univ-rennes.fr.", None),
+    ("write to the @example.com team", None),
 ])
 def test_hidden_email_addresses_are_found_once_their_hiding_is_undone(text: str, expected: str | None) -> None:
     found = _found(email_address.OBFUSCATED_SPEC.find(text), text)
@@ -1179,6 +1193,12 @@ def test_quotes_and_brackets_near_an_at_sign_are_no_address(text: str) -> None:
     ("sendmail[123]: msgid=<2024@host.fr>, from=<paul.martin@orange.fr>, size=1234", ["paul.martin@orange.fr"]),
     ('{"message-id": "<abc@x.fr>", "from": "luc.bernard@gmail.com"}', ["luc.bernard@gmail.com"]),
     ("Message-ID: <abc@x.fr>; Reply-To: jean.dupont@orange.fr", ["jean.dupont@orange.fr"]),
+    ("Message-Id: E1L4bAo-0000SE-1W@stork.gentoo.org", []),  # the identifier written bare
+    # a git or scp remote names an SSH user; an address then a password, as leaked lists write them, is one
+    ('"source": "git@github.com:konnectors/viasante.git"', []),
+    ("scp rapport.pdf root@10.0.0.5:/srv/partage/", []),
+    ("jean.dupont@gmail.com:azerty123", ["jean.dupont@gmail.com"]),
+    ("git@exemple.fr a écrit :", ["git@exemple.fr"]),
 ])
 def test_mail_headers_that_identify_messages_hold_no_address(text: str, addresses: list[str]) -> None:
     assert _found(email_address.SPEC.find(text), text) == addresses
@@ -1405,6 +1425,13 @@ def test_structure_the_key_cannot_check_decides(sex: str, year: int, place: str,
     ("INSERT INTO MUTUELLES ( CODEMUTUELLE, LIBELLE, CODEADRESSE, EMAIL ) VALUES (", []),
     ("le président de la Mutualité Française Eric Chenut", []),
     ("la Mutualité Fonction Publique", ["Mutualité Fonction Publique"]),
+    # a name that is a word too, before its line of cover or what it is; once, inside a listed name
+    ("la MNT vous propose 4 formules MNT santé.", ["MNT", "MNT"]),
+    ("Qui est-ce ?\nAlan est une compagnie d’assurance créée en 2016.", ["Alan"]),
+    ("Alan Turing est un mathématicien.", []),
+    ("le concert de la chorale harmonie santé", []),  # no capital: a word
+    ("Harmonie Mutuelle rembourse", ["Harmonie Mutuelle"]),
+    ("la directrice de Harmonie Mutuelles, le syndicat", ["Harmonie Mutuelles"]),  # the group in the plural
 ])
 def test_insurers_are_found_in_prose_without_their_words_in_other_senses(text: str, expected: list[str]) -> None:
     found = [text[s:e] for spec in insurer.SPECS for s, e, _ in spec.find(text)]
@@ -1470,6 +1497,10 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("CONDITIONS GENERALES Mutuelle Vitalité Santé - MVS\nREGLEMENT", {"Mutuelle Vitalité Santé", "MVS"}),
     ("GROUPE FRANCE MUTUELLE\nREGLEMENT MUTUALISTE", {"GROUPE FRANCE MUTUELLE"}),
     ("adhérent du Groupe des Mutuelles Indépendantes depuis 2010", {"Groupe des Mutuelles Indépendantes"}),
+    # a name ending with "Mutualité", whatever its first word; not the federation, nor its events
+    ("La situation de Landes Mutualité, placée sous administration provisoire", {"Landes Mutualité"}),
+    ("une mutuelle quitte Humanis, après Toulouse mutualité en 2011", {"Toulouse mutualité"}),
+    ("la Fédération Nationale de la Mutualité Française et la Semaine Mutualité", set()),
     ("le rapprochement avec Vendée Mutuelles, puis avec d'autres", {"Vendée Mutuelles"}),  # the plural too
     ("Toutes Mutuelles confondues, les tarifs montent.", set()),
     # which mutuelle the writer means, a heading, the legal code: no name
