@@ -90,7 +90,8 @@ def validate(number: str) -> str:
     ``InvalidLength`` (not 6-16 characters once compact) or ``InvalidComponent`` (one digit repeated, a
     placeholder such as ``000000``).
     """
-    if _DATE.match(number.strip()):
+    written = number.strip()
+    if _DATE.match(written):
         raise InvalidComponent("a calendar date (maybe with its time), not a member number")
     number = compact(number)
     if not (number.isascii() and number.isalnum()):
@@ -102,7 +103,9 @@ def validate(number: str) -> str:
         raise InvalidFormat("a member number holds at least 4 digits")
     if len(set(digits)) == 1 and digits == number:
         raise InvalidComponent("a repeated digit is a placeholder, not a member number")
-    if _PREFIX.match(number)[0] in OTHER_CODES:
+    prefix = _PREFIX.match(number)[0]
+    if prefix in OTHER_CODES and not (len(prefix) == 2 and written[2:3].isdigit()):
+        # French standards are written apart ("NF EN 1234", "NF S 61-937"): "NF70304618" is a member's number
         raise InvalidComponent("the prefix names another kind of number")
     return number
 

@@ -105,6 +105,16 @@ def test_a_member_number_after_a_member_context_word_is_found_with_its_exact_spa
     assert found_exactly("FR_MUTUELLE_MEMBER_ID", text), text
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PEC accordée adherent=NF70304618 garanties=", ["NF70304618"]),  # two letters glued to the digits
+    ("N° adhérent : AB70304618", ["AB70304618"]),
+    ("adhérent conforme à la norme NF 70304618", []),  # French standards are written apart
+    ("n° adhérent SIRET 12345678901234", []),
+])
+def test_a_prefix_of_another_kind_of_number_is_no_member_number_unless_glued(text, expected):
+    assert [text[s:e] for s, e in spans("FR_MUTUELLE_MEMBER_ID", text)] == expected
+
+
 @given(data=st.data())
 @settings(max_examples=100, deadline=None)
 def test_a_member_number_is_never_reported_without_context(data):
