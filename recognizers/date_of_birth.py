@@ -356,7 +356,7 @@ CONTEXT_GAP = re.compile(
     r"""(?:\s+(?:du|des|de\s+la|de\s+l['’]|d['’]|de)\s*[a-z\-]{2,20}(?:\s+[a-z\-]{2,20})?(?:\((?:e|s|es)\))?)?"""
     r"""(?:\s*\((?!jj|dd)[a-z' \-]{2,30}\))?"""  # "(si connue)"; a format hint is read below
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
-    r"""[\s.:=\"'(\[{<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
+    r"""[\s.:=\"'(\[{}%<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
     # a place: "à Lyon (69)", "Lyon, le", "Lyon, " (not "inconnue, ")
     r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"

@@ -408,6 +408,10 @@ _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
 #: Between the words of a name (on one line): blanks, and the small words that link them, an elided one glued
 #: to the next word ("de l'Hôtellerie").
 _NAME_GAP = rf"(?:{BLANK}+{_LINK})*(?:{BLANK}+[dDlL]['’]|{BLANK}+)"
+#: After the word, what starts no name: a statute's divisions (``OBJET DE LA MUTUELLE Article 1``), the next
+#: sentence's article (``de la Mutuelle Le siège``, ``Dénomination de la Mutuelle La Mutuelle dénommée``).
+_NO_NAME_START = (r"(?i:article|chapitre|titre|section|annexe|preambule|préambule)(?![\w'’\-])"
+                  rf"|L[ae]s?{BLANK}+(?:[a-zé]|Mutuelle|MUTUELLE)")
 #: A mutuelle named after the word: "Mutuelle Générale Environnement et Territoires", "MUTUELLE DU REMPART",
 #: "Mutuelle de l'Hôtellerie Restauration", "Groupe des Mutuelles Indépendantes"; not the legal code ("Code de
 #: la Mutualité") nor the compulsory scheme of farmers ("Mutualité sociale agricole").
@@ -416,7 +420,7 @@ _MUTUELLE_NAMED = re.compile(
     rf"(?!(?i:mutualit[eé]{BLANK}+sociale{BLANK}+agricole))"  # the MSA: the farmers' compulsory scheme
     rf"(?!(?i:mutualit[eé]{BLANK}+fran[cç]aise(?![\w\-])))"  # the mutuelles' federation, no insurer
     rf"(?:Mutuelle|MUTUELLE|Mutualité|MUTUALITÉ|(?:Groupe|GROUPE) (?:des|DES) (?:Mutuelles|MUTUELLES))"
-    rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}{_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
+    rf"(?:{BLANK}+[a-zé]+(?={BLANK}+{_CAP}))?{_NAME_GAP}(?!{_NO_NAME_START}){_CAP}(?:{_NAME_GAP}{_CAP}){{0,4}}"
 )
 #: A name ending with the word, after a group's word or a capitalised word that is no determiner: "Groupe
 #: France Mutuelle", "GROUPE FRANCE MUTUELLE", "Apivia Mutuelle", "Harmonie Mutuelles", "Landes Mutualité",

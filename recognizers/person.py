@@ -244,7 +244,8 @@ _WHOSE = (
 #: Keys whose value is a name (folded).
 _KEY_WORDS = (
     r"(?:nom(?:[ _\-]?(?:de[ _\-]|d['’ _\-]?)?(?:naissance|usage|famille|jeune[ _\-]fille|marital|epouse|patient"
-    rf"|du[ _\-]patient|de[ _\-]l[' ]assure))?{_WHOSE}?|prenoms?(?:\(s\))?{_WHOSE}?|patient(?:e)?"
+    rf"|du[ _\-]patient|de[ _\-]l[' ]assure))?{_WHOSE}?|prenoms?(?:\(s\))?(?:[ _\-]?(?:patient|assure))?{_WHOSE}?"
+    r"|patient(?:e)?"
     r"|assure(?:e|\(e\))?|benef(?:iciaire)?|adherent(?:e)?|souscripteur|titulaire(?:[ _\-]du[ _\-]contrat)?"
     r"|identite|medecin(?:[ _\-]?(?:traitant|referent|prescripteur|responsable|adresseur))?"
     r"|destinataire|expediteur|signataire|interlocuteur|contact|redacteur|operateur|conseiller(?:e)?"
@@ -253,9 +254,10 @@ _KEY_WORDS = (
 )
 #: A setter's name before the key it sets, in code (folded): ``->setNom("Durand")``, ``.withFirstName("Jean")``.
 _SETTER = "(?:set|with)_?"
-#: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``), and XML
+#: Keys of key-value pairs whose value is a name (folded; ``nom : DUPONT``, ``"prenom": "Jean"``, a template's
+#: variable ``'{{patient.nom}}': 'MARTIN'``, ``%NOM% = DUPONT``), and XML
 #: elements (``<nom>Dupont</nom>``; HL7 CDA's ``<family>DUPONT</family>``, FHIR's ``<given value="Jean"/>``).
-_NAME_KEYS = re.compile(rf"(?<![0-9a-z_])(?:[\"']?{_KEY_WORDS}[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?"
+_NAME_KEYS = re.compile(rf"(?<![0-9a-z_])(?:[\"']?{_KEY_WORDS}(?:\}}{{1,2}}|%)?[\"']?\s*[:=]\s*(?:\[\s*)?[\"']?"
                         rf"|{_SETTER}(?!family|given){_KEY_WORDS}\s*\(\s*[\"'])")  # not a font's setFamily
 #: The XML elements, searched apart: an element's attributes may be keys too (``<assure nom="DUPONT">``).
 _XML_NAME_KEYS = re.compile(rf"<(?:[a-z0-9]{{1,20}}:)?{_KEY_WORDS}(?:\s+value\s*=\s*[\"']|(?:\s[^<>]*)?(?<!/)>)")
@@ -341,7 +343,7 @@ PREFILTER = (
     r"(?i:\b(?:m|mm|mmes?|me?lles?|mrs?|ms|dr[se]?|pr(?:e|of)?|patiente?|me|madame|mesdames|monsieur|messieurs|mademoiselle"
     r"|docteure?s?|professeure?|ma[iî]tre|interne|externe|i?ide|iade|ibode|infirmi[eè]re?|kin[eé]|mgr"
     r"|s(?:oe|œ)ur|fr[eè]re|n[ée]e|[ée]pouse|veuve)(?:[^\p{L}\p{N}_]|$))"
-    rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’()]*[\"']?\s*[:=])"
+    rf"|(?i:(?:{_KEY_STEMS_PREFILTER})[\p{{L}} _\-'’()]*[}}%]{{0,2}}[\"']?\s*[:=])"
     rf"|(?i:<[^<>]*(?:{_KEY_STEMS_PREFILTER}))"  # an XML element named for a name (<family>, <prenom>)
     rf"|(?i:(?:set|with)[\p{{L}}_]*(?:{_KEY_STEMS_PREFILTER})[\p{{L}}_]*{_WS_RE2}*\({_WS_RE2}*[\"'])"  # setNom("…")
     r"|(?i:(?:sign|r[ée]dig|dict|valid|vu|[ée]crit|saisi|adress|envoy|appel|examin)\p{L}*\s+par\s)"

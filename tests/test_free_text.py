@@ -1501,6 +1501,10 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("La situation de Landes Mutualité, placée sous administration provisoire", {"Landes Mutualité"}),
     ("une mutuelle quitte Humanis, après Toulouse mutualité en 2011", {"Toulouse mutualité"}),
     ("la Fédération Nationale de la Mutualité Française et la Semaine Mutualité", set()),
+    # a statute's divisions and the next sentence's article after the word start no name
+    ("FORMATION ET OBJET DE LA MUTUELLE Article 1 er - Dénomination", set()),
+    ("Article 2 - Siège de la Mutuelle Le siège de la Mutuelle est situé à Lille", set()),
+    ("adhérent de la Mutuelle La Frontalière", {"Mutuelle La Frontalière"}),
     ("le rapprochement avec Vendée Mutuelles, puis avec d'autres", {"Vendée Mutuelles"}),  # the plural too
     ("Toutes Mutuelles confondues, les tarifs montent.", set()),
     # which mutuelle the writer means, a heading, the legal code: no name
@@ -1594,6 +1598,19 @@ def test_a_setter_named_for_a_name_key_names_its_argument(template: str) -> None
         text = template.format(FIRST=first, LAST=last, first=first.lower(), last=last.lower())
         assert _found(person.find(text), text) == [last.lower() if "{last}" in template else last,
                                                    first.lower() if "{first}" in template else first], text
+
+
+@pytest.mark.parametrize("template", [
+    "'{{{{patient.nom}}}}': '{LAST}',\n'{{{{patient.prenom}}}}': '{FIRST}',\n'{{{{patient.dateNaissance}}}}': '{DOB}',",
+    '"${{patient.nom}}": "{LAST}", "${{patient.prenom}}": "{FIRST}", "${{patient.date_naissance}}": "{DOB}"',
+    "%NOM_PATIENT% = {LAST}\n%PRENOM_PATIENT% = {FIRST}\n%DATE_NAISSANCE% = {DOB}",
+])
+def test_a_template_s_variables_name_their_values(template: str) -> None:
+    """Letter and document templates show their variables filled with an example: ``'{{patient.nom}}': 'MARTIN'``."""
+    for first, last in _people(3):
+        text = template.format(FIRST=first, LAST=last.upper(), DOB="15/03/1990")
+        assert _found(person.find(text), text) == [last.upper(), first], text
+        assert _found(date_of_birth.SPEC.find(text), text) == ["15/03/1990"], text
 
 
 @pytest.mark.parametrize("text", ['font.setFamily("Helvetica");', 'label.setGivenName("Roboto")'])
