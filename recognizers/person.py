@@ -1086,7 +1086,8 @@ def _key_value(text: str, tokens: list[_Token], n: int, key: str) -> tuple[int, 
         end = n + 1  # "nom": "Chrétien": after a name's own key, a word that reads as a role is a surname
     if end == n and tokens[n].kind == "lower" and proper:
         value = _small_letters_name(text, tokens[n].start)
-        if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)):
+        if value is not None and not _in_insurer_name(text, *value, (insurer.SPEC,)) and not _of_a_place(
+                text[value[0] : value[1]]):  # "nom: 'de la Mayenne'": an address's street
             return value[0], value[1], KEY_VALUE_SCORE
         return None
     if end == n + 1 and tokens[n].kind == "cap" and tokens[n].word and (not proper or (
@@ -2306,8 +2307,9 @@ def is_plausible_name(span: str) -> bool:
     return plausible_model_span(span, 0, len(span)) is not None
 
 
-#: A cell of a name column that holds no name: digits, a key, the dots or underscores of a blank form.
-_NOT_A_NAME_CELL = re.compile(r"[0-9:=;{}\[\]]|\.{3}|_{3}|…")
+#: A cell of a name column that holds no name: digits, a number's sign, a key, the dots or underscores of a blank
+#: form, an instruction in brackets.
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=;{}\[\]°#]|\.{3}|_{3}|…|^\s*\(.*\)\s*$")
 #: The filler text of mock-ups, where a name is to come.
 _LOREM = re.compile(r"\s*lorem\s+ipsum", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -2328,12 +2330,27 @@ def is_name_cell(value: str) -> bool:
     [False, False, True, True, True]
     >>> [is_name_cell(v) for v in ('prénom', 'userName', 'Lorem ipsum dolor sit amet', 'Nomé')]
     [False, False, False, True]
+    >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', "d'Isère", 'de Gaulle', '(en majuscule)')]
+    [False, False, False, True, False]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
-            or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value):
+            or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value) or _of_a_place(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
+
+
+def _of_a_place(value: str) -> bool:
+    """Whether ``value`` is a particle, then a place only (``de la Mayenne``, ``du Gers``): a street's or a
+    body's name in an address's ``nom`` field."""
+    words = _NAME_SPLIT_CELL.split(fold(value).strip())
+    if len(words) < 2 or words[0] not in _PARTICLES:
+        return False
+    rest = [w for w in words[1:] if w not in _PARTICLES]
+    return bool(rest) and all(lexicon.is_place(w) and not lexicon.is_first_name(w) for w in rest)
+
+
+_NAME_SPLIT_CELL = re.compile(r"[ \t]+|(?<=['’])")
 
 
 #: A hospital's ward or speciality (folded word endings): a table of services has a ``nom`` column too.

@@ -282,6 +282,9 @@ def test_the_name_of_an_insurer_s_block_is_the_insurer_not_a_person(tmp_path, ke
     ("Nom des médicaments :\n- Doliprane\n- Kardegic\n", set()),  # the name of things
     ("Mutuelle :\n- Oui\n- Non\n- Ne sait pas\n", set()),  # a form's answers
     ("Prénom : Anne\n- Doliprane\n- Kardegic\n", {(0, "PERSON", "Anne")}),  # the list is not below a key alone
+    # a form's next field below a key alone, and an address's street under its "nom": no names
+    ("NOM :\n(en majuscule)\nPrénoms :\nN° du candidat\n(le numéro de la convocation)\n", set()),
+    ("adresse: {\n  commune: 'Rennes',\n  nom: 'de la Mayenne',\n  numero: '3',\n  type: 'rue'\n}\n", set()),
 ])
 def test_the_items_of_a_list_below_a_key_alone_are_values_of_that_key(tmp_path, text: str, expected: set) -> None:
     path = tmp_path / "params.yaml.txt"
