@@ -245,6 +245,24 @@ AMBIGUOUS_CONTEXT_SCORE = 0.75
 
 _NAMES, _AMBIGUOUS = load_names()
 _LISTED_REGEX = span_regex(_NAMES)
+#: Care networks, brokers and vendors: no person's insurer, not reported (see the data file).
+OTHERS_FILE = "data/health_organisations.txt"
+
+
+@cache
+def _other_organisations() -> re.Pattern[str]:
+    text = resources.files("recognizers").joinpath(OTHERS_FILE).read_text(encoding="utf-8")
+    return span_regex(parse_names(text)[0])
+
+
+def names_another_organisation(value: str) -> bool:
+    """Whether ``value`` opens with the name of a care network, a broker or a vendor of health cover
+    (``Kalivia Audio``, ``Henner``): no insurer's name, and no person's.
+
+    >>> names_another_organisation("Kalivia Audio"), names_another_organisation("Harmonie Mutuelle")
+    (True, False)
+    """
+    return _other_organisations().match(value.strip()) is not None
 
 #: Longest text whose matches of the name regexes are kept (:func:`_spans_of`).
 CACHED_TEXT = 512

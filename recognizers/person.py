@@ -2280,8 +2280,10 @@ def _in_insurer_name(text: str, start: int, end: int, specs: tuple[EntitySpec, .
 
 
 def _insurer_name(value: str) -> bool:
-    """Whether ``value`` is the whole name of a mutuelle or insurer, some of which are people's names."""
-    return any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS)
+    """Whether ``value`` is the whole name of a mutuelle or insurer, some of which are people's names, or names
+    a care network, a broker or a vendor of health cover (``Kalivia``)."""
+    return any(spec.span_regex.fullmatch(value) for spec in insurer.SPECS) or insurer.names_another_organisation(
+        value)
 
 
 _LABEL_AFTER = re.compile(r"[ \t]*[:=]")

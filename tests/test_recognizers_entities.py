@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
 from leakguard import scan_table
-from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, phone
+from recognizers import amc, date_of_birth, email_address, guarantee, iban, insurer, member_id, person, phone
 from tests.strategies import (
     GUARANTEE_CODES,
     amc_numbers,
@@ -172,12 +172,15 @@ def test_the_insurer_list_holds_more_than_a_hundred_names_and_the_ones_everybody
         assert insurer.is_known(name), name
 
 
-@pytest.mark.parametrize("name", ["Santéclair", "Kalixia", "Itelis", "Sévéane", "Carte Blanche", "Henner",
+@pytest.mark.parametrize("name", ["Santéclair", "Kalixia", "Itelis", "Sévéane", "Carte Blanche Partenaires", "Henner",
                                   "Gras Savoye", "Verspieren", "Cegedim Activ"])
 def test_care_networks_brokers_and_vendors_are_not_insurers(name):
     # they work for many insurers: on a card or in a file, the insurer covering the person is named beside them
     assert not insurer.is_known(name)
     assert spans("FR_HEALTH_INSURER", f"Carte de tiers payant : réseau {name}, assureur à préciser") == []
+    # nor people, when the model takes them for one
+    assert insurer.names_another_organisation(name)
+    assert not person.is_plausible_name(name)
 
 
 @given(data=st.data())
