@@ -754,13 +754,22 @@ _FOUNDED_SUBJECT_BEFORE = re.compile(
     r"(?:^|[.!?\n])[ \t]*(?:l[' ’]|la[ \t]+|le[ \t]+|notre[ \t]+|votre[ \t]+|cette[ \t]+|ce[ \t]+)?"
     r"(?:association|societe|entreprise|mutuelle|structure|start-?up|marque|revue|federation|union|cooperative"
     r"|fondation|compagnie|banque|clinique|institution|club|ecole|commune|collection|enseigne|plateforme|agence)"
-    r"(?![a-z])[^.!?\n]{0,80}(?<![a-z])nee?s?(?![a-z])[^.!?\n]{0,40}$")
+    r"(?![a-z])(?P<gap>[^.!?\n]{0,80})(?<![a-z])nee?s?(?![a-z])[^.!?\n]{0,40}$")
+#: Between the organisation and the birth word, what says a person is the one born: a field's separator
+#: (``Clinique X : Mme …``, ``Agence de Lyon - Mme …``), a title, a word for a person (folded).
+_PERSON_IN_GAP = re.compile(
+    r"[:;|/]|[ \t][-–][ \t]|(?<![a-z])(?:m|mme|mlle|mr|dr|pr|monsieur|madame|mademoiselle|docteur|professeur"
+    r"|eleve|assuree?|patiente?|residente?|souscript(?:eur|rice)|adherente?|beneficiaire|fils|fille|enfant|bebe"
+    r"|epouse|veuve)(?![a-z])")
 
 
 def _founded(folded: str, start: int, end: int) -> bool:
-    """Whether the date ``start:end`` tells a foundation (:data:`_FOUNDED_AFTER`, :data:`_FOUNDED_SUBJECT_BEFORE`)."""
-    return _FOUNDED_AFTER.match(folded, end) is not None or _FOUNDED_SUBJECT_BEFORE.search(
-        folded, max(0, start - 160), start) is not None
+    """Whether the date ``start:end`` tells a foundation (:data:`_FOUNDED_AFTER`, :data:`_FOUNDED_SUBJECT_BEFORE`
+    with no person between the organisation and its birth word)."""
+    if _FOUNDED_AFTER.match(folded, end) is not None:
+        return True
+    subject = _FOUNDED_SUBJECT_BEFORE.search(folded, max(0, start - 160), start)
+    return subject is not None and _PERSON_IN_GAP.search(subject["gap"]) is None
 
 
 def births_after(text: str, names: list[tuple[int, int, float]], found: list[tuple[int, int]]

@@ -245,10 +245,10 @@ _MESSAGE_ID_BEFORE = re.compile(
 #: The same headers with the identifier written bare after the colon (``Message-Id: E1L4bAo-0000SE@host.org``).
 _BARE_MESSAGE_ID_BEFORE = re.compile(r"(?i)(?<![a-z])(?:message[-_ ]?id|in-reply-to|content[-_]id|msgid)[ \t]*:[ \t]*$")
 #: A remote of git and of scp (``git@github.com:owner/repo.git``, ``root@host:/etc``): a user of an SSH server,
-#: its path after the colon; no mailbox. (An address then a colon and a password, as leaked lists write them, is
-#: one: the users are only those of servers.)
+#: a path after the colon; no mailbox. (An address then a colon and a password, as leaked lists write them, is
+#: one: ``admin@mairie.fr:Azerty123``.)
 _SSH_USER = re.compile(r"(?:git|hg|root|ubuntu|ec2-user|admin|deploy)@", re.IGNORECASE)
-_SSH_PATH_AFTER = re.compile(r":[\w~/.\-]")
+_SSH_PATH_AFTER = re.compile(r":(?:[/~]|[\w.\-]+/)")
 
 
 def _names_no_mailbox(text: str, start: int, end: int) -> bool:

@@ -280,7 +280,19 @@ def _spans_of(regex: re.Pattern[str]) -> Callable[[str], tuple[tuple[int, int], 
     return lambda text: cached(text) if len(text) <= CACHED_TEXT else spans(text)
 
 
-_listed_spans = _spans_of(_LISTED_REGEX)
+_listed_any_case = _spans_of(_LISTED_REGEX)
+
+
+def _listed_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The listed names of ``text``; a name ending with "Mutuelle" in the plural only with its capital
+    (``Harmonie Mutuelles``, not ``leurs identités mutuelles``)."""
+    return tuple((s, e) for s, e in _listed_any_case(text)
+                 if not (text[e - 9 : e - 8] == "m" and fold(text[e - 9 : e]) == "mutuelles")
+                 or normalise(text[s:e]) in _PLURAL_NAMES)
+
+
+#: Listed names written in the plural (``Entis Mutuelles``), found in any case.
+_PLURAL_NAMES = frozenset(normalise(name) for name in _NAMES if normalise(name).endswith("mutuelles"))
 
 
 #: After a name, the rest of a host name up to a common top-level domain (``mgen.fr``, ``harmonie-mutuelle.fr``):
@@ -445,7 +457,7 @@ _MUTUELLE_NAMED = re.compile(
 #: "Toulouse mutualité".
 _NAMED_MUTUELLE = re.compile(
     rf"(?<![\w'’/])(?<![0-9][\-_])(?:(?:Groupe|GROUPE){BLANK}+)?(?P<head>{_CAP})(?:{BLANK}+{_CAP}){{0,2}}{BLANK}+"
-    rf"(?:Mutuelles?|MUTUELLES?|(?P<mutualite>[Mm]utualit[ée]|MUTUALIT[ÉE]))"
+    rf"(?:Mutuelles?|MUTUELLES?|[Mm]utualit[ée]|MUTUALIT[ÉE])"
     rf"(?![\w])(?![\-_/][0-9])"
 )
 #: Words before "Mutuelle" that say which one the writer means, not its name (folded).
@@ -458,19 +470,17 @@ _DETERMINERS = frozenset({
 _named_spans = _spans_of(_MUTUELLE_NAMED)
 
 
-#: Words before "Mutualité" that make no insurer's name: the mutuelles' federation and its events.
+#: Words before "Mutualité" that make no insurer's name: the mutuelles' federation and its events (folded).
 _NO_MUTUALITE_HEAD = frozenset({"federation", "fnmf", "semaine", "journee", "journees", "congres", "assises", "code"})
 
 
-def _may_name(word: str, before_mutualite: bool = False) -> bool:
-    """Whether ``word`` may be part of an insurer's name before "Mutuelle": no determiner, and no French word
-    unless a place or a first name (``France``, ``Apivia``; not ``Votre``, ``Comparer``, ``Informations``).
-    Before "Mutualité", which no writer puts after a common word, any word but a determiner and the federation's
-    (``Landes Mutualité``)."""
+def _may_name(word: str) -> bool:
+    """Whether ``word`` may be part of an insurer's name before "Mutuelle" or "Mutualité": no determiner, and no
+    French word unless a place or a first name (``France``, ``Apivia``, ``Landes``; not ``Votre``, ``Comparer``,
+    ``Forum``)."""
     key = normalise(word).split("'")[0]
-    if before_mutualite:
-        return key not in _DETERMINERS and key not in _NO_MUTUALITE_HEAD
-    return key not in _DETERMINERS and (not lexicon.is_word(key) or lexicon.is_place(key) or lexicon.is_first_name(key))
+    return key not in _DETERMINERS and key not in _NO_MUTUALITE_HEAD and (
+        not lexicon.is_word(key) or lexicon.is_place(key) or lexicon.is_first_name(key))
 
 
 def _names_ending_with_the_word(text: str) -> list[tuple[int, int]]:
@@ -480,9 +490,7 @@ def _names_ending_with_the_word(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _NAMED_MUTUELLE.finditer(text):
         *words, last = match[0].split()
-        mutualite = match["mutualite"] is not None
-        if all(word.isupper() == last.isupper() and _may_name(word, mutualite) for word in words
-               if fold(word) != "groupe"):
+        if all(word.isupper() == last.isupper() and _may_name(word) for word in words if fold(word) != "groupe"):
             spans.append(match.span())  # not "CONDITIONS GENERALES Mutuelle X" (a heading), "Comparer Mutuelle"
     return spans
 #: Words that open an enumeration of insurers: "les cinq mutuelles (A, B et C)", "assureurs : A, B" (folded).

@@ -46,10 +46,21 @@ def french_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def areas() -> frozenset[str]:
+    """Folded names of French regions and départements (``gers``, ``lorraine``, ``aude``)."""
+    return frozenset(fold(name) for name in _lines("areas.txt"))
+
+
+@lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """Folded names of places and other proper nouns that are not people's (``paris``, ``varsovie``), French
-    regions and départements (``gers``, ``lorraine``) included."""
-    return frozenset(fold(name) for name in _lines("places.txt") + _lines("areas.txt"))
+    regions and départements included but those that are first names too (``gers``, not ``lorraine``)."""
+    return frozenset(fold(name) for name in _lines("places.txt")) | (areas() - first_names())
+
+
+def is_area(token: str) -> bool:
+    """Whether ``token`` (any case) names a French region or département, first names included (``Lorraine``)."""
+    return fold(token) in areas()
 
 
 def load() -> None:

@@ -991,12 +991,22 @@ def _names_a_body(tokens: list[_Token], k: int, lo: int, hi: int, others: list[_
     return hi == k + 1 and lo == k - 1 and _body_in_a_town(tokens[lo], tokens[k])
 
 
+#: Acronyms of bodies named with their town or region (folded): ``URML Lorraine``, ``ARS Bretagne``, ``CPAM Nancy``.
+_BODY_ACRONYMS = frozenset({
+    "urml", "urps", "ars", "cpam", "caf", "carsat", "cram", "msa", "chu", "chr", "ch", "scd", "bu", "iut", "ufr",
+    "ifsi", "crous", "dreets", "drees", "cci", "cma", "ordre", "cdom", "crom", "spf",
+})
+
+
 def _body_in_a_town(before: _Token, first: _Token) -> bool:
     """Whether ``before`` then a first name that is a town or a region too names a body there (``SCD Nancy``,
-    ``URML Lorraine``, ``REGION LORRAINE``, ``DE NANCY``): an acronym of four letters or fewer, a French word or a
-    particle before it, where a SURNAME would stand (``DUPONT Nancy`` stays a name)."""
-    return lexicon.is_place(first.key) and (
-        before.particle or before.word or (before.kind == "upper" and len(before.key) <= 4))
+    ``URML Lorraine``, ``REGION LORRAINE``, ``DE NANCY``): a body's acronym (listed, or without a vowel), a French
+    word of four letters or more or a particle before it, where a SURNAME would stand (``DUPONT Nancy``, ``SOW
+    Nancy`` stay names)."""
+    if not (lexicon.is_place(first.key) or lexicon.is_area(first.key)):
+        return False
+    return before.particle or before.key in _BODY_ACRONYMS or (before.word and len(before.key) >= 4) or (
+        before.kind == "upper" and _VOWEL.search(before.key) is None)
 
 
 #: Words that head a section of a document (folded), after an outline's letter or numeral (``I. INTRODUCTION``).
@@ -2311,7 +2321,7 @@ def is_plausible_name(span: str) -> bool:
 
 #: A cell of a name column that holds no name: digits, a number's sign, a key, the dots or underscores of a blank
 #: form, an instruction in brackets.
-_NOT_A_NAME_CELL = re.compile(r"[0-9:=;{}\[\]°#]|\.{3}|_{3}|…|^\s*\(.*\)\s*$")
+_NOT_A_NAME_CELL = re.compile(r"[0-9:=;{}\[\]°#]|\.{3}|_{3}|…")
 #: The filler text of mock-ups, where a name is to come.
 _LOREM = re.compile(r"\s*lorem\s+ipsum", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -2332,24 +2342,31 @@ def is_name_cell(value: str) -> bool:
     [False, False, True, True, True]
     >>> [is_name_cell(v) for v in ('prénom', 'userName', 'Lorem ipsum dolor sit amet', 'Nomé')]
     [False, False, False, True]
-    >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', "d'Isère", 'de Gaulle', '(en majuscule)')]
-    [False, False, False, True, False]
+    >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', 'de Vienne', '(en majuscule)', '(DUPONT)')]
+    [False, False, True, False, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
-            or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value) or _of_a_place(value):
+            or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value) or _of_a_place(value) \
+            or _instruction_in_brackets(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
 
 
 def _of_a_place(value: str) -> bool:
-    """Whether ``value`` is a particle, then a place only (``de la Mayenne``, ``du Gers``): a street's or a
-    body's name in an address's ``nom`` field."""
+    """Whether ``value`` is ``de la``, ``de l'``, ``du`` or ``des``, then a place only (``de la Mayenne``, ``du
+    Gers``): a street's or a body's name in an address's ``nom`` field (not ``de Vienne``, a surname)."""
     words = _NAME_SPLIT_CELL.split(fold(value).strip())
-    if len(words) < 2 or words[0] not in _PARTICLES:
-        return False
-    rest = [w for w in words[1:] if w not in _PARTICLES]
-    return bool(rest) and all(lexicon.is_place(w) and not lexicon.is_first_name(w) for w in rest)
+    articled = words[:1] in (["du"], ["des"]) or words[:2] in (["de", "la"], ["de", "l'"], ["de", "l’"])
+    rest = [w for w in words if w not in _PARTICLES]
+    return articled and bool(rest) and all(lexicon.is_place(w) for w in rest)
+
+
+def _instruction_in_brackets(value: str) -> bool:
+    """Whether ``value`` is wholly in brackets and holds a word in small letters: a form's instruction (``(en
+    majuscule)``), not a name in brackets (``(DUPONT)``)."""
+    inner = value.strip()
+    return inner[:1] == "(" and inner[-1:] == ")" and any(w[0].islower() for w in _WORD.findall(inner))
 
 
 _NAME_SPLIT_CELL = re.compile(r"[ \t]+|(?<=['’])")

@@ -579,6 +579,17 @@ def test_streets_hospitals_drugs_and_headers_are_not_names(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    ("KANE Florence a appelé le service.", ["KANE Florence"]),  # short surnames before a town's first name
+    ("Avis de SOW Nancy, 45 ans.", ["SOW Nancy"]),
+    ("LY Nancy a consulté le 12/01/2023.", ["LY Nancy"]),
+    ("Merci Lorraine !", ["Lorraine"]),  # a region's name that is a first name too
+    ("Bonjour Aude,\nmerci pour votre appel.", ["Aude"]),
+])
+def test_surnames_and_first_names_that_are_places_stay_names(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
     # a surname and a first name as quoted fields of a row: an INSERT without its column list, a CSV line
     ("INSERT INTO Patient VALUES (1,1,1 ,'Durand','Annabelle','28-03-1994','Paris');", ["Durand", "Annabelle"]),
     ("insert into PERSONNEL values(2,'Didier','Rachoul','13 rue des Lilas','Medecin',1);", ["Didier", "Rachoul"]),
@@ -883,6 +894,9 @@ DATE_WRITINGS = [
     ("L’association des diabétiques de Saône-et-Loire, née à Mâcon en 1985, tenait son assemblée.", False),
     ("Le club, né en 1920, compte quarante membres.", False),
     ("La fille de la présidente de l'association, née le [[3 mars 1950]], a pris la parole.", True),
+    ("Clinique Saint-Jean, Mme {FIRST} {LAST} née le [[01/02/1960]], hospitalisée pour chute.", True),
+    ("École Jean Moulin : l'élève {FIRST} {LAST}, né le [[12/05/2015]], est absent.", True),
+    ("Agence de Lyon - Mme {FIRST} {LAST} née le [[12/03/1980]]", True),
     # a life span after a name, as biographies write it: its first date
     ("{FIRST} {LAST} ([[1926]]-2015)", True),
     ("{Last} {FIRST}\n([[7 novembre 1867]], Varsovie – 4 juillet 1934, Sancellemoz)", True),
@@ -1198,6 +1212,7 @@ def test_quotes_and_brackets_near_an_at_sign_are_no_address(text: str) -> None:
     ('"source": "git@github.com:konnectors/viasante.git"', []),
     ("scp rapport.pdf root@10.0.0.5:/srv/partage/", []),
     ("jean.dupont@gmail.com:azerty123", ["jean.dupont@gmail.com"]),
+    ("admin@mairie-lyon.fr:Azerty123", ["admin@mairie-lyon.fr"]),  # a server's user name, no path after
     ("git@exemple.fr a écrit :", ["git@exemple.fr"]),
 ])
 def test_mail_headers_that_identify_messages_hold_no_address(text: str, addresses: list[str]) -> None:
@@ -1501,6 +1516,9 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("La situation de Landes Mutualité, placée sous administration provisoire", {"Landes Mutualité"}),
     ("une mutuelle quitte Humanis, après Toulouse mutualité en 2011", {"Toulouse mutualité"}),
     ("la Fédération Nationale de la Mutualité Française et la Semaine Mutualité", set()),
+    ("Forum Mutualité : inscrivez-vous. Actualités Mutualité", set()),  # a common word before the word
+    ("Ils ont construit leurs identités mutuelles au fil des ans.", set()),  # a listed name, no capital
+    ("la CSS assurance complémentaire santé solidaire", set()),  # the Complémentaire santé solidaire
     # a statute's divisions and the next sentence's article after the word start no name
     ("FORMATION ET OBJET DE LA MUTUELLE Article 1 er - Dénomination", set()),
     ("Article 2 - Siège de la Mutuelle Le siège de la Mutuelle est situé à Lille", set()),
