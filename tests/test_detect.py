@@ -295,6 +295,9 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     ("sn", "PERSON"),  # LDAP's surname and common name (RFC 4519)
     ("cn", "PERSON"),
     ("snapshot", None),
+    # plurals, as lists of test values are named
+    ("ssns", "FR_NIR"), ("valid_nirs", "FR_NIR"), ("ibans", "IBAN_CODE"), ("emails", "EMAIL_ADDRESS"),
+    ("amcs", "FR_AMC"),
 ])
 def test_column_names_give_their_hints(column, entity):
     hint = hints.hint_for(column)

@@ -711,6 +711,13 @@ def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_colum
     ('{\n  "scenario": "connexion",\n  "given": [\n    "Ouverture",\n    "Tarifs"\n  ]\n}\n', set()),  # no name
     ('{\n  "name": "Connexion",\n  "given": [\n    "Ouverture de session",\n    "Marie saisit son code"\n  ]\n}\n',
      set()),  # a test's title and steps: a scalar "name" is no HumanName
+    # a validator's test list in code, named for what it holds: single quotes, comments after the items
+    ("$ssns = array(\n    '2781120050003', // NOK too short\n    '278102305000331', // OK\n    '278112005000332', //"
+     " NOK bad checksum\n);\n", {(1, "FR_NIR", "2781120050003"), (2, "FR_NIR", "278102305000331"),
+                                   (3, "FR_NIR", "278112005000332")}),
+    ('valid_phones = [\n    "01 42 97 75 96",  # Paris\n    \'0612345678\',\n]\n',
+     {(1, "PHONE_NUMBER", "01 42 97 75 96"), (2, "PHONE_NUMBER", "0612345678")}),
+    ("commandes = [\n    '2781120050003',\n    '278112005000332',\n]\n", set()),  # named for nothing
 ])
 def test_the_items_of_a_json_array_over_lines_are_values_of_its_key(tmp_path, text: str, expected: set) -> None:
     path = tmp_path / "patient.json.txt"

@@ -56,7 +56,7 @@ _RULES: list[tuple[str | None, str]] = [
            r"|complementaire|amc)\b"),
     # the insurer's own number / name before generic "nom", "numero"
     # (the "société émettrice" of tiers-payant exchanges: the AMC that issues the rights)
-    ("FR_AMC", r"\bamc\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
+    ("FR_AMC", r"\bamcs?\b|\bcode (?:organisme|mutuelle)\b|\bn(?:um|umero|o|r)? (?:d )?organisme\b"
                r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"
                r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle$"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
@@ -64,7 +64,7 @@ _RULES: list[tuple[str | None, str]] = [
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no) (?:d )?adhesion\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
-    ("FR_NIR", r"\bnir\b|\bnia\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssn\b|\bnss\b"
+    ("FR_NIR", r"\bnirs?\b|\bnias?\b|\bsecu\b|\bsecurite sociale\b|\bsocial security\b|\bssns?\b|\bnss\b"
                r"|\bn(?:um|umero|o)? (?:de )?ss\b|\binsee\b|\bins\b|\bcarte vitale\b|\bvitale\b|\bmatricule\b"
                r"|\bnumero assure\b|\bimmatriculation\b"),
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
@@ -73,9 +73,9 @@ _RULES: list[tuple[str | None, str]] = [
                       r"|\bnai ann\b|\bdateofbirth\b|\banneenaiss(?:ance)?\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
-    ("EMAIL_ADDRESS", r"\be ?mail\b|\bcourriel\b|\bmel\b|\bmail\b"),
+    ("EMAIL_ADDRESS", r"\be ?mails?\b|\bcourriels?\b|\bmel\b|\bmails?\b"),
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
-    ("IBAN_CODE", r"\biban\b|\brib\b|\bbic iban\b"),
+    ("IBAN_CODE", r"\bibans?\b|\bribs?\b|\bbic iban\b"),
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
     # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name;
     # ``STRUCTURE_NOM``: the thing first, as templates' variables name fields)

@@ -209,12 +209,19 @@ def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> li
 
 
 #: RE2: a member of a pretty-printed JSON document whose array opens at the line's end, its items on the lines
-#: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``).
-ARRAY_OPEN_RE2 = r'^\s*"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\[\s*$'
-#: RE2: an item of such an array, a string (the value between its quotes) or a number, maybe a comma after it.
-ARRAY_ITEM_FORMS = (r'^(?P<lead>\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*$',
-                    r'^(?P<lead>\s*)(?P<value>-?[0-9][0-9.eE+\-]*)\s*,?\s*$')
-ARRAY_ITEM_RE2 = r'^\s*(?:"(?:[^"\\]|\\.)+"|-?[0-9][0-9.eE+\-]*)\s*,?\s*$'
+#: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``); or a list literal of code
+#: assigned to a variable (validators' test lists: ``valid_nirs = [``, ``$ssns = array(``, ``const PHONES = [``).
+ARRAY_OPEN_RE2 = (r'^\s*(?:"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\['
+                  r'|(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,47})'
+                  r'\s*=\s*(?:\[|array\(|\())\s*$')
+#: After an item of a code's list, its comment (``'278112005000332', // NOK bad checksum``, ``# valid``).
+_ITEM_COMMENT = r"(?:(?://|#).*)?"
+#: RE2: an item of such an array, a string (the value between its quotes) or a number, maybe a comma and a
+#: comment after it.
+ARRAY_ITEM_FORMS = (rf'^(?P<lead>\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*{_ITEM_COMMENT}$',
+                    rf"^(?P<lead>\s*')(?P<value>(?:[^'\\]|\\.)+)'\s*,?\s*{_ITEM_COMMENT}$",
+                    rf'^(?P<lead>\s*)(?P<value>-?[0-9][0-9.eE+\-]*)\s*,?\s*{_ITEM_COMMENT}$')
+ARRAY_ITEM_RE2 = rf"""^\s*(?:"(?:[^"\\]|\\.)+"|'(?:[^'\\]|\\.)+'|-?[0-9][0-9.eE+\-]*)\s*,?\s*{_ITEM_COMMENT}$"""
 
 
 def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
@@ -231,10 +238,12 @@ def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
     if len(items) == 0:
         return parts
     texts = lines.take(pa.array(items))
-    lead, value = pc.extract_regex(texts, ARRAY_ITEM_FORMS[1]).flatten()
-    quoted = pc.extract_regex(texts, ARRAY_ITEM_FORMS[0]).flatten()
-    lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
-    keys = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()[0]
+    lead, value = pc.extract_regex(texts, ARRAY_ITEM_FORMS[-1]).flatten()
+    for form in ARRAY_ITEM_FORMS[:-1]:  # quoted: the quotes are no part of the value
+        quoted = pc.extract_regex(texts, form).flatten()
+        lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
+    key, variable = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()
+    keys = pc.coalesce(key, variable)
     return _replaced(parts, items, [lead, _human_name_parts(lines, keys, run_start - 1), value])
 
 
