@@ -93,8 +93,9 @@ _SLASHED = "0[1-9](?:/[0-9]{2}){4}"
 #: Special-rate and non-geographic numbers as their owners print them, in threes after the ``0`` (``0 800 123
 #: 456``, the ``09 69`` help lines as ``0 969 363 373``).
 _SPECIAL_RATE = f"[0O]{_SEP}?[89][0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{3}}"
-#: After ``+33``, the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without (``+33 06``).
-_INTERNATIONAL = (f"(?:(?:\\+|00{_SEP}?)33|\\(\\+?33\\)){_SEP}{{0,2}}(?:(?:\\(0\\)|0){_SEP}?)?"
+#: After ``+33`` (``(+33)``, ``(0033)``), the trunk 0 in brackets (``+33 (0)6``) or, written by mistake, without
+#: (``+33 06``).
+_INTERNATIONAL = (f"(?:(?:\\+|00{_SEP}?)33|\\((?:\\+|00)?33\\)){_SEP}{{0,2}}(?:(?:\\(0\\)|0){_SEP}?)?"
                   f"[1-9](?:{_SEP}?[0-9]{{2}}){{4}}")
 _OVERSEAS = f"(?:\\+|00{_SEP}?)(?:{'|'.join(OVERSEAS_CODES)}){_SEP}?[1-9][0-9]{{2}}(?:{_SEP}?[0-9]{{2}}){{3}}"
 #: Other countries' numbers, written internationally: ``+`` (or ``00``, or ``(+`` … ``)``), the calling code, then
@@ -148,7 +149,7 @@ _MSISDN = re.compile(MSISDN)
 
 #: The calling code of a number written internationally (``+33``, ``0033``, ``(33)``, ``+262``...).
 _CALLING_CODE = f"(?:33|{'|'.join(OVERSEAS_CODES)})"
-_INTERNATIONAL_OPEN = f"(?:\\+|00{_SEP}?|\\(\\+?)"
+_INTERNATIONAL_OPEN = f"(?:\\+|00{_SEP}?|\\((?:\\+|00)?)"
 _INTERNATIONAL_PREFIX = re.compile(rf"\s*{_INTERNATIONAL_OPEN}{_CALLING_CODE}")
 #: The opening of another country's number (:data:`_FOREIGN`): ``+`` or ``00``, then no French calling code.
 _FOREIGN_OPEN = re.compile(r"\s*(?:\+|00|\(\+)")

@@ -1036,6 +1036,7 @@ def test_a_recent_date_after_a_model_name_and_le_is_no_birth_date(listed_people)
     ("Standard : 01 42 21 O9 28 (accueil)", ["01 42 21 O9 28"]),  # ... for a zero inside
     ("Réf. 0142210O28, masque 06 OO OO OO OO", []),  # a letter O in a run of digits, a mask: no phone
     ("Téléphone : (33) 1 45 56 78 90 - Fax", ["(33) 1 45 56 78 90"]),
+    ('assertEquals("(0033) 6 48 06 10 48", output);', ["(0033) 6 48 06 10 48"]),  # the calling code in brackets
     ("standard +33 (0)1 45 56 78 90", ["+33 (0)1 45 56 78 90"]),
     ("0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
     ("Tél. (01) 45 56 78 90", ["(01) 45 56 78 90"]),  # the first pair in parentheses

@@ -718,6 +718,8 @@ def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_colum
     ('valid_phones = [\n    "01 42 97 75 96",  # Paris\n    \'0612345678\',\n]\n',
      {(1, "PHONE_NUMBER", "01 42 97 75 96"), (2, "PHONE_NUMBER", "0612345678")}),
     ("commandes = [\n    '2781120050003',\n    '278112005000332',\n]\n", set()),  # named for nothing
+    ("$ssns = array(  '156077851718185', // OK\n                '2781120050003', // NOK too short\n);\n",
+     {(0, "FR_NIR", "156077851718185"), (1, "FR_NIR", "2781120050003")}),  # the first item on the opening line
 ])
 def test_the_items_of_a_json_array_over_lines_are_values_of_its_key(tmp_path, text: str, expected: set) -> None:
     path = tmp_path / "patient.json.txt"

@@ -208,14 +208,15 @@ def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> li
     return _replaced(parts, items, [lead, parts[1].take(pa.array(run_start)), value])
 
 
-#: RE2: a member of a pretty-printed JSON document whose array opens at the line's end, its items on the lines
-#: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``); or a list literal of code
-#: assigned to a variable (validators' test lists: ``valid_nirs = [``, ``$ssns = array(``, ``const PHONES = [``).
-ARRAY_OPEN_RE2 = (r'^\s*(?:"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\['
-                  r'|(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,47})'
-                  r'\s*=\s*(?:\[|array\(|\())\s*$')
 #: After an item of a code's list, its comment (``'278112005000332', // NOK bad checksum``, ``# valid``).
 _ITEM_COMMENT = r"(?:(?://|#).*)?"
+#: RE2: a member of a pretty-printed JSON document whose array opens at the line's end, its items on the lines
+#: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``); or a list literal of code
+#: assigned to a variable (validators' test lists: ``valid_nirs = [``, ``$ssns = array(``, ``const PHONES = [``),
+#: maybe its first item on the same line (``$ssns = array(  '156077851718185', // OK``).
+ARRAY_OPEN_RE2 = (r'^\s*(?:"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\['
+                  r'|(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,47})'
+                  r'\s*=\s*(?:\[|array\(|\()(?:\s*(?:"[^"]*"|\'[^\']*\')\s*,)?)\s*' + _ITEM_COMMENT + '$')
 #: RE2: an item of such an array, a string (the value between its quotes) or a number, maybe a comma and a
 #: comment after it.
 ARRAY_ITEM_FORMS = (rf'^(?P<lead>\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*{_ITEM_COMMENT}$',
@@ -243,7 +244,7 @@ def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
         quoted = pc.extract_regex(texts, form).flatten()
         lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
     key, variable = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()
-    keys = pc.coalesce(key, variable)
+    keys = pc.if_else(pc.greater(pc.utf8_length(key), 0), key, variable)  # a group left out extracts as ""
     return _replaced(parts, items, [lead, _human_name_parts(lines, keys, run_start - 1), value])
 
 
