@@ -2344,13 +2344,20 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True]
     >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', 'de Vienne', '(en majuscule)', '(DUPONT)')]
     [False, False, True, False, True]
+    >>> [is_name_cell(v) for v in ('ENTRENOUS Mutuelle', 'Pavillon Prévoyance', 'Alan Martin', 'MGEN (Girard)')]
+    [False, False, True, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
             or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value) or _of_a_place(value) \
-            or _instruction_in_brackets(value):
+            or _instruction_in_brackets(value) or _INSURER_WORD.search(fold(value)):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
+
+
+#: Words of insurers' names (folded): a ``nom`` cell holding one names a mutuelle (``ENTRENOUS Mutuelle``,
+#: ``MUTUALIA ALLIANCE SANTE``, ``Pavillon Prévoyance``), in a table of organisations.
+_INSURER_WORD = re.compile(r"(?<![a-z])(?:mutuelles?|mutualite|mutualia|assurances?|prevoyance)(?![a-z])")
 
 
 def _of_a_place(value: str) -> bool:

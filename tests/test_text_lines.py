@@ -102,6 +102,12 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     (['$p->setNom("Durand")', '  ->setNumSecuSociale("1850575123456")', '  ->setNumTel("0623456789");'],
      {("PERSON", "Durand"), ("FR_NIR", "1850575123456"), ("PHONE_NUMBER", "0623456789")}),
     (['    amc.setCodeAmc("77563212");'], {("FR_AMC", "77563212")}),
+    (["$u->setNom('Durand')", "    ->setDateNaissance(new \\DateTimeImmutable('1979-05-17'))"],
+     {("PERSON", "Durand"), ("DATE_OF_BIRTH", "1979-05-17")}),  # the value wrapped in a constructor
+    # a table of mutuelles: their names under "nom" are no people's
+    (["INSERT INTO organisme (id, nom, siren) VALUES (1, 'ENTRENOUS Mutuelle', '309244648');",
+      "INSERT INTO organisme (id, nom, siren) VALUES (2, 'MUTUALIA ALLIANCE SANTE', '403596265');"],
+     {("FR_HEALTH_INSURER", "MUTUALIA")}),
     (['    font.setFamily("Helvetica");', '    label.setText("Martin");'], set()),
     # under a name key, an insurer's name and its expansion in brackets are the insurer's
     (['  "nom": "MGEN (Mutuelle Générale de l\'Éducation Nationale)",'],

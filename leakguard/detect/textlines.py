@@ -114,9 +114,12 @@ _ARROW_KEY = r"""^(?P<lead>\s*["':]?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][A-Za-zÀ-Ö
 ARROW_STRING_RE2 = _ARROW_KEY + r"""["'])(?P<value>[^"'\\\s][^"'\\]*)["'][ \t]*,?[ \t]*$"""
 ARROW_NUMBER_RE2 = _ARROW_KEY + r""")(?P<value>[0-9][0-9.]*)[ \t]*,?[ \t]*$"""
 #: RE2: the first setter of a line of code and its quoted argument, the setter's name the key (fixtures and
-#: builders: ``$pm->setNumeroAdherent('ALL-12345-X')``, ``.setDateNaissance("1985-05-12")``, ``.withNir("…")``).
+#: builders: ``$pm->setNumeroAdherent('ALL-12345-X')``, ``.setDateNaissance("1985-05-12")``, ``.withNir("…")``,
+#: ``->setDateNaissance(new \DateTimeImmutable('1979-05-17'))``).
 SETTER_RE2 = (
-    r"""^(?P<lead>.*?(?:->|\.)(?:set|with)_?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]{0,47})[ \t]*\([ \t]*["'])"""
+    r"""^(?P<lead>.*?(?:->|\.)(?:set|with)_?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]{0,47})[ \t]*\([ \t]*"""
+    # the value maybe wrapped in a constructor: ->setDateNaissance(new \DateTimeImmutable('1979-05-17'))
+    r"""(?:new[ \t]+[\\A-Za-z_][\\A-Za-z0-9_.]*[ \t]*\([ \t]*)?["'])"""
     r"""(?P<value>[^"'\\]+)["'][ \t]*\)"""
 )
 _KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2,
