@@ -2199,8 +2199,9 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None  # "SOL INJ", "PARIS CEDEX", "À JEUN": words and codes in capitals
     before = fold(text[max(0, span_start - 30):span_start])
     if _after_place_word(tokens, first, text) or _PLACE_CUE.search(before) or _IN_A_PLACE.search(before) \
-            or (len(words) == 1 and _POSTAL_CODE_BEFORE.search(text, max(0, span_start - 12), span_start)):
-        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ...", "71520 Trambly"
+            or (len(words) == 1 and _POSTAL_CODE_BEFORE.search(text, max(0, span_start - 12), span_start)) \
+            or _COPYRIGHT_BEFORE.search(text, max(0, span_start - 16), span_start):
+        return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ...", "71520 Trambly", "© 2004, Masson"
     if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
     if len(span) == 1 and words[0].kind == "cap" and not words[0].first_name and _sentence_start(text, span_start):
@@ -2297,6 +2298,9 @@ def _insurer_name(value: str) -> bool:
 
 
 _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
+#: Right before a span, a copyright's sign and year: the publisher or the rights holder, a firm.
+_COPYRIGHT_BEFORE = re.compile(r"(?:©|\([cC]\)|copyright)[ \t\u00a0]*(?:(?:19|20)[0-9]{2}[ \t\u00a0]*,?[ \t\u00a0]*)?$",
+                               re.IGNORECASE)
 
 
 def _sentence_start(text: str, start: int) -> bool:

@@ -683,6 +683,9 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
     ("Situation : Célibataire Marié(e) Pacsé(e) Concubin(e)", "Célibataire Marié"),  # written for both sexes
     ("      case '3':\n        return DateTime(2017);", "DateTime"),  # a program's identifier in camel case
     ("**social_security** ([StringField](#stringfield)): the number", "StringField"),
+    # a publisher or a rights holder after the copyright's sign
+    ("Presse Med 2004; 33: 797-802 © 2004, Masson, Paris", "Masson"),
+    ("© 2018 Elsevier Masson SAS. Tous droits réservés.", "Elsevier Masson"),
 ])
 def test_a_model_span_that_is_a_label_or_an_identifier_is_no_name(text: str, span: str) -> None:
     start = text.index(span)
