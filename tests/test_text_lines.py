@@ -724,6 +724,9 @@ def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_colum
     ('valid_phones = [\n    "01 42 97 75 96",  # Paris\n    \'0612345678\',\n]\n',
      {(1, "PHONE_NUMBER", "01 42 97 75 96"), (2, "PHONE_NUMBER", "0612345678")}),
     ("commandes = [\n    '2781120050003',\n    '278112005000332',\n]\n", set()),  # named for nothing
+    # under an IBAN's name, a string passing MOD 97 with letters where its country has digits is no IBAN
+    ('let valid_iban_countries = [\n    "AD54BD012030200359100100",\n    "FR7630006000011234567890189",\n];\n',
+     {(2, "IBAN_CODE", "FR7630006000011234567890189")}),
     ("$ssns = array(  '156077851718185', // OK\n                '2781120050003', // NOK too short\n);\n",
      {(0, "FR_NIR", "156077851718185"), (1, "FR_NIR", "2781120050003")}),  # the first item on the opening line
 ])
