@@ -250,7 +250,8 @@ OTHERS_FILE = "data/health_organisations.txt"
 
 
 @cache
-def _other_organisations() -> re.Pattern[str]:
+def other_organisations() -> re.Pattern[str]:
+    """The regex of the names of care networks, brokers and vendors (see the data file)."""
     text = resources.files("recognizers").joinpath(OTHERS_FILE).read_text(encoding="utf-8")
     return span_regex(parse_names(text)[0])
 
@@ -262,7 +263,7 @@ def names_another_organisation(value: str) -> bool:
     >>> names_another_organisation("Kalivia Audio"), names_another_organisation("Harmonie Mutuelle")
     (True, False)
     """
-    return _other_organisations().match(value.strip()) is not None
+    return other_organisations().match(value.strip()) is not None
 
 #: Longest text whose matches of the name regexes are kept (:func:`_spans_of`).
 CACHED_TEXT = 512

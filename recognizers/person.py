@@ -2283,11 +2283,14 @@ def _lines(text: str, tokens: list[_Token], *, dashes: bool = False) -> list[lis
 
 def _in_insurer_name(text: str, start: int, end: int, specs: tuple[EntitySpec, ...] = insurer.SPECS) -> bool:
     """Whether ``text[start:end]`` overlaps the name of a mutuelle or insurer written around it (one that
-    ``specs`` find)."""
+    ``specs`` find), or, with the default specs, of a care network, a broker or a vendor (``Henner GMC``)."""
     around = text[max(0, start - 60):end + 60]
     shift = max(0, start - 60)
+    regexes = [spec.span_regex for spec in specs]
+    if specs is insurer.SPECS:
+        regexes.append(insurer.other_organisations())
     return any(s + shift < end and start < e + shift
-               for spec in specs for s, e in (m.span() for m in spec.span_regex.finditer(around)))
+               for regex in regexes for s, e in (m.span() for m in regex.finditer(around)))
 
 
 def _insurer_name(value: str) -> bool:

@@ -178,9 +178,10 @@ def test_care_networks_brokers_and_vendors_are_not_insurers(name):
     # they work for many insurers: on a card or in a file, the insurer covering the person is named beside them
     assert not insurer.is_known(name)
     assert spans("FR_HEALTH_INSURER", f"Carte de tiers payant : réseau {name}, assureur à préciser") == []
-    # nor people, when the model takes them for one
+    # nor people, when the model or the rules take them for one
     assert insurer.names_another_organisation(name)
     assert not person.is_plausible_name(name)
+    assert person.find(f'upstream timeout organisme="{name} GMC" amc=77224109') == []
 
 
 @given(data=st.data())
