@@ -2200,7 +2200,7 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     before = fold(text[max(0, span_start - 30):span_start])
     if _after_place_word(tokens, first, text) or _PLACE_CUE.search(before) or _IN_A_PLACE.search(before) \
             or (len(words) == 1 and _POSTAL_CODE_BEFORE.search(text, max(0, span_start - 12), span_start)) \
-            or _COPYRIGHT_BEFORE.search(text, max(0, span_start - 16), span_start):
+            or (_COPYRIGHT_BEFORE.search(text, max(0, span_start - 16), span_start) and not words[0].first_name):
         return None  # "avenue Georges Clemenceau", "Fait à Avicenne le ...", "71520 Trambly", "© 2004, Masson"
     if len(words) == 1 and _LABEL_AFTER.match(text, span_end) and _line_start(text, span_start):
         return None  # "Name: ...", "Birthdate: ...": a label opening a line
@@ -2301,8 +2301,9 @@ def _insurer_name(value: str) -> bool:
 
 
 _LABEL_AFTER = re.compile(r"[ \t]*[:=]")
-#: Right before a span, a copyright's sign and year: the publisher or the rights holder, a firm.
-_COPYRIGHT_BEFORE = re.compile(r"(?:©|\([cC]\)|copyright)[ \t\u00a0]*(?:(?:19|20)[0-9]{2}[ \t\u00a0]*,?[ \t\u00a0]*)?$",
+#: Right before a span, a copyright's sign and year: the publisher or the rights holder, a firm (unless a first
+#: name opens it: ``Copyright (c) 2019 Jean Dupont``).
+_COPYRIGHT_BEFORE = re.compile(r"(?:©|\([cC]\)|copyright)[ \t\u00a0]*(?:19|20)[0-9]{2}[ \t\u00a0]*,?[ \t\u00a0]*$",
                                re.IGNORECASE)
 
 
@@ -2351,12 +2352,12 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True]
     >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', 'de Vienne', '(en majuscule)', '(DUPONT)')]
     [False, False, True, False, True]
-    >>> [is_name_cell(v) for v in ('ENTRENOUS Mutuelle', 'Pavillon Prévoyance', 'Alan Martin', 'MGEN (Girard)')]
+    >>> [is_name_cell(v) for v in ('ENTRENOUS Mutuelle', 'MUTUALIA ALLIANCE SANTE', 'MGEN (Girard)', 'Martin - Mutuelle')]
     [False, False, True, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \
             or _names_an_establishment(value) or _placeholder(value) or _LOREM.match(value) or _of_a_place(value) \
-            or _instruction_in_brackets(value) or _INSURER_WORD.search(fold(value)):
+            or _instruction_in_brackets(value) or _insurer_in_cell(value):
         return False
     small = (w for w in _WORD.findall(value) if w.islower() and fold(w) not in _PARTICLES)
     return sum(1 for w in small if lexicon.is_word(w) and not lexicon.is_first_name(w)) < _SENTENCE_WORDS
@@ -2365,6 +2366,13 @@ def is_name_cell(value: str) -> bool:
 #: Words of insurers' names (folded): a ``nom`` cell holding one names a mutuelle (``ENTRENOUS Mutuelle``,
 #: ``MUTUALIA ALLIANCE SANTE``, ``Pavillon Prévoyance``), in a table of organisations.
 _INSURER_WORD = re.compile(r"(?<![a-z])(?:mutuelles?|mutualite|mutualia|assurances?|prevoyance)(?![a-z])")
+
+
+def _insurer_in_cell(value: str) -> bool:
+    """Whether a cell names an insurer (:data:`_INSURER_WORD`), the word not set apart from a name by brackets or
+    a dash (``DUPONT Jean (assurance)``, ``Martin - Mutuelle`` are names)."""
+    return _INSURER_WORD.search(fold(value)) is not None and "(" not in value and not re.search(
+        r"\s[-–]\s", value) and not _insurer_name(value.strip())  # a listed name whole: the detector says whose
 
 
 def _of_a_place(value: str) -> bool:

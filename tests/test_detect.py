@@ -298,6 +298,8 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     # plurals, as lists of test values are named
     ("ssns", "FR_NIR"), ("valid_nirs", "FR_NIR"), ("ibans", "IBAN_CODE"), ("emails", "EMAIL_ADDRESS"),
     ("amcs", "FR_AMC"),
+    ("name_fields", None), ("COLONNES_NOMS", None),  # names of fields, not people's
+    ("courriels", None),  # a column of messages, more often than of addresses
 ])
 def test_column_names_give_their_hints(column, entity):
     hint = hints.hint_for(column)

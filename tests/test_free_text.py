@@ -590,6 +590,24 @@ def test_surnames_and_first_names_that_are_places_stay_names(text: str, names: l
 
 
 @pytest.mark.parametrize(("text", "names"), [
+    ("Vu ce jour avec Claire Verspieren pour son dossier.", ["Claire Verspieren"]),  # a broker's name, a surname
+    ("Réunion avec Marc Henner et Paul Verlingue hier.", ["Marc Henner", "Paul Verlingue"]),
+])
+def test_surnames_that_name_brokers_too_stay_names(text: str, names: list[str]) -> None:
+    assert _found(person.find(text), text) == names
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Article 3 (c) Jean Dupont est désigné bénéficiaire", "Jean Dupont"),  # a list's marker, no copyright
+    ("Crédit photo : © Marie Martin", "Marie Martin"),  # a photographer
+    ("Copyright (c) 2019 Jean Dupont", "Jean Dupont"),  # a person holds the rights
+])
+def test_a_person_after_a_copyright_s_sign_or_a_list_marker_stays_a_name(text: str, span: str) -> None:
+    start = text.index(span)
+    assert person.plausible_model_span(text, start, start + len(span)) == (start, start + len(span))
+
+
+@pytest.mark.parametrize(("text", "names"), [
     # a surname and a first name as quoted fields of a row: an INSERT without its column list, a CSV line
     ("INSERT INTO Patient VALUES (1,1,1 ,'Durand','Annabelle','28-03-1994','Paris');", ["Durand", "Annabelle"]),
     ("insert into PERSONNEL values(2,'Didier','Rachoul','13 rue des Lilas','Medecin',1);", ["Didier", "Rachoul"]),

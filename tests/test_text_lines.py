@@ -104,6 +104,8 @@ def test_wrong_key_nirs_listed_under_a_nir_label_are_found_and_not_without_it(tm
     (['    amc.setCodeAmc("77563212");'], {("FR_AMC", "77563212")}),
     (["$u->setNom('Durand')", "    ->setDateNaissance(new \\DateTimeImmutable('1979-05-17'))"],
      {("PERSON", "Durand"), ("DATE_OF_BIRTH", "1979-05-17")}),  # the value wrapped in a constructor
+    (["$pm->setCreatedAt(new \\DateTime('2024-01-01'))->setNumeroAdherent('ALL-12345');"],
+     {("FR_MUTUELLE_MEMBER_ID", "ALL-12345")}),  # a plain setter after a wrapped one
     # a table of mutuelles: their names under "nom" are no people's
     (["INSERT INTO organisme (id, nom, siren) VALUES (1, 'ENTRENOUS Mutuelle', '309244648');",
       "INSERT INTO organisme (id, nom, siren) VALUES (2, 'MUTUALIA ALLIANCE SANTE', '403596265');"],
@@ -724,6 +726,7 @@ def test_an_insert_whose_one_row_goes_one_value_per_line_is_read_under_its_colum
     ('valid_phones = [\n    "01 42 97 75 96",  # Paris\n    \'0612345678\',\n]\n',
      {(1, "PHONE_NUMBER", "01 42 97 75 96"), (2, "PHONE_NUMBER", "0612345678")}),
     ("commandes = [\n    '2781120050003',\n    '278112005000332',\n]\n", set()),  # named for nothing
+    ('name_fields = [\n    "first_name",\n    "last_name",\n    "Nom de naissance",\n]\n', set()),  # fields' names
     # under an IBAN's name, a string passing MOD 97 with letters where its country has digits is no IBAN
     ('let valid_iban_countries = [\n    "AD54BD012030200359100100",\n    "FR7630006000011234567890189",\n];\n',
      {(2, "IBAN_CODE", "FR7630006000011234567890189")}),

@@ -73,9 +73,12 @@ _RULES: list[tuple[str | None, str]] = [
                       r"|\bnai ann\b|\bdateofbirth\b|\banneenaiss(?:ance)?\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
-    ("EMAIL_ADDRESS", r"\be ?mails?\b|\bcourriels?\b|\bmel\b|\bmails?\b"),
+    ("EMAIL_ADDRESS", r"\be ?mails?\b|\bcourriel\b|\bmel\b|\bmail\b"),
     ("PHONE_NUMBER", r"\btel(?:ephone)?s?\b|\bphones?\b|\bmobiles?\b|\bportables?\b|\bgsm\b|\bfax\b|\bcell\b"),
     ("IBAN_CODE", r"\bibans?\b|\bribs?\b|\bbic iban\b"),
+    # names of fields and columns, not people's (a code's ``name_fields = [``, ``COLONNES_NOMS``)
+    (None, r"\b(?:names?|noms?) (?:fields?|columns?|cols?|keys?|colonnes?|champs?|headers?|attributes?|attributs?)\b"
+           r"|\b(?:fields?|columns?|cols?|keys?|colonnes?|champs?|headers?|attributes?|attributs?) (?:names?|noms?)\b"),
     # the name of a thing: no hint (``streetName``, ``codeSystemName``, ``nom du fichier``)
     # (``nom_ville``, ``nom_produit``: exports drop the "de"; ``nom_court``: an organisation's short name;
     # ``STRUCTURE_NOM``: the thing first, as templates' variables name fields)

@@ -116,14 +116,15 @@ ARROW_NUMBER_RE2 = _ARROW_KEY + r""")(?P<value>[0-9][0-9.]*)[ \t]*,?[ \t]*$"""
 #: RE2: the first setter of a line of code and its quoted argument, the setter's name the key (fixtures and
 #: builders: ``$pm->setNumeroAdherent('ALL-12345-X')``, ``.setDateNaissance("1985-05-12")``, ``.withNir("…")``,
 #: ``->setDateNaissance(new \DateTimeImmutable('1979-05-17'))``).
-SETTER_RE2 = (
-    r"""^(?P<lead>.*?(?:->|\.)(?:set|with)_?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]{0,47})[ \t]*\([ \t]*"""
-    # the value maybe wrapped in a constructor: ->setDateNaissance(new \DateTimeImmutable('1979-05-17'))
-    r"""(?:new[ \t]+[\\A-Za-z_][\\A-Za-z0-9_.]*[ \t]*\([ \t]*)?["'])"""
-    r"""(?P<value>[^"'\\]+)["'][ \t]*\)"""
-)
+_SETTER_KEY = (r"""^(?P<lead>.*?(?:->|\.)(?:set|with)_?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]{0,47})"""
+               r"""[ \t]*\([ \t]*""")
+SETTER_RE2 = _SETTER_KEY + r"""["'])(?P<value>[^"'\\]+)["'][ \t]*\)"""
+#: The same, the value wrapped in a constructor, tried after (a line's plain setter first: ``->setCreatedAt(new
+#: \DateTime('…'))->setNumeroAdherent('ALL-12345')``).
+SETTER_NEW_RE2 = (_SETTER_KEY + r"""new[ \t]+[\\A-Za-z_][\\A-Za-z0-9_.]*[ \t]*\([ \t]*["'])"""
+                  r"""(?P<value>[^"'\\]+)["'][ \t]*\)""")
 _KEY_VALUE_FORMS = (KEY_VALUE_RE2, JSON_STRING_RE2, JSON_NUMBER_RE2, ELEMENT_RE2, ARGUMENT_PAIR_RE2,
-                    ARROW_STRING_RE2, ARROW_NUMBER_RE2, SETTER_RE2)
+                    ARROW_STRING_RE2, ARROW_NUMBER_RE2, SETTER_RE2, SETTER_NEW_RE2)
 
 
 def _key_value_parts(lines: pa.Array, context: pa.Array) -> list[pa.Array]:
@@ -248,6 +249,13 @@ def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
         lead, value = (pc.coalesce(new, old) for new, old in zip(quoted, (lead, value), strict=True))
     key, variable = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()
     keys = pc.if_else(pc.greater(pc.utf8_length(key), 0), key, variable)  # a group left out extracts as ""
+    # a code's list is read only under a variable that names what it holds (``valid_nirs``, not ``result``)
+    named = np.array([bool(k) or hint_for(v) is not None for k, v in zip(key.to_pylist(), variable.to_pylist(),
+                                                                         strict=True)], bool)
+    if not named.all():
+        take = pa.array(np.flatnonzero(named), pa.int64())
+        items, run_start = items[named], run_start[named]
+        lead, value, keys = lead.take(take), value.take(take), keys.take(take)
     return _replaced(parts, items, [lead, _human_name_parts(lines, keys, run_start - 1), value])
 
 
