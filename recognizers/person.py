@@ -2352,7 +2352,7 @@ def is_name_cell(value: str) -> bool:
     [False, False, False, True]
     >>> [is_name_cell(v) for v in ('N° du candidat', 'de la Mayenne', 'de Vienne', '(en majuscule)', '(DUPONT)')]
     [False, False, True, False, True]
-    >>> [is_name_cell(v) for v in ('ENTRENOUS Mutuelle', 'MUTUALIA ALLIANCE SANTE', 'MGEN (Girard)', 'Martin - Mutuelle')]
+    >>> [is_name_cell(v) for v in ('ENTRENOUS Mutuelle', 'MUTUALIA SANTE', 'MGEN (Girard)', 'Martin - Mutuelle')]
     [False, False, True, True]
     """
     if _NOT_A_NAME_CELL.search(value) or fold(value.strip(" \t;,")) in _NO_NAME_CELLS or _names_a_ward(value) \

@@ -7,6 +7,7 @@ the same way by the vectorised path (``whole_re2`` + ``validate_array``) as by t
 from __future__ import annotations
 
 import random
+import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -73,17 +74,23 @@ def test_phone_cell_scores_are_scored_alike(cells):
 def test_iban_check_digits_are_judged_alike(cells):
     fast = vectorised(iban.SPEC, cells)
     slow = [bool(iban.SPAN_REGEX.fullmatch(c.strip())) and iban.is_valid(c) for c in cells]
-    # the vectorised path checks length and MOD 97-10 only; stdnum also checks the French RIB key
+    # the vectorised path checks the country's structure and MOD 97-10; stdnum also checks the French RIB key
     assert all(f or not s for f, s in zip(fast, slow))
     assert fast == [
-        bool(iban.SPAN_REGEX.fullmatch(c.strip())) and _mod97(c) for c in cells
+        bool(iban.SPAN_REGEX.fullmatch(c.strip())) and _structured(c) and _mod97(c) for c in cells
     ]
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(foreign_ibans(), min_size=1, max_size=30))
 def test_foreign_iban_check_digits_are_judged_alike(cells):
-    assert vectorised(iban.SPEC, cells) == [bool(iban.SPAN_REGEX.fullmatch(c)) and _mod97(c) for c in cells]
+    assert vectorised(iban.SPEC, cells) == [bool(iban.SPAN_REGEX.fullmatch(c)) and _structured(c) and _mod97(c)
+                                            for c in cells]
+
+
+def _structured(text: str) -> bool:
+    """Whether the national part has its country's structure, as :mod:`stdnum.iban` checks it."""
+    return re.fullmatch(iban.structure_re2(), iban.compact(text)) is not None
 
 
 def _mod97(text: str) -> bool:
