@@ -214,13 +214,15 @@ def _list_items(lines: pa.Array, parts: list[pa.Array], below: np.ndarray) -> li
 
 #: After an item of a code's list, its comment (``'278112005000332', // NOK bad checksum``, ``# valid``).
 _ITEM_COMMENT = r"(?:(?://|#).*)?"
+#: RE2: a line of code assigning a literal to a variable, up to the ``=`` (the variable in group ``name``).
+_ASSIGNED = r"(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<{name}>[A-Za-z_][A-Za-z0-9_]{{0,47}})\s*=\s*"
 #: RE2: a member of a pretty-printed JSON document whose array opens at the line's end, its items on the lines
 #: below, one per line (FHIR's ``"given": [`` then ``"Peter",`` and ``"James"``); or a list literal of code
 #: assigned to a variable (validators' test lists: ``valid_nirs = [``, ``$ssns = array(``, ``const PHONES = [``),
 #: maybe its first item on the same line (``$ssns = array(  '156077851718185', // OK``).
 ARRAY_OPEN_RE2 = (r'^\s*(?:"(?P<key>[A-Za-zÀ-ÖØ-öø-ÿ_][^"\\]{0,47})"\s*:\s*\['
-                  r'|(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,47})'
-                  r'\s*=\s*(?:\[|array\(|\()(?:\s*(?:"[^"]*"|\'[^\']*\')\s*,)?)\s*' + _ITEM_COMMENT + '$')
+                  r'|' + _ASSIGNED.format(name="variable") +
+                  r'(?:\[|array\(|\()(?:\s*(?:"[^"]*"|\'[^\']*\')\s*,)?)\s*' + _ITEM_COMMENT + '$')
 #: RE2: an item of such an array, a string (the value between its quotes) or a number, maybe a comma and a
 #: comment after it.
 ARRAY_ITEM_FORMS = (rf'^(?P<lead>\s*")(?P<value>(?:[^"\\]|\\.)+)"\s*,?\s*{_ITEM_COMMENT}$',
@@ -282,8 +284,7 @@ def _human_name_parts(lines: pa.Array, keys: pa.Array, openings: np.ndarray) -> 
 
 #: RE2: a line of code opening a map or a list literal assigned to a variable, its members on the lines below
 #: (``$amcMapping = [``, ``codes_amc = {``, ``const AMC = {``).
-MAP_OPEN_RE2 = (r"^\s*(?:(?:const|let|var|final|static|private|public)\s+)*\$?(?P<key>[A-Za-z_][A-Za-z0-9_]{0,47})"
-                r"\s*=\s*(?:\[|\{|array\()\s*$")
+MAP_OPEN_RE2 = r"^\s*" + _ASSIGNED.format(name="key") + r"(?:\[|\{|array\()\s*$"
 
 
 def _mapped_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
