@@ -471,8 +471,8 @@ _DETERMINERS = frozenset({
 _named_spans = _spans_of(_MUTUELLE_NAMED)
 
 
-#: Words before "Mutualité" that make no insurer's name: the mutuelles' federation and its events (folded).
-_NO_MUTUALITE_HEAD = frozenset({"federation", "fnmf", "semaine", "journee", "journees", "congres", "assises", "code"})
+#: Words before "Mutuelle" or "Mutualité" that make no insurer's name: the federation and its events (folded).
+_NO_NAME_HEAD = frozenset({"federation", "fnmf", "semaine", "journee", "journees", "congres", "assises", "code"})
 
 
 def _may_name(word: str) -> bool:
@@ -480,7 +480,7 @@ def _may_name(word: str) -> bool:
     French word unless a place or a first name (``France``, ``Apivia``, ``Landes``; not ``Votre``, ``Comparer``,
     ``Forum``)."""
     key = normalise(word).split("'")[0]
-    return key not in _DETERMINERS and key not in _NO_MUTUALITE_HEAD and (
+    return key not in _DETERMINERS and key not in _NO_NAME_HEAD and (
         not lexicon.is_word(key) or lexicon.is_place(key) or lexicon.is_first_name(key))
 
 

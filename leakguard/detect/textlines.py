@@ -252,8 +252,9 @@ def _array_items(lines: pa.Array, parts: list[pa.Array]) -> list[pa.Array]:
     key, variable = pc.extract_regex(lines.take(pa.array(run_start - 1)), ARRAY_OPEN_RE2).flatten()
     keys = pc.if_else(pc.greater(pc.utf8_length(key), 0), key, variable)  # a group left out extracts as ""
     # a code's list is read only under a variable that names what it holds (``valid_nirs``, not ``result``)
-    named = np.array([bool(k) or hint_for(v) is not None for k, v in zip(key.to_pylist(), variable.to_pylist(),
-                                                                         strict=True)], bool)
+    hinted = [v for v in pc.unique(variable).to_pylist() if v and hint_for(v) is not None]
+    named = pc.or_(pc.greater(pc.utf8_length(key), 0), pc.is_in(variable, pa.array(hinted, pa.string())))
+    named = named.to_numpy(zero_copy_only=False)
     if not named.all():
         take = pa.array(np.flatnonzero(named), pa.int64())
         items, run_start = items[named], run_start[named]
