@@ -434,7 +434,7 @@ AMBIGUOUS_SPEC = EntitySpec(
 #: Score of a name found by its form rather than the list: "Mutuelle Nationale des Hospitaliers", an acronym
 #: in parentheses after a name, an item of an enumeration of insurers.
 NAMED_SCORE = 0.7
-_CAP = rf"[{UPPER}][\w'’\-]*"
+_CAP = rf"[{UPPER}]\w*(?:['’\-]\w+)*"  # no quote or dash ends it: ``'Mutuelle Fictive',``
 _LINK = r"(?:de|du|des|d['’]|la|le|l['’]|et|en|pour)"
 #: Between the words of a name (on one line): blanks, and the small words that link them, an elided one glued
 #: to the next word ("de l'Hôtellerie").

@@ -300,6 +300,8 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     ("amcs", "FR_AMC"),
     ("name_fields", None), ("COLONNES_NOMS", None),  # names of fields, not people's
     ("courriels", None),  # a column of messages, more often than of addresses
+    # English names of an insurer's column (an optician's seed: ``mutual_name``), not a person's
+    ("mutual_name", "FR_HEALTH_INSURER"), ("insurance_company", "FR_HEALTH_INSURER"), ("mutual_number", None),
 ])
 def test_column_names_give_their_hints(column, entity):
     hint = hints.hint_for(column)

@@ -1545,6 +1545,7 @@ def test_the_name_rules_end_on_any_text(words: list[str], glue: str) -> None:
     ("FORMATION ET OBJET DE LA MUTUELLE Article 1 er - Dénomination", set()),
     ("Article 2 - Siège de la Mutuelle Le siège de la Mutuelle est situé à Lille", set()),
     ("adhérent de la Mutuelle La Frontalière", {"Mutuelle La Frontalière"}),
+    ("'Régime général', 'Mutuelle Fictive', 'MF-99740'", {"Mutuelle Fictive"}),  # the closing quote is no part
     ("le rapprochement avec Vendée Mutuelles, puis avec d'autres", {"Vendée Mutuelles"}),  # the plural too
     ("Toutes Mutuelles confondues, les tarifs montent.", set()),
     # which mutuelle the writer means, a heading, the legal code: no name

@@ -60,7 +60,9 @@ _RULES: list[tuple[str | None, str]] = [
                r"|\bsociete emettrice\b|\b(?:code|num|numero|n|no) prefectoral\b"
                r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle$"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
-                          r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"),
+                          r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"
+                          # English: ``mutual_name``, ``insurance_company`` (not ``mutual_number``: whose?)
+                          r"|\bmutuals?(?: (?:name|company|insurance|insurer))?$|\binsurance (?:name|company)$"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no) (?:d )?adhesion\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),

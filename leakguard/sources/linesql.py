@@ -59,8 +59,9 @@ def insert_header(line: str) -> list[str] | None:
     return None if statement is None else column_names(statement["columns"])
 
 
-#: RE2: the first line of an INSERT whose column list goes on over the next lines (``INSERT INTO t (``).
-OPEN_INSERT_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+\S+?\s*\(\s*$"
+#: RE2: the first line of an INSERT whose column list goes on over the next lines (``INSERT INTO t (``, or the
+#: table's name alone, the list opening the next line).
+OPEN_INSERT_RE2 = r"(?i)^\s*insert\s+(?:ignore\s+)?into\s+[^\s(]+\s*\(?\s*$"
 #: The most lines a column list spans.
 _COLUMN_LINES = 20
 
@@ -73,6 +74,10 @@ def open_inserts(lines: pa.Array, among: np.ndarray | None = None) -> list[tuple
 
     >>> open_inserts(pa.array(['INSERT INTO "patients" (', '  "nom", "prenom"', ')', 'VALUES', "('X', 'Y');"]))
     [(3, 'INSERT INTO "patients" (  "nom", "prenom" )')]
+    >>> open_inserts(pa.array(['INSERT INTO clients', '(nom, prenom)', 'VALUES', "('X', 'Y');"]))
+    [(2, 'INSERT INTO clients(nom, prenom)')]
+    >>> open_inserts(pa.array(['INSERT INTO clients', "VALUES ('X', 'Y');"]))  # no column list
+    []
     """
     found = []
     among = np.arange(len(lines)) if among is None else among
@@ -80,6 +85,9 @@ def open_inserts(lines: pa.Array, among: np.ndarray | None = None) -> list[tuple
         return found
     opening = pc.fill_null(pc.match_substring_regex(lines.take(pa.array(among)), OPEN_INSERT_RE2), False)
     for index in among[opening.to_numpy(zero_copy_only=False)].tolist():
+        if not lines[index].as_py().rstrip().endswith("(") and not (
+                index + 1 < len(lines) and (lines[index + 1].as_py() or "").lstrip().startswith("(")):
+            continue  # the table's name alone, and no column list below it
         names = []
         for at in range(index + 1, min(len(lines), index + 1 + _COLUMN_LINES)):
             line = lines[at].as_py() or ""
