@@ -204,6 +204,22 @@ def test_the_typos_of_an_unnamed_column_of_nirs_are_nirs_where_nine_in_ten_are_v
     assert [i for i, (a, b) in enumerate(zip(values, out, strict=True)) if a != b] == sorted(expected)
 
 
+@pytest.mark.parametrize(("lines", "reported"), [
+    # python-stdnum's vectors in another library's tests, no NIR word: its Corsican numbers of 1953 are no NIRs
+    # (2A/2B only from 1976) but their keys are right, which chance gives one time in 97: the file holds NIRs
+    (['("295109912611193", true)', '("253072B07300470", true)', '("253072A07300443", true)',
+      '("295109912611199", false) (* bad checksum *)'], {"295109912611193"}),
+    # wrong keys in their place: one valid key among three shaped values is no evidence
+    (['("295109912611193", true)', '("295109912611198", false)', '("295109912611199", false)'], set()),
+])
+def test_a_right_key_with_an_impossible_place_says_a_file_holds_nirs(tmp_path, lines, reported):
+    path = tmp_path / "test_nir.ml.txt"
+    path.write_text("let test_cases =\n  [\n" + "\n".join(f"    ; {line}" for line in lines) + "\n  ]\n")
+    found = {value for table in scan_one(str(path), options=DetectOptions(ner=False, show_values=True))
+             if isinstance(table, tuple) for value in table[1]["value"].to_pylist()}
+    assert found == reported
+
+
 def test_a_column_whose_first_rows_look_like_nirs_is_decided_on_all_its_rows():
     # 30 NIRs, then 3,000 invoice numbers: about 2% of the shaped values are valid, not a NIR column; decided
     # batch by batch on the counts so far, its first batch (a majority of NIRs) was one

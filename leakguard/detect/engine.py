@@ -169,12 +169,13 @@ class _ColumnScan:
     per_value: dict[int, list[_Span]] = field(default_factory=dict)
     #: NIRs in text: value index, start, end, score, value, with context
     nir_spans: list[tuple[int, int, int, float, str, bool]] = field(default_factory=list)
-    #: identities (:func:`nir_ids`) of the NIR-shaped whole cells and of the valid ones, for the profile
+    #: identities (:func:`nir_ids`) of the NIR-shaped whole cells and of those whose key is right (their places
+    #: aside: :func:`recognizers.nir.keyed_and_valid_array`), for the profile
     shaped_ids: list[np.ndarray] = field(default_factory=list)
-    valid_ids: list[np.ndarray] = field(default_factory=list)
-    #: the NIR-shaped spans in text, and the valid ones
+    keyed_ids: list[np.ndarray] = field(default_factory=list)
+    #: the NIR-shaped spans in text, and those whose key is right
     span_shaped: list[str] = field(default_factory=list)
-    span_valid: list[str] = field(default_factory=list)
+    span_keyed: list[str] = field(default_factory=list)
     #: the open values each pre-filter matched (two specs of one entity may share one: a single RE2 pass)
     prefiltered: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     #: the spans each written form was last found at in the joined candidates (:func:`find_many`)
@@ -475,11 +476,11 @@ class Detector:
             return
         scan.done[shaped] = True
         cells = scan.distinct.take(pa.array(shaped))
-        is_valid = _true_positions(nir.is_valid_array(cells))
+        keyed, is_valid = (_true_positions(checked) for checked in nir.keyed_and_valid_array(cells))
         if scan.profiled:
             ids = nir_ids(cells)
             scan.shaped_ids.append(ids)
-            scan.valid_ids.append(ids[is_valid])
+            scan.keyed_ids.append(ids[keyed])
         valid = shaped[is_valid]
         if scan.counts_only:
             return
@@ -598,7 +599,7 @@ class Detector:
 
     def _find_nirs(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
         """NIR spans of the candidate texts (searched as one string) into ``nir_spans`` (not when counting);
-        every NIR-shaped span into ``span_shaped``, the valid ones into ``span_valid``. The keys of all the
+        every NIR-shaped span into ``span_shaped``, those whose key is right into ``span_keyed``. The keys of all the
         spans are checked at once (:func:`recognizers.nir.are_valid`)."""
         positions = candidates.tolist()
         joined = Joined([scan.texts.text(u) for u in positions])
@@ -615,7 +616,8 @@ class Detector:
         values = [match.group(0) for _, _, _, match in found]
         scan.span_shaped.extend(values)
         valid = nir.are_valid(values)
-        scan.span_valid.extend(value for value, ok in zip(values, valid.tolist()) if ok)
+        keyed = valid | nir.keyed_and_valid_array(pa.array(values, pa.string()))[0].to_numpy(zero_copy_only=False)
+        scan.span_keyed.extend(value for value, ok in zip(values, keyed.tolist(), strict=True) if ok)
         if scan.counts_only:
             return
         for i in np.flatnonzero(valid).tolist():
@@ -640,9 +642,9 @@ class Detector:
         column, once the counts are final (:meth:`resolve`)."""
         if scan.span_shaped and scan.profiled:
             scan.shaped_ids.append(nir_ids(pa.array(scan.span_shaped, pa.string())))
-            scan.valid_ids.append(nir_ids(pa.array(scan.span_valid, pa.string())))
+            scan.keyed_ids.append(nir_ids(pa.array(scan.span_keyed, pa.string())))
         if scan.shaped_ids:
-            counts.add(key, np.concatenate(scan.shaped_ids), np.concatenate(scan.valid_ids))
+            counts.add(key, np.concatenate(scan.shaped_ids), np.concatenate(scan.keyed_ids))
 
     def _nir_spans(self, scan: _ColumnScan) -> None:
         """The whole-cell NIRs after the other whole cells; NIRs in text with the other spans of their value."""
