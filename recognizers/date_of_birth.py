@@ -339,7 +339,7 @@ def is_valid(text: str, oldest: int = MIN_YEAR) -> bool:
 CONTEXT = (
     "ne le", "nee le", "ne(e) le", "ne(e)", "nes le", "nees le", "nes les", "nees les", "ne(e)s les", "ne", "nee",
     "nait le", "nait", "naquit", "naquirent", "naissait", "ne et baptise", "nee et baptisee", "ne et baptise le",
-    "nee et baptisee le",
+    "nee et baptisee le", "venu au monde", "venue au monde", "vint au monde", "venus au monde", "venues au monde",
     "date de naissance", "date de naiss", "date de nais", "date naissance", "date_naissance", "date-naissance",
     "datenaissance", "datedenaissance", "dt_naissance", "dtnaissance", "date_naiss", "date naiss", "dt_naiss",
     "dt naiss",
@@ -356,8 +356,10 @@ CONTEXT_GAP = re.compile(
     r"""(?:\s+(?:du|des|de\s+la|de\s+l['’]|d['’]|de)\s*[a-z\-]{2,20}(?:\s+[a-z\-]{2,20})?(?:\((?:e|s|es)\))?)?"""
     r"""(?:\s*\((?!jj|dd)[a-z' \-]{2,30}\))?"""  # "(si connue)"; a format hint is read below
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
-    r"""[\s.:=\"'(\[{}%<>,\-|¦]*(?:(?:a|au|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,?\s+"""
-    # a place: "à Lyon (69)", "Lyon, le", "Lyon, " (not "inconnue, ")
+    r"""[\s.:=\"'(\[{}%<>,\-|¦]*(?:(?:a|au|aux|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?"""
+    r"""(?:\s*,\s*(?:en|pres\s+de|dans|au|aux)\s+[a-z' \-]{2,40}?)?\s*,?\s+"""
+    # a place: "à Lyon (69)", "à Chamalières, en banlieue de Clermont-Ferrand, le", "Lyon, le", "Lyon, " (not
+    # "inconnue, ")
     r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
     r"""(?:\((?:jj|dd)[/.\- ]?mm[/.\- ]?(?:aaaa|aa|yyyy|yy)\)\s*)?"""  # a format hint: "(JJ/MM/AAAA)"
     r"""(?:le\s+|:\s*|(?:value|valeur)[\"']?\s*[=:]\s*)?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"""
@@ -367,10 +369,10 @@ CONTEXT_GAP = re.compile(
     r"""(?:(?:new\s+)?\\?(?:date|datetime|localdate|moment|dayjs)(?:\.(?:parse|of|fromisoformat))?\s*\(\s*[\"'])?"""
 )
 CONTEXT_WINDOW = 64
-#: Before a month and year or a year alone: "né en", "née en" (folded).
+#: Before a month and year or a year alone: "né en", "née en", "né au Caire en", "sa naissance en" (folded).
 _BORN_IN = re.compile(
-    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait)\s+(?:a\s+[^0-9.;]{1,48}?\s+)?"
-    r"(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
+    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait|(?:sa|son|ma|ta|leur)\s+naissance)"
+    r"\s+(?:(?:a|au|aux)\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
 #: Before a year, a birth told with its subject after the verb (``C'est là que naît Anne MATHIEU en 1767``),
 #: folded; the subject must be a name in the text as written (:func:`_born_subject_before`).
@@ -384,7 +386,7 @@ _IF_BORN = re.compile(
     r"(?<![a-z])si\s+(?:vous\s+etes|tu\s+es)\s+n(?:e|ee|e\(e\)|es|ees)\s+(?:(?:le|en|vers|courant)\s+)?$")
 #: A birth word anywhere in a text (folded): without it, no partial date of the text is reported (one search
 #: per text; the rules above are searched before each candidate).
-_BORN_ANYWHERE = re.compile(r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait)\s")
+_BORN_ANYWHERE = re.compile(r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait|naissance)\s")
 #: Before a day and a month without a year: "née le" (folded).
 _BORN_ON = re.compile(r"(?<![a-z])n(?:e|ee|e\(e\)|es|ees)\s+le\s+$")
 #: Before a date, a birth told as a life's first day, "a vu le jour le", "voit le jour à Nancy en" (folded): a
@@ -419,7 +421,7 @@ _LIFE_PLACE = "[^()0-9]{1,40}"
 _LIFESPAN = re.compile(
     rf"\(\s*(?P<place>{_LIFE_PLACE},\s*)?(?P<birth>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?\s*"
     rf"(?:(?P<dash>[-‐‑‒–—])\s*(?:(?:{_LIFE_PLACE},\s*)?(?P<death>{_LIFE_DATE})(?:\s*,{_LIFE_PLACE})?|…|\.\.\.|\?)?)?"
-    rf"\s*\)",
+    rf"(?:\s*[/,;]\s*[0-9]{{1,3}}\s*ans)?\s*\)",  # an obituary's age: "(1952-2024 / 72 ans)"
     FLAGS,
 )
 #: The word right before a life span, and the word before it: capitalised (a name), maybe after a comma or on

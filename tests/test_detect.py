@@ -301,6 +301,7 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     ("name_fields", None), ("COLONNES_NOMS", None),  # names of fields, not people's
     ("courriels", None),  # a column of messages, more often than of addresses
     # English names of an insurer's column (an optician's seed: ``mutual_name``), not a person's
+    ("AnneeNaisEleve", "DATE_OF_BIRTH"), ("annee_naiss", "DATE_OF_BIRTH"),  # a year of birth, abridged
     ("mutual_name", "FR_HEALTH_INSURER"), ("insurance_company", "FR_HEALTH_INSURER"), ("mutual_number", None),
 ])
 def test_column_names_give_their_hints(column, entity):

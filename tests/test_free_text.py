@@ -1018,6 +1018,15 @@ DATE_WRITINGS = [
     ("C'est le 3 mai 2020 que j'ai su qu'elle est née en Algérie.", False),  # the day one learnt it
     ("Leur fille naquit à Lyon le [[3 mars 1950]].", True),
     ("Leur second enfant naît en [[1822]] à Naples.", True),
+    # biographies: a place before the year or the date, an apposition to the place, "venu au monde", "sa naissance"
+    ("{FIRST} {LAST}, né au Caire en [[1913]] et mort à Paris le 22 juin 2008", True),
+    ("Né à Chamalières, en banlieue de Clermont-Ferrand, le [[5 mai 1928]] dans une famille protestante", True),
+    ("Venu au monde à Panama le [[11 novembre 1928]], {FIRST} {LAST} était un écrivain", True),
+    ("Enfance heureuse dès sa naissance en [[août 1963]] : illuminations bretonnes", True),
+    ("{FIRST} {LAST} ([[1952]]-2024 / 72 ans) révélé comme acteur", True),  # an obituary's life span and age
+    ("La Sécurité sociale, dont la naissance en 1945 marque le pays", False),
+    ("{FIRST} est né à Paris, marié à Lyon, le 12 mai 1990", False),  # a marriage after the place
+    ("L'entreprise est née au Havre en 1920.", False),
     ("Il connaît en 1990 un grand succès.", False),
     ("Née le 30 février", False),  # no such day
     ("Rendez-vous le 9 juillet à la maternité.", False),

@@ -71,7 +71,7 @@ _RULES: list[tuple[str | None, str]] = [
                r"|\bnumero assure\b|\bimmatriculation\b"),
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
     ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
-                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt) ?(?:de ?)?naiss?(?:ance)?\b"
+                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt|annee) ?(?:de ?)?naiss?(?:ance)?\b"
                       r"|\bnai ann\b|\bdateofbirth\b|\banneenaiss(?:ance)?\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
