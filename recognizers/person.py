@@ -180,6 +180,9 @@ _INSTITUTION_ADJECTIVES = frozenset({
     "generale", "militaire", "national", "nationale", "psychiatrique", "mutualiste", "medical", "medicale",
     "specialise", "specialisee", "pediatrique", "municipal", "municipale", "communal", "communale", "local",
     "locale", "territorial", "territoriale", "d'instruction", "gerontologique", "medico-social", "medico-sociale",
+    # schools: "école élémentaire Louis Collas", "lycée professionnel Jean Moulin"
+    "maternelle", "elementaire", "primaire", "professionnel", "professionnelle", "technique", "technologique",
+    "agricole", "polyvalent", "polyvalente",
     # plurals, before a list ("les centres hospitaliers Lyon-Sud, Croix-Rousse et Édouard-Herriot")
     "hospitaliers", "universitaires", "prives", "publics", "regionaux", "generaux", "militaires",
     "psychiatriques", "specialises",
@@ -1131,6 +1134,8 @@ _NO_NAME_CELLS = frozenset({
 }) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)
     "string", "str", "varchar", "varchar2", "nvarchar", "text", "char", "number", "int", "integer", "bigint",
     "boolean", "bool", "float", "double", "date", "datetime", "timestamp", "object", "any", "uuid",
+}) | frozenset({  # SQL after a column (``ORDER BY nom ASC``, ``nom IS NOT NULL``, ``nom LIKE 'A%'``)
+    "asc", "desc", "is", "like", "ilike", "collate", "nulls",
 })
 #: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
 #: small words of a sentence (``Nom : voir ci-dessous``).
@@ -2145,6 +2150,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (None, (1, 7))
     >>> plausible_model_span("@return {Boolean}", 9, 16), plausible_model_span("author = {Lefebvre, Jean}", 10, 18)
     (None, (10, 18))
+    >>> plausible_model_span("Jean d'Arcy a été", 0, 11), plausible_model_span("Paul Durand d'accord", 0, 20)
+    ((0, 11), (0, 11))
     """
     if _PLACE_KEY_BEFORE.search(text, max(0, start - 40), start):
         return None  # '"ville_adh": "Mahe"', 'lieu_naissance=Giraud': towns named like people
@@ -2179,8 +2186,9 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         lines.sort(key=lambda line: not line[0].title)  # a title inside says which: "Smallpox – Dr. A. GUETTIER"
         return next((kept for line in lines if any(t.kind in ("upper", "cap") and not t.title for t in line)
                      and (kept := plausible_model_span(text, line[0].start, line[-1].end))), None)
-    while span and (span[-1].title or (len(span) > 1 and (span[-1].kind == "lower" or (
-            span[-1].word and _FIELD_LABEL_AFTER.match(text, span[-1].end))))):
+    while span and (span[-1].title or (len(span) > 1 and ((span[-1].kind == "lower" and not _elided_particle(span))
+                                                          or (span[-1].word
+                                                              and _FIELD_LABEL_AFTER.match(text, span[-1].end))))):
         # "Mme Dupont Mme", "prenom=Hélène ddn=1962": no name ends with a word in small letters, or with the
         # next field's label ("DURAND  Prénom : Paul", "Paul  Né le : 05/04/1933")
         span = span[:-1]
@@ -2215,6 +2223,13 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(span) == 1 and not words[0].first_name and _a_genus_or_a_type(text, words[0]):
         return None
     return span_start, span_end
+
+
+def _elided_particle(span: list[_Token]) -> bool:
+    """Whether the span ends with a surname after the particle ``d'`` (``Jean d'Arcy``, ``Jean d’Ormesson``), after
+    a capitalised word: a name, although its last token opens with a small letter."""
+    last = span[-1]
+    return last.text[:2] in ("d'", "d’") and last.text[2:3].isupper() and len(span) > 1 and span[-2].capital
 
 
 def _a_genus_or_a_type(text: str, word: _Token) -> bool:

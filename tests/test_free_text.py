@@ -1767,6 +1767,7 @@ def test_each_string_of_a_list_after_a_name_key_is_a_name(text: str, names: list
     "Nom du produit : doliprane", "Nom de la ville : lyon", "Nom de l'employeur : acme",  # things, not persons
     "export interface Patient {\n  nom: string;\n  prenom: string;\n}", "class Patient:\n    nom: str",
     "nom: String, prenom: String", "CREATE TABLE patient (nom VARCHAR(50), prenom TEXT);",  # types of a schema
+    "SELECT * FROM patients ORDER BY nom ASC, prenom DESC", "WHERE nom IS NOT NULL",  # SQL after a column
 ])
 def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text
