@@ -164,13 +164,15 @@ _PLACE_WORDS = frozenset({
     # airports, named after people ("aéroport Charles de Gaulle", "Aéroport International Félix Éboué")
     "aeroport", "aeroports", "aerodrome", "aerogare",
 })
-#: Diseases and syndromes named by their eponym alone in medical and lay writing (folded): ``atteint de
-#: Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
+#: Diseases and syndromes named by their eponym (or a name of their own) alone in medical and lay writing (folded):
+#: ``atteint de Parkinson``, ``avec Alzheimer``, ``un Crohn``; after a title they are people (``le Dr Parkinson``).
 _DISEASE_EPONYMS = frozenset({
     "parkinson", "alzheimer", "crohn", "hodgkin", "huntington", "basedow", "kaposi", "raynaud", "cushing",
     "asperger", "biermer", "willebrand", "verneuil", "creutzfeldt-jakob", "guillain-barre", "marfan",
     "ehlers-danlos", "duchenne", "meniere", "dupuytren", "kawasaki", "sjogren", "behcet", "hashimoto", "charcot",
     "horton", "paget", "addison", "bouveret", "scheuermann", "hirschsprung", "tay-sachs", "korsakoff",
+    # diseases named after no one that the dictionary lacks and a model takes for people (``pandémie Covid``)
+    "covid", "ebola", "zika", "chikungunya",
 })
 #: Adjectives in small letters between a place word and the name it bears (folded): ``hôpital européen
 #: Georges-Pompidou``, ``centre hospitalier Henri Laborit``, ``groupe hospitalier universitaire Paul Guiraud``.

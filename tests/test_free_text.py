@@ -686,6 +686,9 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
     ("Pascal Couturier2,3", "Pascal Couturier"),  # an author's affiliation marks, which the model takes in
     ("Cécile Ricard4*", "Cécile Ricard"),
     ("Covid19", None),  # marks after no first name: a code
+    ("Covid", None),  # a disease's own name, which the dictionary lacks
+    ("Jean d'Arcy", "Jean d'Arcy"),  # a surname after the particle d'
+    ("Paul Durand d'accord", "Paul Durand"),
     ("Edouard-Herriot", None),  # a first name and a surname hyphenated: a place named after him
     ("Georges-Pompidou", None),
     ("Jean-Pierre", "Jean-Pierre"),  # a compound first name
@@ -715,6 +718,7 @@ def test_a_model_span_that_is_a_label_or_an_identifier_is_no_name(text: str, spa
     ("Prise en charge à l'hôpital européen Georges-Pompidou.", "Georges-Pompidou", False),
     ("Adressée au centre hospitalier universitaire Henri Laborit.", "Henri Laborit", False),
     ("Vue au centre médical par Jean Dupont.", "Jean Dupont", True),  # a word of prose between
+    ("Il sera inscrit à l'école élémentaire Louis Collas de Saintines.", "Louis Collas", False),
     # a disease named by its eponym alone; after a title, the person
     ("Elle vit avec Parkinson depuis dix ans, tandis que Alzheimer touche sa mère.", "Parkinson", False),
     ("La maladie fut décrite par le Dr Parkinson en 1817.", "Parkinson", True),
