@@ -591,6 +591,7 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
             and "†" in text[start : start + _CROSS_WINDOW]:
         return True
     return any((CONTEXT_GAP.fullmatch(folded, m.end(), start) and not _thing_born(folded, m)
+                and not (_BORN_WORD.fullmatch(m.group().split()[0]) and _thing_is_born(text, folded, m.start()))
                 and folded[m.start() - 1 : m.start()] != "$") or (  # a query's operator: MongoDB's $ne
         _BORN_WORD.fullmatch(m.group()) is not None
         and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))
@@ -609,6 +610,46 @@ def _thing_born(folded: str, word: re.Match[str]) -> bool:
     """Whether the context word ``word`` is a birth verb whose subject is a thing (:data:`_THING_BEFORE`)."""
     return _BIRTH_VERB.match(word.group()) is not None and \
         _THING_BEFORE.search(folded, max(0, word.start() - 30), word.start()) is not None
+
+
+#: Before ``né(e)``, the auxiliary of a sentence whose subject it ends, and that subject from the sentence's
+#: start: a determiner and its noun (folded). ``La Sécurité sociale est née en 1945``, ``Cette idée est née à
+#: Lyon``: a thing's birth; ``Sa fille est née``, ``La patiente est née``: a person's.
+_SUBJECT_IS_BORN = re.compile(
+    r"(?:^|[.!?;:\n])\s*(?P<subject>(?:l['’]|la\s+|le\s+|les\s+|cette\s+|cet\s+|ce\s+|ces\s+|un\s+|une\s+)"
+    r"(?P<head>[^\W\d_][\w\-]*)[^.!?;:\n]{0,80}?)\s+(?:est|sont|etait|etaient|fut|furent)\s+$")
+#: Nouns of people that may head such a subject (folded): ``La fille de Jean est née``.
+_PERSON_NOUNS = frozenset({
+    "fille", "fils", "enfant", "enfants", "bebe", "frere", "soeur", "pere", "mere", "garcon", "petit", "petite",
+    "cadet", "cadette", "aine", "ainee", "heritier", "heritiere", "jumeau", "jumelle", "jumeaux", "jumelles",
+    "patient", "patiente", "femme", "homme", "dame", "monsieur", "madame", "mari", "epouse", "epoux", "veuve",
+    "defunt", "defunte", "auteur", "autrice", "ecrivain", "ecrivaine", "poete", "artiste", "peintre", "chanteur",
+    "chanteuse", "acteur", "actrice", "comedien", "comedienne", "musicien", "musicienne", "joueur", "joueuse",
+    "champion", "championne", "medecin", "docteur", "professeur", "president", "presidente", "roi", "reine",
+    "prince", "princesse", "empereur", "imperatrice", "pape", "ministre", "assure", "assuree", "adherent",
+    "adherente", "beneficiaire", "titulaire", "eleve", "etudiant", "etudiante", "nourrisson", "ancetre", "aieul",
+    "aieule", "grand-pere", "grand-mere", "oncle", "tante", "cousin", "cousine", "neveu", "niece", "personnage",
+    "heros", "heroine", "futur", "future", "jeune", "nouveau-ne", "nouvelle-nee", "cadets", "ainees", "freres",
+    "soeurs", "garcons", "filles", "personne", "individu", "sujet", "malade", "victime", "interesse", "interessee",
+    "requerant", "requerante", "demandeur", "demandeuse", "salarie", "salariee", "agent", "candidat", "candidate",
+    "souscripteur", "souscriptrice", "conjoint", "conjointe", "concubin", "concubine", "declarant", "declarante",
+    "mineur", "mineure", "resident", "residente", "usager", "client", "cliente", "auteure", "benjamin", "benjamine",
+    "petit-fils", "petite-fille", "arriere-grand-pere", "arriere-grand-mere", "belle-mere", "beau-pere",
+})
+
+
+def _thing_is_born(text: str, folded: str, at: int) -> bool:
+    """Whether the ``né(e)`` at ``at`` ends a sentence's subject that is a thing: a determiner and a French
+    noun that names no person, no first name nor surname after it (``Le président Pompidou est né``)."""
+    found = _SUBJECT_IS_BORN.search(folded, max(0, at - 120), at)
+    if found is None or found["head"] in _PERSON_NOUNS:
+        return False
+    head = text[slice(*found.span("head"))]
+    if not (lexicon.is_word(found["head"]) or (head.isupper() and len(head) <= 6)):
+        return False  # "La Callas est née", "Le Corbusier": a name after the determiner
+    rest = text[found.end("head") : found.end("subject")]
+    return not any(lexicon.is_first_name(word) or not lexicon.is_word(fold(word))
+                   for word in re.findall(rf"[{UPPER}][\w'’\-]*", rest) if not word.isupper())
 
 
 def _age_before(folded: str, start: int, date_text: str) -> bool:
@@ -903,7 +944,10 @@ def _partial_dates(text: str, folded: str, taken_until: int) -> Iterator[tuple[i
         start, end = match.span()
         if start < taken_until or not folded[max(0, start - 8) : start].rstrip().endswith(_LAST_WORDS_BEFORE):
             continue  # most years of a text: no regex search
-        if (_BORN_IN.search(folded, max(0, start - 80), start) or _saw_the_day(text, folded, start)
+        born_in = _BORN_IN.search(folded, max(0, start - 80), start)
+        if born_in is not None and _thing_is_born(text, folded, born_in.start()):
+            continue  # "La Sécurité sociale est née en 1945"
+        if (born_in or _saw_the_day(text, folded, start)
                 or _born_subject_before(text, folded, start)) \
                 and _plausible_partial(match.group(0)) and not _addressed_to_reader(folded, start) \
                 and not _founded(folded, start, end):

@@ -1031,6 +1031,15 @@ DATE_WRITINGS = [
     ("La Sécurité sociale, dont la naissance en 1945 marque le pays", False),
     ("{FIRST} est né à Paris, marié à Lyon, le 12 mai 1990", False),  # a marriage after the place
     ("L'entreprise est née au Havre en 1920.", False),
+    # a thing's birth: a determiner and a noun naming no person before "est né(e)"; a person's otherwise
+    ("La Sécurité sociale est née en 1945.", False),
+    ("La méthode du patient standardisé (ou simulé) est née aux Etats-Unis en 1963.", False),
+    ("La CMU est née en 1999 pour couvrir les plus démunis.", False),
+    ("Cette idée est née à Lyon le 3 mars 2005.", False),
+    ("Sa fille est née aux États-Unis en [[1963]].", True),
+    ("La mère de la patiente est née en [[1950]].", True),
+    ("L'intéressée est née le [[3 mars 1950]].", True),
+    ("Le président {FIRST} {LAST} est né en [[1911]].", True),
     ("Il connaît en 1990 un grand succès.", False),
     ("Née le 30 février", False),  # no such day
     ("Rendez-vous le 9 juillet à la maternité.", False),
