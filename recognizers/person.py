@@ -2154,6 +2154,8 @@ def plausible_model_span(text: str, start: int, end: int) -> tuple[int, int] | N
     (None, (10, 18))
     >>> plausible_model_span("Jean d'Arcy a été", 0, 11), plausible_model_span("Paul Durand d'accord", 0, 20)
     ((0, 11), (0, 11))
+    >>> plausible_model_span("Centre de Référence de Dzoumogné", 20, 32), plausible_model_span("vu de Gaulle", 3, 12)
+    (None, (3, 12))
     """
     if _PLACE_KEY_BEFORE.search(text, max(0, start - 40), start):
         return None  # '"ville_adh": "Mahe"', 'lieu_naissance=Giraud': towns named like people
@@ -2174,15 +2176,28 @@ def _inclusive_after(text: str, last: _Token) -> bool:
         and last.text[-1:] in ("é", "É") and lexicon.is_word(last.text)
 
 
-def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    tokens = _tokens(text[:end])
-    first = next((n for n, t in enumerate(tokens) if t.end > start), len(tokens))
+def _opening(tokens: list[_Token], first: int) -> tuple[list[_Token], int] | None:
+    """The tokens of a model's span from ``tokens[first]`` without the titles and the words of prose that open it,
+    and the index of its first; ``None`` if it is a capitalised name's complement (``Centre Médical de Référence
+    de Dzoumogné``: a place)."""
     span = tokens[first:]
     while span and span[0].title:
         span, first = span[1:], first + 1
     cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
     if cut and (all(t.word for t in span[:cut]) or span[0].key in _EPONYM_HEADS) and cut + 1 < len(span):
         span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
+    if span and span[0].kind == "lower" and span[0].particle and first > 0 and tokens[first - 1].capital \
+            and not any(t.first_name for t in span):
+        return None
+    return span, first
+
+
+def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    tokens = _tokens(text[:end])
+    opening = _opening(tokens, next((n for n, t in enumerate(tokens) if t.end > start), len(tokens)))
+    if opening is None:
+        return None
+    span, first = opening
     lines = _lines(text, span, dashes=True)
     if len(lines) > 1:  # a name is written on one line, not across a dash: "DUPONT Jean\nValidité", "L.\nHespadon"
         lines.sort(key=lambda line: not line[0].title)  # a title inside says which: "Smallpox – Dr. A. GUETTIER"
