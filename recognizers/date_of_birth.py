@@ -357,7 +357,8 @@ CONTEXT_GAP = re.compile(
     r"""(?:\s*\((?!jj|dd)[a-z' \-]{2,30}\))?"""  # "(si connue)"; a format hint is read below
     r"""(?:\s*</?[a-z][a-z0-9:_.\-]*(?:\s[^<>]{0,80})?/?>)*"""  # XML and HTML tags: <td>Date de naissance</td><td>
     r"""[\s.:=\"'(\[{}%<>,\-|¦]*(?:(?:a|au|aux|en)\s+[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?"""
-    r"""(?:\s*,\s*(?:en|pres\s+de|dans|au|aux)\s+[a-z' \-]{2,40}?)?\s*,?\s+"""
+    r"""(?:\s*,\s*(?:en\s+banlieue|pres|non\s+loin|au\s+(?:nord|sud)|a\s+l'(?:est|ouest))\s+(?:de|d')\s*"""
+    r"""[a-z' \-]{2,40}?\s*,)?\s*,?\s+"""
     # a place: "à Lyon (69)", "à Chamalières, en banlieue de Clermont-Ferrand, le", "Lyon, le", "Lyon, " (not
     # "inconnue, ")
     r"""|(?![ \-]*(?:inconnue?|non|ignoree?)\b)[a-z' \-]{2,40}?(?:\s*\([0-9a-z' \-]{1,30}\))?\s*,\s*(?=le\s|\Z))?"""
@@ -369,10 +370,11 @@ CONTEXT_GAP = re.compile(
     r"""(?:(?:new\s+)?\\?(?:date|datetime|localdate|moment|dayjs)(?:\.(?:parse|of|fromisoformat))?\s*\(\s*[\"'])?"""
 )
 CONTEXT_WINDOW = 64
-#: Before a month and year or a year alone: "né en", "née en", "né au Caire en", "sa naissance en" (folded).
+#: Before a month and year or a year alone: "né en", "née en", "né au Caire en" (no comma between: "né au Maroc,
+#: arrivé en France en 1975"), the writer's "ma naissance en" (folded; "sa naissance" may be an institution's).
 _BORN_IN = re.compile(
-    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait|(?:sa|son|ma|ta|leur)\s+naissance)"
-    r"\s+(?:(?:a|au|aux)\s+[^0-9.;]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
+    r"(?<![a-z])(?:n(?:e|ee|e\(e\)|es|ees)|nait|naquit|naquirent|naissait|(?:ma|ta)\s+naissance)"
+    r"\s+(?:(?:a|au|aux)\s+[^0-9.;,]{1,48}?\s+)?(?:en|courant|vers|fin|debut)\s+(?:l'an\s+)?$"
 )
 #: Before a year, a birth told with its subject after the verb (``C'est là que naît Anne MATHIEU en 1767``),
 #: folded; the subject must be a name in the text as written (:func:`_born_subject_before`).
@@ -487,6 +489,8 @@ _NIGHT_BETWEEN = re.compile(
     r"\s+(?:au|et\s+le)\s+"
 )
 _BORN_WORD = re.compile(r"n(?:e|ee|e\(e\)|es|ees)")
+#: The birth words a sentence's subject may be a thing's (:func:`_thing_is_born`): ``est né(e)``, ``est venu au monde``.
+_BORN_SUBJECT_WORD = re.compile(r"n(?:e|ee|e\(e\)|es|ees)|venue?s?")
 
 SCORE = 0.5
 CONTEXT_SCORE = 0.9
@@ -591,7 +595,7 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
             and "†" in text[start : start + _CROSS_WINDOW]:
         return True
     return any((CONTEXT_GAP.fullmatch(folded, m.end(), start) and not _thing_born(folded, m)
-                and not (_BORN_WORD.fullmatch(m.group().split()[0]) and _thing_is_born(text, folded, m.start()))
+                and not (_BORN_SUBJECT_WORD.fullmatch(m.group().split()[0]) and _thing_is_born(text, folded, m.start()))
                 and folded[m.start() - 1 : m.start()] != "$") or (  # a query's operator: MongoDB's $ne
         _BORN_WORD.fullmatch(m.group()) is not None
         and bool(_MAIDEN_NAME.fullmatch(text, m.end(), start) or _NIGHT_BETWEEN.fullmatch(folded, m.end(), start))

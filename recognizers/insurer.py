@@ -645,13 +645,20 @@ def is_name_cell(value: str) -> bool:
     [False, False, False]
     >>> is_name_cell("string): MutuelleData {")  # code: "function parseMutuelle(text: string): MutuelleData {"
     False
+    >>> [is_name_cell(v) for v in ("true", "FALSE", "yes", "null")]  # a flag's values (``has_insurer``)
+    [False, False, False, False]
     """
     words = value.split()
-    if len(words) == 1 and value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]):
+    if len(words) == 1 and (fold(value.strip()) in _FLAGS or (
+            value.islower() and lexicon.is_word(words[0]) and not is_known(words[0]))):
         return False
     return _CODE.search(value) is None and "?" not in value and "!" not in value and len(words) <= _NAME_WORDS \
         and _AMOUNT.search(value) is None and not _common_words_only(value) \
         and _COMPULSORY.match(fold(value.strip())) is None
+
+
+#: A flag's or a missing value's marks, which a column named for insurers holds where it says whether (folded).
+_FLAGS = frozenset({"true", "false", "yes", "no", "null", "none", "nan", "undefined", "vrai", "faux", "n/a"})
 
 
 #: The compulsory scheme's bodies, which a column of organisms may hold beside the complementary ones (folded):

@@ -1136,8 +1136,9 @@ _NO_NAME_CELLS = frozenset({
 }) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)
     "string", "str", "varchar", "varchar2", "nvarchar", "text", "char", "number", "int", "integer", "bigint",
     "boolean", "bool", "float", "double", "date", "datetime", "timestamp", "object", "any", "uuid",
-}) | frozenset({  # SQL after a column (``ORDER BY nom ASC``, ``nom IS NOT NULL``, ``nom LIKE 'A%'``)
-    "asc", "desc", "is", "like", "ilike", "collate", "nulls",
+}) | frozenset({  # SQL after a column (``ORDER BY nom ASC``, ``SELECT nom FROM``, ``nom NOT LIKE 'A%'``)
+    "asc", "desc", "is", "like", "ilike", "collate", "nulls", "from", "where", "not", "and", "or", "in", "between",
+    "having", "group", "order", "join", "set", "upper", "lower", "limit", "select", "values", "into", "union",
 })
 #: Values of a name key that stand for no name (folded): placeholders of forms, APIs and test data, and the
 #: small words of a sentence (``Nom : voir ci-dessous``).
@@ -2244,9 +2245,11 @@ def _model_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _elided_particle(span: list[_Token]) -> bool:
     """Whether the span ends with a surname after the particle ``d'`` (``Jean d'Arcy``, ``Jean d’Ormesson``), after
-    a capitalised word: a name, although its last token opens with a small letter."""
+    a capitalised word: a name, although its last token opens with a small letter; not a town, an acronym or an
+    insurer (``Paul Martin d'Angers``, ``le Dr Martin d'EDF``, ``d'Harmonie``: where they are from)."""
     last = span[-1]
-    return last.text[:2] in ("d'", "d’") and last.text[2:3].isupper() and len(span) > 1 and span[-2].capital
+    return _ELIDED_PARTICLE.match(last.text) is not None and len(span) > 1 and span[-2].capital \
+        and not last.text[2:].isupper() and not lexicon.is_place(last.key) and not _insurer_name(last.text[2:])
 
 
 def _a_genus_or_a_type(text: str, word: _Token) -> bool:

@@ -209,6 +209,10 @@ def test_the_typos_of_an_unnamed_column_of_nirs_are_nirs_where_nine_in_ten_are_v
     # (2A/2B only from 1976) but their keys are right, which chance gives one time in 97: the file holds NIRs
     (['("295109912611193", true)', '("253072B07300470", true)', '("253072A07300443", true)',
       '("295109912611199", false) (* bad checksum *)'], {"295109912611193"}),
+    # the same written one digit at a time (a NIR's structure so written is reported whatever its key)
+    (['("2 9 5 1 0 9 9 1 2 6 1 1 1 9 3", true)', '("2 5 3 0 7 2 B 0 7 3 0 0 4 7 0", true)',
+      '("2 5 3 0 7 2 A 0 7 3 0 0 4 4 3", true)', '("2 9 5 1 0 9 9 1 2 6 1 1 1 9 9", false)'],
+     {"2 9 5 1 0 9 9 1 2 6 1 1 1 9 3", "2 9 5 1 0 9 9 1 2 6 1 1 1 9 9"}),
     # wrong keys in their place: one valid key among three shaped values is no evidence
     (['("295109912611193", true)', '("295109912611198", false)', '("295109912611199", false)'], set()),
 ])

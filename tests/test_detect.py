@@ -303,6 +303,7 @@ def test_tiers_payant_exchanges_name_the_amc_and_the_membership_number():
     # English names of an insurer's column (an optician's seed: ``mutual_name``), not a person's
     ("AnneeNaisEleve", "DATE_OF_BIRTH"), ("annee_naiss", "DATE_OF_BIRTH"),  # a year of birth, abridged
     ("mutual_name", "FR_HEALTH_INSURER"), ("insurance_company", "FR_HEALTH_INSURER"), ("mutual_number", None),
+    ("is_mutual", None), ("mutual", None),  # a flag, a friend in common
 ])
 def test_column_names_give_their_hints(column, entity):
     hint = hints.hint_for(column)

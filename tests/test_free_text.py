@@ -689,6 +689,7 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
     ("Covid", None),  # a disease's own name, which the dictionary lacks
     ("Jean d'Arcy", "Jean d'Arcy"),  # a surname after the particle d'
     ("Paul Durand d'accord", "Paul Durand"),
+    ("Paul Martin d'Angers", "Paul Martin"), ("Paul Martin d'EDF", "Paul Martin"),  # where he is from
     ("Edouard-Herriot", None),  # a first name and a surname hyphenated: a place named after him
     ("Georges-Pompidou", None),
     ("Jean-Pierre", "Jean-Pierre"),  # a compound first name
@@ -1026,7 +1027,12 @@ DATE_WRITINGS = [
     ("{FIRST} {LAST}, né au Caire en [[1913]] et mort à Paris le 22 juin 2008", True),
     ("Né à Chamalières, en banlieue de Clermont-Ferrand, le [[5 mai 1928]] dans une famille protestante", True),
     ("Venu au monde à Panama le [[11 novembre 1928]], {FIRST} {LAST} était un écrivain", True),
-    ("Enfance heureuse dès sa naissance en [[août 1963]] : illuminations bretonnes", True),
+    ("Enfance heureuse dès ma naissance en [[août 1963]] : illuminations bretonnes", True),
+    ("La Sécurité sociale fête ses 80 ans : depuis sa naissance en 1945, elle protège.", False),  # an institution's
+    ("{FIRST} {LAST}, né au Maroc, arrivé en France en 1975, retraité.", False),  # the year of another event
+    ("Mme {FIRST} {LAST}, née à Lyon, au chômage depuis le 2 février 2020, demande la CSS.", False),
+    ("Né à Nantes, en arrêt maladie depuis le 12 octobre 2021, l'assuré demande ses IJ.", False),
+    ("Le dispositif est venu au monde le 3 mars 2020 grâce à la loi.", False),
     ("{FIRST} {LAST} ([[1952]]-2024 / 72 ans) révélé comme acteur", True),  # an obituary's life span and age
     ("La Sécurité sociale, dont la naissance en 1945 marque le pays", False),
     ("{FIRST} est né à Paris, marié à Lyon, le 12 mai 1990", False),  # a marriage after the place
@@ -1781,6 +1787,7 @@ def test_each_string_of_a_list_after_a_name_key_is_a_name(text: str, names: list
     "export interface Patient {\n  nom: string;\n  prenom: string;\n}", "class Patient:\n    nom: str",
     "nom: String, prenom: String", "CREATE TABLE patient (nom VARCHAR(50), prenom TEXT);",  # types of a schema
     "SELECT * FROM patients ORDER BY nom ASC, prenom DESC", "WHERE nom IS NOT NULL",  # SQL after a column
+    "SELECT nom FROM patients WHERE nom NOT LIKE 'A%'", "GROUP BY nom HAVING count(*) > 1",
 ])
 def test_placeholders_and_prose_after_a_name_key_are_no_names(text: str) -> None:
     assert _found(person.find(text), text) == [], text

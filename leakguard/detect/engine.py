@@ -616,7 +616,8 @@ class Detector:
         values = [match.group(0) for _, _, _, match in found]
         scan.span_shaped.extend(values)
         valid = nir.are_valid(values)
-        keyed = valid | nir.keyed_and_valid_array(pa.array(values, pa.string()))[0].to_numpy(zero_copy_only=False)
+        compact = nir.compact_array(pa.array(values, pa.string()))  # digit by digit too: "2 5 3 0 7 2 B …"
+        keyed = valid | nir.keyed_and_valid_array(compact)[0].to_numpy(zero_copy_only=False)
         scan.span_keyed.extend(value for value, ok in zip(values, keyed.tolist(), strict=True) if ok)
         if scan.counts_only:
             return

@@ -61,8 +61,8 @@ _RULES: list[tuple[str | None, str]] = [
                r"|\b(?:code|num|numero|n|no) (?:de )?teletransmission\b|\bidentification mutuelle$"),
     ("FR_HEALTH_INSURER", r"\b(?:organisme|mutuelle|assureur|insurer|complementaire|amc nom|operateur tp"
                           r"|carrier|health insurer|nom (?:de la )?mutuelle)\b"
-                          # English: ``mutual_name``, ``insurance_company`` (not ``mutual_number``: whose?)
-                          r"|\bmutuals?(?: (?:name|company|insurance|insurer))?$|\binsurance (?:name|company)$"),
+                          # English: ``mutual_name``, ``insurance_company`` (not ``is_mutual``, ``mutual_number``)
+                          r"|\bmutual (?:name|company|insurance|insurer)$|\binsurance (?:name|company)$"),
     ("FR_MUTUELLE_MEMBER_ID", r"\badherent\b|\bmember(?: id| number| no)?\b|\bmembership\b"
                               r"|\b(?:num|numero|n|no) (?:d )?adhesion\b"
                               r"|\b(?:num|numero|n|no|id) (?:de )?contrat\b|\bcontrat id\b|\bpolicy (?:id|number)\b"),
@@ -71,7 +71,7 @@ _RULES: list[tuple[str | None, str]] = [
                r"|\bnumero assure\b|\bimmatriculation\b"),
     ("PERSON", r"\bnom (?:de )?(?:naissance|usage|famille|jeune fille|marital)\b|\bbirth ?name\b|\bmaiden name\b"),
     ("DATE_OF_BIRTH", r"\bnaissance\b|\bddn\b|\bdob\b|\bbirth ?(?:date|day)?\b|\bdate of birth\b|\bborn\b"
-                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt|annee) ?(?:de ?)?naiss?(?:ance)?\b"
+                      r"|\bne(?: ?e)? le\b|\bdatenais\b|\bdnaiss\b|\b(?:date|dt|annee|an) ?(?:de ?)?naiss?(?:ance)?\b"
                       r"|\bnai ann\b|\bdateofbirth\b|\banneenaiss(?:ance)?\b"),
     ("FR_HEALTH_GUARANTEE", r"\bgaranties?\b|\bguarantees?\b|\bformule\b|\bniveau (?:de )?(?:garantie|couverture)\b"
                             r"|\bcouverture\b|\bcoverage\b|\bniveau\b"),
