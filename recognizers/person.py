@@ -233,6 +233,9 @@ _OFFICES = frozenset({
     "chef", "responsable", "medecin", "cadre", "gerant", "gerante", "delegue", "deleguee", "mediateur",
     "mediatrice", "defenseur", "controleur", "inspecteur", "inspectrice", "administrateur", "administratrice",
 })
+#: A court's roles, written after the letters that stand for the judges' names in published decisions (``M. W
+#: Rapporteur``), folded; no surname (``Maire``, ``Doyen``, ``Juge`` are).
+_COURT_ROLES = frozenset({"rapporteur", "rapporteure", "greffier", "greffiere", "assesseur", "assesseure"})
 #: Prepositions and conjunctions (folded), which open no name after a title: ``DOCTEUR EN MÉDECINE``.
 _NOT_OPENING = frozenset({"en", "et", "ou", "au", "aux", "pour", "par", "sur", "sous", "dans", "avec", "sans", "chez",
                           "es", "a"})
@@ -733,8 +736,9 @@ def _glued_after_title(text: str, left: _Token, right: _Token) -> bool:
 
 
 def _role(token: _Token) -> bool:
-    """A role or a speciality in a name's place: ``Dr. Cardiologue``, ``Docteur Urgentiste``."""
-    return token.kind == "cap" and token.word and _ROLE.search(token.key) is not None
+    """A role, an office or a speciality in a name's place: ``Dr. Cardiologue``, ``Docteur Urgentiste``, ``M. W
+    Rapporteur``."""
+    return token.kind == "cap" and token.word and (_ROLE.search(token.key) is not None or token.key in _COURT_ROLES)
 
 
 def _plain_first_name(token: _Token) -> bool:
