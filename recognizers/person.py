@@ -966,7 +966,7 @@ def _names_in_run(tokens: list[_Token], i: int, j: int, text: str) -> Iterator[t
             last += 1
         if last + 1 < j and _initials_before(token, tokens[last + 1], text):
             end = _take_name(tokens, last + 1, text, first_free=False)
-            if end > last + 1:
+            if end > last + 1 and not _outline_heading(tokens[k : end], last + 1 - k, text):
                 yield k, end, INITIAL_SCORE
                 k = end
                 continue
@@ -1025,6 +1025,14 @@ _SECTION_WORDS = frozenset({
     "bibliographie", "definition", "definitions", "historique", "synthese", "resume", "remerciements", "preambule",
     "perspectives", "recommandations", "references", "problematique", "analyse",
 })
+
+
+def _outline_heading(span: list[_Token], first: int, text: str) -> bool:
+    """Whether ``span``, a letter opening a line then words in capitals from ``span[first]``, is an outline's
+    heading (``I. NUMÉROS D’APPEL``, ``B. PRISE EN CHARGE``): two words or more, all French words."""
+    words = span[first:]
+    return len(words) >= 2 and _line_start(text, span[0].start) and all(
+        t.kind == "upper" and t.word and not t.first_name for t in words)
 
 
 def _initials_before(token: _Token, after: _Token, text: str) -> bool:

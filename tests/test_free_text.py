@@ -2066,6 +2066,7 @@ def test_two_first_names_joined_by_et_are_two_people(text: str, names: list[str]
     ("Réunion avec M. Ou et Mme Sans.\nMme Es Sayed", ["Ou", "Sans", "Es Sayed"]),  # capitalised: surnames
     ("Mr X est venu.\nMme Y. a appelé.", []),  # placeholder letters
     ("M. X M. Y\nM. W Rapporteur\nM. V Rapporteur public", []),  # a decision's judges: letters, then their roles
+    ("I. NUMÉROS D’APPEL\n\nLes numéros diffèrent.\nVu par J. PETIT BOIS", ["J. PETIT BOIS"]),  # an outline's
     ("Reçu M. Maire et Mme Juge.", ["Maire", "Juge"]),  # offices that are surnames too
 ])
 def test_case_reports_and_papers_name_people_as_they_are_written(text: str, names: list[str]) -> None:
