@@ -2084,10 +2084,11 @@ def _birth_name_before(text: str, token: _Token, after: _Token, name_end: int) -
 
 
 def _glued(text: str, start: int, end: int) -> bool:
-    """Whether a word is part of an address, a file name or an identifier (``samcha.doc@``, ``a_b``)."""
+    """Whether a word is part of an address, a file name or an identifier (``samcha.doc@``, ``a_b``, a class's
+    ``Payment::fromAttributes``)."""
     before, after = text[start - 1 : start], text[end : end + 1]
     return before in ("@", ".", "_", "/") or after in ("@", "_", "/") or (
-        after == "." and text[end + 1 : end + 2].isalnum())
+        after == "." and text[end + 1 : end + 2].isalnum()) or text.startswith(("::", "->"), end)
 
 
 def _named_after_someone(span: list[_Token], titled: bool) -> bool:

@@ -704,6 +704,7 @@ def test_model_spans_are_kept_only_when_they_can_be_names(text: str, span: str |
 @pytest.mark.parametrize(("text", "span"), [
     ("Situation : Célibataire Marié(e) Pacsé(e) Concubin(e)", "Célibataire Marié"),  # written for both sexes
     ("      case '3':\n        return DateTime(2017);", "DateTime"),  # a program's identifier in camel case
+    ("        $payment = Payment::fromAttributes(array(", "Payment"),  # a class before its method
     ("**social_security** ([StringField](#stringfield)): the number", "StringField"),
     # a publisher or a rights holder after the copyright's sign
     ("Presse Med 2004; 33: 797-802 © 2004, Masson, Paris", "Masson"),
