@@ -47,7 +47,7 @@ def french_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def areas() -> frozenset[str]:
-    """Folded names of French regions and départements (``gers``, ``lorraine``, ``aude``)."""
+    """Folded names of French regions and départements and of the countries (``gers``, ``lorraine``, ``maroc``)."""
     return frozenset(fold(name) for name in _lines("areas.txt"))
 
 
@@ -59,7 +59,8 @@ def places() -> frozenset[str]:
 
 
 def is_area(token: str) -> bool:
-    """Whether ``token`` (any case) names a French region or département, first names included (``Lorraine``)."""
+    """Whether ``token`` (any case) names a French region or département or a country, first names included
+    (``Lorraine``, ``France``)."""
     return fold(token) in areas()
 
 

@@ -2193,13 +2193,15 @@ def _inclusive_after(text: str, last: _Token) -> bool:
 def _opening(tokens: list[_Token], first: int) -> tuple[list[_Token], int] | None:
     """The tokens of a model's span from ``tokens[first]`` without the titles and the words of prose that open it,
     and the index of its first; ``None`` if it is a capitalised name's complement (``Centre Médical de Référence
-    de Dzoumogné``: a place)."""
+    de Dzoumogné``: a place) or a country or region after such words (``Téléphoner de France``)."""
     span = tokens[first:]
     while span and span[0].title:
         span, first = span[1:], first + 1
     cut = next((n for n, t in enumerate(span) if t.kind == "lower" and t.particle), None)
     if cut and (all(t.word for t in span[:cut]) or span[0].key in _EPONYM_HEADS) and cut + 1 < len(span):
         span, first = span[cut + 1 :], first + cut + 1  # "Dossier de Pasteur Jean", "Urgences oncologiques de X"
+        if len(span) == 1 and lexicon.is_area(span[0].key):
+            return None  # "Téléphoner de France": a country, a region after the cut
     if span and span[0].kind == "lower" and span[0].particle and first > 0 and tokens[first - 1].capital \
             and not any(t.first_name for t in span):
         return None

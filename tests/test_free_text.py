@@ -687,6 +687,7 @@ def test_names_after_a_place_and_its_punctuation_are_names(text: str, names: lis
     ("Cécile Ricard4*", "Cécile Ricard"),
     ("Covid19", None),  # marks after no first name: a code
     ("Covid", None),  # a disease's own name, which the dictionary lacks
+    ("Téléphoner de France", None), ("Appel de Marie", "Marie"),  # a country after words of prose; a first name
     ("Jean d'Arcy", "Jean d'Arcy"),  # a surname after the particle d'
     ("Paul Durand d'accord", "Paul Durand"),
     ("Paul Martin d'Angers", "Paul Martin"), ("Paul Martin d'EDF", "Paul Martin"),  # where he is from
