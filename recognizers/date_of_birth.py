@@ -653,7 +653,11 @@ def _thing_is_born(text: str, folded: str, at: int) -> bool:
         return False  # "La Callas est née", "Le Corbusier": a name after the determiner
     rest = text[found.end("head") : found.end("subject")]
     return not any(lexicon.is_first_name(word) or not lexicon.is_word(fold(word))
-                   for word in re.findall(rf"[{UPPER}][\w'’\-]*", rest) if not word.isupper())
+                   for word in _CAPITALISED.findall(rest) if not word.isupper())
+
+
+#: A capitalised word (a name's, or an institution's: ``Sécurité``).
+_CAPITALISED = re.compile(rf"[{UPPER}][\w'’\-]*")
 
 
 def _age_before(folded: str, start: int, date_text: str) -> bool:
