@@ -655,6 +655,8 @@ def test_the_rows_of_an_insert_written_over_lines_are_read_under_its_columns(tmp
     'INSERT INTO "beneficiaires" (\n  {names}\n)\nVALUES\n{rows};',  # a formatter's
     "INSERT INTO public.beneficiaires(\n\t{names})\n\tVALUES {rows};",  # pgAdmin's "INSERT script"
     "INSERT INTO beneficiaires\n({names})\nVALUES\n{rows};",  # the table's name alone, the list below it
+    "INSERT INTO beneficiaires\n({names}) VALUES {rows};",  # the first row on the list's line
+    'INSERT INTO "beneficiaires" (\n  {names}\n) VALUES {rows};',  # after the list's closing bracket
 ])
 def test_an_insert_whose_column_list_spans_lines_is_read_under_it(tmp_path, layout: str) -> None:
     one_line = _statement([BENEFICIARY, SECOND])

@@ -41,8 +41,9 @@ _INSERT = re.compile(rf"(?:INSERT\s+(?:IGNORE\s+)?|^\s*)INTO\s+{NAME}\s*(?P<colu
                      re.IGNORECASE)
 _INSERT_HEADER = re.compile(rf"^\s*INSERT\s+(?:IGNORE\s+)?INTO\s+{NAME}\s*(?P<columns>{COLUMNS})\s*(?:VALUES\s*)?$",
                             re.IGNORECASE)
-#: ``VALUES`` opening the line of a multi-line INSERT's first row.
-_VALUES = re.compile(r"\s*VALUES\b", re.IGNORECASE)
+#: ``VALUES`` opening the line of a multi-line INSERT's first row, maybe after the end of its column list
+#: (``(nom, prenom) VALUES (…``, ``) VALUES (…``).
+_VALUES = re.compile(r"\s*(?:\(?[^()'\"]*\)\s*)?VALUES\b", re.IGNORECASE)
 _LEXERS = (RowLexer("postgres", escapes=False), RowLexer("mysql", escapes=True))
 
 
@@ -78,6 +79,8 @@ def open_inserts(lines: pa.Array, among: np.ndarray | None = None) -> list[tuple
     [(2, 'INSERT INTO clients(nom, prenom)')]
     >>> open_inserts(pa.array(['INSERT INTO clients', "VALUES ('X', 'Y');"]))  # no column list
     []
+    >>> open_inserts(pa.array(['INSERT INTO clients', "(nom, prenom) VALUES ('X', 'Y');"]))  # the row on its line
+    [(1, 'INSERT INTO clients(nom, prenom)')]
     """
     found = []
     among = np.arange(len(lines)) if among is None else among
@@ -95,8 +98,8 @@ def open_inserts(lines: pa.Array, among: np.ndarray | None = None) -> list[tuple
             names.append(line if end < 0 else line[:end])
             if end >= 0:
                 head = f"{lines[index].as_py().rstrip()}{' '.join(names)})"
-                if insert_header(head) is not None:
-                    found.append((at + 1, head))
+                if insert_header(head) is not None:  # the first row on the list's last line, or below it
+                    found.append((at if _VALUES.match(line[end + 1 :]) else at + 1, head))
                 break
     return found
 
@@ -113,6 +116,8 @@ def row_cells(line: str) -> list[tuple[int, str]]:
     [(3, '4'), (7, 'Katina'), (25, '2000-05-10')]
     >>> row_cells('VALUES ("Chauvino", "Gilbert"),')  # the first row, under a header without VALUES
     [(9, 'Chauvino'), (21, 'Gilbert')]
+    >>> row_cells("(nom, prenom) VALUES ('X', 'Y');")  # the end of the column list before it
+    [(23, 'X'), (28, 'Y')]
     """
     values = _VALUES.match(line)
     start = values.end() if values else 0
