@@ -426,8 +426,9 @@ def emails() -> st.SearchStrategy[str]:
 
 
 def amc_numbers() -> st.SearchStrategy[str]:
-    """Numbers of complementary insurers (AMC) on tiers-payant cards: 8 to 10 digits, first one non-zero."""
-    return st.integers(8, 10).flatmap(lambda n: digits(n, "123456789"))
+    """Numbers of complementary insurers (AMC) on tiers-payant cards: 8 to 10 digits, first one non-zero; not one
+    digit repeated, a placeholder (recognizers.amc.validate)."""
+    return st.integers(8, 10).flatmap(lambda n: digits(n, "123456789")).filter(lambda v: not _ONE_DIGIT.fullmatch(v))
 
 
 MEMBER_PREFIXES = ("MGEN", "HM", "MH", "AG2R", "ADH", "MBR", "MUT", "AXA", "CTR", "SL")
@@ -453,9 +454,13 @@ def member_ids() -> st.SearchStrategy[str]:
         st.sampled_from([" ", "-"]),
         st.lists(st.integers(2, 4).flatmap(lambda n: digits(n, "123456789")), min_size=2, max_size=3),
     ).filter(lambda v: 6 <= len(v.replace(" ", "").replace("-", "")) <= 16 and not _ISO_DATE.fullmatch(v))
-    return st.one_of(plain, prefixed, suffixed, grouped)
+    # one digit repeated (``22 22 22``) is a placeholder the recognizer leaves out (recognizers.member_id.validate)
+    return st.one_of(plain, prefixed, suffixed, grouped).filter(
+        lambda v: not _ONE_DIGIT.fullmatch(v.replace(" ", "").replace("-", "")))
 
 
+#: One digit repeated: a placeholder, no member number.
+_ONE_DIGIT = re.compile(r"([0-9])\1*")
 #: A calendar date the grouped form may draw (``2024-12-15``): a contract's date, no member number.
 _ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
 
