@@ -874,7 +874,23 @@ def are_valid(values: list[str]) -> np.ndarray:
     >>> are_valid(['1 85 05 78 006 084 91', '185057800608492', '1 8 5 0 5 7 8 0 0 6 0 8 4 9 1']).tolist()
     [True, False, True]
     """
+    return are_keyed_and_valid(values)[1]
+
+
+def are_keyed_and_valid(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`keyed_and_valid_array` of many written NIRs at once (spans of :data:`SPAN_REGEX`): whether each
+    has its key right (places aside; the column decision's evidence), and whether it is valid (:func:`are_valid`).
+    The forms a whole cell takes are checked in Arrow; the few others by their compact forms (the key) and one by
+    one (the validity).
+
+    >>> [a.tolist() for a in are_keyed_and_valid(['253072B07300470', '2 5 3 0 7 2 B 0 7 3 0 0 4 7 0', '2951'])]
+    [[True, True, False], [False, False, False]]
+    """
     array = pa.array(values, pa.string())
-    valid = is_valid_array(array).to_numpy(zero_copy_only=False).copy()
-    whole_cell = pc.fill_null(pc.match_substring_regex(array, _WHOLE_CELL_RE2), False).to_numpy(zero_copy_only=False)
-    return checked_one_by_one(valid, values, ~whole_cell, is_valid)
+    keyed, valid = (checked.to_numpy(zero_copy_only=False).copy() for checked in keyed_and_valid_array(array))
+    odd = ~pc.fill_null(pc.match_substring_regex(array, _WHOLE_CELL_RE2), False).to_numpy(zero_copy_only=False)
+    if odd.any():
+        keyed[odd] = keyed_and_valid_array(compact_array(array.filter(pa.array(odd))))[0].to_numpy(
+            zero_copy_only=False)
+        valid = checked_one_by_one(valid, values, odd, is_valid)
+    return keyed | valid, valid

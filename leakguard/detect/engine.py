@@ -600,7 +600,7 @@ class Detector:
     def _find_nirs(self, scan: _ColumnScan, spec: EntitySpec, candidates: np.ndarray) -> None:
         """NIR spans of the candidate texts (searched as one string) into ``nir_spans`` (not when counting);
         every NIR-shaped span into ``span_shaped``, those whose key is right into ``span_keyed``. The keys of all the
-        spans are checked at once (:func:`recognizers.nir.are_valid`)."""
+        spans are checked at once (:func:`recognizers.nir.are_keyed_and_valid`)."""
         positions = candidates.tolist()
         joined = Joined([scan.texts.text(u) for u in positions])
         found: list[tuple[int, Joined, int, re.Match[str]]] = []
@@ -615,9 +615,7 @@ class Detector:
             return
         values = [match.group(0) for _, _, _, match in found]
         scan.span_shaped.extend(values)
-        valid = nir.are_valid(values)
-        compact = nir.compact_array(pa.array(values, pa.string()))  # digit by digit too: "2 5 3 0 7 2 B …"
-        keyed = valid | nir.keyed_and_valid_array(compact)[0].to_numpy(zero_copy_only=False)
+        keyed, valid = nir.are_keyed_and_valid(values)
         scan.span_keyed.extend(value for value, ok in zip(values, keyed.tolist(), strict=True) if ok)
         if scan.counts_only:
             return
