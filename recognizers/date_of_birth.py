@@ -490,7 +490,7 @@ _NIGHT_BETWEEN = re.compile(
 )
 _BORN_WORD = re.compile(r"n(?:e|ee|e\(e\)|es|ees)")
 #: The birth words a sentence's subject may be a thing's (:func:`_thing_is_born`): ``est né(e)``, ``est venu au monde``.
-_BORN_SUBJECT_WORD = re.compile(r"n(?:e|ee|e\(e\)|es|ees)|venue?s?")
+_BORN_SUBJECT_WORD = re.compile(rf"{_BORN_WORD.pattern}|venue?s?")
 
 SCORE = 0.5
 CONTEXT_SCORE = 0.9
@@ -605,9 +605,15 @@ def _birth_word_before(text: str, folded: str, start: int) -> bool:
 #: A birth verb (folded), and before it a thing as its subject: an article and a noun that names no person
 #: (``L'entreprise naquit à Lyon``, ``le projet naît d'un constat``; not ``leur fille naquit``).
 _BIRTH_VERB = re.compile(r"na(?:it|quit|quirent|issait)\b")
+#: Nouns of a family's members and of patients (folded), which an article may open as a birth's subject (``cadet``
+#: is left to :data:`_PERSON_NOUNS`, as the rule has read it so far).
+_KIN_NOUNS = frozenset({
+    "fille", "fils", "enfant", "bebe", "frere", "soeur", "pere", "mere", "garcon", "petit", "petite", "cadette",
+    "aine", "ainee", "heritier", "heritiere", "jumeau", "jumelle", "jumeaux", "patient", "patiente",
+})
 _THING_BEFORE = re.compile(
-    r"(?<![a-z])(?:l'|l’|le|la|les|un|une|ce|cet|cette|ces)\s*(?!(?:fille|fils|enfant|bebe|frere|soeur|pere|mere"
-    r"|garcon|petite?|cadette?|ainee?|heritier|heritiere|jumeau|jumelle|jumeaux|patiente?)\b)[a-z\-]+\s+$")
+    r"(?<![a-z])(?:l'|l’|le|la|les|un|une|ce|cet|cette|ces)\s*(?!(?:"
+    + "|".join(sorted(_KIN_NOUNS, key=len, reverse=True)) + r")\b)[a-z\-]+\s+$")
 
 
 def _thing_born(folded: str, word: re.Match[str]) -> bool:
@@ -623,10 +629,8 @@ _SUBJECT_IS_BORN = re.compile(
     r"(?:^|[.!?;:\n])\s*(?P<subject>(?:l['’]|la\s+|le\s+|les\s+|cette\s+|cet\s+|ce\s+|ces\s+|un\s+|une\s+)"
     r"(?P<head>[^\W\d_][\w\-]*)[^.!?;:\n]{0,80}?)\s+(?:est|sont|etait|etaient|fut|furent)\s+$")
 #: Nouns of people that may head such a subject (folded): ``La fille de Jean est née``.
-_PERSON_NOUNS = frozenset({
-    "fille", "fils", "enfant", "enfants", "bebe", "frere", "soeur", "pere", "mere", "garcon", "petit", "petite",
-    "cadet", "cadette", "aine", "ainee", "heritier", "heritiere", "jumeau", "jumelle", "jumeaux", "jumelles",
-    "patient", "patiente", "femme", "homme", "dame", "monsieur", "madame", "mari", "epouse", "epoux", "veuve",
+_PERSON_NOUNS = _KIN_NOUNS | frozenset({
+    "cadet", "enfants", "jumelles", "femme", "homme", "dame", "monsieur", "madame", "mari", "epouse", "epoux", "veuve",
     "defunt", "defunte", "auteur", "autrice", "ecrivain", "ecrivaine", "poete", "artiste", "peintre", "chanteur",
     "chanteuse", "acteur", "actrice", "comedien", "comedienne", "musicien", "musicienne", "joueur", "joueuse",
     "champion", "championne", "medecin", "docteur", "professeur", "president", "presidente", "roi", "reine",
