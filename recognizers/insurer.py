@@ -658,7 +658,7 @@ def is_name_cell(value: str) -> bool:
 
 
 #: A flag's or a missing value's marks, which a column named for insurers holds where it says whether (folded).
-_FLAGS = frozenset({"true", "false", "yes", "no", "null", "none", "nan", "undefined", "vrai", "faux", "n/a"})
+_FLAGS = lexicon.FLAGS_AND_MISSING | {"yes", "no"}
 
 
 #: The compulsory scheme's bodies, which a column of organisms may hold beside the complementary ones (folded):

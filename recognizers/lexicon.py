@@ -45,6 +45,10 @@ def french_words() -> frozenset[str]:
     return frozenset(_lines("french_words.txt.gz"))
 
 
+#: What a cell holds where a value is missing or a flag answers (folded): no name of a person or an insurer.
+FLAGS_AND_MISSING = frozenset({"true", "false", "vrai", "faux", "null", "none", "nan", "undefined", "n/a"})
+
+
 @lru_cache(maxsize=1)
 def areas() -> frozenset[str]:
     """Folded names of French regions and départements and of the countries (``gers``, ``lorraine``, ``maroc``)."""

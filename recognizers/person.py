@@ -1139,12 +1139,11 @@ _SMALL_LETTERS_NAME = re.compile(
     r"(?P<more>(?:[ +][^\W\d_]+(?:[\-'’][^\W\d_]+)*){0,2})(?=$|[\s&\"',;|)\]}<>/\\#])"
 )
 #: What a name field holds where nobody is named: a missing value's mark, a test or a system account (folded).
-_NO_NAME_CELLS = frozenset({
-    "null", "none", "nil", "undefined", "nan", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous",
-    "test", "xxx", "unknown", "empty", "default", "admin", "administrateur", "administrator", "root", "user",
-    "utilisateur", "demo", "true", "false", "vrai", "faux",
+_NO_NAME_CELLS = lexicon.FLAGS_AND_MISSING | frozenset({
+    "nil", "nc", "nr", "inconnu", "inconnue", "vide", "anonyme", "anonymous", "test", "xxx", "unknown", "empty",
+    "default", "admin", "administrateur", "administrator", "root", "user", "utilisateur", "demo",
     # a form's answers where a name is asked
-    "oui", "non", "aucun", "aucune", "neant", "identique", "non renseigne", "non renseignee", "idem", "n/a",
+    "oui", "non", "aucun", "aucune", "neant", "identique", "non renseigne", "non renseignee", "idem",
 }) | frozenset({  # the types of a schema or a declaration (``nom: string;``, ``nom VARCHAR(50)``)
     "string", "str", "varchar", "varchar2", "nvarchar", "text", "char", "number", "int", "integer", "bigint",
     "boolean", "bool", "float", "double", "date", "datetime", "timestamp", "object", "any", "uuid",
